@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './workspace';
+export * from './ports';
+export * from './postgres';
+export * from './kafka';
+export * from './local-infra';
+export * from './shutdown';
