@@ -1,0 +1,110 @@
+/**
+ * The EventStore port: what every service needs from an event store, independent of the engine.
+ * Two adapters implement it (PostgreSQL, the embedded default; EventStoreDB/KurrentDB for production) and one
+ * contract test suite proves they behave the same.
+ */
+
+/** The agencies that take part in a case. `local-authority` is the LA SEND team that runs the case service. */
+export type Agency = 'local-authority' | 'education' | 'health' | 'social-care' | 'family' | 'system';
+
+/** Who caused an event: the person, their organisation and agency, and the role they acted in. */
+export interface Actor {
+  userId: string;
+  organisationId: string;
+  agency: Agency;
+  role: string;
+}
+
+/** Metadata every event carries. `recordedAt` is set by the store when the event is appended. */
+export interface EventMetadata {
+  eventId: string;
+  caseId: string;
+  /** When it happened in the world (ISO 8601); may be earlier than recordedAt. */
+  occurredAt: string;
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+}
+
+export interface NewEvent<TData = unknown> {
+  type: string;
+  data: TData;
+  /** Version of this event type's data shape; 1 if omitted. */
+  schemaVersion?: number;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<TData = unknown> {
+  streamName: string;
+  /** 0-based position within its stream. */
+  revision: number;
+  /** Position in the store-wide order (the `$all` stream); strictly increasing in commit-visibility order. */
+  globalPosition: bigint;
+  type: string;
+  data: TData;
+  schemaVersion: number;
+  metadata: EventMetadata & { recordedAt: string };
+  /** Hex SHA-256 over type, data, metadata, revision and previousHash. */
+  hash: string;
+  previousHash: string | null;
+}
+
+/** `no_stream`: the stream must not exist; `stream_exists`: it must; a number: its last revision must be that. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the last event in the stream after this append. */
+  nextExpectedRevision: number;
+  /** Global position of the last appended event. */
+  position: bigint;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events after this position. Omit to start at the beginning. */
+  after?: bigint;
+  maxCount?: number;
+  /** Only streams of this category (the part of the stream name before the first '-'). */
+  category?: string;
+}
+
+export interface SubscriptionOptions {
+  /** Durable name: the checkpoint is stored under it so a restarted subscriber resumes where it stopped. */
+  subscriptionId: string;
+  category?: string;
+  /** Called in global order; the checkpoint advances only after it resolves. A throw stops the subscription. */
+  handler: (event: RecordedEvent) => Promise<void>;
+  batchSize?: number;
+  onError?: (error: Error) => void;
+}
+
+export interface Subscription {
+  /** Resolves when the subscription has caught up with everything visible when it started. */
+  readonly caughtUp: Promise<void>;
+  /** Last position handled and checkpointed. */
+  position(): bigint | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StreamVerification {
+  streamName: string;
+  eventsChecked: number;
+  valid: boolean;
+  /** The first event whose content or chain does not match, with why. */
+  firstBreak?: { revision: number; eventId: string; reason: 'content-hash-mismatch' | 'chain-broken' | 'revision-gap' };
+}
+
+export interface EventStore {
+  appendToStream(streamName: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribe(options: SubscriptionOptions): Subscription;
+  verifyStream(streamName: string): Promise<StreamVerification>;
+  close(): Promise<void>;
+}
