@@ -1,0 +1,25 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+
+/** One JSON object per line on stdout: what log shippers expect. */
+export class JsonLogger implements LoggerService {
+  constructor(
+    private readonly service: string,
+    private readonly minLevel: LogLevel = (process.env['LOG_LEVEL'] as LogLevel) ?? 'log',
+  ) {}
+
+  private static readonly order: LogLevel[] = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
+
+  private write(level: LogLevel, message: unknown, context?: unknown): void {
+    if (JsonLogger.order.indexOf(level) < JsonLogger.order.indexOf(this.minLevel)) return;
+    const fields = typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : { msg: String(message) };
+    const line = { time: new Date().toISOString(), level, service: this.service, ...(typeof context === 'string' ? { context } : {}), ...fields };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
+
+  log(message: unknown, context?: unknown) { this.write('log', message, context); }
+  error(message: unknown, stackOrContext?: unknown, context?: unknown) { this.write('error', message, context ?? stackOrContext); }
+  warn(message: unknown, context?: unknown) { this.write('warn', message, context); }
+  debug(message: unknown, context?: unknown) { this.write('debug', message, context); }
+  verbose(message: unknown, context?: unknown) { this.write('verbose', message, context); }
+  fatal(message: unknown, context?: unknown) { this.write('fatal', message, context); }
+}

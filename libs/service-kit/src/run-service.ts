@@ -1,0 +1,49 @@
+import { Logger, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { correlationMiddleware } from './correlation';
+import { SafeExceptionFilter } from './exception-filter';
+import { JsonLogger } from './json-logger';
+import { strictValidationPipe } from './validation';
+
+export interface ServiceDefinition {
+  /** Short name used in logs and the OpenAPI title, e.g. `case`. */
+  name: string;
+  title: string;
+  description: string;
+  module: Type<unknown>;
+  bodyLimit?: string;
+}
+
+/** Applies what every service shares: JSON logs, correlation ids, strict validation, safe errors, OpenAPI at /docs. */
+export async function createServiceApp(definition: ServiceDefinition, options: { logger?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(definition.module, {
+    logger: options.logger === false ? false : new JsonLogger(definition.name),
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: definition.bodyLimit ?? '256kb' });
+  app.use(correlationMiddleware);
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new SafeExceptionFilter());
+  app.enableShutdownHooks();
+  const openApi = new DocumentBuilder().setTitle(definition.title).setDescription(definition.description).setVersion('1').addBearerAuth().build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+/**
+ * Starts a service as a process. When the run command starts it (TIO_WATCH_STDIN=1) the service also shuts down
+ * cleanly when its parent goes away and its stdin closes, so no orphan is left behind.
+ */
+export async function runService(definition: ServiceDefinition, listen: { port: number; host: string }): Promise<INestApplication> {
+  const app = await createServiceApp(definition);
+  await app.listen(listen.port, listen.host);
+  const logger = new Logger('bootstrap');
+  logger.log({ msg: `${definition.name} service listening`, url: `http://${listen.host}:${listen.port}`, docs: `http://${listen.host}:${listen.port}/docs` });
+  if (process.env['TIO_WATCH_STDIN'] === '1') {
+    process.stdin.on('end', () => void app.close().finally(() => process.exit(0)));
+    process.stdin.resume();
+  }
+  return app;
+}

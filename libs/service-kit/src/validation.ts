@@ -1,0 +1,35 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `advice.sections[0].text`. */
+  field: string;
+  /** The constraints it broke, each with a readable reason. */
+  reasons: string[];
+}
+
+/** Flattens class-validator's nested errors into one entry per field, with a dotted path. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
+    if (error.constraints) out.push({ field, reasons: Object.values(error.constraints) });
+    if (error.children?.length) out.push(...flattenValidationErrors(error.children, field));
+  }
+  return out;
+}
+
+/**
+ * Every HTTP body, query and path parameter goes through this: unknown fields are rejected, types are converted,
+ * and a failure is a 400 that names each field and why.
+ */
+export function strictValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) =>
+      new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: flattenValidationErrors(errors) }),
+  });
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { dropDatabase, ensureDatabase } from '@tio/local-infra';
+import { createServiceApp, type ServiceDefinition } from '@tio/service-kit';
+
+export interface TestService {
+  app: INestApplication;
+  /** The HTTP server to hand to supertest. */
+  server: ReturnType<INestApplication['getHttpServer']>;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a real service (its NestJS module, real PostgreSQL database of its own, the real Kafka broker) on a random
+ * port for an end-to-end test. Needs DATABASE_URL (cluster) and KAFKA_BROKERS from the Jest global setup.
+ */
+export async function startTestService(definition: ServiceDefinition, extraEnv: Record<string, string> = {}): Promise<TestService> {
+  const clusterUrl = process.env['TIO_CLUSTER_URL'] ?? (process.env['DATABASE_URL'] as string);
+  process.env['TIO_CLUSTER_URL'] = clusterUrl;
+  const dbName = `test_${definition.name.replace(/-/g, '_')}_${randomUUID().slice(0, 8)}`;
+  const databaseUrl = await ensureDatabase(clusterUrl, dbName);
+  const saved = { ...process.env };
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, ...extraEnv });
+  try {
+    const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1' });
+    await app.listen(0, '127.0.0.1');
+    return {
+      app,
+      server: app.getHttpServer(),
+      databaseUrl,
+      async close() {
+        await app.close();
+        await dropDatabase(clusterUrl, dbName);
+      },
+    };
+  } finally {
+    for (const key of Object.keys(extraEnv)) delete process.env[key];
+    process.env['DATABASE_URL'] = saved['DATABASE_URL'];
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CoreModule } from '@tio/service-kit';
+import { DEFAULT_PORT } from './default-port';
+
+@Module({
+  imports: [CoreModule.forService('timeline', DEFAULT_PORT)],
+})
+export class TimelineModule {}
