@@ -1,0 +1,7 @@
+-- One database per service, as the run command creates them.
+CREATE DATABASE tio_case;
+CREATE DATABASE tio_education;
+CREATE DATABASE tio_health;
+CREATE DATABASE tio_social_care;
+CREATE DATABASE tio_timeline;
+CREATE DATABASE tio_audit;
