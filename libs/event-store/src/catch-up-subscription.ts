@@ -1,0 +1,99 @@
+import type { CheckpointStore } from './checkpoints';
+import { SubscriptionStoppedError } from './errors';
+import type { RecordedEvent, Subscription, SubscriptionOptions } from './port';
+import type { Wakeup } from './wakeup';
+
+export interface CatchUpSources {
+  /** Reads the next batch after a position in global order (only events safe to hand out: no later gaps). */
+  readAfter(after: bigint | undefined, maxCount: number, category: string | undefined): Promise<RecordedEvent[]>;
+  checkpoints: CheckpointStore;
+  wakeup: Wakeup;
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * A polling catch-up subscription: load checkpoint, read a batch, hand each event to the handler in order, save
+ * the checkpoint after the batch (or the part of it that succeeded), repeat; when a read comes back short it has
+ * caught up and sleeps until woken (NOTIFY) or the poll interval passes. At-least-once: after a crash the events
+ * handled since the last saved checkpoint are delivered again.
+ */
+export class CatchUpSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private rejectCaughtUp!: (error: Error) => void;
+  private isCaughtUp = false;
+  private stopping = false;
+  private checkpointed: bigint | undefined;
+  private sleeper: { cancel(): void } | undefined;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly options: SubscriptionOptions,
+    private readonly sources: CatchUpSources,
+  ) {
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.resolveCaughtUp = resolve;
+      this.rejectCaughtUp = reject;
+    });
+    this.caughtUp.catch(() => undefined); // nobody has to await it
+    this.done = this.run();
+  }
+
+  position(): bigint | undefined {
+    return this.checkpointed;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.sleeper?.cancel();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    const { subscriptionId, category, handler } = this.options;
+    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+    let handled: bigint | undefined;
+    try {
+      this.checkpointed = await this.sources.checkpoints.load(subscriptionId);
+      handled = this.checkpointed;
+      while (!this.stopping) {
+        const batch = await this.sources.readAfter(handled, batchSize, category);
+        for (const event of batch) {
+          if (this.stopping) break;
+          await handler(event);
+          handled = event.globalPosition;
+        }
+        await this.saveCheckpoint(handled);
+        if (this.stopping) break;
+        if (batch.length < batchSize) {
+          if (!this.isCaughtUp) {
+            this.isCaughtUp = true;
+            this.resolveCaughtUp();
+          }
+          const sleep = this.sources.wakeup.wait(this.sources.pollIntervalMs);
+          this.sleeper = sleep;
+          if (!this.stopping) await sleep.promise;
+          this.sleeper = undefined;
+        }
+      }
+      this.rejectCaughtUp(new SubscriptionStoppedError(subscriptionId));
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      try {
+        await this.saveCheckpoint(handled);
+      } catch {
+        // the original error matters more; the events will be redelivered
+      }
+      this.rejectCaughtUp(new SubscriptionStoppedError(subscriptionId, error));
+      this.options.onError?.(error);
+    }
+  }
+
+  private async saveCheckpoint(position: bigint | undefined): Promise<void> {
+    if (position === undefined || position === this.checkpointed) return;
+    await this.sources.checkpoints.save(this.options.subscriptionId, position);
+    this.checkpointed = position;
+  }
+}

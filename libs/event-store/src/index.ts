@@ -1,0 +1,14 @@
+export * from './port';
+export * from './errors';
+export * from './stream-name';
+export * from './canonical-json';
+export * from './hashing';
+export * from './verification';
+export * from './upcasting';
+export * from './prepare-events';
+export * from './checkpoints';
+export { CatchUpSubscription, DEFAULT_BATCH_SIZE } from './catch-up-subscription';
+export { PostgresEventStore, type PostgresEventStoreOptions, type HeldAppend } from './postgres/postgres-event-store';
+export { PostgresCheckpointStore } from './postgres/checkpoints';
+export { migrate as migratePostgresEventStore } from './postgres/migrator';
+export { MIGRATIONS as POSTGRES_EVENT_STORE_MIGRATIONS, DEFAULT_SCHEMA as DEFAULT_POSTGRES_EVENT_STORE_SCHEMA } from './postgres/schema';

@@ -1,0 +1,27 @@
+import type { Pool } from 'pg';
+import type { CheckpointStore } from '../checkpoints';
+import { table } from './schema';
+
+/** Checkpoints in `<schema>.checkpoints`, one row per subscription id. */
+export class PostgresCheckpointStore implements CheckpointStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  async load(subscriptionId: string): Promise<bigint | undefined> {
+    const { rows } = await this.pool.query<{ position: string }>(
+      `SELECT position FROM ${table(this.schema, 'checkpoints')} WHERE subscription_id = $1`,
+      [subscriptionId],
+    );
+    return rows[0] ? BigInt(rows[0].position) : undefined;
+  }
+
+  async save(subscriptionId: string, position: bigint): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${table(this.schema, 'checkpoints')} (subscription_id, position) VALUES ($1, $2)
+       ON CONFLICT (subscription_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      [subscriptionId, position.toString()],
+    );
+  }
+}

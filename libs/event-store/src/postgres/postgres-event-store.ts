@@ -1,0 +1,227 @@
+import { Pool, type ClientConfig, type PoolClient } from 'pg';
+import { CatchUpSubscription } from '../catch-up-subscription';
+import type { CheckpointStore } from '../checkpoints';
+import { EventStoreClosedError, EventStoreError, InvalidEventError } from '../errors';
+import type {
+  AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
+  StreamVerification, Subscription, SubscriptionOptions,
+} from '../port';
+import { DEFAULT_MAX_EVENT_BYTES, prepareEvents } from '../prepare-events';
+import { assertCategory, assertWritableStream, parseStreamName } from '../stream-name';
+import { UpcasterRegistry, type Upcaster } from '../upcasting';
+import { verifyChain } from '../verification';
+import { Wakeup } from '../wakeup';
+import { appendInTransaction, findPreviousAppend, type AppendContext, type PendingAppend } from './append';
+import { PostgresCheckpointStore } from './checkpoints';
+import { migrate } from './migrator';
+import { PostgresNotifier } from './notifier';
+import { readAllRows, readStreamRows } from './read';
+import { assertSchemaName, DEFAULT_SCHEMA, notifyChannel } from './schema';
+
+export interface PostgresEventStoreOptions {
+  /** Connection string; or pass `pool` to share one (then `close()` leaves it open). */
+  connectionString?: string;
+  pool?: Pool;
+  /** Pool size when the store creates its pool. Default 10. */
+  poolSize?: number;
+  /** PostgreSQL schema for the tables. Default `event_store`. */
+  schema?: string;
+  /** Categories this store may append to (e.g. `['case']`); reads are not restricted. Default: any. */
+  allowedCategories?: readonly string[];
+  /** Per-event limit on serialised data + metadata. Default 1 MiB. */
+  maxEventBytes?: number;
+  upcasters?: Iterable<Upcaster> | UpcasterRegistry;
+  /** Subscriptions poll at least this often even without NOTIFY. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Where subscriptions keep checkpoints. Default: `<schema>.checkpoints`. */
+  checkpointStore?: CheckpointStore;
+  /** Run migrations on create. Default true. */
+  migrate?: boolean;
+  /** @internal For race tests: runs inside the append transaction just before COMMIT (e.g. `SELECT pg_sleep`). */
+  beforeCommit?: (client: PoolClient, streamName: string) => Promise<void>;
+}
+
+/** An append whose transaction is still open (tests use it to commit "late"). */
+export interface HeldAppend {
+  result: AppendResult;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export class PostgresEventStore implements EventStore {
+  readonly schema: string;
+  readonly pool: Pool;
+  readonly checkpoints: CheckpointStore;
+  private readonly upcasters: UpcasterRegistry;
+  private readonly wakeup = new Wakeup();
+  private readonly notifier: PostgresNotifier;
+  private readonly subscriptions = new Set<Subscription>();
+  private closed = false;
+
+  static async create(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    if (options.migrate !== false) {
+      try {
+        await migrate(store.pool, store.schema);
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+    }
+    return store;
+  }
+
+  private constructor(private readonly options: PostgresEventStoreOptions) {
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
+    assertSchemaName(this.schema);
+    if (!options.pool && !options.connectionString) throw new Error('PostgresEventStore needs a connectionString or a pool');
+    this.pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    if (!options.pool) this.pool.on('error', () => undefined); // idle client errors surface on the next query
+    for (const c of options.allowedCategories ?? []) assertCategory(c);
+    this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
+    this.checkpoints = options.checkpointStore ?? new PostgresCheckpointStore(this.pool, this.schema);
+    const clientConfig: ClientConfig = options.connectionString ? { connectionString: options.connectionString } : (this.pool as unknown as { options: ClientConfig }).options;
+    this.notifier = new PostgresNotifier(clientConfig, notifyChannel(this.schema), this.wakeup);
+  }
+
+  async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+    const held = await this.begin(streamName, events, options.expectedRevision);
+    if ('replayed' in held) return held.replayed;
+    const { client, ctx } = held;
+    try {
+      const pending = await appendInTransaction(client, ctx);
+      if (pending.idempotentReplay) {
+        await client.query('ROLLBACK');
+        client.release();
+        return pending.result;
+      }
+      await this.options.beforeCommit?.(client, streamName);
+      await client.query('COMMIT');
+      client.release();
+      return pending.result;
+    } catch (err) {
+      return this.failAppend(client, ctx, err);
+    }
+  }
+
+  /** @internal Appends but keeps the transaction open until `commit()`; for tests of late-committing writers. */
+  async beginAppend(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<HeldAppend> {
+    const held = await this.begin(streamName, events, options.expectedRevision);
+    if ('replayed' in held) throw new Error('beginAppend: the batch was already appended');
+    const { client, ctx } = held;
+    let pending: PendingAppend;
+    try {
+      pending = await appendInTransaction(client, ctx);
+    } catch (err) {
+      await this.failAppend(client, ctx, err);
+      throw err;
+    }
+    return {
+      result: pending.result,
+      commit: async () => {
+        await client.query('COMMIT');
+        client.release();
+      },
+      rollback: async () => {
+        await client.query('ROLLBACK');
+        client.release();
+      },
+    };
+  }
+
+  private async begin(streamName: string, events: NewEvent[], expectedRevision: ExpectedRevision = 'any'): Promise<{ client: PoolClient; ctx: AppendContext } | { replayed: AppendResult }> {
+    this.assertOpen();
+    const { category } = assertWritableStream(streamName, this.options.allowedCategories);
+    if (!(expectedRevision === 'any' || expectedRevision === 'no_stream' || expectedRevision === 'stream_exists' || (Number.isInteger(expectedRevision) && expectedRevision >= -1))) {
+      throw new InvalidEventError(undefined, `expectedRevision must be 'any', 'no_stream', 'stream_exists' or an integer >= 0, got ${String(expectedRevision)}`);
+    }
+    // -1 is how some callers spell "no stream"
+    const expected: ExpectedRevision = expectedRevision === -1 ? 'no_stream' : expectedRevision;
+    const prepared = prepareEvents(events, this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    const ctx: AppendContext = { schema: this.schema, streamName, category, events: prepared, expectedRevision: expected };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    return { client, ctx };
+  }
+
+  private async failAppend(client: PoolClient, ctx: AppendContext, err: unknown): Promise<AppendResult> {
+    try {
+      await client.query('ROLLBACK');
+      // Our own errors leave the connection clean; anything else (e.g. a cancelled statement) may have left a
+      // session-level lock behind, so that connection is discarded rather than reused.
+      client.release(err instanceof EventStoreError || (err as { code?: string }).code === UNIQUE_VIOLATION ? undefined : (err as Error));
+    } catch {
+      client.release(true);
+    }
+    if ((err as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION && (err as { constraint?: string }).constraint === 'events_event_id_key') {
+      // Another transaction stored one of these ids (in another stream, or a concurrent retry) while we waited.
+      const replay = await findPreviousAppend(this.pool, ctx);
+      if (replay) return replay;
+    }
+    throw err;
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    parseStreamName(streamName);
+    const events = await readStreamRows(this.pool, this.schema, streamName, options);
+    return events.map((e) => this.upcasters.apply(e));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    if (options.category !== undefined) assertCategory(options.category);
+    const events = await readAllRows(this.pool, this.schema, options);
+    return events.map((e) => this.upcasters.apply(e));
+  }
+
+  /** Convenience: every event of a category (`case` for all `case-*` streams) in global order. */
+  readCategory(category: string, options: Omit<ReadAllOptions, 'category'> = {}): Promise<RecordedEvent[]> {
+    return this.readAll({ ...options, category });
+  }
+
+  subscribe(options: SubscriptionOptions): Subscription {
+    this.assertOpen();
+    if (options.category !== undefined) assertCategory(options.category);
+    void this.notifier.ensureListening();
+    const subscription = new CatchUpSubscription(options, {
+      readAfter: (after, maxCount, category) => this.readAll({ after, maxCount, category }),
+      checkpoints: this.checkpoints,
+      wakeup: this.wakeup,
+      pollIntervalMs: this.options.pollIntervalMs ?? 1000,
+    });
+    this.subscriptions.add(subscription);
+    const stop = subscription.stop.bind(subscription);
+    return Object.assign(subscription, {
+      stop: async () => {
+        await stop();
+        this.subscriptions.delete(subscription);
+      },
+    });
+  }
+
+  async verifyStream(streamName: string): Promise<StreamVerification> {
+    this.assertOpen();
+    parseStreamName(streamName);
+    return verifyChain(streamName, await readStreamRows(this.pool, this.schema, streamName));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await this.notifier.close();
+    if (!this.options.pool) await this.pool.end();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
+  }
+}

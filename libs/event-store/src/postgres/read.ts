@@ -1,0 +1,46 @@
+import type { Pool } from 'pg';
+import type { ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../port';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
+import { table } from './schema';
+
+const NO_LIMIT = null;
+
+export async function readStreamRows(pool: Pool, schema: string, streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  const backwards = options.direction === 'backwards';
+  const params: unknown[] = [streamName, options.maxCount ?? NO_LIMIT];
+  let from = '';
+  if (options.fromRevision !== undefined) {
+    params.push(options.fromRevision);
+    from = backwards ? 'AND revision <= $3' : 'AND revision >= $3';
+  }
+  const { rows } = await pool.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${table(schema, 'events')}
+      WHERE stream_name = $1 ${from}
+      ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`,
+    params,
+  );
+  return rows.map(toRecordedEvent);
+}
+
+/**
+ * Events in global order, but only those written by transactions older than every transaction still in flight
+ * (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`). Anything an in-flight transaction commits later
+ * gets a higher position than everything returned here, so a reader that continues "after" the last returned
+ * position can never skip it. See README.md.
+ */
+export async function readAllRows(pool: Pool, schema: string, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  const params: unknown[] = [options.after?.toString() ?? '0', options.maxCount ?? NO_LIMIT];
+  let categoryFilter = '';
+  if (options.category !== undefined) {
+    params.push(options.category);
+    categoryFilter = 'AND category = $3';
+  }
+  const { rows } = await pool.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${table(schema, 'events')}
+      WHERE global_position > $1::bigint ${categoryFilter}
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY global_position LIMIT $2`,
+    params,
+  );
+  return rows.map(toRecordedEvent);
+}

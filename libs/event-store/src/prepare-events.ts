@@ -1,0 +1,98 @@
+import { canonicalJson } from './canonical-json';
+import { EventTooLargeError, InvalidEventError } from './errors';
+import type { Agency, EventMetadata, NewEvent } from './port';
+
+/** Default limit for one event: serialised data plus metadata, in bytes (1 MiB). */
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+/** Most events one append may carry. */
+export const MAX_EVENTS_PER_APPEND = 10_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
+const AGENCIES: readonly Agency[] = ['local-authority', 'education', 'health', 'social-care', 'family', 'system'];
+
+/** A validated event, normalised (plain JSON, lower-case event id) and ready to hash and store. */
+export interface PreparedEvent {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  /** Metadata without `recordedAt` (the adapter adds it). */
+  metadata: EventMetadata;
+  /** Canonical JSON of type, schema version, data and metadata: what an idempotent retry must match. */
+  contentKey: string;
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim().length > 0;
+}
+
+function validateMetadata(meta: unknown, eventId: string | undefined): asserts meta is EventMetadata {
+  const fail = (reason: string): never => {
+    throw new InvalidEventError(eventId, reason);
+  };
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) fail('metadata must be an object');
+  const m = meta as Partial<EventMetadata>;
+  if (typeof m.eventId !== 'string' || !UUID.test(m.eventId)) fail('metadata.eventId must be a UUID');
+  if (!nonEmptyString(m.caseId)) fail('metadata.caseId must be a non-empty string');
+  if (typeof m.occurredAt !== 'string' || Number.isNaN(Date.parse(m.occurredAt))) fail('metadata.occurredAt must be an ISO 8601 date-time');
+  if (!nonEmptyString(m.correlationId)) fail('metadata.correlationId must be a non-empty string');
+  if (m.causationId !== undefined && !nonEmptyString(m.causationId)) fail('metadata.causationId, when present, must be a non-empty string');
+  const actor = m.actor;
+  if (typeof actor !== 'object' || actor === null) fail('metadata.actor must be an object');
+  else {
+    if (!nonEmptyString(actor.userId)) fail('metadata.actor.userId must be a non-empty string');
+    if (!nonEmptyString(actor.organisationId)) fail('metadata.actor.organisationId must be a non-empty string');
+    if (!AGENCIES.includes(actor.agency)) fail(`metadata.actor.agency must be one of ${AGENCIES.join(', ')}`);
+    if (!nonEmptyString(actor.role)) fail('metadata.actor.role must be a non-empty string');
+  }
+  if ('recordedAt' in m) fail('metadata.recordedAt is set by the store and must not be supplied');
+}
+
+/**
+ * Validates and normalises a batch before anything touches the database, so a bad event rejects the whole
+ * append with a typed error and nothing is written.
+ */
+export function prepareEvents(events: unknown, maxEventBytes = DEFAULT_MAX_EVENT_BYTES): PreparedEvent[] {
+  if (!Array.isArray(events) || events.length === 0) throw new InvalidEventError(undefined, 'an append needs at least one event');
+  if (events.length > MAX_EVENTS_PER_APPEND) throw new InvalidEventError(undefined, `an append may carry at most ${MAX_EVENTS_PER_APPEND} events`);
+  const seen = new Set<string>();
+  return events.map((raw: unknown, index) => {
+    if (typeof raw !== 'object' || raw === null) throw new InvalidEventError(undefined, `events[${index}] must be an object`);
+    const event = raw as Partial<NewEvent>;
+    const rawId = (event.metadata as Partial<EventMetadata> | undefined)?.eventId;
+    const idForErrors = typeof rawId === 'string' ? rawId : undefined;
+    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
+      throw new InvalidEventError(idForErrors, 'type must match [A-Za-z][A-Za-z0-9_.:-]{0,199}');
+    }
+    const schemaVersion = event.schemaVersion ?? 1;
+    if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new InvalidEventError(idForErrors, 'schemaVersion must be an integer >= 1');
+    if (!('data' in event) || event.data === undefined) throw new InvalidEventError(idForErrors, 'data is required (use null or {} for none)');
+    validateMetadata(event.metadata, idForErrors);
+    const eventId = event.metadata.eventId.toLowerCase();
+    if (seen.has(eventId)) throw new InvalidEventError(eventId, 'the same event id appears twice in one append');
+    seen.add(eventId);
+
+    const dataJson = canonicalJson(event.data, 'data', eventId);
+    const metadata = { ...event.metadata, eventId };
+    const metadataJson = canonicalJson(metadata, 'metadata', eventId);
+    const size = Buffer.byteLength(dataJson, 'utf8') + Buffer.byteLength(metadataJson, 'utf8');
+    if (size > maxEventBytes) throw new EventTooLargeError(eventId, size, maxEventBytes);
+    const normalisedData: unknown = JSON.parse(dataJson);
+    const normalisedMetadata = JSON.parse(metadataJson) as EventMetadata;
+    return {
+      eventId,
+      type: event.type,
+      schemaVersion,
+      data: normalisedData,
+      metadata: normalisedMetadata,
+      contentKey: contentKeyOf(event.type, schemaVersion, normalisedData, normalisedMetadata),
+    };
+  });
+}
+
+/** Identity of an event's content for idempotency: everything the caller supplied (not recordedAt). */
+export function contentKeyOf(type: string, schemaVersion: number, data: unknown, metadata: object): string {
+  const { recordedAt: _recordedAt, ...callerMetadata } = metadata as Record<string, unknown>;
+  return canonicalJson({ type, schemaVersion, data, metadata: callerMetadata });
+}
