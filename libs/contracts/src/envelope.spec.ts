@@ -1,0 +1,76 @@
+import type { RecordedEvent } from '@tio/event-store';
+import { EnvelopeError, deriveTraceparent, fromKafkaRecord, integrationEventFromRecorded, integrationEvents, toKafkaRecord } from './index';
+
+const recorded: RecordedEvent = {
+  streamName: 'case-5b1c1c1e-0000-4000-8000-000000000001',
+  revision: 0,
+  globalPosition: 42n,
+  type: 'ehc.request-received.v1',
+  data: { caseId: '5b1c1c1e-0000-4000-8000-000000000001', receivedAt: '2025-01-06T09:30:00.000Z', requesterRole: 'parent', localAuthority: 'E08000025' },
+  schemaVersion: 1,
+  metadata: {
+    eventId: '0d4f9a59-6c4a-4f3b-9d0e-7f1f7b6a0001',
+    caseId: '5b1c1c1e-0000-4000-8000-000000000001',
+    occurredAt: '2025-01-06T09:30:00.000Z',
+    recordedAt: '2025-01-06T09:30:01.000Z',
+    actor: { userId: 'u1', organisationId: 'la-manchester', agency: 'local-authority', role: 'send-caseworker' },
+    correlationId: 'corr-1',
+    causationId: 'cmd-1',
+  },
+  hash: 'h',
+  previousHash: null,
+};
+
+describe('envelope', () => {
+  it('maps a recorded event to a binary-mode CloudEvents Kafka record keyed by case id', () => {
+    const event = integrationEventFromRecorded(recorded, { source: '/tio/case-service', registry: integrationEvents })!;
+    const record = toKafkaRecord(event);
+    expect(record.key).toBe(recorded.metadata.caseId);
+    expect(JSON.parse(record.value.toString())).toEqual(recorded.data);
+    expect(record.timestamp).toBe(String(Date.parse('2025-01-06T09:30:00.000Z')));
+    expect(record.headers).toEqual({
+      'content-type': 'application/json',
+      ce_specversion: '1.0',
+      ce_id: recorded.metadata.eventId,
+      ce_source: '/tio/case-service',
+      ce_type: 'ehc.request-received.v1',
+      ce_subject: recorded.metadata.caseId,
+      ce_time: '2025-01-06T09:30:00.000Z',
+      ce_dataschema: 'urn:tio:schema:ehc.request-received.v1',
+      traceparent: deriveTraceparent('corr-1', recorded.metadata.eventId),
+      ce_correlationid: 'corr-1',
+      ce_causationid: 'cmd-1',
+      ce_actoruserid: 'u1',
+      ce_actororganisationid: 'la-manchester',
+      ce_actoragency: 'local-authority',
+      ce_actorrole: 'send-caseworker',
+    });
+  });
+
+  it('round-trips through Kafka (header values as Buffers)', () => {
+    const event = integrationEventFromRecorded(recorded, { source: '/tio/case-service', registry: integrationEvents })!;
+    const record = toKafkaRecord(event);
+    const incoming = { key: Buffer.from(record.key), value: record.value, headers: Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(v)])) };
+    expect(fromKafkaRecord(incoming)).toEqual(event);
+  });
+
+  it('does not publish event types that are not registered', () => {
+    expect(integrationEventFromRecorded({ ...recorded, type: 'InternalNoteAdded' }, { source: '/x', registry: integrationEvents })).toBeUndefined();
+  });
+
+  it('keeps a valid traceparent from the metadata', () => {
+    const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const event = integrationEventFromRecorded({ ...recorded, metadata: { ...recorded.metadata, traceparent: tp } as RecordedEvent['metadata'] }, { source: '/x', registry: integrationEvents })!;
+    expect(toKafkaRecord(event).headers['traceparent']).toBe(tp);
+  });
+
+  it('rejects malformed records with a precise reason', () => {
+    const good = toKafkaRecord(integrationEventFromRecorded(recorded, { source: '/tio/case-service', registry: integrationEvents })!);
+    const without = (h: string) => ({ key: good.key, value: good.value, headers: Object.fromEntries(Object.entries(good.headers).filter(([k]) => k !== h)) });
+    expect(() => fromKafkaRecord(without('ce_id'))).toThrow(new EnvelopeError('not a Tell It Once CloudEvent', ['header ce_id is missing']));
+    expect(() => fromKafkaRecord({ ...good, value: Buffer.from('{not json') })).toThrow(/not valid JSON/);
+    expect(() => fromKafkaRecord({ ...good, headers: { ...good.headers, 'content-type': 'text/plain' } })).toThrow(/content-type is "text\/plain"/);
+    expect(() => fromKafkaRecord({ ...good, headers: { ...good.headers, ce_time: 'yesterday' } })).toThrow(/ce_time "yesterday"/);
+    expect(() => fromKafkaRecord({ key: null, value: Buffer.from('x'), headers: {} })).toThrow(/header ce_id is missing; header ce_source is missing/);
+  });
+});
