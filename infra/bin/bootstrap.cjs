@@ -27,7 +27,7 @@ if (stale) {
   writeFileSync(stamp, new Date().toISOString());
 }
 
-const entries = { run: 'infra/scripts/run-system.ts', test: 'infra/scripts/run-tests.ts', infra: 'libs/local-infra/src/cli.ts' };
+const entries = { run: 'infra/scripts/run-system.ts', test: 'infra/scripts/run-tests.ts', infra: 'libs/local-infra/src/cli.ts', token: 'infra/scripts/mint-token.ts' };
 const command = process.argv[2];
 if (!entries[command]) {
   console.error(`usage: bootstrap.cjs ${Object.keys(entries).join('|')} [args]`);

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDatabase, InfraPrerequisiteError, isPortFree, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
+import { devKeys } from '@tio/auth';
 import { SERVICES, type ServiceEntry } from './services';
 
 const root = workspaceRoot();
@@ -86,7 +87,10 @@ async function main(): Promise<void> {
   };
   onShutdown(stopAll);
   try {
-    const baseEnv = { ...process.env, KAFKA_BROKERS: infra.kafkaBrokers };
+    // Development tokens (npm run token) are signed with a key made once in .local/dev-keys; with a real identity
+    // provider set JWT_JWKS_URL instead.
+    const auth = process.env['JWT_JWKS_URL'] || process.env['JWT_PUBLIC_KEY'] ? {} : { JWT_PUBLIC_KEY: (await devKeys(localStateDir('dev-keys'))).publicKeyPem };
+    const baseEnv = { ...process.env, ...auth, KAFKA_BROKERS: infra.kafkaBrokers };
     for (const entry of SERVICES) {
       const databaseUrl = await ensureDatabase(infra.databaseUrl, entry.database);
       services.push(await startService(entry, { ...baseEnv, DATABASE_URL: databaseUrl }));

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { AuthModule } from '@tio/auth';
 import { serviceConfig, type ServiceConfig } from './config';
 import { kafkaCheck, postgresCheck } from './dependency-checks';
 import { HEALTH_CHECKS, HealthController } from './health';
@@ -20,8 +21,8 @@ class PoolCloser implements OnApplicationShutdown {
 }
 
 /**
- * What every service has: its configuration, a PostgreSQL pool on its own database, and /health endpoints that
- * check PostgreSQL and Kafka.
+ * What every service has: its configuration, a PostgreSQL pool on its own database, /health endpoints that check
+ * PostgreSQL and Kafka, and a JWT on every other route (AuthModule).
  */
 @Global()
 @Module({})
@@ -29,6 +30,7 @@ export class CoreModule {
   static forService(name: string, defaultPort: number): DynamicModule {
     return {
       module: CoreModule,
+      imports: [AuthModule],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_CONFIG, useFactory: () => serviceConfig(name, defaultPort) },

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@tio/auth';
 import type { Response } from 'express';
 
 /** A dependency the service needs to be ready: resolves when usable, throws (or times out) when not. */
@@ -29,6 +30,7 @@ async function runCheck(check: HealthCheck): Promise<{ name: string; status: 'up
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
 import { createServiceApp, type ServiceDefinition } from '@tio/service-kit';
+import { testKeys } from './tokens';
 
 export interface TestService {
   app: INestApplication;
@@ -21,7 +22,8 @@ export async function startTestService(definition: ServiceDefinition, extraEnv: 
   const dbName = `test_${definition.name.replace(/-/g, '_')}_${randomUUID().slice(0, 8)}`;
   const databaseUrl = await ensureDatabase(clusterUrl, dbName);
   const saved = { ...process.env };
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, ...extraEnv });
+  const { publicKeyPem } = await testKeys();
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: publicKeyPem, ...extraEnv });
   try {
     const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1' });
     await app.listen(0, '127.0.0.1');

@@ -1,0 +1,108 @@
+import { Controller, Get, Module, Post, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
+import request from 'supertest';
+import { AuthModule } from './auth.module';
+import type { Principal } from './claims';
+import { mintToken, type TokenRequest } from './dev-keys';
+import { CurrentPrincipal, Public, RequireRoles } from './guard';
+
+@Controller()
+class ProbeController {
+  @Public()
+  @Get('open')
+  open() {
+    return { ok: true };
+  }
+
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal) {
+    return principal;
+  }
+
+  @RequireRoles('case-officer')
+  @Post('lifecycle')
+  move() {
+    return { moved: true };
+  }
+
+  @Post('anything')
+  write() {
+    return { written: true };
+  }
+}
+
+@Module({ imports: [AuthModule], controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('authentication and authorisation', () => {
+  let app: INestApplication;
+  let privateKeyPem: string;
+  let otherPrivateKeyPem: string;
+  const practitioner: TokenRequest = { userId: 'u-1', name: 'Sam SENCO', organisationId: 'school-42', agency: 'education', roles: ['practitioner'] };
+  const token = (overrides: Partial<TokenRequest> = {}, key = privateKeyPem) => mintToken(key, { ...practitioner, ...overrides });
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    privateKeyPem = await exportPKCS8(pair.privateKey);
+    otherPrivateKeyPem = await exportPKCS8((await generateKeyPair('ES256', { extractable: true })).privateKey);
+    process.env['JWT_PUBLIC_KEY'] = await exportSPKI(pair.publicKey);
+    app = await NestFactory.create(ProbeModule, { logger: false });
+    await app.init();
+  });
+  afterAll(() => app.close());
+
+  it('lets anyone reach a public route', async () => {
+    await request(app.getHttpServer()).get('/open').expect(200, { ok: true });
+  });
+
+  it('answers 401 without a bearer token', async () => {
+    const res = await request(app.getHttpServer()).get('/me').expect(401);
+    expect(res.body.message).toMatch(/bearer token is required/);
+  });
+
+  it('answers 401 for a token signed by another key', async () => {
+    const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${await token({}, otherPrivateKeyPem)}`).expect(401);
+    expect(res.body.message).toMatch(/invalid token: signature verification failed/);
+  });
+
+  it('answers 401 for an expired token', async () => {
+    const expired = await token({ expiresIn: '-1m' });
+    const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${expired}`).expect(401);
+    expect(res.body.message).toMatch(/"exp" claim timestamp check failed/);
+  });
+
+  it('answers 401 for a token meant for another audience or issuer', async () => {
+    await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${await token({ audience: 'someone-else' })}`).expect(401);
+    await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${await token({ issuer: 'rogue' })}`).expect(401);
+  });
+
+  it('answers 401 naming the claim when the agency claim is not one we know', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/me')
+      .set('Authorization', `Bearer ${await token({ agency: 'police' as never })}`)
+      .expect(401);
+    expect(res.body.message).toMatch(/agency claim must be one of/);
+  });
+
+  it('gives the route the verified principal', async () => {
+    const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${await token()}`).expect(200);
+    expect(res.body).toEqual({ userId: 'u-1', name: 'Sam SENCO', organisationId: 'school-42', agency: 'education', roles: ['practitioner'] });
+  });
+
+  it('answers 403 naming the role when the caller lacks it', async () => {
+    const res = await request(app.getHttpServer()).post('/lifecycle').set('Authorization', `Bearer ${await token()}`).expect(403);
+    expect(res.body.message).toBe('this action needs one of the roles case-officer; the token has practitioner');
+    await request(app.getHttpServer())
+      .post('/lifecycle')
+      .set('Authorization', `Bearer ${await token({ agency: 'local-authority', roles: ['case-officer'] })}`)
+      .expect(201, { moved: true });
+  });
+
+  it('lets auditors read but never write', async () => {
+    const auditor = await token({ agency: 'system', roles: ['auditor'] });
+    await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${auditor}`).expect(200);
+    const res = await request(app.getHttpServer()).post('/anything').set('Authorization', `Bearer ${auditor}`).expect(403);
+    expect(res.body.message).toBe('auditors read, never write');
+  });
+});

@@ -1,0 +1,52 @@
+import type { Agency } from '@tio/event-store';
+
+/** What a caller may do. A token may carry several. */
+export type Role =
+  /** a practitioner in an agency: SENCO, caseworker, paediatrician, social worker */
+  | 'practitioner'
+  /** the LA SEND team: moves the case lifecycle */
+  | 'case-officer'
+  /** auditors, complaints and tribunal staff, inspectors: read everything, write nothing */
+  | 'auditor'
+  /** another service of this system calling internally */
+  | 'service';
+
+export const ROLES: readonly Role[] = ['practitioner', 'case-officer', 'auditor', 'service'];
+export const AGENCIES: readonly Agency[] = ['local-authority', 'education', 'health', 'social-care', 'family', 'system'];
+
+/** The authenticated caller, from a verified JWT. */
+export interface Principal {
+  userId: string;
+  name?: string;
+  organisationId: string;
+  agency: Agency;
+  roles: Role[];
+}
+
+/** The JWT claims we read: `sub`, `org`, `agency`, `roles` (and optionally `name`). */
+export interface TioClaims {
+  sub?: string;
+  org?: unknown;
+  agency?: unknown;
+  roles?: unknown;
+  name?: unknown;
+}
+
+/** Checks the custom claims and returns the principal, or the reason the token is unusable. */
+export function principalFromClaims(claims: TioClaims): Principal | { invalid: string } {
+  if (typeof claims.sub !== 'string' || !claims.sub) return { invalid: 'token has no subject (sub)' };
+  if (typeof claims.org !== 'string' || !claims.org) return { invalid: 'token has no organisation (org claim)' };
+  if (typeof claims.agency !== 'string' || !AGENCIES.includes(claims.agency as Agency)) {
+    return { invalid: `token's agency claim must be one of ${AGENCIES.join(', ')}` };
+  }
+  if (!Array.isArray(claims.roles) || claims.roles.length === 0 || !claims.roles.every((r) => ROLES.includes(r as Role))) {
+    return { invalid: `token's roles claim must be a non-empty list of ${ROLES.join(', ')}` };
+  }
+  return {
+    userId: claims.sub,
+    name: typeof claims.name === 'string' ? claims.name : undefined,
+    organisationId: claims.org,
+    agency: claims.agency as Agency,
+    roles: claims.roles as Role[],
+  };
+}

@@ -1,0 +1,78 @@
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Principal, Role } from './claims';
+import { TokenRejected, TokenVerifier } from './verifier';
+
+const PUBLIC = 'tio:public';
+const ROLES = 'tio:roles';
+
+/** The route needs no token (health checks). */
+export const Public = () => SetMetadata(PUBLIC, true);
+/** The caller needs at least one of these roles. */
+export const RequireRoles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+type AuthenticatedRequest = { principal?: Principal; method: string; url: string; headers: Record<string, string | string[] | undefined> };
+
+/** The verified caller of the current request. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new UnauthorizedException('not authenticated');
+  return principal;
+});
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every route requires a valid bearer token unless marked @Public(). 401 for a missing or bad token, 403 for a
+ * caller without the role the route needs, and 403 for an auditor trying to write. Every denial is logged.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('auth');
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const deny = (status: 401 | 403, reason: string, principal?: Principal): never => {
+      this.logger.warn({ msg: 'access denied', status, reason, method: request.method, path: request.url, userId: principal?.userId, organisationId: principal?.organisationId });
+      throw status === 401 ? new UnauthorizedException(reason) : new ForbiddenException(reason);
+    };
+
+    const header = request.headers['authorization'];
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) return deny(401, 'a bearer token is required (Authorization: Bearer <JWT>)');
+    let principal: Principal;
+    try {
+      principal = await this.verifier.verify(match[1]);
+    } catch (err) {
+      return deny(401, err instanceof TokenRejected ? err.message : 'invalid token');
+    }
+    request.principal = principal;
+
+    if (!READ_METHODS.has(request.method) && principal.roles.every((r) => r === 'auditor')) {
+      return deny(403, 'auditors read, never write', principal);
+    }
+    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (required?.length && !required.some((r) => principal.roles.includes(r))) {
+      return deny(403, `this action needs one of the roles ${required.join(', ')}; the token has ${principal.roles.join(', ')}`, principal);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './claims';
+export * from './verifier';
+export * from './dev-keys';
+export * from './guard';
+export * from './auth.module';

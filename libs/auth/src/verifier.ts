@@ -1,0 +1,68 @@
+import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { principalFromClaims, type Principal, type TioClaims } from './claims';
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** One of: a JWKS URL (a real identity provider), a JWKS document, or a PEM public key. */
+  jwksUrl?: string;
+  jwks?: { keys: object[] };
+  publicKeyPem?: string;
+  algorithms: string[];
+}
+
+export const DEFAULT_ISSUER = 'tell-it-once-dev';
+export const DEFAULT_AUDIENCE = 'tell-it-once';
+
+/** Reads JWT_ISSUER, JWT_AUDIENCE and one of JWT_JWKS_URL / JWT_JWKS / JWT_PUBLIC_KEY. */
+export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const config: AuthConfig = {
+    issuer: env['JWT_ISSUER'] ?? DEFAULT_ISSUER,
+    audience: env['JWT_AUDIENCE'] ?? DEFAULT_AUDIENCE,
+    jwksUrl: env['JWT_JWKS_URL'],
+    jwks: env['JWT_JWKS'] ? (JSON.parse(env['JWT_JWKS']) as { keys: object[] }) : undefined,
+    publicKeyPem: env['JWT_PUBLIC_KEY']?.replace(/\\n/g, '\n'),
+    algorithms: (env['JWT_ALGORITHMS'] ?? 'ES256,RS256').split(','),
+  };
+  if (!config.jwksUrl && !config.jwks && !config.publicKeyPem) {
+    throw new Error('No JWT verification key: set JWT_JWKS_URL (identity provider), JWT_JWKS or JWT_PUBLIC_KEY (npm start sets a development key).');
+  }
+  return config;
+}
+
+export class TokenRejected extends Error {}
+
+/** Verifies a bearer token's signature, issuer, audience and expiry, then its Tell It Once claims. */
+export class TokenVerifier {
+  private keyPromise?: Promise<KeyLike | JWTVerifyGetKey>;
+
+  constructor(private readonly config: AuthConfig) {}
+
+  private key(): Promise<KeyLike | JWTVerifyGetKey> {
+    this.keyPromise ??= (async () => {
+      if (this.config.jwksUrl) return createRemoteJWKSet(new URL(this.config.jwksUrl));
+      if (this.config.jwks) return createLocalJWKSet(this.config.jwks as Parameters<typeof createLocalJWKSet>[0]);
+      const alg = this.config.publicKeyPem?.includes('BEGIN PUBLIC KEY') && this.config.algorithms[0] ? this.config.algorithms[0] : 'ES256';
+      return importSPKI(this.config.publicKeyPem as string, alg);
+    })();
+    return this.keyPromise;
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: TioClaims;
+    try {
+      const key = await this.key();
+      const result = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: this.config.algorithms,
+      });
+      payload = result.payload as TioClaims;
+    } catch (err) {
+      throw new TokenRejected(`invalid token: ${(err as Error).message}`);
+    }
+    const principal = principalFromClaims(payload);
+    if ('invalid' in principal) throw new TokenRejected(principal.invalid);
+    return principal;
+  }
+}
