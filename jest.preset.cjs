@@ -33,4 +33,5 @@ module.exports = {
   globalSetup: path.join(__dirname, 'infra/jest/global-setup.cjs'),
   globalTeardown: path.join(__dirname, 'infra/jest/global-teardown.cjs'),
   testTimeout: 60_000,
+  verbose: true,
 };
