@@ -1,0 +1,47 @@
+import type { TransactionContext, UnitOfWork } from './unit-of-work';
+
+/**
+ * `processed_messages`: one row per (consumer group, CloudEvent id), written in the same transaction as the
+ * read-model change. A redelivered event finds its row and changes nothing.
+ */
+export const PROCESSED_MESSAGES_DDL = `
+CREATE TABLE IF NOT EXISTS processed_messages (
+  consumer_group text NOT NULL,
+  event_id text NOT NULL,
+  event_type text NOT NULL,
+  topic text NOT NULL,
+  partition integer NOT NULL,
+  "offset" bigint NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (consumer_group, event_id)
+)`;
+
+export async function ensureProcessedMessagesTable(uow: UnitOfWork): Promise<void> {
+  await uow.transaction(async (tx) => {
+    // concurrent CREATE TABLE IF NOT EXISTS can still collide on the catalog; serialise it
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tio.processed_messages'))`);
+    await tx.query(PROCESSED_MESSAGES_DDL);
+  });
+}
+
+export interface ProcessedMessage {
+  groupId: string;
+  eventId: string;
+  eventType: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Claims the event for this group inside the caller's transaction. False if it was processed before (or is being
+ * processed by another member right now: the insert waits for that transaction and then finds the row).
+ */
+export async function claimMessage(tx: TransactionContext, m: ProcessedMessage): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO processed_messages (consumer_group, event_id, event_type, topic, partition, "offset")
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer_group, event_id) DO NOTHING RETURNING 1 AS claimed`,
+    [m.groupId, m.eventId, m.eventType, m.topic, m.partition, m.offset],
+  );
+  return rows.length === 1;
+}

@@ -1,0 +1,182 @@
+import { integrationEventFromRecorded, toKafkaRecord, type EventTypeRegistry } from '@tio/contracts';
+import type { CheckpointStore, EventStore, RecordedEvent } from '@tio/event-store';
+import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
+import type { MessageProducer, MessagingClient, TopicMessages } from '../kafka/port';
+
+export interface ForwarderOptions {
+  store: EventStore;
+  /** Where the forwarder keeps its position (e.g. the event store's own `PostgresCheckpointStore`). */
+  checkpoints: CheckpointStore;
+  client: MessagingClient;
+  /** Durable name: the checkpoint id. */
+  name: string;
+  /** CloudEvents `source`, e.g. `/tio/case-service`. */
+  source: string;
+  /** Which stored types are published, as what, on which topic. */
+  registry: EventTypeRegistry;
+  /** Only streams of this category. */
+  category?: string;
+  /** Events read and published per Kafka request. Default 500. */
+  batchSize?: number;
+  /** How often to look for new events once caught up (or call `wake()` after an append). Default 50 ms. */
+  pollIntervalMs?: number;
+  /** Delays between attempts while Kafka or the store is unavailable. Default 100 ms doubling to 5 s. */
+  backoff?: BackoffOptions;
+  log?: (message: string, error?: Error) => void;
+}
+
+export interface ForwarderStats {
+  published: number;
+  skipped: number;
+  batches: number;
+  failures: number;
+}
+
+/**
+ * Publishes the events of an event store to Kafka: a checkpointed catch-up loop over `readAll` that sends each
+ * batch with an idempotent producer (acks = all, one request in flight), key = case id, and saves its checkpoint
+ * only after Kafka acknowledged the whole batch. At least once: after a crash or a failed send it resends from the
+ * checkpoint, so nothing is skipped and consumers absorb the duplicates.
+ */
+export class Forwarder {
+  readonly stats: ForwarderStats = { published: 0, skipped: 0, batches: 0, failures: 0 };
+  private producer: MessageProducer | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private sleeper: { cancel(): void } | undefined;
+  private checkpoint: bigint | undefined;
+  private positionWaiters: { position: bigint; resolve: () => void }[] = [];
+
+  constructor(private readonly options: ForwarderOptions) {}
+
+  /** Starts the loop in the background; resolves once the checkpoint is loaded. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const loaded = await this.withRetry('load checkpoint', () => this.options.checkpoints.load(this.options.name));
+    if (!loaded) return;
+    this.checkpoint = loaded.value;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in flight (its checkpoint is only saved if Kafka acknowledged it). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.sleeper?.cancel();
+    await this.loop;
+    await this.closeProducer();
+  }
+
+  /** Look for new events now (call after an append for lower latency). */
+  wake(): void {
+    this.sleeper?.cancel();
+  }
+
+  /** The last global position published and checkpointed. */
+  position(): bigint | undefined {
+    return this.checkpoint;
+  }
+
+  /** Resolves once everything up to `position` is acknowledged by Kafka and checkpointed. */
+  waitFor(position: bigint): Promise<void> {
+    if (this.checkpoint !== undefined && this.checkpoint >= position) return Promise.resolve();
+    return new Promise((resolve) => this.positionWaiters.push({ position, resolve }));
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    while (this.running) {
+      const read = await this.withRetry('read events', () =>
+        this.options.store.readAll({ after: this.checkpoint, maxCount: batchSize, category: this.options.category }),
+      );
+      if (!this.running || !read) break;
+      const events = read.value;
+      if (events.length > 0) {
+        const published = await this.publish(events);
+        if (!published) break; // stopping
+        const last = events[events.length - 1].globalPosition;
+        const saved = await this.withRetry('save checkpoint', () => this.options.checkpoints.save(this.options.name, last));
+        if (!saved) break;
+        this.checkpoint = last;
+        this.notifyWaiters();
+      }
+      if (events.length < batchSize && this.running) {
+        const s = sleep(this.options.pollIntervalMs ?? 50);
+        this.sleeper = s;
+        await s.promise;
+        this.sleeper = undefined;
+      }
+    }
+  }
+
+  /** Sends a batch until Kafka acknowledges it; false if the forwarder stopped first. */
+  private async publish(events: RecordedEvent[]): Promise<boolean> {
+    const byTopic = new Map<string, TopicMessages>();
+    let count = 0;
+    for (const event of events) {
+      const integration = integrationEventFromRecorded(event, { source: this.options.source, registry: this.options.registry });
+      if (!integration) {
+        this.stats.skipped++;
+        continue;
+      }
+      const topic = this.options.registry.get(integration.type)!.topic;
+      const entry = byTopic.get(topic) ?? { topic, messages: [] };
+      entry.messages.push(toKafkaRecord(integration));
+      byTopic.set(topic, entry);
+      count++;
+    }
+    if (count === 0) return true;
+    const sent = await this.withRetry('publish to Kafka', async () => {
+      const producer = await this.connectedProducer();
+      try {
+        await producer.send([...byTopic.values()]);
+      } catch (err) {
+        // the idempotent producer's sequence state is unknown after a failed send: start a fresh session
+        await this.closeProducer();
+        throw err;
+      }
+    });
+    if (!sent) return false;
+    this.stats.published += count;
+    this.stats.batches++;
+    return true;
+  }
+
+  private async connectedProducer(): Promise<MessageProducer> {
+    if (this.producer) return this.producer;
+    const producer = this.options.client.producer({ idempotent: true, retries: 3 });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private async closeProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  /** Retries with backoff until it succeeds; undefined if the forwarder is stopped meanwhile. */
+  private async withRetry<T>(what: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { value: await fn() };
+      } catch (err) {
+        this.stats.failures++;
+        this.options.log?.(`forwarder ${this.options.name}: ${what} failed (attempt ${attempt})`, err as Error);
+        if (!this.running) return undefined;
+        const s = sleep(backoffDelay(attempt, this.options.backoff ?? { initialMs: 100, maxMs: 5000 }));
+        this.sleeper = s;
+        await s.promise;
+        this.sleeper = undefined;
+        if (!this.running) return undefined;
+      }
+    }
+  }
+
+  private notifyWaiters(): void {
+    const reached = this.positionWaiters.filter((w) => this.checkpoint !== undefined && this.checkpoint >= w.position);
+    this.positionWaiters = this.positionWaiters.filter((w) => !reached.includes(w));
+    for (const w of reached) w.resolve();
+  }
+}

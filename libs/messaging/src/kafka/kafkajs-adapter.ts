@@ -1,0 +1,119 @@
+import { Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
+import type {
+  ConsumerOptions, MessageAdmin, MessageConsumer, MessageProducer, MessagingClient, PartitionOffsets, ProducerOptions, TopicMessages, TopicSpec,
+} from './port';
+
+export interface KafkaJsClientOptions {
+  brokers: string[] | string;
+  clientId?: string;
+  /** KafkaJS log level; default ERROR. */
+  logLevel?: logLevel;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/** The KafkaJS adapter of our messaging port (the only place KafkaJS is imported). */
+export class KafkaJsClient implements MessagingClient {
+  readonly kafka: Kafka;
+
+  constructor(options: KafkaJsClientOptions) {
+    const config: KafkaConfig = {
+      clientId: options.clientId ?? 'tio',
+      brokers: typeof options.brokers === 'string' ? options.brokers.split(',') : options.brokers,
+      logLevel: options.logLevel ?? logLevel.NOTHING,
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
+    };
+    this.kafka = new Kafka(config);
+  }
+
+  producer(options: ProducerOptions = {}): MessageProducer {
+    const idempotent = options.idempotent ?? true;
+    const producer: Producer = this.kafka.producer({
+      idempotent,
+      // KafkaJS needs a single in-flight request for ordering guarantees of the idempotent producer
+      maxInFlightRequests: idempotent ? 1 : undefined,
+      // murmur2, the same partitioner as the Java client: a case id lands on the same partition from any producer
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+      retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+    return {
+      connect: () => producer.connect(),
+      disconnect: () => producer.disconnect(),
+      send: async (batch: TopicMessages[]) => {
+        if (batch.length === 0) return;
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: batch.map((t) => ({
+            topic: t.topic,
+            messages: t.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })),
+          })),
+        });
+      },
+    };
+  }
+
+  consumer(options: ConsumerOptions): MessageConsumer {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10, restartOnFailure: async () => true },
+    });
+    return {
+      connect: () => consumer.connect(),
+      disconnect: () => consumer.disconnect(),
+      subscribe: (o) => consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning }),
+      run: (o) =>
+        consumer.run({
+          autoCommit: true,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
+          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            await o.eachBatch(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                messages: batch.messages.map((m) => ({
+                  topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: m.timestamp,
+                })),
+              },
+              { resolveOffset, heartbeat, isRunning, isStale },
+            );
+          },
+        }),
+      onCrash: (listener) => {
+        consumer.on(consumer.events.CRASH, (e) => listener(e.payload.error));
+      },
+    };
+  }
+
+  admin(): MessageAdmin {
+    const admin = this.kafka.admin();
+    return {
+      connect: () => admin.connect(),
+      disconnect: () => admin.disconnect(),
+      listTopics: () => admin.listTopics(),
+      deleteGroups: async (groupIds) => {
+        await admin.deleteGroups(groupIds);
+      },
+      createTopics: async (topics: TopicSpec[]) => {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t.topic));
+        if (missing.length === 0) return;
+        try {
+          await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 3, replicationFactor: 1 })) });
+        } catch (err) {
+          // another process created them at the same time
+          if (!/already exists/i.test((err as Error).message)) throw err;
+        }
+      },
+      fetchTopicOffsets: async (topic): Promise<PartitionOffsets[]> =>
+        (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: p.low, high: p.high })),
+    };
+  }
+}

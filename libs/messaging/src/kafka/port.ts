@@ -1,0 +1,106 @@
+/**
+ * Our own small Kafka port. Everything in this library talks to Kafka through these interfaces; the KafkaJS adapter
+ * (kafkajs-adapter.ts) is the only file that imports KafkaJS, so the client can be replaced later.
+ */
+
+export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
+
+export interface OutgoingMessage {
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  /** Milliseconds since the epoch, as a string. */
+  timestamp?: string;
+}
+
+export interface TopicMessages {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
+export interface ProducerOptions {
+  /** Exactly-once per partition within a producer session (acks=all, max 1 in-flight request). Default true. */
+  idempotent?: boolean;
+  /** Retries inside the client before `send` rejects. Default 5. */
+  retries?: number;
+}
+
+export interface MessageProducer {
+  connect(): Promise<void>;
+  /** Resolves once every message is acknowledged by all in-sync replicas (acks = all). */
+  send(batch: TopicMessages[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, HeaderValue>;
+  timestamp: string;
+}
+
+export interface MessageBatch {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+}
+
+export interface BatchControls {
+  /** Marks an offset processed; it is committed after the batch (or earlier by the client's auto-commit). */
+  resolveOffset(offset: string): void;
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping. */
+  isRunning(): boolean;
+  /** True after a rebalance took this partition away: stop processing the batch. */
+  isStale(): boolean;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  /** Default 10 000 ms (the broker's minimum is 6 000). */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxBytesPerPartition?: number;
+}
+
+export interface MessageConsumer {
+  connect(): Promise<void>;
+  subscribe(options: { topics: string[]; fromBeginning: boolean }): Promise<void>;
+  /** Starts fetching; eachBatch is called per partition batch, in offset order. */
+  run(options: { eachBatch: (batch: MessageBatch, controls: BatchControls) => Promise<void>; partitionsConsumedConcurrently?: number }): Promise<void>;
+  /** Called when the client gives up (after its own restarts) with the error. */
+  onCrash(listener: (error: Error) => void): void;
+  disconnect(): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions?: number;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  /** First available offset. */
+  low: string;
+  /** Offset of the next message to be written. */
+  high: string;
+}
+
+export interface MessageAdmin {
+  connect(): Promise<void>;
+  /** Creates the topics that do not exist yet; existing ones are left alone. */
+  createTopics(topics: TopicSpec[]): Promise<void>;
+  listTopics(): Promise<string[]>;
+  fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  deleteGroups(groupIds: string[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface MessagingClient {
+  producer(options?: ProducerOptions): MessageProducer;
+  consumer(options: ConsumerOptions): MessageConsumer;
+  admin(): MessageAdmin;
+}
