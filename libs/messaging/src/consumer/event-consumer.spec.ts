@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { DLQ_HEADERS, InboundAdviceSubmittedV1Dto, TOPICS, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { main as deadLettersCli } from '../cli/dead-letters';
+import { listDeadLetters } from '../dead-letters/dead-letters';
+import { ensureTopics } from '../kafka/topics';
+import type { MessageProducer } from '../kafka/port';
+import {
+  appliedOrder, client, count, createTimeline, expectContiguous, stepRecord, testDatabase, timelineHandlers, unique, waitFor,
+} from '../testing/support';
+import { EventConsumer } from './event-consumer';
+import { EventHandlers } from './handlers';
+import { PgUnitOfWork, type PgTransaction } from './unit-of-work';
+
+describe('EventConsumer (real Kafka and PostgreSQL)', () => {
+  let pool: Pool;
+  let producer: MessageProducer;
+  const kafka = client();
+  const consumers: EventConsumer<PgTransaction>[] = [];
+
+  beforeAll(async () => {
+    pool = await testDatabase('messaging_consumer_spec');
+    producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.stop()));
+    await producer.disconnect();
+    await pool.end();
+  });
+
+  async function start(c: EventConsumer<PgTransaction>) {
+    consumers.push(c);
+    await c.start();
+    return c;
+  }
+
+  it('applies every event exactly once when every message is delivered twice, keeping per-case order', async () => {
+    const topic = unique('tio.test.twice');
+    const table = 'timeline_twice';
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const cases = Array.from({ length: 10 }, () => randomUUID());
+    const perCase = 20;
+    const messages = [];
+    for (let seq = 1; seq <= perCase; seq++) for (const c of cases) messages.push(stepRecord(c, seq));
+    // each message twice: once in a first pass, once again later (as a forwarder resending after a crash would)
+    await producer.send([{ topic, messages }]);
+    await producer.send([{ topic, messages }]);
+    const consumer = await start(new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table) }));
+    await waitFor('all duplicates seen', async () => consumer.stats.applied + consumer.stats.duplicates >= messages.length * 2);
+    expect(await count(pool, table)).toBe(cases.length * perCase);
+    expect(consumer.stats).toMatchObject({ applied: cases.length * perCase, duplicates: cases.length * perCase, deadLettered: 0 });
+    expectContiguous(await appliedOrder(pool, table), perCase);
+  });
+
+  it('changes nothing when a second group member / a rebalance redelivers: the claim is per group and event id', async () => {
+    const topic = unique('tio.test.rebalance');
+    const table = 'timeline_rebalance';
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const groupId = unique('g');
+    const cases = Array.from({ length: 6 }, () => randomUUID());
+    const messages = cases.flatMap((c) => [1, 2, 3, 4, 5].map((seq) => stepRecord(c, seq)));
+    await producer.send([{ topic, messages }]);
+    const first = await start(new EventConsumer({ client: kafka, groupId, topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table, { delayMs: 20 }) }));
+    await waitFor('some applied', async () => first.stats.applied > 5);
+    // a second member joins: partitions move mid-stream
+    const second = await start(new EventConsumer({ client: kafka, groupId, topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table, { delayMs: 20 }) }));
+    await waitFor('all rows', async () => (await count(pool, table)) === messages.length);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await count(pool, table)).toBe(messages.length);
+    expect(first.stats.deadLettered + second.stats.deadLettered).toBe(0);
+    expectContiguous(await appliedOrder(pool, table), 5);
+  });
+
+  it('dead-letters a malformed inbound message with its reason and keeps processing the next ones; the CLI lists and replays it', async () => {
+    const topic = unique(TOPICS.healthInbound);
+    const table = 'inbound_advice';
+    await ensureTopics(kafka, [topic]);
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (event_id text PRIMARY KEY, case_id text NOT NULL, external_reference text NOT NULL)`);
+    const handlers = new EventHandlers<PgTransaction>().on<InboundAdviceSubmittedV1Dto>(
+      'health.advice-submitted.v1',
+      async (event, tx) => {
+        await tx.client.query(`INSERT INTO ${table} VALUES ($1, $2, $3)`, [event.id, event.data.caseId, event.data.externalReference]);
+      },
+      { dto: InboundAdviceSubmittedV1Dto },
+    );
+    const advice = (caseId: string, extra: Record<string, unknown> = {}): IntegrationEvent => ({
+      id: randomUUID(), source: '/agency/health/record-system', type: 'health.advice-submitted.v1', subject: caseId, time: new Date().toISOString(),
+      data: {
+        caseId, adviceRequestId: randomUUID(), externalReference: `NHS-${caseId.slice(0, 4)}`, submittedAt: '2025-03-01T10:00:00.000Z',
+        authorName: 'Dr A', authorRole: 'DMO', sections: [{ heading: 'Medical', text: 'Asthma' }], ...extra,
+      },
+      correlationId: 'c', actor: { userId: 'nhs-system', organisationId: 'rxx', agency: 'health', role: 'system' },
+    });
+    const caseA = randomUUID();
+    const bad = advice(caseA, { caseId: 'not-a-uuid', sections: [{ heading: '', text: 'x' }], surprise: true });
+    const good1 = advice(caseA);
+    const notCloudEvent = { key: caseA, value: Buffer.from('{"hello":"world"}'), headers: { 'content-type': 'application/json' } };
+    const good2 = advice(caseA);
+    await producer.send([{ topic, messages: [toKafkaRecord(good1), toKafkaRecord(bad), notCloudEvent, toKafkaRecord(good2)] }]);
+    const groupId = unique('inbound');
+    const consumer = await start(new EventConsumer({ client: kafka, groupId, topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers, unknownTypes: 'dead-letter' }));
+    await waitFor('two applied, two dead-lettered', async () => consumer.stats.applied === 2 && consumer.stats.deadLettered === 2);
+    expect((await pool.query(`SELECT event_id FROM ${table} ORDER BY event_id`)).rows.map((r) => r.event_id).sort()).toEqual([good1.id, good2.id].sort());
+
+    const letters = await listDeadLetters(kafka, topic);
+    expect(letters).toHaveLength(2);
+    const invalid = letters.find((l) => l.headers['ce_id'] === bad.id)!;
+    expect(invalid.reason).toContain('validation failed');
+    expect(invalid.reason).toContain('caseId (isUuid: caseId must be a UUID)');
+    expect(invalid.reason).toContain('sections[0].heading (isLength: heading must be longer than or equal to 1 characters)');
+    expect(invalid.reason).toContain('surprise (whitelistValidation: property surprise should not exist)');
+    expect(invalid).toMatchObject({ originalTopic: topic, originalPartition: expect.any(Number), consumerGroup: groupId, attempts: 1 });
+    expect(Date.parse(invalid.failedAt)).not.toBeNaN();
+    expect(invalid.headers[DLQ_HEADERS.originalOffset]).toMatch(/^\d+$/);
+    const envelope = letters.find((l) => l.headers['ce_id'] === undefined)!;
+    expect(envelope.reason).toBe('invalid envelope: not a Tell It Once CloudEvent: header ce_id is missing; header ce_source is missing; header ce_type is missing; header ce_specversion is missing; header ce_subject is missing; header ce_time is missing; header ce_correlationid is missing; header ce_actoruserid is missing; header ce_actororganisationid is missing; header ce_actoragency is missing; header ce_actorrole is missing');
+
+    // the CLI: list, then replay one; the replayed message is still invalid and is dead-lettered again
+    const lines: string[] = [];
+    expect(await deadLettersCli(['list', `${topic}.dlq`, '--brokers', process.env['KAFKA_BROKERS']!], (l) => lines.push(l))).toBe(0);
+    expect(lines[0]).toBe('2 dead letter(s)');
+    expect(lines.join('\n')).toContain('health.advice-submitted.v1 ' + bad.id);
+    const replayOut: string[] = [];
+    expect(await deadLettersCli(['replay', topic, '--only', `${invalid.partition}:${invalid.offset}`], (l) => replayOut.push(l))).toBe(0);
+    expect(replayOut[0]).toBe('replayed 1 dead letter(s)');
+    await waitFor('replayed letter dead-lettered again', async () => consumer.stats.deadLettered === 3);
+    expect(await count(pool, table)).toBe(2);
+  });
+
+  it('retries a failing handler a bounded number of times, then dead-letters it and moves on', async () => {
+    const topic = unique('tio.test.poison');
+    const table = 'timeline_poison';
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const caseId = randomUUID();
+    let attempts = 0;
+    const handlers = new EventHandlers<PgTransaction>().on<{ caseId: string; seq: number }>('test.case-step.v1', async (event, tx) => {
+      await tx.client.query(`INSERT INTO ${table} (case_id, seq, event_id) VALUES ($1, $2, $3)`, [event.subject, event.data.seq, event.id]);
+      if (event.data.seq === 2) {
+        attempts++;
+        throw new Error('read model constraint');
+      }
+    });
+    await producer.send([{ topic, messages: [1, 2, 3].map((seq) => stepRecord(caseId, seq)) }]);
+    const groupId = unique('g');
+    const consumer = await start(new EventConsumer({ client: kafka, groupId, topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers, maxAttempts: 3, retryBackoff: { initialMs: 10, maxMs: 50 } }));
+    await waitFor('done', async () => consumer.stats.applied === 2 && consumer.stats.deadLettered === 1);
+    expect(attempts).toBe(3);
+    // the failed attempts rolled back: no row, and no processed_messages claim for it
+    expect((await pool.query(`SELECT seq FROM ${table} ORDER BY seq`)).rows.map((r) => r.seq)).toEqual([1, 3]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM processed_messages WHERE consumer_group = $1`, [groupId])).rows[0].n).toBe(2);
+    const [letter] = await listDeadLetters(kafka, topic);
+    expect(letter.reason).toBe('handler failed after 3 attempt(s): read model constraint');
+    expect(letter.attempts).toBe(3);
+  });
+});
