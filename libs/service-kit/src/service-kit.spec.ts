@@ -1,0 +1,92 @@
+import { Body, Controller, Get, Module, Post, type INestApplication } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Min, ValidateNested } from 'class-validator';
+import request from 'supertest';
+import { createServiceApp } from './run-service';
+
+class Section {
+  @IsString()
+  heading!: string;
+}
+
+class AdviceBody {
+  @IsIn(['educational', 'medical'])
+  adviceType!: string;
+
+  @IsInt()
+  @Min(1)
+  pages!: number;
+
+  @ValidateNested({ each: true })
+  @Type(() => Section)
+  sections!: Section[];
+}
+
+@Controller('probe')
+class ProbeController {
+  @Post()
+  create(@Body() body: AdviceBody) {
+    return { received: body };
+  }
+
+  @Get('boom')
+  boom() {
+    throw new Error('database password is hunter2 at /srv/secret.ts:42');
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('service-kit HTTP conventions', () => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createServiceApp({ name: 'probe', title: 'Probe', description: 'probe', module: ProbeModule, bodyLimit: '1kb' }, { logger: false });
+    await app.init();
+  });
+  afterAll(() => app.close());
+
+  it('accepts a valid body and converts its types', async () => {
+    const body = { adviceType: 'medical', pages: 2, sections: [{ heading: 'Needs' }] };
+    await request(app.getHttpServer()).post('/probe').send(body).expect(201, { received: body });
+  });
+
+  it('answers 400 naming every bad field and why, including nested ones', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/probe')
+      .send({ adviceType: 'astrology', pages: 0, sections: [{ heading: 7 }] })
+      .expect(400);
+    expect(res.body.message).toBe('Validation failed');
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'adviceType', reasons: ['adviceType must be one of the following values: educational, medical'] },
+        { field: 'pages', reasons: ['pages must not be less than 1'] },
+        { field: 'sections[0].heading', reasons: ['heading must be a string'] },
+      ]),
+    );
+  });
+
+  it('rejects fields the API does not know instead of silently dropping them', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/probe')
+      .send({ adviceType: 'medical', pages: 1, sections: [], childName: 'should not be here' })
+      .expect(400);
+    expect(res.body.errors).toEqual([{ field: 'childName', reasons: ['property childName should not exist'] }]);
+  });
+
+  it('answers malformed JSON with 400, not 500', async () => {
+    const res = await request(app.getHttpServer()).post('/probe').set('content-type', 'application/json').send('{"adviceType":').expect(400);
+    expect(res.body.message).toMatch(/JSON/);
+  });
+
+  it('answers an oversized body with 413', async () => {
+    const res = await request(app.getHttpServer()).post('/probe').send({ adviceType: 'x'.repeat(5000) }).expect(413);
+    expect(res.body.message).toBe('Request body is larger than the limit');
+  });
+
+  it('never shows a client the internals of an unexpected error', async () => {
+    const res = await request(app.getHttpServer()).get('/probe/boom').set('x-correlation-id', 'trace-9').expect(500);
+    expect(res.body).toEqual({ statusCode: 500, message: 'Internal error', correlationId: 'trace-9' });
+    expect(JSON.stringify(res.body)).not.toMatch(/hunter2|secret\.ts/);
+  });
+});
