@@ -40,9 +40,28 @@ function tally(resultsDir: string): { passed: number; failed: number; skipped: n
   return totals;
 }
 
+/**
+ * The timeline page's browser test drives Debian's Chromium (never a browser download). On a fresh Debian/Ubuntu
+ * machine where we are root, install it; elsewhere say what is needed (CHROMIUM_PATH points at another build).
+ */
+async function ensureChromium(): Promise<void> {
+  const path = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+    console.log(`\nNo Chromium at ${path}: the browser test will fail. Install Debian's chromium package or set CHROMIUM_PATH.`);
+    return;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if ((await step('browser', 'apt-get', ['update', '-qq'], env)) !== 0 || (await step('browser', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], env)) !== 0) {
+    console.log('Installing Chromium with apt-get failed: the browser test will fail.');
+  }
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const failures: string[] = [];
+  await ensureChromium();
   if ((await step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) !== 0) failures.push('typecheck');
   if ((await step('lint', bin('nx'), ['run-many', '-t', 'lint', '--outputStyle=static'])) !== 0) failures.push('lint');
 
