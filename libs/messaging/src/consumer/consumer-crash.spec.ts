@@ -25,7 +25,7 @@ describe('a consumer killed mid-batch (SIGKILL, no offset commit) and restarted'
 
   it('ends with exactly N rows in per-case order', async () => {
     const topic = unique('tio.test.crash');
-    const table = 'timeline_crash';
+    const table = unique('timeline_crash').replace(/-/g, '_');
     const groupId = unique('g');
     await ensureTopics(kafka, [topic]);
     await createTimeline(pool, table);

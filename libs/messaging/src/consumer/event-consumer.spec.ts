@@ -37,7 +37,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
 
   it('applies every event exactly once when every message is delivered twice, keeping per-case order', async () => {
     const topic = unique('tio.test.twice');
-    const table = 'timeline_twice';
+    const table = unique('timeline_twice').replace(/-/g, '_');
     await ensureTopics(kafka, [topic]);
     await createTimeline(pool, table);
     const cases = Array.from({ length: 10 }, () => randomUUID());
@@ -56,7 +56,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
 
   it('changes nothing when a second group member / a rebalance redelivers: the claim is per group and event id', async () => {
     const topic = unique('tio.test.rebalance');
-    const table = 'timeline_rebalance';
+    const table = unique('timeline_rebalance').replace(/-/g, '_');
     await ensureTopics(kafka, [topic]);
     await createTimeline(pool, table);
     const groupId = unique('g');
@@ -76,7 +76,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
 
   it('dead-letters a malformed inbound message with its reason and keeps processing the next ones; the CLI lists and replays it', async () => {
     const topic = unique(TOPICS.healthInbound);
-    const table = 'inbound_advice';
+    const table = unique('inbound_advice').replace(/-/g, '_');
     await ensureTopics(kafka, [topic]);
     await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (event_id text PRIMARY KEY, case_id text NOT NULL, external_reference text NOT NULL)`);
     const handlers = new EventHandlers<PgTransaction>().on<InboundAdviceSubmittedV1Dto>(
@@ -132,7 +132,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
 
   it('retries a failing handler a bounded number of times, then dead-letters it and moves on', async () => {
     const topic = unique('tio.test.poison');
-    const table = 'timeline_poison';
+    const table = unique('timeline_poison').replace(/-/g, '_');
     await ensureTopics(kafka, [topic]);
     await createTimeline(pool, table);
     const caseId = randomUUID();

@@ -22,6 +22,8 @@ export interface ForwarderOptions {
   pollIntervalMs?: number;
   /** Delays between attempts while Kafka or the store is unavailable. Default 100 ms doubling to 5 s. */
   backoff?: BackoffOptions;
+  /** Retries inside the Kafka client before a send counts as failed and the forwarder backs off. Default 3. */
+  producerRetries?: number;
   log?: (message: string, error?: Error) => void;
 }
 
@@ -144,7 +146,7 @@ export class Forwarder {
 
   private async connectedProducer(): Promise<MessageProducer> {
     if (this.producer) return this.producer;
-    const producer = this.options.client.producer({ idempotent: true, retries: 3 });
+    const producer = this.options.client.producer({ idempotent: true, retries: this.options.producerRetries ?? 3 });
     await producer.connect();
     this.producer = producer;
     return producer;

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { EventTypeRegistry } from '@tio/contracts';
+import { PostgresEventStore, type NewEvent } from '@tio/event-store';
+import { ensureDatabase, startKafka, type RunningKafka } from '@tio/local-infra';
+import { EventConsumer } from '../consumer/event-consumer';
+import { PgUnitOfWork } from '../consumer/unit-of-work';
+import { KafkaJsClient } from '../kafka/kafkajs-adapter';
+import type { MessagingClient, TopicMessages } from '../kafka/port';
+import { ensureTopics } from '../kafka/topics';
+import { appliedOrder, client, count, createTimeline, env, expectContiguous, testDatabase, timelineHandlers, unique, waitFor } from '../testing/support';
+import { Forwarder } from './forwarder';
+
+function registryFor(topic: string): EventTypeRegistry {
+  const registry = new EventTypeRegistry();
+  registry.register({
+    name: 'test.case-step', version: 1, direction: 'outbound', topic, summary: 'test',
+    schema: { type: 'object', properties: { caseId: { type: 'string' }, seq: { type: 'integer' } }, required: ['caseId', 'seq'] },
+    example: { caseId: 'c', seq: 1 }, sourceEventTypes: ['CaseStep'],
+  });
+  return registry;
+}
+
+function step(caseId: string, seq: number): NewEvent {
+  return {
+    type: 'CaseStep', data: { caseId, seq },
+    metadata: { eventId: randomUUID(), caseId, occurredAt: new Date().toISOString(), correlationId: 'corr', actor: { userId: 'u', organisationId: 'o', agency: 'local-authority', role: 'caseworker' } },
+  };
+}
+
+async function appendSteps(store: PostgresEventStore, cases: string[], from: number, to: number): Promise<void> {
+  for (let seq = from; seq <= to; seq++) for (const c of cases) await store.appendToStream(`case-${c}`, [step(c, seq)]);
+}
+
+async function messagesIn(kafka: MessagingClient, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** local-infra formats storage with a random base64url cluster id; one starting with '-' is misread as an option. */
+async function startBroker(options: Parameters<typeof startKafka>[0]): Promise<RunningKafka> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKafka(options);
+    } catch (err) {
+      if (attempt >= 3 || !/cluster-id/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event store and Kafka)', () => {
+  let pool: Pool;
+  let store: PostgresEventStore;
+  const stops: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    const url = await ensureDatabase(env('DATABASE_URL'), 'messaging_forwarder_spec');
+    store = await PostgresEventStore.create({ connectionString: url, schema: 'fwd_store' });
+    pool = await testDatabase('messaging_forwarder_spec');
+  });
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await store.close();
+    await pool.end();
+  });
+
+  it('a crash mid-batch skips nothing: after a restart from the checkpoint, N events give exactly N rows', async () => {
+    const kafka = client();
+    const topic = unique('tio.test.fwd-crash');
+    const table = unique('timeline_fwd_crash').replace(/-/g, '_');
+    const name = unique('forwarder');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const cases = Array.from({ length: 5 }, () => randomUUID());
+    // only this test's streams: category per test
+    const category = 'case';
+    await appendSteps(store, cases, 1, 10);
+    const startPosition = (await store.readAll({ category })).filter((e) => (e.data as { caseId: string }).caseId === cases[0])[0].globalPosition - 1n;
+    await store.checkpoints.save(name, startPosition);
+
+    // a client whose producer publishes half of the first batch, then the process "dies"
+    let crashed!: () => void;
+    const crash = new Promise<void>((r) => (crashed = r));
+    const crashing: MessagingClient = {
+      admin: () => kafka.admin(),
+      consumer: (o) => kafka.consumer(o),
+      producer: (o) => {
+        const real = kafka.producer(o);
+        return {
+          connect: () => real.connect(),
+          disconnect: () => real.disconnect(),
+          send: async (batch: TopicMessages[]) => {
+            const half = batch.map((t) => ({ topic: t.topic, messages: t.messages.slice(0, Math.ceil(t.messages.length / 2)) }));
+            await real.send(half);
+            crashed();
+            throw new Error('simulated crash after a partial send');
+          },
+        };
+      },
+    };
+    const registry = registryFor(topic);
+    const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize: 1000, backoff: { initialMs: 50, maxMs: 200 } });
+    await first.start();
+    await crash;
+    await first.stop(); // the process is gone: its checkpoint never moved
+    expect(await store.checkpoints.load(name)).toBe(startPosition);
+    expect(await messagesIn(kafka, topic)).toBe(25);
+
+    const second = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry, category });
+    await second.start();
+    stops.push(() => second.stop());
+    const consumer = new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table) });
+    stops.push(() => consumer.stop());
+    await consumer.start();
+    await waitFor('all rows', async () => (await count(pool, table)) === 50);
+    expect(await messagesIn(kafka, topic)).toBe(75); // 25 duplicates in Kafka ...
+    await waitFor('duplicates absorbed', async () => consumer.stats.duplicates === 25);
+    expect(await count(pool, table)).toBe(50); // ... none in the read model
+    expectContiguous(await appliedOrder(pool, table), 10);
+    expect(second.position()).toBe((await store.readAll({ category })).at(-1)!.globalPosition);
+  });
+
+  it('survives the broker being stopped and restarted mid-stream: N events appended -> exactly N rows, per-case order kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tio-kafka-restart-'));
+    let broker: RunningKafka = await startBroker({ dir, persistent: true });
+    const port = broker.brokers.split(':')[1];
+    stops.push(async () => {
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const kafka = new KafkaJsClient({ brokers: broker.brokers, clientId: 'restart-test' });
+    const topic = unique('tio.test.fwd-restart');
+    const table = unique('timeline_fwd_restart').replace(/-/g, '_');
+    const name = unique('forwarder');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const before = (await store.readAll()).at(-1)?.globalPosition ?? 0n;
+    await store.checkpoints.save(name, before);
+    const cases = Array.from({ length: 6 }, () => randomUUID());
+    const perCase = 20;
+    const errors: string[] = [];
+    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case',
+      batchSize: 50, backoff: { initialMs: 100, maxMs: 1000 }, producerRetries: 1, log: (m) => errors.push(m) });
+    await forwarder.start();
+    stops.push(() => forwarder.stop());
+    const consumer = new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table), sessionTimeoutMs: 10_000 });
+    stops.push(() => consumer.stop());
+    await consumer.start();
+
+    await appendSteps(store, cases, 1, 8);
+    await waitFor('first part visible', async () => (await count(pool, table)) >= 30);
+    await broker.stop();
+    await appendSteps(store, cases, 9, 14); // appended while the broker is down
+    await waitFor('the forwarder to notice the broker is down', async () => forwarder.stats.failures > 0, 30_000);
+    broker = await startBroker({ dir, persistent: true, port }); // same data dir and port: topics, offsets and groups survive
+    await appendSteps(store, cases, 15, perCase);
+    try {
+      await waitFor('all rows after the restart', async () => (await count(pool, table)) === cases.length * perCase, 60_000);
+    } catch (err) {
+      console.log(JSON.stringify({ rows: await count(pool, table), inKafka: await messagesIn(kafka, topic).catch((e) => String(e)), forwarder: forwarder.stats, position: String(forwarder.position()), consumer: consumer.stats, errors: errors.slice(-5) }, null, 1));
+      throw err;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await count(pool, table)).toBe(cases.length * perCase);
+    expectContiguous(await appliedOrder(pool, table), perCase);
+    expect(errors.some((e) => e.includes('publish to Kafka failed'))).toBe(true);
+  });
+});
