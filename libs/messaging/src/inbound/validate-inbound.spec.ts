@@ -1,0 +1,29 @@
+import { InboundAdviceSubmittedV1Dto, integrationEvents } from '@tio/contracts';
+import { validateInbound } from './validate-inbound';
+
+describe('validateInbound', () => {
+  const example = integrationEvents.get('health.advice-submitted.v1')!.example as InboundAdviceSubmittedV1Dto;
+
+  it('accepts a valid payload and returns the DTO instance', async () => {
+    const result = await validateInbound(InboundAdviceSubmittedV1Dto, example);
+    expect(result.valid).toBe(true);
+    if (result.valid) expect(result.value).toBeInstanceOf(InboundAdviceSubmittedV1Dto);
+  });
+
+  it('names every failing field and constraint, nested and unknown fields included', async () => {
+    const result = await validateInbound(InboundAdviceSubmittedV1Dto, { ...example, submittedAt: 'last tuesday', sections: [{ heading: 'x' }], extra: 1 });
+    expect(result.valid).toBe(false);
+    if (result.valid) return;
+    expect(result.errors).toEqual(expect.arrayContaining([
+      { field: 'submittedAt', constraints: { isIso8601: 'submittedAt must be a valid ISO 8601 date string' } },
+      { field: 'extra', constraints: { whitelistValidation: 'property extra should not exist' } },
+      { field: 'sections[0].text', constraints: { isLength: 'text must be longer than or equal to 1 characters', isString: 'text must be a string' } },
+    ]));
+    expect(result.errors).toHaveLength(3);
+    expect(result.reason).toContain('submittedAt (isIso8601: submittedAt must be a valid ISO 8601 date string)');
+  });
+
+  it('rejects a payload that is not an object', async () => {
+    expect(await validateInbound(InboundAdviceSubmittedV1Dto, [1])).toMatchObject({ valid: false, reason: 'validation failed: $ (isObject: payload must be a JSON object)' });
+  });
+});
