@@ -9,6 +9,8 @@ export interface CatchUpSources {
   checkpoints: CheckpointStore;
   wakeup: Wakeup;
   pollIntervalMs: number;
+  /** Awaited before the first read, e.g. until LISTEN is in place so no wake-up after it can be missed. */
+  beforeFirstRead?(): Promise<void>;
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
@@ -56,6 +58,7 @@ export class CatchUpSubscription implements Subscription {
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     let handled: bigint | undefined;
     try {
+      await this.sources.beforeFirstRead?.();
       this.checkpointed = await this.sources.checkpoints.load(subscriptionId);
       handled = this.checkpointed;
       while (!this.stopping) {

@@ -190,12 +190,12 @@ export class PostgresEventStore implements EventStore {
   subscribe(options: SubscriptionOptions): Subscription {
     this.assertOpen();
     if (options.category !== undefined) assertCategory(options.category);
-    void this.notifier.ensureListening();
     const subscription = new CatchUpSubscription(options, {
       readAfter: (after, maxCount, category) => this.readAll({ after, maxCount, category }),
       checkpoints: this.checkpoints,
       wakeup: this.wakeup,
       pollIntervalMs: this.options.pollIntervalMs ?? 1000,
+      beforeFirstRead: () => this.notifier.ensureListening(),
     });
     this.subscriptions.add(subscription);
     const stop = subscription.stop.bind(subscription);
