@@ -6,14 +6,14 @@ import { ensureDatabase } from '@tio/local-infra';
 import { ensureTopics } from '../kafka/topics';
 import { appliedOrder, client, count, createTimeline, env, expectContiguous, stepRecord, testDatabase, timelineHandlers, unique, waitFor } from '../testing/support';
 import { EventConsumer } from './event-consumer';
-import { PgUnitOfWork } from './unit-of-work';
+import { PgUnitOfWork, type PgTransaction } from './unit-of-work';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 
 describe('a consumer killed mid-batch (SIGKILL, no offset commit) and restarted', () => {
   let pool: Pool;
   const kafka = client();
-  let restarted: EventConsumer | undefined;
+  let restarted: EventConsumer<PgTransaction> | undefined;
 
   beforeAll(async () => {
     pool = await testDatabase('messaging_crash_spec');

@@ -43,7 +43,7 @@ export function timelineHandlers(table: string, opts: { delayMs?: number; perman
   });
 }
 
-export function stepEvent(caseId: string, seq: number, id = randomUUID()): IntegrationEvent<{ caseId: string; seq: number }> {
+export function stepEvent(caseId: string, seq: number, id: string = randomUUID()): IntegrationEvent<{ caseId: string; seq: number }> {
   return {
     id, source: '/tio/test', type: STEP_TYPE, subject: caseId, time: new Date().toISOString(),
     data: { caseId, seq }, correlationId: 'corr', actor: { userId: 'u', organisationId: 'o', agency: 'system', role: 'test' },
