@@ -12,3 +12,5 @@ export { PostgresEventStore, type PostgresEventStoreOptions, type HeldAppend } f
 export { PostgresCheckpointStore } from './postgres/checkpoints';
 export { migrate as migratePostgresEventStore } from './postgres/migrator';
 export { MIGRATIONS as POSTGRES_EVENT_STORE_MIGRATIONS, DEFAULT_SCHEMA as DEFAULT_POSTGRES_EVENT_STORE_SCHEMA } from './postgres/schema';
+export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './esdb/esdb-event-store';
+export { EventStoreDbCheckpointStore, CHECKPOINT_CATEGORY as ESDB_CHECKPOINT_CATEGORY } from './esdb/checkpoints';

@@ -1,0 +1,45 @@
+import type { AllStreamResolvedEvent, ResolvedEvent } from '@eventstore/db-client';
+import type { RecordedEvent } from '../port';
+
+/** Key under which the store keeps its own fields in an EventStoreDB event's metadata. */
+export const TIO_KEY = 'tio';
+
+/** What the store writes into EventStoreDB metadata besides the EventMetadata itself. */
+export interface StoredTioFields {
+  schemaVersion: number;
+  hash: string;
+  previousHash: string | null;
+}
+
+/** EventStoreDB metadata = EventMetadata (+recordedAt) + `$correlationId`/`$causationId` for ESDB projections + `tio`. */
+export function toEsdbMetadata(metadata: RecordedEvent['metadata'], tio: StoredTioFields): Record<string, unknown> {
+  return {
+    ...metadata,
+    $correlationId: metadata.correlationId,
+    ...(metadata.causationId ? { $causationId: metadata.causationId } : {}),
+    [TIO_KEY]: tio,
+  };
+}
+
+/** Maps a resolved EventStoreDB event back to the port's RecordedEvent (stored form, before upcasting). */
+export function fromEsdb(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
+  const event = resolved.event;
+  if (!event || !event.isJson) return undefined;
+  const raw = (event.metadata ?? {}) as Record<string, unknown>;
+  const tio = raw[TIO_KEY] as StoredTioFields | undefined;
+  if (!tio) return undefined; // not written by this store
+  const { $correlationId: _c, $causationId: _k, [TIO_KEY]: _t, ...metadata } = raw;
+  const position = event.position?.commit ?? resolved.commitPosition;
+  if (position === undefined) throw new Error('EventStoreDB did not return an event position (server 22.6 or later is required)');
+  return {
+    streamName: event.streamId,
+    revision: Number(event.revision),
+    globalPosition: position,
+    type: event.type,
+    data: event.data,
+    schemaVersion: tio.schemaVersion,
+    metadata: metadata as unknown as RecordedEvent['metadata'],
+    hash: tio.hash,
+    previousHash: tio.previousHash,
+  };
+}
