@@ -62,6 +62,7 @@ async function expectRejects<E extends Error>(promise: Promise<unknown>, type: n
 export function eventStoreContract(harness: EventStoreContractHarness): void {
   const title = `EventStore contract: ${harness.name}`;
   if (harness.skipReason) {
+    console.info(`${title}: skipped (${harness.skipReason})`);
     describe.skip(`${title} (skipped: ${harness.skipReason})`, () => {
       it('runs the contract suite', () => undefined);
     });
