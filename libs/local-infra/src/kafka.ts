@@ -80,6 +80,14 @@ export async function resolveKafkaJars(version = KAFKA_VERSION): Promise<string>
   }
 }
 
+/** A random cluster id in Kafka's format (base64url of 16 bytes); never starting with '-', which the format tool would read as an option. */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 function serverProperties(dataDir: string, brokerPort: number, controllerPort: number): string {
   return [
     'process.roles=broker,controller',
@@ -131,7 +139,7 @@ export async function startKafka(options: KafkaOptions): Promise<RunningKafka> {
   const javaBase = ['-cp', `${libs}/*`, `-Dlog4j.configuration=file:${join(workspaceRoot(), 'infra/kafka/log4j.properties')}`];
 
   if (!existsSync(join(options.dir, 'logs', 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = kafkaClusterId();
     const out = probe('java', [...javaBase, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile]);
     if (!out || !existsSync(join(options.dir, 'logs', 'meta.properties'))) {
       throw new InfraPrerequisiteError(`Formatting Kafka storage in ${options.dir} failed:\n${out ?? 'java did not run'}`);
