@@ -50,7 +50,7 @@ export class PublishingModule {
         {
           provide: MESSAGING_CLIENT,
           inject: [SERVICE_CONFIG],
-          useFactory: (config: ServiceConfig) => new KafkaJsClient({ brokers: config.kafkaBrokers, clientId: `tio-${options.service}` }),
+          useFactory: (config: ServiceConfig) => new KafkaJsClient({ brokers: config.kafkaBrokers, clientId: `tio-${options.service}`, topicPrefix: config.topicPrefix }),
         },
         {
           provide: FORWARDER,

@@ -10,6 +10,8 @@ export interface ServiceConfig {
   host: string;
   databaseUrl: string;
   kafkaBrokers: string[];
+  /** Prepended to every Kafka topic name (KAFKA_TOPIC_PREFIX); empty in a normal deployment. */
+  topicPrefix: string;
 }
 
 /** The settings every service shares; the run command and docker-compose.yml set them. */
@@ -21,5 +23,6 @@ export function serviceConfig(serviceName: string, defaultPort: number, env: Nod
     host: env['HOST'] ?? '127.0.0.1',
     databaseUrl: requiredEnv('DATABASE_URL', `the ${serviceName} service's PostgreSQL database URL (npm start sets it)`, env),
     kafkaBrokers: requiredEnv('KAFKA_BROKERS', 'comma-separated Kafka bootstrap servers, e.g. 127.0.0.1:9092 (npm start sets it)', env).split(','),
+    topicPrefix: env['KAFKA_TOPIC_PREFIX'] ?? '',
   };
 }

@@ -23,7 +23,9 @@ export async function startTestService(definition: ServiceDefinition, extraEnv: 
   const databaseUrl = await ensureDatabase(clusterUrl, dbName);
   const saved = { ...process.env };
   const { publicKeyPem } = await testKeys();
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: publicKeyPem, ...extraEnv });
+  // a topic prefix of its own unless the test shares one between several services on purpose
+  const topicPrefix = `t-${randomUUID().slice(0, 8)}.`;
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: publicKeyPem, KAFKA_TOPIC_PREFIX: topicPrefix, ...extraEnv });
   try {
     const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1' });
     await app.listen(0, '127.0.0.1');
@@ -37,7 +39,7 @@ export async function startTestService(definition: ServiceDefinition, extraEnv: 
       },
     };
   } finally {
-    for (const key of Object.keys(extraEnv)) delete process.env[key];
+    for (const key of [...Object.keys(extraEnv), 'KAFKA_TOPIC_PREFIX']) delete process.env[key];
     process.env['DATABASE_URL'] = saved['DATABASE_URL'];
   }
 }

@@ -10,13 +10,22 @@ export interface KafkaJsClientOptions {
   logLevel?: logLevel;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Prepended to every topic name on the wire and stripped on the way back, so code always sees the canonical
+   * names. Lets several deployments (or test runs) share one cluster without seeing each other's messages.
+   */
+  topicPrefix?: string;
 }
 
 /** The KafkaJS adapter of our messaging port (the only place KafkaJS is imported). */
 export class KafkaJsClient implements MessagingClient {
   readonly kafka: Kafka;
+  private readonly prefix: string;
+  private readonly wire = (topic: string) => `${this.prefix}${topic}`;
+  private readonly canonical = (topic: string) => (this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic);
 
   constructor(options: KafkaJsClientOptions) {
+    this.prefix = options.topicPrefix ?? '';
     const config: KafkaConfig = {
       clientId: options.clientId ?? 'tio',
       brokers: typeof options.brokers === 'string' ? options.brokers.split(',') : options.brokers,
@@ -47,7 +56,7 @@ export class KafkaJsClient implements MessagingClient {
         await producer.sendBatch({
           acks: -1,
           topicMessages: batch.map((t) => ({
-            topic: t.topic,
+            topic: this.wire(t.topic),
             messages: t.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })),
           })),
         });
@@ -67,19 +76,20 @@ export class KafkaJsClient implements MessagingClient {
     return {
       connect: () => consumer.connect(),
       disconnect: () => consumer.disconnect(),
-      subscribe: (o) => consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning }),
+      subscribe: (o) => consumer.subscribe({ topics: o.topics.map(this.wire), fromBeginning: o.fromBeginning }),
       run: (o) =>
         consumer.run({
           autoCommit: true,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
           eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            const topic = this.canonical(batch.topic);
             await o.eachBatch(
               {
-                topic: batch.topic,
+                topic,
                 partition: batch.partition,
                 messages: batch.messages.map((m) => ({
-                  topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: m.timestamp,
+                  topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: m.timestamp,
                 })),
               },
               { resolveOffset, heartbeat, isRunning, isStale },
@@ -97,23 +107,23 @@ export class KafkaJsClient implements MessagingClient {
     return {
       connect: () => admin.connect(),
       disconnect: () => admin.disconnect(),
-      listTopics: () => admin.listTopics(),
+      listTopics: async () => (await admin.listTopics()).filter((t) => t.startsWith(this.prefix)).map(this.canonical),
       deleteGroups: async (groupIds) => {
         await admin.deleteGroups(groupIds);
       },
       createTopics: async (topics: TopicSpec[]) => {
         const existing = new Set(await admin.listTopics());
-        const missing = topics.filter((t) => !existing.has(t.topic));
+        const missing = topics.filter((t) => !existing.has(this.wire(t.topic)));
         if (missing.length === 0) return;
         try {
-          await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 3, replicationFactor: 1 })) });
+          await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: this.wire(t.topic), numPartitions: t.numPartitions ?? 3, replicationFactor: 1 })) });
         } catch (err) {
           // another process created them at the same time
           if (!/already exists/i.test((err as Error).message)) throw err;
         }
       },
       fetchTopicOffsets: async (topic): Promise<PartitionOffsets[]> =>
-        (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: p.low, high: p.high })),
+        (await admin.fetchTopicOffsets(this.wire(topic))).map((p) => ({ partition: p.partition, low: p.low, high: p.high })),
     };
   }
 }
