@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@tio/local-infra';
-import { PostgresEventStore, type NewEvent } from '@tio/event-store';
+import { PostgresEventStore, type NewEvent } from '../src';
 
 const SINGLE_STREAM_APPENDS = Number(process.env['BENCH_SINGLE'] ?? 2000);
 const MULTI_STREAM_APPENDS = Number(process.env['BENCH_MULTI'] ?? 5000);
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
         const page = await store.readAll({ after, maxCount: PAGE });
         if (page.length === 0) return n;
         n += page.length;
-        after = page[page.length - 1]!.globalPosition;
+        after = page[page.length - 1]?.globalPosition;
       }
     });
     const rawPaged = async (checkpoint: boolean) => {
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   const header = ['Scenario', 'Event store', 'Raw PostgreSQL', 'Ratio'];
   const body = rows.map(([name, s, r]) => [name, fmt(s), fmt(r), `${(s / r).toFixed(2)}x`]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const r of body) console.log(line(r));

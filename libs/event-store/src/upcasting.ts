@@ -1,6 +1,7 @@
 import type { RecordedEvent } from './port';
 
 /** Turns `type` at `fromVersion` into the shape of version `fromVersion + 1`. Pure; must not throw for valid data. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- upcasters are registered for heterogeneous types
 export interface Upcaster<TFrom = any, TTo = unknown> {
   type: string;
   fromVersion: number;

@@ -13,6 +13,7 @@ import { contentKeyOf, DEFAULT_MAX_EVENT_BYTES, prepareEvents, type PreparedEven
 import { assertCategory, assertWritableStream, parseStreamName } from '../stream-name';
 import { UpcasterRegistry, type Upcaster } from '../upcasting';
 import { verifyChain } from '../verification';
+import { defined } from '../defined';
 import { CHECKPOINT_CATEGORY, EventStoreDbCheckpointStore } from './checkpoints';
 import { fromEsdb, toEsdbMetadata } from './mapping';
 
@@ -122,14 +123,15 @@ export class EventStoreDbEventStore implements EventStore {
     for (let i = 0; i < prepared.length; i++) {
       const event = found.get(i);
       const want = prepared[i] as PreparedEvent;
-      if (!event) throw new EventIdConflictError(streamName, [...found.values()][0]!.metadata.eventId, 'partial-batch');
+      if (!event) throw new EventIdConflictError(streamName, defined([...found.values()][0], 'found event').metadata.eventId, 'partial-batch');
       if (contentKeyOf(event.type, event.schemaVersion, event.data, event.metadata) !== want.contentKey) {
         throw new EventIdConflictError(streamName, want.eventId, 'content-differs');
       }
       if (previous && event.revision !== previous.revision + 1) throw new EventIdConflictError(streamName, want.eventId, 'partial-batch');
       previous = event;
     }
-    return { head, replay: { nextExpectedRevision: previous!.revision, position: previous!.globalPosition } };
+    const last = defined(previous, 'last found event');
+    return { head, replay: { nextExpectedRevision: last.revision, position: last.globalPosition } };
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -3,6 +3,7 @@ import { EventIdConflictError, WrongExpectedRevisionError } from '../errors';
 import { computeEventHash } from '../hashing';
 import type { AppendResult, ExpectedRevision } from '../port';
 import { contentKeyOf, type PreparedEvent } from '../prepare-events';
+import { defined } from '../defined';
 import { notifyChannel, table } from './schema';
 
 export interface AppendContext {
@@ -40,7 +41,7 @@ export async function findPreviousAppend(client: Pick<PoolClient, 'query'>, ctx:
   let previous: ExistingRow | undefined;
   for (const event of ctx.events) {
     const row = byId.get(event.eventId);
-    if (!row) throw new EventIdConflictError(ctx.streamName, rows[0]!.event_id, 'partial-batch');
+    if (!row) throw new EventIdConflictError(ctx.streamName, defined(rows[0], 'first stored row').event_id, 'partial-batch');
     if (row.stream_name !== ctx.streamName) throw new EventIdConflictError(ctx.streamName, event.eventId, 'other-stream');
     if (contentKeyOf(row.type, row.schema_version, row.data, row.metadata) !== event.contentKey) {
       throw new EventIdConflictError(ctx.streamName, event.eventId, 'content-differs');
@@ -50,7 +51,8 @@ export async function findPreviousAppend(client: Pick<PoolClient, 'query'>, ctx:
     }
     previous = row;
   }
-  return { nextExpectedRevision: Number(previous!.revision), position: BigInt(previous!.global_position) };
+  const last = defined(previous, 'last stored row');
+  return { nextExpectedRevision: Number(last.revision), position: BigInt(last.global_position) };
 }
 
 function revisionMatches(expected: ExpectedRevision, current: number): boolean {
@@ -80,7 +82,7 @@ export async function appendInTransaction(client: PoolClient, ctx: AppendContext
     `SELECT transaction_id::text, positions::text[] FROM ${table(schema, 'reserve_positions')}($1)`,
     [events.length],
   );
-  const { transaction_id: transactionId, positions } = reserved.rows[0]!;
+  const { transaction_id: transactionId, positions } = defined(reserved.rows[0], 'reserved positions');
   const head = await client.query<{ revision: string; last_hash: string | null }>(
     `INSERT INTO ${table(schema, 'streams')} AS s (stream_name, category, revision)
        VALUES ($1, $2, -1)
@@ -88,8 +90,9 @@ export async function appendInTransaction(client: PoolClient, ctx: AppendContext
        RETURNING revision, last_hash`,
     [streamName, ctx.category],
   );
-  const current = Number(head.rows[0]!.revision);
-  let previousHash = head.rows[0]!.last_hash;
+  const headRow = defined(head.rows[0], 'stream head');
+  const current = Number(headRow.revision);
+  let previousHash = headRow.last_hash;
 
   const replay = await findPreviousAppend(client, ctx);
   if (replay) return { result: replay, idempotentReplay: true };
@@ -109,7 +112,7 @@ export async function appendInTransaction(client: PoolClient, ctx: AppendContext
     const hash = computeEventHash({
       streamName, revision, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash,
     });
-    cols.position.push(sortedPositions[i]!.toString());
+    cols.position.push(defined(sortedPositions[i], 'position').toString());
     cols.eventId.push(event.eventId);
     cols.revision.push(revision);
     cols.type.push(event.type);
@@ -137,5 +140,5 @@ export async function appendInTransaction(client: PoolClient, ctx: AppendContext
      ) SELECT pg_notify($4, '')`,
     [streamName, last, previousHash, notifyChannel(schema)],
   );
-  return { result: { nextExpectedRevision: last, position: sortedPositions[sortedPositions.length - 1]! }, idempotentReplay: false };
+  return { result: { nextExpectedRevision: last, position: defined(sortedPositions[sortedPositions.length - 1], 'last position') }, idempotentReplay: false };
 }
