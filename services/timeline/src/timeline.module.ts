@@ -1,8 +1,42 @@
-import { Module } from '@nestjs/common';
-import { CoreModule } from '@tio/service-kit';
+import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { CoreModule, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
+import type { DataSource } from 'typeorm';
+import { AccessLogController } from './access/access-log.controller';
+import { CaseAccess } from './access/access.service';
+import { StreamController } from './api/stream.controller';
+import { TimelineController } from './api/timeline.controller';
+import { TimelineService } from './api/timeline.service';
+import { TIMELINE_CONSUMER_SETTINGS, TIMELINE_MESSAGING, TimelineConsumer, consumerSettings, timelineMessagingClient } from './consumer/timeline-consumer';
 import { DEFAULT_PORT } from './default-port';
+import { ChangeNotifier } from './live/notifier';
+import { MetricsController } from './metrics/metrics.controller';
+import { TimelineMetrics } from './metrics/metrics';
+import { timelineDataSource } from './read-model/data-source';
+import { TIMELINE_DB, TimelineQueries } from './read-model/timeline.queries';
+import { WebController } from './web/web.controller';
+
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(@Inject(TIMELINE_DB) private readonly db: DataSource) {}
+  async onApplicationShutdown() {
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
 
 @Module({
   imports: [CoreModule.forService('timeline', DEFAULT_PORT)],
+  controllers: [TimelineController, StreamController, AccessLogController, MetricsController, WebController],
+  providers: [
+    { provide: TIMELINE_DB, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => timelineDataSource(config.databaseUrl).initialize() },
+    { provide: TIMELINE_CONSUMER_SETTINGS, useFactory: () => consumerSettings() },
+    { provide: TIMELINE_MESSAGING, inject: [SERVICE_CONFIG], useFactory: timelineMessagingClient },
+    TimelineMetrics,
+    TimelineConsumer,
+    TimelineQueries,
+    CaseAccess,
+    TimelineService,
+    ChangeNotifier,
+    DataSourceCloser,
+  ],
 })
 export class TimelineModule {}

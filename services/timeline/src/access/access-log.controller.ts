@@ -1,0 +1,30 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import { AccessLogQueryDto } from '../api/dto';
+import { CaseAccess } from './access.service';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('access-log')
+export class AccessLogController {
+  constructor(@Inject(CaseAccess) private readonly access: CaseAccess) {}
+
+  @Get()
+  @RequireRoles('auditor')
+  @ApiOperation({ summary: 'Who read a case, when and what (auditors only); newest first. Reading it is itself logged.' })
+  async read(@CurrentPrincipal() principal: Principal, @Query() q: AccessLogQueryDto) {
+    await this.access.log(principal, q.caseId, 'access-log', 'allowed');
+    const limit = q.limit ?? 100;
+    const rows = await this.access.read(q.caseId, limit + 1, q.before);
+    const page = rows.slice(0, limit);
+    return {
+      caseId: q.caseId,
+      entries: page.map((r) => ({
+        id: r.id, at: r.at.toISOString(), who: { userId: r.userId, organisationId: r.organisationId, agency: r.agency, roles: r.roles },
+        action: r.action, outcome: r.outcome, detail: r.detail,
+      })),
+      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    };
+  }
+}

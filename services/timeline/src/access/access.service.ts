@@ -1,0 +1,51 @@
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { Principal } from '@tio/auth';
+import type { DataSource } from 'typeorm';
+import { AccessLogEntity } from '../read-model/entities';
+import { TIMELINE_DB, TimelineQueries } from '../read-model/timeline.queries';
+
+export type CaseAction = 'timeline' | 'status' | 'stream' | 'cases' | 'access-log';
+
+export const isAuditor = (p: Principal) => p.roles.includes('auditor');
+
+/**
+ * Who may read a case: auditors every case; anyone else only a case their organisation is involved in
+ * (case_members). Every read, and every refusal, is written to the access log.
+ */
+@Injectable()
+export class CaseAccess {
+  constructor(
+    @Inject(TimelineQueries) private readonly queries: TimelineQueries,
+    @Inject(TIMELINE_DB) private readonly db: DataSource,
+  ) {}
+
+  async authorise(principal: Principal, caseId: string, action: CaseAction, detail: Record<string, unknown> = {}): Promise<void> {
+    if (isAuditor(principal)) {
+      await this.log(principal, caseId, action, 'allowed', detail);
+      if (!(await this.queries.caseInfo(caseId))) throw new NotFoundException(`No case ${caseId} in the timeline`);
+      return;
+    }
+    if (await this.queries.isMember(caseId, principal.organisationId)) {
+      await this.log(principal, caseId, action, 'allowed', detail);
+      return;
+    }
+    await this.log(principal, caseId, action, 'denied', detail);
+    // the same answer whether or not the case exists: a refusal must not reveal that a case exists
+    throw new ForbiddenException(
+      `Your organisation (${principal.organisationId}) is not involved in case ${caseId}. Practitioners see only the cases their organisation is involved in; ask the local authority SEND team to involve you.`,
+    );
+  }
+
+  async log(principal: Principal, caseId: string | null, action: CaseAction, outcome: 'allowed' | 'denied', detail: Record<string, unknown> = {}): Promise<void> {
+    await this.db.getRepository(AccessLogEntity).insert({
+      at: new Date(), userId: principal.userId, organisationId: principal.organisationId, agency: principal.agency, roles: principal.roles,
+      caseId, action, outcome, detail: detail as AccessLogEntity["detail"] as never,
+    });
+  }
+
+  async read(caseId: string, limit: number, beforeId?: string): Promise<AccessLogEntity[]> {
+    const q = this.db.getRepository(AccessLogEntity).createQueryBuilder('a').where('a.case_id = :caseId', { caseId });
+    if (beforeId) q.andWhere('a.id < :beforeId', { beforeId });
+    return q.orderBy('a.id', 'DESC').limit(limit).getMany();
+  }
+}

@@ -1,0 +1,83 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AGENCIES } from '@tio/auth';
+import { ENTRY_KINDS, type EntryKind } from '../read-model/entities';
+
+const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
+
+export class CaseIdParam {
+  @IsUUID() caseId!: string;
+}
+
+export class TimelineQueryDto {
+  @ApiPropertyOptional({ description: 'Only entries about these agencies (comma-separated)', example: 'health,education', enum: AGENCIES, isArray: true })
+  @IsOptional() @Transform(list) @IsIn(AGENCIES as string[], { each: true })
+  agency?: string[];
+
+  @ApiPropertyOptional({ description: 'Only these entry kinds (comma-separated)', example: 'advice-requested,advice-submitted', enum: ENTRY_KINDS, isArray: true })
+  @IsOptional() @Transform(list) @IsIn(ENTRY_KINDS as unknown as string[], { each: true })
+  kind?: EntryKind[];
+
+  @ApiPropertyOptional({ description: 'Entries that happened at or after this time (ISO 8601)', example: '2025-01-01' })
+  @IsOptional() @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Entries that happened before this time (ISO 8601)', example: '2025-06-01' })
+  @IsOptional() @IsISO8601()
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`nextCursor`); stable when late entries are inserted' })
+  @IsOptional() @IsString() @MaxLength(1000)
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Page size', default: 100, minimum: 1, maximum: 500 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+}
+
+export class StatusQueryDto {
+  @ApiPropertyOptional({ description: 'Evaluate the clock as at this time (default now)', example: '2025-03-01T12:00:00Z' })
+  @IsOptional() @IsISO8601()
+  at?: string;
+}
+
+export class StreamQueryDto {
+  @ApiPropertyOptional({
+    description: 'The JWT, for EventSource clients that cannot send an Authorization header. Only accepted on this route: URLs end up in logs and history, so prefer the header; tokens should be short-lived.',
+  })
+  @IsOptional() @IsString() @MaxLength(8000)
+  access_token?: string;
+
+  @ApiPropertyOptional({ description: 'Resume token when the Last-Event-ID header cannot be set (same format: `<generation>-<arrival>`)', example: '1-12' })
+  @IsOptional() @Matches(/^\d+-\d+$/)
+  lastEventId?: string;
+}
+
+export class CasesQueryDto {
+  @ApiPropertyOptional({ description: 'Page size', default: 50, minimum: 1, maximum: 200 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Cases after this case id (cursor from `nextCursor`)' })
+  @IsOptional() @IsUUID()
+  after?: string;
+
+  @ApiPropertyOptional({ description: 'Evaluate the clocks as at this time (default now)' })
+  @IsOptional() @IsISO8601()
+  at?: string;
+}
+
+export class AccessLogQueryDto {
+  @ApiPropertyOptional({ description: 'The case whose access log to read' })
+  @IsUUID()
+  caseId!: string;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Rows older than this id (cursor)' })
+  @IsOptional() @Matches(/^\d+$/)
+  before?: string;
+}

@@ -1,0 +1,114 @@
+import { Controller, ForbiddenException, Get, Inject, Param, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Public, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
+import type { Request, Response } from 'express';
+import { CaseAccess } from '../access/access.service';
+import { ChangeNotifier } from '../live/notifier';
+import { TimelineMetrics } from '../metrics/metrics';
+import { TimelineQueries, toView } from '../read-model/timeline.queries';
+import { CaseIdParam, StreamQueryDto } from './dto';
+
+const READ_ROLES = ['practitioner', 'case-officer', 'auditor', 'service'];
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Live changes by Server-Sent Events. Each event's id is `<generation>-<arrival>`: `arrival` counts the case's
+ * entries in the order the read model stored them (late entries included, with their current `seq`), so resuming
+ * with Last-Event-ID sends exactly the entries stored since, wherever they sit in the order. After a rebuild the
+ * generation changes: a client resuming from an older generation gets `event: reset`, then the whole timeline.
+ *
+ * Authentication: the Authorization header, or `access_token` in the query because EventSource cannot send headers.
+ * The trade-off: a token in a URL can end up in proxy logs and browser history, so this route alone accepts it,
+ * the service never logs query strings, and tokens should be short-lived.
+ */
+@ApiTags('timeline')
+@Controller('cases')
+export class StreamController {
+  constructor(
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Inject(CaseAccess) private readonly access: CaseAccess,
+    @Inject(TimelineQueries) private readonly queries: TimelineQueries,
+    @Inject(ChangeNotifier) private readonly notifier: ChangeNotifier,
+    @Inject(TimelineMetrics) private readonly metrics: TimelineMetrics,
+  ) {}
+
+  @Public()
+  @Get(':caseId/timeline/stream')
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume token `<generation>-<arrival>` (the id of the last event received, or `resumeToken` of a timeline read)' })
+  @ApiOperation({ summary: "Follow a case's timeline live (Server-Sent Events), resuming without gaps from Last-Event-ID" })
+  async stream(@Param() p: CaseIdParam, @Query() q: StreamQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const principal = await this.authenticate(req, q.access_token);
+    await this.access.authorise(principal, p.caseId, 'stream');
+    const resume = parseToken(req.header('last-event-id') ?? q.lastEventId);
+
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
+
+    let generation = await this.queries.generation();
+    let last = resume && resume.generation === generation ? resume.arrival : 0;
+    if (resume && resume.generation !== generation) res.write(`event: reset\ndata: ${JSON.stringify({ generation })}\n\n`);
+    let closed = false;
+    let running = false;
+    let again = false;
+    const pump = async () => {
+      if (running) return void (again = true);
+      running = true;
+      try {
+        do {
+          again = false;
+          const current = await this.queries.generation();
+          if (current !== generation) {
+            generation = current;
+            last = 0;
+            res.write(`event: reset\ndata: ${JSON.stringify({ generation })}\n\n`);
+          }
+          for (;;) {
+            const rows = await this.queries.arrivedAfter(p.caseId, last);
+            if (closed || rows.length === 0) break;
+            for (const row of rows) res.write(`id: ${generation}-${row.arrival}\nevent: entry\ndata: ${JSON.stringify({ ...toView(row), arrival: row.arrival })}\n\n`);
+            last = rows[rows.length - 1].arrival;
+          }
+        } while (again && !closed);
+      } catch {
+        if (!closed) res.end();
+      } finally {
+        running = false;
+      }
+    };
+    const unsubscribe = this.notifier.subscribe(p.caseId, () => void pump());
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.metrics.sseClients.inc();
+    req.on('close', () => {
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      this.metrics.sseClients.dec();
+    });
+    await pump();
+  }
+
+  private async authenticate(req: Request, queryToken?: string): Promise<Principal> {
+    const header = req.header('authorization');
+    const token = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : queryToken;
+    if (!token) throw new UnauthorizedException('a token is required: Authorization: Bearer <JWT>, or ?access_token=<JWT> for EventSource');
+    let principal: Principal;
+    try {
+      principal = await this.verifier.verify(token);
+    } catch (err) {
+      throw new UnauthorizedException(err instanceof TokenRejected ? err.message : 'invalid token');
+    }
+    if (!principal.roles.some((r) => READ_ROLES.includes(r))) throw new ForbiddenException(`reading a timeline needs one of the roles ${READ_ROLES.join(', ')}`);
+    return principal;
+  }
+}
+
+function parseToken(value: string | undefined): { generation: number; arrival: number } | undefined {
+  const m = value ? /^(\d+)-(\d+)$/.exec(value) : null;
+  return m ? { generation: Number(m[1]), arrival: Number(m[2]) } : undefined;
+}

@@ -1,0 +1,137 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { OUTBOUND_TOPICS, dlqTopic } from '@tio/contracts';
+import { EventConsumer, KafkaJsClient, ensureTopics, type ConsumerStats, type MessagingClient } from '@tio/messaging';
+import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
+import type { Pool } from 'pg';
+import { TimelineMetrics } from '../metrics/metrics';
+import { CatchAllHandlers } from '../projection/handlers';
+import { projectEvent } from '../projection/projector';
+import { migrateReadModel, migrateService } from '../read-model/data-source';
+import { LIVE_SCHEMA } from '../read-model/entities';
+import { AfterCommitUnitOfWork, type TimelineTransaction } from './after-commit';
+
+export interface TimelineConsumerSettings {
+  topics: string[];
+  groupId: string;
+  enabled: boolean;
+}
+
+/** TIMELINE_TOPICS (comma-separated; default: the four case-related topics), TIMELINE_CONSUMER_GROUP, TIMELINE_CONSUMER=off. */
+export function consumerSettings(env: NodeJS.ProcessEnv = process.env): TimelineConsumerSettings {
+  return {
+    topics: env['TIMELINE_TOPICS'] ? env['TIMELINE_TOPICS'].split(',').map((t) => t.trim()).filter(Boolean) : [...OUTBOUND_TOPICS],
+    groupId: env['TIMELINE_CONSUMER_GROUP'] ?? 'tio-timeline',
+    enabled: env['TIMELINE_CONSUMER'] !== 'off',
+  };
+}
+
+export const TIMELINE_CONSUMER_SETTINGS = Symbol('TIMELINE_CONSUMER_SETTINGS');
+export const TIMELINE_MESSAGING = Symbol('TIMELINE_MESSAGING');
+
+/**
+ * The read model's feed: migrates the schema before the app serves, then runs an EventConsumer over every
+ * case-related topic (exactly-once effect: the processed_messages claim commits with the entry). Started on
+ * bootstrap, stopped on shutdown, so `npm start` runs it with the API.
+ */
+@Injectable()
+export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('timeline-consumer');
+  private consumer?: EventConsumer<TimelineTransaction>;
+  private counted: ConsumerStats = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, retries: 0 };
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(TIMELINE_CONSUMER_SETTINGS) readonly settings: TimelineConsumerSettings,
+    @Inject(TIMELINE_MESSAGING) private readonly client: MessagingClient,
+    @Inject(TimelineMetrics) private readonly metrics: TimelineMetrics,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await migrateService(this.config.databaseUrl);
+    await migrateReadModel(this.config.databaseUrl, LIVE_SCHEMA);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.settings.enabled) return;
+    await ensureTopics(this.client, this.settings.topics);
+    await this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  get running(): boolean {
+    return this.consumer !== undefined;
+  }
+
+  get stats(): ConsumerStats | undefined {
+    return this.consumer?.stats;
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const consumer = new EventConsumer<TimelineTransaction>({
+      client: this.client,
+      groupId: this.settings.groupId,
+      topics: this.settings.topics,
+      unitOfWork: new AfterCommitUnitOfWork(this.pool),
+      handlers: new CatchAllHandlers<TimelineTransaction>(async (event, tx) => {
+        const result = await projectEvent(tx, LIVE_SCHEMA, event, { notify: true });
+        if (result.applied) tx.afterCommit(() => this.metrics.applied(event.topic, event.partition, event.offset, event.time));
+      }),
+      sessionTimeoutMs: 10_000,
+      log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
+    });
+    this.counted = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, retries: 0 };
+    this.consumer = consumer;
+    await consumer.start();
+    this.logger.log({ msg: 'timeline consumer started', groupId: this.settings.groupId, topics: this.settings.topics });
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) {
+      this.syncCounters(consumer.stats);
+      await consumer.stop();
+    }
+  }
+
+  private syncCounters(stats: ConsumerStats): void {
+    const map: [keyof ConsumerStats, string][] = [['applied', 'applied'], ['duplicates', 'duplicate'], ['deadLettered', 'dead-lettered'], ['retries', 'retry'], ['ignored', 'ignored']];
+    for (const [key, outcome] of map) {
+      const delta = stats[key] - this.counted[key];
+      if (delta > 0) this.metrics.events.inc({ outcome }, delta);
+    }
+    this.counted = { ...stats };
+  }
+
+  /** Broker-side gauges (backlog per partition, dead-letter topic sizes), refreshed on each scrape. */
+  async refreshBrokerGauges(): Promise<void> {
+    if (this.consumer) this.syncCounters(this.consumer.stats);
+    const admin = this.client.admin();
+    try {
+      await admin.connect();
+      for (const topic of this.settings.topics) {
+        for (const p of await admin.fetchTopicOffsets(topic).catch(() => [])) {
+          const position = this.metrics.positionOf(topic, p.partition);
+          const next = position === undefined ? BigInt(p.low) : position + 1n;
+          this.metrics.backlog.set({ topic, partition: String(p.partition) }, Math.max(0, Number(BigInt(p.high) - next)));
+        }
+        const dlq = dlqTopic(topic);
+        const offsets = await admin.fetchTopicOffsets(dlq).catch(() => []);
+        this.metrics.dlq.set({ topic: dlq }, offsets.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0));
+      }
+    } catch (err) {
+      this.logger.warn({ msg: 'could not read broker offsets for metrics', err: (err as Error).message });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+export function timelineMessagingClient(config: ServiceConfig): MessagingClient {
+  return new KafkaJsClient({ brokers: config.kafkaBrokers, clientId: 'tio-timeline' });
+}

@@ -1,0 +1,61 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The service's Prometheus metrics, on a registry of its own (several apps may share a test process). */
+export class TimelineMetrics {
+  readonly registry = new Registry();
+
+  /** Event time (CloudEvents `time`, when it happened at its source) -> its entry committed and readable. */
+  readonly freshness = new Histogram({
+    name: 'timeline_freshness_lag_seconds',
+    help: 'Seconds from an event happening at its source (CloudEvents time) to its timeline entry being readable',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600, 86400],
+    registers: [this.registry],
+  });
+
+  readonly position = new Gauge({
+    name: 'timeline_consumer_position',
+    help: 'Offset of the last event applied to the read model, per topic partition',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+
+  readonly backlog = new Gauge({
+    name: 'timeline_consumer_backlog_messages',
+    help: 'Messages in the topic partition after the last applied one (high watermark - position - 1)',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+
+  readonly events = new Counter({
+    name: 'timeline_consumer_events_total',
+    help: 'Messages the timeline consumer handled, by outcome (applied, duplicate, dead-lettered, retry)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
+  readonly dlq = new Gauge({
+    name: 'timeline_dlq_messages',
+    help: 'Messages in each dead-letter topic of the topics the timeline consumes',
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
+
+  readonly sseClients = new Gauge({ name: 'timeline_sse_clients', help: 'Open live-stream connections', registers: [this.registry] });
+
+  private readonly positions = new Map<string, bigint>();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'timeline_' });
+  }
+
+  applied(topic: string, partition: number, offset: string, occurredAt: string): void {
+    this.positions.set(`${topic}\u0000${partition}`, BigInt(offset));
+    this.position.set({ topic, partition: String(partition) }, Number(offset));
+    const lag = (Date.now() - Date.parse(occurredAt)) / 1000;
+    if (Number.isFinite(lag)) this.freshness.observe(Math.max(0, lag));
+  }
+
+  positionOf(topic: string, partition: number): bigint | undefined {
+    return this.positions.get(`${topic}\u0000${partition}`);
+  }
+}
