@@ -1,0 +1,221 @@
+import { BANK_HOLIDAY_TABLE_FIRST_YEAR, BANK_HOLIDAY_TABLE_LAST_YEAR, isBankHoliday } from './bank-holidays';
+
+/**
+ * A calendar date with no time and no time zone, ISO 8601 `YYYY-MM-DD`. Statutory time limits count whole days, so
+ * the domain works in dates only; all arithmetic is done on UTC day numbers, so the machine's time zone and British
+ * Summer Time can never shift a date.
+ */
+export type IsoDate = string;
+
+const MS_PER_DAY = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export class InvalidDateError extends Error {
+  constructor(readonly value: unknown) {
+    super(`Not a valid calendar date (YYYY-MM-DD): ${JSON.stringify(value)}`);
+    this.name = 'InvalidDateError';
+  }
+}
+
+export class CalendarRangeError extends Error {
+  constructor(readonly date: IsoDate) {
+    super(
+      `Working days can only be counted for ${BANK_HOLIDAY_TABLE_FIRST_YEAR}-${BANK_HOLIDAY_TABLE_LAST_YEAR} ` +
+        `(the bank holiday table); ${date} is outside it`,
+    );
+    this.name = 'CalendarRangeError';
+  }
+}
+
+export function isIsoDate(value: unknown): value is IsoDate {
+  if (typeof value !== 'string') return false;
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+}
+
+export function assertIsoDate(value: unknown): IsoDate {
+  if (!isIsoDate(value)) throw new InvalidDateError(value);
+  return value;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Days in a month (1-12). */
+export function daysInMonth(year: number, month: number): number {
+  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+}
+
+/** Days since 1970-01-01 (UTC day number). */
+export function toDayNumber(date: IsoDate): number {
+  assertIsoDate(date);
+  const [y, m, d] = date.split('-').map(Number);
+  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+}
+
+export function fromDayNumber(day: number): IsoDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function dateFromParts(year: number, month: number, day: number): IsoDate {
+  return assertIsoDate(`${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+}
+
+export function yearOf(date: IsoDate): number {
+  return Number(assertIsoDate(date).slice(0, 4));
+}
+
+/** The date in England (Europe/London) at a given instant: how a service turns a timestamp into a domain date. */
+export function londonDateOf(instant: string | Date): IsoDate {
+  const when = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(when.getTime())) throw new InvalidDateError(instant);
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(when);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/**
+ * Calendar weeks: exactly 7 days each. "Within N weeks of" day D means on or before D + 7N days; the day D itself is
+ * day 0. A limit ending on a Saturday, Sunday or bank holiday is NOT extended: the SEND Regulations 2014 count time
+ * limits in weeks and days (e.g. reg 5(1), 8(1), 10(1), 13(2)) and only reg 15-16 use "working days".
+ */
+export function addWeeks(date: IsoDate, weeks: number): IsoDate {
+  return addDays(date, weeks * 7);
+}
+
+/**
+ * The corresponding date N calendar months later (or earlier, for negative N). When that month has no such day
+ * (29 February in a common year, 31st in a 30-day month) the result is the last day of that month: the
+ * corresponding-date rule (Dodds v Walker [1981] 1 WLR 1027, HL; "month" means calendar month, Interpretation Act
+ * 1978 Sch 1). So 29 Feb 2028 + 12 months = 28 Feb 2029.
+ */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const [y, m, d] = assertIsoDate(date).split('-').map(Number);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return dateFromParts(year, month, Math.min(d, daysInMonth(year, month)));
+}
+
+/** True when N months after `date` there is no corresponding day (e.g. from 29 Feb, 31 Jan, 31 Mar). */
+function hasNoCorrespondingDay(date: IsoDate, months: number): boolean {
+  return Number(addMonths(date, months).slice(8)) !== Number(date.slice(8));
+}
+
+/**
+ * The last day of a period of N months *starting with* `date` (the wording of the Children and Families Act 2014
+ * s.44(1) for annual reviews: "the period of 12 months starting with the date on which the plan was first made").
+ * The start day counts, so the period ends the day before the corresponding date; where there is no corresponding
+ * date it ends on the last day of that month (29 Feb 2028 -> 28 Feb 2029, not 27 Feb).
+ */
+export function lastDayOfMonthsStartingWith(date: IsoDate, months: number): IsoDate {
+  const corresponding = addMonths(date, months);
+  return hasNoCorrespondingDay(date, months) ? corresponding : addDays(corresponding, -1);
+}
+
+export function compareDates(a: IsoDate, b: IsoDate): number {
+  return toDayNumber(a) - toDayNumber(b);
+}
+
+export function isBefore(a: IsoDate, b: IsoDate): boolean {
+  return compareDates(a, b) < 0;
+}
+
+export function isAfter(a: IsoDate, b: IsoDate): boolean {
+  return compareDates(a, b) > 0;
+}
+
+export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return isAfter(a, b) ? a : b;
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
+/** 0 = Sunday ... 6 = Saturday. */
+export function dayOfWeek(date: IsoDate): number {
+  return (((toDayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+export function isWeekend(date: IsoDate): boolean {
+  const d = dayOfWeek(date);
+  return d === 0 || d === 6;
+}
+
+function assertInTable(date: IsoDate): void {
+  const y = yearOf(date);
+  if (y < BANK_HOLIDAY_TABLE_FIRST_YEAR || y > BANK_HOLIDAY_TABLE_LAST_YEAR) throw new CalendarRangeError(date);
+}
+
+/** SEND Regulations 2014 reg 2(1): not a Saturday, Sunday, Christmas Day, Good Friday or bank holiday in England. */
+export function isWorkingDay(date: IsoDate): boolean {
+  assertInTable(date);
+  return !isWeekend(date) && !isBankHoliday(date);
+}
+
+/**
+ * N working days after `date` (negative N counts backwards): the day the Nth working day falls on, not counting
+ * `date` itself. Used by reg 15 ("15 working days") and reg 16.
+ */
+export function addWorkingDays(date: IsoDate, workingDays: number): IsoDate {
+  assertIsoDate(date);
+  const step = workingDays < 0 ? -1 : 1;
+  let remaining = Math.abs(workingDays);
+  let day = date;
+  while (remaining > 0) {
+    day = addDays(day, step);
+    if (isWorkingDay(day)) remaining--;
+  }
+  return day;
+}
+
+/** Working days after `from` up to and including `to` (0 when `to` is not after `from`). */
+export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
+  let n = 0;
+  for (let day = addDays(from, 1); !isAfter(day, to); day = addDays(day, 1)) if (isWorkingDay(day)) n++;
+  return n;
+}
+
+/** What kind of transfer between phases or institutions (SEND Regulations 2014 reg 18). */
+export type PhaseTransferKind =
+  /** between phases of school education, e.g. early years -> primary, primary -> secondary: by 15 February */
+  | 'school-phase'
+  /** from secondary school to a post-16 institution: by 31 March */
+  | 'secondary-to-post-16'
+  /** between post-16 institutions: at least 5 months before the move */
+  | 'post-16-institution';
+
+/**
+ * The date by which the plan must be reviewed and amended to name the new school or institution (reg 18, as
+ * amended): 15 February in the calendar year of the transfer for a move between phases of school education;
+ * 31 March for a move from secondary school to post-16 education; for a move between post-16 institutions, 5 months
+ * before the move (the corresponding date 5 months earlier).
+ */
+export function phaseTransferDeadline(kind: PhaseTransferKind, transferDate: IsoDate): IsoDate {
+  const year = yearOf(transferDate);
+  switch (kind) {
+    case 'school-phase':
+      return dateFromParts(year, 2, 15);
+    case 'secondary-to-post-16':
+      return dateFromParts(year, 3, 31);
+    case 'post-16-institution':
+      return addMonths(transferDate, -5);
+  }
+}
+
+/**
+ * Week of the process on `asOf` for a process that started on `start` (day 0): week N ends on day 7N, so a limit of
+ * "N weeks" falls on the last day of week N. Day 0 is week 0; days 1-7 are week 1; day 140 is the end of week 20.
+ */
+export function weekOfProcess(start: IsoDate, asOf: IsoDate): number {
+  return Math.max(0, Math.ceil(daysBetween(start, asOf) / 7));
+}

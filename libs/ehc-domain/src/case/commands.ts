@@ -1,0 +1,200 @@
+import type { IsoDate, PhaseTransferKind } from '../calendar';
+import type { AdviceType, Agency } from './advice-types';
+import type { AmendmentTrigger, CeaseReason, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
+
+/** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
+interface Base {
+  caseId: string;
+  at: IsoDate;
+}
+
+export interface ReceiveRequest extends Base {
+  type: 'ReceiveRequest';
+  childRef: string;
+  localAuthority: string;
+  source: RequestSource;
+  requestedBy: { role: string; personRef?: string; organisationRef?: string };
+}
+export interface DecideToAssess extends Base {
+  type: 'DecideToAssess';
+  assessmentId: string;
+}
+export interface DecideNotToAssess extends Base {
+  type: 'DecideNotToAssess';
+}
+export interface RequestAdvice extends Base {
+  type: 'RequestAdvice';
+  adviceRequestId: string;
+  adviceType: AdviceType;
+  agency: Agency;
+  adviserRef?: string;
+}
+export interface RecordAdviceReceived extends Base {
+  type: 'RecordAdviceReceived';
+  adviceRequestId: string;
+  adviceId: string;
+  version: number;
+  agency: Agency;
+}
+export interface ReuseAdvice extends Base {
+  type: 'ReuseAdvice';
+  reuseId: string;
+  adviceType: AdviceType;
+  agency: Agency;
+  adviceId: string;
+  version: number;
+  adviceRequestId?: string;
+  sourceCaseId?: string;
+  /** reg 6(4): who is satisfied the existing advice is sufficient. */
+  agreement: { adviser: boolean; localAuthority: boolean; parentOrYoungPerson: boolean };
+}
+export interface WithdrawAdvice extends Base {
+  type: 'WithdrawAdvice';
+  adviceRequestId: string;
+  adviceId: string;
+  reason: string;
+}
+export interface DecideNotToIssue extends Base {
+  type: 'DecideNotToIssue';
+}
+export interface IssueDraftPlan extends Base {
+  type: 'IssueDraftPlan';
+  planId: string;
+}
+export interface RecordFamilyResponse extends Base {
+  type: 'RecordFamilyResponse';
+  preferredSettingRef?: string;
+  commentsRef?: string;
+}
+export interface ConsultSetting extends Base {
+  type: 'ConsultSetting';
+  consultationId: string;
+  settingRef: string;
+}
+export interface RecordSettingResponse extends Base {
+  type: 'RecordSettingResponse';
+  consultationId: string;
+  canMeetNeeds: boolean;
+}
+export interface IssueFinalPlan extends Base {
+  type: 'IssueFinalPlan';
+  planId: string;
+  namedSettingRef?: string;
+}
+export interface ProposeAmendment extends Base {
+  type: 'ProposeAmendment';
+  amendmentId: string;
+  trigger: AmendmentTrigger;
+  reviewId?: string;
+  phaseTransferId?: string;
+  tribunalOrderId?: string;
+}
+export interface AmendPlan extends Base {
+  type: 'AmendPlan';
+  amendmentId: string;
+  namedSettingRef?: string;
+}
+export interface ScheduleReviewMeeting extends Base {
+  type: 'ScheduleReviewMeeting';
+  reviewId: string;
+  meetingOn: IsoDate;
+}
+export interface CirculateReviewPapers extends Base {
+  type: 'CirculateReviewPapers';
+  reviewId: string;
+}
+export interface HoldReviewMeeting extends Base {
+  type: 'HoldReviewMeeting';
+  reviewId: string;
+}
+export interface SubmitReviewReport extends Base {
+  type: 'SubmitReviewReport';
+  reviewId: string;
+}
+export interface MakeReviewDecision extends Base {
+  type: 'MakeReviewDecision';
+  reviewId: string;
+  decision: ReviewDecision;
+}
+export interface SchedulePhaseTransfer extends Base {
+  type: 'SchedulePhaseTransfer';
+  phaseTransferId: string;
+  kind: PhaseTransferKind;
+  transferOn: IsoDate;
+}
+export interface CeasePlan extends Base {
+  type: 'CeasePlan';
+  reason: CeaseReason;
+}
+export interface RecordException extends Base {
+  type: 'RecordException';
+  exceptionId: string;
+  limit: ExceptionLimit;
+  adviceRequestId?: string;
+  reason: ExceptionReason;
+  fromOn: IsoDate;
+  toOn?: IsoDate;
+}
+export interface RecordTribunalOrder extends Base {
+  type: 'RecordTribunalOrder';
+  orderId: string;
+  regulation: 'reg 44' | 'reg 45';
+  kind: TribunalOrderKind;
+}
+export interface NotifyTransfer extends Base {
+  type: 'NotifyTransfer';
+  transferId: string;
+  toLocalAuthority: string;
+  moveOn: IsoDate;
+}
+export interface TransferPlan extends Base {
+  type: 'TransferPlan';
+  transferId: string;
+}
+export interface DecideReassessmentAfterTransfer extends Base {
+  type: 'DecideReassessmentAfterTransfer';
+  transferId: string;
+  willReassess: boolean;
+}
+export interface RecordCommissioningBodyChange extends Base {
+  type: 'RecordCommissioningBodyChange';
+  changeId: string;
+  newCommissioningBodyRef: string;
+}
+export interface NotifyCommissioningBody extends Base {
+  type: 'NotifyCommissioningBody';
+  changeId: string;
+}
+
+export type EhcCommand =
+  | ReceiveRequest
+  | DecideToAssess
+  | DecideNotToAssess
+  | RequestAdvice
+  | RecordAdviceReceived
+  | ReuseAdvice
+  | WithdrawAdvice
+  | DecideNotToIssue
+  | IssueDraftPlan
+  | RecordFamilyResponse
+  | ConsultSetting
+  | RecordSettingResponse
+  | IssueFinalPlan
+  | ProposeAmendment
+  | AmendPlan
+  | ScheduleReviewMeeting
+  | CirculateReviewPapers
+  | HoldReviewMeeting
+  | SubmitReviewReport
+  | MakeReviewDecision
+  | SchedulePhaseTransfer
+  | CeasePlan
+  | RecordException
+  | RecordTribunalOrder
+  | NotifyTransfer
+  | TransferPlan
+  | DecideReassessmentAfterTransfer
+  | RecordCommissioningBodyChange
+  | NotifyCommissioningBody;
+
+export type EhcCommandType = EhcCommand['type'];

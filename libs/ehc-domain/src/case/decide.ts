@@ -1,0 +1,417 @@
+import { CalendarRangeError, isAfter, isBefore, isIsoDate, daysBetween, type IsoDate } from '../calendar';
+import { ADVICE_TYPES, AGENCIES, agencyMayGive } from './advice-types';
+import type { EhcCommand } from './commands';
+import * as E from './errors';
+import { CEASE_REASONS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS, type EhcEvent, type ExceptionLimit, type ExceptionReason } from './events';
+import { currentDraft, evolve, initialState, type EhcCaseState } from './state';
+import * as T from './time-limits';
+
+/** The regulation that allows an exception to each limit, and the reasons it allows. */
+export const EXCEPTION_RULES: Readonly<Record<ExceptionLimit, { regulation: string; reasons: readonly ExceptionReason[] }>> = {
+  /** reg 5(4)(a)-(c): no "missed appointment" exception to the decision whether to assess. */
+  'decision-to-assess': { regulation: 'reg 5(4)', reasons: ['school-closure', 'exceptional-personal-circumstances', 'absent-from-area'] },
+  advice: { regulation: 'reg 8(2)', reasons: EXCEPTION_REASONS },
+  'decision-whether-to-issue': { regulation: 'reg 10(4)', reasons: EXCEPTION_REASONS },
+  'final-plan': { regulation: 'reg 13(3)', reasons: EXCEPTION_REASONS },
+};
+
+/** A school closure or an absence from the area must last a continuous period of at least 4 weeks. */
+const MIN_CONTINUOUS_DAYS = 28;
+
+const fail = (Err: new (message: string, details?: Record<string, unknown>) => E.DomainError, message: string, details?: Record<string, unknown>): never => {
+  throw new Err(message, details);
+};
+
+function requireText(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value.trim() === '') fail(E.InvalidCommandError, `${field} is required`, { field });
+}
+function requireDate(value: unknown, field: string): IsoDate {
+  if (!isIsoDate(value)) fail(E.InvalidCommandError, `${field} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`, { field });
+  return value as IsoDate;
+}
+function requireOneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): void {
+  if (!allowed.includes(value as T)) fail(E.InvalidCommandError, `${field} must be one of ${allowed.join(', ')}`, { field, value });
+}
+function notBefore(at: IsoDate, earlier: IsoDate | undefined, what: string): void {
+  if (earlier && isBefore(at, earlier)) fail(E.ChronologyError, `${at} is before ${what} (${earlier})`, { at, earlier });
+}
+function unique(record: Record<string, unknown>, id: string, what: string): void {
+  requireText(id, what);
+  if (record[id]) fail(E.DuplicateIdError, `${what} ${id} is already used on this case`, { id });
+}
+function withCalendar<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CalendarRangeError) throw new E.InvalidCommandError(err.message);
+    throw err;
+  }
+}
+
+/** The tribunal order of `kind` not yet complied with, if any. */
+export function pendingTribunalOrder(state: EhcCaseState, kind: 'assess' | 'make-plan' | 'amend-plan'): string | undefined {
+  const complied = new Set<string | undefined>([
+    ...state.assessmentDecisions.map((d) => d.tribunalOrderId),
+    ...state.drafts.map((d) => d.tribunalOrderId),
+    ...Object.values(state.amendments).map((a) => a.tribunalOrderId),
+  ]);
+  return Object.values(state.tribunalOrders).find((o) => o.kind === kind && !complied.has(o.orderId))?.orderId;
+}
+
+function assertAssessing(state: EhcCaseState, step: string): void {
+  switch (state.status) {
+    case 'assessing':
+      return;
+    case 'requested':
+      return fail(E.AssessmentNotAgreedError, `${step}: the LA has not yet decided to assess (reg 5)`);
+    case 'assessment-refused':
+      return fail(E.AdviceForRefusedAssessmentError, `${step}: the LA decided not to assess, so no advice is sought (reg 5, reg 6)`);
+    default:
+      return fail(E.AssessmentClosedError, `${step}: the assessment is over (status ${state.status})`);
+  }
+}
+
+function assertPlanInForce(state: EhcCaseState, step: string): void {
+  if (state.status !== 'plan-in-force') fail(E.PlanNotInForceError, `${step}: there is no final EHC plan in force (status ${state.status})`);
+}
+
+/**
+ * decide(command, state) -> events. Pure: every date comes in on the command. Throws a specific DomainError for every
+ * illegal step.
+ */
+export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
+  requireText(command.caseId, 'caseId');
+  const at = requireDate(command.at, 'at');
+  const caseId = command.caseId;
+
+  if (command.type === 'ReceiveRequest') {
+    if (state.status !== 'none') throw new E.CaseAlreadyRequestedError(caseId);
+    requireText(command.childRef, 'childRef');
+    requireText(command.localAuthority, 'localAuthority');
+    requireOneOf(command.source, REQUEST_SOURCES, 'source');
+    requireText(command.requestedBy?.role, 'requestedBy.role');
+    // reg 3; CFA 2014 s.36(1): the request starts the statutory clock on the day the LA receives it (day 0).
+    return [{
+      type: 'ehc.request-received.v1',
+      data: { caseId, childRef: command.childRef, localAuthority: command.localAuthority, source: command.source, requestedBy: { ...command.requestedBy }, receivedOn: at },
+    }];
+  }
+
+  if (state.status === 'none') throw new E.CaseNotFoundError(caseId);
+  if (state.caseId !== caseId) fail(E.WrongCaseError, `Command for case ${caseId} sent to case ${state.caseId}`);
+  if (state.status === 'ceased') fail(E.CaseClosedError, `The plan for case ${caseId} ceased on ${state.ceased?.ceasedOn}`);
+  notBefore(at, state.requestReceivedOn, 'the request');
+
+  switch (command.type) {
+    case 'DecideToAssess': {
+      requireText(command.assessmentId, 'assessmentId');
+      if (state.status === 'requested') {
+        return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'assess', assessmentId: command.assessmentId, decidedOn: at } }];
+      }
+      // reg 44(2) / 45: after a refusal, only a tribunal order to assess lets the LA now agree to assess.
+      const orderId = state.status === 'assessment-refused' ? pendingTribunalOrder(state, 'assess') : undefined;
+      if (!orderId) return fail(E.AssessmentAlreadyDecidedError, `The decision whether to assess was already made (status ${state.status})`);
+      notBefore(at, state.tribunalOrders[orderId].orderOn, 'the tribunal order');
+      return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'assess', assessmentId: command.assessmentId, decidedOn: at, tribunalOrderId: orderId } }];
+    }
+    case 'DecideNotToAssess':
+      if (state.status !== 'requested') fail(E.AssessmentAlreadyDecidedError, `The decision whether to assess was already made (status ${state.status})`);
+      return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'not-assess', decidedOn: at } }];
+
+    case 'RequestAdvice': {
+      assertAssessing(state, 'Requesting advice');
+      requireOneOf(command.adviceType, ADVICE_TYPES, 'adviceType');
+      requireOneOf(command.agency, AGENCIES, 'agency');
+      unique(state.adviceRequests, command.adviceRequestId, 'adviceRequestId');
+      if (!agencyMayGive(command.agency, command.adviceType)) {
+        fail(E.AdviceAgencyMismatchError, `${command.agency} does not give ${command.adviceType} advice (reg 6(1))`, { agency: command.agency, adviceType: command.adviceType });
+      }
+      const open = Object.values(state.adviceRequests).find(
+        (r) => r.assessmentId === state.assessmentId && r.adviceType === command.adviceType && r.agency === command.agency && (command.adviceType !== 'other' && command.adviceType !== 'requested-by-family'),
+      );
+      if (open) fail(E.AdviceAlreadyRequestedError, `${command.adviceType} advice was already requested from ${command.agency} (${open.adviceRequestId})`, { adviceRequestId: open.adviceRequestId });
+      // reg 6(4): the LA must not seek advice that is already available and agreed to be sufficient.
+      const reused = Object.values(state.reusedAdvice).find((r) => r.adviceType === command.adviceType && r.agency === command.agency);
+      if (reused) fail(E.AdviceAlreadyProvidedError, `${command.adviceType} advice from ${command.agency} is already available by agreed re-use (${reused.adviceId}); reg 6(4) forbids asking again`, { adviceId: reused.adviceId });
+      return [{
+        type: 'ehc.advice-requested.v1',
+        data: {
+          caseId, assessmentId: state.assessmentId as string, adviceRequestId: command.adviceRequestId, adviceType: command.adviceType, agency: command.agency,
+          ...(command.adviserRef ? { adviserRef: command.adviserRef } : {}), requestedOn: at, dueOn: T.adviceDue(at),
+        },
+      }];
+    }
+    case 'RecordAdviceReceived': {
+      if (state.status === 'assessment-refused') fail(E.AdviceForRefusedAssessmentError, 'The LA decided not to assess; no advice was requested (reg 5)');
+      const request = state.adviceRequests[command.adviceRequestId];
+      if (!request) return fail(E.AdviceNotRequestedError, `No advice request ${command.adviceRequestId} on this case`, { adviceRequestId: command.adviceRequestId });
+      if (request.agency !== command.agency) fail(E.AdviceAgencyMismatchError, `Advice request ${command.adviceRequestId} was made to ${request.agency}, not ${command.agency}`);
+      requireText(command.adviceId, 'adviceId');
+      if (!Number.isInteger(command.version) || command.version < 1) fail(E.InvalidCommandError, 'version must be a positive integer');
+      notBefore(at, request.requestedOn, 'the request for advice');
+      const current = request.current;
+      if (current && !current.reused && current.adviceId === command.adviceId) {
+        if (current.version === command.version) return []; // a retried delivery of the same version: nothing new
+        if (command.version < current.version) fail(E.StaleAdviceVersionError, `Version ${command.version} is older than version ${current.version} already recorded`);
+      }
+      return [{
+        type: 'ehc.advice-received.v1',
+        data: { caseId, assessmentId: request.assessmentId, adviceRequestId: request.adviceRequestId, adviceId: command.adviceId, version: command.version, agency: request.agency, adviceType: request.adviceType, receivedOn: at },
+      }];
+    }
+    case 'ReuseAdvice': {
+      assertAssessing(state, 'Re-using advice');
+      requireOneOf(command.adviceType, ADVICE_TYPES, 'adviceType');
+      requireOneOf(command.agency, AGENCIES, 'agency');
+      unique(state.reusedAdvice, command.reuseId, 'reuseId');
+      requireText(command.adviceId, 'adviceId');
+      if (!Number.isInteger(command.version) || command.version < 1) fail(E.InvalidCommandError, 'version must be a positive integer');
+      const missing = (['adviser', 'localAuthority', 'parentOrYoungPerson'] as const).filter((who) => command.agreement?.[who] !== true);
+      if (missing.length) {
+        fail(E.ReuseAgreementIncompleteError, `reg 6(4): existing advice is re-used only when the adviser, the LA and the parent/young person all agree it is sufficient; missing: ${missing.join(', ')}`, { missing });
+      }
+      if (!agencyMayGive(command.agency, command.adviceType)) fail(E.AdviceAgencyMismatchError, `${command.agency} does not give ${command.adviceType} advice (reg 6(1))`);
+      if (command.adviceRequestId) {
+        const request = state.adviceRequests[command.adviceRequestId];
+        if (!request) fail(E.AdviceNotRequestedError, `No advice request ${command.adviceRequestId} on this case`);
+        if (request.adviceType !== command.adviceType || request.agency !== command.agency) fail(E.AdviceAgencyMismatchError, `Advice request ${command.adviceRequestId} is for ${request.adviceType} from ${request.agency}`);
+        if (request.current) fail(E.AdviceAlreadyProvidedError, `Advice request ${command.adviceRequestId} is already answered`);
+      }
+      return [{
+        type: 'ehc.advice-reused.v1',
+        data: {
+          caseId, assessmentId: state.assessmentId as string, reuseId: command.reuseId, adviceType: command.adviceType, agency: command.agency,
+          adviceId: command.adviceId, version: command.version,
+          ...(command.adviceRequestId ? { adviceRequestId: command.adviceRequestId } : {}),
+          ...(command.sourceCaseId ? { sourceCaseId: command.sourceCaseId } : {}),
+          agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true }, agreedOn: at,
+        },
+      }];
+    }
+    case 'WithdrawAdvice': {
+      const request = state.adviceRequests[command.adviceRequestId];
+      if (!request) return fail(E.AdviceNotRequestedError, `No advice request ${command.adviceRequestId} on this case`);
+      if (request.current?.adviceId !== command.adviceId) fail(E.AdviceNotReceivedError, `Advice ${command.adviceId} is not the current answer to ${command.adviceRequestId}`);
+      requireText(command.reason, 'reason');
+      return [{ type: 'ehc.advice-withdrawn.v1', data: { caseId, adviceRequestId: command.adviceRequestId, adviceId: command.adviceId, withdrawnOn: at, reason: command.reason } }];
+    }
+    case 'DecideNotToIssue':
+      if (state.status === 'draft-issued' || state.status === 'plan-in-force') fail(E.DecisionNotToIssueAfterDraftError, 'A draft plan was already issued; the decision whether to issue was made (reg 10)');
+      if (state.status === 'plan-refused') fail(E.AlreadyRecordedError, 'A decision not to issue was already recorded');
+      if (state.status !== 'assessing') fail(E.AssessmentNotAgreedError, `No assessment is under way (status ${state.status}); reg 10 follows an assessment`);
+      return [{ type: 'ehc.decision-not-to-issue.v1', data: { caseId, decidedOn: at } }];
+
+    case 'IssueDraftPlan': {
+      requireText(command.planId, 'planId');
+      let tribunalOrderId: string | undefined;
+      if (state.status === 'plan-in-force') fail(E.DraftAfterFinalPlanError, 'The final plan is issued; changes now go through amendment (reg 22)');
+      if (state.status === 'plan-refused') {
+        // reg 44 / 45: an order to make a plan overrides a decision not to issue.
+        tribunalOrderId = pendingTribunalOrder(state, 'make-plan');
+        if (!tribunalOrderId) fail(E.DraftPlanNotAllowedError, 'The LA decided not to issue a plan (reg 10); only a tribunal order to make a plan allows a draft');
+      } else if (state.status !== 'assessing' && state.status !== 'draft-issued') {
+        fail(E.DraftPlanNotAllowedError, `A draft plan follows an EHC needs assessment (status ${state.status})`);
+      }
+      return [{ type: 'ehc.draft-plan-issued.v1', data: { caseId, planId: command.planId, issuedOn: at, commentsDueOn: T.draftCommentsDue(at), ...(tribunalOrderId ? { tribunalOrderId } : {}) } }];
+    }
+    case 'RecordFamilyResponse': {
+      const draft = currentDraft(state);
+      if (state.status !== 'draft-issued' || !draft) return fail(E.NoDraftPlanError, 'There is no draft plan to respond to (reg 13)');
+      if (draft.familyResponse) fail(E.AlreadyRecordedError, `The family already responded to draft ${draft.planId}`);
+      notBefore(at, draft.issuedOn, 'the draft plan');
+      return [{
+        type: 'ehc.family-response-received.v1',
+        data: { caseId, planId: draft.planId, receivedOn: at, ...(command.preferredSettingRef ? { preferredSettingRef: command.preferredSettingRef } : {}), ...(command.commentsRef ? { commentsRef: command.commentsRef } : {}) },
+      }];
+    }
+    case 'ConsultSetting':
+      if (state.status !== 'draft-issued' && state.status !== 'plan-in-force') fail(E.NoPlanToConsultOnError, 's.39 consultation needs a draft or a plan to send to the setting');
+      unique(state.consultations, command.consultationId, 'consultationId');
+      requireText(command.settingRef, 'settingRef');
+      return [{ type: 'ehc.setting-consulted.v1', data: { caseId, consultationId: command.consultationId, settingRef: command.settingRef, consultedOn: at, responseDueOn: T.settingResponseDue(at) } }];
+
+    case 'RecordSettingResponse': {
+      const c = state.consultations[command.consultationId];
+      if (!c) return fail(E.ConsultationNotFoundError, `No consultation ${command.consultationId}`);
+      if (c.response) fail(E.ConsultationAlreadyAnsweredError, `Consultation ${command.consultationId} was answered on ${c.response.respondedOn}`);
+      notBefore(at, c.consultedOn, 'the consultation');
+      return [{ type: 'ehc.setting-responded.v1', data: { caseId, consultationId: command.consultationId, respondedOn: at, canMeetNeeds: command.canMeetNeeds === true } }];
+    }
+    case 'IssueFinalPlan': {
+      requireText(command.planId, 'planId');
+      if (state.status === 'plan-in-force') fail(E.SecondFinalPlanError, `Final plan ${state.finalPlan?.planId} was already issued on ${state.finalPlan?.issuedOn}`);
+      const draft = currentDraft(state);
+      if (state.status !== 'draft-issued' || !draft) return fail(E.FinalPlanBeforeDraftError, `A final plan needs a draft first (reg 13; status ${state.status})`);
+      notBefore(at, draft.issuedOn, 'the draft plan');
+      // reg 13(1): the family has at least 15 days beginning with the day the draft was served, unless they responded.
+      if (!draft.familyResponse && !isAfter(at, draft.commentsDueOn)) {
+        fail(E.FinalPlanDuringCommentPeriodError, `The family has until ${draft.commentsDueOn} to comment on the draft (reg 13(1))`, { commentsDueOn: draft.commentsDueOn });
+      }
+      return [{ type: 'ehc.final-plan-issued.v1', data: { caseId, planId: command.planId, issuedOn: at, ...(command.namedSettingRef ? { namedSettingRef: command.namedSettingRef } : {}) } }];
+    }
+    case 'ProposeAmendment': {
+      assertPlanInForce(state, 'Proposing an amendment');
+      unique(state.amendments, command.amendmentId, 'amendmentId');
+      requireOneOf(command.trigger, ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances'] as const, 'trigger');
+      if (command.reviewId && !state.reviews[command.reviewId]) fail(E.ReviewNotScheduledError, `No review ${command.reviewId}`);
+      if (command.phaseTransferId && !state.phaseTransfers[command.phaseTransferId]) fail(E.PhaseTransferNotFoundError, `No phase transfer ${command.phaseTransferId}`);
+      if (command.tribunalOrderId && state.tribunalOrders[command.tribunalOrderId]?.kind !== 'amend-plan') fail(E.TribunalOrderNotApplicableError, `No tribunal order to amend ${command.tribunalOrderId}`);
+      return [{
+        type: 'ehc.amendment-proposed.v1',
+        data: {
+          caseId, amendmentId: command.amendmentId, trigger: command.trigger, proposedOn: at, commentsDueOn: T.amendmentCommentsDue(at), amendedPlanDueOn: T.amendedPlanDue(at),
+          ...(command.reviewId ? { reviewId: command.reviewId } : {}),
+          ...(command.phaseTransferId ? { phaseTransferId: command.phaseTransferId } : {}),
+          ...(command.tribunalOrderId ? { tribunalOrderId: command.tribunalOrderId } : {}),
+        },
+      }];
+    }
+    case 'AmendPlan': {
+      assertPlanInForce(state, 'Amending the plan');
+      const a = state.amendments[command.amendmentId];
+      if (!a) return fail(E.AmendmentNotProposedError, `reg 22: amendments must be proposed to the family first; no proposal ${command.amendmentId}`);
+      if (a.amendedOn) fail(E.AmendmentAlreadyMadeError, `Amendment ${command.amendmentId} was made on ${a.amendedOn}`);
+      notBefore(at, a.proposedOn, 'the amendment proposal');
+      return [{ type: 'ehc.plan-amended.v1', data: { caseId, amendmentId: command.amendmentId, amendedOn: at, ...(command.namedSettingRef ? { namedSettingRef: command.namedSettingRef } : {}) } }];
+    }
+    case 'ScheduleReviewMeeting': {
+      assertPlanInForce(state, 'Scheduling a review');
+      unique(state.reviews, command.reviewId, 'reviewId');
+      const meetingOn = requireDate(command.meetingOn, 'meetingOn');
+      return [{ type: 'ehc.review-meeting-scheduled.v1', data: { caseId, reviewId: command.reviewId, scheduledOn: at, meetingOn, papersDueOn: T.reviewPapersDue(meetingOn) } }];
+    }
+    case 'CirculateReviewPapers': {
+      const r = state.reviews[command.reviewId];
+      if (!r) return fail(E.ReviewNotScheduledError, `No review ${command.reviewId}`);
+      if (r.papersCirculatedOn) fail(E.AlreadyRecordedError, `Papers for review ${command.reviewId} went out on ${r.papersCirculatedOn}`);
+      return [{ type: 'ehc.review-papers-circulated.v1', data: { caseId, reviewId: command.reviewId, circulatedOn: at } }];
+    }
+    case 'HoldReviewMeeting': {
+      assertPlanInForce(state, 'Holding a review');
+      const r = state.reviews[command.reviewId];
+      if (!r) return fail(E.ReviewNotScheduledError, `No review ${command.reviewId}`);
+      if (r.heldOn) fail(E.ReviewAlreadyHeldError, `Review ${command.reviewId} was held on ${r.heldOn}`);
+      notBefore(at, state.finalPlan?.issuedOn, 'the final plan');
+      return [{ type: 'ehc.review-meeting-held.v1', data: { caseId, reviewId: command.reviewId, heldOn: at } }];
+    }
+    case 'SubmitReviewReport': {
+      const r = state.reviews[command.reviewId];
+      if (!r) return fail(E.ReviewNotScheduledError, `No review ${command.reviewId}`);
+      if (!r.heldOn) fail(E.ReviewNotHeldError, `Review ${command.reviewId} has not been held`);
+      if (r.reportSubmittedOn) fail(E.AlreadyRecordedError, `The report for review ${command.reviewId} was sent on ${r.reportSubmittedOn}`);
+      notBefore(at, r.heldOn, 'the review meeting');
+      return [{ type: 'ehc.review-report-submitted.v1', data: { caseId, reviewId: command.reviewId, submittedOn: at } }];
+    }
+    case 'MakeReviewDecision': {
+      const r = state.reviews[command.reviewId];
+      if (!r) return fail(E.ReviewNotScheduledError, `No review ${command.reviewId}`);
+      if (!r.heldOn) fail(E.ReviewNotHeldError, `Review ${command.reviewId} has not been held`);
+      if (r.decision) fail(E.ReviewAlreadyDecidedError, `Review ${command.reviewId} was decided on ${r.decision.decidedOn}`);
+      requireOneOf(command.decision, ['maintain', 'amend', 'cease'] as const, 'decision');
+      notBefore(at, r.heldOn, 'the review meeting');
+      return [{ type: 'ehc.review-decision-made.v1', data: { caseId, reviewId: command.reviewId, decision: command.decision, decidedOn: at } }];
+    }
+    case 'SchedulePhaseTransfer': {
+      assertPlanInForce(state, 'Scheduling a phase transfer');
+      unique(state.phaseTransfers, command.phaseTransferId, 'phaseTransferId');
+      requireOneOf(command.kind, ['school-phase', 'secondary-to-post-16', 'post-16-institution'] as const, 'kind');
+      const transferOn = requireDate(command.transferOn, 'transferOn');
+      return [{
+        type: 'ehc.phase-transfer-scheduled.v1',
+        data: { caseId, phaseTransferId: command.phaseTransferId, kind: command.kind, scheduledOn: at, transferOn, amendDueOn: T.phaseTransferAmendDue(command.kind, transferOn) },
+      }];
+    }
+    case 'CeasePlan':
+      assertPlanInForce(state, 'Ceasing the plan');
+      requireOneOf(command.reason, CEASE_REASONS, 'reason');
+      return [{ type: 'ehc.plan-ceased.v1', data: { caseId, ceasedOn: at, reason: command.reason } }];
+
+    case 'RecordException': {
+      requireOneOf(command.limit, EXCEPTION_LIMITS, 'limit');
+      requireOneOf(command.reason, EXCEPTION_REASONS, 'reason');
+      if (state.exceptions.some((e) => e.exceptionId === command.exceptionId)) fail(E.DuplicateIdError, `exceptionId ${command.exceptionId} is already used`);
+      requireText(command.exceptionId, 'exceptionId');
+      const rule = EXCEPTION_RULES[command.limit];
+      if (!rule.reasons.includes(command.reason)) {
+        fail(E.ExceptionNotApplicableError, `${rule.regulation} allows no "${command.reason}" exception to the ${command.limit} limit`, { limit: command.limit, reason: command.reason });
+      }
+      const fromOn = requireDate(command.fromOn, 'fromOn');
+      const toOn = command.toOn === undefined ? undefined : requireDate(command.toOn, 'toOn');
+      if (toOn && isBefore(toOn, fromOn)) fail(E.InvalidCommandError, 'toOn is before fromOn');
+      if (command.reason === 'school-closure' || command.reason === 'absent-from-area') {
+        // reg 5(4)(a),(c); 8(2); 10(4); 13(3): a closure / absence for a continuous period of not less than 4 weeks.
+        if (!toOn || daysBetween(fromOn, toOn) < MIN_CONTINUOUS_DAYS) {
+          fail(E.ExceptionConditionNotMetError, `${rule.regulation}: a ${command.reason} exception needs a continuous period of at least 4 weeks`, { fromOn, toOn });
+        }
+      }
+      if (command.limit === 'advice') {
+        if (!command.adviceRequestId || !state.adviceRequests[command.adviceRequestId]) fail(E.AdviceNotRequestedError, 'reg 8(2): an advice exception names the advice request it applies to');
+      } else if (command.adviceRequestId) {
+        fail(E.InvalidCommandError, 'adviceRequestId belongs only to an advice exception');
+      }
+      if ((command.limit === 'decision-whether-to-issue' || command.limit === 'final-plan') && !state.assessmentDecisions.some((d) => d.decision === 'assess')) {
+        fail(E.ExceptionNotApplicableError, `The ${command.limit} limit applies only once the LA has decided to assess`);
+      }
+      return [{
+        type: 'ehc.exception-recorded.v1',
+        data: {
+          caseId, exceptionId: command.exceptionId, limit: command.limit, regulation: rule.regulation,
+          ...(command.adviceRequestId ? { adviceRequestId: command.adviceRequestId } : {}),
+          reason: command.reason, fromOn, ...(toOn ? { toOn } : {}), recordedOn: at,
+        },
+      }];
+    }
+    case 'RecordTribunalOrder': {
+      unique(state.tribunalOrders, command.orderId, 'orderId');
+      requireOneOf(command.kind, TRIBUNAL_ORDER_KINDS, 'kind');
+      requireOneOf(command.regulation, ['reg 44', 'reg 45'] as const, 'regulation');
+      const applicable = { assess: 'assessment-refused', 'make-plan': 'plan-refused', 'amend-plan': 'plan-in-force' }[command.kind];
+      if (state.status !== applicable) fail(E.TribunalOrderNotApplicableError, `An order to ${command.kind} needs the case to be ${applicable} (it is ${state.status})`);
+      return [{ type: 'ehc.tribunal-order-received.v1', data: { caseId, orderId: command.orderId, regulation: command.regulation, kind: command.kind, orderOn: at } }];
+    }
+    case 'NotifyTransfer': {
+      assertPlanInForce(state, 'Transferring the plan');
+      unique(state.transfers, command.transferId, 'transferId');
+      requireText(command.toLocalAuthority, 'toLocalAuthority');
+      if (command.toLocalAuthority === state.localAuthority) fail(E.InvalidCommandError, 'The new LA is the current LA');
+      const moveOn = requireDate(command.moveOn, 'moveOn');
+      return [{
+        type: 'ehc.transfer-notified.v1',
+        data: { caseId, transferId: command.transferId, fromLocalAuthority: state.localAuthority as string, toLocalAuthority: command.toLocalAuthority, learnedOn: at, moveOn, transferDueOn: withCalendar(() => T.transferDue(at, moveOn)) },
+      }];
+    }
+    case 'TransferPlan': {
+      const t = state.transfers[command.transferId];
+      if (!t) return fail(E.TransferNotFoundError, `No transfer ${command.transferId}`);
+      if (t.transferredOn) fail(E.TransferAlreadyCompletedError, `Transfer ${command.transferId} happened on ${t.transferredOn}`);
+      notBefore(at, t.learnedOn, 'learning of the move');
+      return [{ type: 'ehc.plan-transferred.v1', data: { caseId, transferId: t.transferId, toLocalAuthority: t.toLocalAuthority, transferredOn: at } }];
+    }
+    case 'DecideReassessmentAfterTransfer': {
+      const t = state.transfers[command.transferId];
+      if (!t?.transferredOn) return fail(E.TransferNotFoundError, `No completed transfer ${command.transferId}`);
+      if (t.reassessment) fail(E.AlreadyRecordedError, `The new LA already decided on ${t.reassessment.decidedOn}`);
+      return [{ type: 'ehc.transfer-reassessment-decided.v1', data: { caseId, transferId: t.transferId, willReassess: command.willReassess === true, decidedOn: at } }];
+    }
+    case 'RecordCommissioningBodyChange':
+      unique(state.commissioningChanges, command.changeId, 'changeId');
+      requireText(command.newCommissioningBodyRef, 'newCommissioningBodyRef');
+      return [{
+        type: 'ehc.commissioning-body-changed.v1',
+        data: { caseId, changeId: command.changeId, newCommissioningBodyRef: command.newCommissioningBodyRef, learnedOn: at, notifyDueOn: withCalendar(() => T.commissioningNotifyDue(at)) },
+      }];
+    case 'NotifyCommissioningBody': {
+      const c = state.commissioningChanges[command.changeId];
+      if (!c) return fail(E.CommissioningChangeNotFoundError, `No commissioning body change ${command.changeId}`);
+      if (c.notifiedOn) fail(E.AlreadyRecordedError, `Already notified on ${c.notifiedOn}`);
+      return [{ type: 'ehc.commissioning-body-notified.v1', data: { caseId, changeId: c.changeId, notifiedOn: at } }];
+    }
+    default: {
+      const unknown: never = command;
+      return fail(E.InvalidCommandError, `Unknown command ${(unknown as { type: string }).type}`);
+    }
+  }
+}
+
+/** The EHC case decider (Emmett style); structurally an `@tio/event-sourcing` Decider. */
+export const ehcCaseDecider = { decide, evolve, initialState };

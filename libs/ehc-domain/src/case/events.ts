@@ -1,0 +1,328 @@
+import type { IsoDate, PhaseTransferKind } from '../calendar';
+import type { AdviceType, Agency } from './advice-types';
+
+/**
+ * The EHC case stream's events. Names are namespaced and versioned (`ehc.<fact>.v<n>`); once published, a version's
+ * data may only gain optional fields. Events carry ids, never personal details: the child is an opaque `childRef`,
+ * settings, people and organisations are references. All dates are calendar dates (`YYYY-MM-DD`) of the fact.
+ */
+
+export const REQUEST_SOURCES = ['parent', 'young-person', 'school', 'other'] as const;
+/** Who asked for the assessment (reg 3; CoP 9.8-9.16); SEN2 reports requests by source. */
+export type RequestSource = (typeof REQUEST_SOURCES)[number];
+
+export const EXCEPTION_LIMITS = ['decision-to-assess', 'advice', 'decision-whether-to-issue', 'final-plan'] as const;
+/** Which statutory limit an exception lifts: reg 5(4), reg 8(2), reg 10(4), reg 13(3). */
+export type ExceptionLimit = (typeof EXCEPTION_LIMITS)[number];
+
+export const EXCEPTION_REASONS = ['school-closure', 'exceptional-personal-circumstances', 'absent-from-area', 'missed-appointment'] as const;
+export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
+
+export const TRIBUNAL_ORDER_KINDS = ['assess', 'make-plan', 'amend-plan'] as const;
+/** What the First-tier Tribunal (SEND) ordered (reg 44; reg 45 where the LA conceded the appeal). */
+export type TribunalOrderKind = (typeof TRIBUNAL_ORDER_KINDS)[number];
+
+export const CEASE_REASONS = ['needs-met-without-plan', 'left-education-or-training', 'moved-outside-england', 'transferred-to-another-la', 'other'] as const;
+export type CeaseReason = (typeof CEASE_REASONS)[number];
+
+export type AmendmentTrigger = 'annual-review' | 'phase-transfer' | 'tribunal-order' | 'change-of-circumstances';
+export type ReviewDecision = 'maintain' | 'amend' | 'cease';
+
+export interface RequestReceivedV1 {
+  caseId: string;
+  childRef: string;
+  /** GSS code of the responsible local authority. */
+  localAuthority: string;
+  source: RequestSource;
+  /** Who made the request: their role (e.g. "SENCO", "paediatrician") and optional opaque references. */
+  requestedBy: { role: string; personRef?: string; organisationRef?: string };
+  receivedOn: IsoDate;
+}
+export interface DecisionToAssessV1 {
+  caseId: string;
+  decision: 'assess' | 'not-assess';
+  /** The EHC needs assessment (set when the decision is to assess). */
+  assessmentId?: string;
+  decidedOn: IsoDate;
+  /** When the decision complies with a tribunal order (reg 44/45). */
+  tribunalOrderId?: string;
+}
+export interface AdviceRequestedV1 {
+  caseId: string;
+  assessmentId: string;
+  adviceRequestId: string;
+  adviceType: AdviceType;
+  agency: Agency;
+  adviserRef?: string;
+  requestedOn: IsoDate;
+  /** reg 8(1): 6 weeks from the request for advice. */
+  dueOn: IsoDate;
+}
+export interface AdviceReceivedV1 {
+  caseId: string;
+  assessmentId: string;
+  adviceRequestId: string;
+  adviceId: string;
+  version: number;
+  agency: Agency;
+  adviceType: AdviceType;
+  receivedOn: IsoDate;
+}
+export interface AdviceReusedV1 {
+  caseId: string;
+  assessmentId: string;
+  reuseId: string;
+  adviceType: AdviceType;
+  agency: Agency;
+  adviceId: string;
+  version: number;
+  /** The open request this re-use answers, if one had been made. */
+  adviceRequestId?: string;
+  /** The earlier case/assessment the advice was given for, if not this one. */
+  sourceCaseId?: string;
+  /** reg 6(4): the adviser, the LA and the parent/young person are all satisfied the advice is sufficient. */
+  agreement: { adviser: true; localAuthority: true; parentOrYoungPerson: true };
+  agreedOn: IsoDate;
+}
+export interface AdviceWithdrawnV1 {
+  caseId: string;
+  adviceRequestId: string;
+  adviceId: string;
+  withdrawnOn: IsoDate;
+  reason: string;
+}
+export interface DecisionNotToIssueV1 {
+  caseId: string;
+  decidedOn: IsoDate;
+}
+export interface DraftPlanIssuedV1 {
+  caseId: string;
+  planId: string;
+  issuedOn: IsoDate;
+  /** reg 13(1): at least 15 days for the parent/young person to comment and ask for a school. */
+  commentsDueOn: IsoDate;
+  tribunalOrderId?: string;
+}
+export interface FamilyResponseReceivedV1 {
+  caseId: string;
+  planId: string;
+  receivedOn: IsoDate;
+  /** The school or setting the parent/young person asks to be named (reg 13; s.38 CFA 2014). */
+  preferredSettingRef?: string;
+  /** Reference to the comments document (held by the case service, not in the event). */
+  commentsRef?: string;
+}
+export interface SettingConsultedV1 {
+  caseId: string;
+  consultationId: string;
+  settingRef: string;
+  consultedOn: IsoDate;
+  /** s.39(3)-(4) CFA 2014: the governing body has 15 days to respond. */
+  responseDueOn: IsoDate;
+}
+export interface SettingRespondedV1 {
+  caseId: string;
+  consultationId: string;
+  respondedOn: IsoDate;
+  canMeetNeeds: boolean;
+}
+export interface FinalPlanIssuedV1 {
+  caseId: string;
+  planId: string;
+  issuedOn: IsoDate;
+  namedSettingRef?: string;
+  tribunalOrderId?: string;
+}
+export interface AmendmentProposedV1 {
+  caseId: string;
+  amendmentId: string;
+  trigger: AmendmentTrigger;
+  proposedOn: IsoDate;
+  /** reg 22(2): at least 15 days to comment. */
+  commentsDueOn: IsoDate;
+  /** reg 22(3): the amended plan within 8 weeks of the proposals. */
+  amendedPlanDueOn: IsoDate;
+  reviewId?: string;
+  phaseTransferId?: string;
+  tribunalOrderId?: string;
+}
+export interface PlanAmendedV1 {
+  caseId: string;
+  amendmentId: string;
+  amendedOn: IsoDate;
+  namedSettingRef?: string;
+}
+export interface ReviewMeetingScheduledV1 {
+  caseId: string;
+  reviewId: string;
+  scheduledOn: IsoDate;
+  meetingOn: IsoDate;
+  /** reg 20(4)/21: advice and papers to everyone invited at least 2 weeks before the meeting. */
+  papersDueOn: IsoDate;
+}
+export interface ReviewPapersCirculatedV1 {
+  caseId: string;
+  reviewId: string;
+  circulatedOn: IsoDate;
+}
+export interface ReviewMeetingHeldV1 {
+  caseId: string;
+  reviewId: string;
+  heldOn: IsoDate;
+}
+export interface ReviewReportSubmittedV1 {
+  caseId: string;
+  reviewId: string;
+  submittedOn: IsoDate;
+}
+export interface ReviewDecisionMadeV1 {
+  caseId: string;
+  reviewId: string;
+  decision: ReviewDecision;
+  decidedOn: IsoDate;
+}
+export interface PhaseTransferScheduledV1 {
+  caseId: string;
+  phaseTransferId: string;
+  kind: PhaseTransferKind;
+  scheduledOn: IsoDate;
+  transferOn: IsoDate;
+  /** reg 18: 15 February / 31 March of the year of transfer, or 5 months before a post-16 move. */
+  amendDueOn: IsoDate;
+}
+export interface PlanCeasedV1 {
+  caseId: string;
+  ceasedOn: IsoDate;
+  reason: CeaseReason;
+}
+export interface ExceptionRecordedV1 {
+  caseId: string;
+  exceptionId: string;
+  limit: ExceptionLimit;
+  /** The regulation that allows it: reg 5(4), 8(2), 10(4) or 13(3). */
+  regulation: string;
+  /** For an advice exception (reg 8(2)): the advice request it applies to. */
+  adviceRequestId?: string;
+  reason: ExceptionReason;
+  fromOn: IsoDate;
+  toOn?: IsoDate;
+  recordedOn: IsoDate;
+}
+export interface TribunalOrderReceivedV1 {
+  caseId: string;
+  orderId: string;
+  regulation: 'reg 44' | 'reg 45';
+  kind: TribunalOrderKind;
+  orderOn: IsoDate;
+}
+export interface TransferNotifiedV1 {
+  caseId: string;
+  transferId: string;
+  fromLocalAuthority: string;
+  toLocalAuthority: string;
+  learnedOn: IsoDate;
+  moveOn: IsoDate;
+  /** reg 15: the day of the move, or 15 working days from learning of it when there was less notice. */
+  transferDueOn: IsoDate;
+}
+export interface PlanTransferredV1 {
+  caseId: string;
+  transferId: string;
+  toLocalAuthority: string;
+  transferredOn: IsoDate;
+}
+export interface TransferReassessmentDecidedV1 {
+  caseId: string;
+  transferId: string;
+  willReassess: boolean;
+  decidedOn: IsoDate;
+}
+export interface CommissioningBodyChangedV1 {
+  caseId: string;
+  changeId: string;
+  newCommissioningBodyRef: string;
+  learnedOn: IsoDate;
+  /** reg 16: notify the new body within 15 working days of learning of the change. */
+  notifyDueOn: IsoDate;
+}
+export interface CommissioningBodyNotifiedV1 {
+  caseId: string;
+  changeId: string;
+  notifiedOn: IsoDate;
+}
+
+/** Every EHC case event type and its data: the single list the contracts library generates documents from. */
+export interface EhcEventDataMap {
+  'ehc.request-received.v1': RequestReceivedV1;
+  'ehc.decision-to-assess.v1': DecisionToAssessV1;
+  'ehc.advice-requested.v1': AdviceRequestedV1;
+  'ehc.advice-received.v1': AdviceReceivedV1;
+  'ehc.advice-reused.v1': AdviceReusedV1;
+  'ehc.advice-withdrawn.v1': AdviceWithdrawnV1;
+  'ehc.decision-not-to-issue.v1': DecisionNotToIssueV1;
+  'ehc.draft-plan-issued.v1': DraftPlanIssuedV1;
+  'ehc.family-response-received.v1': FamilyResponseReceivedV1;
+  'ehc.setting-consulted.v1': SettingConsultedV1;
+  'ehc.setting-responded.v1': SettingRespondedV1;
+  'ehc.final-plan-issued.v1': FinalPlanIssuedV1;
+  'ehc.amendment-proposed.v1': AmendmentProposedV1;
+  'ehc.plan-amended.v1': PlanAmendedV1;
+  'ehc.review-meeting-scheduled.v1': ReviewMeetingScheduledV1;
+  'ehc.review-papers-circulated.v1': ReviewPapersCirculatedV1;
+  'ehc.review-meeting-held.v1': ReviewMeetingHeldV1;
+  'ehc.review-report-submitted.v1': ReviewReportSubmittedV1;
+  'ehc.review-decision-made.v1': ReviewDecisionMadeV1;
+  'ehc.phase-transfer-scheduled.v1': PhaseTransferScheduledV1;
+  'ehc.plan-ceased.v1': PlanCeasedV1;
+  'ehc.exception-recorded.v1': ExceptionRecordedV1;
+  'ehc.tribunal-order-received.v1': TribunalOrderReceivedV1;
+  'ehc.transfer-notified.v1': TransferNotifiedV1;
+  'ehc.plan-transferred.v1': PlanTransferredV1;
+  'ehc.transfer-reassessment-decided.v1': TransferReassessmentDecidedV1;
+  'ehc.commissioning-body-changed.v1': CommissioningBodyChangedV1;
+  'ehc.commissioning-body-notified.v1': CommissioningBodyNotifiedV1;
+}
+
+export type EhcEventType = keyof EhcEventDataMap;
+export type EhcEvent = { [K in EhcEventType]: { type: K; data: EhcEventDataMap[K] } }[EhcEventType];
+export type EhcEventOf<K extends EhcEventType> = Extract<EhcEvent, { type: K }>;
+
+export interface EventTypeInfo {
+  type: EhcEventType;
+  /** One sentence for the AsyncAPI document. */
+  summary: string;
+  /** The statutory basis. */
+  regulation?: string;
+}
+
+/** Every EHC case event type, with a summary and its legal basis (the data interfaces are in `EhcEventDataMap`). */
+export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
+  { type: 'ehc.request-received.v1', summary: 'A request for an EHC needs assessment was received; the statutory clock starts (day 0).', regulation: 'reg 3; CFA 2014 s.36' },
+  { type: 'ehc.decision-to-assess.v1', summary: 'The LA decided whether to carry out an EHC needs assessment (within 6 weeks).', regulation: 'reg 5(1)' },
+  { type: 'ehc.advice-requested.v1', summary: 'The LA asked an adviser for advice and information (due within 6 weeks of the request).', regulation: 'reg 6(1), reg 8(1)' },
+  { type: 'ehc.advice-received.v1', summary: 'Advice asked for was received (a later version supersedes an earlier one).', regulation: 'reg 8' },
+  { type: 'ehc.advice-reused.v1', summary: 'Existing advice was re-used by reference with everyone’s agreement instead of being asked for again.', regulation: 'reg 6(4)' },
+  { type: 'ehc.advice-withdrawn.v1', summary: 'Advice received was withdrawn by the agency that gave it; the request is open again.', regulation: 'reg 8' },
+  { type: 'ehc.decision-not-to-issue.v1', summary: 'After assessment the LA decided not to issue a plan (within 16 weeks).', regulation: 'reg 10(1)' },
+  { type: 'ehc.draft-plan-issued.v1', summary: 'A draft EHC plan was issued; the parent/young person has at least 15 days to comment.', regulation: 'reg 11-13' },
+  { type: 'ehc.family-response-received.v1', summary: 'The parent/young person commented on the draft and may have named a preferred setting.', regulation: 'reg 13(1); CFA 2014 s.38' },
+  { type: 'ehc.setting-consulted.v1', summary: 'The LA consulted a school or setting it proposes to name (15 days to respond).', regulation: 'CFA 2014 s.39' },
+  { type: 'ehc.setting-responded.v1', summary: 'The consulted school or setting responded.', regulation: 'CFA 2014 s.39' },
+  { type: 'ehc.final-plan-issued.v1', summary: 'The final EHC plan was issued (within 20 weeks of the request).', regulation: 'reg 13(2)' },
+  { type: 'ehc.amendment-proposed.v1', summary: 'Amendments to the plan were proposed (15 days to comment; amended plan within 8 weeks).', regulation: 'reg 22' },
+  { type: 'ehc.plan-amended.v1', summary: 'The amended plan was issued.', regulation: 'reg 22' },
+  { type: 'ehc.review-meeting-scheduled.v1', summary: 'An annual review meeting was arranged (papers due 2 weeks before).', regulation: 'reg 20-21' },
+  { type: 'ehc.review-papers-circulated.v1', summary: 'Advice and papers for the review meeting were sent to everyone invited.', regulation: 'reg 20-21' },
+  { type: 'ehc.review-meeting-held.v1', summary: 'The annual review meeting was held.', regulation: 'reg 20-21; CFA 2014 s.44' },
+  { type: 'ehc.review-report-submitted.v1', summary: 'The review report was sent (within 2 weeks of the meeting).', regulation: 'reg 20-21' },
+  { type: 'ehc.review-decision-made.v1', summary: 'The LA decided to maintain, amend or cease the plan (within 4 weeks of the meeting).', regulation: 'reg 20-21' },
+  { type: 'ehc.phase-transfer-scheduled.v1', summary: 'A transfer between phases or institutions is due; the plan must name the new setting by the reg 18 date.', regulation: 'reg 18' },
+  { type: 'ehc.plan-ceased.v1', summary: 'The LA ceased to maintain the plan.', regulation: 'CFA 2014 s.45; reg 29-31' },
+  { type: 'ehc.exception-recorded.v1', summary: 'An exception to a statutory time limit was recorded with its reason and dates.', regulation: 'reg 5(4), 8(2), 10(4), 13(3)' },
+  { type: 'ehc.tribunal-order-received.v1', summary: 'The First-tier Tribunal (SEND) ordered the LA to act; new time limits start from the order.', regulation: 'reg 44-45' },
+  { type: 'ehc.transfer-notified.v1', summary: 'The LA learned the family is moving to another LA; the plan must be transferred.', regulation: 'reg 15' },
+  { type: 'ehc.plan-transferred.v1', summary: 'The plan was transferred; the new LA is responsible from this day.', regulation: 'reg 15' },
+  { type: 'ehc.transfer-reassessment-decided.v1', summary: 'The new LA told the family whether it will reassess (within 6 weeks of the transfer).', regulation: 'reg 15' },
+  { type: 'ehc.commissioning-body-changed.v1', summary: 'The child’s NHS commissioning body changed; the LA must notify the new body within 15 working days.', regulation: 'reg 16' },
+  { type: 'ehc.commissioning-body-notified.v1', summary: 'The LA notified the new NHS commissioning body.', regulation: 'reg 16' },
+];

@@ -1,0 +1,7 @@
+export * from './advice-types';
+export * from './events';
+export * from './commands';
+export * from './errors';
+export * from './state';
+export * from './time-limits';
+export * from './decide';

@@ -1,0 +1,345 @@
+import type { IsoDate, PhaseTransferKind } from '../calendar';
+import type { AdviceType, Agency } from './advice-types';
+import type {
+  AmendmentTrigger,
+  CeaseReason,
+  EhcEvent,
+  ExceptionRecordedV1,
+  RequestSource,
+  ReviewDecision,
+  TribunalOrderKind,
+} from './events';
+
+export type CaseStatus =
+  | 'none'
+  /** request received, decision to assess pending */
+  | 'requested'
+  /** decided not to assess (an appeal may bring a tribunal order to assess) */
+  | 'assessment-refused'
+  | 'assessing'
+  /** decided, after assessment, not to issue a plan (an appeal may bring an order to make a plan) */
+  | 'plan-refused'
+  | 'draft-issued'
+  | 'plan-in-force'
+  | 'ceased';
+
+export interface AdviceRequestState {
+  adviceRequestId: string;
+  assessmentId: string;
+  adviceType: AdviceType;
+  agency: Agency;
+  requestedOn: IsoDate;
+  dueOn: IsoDate;
+  /** First date an answer (advice or agreed re-use) arrived: what the reg 8 deadline is measured by. */
+  firstAnsweredOn?: IsoDate;
+  /** The advice currently answering it (latest version), if any. */
+  current?: { adviceId: string; version: number; receivedOn: IsoDate; reused: boolean };
+  withdrawn: Array<{ adviceId: string; withdrawnOn: IsoDate; reason: string }>;
+}
+
+export interface ReusedAdviceState {
+  reuseId: string;
+  adviceType: AdviceType;
+  agency: Agency;
+  adviceId: string;
+  version: number;
+  adviceRequestId?: string;
+  sourceCaseId?: string;
+  agreedOn: IsoDate;
+}
+
+export interface DraftState {
+  planId: string;
+  issuedOn: IsoDate;
+  commentsDueOn: IsoDate;
+  tribunalOrderId?: string;
+  familyResponse?: { receivedOn: IsoDate; preferredSettingRef?: string };
+}
+
+export interface ConsultationState {
+  consultationId: string;
+  settingRef: string;
+  consultedOn: IsoDate;
+  responseDueOn: IsoDate;
+  response?: { respondedOn: IsoDate; canMeetNeeds: boolean };
+}
+
+export interface AmendmentState {
+  amendmentId: string;
+  trigger: AmendmentTrigger;
+  proposedOn: IsoDate;
+  commentsDueOn: IsoDate;
+  amendedPlanDueOn: IsoDate;
+  reviewId?: string;
+  phaseTransferId?: string;
+  tribunalOrderId?: string;
+  amendedOn?: IsoDate;
+}
+
+export interface ReviewState {
+  reviewId: string;
+  scheduledOn: IsoDate;
+  meetingOn: IsoDate;
+  papersDueOn: IsoDate;
+  papersCirculatedOn?: IsoDate;
+  heldOn?: IsoDate;
+  reportSubmittedOn?: IsoDate;
+  decision?: { decision: ReviewDecision; decidedOn: IsoDate };
+}
+
+export interface PhaseTransferState {
+  phaseTransferId: string;
+  kind: PhaseTransferKind;
+  scheduledOn: IsoDate;
+  transferOn: IsoDate;
+  amendDueOn: IsoDate;
+}
+
+export interface TribunalOrderState {
+  orderId: string;
+  regulation: 'reg 44' | 'reg 45';
+  kind: TribunalOrderKind;
+  orderOn: IsoDate;
+}
+
+export interface TransferState {
+  transferId: string;
+  fromLocalAuthority: string;
+  toLocalAuthority: string;
+  learnedOn: IsoDate;
+  moveOn: IsoDate;
+  transferDueOn: IsoDate;
+  transferredOn?: IsoDate;
+  reassessment?: { willReassess: boolean; decidedOn: IsoDate };
+}
+
+export interface CommissioningChangeState {
+  changeId: string;
+  newCommissioningBodyRef: string;
+  learnedOn: IsoDate;
+  notifyDueOn: IsoDate;
+  notifiedOn?: IsoDate;
+}
+
+/** The EHC case as its events describe it; everything the decider checks and the statutory clock derives from. */
+export interface EhcCaseState {
+  status: CaseStatus;
+  caseId?: string;
+  childRef?: string;
+  /** The LA responsible now (changes on a reg 15 transfer). */
+  localAuthority?: string;
+  source?: RequestSource;
+  requestReceivedOn?: IsoDate;
+  /** Every decision whether to assess, in order (a tribunal order can follow a refusal). */
+  assessmentDecisions: Array<{ decision: 'assess' | 'not-assess'; decidedOn: IsoDate; assessmentId?: string; tribunalOrderId?: string }>;
+  assessmentId?: string;
+  adviceRequests: Record<string, AdviceRequestState>;
+  reusedAdvice: Record<string, ReusedAdviceState>;
+  decisionNotToIssueOn?: IsoDate;
+  drafts: DraftState[];
+  consultations: Record<string, ConsultationState>;
+  finalPlan?: { planId: string; issuedOn: IsoDate; namedSettingRef?: string; tribunalOrderId?: string };
+  namedSettingRef?: string;
+  amendments: Record<string, AmendmentState>;
+  reviews: Record<string, ReviewState>;
+  phaseTransfers: Record<string, PhaseTransferState>;
+  ceased?: { ceasedOn: IsoDate; reason: CeaseReason };
+  exceptions: ExceptionRecordedV1[];
+  tribunalOrders: Record<string, TribunalOrderState>;
+  transfers: Record<string, TransferState>;
+  commissioningChanges: Record<string, CommissioningChangeState>;
+}
+
+export function initialState(): EhcCaseState {
+  return {
+    status: 'none',
+    assessmentDecisions: [],
+    adviceRequests: {},
+    reusedAdvice: {},
+    drafts: [],
+    consultations: {},
+    amendments: {},
+    reviews: {},
+    phaseTransfers: {},
+    exceptions: [],
+    tribunalOrders: {},
+    transfers: {},
+    commissioningChanges: {},
+  };
+}
+
+const put = <T>(record: Record<string, T>, id: string, value: T): Record<string, T> => ({ ...record, [id]: value });
+
+export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
+  switch (event.type) {
+    case 'ehc.request-received.v1': {
+      const d = event.data;
+      return { ...state, status: 'requested', caseId: d.caseId, childRef: d.childRef, localAuthority: d.localAuthority, source: d.source, requestReceivedOn: d.receivedOn };
+    }
+    case 'ehc.decision-to-assess.v1': {
+      const d = event.data;
+      return {
+        ...state,
+        status: d.decision === 'assess' ? 'assessing' : 'assessment-refused',
+        assessmentId: d.assessmentId ?? state.assessmentId,
+        assessmentDecisions: [...state.assessmentDecisions, { decision: d.decision, decidedOn: d.decidedOn, assessmentId: d.assessmentId, tribunalOrderId: d.tribunalOrderId }],
+      };
+    }
+    case 'ehc.advice-requested.v1': {
+      const d = event.data;
+      return {
+        ...state,
+        adviceRequests: put(state.adviceRequests, d.adviceRequestId, {
+          adviceRequestId: d.adviceRequestId, assessmentId: d.assessmentId, adviceType: d.adviceType, agency: d.agency,
+          requestedOn: d.requestedOn, dueOn: d.dueOn, withdrawn: [],
+        }),
+      };
+    }
+    case 'ehc.advice-received.v1': {
+      const d = event.data;
+      const r = state.adviceRequests[d.adviceRequestId];
+      return {
+        ...state,
+        adviceRequests: put(state.adviceRequests, d.adviceRequestId, {
+          ...r,
+          firstAnsweredOn: r.firstAnsweredOn ?? d.receivedOn,
+          current: { adviceId: d.adviceId, version: d.version, receivedOn: d.receivedOn, reused: false },
+        }),
+      };
+    }
+    case 'ehc.advice-reused.v1': {
+      const d = event.data;
+      let adviceRequests = state.adviceRequests;
+      if (d.adviceRequestId) {
+        const r = adviceRequests[d.adviceRequestId];
+        adviceRequests = put(adviceRequests, d.adviceRequestId, {
+          ...r,
+          firstAnsweredOn: r.firstAnsweredOn ?? d.agreedOn,
+          current: { adviceId: d.adviceId, version: d.version, receivedOn: d.agreedOn, reused: true },
+        });
+      }
+      return {
+        ...state,
+        adviceRequests,
+        reusedAdvice: put(state.reusedAdvice, d.reuseId, {
+          reuseId: d.reuseId, adviceType: d.adviceType, agency: d.agency, adviceId: d.adviceId, version: d.version,
+          adviceRequestId: d.adviceRequestId, sourceCaseId: d.sourceCaseId, agreedOn: d.agreedOn,
+        }),
+      };
+    }
+    case 'ehc.advice-withdrawn.v1': {
+      const d = event.data;
+      const r = state.adviceRequests[d.adviceRequestId];
+      return {
+        ...state,
+        adviceRequests: put(state.adviceRequests, d.adviceRequestId, {
+          ...r,
+          // withdrawn advice no longer answers the request: the reg 8 clock is measured by the next answer
+          firstAnsweredOn: undefined,
+          current: undefined,
+          withdrawn: [...r.withdrawn, { adviceId: d.adviceId, withdrawnOn: d.withdrawnOn, reason: d.reason }],
+        }),
+      };
+    }
+    case 'ehc.decision-not-to-issue.v1':
+      return { ...state, status: 'plan-refused', decisionNotToIssueOn: event.data.decidedOn };
+    case 'ehc.draft-plan-issued.v1': {
+      const d = event.data;
+      return { ...state, status: 'draft-issued', drafts: [...state.drafts, { planId: d.planId, issuedOn: d.issuedOn, commentsDueOn: d.commentsDueOn, tribunalOrderId: d.tribunalOrderId }] };
+    }
+    case 'ehc.family-response-received.v1': {
+      const d = event.data;
+      const drafts = state.drafts.map((draft) =>
+        draft.planId === d.planId && !draft.familyResponse ? { ...draft, familyResponse: { receivedOn: d.receivedOn, preferredSettingRef: d.preferredSettingRef } } : draft,
+      );
+      return { ...state, drafts };
+    }
+    case 'ehc.setting-consulted.v1': {
+      const d = event.data;
+      return { ...state, consultations: put(state.consultations, d.consultationId, { consultationId: d.consultationId, settingRef: d.settingRef, consultedOn: d.consultedOn, responseDueOn: d.responseDueOn }) };
+    }
+    case 'ehc.setting-responded.v1': {
+      const d = event.data;
+      const c = state.consultations[d.consultationId];
+      return { ...state, consultations: put(state.consultations, d.consultationId, { ...c, response: { respondedOn: d.respondedOn, canMeetNeeds: d.canMeetNeeds } }) };
+    }
+    case 'ehc.final-plan-issued.v1': {
+      const d = event.data;
+      return {
+        ...state,
+        status: 'plan-in-force',
+        finalPlan: { planId: d.planId, issuedOn: d.issuedOn, namedSettingRef: d.namedSettingRef, tribunalOrderId: d.tribunalOrderId },
+        namedSettingRef: d.namedSettingRef ?? state.namedSettingRef,
+      };
+    }
+    case 'ehc.amendment-proposed.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, amendments: put(state.amendments, d.amendmentId, { ...d }) };
+    }
+    case 'ehc.plan-amended.v1': {
+      const d = event.data;
+      return {
+        ...state,
+        amendments: put(state.amendments, d.amendmentId, { ...state.amendments[d.amendmentId], amendedOn: d.amendedOn }),
+        namedSettingRef: d.namedSettingRef ?? state.namedSettingRef,
+      };
+    }
+    case 'ehc.review-meeting-scheduled.v1': {
+      const d = event.data;
+      return { ...state, reviews: put(state.reviews, d.reviewId, { reviewId: d.reviewId, scheduledOn: d.scheduledOn, meetingOn: d.meetingOn, papersDueOn: d.papersDueOn }) };
+    }
+    case 'ehc.review-papers-circulated.v1':
+      return { ...state, reviews: put(state.reviews, event.data.reviewId, { ...state.reviews[event.data.reviewId], papersCirculatedOn: event.data.circulatedOn }) };
+    case 'ehc.review-meeting-held.v1':
+      return { ...state, reviews: put(state.reviews, event.data.reviewId, { ...state.reviews[event.data.reviewId], heldOn: event.data.heldOn }) };
+    case 'ehc.review-report-submitted.v1':
+      return { ...state, reviews: put(state.reviews, event.data.reviewId, { ...state.reviews[event.data.reviewId], reportSubmittedOn: event.data.submittedOn }) };
+    case 'ehc.review-decision-made.v1':
+      return {
+        ...state,
+        reviews: put(state.reviews, event.data.reviewId, { ...state.reviews[event.data.reviewId], decision: { decision: event.data.decision, decidedOn: event.data.decidedOn } }),
+      };
+    case 'ehc.phase-transfer-scheduled.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, phaseTransfers: put(state.phaseTransfers, d.phaseTransferId, d) };
+    }
+    case 'ehc.plan-ceased.v1':
+      return { ...state, status: 'ceased', ceased: { ceasedOn: event.data.ceasedOn, reason: event.data.reason } };
+    case 'ehc.exception-recorded.v1':
+      return { ...state, exceptions: [...state.exceptions, event.data] };
+    case 'ehc.tribunal-order-received.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, tribunalOrders: put(state.tribunalOrders, d.orderId, d) };
+    }
+    case 'ehc.transfer-notified.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, transfers: put(state.transfers, d.transferId, d) };
+    }
+    case 'ehc.plan-transferred.v1': {
+      const d = event.data;
+      return { ...state, localAuthority: d.toLocalAuthority, transfers: put(state.transfers, d.transferId, { ...state.transfers[d.transferId], transferredOn: d.transferredOn }) };
+    }
+    case 'ehc.transfer-reassessment-decided.v1': {
+      const d = event.data;
+      return { ...state, transfers: put(state.transfers, d.transferId, { ...state.transfers[d.transferId], reassessment: { willReassess: d.willReassess, decidedOn: d.decidedOn } }) };
+    }
+    case 'ehc.commissioning-body-changed.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, commissioningChanges: put(state.commissioningChanges, d.changeId, d) };
+    }
+    case 'ehc.commissioning-body-notified.v1': {
+      const d = event.data;
+      return { ...state, commissioningChanges: put(state.commissioningChanges, d.changeId, { ...state.commissioningChanges[d.changeId], notifiedOn: d.notifiedOn }) };
+    }
+  }
+}
+
+/** Folds events into state. */
+export function replay(events: readonly EhcEvent[], from: EhcCaseState = initialState()): EhcCaseState {
+  return events.reduce(evolve, from);
+}
+
+/** The draft currently before the family (the latest one). */
+export function currentDraft(state: EhcCaseState): DraftState | undefined {
+  return state.drafts[state.drafts.length - 1];
+}

@@ -1,0 +1,95 @@
+import { addDays, addMonths, addWeeks, addWorkingDays, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
+import type { TribunalOrderKind } from './events';
+
+/**
+ * The statutory time limits, in one place. Weeks and days are calendar periods (a limit landing on a weekend or bank
+ * holiday is not extended); only reg 15 and 16 count working days.
+ */
+export const TIME_LIMITS = {
+  /** reg 5(1): decide whether to assess, and notify, within 6 weeks of receiving the request. */
+  decisionToAssessWeeks: 6,
+  /** reg 8(1): advice within 6 weeks of the LA's request for it. */
+  adviceWeeks: 6,
+  /** reg 10(1): notify a decision not to issue a plan within 16 weeks of the request. */
+  decisionWhetherToIssueWeeks: 16,
+  /** reg 13(2): issue the final plan within 20 weeks of the request. */
+  finalPlanWeeks: 20,
+  /**
+   * reg 13(1): at least 15 days, beginning with the day the draft was served, to comment and ask for a school. "Beginning
+   * with" counts the first day, so the period's last day is day 14 (issued + 14 days).
+   */
+  draftCommentDays: 15,
+  /** CFA 2014 s.39(4): the consulted governing body responds within 15 days beginning with the day it was consulted. */
+  settingConsultationDays: 15,
+  /** reg 22(2): at least 15 days, beginning with the day the proposals are served, to comment on amendments. */
+  amendmentCommentDays: 15,
+  /** reg 22(3) (as amended): the amended plan within 8 weeks of the proposals. */
+  amendedPlanWeeks: 8,
+  /** CFA 2014 s.44(1): review within each period of 12 months. */
+  reviewMonths: 12,
+  /** reg 20(4) / 21: papers to everyone invited at least 2 weeks before the meeting. */
+  reviewPapersWeeksBefore: 2,
+  /** reg 20(7) / 21: the review report within 2 weeks of the meeting. */
+  reviewReportWeeks: 2,
+  /** reg 20(10) / 21: the LA decides to maintain, amend or cease within 4 weeks of the meeting. */
+  reviewDecisionWeeks: 4,
+  /** reg 15: 15 working days' notice / transfer within 15 working days. */
+  transferWorkingDays: 15,
+  /** reg 15: the new LA says whether it will reassess within 6 weeks of the transfer. */
+  transferReassessmentWeeks: 6,
+  /** reg 15: the new LA reviews within 12 months of the last review or 3 months of the transfer, whichever is later. */
+  transferReviewMonths: 3,
+  /** reg 16: notify the new NHS commissioning body within 15 working days. */
+  commissioningNotifyWorkingDays: 15,
+} as const;
+
+/** reg 44 / 45 clocks, in weeks from the date of the tribunal's order. */
+export const TRIBUNAL_LIMITS: Readonly<Record<TribunalOrderKind, ReadonlyArray<{ step: TribunalStep; weeks: number; what: string }>>> = {
+  assess: [
+    { step: 'confirm-assessment', weeks: 2, what: 'Notify that the EHC needs assessment will be carried out' },
+    { step: 'decision-whether-to-issue', weeks: 10, what: 'Notify a decision not to issue a plan' },
+    { step: 'final-plan', weeks: 14, what: 'Issue the final EHC plan' },
+  ],
+  'make-plan': [
+    { step: 'draft-plan', weeks: 5, what: 'Issue the draft EHC plan' },
+    { step: 'final-plan', weeks: 11, what: 'Issue the final EHC plan' },
+  ],
+  'amend-plan': [{ step: 'amended-plan', weeks: 5, what: 'Issue the amended EHC plan' }],
+};
+export type TribunalStep = 'confirm-assessment' | 'decision-whether-to-issue' | 'final-plan' | 'draft-plan' | 'amended-plan';
+
+export const decisionToAssessDue = (receivedOn: IsoDate) => addWeeks(receivedOn, TIME_LIMITS.decisionToAssessWeeks);
+export const adviceDue = (requestedOn: IsoDate) => addWeeks(requestedOn, TIME_LIMITS.adviceWeeks);
+export const decisionWhetherToIssueDue = (receivedOn: IsoDate) => addWeeks(receivedOn, TIME_LIMITS.decisionWhetherToIssueWeeks);
+export const finalPlanDue = (receivedOn: IsoDate) => addWeeks(receivedOn, TIME_LIMITS.finalPlanWeeks);
+/** Last day of a period of N days *beginning with* `day` (the day itself is day 1 of the period). */
+export const endOfDaysBeginningWith = (day: IsoDate, days: number) => addDays(day, days - 1);
+export const draftCommentsDue = (issuedOn: IsoDate) => endOfDaysBeginningWith(issuedOn, TIME_LIMITS.draftCommentDays);
+export const settingResponseDue = (consultedOn: IsoDate) => endOfDaysBeginningWith(consultedOn, TIME_LIMITS.settingConsultationDays);
+export const amendmentCommentsDue = (proposedOn: IsoDate) => endOfDaysBeginningWith(proposedOn, TIME_LIMITS.amendmentCommentDays);
+export const amendedPlanDue = (proposedOn: IsoDate) => addWeeks(proposedOn, TIME_LIMITS.amendedPlanWeeks);
+export const reviewPapersDue = (meetingOn: IsoDate) => addWeeks(meetingOn, -TIME_LIMITS.reviewPapersWeeksBefore);
+export const reviewReportDue = (heldOn: IsoDate) => addWeeks(heldOn, TIME_LIMITS.reviewReportWeeks);
+export const reviewDecisionDue = (heldOn: IsoDate) => addWeeks(heldOn, TIME_LIMITS.reviewDecisionWeeks);
+/** CFA 2014 s.44(1): the last day of the 12-month period starting with the plan date or the last review. */
+export const annualReviewDue = (anchor: IsoDate) => lastDayOfMonthsStartingWith(anchor, TIME_LIMITS.reviewMonths);
+export const phaseTransferAmendDue = (kind: PhaseTransferKind, transferOn: IsoDate) => phaseTransferDeadline(kind, transferOn);
+export const tribunalDue = (orderOn: IsoDate, weeks: number) => addWeeks(orderOn, weeks);
+
+/** Last day of a period of N working days *beginning with* `day` (the day itself counts if it is a working day). */
+export function endOfWorkingDaysBeginningWith(day: IsoDate, workingDays: number): IsoDate {
+  return addWorkingDays(addDays(day, -1), workingDays);
+}
+
+/**
+ * reg 15: the old LA transfers the plan on the day of the move if it had at least 15 working days' notice, otherwise
+ * within 15 working days beginning with the day it learned of the move. Both cases are the later of the two dates.
+ */
+export function transferDue(learnedOn: IsoDate, moveOn: IsoDate): IsoDate {
+  return maxDate(moveOn, endOfWorkingDaysBeginningWith(learnedOn, TIME_LIMITS.transferWorkingDays));
+}
+export const transferReassessmentDue = (transferredOn: IsoDate) => addWeeks(transferredOn, TIME_LIMITS.transferReassessmentWeeks);
+/** reg 15: review within 12 months of the last review (or plan) or 3 months of the transfer, whichever is later. */
+export const reviewDueAfterTransfer = (anchor: IsoDate, transferredOn: IsoDate) =>
+  maxDate(annualReviewDue(anchor), addMonths(transferredOn, TIME_LIMITS.transferReviewMonths));
+export const commissioningNotifyDue = (learnedOn: IsoDate) => endOfWorkingDaysBeginningWith(learnedOn, TIME_LIMITS.commissioningNotifyWorkingDays);

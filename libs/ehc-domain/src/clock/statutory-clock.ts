@@ -1,0 +1,317 @@
+import { assertIsoDate, daysBetween, isAfter, weekOfProcess, type IsoDate } from '../calendar';
+import type { Responsible } from '../case/advice-types';
+import type { EhcEvent, ExceptionLimit, ExceptionRecordedV1, RequestSource } from '../case/events';
+import { replay, type CaseStatus, type EhcCaseState } from '../case/state';
+import * as T from '../case/time-limits';
+
+export type DeadlineStep =
+  | 'decision-to-assess'
+  | 'advice'
+  | 'decision-whether-to-issue'
+  | 'final-plan'
+  | 'draft-comments'
+  | 'setting-consultation'
+  | 'annual-review'
+  | 'review-papers'
+  | 'review-report'
+  | 'review-decision'
+  | 'amendment-comments'
+  | 'amended-plan'
+  | 'phase-transfer'
+  | 'tribunal'
+  | 'transfer'
+  | 'transfer-reassessment'
+  | 'commissioning-body-notice';
+
+/**
+ * - `open`: not done yet and not past due (or past due but an exception lifted the limit)
+ * - `overdue`: not done and past due, no exception
+ * - `met`: done on or before the due date; `late`: done after it
+ * - `ended`: a minimum period (e.g. the family's 15 days) ran out without a response; nobody is in breach
+ * - `lapsed`: the step is no longer required (e.g. the final-plan limit after a decision not to issue, or a plan ceased)
+ */
+export type DeadlineStatus = 'open' | 'overdue' | 'met' | 'late' | 'ended' | 'lapsed';
+
+export interface AppliedException {
+  exceptionId: string;
+  regulation: string;
+  reason: ExceptionRecordedV1['reason'];
+  fromOn: IsoDate;
+  toOn?: IsoDate;
+}
+
+export interface Deadline {
+  /** Stable id, e.g. `final-plan`, `advice:<adviceRequestId>`, `tribunal:<orderId>:final-plan`. */
+  id: string;
+  step: DeadlineStep;
+  what: string;
+  regulation: string;
+  /** Who must act. */
+  responsible: Responsible;
+  /** A time limit someone must meet, or a minimum period someone must be given. */
+  kind: 'time-limit' | 'minimum-period';
+  startsOn: IsoDate;
+  dueOn: IsoDate;
+  status: DeadlineStatus;
+  metOn?: IsoDate;
+  /** Days past due (overdue: as of the query date; late: when it was done). */
+  daysLate?: number;
+  /** True when a recorded exception (reg 5(4), 8(2), 10(4), 13(3)) lifts this limit for this case. */
+  exceptionApplied: boolean;
+  exceptions: AppliedException[];
+  refs?: Record<string, string>;
+}
+
+export interface Sen2Timeliness {
+  requestReceivedOn: IsoDate;
+  source?: RequestSource;
+  assessmentDecision?: 'assess' | 'not-assess';
+  assessmentDecidedOn?: IsoDate;
+  /** reg 5(1) */
+  decisionWithinSixWeeks?: boolean;
+  outcome: 'pending' | 'not-assessed' | 'assessed-no-plan' | 'plan-issued';
+  finalPlanIssuedOn?: IsoDate;
+  daysFromRequestToFinalPlan?: number;
+  /** reg 13(2): final plan within 20 weeks (140 days) of the request, all cases; null until a plan is issued. */
+  withinTwentyWeeks: boolean | null;
+  /** A reg 13(3) exception was recorded: SEN2 reports timeliness with and without such cases. */
+  exceptionApplies: boolean;
+  /** Timeliness for the "excluding exceptions" measure: null when this is an exception case or no plan yet. */
+  withinTwentyWeeksExcludingExceptions: boolean | null;
+  /** The plan followed a tribunal order (reg 44/45). */
+  tribunalOrdered: boolean;
+}
+
+export interface StatutoryStatus {
+  caseId?: string;
+  asOf: IsoDate;
+  caseStatus: CaseStatus;
+  localAuthority?: string;
+  requestReceivedOn?: IsoDate;
+  daysSinceRequest?: number;
+  /** Week N ends on day 7N (day 0 = the request), so an N-week limit falls on the last day of week N. */
+  weekOfProcess?: number;
+  /** Every deadline that has started by `asOf`, ordered by due date. */
+  deadlines: Deadline[];
+  /** Not yet done and not overdue (including limits lifted by an exception), by due date. */
+  open: Deadline[];
+  overdue: Deadline[];
+  /** The open deadline due soonest. */
+  next?: Deadline;
+  overdueByResponsible: Partial<Record<Responsible, Deadline[]>>;
+  sen2?: Sen2Timeliness;
+}
+
+const onOrBefore = (d: IsoDate | undefined, asOf: IsoDate): IsoDate | undefined => (d && !isAfter(d, asOf) ? d : undefined);
+const earliest = (...dates: Array<IsoDate | undefined>): IsoDate | undefined =>
+  dates.filter((d): d is IsoDate => !!d).sort((a, b) => daysBetween(b, a))[0];
+
+/**
+ * The statutory clock of one case on `asOf`. A pure function of the events (or the state folded from them), so a
+ * replay gives the same answer. Facts dated after `asOf` are ignored, so it also answers "what was due on that day".
+ */
+export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf: IsoDate): StatutoryStatus {
+  assertIsoDate(asOf);
+  const s: EhcCaseState = Array.isArray(input) ? replay(input as EhcEvent[]) : (input as EhcCaseState);
+  if (s.status === 'none' || !s.requestReceivedOn) {
+    return { asOf, caseStatus: s.status, deadlines: [], open: [], overdue: [], overdueByResponsible: {} };
+  }
+  const done = (d: IsoDate | undefined) => onOrBefore(d, asOf);
+  const exceptionsFor = (limit: ExceptionLimit, adviceRequestId?: string): AppliedException[] =>
+    s.exceptions
+      .filter((e) => e.limit === limit && (limit !== 'advice' || e.adviceRequestId === adviceRequestId) && !isAfter(e.recordedOn, asOf))
+      .map((e) => ({ exceptionId: e.exceptionId, regulation: e.regulation, reason: e.reason, fromOn: e.fromOn, ...(e.toOn ? { toOn: e.toOn } : {}) }));
+  const ceasedOn = done(s.ceased?.ceasedOn);
+
+  const deadlines: Deadline[] = [];
+  const add = (d: {
+    id: string; step: DeadlineStep; what: string; regulation: string; responsible: Responsible; startsOn: IsoDate; dueOn: IsoDate;
+    metOn?: IsoDate; kind?: Deadline['kind']; exceptions?: AppliedException[]; lapsedOn?: IsoDate; refs?: Record<string, string>;
+  }) => {
+    if (isAfter(d.startsOn, asOf)) return;
+    const metOn = done(d.metOn);
+    const exceptions = d.exceptions ?? [];
+    const kind = d.kind ?? 'time-limit';
+    const lapsedOn = done(d.lapsedOn) ?? ceasedOn;
+    let status: DeadlineStatus;
+    let daysLate: number | undefined;
+    if (metOn) {
+      status = isAfter(metOn, d.dueOn) ? 'late' : 'met';
+      if (status === 'late') daysLate = daysBetween(d.dueOn, metOn);
+    } else if (lapsedOn) {
+      status = 'lapsed';
+    } else if (isAfter(asOf, d.dueOn)) {
+      if (kind === 'minimum-period') status = 'ended';
+      else if (exceptions.length) status = 'open';
+      else {
+        status = 'overdue';
+        daysLate = daysBetween(d.dueOn, asOf);
+      }
+    } else status = 'open';
+    deadlines.push({
+      id: d.id, step: d.step, what: d.what, regulation: d.regulation, responsible: d.responsible, kind, startsOn: d.startsOn, dueOn: d.dueOn, status,
+      ...(metOn ? { metOn } : {}), ...(daysLate !== undefined ? { daysLate } : {}),
+      exceptionApplied: exceptions.length > 0, exceptions, ...(d.refs ? { refs: d.refs } : {}),
+    });
+  };
+
+  const requestOn = s.requestReceivedOn;
+  const firstDecision = s.assessmentDecisions[0];
+  const draftsIssued = s.drafts.map((d) => d.issuedOn);
+
+  // reg 5(1): decide whether to assess within 6 weeks of the request.
+  add({ id: 'decision-to-assess', step: 'decision-to-assess', what: 'Decide whether to carry out an EHC needs assessment and notify the family', regulation: 'reg 5(1)', responsible: 'local-authority', startsOn: requestOn, dueOn: T.decisionToAssessDue(requestOn), metOn: firstDecision?.decidedOn, exceptions: exceptionsFor('decision-to-assess') });
+
+  // reg 8(1): each adviser answers within 6 weeks of the LA's request.
+  for (const r of Object.values(s.adviceRequests)) {
+    add({
+      id: `advice:${r.adviceRequestId}`, step: 'advice', what: `Give ${r.adviceType} advice`, regulation: 'reg 8(1)', responsible: r.agency, startsOn: r.requestedOn,
+      dueOn: T.adviceDue(r.requestedOn), metOn: r.firstAnsweredOn, exceptions: exceptionsFor('advice', r.adviceRequestId),
+      refs: { adviceRequestId: r.adviceRequestId, adviceType: r.adviceType, agency: r.agency },
+    });
+  }
+
+  // The original 16- and 20-week limits apply when the LA agreed to assess on the request (not after a tribunal order).
+  if (firstDecision?.decision === 'assess' && done(firstDecision.decidedOn)) {
+    add({
+      id: 'decision-whether-to-issue', step: 'decision-whether-to-issue', what: 'Decide whether to issue a plan (notify a decision not to issue)', regulation: 'reg 10(1)', responsible: 'local-authority',
+      startsOn: requestOn, dueOn: T.decisionWhetherToIssueDue(requestOn), metOn: earliest(draftsIssued[0], s.decisionNotToIssueOn), exceptions: exceptionsFor('decision-whether-to-issue'),
+    });
+    const notIssue = s.decisionNotToIssueOn;
+    const finalOn = s.finalPlan?.issuedOn;
+    add({
+      id: 'final-plan', step: 'final-plan', what: 'Issue the final EHC plan', regulation: 'reg 13(2)', responsible: 'local-authority', startsOn: requestOn,
+      // a decision not to issue ends this limit; a tribunal order to make a plan then starts its own clock
+      dueOn: T.finalPlanDue(requestOn), metOn: notIssue ? undefined : finalOn, lapsedOn: notIssue, exceptions: exceptionsFor('final-plan'),
+    });
+  }
+
+  // reg 13(1): the family's 15 days on each draft (a minimum period the LA must allow).
+  for (const d of s.drafts) {
+    add({ id: `draft-comments:${d.planId}:${d.issuedOn}`, step: 'draft-comments', kind: 'minimum-period', what: 'Comment on the draft plan and ask for a school or setting', regulation: 'reg 13(1)', responsible: 'family', startsOn: d.issuedOn, dueOn: d.commentsDueOn, metOn: d.familyResponse?.receivedOn, lapsedOn: s.finalPlan?.issuedOn, refs: { planId: d.planId } });
+  }
+  // s.39(4) CFA 2014: the consulted setting responds within 15 days.
+  for (const c of Object.values(s.consultations)) {
+    add({ id: `setting-consultation:${c.consultationId}`, step: 'setting-consultation', what: `Respond to the consultation on naming ${c.settingRef}`, regulation: 'CFA 2014 s.39(4)', responsible: 'education', startsOn: c.consultedOn, dueOn: c.responseDueOn, metOn: c.response?.respondedOn, refs: { consultationId: c.consultationId, settingRef: c.settingRef } });
+  }
+
+  // Tribunal orders (reg 44-45): new clocks from the date of the order.
+  for (const o of Object.values(s.tribunalOrders)) {
+    const after = (d: IsoDate | undefined) => (d && !isAfter(o.orderOn, d) ? d : undefined);
+    for (const step of T.TRIBUNAL_LIMITS[o.kind]) {
+      let metOn: IsoDate | undefined;
+      let lapsedOn: IsoDate | undefined;
+      switch (step.step) {
+        case 'confirm-assessment':
+          metOn = s.assessmentDecisions.find((d) => d.tribunalOrderId === o.orderId)?.decidedOn;
+          break;
+        case 'decision-whether-to-issue':
+          metOn = earliest(after(draftsIssued.find((d) => after(d))), after(s.decisionNotToIssueOn));
+          break;
+        case 'draft-plan':
+          metOn = s.drafts.find((d) => d.tribunalOrderId === o.orderId)?.issuedOn;
+          break;
+        case 'final-plan':
+          metOn = after(s.finalPlan?.issuedOn);
+          if (o.kind === 'assess') lapsedOn = after(s.decisionNotToIssueOn);
+          break;
+        case 'amended-plan':
+          metOn = Object.values(s.amendments).find((a) => a.tribunalOrderId === o.orderId)?.amendedOn;
+          break;
+      }
+      add({ id: `tribunal:${o.orderId}:${step.step}`, step: 'tribunal', what: `${step.what} (tribunal order)`, regulation: o.regulation, responsible: 'local-authority', startsOn: o.orderOn, dueOn: T.tribunalDue(o.orderOn, step.weeks), metOn, lapsedOn, refs: { orderId: o.orderId, order: o.kind, orderStep: step.step } });
+    }
+  }
+
+  // After the plan: annual reviews (CFA 2014 s.44(1); reg 20-21), amendments (reg 22), phase transfers (reg 18).
+  const finalIssued = done(s.finalPlan?.issuedOn);
+  if (finalIssued) {
+    const held = Object.values(s.reviews)
+      .filter((r) => done(r.heldOn))
+      .sort((a, b) => daysBetween(b.heldOn as IsoDate, a.heldOn as IsoDate));
+    const transfers = Object.values(s.transfers).filter((t) => done(t.transferredOn));
+    let anchor = finalIssued;
+    for (let i = 0; i <= held.length; i++) {
+      const heldOn = held[i]?.heldOn;
+      // reg 15: after a transfer, the new LA reviews within 12 months of the last review or 3 months of the transfer, whichever is later.
+      const transfer = transfers.find((t) => !isAfter(anchor, t.transferredOn as IsoDate) && (!heldOn || !isAfter(t.transferredOn as IsoDate, heldOn)));
+      const dueOn = transfer ? T.reviewDueAfterTransfer(anchor, transfer.transferredOn as IsoDate) : T.annualReviewDue(anchor);
+      add({ id: `annual-review:${anchor}`, step: 'annual-review', what: 'Hold the annual review of the EHC plan', regulation: transfer ? 'CFA 2014 s.44(1); reg 15' : 'CFA 2014 s.44(1); reg 20-21', responsible: 'local-authority', startsOn: anchor, dueOn, metOn: heldOn });
+      if (heldOn) anchor = heldOn;
+    }
+    for (const r of Object.values(s.reviews)) {
+      add({ id: `review-papers:${r.reviewId}`, step: 'review-papers', what: 'Send advice and papers to everyone invited to the review', regulation: 'reg 20-21', responsible: 'education', startsOn: r.scheduledOn, dueOn: r.papersDueOn, metOn: r.papersCirculatedOn, refs: { reviewId: r.reviewId } });
+      if (r.heldOn && done(r.heldOn)) {
+        add({ id: `review-report:${r.reviewId}`, step: 'review-report', what: 'Send the review report', regulation: 'reg 20-21', responsible: 'education', startsOn: r.heldOn, dueOn: T.reviewReportDue(r.heldOn), metOn: r.reportSubmittedOn, refs: { reviewId: r.reviewId } });
+        add({ id: `review-decision:${r.reviewId}`, step: 'review-decision', what: 'Decide to maintain, amend or cease the plan', regulation: 'reg 20-21', responsible: 'local-authority', startsOn: r.heldOn, dueOn: T.reviewDecisionDue(r.heldOn), metOn: r.decision?.decidedOn, refs: { reviewId: r.reviewId } });
+      }
+    }
+    for (const a of Object.values(s.amendments)) {
+      add({ id: `amendment-comments:${a.amendmentId}`, step: 'amendment-comments', kind: 'minimum-period', what: 'Comment on the proposed amendments', regulation: 'reg 22(2)', responsible: 'family', startsOn: a.proposedOn, dueOn: a.commentsDueOn, lapsedOn: a.amendedOn, refs: { amendmentId: a.amendmentId } });
+      add({ id: `amended-plan:${a.amendmentId}`, step: 'amended-plan', what: 'Issue the amended plan', regulation: 'reg 22(3)', responsible: 'local-authority', startsOn: a.proposedOn, dueOn: a.amendedPlanDueOn, metOn: a.amendedOn, refs: { amendmentId: a.amendmentId } });
+    }
+    for (const p of Object.values(s.phaseTransfers)) {
+      const metOn = earliest(...Object.values(s.amendments).filter((a) => a.phaseTransferId === p.phaseTransferId).map((a) => a.amendedOn));
+      add({ id: `phase-transfer:${p.phaseTransferId}`, step: 'phase-transfer', what: `Review and amend the plan to name the new setting (${p.kind} transfer on ${p.transferOn})`, regulation: 'reg 18', responsible: 'local-authority', startsOn: p.scheduledOn, dueOn: p.amendDueOn, metOn, refs: { phaseTransferId: p.phaseTransferId } });
+    }
+  }
+
+  // Transfers between LAs (reg 15) and NHS commissioning bodies (reg 16).
+  for (const t of Object.values(s.transfers)) {
+    add({ id: `transfer:${t.transferId}`, step: 'transfer', what: `Transfer the plan from ${t.fromLocalAuthority} to ${t.toLocalAuthority}`, regulation: 'reg 15', responsible: 'local-authority', startsOn: t.learnedOn, dueOn: t.transferDueOn, metOn: t.transferredOn, refs: { transferId: t.transferId, responsibleAuthority: t.fromLocalAuthority } });
+    if (t.transferredOn && done(t.transferredOn)) {
+      add({ id: `transfer-reassessment:${t.transferId}`, step: 'transfer-reassessment', what: 'Tell the family whether the new LA will reassess', regulation: 'reg 15', responsible: 'local-authority', startsOn: t.transferredOn, dueOn: T.transferReassessmentDue(t.transferredOn), metOn: t.reassessment?.decidedOn, refs: { transferId: t.transferId, responsibleAuthority: t.toLocalAuthority } });
+    }
+  }
+  for (const c of Object.values(s.commissioningChanges)) {
+    add({ id: `commissioning-body-notice:${c.changeId}`, step: 'commissioning-body-notice', what: 'Notify the new NHS commissioning body', regulation: 'reg 16', responsible: 'local-authority', startsOn: c.learnedOn, dueOn: c.notifyDueOn, metOn: c.notifiedOn, refs: { changeId: c.changeId } });
+  }
+
+  deadlines.sort((a, b) => daysBetween(b.dueOn, a.dueOn) || a.id.localeCompare(b.id));
+  const open = deadlines.filter((d) => d.status === 'open');
+  const overdue = deadlines.filter((d) => d.status === 'overdue');
+  const overdueByResponsible: Partial<Record<Responsible, Deadline[]>> = {};
+  for (const d of overdue) (overdueByResponsible[d.responsible] ??= []).push(d);
+
+  return {
+    caseId: s.caseId,
+    asOf,
+    caseStatus: s.status,
+    localAuthority: s.localAuthority,
+    requestReceivedOn: requestOn,
+    daysSinceRequest: daysBetween(requestOn, asOf),
+    weekOfProcess: weekOfProcess(requestOn, asOf),
+    deadlines,
+    open,
+    overdue,
+    ...(open[0] ? { next: open[0] } : {}),
+    overdueByResponsible,
+    sen2: sen2Timeliness(s, asOf),
+  };
+}
+
+/** The SEN2 timeliness facts of the case on `asOf` (DfE SEN2 guide: 20 weeks from request to final plan). */
+export function sen2Timeliness(s: EhcCaseState, asOf: IsoDate): Sen2Timeliness {
+  const requestOn = s.requestReceivedOn as IsoDate;
+  const decision = s.assessmentDecisions[0];
+  const decidedOn = decision && onOrBefore(decision.decidedOn, asOf);
+  const finalOn = onOrBefore(s.finalPlan?.issuedOn, asOf);
+  const exceptionApplies = s.exceptions.some((e) => e.limit === 'final-plan' && !isAfter(e.recordedOn, asOf));
+  const days = finalOn ? daysBetween(requestOn, finalOn) : undefined;
+  const within = days === undefined ? null : days <= T.TIME_LIMITS.finalPlanWeeks * 7;
+  let outcome: Sen2Timeliness['outcome'] = 'pending';
+  if (finalOn) outcome = 'plan-issued';
+  else if (s.decisionNotToIssueOn && onOrBefore(s.decisionNotToIssueOn, asOf)) outcome = 'assessed-no-plan';
+  else if (decidedOn && decision.decision === 'not-assess' && !s.assessmentDecisions.some((d) => d.decision === 'assess' && onOrBefore(d.decidedOn, asOf))) outcome = 'not-assessed';
+  return {
+    requestReceivedOn: requestOn,
+    source: s.source,
+    ...(decidedOn ? { assessmentDecision: decision.decision, assessmentDecidedOn: decidedOn, decisionWithinSixWeeks: !isAfter(decidedOn, T.decisionToAssessDue(requestOn)) } : {}),
+    outcome,
+    ...(finalOn ? { finalPlanIssuedOn: finalOn, daysFromRequestToFinalPlan: days } : {}),
+    withinTwentyWeeks: within,
+    exceptionApplies,
+    withinTwentyWeeksExcludingExceptions: exceptionApplies ? null : within,
+    tribunalOrdered: Object.values(s.tribunalOrders).some((o) => !isAfter(o.orderOn, asOf) && o.kind !== 'amend-plan'),
+  };
+}

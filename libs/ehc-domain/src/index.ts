@@ -1,0 +1,4 @@
+export * from './calendar';
+export * from './case';
+export * from './clock/statutory-clock';
+export * from './testing/decider-specification';
