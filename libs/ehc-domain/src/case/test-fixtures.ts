@@ -1,0 +1,57 @@
+import type { IsoDate } from '../calendar';
+import type { EhcCommand } from './commands';
+import { decide } from './decide';
+import type { EhcEvent } from './events';
+import { evolve, initialState } from './state';
+
+/** Test fixtures: one case, requested on Monday 6 January 2025 by a parent. */
+export const CASE = 'case-1';
+export const REQUEST_ON = '2025-01-06';
+
+type WithoutBase<C> = C extends EhcCommand ? Omit<C, 'caseId' | 'at'> : never;
+
+/** A command for the fixture case on a date. */
+export function cmd(at: IsoDate, command: WithoutBase<EhcCommand>): EhcCommand {
+  return { caseId: CASE, at, ...command } as EhcCommand;
+}
+
+/** Runs commands through the decider to build a history of events (for the Given part). */
+export function history(...commands: EhcCommand[]): EhcEvent[] {
+  const events: EhcEvent[] = [];
+  let state = initialState();
+  for (const c of commands) {
+    for (const e of decide(c, state)) {
+      events.push(e);
+      state = evolve(state, e);
+    }
+  }
+  return events;
+}
+
+export const steps = {
+  request: (at: IsoDate = REQUEST_ON) =>
+    cmd(at, { type: 'ReceiveRequest', childRef: 'child-ref-1', localAuthority: 'E08000025', source: 'parent', requestedBy: { role: 'parent' } }),
+  assess: (at = '2025-02-03') => cmd(at, { type: 'DecideToAssess', assessmentId: 'asmt-1' }),
+  refuse: (at = '2025-02-03') => cmd(at, { type: 'DecideNotToAssess' }),
+  askAdvice: (id: string, adviceType: string, agency: string, at = '2025-02-04') =>
+    cmd(at, { type: 'RequestAdvice', adviceRequestId: id, adviceType, agency } as WithoutBase<EhcCommand>),
+  receiveAdvice: (id: string, agency: string, at = '2025-03-01', adviceId = `advice-${id}`, version = 1) =>
+    cmd(at, { type: 'RecordAdviceReceived', adviceRequestId: id, adviceId, version, agency } as WithoutBase<EhcCommand>),
+  notIssue: (at = '2025-04-20') => cmd(at, { type: 'DecideNotToIssue' }),
+  draft: (at = '2025-04-14', planId = 'plan-1') => cmd(at, { type: 'IssueDraftPlan', planId }),
+  familyResponse: (at = '2025-04-22', preferredSettingRef = 'urn-100001') => cmd(at, { type: 'RecordFamilyResponse', preferredSettingRef }),
+  final: (at = '2025-05-19', planId = 'plan-1') => cmd(at, { type: 'IssueFinalPlan', planId, namedSettingRef: 'urn-100001' }),
+};
+
+/** A case with a final plan issued on 19 May 2025 (week 19). */
+export function planInForce(): EhcEvent[] {
+  return history(
+    steps.request(),
+    steps.assess(),
+    steps.askAdvice('req-edu', 'educational', 'education'),
+    steps.receiveAdvice('req-edu', 'education'),
+    steps.draft(),
+    steps.familyResponse(),
+    steps.final(),
+  );
+}
