@@ -16,14 +16,14 @@ const TYPES: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-
 @Public()
 @Controller()
 export class WebController {
-  private readonly files = new Map(['index.html', ...Object.keys(TYPES)].map((f) => [f, readFileSync(join(PUBLIC_DIR, f))]));
+  private readonly files = new Map(['index.html', ...Object.keys(TYPES)].map((f) => [f, readFileSync(join(PUBLIC_DIR, f), 'utf8')]));
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
   @Header('Referrer-Policy', 'no-referrer')
-  index(): Buffer {
-    return this.files.get('index.html') as Buffer;
+  index(): string {
+    return this.files.get('index.html') as string;
   }
 
   @Get('assets/:file')
