@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AdviceCorrectedV1, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
+import { TOPICS } from '@tio/contracts';
+import { EVENT_STORE, FORWARDER, handleCommand, MESSAGING_CLIENT } from '@tio/event-sourcing';
+import type { EventStore } from '@tio/event-store';
+import { DomainError, ehcCaseDecider, type EhcCommand } from '@tio/ehc-domain';
+import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, type ConsumedEvent, type Forwarder, type MessagingClient, type PgTransaction } from '@tio/messaging';
+import { PG_POOL } from '@tio/service-kit';
+import type { Pool } from 'pg';
+import { caseStream } from './case-commands.service';
+
+/**
+ * The case learns that advice it asked for has arrived from the agency services' own events (reg 8): each advice
+ * submitted or corrected becomes "advice received" on the case, each withdrawal re-opens the request. The CloudEvent
+ * id is the command's idempotency key, so a redelivered message records nothing twice; advice the case never asked
+ * for is dead-lettered with the domain's reason.
+ */
+@Injectable()
+export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('advice-intake');
+  private consumer?: EventConsumer<PgTransaction>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(FORWARDER) private readonly forwarder: Forwarder,
+    @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const received = (event: ConsumedEvent<AdviceSubmittedV1 | AdviceCorrectedV1>) =>
+      this.apply(event, {
+        type: 'RecordAdviceReceived',
+        caseId: event.data.caseId,
+        at: 'submittedOn' in event.data ? event.data.submittedOn : event.data.correctedOn,
+        adviceRequestId: event.data.adviceRequestId,
+        adviceId: event.data.adviceId,
+        version: event.data.version,
+        agency: event.data.agency,
+      });
+    const handlers = new EventHandlers<PgTransaction>()
+      .on<AdviceSubmittedV1>('advice.submitted.v1', received)
+      .on<AdviceCorrectedV1>('advice.corrected.v1', received)
+      .on<AdviceWithdrawnV1>('advice.withdrawn.v1', (event) =>
+        this.apply(event, {
+          type: 'WithdrawAdvice',
+          caseId: event.data.caseId,
+          at: event.data.withdrawnOn,
+          adviceRequestId: event.data.adviceRequestId,
+          adviceId: event.data.adviceId,
+          reason: event.data.reason,
+        }),
+      );
+    this.consumer = new EventConsumer({
+      client: this.client,
+      groupId: 'tio-case-advice-intake',
+      topics: [TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents],
+      unitOfWork: new PgUnitOfWork(this.pool),
+      handlers,
+      log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
+    });
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async apply(event: ConsumedEvent, command: EhcCommand): Promise<void> {
+    try {
+      await handleCommand(this.store, caseStream(command.caseId), ehcCaseDecider, command, {
+        caseId: command.caseId,
+        actor: event.actor,
+        correlationId: event.correlationId,
+        causationId: event.id,
+        occurredAt: event.time,
+        idempotencyKey: `ce:${event.id}`,
+      });
+      this.forwarder.wake();
+    } catch (err) {
+      if (err instanceof DomainError) throw new PermanentHandlerError(`${err.code}: ${err.message}`);
+      throw err;
+    }
+  }
+}
+

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { TOPICS, fromKafkaRecord, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
+import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import { caseService } from './service';
+
+// The case service as the LA SEND team and the agency services use it: real PostgreSQL event store, real Kafka
+// (its own topic prefix), HTTP through supertest, advice arriving as agency events on Kafka.
+describe('case service end to end', () => {
+  const LA = 'E10000028';
+  const prefix = `case-e2e-${randomUUID().slice(0, 8)}.`;
+  const kafka = new KafkaJsClient({ brokers: process.env['KAFKA_BROKERS'] as string, topicPrefix: prefix });
+  let service: TestService;
+  let officer: string;
+  const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
+
+  beforeAll(async () => {
+    service = await startTestService(caseService, { KAFKA_TOPIC_PREFIX: prefix });
+    officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'caseworker-1' });
+  });
+  afterAll(() => service?.close());
+
+  const post = (path: string, body: object, token = officer, headers: Record<string, string> = {}) =>
+    request(service.server).post(path).set(auth(token)).set(headers).send(body);
+
+  async function newCase(at = '2026-01-05'): Promise<string> {
+    const res = await post('/cases', { at, childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201);
+    return res.body.caseId as string;
+  }
+
+  it('records a request; the clock runs from the date the LA received it: 6 weeks to decide (reg 5), 20 weeks to the final plan (reg 13(2))', async () => {
+    const caseId = await newCase('2026-01-05');
+    const res = await request(service.server).get(`/cases/${caseId}?asOf=2026-01-12`).set(auth(officer)).expect(200);
+    expect(res.body.state.status).toBe('requested');
+    expect(res.body.status.weekOfProcess).toBe(1);
+    const decision = res.body.status.deadlines.find((d: { step: string }) => d.step === 'decision-to-assess');
+    expect(decision).toMatchObject({ dueOn: '2026-02-16', responsible: 'local-authority', status: 'open' });
+
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-20' }).expect(200);
+    const later = await request(service.server).get(`/cases/${caseId}?asOf=2026-06-01`).set(auth(officer)).expect(200);
+    const byStep = (step: string) => later.body.status.deadlines.find((d: { step: string }) => d.step === step);
+    expect(byStep('decision-to-assess')).toMatchObject({ status: 'late', metOn: '2026-02-20' });
+    expect(byStep('final-plan')).toMatchObject({ dueOn: '2026-05-25', status: 'overdue' });
+  });
+
+  it('refuses a caller without a token (401), a practitioner (403) and another LA’s officer (403)', async () => {
+    await request(service.server).post('/cases').send({}).expect(401);
+    const practitioner = await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: 'school-1' });
+    const res = await post('/cases', { childRef: 'child:1', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }, practitioner).expect(403);
+    expect(res.body.message).toMatch(/needs one of the roles|case officers/);
+    const caseId = await newCase();
+    const otherLa = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: 'E10000016' });
+    const denied = await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-01-20' }, otherLa).expect(403);
+    expect(denied.body.message).toBe(`case ${caseId} is the responsibility of ${LA}; the token is for E10000016`);
+  });
+
+  it('answers bad input with 400 naming each field, and unknown cases with 404', async () => {
+    const res = await post('/cases', { at: '2026-02-30', childRef: 'Jane Smith', localAuthority: LA, source: 'neighbour', requestedBy: {} }).expect(400);
+    const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
+    expect(fields).toEqual(['at', 'childRef', 'requestedBy.role', 'source']);
+    await request(service.server).get('/cases/not-a-uuid').set(auth(officer)).expect(400);
+    const missing = await post(`/cases/${randomUUID()}/decision-to-assess`, { at: '2026-01-20' }).expect(404);
+    expect(missing.body.code).toBe('case-not-found');
+  });
+
+  it('refuses an illegal step with 409 and the rule’s code: a final plan before a draft', async () => {
+    const caseId = await newCase();
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
+    const res = await post(`/cases/${caseId}/final-plan`, { at: '2026-03-02' }).expect(409);
+    expect(res.body.code).toBeDefined();
+    expect(res.body.error).toMatch(/FinalPlanBeforeDraft|NoDraftPlan/);
+  });
+
+  it('records a retried command once: the same Idempotency-Key returns the first result', async () => {
+    const caseId = await newCase();
+    const key = `retry-${randomUUID()}`;
+    const first = await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).expect(200);
+    const again = await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).expect(200);
+    expect(again.body.replayed).toBe(true);
+    expect(again.body.recorded).toEqual(first.body.recorded);
+    const res = await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200);
+    expect(res.body.revision).toBe(1); // request + one decision
+  });
+
+  it('publishes its events to Kafka in order, keyed by case id, as CloudEvents', async () => {
+    const caseId = await newCase('2026-01-05');
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
+    await post(`/cases/${caseId}/advice-requests`, { at: '2026-02-02', adviceType: 'medical', agency: 'health' }).expect(201);
+    const messages = await consumeUntil(TOPICS.caseEvents, (ms) => ms.filter((m) => String(m.key) === caseId).length >= 3);
+    const mine = messages.filter((m) => String(m.key) === caseId).map((m) => fromKafkaRecord({ ...m, key: m.key ?? undefined } as never));
+    expect(mine.map((e) => e.type)).toEqual(['ehc.request-received.v1', 'ehc.decision-to-assess.v1', 'ehc.advice-requested.v1']);
+    expect(mine.every((e) => e.subject === caseId && e.actor.organisationId === LA)).toBe(true);
+  });
+
+  it('records advice received when the health service publishes it, once even if delivered twice, and dead-letters advice it never asked for', async () => {
+    const caseId = await newCase('2026-01-05');
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
+    const asked = await post(`/cases/${caseId}/advice-requests`, { at: '2026-02-02', adviceType: 'medical', agency: 'health' }).expect(201);
+    const state = (await request(service.server).get(`/cases/${caseId}`).set(auth(officer))).body.state;
+    const adviceRequestId = Object.keys(state.adviceRequests)[0];
+    expect(asked.body.recorded[0].type).toBe('ehc.advice-requested.v1');
+
+    const advice = adviceEvent(caseId, state.assessmentId, adviceRequestId, '2026-03-01');
+    const stray = adviceEvent(caseId, state.assessmentId, randomUUID(), '2026-03-02');
+    await produce(TOPICS.healthEvents, [advice, advice, stray]);
+
+    const received = await eventually(async () => {
+      const s = (await request(service.server).get(`/cases/${caseId}?asOf=2026-03-10`).set(auth(officer))).body;
+      return s.state.adviceRequests[adviceRequestId].current ? s : undefined;
+    });
+    expect(received.state.adviceRequests[adviceRequestId].current).toMatchObject({ adviceId: advice.data.adviceId, version: 1 });
+    expect(received.revision).toBe(3); // request, decision, advice requested, advice received: once
+    const adviceDeadline = received.status.deadlines.find((d: { id: string }) => d.id === `advice:${adviceRequestId}`);
+    expect(adviceDeadline).toMatchObject({ status: 'met', metOn: '2026-03-01' });
+
+    const dead = await consumeUntil(`${TOPICS.healthEvents}.dlq`, (ms) => ms.some((m) => String(m.key) === caseId));
+    const letter = dead.find((m) => String(m.key) === caseId) as ConsumedMessage;
+    expect(String(letter.headers['dlq_reason'])).toMatch(/advice/i);
+  });
+
+  function adviceEvent(caseId: string, assessmentId: string, adviceRequestId: string, on: string): IntegrationEvent<Record<string, unknown>> {
+    const adviceId = randomUUID();
+    return {
+      id: randomUUID(),
+      source: '/tio/health',
+      type: 'advice.submitted.v1',
+      subject: caseId,
+      time: `${on}T10:00:00.000Z`,
+      correlationId: randomUUID(),
+      actor: { userId: 'paediatrician-7', organisationId: 'nhs-trust-rxk', agency: 'health', role: 'practitioner' },
+      data: {
+        caseId, assessmentId, agency: 'health', adviceType: 'medical', adviceRequestId, adviceId, version: 1,
+        by: { userRef: 'paediatrician-7', organisationRef: 'nhs-trust-rxk' }, idempotencyKey: randomUUID(), fingerprint: 'f',
+        submittedOn: on, sections: [{ heading: 'Health needs', text: 'Asthma, managed.' }], citations: [],
+      },
+    };
+  }
+
+  async function produce(topic: string, events: IntegrationEvent[]): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics([{ topic }, { topic: `${topic}.dlq` }]);
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send([{ topic, messages: events.map((e) => toKafkaRecord(e)) }]);
+    await producer.disconnect();
+  }
+
+  async function consumeUntil(topic: string, done: (messages: ConsumedMessage[]) => boolean, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+    const consumer = kafka.consumer({ groupId: `case-e2e-${randomUUID()}` });
+    const messages: ConsumedMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const finished = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out on ${topic} with ${messages.length} messages`)), timeoutMs);
+      void consumer.run({
+        eachBatch: async (batch, controls) => {
+          for (const m of batch.messages) {
+            messages.push(m);
+            controls.resolveOffset(m.offset);
+          }
+          if (done(messages)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    try {
+      await finished;
+    } finally {
+      await consumer.disconnect();
+    }
+    return messages;
+  }
+
+  async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+});

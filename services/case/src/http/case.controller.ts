@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import { CaseNotFoundError, statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
+import type { Request } from 'express';
+import { CaseCommands, type CaseCommandResult } from '../case-commands.service';
+import { commandContext, stepDate } from './command-context';
+import { DomainErrorFilter } from './domain-error.filter';
+import * as dto from './dtos';
+
+type CorrelatedRequest = Request & { correlationId?: string };
+const CaseId = () => Param('caseId', new ParseUUIDPipe());
+const Id = (name: string) => Param(name, new ParseUUIDPipe());
+
+/** The LA SEND team's lifecycle API. Every write is a command to the case's event-sourced decider. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the first result and records nothing twice' })
+@UseFilters(DomainErrorFilter)
+@RequireRoles('case-officer', 'auditor', 'service')
+@Controller('cases')
+export class CaseController {
+  constructor(private readonly cases: CaseCommands) {}
+
+  private run(command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
+    if (!principal.roles.includes('case-officer')) throw new ForbiddenException('only case officers move the case lifecycle');
+    return this.cases.execute(command, principal, commandContext(command.caseId, principal, req), stepDate(undefined));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Record a request for an EHC needs assessment (day 0 of the statutory clock, reg 3)' })
+  receive(@Body() b: dto.ReceiveRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    const caseId = b.caseId ?? randomUUID();
+    return this.run({ type: 'ReceiveRequest', caseId, at: stepDate(b.at), childRef: b.childRef, localAuthority: b.localAuthority, source: b.source, requestedBy: { ...b.requestedBy } }, p, req);
+  }
+
+  @Get(':caseId')
+  @ApiOperation({ summary: 'The case as its events describe it, with its statutory status today' })
+  async get(@CaseId() caseId: string, @Query() q: dto.StatusQueryDto, @CurrentPrincipal() p: Principal) {
+    const { state, revision } = await this.cases.load(caseId);
+    if (state.status === 'none') throw new CaseNotFoundError(caseId);
+    if (!p.roles.includes('auditor') && !p.roles.includes('service') && p.organisationId !== state.localAuthority) {
+      throw new ForbiddenException(`case ${caseId} is the responsibility of ${state.localAuthority}; the token is for ${p.organisationId}`);
+    }
+    return { caseId, revision, state, status: statutoryStatus(state, stepDate(q.asOf)) };
+  }
+
+  @Post(':caseId/decision-to-assess')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decide to carry out an EHC needs assessment (reg 5: within 6 weeks)' })
+  decideToAssess(@CaseId() caseId: string, @Body() b: dto.DecideToAssessDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'DecideToAssess', caseId, at: stepDate(b.at), assessmentId: b.assessmentId ?? randomUUID() }, p, req);
+  }
+
+  @Post(':caseId/decision-not-to-assess')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decide not to assess (reg 5: within 6 weeks; the family may appeal)' })
+  decideNotToAssess(@CaseId() caseId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'DecideNotToAssess', caseId, at: stepDate(b.at) }, p, req);
+  }
+
+  @Post(':caseId/advice-requests')
+  @ApiOperation({ summary: 'Ask an adviser for advice (reg 6; due within 6 weeks, reg 8)' })
+  requestAdvice(@CaseId() caseId: string, @Body() b: dto.RequestAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RequestAdvice', caseId, at: stepDate(b.at), adviceRequestId: b.adviceRequestId ?? randomUUID(), adviceType: b.adviceType, agency: b.agency, adviserRef: b.adviserRef }, p, req);
+  }
+
+  @Post(':caseId/advice-reuses')
+  @ApiOperation({ summary: 'Re-use advice already given, by reference, with everyone’s agreement (reg 6(4): tell it once)' })
+  reuseAdvice(@CaseId() caseId: string, @Body() b: dto.ReuseAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run(
+      {
+        type: 'ReuseAdvice', caseId, at: stepDate(b.at), reuseId: b.reuseId ?? randomUUID(), adviceType: b.adviceType, agency: b.agency,
+        adviceId: b.adviceId, version: b.version, adviceRequestId: b.adviceRequestId, sourceCaseId: b.sourceCaseId, agreement: { ...b.agreement },
+      },
+      p,
+      req,
+    );
+  }
+
+  @Post(':caseId/decision-not-to-issue')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decide, after assessment, not to issue a plan (reg 10: within 16 weeks)' })
+  decideNotToIssue(@CaseId() caseId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'DecideNotToIssue', caseId, at: stepDate(b.at) }, p, req);
+  }
+
+  @Post(':caseId/draft-plan')
+  @ApiOperation({ summary: 'Issue the draft plan (the family then has at least 15 days to comment, reg 13)' })
+  issueDraft(@CaseId() caseId: string, @Body() b: dto.IssueDraftPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'IssueDraftPlan', caseId, at: stepDate(b.at), planId: b.planId ?? randomUUID() }, p, req);
+  }
+
+  @Post(':caseId/family-response')
+  @ApiOperation({ summary: 'Record the parent’s or young person’s comments and preferred setting' })
+  familyResponse(@CaseId() caseId: string, @Body() b: dto.RecordFamilyResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RecordFamilyResponse', caseId, at: stepDate(b.at), preferredSettingRef: b.preferredSettingRef, commentsRef: b.commentsRef }, p, req);
+  }
+
+  @Post(':caseId/consultations')
+  @ApiOperation({ summary: 'Consult the school or setting to be named (15 days to respond, CFA 2014 s.39)' })
+  consult(@CaseId() caseId: string, @Body() b: dto.ConsultSettingDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'ConsultSetting', caseId, at: stepDate(b.at), consultationId: b.consultationId ?? randomUUID(), settingRef: b.settingRef }, p, req);
+  }
+
+  @Post(':caseId/consultations/responses')
+  @ApiOperation({ summary: 'Record the consulted setting’s response' })
+  settingResponse(@CaseId() caseId: string, @Body() b: dto.RecordSettingResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RecordSettingResponse', caseId, at: stepDate(b.at), consultationId: b.consultationId, canMeetNeeds: b.canMeetNeeds }, p, req);
+  }
+
+  @Post(':caseId/final-plan')
+  @ApiOperation({ summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request)' })
+  issueFinal(@CaseId() caseId: string, @Body() b: dto.IssueFinalPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'IssueFinalPlan', caseId, at: stepDate(b.at), planId: b.planId ?? randomUUID(), namedSettingRef: b.namedSettingRef }, p, req);
+  }
+
+  @Post(':caseId/amendments')
+  @ApiOperation({ summary: 'Propose amendments to the plan (reg 22: 15 days to comment, amended plan within 8 weeks)' })
+  propose(@CaseId() caseId: string, @Body() b: dto.ProposeAmendmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run(
+      { type: 'ProposeAmendment', caseId, at: stepDate(b.at), amendmentId: b.amendmentId ?? randomUUID(), trigger: b.trigger, reviewId: b.reviewId, phaseTransferId: b.phaseTransferId, tribunalOrderId: b.tribunalOrderId },
+      p,
+      req,
+    );
+  }
+
+  @Post(':caseId/amended-plan')
+  @ApiOperation({ summary: 'Issue the amended plan' })
+  amend(@CaseId() caseId: string, @Body() b: dto.AmendPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'AmendPlan', caseId, at: stepDate(b.at), amendmentId: b.amendmentId, namedSettingRef: b.namedSettingRef }, p, req);
+  }
+
+  @Post(':caseId/reviews')
+  @ApiOperation({ summary: 'Arrange an annual review meeting (reg 20-21; papers 2 weeks before)' })
+  scheduleReview(@CaseId() caseId: string, @Body() b: dto.ScheduleReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'ScheduleReviewMeeting', caseId, at: stepDate(b.at), reviewId: b.reviewId ?? randomUUID(), meetingOn: b.meetingOn }, p, req);
+  }
+
+  @Post(':caseId/reviews/:reviewId/papers')
+  @ApiOperation({ summary: 'Record that the review papers were circulated' })
+  papers(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'CirculateReviewPapers', caseId, at: stepDate(b.at), reviewId }, p, req);
+  }
+
+  @Post(':caseId/reviews/:reviewId/meeting')
+  @ApiOperation({ summary: 'Record that the review meeting was held' })
+  held(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'HoldReviewMeeting', caseId, at: stepDate(b.at), reviewId }, p, req);
+  }
+
+  @Post(':caseId/reviews/:reviewId/report')
+  @ApiOperation({ summary: 'Record the review report (within 2 weeks of the meeting)' })
+  report(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'SubmitReviewReport', caseId, at: stepDate(b.at), reviewId }, p, req);
+  }
+
+  @Post(':caseId/reviews/:reviewId/decision')
+  @ApiOperation({ summary: 'Decide to maintain, amend or cease the plan (within 4 weeks of the meeting)' })
+  reviewDecision(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.ReviewDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'MakeReviewDecision', caseId, at: stepDate(b.at), reviewId, decision: b.decision }, p, req);
+  }
+
+  @Post(':caseId/phase-transfers')
+  @ApiOperation({ summary: 'Schedule a phase transfer (reg 18: plan amended by 15 Feb / 31 Mar / 5 months before)' })
+  phaseTransfer(@CaseId() caseId: string, @Body() b: dto.SchedulePhaseTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'SchedulePhaseTransfer', caseId, at: stepDate(b.at), phaseTransferId: b.phaseTransferId ?? randomUUID(), kind: b.kind, transferOn: b.transferOn }, p, req);
+  }
+
+  @Post(':caseId/cessation')
+  @ApiOperation({ summary: 'Cease to maintain the plan' })
+  cease(@CaseId() caseId: string, @Body() b: dto.CeasePlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'CeasePlan', caseId, at: stepDate(b.at), reason: b.reason }, p, req);
+  }
+
+  @Post(':caseId/exceptions')
+  @ApiOperation({ summary: 'Record an exception to a time limit with its reason and dates (reg 5(4), 8(2), 10(4), 13(3))' })
+  exception(@CaseId() caseId: string, @Body() b: dto.RecordExceptionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run(
+      { type: 'RecordException', caseId, at: stepDate(b.at), exceptionId: b.exceptionId ?? randomUUID(), limit: b.limit, adviceRequestId: b.adviceRequestId, reason: b.reason, fromOn: b.fromOn, toOn: b.toOn },
+      p,
+      req,
+    );
+  }
+
+  @Post(':caseId/tribunal-orders')
+  @ApiOperation({ summary: 'Record a First-tier Tribunal order; new clocks start from it (reg 44-45)' })
+  tribunal(@CaseId() caseId: string, @Body() b: dto.RecordTribunalOrderDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RecordTribunalOrder', caseId, at: stepDate(b.at), orderId: b.orderId ?? randomUUID(), regulation: b.regulation, kind: b.kind }, p, req);
+  }
+
+  @Post(':caseId/transfers')
+  @ApiOperation({ summary: 'Record that the family is moving to another local authority (reg 15)' })
+  notifyTransfer(@CaseId() caseId: string, @Body() b: dto.NotifyTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'NotifyTransfer', caseId, at: stepDate(b.at), transferId: b.transferId ?? randomUUID(), toLocalAuthority: b.toLocalAuthority, moveOn: b.moveOn }, p, req);
+  }
+
+  @Post(':caseId/transfers/:transferId/completion')
+  @ApiOperation({ summary: 'Transfer the plan: the new local authority is responsible from this day' })
+  completeTransfer(@CaseId() caseId: string, @Id('transferId') transferId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'TransferPlan', caseId, at: stepDate(b.at), transferId }, p, req);
+  }
+
+  @Post(':caseId/transfers/:transferId/reassessment-decision')
+  @ApiOperation({ summary: 'The new local authority tells the family whether it will reassess (within 6 weeks)' })
+  reassessment(@CaseId() caseId: string, @Id('transferId') transferId: string, @Body() b: dto.ReassessmentDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'DecideReassessmentAfterTransfer', caseId, at: stepDate(b.at), transferId, willReassess: b.willReassess }, p, req);
+  }
+}

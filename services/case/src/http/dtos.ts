@@ -1,0 +1,222 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ADVICE_TYPES,
+  AGENCIES,
+  CEASE_REASONS,
+  EXCEPTION_LIMITS,
+  EXCEPTION_REASONS,
+  REQUEST_SOURCES,
+  TRIBUNAL_ORDER_KINDS,
+  type AdviceType,
+  type Agency,
+  type CeaseReason,
+  type ExceptionLimit,
+  type ExceptionReason,
+  type PhaseTransferKind,
+  type RequestSource,
+  type TribunalOrderKind,
+} from '@tio/ehc-domain';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const REF = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+const REF_MESSAGE = '$property must be an opaque reference (letters, digits and . _ : / -, at most 128), never a name';
+const PHASE_TRANSFER_KINDS: PhaseTransferKind[] = ['school-phase', 'secondary-to-post-16', 'post-16-institution'];
+const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances'] as const;
+
+/** Every step says the date it happened (the statutory clock runs on these dates); today when omitted. */
+export class StepDto {
+  @ApiPropertyOptional({ description: 'Date the step happened (YYYY-MM-DD, Europe/London); default today', example: '2026-01-05' })
+  @IsOptional()
+  @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  at?: string;
+}
+
+export class RequesterDto {
+  @ApiProperty({ example: 'parent' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  role!: string;
+
+  @ApiPropertyOptional({ description: 'Opaque reference to the person (never a name)', example: 'person:8841' })
+  @IsOptional()
+  @Matches(REF, { message: REF_MESSAGE })
+  personRef?: string;
+
+  @ApiPropertyOptional({ example: 'urn:school:100001' })
+  @IsOptional()
+  @Matches(REF, { message: REF_MESSAGE })
+  organisationRef?: string;
+}
+
+export class ReceiveRequestDto extends StepDto {
+  @ApiPropertyOptional({ description: 'Case id chosen by the caller (UUID); generated when omitted' })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+
+  @ApiProperty({ description: 'Opaque reference to the child; personal details stay out of events', example: 'child:5f2c91' })
+  @Matches(REF, { message: REF_MESSAGE })
+  childRef!: string;
+
+  @ApiProperty({ description: 'The responsible local authority (GSS code or organisation id)', example: 'E10000028' })
+  @Matches(REF, { message: REF_MESSAGE })
+  localAuthority!: string;
+
+  @ApiProperty({ enum: REQUEST_SOURCES })
+  @IsIn(REQUEST_SOURCES)
+  source!: RequestSource;
+
+  @ApiProperty({ type: RequesterDto })
+  @ValidateNested()
+  @Type(() => RequesterDto)
+  requestedBy!: RequesterDto;
+}
+
+export class DecideToAssessDto extends StepDto {
+  @ApiPropertyOptional({ description: 'Assessment id (UUID); generated when omitted' })
+  @IsOptional()
+  @IsUUID()
+  assessmentId?: string;
+}
+
+export class RequestAdviceDto extends StepDto {
+  @ApiPropertyOptional({ description: 'Advice request id (UUID); generated when omitted' })
+  @IsOptional()
+  @IsUUID()
+  adviceRequestId?: string;
+
+  @ApiProperty({ enum: ADVICE_TYPES })
+  @IsIn(ADVICE_TYPES)
+  adviceType!: AdviceType;
+
+  @ApiProperty({ enum: AGENCIES })
+  @IsIn(AGENCIES)
+  agency!: Agency;
+
+  @ApiPropertyOptional({ description: 'The adviser or team asked (opaque reference)', example: 'urn:nhs:trust:RXK' })
+  @IsOptional()
+  @Matches(REF, { message: REF_MESSAGE })
+  adviserRef?: string;
+}
+
+export class ReuseAgreementDto {
+  @IsBoolean() adviser!: boolean;
+  @IsBoolean() localAuthority!: boolean;
+  @IsBoolean() parentOrYoungPerson!: boolean;
+}
+
+export class ReuseAdviceDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() reuseId?: string;
+  @ApiProperty({ enum: ADVICE_TYPES }) @IsIn(ADVICE_TYPES) adviceType!: AdviceType;
+  @ApiProperty({ enum: AGENCIES }) @IsIn(AGENCIES) agency!: Agency;
+  @ApiProperty() @IsUUID() adviceId!: string;
+  @ApiProperty() @Type(() => Number) @IsIn([...Array(1000).keys()].map((i) => i + 1), { message: '$property must be a version number from 1' }) version!: number;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() adviceRequestId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() sourceCaseId?: string;
+  @ApiProperty({ type: ReuseAgreementDto, description: 'reg 6(4): everyone agrees the existing advice is sufficient' })
+  @ValidateNested()
+  @Type(() => ReuseAgreementDto)
+  agreement!: ReuseAgreementDto;
+}
+
+export class IssueDraftPlanDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
+}
+
+export class RecordFamilyResponseDto extends StepDto {
+  @ApiPropertyOptional({ example: 'urn:school:100234' }) @IsOptional() @Matches(REF, { message: REF_MESSAGE }) preferredSettingRef?: string;
+  @ApiPropertyOptional({ description: 'Reference to the comments document', example: 'doc:comments-17' }) @IsOptional() @Matches(REF, { message: REF_MESSAGE }) commentsRef?: string;
+}
+
+export class ConsultSettingDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() consultationId?: string;
+  @ApiProperty({ example: 'urn:school:100234' }) @Matches(REF, { message: REF_MESSAGE }) settingRef!: string;
+}
+
+export class RecordSettingResponseDto extends StepDto {
+  @ApiProperty() @IsUUID() consultationId!: string;
+  @ApiProperty() @IsBoolean() canMeetNeeds!: boolean;
+}
+
+export class IssueFinalPlanDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
+  @ApiPropertyOptional({ example: 'urn:school:100234' }) @IsOptional() @Matches(REF, { message: REF_MESSAGE }) namedSettingRef?: string;
+}
+
+export class ProposeAmendmentDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() amendmentId?: string;
+  @ApiProperty({ enum: AMENDMENT_TRIGGERS }) @IsIn(AMENDMENT_TRIGGERS) trigger!: (typeof AMENDMENT_TRIGGERS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsUUID() reviewId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() phaseTransferId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() tribunalOrderId?: string;
+}
+
+export class AmendPlanDto extends StepDto {
+  @ApiProperty() @IsUUID() amendmentId!: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(REF, { message: REF_MESSAGE }) namedSettingRef?: string;
+}
+
+export class ScheduleReviewDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() reviewId?: string;
+  @ApiProperty({ example: '2027-01-20' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) meetingOn!: string;
+}
+
+export class ReviewStepDto extends StepDto {
+  @ApiProperty() @IsUUID() reviewId!: string;
+}
+
+export class ReviewDecisionDto extends ReviewStepDto {
+  @ApiProperty({ enum: ['maintain', 'amend', 'cease'] }) @IsIn(['maintain', 'amend', 'cease']) decision!: 'maintain' | 'amend' | 'cease';
+}
+
+export class SchedulePhaseTransferDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() phaseTransferId?: string;
+  @ApiProperty({ enum: PHASE_TRANSFER_KINDS }) @IsIn(PHASE_TRANSFER_KINDS) kind!: PhaseTransferKind;
+  @ApiProperty({ example: '2027-09-01' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) transferOn!: string;
+}
+
+export class CeasePlanDto extends StepDto {
+  @ApiProperty({ enum: CEASE_REASONS }) @IsIn(CEASE_REASONS) reason!: CeaseReason;
+}
+
+export class RecordExceptionDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() exceptionId?: string;
+  @ApiProperty({ enum: EXCEPTION_LIMITS }) @IsIn(EXCEPTION_LIMITS) limit!: ExceptionLimit;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() adviceRequestId?: string;
+  @ApiProperty({ enum: EXCEPTION_REASONS }) @IsIn(EXCEPTION_REASONS) reason!: ExceptionReason;
+  @ApiProperty() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) fromOn!: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) toOn?: string;
+}
+
+export class RecordTribunalOrderDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() orderId?: string;
+  @ApiProperty({ enum: ['reg 44', 'reg 45'] }) @IsIn(['reg 44', 'reg 45']) regulation!: 'reg 44' | 'reg 45';
+  @ApiProperty({ enum: TRIBUNAL_ORDER_KINDS }) @IsIn(TRIBUNAL_ORDER_KINDS) kind!: TribunalOrderKind;
+}
+
+export class NotifyTransferDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() transferId?: string;
+  @ApiProperty({ example: 'E10000016' }) @Matches(REF, { message: REF_MESSAGE }) toLocalAuthority!: string;
+  @ApiProperty({ example: '2027-04-01' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) moveOn!: string;
+}
+
+export class ReassessmentDecisionDto extends StepDto {
+  @ApiProperty() @IsBoolean() willReassess!: boolean;
+}
+
+export class StatusQueryDto {
+  @ApiPropertyOptional({ description: 'Answer as on this date (YYYY-MM-DD); default today' })
+  @IsOptional()
+  @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' })
+  asOf?: string;
+}
+
+export class WithdrawAdviceDto extends StepDto {
+  @ApiProperty() @IsUUID() adviceRequestId!: string;
+  @ApiProperty() @IsUUID() adviceId!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
