@@ -1,8 +1,41 @@
-import { Module } from '@nestjs/common';
-import { CoreModule } from '@tio/service-kit';
+import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { CoreModule, PG_POOL } from '@tio/service-kit';
+import { AccessLog, migrateAccessLog } from './access-log/access-log';
+import { ACCESS_LOG, AUDIT_SOURCES, AuditService, TIMELINE_SOURCE } from './audit.service';
+import { auditConfig, type AuditConfig } from './config';
 import { DEFAULT_PORT } from './default-port';
+import { PostgresTimelineSource, type TimelineSource } from './drift/drift';
+import { AuditController } from './http/audit.controller';
+import { AuditSources } from './stores/audit-sources';
+
+export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');
+
+class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(AUDIT_SOURCES) private readonly sources: AuditSources,
+    @Inject(TIMELINE_SOURCE) private readonly timeline: TimelineSource | null,
+  ) {}
+  async onModuleInit(): Promise<void> {
+    await migrateAccessLog(this.pool);
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.sources.close();
+    await this.timeline?.close();
+  }
+}
 
 @Module({
   imports: [CoreModule.forService('audit', DEFAULT_PORT)],
+  controllers: [AuditController],
+  providers: [
+    { provide: AUDIT_CONFIG, useFactory: () => auditConfig() },
+    { provide: AUDIT_SOURCES, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => AuditSources.open(c) },
+    { provide: TIMELINE_SOURCE, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => (c.timelineDatabaseUrl ? new PostgresTimelineSource(c.timelineDatabaseUrl) : null) },
+    { provide: ACCESS_LOG, inject: [PG_POOL], useFactory: (pool: Pool) => new AccessLog(pool) },
+    AuditService,
+    AuditLifecycle,
+  ],
 })
 export class AuditModule {}

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { canonicalJson } from '@tio/event-store';
+
+/**
+ * Who read which case, when, and how: a hash-chained table in the audit service's own database.
+ * Each row's hash is SHA-256 over the canonical JSON of its content AND the previous row's hash, so editing,
+ * inserting or deleting a row in the middle breaks the chain from that row on. (Cutting rows off the end cannot be
+ * proved from the table alone; the head hash returned by `verify()` is what to record elsewhere to cover that.)
+ * Appends are serialised by a transaction-scoped advisory lock so the chain is a line, not a tree.
+ */
+export const ACCESS_LOG_MIGRATIONS: Array<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE audit_access_log (
+        seq             bigint PRIMARY KEY,
+        at              timestamptz NOT NULL,
+        user_id         text NOT NULL,
+        organisation_id text NOT NULL,
+        agency          text NOT NULL,
+        roles           text[] NOT NULL,
+        action          text NOT NULL,
+        case_id         text,
+        detail          jsonb NOT NULL,
+        previous_hash   text,
+        hash            text NOT NULL UNIQUE
+      );
+      CREATE INDEX audit_access_log_case ON audit_access_log (case_id, seq);`,
+  },
+];
+
+const LOCK_KEY = "hashtext('tio.audit.access-log')";
+
+export async function migrateAccessLog(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('tio.audit.migrations'))`);
+    await client.query(`CREATE TABLE IF NOT EXISTS audit_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM audit_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    for (const m of ACCESS_LOG_MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO audit_migrations (version) VALUES ($1)', [m.version]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface AccessRecord {
+  userId: string;
+  organisationId: string;
+  agency: string;
+  roles: string[];
+  /** What was read, e.g. `history`, `as-of`, `integrity`, `drift`, `report`, `why`, `access-log`. */
+  action: string;
+  caseId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AccessLogEntry extends AccessRecord {
+  seq: number;
+  at: string;
+  previousHash: string | null;
+  hash: string;
+}
+
+export interface AccessLogVerification {
+  valid: boolean;
+  rowsChecked: number;
+  /** Hash of the last row: record it elsewhere to make truncation detectable too. */
+  headHash: string | null;
+  firstBreak?: { seq: number; reason: 'hash-mismatch' | 'chain-broken' | 'sequence-gap' };
+}
+
+export function accessEntryHash(e: Omit<AccessLogEntry, 'hash'>): string {
+  return createHash('sha256')
+    .update(canonicalJson({
+      seq: e.seq, at: e.at, userId: e.userId, organisationId: e.organisationId, agency: e.agency, roles: e.roles, action: e.action,
+      caseId: e.caseId, detail: e.detail, previousHash: e.previousHash,
+    }), 'utf8')
+    .digest('hex');
+}
+
+interface Row {
+  seq: string;
+  at: Date;
+  user_id: string;
+  organisation_id: string;
+  agency: string;
+  roles: string[];
+  action: string;
+  case_id: string | null;
+  detail: Record<string, unknown>;
+  previous_hash: string | null;
+  hash: string;
+}
+
+function fromRow(r: Row): AccessLogEntry {
+  return {
+    seq: Number(r.seq), at: r.at.toISOString(), userId: r.user_id, organisationId: r.organisation_id, agency: r.agency, roles: r.roles,
+    action: r.action, caseId: r.case_id, detail: r.detail, previousHash: r.previous_hash, hash: r.hash,
+  };
+}
+
+export class AccessLog {
+  constructor(private readonly pool: Pool) {}
+
+  async record(record: AccessRecord): Promise<AccessLogEntry> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
+      const { rows } = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_access_log ORDER BY seq DESC LIMIT 1');
+      const seq = rows[0] ? Number(rows[0].seq) + 1 : 1;
+      // JSON round trip so the hashed detail is exactly what jsonb gives back (no undefined, no Dates)
+      const detail = JSON.parse(JSON.stringify(record.detail ?? {})) as Record<string, unknown>;
+      const entry: Omit<AccessLogEntry, 'hash'> = { ...record, detail, seq, at: new Date().toISOString(), previousHash: rows[0]?.hash ?? null };
+      const hash = accessEntryHash(entry);
+      await client.query(
+        `INSERT INTO audit_access_log (seq, at, user_id, organisation_id, agency, roles, action, case_id, detail, previous_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [seq, entry.at, entry.userId, entry.organisationId, entry.agency, entry.roles, entry.action, entry.caseId, JSON.stringify(detail), entry.previousHash, hash],
+      );
+      await client.query('COMMIT');
+      return { ...entry, hash };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async list(options: { caseId?: string; afterSeq?: number; limit: number }): Promise<AccessLogEntry[]> {
+    const params: unknown[] = [options.afterSeq ?? 0, options.limit];
+    let filter = '';
+    if (options.caseId) {
+      params.push(options.caseId);
+      filter = 'AND case_id = $3';
+    }
+    const { rows } = await this.pool.query<Row>(`SELECT * FROM audit_access_log WHERE seq > $1 ${filter} ORDER BY seq LIMIT $2`, params);
+    return rows.map(fromRow);
+  }
+
+  /** Walks the whole chain in order (in pages) and reports the first row that does not prove itself. */
+  async verify(): Promise<AccessLogVerification> {
+    let previous: string | null = null;
+    let expected = 1;
+    let checked = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<Row>('SELECT * FROM audit_access_log WHERE seq >= $1 ORDER BY seq LIMIT 5000', [expected]);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const e = fromRow(row);
+        checked++;
+        if (e.seq !== expected) return { valid: false, rowsChecked: checked, headHash: previous, firstBreak: { seq: e.seq, reason: 'sequence-gap' } };
+        if (e.previousHash !== previous) return { valid: false, rowsChecked: checked, headHash: previous, firstBreak: { seq: e.seq, reason: 'chain-broken' } };
+        if (accessEntryHash(e) !== e.hash) return { valid: false, rowsChecked: checked, headHash: previous, firstBreak: { seq: e.seq, reason: 'hash-mismatch' } };
+        previous = e.hash;
+        expected++;
+      }
+    }
+    return { valid: true, rowsChecked: checked, headHash: previous };
+  }
+}
