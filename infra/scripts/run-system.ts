@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDatabase, InfraPrerequisiteError, isPortFree, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
-import { devKeys } from '@tio/auth';
+import { devKeys, mintToken } from '@tio/auth';
+import { DEMO_PEOPLE, seedDemoCase } from './demo-seed';
 import { SERVICES, type ServiceEntry } from './services';
 
 const root = workspaceRoot();
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   console.log('Starting PostgreSQL and Kafka...');
   const infra = await startLocalInfra({ mode: 'run' });
   const services: RunningService[] = [];
+  let demoCaseId: string | undefined;
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
@@ -91,11 +93,26 @@ async function main(): Promise<void> {
     // provider set JWT_JWKS_URL instead.
     const auth = process.env['JWT_JWKS_URL'] || process.env['JWT_PUBLIC_KEY'] ? {} : { JWT_PUBLIC_KEY: (await devKeys(localStateDir('dev-keys'))).publicKeyPem };
     const baseEnv = { ...process.env, ...auth, KAFKA_BROKERS: infra.kafkaBrokers };
+    const databases: Record<string, string> = {};
+    for (const entry of SERVICES) databases[entry.name] = await ensureDatabase(infra.databaseUrl, entry.database);
+    // The audit service replays every service's event store (read-only) and compares the timeline's read model.
+    const auditEnv = {
+      AUDIT_EVENT_STORES: ['case', 'education', 'health', 'social-care'].map((n) => `${n}=${databases[n]}`).join(','),
+      AUDIT_TIMELINE_DATABASE_URL: databases['timeline'],
+    };
     for (const entry of SERVICES) {
-      const databaseUrl = await ensureDatabase(infra.databaseUrl, entry.database);
-      services.push(await startService(entry, { ...baseEnv, DATABASE_URL: databaseUrl }));
+      services.push(await startService(entry, { ...baseEnv, ...(entry.name === 'audit' ? auditEnv : {}), DATABASE_URL: databases[entry.name] }));
     }
     await Promise.all(services.map((s) => waitReady(s)));
+    if (!process.env['JWT_JWKS_URL'] && !process.env['JWT_PUBLIC_KEY'] && process.env['TIO_DEMO'] !== '0') {
+      const port = (name: string) => services.find((s) => s.entry.name === name)?.port;
+      console.log('Seeding the demo case through the services\' APIs...');
+      demoCaseId = await seedDemoCase(
+        { case: `http://127.0.0.1:${port('case')}`, education: `http://127.0.0.1:${port('education')}`, health: `http://127.0.0.1:${port('health')}`, socialCare: `http://127.0.0.1:${port('social-care')}` },
+        (await devKeys(localStateDir('dev-keys'))).privateKeyPem,
+        (line) => console.log(`  ${line}`),
+      );
+    }
   } catch (err) {
     await stopAll();
     throw err;
@@ -109,6 +126,13 @@ async function main(): Promise<void> {
     console.log(`  ${pad(s.entry.name, 13)} http://127.0.0.1:${s.port}  (API docs /docs)  ${s.entry.what}`);
   }
   console.log(`\n  Logs: ${localStateDir('run', 'logs')}/<service>.log`);
+  if (demoCaseId) {
+    const timeline = services.find((s) => s.entry.name === 'timeline');
+    const token = await mintToken((await devKeys(localStateDir('dev-keys'))).privateKeyPem, { ...DEMO_PEOPLE.caseworker.token, expiresIn: '12h' });
+    console.log(`\n  Demo case ${demoCaseId}: open the shared timeline as ${DEMO_PEOPLE.caseworker.name} (development token, 12 h):`);
+    console.log(`  http://127.0.0.1:${timeline?.port}/?case=${demoCaseId}&token=${token}`);
+    console.log('  Other tokens: npm run token -- --agency health --org nhs-trust-rlj --roles practitioner');
+  }
   for (const s of services) {
     void s.exited.then((code) => {
       if (!stopping) console.error(`\nThe ${s.entry.name} service stopped unexpectedly (exit ${code}); see ${s.logFile}.`);
