@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { CE_HEADERS, JSON_CONTENT_TYPE } from './envelope';
 import type { EventTypeRegistry, RegisteredEventType } from './registry';
-import { DLQ_HEADERS, INBOUND_TOPICS, OUTBOUND_TOPICS, dlqTopic } from './topics';
+import { DLQ_HEADERS, INBOUND_TOPICS, OUTBOUND_TOPICS, TOPICS, dlqTopic } from './topics';
 
 /** Stable, readable ids for channels: `tio.case.events.v1` -> `case-events-v1`. */
 export function channelId(topic: string): string {
@@ -52,23 +52,38 @@ function deadLetterHeaders(): Record<string, unknown> {
   };
 }
 
-function message(t: RegisteredEventType) {
+/** The service that publishes on an outbound topic: `tio.health.events.v1` -> `/tio/health-service`. */
+function producerOf(topic: string): string {
+  return `/tio/${topic.replace(/^tio\./, '').replace(/\.events\.v\d+$/, '')}-service`;
+}
+
+function message(t: RegisteredEventType, registry: EventTypeRegistry) {
+  const payload = t.example as { caseId?: string; agency?: string };
+  const outbound = t.direction === 'outbound';
+  const exampleTopic = registry.topicOf({ type: t.type, data: t.example });
+  const agency = outbound ? (payload.agency && t.routing && exampleTopic !== TOPICS.caseEvents ? payload.agency : 'local-authority') : t.name.split('.')[0];
   const example = {
     name: 'example',
     headers: {
-      ce_specversion: '1.0', ce_id: '00000000-0000-4000-8000-00000000000a', ce_source: t.direction === 'outbound' ? '/tio/case-service' : `/agency/${t.name.split('.')[0]}/record-system`,
-      ce_type: t.type, ce_subject: (t.example as { caseId?: string }).caseId ?? '00000000-0000-4000-8000-000000000001',
+      ce_specversion: '1.0', ce_id: '00000000-0000-4000-8000-00000000000a', ce_source: outbound ? producerOf(exampleTopic) : `/agency/${t.name.split('.')[0]}/record-system`,
+      ce_type: t.type, ce_subject: payload.caseId ?? '00000000-0000-4000-8000-000000000001',
       ce_time: '2025-01-06T09:30:00.000Z', 'content-type': JSON_CONTENT_TYPE, ce_dataschema: t.dataschema,
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', ce_correlationid: 'c0ffee00-0000-4000-8000-000000000000',
-      ce_actoruserid: 'user-1', ce_actororganisationid: 'org-1', ce_actoragency: t.direction === 'outbound' ? 'local-authority' : t.name.split('.')[0], ce_actorrole: 'caseworker',
+      ce_actoruserid: 'user-1', ce_actororganisationid: 'org-1', ce_actoragency: agency, ce_actorrole: outbound && agency === 'local-authority' ? 'caseworker' : 'practitioner',
     },
     payload: t.example,
   };
+  const description = [
+    t.description,
+    t.regulation ? `Statutory basis: ${t.regulation}.` : undefined,
+    t.routing ? `Published on one of: ${t.topics.join(', ')} (chosen from the payload).` : undefined,
+  ].filter(Boolean).join(' ');
   return {
     name: t.type,
     title: t.type,
     summary: t.summary,
-    ...(t.description ? { description: t.description } : {}),
+    ...(description ? { description } : {}),
+    ...(t.regulation ? { 'x-regulation': t.regulation } : {}),
     contentType: JSON_CONTENT_TYPE,
     headers: { allOf: [{ $ref: '#/components/schemas/CloudEventHeaders' }, { type: 'object', properties: { ce_type: { type: 'string', const: t.type }, ce_dataschema: { type: 'string', const: t.dataschema } } }] },
     payload: { $ref: `#/components/schemas/${t.type}` },
@@ -91,8 +106,8 @@ export function buildAsyncApiDocument(registry: EventTypeRegistry): Record<strin
   const schemas: Record<string, unknown> = { CloudEventHeaders: cloudEventHeaders(), DeadLetterHeaders: deadLetterHeaders() };
 
   for (const topic of topics) {
-    const inbound = INBOUND_TOPICS.includes(topic as never) || types.some((t) => t.topic === topic && t.direction === 'inbound');
-    const own = types.filter((t) => t.topic === topic);
+    const inbound = INBOUND_TOPICS.includes(topic as never) || types.some((t) => t.topics.includes(topic) && t.direction === 'inbound');
+    const own = types.filter((t) => t.topics.includes(topic));
     const id = channelId(topic);
     channels[id] = {
       address: topic,
@@ -123,7 +138,7 @@ export function buildAsyncApiDocument(registry: EventTypeRegistry): Record<strin
     };
   }
   for (const t of types) {
-    messages[t.type] = message(t);
+    messages[t.type] = message(t, registry);
     schemas[t.type] = t.schema;
   }
   return {

@@ -6,7 +6,7 @@ const recorded: RecordedEvent = {
   revision: 0,
   globalPosition: 42n,
   type: 'ehc.request-received.v1',
-  data: { caseId: '5b1c1c1e-0000-4000-8000-000000000001', receivedAt: '2025-01-06T09:30:00.000Z', requesterRole: 'parent', localAuthority: 'E08000025' },
+  data: { caseId: '5b1c1c1e-0000-4000-8000-000000000001', childRef: 'child-1', localAuthority: 'E08000025', source: 'parent', requestedBy: { role: 'parent' }, receivedOn: '2025-01-06' },
   schemaVersion: 1,
   metadata: {
     eventId: '0d4f9a59-6c4a-4f3b-9d0e-7f1f7b6a0001',

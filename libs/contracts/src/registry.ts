@@ -4,6 +4,17 @@ import type { JsonSchema } from './json-schema';
 export type Direction = 'outbound' | 'inbound';
 
 /**
+ * Payload-based routing for a type that goes to one of several topics, e.g. `advice.submitted.v1` goes to the topic
+ * of the agency that gave the advice. The forwarder asks `registry.topicOf(event)`.
+ */
+export interface EventRouting<TData = unknown> {
+  /** Every topic `topicFor` may return (the AsyncAPI document lists the type on each). */
+  topics: readonly string[];
+  /** The topic of one event, chosen from its published payload; must be one of `topics`. Throws if none fits. */
+  topicFor: (payload: TData) => string;
+}
+
+/**
  * One version of one integration event type. The CloudEvents `type` is `<name>.v<version>`, e.g.
  * `ehc.request-received.v1`. Once a version is published its schema may only grow optional fields.
  */
@@ -12,10 +23,14 @@ export interface EventTypeDefinition<TData = unknown> {
   name: string;
   version: number;
   direction: Direction;
-  /** The topic it is published on. */
-  topic: string;
+  /** The topic it is published on. Give either `topic` or `routing`, not both. */
+  topic?: string;
+  /** For a type published on one of several topics depending on its payload (instead of `topic`). */
+  routing?: EventRouting<TData>;
   summary: string;
   description?: string;
+  /** The statutory basis (e.g. `reg 5(1)`), shown in the AsyncAPI document. */
+  regulation?: string;
   /** JSON Schema of the `data` (the Kafka message value). */
   schema: JsonSchema;
   /** A valid example payload; tests validate it against the schema. */
@@ -34,6 +49,13 @@ export interface EventTypeDefinition<TData = unknown> {
 export interface RegisteredEventType<TData = unknown> extends EventTypeDefinition<TData> {
   /** `<name>.v<version>`: the CloudEvents `type` attribute. */
   type: string;
+  /**
+   * The single topic of an unrouted type. For a routed type reading it throws (there is no single topic): publish
+   * with `registry.topicOf(event)` instead, which works for every type.
+   */
+  topic: string;
+  /** Every topic it may be published on (`[topic]`, or `routing.topics`). */
+  topics: readonly string[];
   /** The CloudEvents `dataschema` attribute, also the schema's `$id`. */
   dataschema: string;
 }
@@ -60,13 +82,24 @@ export class EventTypeRegistry {
     if (definition.schema.type !== 'object') throw new Error(`Event ${definition.name}: the payload schema must be an object schema`);
     const type = cloudEventType(definition.name, definition.version);
     if (this.byType.has(type)) throw new Error(`Event type ${type} is already registered`);
+    if ((definition.topic === undefined) === (definition.routing === undefined)) throw new Error(`Event ${type}: give either a topic or a routing`);
+    if (definition.routing && definition.routing.topics.length === 0) throw new Error(`Event ${type}: routing needs at least one topic`);
     const dataschema = `${DATASCHEMA_PREFIX}${type}`;
+    const { topic, ...rest } = definition;
     const registered = {
-      ...definition,
+      ...rest,
       type,
       dataschema,
+      topics: definition.routing ? [...definition.routing.topics] : [topic as string],
       schema: { $id: dataschema, ...definition.schema },
-    } as RegisteredEventType<TData>;
+    } as unknown as RegisteredEventType<TData>;
+    Object.defineProperty(registered, 'topic', {
+      enumerable: topic !== undefined,
+      get(): string {
+        if (topic === undefined) throw new Error(`Event ${type} is routed by its payload to one of ${registered.topics.join(', ')}: use registry.topicOf(event)`);
+        return topic;
+      },
+    });
     for (const source of definition.sourceEventTypes ?? [type]) {
       if (this.bySourceType.has(source)) throw new Error(`Stored event type ${source} is already mapped to ${this.bySourceType.get(source)?.type}`);
     }
@@ -85,11 +118,24 @@ export class EventTypeRegistry {
     return this.bySourceType.get(storedType);
   }
 
+  /**
+   * The topic to publish one event on: the type's topic, or for a routed type the one its payload selects. Throws
+   * for an unregistered type, or when the routing returns a topic the type does not declare.
+   */
+  topicOf(event: { type: string; data: unknown }): string {
+    const t = this.byType.get(event.type);
+    if (!t) throw new Error(`Event type ${event.type} is not registered`);
+    if (!t.routing) return t.topic;
+    const topic = t.routing.topicFor(event.data);
+    if (!t.topics.includes(topic)) throw new Error(`Event ${event.type} was routed to ${topic}, which is not one of its topics (${t.topics.join(', ')})`);
+    return topic;
+  }
+
   all(): RegisteredEventType[] {
     return [...this.byType.values()].sort((a, b) => a.type.localeCompare(b.type));
   }
 
   topics(): string[] {
-    return [...new Set(this.all().map((t) => t.topic))].sort();
+    return [...new Set(this.all().flatMap((t) => t.topics))].sort();
   }
 }

@@ -1,114 +1,306 @@
-import { TOPICS } from '../topics';
+import {
+  ADVICE_TYPES, AGENCIES, CEASE_REASONS, EHC_EVENT_TYPES, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  type AmendmentTrigger, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
+  type TribunalOrderReceivedV1, type AdviceReusedV1,
+} from '@tio/ehc-domain';
+import type { JsonSchema } from '../json-schema';
 import type { EventTypeRegistry } from '../registry';
-import { arrayOf, date, dateTime, integer, object, oneOf, text, uuid } from '../schema-helpers';
+import { allOf, alwaysTrue, bool, id, integer, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
+import { TOPICS } from '../topics';
 
-export const ADVICE_AGENCIES = ['education', 'health', 'social-care'] as const;
-export type AdviceAgency = (typeof ADVICE_AGENCIES)[number];
+/**
+ * The case service's integration events ARE the EHC case domain events as stored (`@tio/ehc-domain`): same type
+ * names, same data. Every entry of `EHC_EVENT_TYPES` is registered here on `tio.case.events.v1` with a JSON Schema
+ * built by `shapeOf<EhcEventDataMap[type]>`, so the compiler rejects a schema whose fields or optionality differ
+ * from the domain's data interface, and `CASE_EVENT_CONTRACTS` is keyed by `EhcEventType`, so a new domain event
+ * type does not compile until it has a contract. Values (enums, dates, ids) are checked at run time by
+ * `domain-contracts.spec.ts`, which validates events produced by the real decider against these schemas.
+ */
 
-const caseId = uuid('The EHC case (also the Kafka key and the CloudEvents subject).');
+/** One EHC case event type's contract: its payload schema and a realistic example. */
+export interface CaseEventContract<K extends EhcEventType> {
+  schema: JsonSchema;
+  example: EhcEventDataMap[K];
+}
 
-export interface EhcRequestReceivedV1 { caseId: string; receivedAt: string; requesterRole: 'parent' | 'young-person' | 'school' | 'professional'; localAuthority: string }
-export interface EhcDecisionToAssessV1 { caseId: string; decision: 'assess' | 'not-assess'; decidedAt: string; reasons?: string }
-export interface EhcAdviceRequestedV1 { caseId: string; adviceRequestId: string; agency: AdviceAgency; adviceType: string; dueBy: string }
-export interface AdviceSection { heading: string; text: string }
-export interface AdviceSubmittedV1 { caseId: string; adviceRequestId: string; adviceId: string; agency: AdviceAgency; submittedAt: string; sections: AdviceSection[] }
-export interface AdviceCorrectedV1 { caseId: string; adviceId: string; correctsVersion: number; reason: string; correctedAt: string; sections: AdviceSection[] }
-export interface EhcDraftPlanIssuedV1 { caseId: string; planId: string; issuedAt: string; responseDueBy: string }
-export interface EhcFinalPlanIssuedV1 { caseId: string; planId: string; issuedAt: string; namedPlacement?: string }
-export interface TransferRequestedV1 { caseId: string; fromLocalAuthority: string; toLocalAuthority: string; requestedAt: string; reason?: string }
+// Unions the domain exports without a const array: `allOf` makes the compiler check the lists are complete.
+export const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances'] as const satisfies readonly AmendmentTrigger[];
+export const REVIEW_DECISIONS = ['maintain', 'amend', 'cease'] as const satisfies readonly ReviewDecision[];
+export const PHASE_TRANSFER_KINDS = ['school-phase', 'secondary-to-post-16', 'post-16-institution'] as const satisfies readonly PhaseTransferKind[];
 
-const section = object({ heading: text('Section heading', 200), text: text('Section text', 50_000) });
-const C = '00000000-0000-4000-8000-000000000001';
+const caseId = req(id('The EHC case (a UUID assigned by the case service); equal to the Kafka key and the CloudEvents subject.'));
+const assessmentId = id('The EHC needs assessment.');
+const adviceRequestId = id('The request for advice.');
+const adviceId = id('The advice (as identified by the agency service that holds it).');
+const planId = id('The EHC plan document.');
+const localAuthority = (what: string) => id(`GSS code of the ${what} local authority, e.g. E08000025.`);
+const agency = oneOf(AGENCIES, 'The agency that gives the advice (reg 6(1)).');
+const adviceType = oneOf(ADVICE_TYPES, 'The kind of advice and information (SEND Regulations 2014 reg 6(1)).');
+const version = integer('The version of the advice (a correction is a new version).', 1);
+const tribunalOrderId = opt(id('The tribunal order this complies with (reg 44/45).'));
+const namedSettingRef = opt(id('The school or other institution named in section I of the plan.'));
 
-/** The EHC case lifecycle and advice events the case service publishes on `tio.case.events.v1`. */
+const C = '5b1c1c1e-2f4a-4c1d-9e55-3f0a7d2b0001';
+const ASMT = '7e0d4c8a-1b2c-4d3e-8f40-5a6b7c8d0002';
+const REQ = '9a1b2c3d-4e5f-4061-8728-39a4b5c60003';
+const ADV = 'c2d3e4f5-0617-4829-9a3b-4c5d6e7f0004';
+const PLAN = 'd3e4f506-1728-4930-8a4b-5c6d7e8f0005';
+const REVIEW = 'e4f50617-2839-4a41-9b5c-6d7e8f900006';
+const TRANSFER = 'f5061728-394a-4b52-8c6d-7e8f90a10007';
+const SETTING = 'urn:100001';
+
+/** Every EHC case event type's schema and example. Keyed by the domain's type list: a new type must be added. */
+export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventContract<K> } = {
+  'ehc.request-received.v1': {
+    schema: shapeOf<RequestReceivedV1>({
+      caseId,
+      childRef: req(id('Opaque reference to the child (never personal details).')),
+      localAuthority: req(localAuthority('responsible')),
+      source: req(oneOf(REQUEST_SOURCES, 'Who asked for the assessment (reg 3; CoP 9.8-9.16).')),
+      requestedBy: req(shapeOf<RequestReceivedV1['requestedBy']>({
+        role: req(id('Their role, e.g. "parent", "SENCO", "paediatrician".')),
+        personRef: opt(str('Opaque reference to the person.')),
+        organisationRef: opt(str('Opaque reference to their organisation.')),
+      }, 'Who made the request.')),
+      receivedOn: req(isoDate('The day the LA received the request: day 0 of the statutory clock.')),
+    }),
+    example: { caseId: C, childRef: 'child-7f3a9c', localAuthority: 'E08000025', source: 'school', requestedBy: { role: 'SENCO', organisationRef: 'urn:100001' }, receivedOn: '2025-01-06' },
+  },
+  'ehc.decision-to-assess.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.decision-to-assess.v1']>({
+      caseId,
+      decision: req(oneOf(['assess', 'not-assess'] as const satisfies readonly EhcEventDataMap['ehc.decision-to-assess.v1']['decision'][], 'The decision.')),
+      assessmentId: opt(id('The EHC needs assessment (present when the decision is to assess).')),
+      decidedOn: req(isoDate('The day the decision was made.')),
+      tribunalOrderId,
+    }),
+    example: { caseId: C, decision: 'assess', assessmentId: ASMT, decidedOn: '2025-02-03' },
+  },
+  'ehc.advice-requested.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.advice-requested.v1']>({
+      caseId,
+      assessmentId: req(assessmentId),
+      adviceRequestId: req(adviceRequestId),
+      adviceType: req(adviceType),
+      agency: req(agency),
+      adviserRef: opt(id('Opaque reference to the adviser asked.')),
+      requestedOn: req(isoDate('The day advice was asked for.')),
+      dueOn: req(isoDate('reg 8(1): 6 weeks from the request for advice.')),
+    }),
+    example: { caseId: C, assessmentId: ASMT, adviceRequestId: REQ, adviceType: 'medical', agency: 'health', requestedOn: '2025-02-04', dueOn: '2025-03-18' },
+  },
+  'ehc.advice-received.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.advice-received.v1']>({
+      caseId, assessmentId: req(assessmentId), adviceRequestId: req(adviceRequestId), adviceId: req(adviceId), version: req(version),
+      agency: req(agency), adviceType: req(adviceType), receivedOn: req(isoDate('The day the advice (this version) was received.')),
+    }),
+    example: { caseId: C, assessmentId: ASMT, adviceRequestId: REQ, adviceId: ADV, version: 1, agency: 'health', adviceType: 'medical', receivedOn: '2025-03-10' },
+  },
+  'ehc.advice-reused.v1': {
+    schema: shapeOf<AdviceReusedV1>({
+      caseId, assessmentId: req(assessmentId),
+      reuseId: req(id('This re-use.')),
+      adviceType: req(adviceType), agency: req(agency), adviceId: req(adviceId), version: req(version),
+      adviceRequestId: opt(id('The open request this re-use answers, if one had been made.')),
+      sourceCaseId: opt(id('The earlier case the advice was given for, if not this one.')),
+      agreement: req(shapeOf<AdviceReusedV1['agreement']>({
+        adviser: req(alwaysTrue('The adviser agrees.')),
+        localAuthority: req(alwaysTrue('The LA agrees.')),
+        parentOrYoungPerson: req(alwaysTrue('The parent or young person agrees.')),
+      }, 'reg 6(4): everyone is satisfied the existing advice is sufficient (all always true).')),
+      agreedOn: req(isoDate('The day the agreement was recorded.')),
+    }),
+    example: {
+      caseId: C, assessmentId: ASMT, reuseId: '0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b10008', adviceType: 'psychological', agency: 'education',
+      adviceId: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c0009', version: 2, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true }, agreedOn: '2025-02-10',
+    },
+  },
+  'ehc.advice-withdrawn.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.advice-withdrawn.v1']>({
+      caseId, adviceRequestId: req(adviceRequestId), adviceId: req(adviceId),
+      withdrawnOn: req(isoDate('The day it was withdrawn.')),
+      reason: req(id('Why the agency withdrew it.')),
+    }),
+    example: { caseId: C, adviceRequestId: REQ, adviceId: ADV, withdrawnOn: '2025-03-12', reason: 'Written for another child with the same surname' },
+  },
+  'ehc.decision-not-to-issue.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.decision-not-to-issue.v1']>({ caseId, decidedOn: req(isoDate('The day the decision was made (reg 10: within 16 weeks).')) }),
+    example: { caseId: C, decidedOn: '2025-04-22' },
+  },
+  'ehc.draft-plan-issued.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.draft-plan-issued.v1']>({
+      caseId, planId: req(planId), issuedOn: req(isoDate('The day the draft was issued.')),
+      commentsDueOn: req(isoDate('reg 13(1): the last of at least 15 days to comment and ask for a school.')),
+      tribunalOrderId,
+    }),
+    example: { caseId: C, planId: PLAN, issuedOn: '2025-04-14', commentsDueOn: '2025-04-28' },
+  },
+  'ehc.family-response-received.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.family-response-received.v1']>({
+      caseId, planId: req(planId), receivedOn: req(isoDate('The day the response was received.')),
+      preferredSettingRef: opt(id('The school or setting the family asks to be named (s.38 CFA 2014).')),
+      commentsRef: opt(id('Reference to the comments document held by the case service.')),
+    }),
+    example: { caseId: C, planId: PLAN, receivedOn: '2025-04-22', preferredSettingRef: SETTING },
+  },
+  'ehc.setting-consulted.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.setting-consulted.v1']>({
+      caseId, consultationId: req(id('The consultation.')), settingRef: req(id('The school or setting consulted.')),
+      consultedOn: req(isoDate('The day it was consulted.')), responseDueOn: req(isoDate('s.39(3)-(4) CFA 2014: 15 days to respond.')),
+    }),
+    example: { caseId: C, consultationId: '1b2c3d4e-5f60-4718-9a2b-3c4d5e6f000a', settingRef: SETTING, consultedOn: '2025-04-23', responseDueOn: '2025-05-07' },
+  },
+  'ehc.setting-responded.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.setting-responded.v1']>({
+      caseId, consultationId: req(id('The consultation.')), respondedOn: req(isoDate('The day it responded.')),
+      canMeetNeeds: req(bool('Whether the setting says it can meet the needs.')),
+    }),
+    example: { caseId: C, consultationId: '1b2c3d4e-5f60-4718-9a2b-3c4d5e6f000a', respondedOn: '2025-05-02', canMeetNeeds: true },
+  },
+  'ehc.final-plan-issued.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.final-plan-issued.v1']>({
+      caseId, planId: req(planId), issuedOn: req(isoDate('The day the final plan was issued (reg 13(2): within 20 weeks).')), namedSettingRef, tribunalOrderId,
+    }),
+    example: { caseId: C, planId: PLAN, issuedOn: '2025-05-19', namedSettingRef: SETTING },
+  },
+  'ehc.amendment-proposed.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.amendment-proposed.v1']>({
+      caseId, amendmentId: req(id('The amendment.')),
+      trigger: req(allOf<AmendmentTrigger>()(AMENDMENT_TRIGGERS, 'What led to the proposal.')),
+      proposedOn: req(isoDate('The day the amendments were proposed.')),
+      commentsDueOn: req(isoDate('reg 22(2): the last of at least 15 days to comment.')),
+      amendedPlanDueOn: req(isoDate('reg 22(3): the amended plan within 8 weeks of the proposals.')),
+      reviewId: opt(id('The annual review that led to it.')),
+      phaseTransferId: opt(id('The phase transfer that led to it.')),
+      tribunalOrderId: opt(id('The tribunal order that led to it.')),
+    }),
+    example: { caseId: C, amendmentId: '2c3d4e5f-6071-4829-8b3c-4d5e6f70000b', trigger: 'annual-review', proposedOn: '2026-04-20', commentsDueOn: '2026-05-04', amendedPlanDueOn: '2026-06-15', reviewId: REVIEW },
+  },
+  'ehc.plan-amended.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.plan-amended.v1']>({ caseId, amendmentId: req(id('The amendment.')), amendedOn: req(isoDate('The day the amended plan was issued.')), namedSettingRef }),
+    example: { caseId: C, amendmentId: '2c3d4e5f-6071-4829-8b3c-4d5e6f70000b', amendedOn: '2026-06-01' },
+  },
+  'ehc.review-meeting-scheduled.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.review-meeting-scheduled.v1']>({
+      caseId, reviewId: req(id('The annual review.')), scheduledOn: req(isoDate('The day the meeting was arranged.')),
+      meetingOn: req(isoDate('The day of the meeting.')), papersDueOn: req(isoDate('reg 20(4)/21: papers to everyone invited 2 weeks before the meeting.')),
+    }),
+    example: { caseId: C, reviewId: REVIEW, scheduledOn: '2026-02-02', meetingOn: '2026-04-13', papersDueOn: '2026-03-30' },
+  },
+  'ehc.review-papers-circulated.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.review-papers-circulated.v1']>({ caseId, reviewId: req(id('The annual review.')), circulatedOn: req(isoDate('The day the papers went out.')) }),
+    example: { caseId: C, reviewId: REVIEW, circulatedOn: '2026-03-27' },
+  },
+  'ehc.review-meeting-held.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.review-meeting-held.v1']>({ caseId, reviewId: req(id('The annual review.')), heldOn: req(isoDate('The day the meeting was held.')) }),
+    example: { caseId: C, reviewId: REVIEW, heldOn: '2026-04-13' },
+  },
+  'ehc.review-report-submitted.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.review-report-submitted.v1']>({ caseId, reviewId: req(id('The annual review.')), submittedOn: req(isoDate('The day the report was sent (within 2 weeks of the meeting).')) }),
+    example: { caseId: C, reviewId: REVIEW, submittedOn: '2026-04-17' },
+  },
+  'ehc.review-decision-made.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.review-decision-made.v1']>({
+      caseId, reviewId: req(id('The annual review.')),
+      decision: req(allOf<ReviewDecision>()(REVIEW_DECISIONS, 'Maintain, amend or cease the plan.')),
+      decidedOn: req(isoDate('The day of the decision (within 4 weeks of the meeting).')),
+    }),
+    example: { caseId: C, reviewId: REVIEW, decision: 'amend', decidedOn: '2026-04-20' },
+  },
+  'ehc.phase-transfer-scheduled.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.phase-transfer-scheduled.v1']>({
+      caseId, phaseTransferId: req(id('The phase transfer.')),
+      kind: req(allOf<PhaseTransferKind>()(PHASE_TRANSFER_KINDS, 'Which kind of transfer (it decides the reg 18 date).')),
+      scheduledOn: req(isoDate('The day it was recorded.')), transferOn: req(isoDate('The day of the move.')),
+      amendDueOn: req(isoDate('reg 18: 15 February / 31 March of the year of transfer, or 5 months before a post-16 move.')),
+    }),
+    example: { caseId: C, phaseTransferId: '3d4e5f60-7182-4930-9c4d-5e6f7081000c', kind: 'school-phase', scheduledOn: '2026-09-07', transferOn: '2027-09-01', amendDueOn: '2027-02-15' },
+  },
+  'ehc.plan-ceased.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.plan-ceased.v1']>({
+      caseId, ceasedOn: req(isoDate('The day the LA ceased to maintain the plan.')), reason: req(oneOf(CEASE_REASONS, 'Why (CFA 2014 s.45).')),
+    }),
+    example: { caseId: C, ceasedOn: '2031-07-31', reason: 'left-education-or-training' },
+  },
+  'ehc.exception-recorded.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.exception-recorded.v1']>({
+      caseId, exceptionId: req(id('The exception.')),
+      limit: req(oneOf(EXCEPTION_LIMITS, 'Which statutory time limit it lifts.')),
+      regulation: req(id('The regulation that allows it: reg 5(4), reg 8(2), reg 10(4) or reg 13(3).')),
+      adviceRequestId: opt(id('For an advice exception (reg 8(2)): the advice request it applies to.')),
+      reason: req(oneOf(EXCEPTION_REASONS, 'The reason the regulation allows.')),
+      fromOn: req(isoDate('First day of the exceptional period.')),
+      toOn: opt(isoDate('Last day of the exceptional period, when known.')),
+      recordedOn: req(isoDate('The day it was recorded.')),
+    }),
+    example: {
+      caseId: C, exceptionId: '4e5f6071-8293-4a41-8d5e-6f708192000d', limit: 'advice', regulation: 'reg 8(2)', adviceRequestId: REQ,
+      reason: 'exceptional-personal-circumstances', fromOn: '2025-02-24', toOn: '2025-03-21', recordedOn: '2025-02-25',
+    },
+  },
+  'ehc.tribunal-order-received.v1': {
+    schema: shapeOf<TribunalOrderReceivedV1>({
+      caseId, orderId: req(id('The tribunal order.')),
+      regulation: req(allOf<TribunalOrderReceivedV1['regulation']>()(['reg 44', 'reg 45'], 'reg 44 (order after an appeal) or reg 45 (the LA conceded).')),
+      kind: req(oneOf(TRIBUNAL_ORDER_KINDS, 'What the First-tier Tribunal (SEND) ordered.')),
+      orderOn: req(isoDate('The day of the order; new time limits run from it.')),
+    }),
+    example: { caseId: C, orderId: '5f607182-93a4-4b52-9e6f-708192a3000e', regulation: 'reg 44', kind: 'assess', orderOn: '2025-06-16' },
+  },
+  'ehc.transfer-notified.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.transfer-notified.v1']>({
+      caseId, transferId: req(id('The transfer.')),
+      fromLocalAuthority: req(localAuthority('current')), toLocalAuthority: req(localAuthority('new')),
+      learnedOn: req(isoDate('The day the LA learned of the move.')), moveOn: req(isoDate('The day of the move.')),
+      transferDueOn: req(isoDate('reg 15: the day of the move, or 15 working days from learning of it with less notice.')),
+    }),
+    example: { caseId: C, transferId: TRANSFER, fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', learnedOn: '2026-06-01', moveOn: '2026-08-28', transferDueOn: '2026-08-28' },
+  },
+  'ehc.plan-transferred.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.plan-transferred.v1']>({
+      caseId, transferId: req(id('The transfer.')), toLocalAuthority: req(localAuthority('new')), transferredOn: req(isoDate('The day the new LA became responsible.')),
+    }),
+    example: { caseId: C, transferId: TRANSFER, toLocalAuthority: 'E08000026', transferredOn: '2026-08-28' },
+  },
+  'ehc.transfer-reassessment-decided.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.transfer-reassessment-decided.v1']>({
+      caseId, transferId: req(id('The transfer.')), willReassess: req(bool('Whether the new LA will reassess.')), decidedOn: req(isoDate('The day it told the family (within 6 weeks).')),
+    }),
+    example: { caseId: C, transferId: TRANSFER, willReassess: false, decidedOn: '2026-09-25' },
+  },
+  'ehc.commissioning-body-changed.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.commissioning-body-changed.v1']>({
+      caseId, changeId: req(id('The change.')), newCommissioningBodyRef: req(id('The new NHS commissioning body (e.g. an ICB code).')),
+      learnedOn: req(isoDate('The day the LA learned of the change.')), notifyDueOn: req(isoDate('reg 16: notify the new body within 15 working days.')),
+    }),
+    example: { caseId: C, changeId: '60718293-a4b5-4c63-8f70-8192a3b4000f', newCommissioningBodyRef: 'QOP', learnedOn: '2025-09-01', notifyDueOn: '2025-09-19' },
+  },
+  'ehc.commissioning-body-notified.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.commissioning-body-notified.v1']>({ caseId, changeId: req(id('The change.')), notifiedOn: req(isoDate('The day the new body was notified.')) }),
+    example: { caseId: C, changeId: '60718293-a4b5-4c63-8f70-8192a3b4000f', notifiedOn: '2025-09-10' },
+  },
+};
+
+/** The EHC case events the case service stores and publishes on `tio.case.events.v1`, exactly as stored. */
 export function registerCaseEvents(registry: EventTypeRegistry): void {
-  const topic = TOPICS.caseEvents;
-  registry.register<EhcRequestReceivedV1>({
-    name: 'ehc.request-received', version: 1, direction: 'outbound', topic,
-    summary: 'A request for an EHC needs assessment was received; the statutory 20-week clock starts.',
-    schema: object({
-      caseId,
-      receivedAt: dateTime('When the local authority received the request.'),
-      requesterRole: oneOf(['parent', 'young-person', 'school', 'professional'], 'Who made the request.'),
-      localAuthority: text('GSS code of the responsible local authority, e.g. E08000025.', 20),
-    }),
-    example: { caseId: C, receivedAt: '2025-01-06T09:30:00.000Z', requesterRole: 'parent', localAuthority: 'E08000025' },
-  });
-  registry.register<EhcDecisionToAssessV1>({
-    name: 'ehc.decision-to-assess', version: 1, direction: 'outbound', topic,
-    summary: 'The local authority decided whether to carry out an EHC needs assessment (due by week 6).',
-    schema: object(
-      { caseId, decision: oneOf(['assess', 'not-assess'], 'The decision.'), decidedAt: dateTime('When the decision was made.') },
-      { reasons: text('Reasons given to the family.') },
-    ),
-    example: { caseId: C, decision: 'assess', decidedAt: '2025-02-10T12:00:00.000Z' },
-  });
-  registry.register<EhcAdviceRequestedV1>({
-    name: 'ehc.advice-requested', version: 1, direction: 'outbound', topic,
-    summary: 'Advice was requested from an agency (due within 6 weeks of the request).',
-    schema: object({
-      caseId,
-      adviceRequestId: uuid('The advice request.'),
-      agency: oneOf(ADVICE_AGENCIES, 'The agency asked for advice.'),
-      adviceType: text('Kind of advice, e.g. educational-psychology, medical, social-care.', 100),
-      dueBy: date('Statutory due date of the advice.'),
-    }),
-    example: { caseId: C, adviceRequestId: '00000000-0000-4000-8000-000000000002', agency: 'health', adviceType: 'medical', dueBy: '2025-03-24' },
-  });
-  registry.register<AdviceSubmittedV1>({
-    name: 'advice.submitted', version: 1, direction: 'outbound', topic,
-    summary: 'An agency submitted its advice for the case.',
-    schema: object({
-      caseId,
-      adviceRequestId: uuid('The advice request it answers.'),
-      adviceId: uuid('The advice.'),
-      agency: oneOf(ADVICE_AGENCIES, 'The contributing agency.'),
-      submittedAt: dateTime('When it was submitted.'),
-      sections: arrayOf(section, 'The advice, section by section.', 1),
-    }),
-    example: {
-      caseId: C, adviceRequestId: '00000000-0000-4000-8000-000000000002', adviceId: '00000000-0000-4000-8000-000000000003',
-      agency: 'health', submittedAt: '2025-03-01T10:00:00.000Z', sections: [{ heading: 'Medical needs', text: 'Well-controlled asthma.' }],
-    },
-  });
-  registry.register<AdviceCorrectedV1>({
-    name: 'advice.corrected', version: 1, direction: 'outbound', topic,
-    summary: 'Submitted advice was corrected; the earlier version stays in the record.',
-    schema: object({
-      caseId,
-      adviceId: uuid('The advice.'),
-      correctsVersion: integer('The advice version this correction supersedes.', 1),
-      reason: text('Why it was corrected.', 2000),
-      correctedAt: dateTime('When it was corrected.'),
-      sections: arrayOf(section, 'The corrected advice, section by section.', 1),
-    }),
-    example: {
-      caseId: C, adviceId: '00000000-0000-4000-8000-000000000003', correctsVersion: 1, reason: 'Wrong medication named',
-      correctedAt: '2025-03-02T10:00:00.000Z', sections: [{ heading: 'Medical needs', text: 'Asthma; inhaler at school.' }],
-    },
-  });
-  registry.register<EhcDraftPlanIssuedV1>({
-    name: 'ehc.draft-plan-issued', version: 1, direction: 'outbound', topic,
-    summary: 'A draft EHC plan was issued to the family (15 days to respond and name a placement).',
-    schema: object({ caseId, planId: uuid('The plan.'), issuedAt: dateTime('When it was issued.'), responseDueBy: date('Last day for the family to respond.') }),
-    example: { caseId: C, planId: '00000000-0000-4000-8000-000000000004', issuedAt: '2025-04-14T09:00:00.000Z', responseDueBy: '2025-04-29' },
-  });
-  registry.register<EhcFinalPlanIssuedV1>({
-    name: 'ehc.final-plan-issued', version: 1, direction: 'outbound', topic,
-    summary: 'The final EHC plan was issued (due by week 20).',
-    schema: object(
-      { caseId, planId: uuid('The plan.'), issuedAt: dateTime('When it was issued.') },
-      { namedPlacement: text('The school or setting named in section I.', 300) },
-    ),
-    example: { caseId: C, planId: '00000000-0000-4000-8000-000000000004', issuedAt: '2025-05-19T09:00:00.000Z', namedPlacement: 'Oakfield Primary' },
-  });
-  registry.register<TransferRequestedV1>({
-    name: 'transfer.requested', version: 1, direction: 'outbound', topic,
-    summary: 'The child moved: transfer of the EHC plan to another local authority was requested.',
-    schema: object(
-      { caseId, fromLocalAuthority: text('GSS code of the current local authority.', 20), toLocalAuthority: text('GSS code of the new local authority.', 20), requestedAt: dateTime('When the transfer was requested.') },
-      { reason: text('Why.', 2000) },
-    ),
-    example: { caseId: C, fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', requestedAt: '2025-06-01T09:00:00.000Z' },
-  });
+  for (const info of EHC_EVENT_TYPES) {
+    const contract = CASE_EVENT_CONTRACTS[info.type];
+    if (!contract) throw new Error(`No contract for EHC event type ${info.type}: add it to CASE_EVENT_CONTRACTS`);
+    const [name, v] = splitType(info.type);
+    registry.register({
+      name, version: v, direction: 'outbound', topic: TOPICS.caseEvents,
+      summary: info.summary,
+      ...(info.regulation ? { regulation: info.regulation } : {}),
+      description: 'Published exactly as the case service stores it (the EHC case domain event); dates are calendar dates YYYY-MM-DD.',
+      schema: contract.schema,
+      example: contract.example,
+    });
+  }
+}
+
+/** `ehc.request-received.v1` -> [`ehc.request-received`, 1]. */
+export function splitType(type: string): [string, number] {
+  const m = /^(.+)\.v(\d+)$/.exec(type);
+  if (!m) throw new Error(`Event type ${type} does not end in .v<version>`);
+  return [m[1], Number(m[2])];
 }

@@ -1,14 +1,21 @@
 import { EventTypeRegistry } from '../registry';
+import { registerAdviceEvents } from './advice-events';
 import { registerCaseEvents } from './case-events';
 import { registerInboundAdvice } from './inbound-advice';
 
 export * from './case-events';
+export * from './advice-events';
 export * from './inbound-advice';
 
-/** A registry holding every integration event type Tell It Once publishes or accepts. */
+/**
+ * A registry holding every integration event type Tell It Once publishes or accepts: the EHC case domain events
+ * (`@tio/ehc-domain`) and the agency advice events (`@tio/advice-domain`) exactly as stored, and the inbound
+ * agency messages.
+ */
 export function createIntegrationEventRegistry(): EventTypeRegistry {
   const registry = new EventTypeRegistry();
   registerCaseEvents(registry);
+  registerAdviceEvents(registry);
   registerInboundAdvice(registry);
   return registry;
 }
