@@ -107,11 +107,16 @@ async function main(): Promise<void> {
     if (!process.env['JWT_JWKS_URL'] && !process.env['JWT_PUBLIC_KEY'] && process.env['TIO_DEMO'] !== '0') {
       const port = (name: string) => services.find((s) => s.entry.name === name)?.port;
       console.log('Seeding the demo case through the services\' APIs...');
-      demoCaseId = await seedDemoCase(
-        { case: `http://127.0.0.1:${port('case')}`, education: `http://127.0.0.1:${port('education')}`, health: `http://127.0.0.1:${port('health')}`, socialCare: `http://127.0.0.1:${port('social-care')}` },
-        (await devKeys(localStateDir('dev-keys'))).privateKeyPem,
-        (line) => console.log(`  ${line}`),
-      );
+      try {
+        demoCaseId = await seedDemoCase(
+          { case: `http://127.0.0.1:${port('case')}`, education: `http://127.0.0.1:${port('education')}`, health: `http://127.0.0.1:${port('health')}`, socialCare: `http://127.0.0.1:${port('social-care')}` },
+          (await devKeys(localStateDir('dev-keys'))).privateKeyPem,
+          (line) => console.log(`  ${line}`),
+        );
+      } catch (err) {
+        // the system is up either way; say what went wrong instead of tearing it down
+        console.error(`  The demo case could not be seeded: ${(err as Error).message}`);
+      }
     }
   } catch (err) {
     await stopAll();
