@@ -20,7 +20,7 @@ export class ProgressBar {
   update(done: number, force = false): void {
     if (!this.enabled) return;
     const now = Date.now();
-    if (!force && now - this.lastDraw < (this.tty ? 100 : 2000)) return;
+    if (!force && now - this.lastDraw < (this.tty ? 100 : 1000)) return;
     this.lastDraw = now;
     const seconds = Math.max(this.elapsedSeconds(), 1e-6);
     const rate = Math.round(done / seconds);
