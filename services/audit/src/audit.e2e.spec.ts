@@ -79,7 +79,7 @@ describe('audit service (e2e)', () => {
     expect(first.body.count).toBe(8);
     expect(first.body.stores).toEqual(['case', 'education', 'health']);
     // each store's events, read independently, sorted by the documented rule, give exactly this sequence
-    const all = (await Promise.all(['case', 'education', 'health'].map(async (s) => (await stores.stores[s]!.readAll()).filter((e) => e.metadata.caseId === caseId).map((e) => ({ s, e })))))
+    const all = (await Promise.all(['case', 'education', 'health'].map(async (s) => (await (stores.stores[s] as NonNullable<(typeof stores.stores)[string]>).readAll()).filter((e) => e.metadata.caseId === caseId).map((e) => ({ s, e })))))
       .flat()
       .sort((a, b) => (a.e.metadata.recordedAt < b.e.metadata.recordedAt ? -1 : a.e.metadata.recordedAt > b.e.metadata.recordedAt ? 1 : a.s < b.s ? -1 : a.s > b.s ? 1 : Number(a.e.globalPosition - b.e.globalPosition)));
     expect(entries.map((e) => e.eventId)).toEqual(all.map((x) => x.e.metadata.eventId));
