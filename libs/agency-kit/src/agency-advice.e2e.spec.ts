@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import request from 'supertest';
+import { TOPICS } from '@tio/contracts';
+import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import { Pool } from 'pg';
+import { AgencyAdviceModule } from './agency-advice.module';
+import { publishAdviceRequest, type RequestedAdvice } from './testing/case-fixtures';
+import { eventually, integrationEvent, TestBus } from './testing/test-bus';
+
+@Module({ imports: [AgencyAdviceModule.forAgency({ agency: 'health', service: 'kit-health', defaultPort: 0, inboundMaxAttempts: 2 })] })
+class KitHealthModule {}
+
+const definition = { name: 'kit-health', title: 'Tell It Once: agency kit test', description: 'The agency kit on its own, as health.', module: KitHealthModule };
+const NHS = { userId: 'dr-okafor', organisationId: 'RXK', agency: 'health', role: 'practitioner' } as const;
+
+describe('agency kit: tell it once, for health', () => {
+  const prefix = `t-${randomUUID().slice(0, 8)}.`;
+  let service: TestService;
+  let bus: TestBus;
+  let pool: Pool;
+  let doctor: string;
+  let teacher: string;
+  let medical: RequestedAdvice;
+
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const submit = (r: RequestedAdvice, key: string, body: Record<string, unknown> = {}, token = doctor) =>
+    request(service.server)
+      .post(`/cases/${r.caseId}/advice`)
+      .set(auth(token))
+      .set('Idempotency-Key', key)
+      .send({ adviceRequestId: r.adviceRequestId, adviceType: 'medical', sections: [{ heading: 'Medical needs', text: 'Asthma, well controlled.' }], ...body });
+  const requested = (r: RequestedAdvice) =>
+    eventually(`request ${r.adviceRequestId}`, async () => {
+      const res = await request(service.server).get(`/cases/${r.caseId}/advice-requests`).set(auth(doctor));
+      return res.status === 200 && res.body.requests.find((x: { adviceRequestId: string }) => x.adviceRequestId === r.adviceRequestId);
+    });
+  const adviceOn = (caseId: string) => request(service.server).get(`/cases/${caseId}/advice`).set(auth(doctor)).expect(200);
+  const eventsIn = async (caseId: string) =>
+    (await pool.query(`SELECT type FROM event_store.events WHERE stream_name LIKE $1 ORDER BY global_position`, [`advice-${caseId}-%`])).rows.map((r) => r.type);
+
+  beforeAll(async () => {
+    service = await startTestService(definition, { KAFKA_TOPIC_PREFIX: prefix });
+    pool = new Pool({ connectionString: service.databaseUrl, max: 2 });
+    bus = new TestBus(process.env['KAFKA_BROKERS'] as string, prefix);
+    doctor = await tokenFor({ agency: 'health', roles: ['practitioner'], userId: NHS.userId, organisationId: NHS.organisationId });
+    teacher = await tokenFor({ agency: 'education', roles: ['practitioner'], userId: 'senco-1', organisationId: 'urn:school:100001' });
+    medical = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
+    await requested(medical);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await pool?.end();
+    await service?.close();
+  });
+
+  it('lists what the case asked this agency for, with the due date', async () => {
+    const res = await request(service.server).get(`/cases/${medical.caseId}/advice-requests`).set(auth(doctor)).expect(200);
+    expect(res.body).toMatchObject({
+      caseId: medical.caseId,
+      agency: 'health',
+      requests: [{ adviceRequestId: medical.adviceRequestId, assessmentId: medical.assessmentId, adviceType: 'medical', dueOn: medical.dueOn, status: 'open' }],
+    });
+    await request(service.server).get(`/cases/${randomUUID()}/advice-requests`).set(auth(doctor)).expect(404);
+  });
+
+  it('accepts requested advice once: a retry with the same key gets the same answer and records nothing twice', async () => {
+    const first = await submit(medical, 'nhs-submit-0001').expect(201);
+    expect(first.body).toMatchObject({ caseId: medical.caseId, agency: 'health', adviceType: 'medical', version: 1, status: 'submitted', replayed: false });
+    const retry = await submit(medical, 'nhs-submit-0001').expect(200);
+    expect({ ...retry.body, replayed: false }).toEqual(first.body);
+    expect(retry.body.replayed).toBe(true);
+    expect(await eventsIn(medical.caseId)).toEqual(['advice.submitted.v1']);
+
+    const reused = await submit(medical, 'nhs-submit-0001', { sections: [{ heading: 'Medical needs', text: 'Something else' }] }).expect(409);
+    expect(reused.body.code).toBe('idempotency-key-reused');
+    const again = await submit(medical, 'nhs-submit-0002').expect(409);
+    expect(again.body.code).toBe('advice-already-submitted');
+    expect(await eventsIn(medical.caseId)).toEqual(['advice.submitted.v1']);
+
+    const requests = await request(service.server).get(`/cases/${medical.caseId}/advice-requests`).set(auth(doctor)).expect(200);
+    expect(requests.body.requests[0]).toMatchObject({ status: 'answered', advice: { adviceId: first.body.adviceId, version: 1 } });
+  });
+
+  it('refuses advice nobody asked for (409), advice of another agency’s type (422) and writers from another agency (403)', async () => {
+    const notAsked = await submit({ ...medical, adviceRequestId: randomUUID() }, 'nhs-unasked-01').expect(409);
+    expect(notAsked.body.code).toBe('advice-not-requested');
+    const wrongType = await submit(medical, 'nhs-wrongtype-01', { adviceType: 'educational' }).expect(422);
+    expect(wrongType.body.code).toBe('agency-cannot-give-advice');
+    expect(wrongType.body.message).toMatch(/health cannot give educational advice/);
+    const wrongAgency = await submit(medical, 'edu-writes-01', {}, teacher).expect(403);
+    expect(wrongAgency.body).toMatchObject({ code: 'wrong-agency' });
+    expect(wrongAgency.body.message).toMatch(/only health practitioners/);
+    const noKey = await request(service.server).post(`/cases/${medical.caseId}/advice`).set(auth(doctor)).send({ adviceRequestId: medical.adviceRequestId, adviceType: 'medical', sections: [] }).expect(400);
+    expect(JSON.stringify(noKey.body)).toMatch(/Idempotency-Key/);
+    const bad = await submit(medical, 'nhs-bad-body-01', { sections: [{ heading: '' }], colour: 'red' }).expect(400);
+    expect(JSON.stringify(bad.body)).toMatch(/sections/);
+  });
+
+  it('corrects by a new version that supersedes the old; the history keeps both with who, when and why', async () => {
+    const r = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical', caseId: medical.caseId, newCase: false, assessmentId: randomUUID() });
+    await requested(r);
+    const v1 = await submit(r, 'nhs-v1-000001', { sections: [{ heading: 'Medication', text: 'Salbutamol' }] }).expect(201);
+    const nurse = await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'nurse-7', organisationId: 'RXK' });
+    const correct = (key: string, body: Record<string, unknown>) =>
+      request(service.server).post(`/cases/${r.caseId}/advice/medical/corrections`).set(auth(nurse)).set('Idempotency-Key', key).send({ assessmentId: r.assessmentId, ...body });
+    const v2 = await correct('nhs-v2-000001', { reason: 'Wrong medication named', correctsVersion: 1, sections: [{ heading: 'Medication', text: 'Beclometasone' }] }).expect(201);
+    expect(v2.body).toMatchObject({ adviceId: v1.body.adviceId, version: 2, status: 'submitted' });
+    const stale = await correct('nhs-v2-000002', { reason: 'again', correctsVersion: 1, sections: [{ heading: 'Medication', text: 'Other' }] }).expect(409);
+    expect(stale.body.code).toBe('stale-advice-version');
+
+    const history = await request(service.server).get(`/cases/${r.caseId}/advice/medical/history?assessmentId=${r.assessmentId}`).set(auth(doctor)).expect(200);
+    expect(history.body).toMatchObject({ status: 'submitted', currentVersion: 2, adviceRequestId: r.adviceRequestId });
+    expect(history.body.versions).toMatchObject([
+      { version: 1, kind: 'submitted', by: { userRef: 'dr-okafor', organisationRef: 'RXK' }, sections: [{ text: 'Salbutamol' }], status: 'superseded' },
+      { version: 2, kind: 'corrected', by: { userRef: 'nurse-7' }, reason: 'Wrong medication named', sections: [{ text: 'Beclometasone' }], status: 'current' },
+    ]);
+    expect(history.body.versions[0].supersededOn).toBeDefined();
+
+    const all = await adviceOn(r.caseId);
+    const mine = all.body.advice.find((a: { adviceId: string }) => a.adviceId === v1.body.adviceId);
+    expect(mine).toMatchObject({ agency: 'health', currentVersion: 2, status: 'current', headings: ['Medication'] });
+    expect(mine.versions.map((v: { version: number; kind: string }) => `${v.version}:${v.kind}`)).toEqual(['1:submitted', '2:corrected']);
+
+    const withdrawn = await request(service.server)
+      .post(`/cases/${r.caseId}/advice/medical/withdrawal`).set(auth(doctor)).set('Idempotency-Key', 'nhs-wd-000001').send({ assessmentId: r.assessmentId, reason: 'Given for the wrong child' })
+      .expect(200);
+    expect(withdrawn.body).toMatchObject({ status: 'withdrawn', version: 2 });
+  });
+
+  it("shows other agencies' advice before you write, and lets you cite it instead of copying it", async () => {
+    const epAdviceId = randomUUID();
+    await bus.publish(
+      TOPICS.educationEvents,
+      integrationEvent(
+        'advice.submitted.v1',
+        medical.caseId,
+        {
+          caseId: medical.caseId, assessmentId: medical.assessmentId, agency: 'education', adviceType: 'psychological', adviceRequestId: randomUUID(), adviceId: epAdviceId,
+          version: 1, by: { userRef: 'ep-3', organisationRef: 'LA-EPS' }, idempotencyKey: 'k', fingerprint: 'f', submittedOn: '2026-02-20',
+          sections: [{ heading: 'Cognition and learning', text: 'Working memory below average.' }], citations: [],
+        },
+        { source: '/tio/education', actor: { userId: 'ep-3', organisationId: 'LA-EPS', agency: 'education', role: 'practitioner' } },
+      ),
+    );
+    const seen = await eventually('education advice in the view', async () => {
+      const res = await adviceOn(medical.caseId);
+      return res.body.advice.find((a: { adviceId: string }) => a.adviceId === epAdviceId);
+    });
+    expect(seen).toMatchObject({ agency: 'education', adviceType: 'psychological', currentVersion: 1, headings: ['Cognition and learning'], firstSubmittedOn: '2026-02-20', status: 'current' });
+    expect(JSON.stringify(seen)).not.toMatch(/Working memory/); // headings only: the text stays with its author
+
+    const cited = await request(service.server)
+      .post(`/cases/${medical.caseId}/advice/medical/corrections`).set(auth(doctor)).set('Idempotency-Key', 'nhs-cite-00001')
+      .send({ assessmentId: medical.assessmentId, reason: 'Refer to the EP report', sections: [{ heading: 'Medical needs', text: 'Asthma; see the EP advice for learning.' }], citations: [{ adviceId: epAdviceId, version: 1 }] })
+      .expect(201);
+    expect(cited.body.version).toBe(2);
+    const history = await request(service.server).get(`/cases/${medical.caseId}/advice/medical/history?assessmentId=${medical.assessmentId}`).set(auth(doctor)).expect(200);
+    expect(history.body.versions[1].citations).toEqual([{ adviceId: epAdviceId, version: 1, agency: 'education' }]);
+    const unknown = await request(service.server)
+      .post(`/cases/${medical.caseId}/advice/medical/corrections`).set(auth(doctor)).set('Idempotency-Key', 'nhs-cite-00002')
+      .send({ assessmentId: medical.assessmentId, reason: 'x', sections: [{ heading: 'Medical needs', text: 'y' }], citations: [{ adviceId: randomUUID() }] })
+      .expect(422);
+    expect(unknown.body.code).toBe('invalid-citation');
+  });
+
+  it('records advice from the NHS system on the inbound topic; dead-letters a malformed message with its reason and carries on', async () => {
+    const r = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
+    await requested(r);
+    const r2 = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
+    await requested(r2);
+    const payload = (x: RequestedAdvice) => ({
+      caseId: x.caseId, adviceRequestId: x.adviceRequestId, externalReference: `NHS-RX-${x.caseId.slice(0, 6)}`, submittedAt: '2026-02-27T10:00:00.000Z',
+      authorName: 'Dr A. Patel', authorRole: 'Designated Medical Officer', sections: [{ heading: 'Medical needs', text: 'Epilepsy; rescue medication plan attached.' }],
+    });
+    const fromNhs = (x: RequestedAdvice, data: unknown, type = 'health.advice-submitted.v1') =>
+      integrationEvent(type, x.caseId, data, { source: '/nhs/rxk/epr', actor: { userId: 'system:rxk-epr', organisationId: 'RXK', agency: 'health', role: 'system' } });
+
+    const { sections: _s, ...noSections } = payload(r);
+    await bus.publish(TOPICS.healthInbound, fromNhs(r, { ...noSections, submittedAt: 'yesterday' }), 'nhs-msg-bad-0001');
+    await bus.publish(TOPICS.healthInbound, fromNhs(r, payload(r)), 'nhs-msg-0000001');
+    await bus.publish(TOPICS.healthInbound, fromNhs(r, payload(r)), 'nhs-msg-0000001'); // the system retried
+    await bus.publish(TOPICS.healthInbound, integrationEvent('health.lab-result.v1', r2.caseId, { x: 1 }), 'nhs-msg-unknown1');
+    await bus.publish(TOPICS.healthInbound, fromNhs(r2, payload(r2)), 'nhs-msg-0000002');
+
+    for (const x of [r, r2]) {
+      const recorded = await eventually(`inbound advice for ${x.caseId}`, async () => {
+        const res = await adviceOn(x.caseId);
+        return res.body.advice.find((a: { agency: string }) => a.agency === 'health');
+      });
+      expect(recorded).toMatchObject({ adviceType: 'medical', currentVersion: 1, adviceRequestId: x.adviceRequestId, firstSubmittedOn: '2026-02-27' });
+    }
+    expect(await eventsIn(r.caseId)).toEqual(['advice.submitted.v1']);
+
+    await bus.publish(
+      TOPICS.healthInbound,
+      fromNhs(r, {
+        caseId: r.caseId, adviceRequestId: r.adviceRequestId, externalReference: `NHS-RX-${r.caseId.slice(0, 6)}`, correctionReference: 'c1', correctedAt: '2026-03-02T09:00:00.000Z',
+        authorRef: 'rx-user-2207', authorRole: 'Designated Medical Officer', reason: 'Dose updated', correctsVersion: 1, sections: [{ heading: 'Medical needs', text: 'Epilepsy; new dose.' }],
+      }, 'health.advice-corrected.v1'),
+    );
+    const history = await eventually('the inbound correction', async () => {
+      const res = await request(service.server).get(`/cases/${r.caseId}/advice/medical/history`).set(auth(doctor));
+      return res.body.currentVersion === 2 && res.body;
+    });
+    expect(history.versions[0].by).toEqual({ userRef: 'system:rxk-epr', organisationRef: 'RXK' });
+    expect(history.versions[1]).toMatchObject({ kind: 'corrected', reason: 'Dose updated', by: { userRef: 'rx-user-2207' }, on: '2026-03-02' });
+    expect(JSON.stringify(history)).not.toMatch(/Patel/); // names stay out of the events
+
+    const letters = await bus.deadLetters(TOPICS.healthInbound, (l) => l.length >= 2);
+    expect(letters[0].key).toBe('nhs-msg-bad-0001');
+    expect(letters[0].reason).toMatch(/validation failed: .*submittedAt.*sections/);
+    expect(letters[1].reason).toMatch(/unknown event type health.lab-result.v1/);
+  });
+
+  it('publishes its advice events to Kafka through the forwarder (on the agency topic)', async () => {
+    const published = await bus.consumeUntil([TOPICS.healthEvents, TOPICS.caseEvents], (m) => m.type === 'advice.submitted.v1' && m.subject === medical.caseId, 20_000);
+    expect(published.topic).toBe(TOPICS.healthEvents);
+  });
+});

@@ -1,0 +1,35 @@
+import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import {
+  AdviceNotSubmittedError,
+  AgencyCannotGiveAdviceError,
+  CorrectionWithoutChangeError,
+  InvalidAdviceError,
+  InvalidCitationError,
+} from '@tio/advice-domain';
+import { DomainError } from '@tio/ehc-domain';
+import type { Request, Response } from 'express';
+import { AdviceNotFoundError, UnknownCaseError, WrongAgencyError } from '../errors';
+
+/** The HTTP status of a domain rule that was broken. */
+export function statusOf(error: DomainError): number {
+  if (error instanceof WrongAgencyError) return HttpStatus.FORBIDDEN;
+  if (error instanceof UnknownCaseError || error instanceof AdviceNotFoundError || error instanceof AdviceNotSubmittedError) return HttpStatus.NOT_FOUND;
+  // the request is well-formed but says something the rules never allow (medical advice from education, ...)
+  if (error instanceof AgencyCannotGiveAdviceError || error instanceof InvalidAdviceError || error instanceof InvalidCitationError || error instanceof CorrectionWithoutChangeError) {
+    return HttpStatus.UNPROCESSABLE_ENTITY;
+  }
+  // the state does not allow it: not requested, already submitted, withdrawn, stale version, key reused
+  return HttpStatus.CONFLICT;
+}
+
+/** A broken rule is the caller's mistake, never a 500: its status, its stable code, its message and details. */
+@Catch(DomainError)
+export class AdviceErrorFilter implements ExceptionFilter {
+  catch(error: DomainError, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request & { correlationId?: string }>();
+    const status = statusOf(error);
+    response.status(status).json({ statusCode: status, error: error.name, code: error.code, message: error.message, details: error.details, correlationId: request.correlationId });
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { TOPICS, InboundAdviceCorrectedV1Dto, InboundAdviceSubmittedV1Dto } from '@tio/contracts';
+import { MESSAGING_CLIENT } from '@tio/event-sourcing';
+import { DomainError, londonDateOf, type AdviceType } from '@tio/ehc-domain';
+import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, ensureTopics, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
+import { PG_POOL } from '@tio/service-kit';
+import type { Pool } from 'pg';
+import { AdviceCommands, type AdviceCommandContext } from '../advice-commands.service';
+import { InboundNotAcceptedError } from '../errors';
+import { AGENCY_OPTIONS, type AgencyAdviceOptions } from '../options';
+import { readModel } from '../read-model/read-model';
+
+const INBOUND_TOPIC = { education: TOPICS.educationInbound, health: TOPICS.healthInbound, 'social-care': TOPICS.socialCareInbound } as const;
+
+export function inboundTopicOf(agency: keyof typeof INBOUND_TOPIC): string {
+  return INBOUND_TOPIC[agency];
+}
+
+/** Thrown while the case's request for the advice has not reached this service yet: retried, then dead-lettered. */
+class RequestNotYetKnown extends Error {}
+
+/**
+ * The agency's own systems (a school MIS, an NHS record system, a social care system) publish advice on
+ * `tio.<agency>.inbound.v1`. Each message is validated with the same class-validator DTO rules as HTTP input and
+ * runs the same command as the REST API. The idempotency key comes from the message (`externalReference`, plus
+ * `correctionReference` for a correction: the published contract), so a redelivered or re-sent record is recorded
+ * once; the CloudEvent's actor attributes say who sent it (their agency must be this one) and `authorRef`, when
+ * given, who wrote it. Anything that can never be recorded goes to `<topic>.dlq` with
+ * the precise reason, and the partition moves on.
+ */
+@Injectable()
+export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('agency-inbound');
+  private consumer?: EventConsumer<PgTransaction>;
+
+  constructor(
+    @Inject(AGENCY_OPTIONS) private readonly options: AgencyAdviceOptions,
+    @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly commands: AdviceCommands,
+  ) {}
+
+  get topic(): string {
+    return inboundTopicOf(this.options.agency);
+  }
+
+  get stats() {
+    return this.consumer?.stats;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = new EventHandlers<PgTransaction>()
+      .on<InboundAdviceSubmittedV1Dto>(`${this.options.agency}.advice-submitted.v1`, (event, tx) => this.submitted(event, tx), { dto: InboundAdviceSubmittedV1Dto })
+      .on<InboundAdviceCorrectedV1Dto>(`${this.options.agency}.advice-corrected.v1`, (event, tx) => this.corrected(event, tx), { dto: InboundAdviceCorrectedV1Dto });
+    await ensureTopics(this.client, [this.topic]);
+    this.consumer = new EventConsumer<PgTransaction>({
+      client: this.client,
+      groupId: `tio-${this.options.service}-inbound`,
+      topics: [this.topic],
+      unitOfWork: new PgUnitOfWork(this.pool),
+      handlers,
+      unknownTypes: 'dead-letter',
+      maxAttempts: this.options.inboundMaxAttempts ?? 5,
+      log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
+    });
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async submitted(event: ConsumedEvent<InboundAdviceSubmittedV1Dto>, tx: PgTransaction): Promise<void> {
+    const d = event.data;
+    await this.permanent(async () => {
+      if (d.status === 'draft') throw new InboundNotAcceptedError('drafts are not advice: publish the advice when it is final (status "final" or absent)');
+      const request = await this.request(event, d, tx);
+      await this.commands.submit(
+        { caseId: d.caseId, adviceRequestId: d.adviceRequestId, adviceType: request.adviceType as AdviceType, sections: d.sections, citations: d.citations, at: londonDateOf(d.submittedAt) },
+        this.context(event, `ext:${d.externalReference}`, d.submittedAt, d.authorRef),
+        tx,
+      );
+    });
+  }
+
+  private async corrected(event: ConsumedEvent<InboundAdviceCorrectedV1Dto>, tx: PgTransaction): Promise<void> {
+    const d = event.data;
+    await this.permanent(async () => {
+      const request = await this.request(event, d, tx);
+      await this.commands.correct(
+        {
+          caseId: d.caseId, adviceType: request.adviceType as AdviceType, assessmentId: request.assessmentId, correctsVersion: d.correctsVersion, reason: d.reason,
+          sections: d.sections, citations: d.citations, at: londonDateOf(d.correctedAt),
+        },
+        this.context(event, `ext:${d.externalReference}:${d.correctionReference}`, d.correctedAt, d.authorRef),
+        tx,
+      );
+    });
+  }
+
+  /** The case's request the message answers: its assessment and advice type come from there. */
+  private async request(event: ConsumedEvent, d: { caseId: string; adviceRequestId: string }, tx: PgTransaction) {
+    if (d.caseId !== event.subject) throw new InboundNotAcceptedError(`data.caseId ${d.caseId} differs from the CloudEvent subject ${event.subject}`);
+    this.commands.assertOwnAgency(event.actor);
+    const request = await readModel.request(tx, d.adviceRequestId);
+    // the case event may still be on its way: retried, and dead-lettered with this reason if it never comes
+    if (!request) throw new RequestNotYetKnown(`advice-not-requested: no advice request ${d.adviceRequestId} for case ${d.caseId} has reached the ${this.options.service} service`);
+    return request;
+  }
+
+  private context(event: ConsumedEvent, idempotencyKey: string, at: string, authorRef?: string): AdviceCommandContext {
+    return { actor: event.actor, correlationId: event.correlationId, causationId: event.id, idempotencyKey, occurredAt: new Date(at).toISOString(), authorRef };
+  }
+
+  /** A broken rule can never succeed: dead-letter it at once with the rule's code and message. */
+  private async permanent(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (err instanceof DomainError) throw new PermanentHandlerError(`${err.code}: ${err.message}`);
+      throw err;
+    }
+  }
+}

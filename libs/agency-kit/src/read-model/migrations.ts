@@ -1,0 +1,86 @@
+import type { Pool } from 'pg';
+
+/**
+ * The kit's read model lives in the service's own database, schema `agency_kit`. Migrations are plain SQL, applied
+ * in order at start under an advisory lock (several replicas may start at once) and recorded in
+ * `agency_kit.migrations`; an applied migration is never edited, a change is a new migration.
+ */
+export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
+  {
+    id: '001-cases-requests-advice',
+    sql: `
+      CREATE TABLE agency_kit.cases (
+        case_id        text PRIMARY KEY,
+        local_authority text,
+        received_on    text,
+        event_id       text,
+        first_seen_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE agency_kit.advice_requests (
+        advice_request_id text PRIMARY KEY,
+        case_id        text NOT NULL,
+        assessment_id  text NOT NULL,
+        agency         text NOT NULL,
+        advice_type    text NOT NULL,
+        adviser_ref    text,
+        requested_on   text,
+        due_on         text,
+        event_id       text NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX advice_requests_case ON agency_kit.advice_requests (case_id, agency);
+      -- every version of every advice on a case, from every agency: headings only for the summary
+      CREATE TABLE agency_kit.advice_versions (
+        advice_id      text NOT NULL,
+        version        integer NOT NULL,
+        kind           text NOT NULL CHECK (kind IN ('submitted', 'corrected', 'withdrawn')),
+        case_id        text NOT NULL,
+        assessment_id  text,
+        agency         text NOT NULL,
+        advice_type    text NOT NULL,
+        advice_request_id text,
+        on_date        text NOT NULL,
+        author_ref     text,
+        organisation_ref text,
+        reason         text,
+        headings       jsonb NOT NULL DEFAULT '[]',
+        citations      jsonb NOT NULL DEFAULT '[]',
+        event_id       text NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (advice_id, version, kind)
+      );
+      CREATE INDEX advice_versions_case ON agency_kit.advice_versions (case_id);
+      -- idempotency keys of this service's own commands: a key reused for another stream is refused
+      CREATE TABLE agency_kit.idempotency_keys (
+        idempotency_key text PRIMARY KEY,
+        stream_name    text NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+];
+
+export async function migrate(pool: Pool): Promise<string[]> {
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('agency_kit.migrations'))`);
+    await client.query('CREATE SCHEMA IF NOT EXISTS agency_kit');
+    await client.query('CREATE TABLE IF NOT EXISTS agency_kit.migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ id: string }>('SELECT id FROM agency_kit.migrations')).rows.map((r) => r.id));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO agency_kit.migrations (id) VALUES ($1)', [m.id]);
+      applied.push(m.id);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
