@@ -8,9 +8,18 @@ export type CaseAction = 'timeline' | 'status' | 'stream' | 'cases' | 'access-lo
 
 export const isAuditor = (p: Principal) => p.roles.includes('auditor');
 
+/** Agencies whose practitioners may be reached by an advice request that names no organisation (README "Membership"). */
+export const AGENCY_GRANT_AGENCIES: readonly string[] = ['education', 'health', 'social-care'];
+
+/** The agency through which this caller may see cases that asked it for advice without naming an organisation, if any. */
+export function agencyGrantAgency(p: Principal): string | undefined {
+  return p.roles.includes('practitioner') && AGENCY_GRANT_AGENCIES.includes(p.agency) ? p.agency : undefined;
+}
+
 /**
- * Who may read a case: auditors every case; anyone else only a case their organisation is involved in
- * (case_members). Every read, and every refusal, is written to the access log.
+ * Who may read a case: auditors every case; anyone else a case their organisation is involved in (case_members), and
+ * a practitioner of education, health or social care a case with an open advice request to their agency that names no
+ * organisation (README "Membership"). Every read, and every refusal, is written to the access log.
  */
 @Injectable()
 export class CaseAccess {
@@ -27,6 +36,13 @@ export class CaseAccess {
     }
     if (await this.queries.isMember(caseId, principal.organisationId)) {
       await this.log(principal, caseId, action, 'allowed', detail);
+      return;
+    }
+    const viaAgency = agencyGrantAgency(principal);
+    const request = viaAgency ? await this.queries.openUnnamedAdviceRequest(caseId, viaAgency) : undefined;
+    if (request) {
+      // agency-level access through an open advice request that names no organisation: marked in the log for auditors
+      await this.log(principal, caseId, action, 'allowed', { ...detail, via: 'agency-advice-request', adviceRequestId: request });
       return;
     }
     await this.log(principal, caseId, action, 'denied', detail);

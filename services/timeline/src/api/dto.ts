@@ -1,8 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, ValidateBy, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGENCIES } from '@tio/auth';
+import { isIsoDate } from '@tio/ehc-domain';
 import { ENTRY_KINDS, type EntryKind } from '../read-model/entities';
+
+/** A real calendar day, YYYY-MM-DD (what the domain clock takes). */
+function IsIsoDay() {
+  return ValidateBy({ name: 'isIsoDay', validator: { validate: (v: unknown) => isIsoDate(v), defaultMessage: () => '$property must be a calendar date YYYY-MM-DD' } });
+}
+
+/** The agencies an entry can be about: the token agencies and the domain's `other` adviser. */
+export const ENTRY_AGENCIES = [...AGENCIES, 'other'] as string[];
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
@@ -11,11 +20,11 @@ export class CaseIdParam {
 }
 
 export class TimelineQueryDto {
-  @ApiPropertyOptional({ description: 'Only entries about these agencies (comma-separated)', example: 'health,education', enum: AGENCIES, isArray: true })
-  @IsOptional() @Transform(list) @IsIn(AGENCIES as string[], { each: true })
+  @ApiPropertyOptional({ description: 'Only entries about these agencies (comma-separated)', example: 'health,education', enum: ENTRY_AGENCIES, isArray: true })
+  @IsOptional() @Transform(list) @IsIn(ENTRY_AGENCIES, { each: true })
   agency?: string[];
 
-  @ApiPropertyOptional({ description: 'Only these entry kinds (comma-separated)', example: 'advice-requested,advice-submitted', enum: ENTRY_KINDS, isArray: true })
+  @ApiPropertyOptional({ description: 'Only these entry kinds (comma-separated)', example: 'advice-requested,advice', enum: ENTRY_KINDS, isArray: true })
   @IsOptional() @Transform(list) @IsIn(ENTRY_KINDS as unknown as string[], { each: true })
   kind?: EntryKind[];
 
@@ -37,9 +46,9 @@ export class TimelineQueryDto {
 }
 
 export class StatusQueryDto {
-  @ApiPropertyOptional({ description: 'Evaluate the clock as at this time (default now)', example: '2025-03-01T12:00:00Z' })
-  @IsOptional() @IsISO8601()
-  at?: string;
+  @ApiPropertyOptional({ description: 'Evaluate the statutory clock on this day (YYYY-MM-DD; default today in Europe/London)', example: '2025-04-01' })
+  @IsOptional() @IsIsoDay()
+  asOf?: string;
 }
 
 export class StreamQueryDto {
@@ -63,9 +72,9 @@ export class CasesQueryDto {
   @IsOptional() @IsUUID()
   after?: string;
 
-  @ApiPropertyOptional({ description: 'Evaluate the clocks as at this time (default now)' })
-  @IsOptional() @IsISO8601()
-  at?: string;
+  @ApiPropertyOptional({ description: 'Evaluate the statutory clocks on this day (YYYY-MM-DD; default today in Europe/London)', example: '2025-04-01' })
+  @IsOptional() @IsIsoDay()
+  asOf?: string;
 }
 
 export class AccessLogQueryDto {

@@ -29,9 +29,12 @@ export class TimelineController {
   }
 
   @Get(':caseId/status')
-  @ApiOperation({ summary: "The case's statutory status: week of the process, next deadline, overdue items per agency" })
+  @ApiOperation({
+    summary: "The case's statutory status from @tio/ehc-domain: week of the process, every deadline with who must act, next, overdue per responsible agency, SEN2",
+    description: '`asOf` (YYYY-MM-DD) evaluates the clock on that day; default today in Europe/London.',
+  })
   @ApiForbiddenResponse({ description: "The caller's organisation is not involved in the case" })
   status(@CurrentPrincipal() principal: Principal, @Param() p: CaseIdParam, @Query() q: StatusQueryDto) {
-    return this.timeline.status(principal, p.caseId, q.at);
+    return this.timeline.status(principal, p.caseId, q.asOf);
   }
 }

@@ -1,11 +1,18 @@
 /**
- * How each integration event becomes a timeline entry: ONE table keyed by CloudEvents type. To support a new event,
- * add a line here (and a test in entry-builders.spec.ts). An event whose type has no builder still gets an entry
- * from the generic fallback: the timeline never drops an event.
+ * How each integration event becomes a timeline entry: ONE table keyed by CloudEvents type. Every `ehc.*` type of
+ * `@tio/ehc-domain` (`EhcEventDataMap`) and the three `advice.*` types of `@tio/advice-domain` have a builder (the
+ * spec checks that no domain type is missing); any other type still gets an entry from the generic fallback: the
+ * timeline never drops an event.
  *
- * Builders are pure functions of the event: a rebuild must produce byte-identical entries. They keep only ids,
- * dates and codes from the payload, never free text about the child (advice text stays with its agency).
+ * Builders are pure functions of the event: a rebuild must produce byte-identical entries. They keep ids, dates,
+ * codes and section headings from the payload, never free text about the child: advice section text stays with its
+ * agency. The one free text kept is the reason an agency gives for correcting or withdrawing its advice (what the
+ * reader needs to know which version to trust), cut to 200 characters.
  */
+import {
+  ADVICE_TYPE_RULES, EHC_EVENT_TYPES, type AdviceType, type EhcEventDataMap, type EhcEventType, type ExceptionLimit, type ExceptionReason, type TribunalOrderKind,
+} from '@tio/ehc-domain';
+import type { AdviceCorrectedV1, AdviceEventDataMap, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
 import type { ConsumedEvent } from '@tio/messaging';
 import type { EntryKind } from '../read-model/entities';
 
@@ -37,89 +44,233 @@ export const AGENCY_LABELS: Record<string, string> = {
   health: 'Health',
   'social-care': 'Social care',
   family: 'Family',
+  other: 'Other adviser',
   system: 'System',
 };
 
 const label = (agency: unknown) => AGENCY_LABELS[String(agency)] ?? String(agency ?? 'Unknown agency');
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const day = (v: unknown): string | undefined => (str(v) ? String(v).slice(0, 10) : undefined);
-const pick = (data: Data, keys: string[]): Data => Object.fromEntries(keys.filter((k) => data[k] !== undefined && data[k] !== null).map((k) => [k, data[k]]));
-const headings = (sections: unknown): string[] => (Array.isArray(sections) ? sections.map((s) => str((s as Data)?.['heading'])).filter((h): h is string => !!h) : []);
+const pick = (data: object, keys: string[]): Data =>
+  Object.fromEntries(keys.filter((k) => (data as Data)[k] !== undefined && (data as Data)[k] !== null).map((k) => [k, (data as Data)[k]]));
+const headings = (sections: unknown): string[] =>
+  Array.isArray(sections) ? sections.map((s) => str((s as Data)?.['heading'])).filter((h): h is string => !!h) : [];
+const cut = (text: unknown, max = 200): string => {
+  const t = String(text ?? '').replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+};
+const adviceTypeLabel = (t: unknown) => `${String(t ?? 'unknown').replace(/-/g, ' ')}`;
+const adviceRegulation = (t: unknown) => ADVICE_TYPE_RULES[t as AdviceType]?.regulation;
+const member = (organisationId: string | undefined, agency: string, reason: string): MemberDraft[] => (organisationId ? [{ organisationId, agency, reason }] : []);
 
-/** Organisations an advice request names (when the case service names one; otherwise only the agency is known). */
-function namedOrganisations(data: Data, agency: string): MemberDraft[] {
-  const ids = [str(data['organisationId']), str(data['adviserOrganisationId']), str((data['organisation'] as Data | undefined)?.['id'])].filter((x): x is string => !!x);
-  return [...new Set(ids)].map((organisationId) => ({ organisationId, agency, reason: 'asked for advice' }));
-}
-
-export const ENTRY_BUILDERS: Record<string, EntryBuilder> = {
-  'ehc.request-received.v1': (e) => ({
-    kind: 'request',
-    title: 'Request for an EHC needs assessment received',
-    summary: `Requested by ${str(e.data['requesterRole']) ?? 'unknown requester'}; the 20-week statutory clock starts.`,
-    agency: 'local-authority',
-    details: pick(e.data, ['receivedAt', 'requesterRole', 'localAuthority']),
-  }),
-  'ehc.decision-to-assess.v1': (e) => ({
-    kind: 'decision',
-    title: e.data['decision'] === 'not-assess' ? 'Decided not to assess' : 'Decided to carry out an EHC needs assessment',
-    summary: e.data['decision'] === 'not-assess' ? 'The family has been told of the decision and their right to appeal.' : 'Advice will now be sought from each agency.',
-    agency: 'local-authority',
-    details: pick(e.data, ['decision', 'decidedAt']),
-  }),
-  'ehc.advice-requested.v1': (e) => ({
-    kind: 'advice-requested',
-    title: `${label(e.data['agency'])} advice requested`,
-    summary: `${str(e.data['adviceType']) ?? 'Advice'} advice requested from ${label(e.data['agency']).toLowerCase()}, due by ${day(e.data['dueBy']) ?? 'unknown date'}.`,
-    agency: str(e.data['agency']) ?? e.actor.agency,
-    details: pick(e.data, ['adviceRequestId', 'agency', 'adviceType', 'dueBy', 'organisationId']),
-    members: namedOrganisations(e.data, str(e.data['agency']) ?? e.actor.agency),
-  }),
-  'advice.submitted.v1': (e) => {
-    const h = headings(e.data['sections']);
-    return {
-      kind: 'advice-submitted',
-      title: `${label(e.data['agency'] ?? e.actor.agency)} advice submitted`,
-      summary: `${h.length} section(s)${h.length ? `: ${h.join(', ')}` : ''}.`,
-      agency: str(e.data['agency']) ?? e.actor.agency,
-      details: { ...pick(e.data, ['adviceRequestId', 'adviceId', 'agency', 'submittedAt']), sectionHeadings: h },
-    };
-  },
-  'advice.corrected.v1': (e) => ({
-    kind: 'advice-corrected',
-    title: `${label(e.data['agency'] ?? e.actor.agency)} advice corrected`,
-    summary: `Corrects version ${String(e.data['correctsVersion'] ?? '?')}: ${str(e.data['reason']) ?? 'no reason given'}. The earlier version stays in the record.`,
-    agency: str(e.data['agency']) ?? e.actor.agency,
-    details: { ...pick(e.data, ['adviceId', 'correctsVersion', 'correctedAt']), sectionHeadings: headings(e.data['sections']) },
-  }),
-  'ehc.draft-plan-issued.v1': (e) => ({
-    kind: 'draft-plan',
-    title: 'Draft EHC plan issued',
-    summary: `The family has until ${day(e.data['responseDueBy']) ?? 'the due date'} to comment and ask for a particular school.`,
-    agency: 'local-authority',
-    details: pick(e.data, ['planId', 'issuedAt', 'responseDueBy']),
-  }),
-  'ehc.final-plan-issued.v1': (e) => ({
-    kind: 'final-plan',
-    title: 'Final EHC plan issued',
-    summary: str(e.data['namedPlacement']) ? `Names ${String(e.data['namedPlacement'])}.` : 'The final plan has been issued.',
-    agency: 'local-authority',
-    details: pick(e.data, ['planId', 'issuedAt', 'namedPlacement']),
-  }),
-  'transfer.requested.v1': (e) => ({
-    kind: 'transfer',
-    title: 'Transfer to another local authority requested',
-    summary: `From ${str(e.data['fromLocalAuthority']) ?? '?'} to ${str(e.data['toLocalAuthority']) ?? '?'}.`,
-    agency: 'local-authority',
-    details: pick(e.data, ['fromLocalAuthority', 'toLocalAuthority', 'requestedAt']),
-    members: str(e.data['toLocalAuthority']) ? [{ organisationId: String(e.data['toLocalAuthority']), agency: 'local-authority', reason: 'receiving local authority' }] : [],
-  }),
+const EXCEPTION_LIMIT_LABELS: Record<ExceptionLimit, string> = {
+  'decision-to-assess': 'decision whether to assess (6 weeks)',
+  advice: 'advice (6 weeks)',
+  'decision-whether-to-issue': 'decision whether to issue a plan (16 weeks)',
+  'final-plan': 'final plan (20 weeks)',
+};
+const EXCEPTION_REASON_LABELS: Record<ExceptionReason, string> = {
+  'school-closure': 'the school or setting was closed',
+  'exceptional-personal-circumstances': 'exceptional personal circumstances of the child or family',
+  'absent-from-area': 'the child or family was away from the area',
+  'missed-appointment': 'an appointment was missed',
+};
+const TRIBUNAL_ORDER_LABELS: Record<TribunalOrderKind, string> = {
+  assess: 'carry out an EHC needs assessment',
+  'make-plan': 'make an EHC plan',
+  'amend-plan': 'amend the EHC plan',
 };
 
+/** The domain's own summary and regulation of each EHC event type. */
+const EHC_INFO = new Map(EHC_EVENT_TYPES.map((i) => [i.type, i]));
+
+type Spec = { kind: EntryKind; title: string; specifics?: string; agency: string; details: Data; members?: MemberDraft[] };
+
+/** A builder for one domain event type: the domain's summary, then the specifics of this event; the regulation in details. */
+function ehc<K extends EhcEventType>(type: K, spec: (d: EhcEventDataMap[K], e: ConsumedEvent<Data>) => Spec): [K, EntryBuilder] {
+  const info = EHC_INFO.get(type);
+  return [type, (e) => {
+    const s = spec(e.data as unknown as EhcEventDataMap[K], e);
+    return {
+      kind: s.kind, title: s.title, summary: [s.specifics, info?.summary].filter(Boolean).join(' '), agency: s.agency,
+      details: { ...s.details, ...(info?.regulation ? { regulation: info.regulation } : {}) }, members: s.members ?? [],
+    };
+  }];
+}
+
+function advice<K extends keyof AdviceEventDataMap>(type: K, build: (d: AdviceEventDataMap[K], e: ConsumedEvent<Data>) => EntryDraft): [K, EntryBuilder] {
+  return [type, (e) => build(e.data as unknown as AdviceEventDataMap[K], e)];
+}
+
+const LA = 'local-authority';
+const namedSetting = (ref: string | undefined) => (ref ? `; names ${ref}` : '');
+const byTribunal = (id: string | undefined) => (id ? ' (complying with a tribunal order)' : '');
+
+export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
+  ehc('ehc.request-received.v1', (d) => ({
+    kind: 'request', title: 'Request for an EHC needs assessment received', agency: LA,
+    specifics: `Received on ${d.receivedOn} from the ${String(d.source).replace(/-/g, ' ')}${d.requestedBy?.role ? ` (${d.requestedBy.role})` : ''}.`,
+    details: { ...pick(d, ['receivedOn', 'source', 'localAuthority']), requesterRole: d.requestedBy?.role, ...(d.requestedBy?.organisationRef ? { requesterOrganisationRef: d.requestedBy.organisationRef } : {}) },
+    members: [...member(d.localAuthority, LA, 'responsible local authority'), ...member(d.requestedBy?.organisationRef, 'other', 'made the request')],
+  })),
+  ehc('ehc.decision-to-assess.v1', (d) => ({
+    kind: 'decision', agency: LA,
+    title: d.decision === 'not-assess' ? 'Decided not to carry out an EHC needs assessment' : 'Decided to carry out an EHC needs assessment',
+    specifics: `Decided on ${d.decidedOn}${byTribunal(d.tribunalOrderId)}.${d.decision === 'not-assess' ? ' The family can appeal.' : ' Advice will now be sought.'}`,
+    details: pick(d, ['decision', 'decidedOn', 'assessmentId', 'tribunalOrderId']),
+  })),
+  ehc('ehc.advice-requested.v1', (d) => ({
+    kind: 'advice-requested', agency: d.agency, title: `${label(d.agency)} advice requested`,
+    specifics: `${adviceTypeLabel(d.adviceType)} advice (${adviceRegulation(d.adviceType) ?? 'reg 6(1)'}) asked of ${label(d.agency).toLowerCase()}${d.adviserRef ? ` (${d.adviserRef})` : ''} on ${d.requestedOn}, due by ${d.dueOn}.`,
+    details: pick(d, ['adviceRequestId', 'assessmentId', 'adviceType', 'agency', 'adviserRef', 'requestedOn', 'dueOn']),
+    members: member(d.adviserRef, d.agency, 'named adviser'),
+  })),
+  ehc('ehc.advice-received.v1', (d) => ({
+    kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice received by the local authority`,
+    specifics: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} version ${d.version} received on ${d.receivedOn}${d.version > 1 ? ` (supersedes version ${d.version - 1})` : ''}.`,
+    details: pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'receivedOn']),
+  })),
+  ehc('ehc.advice-reused.v1', (d) => ({
+    kind: 'advice', agency: d.agency, title: `Existing ${label(d.agency).toLowerCase()} advice re-used`,
+    specifics: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} version ${d.version}${d.sourceCaseId ? ' (given earlier)' : ''} re-used on ${d.agreedOn} with the agreement of the adviser, the local authority and the family.`,
+    details: { ...pick(d, ['reuseId', 'adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'agreedOn']), fromEarlierCase: !!d.sourceCaseId },
+  })),
+  ehc('ehc.advice-withdrawn.v1', (d, e) => ({
+    kind: 'advice', agency: e.actor.agency, title: `${label(e.actor.agency)} advice withdrawn`,
+    specifics: `Advice ${d.adviceId} withdrawn on ${d.withdrawnOn}: ${cut(d.reason)}. The request is open again.`,
+    details: { ...pick(d, ['adviceRequestId', 'adviceId', 'withdrawnOn']), reason: cut(d.reason) },
+  })),
+  ehc('ehc.decision-not-to-issue.v1', (d) => ({
+    kind: 'decision', agency: LA, title: 'Decided not to issue an EHC plan', specifics: `Decided on ${d.decidedOn}. The family can appeal.`, details: pick(d, ['decidedOn']),
+  })),
+  ehc('ehc.draft-plan-issued.v1', (d) => ({
+    kind: 'draft', agency: LA, title: 'Draft EHC plan issued',
+    specifics: `Issued on ${d.issuedOn}${byTribunal(d.tribunalOrderId)}; the family has until ${d.commentsDueOn} to comment and ask for a school or setting.`,
+    details: pick(d, ['planId', 'issuedOn', 'commentsDueOn', 'tribunalOrderId']),
+  })),
+  ehc('ehc.family-response-received.v1', (d) => ({
+    kind: 'family-views', agency: 'family', title: "The family's response to the draft plan received",
+    specifics: `Received on ${d.receivedOn}${d.preferredSettingRef ? `; asks for ${d.preferredSettingRef} to be named` : ''}.`,
+    details: pick(d, ['planId', 'receivedOn', 'preferredSettingRef']),
+  })),
+  ehc('ehc.setting-consulted.v1', (d) => ({
+    kind: 'setting', agency: 'education', title: 'School or setting consulted on being named',
+    specifics: `${d.settingRef} consulted on ${d.consultedOn}; response due by ${d.responseDueOn}.`,
+    details: pick(d, ['consultationId', 'settingRef', 'consultedOn', 'responseDueOn']),
+    members: member(d.settingRef, 'education', 'consulted on being named'),
+  })),
+  ehc('ehc.setting-responded.v1', (d) => ({
+    kind: 'setting', agency: 'education', title: 'Consulted school or setting responded',
+    specifics: `Responded on ${d.respondedOn}: ${d.canMeetNeeds ? 'it can meet the needs' : 'it says it cannot meet the needs'}.`,
+    details: pick(d, ['consultationId', 'respondedOn', 'canMeetNeeds']),
+  })),
+  ehc('ehc.final-plan-issued.v1', (d) => ({
+    kind: 'final', agency: LA, title: 'Final EHC plan issued',
+    specifics: `Issued on ${d.issuedOn}${namedSetting(d.namedSettingRef)}${byTribunal(d.tribunalOrderId)}.`,
+    details: pick(d, ['planId', 'issuedOn', 'namedSettingRef', 'tribunalOrderId']),
+    members: member(d.namedSettingRef, 'education', 'named in the plan'),
+  })),
+  ehc('ehc.amendment-proposed.v1', (d) => ({
+    kind: 'amendment', agency: LA, title: 'Amendments to the EHC plan proposed',
+    specifics: `Proposed on ${d.proposedOn} (${d.trigger.replace(/-/g, ' ')}); comments by ${d.commentsDueOn}, amended plan due by ${d.amendedPlanDueOn}.`,
+    details: pick(d, ['amendmentId', 'trigger', 'proposedOn', 'commentsDueOn', 'amendedPlanDueOn', 'reviewId', 'phaseTransferId', 'tribunalOrderId']),
+  })),
+  ehc('ehc.plan-amended.v1', (d) => ({
+    kind: 'amendment', agency: LA, title: 'Amended EHC plan issued', specifics: `Issued on ${d.amendedOn}${namedSetting(d.namedSettingRef)}.`,
+    details: pick(d, ['amendmentId', 'amendedOn', 'namedSettingRef']),
+    members: member(d.namedSettingRef, 'education', 'named in the plan'),
+  })),
+  ehc('ehc.review-meeting-scheduled.v1', (d) => ({
+    kind: 'review', agency: LA, title: 'Annual review meeting arranged',
+    specifics: `Arranged on ${d.scheduledOn} for ${d.meetingOn}; advice and papers due by ${d.papersDueOn}.`,
+    details: pick(d, ['reviewId', 'scheduledOn', 'meetingOn', 'papersDueOn']),
+  })),
+  ehc('ehc.review-papers-circulated.v1', (d) => ({
+    kind: 'review', agency: 'education', title: 'Annual review papers circulated', specifics: `Sent on ${d.circulatedOn}.`, details: pick(d, ['reviewId', 'circulatedOn']),
+  })),
+  ehc('ehc.review-meeting-held.v1', (d) => ({
+    kind: 'review', agency: LA, title: 'Annual review meeting held', specifics: `Held on ${d.heldOn}.`, details: pick(d, ['reviewId', 'heldOn']),
+  })),
+  ehc('ehc.review-report-submitted.v1', (d) => ({
+    kind: 'review', agency: 'education', title: 'Annual review report sent', specifics: `Sent on ${d.submittedOn}.`, details: pick(d, ['reviewId', 'submittedOn']),
+  })),
+  ehc('ehc.review-decision-made.v1', (d) => ({
+    kind: 'review', agency: LA, title: `Annual review decision: ${d.decision} the plan`, specifics: `Decided on ${d.decidedOn}.`, details: pick(d, ['reviewId', 'decision', 'decidedOn']),
+  })),
+  ehc('ehc.phase-transfer-scheduled.v1', (d) => ({
+    kind: 'phase-transfer', agency: LA, title: 'Phase transfer due',
+    specifics: `${d.kind.replace(/-/g, ' ')} transfer on ${d.transferOn}; the plan must name the new setting by ${d.amendDueOn}.`,
+    details: pick(d, ['phaseTransferId', 'kind', 'scheduledOn', 'transferOn', 'amendDueOn']),
+  })),
+  ehc('ehc.plan-ceased.v1', (d) => ({
+    kind: 'ceased', agency: LA, title: 'EHC plan ceased', specifics: `Ceased on ${d.ceasedOn} (${d.reason.replace(/-/g, ' ')}).`, details: pick(d, ['ceasedOn', 'reason']),
+  })),
+  ehc('ehc.exception-recorded.v1', (d) => ({
+    kind: 'exception', agency: LA, title: `Exception to the ${EXCEPTION_LIMIT_LABELS[d.limit]?.replace(/ \(.*\)$/, '') ?? d.limit} time limit`,
+    specifics: `${d.regulation}: ${EXCEPTION_REASON_LABELS[d.reason] ?? d.reason}, from ${d.fromOn}${d.toOn ? ` to ${d.toOn}` : ''}${d.adviceRequestId ? ` (advice request ${d.adviceRequestId})` : ''}; recorded on ${d.recordedOn}. The ${EXCEPTION_LIMIT_LABELS[d.limit] ?? d.limit} limit does not apply while it lasts.`,
+    details: { ...pick(d, ['exceptionId', 'limit', 'reason', 'adviceRequestId', 'fromOn', 'toOn', 'recordedOn']), exceptionRegulation: d.regulation },
+  })),
+  ehc('ehc.tribunal-order-received.v1', (d) => ({
+    kind: 'tribunal', agency: LA, title: `Tribunal order: ${TRIBUNAL_ORDER_LABELS[d.kind] ?? d.kind}`,
+    specifics: `Ordered on ${d.orderOn} (${d.regulation}).`, details: { ...pick(d, ['orderId', 'kind', 'orderOn']), orderRegulation: d.regulation },
+  })),
+  ehc('ehc.transfer-notified.v1', (d) => ({
+    kind: 'transfer', agency: LA, title: 'Move to another local authority notified',
+    specifics: `From ${d.fromLocalAuthority} to ${d.toLocalAuthority}, moving on ${d.moveOn} (learned ${d.learnedOn}); the plan must be transferred by ${d.transferDueOn}.`,
+    details: pick(d, ['transferId', 'fromLocalAuthority', 'toLocalAuthority', 'learnedOn', 'moveOn', 'transferDueOn']),
+    members: [...member(d.fromLocalAuthority, LA, 'transferring local authority'), ...member(d.toLocalAuthority, LA, 'receiving local authority')],
+  })),
+  ehc('ehc.plan-transferred.v1', (d) => ({
+    kind: 'transfer', agency: LA, title: 'EHC plan transferred', specifics: `Transferred to ${d.toLocalAuthority} on ${d.transferredOn}.`,
+    details: pick(d, ['transferId', 'toLocalAuthority', 'transferredOn']),
+    members: member(d.toLocalAuthority, LA, 'receiving local authority'),
+  })),
+  ehc('ehc.transfer-reassessment-decided.v1', (d) => ({
+    kind: 'transfer', agency: LA, title: d.willReassess ? 'The new local authority will reassess' : 'The new local authority will not reassess',
+    specifics: `Decided on ${d.decidedOn}.`, details: pick(d, ['transferId', 'willReassess', 'decidedOn']),
+  })),
+  ehc('ehc.commissioning-body-changed.v1', (d) => ({
+    kind: 'commissioning', agency: 'health', title: 'NHS commissioning body changed',
+    specifics: `New body ${d.newCommissioningBodyRef} (learned ${d.learnedOn}); to be notified by ${d.notifyDueOn}.`,
+    details: pick(d, ['changeId', 'newCommissioningBodyRef', 'learnedOn', 'notifyDueOn']),
+    members: member(d.newCommissioningBodyRef, 'health', 'new NHS commissioning body'),
+  })),
+  ehc('ehc.commissioning-body-notified.v1', (d) => ({
+    kind: 'commissioning', agency: 'health', title: 'New NHS commissioning body notified', specifics: `Notified on ${d.notifiedOn}.`, details: pick(d, ['changeId', 'notifiedOn']),
+  })),
+
+  advice('advice.submitted.v1', (d: AdviceSubmittedV1) => {
+    const h = headings(d.sections);
+    return {
+      kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice submitted (version ${d.version})`,
+      summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId}, version ${d.version}, given on ${d.submittedOn}: ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}${d.citations?.length ? `, citing ${d.citations.length} earlier advice` : ''}.`,
+      details: {
+        ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'submittedOn']),
+        sectionHeadings: h, citedAdvice: (d.citations ?? []).map((c) => pick(c, ['adviceId', 'version', 'agency'])), regulation: adviceRegulation(d.adviceType),
+      },
+    };
+  }),
+  advice('advice.corrected.v1', (d: AdviceCorrectedV1) => {
+    const h = headings(d.sections);
+    return {
+      kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice corrected (version ${d.version} supersedes version ${d.supersedesVersion})`,
+      summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} corrected on ${d.correctedOn}: ${cut(d.reason)}. Version ${d.supersedesVersion} is superseded and stays in the agency's record. ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}.`,
+      details: {
+        ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'supersedesVersion', 'agency', 'adviceType', 'correctedOn']),
+        reason: cut(d.reason), sectionHeadings: h, citedAdvice: (d.citations ?? []).map((c) => pick(c, ['adviceId', 'version', 'agency'])),
+      },
+    };
+  }),
+  advice('advice.withdrawn.v1', (d: AdviceWithdrawnV1) => ({
+    kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice withdrawn`,
+    summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} (version ${d.version}) withdrawn on ${d.withdrawnOn}: ${cut(d.reason)}. The request is open again.`,
+    details: { ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'withdrawnOn']), reason: cut(d.reason) },
+  })),
+]);
+
 const KIND_HINTS: [RegExp, EntryKind][] = [
-  [/advice.*correct/, 'advice-corrected'], [/advice.*(submit|receiv|given)/, 'advice-submitted'], [/advice.*request/, 'advice-requested'],
-  [/request/, 'request'], [/decision|decided/, 'decision'], [/draft/, 'draft-plan'], [/final/, 'final-plan'], [/transfer/, 'transfer'],
-  [/famil.*view|views/, 'family-views'], [/deadline|overdue|due/, 'deadline'], [/exception/, 'exception'], [/tribunal|appeal/, 'tribunal'], [/review/, 'review'],
+  [/advice.*request/, 'advice-requested'], [/advice/, 'advice'], [/request/, 'request'], [/decision|decided/, 'decision'], [/draft/, 'draft'], [/final/, 'final'],
+  [/amend/, 'amendment'], [/phase/, 'phase-transfer'], [/transfer/, 'transfer'], [/famil.*(view|response)|views/, 'family-views'], [/setting/, 'setting'],
+  [/exception/, 'exception'], [/tribunal|appeal/, 'tribunal'], [/review/, 'review'], [/commissioning/, 'commissioning'], [/cease/, 'ceased'],
 ];
 
 /** For any type without a builder: a neutral entry that still says what happened, who did it and when. */
@@ -127,7 +278,7 @@ export const fallbackEntry: EntryBuilder = (e) => {
   const name = e.type.replace(/\.v\d+$/, '');
   const words = name.split(/[.-]/).filter(Boolean).join(' ');
   const ids = Object.fromEntries(
-    Object.entries(e.data ?? {}).filter(([k, v]) => /(Id|At|By|Date|agency|decision|status)$/.test(k) && ['string', 'number', 'boolean'].includes(typeof v)),
+    Object.entries(e.data ?? {}).filter(([k, v]) => /(Id|At|On|By|Date|agency|decision|status)$/.test(k) && ['string', 'number', 'boolean'].includes(typeof v)),
   );
   return {
     kind: KIND_HINTS.find(([re]) => re.test(name))?.[1] ?? 'other',
@@ -140,7 +291,14 @@ export const fallbackEntry: EntryBuilder = (e) => {
 
 /** The entry an event becomes: its builder's, or the fallback's. */
 export function buildEntry(event: ConsumedEvent<Data>): EntryDraft {
-  const builder = ENTRY_BUILDERS[event.type] ?? fallbackEntry;
-  const draft = builder({ ...event, data: (event.data ?? {}) as Data });
+  const e = { ...event, data: (event.data ?? {}) as Data };
+  const builder = ENTRY_BUILDERS[event.type];
+  let draft: EntryDraft;
+  try {
+    draft = builder ? builder(e) : fallbackEntry(e);
+  } catch {
+    // a payload that does not match its type's contract still gets an entry (never dropped, never dead-lettered here)
+    draft = fallbackEntry(e);
+  }
   return { ...draft, recordedAt: draft.recordedAt ?? str((event.data as Data | undefined)?.['recordedAt']) };
 }

@@ -15,6 +15,9 @@ import { buildEntry, type MemberDraft } from './entry-builders';
 
 export const CHANGES_CHANNEL = 'timeline_changes';
 
+/** Events whose payload the statutory clock replays: the EHC case stream's (`@tio/ehc-domain`). */
+export const isClockEvent = (type: string): boolean => type.startsWith('ehc.');
+
 export interface ProjectionResult {
   applied: boolean;
   caseId: string;
@@ -62,6 +65,14 @@ export async function projectEvent(tx: TransactionContext, schema: string, event
       event.actor.agency, event.actor.role, occurredAt, recordedAt, JSON.stringify(draft.details), event.type, event.topic, event.partition, event.offset,
     ],
   );
+  // the domain clock's input: every ehc.* payload as published (unknown ehc types too: a newer domain library may know them)
+  if (isClockEvent(event.type)) {
+    await tx.query(
+      `INSERT INTO ${s}.case_clock_events (source_event_id, case_id, type, data, occurred_at, recorded_at, source_topic, source_partition, source_offset)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (source_event_id) DO NOTHING`,
+      [event.id, caseId, event.type, JSON.stringify(event.data ?? {}), occurredAt, recordedAt, event.topic, event.partition, event.offset],
+    );
+  }
   await tx.query(
     `UPDATE ${s}.timeline_cases SET entry_count = entry_count + 1, first_occurred_at = least(first_occurred_at, $2), last_occurred_at = greatest(last_occurred_at, $2)
       WHERE case_id = $1`,

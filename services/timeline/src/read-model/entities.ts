@@ -4,9 +4,10 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 export const LIVE_SCHEMA = 'timeline';
 export const NEXT_SCHEMA = 'timeline_next';
 
+/** What the page and the `kind` filter group entries by (each type's kind is in projection/entry-builders.ts). */
 export const ENTRY_KINDS = [
-  'request', 'decision', 'advice-requested', 'advice-submitted', 'advice-corrected', 'draft-plan', 'final-plan',
-  'transfer', 'family-views', 'deadline', 'exception', 'tribunal', 'review', 'other',
+  'request', 'decision', 'advice-requested', 'advice', 'draft', 'family-views', 'setting', 'final', 'amendment', 'review',
+  'phase-transfer', 'transfer', 'exception', 'tribunal', 'commissioning', 'ceased', 'other',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -64,6 +65,24 @@ export class CaseMemberEntity {
   @Column({ name: 'since_occurred_at', type: 'timestamptz' }) sinceOccurredAt!: Date;
 }
 
+/**
+ * The payload of every `ehc.*` event of a case, as the case service published it (`EhcEventDataMap`): what the
+ * domain's `statutoryStatus` replays. Part of the rebuildable model (same transaction as the entry). The case's order
+ * is (occurred_at, recorded_at, then the Kafka position on the case topic, which is the case stream's own order).
+ */
+@Entity({ name: 'case_clock_events', schema: LIVE_SCHEMA })
+export class CaseClockEventEntity {
+  @PrimaryColumn({ name: 'source_event_id', type: 'text' }) sourceEventId!: string;
+  @Column({ name: 'case_id', type: 'text' }) caseId!: string;
+  @Column({ type: 'text' }) type!: string;
+  @Column({ type: 'jsonb' }) data!: Record<string, unknown>;
+  @Column({ name: 'occurred_at', type: 'timestamptz' }) occurredAt!: Date;
+  @Column({ name: 'recorded_at', type: 'timestamptz' }) recordedAt!: Date;
+  @Column({ name: 'source_topic', type: 'text' }) sourceTopic!: string;
+  @Column({ name: 'source_partition', type: 'integer' }) sourcePartition!: number;
+  @Column({ name: 'source_offset', type: 'bigint' }) sourceOffset!: string;
+}
+
 /** Facts about this generation of the read model. */
 @Entity({ name: 'model_info', schema: LIVE_SCHEMA })
 export class ModelInfoEntity {
@@ -89,5 +108,5 @@ export class AccessLogEntity {
   @Column({ type: 'jsonb' }) detail!: Record<string, unknown>;
 }
 
-export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TimelineCaseEntity, CaseMemberEntity, ModelInfoEntity];
+export const READ_MODEL_ENTITIES = [TimelineEntryEntity, TimelineCaseEntity, CaseMemberEntity, CaseClockEventEntity, ModelInfoEntity];
 export const ALL_ENTITIES = [...READ_MODEL_ENTITIES, AccessLogEntity];

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { LIVE_SCHEMA, ModelInfoEntity, TimelineCaseEntity, TimelineEntryEntity, type EntryKind } from './entities';
+import { EHC_EVENT_TYPES, type EhcEvent } from '@tio/ehc-domain';
+import { CaseClockEventEntity, LIVE_SCHEMA, ModelInfoEntity, TimelineCaseEntity, TimelineEntryEntity, type EntryKind } from './entities';
+
+const KNOWN_EHC_TYPES = EHC_EVENT_TYPES.map((t) => t.type);
+
+/** SQL (alias `r`, agency as $2): an advice request to that agency, naming no adviser, not answered yet. */
+const OPEN_UNNAMED_REQUEST = `r.source_event_type = 'ehc.advice-requested.v1' AND NOT (r.details ? 'adviserRef') AND r.details->>'agency' = $2
+  AND NOT EXISTS (SELECT 1 FROM "${LIVE_SCHEMA}".timeline_entries a WHERE a.case_id = r.case_id
+    AND a.source_event_type IN ('ehc.advice-received.v1', 'ehc.advice-reused.v1', 'advice.submitted.v1')
+    AND a.details->>'adviceRequestId' = r.details->>'adviceRequestId')`;
 
 export const TIMELINE_DB = Symbol('TIMELINE_DB');
 
@@ -95,24 +104,44 @@ export class TimelineQueries {
       .where('e.case_id = :caseId AND e.arrival > :arrival', { caseId, arrival }).orderBy('e.arrival', 'ASC').limit(limit).getMany();
   }
 
-  /** Everything the statutory clock needs, for several cases at once. */
-  async statusEntries(caseIds: string[]): Promise<Map<string, TimelineEntryEntity[]>> {
-    const out = new Map<string, TimelineEntryEntity[]>(caseIds.map((c) => [c, []]));
+  /**
+   * The `ehc.*` events of several cases, each case's in its order, as the domain's `statutoryStatus` takes them. Types
+   * the domain library does not know (a newer producer) are left out of the replay, not failed on.
+   */
+  async clockEvents(caseIds: string[]): Promise<Map<string, EhcEvent[]>> {
+    const out = new Map<string, EhcEvent[]>(caseIds.map((c) => [c, []]));
     if (caseIds.length === 0) return out;
-    const rows = await this.db.getRepository(TimelineEntryEntity).createQueryBuilder('e')
-      .select(['e.sourceEventId', 'e.caseId', 'e.kind', 'e.agency', 'e.occurredAt', 'e.details', 'e.seq'])
-      .where('e.case_id IN (:...caseIds)', { caseIds })
-      .andWhere(`e.kind IN ('request', 'decision', 'advice-requested', 'advice-submitted', 'draft-plan', 'final-plan', 'exception')`)
-      .orderBy('e.case_id').addOrderBy('e.seq').getMany();
-    for (const r of rows) out.get(r.caseId)?.push(r);
+    const rows = await this.db.getRepository(CaseClockEventEntity).createQueryBuilder('c')
+      .select(['c.sourceEventId', 'c.caseId', 'c.type', 'c.data'])
+      .where('c.case_id IN (:...caseIds)', { caseIds })
+      .andWhere('c.type IN (:...types)', { types: KNOWN_EHC_TYPES })
+      .orderBy('c.case_id').addOrderBy('c.occurred_at').addOrderBy('c.recorded_at').addOrderBy('c.source_topic')
+      .addOrderBy('c.source_partition').addOrderBy('c.source_offset').addOrderBy('c.source_event_id')
+      .getMany();
+    for (const r of rows) out.get(r.caseId)?.push({ type: r.type, data: r.data } as unknown as EhcEvent);
     return out;
   }
 
+  /**
+   * Agency-level access (README "Membership"): the advice request of this case that asks `agency` for advice, names
+   * no adviser organisation and has not been answered yet (no advice submitted, received or re-used for it).
+   */
+  async openUnnamedAdviceRequest(caseId: string, agency: string): Promise<string | undefined> {
+    const rows = await this.db.query(
+      `SELECT r.details->>'adviceRequestId' AS id FROM "${LIVE_SCHEMA}".timeline_entries r
+        WHERE r.case_id = $1 AND ${OPEN_UNNAMED_REQUEST} ORDER BY 1 LIMIT 1`,
+      [caseId, agency],
+    );
+    return rows[0]?.id ?? undefined;
+  }
+
   /** The caller's cases: all of them for auditors, else those the organisation is involved in. */
-  async casesFor(organisationId: string | null, limit: number, afterCaseId?: string): Promise<TimelineCaseEntity[]> {
+  async casesFor(organisationId: string | null, limit: number, afterCaseId?: string, viaAgency?: string): Promise<TimelineCaseEntity[]> {
     const q = this.db.getRepository(TimelineCaseEntity).createQueryBuilder('c');
     if (organisationId !== null) {
-      q.where(`EXISTS (SELECT 1 FROM "${LIVE_SCHEMA}".case_members m WHERE m.case_id = c.case_id AND m.organisation_id = :org)`, { org: organisationId });
+      const member = `EXISTS (SELECT 1 FROM "${LIVE_SCHEMA}".case_members m WHERE m.case_id = c.case_id AND m.organisation_id = :org)`;
+      const agency = `EXISTS (SELECT 1 FROM "${LIVE_SCHEMA}".timeline_entries r WHERE r.case_id = c.case_id AND ${OPEN_UNNAMED_REQUEST.replace('$2', ':agency')})`;
+      q.where(viaAgency ? `(${member} OR ${agency})` : member, { org: organisationId, agency: viaAgency });
     }
     if (afterCaseId) q.andWhere('c.case_id > :after', { after: afterCaseId });
     return q.orderBy('c.case_id', 'ASC').limit(limit).getMany();

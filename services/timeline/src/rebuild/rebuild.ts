@@ -5,7 +5,7 @@
  *    group reading every topic from offset 0 (projection identical to the live one, no notifications);
  * 2. once it has caught up with the high watermarks taken at the start, stop it;
  * 3. swap in ONE transaction: lock the live tables against the live consumer (readers carry on), copy over any
- *    entry the live consumer stored that the rebuild had not reached (renumbering those cases by the order rule),
+ *    entry (and clock event) the live consumer stored that the rebuild had not reached (renumbering those cases by the order rule),
  *    rename `timeline` -> `timeline_old_g<n>` and `timeline_next` -> `timeline`, NOTIFY every live stream;
  * 4. drop the old schema (unless kept). The live consumer group keeps running and now writes into the new tables;
  *    the projection is idempotent by event id, so anything it applies twice changes nothing.
@@ -118,7 +118,7 @@ async function swap(pool: Pool, generation: number): Promise<{ merged: number; o
   const tx = { query: async <R>(sql: string, params?: unknown[]) => (await c.query(sql, params)).rows as R[] };
   try {
     await c.query('BEGIN');
-    await c.query(`LOCK TABLE ${L}.timeline_cases, ${L}.timeline_entries, ${L}.case_members IN EXCLUSIVE MODE`);
+    await c.query(`LOCK TABLE ${L}.timeline_cases, ${L}.timeline_entries, ${L}.case_members, ${L}.case_clock_events IN EXCLUSIVE MODE`);
     await c.query(
       `INSERT INTO ${N}.timeline_cases (case_id, entry_count, first_occurred_at, last_occurred_at)
        SELECT case_id, 0, first_occurred_at, last_occurred_at FROM ${L}.timeline_cases ON CONFLICT (case_id) DO NOTHING`,
@@ -138,6 +138,7 @@ async function swap(pool: Pool, generation: number): Promise<{ merged: number; o
        ON CONFLICT (case_id, organisation_id) DO UPDATE SET agency = EXCLUDED.agency, reason = EXCLUDED.reason, since_event_id = EXCLUDED.since_event_id, since_occurred_at = EXCLUDED.since_occurred_at
        WHERE (EXCLUDED.since_occurred_at, EXCLUDED.since_event_id, EXCLUDED.reason) < (m.since_occurred_at, m.since_event_id, m.reason)`,
     );
+    await c.query(`INSERT INTO ${N}.case_clock_events SELECT * FROM ${L}.case_clock_events ON CONFLICT (source_event_id) DO NOTHING`);
     const touched = [...new Set(inserted.map((r) => r.case_id))];
     await resequence(tx, NEXT_SCHEMA, touched);
     await c.query(`ALTER SCHEMA ${L} RENAME TO "${oldSchema}"`);

@@ -5,6 +5,8 @@ import { toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import type { Actor } from '@tio/event-store';
 import { KafkaJsClient, ensureTopics, type MessageProducer } from '@tio/messaging';
 import type { Pool } from 'pg';
+import { adviceDecider, type AdviceCommand, type AdviceState } from '@tio/advice-domain';
+import { ehcCaseDecider, londonDateOf, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
 
 export const ACTORS = {
   la: { userId: 'caseworker-1', organisationId: 'la-e08000025', agency: 'local-authority', role: 'case-officer' },
@@ -26,24 +28,71 @@ export function testTopics(tag: string) {
 export type TestTopics = ReturnType<typeof testTopics>;
 export const topicList = (t: TestTopics) => [t.case, t.education, t.health, t.socialCare];
 
-export function event(type: string, caseId: string, time: string, actor: Actor, data: Record<string, unknown>, id = randomUUID()): IntegrationEvent {
+export function event(type: string, caseId: string, time: string, actor: Actor, data: object, id = randomUUID()): IntegrationEvent {
   return { id, source: `/tio/${actor.agency}`, type, subject: caseId, time, data: { caseId, ...data }, correlationId: `corr-${caseId.slice(0, 8)}`, actor };
 }
 
-/** A realistic case history across the four agencies (each agency's events on its own topic). */
+type CaseCommand = EhcCommand extends infer C ? (C extends EhcCommand ? Omit<C, 'caseId'> : never) : never;
+
+/**
+ * One case's `ehc.*` events produced by the domain decider itself (`ehcCaseDecider.decide(command, state)`), so the
+ * payloads are exactly what the case service publishes; and `advice.*` events from the advice decider.
+ */
+export class DomainCase {
+  private state: EhcCaseState = ehcCaseDecider.initialState();
+  private readonly advice = new Map<string, AdviceState>();
+  constructor(readonly caseId: string) {}
+
+  /** The one event a command produces, as published on the case topic at `time` by `actor`. */
+  ehc(time: string, actor: Actor, command: CaseCommand): IntegrationEvent {
+    const events = ehcCaseDecider.decide({ ...command, caseId: this.caseId } as EhcCommand, this.state);
+    if (events.length !== 1) throw new Error(`${command.type} produced ${events.length} events`);
+    this.state = ehcCaseDecider.evolve(this.state, events[0]);
+    return event(events[0].type, this.caseId, time, actor, events[0].data);
+  }
+
+  /** An agency's advice event for one of the case's advice requests (advice decider; sections carry text that must never reach the timeline). */
+  adviceEvent(time: string, actor: Actor, adviceRequestId: string, command: { type: 'SubmitAdvice'; adviceId: string; headings: string[] } | { type: 'CorrectAdvice'; reason: string; headings: string[] } | { type: 'WithdrawAdvice'; reason: string }): IntegrationEvent {
+    const r = this.state.adviceRequests[adviceRequestId];
+    if (!r) throw new Error(`no advice request ${adviceRequestId}`);
+    const key = { caseId: this.caseId, assessmentId: r.assessmentId, agency: r.agency, adviceType: r.adviceType };
+    const state = this.advice.get(adviceRequestId) ?? adviceDecider.initialState();
+    const base = { ...key, idempotencyKey: randomUUID(), at: londonDateOf(time), by: { userRef: actor.userId, organisationRef: actor.organisationId } };
+    const sections = 'headings' in command ? command.headings.map((heading) => ({ heading, text: `private text about the child under ${heading}` })) : [];
+    const cmd: AdviceCommand = command.type === 'SubmitAdvice'
+      ? { ...base, type: 'SubmitAdvice', adviceId: command.adviceId, request: { ...key, adviceRequestId }, sections }
+      : command.type === 'CorrectAdvice' ? { ...base, type: 'CorrectAdvice', reason: command.reason, sections } : { ...base, type: 'WithdrawAdvice', reason: command.reason };
+    const [e] = adviceDecider.decide(cmd, state);
+    this.advice.set(adviceRequestId, adviceDecider.evolve(state, e));
+    return event(e.type, this.caseId, time, actor, e.data);
+  }
+}
+
+/**
+ * A realistic case history across the four agencies (each agency's events on its own topic; every ehc.* and advice.*
+ * payload from the domain deciders). The LA asks education, health and social care for advice, naming each adviser's
+ * organisation; education and health answer (advice.submitted on their topic, then the case service's
+ * ehc.advice-received on the case topic); social care does not. 10 entries. `requests` has the advice request ids.
+ */
 export function caseStory(caseId: string, t: TestTopics, start = Date.parse('2025-01-06T09:30:00Z')) {
-  const at = (days: number, h = 0) => new Date(start + days * 86_400_000 + h * 3_600_000).toISOString();
-  const [edu, med, sc] = [randomUUID(), randomUUID(), randomUUID()];
-  return [
-    { topic: t.case, e: event('ehc.request-received.v1', caseId, at(0), ACTORS.la, { receivedAt: at(0), requesterRole: 'parent', localAuthority: 'E08000025' }) },
-    { topic: t.case, e: event('ehc.decision-to-assess.v1', caseId, at(30), ACTORS.la, { decision: 'assess', decidedAt: at(30) }) },
-    { topic: t.case, e: event('ehc.advice-requested.v1', caseId, at(31), ACTORS.la, { adviceRequestId: edu, agency: 'education', adviceType: 'educational', dueBy: at(73).slice(0, 10), organisationId: ACTORS.school.organisationId }) },
-    { topic: t.case, e: event('ehc.advice-requested.v1', caseId, at(31, 1), ACTORS.la, { adviceRequestId: med, agency: 'health', adviceType: 'medical', dueBy: at(73).slice(0, 10), organisationId: ACTORS.nhs.organisationId }) },
-    { topic: t.case, e: event('ehc.advice-requested.v1', caseId, at(31, 2), ACTORS.la, { adviceRequestId: sc, agency: 'social-care', adviceType: 'social-care', dueBy: at(73).slice(0, 10), organisationId: ACTORS.socialCare.organisationId }) },
-    { topic: t.education, e: event('advice.submitted.v1', caseId, at(50), ACTORS.school, { adviceRequestId: edu, adviceId: randomUUID(), agency: 'education', submittedAt: at(50), sections: [{ heading: 'Learning', text: 'private' }] }) },
-    { topic: t.health, e: event('advice.submitted.v1', caseId, at(60), ACTORS.nhs, { adviceRequestId: med, adviceId: randomUUID(), agency: 'health', submittedAt: at(60), sections: [{ heading: 'Medical needs', text: 'private' }] }) },
-    { topic: t.socialCare, e: event('social-care.family-visit-recorded.v1', caseId, at(62), ACTORS.socialCare, { visitId: randomUUID(), visitedAt: at(62) }) },
+  const at = (days: number, h = 0, min = 0) => new Date(start + days * 86_400_000 + h * 3_600_000 + min * 60_000).toISOString();
+  const day = (days: number, h = 0) => londonDateOf(at(days, h));
+  const c = new DomainCase(caseId);
+  const requests = { education: randomUUID(), health: randomUUID(), socialCare: randomUUID() };
+  const assessmentId = randomUUID();
+  const items = [
+    { topic: t.case, e: c.ehc(at(0), ACTORS.la, { type: 'ReceiveRequest', at: day(0), childRef: `child-${caseId.slice(0, 6)}`, localAuthority: ACTORS.la.organisationId, source: 'parent', requestedBy: { role: 'parent' } }) },
+    { topic: t.case, e: c.ehc(at(30), ACTORS.la, { type: 'DecideToAssess', at: day(30), assessmentId }) },
+    { topic: t.case, e: c.ehc(at(31), ACTORS.la, { type: 'RequestAdvice', at: day(31), adviceRequestId: requests.education, adviceType: 'educational', agency: 'education', adviserRef: ACTORS.school.organisationId }) },
+    { topic: t.case, e: c.ehc(at(31, 1), ACTORS.la, { type: 'RequestAdvice', at: day(31, 1), adviceRequestId: requests.health, adviceType: 'medical', agency: 'health', adviserRef: ACTORS.nhs.organisationId }) },
+    { topic: t.case, e: c.ehc(at(31, 2), ACTORS.la, { type: 'RequestAdvice', at: day(31, 2), adviceRequestId: requests.socialCare, adviceType: 'social-care', agency: 'social-care', adviserRef: ACTORS.socialCare.organisationId }) },
+    { topic: t.education, e: c.adviceEvent(at(50), ACTORS.school, requests.education, { type: 'SubmitAdvice', adviceId: `adv-edu-${caseId.slice(0, 6)}`, headings: ['Learning'] }) },
+    { topic: t.case, e: c.ehc(at(50, 0, 5), ACTORS.school, { type: 'RecordAdviceReceived', at: day(50), adviceRequestId: requests.education, adviceId: `adv-edu-${caseId.slice(0, 6)}`, version: 1, agency: 'education' }) },
+    { topic: t.health, e: c.adviceEvent(at(60), ACTORS.nhs, requests.health, { type: 'SubmitAdvice', adviceId: `adv-med-${caseId.slice(0, 6)}`, headings: ['Medical needs'] }) },
+    { topic: t.case, e: c.ehc(at(60, 0, 5), ACTORS.nhs, { type: 'RecordAdviceReceived', at: day(60), adviceRequestId: requests.health, adviceId: `adv-med-${caseId.slice(0, 6)}`, version: 1, agency: 'health' }) },
+    { topic: t.socialCare, e: event('social-care.family-visit-recorded.v1', caseId, at(62), ACTORS.socialCare, { visitId: randomUUID(), visitedOn: day(62) }) },
   ];
+  return Object.assign(items, { requests, assessmentId, domain: c });
 }
 
 export class Publisher {
@@ -78,7 +127,12 @@ export async function dumpTimeline(pool: Pool, schema = 'timeline'): Promise<{ h
        FROM "${schema}".timeline_entries ORDER BY case_id COLLATE "C", seq`,
   );
   const members = await pool.query(`SELECT case_id, organisation_id, agency, reason, since_event_id FROM "${schema}".case_members ORDER BY case_id COLLATE "C", organisation_id COLLATE "C"`);
-  const text = [...rows, ...members.rows].map((r) => JSON.stringify(r)).join('\n');
+  const clock = await pool.query(
+    `SELECT case_id, source_event_id, type, data::text AS data, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS occurred_at,
+            to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS recorded_at, source_topic, source_partition, source_offset::text AS source_offset
+       FROM "${schema}".case_clock_events ORDER BY case_id COLLATE "C", occurred_at, recorded_at, source_topic, source_partition, source_offset`,
+  );
+  const text = [...rows, ...members.rows, ...clock.rows].map((r) => JSON.stringify(r)).join('\n');
   return { hash: createHash('sha256').update(text).digest('hex'), rows: rows.length, text };
 }
 

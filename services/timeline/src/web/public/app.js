@@ -3,7 +3,7 @@
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
-  const AGENCY = { 'local-authority': 'Local authority', education: 'Education', health: 'Health', 'social-care': 'Social care', family: 'Family', system: 'System' };
+  const AGENCY = { 'local-authority': 'Local authority', education: 'Education', health: 'Health', 'social-care': 'Social care', family: 'Family', other: 'Other', system: 'System' };
   const state = { token: null, caseId: null, entries: new Map(), source: null, resume: null };
   const dateFmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
   const dayFmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
@@ -42,7 +42,7 @@
       select.replaceChildren(...cases.map((k) => {
         const o = document.createElement('option');
         o.value = k.caseId;
-        o.textContent = 'Case ' + k.caseId.slice(0, 8) + ' · ' + k.stage + (k.overdueCount ? ' · ' + k.overdueCount + ' overdue' : '');
+        o.textContent = 'Case ' + k.caseId.slice(0, 8) + ' · ' + stageOf(k.caseStatus) + (k.overdueCount ? ' · ' + k.overdueCount + ' overdue' : '');
         return o;
       }));
       $('cases-panel').hidden = false;
@@ -59,11 +59,13 @@
 
   function render(newIds) {
     const agency = $('agency-filter').value;
+    const kind = $('kind-filter').value;
     const sorted = [...state.entries.values()].sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : orderKey(a) > orderKey(b) ? 1 : 0));
     const items = [];
     sorted.forEach((e, i) => {
       e.seq = i + 1;
       if (agency && e.agency !== agency) return;
+      if (kind && e.kind !== kind) return;
       const li = document.createElement('li');
       li.className = 'entry' + (newIds && newIds.has(e.id) ? ' new' : '');
       li.dataset.id = e.id;
@@ -94,15 +96,25 @@
     $('entry-count').textContent = String(state.entries.size);
   }
 
+  const STATUS = {
+    none: 'no request recorded', requested: 'deciding whether to assess', 'assessment-refused': 'decided not to assess', assessing: 'assessment under way',
+    'plan-refused': 'decided not to issue a plan', 'draft-issued': 'draft plan issued', 'plan-in-force': 'plan in force', ceased: 'plan ceased',
+  };
+  const stageOf = (caseStatus) => STATUS[caseStatus] || String(caseStatus || '–').replace(/-/g, ' ');
+  const WHO = Object.assign({}, AGENCY, { other: 'Other adviser' });
+
+  // the statutory clock comes from the domain library (@tio/ehc-domain statutoryStatus), computed by the service
   async function loadStatus() {
     const s = await api('/cases/' + state.caseId + '/status');
-    $('stage').textContent = s.stage;
-    $('week').textContent = s.week ? 'Week ' + s.week + ' of 20' : '–';
-    $('final-due').textContent = day(s.finalPlanDueBy);
-    $('next-deadline').textContent = s.nextDeadline ? s.nextDeadline.what + ', ' + day(s.nextDeadline.dueBy) : 'None';
-    const list = Object.entries(s.overdueByAgency).flatMap(([agency, items]) => items.map((d) => {
+    $('stage').textContent = stageOf(s.caseStatus);
+    $('week').textContent = s.weekOfProcess !== undefined && ['requested', 'assessing', 'draft-issued'].includes(s.caseStatus) ? 'Week ' + s.weekOfProcess + ' of 20' : '–';
+    const finalPlan = (s.deadlines || []).find((d) => d.id === 'final-plan');
+    $('final-due').textContent = finalPlan ? day(finalPlan.dueOn) + (finalPlan.metOn ? ' (issued ' + day(finalPlan.metOn) + ')' : '') : '–';
+    $('next-deadline').textContent = s.next ? s.next.what + ' (' + (WHO[s.next.responsible] || s.next.responsible) + '), ' + day(s.next.dueOn) : 'None';
+    const list = Object.entries(s.overdueByResponsible || {}).flatMap(([who, items]) => items.map((d) => {
       const li = document.createElement('li');
-      li.textContent = (AGENCY[agency] || agency) + ': ' + d.what + ' — due ' + day(d.dueBy) + ' (' + d.daysOverdue + ' days overdue)';
+      li.dataset.responsible = who;
+      li.textContent = (WHO[who] || who) + ': ' + d.what + ' — due ' + day(d.dueOn) + ' (' + d.daysLate + ' days overdue; ' + d.regulation + ')';
       return li;
     }));
     if (!list.length) {
@@ -112,6 +124,7 @@
       list.push(li);
     }
     $('overdue').replaceChildren(...list);
+    $('as-of').textContent = day(s.asOf);
   }
 
   async function openCase(caseId) {
@@ -162,6 +175,7 @@
     });
     $('case-select').addEventListener('change', (ev) => openCase(ev.target.value));
     $('agency-filter').addEventListener('change', () => render());
+    $('kind-filter').addEventListener('change', () => render());
     const params = new URLSearchParams(location.search);
     const fromUrl = params.get('token');
     if (fromUrl) {

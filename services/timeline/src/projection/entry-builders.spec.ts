@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { ADVICE_EVENT_TYPES } from '@tio/advice-domain';
+import { EHC_EVENT_TYPES } from '@tio/ehc-domain';
+import type { ConsumedEvent } from '@tio/messaging';
+import type { IntegrationEvent } from '@tio/contracts';
+import { ACTORS, DomainCase } from '../testing/fixtures';
+import { ENTRY_BUILDERS, buildEntry } from './entry-builders';
+
+const consumed = (e: IntegrationEvent): ConsumedEvent<Record<string, unknown>> => ({ ...e, data: e.data as Record<string, unknown>, topic: 't', partition: 0, offset: '0' });
+const t = (d: string) => `${d}T10:00:00Z`;
+
+/** Two histories through the domain deciders that between them produce every ehc.* type and every advice.* type. */
+function histories(): IntegrationEvent[] {
+  const la = ACTORS.la;
+  const a = new DomainCase(randomUUID());
+  const [edu, med] = ['req-edu', 'req-med'];
+  const out: IntegrationEvent[] = [
+    a.ehc(t('2025-01-06'), la, { type: 'ReceiveRequest', at: '2025-01-06', childRef: 'child-1', localAuthority: la.organisationId, source: 'school', requestedBy: { role: 'SENCO', organisationRef: ACTORS.school.organisationId } }),
+    a.ehc(t('2025-02-03'), la, { type: 'DecideToAssess', at: '2025-02-03', assessmentId: 'asmt-1' }),
+    a.ehc(t('2025-02-04'), la, { type: 'RequestAdvice', at: '2025-02-04', adviceRequestId: edu, adviceType: 'educational', agency: 'education', adviserRef: ACTORS.school.organisationId }),
+    a.ehc(t('2025-02-04'), la, { type: 'RequestAdvice', at: '2025-02-04', adviceRequestId: med, adviceType: 'medical', agency: 'health' }),
+    a.ehc(t('2025-02-10'), la, { type: 'RecordException', at: '2025-02-10', exceptionId: 'exc-1', limit: 'advice', adviceRequestId: med, reason: 'exceptional-personal-circumstances', fromOn: '2025-02-10', toOn: '2025-03-10' }),
+    a.adviceEvent(t('2025-03-01'), ACTORS.school, edu, { type: 'SubmitAdvice', adviceId: 'adv-edu', headings: ['Learning', 'Communication'] }),
+    a.ehc(t('2025-03-01'), ACTORS.school, { type: 'RecordAdviceReceived', at: '2025-03-01', adviceRequestId: edu, adviceId: 'adv-edu', version: 1, agency: 'education' }),
+    a.adviceEvent(t('2025-03-03'), ACTORS.school, edu, { type: 'CorrectAdvice', reason: 'Wrong reading age in section 1', headings: ['Learning'] }),
+    a.adviceEvent(t('2025-03-04'), ACTORS.school, edu, { type: 'WithdrawAdvice', reason: 'Given for the wrong assessment' }),
+    a.ehc(t('2025-03-04'), ACTORS.school, { type: 'WithdrawAdvice', at: '2025-03-04', adviceRequestId: edu, adviceId: 'adv-edu', reason: 'Given for the wrong assessment' }),
+    a.ehc(t('2025-03-05'), la, { type: 'ReuseAdvice', at: '2025-03-05', reuseId: 'reuse-1', adviceType: 'medical', agency: 'health', adviceId: 'old-med', version: 2, adviceRequestId: med, sourceCaseId: 'case-earlier', agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } }),
+    a.ehc(t('2025-04-14'), la, { type: 'IssueDraftPlan', at: '2025-04-14', planId: 'plan-1' }),
+    a.ehc(t('2025-04-22'), la, { type: 'RecordFamilyResponse', at: '2025-04-22', preferredSettingRef: 'urn-100001' }),
+    a.ehc(t('2025-04-23'), la, { type: 'ConsultSetting', at: '2025-04-23', consultationId: 'cons-1', settingRef: 'urn-100001' }),
+    a.ehc(t('2025-04-30'), la, { type: 'RecordSettingResponse', at: '2025-04-30', consultationId: 'cons-1', canMeetNeeds: true }),
+    a.ehc(t('2025-05-19'), la, { type: 'IssueFinalPlan', at: '2025-05-19', planId: 'plan-1', namedSettingRef: 'urn-100001' }),
+    a.ehc(t('2026-03-01'), la, { type: 'ScheduleReviewMeeting', at: '2026-03-01', reviewId: 'rev-1', meetingOn: '2026-04-01' }),
+    a.ehc(t('2026-03-15'), la, { type: 'CirculateReviewPapers', at: '2026-03-15', reviewId: 'rev-1' }),
+    a.ehc(t('2026-04-01'), la, { type: 'HoldReviewMeeting', at: '2026-04-01', reviewId: 'rev-1' }),
+    a.ehc(t('2026-04-10'), la, { type: 'SubmitReviewReport', at: '2026-04-10', reviewId: 'rev-1' }),
+    a.ehc(t('2026-04-20'), la, { type: 'MakeReviewDecision', at: '2026-04-20', reviewId: 'rev-1', decision: 'amend' }),
+    a.ehc(t('2026-04-21'), la, { type: 'ProposeAmendment', at: '2026-04-21', amendmentId: 'amd-1', trigger: 'annual-review', reviewId: 'rev-1' }),
+    a.ehc(t('2026-05-20'), la, { type: 'AmendPlan', at: '2026-05-20', amendmentId: 'amd-1', namedSettingRef: 'urn-100002' }),
+    a.ehc(t('2026-06-01'), la, { type: 'SchedulePhaseTransfer', at: '2026-06-01', phaseTransferId: 'pt-1', kind: 'school-phase', transferOn: '2027-09-01' }),
+    a.ehc(t('2026-07-01'), la, { type: 'NotifyTransfer', at: '2026-07-01', transferId: 'tr-1', toLocalAuthority: 'la-e09000001', moveOn: '2026-08-01' }),
+    a.ehc(t('2026-08-01'), la, { type: 'TransferPlan', at: '2026-08-01', transferId: 'tr-1' }),
+    a.ehc(t('2026-08-20'), la, { type: 'DecideReassessmentAfterTransfer', at: '2026-08-20', transferId: 'tr-1', willReassess: false }),
+    a.ehc(t('2026-09-01'), la, { type: 'RecordCommissioningBodyChange', at: '2026-09-01', changeId: 'cb-1', newCommissioningBodyRef: 'nhs-icb-qwe' }),
+    a.ehc(t('2026-09-10'), la, { type: 'NotifyCommissioningBody', at: '2026-09-10', changeId: 'cb-1' }),
+    a.ehc(t('2027-01-01'), la, { type: 'CeasePlan', at: '2027-01-01', reason: 'left-education-or-training' }),
+  ];
+  const b = new DomainCase(randomUUID());
+  out.push(
+    b.ehc(t('2025-01-06'), la, { type: 'ReceiveRequest', at: '2025-01-06', childRef: 'child-2', localAuthority: la.organisationId, source: 'parent', requestedBy: { role: 'parent' } }),
+    b.ehc(t('2025-02-10'), la, { type: 'DecideNotToAssess', at: '2025-02-10' }),
+    b.ehc(t('2025-05-01'), la, { type: 'RecordTribunalOrder', at: '2025-05-01', orderId: 'ord-1', regulation: 'reg 44', kind: 'assess' }),
+    b.ehc(t('2025-05-20'), la, { type: 'DecideToAssess', at: '2025-05-20', assessmentId: 'asmt-2' }),
+    b.ehc(t('2025-09-01'), la, { type: 'DecideNotToIssue', at: '2025-09-01' }),
+  );
+  return out;
+}
+
+describe('entry builders', () => {
+  const events = histories();
+  const entries = events.map((e) => ({ e, entry: buildEntry(consumed(e)) }));
+  const of = (type: string) => entries.filter((x) => x.e.type === type).map((x) => x.entry);
+
+  it('has a builder for every ehc.* type of @tio/ehc-domain and every advice.* type of @tio/advice-domain', () => {
+    const missing = [...EHC_EVENT_TYPES, ...ADVICE_EVENT_TYPES].map((i) => i.type).filter((type) => !ENTRY_BUILDERS[type]);
+    expect(missing).toEqual([]);
+    // the histories above really produce every one of them (from the deciders)
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set([...EHC_EVENT_TYPES, ...ADVICE_EVENT_TYPES].map((i) => i.type)));
+  });
+
+  it('gives each type a kind the page can filter by, a title and a summary with the specifics', () => {
+    const kinds = Object.fromEntries(entries.map(({ e, entry }) => [e.type, entry.kind]));
+    expect(kinds).toMatchObject({
+      'ehc.request-received.v1': 'request', 'ehc.decision-to-assess.v1': 'decision', 'ehc.decision-not-to-issue.v1': 'decision',
+      'ehc.advice-requested.v1': 'advice-requested', 'ehc.advice-received.v1': 'advice', 'ehc.advice-reused.v1': 'advice', 'ehc.advice-withdrawn.v1': 'advice',
+      'advice.submitted.v1': 'advice', 'advice.corrected.v1': 'advice', 'advice.withdrawn.v1': 'advice', 'ehc.draft-plan-issued.v1': 'draft',
+      'ehc.family-response-received.v1': 'family-views', 'ehc.setting-consulted.v1': 'setting', 'ehc.setting-responded.v1': 'setting', 'ehc.final-plan-issued.v1': 'final',
+      'ehc.amendment-proposed.v1': 'amendment', 'ehc.plan-amended.v1': 'amendment', 'ehc.review-meeting-held.v1': 'review', 'ehc.review-decision-made.v1': 'review',
+      'ehc.phase-transfer-scheduled.v1': 'phase-transfer', 'ehc.transfer-notified.v1': 'transfer', 'ehc.plan-transferred.v1': 'transfer',
+      'ehc.transfer-reassessment-decided.v1': 'transfer', 'ehc.exception-recorded.v1': 'exception', 'ehc.tribunal-order-received.v1': 'tribunal',
+      'ehc.commissioning-body-changed.v1': 'commissioning', 'ehc.plan-ceased.v1': 'ceased',
+    });
+    for (const { e, entry } of entries) {
+      expect(entry.title.length).toBeGreaterThan(5);
+      expect(entry.summary).not.toContain('undefined');
+      if (e.type.startsWith('ehc.')) expect(entry.details['regulation']).toBe(EHC_EVENT_TYPES.find((i) => i.type === e.type)?.regulation);
+    }
+    expect(of('ehc.advice-requested.v1')[1]).toMatchObject({ agency: 'health', details: { dueOn: '2025-03-18', adviceType: 'medical' } });
+    expect(of('ehc.advice-requested.v1')[1].summary).toContain('due by 2025-03-18');
+    expect(of('ehc.final-plan-issued.v1')[0].summary).toContain('names urn-100001');
+    expect(of('ehc.transfer-notified.v1')[0].summary).toContain(`From ${ACTORS.la.organisationId} to la-e09000001`);
+    expect(of('ehc.exception-recorded.v1')[0].summary).toContain('exceptional personal circumstances');
+    expect(of('ehc.exception-recorded.v1')[0].summary).toContain('from 2025-02-10 to 2025-03-10');
+    expect(of('ehc.tribunal-order-received.v1')[0].title).toBe('Tribunal order: carry out an EHC needs assessment');
+  });
+
+  it('keeps advice headings, version and agency, never section text; a correction says what it supersedes and why', () => {
+    const [submitted] = of('advice.submitted.v1');
+    expect(submitted).toMatchObject({ agency: 'education', details: { version: 1, adviceType: 'educational', sectionHeadings: ['Learning', 'Communication'] } });
+    const [corrected] = of('advice.corrected.v1');
+    expect(corrected.title).toBe('Education advice corrected (version 2 supersedes version 1)');
+    expect(corrected.summary).toContain('Wrong reading age in section 1');
+    expect(corrected.details).toMatchObject({ version: 2, supersedesVersion: 1, reason: 'Wrong reading age in section 1', sectionHeadings: ['Learning'] });
+    expect(of('advice.withdrawn.v1')[0].summary).toContain('Given for the wrong assessment');
+    expect(JSON.stringify(entries.map((x) => x.entry))).not.toContain('private text');
+  });
+
+  it('makes named organisations members: the adviser an advice request names, receiving LAs, consulted and named settings', () => {
+    const members = (type: string, i = 0) => (of(type)[i].members ?? []).map((m) => `${m.organisationId}:${m.reason}`);
+    expect(members('ehc.advice-requested.v1', 0)).toEqual([`${ACTORS.school.organisationId}:named adviser`]);
+    expect(members('ehc.advice-requested.v1', 1)).toEqual([]); // names only the agency: see the agency-level rule
+    expect(members('ehc.request-received.v1')).toEqual([`${ACTORS.la.organisationId}:responsible local authority`, `${ACTORS.school.organisationId}:made the request`]);
+    expect(members('ehc.transfer-notified.v1')).toContain('la-e09000001:receiving local authority');
+    expect(members('ehc.setting-consulted.v1')).toEqual(['urn-100001:consulted on being named']);
+  });
+
+  it('falls back to a generic entry, never an error, for an unknown type or a payload that breaks its contract', () => {
+    const odd = buildEntry(consumed({ id: 'x', source: '/tio/x', type: 'ehc.plan-ceased.v1', subject: 'c', time: t('2025-01-01'), data: { ceasedOn: 5 }, correlationId: 'c', actor: ACTORS.la }));
+    expect(odd).toMatchObject({ kind: 'ceased', title: 'Ehc plan ceased' });
+    const unknown = buildEntry(consumed({ id: 'y', source: '/tio/x', type: 'health.clinic-held.v1', subject: 'c', time: t('2025-01-01'), data: { clinicId: 'k', notes: 'free text' }, correlationId: 'c', actor: ACTORS.nhs }));
+    expect(unknown).toMatchObject({ kind: 'other', agency: 'health', details: { clinicId: 'k' } });
+  });
+});
