@@ -37,7 +37,7 @@ function notBefore(at: IsoDate, earlier: IsoDate | undefined, what: string): voi
 }
 function unique(record: Record<string, unknown>, id: string, what: string): void {
   requireText(id, what);
-  if (record[id]) fail(E.DuplicateIdError, `${what} ${id} is already used on this case`, { id });
+  if (Object.hasOwn(record, id)) fail(E.DuplicateIdError, `${what} ${id} is already used on this case`, { id });
 }
 function withCalendar<R>(fn: () => R): R {
   try {

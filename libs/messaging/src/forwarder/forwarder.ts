@@ -121,7 +121,7 @@ export class Forwarder {
         this.stats.skipped++;
         continue;
       }
-      const topic = this.options.registry.get(integration.type)!.topic;
+      const topic = this.options.registry.topicOf(integration);
       const entry = byTopic.get(topic) ?? { topic, messages: [] };
       entry.messages.push(toKafkaRecord(integration));
       byTopic.set(topic, entry);
