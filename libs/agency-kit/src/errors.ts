@@ -16,3 +16,7 @@ export class AdviceNotFoundError extends DomainError {
 export class InboundNotAcceptedError extends DomainError {
   readonly code = 'inbound-not-accepted';
 }
+/** An agency's own record (commissioning body, graduated response, assessment reference) does not exist. */
+export class RecordNotFoundError extends DomainError {
+  readonly code = 'not-found';
+}

@@ -4,6 +4,6 @@ import { HealthModule } from './health.module';
 export const healthService: ServiceDefinition = {
   name: 'health',
   title: 'Tell It Once: Health service',
-  description: 'Health advice and events from NHS bodies.',
+  description: 'Health advice (medical, reg 6(1)(c)) recorded once, and the responsible NHS commissioning body per case.',
   module: HealthModule,
 };

@@ -8,12 +8,12 @@ import {
 } from '@tio/advice-domain';
 import { DomainError } from '@tio/ehc-domain';
 import type { Request, Response } from 'express';
-import { AdviceNotFoundError, UnknownCaseError, WrongAgencyError } from '../errors';
+import { AdviceNotFoundError, RecordNotFoundError, UnknownCaseError, WrongAgencyError } from '../errors';
 
 /** The HTTP status of a domain rule that was broken. */
 export function statusOf(error: DomainError): number {
   if (error instanceof WrongAgencyError) return HttpStatus.FORBIDDEN;
-  if (error instanceof UnknownCaseError || error instanceof AdviceNotFoundError || error instanceof AdviceNotSubmittedError) return HttpStatus.NOT_FOUND;
+  if (error instanceof UnknownCaseError || error instanceof AdviceNotFoundError || error instanceof AdviceNotSubmittedError || error instanceof RecordNotFoundError) return HttpStatus.NOT_FOUND;
   // the request is well-formed but says something the rules never allow (medical advice from education, ...)
   if (error instanceof AgencyCannotGiveAdviceError || error instanceof InvalidAdviceError || error instanceof InvalidCitationError || error instanceof CorrectionWithoutChangeError) {
     return HttpStatus.UNPROCESSABLE_ENTITY;

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Put, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { AdviceErrorFilter, agencyRecordContext, RecordNotFoundError } from '@tio/agency-kit';
+import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
+import type { EventStore } from '@tio/event-store';
+import { londonDateOf } from '@tio/ehc-domain';
+import type { Request, Response } from 'express';
+import { commissioningDecider, commissioningStream } from './commissioning-body';
+
+export class RecordCommissioningBodyDto {
+  @ApiProperty({ description: 'ODS code of the integrated care board (commissioning body)', example: 'QHM' })
+  @Matches(/^[A-Z0-9]{3,5}$/, { message: '$property must be an NHS ODS organisation code (3-5 capital letters or digits)' })
+  commissioningBodyRef!: string;
+
+  @ApiPropertyOptional({ description: 'Responsible from (YYYY-MM-DD); default today', example: '2026-01-05' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date as YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  effectiveFrom?: string;
+
+  @ApiPropertyOptional({ description: 'Why it changed (required for a change; reg 16)', example: 'Family moved to Newcastle' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+/** Health's own record on a case: which NHS commissioning body is responsible, and every change of it. */
+@ApiTags('health')
+@ApiBearerAuth()
+@UseFilters(AdviceErrorFilter)
+@RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
+@Controller('cases')
+export class CommissioningController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Put(':caseId/commissioning-body')
+  @ApiOperation({ summary: 'Record the responsible NHS commissioning body for the case (a change is a new entry; reg 16)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async record(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() b: RecordCommissioningBodyDto,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request & { correlationId?: string },
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const ctx = agencyRecordContext('health', caseId, p, req);
+    const result = await handleCommand(this.store, commissioningStream(caseId), commissioningDecider, {
+      type: 'RecordCommissioningBody', caseId, commissioningBodyRef: b.commissioningBodyRef, effectiveFrom: b.effectiveFrom ?? londonDateOf(new Date()), reason: b.reason,
+      by: { userRef: p.userId, organisationRef: p.organisationId },
+    }, ctx);
+    res.status(result.replayed ? 200 : 201);
+    return { caseId, ...result.state, replayed: result.replayed };
+  }
+
+  @Get(':caseId/commissioning-body')
+  @ApiOperation({ summary: 'The responsible NHS commissioning body now, and every earlier one with who recorded it and why' })
+  async get(@Param('caseId', new ParseUUIDPipe()) caseId: string) {
+    const { state } = await loadState(this.store, commissioningStream(caseId), commissioningDecider);
+    if (!state.current) throw new RecordNotFoundError(`no commissioning body is recorded for case ${caseId}`, { caseId });
+    return { caseId, ...state };
+  }
+}

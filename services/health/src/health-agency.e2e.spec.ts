@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { eventually, publishAdviceRequest, TestBus } from '@tio/agency-kit';
+import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import { healthService } from './service';
+
+describe('health service: the responsible NHS commissioning body and medical advice', () => {
+  const prefix = `t-${randomUUID().slice(0, 8)}.`;
+  let service: TestService;
+  let bus: TestBus;
+  let doctor: string;
+  let socialWorker: string;
+  const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
+
+  beforeAll(async () => {
+    service = await startTestService(healthService, { KAFKA_TOPIC_PREFIX: prefix });
+    bus = new TestBus(process.env['KAFKA_BROKERS'] as string, prefix);
+    doctor = await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'dmo-1', organisationId: 'RXK' });
+    socialWorker = await tokenFor({ agency: 'social-care', roles: ['practitioner'], userId: 'sw-1', organisationId: 'E10000028' });
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await service?.close();
+  });
+
+  it('records the commissioning body per case, keeps every change with who and why, and gives medical advice once', async () => {
+    const r = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
+    const put = (body: object, token = doctor) => request(service.server).put(`/cases/${r.caseId}/commissioning-body`).set(auth(token)).send(body);
+
+    await request(service.server).get(`/cases/${r.caseId}/commissioning-body`).set(auth(doctor)).expect(404);
+    await put({ commissioningBodyRef: 'QHM', effectiveFrom: '2026-01-05' }).expect(201);
+    expect((await put({ commissioningBodyRef: 'qhm!' }).expect(400)).body.errors[0].field).toBe('commissioningBodyRef');
+    expect((await put({ commissioningBodyRef: 'QHM' }).expect(409)).body.code).toBe('same-commissioning-body');
+    expect((await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01' }).expect(409)).body.code).toBe('invalid-commissioning-body');
+    expect((await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01', reason: 'x' }, socialWorker).expect(403)).body.code).toBe('wrong-agency');
+    await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01', reason: 'Family moved (reg 16)' }).expect(201);
+    const body = (await request(service.server).get(`/cases/${r.caseId}/commissioning-body`).set(auth(socialWorker)).expect(200)).body;
+    expect(body.current).toEqual({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01' });
+    expect(body.history).toMatchObject([
+      { commissioningBodyRef: 'QHM', by: { userRef: 'dmo-1' } },
+      { commissioningBodyRef: 'QMM', previousRef: 'QHM', reason: 'Family moved (reg 16)' },
+    ]);
+
+    await eventually('the medical advice request', async () => {
+      const res = await request(service.server).get(`/cases/${r.caseId}/advice-requests`).set(auth(doctor));
+      return res.status === 200 && res.body.requests.length === 1;
+    });
+    const advice = await request(service.server)
+      .post(`/cases/${r.caseId}/advice`).set(auth(doctor)).set('Idempotency-Key', 'dmo-advice-0001')
+      .send({ adviceRequestId: r.adviceRequestId, adviceType: 'medical', sections: [{ heading: 'Medical needs', text: 'Type 1 diabetes; insulin pump.' }] })
+      .expect(201);
+    expect(advice.body).toMatchObject({ agency: 'health', adviceType: 'medical', version: 1 });
+    const psych = await request(service.server)
+      .post(`/cases/${r.caseId}/advice`).set(auth(doctor)).set('Idempotency-Key', 'dmo-advice-0002')
+      .send({ adviceRequestId: r.adviceRequestId, adviceType: 'psychological', sections: [{ heading: 'x', text: 'y' }] })
+      .expect(422);
+    expect(psych.body.code).toBe('agency-cannot-give-advice');
+  });
+});
