@@ -31,6 +31,7 @@ function cloudEventHeaders(): Record<string, unknown> {
       [CE_HEADERS.actororganisationid]: str("The actor's organisation."),
       [CE_HEADERS.actoragency]: str("The actor's agency.", { enum: ['local-authority', 'education', 'health', 'social-care', 'family', 'system'] }),
       [CE_HEADERS.actorrole]: str('The role the actor acted in.'),
+      [CE_HEADERS.recordedat]: str("When the producing service's event store recorded it (Tell It Once events; ce_time is when it happened).", { format: 'date-time' }),
     },
   };
 }

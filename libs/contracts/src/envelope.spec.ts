@@ -36,6 +36,7 @@ describe('envelope', () => {
       ce_type: 'ehc.request-received.v1',
       ce_subject: recorded.metadata.caseId,
       ce_time: '2025-01-06T09:30:00.000Z',
+      ce_recordedat: '2025-01-06T09:30:01.000Z',
       ce_dataschema: 'urn:tio:schema:ehc.request-received.v1',
       traceparent: deriveTraceparent('corr-1', recorded.metadata.eventId),
       ce_correlationid: 'corr-1',

@@ -35,6 +35,8 @@ export interface IntegrationEvent<TData = unknown> {
   correlationId: string;
   causationId?: string;
   actor: Actor;
+  /** When the producing service's event store recorded it (extension `recordedat`); `time` is when it happened. */
+  recordedAt?: string;
 }
 
 /** Header names of the binary-mode envelope. */
@@ -54,6 +56,7 @@ export const CE_HEADERS = {
   actororganisationid: 'ce_actororganisationid',
   actoragency: 'ce_actoragency',
   actorrole: 'ce_actorrole',
+  recordedat: 'ce_recordedat',
 } as const;
 
 export const JSON_CONTENT_TYPE = 'application/json';
@@ -111,6 +114,7 @@ export function integrationEventFromRecorded(recorded: RecordedEvent, options: {
     correlationId: m.correlationId,
     causationId: m.causationId,
     actor: m.actor,
+    recordedAt: m.recordedAt,
   };
 }
 
@@ -133,6 +137,7 @@ export function toCloudEvent<T>(event: IntegrationEvent<T>): CloudEvent<T> {
     actororganisationid: event.actor.organisationId,
     actoragency: event.actor.agency,
     actorrole: event.actor.role,
+    ...(event.recordedAt ? { recordedat: new Date(event.recordedAt).toISOString() } : {}),
     partitionkey: event.subject,
   });
 }
@@ -226,5 +231,6 @@ export function fromKafkaRecord(record: IncomingKafkaRecord): IntegrationEvent {
       agency: ext['actoragency'] as Agency,
       role: ext['actorrole'] as string,
     },
+    ...(ext['recordedat'] && !Number.isNaN(Date.parse(ext['recordedat'])) ? { recordedAt: ext['recordedat'] } : {}),
   };
 }

@@ -100,7 +100,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     }
     const event: ConsumedEvent = {
       id: envelope.id, type: envelope.type, source: envelope.source, subject: envelope.subject, time: envelope.time, data,
-      correlationId: envelope.correlationId, causationId: envelope.causationId, traceparent: envelope.traceparent, actor: envelope.actor,
+      correlationId: envelope.correlationId, causationId: envelope.causationId, traceparent: envelope.traceparent, actor: envelope.actor, recordedAt: envelope.recordedAt,
       topic: message.topic, partition: message.partition, offset: message.offset,
     };
     const maxAttempts = this.options.maxAttempts ?? 5;

@@ -14,6 +14,8 @@ export interface ConsumedEvent<TData = unknown> {
   causationId?: string;
   traceparent?: string;
   actor: Actor;
+  /** When the producer's event store recorded it (absent for messages from outside systems). */
+  recordedAt?: string;
   topic: string;
   partition: number;
   offset: string;
