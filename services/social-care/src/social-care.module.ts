@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CoreModule } from '@tio/service-kit';
+import { AgencyAdviceModule } from '@tio/agency-kit';
+import { AssessmentsController } from './assessments/assessments.controller';
 import { DEFAULT_PORT } from './default-port';
 
+/** Social care: the shared advice mechanics (social care advice) plus the social care assessment references. */
 @Module({
-  imports: [CoreModule.forService('social-care', DEFAULT_PORT)],
+  imports: [AgencyAdviceModule.forAgency({ agency: 'social-care', service: 'social-care', defaultPort: DEFAULT_PORT, extraCategories: ['social_care'] })],
+  controllers: [AssessmentsController],
 })
 export class SocialCareModule {}

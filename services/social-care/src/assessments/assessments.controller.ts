@@ -1,0 +1,62 @@
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { AdviceErrorFilter, agencyRecordContext } from '@tio/agency-kit';
+import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
+import type { EventStore } from '@tio/event-store';
+import { londonDateOf } from '@tio/ehc-domain';
+import type { Request, Response } from 'express';
+import { assessmentsDecider, assessmentsStream, SOCIAL_CARE_ASSESSMENT_KINDS, type SocialCareAssessmentKind } from './assessment-references';
+
+export class ReferenceAssessmentDto {
+  @ApiProperty({ description: "The assessment's id in the social care system (opaque, never a name)", example: 'LCS:ASM:448812' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, { message: '$property must be an opaque reference (letters, digits and . _ : / -, at most 128)' })
+  assessmentRef!: string;
+
+  @ApiProperty({ enum: SOCIAL_CARE_ASSESSMENT_KINDS })
+  @IsIn(SOCIAL_CARE_ASSESSMENT_KINDS)
+  kind!: SocialCareAssessmentKind;
+
+  @ApiPropertyOptional({ example: '2026-01-20' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date as YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  completedOn?: string;
+}
+
+/** Social care's own record on a case: the social care assessments its advice rests on, by reference. */
+@ApiTags('social-care')
+@ApiBearerAuth()
+@UseFilters(AdviceErrorFilter)
+@RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
+@Controller('cases')
+export class AssessmentsController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Post(':caseId/social-care-assessments')
+  @ApiOperation({ summary: 'Reference a social care assessment on the case (the assessment stays in the social care system)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async reference(
+    @Param('caseId', new ParseUUIDPipe()) caseId: string,
+    @Body() b: ReferenceAssessmentDto,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request & { correlationId?: string },
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const ctx = agencyRecordContext('social-care', caseId, p, req);
+    const result = await handleCommand(this.store, assessmentsStream(caseId), assessmentsDecider, {
+      type: 'ReferenceAssessment', caseId, assessmentRef: b.assessmentRef, kind: b.kind, completedOn: b.completedOn, today: londonDateOf(new Date()),
+      by: { userRef: p.userId, organisationRef: p.organisationId },
+    }, ctx);
+    res.status(result.replayed ? 200 : 201);
+    return { caseId, assessments: result.state.assessments, replayed: result.replayed };
+  }
+
+  @Get(':caseId/social-care-assessments')
+  @ApiOperation({ summary: 'The social care assessments referenced on the case, with who referenced them' })
+  async list(@Param('caseId', new ParseUUIDPipe()) caseId: string) {
+    const { state } = await loadState(this.store, assessmentsStream(caseId), assessmentsDecider);
+    return { caseId, assessments: state.assessments };
+  }
+}
