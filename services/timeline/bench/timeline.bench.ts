@@ -5,7 +5,7 @@
  *    - GET /health/live                   (trivial endpoint of the same service: the floor of the HTTP stack)
  *    - GET /cases/:id/timeline            (first page, 100 entries; JWT check, access check, access-log write, read)
  *    - GET /cases/:id/timeline?limit=500  (a large page)
- *    - GET /cases/:id/status              (statutory clock computed from the case's entries)
+ *    - GET /cases/:id/status              (the domain statutory clock over the case's ehc.* events)
  * 2. Freshness: events published at BENCH_RATE events/s for BENCH_FRESHNESS_SECONDS; lag = the moment an SSE client
  *    receives the entry minus the event's CloudEvents time (set at publish): source -> Kafka -> consumer -> PostgreSQL
  *    -> NOTIFY -> SSE, end to end.
@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
 import { timelineService } from '../src/service';
-import { ACTORS, Publisher, event, testTopics, topicList, waitFor } from '../src/testing/fixtures';
+import { londonDateOf } from '@tio/ehc-domain';
+import { ACTORS, DomainCase, Publisher, event, testTopics, topicList, waitFor } from '../src/testing/fixtures';
 import { openSse } from '../src/testing/sse';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -87,7 +88,9 @@ async function main() {
 
     // freshness at a stated rate, observed by a live SSE client
     const liveCase = randomUUID();
-    await publisher.publish([{ topic: topics.case, e: event('ehc.request-received.v1', liveCase, new Date().toISOString(), ACTORS.nhs, { receivedAt: new Date().toISOString(), requesterRole: 'parent', localAuthority: 'E08000025' }) }]);
+    const now = new Date().toISOString();
+    const request = new DomainCase(liveCase).ehc(now, ACTORS.nhs, { type: 'ReceiveRequest', at: londonDateOf(now), childRef: 'child-bench', localAuthority: ACTORS.la.organisationId, source: 'parent', requestedBy: { role: 'parent' } });
+    await publisher.publish([{ topic: topics.case, e: request }]);
     await waitFor('live case', async () => (await fetch(`${base}/cases/${liveCase}/timeline?limit=1`, { headers })).ok);
     const stream = openSse(`${base}/cases/${liveCase}/timeline/stream?access_token=${token}&lastEventId=1-1`);
     await stream.ready;

@@ -4,7 +4,8 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
 import { TimelineConsumer } from './consumer/timeline-consumer';
-import { ACTORS, Publisher, caseStory, dumpTimeline, event, testTopics, topicList, waitFor } from './testing/fixtures';
+import { londonDateOf, statutoryStatus, type EhcEvent } from '@tio/ehc-domain';
+import { ACTORS, DomainCase, Publisher, caseStory, dumpTimeline, event, testTopics, topicList, waitFor } from './testing/fixtures';
 import { openSse } from './testing/sse';
 import { timelineService } from './service';
 
@@ -16,6 +17,7 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
   const caseA = randomUUID();
   const caseB = randomUUID();
   const tokens: Record<string, string> = {};
+  let storyA: ReturnType<typeof caseStory>;
   const entryCount = async (caseId: string) => Number((await pool.query(`SELECT count(*)::int AS n FROM timeline.timeline_entries WHERE case_id = $1`, [caseId])).rows[0].n);
   const get = (path: string, who: string) => request(service.server).get(path).set('Authorization', `Bearer ${tokens[who]}`);
   const url = (path: string) => `http://127.0.0.1:${(service.server.address() as AddressInfo).port}${path}`;
@@ -27,12 +29,13 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     tokens['school'] = await tokenFor({ userId: 'senco-1', organisationId: ACTORS.school.organisationId, agency: 'education', roles: ['practitioner'] });
     tokens['nhs'] = await tokenFor({ userId: 'paed-1', organisationId: ACTORS.nhs.organisationId, agency: 'health', roles: ['practitioner'] });
     tokens['stranger'] = await tokenFor({ userId: 'gp-9', organisationId: 'nhs-elsewhere', agency: 'health', roles: ['practitioner'] });
+    tokens['healthOfficer'] = await tokenFor({ userId: 'ico-1', organisationId: 'nhs-icb-1', agency: 'health', roles: ['case-officer'] });
     tokens['auditor'] = await tokenFor({ userId: 'inspector-1', organisationId: 'ofsted', agency: 'system', roles: ['auditor'] });
     // the two stories interleaved, each agency publishing on its own topic
-    const a = caseStory(caseA, topics);
+    const a = (storyA = caseStory(caseA, topics));
     const b = caseStory(caseB, topics, Date.parse('2025-02-03T10:00:00Z'));
     await publisher.publish(a.flatMap((x, i) => [x, b[i]]).reverse());
-    await waitFor('both stories', async () => (await entryCount(caseA)) === 8 && (await entryCount(caseB)) === 8);
+    await waitFor('both stories', async () => (await entryCount(caseA)) === 10 && (await entryCount(caseB)) === 10);
   });
   afterAll(async () => {
     await publisher.close();
@@ -44,28 +47,30 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     const school = (await get(`/cases/${caseA}/timeline`, 'school').expect(200)).body;
     const nhs = (await get(`/cases/${caseA}/timeline`, 'nhs').expect(200)).body;
     expect(school.entries).toEqual(nhs.entries);
-    expect(school.entries.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(school.entries.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const times = school.entries.map((e: { occurredAt: string }) => e.occurredAt);
     expect([...times].sort()).toEqual(times);
     expect(school.entries.map((e: { kind: string }) => e.kind)).toEqual([
-      'request', 'decision', 'advice-requested', 'advice-requested', 'advice-requested', 'advice-submitted', 'advice-submitted', 'other',
+      'request', 'decision', 'advice-requested', 'advice-requested', 'advice-requested', 'advice', 'advice', 'advice', 'advice', 'other',
     ]);
+    expect(school.entries[5]).toMatchObject({ title: 'Education advice submitted (version 1)', details: { sectionHeadings: ['Learning'], version: 1 } });
+    expect(school.entries[6]).toMatchObject({ title: 'Education advice received by the local authority', source: { type: 'ehc.advice-received.v1' } });
     // the unknown social-care event still has an entry (generic fallback), with who and the source event
-    const visit = school.entries[7];
+    const visit = school.entries[9];
     expect(visit).toMatchObject({ title: 'Social care family visit recorded', agency: 'social-care', who: { organisationId: 'sc-e08000025' } });
     expect(visit.source).toMatchObject({ type: 'social-care.family-visit-recorded.v1', topic: topics.socialCare, partition: expect.any(Number) });
     // advice text never reaches the timeline, only section headings
     expect(JSON.stringify(school)).not.toContain('private');
-    expect(school.resumeToken).toBe('1-8');
+    expect(school.resumeToken).toBe('1-10');
   });
 
   it('puts a late, out-of-order event in its place and moves the later entries down', async () => {
     const before = (await get(`/cases/${caseA}/timeline`, 'nhs').expect(200)).body.entries;
     const late = event('education.review-meeting-held.v1', caseA, new Date(Date.parse(before[5].occurredAt) - 3_600_000).toISOString(), ACTORS.school, { meetingId: randomUUID() });
     await publisher.publish([{ topic: topics.education, e: late }]);
-    await waitFor('late entry', async () => (await entryCount(caseA)) === 9);
+    await waitFor('late entry', async () => (await entryCount(caseA)) === 11);
     const after = (await get(`/cases/${caseA}/timeline`, 'school').expect(200)).body.entries;
-    expect(after.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(after.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(after[5].id).toBe(late.id);
     expect(after.slice(0, 5).map((e: { id: string }) => e.id)).toEqual(before.slice(0, 5).map((e: { id: string }) => e.id));
     expect(after.slice(6).map((e: { id: string }) => e.id)).toEqual(before.slice(5).map((e: { id: string }) => e.id));
@@ -73,9 +78,9 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
 
   it('filters by agency, kind and dates, and pages with a cursor', async () => {
     const health = (await get(`/cases/${caseA}/timeline?agency=health`, 'school').expect(200)).body.entries;
-    expect(health.map((e: { agency: string }) => e.agency)).toEqual(['health', 'health']);
-    const advice = (await get(`/cases/${caseA}/timeline?kind=advice-requested,advice-submitted&from=2025-02-01&to=2025-03-01`, 'school').expect(200)).body.entries;
-    expect(advice.map((e: { kind: string }) => e.kind)).toEqual(['advice-requested', 'advice-requested', 'advice-requested', 'advice-submitted']);
+    expect(health.map((e: { agency: string }) => e.agency)).toEqual(['health', 'health', 'health']);
+    const advice = (await get(`/cases/${caseA}/timeline?kind=advice-requested,advice&from=2025-02-01&to=2025-03-01`, 'school').expect(200)).body.entries;
+    expect(advice.map((e: { kind: string }) => e.kind)).toEqual(['advice-requested', 'advice-requested', 'advice-requested', 'advice', 'advice']);
     const all = (await get(`/cases/${caseA}/timeline`, 'school').expect(200)).body.entries;
     const pages: string[] = [];
     let cursor: string | null = null;
@@ -89,16 +94,63 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['kind', 'limit']);
   });
 
-  it('computes the statutory status: week, next deadline, overdue per agency', async () => {
-    const status = (await get(`/cases/${caseA}/status?at=2025-04-01T12:00:00Z`, 'school').expect(200)).body;
-    expect(status).toMatchObject({ requestReceivedOn: '2025-01-06', week: 13, stage: 'assessment under way', finalPlanDueBy: '2025-05-26', overdueCount: 1 });
-    expect(Object.keys(status.overdueByAgency)).toEqual(['social-care']);
-    expect(status.overdueByAgency['social-care'][0]).toMatchObject({ dueBy: '2025-03-20', daysOverdue: 12, state: 'overdue' });
-    expect(status.nextDeadline).toMatchObject({ agency: 'social-care', state: 'overdue' });
-    expect(status.deadlines.find((d: { key: string }) => d.key === 'decision-to-assess')).toMatchObject({ state: 'met', metOn: '2025-02-05' });
-    const cases = (await get(`/cases?at=2025-04-01T12:00:00Z`, 'school').expect(200)).body.cases;
-    expect(cases.map((c: { caseId: string }) => c.caseId).sort()).toEqual([caseA, caseB].sort());
-    expect(cases.find((c: { caseId: string }) => c.caseId === caseA)).toMatchObject({ overdueCount: 1, week: 13 });
+  it("computes the statutory status with the domain's clock (asOf), and lists the caller's cases with what is overdue", async () => {
+    const status = (await get(`/cases/${caseA}/status?asOf=2025-04-01`, 'school').expect(200)).body;
+    expect(status).toMatchObject({ caseId: caseA, asOf: '2025-04-01', caseStatus: 'assessing', requestReceivedOn: '2025-01-06', weekOfProcess: 13, clockEvents: 7 });
+    expect(status.computedBy).toContain('@tio/ehc-domain');
+    // exactly what the domain library says for the same events
+    const expected = statutoryStatus(storyA.filter((x) => x.e.type.startsWith('ehc.')).map((x) => ({ type: x.e.type, data: x.e.data }) as EhcEvent), '2025-04-01');
+    expect(status).toMatchObject(JSON.parse(JSON.stringify(expected)));
+    expect(status.overdue.map((d: { id: string }) => d.id)).toEqual([`advice:${storyA.requests.socialCare}`]);
+    expect(Object.keys(status.overdueByResponsible)).toEqual(['social-care']);
+    expect(status.overdueByResponsible['social-care'][0]).toMatchObject({ dueOn: '2025-03-20', daysLate: 12, status: 'overdue', regulation: 'reg 8(1)' });
+    expect(status.deadlines.find((d: { id: string }) => d.id === 'decision-to-assess')).toMatchObject({ status: 'met', metOn: '2025-02-05' });
+    expect(status.deadlines.find((d: { id: string }) => d.id === 'final-plan')).toMatchObject({ status: 'open', dueOn: '2025-05-26' });
+    expect(status.next).toMatchObject({ responsible: 'local-authority' });
+    // a different day, a different answer: before the advice fell due nothing was overdue
+    expect((await get(`/cases/${caseA}/status?asOf=2025-03-01`, 'school').expect(200)).body.overdue).toEqual([]);
+    // the default is today in England
+    expect((await get(`/cases/${caseA}/status`, 'school').expect(200)).body.asOf).toBe(londonDateOf(new Date()));
+    const bad = await get(`/cases/${caseA}/status?asOf=2025-02-30`, 'school').expect(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['asOf']);
+
+    const list = (await get(`/cases?asOf=2025-04-01`, 'school').expect(200)).body;
+    expect(list.asOf).toBe('2025-04-01');
+    expect(list.cases.map((c: { caseId: string }) => c.caseId).sort()).toEqual([caseA, caseB].sort());
+    expect(list.cases.find((c: { caseId: string }) => c.caseId === caseA)).toMatchObject({ overdueCount: 1, weekOfProcess: 13, caseStatus: 'assessing', overdueByResponsible: { 'social-care': [expect.objectContaining({ daysLate: 12 })] } });
+  });
+
+  it('lets a practitioner of an agency asked for advice without a named organisation see the case while the request is open', async () => {
+    const caseD = randomUUID();
+    const d = new DomainCase(caseD);
+    const medical = randomUUID();
+    const at = (day: string) => `${day}T10:00:00Z`;
+    await publisher.publish([
+      { topic: topics.case, e: d.ehc(at('2025-03-03'), ACTORS.la, { type: 'ReceiveRequest', at: '2025-03-03', childRef: 'child-d', localAuthority: ACTORS.la.organisationId, source: 'parent', requestedBy: { role: 'parent' } }) },
+      { topic: topics.case, e: d.ehc(at('2025-04-01'), ACTORS.la, { type: 'DecideToAssess', at: '2025-04-01', assessmentId: randomUUID() }) },
+      { topic: topics.case, e: d.ehc(at('2025-04-02'), ACTORS.la, { type: 'RequestAdvice', at: '2025-04-02', adviceRequestId: medical, adviceType: 'medical', agency: 'health' }) },
+    ]);
+    await waitFor('case D', async () => (await entryCount(caseD)) === 3);
+    // any health practitioner: listed and readable, and the access log says why
+    expect((await get(`/cases`, 'stranger').expect(200)).body.cases.map((c: { caseId: string }) => c.caseId)).toContain(caseD);
+    await get(`/cases/${caseD}/timeline`, 'stranger').expect(200);
+    // not another agency's practitioner, not a health case officer
+    await get(`/cases/${caseD}/timeline`, 'school').expect(403);
+    await get(`/cases/${caseD}/timeline`, 'healthOfficer').expect(403);
+    // still not cases whose health request named an organisation (case A named nhs-rxx)
+    await get(`/cases/${caseA}/timeline`, 'stranger').expect(403);
+
+    // nhs-rxx answers: it is a member from now on (it recorded an event), and the agency-wide access ends
+    const answer = d.adviceEvent(at('2025-04-20'), ACTORS.nhs, medical, { type: 'SubmitAdvice', adviceId: randomUUID(), headings: ['Medical needs'] });
+    await publisher.publish([{ topic: topics.health, e: answer }]);
+    await waitFor('answer', async () => (await entryCount(caseD)) === 4);
+    await get(`/cases/${caseD}/timeline`, 'nhs').expect(200);
+    await get(`/cases/${caseD}/timeline`, 'stranger').expect(403);
+    expect((await get(`/cases`, 'stranger').expect(200)).body.cases.map((c: { caseId: string }) => c.caseId)).not.toContain(caseD);
+    const log = (await get(`/access-log?caseId=${caseD}&limit=100`, 'auditor').expect(200)).body.entries;
+    const viaAgency = log.filter((r: { who: { userId: string }; outcome: string }) => r.who.userId === 'gp-9' && r.outcome === 'allowed');
+    expect(viaAgency).toHaveLength(1);
+    expect(viaAgency[0].detail).toMatchObject({ via: 'agency-advice-request', adviceRequestId: medical });
   });
 
   it("refuses a practitioner whose organisation is not involved, logs every read, and lets only auditors read the log", async () => {
@@ -127,14 +179,14 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     const e1 = event('health.clinic-appointment-held.v1', caseB, '2025-06-01T10:00:00Z', ACTORS.nhs, {});
     await publisher.publish([{ topic: topics.health, e: e1 }]);
     await waitFor('live entry', async () => s1.events.length === 1);
-    expect(JSON.parse(s1.events[0].data)).toMatchObject({ id: e1.id, seq: 9 });
-    expect(s1.events[0].id).toBe('1-9');
+    expect(JSON.parse(s1.events[0].data)).toMatchObject({ id: e1.id, seq: 11 });
+    expect(s1.events[0].id).toBe('1-11');
     s1.close();
     // while disconnected: one new entry, and one late one that lands early in the order
     const e2 = event('health.clinic-appointment-held.v1', caseB, '2025-06-02T10:00:00Z', ACTORS.nhs, {});
     const e3 = event('education.review-meeting-held.v1', caseB, '2025-02-04T10:00:00Z', ACTORS.school, {});
     await publisher.publish([{ topic: topics.health, e: e2 }, { topic: topics.education, e: e3 }]);
-    await waitFor('both stored', async () => (await entryCount(caseB)) === 11);
+    await waitFor('both stored', async () => (await entryCount(caseB)) === 13);
     const s2 = openSse(url(`/cases/${caseB}/timeline/stream`), { Authorization: `Bearer ${tokens['nhs']}`, 'Last-Event-ID': String(s1.events[0].id) });
     await waitFor('resumed entries', async () => s2.events.length >= 2);
     await new Promise((r) => setTimeout(r, 300));

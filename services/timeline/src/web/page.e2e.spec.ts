@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
 import { timelineService } from '../service';
-import { ACTORS, Publisher, caseStory, event, testTopics, topicList, waitFor } from '../testing/fixtures';
+import { ACTORS, Publisher, caseStory, testTopics, topicList, waitFor } from '../testing/fixtures';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -18,13 +18,15 @@ describe("the practitioners' page in a real browser (Debian's Chromium driven by
   const topics = testTopics('page');
   const publisher = new Publisher();
   const caseId = randomUUID();
+  let story: ReturnType<typeof caseStory>;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium; the test command installs it). It never downloads a browser.`);
     }
     await publisher.ensure(topicList(topics));
-    await publisher.publish(caseStory(caseId, topics, Date.now() - 90 * 86_400_000));
+    story = caseStory(caseId, topics, Date.now() - 90 * 86_400_000);
+    await publisher.publish(story);
     service = await startTestService(timelineService, { TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-page-${randomUUID().slice(0, 6)}` });
     profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
@@ -53,25 +55,29 @@ describe("the practitioners' page in a real browser (Debian's Chromium driven by
     const port = (service.server.address() as AddressInfo).port;
     const token = await tokenFor({ userId: 'sw-1', organisationId: ACTORS.socialCare.organisationId, agency: 'social-care', roles: ['practitioner'] });
     await page.goto(`http://127.0.0.1:${port}/?token=${token}&case=${caseId}`);
-    await waitFor('8 entries on the page', async () => (await page.locator('#entries li').count()) === 8, 30_000);
+    await waitFor('10 entries on the page', async () => (await page.locator('#entries li').count()) === 10, 30_000);
     expect(page.url()).not.toContain('token=');
     await expect(page.locator('#entries li').first().locator('h3').textContent()).resolves.toContain('Request for an EHC needs assessment received');
     await page.locator('#live-state', { hasText: 'Live' }).waitFor({ timeout: 10_000 });
     // social care's advice (asked for 31 days after the request, due 6 weeks later) is overdue
-    await expect(page.locator('#overdue').textContent()).resolves.toMatch(/Social care: .*days overdue/);
+    await expect(page.locator('#overdue').textContent()).resolves.toMatch(/Social care: Give social-care advice — due .* \(\d+ days overdue; reg 8\(1\)\)/);
+    await expect(page.locator('#stage').textContent()).resolves.toBe('assessment under way');
     await expect(page.locator('#week').textContent()).resolves.toMatch(/^Week \d+ of 20$/);
 
     await page.evaluate('window.notReloaded = true');
-    const advice = event('advice.submitted.v1', caseId, new Date().toISOString(), ACTORS.socialCare, {
-      adviceRequestId: randomUUID(), adviceId: randomUUID(), agency: 'social-care', submittedAt: new Date().toISOString(), sections: [{ heading: 'Family support', text: 'private' }],
-    });
+    const advice = story.domain.adviceEvent(new Date().toISOString(), ACTORS.socialCare, story.requests.socialCare, { type: 'SubmitAdvice', adviceId: randomUUID(), headings: ['Family support'] });
     await publisher.publish([{ topic: topics.socialCare, e: advice }]);
     const entry = page.locator(`#entries li[data-id="${advice.id}"]`);
     await entry.waitFor({ timeout: 15_000 });
-    await expect(entry.textContent()).resolves.toContain('Social care advice submitted');
-    expect(await page.locator('#entries li').count()).toBe(9);
+    await expect(entry.textContent()).resolves.toContain('Social care advice submitted (version 1)');
+    await expect(entry.textContent()).resolves.not.toContain('private text');
+    expect(await page.locator('#entries li').count()).toBe(11);
     expect(await page.evaluate('window.notReloaded')).toBe(true);
-    await waitFor('entry count updated', async () => (await page.locator('#entry-count').textContent()) === '9');
+    await waitFor('entry count updated', async () => (await page.locator('#entry-count').textContent()) === '11');
+    // the type filter: only advice given
+    await page.locator('#kind-filter').selectOption('advice');
+    await waitFor('advice only', async () => (await page.locator('#entries li').count()) === 5);
+    expect(new Set((await page.evaluate(`[...document.querySelectorAll('#entries li')].map((e) => e.dataset.kind)`)) as string[])).toEqual(new Set(['advice']));
   });
 
   it('refuses to show a case to an organisation that is not involved, saying why', async () => {
