@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
-import { CoreModule } from '@tio/service-kit';
+import { AgencyAdviceModule } from '@tio/agency-kit';
 import { DEFAULT_PORT } from './default-port';
+import { GraduatedResponseController } from './graduated-response/graduated-response.controller';
 
+/**
+ * Education: the shared advice mechanics (educational, psychological and vision/hearing advice, reg 6(1)(b)(d) and
+ * 6(2)) plus the school's graduated response record per pupil.
+ */
 @Module({
-  imports: [CoreModule.forService('education', DEFAULT_PORT)],
+  imports: [AgencyAdviceModule.forAgency({ agency: 'education', service: 'education', defaultPort: DEFAULT_PORT, extraCategories: ['education'] })],
+  controllers: [GraduatedResponseController],
 })
 export class EducationModule {}

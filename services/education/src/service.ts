@@ -4,6 +4,6 @@ import { EducationModule } from './education.module';
 export const educationService: ServiceDefinition = {
   name: 'education',
   title: 'Tell It Once: Education service',
-  description: 'Education advice and events: schools, educational psychology, the SEND team.',
+  description: 'Educational, psychological and vision/hearing advice recorded once (reg 6(1)(b)(d), 6(2)), and the school graduated response record (assess, plan, do, review) per pupil.',
   module: EducationModule,
 };

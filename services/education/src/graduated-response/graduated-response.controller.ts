@@ -1,0 +1,89 @@
+import { Body, Controller, ForbiddenException, Get, Inject, Param, Post, Req, Res, UseFilters, BadRequestException, type PipeTransform } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { AdviceErrorFilter, agencyRecordContext, RecordNotFoundError } from '@tio/agency-kit';
+import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
+import type { EventStore } from '@tio/event-store';
+import { londonDateOf } from '@tio/ehc-domain';
+import type { Request, Response } from 'express';
+import { graduatedResponseDecider, graduatedResponseStream, nextStep, REVIEW_OUTCOMES, STEPS, type ReviewOutcome, type Step } from './graduated-response';
+
+const REF = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const REF_MESSAGE = '$property must be an opaque reference (letters, digits and . _ : -, at most 100), never a name';
+
+class RefPipe implements PipeTransform<string, string> {
+  constructor(private readonly field: string) {}
+  transform(value: string): string {
+    if (REF.test(value)) return value;
+    throw new BadRequestException({ statusCode: 400, message: 'Validation failed', errors: [{ field: this.field, reasons: [REF_MESSAGE.replace('$property', this.field)] }] });
+  }
+}
+
+export class RecordStepDto {
+  @ApiProperty({ enum: STEPS })
+  @IsIn(STEPS)
+  step!: Step;
+
+  @ApiPropertyOptional({ description: 'Date of the step (YYYY-MM-DD); default today', example: '2025-10-06' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date as YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  on?: string;
+
+  @ApiProperty({ example: 'Phonics screening below expected; speech and language concerns.' })
+  @IsString()
+  @Length(1, 5000)
+  summary!: string;
+
+  @ApiPropertyOptional({ type: [String], description: "References to the school's own evidence", example: ['mis:assessment:2291'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(REF, { each: true, message: REF_MESSAGE })
+  evidenceRefs?: string[];
+
+  @ApiPropertyOptional({ enum: REVIEW_OUTCOMES, description: 'A review’s outcome' })
+  @IsOptional()
+  @IsIn(REVIEW_OUTCOMES)
+  outcome?: ReviewOutcome;
+}
+
+/** Education's own record: the school's graduated response (SEN support: assess, plan, do, review) per pupil. */
+@ApiTags('education')
+@ApiBearerAuth()
+@UseFilters(AdviceErrorFilter)
+@RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
+@Controller('schools/:schoolUrn/pupils/:childRef/graduated-response')
+export class GraduatedResponseController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Post('steps')
+  @ApiOperation({ summary: 'Record the next step of the graduated response (only the school itself; steps in order: assess, plan, do, review)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  async record(
+    @Param('schoolUrn', new RefPipe('schoolUrn')) schoolUrn: string,
+    @Param('childRef', new RefPipe('childRef')) childRef: string,
+    @Body() b: RecordStepDto,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request & { correlationId?: string },
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const ctx = agencyRecordContext('education', childRef, p, req);
+    if (p.organisationId !== schoolUrn) throw new ForbiddenException(`only ${schoolUrn} keeps its own graduated response record; the token is for ${p.organisationId}`);
+    const result = await handleCommand(this.store, graduatedResponseStream(schoolUrn, childRef), graduatedResponseDecider, {
+      type: 'RecordStep', schoolUrn, childRef, step: b.step, on: b.on ?? londonDateOf(new Date()), summary: b.summary, evidenceRefs: b.evidenceRefs ?? [], outcome: b.outcome,
+      by: { userRef: p.userId, organisationRef: p.organisationId },
+    }, ctx);
+    res.status(result.replayed ? 200 : 201);
+    return { schoolUrn, childRef, ...result.state, nextStep: nextStep(result.state), replayed: result.replayed };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The pupil's graduated response: every cycle and step with its evidence references, and the step expected next" })
+  async get(@Param('schoolUrn', new RefPipe('schoolUrn')) schoolUrn: string, @Param('childRef', new RefPipe('childRef')) childRef: string) {
+    const { state } = await loadState(this.store, graduatedResponseStream(schoolUrn, childRef), graduatedResponseDecider);
+    if (state.cycles.length === 0) throw new RecordNotFoundError(`${schoolUrn} has no graduated response record for ${childRef}`, { schoolUrn, childRef });
+    return { schoolUrn, childRef, ...state, nextStep: nextStep(state) };
+  }
+}
