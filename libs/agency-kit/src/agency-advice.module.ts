@@ -1,12 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@tio/event-sourcing';
+import { EventStoreModule, PublishingModule } from '@tio/event-sourcing';
 import { CoreModule, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCommands } from './advice-commands.service';
 import { AdviceController } from './http/advice.controller';
 import { InboundAdviceConsumer } from './inbound/inbound-advice.consumer';
 import { AGENCY_OPTIONS, AGENCY_READ_MODEL, type AgencyAdviceOptions } from './options';
-import { AgencyPublishingModule } from './publishing';
 import { CaseFeed } from './read-model/case-feed';
 import { migrate } from './read-model/migrations';
 
@@ -24,8 +23,7 @@ export class AgencyAdviceModule {
       imports: [
         CoreModule.forService(options.service, options.defaultPort),
         EventStoreModule.forService({ categories: ['advice', ...(options.extraCategories ?? [])] }),
-        // PublishingModule.forService({ service, category: 'advice' }) once the forwarder routes with topicOf
-        AgencyPublishingModule.forAgency({ service: options.service, agency: options.agency }),
+        PublishingModule.forService({ service: options.service, category: 'advice' }),
       ],
       controllers: [AdviceController],
       providers: [
