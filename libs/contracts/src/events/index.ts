@@ -2,10 +2,12 @@ import { EventTypeRegistry } from '../registry';
 import { registerAdviceEvents } from './advice-events';
 import { registerCaseEvents } from './case-events';
 import { registerInboundAdvice } from './inbound-advice';
+import { registerTransferEvents } from './transfer-events';
 
 export * from './case-events';
 export * from './advice-events';
 export * from './inbound-advice';
+export * from './transfer-events';
 
 /**
  * A registry holding every integration event type Tell It Once publishes or accepts: the EHC case domain events
@@ -17,6 +19,7 @@ export function createIntegrationEventRegistry(): EventTypeRegistry {
   registerCaseEvents(registry);
   registerAdviceEvents(registry);
   registerInboundAdvice(registry);
+  registerTransferEvents(registry);
   return registry;
 }
 
