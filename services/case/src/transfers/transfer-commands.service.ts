@@ -1,0 +1,200 @@
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@tio/auth';
+import { EVENT_STORE, FORWARDER, handleCommand, loadState, type CommandContext } from '@tio/event-sourcing';
+import type { EventStore, RecordedEvent } from '@tio/event-store';
+import { CaseNotFoundError, ehcCaseDecider, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
+import type { Forwarder } from '@tio/messaging';
+import {
+  describeTransfer, foldTransfer, transferDecider, transferStream, TransferAlreadyRequestedError, TransferNotRequestedError,
+  type TransferCommand, type TransferEvent, type TransferKind, type TransferState,
+} from '@tio/transfer-domain';
+import { caseStream } from '../case-commands.service';
+
+export const TRANSFER_FORWARDER = Symbol('TRANSFER_FORWARDER');
+
+/** Which side a step belongs to, and what the rule says when someone else tries it (the 403 names the rule). */
+const STEP_SIDE: Record<Exclude<TransferCommand['type'], 'RequestTransfer'>, { side: 'from' | 'to'; what: string }> = {
+  AcceptTransfer: { side: 'to', what: 'accepting a transfer' },
+  DeclineTransfer: { side: 'to', what: 'declining a transfer' },
+  AcknowledgeTransfer: { side: 'to', what: 'acknowledging a completed transfer' },
+  DecideReassessment: { side: 'to', what: 'deciding whether to reassess after a transfer' },
+  CompleteTransfer: { side: 'from', what: 'completing a transfer' },
+  CancelTransfer: { side: 'from', what: 'cancelling a transfer' },
+};
+const WRITE_ROLES = ['case-officer', 'practitioner'] as const;
+
+export interface CaseFollowUp {
+  /** Did the case's own stream (its responsible LA and statutory clock) follow this step? */
+  followed: boolean;
+  command?: EhcCommand['type'];
+  recorded?: { eventId: string; type: string }[];
+  reason?: string;
+}
+
+/**
+ * Runs transfer steps against their own stream `transfer-<transferId>` and checks that each step is recorded by the
+ * organisation it belongs to. For a `local-authority` transfer of a case with a plan in force it also drives the
+ * case's reg 15 commands (NotifyTransfer, TransferPlan, DecideReassessmentAfterTransfer), so the case's responsible LA
+ * and statutory clock follow.
+ */
+@Injectable()
+export class TransferCommands {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(FORWARDER) private readonly caseForwarder: Forwarder,
+    @Inject(TRANSFER_FORWARDER) private readonly transferForwarder: Forwarder,
+  ) {}
+
+  async loadCase(caseId: string): Promise<EhcCaseState> {
+    const { state } = await loadState(this.store, caseStream(caseId), ehcCaseDecider);
+    if (state.status === 'none') throw new CaseNotFoundError(caseId);
+    return state;
+  }
+
+  async loadTransfer(transferId: string): Promise<{ state: TransferState; events: RecordedEvent[] }> {
+    const { state, events } = await loadState(this.store, transferStream(transferId), transferDecider);
+    return { state, events };
+  }
+
+  /** Every transfer of a case, oldest first (a scan of the `transfer` category: transfers are few; see README). */
+  async transfersOf(caseId: string): Promise<Map<string, RecordedEvent[]>> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    let after: bigint | undefined;
+    for (;;) {
+      const page = await this.store.readAll({ category: 'transfer', maxCount: 1000, ...(after === undefined ? {} : { after }) });
+      for (const e of page) {
+        if (e.metadata.caseId !== caseId) continue;
+        const list = byStream.get(e.streamName) ?? [];
+        list.push(e);
+        byStream.set(e.streamName, list);
+      }
+      if (page.length < 1000) return byStream;
+      after = page[page.length - 1].globalPosition;
+    }
+  }
+
+  async request(command: Extract<TransferCommand, { type: 'RequestTransfer' }>, principal: Principal, context: CommandContext) {
+    this.mayWrite(principal);
+    const kase = await this.loadCase(command.caseId);
+    await this.authoriseRequest(command.kind, command.caseId, kase, principal);
+    const follow = command.kind === 'local-authority' && kase.status === 'plan-in-force';
+    const moves = {
+      ...(command.kind === 'local-authority' && kase.finalPlan ? { planId: kase.finalPlan.planId } : {}),
+      ...(command.kind === 'local-authority' ? { adviceIds: Object.values(kase.adviceRequests).flatMap((r) => (r.current ? [r.current.adviceId] : [])) } : {}),
+      ...(command.moves ?? {}),
+    };
+    const full: TransferCommand = { ...command, moves };
+    const ehc: EhcCommand | undefined = follow
+      ? { type: 'NotifyTransfer', caseId: command.caseId, at: command.learnedOn ?? command.at, transferId: command.transferId, toLocalAuthority: command.toOrganisation, moveOn: command.moveOn as string }
+      : undefined;
+    const notFollowed = command.kind !== 'local-authority' ? undefined
+      : `reg 15 transfers an EHC plan; the case is ${kase.status}, so its own stream keeps ${kase.localAuthority} until a plan exists (the transfer stream records who is responsible)`;
+    return this.run(full, principal, context, ehc, notFollowed);
+  }
+
+  async step(command: Exclude<TransferCommand, { type: 'RequestTransfer' }>, principal: Principal, context: CommandContext) {
+    this.mayWrite(principal);
+    await this.loadCase(command.caseId);
+    const { state } = await this.loadTransfer(command.transferId);
+    if (state.status === 'none' || state.caseId !== command.caseId) throw new TransferNotRequestedError(`No transfer ${command.transferId} on case ${command.caseId}`);
+    const rule = STEP_SIDE[command.type];
+    const owner = rule.side === 'from' ? state.fromOrganisation : state.toOrganisation;
+    if (principal.organisationId !== owner) {
+      throw new ForbiddenException(`${rule.what} belongs to the ${rule.side === 'from' ? 'sending' : 'receiving'} organisation ${owner}; the token is for ${principal.organisationId}`);
+    }
+    let ehc: EhcCommand | undefined;
+    if (state.kind === 'local-authority') {
+      const kase = await this.loadCase(command.caseId);
+      const t = kase.transfers[command.transferId];
+      if (t && command.type === 'CompleteTransfer' && !t.transferredOn) ehc = { type: 'TransferPlan', caseId: command.caseId, at: command.at, transferId: command.transferId };
+      if (t?.transferredOn && command.type === 'DecideReassessment' && !t.reassessment) {
+        ehc = { type: 'DecideReassessmentAfterTransfer', caseId: command.caseId, at: command.at, transferId: command.transferId, willReassess: command.willReassess };
+      }
+    }
+    const notFollowed = state.kind === 'local-authority' && !ehc && ['CompleteTransfer', 'DecideReassessment'].includes(command.type)
+      ? 'the case’s own stream did not record this transfer (no plan was in force when it was requested)' : undefined;
+    return this.run(command, principal, context, ehc, notFollowed);
+  }
+
+  private async run(command: TransferCommand, principal: Principal, context: CommandContext, ehc: EhcCommand | undefined, notFollowed: string | undefined) {
+    const ctx = { ...context, actor: { ...context.actor, organisationId: principal.organisationId }, occurredAt: context.occurredAt ?? `${command.at}T12:00:00.000Z` };
+    // decide both in memory first, so that a refusal by either writes nothing
+    const { state: before } = await this.loadTransfer(command.transferId);
+    transferDecider.decide(command, before);
+    if (ehc) ehcCaseDecider.decide(ehc, (await loadState(this.store, caseStream(command.caseId), ehcCaseDecider)).state);
+
+    const result = await handleCommand(this.store, transferStream(command.transferId), transferDecider, command, ctx);
+    let caseFollowUp: CaseFollowUp = notFollowed ? { followed: false, reason: notFollowed } : { followed: false };
+    if (ehc) {
+      // keyed by transfer and step: a retry after a failure here completes the case's half without doing it twice
+      const r = await handleCommand(this.store, caseStream(command.caseId), ehcCaseDecider, ehc, { ...ctx, causationId: result.recorded[0]?.metadata.eventId, idempotencyKey: `svc-transfer:${command.transferId}:${command.type}` });
+      caseFollowUp = { followed: true, command: ehc.type, recorded: r.recorded.map((e) => ({ eventId: e.metadata.eventId, type: e.type })) };
+      this.caseForwarder.wake();
+    }
+    if (result.recorded.length && !result.replayed) this.transferForwarder.wake();
+    const events = (await this.loadTransfer(command.transferId)).events;
+    return {
+      caseId: command.caseId,
+      transferId: command.transferId,
+      revision: result.revision,
+      recorded: result.recorded.map((e) => ({ eventId: e.metadata.eventId, type: e.type })),
+      replayed: result.replayed,
+      case: caseFollowUp,
+      transfer: present(events, command.at),
+    };
+  }
+
+  private mayWrite(principal: Principal): void {
+    if (!WRITE_ROLES.some((r) => principal.roles.includes(r))) {
+      throw new ForbiddenException(`transfer steps are recorded by case officers or practitioners of the organisation each step belongs to; the token has ${principal.roles.join(', ')}`);
+    }
+  }
+
+  /**
+   * A transfer is requested by the organisation responsible now: for a move between LAs, the LA the case belongs to;
+   * for the other kinds, the receiving side of the last completed transfer of that kind (or, for the first one, the
+   * organisation asking). Only one open transfer of a kind at a time: otherwise two handovers could overlap.
+   */
+  private async authoriseRequest(kind: TransferKind, caseId: string, kase: EhcCaseState, principal: Principal): Promise<void> {
+    const same = [...(await this.transfersOf(caseId)).values()].map((es) => ({ es: es.map(asTransferEvent), s: foldTransfer(es.map(asTransferEvent)) })).filter((t) => t.s.kind === kind);
+    const completed = same.filter((t) => t.s.status === 'completed').sort((a, b) => (a.s.completedOn as string).localeCompare(b.s.completedOn as string));
+    const responsible = kind === 'local-authority'
+      ? currentLocalAuthority(kase, completed.map((t) => t.s))
+      : completed.at(-1)?.s.toOrganisation ?? principal.organisationId;
+    if (principal.organisationId !== responsible) {
+      throw new ForbiddenException(`a ${kind} transfer is requested by the organisation responsible now (${responsible}); the token is for ${principal.organisationId}`);
+    }
+    const open = same.find((t) => t.s.status === 'requested' || t.s.status === 'accepted');
+    if (open) throw new TransferAlreadyRequestedError(`Transfer ${open.s.transferId} (${kind}) is still open: complete, cancel or decline it first`, { transferId: open.s.transferId });
+  }
+}
+
+/** The LA responsible now: the case's own (it follows reg 15 plan transfers), or the receiver of a later completed transfer. */
+function currentLocalAuthority(kase: EhcCaseState, completed: TransferState[]): string {
+  const last = completed.at(-1);
+  if (last && !kase.transfers[last.transferId as string]) return last.toOrganisation as string;
+  return kase.localAuthority as string;
+}
+
+export const asTransferEvent = (e: RecordedEvent): TransferEvent => ({ type: e.type, data: e.data } as TransferEvent);
+
+/** A transfer for the API: steps (who recorded each, when), what moves, deadlines and responsibility as at `asOf`. */
+export function present(events: RecordedEvent[], asOf: string) {
+  const domain = events.map(asTransferEvent);
+  const d = describeTransfer(domain, asOf);
+  const s = d.state;
+  return {
+    transferId: s.transferId, kind: s.kind, status: s.status, fromOrganisation: s.fromOrganisation, toOrganisation: s.toOrganisation,
+    requestedOn: s.requestedOn, proposedOn: s.proposedOn, ...(s.moveOn ? { moveOn: s.moveOn } : {}), ...(s.completedOn ? { completedOn: s.completedOn } : {}),
+    ...(s.acknowledgedOn ? { acknowledgedOn: s.acknowledgedOn } : {}), ...(s.declined ? { declined: s.declined } : {}), ...(s.cancelled ? { cancelled: s.cancelled } : {}),
+    ...(s.reassessment ? { reassessment: s.reassessment } : {}),
+    moves: s.moves, ...(s.moved ? { moved: s.moved } : {}),
+    steps: events.map((e) => ({
+      step: e.type.split('.')[1], type: e.type, eventId: e.metadata.eventId, recordedBy: e.metadata.actor.organisationId, role: e.metadata.actor.role,
+      occurredAt: e.metadata.occurredAt, recordedAt: e.metadata.recordedAt,
+    })),
+    deadlines: d.deadlines,
+    responsibleOn: d.responsibleOn,
+    responsibility: d.responsibility,
+  };
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import { foldTransfer, responsibility, TRANSFER_KINDS, type TransferCommand } from '@tio/transfer-domain';
+import type { Request } from 'express';
+import { commandContext, stepDate } from '../http/command-context';
+import * as dto from './dtos';
+import { TransferErrorFilter } from './transfer-error.filter';
+import { asTransferEvent, present, TransferCommands } from './transfer-commands.service';
+
+type CorrelatedRequest = Request & { correlationId?: string };
+const CaseId = () => Param('caseId', new ParseUUIDPipe());
+const TransferId = () => Param('transferId', new ParseUUIDPipe());
+type Step = Exclude<TransferCommand, { type: 'RequestTransfer' }>;
+
+/**
+ * Transfers of responsibility for a case between organisations (LA to LA, school to school, NHS body to NHS body,
+ * children's to adult services), each step recorded by the organisation it belongs to.
+ */
+@ApiTags('service transfers')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the first result and records nothing twice' })
+@UseFilters(TransferErrorFilter)
+@RequireRoles('case-officer', 'practitioner', 'auditor', 'service')
+@Controller('cases/:caseId/service-transfers')
+export class TransfersController {
+  constructor(private readonly transfers: TransferCommands) {}
+
+  private step(command: Step, p: Principal, req: CorrelatedRequest) {
+    return this.transfers.step(command, p, commandContext(command.caseId, p, req));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Request a transfer of responsibility (by the organisation responsible now; it stays responsible until completion)' })
+  request(@CaseId() caseId: string, @Body() b: dto.RequestServiceTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    const command = {
+      type: 'RequestTransfer' as const, caseId, transferId: b.transferId ?? randomUUID(), by: p.organisationId, at: stepDate(b.at), kind: b.kind,
+      toOrganisation: b.toOrganisation, learnedOn: b.learnedOn, proposedOn: b.proposedOn, moveOn: b.moveOn, lastReviewOn: b.lastReviewOn,
+      adulthoodOn: b.adulthoodOn, moves: b.moves ? { ...b.moves } : undefined, reason: b.reason,
+    };
+    return this.transfers.request(command, p, commandContext(caseId, p, req));
+  }
+
+  @Post(':transferId/acceptance')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept (by the receiving organisation; a new setting admits; adult services after a transition assessment)' })
+  accept(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.AcceptServiceTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.step({ type: 'AcceptTransfer', caseId, transferId, by: p.organisationId, at: stepDate(b.at), transitionAssessedOn: b.transitionAssessedOn, note: b.note }, p, req);
+  }
+
+  @Post(':transferId/decline')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Decline with a reason (by the receiving organisation; the sending one stays responsible)' })
+  decline(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.ReasonedTransferStepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.step({ type: 'DeclineTransfer', caseId, transferId, by: p.organisationId, at: stepDate(b.at), reason: b.reason }, p, req);
+  }
+
+  @Post(':transferId/cancellation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel before completion (by the sending organisation)' })
+  cancel(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.ReasonedTransferStepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.step({ type: 'CancelTransfer', caseId, transferId, by: p.organisationId, at: stepDate(b.at), reason: b.reason }, p, req);
+  }
+
+  @Post(':transferId/completion')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Complete: responsibility, plan, advice and funding pass from the start of `at` (by the sending organisation, after acceptance; reg 15: the case follows)' })
+  complete(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.CompleteServiceTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.step({ type: 'CompleteTransfer', caseId, transferId, by: p.organisationId, at: stepDate(b.at), moved: b.moved ? { ...b.moved } : undefined }, p, req);
+  }
+
+  @Post(':transferId/acknowledgement')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge the completion (by the receiving organisation: it holds responsibility, plan, advice and funding)' })
+  acknowledge(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.TransferStepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.step({ type: 'AcknowledgeTransfer', caseId, transferId, by: p.organisationId, at: stepDate(b.at) }, p, req);
+  }
+
+  @Post(':transferId/reassessment-decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'reg 15: the new LA tells the family whether it will reassess (within 6 weeks of the transfer)' })
+  reassess(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.ReassessmentDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.step({ type: 'DecideReassessment', caseId, transferId, by: p.organisationId, at: stepDate(b.at), willReassess: b.willReassess }, p, req);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The case’s transfers, each with its steps, deadlines and who is responsible as at a day' })
+  async list(@CaseId() caseId: string, @Query() q: dto.TransfersQueryDto, @CurrentPrincipal() p: Principal) {
+    const kase = await this.transfers.loadCase(caseId);
+    const asOf = stepDate(q.asOf);
+    const all = [...(await this.transfers.transfersOf(caseId)).values()];
+    const privileged = p.roles.includes('auditor') || p.roles.includes('service');
+    const parties = (es: typeof all[number]) => { const s = foldTransfer(es.map(asTransferEvent)); return [s.fromOrganisation, s.toOrganisation]; };
+    const involved = p.organisationId === kase.localAuthority || all.some((es) => parties(es).includes(p.organisationId));
+    if (!privileged && !involved) throw new ForbiddenException(`only the organisations a transfer of case ${caseId} is between (or its LA) may see its transfers; the token is for ${p.organisationId}`);
+    const transfers = all.map((es) => present(es, asOf)).sort((a, b) => String(a.requestedOn).localeCompare(String(b.requestedOn)));
+    // per kind, the one organisation responsible as at asOf, from the latest transfer of that kind requested by then
+    const responsibleAsOf = Object.fromEntries(TRANSFER_KINDS.flatMap((kind) => {
+      const ofKind = all.map((es) => es.map(asTransferEvent)).filter((es) => foldTransfer(es).kind === kind && !(foldTransfer(es).requestedOn! > asOf));
+      const latest = ofKind.at(-1);
+      return latest ? [[kind, responsibility(latest, asOf).organisation]] : [];
+    }));
+    return { caseId, asOf, caseLocalAuthority: kase.localAuthority, responsibleAsOf, transfers };
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { integrationEvents } from '@tio/contracts';
+import { EVENT_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
+import type { EventStore, PostgresEventStore } from '@tio/event-store';
+import { Forwarder, type MessagingClient } from '@tio/messaging';
+import { TransferCommands, TRANSFER_FORWARDER } from './transfer-commands.service';
+import { TransfersController } from './transfers.controller';
+
+@Injectable()
+class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('forwarder-case-transfers');
+  constructor(@Inject(TRANSFER_FORWARDER) private readonly forwarder: Forwarder) {}
+  async onApplicationBootstrap() {
+    await this.forwarder.start();
+    this.logger.log({ msg: 'forwarding transfer events to Kafka' });
+  }
+  async onApplicationShutdown() {
+    await this.forwarder.stop();
+  }
+}
+
+/**
+ * Transfers of responsibility: their REST API, and a second checkpointed forwarder for the `transfer` stream category
+ * (the publishing module forwards one category, `case`): same CloudEvents source `/tio/case`, same topic
+ * `tio.case.events.v1`, key = case id, its own checkpoint `forwarder-case-transfers`.
+ */
+@Module({
+  controllers: [TransfersController],
+  providers: [
+    TransferCommands,
+    {
+      provide: TRANSFER_FORWARDER,
+      inject: [EVENT_STORE, MESSAGING_CLIENT],
+      useFactory: (store: EventStore, client: MessagingClient) => {
+        const logger = new Logger('forwarder-case-transfers');
+        return new Forwarder({
+          store, checkpoints: (store as PostgresEventStore).checkpoints, client, name: 'forwarder-case-transfers', source: '/tio/case',
+          registry: integrationEvents, category: 'transfer', log: (message, error) => logger.warn({ msg: message, err: error?.message }),
+        });
+      },
+    },
+    TransferForwarderLifecycle,
+  ],
+})
+export class TransfersModule {}
