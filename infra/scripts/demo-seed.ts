@@ -10,6 +10,7 @@ import { mintToken, type TokenRequest } from '@tio/auth';
 
 export const DEMO_CASE_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f00';
 export const DEMO_LA = 'E10000028'; // Staffordshire County Council (GSS code)
+const DEMO_CONSULTATION_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f04';
 const DEMO_REQUEST_IDS = ['6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f01', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f02', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f03'];
 
 export interface DemoUrls {
@@ -122,8 +123,10 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   await lifecycle('/draft-plan', { at: on(14) }, 'draft');
   log(`draft plan issued ${on(14)}`);
   await lifecycle('/family-response', { at: on(15), preferredSettingRef: 'urn:school:124356', commentsRef: 'doc:family-comments-1' }, 'family');
-  await lifecycle('/consultations', { at: on(15), settingRef: 'urn:school:124356' }, 'consult');
+  await lifecycle('/consultations', { at: on(15), settingRef: 'urn:school:124356', consultationId: DEMO_CONSULTATION_ID }, 'consult');
   log(`family responded and asked for the current school ${on(15)}; school consulted`);
+  await lifecycle('/consultations/responses', { at: on(16, 3), consultationId: DEMO_CONSULTATION_ID, canMeetNeeds: true }, 'consulted');
+  log(`the school answered ${on(16, 3)}: it can meet the child's needs`);
   await lifecycle('/final-plan', { at: on(18), namedSettingRef: 'urn:school:124356' }, 'final');
   log(`final plan issued ${on(18)}, within 20 weeks`);
   return DEMO_CASE_ID;
