@@ -81,7 +81,7 @@ export class TransferCommands {
     const moves = {
       ...(command.kind === 'local-authority' && kase.finalPlan ? { planId: kase.finalPlan.planId } : {}),
       ...(command.kind === 'local-authority' ? { adviceIds: Object.values(kase.adviceRequests).flatMap((r) => (r.current ? [r.current.adviceId] : [])) } : {}),
-      ...(command.moves ?? {}),
+      ...Object.fromEntries(Object.entries(command.moves ?? {}).filter(([, v]) => v !== undefined)),
     };
     const full: TransferCommand = { ...command, moves };
     const ehc: EhcCommand | undefined = follow
