@@ -1,2 +1,3 @@
 export * from './test-service';
 export * from './tokens';
+export * from './service-health.spec-helper';

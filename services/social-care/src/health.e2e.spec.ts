@@ -1,28 +1,4 @@
-import request from 'supertest';
-import { startTestService, type TestService } from '@tio/testing';
+import { describeServiceHealth } from '@tio/testing';
 import { socialCareService } from './service';
 
-describe('social-care service health and API docs', () => {
-  let service: TestService;
-  beforeAll(async () => {
-    service = await startTestService(socialCareService);
-  });
-  afterAll(() => service?.close());
-
-  it('is ready when its PostgreSQL database and the Kafka broker answer', async () => {
-    const res = await request(service.server).get('/health/ready').expect(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
-  });
-
-  it('serves its OpenAPI document', async () => {
-    const res = await request(service.server).get('/docs/openapi.json').expect(200);
-    expect(res.body.info.title).toMatch(/Tell It Once/);
-    expect(Object.keys(res.body.paths)).toContain('/health/ready');
-  });
-
-  it('echoes a correlation id and answers unknown routes with 404, not 500', async () => {
-    const res = await request(service.server).get('/no-such-route').set('x-correlation-id', 'corr-123').expect(404);
-    expect(res.headers['x-correlation-id']).toBe('corr-123');
-    expect(res.body.correlationId).toBe('corr-123');
-  });
-});
+describeServiceHealth(socialCareService, { paths: ['/cases/{caseId}/advice', '/cases/{caseId}/social-care-assessments'] });

@@ -1,0 +1,46 @@
+import request from 'supertest';
+import type { ServiceDefinition } from '@tio/service-kit';
+import { startTestService, type TestService } from './test-service';
+
+export interface HealthSpecOptions {
+  /** Paths the service's OpenAPI document must list besides /health/ready. */
+  paths?: string[];
+  /** Extra environment for the service (e.g. the audit service's sources). */
+  env?: () => Promise<Record<string, string>> | Record<string, string>;
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * What every service must do, asserted the same way for each: ready only when PostgreSQL and Kafka answer, its
+ * OpenAPI document served, correlation ids echoed, unknown routes a 404 and never a 500.
+ */
+export function describeServiceHealth(definition: ServiceDefinition, options: HealthSpecOptions = {}): void {
+  describe(`${definition.name} service health and API docs`, () => {
+    let service: TestService;
+    beforeAll(async () => {
+      service = await startTestService(definition, (await options.env?.()) ?? {});
+    });
+    afterAll(async () => {
+      await service?.close();
+      await options.cleanup?.();
+    });
+
+    it('is ready when its PostgreSQL database and the Kafka broker answer', async () => {
+      const res = await request(service.server).get('/health/ready').expect(200);
+      expect(res.body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
+      await request(service.server).get('/health/live').expect(200, { status: 'ok' });
+    });
+
+    it('serves its OpenAPI document', async () => {
+      const res = await request(service.server).get('/docs/openapi.json').expect(200);
+      expect(res.body.info.title).toMatch(/Tell It Once/);
+      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health/ready', ...(options.paths ?? [])]));
+    });
+
+    it('echoes a correlation id and answers unknown routes with 404, not 500', async () => {
+      const res = await request(service.server).get('/no-such-route').set('x-correlation-id', 'corr-123').expect(404);
+      expect(res.headers['x-correlation-id']).toBe('corr-123');
+      expect(res.body.correlationId).toBe('corr-123');
+    });
+  });
+}
