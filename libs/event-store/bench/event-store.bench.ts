@@ -158,6 +158,8 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const r of body) console.log(line(r));
+  // one machine-readable line for infra/bench/run-all.ts (npm run bench)
+  console.log(`BENCH_JSON ${JSON.stringify({ area: 'event-store', sizes: { single: SINGLE_STREAM_APPENDS, multi: MULTI_STREAM_APPENDS, streams: STREAMS, writers: WRITERS, bulk: BULK_EVENTS }, rows: rows.map(([name, ours, baseline]) => ({ name, ours, baseline })) })}`);
 }
 
 main().catch((err) => {

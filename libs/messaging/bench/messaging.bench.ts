@@ -152,6 +152,8 @@ async function main(): Promise<void> {
       `| latency p99, ms | ${fmt(p99)} | ${fmt(rawP99)} | ${(p99 / rawP99).toFixed(1)} |`,
     );
     console.log(results.join('\n'));
+    // one machine-readable line for infra/bench/run-all.ts (npm run bench)
+    console.log(`BENCH_JSON ${JSON.stringify({ area: 'messaging', sizes: { backlog: BACKLOG, cases: CASES, rate: RATE, seconds: SECONDS, payloadBytes: value.length }, forwarder: forwarderThroughput, rawProducer: rawThroughput, p50, p99, rawP50, rawP99 })}`);
   } finally {
     await store.close();
     await pool.end();

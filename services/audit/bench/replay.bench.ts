@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     console.log(`  audit read + deterministic merge          ${fmt(merged)}   ${ratio(merged)}`);
     console.log(`  + as-of fold (ehc-domain evolve)          ${fmt(folded)}   ${ratio(folded)}`);
     console.log(`  + JSON export (the CLI's replay)          ${fmt(cli)}   ${ratio(cli)}`);
+    // one machine-readable line for infra/bench/run-all.ts (npm run bench)
+    console.log(`BENCH_JSON ${JSON.stringify({ area: 'audit', sizes: { events: TOTAL, rounds: ROUNDS }, writeRate, raw, merged, folded, cli })}`);
   } finally {
     await sources.close();
     for (const n of names) await dropDatabase(cluster, `audit_bench_${n}`);

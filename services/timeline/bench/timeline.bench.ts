@@ -75,9 +75,11 @@ async function main() {
     console.log(`seeded 1,000 entries (published and projected) in ${seedSeconds.toFixed(1)}s: ${(1000 / seedSeconds).toFixed(0)} events/s`);
 
     const rows: string[] = [];
+    const figures: Array<{ name: string; path: string; p50: number; p99: number; rps: number; errors: number }> = [];
     const run = async (name: string, path: string, auth: boolean) => {
       const result = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: auth ? headers : {} });
       const bad = result.non2xx + result.errors + result.timeouts;
+      figures.push({ name, path, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: bad });
       rows.push(`| ${name} | ${result.latency.p50} | ${result.latency.p99} | ${result.requests.average.toFixed(0)} | ${bad} |`);
       console.log(`${name}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.requests.average.toFixed(0)} req/s, ${bad} errors`);
     };
@@ -119,6 +121,8 @@ async function main() {
     console.log('| endpoint | p50 ms | p99 ms | req/s | errors |\n|---|---|---|---|---|');
     console.log(rows.join('\n'));
     console.log(`\n${fresh}`);
+    // one machine-readable line for infra/bench/run-all.ts (npm run bench)
+    console.log(`BENCH_JSON ${JSON.stringify({ area: 'timeline', sizes: { entries: 1000, connections: CONNECTIONS, seconds: SECONDS, rate: RATE, freshnessSeconds: FRESHNESS_SECONDS }, seedEventsPerSecond: 1000 / seedSeconds, endpoints: figures, freshness: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags[lags.length - 1] } })}`);
   } finally {
     await publisher.close();
     await service.close();

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: the whole benchmark suite in one run (issue 9). Never part of `npm test`.
+ *
+ * Starts PostgreSQL and Kafka ONCE (startLocalInfra, as the run command does, unless DATABASE_URL / KAFKA_BROKERS
+ * are set), then:
+ *   1. runs every area's own benchmark as a child process against them (event store, messaging at two rates,
+ *      timeline API + freshness, audit replay), each printing one `BENCH_JSON {...}` line;
+ *   2. the system phase (./system.ts): a synthetic dataset from the deciders (./generate-dataset.ts) in the services'
+ *      own event stores, every service started the way `npm start` starts it, RSS at rest and under load, the
+ *      timeline API of the real service process, audit replay of the generated data, and a timeline rebuild beside a
+ *      raw consume of the same topics;
+ * and prints ONE table (figure | ours | baseline | ratio), written as JSON to bench-results/bench-<ISO time>.json.
+ *
+ * Sizes (env): BENCH_CASES (dataset cases, default 3000), BENCH_QUICK=1 (smaller everything), BENCH_SKIP=areas,comma.
+ */
+import { spawn } from 'node:child_process';
+import { cpus, totalmem, release, hostname } from 'node:os';
+import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalInfra, onShutdown, workspaceRoot } from '@tio/local-infra';
+import { runSystemBench, type Row } from './system';
+
+const root = workspaceRoot();
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const SKIP = new Set((process.env['BENCH_SKIP'] ?? '').split(',').filter(Boolean));
+const resultsDir = join(root, 'bench-results');
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const logDir = join(resultsDir, `logs-${stamp}`);
+
+export function machine() {
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    kernel: `${process.platform} ${release()}`,
+    host: hostname(),
+  };
+}
+
+/** Runs one area's bench script as a child process and returns the object from its `BENCH_JSON` line. */
+function runChild(area: string, script: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  const started = Date.now();
+  const log = createWriteStream(join(logDir, `${area}.log`));
+  console.log(`\n== ${area}: ${script} ${Object.entries(env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, script)], {
+      cwd: root,
+      env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let json: Record<string, unknown> | undefined;
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      buffer += chunk.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.startsWith('BENCH_JSON ')) json = JSON.parse(line.slice('BENCH_JSON '.length));
+        else if (line.trim()) console.log(`  [${area}] ${line}`);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+    child.on('exit', (code) => {
+      log.end();
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      if (code === 0 && json) {
+        console.log(`  [${area}] done in ${seconds}s`);
+        resolve(json);
+      } else reject(new Error(`${area} bench exited with ${code} after ${seconds}s${json ? '' : ' without a BENCH_JSON line'}; see ${join(logDir, `${area}.log`)}`));
+    });
+  });
+}
+
+const n0 = (x: number) => Math.round(x).toLocaleString('en-GB');
+const n1 = (x: number) => x.toFixed(1);
+
+export function printTable(rows: Row[]): string {
+  const header = ['figure', 'ours', 'baseline (same run)', 'ratio', 'size / note'];
+  const body = rows.map((r) => [
+    r.figure,
+    r.ours === null ? '-' : `${r.unit === 'ms' || r.unit === 'MiB' ? n1(r.ours) : n0(r.ours)} ${r.unit}`,
+    r.baseline === null || r.baseline === undefined ? '-' : `${r.unit === 'ms' || r.unit === 'MiB' ? n1(r.baseline) : n0(r.baseline)} ${r.unit}${r.baselineName ? ` (${r.baselineName})` : ''}`,
+    r.ratio === null || r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}`,
+    r.note ?? '',
+  ]);
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((c) => `| ${c.join(' | ')} |`)];
+  return lines.join('\n');
+}
+
+/** Throughput: ours / baseline (1 = as fast as the engine). Latency: baseline / ours, so below 1 is always worse. */
+export function row(figure: string, unit: string, ours: number | null, baseline: number | null, baselineName: string, note: string, kind: 'throughput' | 'latency'): Row {
+  const ratio = ours !== null && baseline !== null && ours > 0 && baseline > 0 ? (kind === 'throughput' ? ours / baseline : baseline / ours) : null;
+  return { figure, unit, ours, baseline, baselineName, ratio, note, kind };
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  mkdirSync(logDir, { recursive: true });
+  const m = machine();
+  console.log(`Tell It Once benchmark suite (npm run bench)\nmachine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}, ${m.kernel}`);
+  console.log('Starting PostgreSQL and Kafka (once, for every benchmark)...');
+  const infra = await startLocalInfra({ mode: 'test' });
+  onShutdown(() => infra.stop());
+  const env = { DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers };
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = {};
+  const errors: string[] = [];
+  const attempt = async (area: string, fn: () => Promise<void>) => {
+    if (SKIP.has(area)) return void console.log(`\n== ${area}: skipped (BENCH_SKIP)`);
+    try {
+      await fn();
+    } catch (err) {
+      errors.push(`${area}: ${(err as Error).message}`);
+      console.error(`  [${area}] FAILED: ${(err as Error).message}`);
+    }
+  };
+  try {
+    await attempt('event-store', async () => {
+      const sizes = QUICK ? { BENCH_SINGLE: '500', BENCH_MULTI: '1000', BENCH_BULK: '5000' } : { BENCH_SINGLE: '2000', BENCH_MULTI: '5000', BENCH_BULK: '30000' };
+      const j = (raw['event-store'] = await runChild('event-store', 'libs/event-store/bench/event-store.bench.ts', { ...env, ...sizes })) as { rows: Array<{ name: string; ours: number; baseline: number }> };
+      const [single, multi] = j.rows;
+      if (single) rows.push(row('event store appends/s, 1 stream, 1 writer (1 event per append, expected revision)', 'ev/s', single.ours, single.baseline, 'raw INSERT', `${sizes.BENCH_SINGLE} appends`, 'throughput'));
+      if (multi) rows.push(row('event store appends/s, 1,000 streams, 16 writers', 'ev/s', multi.ours, multi.baseline, 'raw INSERT', `${sizes.BENCH_MULTI} appends`, 'throughput'));
+    });
+    const messaging = async (rate: number, seconds: number, withThroughput: boolean) => {
+      const backlog = QUICK ? '2000' : '5000';
+      const j = (raw[`messaging-${rate}`] = await runChild(`messaging-${rate}`, 'libs/messaging/bench/messaging.bench.ts', { ...env, BENCH_BACKLOG: backlog, BENCH_RATE: String(rate), BENCH_SECONDS: String(seconds) })) as {
+        forwarder: number; rawProducer: number; p50: number; p99: number; rawP50: number; rawP99: number;
+      };
+      if (withThroughput) rows.push(row('forwarder events/s (append -> Kafka ack), backlog', 'ev/s', j.forwarder, j.rawProducer, 'raw KafkaJS idempotent producer, batches of 500', `${backlog} events, 100 keys, ~250 B`, 'throughput'));
+      rows.push(row(`freshness p50 at ${rate} ev/s (append -> consumer read-model commit)`, 'ms', j.p50, j.rawP50, 'raw produce -> consume', `${rate * seconds} events, ${seconds}s`, 'latency'));
+      rows.push(row(`freshness p99 at ${rate} ev/s`, 'ms', j.p99, j.rawP99, 'raw produce -> consume', `${rate * seconds} events`, 'latency'));
+    };
+    await attempt('messaging', () => messaging(100, QUICK ? 5 : 10, true));
+    await attempt('messaging-1000', () => messaging(1000, QUICK ? 3 : 5, false));
+    await attempt('timeline', async () => {
+      const sizes = { BENCH_SECONDS: QUICK ? '5' : '10', BENCH_CONNECTIONS: '50', BENCH_RATE: '50', BENCH_FRESHNESS_SECONDS: QUICK ? '5' : '10' };
+      const j = (raw['timeline'] = await runChild('timeline', 'services/timeline/bench/timeline.bench.ts', { ...env, ...sizes })) as {
+        endpoints: Array<{ name: string; path: string; p50: number; p99: number; rps: number }>; freshness: { p50: number; p99: number };
+      };
+      const trivial = j.endpoints.find((e) => e.path === '/health/live');
+      for (const e of j.endpoints.filter((x) => x !== trivial)) {
+        rows.push(row(`timeline API req/s, ${e.name}, 1,000-entry case, 50 clients (in-process service)`, 'req/s', e.rps, trivial?.rps ?? null, 'GET /health/live', `${sizes.BENCH_SECONDS}s`, 'throughput'));
+        rows.push(row(`timeline API p99, ${e.name}`, 'ms', e.p99, trivial?.p99 ?? null, 'GET /health/live', '', 'latency'));
+      }
+      rows.push(row('timeline freshness p50 (Kafka publish -> SSE client), 50 ev/s', 'ms', j.freshness.p50, null, '', 'no raw baseline in this bench; compare raw produce->consume above', 'latency'));
+      rows.push(row('timeline freshness p99 (Kafka publish -> SSE client), 50 ev/s', 'ms', j.freshness.p99, null, '', '', 'latency'));
+    });
+    await attempt('audit', async () => {
+      const events = QUICK ? '20000' : '100000';
+      const j = (raw['audit'] = await runChild('audit', 'services/audit/bench/replay.bench.ts', { ...env, BENCH_EVENTS: events, BENCH_ROUNDS: QUICK ? '1' : '2' })) as { raw: number; merged: number; folded: number; cli: number };
+      rows.push(row('audit replay events/s, one case (read + merge + as-of fold + JSON export)', 'ev/s', j.cli, j.raw, 'raw sequential SELECT (cursor)', `${Number(events).toLocaleString('en-GB')} events, 2 stores`, 'throughput'));
+      rows.push(row('audit read + deterministic merge only', 'ev/s', j.merged, j.raw, 'raw sequential SELECT (cursor)', '', 'throughput'));
+    });
+    await attempt('system', async () => {
+      const result = await runSystemBench({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, quick: QUICK, logDir, row });
+      raw['system'] = result.raw;
+      rows.push(...result.rows);
+    });
+  } finally {
+    await infra.stop();
+  }
+
+  const minutes = (Date.now() - began) / 60_000;
+  const worst = rows.filter((r) => r.ratio !== null && r.ratio !== undefined).sort((a, b) => (a.ratio as number) - (b.ratio as number))[0];
+  const table = printTable(rows);
+  console.log(`\n# Tell It Once benchmarks: npm run bench (${new Date().toISOString()}, ${minutes.toFixed(1)} min)`);
+  console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, node ${m.node}, ${m.kernel}\n`);
+  console.log('ratio: throughput = ours / baseline; latency = baseline / ours (so < 1 is always "slower than the baseline")\n');
+  console.log(table);
+  if (worst) console.log(`\nworst ratio: ${worst.ratio?.toFixed(3)} - ${worst.figure}`);
+  if (errors.length) console.log(`\nfailed areas:\n${errors.map((e) => `  ${e}`).join('\n')}`);
+  const file = join(resultsDir, `bench-${stamp}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), command: 'npm run bench', quick: QUICK, minutes, machine: m, rows, worst, errors, raw }, null, 2));
+  console.log(`\nwritten: ${file}`);
+  process.exit(errors.length ? 1 : 0);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
