@@ -1,6 +1,8 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AuthModule } from '@tio/auth';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { serviceConfig, type ServiceConfig } from './config';
 import { kafkaCheck, postgresCheck } from './dependency-checks';
 import { HEALTH_CHECKS, HealthController } from './health';
@@ -30,7 +32,16 @@ export class CoreModule {
   static forService(name: string, defaultPort: number): DynamicModule {
     return {
       module: CoreModule,
-      imports: [AuthModule],
+      imports: [
+        AuthModule,
+        // per client (address) and minute; RATE_LIMIT_PER_MINUTE=0 switches it off (e.g. behind a gateway that limits)
+        ThrottlerModule.forRootAsync({
+          useFactory: () => {
+            const limit = Number(process.env['RATE_LIMIT_PER_MINUTE'] ?? 20_000);
+            return { throttlers: [{ name: 'per-minute', ttl: 60_000, limit }], skipIf: () => limit === 0 };
+          },
+        }),
+      ],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_CONFIG, useFactory: () => serviceConfig(name, defaultPort) },
@@ -42,6 +53,7 @@ export class CoreModule {
         { provide: KAFKA_HEALTH, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => kafkaCheck(config.kafkaBrokers, `tio-${name}`) },
         { provide: HEALTH_CHECKS, inject: [PG_POOL, KAFKA_HEALTH], useFactory: (pool: Pool, kafka: ReturnType<typeof kafkaCheck>) => [postgresCheck(pool), kafka] },
         PoolCloser,
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
       exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS],
     };

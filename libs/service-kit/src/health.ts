@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@tio/auth';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 
 /** A dependency the service needs to be ready: resolves when usable, throws (or times out) when not. */
@@ -31,6 +32,7 @@ async function runCheck(check: HealthCheck): Promise<{ name: string; status: 'up
 
 @ApiTags('health')
 @Public()
+@SkipThrottle({ 'per-minute': true })
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}

@@ -1,6 +1,7 @@
 import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { correlationMiddleware } from './correlation';
 import { SafeExceptionFilter } from './exception-filter';
@@ -23,6 +24,12 @@ export async function createServiceApp(definition: ServiceDefinition, options: {
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: definition.bodyLimit ?? '256kb' });
+  // Security headers; pages that need a content security policy (the timeline page) set their own strict one,
+  // the OpenAPI UI at /docs needs inline scripts.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  // Cross-origin browser calls only from the origins named in CORS_ORIGINS (none by default).
+  const origins = (process.env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'last-event-id'] });
   app.use(correlationMiddleware);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new SafeExceptionFilter());

@@ -90,3 +90,31 @@ describe('service-kit HTTP conventions', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/hunter2|secret\.ts/);
   });
 });
+
+describe('service-kit hardening', () => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    process.env['CORS_ORIGINS'] = 'https://portal.example.gov.uk';
+    app = await createServiceApp({ name: 'probe', title: 'Probe', description: 'probe', module: ProbeModule }, { logger: false });
+    await app.init();
+  });
+  afterAll(async () => {
+    delete process.env['CORS_ORIGINS'];
+    await app.close();
+  });
+
+  it('sends security headers and hides the framework', async () => {
+    const res = await request(app.getHttpServer()).post('/probe').send({ adviceType: 'medical', pages: 1, sections: [] }).expect(201);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('allows cross-origin calls only from the configured origins', async () => {
+    const allowed = await request(app.getHttpServer()).options('/probe').set('Origin', 'https://portal.example.gov.uk').set('Access-Control-Request-Method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://portal.example.gov.uk');
+    const other = await request(app.getHttpServer()).options('/probe').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
