@@ -11,7 +11,7 @@
  *      raw consume of the same topics;
  * and prints ONE table (figure | ours | baseline | ratio), written as JSON to bench-results/bench-<ISO time>.json.
  *
- * Sizes (env): BENCH_CASES (dataset cases, default 3000), BENCH_QUICK=1 (smaller everything), BENCH_SKIP=areas,comma.
+ * Sizes (env): BENCH_CASES (dataset cases, default 1000), BENCH_QUICK=1 (smaller everything), BENCH_SKIP=areas,comma.
  */
 import { spawn } from 'node:child_process';
 import { cpus, totalmem, release, hostname } from 'node:os';

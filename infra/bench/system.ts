@@ -67,7 +67,7 @@ async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs:
 export async function runSystemBench(o: SystemOptions): Promise<{ rows: Row[]; raw: Record<string, unknown> }> {
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
-  const cases = Number(process.env['BENCH_CASES'] ?? (o.quick ? 500 : 3000));
+  const cases = Number(process.env['BENCH_CASES'] ?? (o.quick ? 500 : 1000));
   const databases: Record<string, string> = {};
   for (const s of SERVICES) databases[s.name] = await ensureDatabase(o.databaseUrl, s.database);
 
