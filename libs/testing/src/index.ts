@@ -1,3 +1,5 @@
 export * from './test-service';
 export * from './tokens';
 export * from './service-health.spec-helper';
+export * from './waiting';
+export * from './consume';

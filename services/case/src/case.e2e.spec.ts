@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { TOPICS, fromKafkaRecord, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
-import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import { consumeUntil, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { caseService } from './service';
 
 // The case service as the LA SEND team and the agency services use it: real PostgreSQL event store, real Kafka
@@ -87,7 +87,7 @@ describe('case service end to end', () => {
     const caseId = await newCase('2026-01-05');
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
     await post(`/cases/${caseId}/advice-requests`, { at: '2026-02-02', adviceType: 'medical', agency: 'health' }).expect(201);
-    const messages = await consumeUntil(TOPICS.caseEvents, (ms) => ms.filter((m) => String(m.key) === caseId).length >= 3);
+    const messages = await consumeUntil(kafka, TOPICS.caseEvents, (ms) => ms.filter((m) => String(m.key) === caseId).length >= 3);
     const mine = messages.filter((m) => String(m.key) === caseId).map((m) => fromKafkaRecord({ ...m, key: m.key ?? undefined } as never));
     expect(mine.map((e) => e.type)).toEqual(['ehc.request-received.v1', 'ehc.decision-to-assess.v1', 'ehc.advice-requested.v1']);
     expect(mine.every((e) => e.subject === caseId && e.actor.organisationId === LA)).toBe(true);
@@ -105,7 +105,7 @@ describe('case service end to end', () => {
     const stray = adviceEvent(caseId, state.assessmentId, randomUUID(), '2026-03-02');
     await produce(TOPICS.healthEvents, [advice, advice, stray]);
 
-    const received = await eventually(async () => {
+    const received = await waitFor('the case to record the advice', async () => {
       const s = (await request(service.server).get(`/cases/${caseId}?asOf=2026-03-10`).set(auth(officer))).body;
       return s.state.adviceRequests[adviceRequestId].current ? s : undefined;
     });
@@ -114,7 +114,7 @@ describe('case service end to end', () => {
     const adviceDeadline = received.status.deadlines.find((d: { id: string }) => d.id === `advice:${adviceRequestId}`);
     expect(adviceDeadline).toMatchObject({ status: 'met', metOn: '2026-03-01' });
 
-    const dead = await consumeUntil(`${TOPICS.healthEvents}.dlq`, (ms) => ms.some((m) => String(m.key) === caseId));
+    const dead = await consumeUntil(kafka, `${TOPICS.healthEvents}.dlq`, (ms) => ms.some((m) => String(m.key) === caseId));
     const letter = dead.find((m) => String(m.key) === caseId) as ConsumedMessage;
     expect(String(letter.headers['dlq_reason'])).toMatch(/advice/i);
   });
@@ -148,41 +148,4 @@ describe('case service end to end', () => {
     await producer.disconnect();
   }
 
-  async function consumeUntil(topic: string, done: (messages: ConsumedMessage[]) => boolean, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
-    const consumer = kafka.consumer({ groupId: `case-e2e-${randomUUID()}` });
-    const messages: ConsumedMessage[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    const finished = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out on ${topic} with ${messages.length} messages`)), timeoutMs);
-      void consumer.run({
-        eachBatch: async (batch, controls) => {
-          for (const m of batch.messages) {
-            messages.push(m);
-            controls.resolveOffset(m.offset);
-          }
-          if (done(messages)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    try {
-      await finished;
-    } finally {
-      await consumer.disconnect();
-    }
-    return messages;
-  }
-
-  async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 });

@@ -54,21 +54,6 @@ export function stepRecord(caseId: string, seq: number, id?: string) {
   return toKafkaRecord(stepEvent(caseId, seq, id));
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export async function count(pool: Pool, table: string): Promise<number> {
   return Number((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
 }
@@ -87,3 +72,5 @@ export function expectContiguous(order: Map<string, number[]>, perCase: number):
     if (JSON.stringify(seqs) !== JSON.stringify(expected)) throw new Error(`case ${caseId} applied out of order or incompletely: ${seqs.join(',')}`);
   }
 }
+
+export { waitFor } from '@tio/testing';

@@ -5,7 +5,7 @@ import { EVENT_STORE } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { ehcCaseDecider, londonDateOf, statutoryStatus, type EhcEvent } from '@tio/ehc-domain';
 import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
-import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import { consumeUntil, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { responsibility, transferDeadlines, type TransferEvent } from '@tio/transfer-domain';
 import { caseService } from '../service';
 
@@ -125,7 +125,7 @@ describe('service transfers end to end', () => {
 
     // on Kafka, keyed by the case, in order, recorded by their own organisations
     const decode = (ms: ConsumedMessage[]) => ms.filter((m) => String(m.key) === caseId).map((m) => fromKafkaRecord({ ...m, key: m.key ?? undefined } as never));
-    const messages = await consumeUntil(TOPICS.caseEvents, (ms) => decode(ms).filter((e) => e.type.startsWith('transfer.')).length >= 5);
+    const messages = await consumeUntil(kafka, TOPICS.caseEvents, (ms) => decode(ms).filter((e) => e.type.startsWith('transfer.')).length >= 5);
     const mine = decode(messages);
     const transfers = mine.filter((e) => e.type.startsWith('transfer.'));
     expect(transfers.map((e) => [e.type, e.actor.organisationId])).toEqual([
@@ -178,31 +178,4 @@ describe('service transfers end to end', () => {
     expect(kase.body.state.localAuthority).toBe(OLD);
   });
 
-  async function consumeUntil(topic: string, done: (messages: ConsumedMessage[]) => boolean, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
-    const consumer = kafka.consumer({ groupId: `transfers-e2e-${randomUUID()}` });
-    const messages: ConsumedMessage[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    const finished = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out on ${topic} with ${messages.length} messages`)), timeoutMs);
-      void consumer.run({
-        eachBatch: async (batch, controls) => {
-          for (const m of batch.messages) {
-            messages.push(m);
-            controls.resolveOffset(m.offset);
-          }
-          if (done(messages)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-    try {
-      await finished;
-    } finally {
-      await consumer.disconnect();
-    }
-    return messages;
-  }
 });
