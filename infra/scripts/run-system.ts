@@ -3,75 +3,12 @@
  * at existing ones), every service as its own process, waits until each is ready, seeds the demo case, prints
  * where everything listens, and on Ctrl-C stops the services, then the broker, then PostgreSQL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ensureDatabase, InfraPrerequisiteError, isPortFree, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
+import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra } from '@tio/local-infra';
 import { devKeys, mintToken } from '@tio/auth';
 import { DEMO_PEOPLE, seedDemoCase } from './demo-seed';
-import { SERVICES, type ServiceEntry } from './services';
+import { startService, stopService, waitReady, type RunningService } from './service-processes';
+import { SERVICES } from './services';
 
-const root = workspaceRoot();
-
-interface RunningService {
-  entry: ServiceEntry;
-  port: number;
-  child: ChildProcess;
-  logFile: string;
-  exited: Promise<number | null>;
-}
-
-async function startService(entry: ServiceEntry, env: NodeJS.ProcessEnv): Promise<RunningService> {
-  const port = Number(process.env[entry.portVariable] ?? entry.port);
-  if (!(await isPortFree(port))) {
-    throw new InfraPrerequisiteError(
-      `Port ${port} for the ${entry.name} service is already in use. Stop whatever listens there or set ${entry.portVariable} to another port.`,
-    );
-  }
-  const logDir = localStateDir('run', 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${entry.name}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'services', entry.name, 'src/main.ts')], {
-    cwd: root,
-    env: { ...env, PORT: String(port), HOST: process.env['HOST'] ?? '127.0.0.1', TIO_WATCH_STDIN: '1', SWC_NODE_PROJECT: join(root, 'tsconfig.base.json') },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { entry, port, child, logFile, exited };
-}
-
-async function waitReady(service: RunningService, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void service.exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) break;
-    try {
-      const res = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  const tail = readFileSync(service.logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
-  throw new InfraPrerequisiteError(
-    `The ${service.entry.name} service ${exitCode !== undefined ? `exited with ${exitCode}` : `was not ready within ${timeoutMs / 1000} s`}. Last lines of ${service.logFile}:\n${tail}`,
-  );
-}
-
-async function stopService(service: RunningService): Promise<void> {
-  if (service.child.exitCode !== null) return;
-  service.child.stdin?.end(); // the service closes itself when its stdin ends
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000).unref());
-  if ((await Promise.race([service.exited, timeout])) === 'timeout') {
-    service.child.kill('SIGKILL');
-    await service.exited;
-  }
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -101,7 +38,7 @@ async function main(): Promise<void> {
       AUDIT_TIMELINE_DATABASE_URL: databases['timeline'],
     };
     for (const entry of SERVICES) {
-      services.push(await startService(entry, { ...baseEnv, ...(entry.name === 'audit' ? auditEnv : {}), DATABASE_URL: databases[entry.name] }));
+      services.push(await startService(entry, Number(process.env[entry.portVariable] ?? entry.port), localStateDir('run', 'logs'), { ...baseEnv, ...(entry.name === 'audit' ? auditEnv : {}), DATABASE_URL: databases[entry.name] }));
     }
     await Promise.all(services.map((s) => waitReady(s)));
     if (!process.env['JWT_JWKS_URL'] && !process.env['JWT_PUBLIC_KEY'] && process.env['TIO_DEMO'] !== '0') {

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TOPICS, fromKafkaRecord, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
+import { consumeUntil, testKeys, tokenFor, waitFor } from '@tio/testing';
+import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { SERVICES } from '../scripts/services';
+
+/**
+ * The whole assessment across the four services, each its own process on its own database, talking only through
+ * Kafka: the LA's case officer drives the case over HTTP, the school and the social worker give advice over their
+ * services' HTTP APIs (one duplicated submission, one correction), and the NHS trust's record system publishes
+ * its advice on the health inbound topic. The case ends with a final plan within 20 weeks.
+ */
+describe('system: request to final plan across case, education, health and social care', () => {
+  const LA = 'E10000028';
+  const prefix = `sys-${randomUUID().slice(0, 8)}.`;
+  const cluster = process.env['DATABASE_URL'] as string;
+  const kafka = new KafkaJsClient({ brokers: process.env['KAFKA_BROKERS'] as string, topicPrefix: prefix });
+  const names = ['case', 'education', 'health', 'social-care'] as const;
+  const running: RunningService[] = [];
+  const dbNames: string[] = [];
+  const url: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const { publicKeyPem } = await testKeys();
+    const logDir = mkdtempSync(join(tmpdir(), 'tio-system-e2e-'));
+    for (const name of names) {
+      const entry = SERVICES.find((s) => s.name === name)!;
+      const db = `sys_${name.replace('-', '_')}_${randomUUID().slice(0, 6)}`;
+      dbNames.push(db);
+      const port = await freePort();
+      const env = { ...process.env, DATABASE_URL: await ensureDatabase(cluster, db), KAFKA_TOPIC_PREFIX: prefix, JWT_PUBLIC_KEY: publicKeyPem };
+      running.push(await startService(entry, port, logDir, env));
+      url[name] = `http://127.0.0.1:${port}`;
+    }
+    await Promise.all(running.map((s) => waitReady(s, 120_000)));
+    tokens['la'] = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'caseworker-1' });
+    tokens['school'] = await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: 'urn:school:124356', userId: 'senco-1' });
+    tokens['social'] = await tokenFor({ agency: 'social-care', roles: ['practitioner'], organisationId: 'E10000028-csc', userId: 'sw-1' });
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(running.map(stopService));
+    for (const db of dbNames) await dropDatabase(cluster, db);
+  });
+
+  async function call(service: string, method: string, path: string, token: string, body?: object, key?: string) {
+    const res = await fetch(`${url[service]}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  }
+  const ok = async (p: ReturnType<typeof call>, status = [200, 201]) => {
+    const res = await p;
+    if (!status.includes(res.status)) throw new Error(`${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+
+  it('runs the assessment to a final plan with advice from all three agencies, once each, versions kept, clock right', async () => {
+    const caseId = randomUUID();
+    const ids = { educational: randomUUID(), medical: randomUUID(), 'social-care': randomUUID() };
+    const lifecycle = (path: string, body: object) => ok(call('case', 'POST', `/cases/${caseId}${path}`, tokens['la'], body));
+
+    await ok(call('case', 'POST', '/cases', tokens['la'], { caseId, at: '2026-01-05', childRef: 'child:sys-1', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }));
+    await lifecycle('/decision-to-assess', { at: '2026-01-26' });
+    await lifecycle('/advice-requests', { at: '2026-01-26', agency: 'education', adviceType: 'educational', adviceRequestId: ids.educational, adviserRef: 'urn:school:124356' });
+    await lifecycle('/advice-requests', { at: '2026-01-26', agency: 'health', adviceType: 'medical', adviceRequestId: ids.medical });
+    await lifecycle('/advice-requests', { at: '2026-01-26', agency: 'social-care', adviceType: 'social-care', adviceRequestId: ids['social-care'] });
+
+    // Each agency service learns of its request from the case's events on Kafka.
+    for (const [service, token, id] of [['education', tokens['school'], ids.educational], ['social-care', tokens['social'], ids['social-care']]] as const) {
+      await waitFor(`${service} to see its advice request`, async () => {
+        const res = await call(service, 'GET', `/cases/${caseId}/advice-requests`, token);
+        return res.status === 200 && JSON.stringify(res.body).includes(id);
+      });
+    }
+
+    // The school submits; the same submission retried (same Idempotency-Key) records nothing twice.
+    const education = { at: '2026-02-20', adviceRequestId: ids.educational, adviceType: 'educational', sections: [{ heading: 'Attainment', text: 'Reading age two years below.' }] };
+    const first = await ok(call('education', 'POST', `/cases/${caseId}/advice`, tokens['school'], education, 'school-submission-0001'));
+    const retry = await call('education', 'POST', `/cases/${caseId}/advice`, tokens['school'], education, 'school-submission-0001');
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first);
+
+    // Social care submits, then corrects: version 2 supersedes version 1, which stays in the history.
+    await ok(call('social-care', 'POST', `/cases/${caseId}/advice`, tokens['social'], { at: '2026-02-25', adviceRequestId: ids['social-care'], adviceType: 'social-care', sections: [{ heading: 'Family context', text: 'Known to early help.' }] }, 'social-submission-01'));
+    await ok(call('social-care', 'POST', `/cases/${caseId}/advice/social-care/corrections`, tokens['social'], { at: '2026-02-27', reason: 'Short breaks assessment completed', sections: [{ heading: 'Family context', text: 'Known to early help; short breaks agreed.' }] }, 'social-correction-01'));
+    const history = await ok(call('social-care', 'GET', `/cases/${caseId}/advice/social-care/history`, tokens['social']));
+    expect(JSON.stringify(history)).toMatch(/Short breaks assessment completed/);
+
+    // The NHS trust's record system publishes its medical advice on the health inbound topic.
+    await waitFor('health to see its advice request', async () => {
+      const token = await tokenFor({ agency: 'health', roles: ['practitioner'], organisationId: 'nhs-trust-rlj' });
+      const res = await call('health', 'GET', `/cases/${caseId}/advice-requests`, token);
+      return res.status === 200 && JSON.stringify(res.body).includes(ids.medical);
+    });
+    const inbound: IntegrationEvent = {
+      id: randomUUID(), source: '/nhs/rlj/epr', type: 'health.advice-submitted.v1', subject: caseId, time: '2026-03-20T10:00:00.000Z', correlationId: randomUUID(),
+      actor: { userId: 'system:rlj-epr', organisationId: 'nhs-trust-rlj', agency: 'health', role: 'system' },
+      data: { caseId, adviceRequestId: ids.medical, externalReference: 'RLJ-ADV-77', submittedAt: '2026-03-20T10:00:00.000Z', authorName: 'Community paediatrics', authorRole: 'paediatrician', authorRef: 'rlj-user-9', sections: [{ heading: 'Diagnosis', text: 'Autism spectrum condition.' }] },
+    };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send([{ topic: TOPICS.healthInbound, messages: [toKafkaRecord(inbound), toKafkaRecord(inbound)] }]); // delivered twice
+    await producer.disconnect();
+
+    // The case records every answer once, with the latest version.
+    const answered = await waitFor('the case to record all three agencies’ advice', async () => {
+      const res = await call('case', 'GET', `/cases/${caseId}?asOf=2026-04-01`, tokens['la']);
+      const requests = Object.values(res.body.state.adviceRequests) as Array<{ adviceType: string; current?: { version: number } }>;
+      return requests.length === 3 && requests.every((r) => r.current) && requests.find((r) => r.adviceType === 'social-care')?.current?.version === 2 ? res.body : undefined;
+    }, 90_000);
+    const deadlines = answered.status.deadlines as Array<{ id: string; status: string; metOn?: string }>;
+    expect(deadlines.find((d) => d.id === `advice:${ids.educational}`)).toMatchObject({ status: 'met', metOn: '2026-02-20' });
+    expect(deadlines.find((d) => d.id === `advice:${ids.medical}`)).toMatchObject({ status: 'late', metOn: '2026-03-20' }); // due 2026-03-09
+    expect(deadlines.find((d) => d.id === `advice:${ids['social-care']}`)).toMatchObject({ status: 'met', metOn: '2026-02-25' });
+
+    await lifecycle('/draft-plan', { at: '2026-04-06' });
+    await lifecycle('/family-response', { at: '2026-04-15', preferredSettingRef: 'urn:school:124356' });
+    const consultationId = randomUUID();
+    await lifecycle('/consultations', { at: '2026-04-15', settingRef: 'urn:school:124356', consultationId });
+    await lifecycle('/consultations/responses', { at: '2026-04-24', consultationId, canMeetNeeds: true });
+    await lifecycle('/final-plan', { at: '2026-05-18', namedSettingRef: 'urn:school:124356' });
+
+    const final = await ok(call('case', 'GET', `/cases/${caseId}?asOf=2026-05-25`, tokens['la']));
+    expect(final.state.status).toBe('plan-in-force');
+    expect(final.status.deadlines.find((d: { step: string }) => d.step === 'final-plan')).toMatchObject({ status: 'met', metOn: '2026-05-18', dueOn: '2026-05-25' });
+    expect(final.status.overdue).toEqual([]);
+
+    // On Kafka: the case's events in order, and each agency's advice exactly once per version.
+    const caseEvents = (await consumeUntil(kafka, TOPICS.caseEvents, (ms) => decode(ms, caseId).some((e) => e.type === 'ehc.final-plan-issued.v1'))).filter((m) => String(m.key) === caseId);
+    const types = decode(caseEvents, caseId).map((e) => e.type);
+    expect(types[0]).toBe('ehc.request-received.v1');
+    expect(types.at(-1)).toBe('ehc.final-plan-issued.v1');
+    expect(types.filter((t) => t === 'ehc.advice-received.v1')).toHaveLength(4); // education, health, social care v1 and v2
+    const advice = decode(await consumeUntil(kafka, TOPICS.educationEvents, (ms) => decode(ms, caseId).length >= 1), caseId);
+    expect(advice.map((e) => e.type)).toEqual(['advice.submitted.v1']);
+  });
+
+  function decode(messages: ConsumedMessage[], caseId: string) {
+    return messages.filter((m) => String(m.key) === caseId).map((m) => fromKafkaRecord({ key: m.key, value: m.value, headers: m.headers } as never));
+  }
+});
