@@ -218,9 +218,9 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
   ];
 }
 
-/** Refused, appealed and ordered: not to assess -> tribunal -> assess -> not to issue -> tribunal -> plan -> amend. */
+/** Refused, appealed and ordered: not to assess -> tribunal -> assess -> move to another LA -> not to issue -> tribunal -> plan -> amend. */
 function tribunalLifecycle(ids: string[]): EhcCommand[] {
-  const [caseId, asmt, req, plan, o1, o2, o3, amend, exc] = ids;
+  const [caseId, asmt, req, plan, o1, o2, o3, amend, exc, moved] = ids;
   const at = (date: IsoDate, body: Body<EhcCommand>) => ({ caseId, at: date, ...body }) as EhcCommand;
   return [
     at('2025-01-06', { type: 'ReceiveRequest', childRef: 'child-2', localAuthority: 'E09000033', source: 'young-person', requestedBy: { role: 'young person' } }),
@@ -228,6 +228,7 @@ function tribunalLifecycle(ids: string[]): EhcCommand[] {
     at('2025-06-16', { type: 'RecordTribunalOrder', orderId: o1, regulation: 'reg 44', kind: 'assess' }),
     at('2025-06-30', { type: 'DecideToAssess', assessmentId: asmt }),
     at('2025-07-01', { type: 'RequestAdvice', adviceRequestId: req, adviceType: 'educational', agency: 'education' }),
+    at('2025-07-14', { type: 'TransferAssessment', transferId: moved, toLocalAuthority: 'E09000022' }),
     at('2025-07-21', { type: 'RecordException', exceptionId: exc, limit: 'decision-whether-to-issue', reason: 'absent-from-area', fromOn: '2025-07-21', toOn: '2025-08-31' }),
     at('2025-09-29', { type: 'DecideNotToIssue' }),
     at('2026-01-12', { type: 'RecordTribunalOrder', orderId: o2, regulation: 'reg 45', kind: 'make-plan' }),
@@ -242,7 +243,7 @@ function tribunalLifecycle(ids: string[]): EhcCommand[] {
 
 describe('real events from the EHC case decider validate against their registered schemas', () => {
   const main = runCase(mainLifecycle(BASE));
-  const tribunal = runCase(tribunalLifecycle(Array.from({ length: 9 }, (_, i) => `tribunal-${i}`)));
+  const tribunal = runCase(tribunalLifecycle(Array.from({ length: 10 }, (_, i) => `tribunal-${i}`)));
 
   it('the lifecycles produce every EHC case event type (extend them when the domain adds one)', () => {
     const produced = new Set([...main, ...tribunal].map((e) => e.type));
@@ -254,7 +255,7 @@ describe('real events from the EHC case decider validate against their registere
     expect(invalidEvents(main)).toEqual([]);
   });
 
-  it('refusal -> tribunal order -> assessment -> decision not to issue -> tribunal order -> plan -> amendment', () => {
+  it('refusal -> tribunal order -> assessment -> move to another LA mid-assessment -> decision not to issue -> tribunal order -> plan -> amendment', () => {
     expect(invalidEvents(tribunal)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import {
-  ADVICE_TYPES, AGENCIES, CEASE_REASONS, EHC_EVENT_TYPES, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  ADVICE_TYPES, AGENCIES, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, EHC_EVENT_TYPES, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
   type AmendmentTrigger, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
   type TribunalOrderReceivedV1, type AdviceReusedV1,
 } from '@tio/ehc-domain';
@@ -267,6 +267,21 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       caseId, transferId: req(id('The transfer.')), willReassess: req(bool('Whether the new LA will reassess.')), decidedOn: req(isoDate('The day it told the family (within 6 weeks).')),
     }),
     example: { caseId: C, transferId: TRANSFER, willReassess: false, decidedOn: '2026-09-25' },
+  },
+  'ehc.assessment-transferred.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.assessment-transferred.v1']>({
+      caseId, transferId: req(id('The transfer.')), assessmentId: req(assessmentId),
+      fromLocalAuthority: req(localAuthority('previous')), toLocalAuthority: req(localAuthority('new')),
+      transferredOn: req(isoDate('The day the new LA became responsible; the old LA’s time limits lapse on it.')),
+      clock: req(oneOf(ASSESSMENT_TRANSFER_CLOCKS, 'from-transfer: the new LA is treated as having received the request on the transfer day; from-original-request: the original dates stand.')),
+      clockStartsOn: req(isoDate('The day the new LA’s time limits are counted from.')),
+      decisionWhetherToIssueDueOn: req(isoDate('reg 10(1) for the new LA: a decision not to issue by this day.')),
+      finalPlanDueOn: req(isoDate('reg 13(2) for the new LA: the final plan by this day.')),
+    }),
+    example: {
+      caseId: C, transferId: TRANSFER, assessmentId: ASMT, fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', transferredOn: '2025-03-10',
+      clock: 'from-transfer', clockStartsOn: '2025-03-10', decisionWhetherToIssueDueOn: '2025-06-30', finalPlanDueOn: '2025-07-28',
+    },
   },
   'ehc.commissioning-body-changed.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.commissioning-body-changed.v1']>({

@@ -1,6 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
-import type { AmendmentTrigger, CeaseReason, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
+import type { AmendmentTrigger, AssessmentTransferClock, CeaseReason, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
 
 /** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
 interface Base {
@@ -156,6 +156,18 @@ export interface DecideReassessmentAfterTransfer extends Base {
   transferId: string;
   willReassess: boolean;
 }
+/**
+ * The family moved to another LA while the EHC needs assessment was in progress (no plan in force, so reg 15 does not
+ * apply): responsibility passes to `toLocalAuthority` on `at` (CFA 2014 s.24). `clock` says how the new LA's time
+ * limits run: `from-transfer` (default: the new LA is treated as having received the request on the day of the
+ * transfer, so the 16- and 20-week limits restart) or `from-original-request` (the new LA keeps the original dates).
+ */
+export interface TransferAssessment extends Base {
+  type: 'TransferAssessment';
+  transferId: string;
+  toLocalAuthority: string;
+  clock?: AssessmentTransferClock;
+}
 export interface RecordCommissioningBodyChange extends Base {
   type: 'RecordCommissioningBodyChange';
   changeId: string;
@@ -194,6 +206,7 @@ export type EhcCommand =
   | NotifyTransfer
   | TransferPlan
   | DecideReassessmentAfterTransfer
+  | TransferAssessment
   | RecordCommissioningBodyChange
   | NotifyCommissioningBody;
 

@@ -2,7 +2,7 @@ import { CalendarRangeError, isAfter, isBefore, isIsoDate, daysBetween, type Iso
 import { ADVICE_TYPES, AGENCIES, agencyMayGive } from './advice-types';
 import type { EhcCommand } from './commands';
 import * as E from './errors';
-import { CEASE_REASONS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS, type EhcEvent, type ExceptionLimit, type ExceptionReason } from './events';
+import { ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS, type EhcEvent, type ExceptionLimit, type ExceptionReason } from './events';
 import { currentDraft, evolve, initialState, type EhcCaseState } from './state';
 import * as T from './time-limits';
 
@@ -392,6 +392,33 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       if (!t?.transferredOn) return fail(E.TransferNotFoundError, `No completed transfer ${command.transferId}`);
       if (t.reassessment) fail(E.AlreadyRecordedError, `The new LA already decided on ${t.reassessment.decidedOn}`);
       return [{ type: 'ehc.transfer-reassessment-decided.v1', data: { caseId, transferId: t.transferId, willReassess: command.willReassess === true, decidedOn: at } }];
+    }
+    case 'TransferAssessment': {
+      // reg 15 transfers a plan; a move during the assessment passes the duties to the new LA (CFA 2014 s.24).
+      if (state.status === 'plan-in-force') fail(E.NoAssessmentInProgressError, 'A plan is in force: transfer the plan (reg 15: NotifyTransfer, TransferPlan)');
+      if (state.status !== 'assessing' && state.status !== 'draft-issued') {
+        fail(E.NoAssessmentInProgressError, `There is no EHC needs assessment in progress to transfer (status ${state.status})`, { status: state.status });
+      }
+      requireText(command.transferId, 'transferId');
+      if (Object.hasOwn(state.transfers, command.transferId) || (state.assessmentTransfers ?? []).some((t) => t.transferId === command.transferId)) {
+        fail(E.DuplicateIdError, `transferId ${command.transferId} is already used on this case`, { id: command.transferId });
+      }
+      requireText(command.toLocalAuthority, 'toLocalAuthority');
+      if (command.toLocalAuthority === state.localAuthority) fail(E.SameLocalAuthorityError, `${command.toLocalAuthority} is already responsible for the case`);
+      const clock = command.clock ?? 'from-transfer';
+      requireOneOf(clock, ASSESSMENT_TRANSFER_CLOCKS, 'clock');
+      notBefore(at, state.requestReceivedOn, 'the request');
+      const assess = state.assessmentDecisions.filter((d) => d.decision === 'assess').at(-1);
+      notBefore(at, assess?.decidedOn, 'the decision to assess');
+      notBefore(at, currentDraft(state)?.issuedOn, 'the draft plan');
+      notBefore(at, state.assessmentTransfers?.at(-1)?.transferredOn, 'the previous transfer of the assessment');
+      return [{
+        type: 'ehc.assessment-transferred.v1',
+        data: {
+          caseId, transferId: command.transferId, assessmentId: state.assessmentId as string, fromLocalAuthority: state.localAuthority as string,
+          toLocalAuthority: command.toLocalAuthority, transferredOn: at, clock, ...T.assessmentTransferClock(clock, state.requestReceivedOn as IsoDate, at),
+        },
+      }];
     }
     case 'RecordCommissioningBodyChange':
       unique(state.commissioningChanges, command.changeId, 'changeId');

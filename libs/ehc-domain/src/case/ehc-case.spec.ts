@@ -415,6 +415,71 @@ describe('EHC case: transfers between LAs (reg 15) and NHS commissioning bodies 
   });
 });
 
+describe('EHC case: the family moves to another LA mid-assessment (CFA 2014 s.24; not reg 15, which needs a plan)', () => {
+  const move = (at = '2025-03-10', over: Record<string, unknown> = {}) => cmd(at, { type: 'TransferAssessment', transferId: 'mv-1', toLocalAuthority: 'E08000026', ...over } as never);
+  const moved = () => history(steps.request(), steps.assess(), steps.askAdvice('req-edu', 'educational', 'education'), move());
+
+  it('records the move; by default the new LA is treated as receiving the request on the transfer day (16 and 20 weeks from it)', () => {
+    spec.given(assessing()).when(move()).then([
+      {
+        type: 'ehc.assessment-transferred.v1',
+        data: {
+          caseId: CASE, transferId: 'mv-1', assessmentId: 'asmt-1', fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', transferredOn: '2025-03-10',
+          clock: 'from-transfer', clockStartsOn: '2025-03-10', decisionWhetherToIssueDueOn: '2025-06-30', finalPlanDueOn: '2025-07-28',
+        },
+      },
+    ]);
+  });
+  it('with clock from-original-request the new LA keeps the dates counted from the original request', () => {
+    spec.given(assessing()).when(move('2025-03-10', { clock: 'from-original-request' })).thenMatches([
+      { data: { clock: 'from-original-request', clockStartsOn: REQUEST_ON, decisionWhetherToIssueDueOn: '2025-04-28', finalPlanDueOn: '2025-05-26' } },
+    ]);
+  });
+  it('the new LA is responsible from the transfer day and continues the assessment: advice, draft, final plan', () => {
+    spec.given(assessing()).when(move()).thenState((state) => {
+      expect(state.localAuthority).toBe('E08000026');
+      expect(state.status).toBe('assessing');
+      expect(state.assessmentId).toBe('asmt-1');
+      expect(state.assessmentTransfers).toEqual([expect.objectContaining({ transferId: 'mv-1', fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', transferredOn: '2025-03-10' })]);
+    });
+    spec.given(moved()).when(steps.receiveAdvice('req-edu', 'education', '2025-03-12')).thenMatches([{ type: 'ehc.advice-received.v1' }]);
+    spec.given(moved()).when(steps.draft('2025-05-12')).thenMatches([{ type: 'ehc.draft-plan-issued.v1' }]);
+    const planned = history(steps.request(), steps.assess(), move(), steps.draft('2025-05-12'), steps.familyResponse('2025-05-20'), steps.final('2025-06-16'));
+    expect(replay(planned)).toMatchObject({ status: 'plan-in-force', localAuthority: 'E08000026' });
+    // with a plan in force, a later move is a reg 15 plan transfer from the new LA
+    spec.given(planned).when(cmd('2025-09-01', { type: 'NotifyTransfer', transferId: 't-2', toLocalAuthority: 'E08000027', moveOn: '2025-10-01' })).thenMatches([
+      { data: { fromLocalAuthority: 'E08000026', toLocalAuthority: 'E08000027' } },
+    ]);
+  });
+  it('a draft before the move: the move is still mid-process (no plan in force) and allowed', () => {
+    spec.given(drafted()).when(move('2025-04-20')).thenMatches([{ data: { fromLocalAuthority: 'E08000025', transferredOn: '2025-04-20' } }]);
+  });
+  it('a second move passes the assessment on again, from the LA responsible now', () => {
+    spec.given(moved()).when(cmd('2025-04-07', { type: 'TransferAssessment', transferId: 'mv-2', toLocalAuthority: 'E08000027' })).thenMatches([
+      { data: { fromLocalAuthority: 'E08000026', toLocalAuthority: 'E08000027', clockStartsOn: '2025-04-07', finalPlanDueOn: '2025-08-25' } },
+    ]);
+    spec.given(moved()).when(cmd('2025-03-09', { type: 'TransferAssessment', transferId: 'mv-2', toLocalAuthority: 'E08000027' })).thenThrows(E.ChronologyError);
+  });
+  it('illegal: no assessment in progress (before the decision, refused, plan refused, plan in force, ceased)', () => {
+    spec.given(requested()).when(move()).thenThrows(E.NoAssessmentInProgressError);
+    spec.given(history(steps.request(), steps.refuse())).when(move()).thenThrows(E.NoAssessmentInProgressError);
+    spec.given(history(steps.request(), steps.assess(), steps.notIssue())).when(move('2025-05-01')).thenThrows(E.NoAssessmentInProgressError);
+    spec.given(planInForce()).when(move('2025-07-01')).thenThrows(E.NoAssessmentInProgressError);
+    spec.given([]).when(move()).thenThrows(E.CaseNotFoundError);
+  });
+  it('illegal: the same LA, a used transfer id, an unknown clock, a missing LA', () => {
+    spec.given(assessing()).when(move('2025-03-10', { toLocalAuthority: 'E08000025' })).thenThrows(E.SameLocalAuthorityError);
+    spec.given(moved()).when(move('2025-04-01', { toLocalAuthority: 'E08000027' })).thenThrows(E.DuplicateIdError);
+    spec.given(assessing()).when(move('2025-03-10', { clock: 'whenever' })).thenThrows(E.InvalidCommandError);
+    spec.given(assessing()).when(move('2025-03-10', { toLocalAuthority: ' ' })).thenThrows(E.InvalidCommandError);
+  });
+  it('illegal: dated before the request, the decision to assess or the draft (ChronologyError)', () => {
+    spec.given(assessing()).when(move('2025-01-01')).thenThrows(E.ChronologyError);
+    spec.given(assessing()).when(move('2025-02-01')).thenThrows(E.ChronologyError);
+    spec.given(drafted()).when(move('2025-04-13')).thenThrows(E.ChronologyError);
+  });
+});
+
 describe('EHC case: the event list', () => {
   it('lists every event type exactly once, namespaced and versioned', () => {
     const all: Record<EhcEventType, true> = {
@@ -424,7 +489,7 @@ describe('EHC case: the event list', () => {
       'ehc.review-meeting-scheduled.v1': true, 'ehc.review-papers-circulated.v1': true, 'ehc.review-meeting-held.v1': true, 'ehc.review-report-submitted.v1': true,
       'ehc.review-decision-made.v1': true, 'ehc.phase-transfer-scheduled.v1': true, 'ehc.plan-ceased.v1': true, 'ehc.exception-recorded.v1': true,
       'ehc.tribunal-order-received.v1': true, 'ehc.transfer-notified.v1': true, 'ehc.plan-transferred.v1': true, 'ehc.transfer-reassessment-decided.v1': true,
-      'ehc.commissioning-body-changed.v1': true, 'ehc.commissioning-body-notified.v1': true,
+      'ehc.commissioning-body-changed.v1': true, 'ehc.commissioning-body-notified.v1': true, 'ehc.assessment-transferred.v1': true,
     };
     expect(EHC_EVENT_TYPES.map((e) => e.type).sort()).toEqual(Object.keys(all).sort());
     for (const e of EHC_EVENT_TYPES) expect(e.type).toMatch(/^ehc\.[a-z-]+\.v\d+$/);

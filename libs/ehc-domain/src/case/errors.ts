@@ -148,3 +148,11 @@ export class CommissioningChangeNotFoundError extends DomainError {
 export class AlreadyRecordedError extends DomainError {
   readonly code = 'already-recorded';
 }
+/** A transfer of the assessment needs an assessment in progress (decided to assess; no final plan yet). */
+export class NoAssessmentInProgressError extends DomainError {
+  readonly code = 'no-assessment-in-progress';
+}
+/** A transfer to the LA that is already responsible. */
+export class SameLocalAuthorityError extends DomainError {
+  readonly code = 'same-local-authority';
+}

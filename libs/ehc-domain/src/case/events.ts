@@ -25,6 +25,14 @@ export type TribunalOrderKind = (typeof TRIBUNAL_ORDER_KINDS)[number];
 export const CEASE_REASONS = ['needs-met-without-plan', 'left-education-or-training', 'moved-outside-england', 'transferred-to-another-la', 'other'] as const;
 export type CeaseReason = (typeof CEASE_REASONS)[number];
 
+export const ASSESSMENT_TRANSFER_CLOCKS = ['from-transfer', 'from-original-request'] as const;
+/**
+ * How the time limits run after an assessment moves to another LA: `from-transfer` — the new LA is treated as having
+ * received the request on the day of the transfer (the 16- and 20-week limits restart from it; the default);
+ * `from-original-request` — the new LA keeps the dates counted from the original request.
+ */
+export type AssessmentTransferClock = (typeof ASSESSMENT_TRANSFER_CLOCKS)[number];
+
 export type AmendmentTrigger = 'annual-review' | 'phase-transfer' | 'tribunal-order' | 'change-of-circumstances';
 export type ReviewDecision = 'maintain' | 'amend' | 'cease';
 
@@ -237,6 +245,23 @@ export interface TransferReassessmentDecidedV1 {
   willReassess: boolean;
   decidedOn: IsoDate;
 }
+export interface AssessmentTransferredV1 {
+  caseId: string;
+  transferId: string;
+  /** The EHC needs assessment that continues with the new LA. */
+  assessmentId: string;
+  fromLocalAuthority: string;
+  toLocalAuthority: string;
+  /** The day the new LA became responsible (the old LA's time limits lapse on it). */
+  transferredOn: IsoDate;
+  clock: AssessmentTransferClock;
+  /** The day the new LA's limits are counted from (the transfer day, or the original request with `from-original-request`). */
+  clockStartsOn: IsoDate;
+  /** reg 10(1) for the new LA: notify a decision not to issue a plan by this day. */
+  decisionWhetherToIssueDueOn: IsoDate;
+  /** reg 13(2) for the new LA: issue the final plan by this day. */
+  finalPlanDueOn: IsoDate;
+}
 export interface CommissioningBodyChangedV1 {
   caseId: string;
   changeId: string;
@@ -279,6 +304,7 @@ export interface EhcEventDataMap {
   'ehc.transfer-notified.v1': TransferNotifiedV1;
   'ehc.plan-transferred.v1': PlanTransferredV1;
   'ehc.transfer-reassessment-decided.v1': TransferReassessmentDecidedV1;
+  'ehc.assessment-transferred.v1': AssessmentTransferredV1;
   'ehc.commissioning-body-changed.v1': CommissioningBodyChangedV1;
   'ehc.commissioning-body-notified.v1': CommissioningBodyNotifiedV1;
 }
@@ -323,6 +349,7 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'ehc.transfer-notified.v1', summary: 'The LA learned the family is moving to another LA; the plan must be transferred.', regulation: 'reg 15' },
   { type: 'ehc.plan-transferred.v1', summary: 'The plan was transferred; the new LA is responsible from this day.', regulation: 'reg 15' },
   { type: 'ehc.transfer-reassessment-decided.v1', summary: 'The new LA told the family whether it will reassess (within 6 weeks of the transfer).', regulation: 'reg 15' },
+  { type: 'ehc.assessment-transferred.v1', summary: 'The family moved to another LA during the EHC needs assessment; the new LA is responsible from this day and continues the assessment, with its own time limits.', regulation: 'CFA 2014 s.24, s.36; reg 5, 10, 13 (reg 15 applies only to a plan)' },
   { type: 'ehc.commissioning-body-changed.v1', summary: 'The child’s NHS commissioning body changed; the LA must notify the new body within 15 working days.', regulation: 'reg 16' },
   { type: 'ehc.commissioning-body-notified.v1', summary: 'The LA notified the new NHS commissioning body.', regulation: 'reg 16' },
 ];

@@ -2,6 +2,7 @@ import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
 import type {
   AmendmentTrigger,
+  AssessmentTransferClock,
   CeaseReason,
   EhcEvent,
   ExceptionRecordedV1,
@@ -113,6 +114,18 @@ export interface TransferState {
   reassessment?: { willReassess: boolean; decidedOn: IsoDate };
 }
 
+/** A move to another LA during the assessment (no plan in force). */
+export interface AssessmentTransferState {
+  transferId: string;
+  fromLocalAuthority: string;
+  toLocalAuthority: string;
+  transferredOn: IsoDate;
+  clock: AssessmentTransferClock;
+  clockStartsOn: IsoDate;
+  decisionWhetherToIssueDueOn: IsoDate;
+  finalPlanDueOn: IsoDate;
+}
+
 export interface CommissioningChangeState {
   changeId: string;
   newCommissioningBodyRef: string;
@@ -126,7 +139,7 @@ export interface EhcCaseState {
   status: CaseStatus;
   caseId?: string;
   childRef?: string;
-  /** The LA responsible now (changes on a reg 15 transfer). */
+  /** The LA responsible now (changes on a reg 15 plan transfer or a transfer of the assessment). */
   localAuthority?: string;
   source?: RequestSource;
   requestReceivedOn?: IsoDate;
@@ -147,6 +160,8 @@ export interface EhcCaseState {
   exceptions: ExceptionRecordedV1[];
   tribunalOrders: Record<string, TribunalOrderState>;
   transfers: Record<string, TransferState>;
+  /** Moves to another LA during the assessment, in order (absent until the first one). */
+  assessmentTransfers?: AssessmentTransferState[];
   commissioningChanges: Record<string, CommissioningChangeState>;
 }
 
@@ -323,6 +338,10 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
       const d = event.data;
       return { ...state, transfers: put(state.transfers, d.transferId, { ...state.transfers[d.transferId], reassessment: { willReassess: d.willReassess, decidedOn: d.decidedOn } }) };
     }
+    case 'ehc.assessment-transferred.v1': {
+      const { caseId: _c, assessmentId: _a, ...d } = event.data;
+      return { ...state, localAuthority: d.toLocalAuthority, assessmentTransfers: [...(state.assessmentTransfers ?? []), d] };
+    }
     case 'ehc.commissioning-body-changed.v1': {
       const { caseId: _c, ...d } = event.data;
       return { ...state, commissioningChanges: put(state.commissioningChanges, d.changeId, d) };
@@ -337,6 +356,18 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
 /** Folds events into state. */
 export function replay(events: readonly EhcEvent[], from: EhcCaseState = initialState()): EhcCaseState {
   return events.reduce(evolve, from);
+}
+
+/**
+ * The LA responsible on `day`: the current one, unless a plan or assessment transfer dated after `day` moved the case
+ * away from the LA responsible then (responsibility passes at the start of the transfer day).
+ */
+export function localAuthorityOn(state: EhcCaseState, day: IsoDate): string | undefined {
+  const moves = [
+    ...Object.values(state.transfers).flatMap((t) => (t.transferredOn ? [{ on: t.transferredOn, from: t.fromLocalAuthority }] : [])),
+    ...(state.assessmentTransfers ?? []).map((t) => ({ on: t.transferredOn, from: t.fromLocalAuthority })),
+  ].sort((a, b) => a.on.localeCompare(b.on));
+  return moves.find((m) => m.on > day)?.from ?? state.localAuthority;
 }
 
 /** The draft currently before the family (the latest one). */

@@ -1,5 +1,5 @@
 import { addDays, addMonths, addWeeks, addWorkingDays, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
-import type { TribunalOrderKind } from './events';
+import type { AssessmentTransferClock, TribunalOrderKind } from './events';
 
 /**
  * The statutory time limits, in one place. Weeks and days are calendar periods (a limit landing on a weekend or bank
@@ -93,3 +93,13 @@ export const transferReassessmentDue = (transferredOn: IsoDate) => addWeeks(tran
 export const reviewDueAfterTransfer = (anchor: IsoDate, transferredOn: IsoDate) =>
   maxDate(annualReviewDue(anchor), addMonths(transferredOn, TIME_LIMITS.transferReviewMonths));
 export const commissioningNotifyDue = (learnedOn: IsoDate) => endOfWorkingDaysBeginningWith(learnedOn, TIME_LIMITS.commissioningNotifyWorkingDays);
+
+/**
+ * A move to another LA during the assessment (no plan, so not reg 15): with `from-transfer` the new LA is treated as
+ * having received the request on the day of the transfer and the reg 10(1) / 13(2) limits run from it; with
+ * `from-original-request` they stay counted from the original request.
+ */
+export function assessmentTransferClock(clock: AssessmentTransferClock, requestReceivedOn: IsoDate, transferredOn: IsoDate) {
+  const clockStartsOn = clock === 'from-transfer' ? transferredOn : requestReceivedOn;
+  return { clockStartsOn, decisionWhetherToIssueDueOn: decisionWhetherToIssueDue(clockStartsOn), finalPlanDueOn: finalPlanDue(clockStartsOn) };
+}

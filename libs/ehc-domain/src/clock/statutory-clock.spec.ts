@@ -260,6 +260,69 @@ describe('statutory clock: after the plan (reg 18, 20-22; CFA 2014 s.44)', () =>
   });
 });
 
+describe('statutory clock: a move to another LA mid-assessment', () => {
+  const OLD = 'E08000025';
+  const NEW = 'E08000026';
+  const move = (clock?: string) => cmd('2025-03-10', { type: 'TransferAssessment', transferId: 'mv-1', toLocalAuthority: NEW, ...(clock ? { clock } : {}) } as never);
+  const base = [steps.request(), steps.assess(), steps.askAdvice('req-edu', 'educational', 'education')];
+
+  it('as at the day before the move: the old LA is responsible for the 16- and 20-week limits from the request', () => {
+    const s = statutoryStatus(history(...base, move()), '2025-03-09');
+    expect(s.localAuthority).toBe(OLD);
+    expect(byId(s.deadlines, 'decision-whether-to-issue')).toMatchObject({ dueOn: '2025-04-28', status: 'open', refs: { responsibleAuthority: OLD } });
+    expect(byId(s.deadlines, 'final-plan')).toMatchObject({ dueOn: '2025-05-26', status: 'open', refs: { responsibleAuthority: OLD } });
+    expect(s.deadlines.some((d) => d.id.endsWith(':mv-1'))).toBe(false);
+  });
+
+  it('as at the day of / after the move: the old LA’s limits lapse, the new LA has its own counted from the transfer day', () => {
+    for (const day of ['2025-03-10', '2025-03-11']) {
+      const s = statutoryStatus(history(...base, move()), day);
+      expect(s.localAuthority).toBe(NEW);
+      expect(byId(s.deadlines, 'final-plan')).toMatchObject({ status: 'lapsed', refs: { responsibleAuthority: OLD } });
+      expect(byId(s.deadlines, 'decision-whether-to-issue')).toMatchObject({ status: 'lapsed', refs: { responsibleAuthority: OLD } });
+      expect(byId(s.deadlines, 'decision-whether-to-issue:mv-1')).toMatchObject({ startsOn: '2025-03-10', dueOn: '2025-06-30', status: 'open', responsible: 'local-authority', refs: { responsibleAuthority: NEW, transferId: 'mv-1' } });
+      expect(byId(s.deadlines, 'final-plan:mv-1')).toMatchObject({ startsOn: '2025-03-10', dueOn: '2025-07-28', status: 'open', regulation: 'reg 13(2)', refs: { responsibleAuthority: NEW } });
+      // the adviser's reg 8 deadline is unchanged (the advice goes to whichever LA is responsible)
+      expect(byId(s.deadlines, 'advice:req-edu')).toMatchObject({ dueOn: '2025-03-18', status: 'open', responsible: 'education' });
+    }
+  });
+
+  it('past the original 20 weeks nobody is overdue for the old dates; the new LA meets its own limit with the final plan', () => {
+    const events = history(...base, move(), steps.receiveAdvice('req-edu', 'education', '2025-03-14'), steps.draft('2025-06-09'), steps.familyResponse('2025-06-16'), steps.final('2025-07-21'));
+    const mid = statutoryStatus(events, '2025-05-27');
+    expect(mid.overdue).toEqual([]);
+    expect(byId(mid.deadlines, 'final-plan:mv-1').status).toBe('open');
+    const s = statutoryStatus(events, '2025-08-01');
+    expect(byId(s.deadlines, 'final-plan')).toMatchObject({ status: 'lapsed' });
+    expect(byId(s.deadlines, 'final-plan:mv-1')).toMatchObject({ status: 'met', metOn: '2025-07-21' });
+    expect(byId(s.deadlines, 'decision-whether-to-issue:mv-1')).toMatchObject({ status: 'met', metOn: '2025-06-09' });
+    expect(s.localAuthority).toBe(NEW);
+  });
+
+  it('a new LA that misses its own limit is overdue, and it is the new LA that is named', () => {
+    const s = statutoryStatus(history(...base, move()), '2025-07-29');
+    expect(byId(s.deadlines, 'final-plan:mv-1')).toMatchObject({ status: 'overdue', daysLate: 1, refs: { responsibleAuthority: NEW } });
+    expect(s.overdueByResponsible['local-authority']?.map((d) => d.id)).toEqual(['decision-whether-to-issue:mv-1', 'final-plan:mv-1']);
+  });
+
+  it('clock from-original-request: the new LA owes the original dates', () => {
+    const s = statutoryStatus(history(...base, move('from-original-request')), '2025-05-27');
+    expect(byId(s.deadlines, 'final-plan:mv-1')).toMatchObject({ dueOn: '2025-05-26', status: 'overdue', refs: { responsibleAuthority: NEW } });
+  });
+
+  it('a draft the old LA issued before the move meets the old LA’s reg 10 limit; the new LA still owes its own', () => {
+    const events = history(...base, steps.draft('2025-03-03'), move());
+    const s = statutoryStatus(events, '2025-03-11');
+    expect(byId(s.deadlines, 'decision-whether-to-issue')).toMatchObject({ status: 'met', metOn: '2025-03-03', refs: { responsibleAuthority: OLD } });
+    expect(byId(s.deadlines, 'decision-whether-to-issue:mv-1').status).toBe('open');
+  });
+
+  it('replay and folded state agree', () => {
+    const events = history(...base, move());
+    expect(statutoryStatus(events, '2025-04-01')).toEqual(statutoryStatus(replay(events), '2025-04-01'));
+  });
+});
+
 describe('statutory clock: derived only from events', () => {
   const events = history(steps.request(), steps.assess(), steps.askAdvice('req-med', 'medical', 'health'), steps.receiveAdvice('req-med', 'health', '2025-03-20'), steps.draft(), steps.familyResponse(), steps.final());
 

@@ -1,7 +1,7 @@
 import { assertIsoDate, daysBetween, isAfter, weekOfProcess, type IsoDate } from '../calendar';
 import type { Responsible } from '../case/advice-types';
 import type { EhcEvent, ExceptionLimit, ExceptionRecordedV1, RequestSource } from '../case/events';
-import { replay, type CaseStatus, type EhcCaseState } from '../case/state';
+import { localAuthorityOn, replay, type CaseStatus, type EhcCaseState } from '../case/state';
 import * as T from '../case/time-limits';
 
 export type DeadlineStep =
@@ -172,18 +172,35 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   }
 
   // The original 16- and 20-week limits apply when the LA agreed to assess on the request (not after a tribunal order).
+  // A move to another LA during the assessment ends the old LA's limits on the transfer day (lapsed unless met before it)
+  // and starts the new LA's own pair, counted per the transfer's clock; facts dated on or after the transfer day are the
+  // new LA's. Each LA-owned limit then names the LA responsible for it (refs.responsibleAuthority).
   if (firstDecision?.decision === 'assess' && done(firstDecision.decidedOn)) {
-    add({
-      id: 'decision-whether-to-issue', step: 'decision-whether-to-issue', what: 'Decide whether to issue a plan (notify a decision not to issue)', regulation: 'reg 10(1)', responsible: 'local-authority',
-      startsOn: requestOn, dueOn: T.decisionWhetherToIssueDue(requestOn), metOn: earliest(draftsIssued[0], s.decisionNotToIssueOn), exceptions: exceptionsFor('decision-whether-to-issue'),
-    });
-    const notIssue = s.decisionNotToIssueOn;
-    const finalOn = s.finalPlan?.issuedOn;
-    add({
-      id: 'final-plan', step: 'final-plan', what: 'Issue the final EHC plan', regulation: 'reg 13(2)', responsible: 'local-authority', startsOn: requestOn,
-      // a decision not to issue ends this limit; a tribunal order to make a plan then starts its own clock
-      dueOn: T.finalPlanDue(requestOn), metOn: notIssue ? undefined : finalOn, lapsedOn: notIssue, exceptions: exceptionsFor('final-plan'),
-    });
+    const allMoves = s.assessmentTransfers ?? [];
+    const moves = allMoves.filter((t) => done(t.transferredOn));
+    const periods = [
+      { la: allMoves[0]?.fromLocalAuthority ?? s.localAuthority, from: requestOn, dwDue: T.decisionWhetherToIssueDue(requestOn), fpDue: T.finalPlanDue(requestOn), suffix: '', note: '', until: moves[0]?.transferredOn },
+      ...moves.map((t, i) => ({
+        la: t.toLocalAuthority, from: t.transferredOn, dwDue: t.decisionWhetherToIssueDueOn, fpDue: t.finalPlanDueOn, suffix: `:${t.transferId}`,
+        note: ` (${t.toLocalAuthority}, after the move; clock ${t.clock} from ${t.clockStartsOn})`, until: moves[i + 1]?.transferredOn,
+      })),
+    ];
+    for (const p of periods) {
+      const within = (d: IsoDate | undefined) => (d && !isAfter(p.from, d) && (!p.until || isAfter(p.until, d)) ? d : undefined);
+      const ofPeriod = (ex: AppliedException[]) => (allMoves.length ? ex.filter((e) => within(s.exceptions.find((x) => x.exceptionId === e.exceptionId)?.recordedOn)) : ex);
+      const refs = allMoves.length ? { refs: { responsibleAuthority: p.la as string, ...(p.suffix ? { transferId: p.suffix.slice(1) } : {}) } } : {};
+      add({
+        id: `decision-whether-to-issue${p.suffix}`, step: 'decision-whether-to-issue', what: `Decide whether to issue a plan (notify a decision not to issue)${p.note}`, regulation: 'reg 10(1)', responsible: 'local-authority',
+        startsOn: p.from, dueOn: p.dwDue, metOn: earliest(draftsIssued.find((d) => within(d)), within(s.decisionNotToIssueOn), within(s.finalPlan?.issuedOn)), lapsedOn: p.until,
+        exceptions: ofPeriod(exceptionsFor('decision-whether-to-issue')), ...refs,
+      });
+      const notIssue = within(s.decisionNotToIssueOn);
+      add({
+        id: `final-plan${p.suffix}`, step: 'final-plan', what: `Issue the final EHC plan${p.note}`, regulation: 'reg 13(2)', responsible: 'local-authority', startsOn: p.from,
+        // a decision not to issue ends this limit; a tribunal order to make a plan then starts its own clock
+        dueOn: p.fpDue, metOn: notIssue ? undefined : within(s.finalPlan?.issuedOn), lapsedOn: notIssue ?? p.until, exceptions: ofPeriod(exceptionsFor('final-plan')), ...refs,
+      });
+    }
   }
 
   // reg 13(1): the family's 15 days on each draft (a minimum period the LA must allow).
@@ -277,7 +294,7 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     caseId: s.caseId,
     asOf,
     caseStatus: s.status,
-    localAuthority: s.localAuthority,
+    localAuthority: localAuthorityOn(s, asOf),
     requestReceivedOn: requestOn,
     daysSinceRequest: daysBetween(requestOn, asOf),
     weekOfProcess: weekOfProcess(requestOn, asOf),
