@@ -124,6 +124,7 @@ export async function runSystemBench(o: SystemOptions): Promise<{ rows: Row[]; r
       return n;
     };
     let lastLog = 0;
+    let caughtUp = true;
     await waitUntil('pipeline caught up', async () => {
       const [hw, done] = [await highWatermarks(), await committed('tio-timeline')];
       if (Date.now() - lastLog > 10_000) {
@@ -131,10 +132,14 @@ export async function runSystemBench(o: SystemOptions): Promise<{ rows: Row[]; r
         console.log(`  [system] on Kafka ${hw}/${stats.total}, timeline applied ${done}`);
       }
       return hw >= stats.total && done >= hw;
-    }, 15 * 60_000, 1000);
+    }, Number(process.env['BENCH_CATCHUP_MINUTES'] ?? 10) * 60_000, 1000).catch(() => {
+      caughtUp = false; // a busy machine: report the partial rate and go on with the other measurements
+      console.log('  [system] catch-up not finished in time: reporting the partial rate');
+    });
     const pipelineSeconds = (Date.now() - started) / 1000;
     const onKafka = await highWatermarks();
-    raw['pipeline'] = { readySeconds, pipelineSeconds, onKafka };
+    const applied = caughtUp ? onKafka : await committed('tio-timeline');
+    raw['pipeline'] = { readySeconds, pipelineSeconds, onKafka, applied, caughtUp };
 
     // raw consume of the same topics from offset 0 (the floor for both catch-up and rebuild)
     const rawConsume = async () => {
@@ -151,7 +156,7 @@ export async function runSystemBench(o: SystemOptions): Promise<{ rows: Row[]; r
     };
     const rawRate = await rawConsume();
     raw['rawConsume'] = rawRate;
-    rows.push(o.row('pipeline catch-up events/s (services start -> forwarders -> Kafka -> timeline projected), synthetic dataset', 'ev/s', onKafka / pipelineSeconds, rawRate, 'raw KafkaJS consume of the same topics', `${cases.toLocaleString('en-GB')} cases, ${onKafka.toLocaleString('en-GB')} events; includes ${readySeconds.toFixed(0)}s service start`, 'throughput'));
+    rows.push(o.row(`pipeline catch-up events/s (services start -> forwarders -> Kafka -> timeline projected), synthetic dataset${caughtUp ? '' : ' (PARTIAL: timed out)'}`, 'ev/s', applied / pipelineSeconds, rawRate, 'raw KafkaJS consume of the same topics', `${cases.toLocaleString('en-GB')} cases, ${onKafka.toLocaleString('en-GB')} events; includes ${readySeconds.toFixed(0)}s service start`, 'throughput'));
 
     // 4. memory at rest
     await sleep(3000);
