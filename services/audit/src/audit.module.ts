@@ -8,6 +8,8 @@ import { DEFAULT_PORT } from './default-port';
 import { PostgresTimelineSource, type TimelineSource } from './drift/drift';
 import { AuditController } from './http/audit.controller';
 import { AuditSources } from './stores/audit-sources';
+import { PerformanceController } from './performance/performance.controller';
+import { PerformanceService } from './performance/performance.service';
 
 export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');
 
@@ -28,13 +30,14 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 @Module({
   imports: [CoreModule.forService('audit', DEFAULT_PORT)],
-  controllers: [AuditController],
+  controllers: [AuditController, PerformanceController],
   providers: [
     { provide: AUDIT_CONFIG, useFactory: () => auditConfig() },
     { provide: AUDIT_SOURCES, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => AuditSources.open(c) },
     { provide: TIMELINE_SOURCE, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => (c.timelineDatabaseUrl ? new PostgresTimelineSource(c.timelineDatabaseUrl) : null) },
     { provide: ACCESS_LOG, inject: [PG_POOL], useFactory: (pool: Pool) => new AccessLog(pool) },
     AuditService,
+    { provide: PerformanceService, inject: [AUDIT_SOURCES, AUDIT_CONFIG], useFactory: (s: AuditSources, c: AuditConfig) => new PerformanceService(s, c.schema) },
     AuditLifecycle,
   ],
 })

@@ -1,0 +1,141 @@
+import { addDays, ehcCaseDecider, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
+import { computePerformance, PerformanceAccumulator, type MeasureEvent } from './measures';
+
+/** Builds a case's events with the real decider; each event carries the actor who recorded it. */
+class Case {
+  state: EhcCaseState = ehcCaseDecider.initialState();
+  readonly events: MeasureEvent[] = [];
+  constructor(readonly caseId: string) {}
+  run(at: string, command: Record<string, unknown>, actor = LA): this {
+    for (const e of ehcCaseDecider.decide({ ...command, caseId: this.caseId, at } as EhcCommand, this.state)) {
+      this.state = ehcCaseDecider.evolve(this.state, e);
+      this.events.push({ type: e.type, data: e.data, metadata: { actor } });
+    }
+    return this;
+  }
+  /** An agency service's own event about an advice request (the adviser's organisation is its actor). */
+  agency(type: string, data: Record<string, unknown>, actor: { organisationId: string; agency: string }): this {
+    this.events.push({ type, data: { caseId: this.caseId, ...data }, metadata: { actor } });
+    return this;
+  }
+  request(on: string, o: { la?: string; source?: string } = {}): this {
+    return this.run(on, { type: 'ReceiveRequest', childRef: `child-${this.caseId}`, localAuthority: o.la ?? LA_CODE, source: o.source ?? 'parent', requestedBy: { role: 'parent' } });
+  }
+  assess(on: string): this {
+    return this.run(on, { type: 'DecideToAssess', assessmentId: `asmt-${this.caseId}` });
+  }
+  /** Request, assess on day 28, draft, family response, final plan on `finalOn`. */
+  planOn(requestOn: string, finalOn: string, o: { la?: string; exception?: boolean } = {}): this {
+    this.request(requestOn, o).assess(addDays(requestOn, 28));
+    if (o.exception) this.run(addDays(requestOn, 60), { type: 'RecordException', exceptionId: 'x1', limit: 'final-plan', reason: 'exceptional-personal-circumstances', fromOn: addDays(requestOn, 60) });
+    return this.run(addDays(finalOn, -20), { type: 'IssueDraftPlan', planId: 'p1' })
+      .run(addDays(finalOn, -10), { type: 'RecordFamilyResponse' })
+      .run(finalOn, { type: 'IssueFinalPlan', planId: 'p1' });
+  }
+}
+
+const LA_CODE = 'E10000028';
+const OTHER_LA = 'E08000025';
+const LA = { organisationId: LA_CODE, agency: 'local-authority' };
+const FY = { from: '2025-04-01', to: '2026-03-31', asOf: '2026-04-30' };
+const run = (cases: Case[], o: Partial<typeof FY> & { localAuthority?: string } = {}) => computePerformance(cases, { ...FY, ...o });
+
+describe('statutory performance measures', () => {
+  it('final plans within 20 weeks: day 140 counts as within, day 141 does not (SEN2)', () => {
+    const request = '2025-05-05';
+    const r = run([new Case('a').planOn(request, addDays(request, 140)), new Case('b').planOn(request, addDays(request, 141)), new Case('c').planOn(request, addDays(request, 100))]);
+    expect(r.finalPlansWithin20Weeks.overall).toMatchObject({ issued: 3, within: 2, percentWithin: 66.7, exceptionCases: 0, issuedExcludingExceptions: 3, withinExcludingExceptions: 2 });
+    expect(r.counts.plansIssued).toBe(3);
+    expect(r.finalPlansWithin20Weeks.byLocalAuthority[LA_CODE]?.issued).toBe(3);
+  });
+
+  it('exception cases count in the first figure and are left out of the second', () => {
+    const request = '2025-05-05';
+    const r = run([
+      new Case('late-exception').planOn(request, addDays(request, 170), { exception: true }),
+      new Case('on-time').planOn(request, addDays(request, 130)),
+      new Case('late').planOn(request, addDays(request, 150)),
+    ]);
+    expect(r.finalPlansWithin20Weeks.overall).toMatchObject({
+      issued: 3, within: 1, percentWithin: 33.3, exceptionCases: 1, issuedExcludingExceptions: 2, withinExcludingExceptions: 1, percentWithinExcludingExceptions: 50,
+    });
+  });
+
+  it('period boundaries: from and to are inclusive, by the day the plan was issued', () => {
+    const r = run([
+      new Case('before').planOn('2024-11-18', '2025-03-31'),
+      new Case('first-day').planOn('2024-11-18', '2025-04-01'),
+      new Case('last-day').planOn('2025-11-17', '2026-03-31'),
+      new Case('after').planOn('2025-11-17', '2026-04-01'),
+    ]);
+    expect(r.finalPlansWithin20Weeks.overall.issued).toBe(2);
+    // requests by the day received: only the two of 2025-11-17 fall in the year
+    expect(r.counts.requests).toBe(2);
+    // asOf before a plan was issued: the clock ignores later facts
+    expect(run([new Case('x').planOn('2025-05-05', '2025-09-01')], { asOf: '2025-08-31' }).finalPlansWithin20Weeks.overall.issued).toBe(0);
+  });
+
+  it('a transferred case: the plan belongs to the LA that issued it; one transfer out and one in; the LA filter follows attribution', () => {
+    const c = new Case('moved').planOn('2025-05-05', '2025-09-01')
+      .run('2025-10-01', { type: 'NotifyTransfer', transferId: 't1', toLocalAuthority: OTHER_LA, moveOn: '2025-11-01' })
+      .run('2025-11-01', { type: 'TransferPlan', transferId: 't1' })
+      .run('2026-01-10', { type: 'CeasePlan', reason: 'left-education-or-training' });
+    const all = run([c]);
+    expect(all.counts).toMatchObject({ transfersIn: 1, transfersOut: 1, plansIssued: 1, plansCeased: 1, plansCeasedByReason: { 'left-education-or-training': 1 } });
+    expect(all.counts.byLocalAuthority[LA_CODE]).toMatchObject({ transfersOut: 1, transfersIn: 0, plansIssued: 1, plansCeased: 0 });
+    expect(all.counts.byLocalAuthority[OTHER_LA]).toMatchObject({ transfersOut: 0, transfersIn: 1, plansIssued: 0, plansCeased: 1 });
+    const other = run([c], { localAuthority: OTHER_LA });
+    expect(other.finalPlansWithin20Weeks.overall.issued).toBe(0);
+    expect(other.counts).toMatchObject({ transfersIn: 1, transfersOut: 0, plansCeased: 1, requests: 0 });
+    expect(run([c], { localAuthority: LA_CODE }).finalPlansWithin20Weeks.overall.issued).toBe(1);
+  });
+
+  it('advice within 6 weeks per agency and per adviser organisation (deadline statuses of the domain clock)', () => {
+    const c = new Case('adv').request('2025-05-05').assess('2025-05-20');
+    const ask = (id: string, adviceType: string, agency: string) => c.run('2025-06-02', { type: 'RequestAdvice', adviceRequestId: id, adviceType, agency });
+    ask('edu', 'educational', 'education');
+    ask('med', 'medical', 'health');
+    ask('sc', 'social-care', 'social-care');
+    ask('psy', 'psychological', 'education');
+    // due 2025-07-14 (6 weeks)
+    c.agency('advice.submitted.v1', { adviceRequestId: 'edu' }, { organisationId: 'urn-1', agency: 'education' })
+      .run('2025-07-14', { type: 'RecordAdviceReceived', adviceRequestId: 'edu', adviceId: 'a1', version: 1, agency: 'education' })
+      .agency('advice.submitted.v1', { adviceRequestId: 'med' }, { organisationId: 'nhs-trust-1', agency: 'health' })
+      .run('2025-07-20', { type: 'RecordAdviceReceived', adviceRequestId: 'med', adviceId: 'a2', version: 1, agency: 'health' })
+      .run('2025-06-10', { type: 'RecordException', exceptionId: 'x-psy', limit: 'advice', adviceRequestId: 'psy', reason: 'missed-appointment', fromOn: '2025-06-10' });
+    const r = run([c]);
+    expect(r.adviceWithin6Weeks.overall).toMatchObject({ items: 4, within: 1, late: 1, overdue: 1, exceptedOpen: 1, exceptions: 1, percentWithin: 25, percentWithinExcludingExceptions: 33.3 });
+    expect(r.adviceWithin6Weeks.byAgency['education']).toMatchObject({ items: 2, within: 1, exceptedOpen: 1, percentWithin: 50, percentWithinExcludingExceptions: 100 });
+    expect(r.adviceWithin6Weeks.byAgency['health']).toMatchObject({ items: 1, late: 1, percentWithin: 0 });
+    expect(r.adviceWithin6Weeks.byAgency['social-care']).toMatchObject({ items: 1, overdue: 1, percentWithin: 0 });
+    expect(r.adviceWithin6Weeks.byOrganisation['urn-1']).toMatchObject({ agency: 'education', within: 1 });
+    expect(r.adviceWithin6Weeks.byOrganisation['nhs-trust-1']).toMatchObject({ agency: 'health', late: 1 });
+    expect(r.adviceWithin6Weeks.byOrganisation['unknown social-care adviser']).toMatchObject({ overdue: 1 });
+    // not yet due on asOf: pending, outside the denominator
+    const early = run([c], { asOf: '2025-07-01' });
+    expect(early.adviceWithin6Weeks.overall).toMatchObject({ items: 4, pending: 4, within: 0, percentWithin: null });
+    expect(run([c], { asOf: '2025-07-13', to: '2025-07-31', from: '2025-07-01' }).adviceWithin6Weeks.overall).toMatchObject({ items: 4, pending: 4, percentWithin: null });
+  });
+
+  it('decisions whether to assess within 6 weeks; refusals; requests by source', () => {
+    const r = run([
+      new Case('d1').request('2025-05-05').assess('2025-06-16'), // day 42: within
+      new Case('d2').request('2025-05-05', { source: 'school' }).assess('2025-06-17'), // day 43: late
+      new Case('d3').request('2025-05-05', { source: 'school' }).run('2025-06-01', { type: 'DecideNotToAssess' }),
+      new Case('d4').request('2026-03-01', { source: 'young-person' }), // due 2026-04-12: outside the period
+      new Case('d5').request('2026-01-05'), // due 2026-02-16, not decided: overdue
+    ]);
+    expect(r.decisionsWithin6Weeks.overall).toMatchObject({ items: 4, within: 2, late: 1, overdue: 1, percentWithin: 50 });
+    expect(r.counts).toMatchObject({ requests: 5, requestsBySource: { parent: 2, school: 2, 'young-person': 1 }, refusalsToAssess: 1 });
+    expect(r.decisionsWithin6Weeks.byLocalAuthority[LA_CODE]?.items).toBe(4);
+  });
+
+  it('rejects an inverted period and reports events the model cannot fold', () => {
+    expect(() => new PerformanceAccumulator({ from: '2025-05-01', to: '2025-04-01', asOf: '2025-05-01' })).toThrow(RangeError);
+    const broken = new Case('broken').request('2025-05-05');
+    broken.events.push({ type: 'ehc.advice-received.v1', data: { caseId: 'broken', adviceRequestId: 'nope' }, metadata: {} });
+    const r = run([broken]);
+    expect(r.replayErrors).toHaveLength(1);
+    expect(r.casesReplayed).toBe(1);
+  });
+});
