@@ -38,11 +38,11 @@ describe('system: request to final plan across case, education, health and socia
       running.push(await startService(entry, port, logDir, env));
       url[name] = `http://127.0.0.1:${port}`;
     }
-    await Promise.all(running.map((s) => waitReady(s, 120_000)));
+    await Promise.all(running.map((s) => waitReady(s, 240_000)));
     tokens['la'] = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'caseworker-1' });
     tokens['school'] = await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: 'urn:school:124356', userId: 'senco-1' });
     tokens['social'] = await tokenFor({ agency: 'social-care', roles: ['practitioner'], organisationId: 'E10000028-csc', userId: 'sw-1' });
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all(running.map(stopService));
