@@ -22,6 +22,8 @@ const STEP_SIDE: Record<Exclude<TransferCommand['type'], 'RequestTransfer'>, { s
   CancelTransfer: { side: 'from', what: 'cancelling a transfer' },
 };
 const WRITE_ROLES = ['case-officer', 'practitioner'] as const;
+/** Case statuses with an EHC needs assessment in progress and no plan: a move to another LA moves the assessment. */
+const MID_ASSESSMENT = new Set<EhcCaseState['status']>(['assessing', 'draft-issued']);
 
 export interface CaseFollowUp {
   /** Did the case's own stream (its responsible LA and statutory clock) follow this step? */
@@ -35,7 +37,8 @@ export interface CaseFollowUp {
  * Runs transfer steps against their own stream `transfer-<transferId>` and checks that each step is recorded by the
  * organisation it belongs to. For a `local-authority` transfer of a case with a plan in force it also drives the
  * case's reg 15 commands (NotifyTransfer, TransferPlan, DecideReassessmentAfterTransfer), so the case's responsible LA
- * and statutory clock follow.
+ * and statutory clock follow; for one with an assessment in progress and no plan, completion runs TransferAssessment
+ * (the assessment moves to the new LA on the completion day, with its own time limits).
  */
 @Injectable()
 export class TransferCommands {
@@ -88,7 +91,9 @@ export class TransferCommands {
       ? { type: 'NotifyTransfer', caseId: command.caseId, at: command.learnedOn ?? command.at, transferId: command.transferId, toLocalAuthority: command.toOrganisation, moveOn: command.moveOn as string }
       : undefined;
     const notFollowed = command.kind !== 'local-authority' ? undefined
-      : `reg 15 transfers an EHC plan; the case is ${kase.status}, so its own stream keeps ${kase.localAuthority} until a plan exists (the transfer stream records who is responsible)`;
+      : MID_ASSESSMENT.has(kase.status)
+        ? `reg 15 transfers an EHC plan; the case is ${kase.status}, so the assessment itself moves when the transfer is completed (TransferAssessment: the new LA is responsible from the completion day)`
+        : `reg 15 transfers an EHC plan and no assessment is in progress (the case is ${kase.status}), so its own stream keeps ${kase.localAuthority} (the transfer stream records who is responsible)`;
     return this.run(full, principal, context, ehc, notFollowed);
   }
 
@@ -107,12 +112,17 @@ export class TransferCommands {
       const kase = await this.loadCase(command.caseId);
       const t = kase.transfers[command.transferId];
       if (t && command.type === 'CompleteTransfer' && !t.transferredOn) ehc = { type: 'TransferPlan', caseId: command.caseId, at: command.at, transferId: command.transferId };
+      // no plan when it was requested (so no reg 15 transfer on the case) but an assessment in progress: the assessment moves
+      const movedAlready = kase.assessmentTransfers?.some((a) => a.transferId === command.transferId);
+      if (!t && !movedAlready && command.type === 'CompleteTransfer' && MID_ASSESSMENT.has(kase.status) && kase.localAuthority === state.fromOrganisation) {
+        ehc = { type: 'TransferAssessment', caseId: command.caseId, at: command.at, transferId: command.transferId, toLocalAuthority: state.toOrganisation as string };
+      }
       if (t?.transferredOn && command.type === 'DecideReassessment' && !t.reassessment) {
         ehc = { type: 'DecideReassessmentAfterTransfer', caseId: command.caseId, at: command.at, transferId: command.transferId, willReassess: command.willReassess };
       }
     }
     const notFollowed = state.kind === 'local-authority' && !ehc && ['CompleteTransfer', 'DecideReassessment'].includes(command.type)
-      ? 'the case’s own stream did not record this transfer (no plan was in force when it was requested)' : undefined;
+      ? await this.whyNotFollowed(command) : undefined;
     return this.run(command, principal, context, ehc, notFollowed);
   }
 
@@ -144,6 +154,16 @@ export class TransferCommands {
     };
   }
 
+  private async whyNotFollowed(command: Exclude<TransferCommand, { type: 'RequestTransfer' }>): Promise<string> {
+    const kase = await this.loadCase(command.caseId);
+    if (kase.assessmentTransfers?.some((a) => a.transferId === command.transferId)) {
+      return command.type === 'DecideReassessment'
+        ? 'the assessment moved mid-way (no plan): reg 15’s reassessment decision concerns a plan, so the case records nothing; the new LA continues the assessment'
+        : 'the case already recorded this move of the assessment';
+    }
+    return `the case’s own stream did not record this transfer (no plan was in force when it was requested and no assessment was in progress to move; the case is ${kase.status})`;
+  }
+
   private mayWrite(principal: Principal): void {
     if (!WRITE_ROLES.some((r) => principal.roles.includes(r))) {
       throw new ForbiddenException(`transfer steps are recorded by case officers or practitioners of the organisation each step belongs to; the token has ${principal.roles.join(', ')}`);
@@ -172,7 +192,8 @@ export class TransferCommands {
 /** The LA responsible now: the case's own (it follows reg 15 plan transfers), or the receiver of a later completed transfer. */
 function currentLocalAuthority(kase: EhcCaseState, completed: TransferState[]): string {
   const last = completed.at(-1);
-  if (last && !kase.transfers[last.transferId as string]) return last.toOrganisation as string;
+  const followed = last && (kase.transfers[last.transferId as string] || kase.assessmentTransfers?.some((a) => a.transferId === last.transferId));
+  if (last && !followed) return last.toOrganisation as string;
   return kase.localAuthority as string;
 }
 

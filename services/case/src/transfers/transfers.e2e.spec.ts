@@ -134,22 +134,67 @@ describe('service transfers end to end', () => {
     expect(transfers.every((e) => e.subject === caseId && e.source === '/tio/case')).toBe(true);
   });
 
-  it('mid-assessment: the move is recorded by both sides; the case’s own stream cannot follow without a plan (reg 15) and says so', async () => {
+  it('mid-assessment: the move is recorded by both sides; on completion the assessment moves to the new LA with its own clock, as at before/after', async () => {
     const res = await post('/cases', { at: '2026-01-05', childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: OLD, source: 'parent', requestedBy: { role: 'parent' } }, oldOfficer).expect(201);
     const caseId = res.body.caseId as string;
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-01-19' }, oldOfficer).expect(200);
     const base = `/cases/${caseId}/service-transfers`;
     const r = await post(base, { at: '2026-02-02', kind: 'local-authority', toOrganisation: NEW, moveOn: '2026-02-09' }, oldOfficer).expect(201);
+    // nothing on the case yet: the assessment moves on the day responsibility passes (completion)
     expect(r.body.case.followed).toBe(false);
-    expect(r.body.case.reason).toMatch(/reg 15 transfers an EHC plan/);
+    expect(r.body.case.reason).toMatch(/assessment itself moves when the transfer is completed/);
     // less than 15 working days' notice: due 15 working days from learning of it
     expect(r.body.transfer.deadlines.find((d: { id: string }) => d.id === 'plan-transfer')).toMatchObject({ dueOn: '2026-02-20' });
     const id = r.body.transferId as string;
     await post(`${base}/${id}/acceptance`, { at: '2026-02-03' }, newOfficer).expect(200);
-    await post(`${base}/${id}/completion`, { at: '2026-02-09' }, oldOfficer).expect(200);
+    // until the completion the case is the old LA's: the new LA may not move the lifecycle
+    await post(`/cases/${caseId}/draft-plan`, { at: '2026-02-05', planId: randomUUID() }, newOfficer).expect(403);
+    const completed = await post(`${base}/${id}/completion`, { at: '2026-02-09' }, oldOfficer).expect(200);
+    expect(completed.body.case).toMatchObject({ followed: true, command: 'TransferAssessment', recorded: [{ type: 'ehc.assessment-transferred.v1' }] });
+
+    // both sides see the new LA responsible from the completion day, in the transfer and in the case itself
     const list = await request(service.server).get(`${base}?asOf=2026-02-10`).set(auth(newOfficer)).expect(200);
     expect(list.body.responsibleAsOf).toEqual({ 'local-authority': NEW });
-    expect(list.body.caseLocalAuthority).toBe(OLD);
+    expect(list.body.caseLocalAuthority).toBe(NEW);
+    const kase = await request(service.server).get(`/cases/${caseId}`).set(auth(newOfficer)).expect(200);
+    expect(kase.body.state.localAuthority).toBe(NEW);
+
+    // the new LA continues the assessment; the old LA no longer may
+    const planId = randomUUID();
+    await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-20', planId }, oldOfficer).expect(403);
+    await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-20', planId }, newOfficer).expect(201);
+
+    // "as at" from the stored events: the day before and the day after the move
+    const asAtBefore = await caseAsAt(caseId, '2026-02-08');
+    const asAtOn = await caseAsAt(caseId, '2026-02-09');
+    const asAtAfter = await caseAsAt(caseId, '2026-02-10');
+    expect([asAtBefore.localAuthority, asAtOn.localAuthority, asAtAfter.localAuthority]).toEqual([OLD, NEW, NEW]);
+    const dl = (s: typeof asAtAfter, id: string) => s.status.deadlines.find((d: { id: string }) => d.id === id);
+    // what was known on the day before: the old LA's limits from the request, no move yet
+    expect(asAtBefore.status.localAuthority).toBe(OLD);
+    expect(dl(asAtBefore, 'final-plan')).toMatchObject({ dueOn: '2026-05-25', status: 'open', responsible: 'local-authority' });
+    expect(dl(asAtBefore, `final-plan:${id}`)).toBeUndefined();
+    // the whole history read as at the day before names the old LA for that limit
+    const all = (await caseEvents(caseId)) as unknown as EhcEvent[];
+    expect(statutoryStatus(all, '2026-02-08')).toMatchObject({ localAuthority: OLD });
+    expect(statutoryStatus(all, '2026-02-08').deadlines.find((d) => d.id === 'final-plan')).toMatchObject({ status: 'open', refs: { responsibleAuthority: OLD } });
+    expect(asAtAfter.status.localAuthority).toBe(NEW);
+    expect(dl(asAtAfter, 'final-plan')).toMatchObject({ status: 'lapsed', refs: { responsibleAuthority: OLD } });
+    // the new LA is treated as receiving the request on the transfer day: 16 and 20 weeks from 9 Feb 2026
+    expect(dl(asAtAfter, `decision-whether-to-issue:${id}`)).toMatchObject({ dueOn: '2026-06-01', status: 'open', refs: { responsibleAuthority: NEW } });
+    expect(dl(asAtAfter, `final-plan:${id}`)).toMatchObject({ startsOn: '2026-02-09', dueOn: '2026-06-29', status: 'open', refs: { responsibleAuthority: NEW } });
+    // after the old 20 weeks: nobody is overdue on the old dates; the new LA's draft met its reg 10 limit
+    const later = await caseAsAt(caseId, '2026-05-26');
+    expect(later.status.overdue).toEqual([]);
+    expect(dl(later, `decision-whether-to-issue:${id}`)).toMatchObject({ status: 'met', metOn: '2026-04-20' });
+
+    // the audit sequence on the case stream: request, decision, the move (recorded by the old LA), the new LA's draft
+    const seq = (await store.readStream(`case-${caseId}`)).map((e) => [e.type, e.metadata.actor.organisationId]);
+    expect(seq).toEqual([
+      ['ehc.request-received.v1', OLD], ['ehc.decision-to-assess.v1', OLD], ['ehc.assessment-transferred.v1', OLD], ['ehc.draft-plan-issued.v1', NEW],
+    ]);
+    // a retried completion does not move it twice
+    await post(`${base}/${id}/completion`, { at: '2026-02-09' }, oldOfficer).expect(409);
   });
 
   it('school to school: the new setting admits, funding follows the child on the start day, each step by its own school', async () => {
