@@ -12,7 +12,7 @@ import {
   type AdviceState,
   type Citation,
 } from '@tio/advice-domain';
-import { EVENT_STORE, FORWARDER, handleCommand, loadState } from '@tio/event-sourcing';
+import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
 import type { Actor, EventStore, RecordedEvent } from '@tio/event-store';
 import { londonDateOf, type AdviceType, type Agency } from '@tio/ehc-domain';
 import type { Forwarder } from '@tio/messaging';
@@ -20,7 +20,7 @@ import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AGENCY_READ_MODEL } from './options';
 import { AdviceNotFoundError, WrongAgencyError } from './errors';
-import { AGENCY_OPTIONS, type AgencyAdviceOptions } from './options';
+import { ADVICE_FORWARDER, AGENCY_OPTIONS, type AdviceKitOptions } from './options';
 import { adviceFactFrom } from './read-model/advice-facts';
 import { poolSql, readModel, type Sql } from './read-model/read-model';
 
@@ -95,9 +95,9 @@ export class AdviceCommands {
   private readonly sql: Sql;
 
   constructor(
-    @Inject(AGENCY_OPTIONS) private readonly options: AgencyAdviceOptions,
+    @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(FORWARDER) private readonly forwarder: Forwarder,
+    @Inject(ADVICE_FORWARDER) private readonly forwarder: Forwarder,
     @Inject(PG_POOL) pool: Pool,
     @Inject(AGENCY_READ_MODEL) _readModel: unknown,
   ) {

@@ -1,19 +1,50 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule, PublishingModule } from '@tio/event-sourcing';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { integrationEvents } from '@tio/contracts';
+import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule } from '@tio/event-sourcing';
+import type { EventStore, PostgresEventStore } from '@tio/event-store';
+import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { CoreModule, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCommands } from './advice-commands.service';
 import { AdviceController } from './http/advice.controller';
 import { InboundAdviceConsumer } from './inbound/inbound-advice.consumer';
-import { AGENCY_OPTIONS, AGENCY_READ_MODEL, type AgencyAdviceOptions } from './options';
+import { ADVICE_ACCESS, ADVICE_FORWARDER, AGENCY_OPTIONS, AGENCY_READ_MODEL, type AdviceKitOptions, type AgencyAdviceOptions, type HostedAdviceOptions } from './options';
 import { CaseFeed } from './read-model/case-feed';
 import { migrate } from './read-model/migrations';
 
+/** The checkpoint name of the forwarder of `advice` streams in a host service (`hostedIn`). */
+export const hostedAdviceForwarderName = (service: string) => `forwarder-${service}-advice`;
+
+@Injectable()
+class HostedAdviceForwarderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('forwarder-advice');
+  constructor(@Inject(ADVICE_FORWARDER) private readonly forwarder: Forwarder) {}
+  async onApplicationBootstrap() {
+    await this.forwarder.start();
+    this.logger.log({ msg: 'forwarding advice events to Kafka' });
+  }
+  async onApplicationShutdown() {
+    await this.forwarder.stop();
+  }
+}
+
+/** The read model, the commands, the read-model feed and the REST API: the same classes in both variants. */
+function shared(options: AdviceKitOptions): Provider[] {
+  return [
+    { provide: AGENCY_OPTIONS, useValue: options },
+    { provide: AGENCY_READ_MODEL, inject: [PG_POOL], useFactory: async (pool: Pool) => ({ applied: await migrate(pool) }) },
+    AdviceCommands,
+    CaseFeed,
+  ];
+}
 
 /**
  * Everything an agency service shares with the other two: its core (config, database, /health, JWT), its event
  * store (`advice` streams plus its own categories), the forwarder of advice events to Kafka, the read model of the
  * case's requests and every agency's advice, the advice REST API and the agency's inbound Kafka topic.
+ *
+ * `hostedIn` gives the same advice API, commands and read model to a service that already has its own core, event
+ * store and publishing (the case service records the family's views as `local-authority` advice).
  */
 @Module({})
 export class AgencyAdviceModule {
@@ -27,13 +58,44 @@ export class AgencyAdviceModule {
       ],
       controllers: [AdviceController],
       providers: [
-        { provide: AGENCY_OPTIONS, useValue: options },
-        { provide: AGENCY_READ_MODEL, inject: [PG_POOL], useFactory: async (pool: Pool) => ({ applied: await migrate(pool) }) },
-        AdviceCommands,
-        CaseFeed,
+        ...shared(options),
+        // the service's own forwarder publishes category `advice`
+        { provide: ADVICE_FORWARDER, useExisting: FORWARDER },
         InboundAdviceConsumer,
       ],
       exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer],
+    };
+  }
+
+  /**
+   * The advice API, commands and read model for a host that already imports `CoreModule`, `EventStoreModule` and
+   * `PublishingModule` (they are global). The host must add `advice` to its event-store categories; the kit runs a
+   * second checkpointed forwarder for category `advice` (checkpoint `forwarder-<service>-advice`, CloudEvents source
+   * `/tio/<service>`, topic by the advice's agency: `local-authority`/`other` → `tio.case.events.v1`, key = case id).
+   * No inbound topic: the host's own practitioners write through REST.
+   */
+  static hostedIn(options: HostedAdviceOptions): DynamicModule {
+    const kitOptions: AdviceKitOptions = { agency: options.agency, service: options.service, writerRoles: options.writerRoles };
+    return {
+      module: AgencyAdviceModule,
+      controllers: [AdviceController],
+      providers: [
+        ...shared(kitOptions),
+        {
+          provide: ADVICE_FORWARDER,
+          inject: [EVENT_STORE, MESSAGING_CLIENT],
+          useFactory: (store: EventStore, client: MessagingClient) => {
+            const logger = new Logger('forwarder-advice');
+            return new Forwarder({
+              store, checkpoints: (store as PostgresEventStore).checkpoints, client, name: hostedAdviceForwarderName(options.service), source: `/tio/${options.service}`,
+              registry: integrationEvents, category: 'advice', log: (message, error) => logger.warn({ msg: message, err: error?.message }),
+            });
+          },
+        },
+        HostedAdviceForwarderLifecycle,
+        ...(options.access ? [{ provide: ADVICE_ACCESS, useClass: options.access }] : []),
+      ],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, ADVICE_FORWARDER],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AdviceCorrectedV1, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
-import { TOPICS } from '@tio/contracts';
+import { ADVICE_TOPIC_BY_AGENCY, TOPICS } from '@tio/contracts';
 import { EVENT_STORE, FORWARDER, handleCommand, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { DomainError, ehcCaseDecider, type EhcCommand } from '@tio/ehc-domain';
@@ -29,7 +29,7 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationBootstrap(): Promise<void> {
     const received = (event: ConsumedEvent<AdviceSubmittedV1 | AdviceCorrectedV1>) =>
-      this.apply(event, {
+      this.routed(event) && this.apply(event, {
         type: 'RecordAdviceReceived',
         caseId: event.data.caseId,
         at: 'submittedOn' in event.data ? event.data.submittedOn : event.data.correctedOn,
@@ -42,7 +42,7 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
       .on<AdviceSubmittedV1>('advice.submitted.v1', received)
       .on<AdviceCorrectedV1>('advice.corrected.v1', received)
       .on<AdviceWithdrawnV1>('advice.withdrawn.v1', (event) =>
-        this.apply(event, {
+        this.routed(event) && this.apply(event, {
           type: 'WithdrawAdvice',
           caseId: event.data.caseId,
           at: event.data.withdrawnOn,
@@ -54,7 +54,8 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
     this.consumer = new EventConsumer({
       client: this.client,
       groupId: 'tio-case-advice-intake',
-      topics: [TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents],
+      // the agencies' topics, and the case topic for the advice the LA holds itself (the family's views, `local-authority`)
+      topics: [TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents, TOPICS.caseEvents],
       unitOfWork: new PgUnitOfWork(this.pool),
       handlers,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
@@ -64,6 +65,18 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+  }
+
+  /**
+   * Advice counts only from the topic its agency publishes on (contracts' `ADVICE_TOPIC_BY_AGENCY`): the family's
+   * views (`local-authority`) from `tio.case.events.v1`, health advice from `tio.health.events.v1`, and so on.
+   */
+  private routed(event: ConsumedEvent<{ agency: string }>): true {
+    const expected = (ADVICE_TOPIC_BY_AGENCY as Record<string, string | undefined>)[event.data.agency];
+    if (!expected || !event.topic.endsWith(expected)) {
+      throw new PermanentHandlerError(`advice of agency ${event.data.agency} arrived on ${event.topic}, not on its agency's topic ${expected ?? '(none)'}`);
+    }
+    return true;
   }
 
   private async apply(event: ConsumedEvent, command: EhcCommand): Promise<void> {

@@ -4,15 +4,18 @@ import { CoreModule } from '@tio/service-kit';
 import { AdviceIntake } from './advice-intake';
 import { CaseCommands } from './case-commands.service';
 import { DEFAULT_PORT } from './default-port';
+import { FamilyViewsModule } from './family-views/family-views.module';
 import { CaseController } from './http/case.controller';
 import { TransfersModule } from './transfers/transfers.module';
 
 @Module({
   imports: [
     CoreModule.forService('case', DEFAULT_PORT),
-    EventStoreModule.forService({ categories: ['case', 'transfer'] }),
+    EventStoreModule.forService({ categories: ['case', 'transfer', 'advice'] }),
     PublishingModule.forService({ service: 'case', category: 'case' }),
     TransfersModule,
+    // the views of the child and family: `local-authority` advice through the agency kit (its own `advice` forwarder)
+    FamilyViewsModule,
   ],
   controllers: [CaseController],
   providers: [CaseCommands, AdviceIntake],

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Inject, Optional, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { ADVICE_TYPES, londonDateOf, type AdviceType } from '@tio/ehc-domain';
@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { AdviceCommands, type AdviceCommandResult } from '../advice-commands.service';
 import { UnknownCaseError } from '../errors';
+import { ADVICE_ACCESS, AGENCY_OPTIONS, type AdviceAccessPolicy, type AdviceKitOptions } from '../options';
 import { poolSql, readModel, type Sql } from '../read-model/read-model';
 import { adviceContext } from './command-context';
 import { AdviceErrorFilter } from './domain-error.filter';
@@ -39,13 +40,16 @@ export class AdviceController {
   constructor(
     private readonly commands: AdviceCommands,
     @Inject(PG_POOL) pool: Pool,
+    @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
+    @Optional() @Inject(ADVICE_ACCESS) private readonly access?: AdviceAccessPolicy,
   ) {
     this.sql = poolSql(pool);
   }
 
   @Get(':caseId/advice-requests')
   @ApiOperation({ summary: 'What the case asked this agency for, with due dates (reg 8: 6 weeks) and whether it was answered' })
-  async requests(@CaseId() caseId: string) {
+  async requests(@CaseId() caseId: string, @CurrentPrincipal() p: Principal) {
+    await this.access?.authorise(p, caseId, 'read');
     const [known, requests, advice] = await Promise.all([
       readModel.caseKnown(this.sql, caseId),
       readModel.requestsFor(this.sql, caseId, this.commands.agency),
@@ -71,7 +75,8 @@ export class AdviceController {
 
   @Get(':caseId/advice')
   @ApiOperation({ summary: 'All advice on the case from every agency (current version, headings, citations, versions): read before you write' })
-  async advice(@CaseId() caseId: string) {
+  async advice(@CaseId() caseId: string, @CurrentPrincipal() p: Principal) {
+    await this.access?.authorise(p, caseId, 'read');
     const advice = await readModel.adviceOnCase(this.sql, caseId);
     if (advice.length === 0 && !(await readModel.caseKnown(this.sql, caseId))) throw new UnknownCaseError(`case ${caseId} is not known to the ${this.commands.agency} service`, { caseId });
     return {
@@ -92,7 +97,7 @@ export class AdviceController {
   @ApiResponse({ status: 409, description: 'advice-not-requested, advice-already-submitted, idempotency-key-reused' })
   @ApiResponse({ status: 422, description: 'agency-cannot-give-advice (reg 6(1)), invalid-citation, invalid-advice' })
   async submit(@CaseId() caseId: string, @Body() body: SubmitAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest, @Res({ passthrough: true }) res: Response) {
-    this.mayWrite(p);
+    await this.mayWrite(p, caseId);
     return this.answer(res, await this.commands.submit({ caseId, ...body }, adviceContext(p, req)), 201);
   }
 
@@ -108,7 +113,7 @@ export class AdviceController {
     @Req() req: CorrelatedRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    this.mayWrite(p);
+    await this.mayWrite(p, caseId);
     return this.answer(res, await this.commands.correct({ caseId, adviceType, ...body }, adviceContext(p, req)), 201);
   }
 
@@ -125,22 +130,26 @@ export class AdviceController {
     @Req() req: CorrelatedRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    this.mayWrite(p);
+    await this.mayWrite(p, caseId);
     return this.answer(res, await this.commands.withdraw({ caseId, adviceType, ...body }, adviceContext(p, req)), 200);
   }
 
   @Get(':caseId/advice/:adviceType/history')
   @ApiOperation({ summary: "Every version of this agency's advice of a type on the case: who, when, why (from the event store)" })
   @ApiParam(ADVICE_TYPE_PARAM)
-  history(@CaseId() caseId: string, @AdviceTypeParam() adviceType: AdviceType, @Query() q: HistoryQueryDto) {
+  async history(@CaseId() caseId: string, @AdviceTypeParam() adviceType: AdviceType, @Query() q: HistoryQueryDto, @CurrentPrincipal() p: Principal) {
+    await this.access?.authorise(p, caseId, 'read');
     return this.commands.history(caseId, adviceType, q.assessmentId);
   }
 
-  private mayWrite(p: Principal): void {
-    if (!p.roles.includes('practitioner') && !p.roles.includes('service')) {
-      throw new ForbiddenException(`only ${this.commands.agency} practitioners record ${this.commands.agency} advice; the token has roles ${p.roles.join(', ')}`);
+  private async mayWrite(p: Principal, caseId: string): Promise<void> {
+    const writers = this.options.writerRoles ?? ['practitioner', 'service'];
+    if (!p.roles.some((r) => writers.includes(r))) {
+      const who = writers.filter((r) => r !== 'service').map((r) => `${r}s`).join(' and ');
+      throw new ForbiddenException(`only ${this.commands.agency} ${who} record ${this.commands.agency} advice; the token has roles ${p.roles.join(', ')}`);
     }
     this.commands.assertOwnAgency(p);
+    await this.access?.authorise(p, caseId, 'write');
   }
 
   private answer(res: Response, result: AdviceCommandResult, status: number): AdviceCommandResult {

@@ -5,7 +5,7 @@ import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, ensu
 import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AGENCY_READ_MODEL } from '../options';
-import { AGENCY_OPTIONS, type AgencyAdviceOptions } from '../options';
+import { AGENCY_OPTIONS, type AdviceKitOptions } from '../options';
 import { adviceFactFrom } from './advice-facts';
 import { readModel } from './read-model';
 
@@ -26,7 +26,7 @@ export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: EventConsumer<PgTransaction>;
 
   constructor(
-    @Inject(AGENCY_OPTIONS) private readonly options: AgencyAdviceOptions,
+    @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(AGENCY_READ_MODEL) _readModel: unknown,
