@@ -87,7 +87,7 @@ describe('system: request to final plan across case, education, health and socia
     const first = await ok(call('education', 'POST', `/cases/${caseId}/advice`, tokens['school'], education, 'school-submission-0001'));
     const retry = await call('education', 'POST', `/cases/${caseId}/advice`, tokens['school'], education, 'school-submission-0001');
     expect(retry.status).toBe(200);
-    expect(retry.body).toEqual(first);
+    expect(retry.body).toEqual({ ...first, replayed: true }); // the same answer, marked as a replay
 
     // Social care submits, then corrects: version 2 supersedes version 1, which stays in the history.
     await ok(call('social-care', 'POST', `/cases/${caseId}/advice`, tokens['social'], { at: '2026-02-25', adviceRequestId: ids['social-care'], adviceType: 'social-care', sections: [{ heading: 'Family context', text: 'Known to early help.' }] }, 'social-submission-01'));
