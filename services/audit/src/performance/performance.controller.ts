@@ -1,11 +1,13 @@
-import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { BadRequestException, Controller, ForbiddenException, Get, Inject, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Public, RequireRoles, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
 import { isAfter, londonDateOf } from '@tio/ehc-domain';
 import { AuditService } from '../audit.service';
 import { performanceCsv } from './csv';
-import { PerformanceQuery } from './dto';
+import { PerformancePageQuery, PerformanceQuery } from './dto';
+import { renderPerformancePage } from './page-html';
 import type { PerformanceReport } from './measures';
 import { financialYearOf, PerformanceService } from './performance.service';
 
@@ -33,6 +35,7 @@ export class PerformanceController {
   constructor(
     private readonly audit: AuditService,
     private readonly performance: PerformanceService,
+    @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
   ) {}
 
   @Get('performance')
@@ -52,5 +55,43 @@ export class PerformanceController {
       return performanceCsv(report);
     }
     return report;
+  }
+
+  /**
+   * The page a person opens in a browser. A navigation cannot carry an Authorization header, so besides the header
+   * the page accepts the auditor's JWT as `?token=` (as the timeline page does), verified here exactly as the guard
+   * verifies a bearer token (signature, issuer, audience, expiry, claims) and then the auditor role. The response is
+   * never cached and sends no referrer, so the token does not leak into other sites' logs.
+   */
+  @Get('performance.html')
+  @Public()
+  @ApiOperation({ summary: 'Statutory performance page (chart + accessible tables, printable)', description: 'Auditors only: `Authorization: Bearer <JWT>` or `?token=<JWT>`. Strict CSP (no script; one style element with a per-response nonce).' })
+  @ApiProduces('text/html')
+  async page(@Query() q: PerformancePageQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const who = await this.pageVerify(req, q.token);
+    const p = resolvePeriod(q);
+    await this.audit.recordAccess(who, 'performance', null, { ...p, format: 'html' });
+    const report = await this.performance.report(p);
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    return renderPerformancePage(report, { nonce, generatedAt: new Date().toISOString(), generatedBy: `${who.userId} (${who.organisationId})` });
+  }
+
+  private async pageVerify(req: Request, queryToken?: string): Promise<Principal> {
+    const header = req.headers['authorization'];
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    const token = match?.[1] ?? queryToken;
+    if (!token) throw new UnauthorizedException('a token is required: Authorization: Bearer <JWT>, or ?token=<JWT>');
+    let who: Principal;
+    try {
+      who = await this.verifier.verify(token);
+    } catch (err) {
+      throw new UnauthorizedException(err instanceof TokenRejected ? err.message : 'invalid token');
+    }
+    if (!who.roles.includes('auditor')) throw new ForbiddenException(`this page needs the auditor role; the token has ${who.roles.join(', ')}`);
+    return who;
   }
 }

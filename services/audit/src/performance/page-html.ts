@@ -1,0 +1,143 @@
+import { esc } from '../export/report-html';
+import { REFERENCE, type DeadlineMeasure, type PerformanceReport } from './measures';
+
+export interface Bar {
+  label: string;
+  percent: number | null;
+  /** n of d, for the label. */
+  detail: string;
+  kind: 'plans' | 'plans-excl' | 'advice' | 'decisions';
+}
+
+const fmt = (p: number | null): string => (p === null ? 'no data' : `${p.toFixed(1)}%`);
+const frac = (n: number, d: number) => `${n} of ${d}`;
+const dueOf = (m: DeadlineMeasure) => m.within + m.late + m.overdue + m.exceptedOpen;
+
+/** The bars of the chart, in order (also the rows of the table, so both always show the same figures). */
+export function barsOf(r: PerformanceReport): Bar[] {
+  const p = r.finalPlansWithin20Weeks.overall;
+  const bars: Bar[] = [
+    { label: 'Final plans within 20 weeks (all cases)', percent: p.percentWithin, detail: frac(p.within, p.issued), kind: 'plans' },
+    { label: 'Final plans within 20 weeks (excluding exceptions)', percent: p.percentWithinExcludingExceptions, detail: frac(p.withinExcludingExceptions, p.issuedExcludingExceptions), kind: 'plans-excl' },
+  ];
+  for (const agency of ['education', 'health', 'social-care']) {
+    const m = r.adviceWithin6Weeks.byAgency[agency];
+    bars.push({ label: `Advice within 6 weeks: ${agency}`, percent: m?.percentWithin ?? null, detail: m ? frac(m.within, dueOf(m)) : '0 of 0', kind: 'advice' });
+  }
+  const d = r.decisionsWithin6Weeks.overall;
+  bars.push({ label: 'Decisions whether to assess within 6 weeks', percent: d.percentWithin, detail: frac(d.within, dueOf(d)), kind: 'decisions' });
+  return bars;
+}
+
+const COLOURS: Record<Bar['kind'], string> = { plans: '#1d70b8', 'plans-excl': '#5694ca', advice: '#00703c', decisions: '#4c2c92' };
+
+/** A horizontal bar chart as inline SVG with role="img", a <title> and a <desc> (text alternative). */
+export function renderChart(bars: Bar[]): string {
+  const labelW = 330;
+  const plotW = 420;
+  const rowH = 34;
+  const top = 34;
+  const height = top + bars.length * rowH + 34;
+  const width = labelW + plotW + 90;
+  const x = (p: number) => labelW + (plotW * Math.max(0, Math.min(100, p))) / 100;
+  const desc = bars.map((b) => `${b.label}: ${fmt(b.percent)} (${b.detail})`).join('; ')
+    + `. Reference lines: ${REFERENCE.target.label} ${REFERENCE.target.percent}%, ${REFERENCE.national.label} ${REFERENCE.national.percent}%.`;
+  const grid = [0, 20, 40, 60, 80, 100].map((g) => `<line x1="${x(g)}" y1="${top - 6}" x2="${x(g)}" y2="${height - 28}" stroke="#e1e1e1"/><text x="${x(g)}" y="${height - 12}" text-anchor="middle" class="axis">${g}%</text>`).join('');
+  const rows = bars.map((b, i) => {
+    const y = top + i * rowH;
+    const w = b.percent === null ? 0 : x(b.percent) - labelW;
+    return `<g><text x="${labelW - 10}" y="${y + 20}" text-anchor="end" class="label">${esc(b.label)}</text>`
+      + `<rect x="${labelW}" y="${y + 6}" width="${w.toFixed(1)}" height="${rowH - 12}" fill="${COLOURS[b.kind]}"/>`
+      + `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 20}" class="value">${esc(fmt(b.percent))} (${esc(b.detail)})</text></g>`;
+  }).join('');
+  const ref = (p: number, label: string, colour: string, dash: string, dy: number) =>
+    `<line x1="${x(p)}" y1="${top - 8}" x2="${x(p)}" y2="${top + 2 * rowH}" stroke="${colour}" stroke-width="2.5" stroke-dasharray="${dash}"/>`
+    + `<text x="${x(p)}" y="${top - 12 + dy}" text-anchor="middle" class="ref" fill="${colour}">${esc(label)} ${p}%</text>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMinYMin meet">`
+    + `<title id="chart-title">Statutory timeliness: percentage within the time limit</title><desc id="chart-desc">${esc(desc)}</desc>`
+    + grid + rows
+    + ref(REFERENCE.target.percent, REFERENCE.target.label, '#d4351c', '6 4', 0)
+    + ref(REFERENCE.national.percent, REFERENCE.national.label, '#505a5f', '2 3', -14)
+    + '</svg>';
+}
+
+const CSS = `
+  :root { color-scheme: light; }
+  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #0b0c0c; margin: 0 auto; padding: 1.5rem 2rem 3rem; max-width: 64rem; background: #fff; }
+  h1 { font-size: 1.75rem; margin: 0 0 .25rem; } h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; }
+  .meta { color: #505a5f; margin: 0 0 1rem; }
+  .headline { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }
+  .headline div { border-left: 5px solid #1d70b8; padding: .25rem .75rem; min-width: 12rem; }
+  .headline strong { display: block; font-size: 2rem; line-height: 1.2; }
+  figure { margin: 0; } figcaption { color: #505a5f; font-size: .9rem; }
+  svg text { font-family: inherit; } svg .label { font-size: 13px; fill: #0b0c0c; } svg .value { font-size: 12px; fill: #0b0c0c; }
+  svg .axis { font-size: 11px; fill: #505a5f; } svg .ref { font-size: 11px; font-weight: 600; }
+  table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .95rem; }
+  caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+  th, td { border-bottom: 1px solid #b1b4b6; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+  td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+  form { display: flex; flex-wrap: wrap; gap: .75rem; align-items: end; margin: 1rem 0; }
+  label { display: flex; flex-direction: column; font-size: .9rem; } input { font: inherit; padding: .2rem .4rem; }
+  button { font: inherit; padding: .3rem 1rem; background: #00703c; color: #fff; border: 0; cursor: pointer; }
+  a:focus, input:focus, button:focus { outline: 3px solid #fd0; }
+  @media print {
+    body { max-width: none; padding: 0; font-size: 10pt; } form, .no-print { display: none; }
+    h2 { break-after: avoid; } table, figure { break-inside: avoid; } thead { display: table-header-group; }
+    @page { size: A4 portrait; margin: 14mm; }
+  }`;
+
+const row = (cells: Array<string | number | null>, numericFrom = 1) =>
+  `<tr>${cells.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td class="${i >= numericFrom ? 'n' : ''}">${esc(c ?? '')}</td>`)).join('')}</tr>`;
+
+function deadlineTable(caption: string, groupHeader: string, groups: Array<[string, DeadlineMeasure]>, id: string): string {
+  const body = groups.map(([g, m]) => row([g, m.items, m.within, m.late, m.overdue, m.pending, m.exceptions, fmt(m.percentWithin), fmt(m.percentWithinExcludingExceptions)])).join('')
+    || `<tr><td colspan="9">No items in this period.</td></tr>`;
+  return `<table id="${id}"><caption>${esc(caption)}</caption><thead><tr><th scope="col">${esc(groupHeader)}</th><th scope="col" class="n">Items</th><th scope="col" class="n">Within</th><th scope="col" class="n">Late</th><th scope="col" class="n">Overdue</th><th scope="col" class="n">Not yet due</th><th scope="col" class="n">Exceptions</th><th scope="col" class="n">% within</th><th scope="col" class="n">% within excl. exceptions</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** The performance page: headline figures, the chart, and every figure in accessible tables. All values escaped. */
+export function renderPerformancePage(r: PerformanceReport, o: { nonce: string; generatedAt: string; generatedBy: string }): string {
+  const bars = barsOf(r);
+  const p = r.finalPlansWithin20Weeks.overall;
+  const c = r.counts;
+  const summary = `<table id="summary"><caption>Timeliness (the figures in the chart)</caption><thead><tr><th scope="col">Measure</th><th scope="col" class="n">Within / total</th><th scope="col" class="n">Percentage</th></tr></thead><tbody>`
+    + bars.map((b) => `<tr data-measure="${esc(b.kind)}"><th scope="row">${esc(b.label)}</th><td class="n">${esc(b.detail)}</td><td class="n" data-percent="${b.percent ?? ''}">${esc(fmt(b.percent))}</td></tr>`).join('')
+    + `</tbody></table>`;
+  const plansByLa = Object.entries(r.finalPlansWithin20Weeks.byLocalAuthority).map(([la, m]) => row([la, m.issued, m.within, fmt(m.percentWithin), m.exceptionCases, m.withinExcludingExceptions, fmt(m.percentWithinExcludingExceptions), m.tribunalOrdered])).join('')
+    || '<tr><td colspan="8">No plans issued in this period.</td></tr>';
+  const counts = [
+    ['Requests for assessment', c.requests], ...Object.entries(c.requestsBySource).map(([s, n]) => [`  of which from ${s}`, n]),
+    ['Refusals to assess', c.refusalsToAssess], ['Final plans issued', c.plansIssued], ['Plans ceased', c.plansCeased],
+    ...Object.entries(c.plansCeasedByReason).map(([s, n]) => [`  of which ${s}`, n]), ['Transfers in', c.transfersIn], ['Transfers out', c.transfersOut],
+  ] as Array<[string, number]>;
+  const scope = r.localAuthority ? `local authority ${r.localAuthority}` : 'all local authorities';
+  return `<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Statutory performance ${esc(r.period.from)} to ${esc(r.period.to)}</title>
+<style nonce="${esc(o.nonce)}">${CSS}</style></head>
+<body><main>
+<h1>Statutory performance</h1>
+<p class="meta">${esc(r.period.from)} to ${esc(r.period.to)}, ${esc(scope)}. Clock evaluated on ${esc(r.asOf)}; ${r.casesReplayed} cases replayed from the event stores. Generated ${esc(o.generatedAt)} for ${esc(o.generatedBy)}.</p>
+<form method="get" action="performance.html" class="no-print"><label>From <input type="date" name="from" value="${esc(r.period.from)}" required></label><label>To <input type="date" name="to" value="${esc(r.period.to)}" required></label>${r.localAuthority ? `<input type="hidden" name="localAuthority" value="${esc(r.localAuthority)}">` : ''}<button type="submit">Show</button></form>
+<div class="headline">
+  <div><strong>${esc(fmt(p.percentWithin))}</strong>of ${p.issued} final plans issued within 20 weeks</div>
+  <div><strong>${esc(fmt(p.percentWithinExcludingExceptions))}</strong>excluding ${p.exceptionCases} exception cases</div>
+  <div><strong>${esc(fmt(r.decisionsWithin6Weeks.overall.percentWithin))}</strong>decisions whether to assess within 6 weeks</div>
+</div>
+<h2>Within the time limit</h2>
+<figure>${renderChart(bars)}<figcaption>Bars: percentage within the statutory time limit. Dashed red line: ${esc(REFERENCE.target.label)} (${REFERENCE.target.percent}%). Dotted grey line: ${esc(REFERENCE.national.label)} (${REFERENCE.national.percent}% of new plans within 20 weeks). The same figures are in the table below.</figcaption></figure>
+${summary}
+<h2>Final plans within 20 weeks, by local authority</h2>
+<table id="plans"><caption>Plans issued in the period (SEN2: 20 weeks = 140 days from the request)</caption><thead><tr><th scope="col">Local authority</th><th scope="col" class="n">Issued</th><th scope="col" class="n">Within 20 weeks</th><th scope="col" class="n">%</th><th scope="col" class="n">Exception cases</th><th scope="col" class="n">Within, excl. exceptions</th><th scope="col" class="n">% excl. exceptions</th><th scope="col" class="n">After tribunal order</th></tr></thead><tbody>${plansByLa}</tbody></table>
+<h2>Advice within 6 weeks</h2>
+${deadlineTable('By agency', 'Agency', Object.entries(r.adviceWithin6Weeks.byAgency), 'advice-agency')}
+${deadlineTable('By organisation giving the advice', 'Organisation', Object.entries(r.adviceWithin6Weeks.byOrganisation), 'advice-organisation')}
+<h2>Decisions whether to assess within 6 weeks</h2>
+${deadlineTable('By local authority', 'Local authority', Object.entries(r.decisionsWithin6Weeks.byLocalAuthority), 'decisions')}
+<h2>Counts</h2>
+<table id="counts"><caption>In the period</caption><thead><tr><th scope="col">What</th><th scope="col" class="n">Number</th></tr></thead><tbody>${counts.map(([k, n]) => row([k, n])).join('')}</tbody></table>
+${r.replayErrors.length ? `<p><strong>${r.replayErrors.length} events could not be folded</strong> (see the JSON for details).</p>` : ''}
+<p class="meta">Definitions: see the audit service README ("Statutory performance"). Figures are computed from the event stores on each request, never stored.</p>
+</main></body></html>`;
+}
