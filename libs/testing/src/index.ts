@@ -3,3 +3,4 @@ export * from './tokens';
 export * from './service-health.spec-helper';
 export * from './waiting';
 export * from './consume';
+export * from './fuzz';
