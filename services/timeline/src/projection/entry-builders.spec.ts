@@ -54,6 +54,13 @@ function histories(): IntegrationEvent[] {
     b.ehc(t('2025-05-20'), la, { type: 'DecideToAssess', at: '2025-05-20', assessmentId: 'asmt-2' }),
     b.ehc(t('2025-09-01'), la, { type: 'DecideNotToIssue', at: '2025-09-01' }),
   );
+  // a family moving to another LA mid-assessment
+  const c = new DomainCase(randomUUID());
+  out.push(
+    c.ehc(t('2025-01-06'), la, { type: 'ReceiveRequest', at: '2025-01-06', childRef: 'child-3', localAuthority: la.organisationId, source: 'parent', requestedBy: { role: 'parent' } }),
+    c.ehc(t('2025-02-03'), la, { type: 'DecideToAssess', at: '2025-02-03', assessmentId: 'asmt-3' }),
+    c.ehc(t('2025-03-03'), la, { type: 'TransferAssessment', at: '2025-03-03', transferId: 'tr-3', toLocalAuthority: 'la-e09000001' }),
+  );
   return out;
 }
 
@@ -104,6 +111,23 @@ describe('entry builders', () => {
     expect(corrected.details).toMatchObject({ version: 2, supersedesVersion: 1, reason: 'Wrong reading age in section 1', sectionHeadings: ['Learning'] });
     expect(of('advice.withdrawn.v1')[0].summary).toContain('Given for the wrong assessment');
     expect(JSON.stringify(entries.map((x) => x.entry))).not.toContain('private text');
+  });
+
+  it('shows the views of the child and family (parent-views, reg 6(1)(a)) as the family’s contribution, not agency advice', () => {
+    const la = ACTORS.la;
+    const c = new DomainCase(randomUUID());
+    const events = [
+      c.ehc(t('2025-01-06'), la, { type: 'ReceiveRequest', at: '2025-01-06', childRef: 'child-2', localAuthority: la.organisationId, source: 'parent', requestedBy: { role: 'parent' } }),
+      c.ehc(t('2025-02-03'), la, { type: 'DecideToAssess', at: '2025-02-03', assessmentId: 'asmt-2' }),
+      c.ehc(t('2025-02-04'), la, { type: 'RequestAdvice', at: '2025-02-04', adviceRequestId: 'req-views', adviceType: 'parent-views', agency: 'local-authority' }),
+      c.adviceEvent(t('2025-02-20'), la, 'req-views', { type: 'SubmitAdvice', adviceId: 'adv-views', headings: ['What I want', 'How best to support me'] }),
+      c.ehc(t('2025-02-20'), la, { type: 'RecordAdviceReceived', at: '2025-02-20', adviceRequestId: 'req-views', adviceId: 'adv-views', version: 1, agency: 'local-authority' }),
+    ];
+    const [submitted, received] = events.slice(3).map((e) => buildEntry(consumed(e)));
+    expect(submitted).toMatchObject({ kind: 'family-views', title: 'Views of the child and family submitted (version 1)' });
+    expect(submitted.summary).toContain('What I want');
+    expect(submitted.summary).not.toContain('private text');
+    expect(received).toMatchObject({ kind: 'family-views', title: 'Views of the child and family received by the local authority' });
   });
 
   it('makes named organisations members: the adviser an advice request names, receiving LAs, consulted and named settings', () => {

@@ -125,7 +125,7 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     members: member(d.adviserRef, d.agency, 'named adviser'),
   })),
   ehc('ehc.advice-received.v1', (d) => ({
-    kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice received by the local authority`,
+    kind: adviceKind(d.adviceType), agency: d.agency, title: adviceTitle(d.agency, d.adviceType, 'received by the local authority'),
     specifics: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} version ${d.version} received on ${d.receivedOn}${d.version > 1 ? ` (supersedes version ${d.version - 1})` : ''}.`,
     details: pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'receivedOn']),
   })),
@@ -224,6 +224,12 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     details: pick(d, ['transferId', 'toLocalAuthority', 'transferredOn']),
     members: member(d.toLocalAuthority, LA, 'receiving local authority'),
   })),
+  ehc('ehc.assessment-transferred.v1', (d) => ({
+    kind: 'transfer', agency: LA, title: 'Assessment transferred to another local authority',
+    specifics: `The family moved: ${d.toLocalAuthority} is responsible for the assessment from ${d.transferredOn} (was ${d.fromLocalAuthority}); its clock starts on ${d.clockStartsOn}, final plan due ${d.finalPlanDueOn}.`,
+    details: pick(d, ['transferId', 'assessmentId', 'fromLocalAuthority', 'toLocalAuthority', 'transferredOn', 'clock', 'clockStartsOn', 'decisionWhetherToIssueDueOn', 'finalPlanDueOn']),
+    members: member(d.toLocalAuthority, LA, 'receiving local authority'),
+  })),
   ehc('ehc.transfer-reassessment-decided.v1', (d) => ({
     kind: 'transfer', agency: LA, title: d.willReassess ? 'The new local authority will reassess' : 'The new local authority will not reassess',
     specifics: `Decided on ${d.decidedOn}.`, details: pick(d, ['transferId', 'willReassess', 'decidedOn']),
@@ -241,7 +247,7 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   advice('advice.submitted.v1', (d: AdviceSubmittedV1) => {
     const h = headings(d.sections);
     return {
-      kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice submitted (version ${d.version})`,
+      kind: adviceKind(d.adviceType), agency: d.agency, title: adviceTitle(d.agency, d.adviceType, `submitted (version ${d.version})`),
       summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId}, version ${d.version}, given on ${d.submittedOn}: ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}${d.citations?.length ? `, citing ${d.citations.length} earlier advice` : ''}.`,
       details: {
         ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'submittedOn']),
@@ -252,7 +258,7 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   advice('advice.corrected.v1', (d: AdviceCorrectedV1) => {
     const h = headings(d.sections);
     return {
-      kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice corrected (version ${d.version} supersedes version ${d.supersedesVersion})`,
+      kind: adviceKind(d.adviceType), agency: d.agency, title: adviceTitle(d.agency, d.adviceType, `corrected (version ${d.version} supersedes version ${d.supersedesVersion})`),
       summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} corrected on ${d.correctedOn}: ${cut(d.reason)}. Version ${d.supersedesVersion} is superseded and stays in the agency's record. ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}.`,
       details: {
         ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'supersedesVersion', 'agency', 'adviceType', 'correctedOn']),
@@ -261,11 +267,19 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     };
   }),
   advice('advice.withdrawn.v1', (d: AdviceWithdrawnV1) => ({
-    kind: 'advice', agency: d.agency, title: `${label(d.agency)} advice withdrawn`,
+    kind: adviceKind(d.adviceType), agency: d.agency, title: adviceTitle(d.agency, d.adviceType, 'withdrawn'),
     summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} (version ${d.version}) withdrawn on ${d.withdrawnOn}: ${cut(d.reason)}. The request is open again.`,
     details: { ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'withdrawnOn']), reason: cut(d.reason) },
   })),
 ]);
+
+/** The views of the child and family (Section A, reg 6(1)(a)) are the family's contribution, not an agency's advice. */
+function adviceKind(adviceType: string): EntryKind {
+  return adviceType === 'parent-views' ? 'family-views' : 'advice';
+}
+function adviceTitle(agency: string, adviceType: string, what: string): string {
+  return adviceType === 'parent-views' ? `Views of the child and family ${what}` : `${label(agency)} advice ${what}`;
+}
 
 const KIND_HINTS: [RegExp, EntryKind][] = [
   [/advice.*request/, 'advice-requested'], [/advice/, 'advice'], [/request/, 'request'], [/decision|decided/, 'decision'], [/draft/, 'draft'], [/final/, 'final'],
