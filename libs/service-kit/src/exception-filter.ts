@@ -1,5 +1,21 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { EventIdConflictError, EventTooLargeError, InvalidEventError, InvalidStreamNameError, NonSerialisableEventError, WrongExpectedRevisionError } from '@tio/event-store';
+
+/**
+ * What the event store refuses because of what the caller sent (text it cannot store, an event over the size limit,
+ * a malformed id) is the caller's error, and so is losing a race it can retry; say so instead of a 500.
+ */
+function eventStoreRefusal(exception: unknown): { status: number; error: string; message: string } | undefined {
+  if (exception instanceof NonSerialisableEventError || exception instanceof InvalidEventError || exception instanceof InvalidStreamNameError) {
+    return { status: 422, error: 'Unprocessable Entity', message: `The input cannot be recorded: ${exception.message}` };
+  }
+  if (exception instanceof EventTooLargeError) return { status: 413, error: 'Payload Too Large', message: exception.message };
+  if (exception instanceof WrongExpectedRevisionError || exception instanceof EventIdConflictError) {
+    return { status: 409, error: 'Conflict', message: `${exception.message}; retry the request` };
+  }
+  return undefined;
+}
 
 /**
  * Turns known errors into their HTTP answer and everything else into a plain 500 without internals: clients never
@@ -20,6 +36,11 @@ export class SafeExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       response.status(status).json({ ...(typeof body === 'string' ? { statusCode: status, message: body } : body), correlationId });
+      return;
+    }
+    const refusal = eventStoreRefusal(exception);
+    if (refusal) {
+      response.status(refusal.status).json({ statusCode: refusal.status, error: refusal.error, message: refusal.message, correlationId });
       return;
     }
     const bodyParser = exception as { type?: string; status?: number; expose?: boolean; message?: string };

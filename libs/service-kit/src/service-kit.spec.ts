@@ -2,6 +2,7 @@ import { Body, Controller, Get, Module, Post, type INestApplication } from '@nes
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import request from 'supertest';
+import { NonSerialisableEventError } from '@tio/event-store';
 import { createServiceApp } from './run-service';
 
 class Section {
@@ -27,6 +28,11 @@ class ProbeController {
   @Post()
   create(@Body() body: AdviceBody) {
     return { received: body };
+  }
+
+  @Get('unstorable')
+  unstorable() {
+    throw new NonSerialisableEventError('e-1', 'data.sections[0].text', 'string contains NUL or a lone surrogate');
   }
 
   @Get('boom')
@@ -82,6 +88,11 @@ describe('service-kit HTTP conventions', () => {
   it('answers an oversized body with 413', async () => {
     const res = await request(app.getHttpServer()).post('/probe').send({ adviceType: 'x'.repeat(5000) }).expect(413);
     expect(res.body.message).toBe('Request body is larger than the limit');
+  });
+
+  it('answers input the event store cannot record (a NUL in a text) with 422 naming where, not 500', async () => {
+    const res = await request(app.getHttpServer()).get('/probe/unstorable').expect(422);
+    expect(res.body.message).toMatch(/cannot be recorded: .*data\.sections\[0\]\.text/);
   });
 
   it('never shows a client the internals of an unexpected error', async () => {
