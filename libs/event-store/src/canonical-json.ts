@@ -68,3 +68,18 @@ export function canonicalJson(value: unknown, path = '$', eventId?: string): str
   };
   return walk(value, path);
 }
+
+/**
+ * True when a parsed JSON value nests deeper than `maxDepth` objects/arrays. Iterative, so it cannot itself overflow
+ * the stack: input boundaries call it before handing a body to recursive code (class-transformer, validators).
+ */
+export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 0 }];
+  while (stack.length) {
+    const { v, depth } = stack.pop() as { v: unknown; depth: number };
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push({ v: child, depth: depth + 1 });
+  }
+  return false;
+}

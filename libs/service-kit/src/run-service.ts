@@ -2,11 +2,23 @@ import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { jsonDepthExceeds } from '@tio/event-store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { correlationMiddleware } from './correlation';
 import { SafeExceptionFilter } from './exception-filter';
 import { JsonLogger } from './json-logger';
 import { strictValidationPipe } from './validation';
+
+/** Bodies nested deeper than this are refused before validation (recursive validators would overflow the stack). */
+export const MAX_BODY_DEPTH = 32;
+
+function rejectDeepBodies(req: { body?: unknown }, res: { status(code: number): { json(body: unknown): void } }, next: () => void): void {
+  if (req.body !== undefined && jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) {
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `Request body is nested deeper than ${MAX_BODY_DEPTH} levels` });
+    return;
+  }
+  next();
+}
 
 export interface ServiceDefinition {
   /** Short name used in logs and the OpenAPI title, e.g. `case`. */
@@ -23,14 +35,15 @@ export async function createServiceApp(definition: ServiceDefinition, options: {
     logger: options.logger === false ? false : new JsonLogger(definition.name),
     bodyParser: false,
   });
+  app.use(correlationMiddleware); // first, so that even a refused body answers with the caller's correlation id
   app.useBodyParser('json', { limit: definition.bodyLimit ?? '256kb' });
+  app.use(rejectDeepBodies);
   // Security headers; pages that need a content security policy (the timeline page) set their own strict one,
   // the OpenAPI UI at /docs needs inline scripts.
   app.use(helmet({ contentSecurityPolicy: false }));
   // Cross-origin browser calls only from the origins named in CORS_ORIGINS (none by default).
   const origins = (process.env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'last-event-id'] });
-  app.use(correlationMiddleware);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new SafeExceptionFilter());
   app.enableShutdownHooks();

@@ -27,3 +27,16 @@ describe('validateInbound', () => {
     expect(await validateInbound(InboundAdviceSubmittedV1Dto, [1])).toMatchObject({ valid: false, reason: 'validation failed: $ (isObject: payload must be a JSON object)' });
   });
 });
+
+describe('validateInbound and hostile nesting', () => {
+  class Flat {
+    a?: unknown;
+  }
+  it('refuses a payload nested deeper than the limit before class-transformer sees it', async () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    const result = await validateInbound(Flat, deep);
+    expect(result.valid).toBe(false);
+    expect(!result.valid && result.reason).toMatch(/nested deeper than 32 levels/);
+  });
+});

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
+import { jsonDepthExceeds } from '@tio/event-store';
+
+/** Payloads nested deeper than this are refused before class-transformer (recursive) sees them. */
+export const MAX_INBOUND_DEPTH = 32;
 
 export interface InboundFieldError {
   /** Dotted path, e.g. `sections[0].text`. */
@@ -29,6 +33,10 @@ export async function validateInbound<T extends object>(dto: new () => T, payloa
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     const errors = [{ field: '$', constraints: { isObject: 'payload must be a JSON object' } }];
     return { valid: false, errors, reason: 'validation failed: $ (isObject: payload must be a JSON object)' };
+  }
+  if (jsonDepthExceeds(payload, MAX_INBOUND_DEPTH)) {
+    const message = `payload is nested deeper than ${MAX_INBOUND_DEPTH} levels`;
+    return { valid: false, errors: [{ field: '$', constraints: { maxDepth: message } }], reason: `validation failed: $ (maxDepth: ${message})` };
   }
   const value = plainToInstance(dto, payload);
   const errors = flatten(
