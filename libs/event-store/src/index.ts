@@ -14,3 +14,4 @@ export { migrate as migratePostgresEventStore } from './postgres/migrator';
 export { MIGRATIONS as POSTGRES_EVENT_STORE_MIGRATIONS, DEFAULT_SCHEMA as DEFAULT_POSTGRES_EVENT_STORE_SCHEMA } from './postgres/schema';
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './esdb/esdb-event-store';
 export { EventStoreDbCheckpointStore, CHECKPOINT_CATEGORY as ESDB_CHECKPOINT_CATEGORY } from './esdb/checkpoints';
+export { EVENT_COLUMNS as POSTGRES_EVENT_COLUMNS, toRecordedEvent as recordedEventFromPostgresRow, type EventRow as PostgresEventRow } from './postgres/rows';

@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { PostgresEventStore, type RecordedEvent } from '@tio/event-store';
+import { POSTGRES_EVENT_COLUMNS, PostgresEventStore, recordedEventFromPostgresRow, type PostgresEventRow, type RecordedEvent } from '@tio/event-store';
 import type { EventStoreSource } from '../config';
 
 /** A stored event with the name of the store (service) it came from. */
@@ -7,36 +7,15 @@ export interface SourcedEvent extends RecordedEvent {
   source: string;
 }
 
-interface EventRow {
-  global_position: string;
-  stream_name: string;
-  revision: string;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: RecordedEvent['metadata'];
-  hash: string;
-  previous_hash: string | null;
-}
+type EventRow = PostgresEventRow;
 
-const COLUMNS = 'global_position, stream_name, revision, type, schema_version, data, metadata, hash, previous_hash';
+const COLUMNS = POSTGRES_EVENT_COLUMNS;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Name of the optional expression index (see AUDIT_CASE_INDEX in config.ts). */
 export const CASE_INDEX_NAME = 'audit_events_case_id_idx';
 
 function toEvent(source: string, row: EventRow): SourcedEvent {
-  return {
-    source,
-    streamName: row.stream_name,
-    revision: Number(row.revision),
-    globalPosition: BigInt(row.global_position),
-    type: row.type,
-    data: row.data,
-    schemaVersion: row.schema_version,
-    metadata: row.metadata,
-    hash: row.hash,
-    previousHash: row.previous_hash,
-  };
+  return { source, ...recordedEventFromPostgresRow(row) };
 }
 
 /**
