@@ -1,3 +1,4 @@
+import { runSqlMigrations, type SqlMigration } from '@tio/event-store';
 import type { Pool } from 'pg';
 
 /**
@@ -5,9 +6,10 @@ import type { Pool } from 'pg';
  * in order at start under an advisory lock (several replicas may start at once) and recorded in
  * `agency_kit.migrations`; an applied migration is never edited, a change is a new migration.
  */
-export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
+export const MIGRATIONS: readonly SqlMigration[] = [
   {
-    id: '001-cases-requests-advice',
+    version: 1,
+    name: 'cases-requests-advice',
     sql: `
       CREATE TABLE agency_kit.cases (
         case_id        text PRIMARY KEY,
@@ -60,27 +62,6 @@ export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
   },
 ];
 
-export async function migrate(pool: Pool): Promise<string[]> {
-  const client = await pool.connect();
-  const applied: string[] = [];
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('agency_kit.migrations'))`);
-    await client.query('CREATE SCHEMA IF NOT EXISTS agency_kit');
-    await client.query('CREATE TABLE IF NOT EXISTS agency_kit.migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const done = new Set((await client.query<{ id: string }>('SELECT id FROM agency_kit.migrations')).rows.map((r) => r.id));
-    for (const m of MIGRATIONS) {
-      if (done.has(m.id)) continue;
-      await client.query(m.sql);
-      await client.query('INSERT INTO agency_kit.migrations (id) VALUES ($1)', [m.id]);
-      applied.push(m.id);
-    }
-    await client.query('COMMIT');
-    return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export async function migrate(pool: Pool): Promise<number[]> {
+  return runSqlMigrations(pool, MIGRATIONS, { schema: 'agency_kit', table: 'agency_kit.migrations', lockKey: "hashtext('agency_kit.migrations')" });
 }

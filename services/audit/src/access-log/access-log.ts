@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { canonicalJson } from '@tio/event-store';
+import { canonicalJson, runSqlMigrations, type SqlMigration } from '@tio/event-store';
 
 /**
  * Who read which case, when, and how: a hash-chained table in the audit service's own database.
@@ -9,9 +9,10 @@ import { canonicalJson } from '@tio/event-store';
  * proved from the table alone; the head hash returned by `verify()` is what to record elsewhere to cover that.)
  * Appends are serialised by a transaction-scoped advisory lock so the chain is a line, not a tree.
  */
-export const ACCESS_LOG_MIGRATIONS: Array<{ version: number; sql: string }> = [
+export const ACCESS_LOG_MIGRATIONS: SqlMigration[] = [
   {
     version: 1,
+    name: 'access log',
     sql: `
       CREATE TABLE audit_access_log (
         seq             bigint PRIMARY KEY,
@@ -33,25 +34,7 @@ export const ACCESS_LOG_MIGRATIONS: Array<{ version: number; sql: string }> = [
 const LOCK_KEY = "hashtext('tio.audit.access-log')";
 
 export async function migrateAccessLog(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('tio.audit.migrations'))`);
-    await client.query(`CREATE TABLE IF NOT EXISTS audit_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM audit_migrations');
-    const done = new Set(rows.map((r) => r.version));
-    for (const m of ACCESS_LOG_MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      await client.query(m.sql);
-      await client.query('INSERT INTO audit_migrations (version) VALUES ($1)', [m.version]);
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  await runSqlMigrations(pool, ACCESS_LOG_MIGRATIONS, { table: 'audit_migrations', lockKey: "hashtext('tio.audit.migrations')" });
 }
 
 export interface AccessRecord {
