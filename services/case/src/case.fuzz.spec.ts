@@ -128,7 +128,7 @@ describe('case service under bad input (fast-check)', () => {
           if (h.extra && !/^(Content-Length|Transfer-Encoding)$/.test(h.extra[0])) req = req.set(h.extra[0], h.extra[1]);
           const res = await send(req.set('Content-Type', 'application/json').send(JSON.stringify(r.body)));
           account(res, path, 'write routes: headers');
-          if (h.authorization !== null && !h.extra) expect({ status: res.status, auth: h.authorization }).toMatchObject({ status: 401 });
+          if (h.authorization !== null && !h.extra && res.status !== 431) expect({ status: res.status, auth: h.authorization }).toMatchObject({ status: 401 });
           if (!isOk(res)) assertClientError(res, `POST ${path} headers ${JSON.stringify(h).slice(0, 300)}`);
           if (h.correlation !== null && !h.extra && /^[A-Za-z0-9._:-]{1,128}$/.test(h.correlation)) expect(res.headers['x-correlation-id']).toBe(h.correlation);
         },

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import {
   ADVICE_TYPES,
   AGENCIES,
@@ -114,7 +114,7 @@ export class ReuseAdviceDto extends StepDto {
   @ApiProperty({ enum: ADVICE_TYPES }) @IsIn(ADVICE_TYPES) adviceType!: AdviceType;
   @ApiProperty({ enum: AGENCIES }) @IsIn(AGENCIES) agency!: Agency;
   @ApiProperty() @IsUUID() adviceId!: string;
-  @ApiProperty() @Type(() => Number) @IsIn([...Array(1000).keys()].map((i) => i + 1), { message: '$property must be a version number from 1' }) version!: number;
+  @ApiProperty({ minimum: 1 }) @IsInt({ message: '$property must be a version number from 1' }) @Min(1, { message: '$property must be a version number from 1' }) version!: number;
   @ApiPropertyOptional() @IsOptional() @IsUUID() adviceRequestId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() sourceCaseId?: string;
   @ApiProperty({ type: ReuseAgreementDto, description: 'reg 6(4): everyone agrees the existing advice is sufficient' })
