@@ -15,6 +15,9 @@ export const ENTRY_AGENCIES = [...AGENCIES, 'other'] as string[];
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
+/** A calendar date or a date-time; partial ISO forms like `2025` or `2025-06` are refused (PostgreSQL cannot read them). */
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}(T.+)?$/;
+
 export class CaseIdParam {
   @IsUUID() caseId!: string;
 }
@@ -29,11 +32,11 @@ export class TimelineQueryDto {
   kind?: EntryKind[];
 
   @ApiPropertyOptional({ description: 'Entries that happened at or after this time (ISO 8601)', example: '2025-01-01' })
-  @IsOptional() @IsISO8601()
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(FULL_DATE, { message: '$property must be a date (YYYY-MM-DD) or a date-time' })
   from?: string;
 
   @ApiPropertyOptional({ description: 'Entries that happened before this time (ISO 8601)', example: '2025-06-01' })
-  @IsOptional() @IsISO8601()
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(FULL_DATE, { message: '$property must be a date (YYYY-MM-DD) or a date-time' })
   to?: string;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`nextCursor`); stable when late entries are inserted' })
