@@ -1,0 +1,5 @@
+export * from './envelope';
+export * from './policy';
+export * from './key-store';
+export * from './personal-data-event-store';
+export * from './retention';
