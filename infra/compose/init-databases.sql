@@ -5,3 +5,5 @@ CREATE DATABASE tio_health;
 CREATE DATABASE tio_social_care;
 CREATE DATABASE tio_timeline;
 CREATE DATABASE tio_audit;
+-- The per-case data keys (crypto-shredding), apart from every event store.
+CREATE DATABASE tio_keys;

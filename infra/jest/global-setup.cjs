@@ -3,10 +3,31 @@
 // starts a private pair through the infra CLI and Jest's workers inherit the variables.
 'use strict';
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { join } = require('node:path');
 
+// Services encrypt personal fields with per-case keys held in a key store database of their own, wrapped with a
+// master key from the environment. Tests get a random master key per run and one shared key store database
+// (`tio_test_keys` in the cluster; subjects are random case ids, so test files never meet).
+async function keyStoreForTests() {
+  if (!process.env.TIO_MASTER_KEY) process.env.TIO_MASTER_KEY = randomBytes(32).toString('base64');
+  if (process.env.KEYSTORE_DATABASE_URL) return;
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'tio_test_keys'");
+    if (exists.rowCount === 0) await client.query('CREATE DATABASE tio_test_keys').catch((err) => { if (err.code !== '42P04' && err.code !== '23505') throw err; });
+  } finally {
+    await client.end();
+  }
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = '/tio_test_keys';
+  process.env.KEYSTORE_DATABASE_URL = url.toString();
+}
+
 module.exports = async function globalSetup() {
-  if (process.env.DATABASE_URL && process.env.KAFKA_BROKERS) return;
+  if (process.env.DATABASE_URL && process.env.KAFKA_BROKERS) return keyStoreForTests();
   const root = join(__dirname, '..', '..');
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'libs/local-infra/src/cli.ts'), '--watch-stdin'], {
     cwd: root,
@@ -23,4 +44,5 @@ module.exports = async function globalSetup() {
   });
   Object.assign(process.env, vars);
   globalThis.__TIO_INFRA__ = child;
+  await keyStoreForTests();
 };

@@ -3,12 +3,29 @@
  * at existing ones), every service as its own process, waits until each is ready, seeds the demo case, prints
  * where everything listens, and on Ctrl-C stops the services, then the broker, then PostgreSQL.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra } from '@tio/local-infra';
 import { devKeys, mintToken } from '@tio/auth';
 import { DEMO_PEOPLE, seedDemoCase } from './demo-seed';
 import { startService, stopService, waitReady, type RunningService } from './service-processes';
 import { SERVICES } from './services';
 
+/**
+ * The master key that wraps the per-case data keys: TIO_MASTER_KEY when set; otherwise one made once for this
+ * machine in .local/run/master-key (mode 0600) and reused, so the local system's encrypted data stays readable
+ * across restarts. Deleting that file makes every case's personal data unreadable (as if erased).
+ */
+function developmentMasterKey(): string {
+  if (process.env['TIO_MASTER_KEY']) return process.env['TIO_MASTER_KEY'];
+  const file = localStateDir('run', 'master-key');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -29,7 +46,9 @@ async function main(): Promise<void> {
     // Development tokens (npm run token) are signed with a key made once in .local/dev-keys; with a real identity
     // provider set JWT_JWKS_URL instead.
     const auth = process.env['JWT_JWKS_URL'] || process.env['JWT_PUBLIC_KEY'] ? {} : { JWT_PUBLIC_KEY: (await devKeys(localStateDir('dev-keys'))).publicKeyPem };
-    const baseEnv = { ...process.env, ...auth, KAFKA_BROKERS: infra.kafkaBrokers };
+    // personal fields are encrypted with per-case keys held in their own database (tio_keys), apart from the events
+    const keyStore = { KEYSTORE_DATABASE_URL: process.env['KEYSTORE_DATABASE_URL'] || (await ensureDatabase(infra.databaseUrl, 'tio_keys')), TIO_MASTER_KEY: developmentMasterKey() };
+    const baseEnv = { ...process.env, ...auth, ...keyStore, KAFKA_BROKERS: infra.kafkaBrokers };
     const databases: Record<string, string> = {};
     for (const entry of SERVICES) databases[entry.name] = await ensureDatabase(infra.databaseUrl, entry.database);
     // The audit service replays every service's event store (read-only) and compares the timeline's read model.

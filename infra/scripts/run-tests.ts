@@ -4,6 +4,7 @@
  * through Nx against them, stops them, and prints one closing line: `tests: N passed, N failed, N skipped`.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
@@ -77,7 +78,11 @@ async function main(): Promise<number> {
   const resultsDir = localStateDir('test-results');
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
-  const env = { ...process.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers, TIO_TEST_RESULTS: resultsDir, NX_DAEMON: 'false' };
+  // one random master key for the whole run (the projects' key store database is shared, see infra/jest/global-setup.cjs)
+  const env = {
+    ...process.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers, TIO_TEST_RESULTS: resultsDir, NX_DAEMON: 'false',
+    TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] || randomBytes(32).toString('base64'),
+  };
   const testExit = await step('tests', bin('nx'), ['run-many', '-t', 'test', `--parallel=${process.env['TEST_PARALLEL'] ?? 1}`, '--outputStyle=static', '--skip-nx-cache'], env);
   if (testExit !== 0) failures.push('tests');
   await infra.stop();

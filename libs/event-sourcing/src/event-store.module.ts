@@ -1,13 +1,20 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { PostgresEventStore, type EventStore } from '@tio/event-store';
+import { keyStoreSettings, masterKeyFrom, PersonalDataEventStore, PostgresKeyStore, type KeyStore } from '@tio/personal-data';
 import { SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+/** The per-case data keys (KEYSTORE_DATABASE_URL, wrapped with TIO_MASTER_KEY): erasure destroys them here. */
+export const KEY_STORE = Symbol('KEY_STORE');
 
 class EventStoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
+  ) {}
   async onApplicationShutdown() {
     await this.store.close();
+    await this.keys.close();
   }
 }
 
@@ -18,7 +25,9 @@ export interface EventStoreModuleOptions {
 
 /**
  * The service's own event store: PostgreSQL in the service's database (schema `event_store`, created by its
- * migrations). Streams outside the service's categories are refused by the store itself.
+ * migrations). Streams outside the service's categories are refused by the store itself. Personal fields
+ * (`@tio/personal-data` PERSONAL_FIELDS) are encrypted on append with the case's data key and decrypted when a stream
+ * is loaded; the forwarder reads the stored form, so Kafka only ever carries envelopes.
  */
 @Global()
 @Module({})
@@ -28,13 +37,18 @@ export class EventStoreModule {
       module: EventStoreModule,
       providers: [
         {
+          provide: KEY_STORE,
+          useFactory: () => PostgresKeyStore.create({ ...keyStoreSettings(), masterKey: masterKeyFrom() }),
+        },
+        {
           provide: EVENT_STORE,
-          inject: [SERVICE_CONFIG],
-          useFactory: (config: ServiceConfig) => PostgresEventStore.create({ connectionString: config.databaseUrl, allowedCategories: options.categories }),
+          inject: [SERVICE_CONFIG, KEY_STORE],
+          useFactory: async (config: ServiceConfig, keys: KeyStore) =>
+            new PersonalDataEventStore(await PostgresEventStore.create({ connectionString: config.databaseUrl, allowedCategories: options.categories }), keys),
         },
         EventStoreCloser,
       ],
-      exports: [EVENT_STORE],
+      exports: [EVENT_STORE, KEY_STORE],
     };
   }
 }
