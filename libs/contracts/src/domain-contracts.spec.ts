@@ -223,7 +223,10 @@ function tribunalLifecycle(ids: string[]): EhcCommand[] {
   const [caseId, asmt, req, plan, o1, o2, o3, amend, exc, moved] = ids;
   const at = (date: IsoDate, body: Body<EhcCommand>) => ({ caseId, at: date, ...body }) as EhcCommand;
   return [
-    at('2025-01-06', { type: 'ReceiveRequest', childRef: 'child-2', localAuthority: 'E09000033', source: 'young-person', requestedBy: { role: 'young person' } }),
+    at('2025-01-06', {
+      type: 'ReceiveRequest', childRef: 'child-2', localAuthority: 'E09000033', source: 'young-person', requestedBy: { role: 'young person' },
+      child: { dateOfBirth: '2008-05-17', name: 'Alex Example', nhsNumber: '9434765919' },
+    }),
     at('2025-02-14', { type: 'DecideNotToAssess' }),
     at('2025-06-16', { type: 'RecordTribunalOrder', orderId: o1, regulation: 'reg 44', kind: 'assess' }),
     at('2025-06-30', { type: 'DecideToAssess', assessmentId: asmt }),
@@ -238,6 +241,7 @@ function tribunalLifecycle(ids: string[]): EhcCommand[] {
     at('2026-06-08', { type: 'ProposeAmendment', amendmentId: amend, trigger: 'tribunal-order', tribunalOrderId: o3 }),
     at('2026-07-13', { type: 'AmendPlan', amendmentId: amend }),
     at('2026-08-31', { type: 'CeasePlan', reason: 'moved-outside-england' }),
+    at('2057-01-07', { type: 'RecordPersonalDataErasure', erasureId: 'tribunal-erasure', ground: 'retention-period-ended' }),
   ];
 }
 

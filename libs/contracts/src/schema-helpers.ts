@@ -75,3 +75,10 @@ export const isoDate = (description: string): JsonSchema => ({ type: 'string', f
 export const bool = (description: string): JsonSchema => ({ type: 'boolean', description });
 /** A boolean that is always `true` (e.g. the reg 6(4) agreement flags). */
 export const alwaysTrue = (description: string): JsonSchema => ({ type: 'boolean', enum: [true], description });
+
+/**
+ * Said of every personal field: on the wire it is an envelope string, never clear text (`@tio/personal-data`).
+ */
+export const ENCRYPTED =
+  '— personal data: stored and published only as the envelope "$enc:tio-aes-256-gcm/v1:<kid>:<iv>:<ct>:<tag>" (AES-256-GCM with the case\'s data key; ' +
+  'the services that hold the key decrypt it, and after erasure the key is destroyed and it reads as "[erased]").';

@@ -3,9 +3,10 @@ import { runSqlMigrations, type SqlMigration } from '@tio/event-store';
 import { Pool } from 'pg';
 import { newDataKeyMaterial, unwrapKey, wrapKey, type DataKey } from './envelope';
 
+import type { ErasureGround } from '@tio/ehc-domain';
+
 /** Why personal data was erased (recorded on the tombstone and in `ehc.personal-data-erased.v1`; never free text). */
-export const ERASURE_GROUNDS = ['erasure-request', 'retention-period-ended'] as const;
-export type ErasureGround = (typeof ERASURE_GROUNDS)[number];
+export { ERASURE_GROUNDS, type ErasureGround } from '@tio/ehc-domain';
 
 export interface Tombstone {
   subjectId: string;

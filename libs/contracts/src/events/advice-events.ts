@@ -4,7 +4,7 @@ import {
 import { ADVICE_TYPES, AGENCIES, type Agency } from '@tio/ehc-domain';
 import type { JsonSchema } from '../json-schema';
 import type { EventRouting, EventTypeRegistry } from '../registry';
-import { arrayOf, id, integer, isoDate, oneOf, opt, req, shapeOf, str, type FieldsOf } from '../schema-helpers';
+import { arrayOf, ENCRYPTED, id, integer, isoDate, oneOf, opt, req, shapeOf, str, type FieldsOf } from '../schema-helpers';
 import { TOPICS, type TopicName } from '../topics';
 import { splitType } from './case-events';
 
@@ -44,7 +44,7 @@ export interface AdviceEventContract<K extends AdviceEventType> {
 
 const section = shapeOf<AdviceSection>({
   heading: req(id('Section heading.')),
-  text: req(str('Section text (may be empty when the heading says it all).')),
+  text: req(str(`Section text (may be empty when the heading says it all) ${ENCRYPTED}`)),
 }, 'One section of the advice.');
 const citation = shapeOf<Citation>({
   adviceId: req(id('The cited advice.')),
@@ -99,7 +99,7 @@ export const ADVICE_EVENT_CONTRACTS: { readonly [K in AdviceEventType]: AdviceEv
       ...base,
       supersedesVersion: req(integer('The version this one replaces (it stays in the history).', 1)),
       correctedOn: req(isoDate('The day it was corrected.')),
-      reason: req(id('Why it was corrected.')),
+      reason: req(id(`Why it was corrected ${ENCRYPTED}`)),
       sections: req(sections),
       citations: req(citations),
     }),
@@ -113,7 +113,7 @@ export const ADVICE_EVENT_CONTRACTS: { readonly [K in AdviceEventType]: AdviceEv
     schema: shapeOf<AdviceEventDataMap['advice.withdrawn.v1']>({
       ...base,
       withdrawnOn: req(isoDate('The day it was withdrawn.')),
-      reason: req(id('Why it was withdrawn.')),
+      reason: req(id(`Why it was withdrawn ${ENCRYPTED}`)),
     }),
     example: {
       ...KEY, version: 2, by: BY, idempotencyKey: 'RW3-EPR-88213-w', fingerprint: '1c2e4a6b8d0f3a5c7e9b1d3f5a7c9e0b2d4f6a8c1e3b5d7f9a0c2e4b6d8f1a3c',

@@ -1,11 +1,11 @@
 import {
-  ADVICE_TYPES, AGENCIES, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, EHC_EVENT_TYPES, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
-  type AmendmentTrigger, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
+  ADVICE_TYPES, AGENCIES, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  type AmendmentTrigger, type ChildDetails, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
   type TribunalOrderReceivedV1, type AdviceReusedV1,
 } from '@tio/ehc-domain';
 import type { JsonSchema } from '../json-schema';
 import type { EventTypeRegistry } from '../registry';
-import { allOf, alwaysTrue, bool, id, integer, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
+import { allOf, alwaysTrue, bool, ENCRYPTED, id, integer, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
 import { TOPICS } from '../topics';
 
 /**
@@ -55,6 +55,11 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
     schema: shapeOf<RequestReceivedV1>({
       caseId,
       childRef: req(id('Opaque reference to the child (never personal details).')),
+      child: opt(shapeOf<ChildDetails>({
+        dateOfBirth: req(str(`The child's date of birth (YYYY-MM-DD) ${ENCRYPTED}`)),
+        name: opt(str(`The child's name ${ENCRYPTED}`)),
+        nhsNumber: opt(str(`The child's NHS number (10 digits) ${ENCRYPTED}`)),
+      }, "The child's personal details, where the process needs them (retention runs from the date of birth). Personal data: published only encrypted.")),
       localAuthority: req(localAuthority('responsible')),
       source: req(oneOf(REQUEST_SOURCES, 'Who asked for the assessment (reg 3; CoP 9.8-9.16).')),
       requestedBy: req(shapeOf<RequestReceivedV1['requestedBy']>({
@@ -293,6 +298,15 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.commissioning-body-notified.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.commissioning-body-notified.v1']>({ caseId, changeId: req(id('The change.')), notifiedOn: req(isoDate('The day the new body was notified.')) }),
     example: { caseId: C, changeId: '60718293-a4b5-4c63-8f70-8192a3b4000f', notifiedOn: '2025-09-10' },
+  },
+  'ehc.personal-data-erased.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.personal-data-erased.v1']>({
+      caseId,
+      erasureId: req(id('The erasure (the key store keeps a tombstone: who, when, why; no key material).')),
+      erasedOn: req(isoDate('The day the case\'s key was destroyed: from then on its personal fields, in every store and topic, read as "[erased]".')),
+      ground: req(oneOf(ERASURE_GROUNDS, 'Why: the data subject asked (UK GDPR art. 17), or the retention period (date of birth + N years) ended.')),
+    }),
+    example: { caseId: C, erasureId: '71829304-b5c6-4d74-8a81-92a3b4c50010', erasedOn: '2056-01-07', ground: 'retention-period-ended' },
   },
 };
 

@@ -1,7 +1,7 @@
 import { TRANSFER_EVENT_TYPES, TRANSFER_KINDS, type TransferEventDataMap, type TransferEventType, type TransferredItems } from '@tio/transfer-domain';
 import type { JsonSchema } from '../json-schema';
 import type { EventTypeRegistry } from '../registry';
-import { arrayOf, bool, id, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
+import { arrayOf, bool, ENCRYPTED, id, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
 import { TOPICS } from '../topics';
 import { splitType } from './case-events';
 
@@ -43,7 +43,7 @@ export const TRANSFER_EVENT_CONTRACTS: { readonly [K in TransferEventType]: Tran
       lastReviewOn: opt(isoDate('local-authority: the last annual review (for the reg 15 review deadline).')),
       adulthoodOn: opt(isoDate('adult-services: the day the young person turns 18.')),
       moves: req(items('What is to move with the child.')),
-      reason: opt(str('Why.')),
+      reason: opt(str(`Why ${ENCRYPTED}`)),
     }),
     example: { caseId: C, transferId: T, kind: 'local-authority', fromOrganisation: 'E08000025', toOrganisation: 'E08000026', requestedOn: '2025-03-03', learnedOn: '2025-03-03', proposedOn: '2025-04-14', moveOn: '2025-04-14', transferDueOn: '2025-04-14', moves: MOVES },
   },
@@ -53,7 +53,7 @@ export const TRANSFER_EVENT_CONTRACTS: { readonly [K in TransferEventType]: Tran
       organisation: organisation('The receiving organisation, which accepts.'),
       acceptedOn: req(isoDate('The day it accepted (a new setting: admitted).')),
       transitionAssessedOn: opt(isoDate('adult-services: the day of the transition assessment (Care Act 2014 s.58-59).')),
-      note: opt(str('A note from the receiving organisation.')),
+      note: opt(str(`A note from the receiving organisation ${ENCRYPTED}`)),
     }),
     example: { caseId: C, transferId: T, organisation: 'E08000026', acceptedOn: '2025-03-10' },
   },
@@ -62,7 +62,7 @@ export const TRANSFER_EVENT_CONTRACTS: { readonly [K in TransferEventType]: Tran
       caseId, transferId,
       organisation: organisation('The receiving organisation, which declines.'),
       declinedOn: req(isoDate('The day it declined.')),
-      reason: req(id('Why it declined.')),
+      reason: req(id(`Why it declined ${ENCRYPTED}`)),
     }),
     example: { caseId: C, transferId: T, organisation: 'E08000026', declinedOn: '2025-03-10', reason: 'The family is not resident in our area' },
   },
@@ -88,7 +88,7 @@ export const TRANSFER_EVENT_CONTRACTS: { readonly [K in TransferEventType]: Tran
       caseId, transferId,
       organisation: organisation('The sending organisation, which cancels.'),
       cancelledOn: req(isoDate('The day it cancelled.')),
-      reason: req(id('Why.')),
+      reason: req(id(`Why ${ENCRYPTED}`)),
     }),
     example: { caseId: C, transferId: T, organisation: 'E08000025', cancelledOn: '2025-03-20', reason: 'The family is not moving after all' },
   },

@@ -1,6 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
-import type { AmendmentTrigger, AssessmentTransferClock, CeaseReason, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
+import type { AmendmentTrigger, AssessmentTransferClock, CeaseReason, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
 
 /** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
 interface Base {
@@ -11,6 +11,7 @@ interface Base {
 export interface ReceiveRequest extends Base {
   type: 'ReceiveRequest';
   childRef: string;
+  child?: ChildDetails;
   localAuthority: string;
   source: RequestSource;
   requestedBy: { role: string; personRef?: string; organisationRef?: string };
@@ -177,6 +178,12 @@ export interface NotifyCommissioningBody extends Base {
   type: 'NotifyCommissioningBody';
   changeId: string;
 }
+/** Record that the case's personal data was erased (its key is destroyed by the service, not by the decider). */
+export interface RecordPersonalDataErasure extends Base {
+  type: 'RecordPersonalDataErasure';
+  erasureId: string;
+  ground: ErasureGround;
+}
 
 export type EhcCommand =
   | ReceiveRequest
@@ -208,6 +215,7 @@ export type EhcCommand =
   | DecideReassessmentAfterTransfer
   | TransferAssessment
   | RecordCommissioningBodyChange
-  | NotifyCommissioningBody;
+  | NotifyCommissioningBody
+  | RecordPersonalDataErasure;
 
 export type EhcCommandType = EhcCommand['type'];

@@ -2,7 +2,10 @@ import { CalendarRangeError, isAfter, isBefore, isIsoDate, daysBetween, type Iso
 import { ADVICE_TYPES, AGENCIES, agencyMayGive } from './advice-types';
 import type { EhcCommand } from './commands';
 import * as E from './errors';
-import { ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS, type EhcEvent, type ExceptionLimit, type ExceptionReason } from './events';
+import {
+  ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  type ChildDetails, type EhcEvent, type ExceptionLimit, type ExceptionReason,
+} from './events';
 import { currentDraft, evolve, initialState, type EhcCaseState } from './state';
 import * as T from './time-limits';
 
@@ -75,6 +78,25 @@ function assertPlanInForce(state: EhcCaseState, step: string): void {
   if (state.status !== 'plan-in-force') fail(E.PlanNotInForceError, `${step}: there is no final EHC plan in force (status ${state.status})`);
 }
 
+/** NHS numbers: 10 digits whose last is the modulus 11 check digit of the first nine. */
+export function isValidNhsNumber(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^\d{10}$/.test(value)) return false;
+  const sum = [...value.slice(0, 9)].reduce((acc, d, i) => acc + Number(d) * (10 - i), 0);
+  const check = 11 - (sum % 11);
+  return check !== 10 && (check === 11 ? 0 : check) === Number(value[9]);
+}
+
+function childDetails(child: ChildDetails, receivedOn: IsoDate): ChildDetails {
+  if (typeof child !== 'object' || child === null) fail(E.InvalidCommandError, 'child must be an object with dateOfBirth', { field: 'child' });
+  const dateOfBirth = requireDate(child.dateOfBirth, 'child.dateOfBirth');
+  if (isAfter(dateOfBirth, receivedOn)) fail(E.InvalidCommandError, `child.dateOfBirth ${dateOfBirth} is after the request (${receivedOn})`, { field: 'child.dateOfBirth' });
+  if (child.name !== undefined) requireText(child.name, 'child.name');
+  if (child.nhsNumber !== undefined && !isValidNhsNumber(child.nhsNumber)) {
+    fail(E.InvalidCommandError, 'child.nhsNumber must be 10 digits with a valid check digit', { field: 'child.nhsNumber' });
+  }
+  return { dateOfBirth, ...(child.name !== undefined ? { name: child.name.trim() } : {}), ...(child.nhsNumber !== undefined ? { nhsNumber: child.nhsNumber } : {}) };
+}
+
 /**
  * decide(command, state) -> events. Pure: every date comes in on the command. Throws a specific DomainError for every
  * illegal step.
@@ -90,15 +112,24 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
     requireText(command.localAuthority, 'localAuthority');
     requireOneOf(command.source, REQUEST_SOURCES, 'source');
     requireText(command.requestedBy?.role, 'requestedBy.role');
+    const child = command.child === undefined ? undefined : childDetails(command.child, at);
     // reg 3; CFA 2014 s.36(1): the request starts the statutory clock on the day the LA receives it (day 0).
     return [{
       type: 'ehc.request-received.v1',
-      data: { caseId, childRef: command.childRef, localAuthority: command.localAuthority, source: command.source, requestedBy: { ...command.requestedBy }, receivedOn: at },
+      data: { caseId, childRef: command.childRef, ...(child ? { child } : {}), localAuthority: command.localAuthority, source: command.source, requestedBy: { ...command.requestedBy }, receivedOn: at },
     }];
   }
 
   if (state.status === 'none') throw new E.CaseNotFoundError(caseId);
   if (state.caseId !== caseId) fail(E.WrongCaseError, `Command for case ${caseId} sent to case ${state.caseId}`);
+  if (command.type === 'RecordPersonalDataErasure') {
+    // allowed whatever the status (erasure usually comes long after the plan ceased); recorded once
+    requireText(command.erasureId, 'erasureId');
+    requireOneOf(command.ground, ERASURE_GROUNDS, 'ground');
+    if (state.personalDataErased) return [];
+    notBefore(at, state.requestReceivedOn, 'the request');
+    return [{ type: 'ehc.personal-data-erased.v1', data: { caseId, erasureId: command.erasureId, erasedOn: at, ground: command.ground } }];
+  }
   if (state.status === 'ceased') fail(E.CaseClosedError, `The plan for case ${caseId} ceased on ${state.ceased?.ceasedOn}`);
   notBefore(at, state.requestReceivedOn, 'the request');
 

@@ -490,6 +490,7 @@ describe('EHC case: the event list', () => {
       'ehc.review-decision-made.v1': true, 'ehc.phase-transfer-scheduled.v1': true, 'ehc.plan-ceased.v1': true, 'ehc.exception-recorded.v1': true,
       'ehc.tribunal-order-received.v1': true, 'ehc.transfer-notified.v1': true, 'ehc.plan-transferred.v1': true, 'ehc.transfer-reassessment-decided.v1': true,
       'ehc.commissioning-body-changed.v1': true, 'ehc.commissioning-body-notified.v1': true, 'ehc.assessment-transferred.v1': true,
+      'ehc.personal-data-erased.v1': true,
     };
     expect(EHC_EVENT_TYPES.map((e) => e.type).sort()).toEqual(Object.keys(all).sort());
     for (const e of EHC_EVENT_TYPES) expect(e.type).toMatch(/^ehc\.[a-z-]+\.v\d+$/);
@@ -498,5 +499,41 @@ describe('EHC case: the event list', () => {
     const text = JSON.stringify(planInForce());
     expect(text).toContain('child-ref-1');
     expect(text).not.toMatch(/name"|dateOfBirth|nhsNumber|address/i);
+  });
+});
+
+describe('EHC case: personal details and erasure (DOMAIN.md "Data protection")', () => {
+  const request = (child: unknown) => cmd(REQUEST_ON, { type: 'ReceiveRequest', childRef: 'child-ref-1', localAuthority: 'E08000025', source: 'parent', requestedBy: { role: 'parent' }, child } as never);
+
+  it('records the child\'s date of birth, name and NHS number on the request when given (the services encrypt them)', () => {
+    spec.given([]).when(request({ dateOfBirth: '2016-04-02', name: ' Sam Example ', nhsNumber: '9434765919' })).thenMatches([
+      { type: 'ehc.request-received.v1', data: { child: { dateOfBirth: '2016-04-02', name: 'Sam Example', nhsNumber: '9434765919' } } },
+    ]);
+    const state = replay(history(request({ dateOfBirth: '2016-04-02' }) as never));
+    expect(state.child).toEqual({ dateOfBirth: '2016-04-02' });
+  });
+
+  it('refuses a date of birth that is not a date or is after the request, an empty name and an NHS number with a wrong check digit', () => {
+    spec.given([]).when(request({ dateOfBirth: '02/04/2016' })).thenThrows(E.InvalidCommandError, /child.dateOfBirth/);
+    spec.given([]).when(request({ dateOfBirth: '2025-01-07' })).thenThrows(E.InvalidCommandError, /after the request/);
+    spec.given([]).when(request({ dateOfBirth: '2016-04-02', name: ' ' })).thenThrows(E.InvalidCommandError, /child.name/);
+    spec.given([]).when(request({ dateOfBirth: '2016-04-02', nhsNumber: '9434765918' })).thenThrows(E.InvalidCommandError, /nhsNumber/);
+    spec.given([]).when(request({ dateOfBirth: '2016-04-02', nhsNumber: '943476591' })).thenThrows(E.InvalidCommandError, /nhsNumber/);
+  });
+
+  it('records an erasure once, whatever the status (also after the plan ceased), with its ground and no personal data', () => {
+    const erase = (at = '2056-01-07') => cmd(at, { type: 'RecordPersonalDataErasure', erasureId: 'erasure-1', ground: 'retention-period-ended' });
+    spec.given(planInForce()).when(erase()).then([
+      { type: 'ehc.personal-data-erased.v1', data: { caseId: CASE, erasureId: 'erasure-1', erasedOn: '2056-01-07', ground: 'retention-period-ended' } },
+    ]);
+    const ceased = history(steps.request(), steps.assess(), steps.draft(), steps.final(), cmd('2030-01-01', { type: 'CeasePlan', reason: 'left-education-or-training' }));
+    expect(replay(ceased).status).toBe('ceased');
+    spec.given(ceased).when(erase()).thenMatches([{ type: 'ehc.personal-data-erased.v1' }]);
+    const erased = [...planInForce(), { type: 'ehc.personal-data-erased.v1' as const, data: { caseId: CASE, erasureId: 'erasure-1', erasedOn: '2056-01-07', ground: 'erasure-request' as const } }];
+    spec.given(erased).when(erase('2056-02-01')).then([]);
+    expect(replay(erased).personalDataErased).toEqual({ erasureId: 'erasure-1', erasedOn: '2056-01-07', ground: 'erasure-request' });
+    spec.given([]).when(erase()).thenThrows(E.CaseNotFoundError);
+    spec.given(planInForce()).when(cmd('2056-01-07', { type: 'RecordPersonalDataErasure', erasureId: 'e', ground: 'because' } as never)).thenThrows(E.InvalidCommandError);
+    spec.given(planInForce()).when(erase('2024-12-31')).thenThrows(E.ChronologyError);
   });
 });

@@ -36,9 +36,34 @@ export type AssessmentTransferClock = (typeof ASSESSMENT_TRANSFER_CLOCKS)[number
 export type AmendmentTrigger = 'annual-review' | 'phase-transfer' | 'tribunal-order' | 'change-of-circumstances';
 export type ReviewDecision = 'maintain' | 'amend' | 'cease';
 
+/**
+ * The child's personal details, where the process needs them (retention runs from the date of birth; the NHS number
+ * is the identifier health and care bodies share records by). Personal data: the services store these fields only
+ * encrypted with the case's key (`@tio/personal-data`), and after erasure they read as "[erased]".
+ */
+export interface ChildDetails {
+  dateOfBirth: IsoDate;
+  name?: string;
+  /** 10 digits, with its modulus 11 check digit. */
+  nhsNumber?: string;
+}
+
+/** Why a case's personal data was erased: at the data subject's request, or because its retention period ended. */
+export const ERASURE_GROUNDS = ['erasure-request', 'retention-period-ended'] as const;
+export type ErasureGround = (typeof ERASURE_GROUNDS)[number];
+
+export interface PersonalDataErasedV1 {
+  caseId: string;
+  erasureId: string;
+  erasedOn: IsoDate;
+  ground: ErasureGround;
+}
+
 export interface RequestReceivedV1 {
   caseId: string;
   childRef: string;
+  /** The child's personal details (optional; stored encrypted). */
+  child?: ChildDetails;
   /** GSS code of the responsible local authority. */
   localAuthority: string;
   source: RequestSource;
@@ -307,6 +332,7 @@ export interface EhcEventDataMap {
   'ehc.assessment-transferred.v1': AssessmentTransferredV1;
   'ehc.commissioning-body-changed.v1': CommissioningBodyChangedV1;
   'ehc.commissioning-body-notified.v1': CommissioningBodyNotifiedV1;
+  'ehc.personal-data-erased.v1': PersonalDataErasedV1;
 }
 
 export type EhcEventType = keyof EhcEventDataMap;
@@ -352,4 +378,9 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'ehc.assessment-transferred.v1', summary: 'The family moved to another LA during the EHC needs assessment; the new LA is responsible from this day and continues the assessment, with its own time limits.', regulation: 'CFA 2014 s.24, s.36; reg 5, 10, 13 (reg 15 applies only to a plan)' },
   { type: 'ehc.commissioning-body-changed.v1', summary: 'The child’s NHS commissioning body changed; the LA must notify the new body within 15 working days.', regulation: 'reg 16' },
   { type: 'ehc.commissioning-body-notified.v1', summary: 'The LA notified the new NHS commissioning body.', regulation: 'reg 16' },
+  {
+    type: 'ehc.personal-data-erased.v1',
+    summary: 'The case’s personal data was erased by destroying its encryption key (crypto-shredding): the history stays and replays, its personal fields read as "[erased]". Carries no personal data.',
+    regulation: 'UK GDPR art. 5(1)(e), art. 17',
+  },
 ];

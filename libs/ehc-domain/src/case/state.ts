@@ -4,7 +4,9 @@ import type {
   AmendmentTrigger,
   AssessmentTransferClock,
   CeaseReason,
+  ChildDetails,
   EhcEvent,
+  ErasureGround,
   ExceptionRecordedV1,
   RequestSource,
   ReviewDecision,
@@ -139,6 +141,10 @@ export interface EhcCaseState {
   status: CaseStatus;
   caseId?: string;
   childRef?: string;
+  /** The child's personal details as loaded: clear text for the service, "[erased]" once the case's key is destroyed. */
+  child?: ChildDetails;
+  /** Set once the case's personal data has been erased (crypto-shredded). */
+  personalDataErased?: { erasureId: string; erasedOn: IsoDate; ground: ErasureGround };
   /** The LA responsible now (changes on a reg 15 plan transfer or a transfer of the assessment). */
   localAuthority?: string;
   source?: RequestSource;
@@ -189,7 +195,10 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
   switch (event.type) {
     case 'ehc.request-received.v1': {
       const d = event.data;
-      return { ...state, status: 'requested', caseId: d.caseId, childRef: d.childRef, localAuthority: d.localAuthority, source: d.source, requestReceivedOn: d.receivedOn };
+      return {
+        ...state, status: 'requested', caseId: d.caseId, childRef: d.childRef, ...(d.child ? { child: { ...d.child } } : {}), localAuthority: d.localAuthority, source: d.source,
+        requestReceivedOn: d.receivedOn,
+      };
     }
     case 'ehc.decision-to-assess.v1': {
       const d = event.data;
@@ -349,6 +358,10 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
     case 'ehc.commissioning-body-notified.v1': {
       const d = event.data;
       return { ...state, commissioningChanges: put(state.commissioningChanges, d.changeId, { ...state.commissioningChanges[d.changeId], notifiedOn: d.notifiedOn }) };
+    }
+    case 'ehc.personal-data-erased.v1': {
+      const d = event.data;
+      return { ...state, personalDataErased: { erasureId: d.erasureId, erasedOn: d.erasedOn, ground: d.ground } };
     }
   }
 }

@@ -7,7 +7,8 @@
  * Builders are pure functions of the event: a rebuild must produce byte-identical entries. They keep ids, dates,
  * codes and section headings from the payload, never free text about the child: advice section text stays with its
  * agency. The one free text kept is the reason an agency gives for correcting or withdrawing its advice (what the
- * reader needs to know which version to trust), cut to 200 characters.
+ * reader needs to know which version to trust), cut to 200 characters; it arrives encrypted (personal data, see
+ * `@tio/personal-data`), so the entry says only that a reason was recorded and where to read it.
  */
 import {
   ADVICE_TYPE_RULES, EHC_EVENT_TYPES, type AdviceType, type EhcEventDataMap, type EhcEventType, type ExceptionLimit, type ExceptionReason, type TribunalOrderKind,
@@ -55,6 +56,8 @@ const pick = (data: object, keys: string[]): Data =>
 const headings = (sections: unknown): string[] =>
   Array.isArray(sections) ? sections.map((s) => str((s as Data)?.['heading'])).filter((h): h is string => !!h) : [];
 const cut = (text: unknown, max = 200): string => {
+  // an encrypted personal field: the timeline holds no key, so it never stores or shows the ciphertext
+  if (typeof text === 'string' && text.startsWith('$enc:')) return "reason recorded in the agency's own record";
   const t = String(text ?? '').replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
@@ -242,6 +245,11 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   })),
   ehc('ehc.commissioning-body-notified.v1', (d) => ({
     kind: 'commissioning', agency: 'health', title: 'New NHS commissioning body notified', specifics: `Notified on ${d.notifiedOn}.`, details: pick(d, ['changeId', 'notifiedOn']),
+  })),
+  ehc('ehc.personal-data-erased.v1', (d) => ({
+    kind: 'other', agency: LA, title: "The case's personal data was erased",
+    specifics: `Erased on ${d.erasedOn} (${d.ground === 'retention-period-ended' ? 'its retention period ended' : 'at the request of the data subject'}); the history stays, its personal fields read as "[erased]".`,
+    details: pick(d, ['erasureId', 'erasedOn', 'ground']),
   })),
 
   advice('advice.submitted.v1', (d: AdviceSubmittedV1) => {
