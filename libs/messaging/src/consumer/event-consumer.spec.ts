@@ -156,4 +156,70 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
     expect(letter.reason).toBe('handler failed after 3 attempt(s): read model constraint');
     expect(letter.attempts).toBe(3);
   });
+
+  it('batched (transactionBatchSize): every message delivered twice is still applied exactly once, in per-case order', async () => {
+    const topic = unique('tio.test.batched');
+    const table = unique('timeline_batched').replace(/-/g, '_');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const cases = Array.from({ length: 10 }, () => randomUUID());
+    const perCase = 30;
+    const messages = [];
+    for (let seq = 1; seq <= perCase; seq++) for (const c of cases) messages.push(stepRecord(c, seq));
+    // duplicates inside one chunk (adjacent) and across chunks (a second pass)
+    await producer.send([{ topic, messages: messages.flatMap((m, i) => (i % 7 === 0 ? [m, m] : [m])) }]);
+    await producer.send([{ topic, messages }]);
+    const sent = messages.length * 2 + Math.ceil(messages.length / 7);
+    let transactions = 0;
+    const uow = new PgUnitOfWork(pool);
+    const counting = { transaction: <T>(work: (tx: PgTransaction) => Promise<T>) => ((transactions++), uow.transaction(work)) };
+    const consumer = await start(new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: counting, handlers: timelineHandlers(table), transactionBatchSize: 50 }));
+    await waitFor('every delivery seen', async () => consumer.stats.applied + consumer.stats.duplicates >= sent);
+    expect(await count(pool, table)).toBe(cases.length * perCase);
+    expect(consumer.stats).toMatchObject({ applied: cases.length * perCase, duplicates: sent - cases.length * perCase, deadLettered: 0 });
+    expectContiguous(await appliedOrder(pool, table), perCase);
+    // one transaction per chunk, not per message (+1 for the processed_messages DDL)
+    expect(transactions).toBeLessThan(sent / 10);
+  });
+
+  it('batched: a chunk with a failing message falls back to one transaction per message; only that one is dead-lettered', async () => {
+    const topic = unique('tio.test.batched-poison');
+    const table = unique('timeline_bpoison').replace(/-/g, '_');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const caseId = randomUUID();
+    await producer.send([{ topic, messages: Array.from({ length: 20 }, (_, i) => stepRecord(caseId, i + 1)) }]);
+    const consumer = await start(new EventConsumer({
+      client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), transactionBatchSize: 100,
+      handlers: timelineHandlers(table, { permanentFailure: (seq) => seq === 7 }),
+    }));
+    await waitFor('done', async () => consumer.stats.applied === 19 && consumer.stats.deadLettered === 1);
+    expect((await pool.query(`SELECT seq FROM ${table} ORDER BY seq`)).rows.map((r) => r.seq)).toEqual([...Array.from({ length: 6 }, (_, i) => i + 1), ...Array.from({ length: 13 }, (_, i) => i + 8)]);
+    const letters = await listDeadLetters(kafka, topic);
+    expect(letters.map((l) => l.reason)).toEqual(['handler failed after 1 attempt(s): step 7 is poison']);
+  });
+
+  it('waits out a lost database connection instead of dead-lettering: the message is applied once the database is back', async () => {
+    const topic = unique('tio.test.outage');
+    const table = unique('timeline_outage').replace(/-/g, '_');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const caseId = randomUUID();
+    // once armed, the next 6 transactions fail the way node-postgres fails while PostgreSQL restarts (more than maxAttempts)
+    let failures = 0;
+    const uow = new PgUnitOfWork(pool);
+    const flaky = {
+      transaction: <T>(work: (tx: PgTransaction) => Promise<T>) => {
+        if (failures-- > 0) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+        return uow.transaction(work);
+      },
+    };
+    const consumer = await start(new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: flaky, handlers: timelineHandlers(table), maxAttempts: 2, retryBackoff: { initialMs: 10, maxMs: 20 } }));
+    failures = 6;
+    await producer.send([{ topic, messages: [1, 2, 3].map((seq) => stepRecord(caseId, seq)) }]);
+    await waitFor('all applied', async () => consumer.stats.applied === 3, 60_000);
+    expect(consumer.stats.deadLettered).toBe(0);
+    expect(consumer.stats.retries).toBeGreaterThanOrEqual(5);
+    expect(await count(pool, table)).toBe(3);
+  });
 });

@@ -3,8 +3,8 @@ import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import { validateInbound } from '../inbound/validate-inbound';
 import type { BatchControls, ConsumedMessage, MessageBatch, MessageConsumer, MessageProducer, MessagingClient } from '../kafka/port';
-import { PermanentHandlerError, type ConsumedEvent, type EventHandlers } from './handlers';
-import { claimMessage, ensureProcessedMessagesTable } from './processed-messages';
+import { PermanentHandlerError, type ConsumedEvent, type EventHandlers, type HandlerRegistration } from './handlers';
+import { claimMessage, claimMessages, ensureProcessedMessagesTable } from './processed-messages';
 import type { TransactionContext, UnitOfWork } from './unit-of-work';
 
 export interface EventConsumerOptions<TCtx extends TransactionContext> {
@@ -23,6 +23,17 @@ export interface EventConsumerOptions<TCtx extends TransactionContext> {
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   log?: (message: string, error?: Error) => void;
+  /**
+   * Up to this many messages of one partition share ONE transaction: one claim statement, one commit. If that
+   * transaction fails, its messages are retried one by one (per-message retries and dead-lettering as usual), so a
+   * bad message never takes its neighbours down with it. Default 1 (a transaction per message).
+   */
+  transactionBatchSize?: number;
+  /**
+   * With transactionBatchSize > 1: applies all the claimed events of one transaction at once (e.g. multi-row
+   * inserts), in delivery order. Without it, each event goes to its registration's handler in turn.
+   */
+  applyBatch?: (events: ConsumedEvent[], tx: TCtx) => Promise<void>;
 }
 
 export interface ConsumerStats {
@@ -34,6 +45,21 @@ export interface ConsumerStats {
 }
 
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
+
+/** A decoded, validated message ready for its handler; or the outcome it already had (ignored, dead-lettered). */
+type Prepared<TCtx> =
+  | { message: ConsumedMessage; event: ConsumedEvent; registration: HandlerRegistration<TCtx> }
+  | { message: ConsumedMessage; outcome: Outcome };
+
+/**
+ * Failures of the database connection itself (PostgreSQL restarting, network cut): no fault of the message, so
+ * they are retried without limit instead of counting towards dead-lettering.
+ */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code === 'string' && (/^08/.test(e.code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(e.code))) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(e?.message ?? '');
+}
 
 /**
  * Applies integration events to a PostgreSQL read model exactly once in effect. For each message, in one
@@ -70,32 +96,72 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
   }
 
   private async processBatch(batch: MessageBatch, controls: BatchControls): Promise<void> {
-    for (const message of batch.messages) {
+    const size = Math.max(1, this.options.transactionBatchSize ?? 1);
+    for (let i = 0; i < batch.messages.length; i += size) {
       if (!controls.isRunning() || controls.isStale()) return;
-      const outcome = await this.process(message, controls);
-      this.stats[outcome === 'applied' ? 'applied' : outcome === 'duplicate' ? 'duplicates' : outcome === 'ignored' ? 'ignored' : 'deadLettered']++;
-      controls.resolveOffset(message.offset);
+      const chunk = batch.messages.slice(i, i + size);
+      if (chunk.length === 1) {
+        const prepared = await this.prepare(chunk[0]);
+        this.count('outcome' in prepared ? prepared.outcome : await this.applyOne(prepared, controls));
+      } else {
+        await this.processChunk(chunk, controls);
+      }
+      controls.resolveOffset(chunk[chunk.length - 1].offset);
       await controls.heartbeat();
     }
   }
 
-  private async process(message: ConsumedMessage, controls: BatchControls): Promise<Outcome> {
+  private count(outcome: Outcome): void {
+    this.stats[outcome === 'applied' ? 'applied' : outcome === 'duplicate' ? 'duplicates' : outcome === 'ignored' ? 'ignored' : 'deadLettered']++;
+  }
+
+  /** Several messages in one transaction; if it fails, each is applied on its own (with its own retries). */
+  private async processChunk(chunk: ConsumedMessage[], controls: BatchControls): Promise<void> {
+    const ready: Extract<Prepared<TCtx>, { event: ConsumedEvent }>[] = [];
+    for (const message of chunk) {
+      const prepared = await this.prepare(message);
+      if ('outcome' in prepared) this.count(prepared.outcome);
+      else ready.push(prepared);
+    }
+    if (ready.length === 0) return;
+    try {
+      const applied = await this.options.unitOfWork.transaction(async (tx) => {
+        const claimed = await claimMessages(tx, this.options.groupId, ready.map((p) => ({ eventId: p.event.id, eventType: p.event.type, topic: p.message.topic, partition: p.message.partition, offset: p.message.offset })));
+        // the same event twice in one chunk (a redelivery) is applied once
+        const seen = new Set<string>();
+        const toApply = ready.filter((p) => claimed.has(p.event.id) && !seen.has(p.event.id) && seen.add(p.event.id));
+        if (this.options.applyBatch) await this.options.applyBatch(toApply.map((p) => p.event), tx);
+        else for (const p of toApply) await p.registration.handle(p.event, tx);
+        return toApply.length;
+      });
+      this.stats.applied += applied;
+      this.stats.duplicates += ready.length - applied;
+    } catch (err) {
+      this.options.log?.(`consumer ${this.options.groupId}: a transaction of ${ready.length} messages failed; applying them one by one`, err as Error);
+      for (const p of ready) {
+        if (!controls.isRunning() || controls.isStale()) throw new Error('consumer stopped or rebalanced while retrying; the uncommitted messages are redelivered');
+        this.count(await this.applyOne(p, controls));
+      }
+    }
+  }
+
+  private async prepare(message: ConsumedMessage): Promise<Prepared<TCtx>> {
     let envelope: IntegrationEvent;
     try {
       envelope = fromKafkaRecord(message);
     } catch (err) {
       if (!(err instanceof EnvelopeError)) throw err;
-      return this.deadLetter(message, `invalid envelope: ${err.message}`, 1);
+      return { message, outcome: await this.deadLetter(message, `invalid envelope: ${err.message}`, 1) };
     }
     const registration = this.options.handlers.get(envelope.type);
     if (!registration) {
-      if ((this.options.unknownTypes ?? 'ignore') === 'ignore') return 'ignored';
-      return this.deadLetter(message, `unknown event type ${envelope.type} (accepted here: ${this.options.handlers.types().join(', ')})`, 1);
+      if ((this.options.unknownTypes ?? 'ignore') === 'ignore') return { message, outcome: 'ignored' };
+      return { message, outcome: await this.deadLetter(message, `unknown event type ${envelope.type} (accepted here: ${this.options.handlers.types().join(', ')})`, 1) };
     }
     let data = envelope.data;
     if (registration.dto) {
       const result = await validateInbound(registration.dto, envelope.data);
-      if (!result.valid) return this.deadLetter(message, result.reason, 1);
+      if (!result.valid) return { message, outcome: await this.deadLetter(message, result.reason, 1) };
       data = result.value;
     }
     const event: ConsumedEvent = {
@@ -103,8 +169,16 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       correlationId: envelope.correlationId, causationId: envelope.causationId, traceparent: envelope.traceparent, actor: envelope.actor, recordedAt: envelope.recordedAt,
       topic: message.topic, partition: message.partition, offset: message.offset,
     };
+    return { message, event, registration };
+  }
+
+  /**
+   * One message in its own transaction. A handler failure is retried `maxAttempts` times, then dead-lettered; a lost
+   * database connection is retried for as long as it takes (the message is not at fault), heartbeating meanwhile.
+   */
+  private async applyOne({ message, event, registration }: Extract<Prepared<TCtx>, { event: ConsumedEvent }>, controls: BatchControls): Promise<Outcome> {
     const maxAttempts = this.options.maxAttempts ?? 5;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, outage = 0; ; ) {
       try {
         const applied = await this.options.unitOfWork.transaction(async (tx) => {
           const claimed = await claimMessage(tx, {
@@ -117,12 +191,22 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
         return applied ? 'applied' : 'duplicate';
       } catch (err) {
         const error = err as Error;
+        if (isConnectionError(err) && !(err instanceof PermanentHandlerError)) {
+          outage++;
+          this.options.log?.(`consumer ${this.options.groupId}: database unreachable while applying ${event.type} ${event.id} (try ${outage}); waiting for it`, error);
+          if (!controls.isRunning() || controls.isStale()) throw error;
+          this.stats.retries++;
+          await sleep(backoffDelay(Math.min(outage, 6), { initialMs: 200, maxMs: 5000 })).promise;
+          await controls.heartbeat().catch(() => undefined);
+          continue;
+        }
         this.options.log?.(`consumer ${this.options.groupId}: ${event.type} ${event.id} failed (attempt ${attempt}/${maxAttempts})`, error);
         if (err instanceof PermanentHandlerError || attempt >= maxAttempts) {
           return this.deadLetter(message, `handler failed after ${attempt} attempt(s): ${error.message}`, attempt);
         }
+        attempt++;
         this.stats.retries++;
-        await sleep(backoffDelay(attempt, this.options.retryBackoff ?? { initialMs: 100, maxMs: 2000 })).promise;
+        await sleep(backoffDelay(attempt - 1, this.options.retryBackoff ?? { initialMs: 100, maxMs: 2000 })).promise;
         await controls.heartbeat();
       }
     }

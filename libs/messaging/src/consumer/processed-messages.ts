@@ -45,3 +45,19 @@ export async function claimMessage(tx: TransactionContext, m: ProcessedMessage):
   );
   return rows.length === 1;
 }
+
+/**
+ * Claims several events in one statement (same rules as claimMessage). Returns the ids claimed now; an id given
+ * twice is claimed once.
+ */
+export async function claimMessages(tx: TransactionContext, groupId: string, messages: Omit<ProcessedMessage, 'groupId'>[]): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const rows = await tx.query<{ event_id: string }>(
+    `INSERT INTO processed_messages (consumer_group, event_id, event_type, topic, partition, "offset")
+     SELECT $1, m.event_id, m.event_type, m.topic, m.partition, m."offset"
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[]) AS m(event_id, event_type, topic, partition, "offset")
+     ON CONFLICT (consumer_group, event_id) DO NOTHING RETURNING event_id`,
+    [groupId, messages.map((m) => m.eventId), messages.map((m) => m.eventType), messages.map((m) => m.topic), messages.map((m) => m.partition), messages.map((m) => m.offset)],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}

@@ -5,7 +5,7 @@ import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { TimelineMetrics } from '../metrics/metrics';
 import { CatchAllHandlers } from '../projection/handlers';
-import { projectEvent } from '../projection/projector';
+import { projectBatch, projectEvent } from '../projection/projector';
 import { migrateReadModel, migrateService } from '../read-model/data-source';
 import { LIVE_SCHEMA } from '../read-model/entities';
 import { AfterCommitUnitOfWork, type TimelineTransaction } from './after-commit';
@@ -14,15 +14,28 @@ export interface TimelineConsumerSettings {
   topics: string[];
   groupId: string;
   enabled: boolean;
+  /** Events of one partition projected per transaction (set-based inserts). */
+  batchSize: number;
 }
 
-/** TIMELINE_TOPICS (comma-separated; default: the four case-related topics), TIMELINE_CONSUMER_GROUP, TIMELINE_CONSUMER=off. */
+/**
+ * TIMELINE_TOPICS (comma-separated; default: the four case-related topics), TIMELINE_CONSUMER_GROUP, TIMELINE_CONSUMER=off,
+ * TIMELINE_BATCH_SIZE (events per transaction, default 500; 1 = one transaction per event).
+ */
 export function consumerSettings(env: NodeJS.ProcessEnv = process.env): TimelineConsumerSettings {
   return {
     topics: env['TIMELINE_TOPICS'] ? env['TIMELINE_TOPICS'].split(',').map((t) => t.trim()).filter(Boolean) : [...OUTBOUND_TOPICS],
     groupId: env['TIMELINE_CONSUMER_GROUP'] ?? 'tio-timeline',
     enabled: env['TIMELINE_CONSUMER'] !== 'off',
+    batchSize: positiveInt(env['TIMELINE_BATCH_SIZE'], 500),
   };
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`TIMELINE_BATCH_SIZE must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export const TIMELINE_CONSUMER_SETTINGS = Symbol('TIMELINE_CONSUMER_SETTINGS');
@@ -81,6 +94,13 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
         const result = await projectEvent(tx, LIVE_SCHEMA, event, { notify: true });
         if (result.applied) tx.afterCommit(() => this.metrics.applied(event.topic, event.partition, event.offset, event.time));
       }),
+      transactionBatchSize: this.settings.batchSize,
+      applyBatch: async (events, tx) => {
+        const applied = new Set((await projectBatch(tx, LIVE_SCHEMA, events, { notify: true })).filter((r) => r.applied).map((r) => r.eventId));
+        tx.afterCommit(() => {
+          for (const e of events) if (applied.has(e.id)) this.metrics.applied(e.topic, e.partition, e.offset, e.time);
+        });
+      },
       sessionTimeoutMs: 10_000,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });

@@ -11,7 +11,7 @@
  * `arrival` is the case's entry count when the entry was stored: the live stream's resume token (see stream.ts).
  */
 import type { ConsumedEvent, TransactionContext } from '@tio/messaging';
-import { buildEntry, type MemberDraft } from './entry-builders';
+import { buildEntry, type EntryDraft, type MemberDraft } from './entry-builders';
 
 export const CHANGES_CHANNEL = 'timeline_changes';
 
@@ -19,6 +19,7 @@ export const CHANGES_CHANNEL = 'timeline_changes';
 export const isClockEvent = (type: string): boolean => type.startsWith('ehc.');
 
 export interface ProjectionResult {
+  eventId: string;
   applied: boolean;
   caseId: string;
   seq?: number;
@@ -27,10 +28,7 @@ export interface ProjectionResult {
 
 export async function projectEvent(tx: TransactionContext, schema: string, event: ConsumedEvent, options: { notify?: boolean } = {}): Promise<ProjectionResult> {
   const s = `"${schema}"`;
-  const caseId = event.subject;
-  const occurredAt = new Date(event.time).toISOString();
-  const draft = buildEntry(event as ConsumedEvent<Record<string, unknown>>);
-  const recordedAt = draft.recordedAt && !Number.isNaN(Date.parse(draft.recordedAt)) ? new Date(draft.recordedAt).toISOString() : occurredAt;
+  const { caseId, occurredAt, recordedAt, draft } = prepareEntry(event);
 
   // lock the case (creating it on its first event): every applier of this case waits here
   const [kase] = await tx.query<{ entry_count: number }>(
@@ -38,15 +36,11 @@ export async function projectEvent(tx: TransactionContext, schema: string, event
      ON CONFLICT (case_id) DO UPDATE SET case_id = EXCLUDED.case_id RETURNING entry_count`,
     [caseId, occurredAt],
   );
-  const members: MemberDraft[] = [
-    { organisationId: event.actor.organisationId, agency: event.actor.agency, reason: 'recorded an event' },
-    ...(draft.members ?? []),
-  ];
-  await upsertMembers(tx, s, caseId, members, event.id, occurredAt);
+  await upsertMembers(tx, s, caseId, membersOf(event, draft), event.id, occurredAt);
 
   // idempotent by source event id, independently of processed_messages: a rebuild swap may replay into this schema
   const existing = await tx.query(`SELECT 1 FROM ${s}.timeline_entries WHERE source_event_id = $1`, [event.id]);
-  if (existing.length) return { applied: false, caseId };
+  if (existing.length) return { eventId: event.id, applied: false, caseId };
 
   const [{ before }] = await tx.query<{ before: number }>(
     `SELECT count(*)::int AS before FROM ${s}.timeline_entries
@@ -80,7 +74,177 @@ export async function projectEvent(tx: TransactionContext, schema: string, event
   );
   // delivered to listeners on commit only
   if (options.notify) await tx.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, caseId]);
-  return { applied: true, caseId, seq, arrival };
+  return { eventId: event.id, applied: true, caseId, seq, arrival };
+}
+
+interface PreparedEntry {
+  event: ConsumedEvent;
+  caseId: string;
+  occurredAt: string;
+  recordedAt: string;
+  draft: EntryDraft;
+}
+
+function prepareEntry(event: ConsumedEvent): PreparedEntry {
+  const occurredAt = new Date(event.time).toISOString();
+  const draft = buildEntry(event as ConsumedEvent<Record<string, unknown>>);
+  const recordedAt = draft.recordedAt && !Number.isNaN(Date.parse(draft.recordedAt)) ? new Date(draft.recordedAt).toISOString() : occurredAt;
+  return { event, caseId: event.subject, occurredAt, recordedAt, draft };
+}
+
+function membersOf(event: ConsumedEvent, draft: EntryDraft): MemberDraft[] {
+  return [{ organisationId: event.actor.organisationId, agency: event.actor.agency, reason: 'recorded an event' }, ...(draft.members ?? [])];
+}
+
+/** The order rule's key, exact to the microsecond like PostgreSQL's timestamptz; ids compared byte-wise (COLLATE "C"). */
+type OrderKey = [bigint, bigint, string];
+const micros = (iso: string): bigint => BigInt(Date.parse(iso)) * 1000n;
+const keyOf = (e: PreparedEntry): OrderKey => [micros(e.occurredAt), micros(e.recordedAt), e.event.id];
+function compareKeys(a: OrderKey, b: OrderKey): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return Buffer.compare(Buffer.from(a[2]), Buffer.from(b[2]));
+}
+
+/**
+ * Applies many events in one transaction, with the same result as projectEvent applied to each in turn (the
+ * projector spec checks this on random batches). Set-based: one statement each to lock the cases (in case-id order,
+ * so concurrent batches cannot deadlock), record memberships, skip known events, find each case's last entry,
+ * insert the entries and clock payloads, and update the counts. A case whose new events all sort after its last
+ * entry (the usual case for live events) gets its seq numbers by appending; a case with a late event (usual in a
+ * rebuild, which reads each topic at its own pace) gets its entries renumbered by the order rule (resequence).
+ */
+export async function projectBatch(tx: TransactionContext, schema: string, events: ConsumedEvent[], options: { notify?: boolean } = {}): Promise<ProjectionResult[]> {
+  if (events.length === 0) return [];
+  const s = `"${schema}"`;
+  const seenIds = new Set<string>();
+  const prepared = events.filter((e) => !seenIds.has(e.id) && seenIds.add(e.id)).map(prepareEntry);
+  const byCase = new Map<string, PreparedEntry[]>();
+  for (const p of prepared) byCase.set(p.caseId, [...(byCase.get(p.caseId) ?? []), p]);
+  const caseIds = [...byCase.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
+  const locked = await tx.query<{ case_id: string; entry_count: number }>(
+    `INSERT INTO ${s}.timeline_cases (case_id, entry_count, first_occurred_at, last_occurred_at)
+     SELECT x.case_id, 0, x.f, x.f FROM jsonb_to_recordset($1::jsonb) AS x(case_id text, f timestamptz) ORDER BY x.case_id COLLATE "C"
+     ON CONFLICT (case_id) DO UPDATE SET case_id = EXCLUDED.case_id RETURNING case_id, entry_count`,
+    [JSON.stringify(caseIds.map((caseId) => ({ case_id: caseId, f: byCase.get(caseId)!.map((p) => p.occurredAt).sort()[0] })))],
+  );
+  const entryCount = new Map(locked.map((r) => [r.case_id, r.entry_count]));
+  await upsertMembersOfBatch(tx, s, prepared);
+
+  const known = new Set(
+    (await tx.query<{ source_event_id: string }>(`SELECT source_event_id FROM ${s}.timeline_entries WHERE source_event_id = ANY($1)`, [prepared.map((p) => p.event.id)]))
+      .map((r) => r.source_event_id),
+  );
+  const tails = new Map<string, OrderKey>(
+    (await tx.query<{ case_id: string; o: string; r: string; id: string }>(
+      `SELECT DISTINCT ON (case_id) case_id, (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS o, (extract(epoch FROM recorded_at) * 1000000)::bigint::text AS r, source_event_id AS id
+         FROM ${s}.timeline_entries WHERE case_id = ANY($1) ORDER BY case_id, occurred_at DESC, recorded_at DESC, source_event_id DESC`,
+      [caseIds],
+    )).map((t) => [t.case_id, [BigInt(t.o), BigInt(t.r), t.id] as OrderKey]),
+  );
+
+  const results: ProjectionResult[] = [];
+  const rows: Record<string, unknown>[] = [];
+  const clockRows: Record<string, unknown>[] = [];
+  const counts: { case_id: string; n: number; f: string; l: string }[] = [];
+  const lateCases: string[] = [];
+  for (const caseId of caseIds) {
+    const fresh = byCase.get(caseId)!.filter((p) => !known.has(p.event.id));
+    if (fresh.length === 0) continue;
+    const sorted = [...fresh].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+    const tail = tails.get(caseId);
+    // in order (all after the case's last entry): seq by appending; otherwise placeholders, renumbered below
+    const late = tail !== undefined && compareKeys(keyOf(sorted[0]), tail) < 0;
+    if (late) lateCases.push(caseId);
+    const base = entryCount.get(caseId) ?? 0;
+    const seqOf = new Map(sorted.map((p, i) => [p.event.id, late ? -(i + 1) : base + i + 1]));
+    fresh.forEach((p, i) => {
+      const seq = seqOf.get(p.event.id)!;
+      const arrival = base + i + 1;
+      const { event, draft } = p;
+      rows.push({
+        source_event_id: event.id, case_id: caseId, seq, arrival, kind: draft.kind, title: draft.title, summary: draft.summary, agency: draft.agency,
+        actor_user_id: event.actor.userId, actor_organisation_id: event.actor.organisationId, actor_agency: event.actor.agency, actor_role: event.actor.role,
+        occurred_at: p.occurredAt, recorded_at: p.recordedAt, details: draft.details, source_event_type: event.type, source_topic: event.topic,
+        source_partition: event.partition, source_offset: event.offset,
+      });
+      if (isClockEvent(event.type)) {
+        clockRows.push({
+          source_event_id: event.id, case_id: caseId, type: event.type, data: event.data ?? {}, occurred_at: p.occurredAt, recorded_at: p.recordedAt,
+          source_topic: event.topic, source_partition: event.partition, source_offset: event.offset,
+        });
+      }
+      results.push({ eventId: event.id, applied: true, caseId, seq: late ? undefined : seq, arrival });
+    });
+    const times = fresh.map((p) => p.occurredAt).sort();
+    counts.push({ case_id: caseId, n: fresh.length, f: times[0], l: times[times.length - 1] });
+  }
+  if (rows.length) {
+    await tx.query(
+      `INSERT INTO ${s}.timeline_entries (source_event_id, case_id, seq, arrival, kind, title, summary, agency, actor_user_id, actor_organisation_id,
+         actor_agency, actor_role, occurred_at, recorded_at, details, source_event_type, source_topic, source_partition, source_offset, projected_at)
+       SELECT x.source_event_id, x.case_id, x.seq, x.arrival, x.kind, x.title, x.summary, x.agency, x.actor_user_id, x.actor_organisation_id,
+              x.actor_agency, x.actor_role, x.occurred_at, x.recorded_at, x.details, x.source_event_type, x.source_topic, x.source_partition, x.source_offset, clock_timestamp()
+         FROM jsonb_to_recordset($1::jsonb) AS x(source_event_id text, case_id text, seq int, arrival int, kind text, title text, summary text, agency text,
+              actor_user_id text, actor_organisation_id text, actor_agency text, actor_role text, occurred_at timestamptz, recorded_at timestamptz, details jsonb,
+              source_event_type text, source_topic text, source_partition int, source_offset bigint)`,
+      [JSON.stringify(rows)],
+    );
+  }
+  if (clockRows.length) {
+    await tx.query(
+      `INSERT INTO ${s}.case_clock_events (source_event_id, case_id, type, data, occurred_at, recorded_at, source_topic, source_partition, source_offset)
+       SELECT x.source_event_id, x.case_id, x.type, x.data, x.occurred_at, x.recorded_at, x.source_topic, x.source_partition, x.source_offset
+         FROM jsonb_to_recordset($1::jsonb) AS x(source_event_id text, case_id text, type text, data jsonb, occurred_at timestamptz, recorded_at timestamptz,
+              source_topic text, source_partition int, source_offset bigint)
+       ON CONFLICT (source_event_id) DO NOTHING`,
+      [JSON.stringify(clockRows)],
+    );
+  }
+  if (counts.length) {
+    await tx.query(
+      `UPDATE ${s}.timeline_cases c SET entry_count = c.entry_count + x.n, first_occurred_at = least(c.first_occurred_at, x.f), last_occurred_at = greatest(c.last_occurred_at, x.l)
+         FROM jsonb_to_recordset($1::jsonb) AS x(case_id text, n int, f timestamptz, l timestamptz) WHERE c.case_id = x.case_id COLLATE "C"`,
+      [JSON.stringify(counts)],
+    );
+  }
+  // late events: the cases' entries renumbered by the order rule in one statement (counts recomputed there too)
+  await resequence(tx, schema, lateCases);
+  if (options.notify) {
+    const changed = [...new Set(results.filter((r) => r.applied).map((r) => r.caseId))];
+    if (changed.length) await tx.query(`SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c`, [CHANGES_CHANNEL, changed]);
+  }
+  return results;
+}
+
+/** upsertMembers for a whole batch: per (case, organisation) only the earliest candidate, then one statement. */
+async function upsertMembersOfBatch(tx: TransactionContext, s: string, entries: PreparedEntry[]): Promise<void> {
+  const best = new Map<string, { case_id: string; organisation_id: string; agency: string; reason: string; since_event_id: string; since_occurred_at: string; key: OrderKey }>();
+  for (const p of entries) {
+    const seen = new Set<string>();
+    for (const m of membersOf(p.event, p.draft)) {
+      if (!m.organisationId || seen.has(m.organisationId)) continue;
+      seen.add(m.organisationId);
+      const id = JSON.stringify([p.caseId, m.organisationId]);
+      const key: OrderKey = [micros(p.occurredAt), 0n, p.event.id];
+      const current = best.get(id);
+      if (!current || compareKeys(key, current.key) < 0) {
+        best.set(id, { case_id: p.caseId, organisation_id: m.organisationId, agency: m.agency, reason: m.reason, since_event_id: p.event.id, since_occurred_at: p.occurredAt, key });
+      }
+    }
+  }
+  if (best.size === 0) return;
+  await tx.query(
+    `INSERT INTO ${s}.case_members AS m (case_id, organisation_id, agency, reason, since_event_id, since_occurred_at)
+     SELECT x.case_id, x.organisation_id, x.agency, x.reason, x.since_event_id, x.since_occurred_at
+       FROM jsonb_to_recordset($1::jsonb) AS x(case_id text, organisation_id text, agency text, reason text, since_event_id text, since_occurred_at timestamptz)
+      ORDER BY x.case_id COLLATE "C", x.organisation_id COLLATE "C"
+     ON CONFLICT (case_id, organisation_id) DO UPDATE SET agency = EXCLUDED.agency, reason = EXCLUDED.reason,
+       since_event_id = EXCLUDED.since_event_id, since_occurred_at = EXCLUDED.since_occurred_at
+     WHERE (EXCLUDED.since_occurred_at, EXCLUDED.since_event_id, EXCLUDED.reason) < (m.since_occurred_at, m.since_event_id, m.reason)`,
+    [JSON.stringify([...best.values()].map(({ key: _key, ...row }) => row))],
+  );
 }
 
 /** Membership keeps, per organisation, the earliest event (by the timeline order) that involved it: deterministic. */

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { EventConsumer, KafkaJsClient, PgUnitOfWork, type MessagingClient, type PgTransaction } from '@tio/messaging';
 import { Pool } from 'pg';
 import { CatchAllHandlers } from '../projection/handlers';
-import { CHANGES_CHANNEL, projectEvent, resequence } from '../projection/projector';
+import { CHANGES_CHANNEL, projectBatch, projectEvent, resequence } from '../projection/projector';
 import { migrateReadModel } from '../read-model/data-source';
 import { LIVE_SCHEMA, NEXT_SCHEMA } from '../read-model/entities';
 
@@ -32,6 +32,8 @@ export interface RebuildOptions {
   topics: string[];
   keepOld?: boolean;
   onProgress?: (p: RebuildProgress) => void;
+  /** Events of one partition per transaction. Default 1,000. */
+  batchSize?: number;
   /** Give up if no progress for this long (ms). Default 120 000. */
   stallTimeoutMs?: number;
 }
@@ -72,6 +74,12 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
       handlers: new CatchAllHandlers<PgTransaction>(async (event, tx) => {
         await projectEvent(tx, NEXT_SCHEMA, event);
       }),
+      transactionBatchSize: options.batchSize ?? 1000,
+      applyBatch: async (events, tx) => {
+        // safe to relax here: a rebuild that crashes is started again from scratch (new group, fresh schema)
+        await tx.query(`SET LOCAL synchronous_commit = off`);
+        await projectBatch(tx, NEXT_SCHEMA, events);
+      },
     });
     const processed = () => consumer.stats.applied + consumer.stats.duplicates + consumer.stats.deadLettered + consumer.stats.ignored;
     // every message of the start snapshot handled (applied, or dead-lettered with its reason)
