@@ -4,14 +4,15 @@
  * Starts PostgreSQL and Kafka ONCE (startLocalInfra, as the run command does, unless DATABASE_URL / KAFKA_BROKERS
  * are set), then:
  *   1. runs every area's own benchmark as a child process against them (event store, messaging at two rates,
- *      timeline API + freshness, audit replay), each printing one `BENCH_JSON {...}` line;
+ *      timeline API + freshness, timeline rebuild of 1M events, audit replay), each printing one `BENCH_JSON {...}` line;
  *   2. the system phase (./system.ts): a synthetic dataset from the deciders (./generate-dataset.ts) in the services'
  *      own event stores, every service started the way `npm start` starts it, RSS at rest and under load, the
  *      timeline API of the real service process, audit replay of the generated data, and a timeline rebuild beside a
  *      raw consume of the same topics;
  * and prints ONE table (figure | ours | baseline | ratio), written as JSON to bench-results/bench-<ISO time>.json.
  *
- * Sizes (env): BENCH_CASES (dataset cases, default 1000), BENCH_QUICK=1 (smaller everything), BENCH_SKIP=areas,comma.
+ * Sizes (env): BENCH_CASES (dataset cases, default 1000), BENCH_REBUILD_EVENTS (projection area, default 1,000,000),
+ * BENCH_QUICK=1 (smaller everything), BENCH_SKIP=areas,comma.
  */
 import { spawn } from 'node:child_process';
 import { cpus, totalmem, release, hostname } from 'node:os';
@@ -148,6 +149,13 @@ async function main(): Promise<void> {
       }
       rows.push(row('timeline freshness p50 (Kafka publish -> SSE client), 50 ev/s', 'ms', j.freshness.p50, null, '', 'no raw baseline in this bench; compare raw produce->consume above', 'latency'));
       rows.push(row('timeline freshness p99 (Kafka publish -> SSE client), 50 ev/s', 'ms', j.freshness.p99, null, '', '', 'latency'));
+    });
+    await attempt('projection', async () => {
+      const events = process.env['BENCH_REBUILD_EVENTS'] ?? (QUICK ? '100000' : '1000000');
+      const j = (raw['projection'] = await runChild('projection', 'services/timeline/bench/projection.bench.ts', { ...env, BENCH_EVENTS: events })) as {
+        events: number; rebuildEventsPerSecond: number; rawConsumeEventsPerSecond: number;
+      };
+      rows.push(row('timeline rebuild events/s from scratch (build aside, swap; batched projection)', 'ev/s', j.rebuildEventsPerSecond, j.rawConsumeEventsPerSecond, 'raw KafkaJS consume of the same topics', `${j.events.toLocaleString('en-GB')} events, 4 topics, 10-event case stories`, 'throughput'));
     });
     await attempt('audit', async () => {
       const events = QUICK ? '20000' : '100000';
