@@ -6,6 +6,8 @@ import { CaseCommands } from './case-commands.service';
 import { DEFAULT_PORT } from './default-port';
 import { FamilyViewsModule } from './family-views/family-views.module';
 import { CaseController } from './http/case.controller';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PersonalDataErasure } from './personal-data/personal-data-erasure.service';
 import { TransfersModule } from './transfers/transfers.module';
 
 @Module({
@@ -17,7 +19,7 @@ import { TransfersModule } from './transfers/transfers.module';
     // the views of the child and family: `local-authority` advice through the agency kit (its own `advice` forwarder)
     FamilyViewsModule,
   ],
-  controllers: [CaseController],
-  providers: [CaseCommands, AdviceIntake],
+  controllers: [CaseController, PersonalDataController],
+  providers: [CaseCommands, AdviceIntake, PersonalDataErasure],
 })
 export class CaseModule {}

@@ -32,7 +32,14 @@ export class CaseController {
   @ApiOperation({ summary: 'Record a request for an EHC needs assessment (day 0 of the statutory clock, reg 3)' })
   receive(@Body() b: dto.ReceiveRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const caseId = b.caseId ?? randomUUID();
-    return this.run({ type: 'ReceiveRequest', caseId, at: stepDate(b.at), childRef: b.childRef, localAuthority: b.localAuthority, source: b.source, requestedBy: { ...b.requestedBy } }, p, req);
+    return this.run(
+      {
+        type: 'ReceiveRequest', caseId, at: stepDate(b.at), childRef: b.childRef, localAuthority: b.localAuthority, source: b.source, requestedBy: { ...b.requestedBy },
+        ...(b.child ? { child: { dateOfBirth: b.child.dateOfBirth, ...(b.child.name !== undefined ? { name: b.child.name } : {}), ...(b.child.nhsNumber !== undefined ? { nhsNumber: b.child.nhsNumber } : {}) } } : {}),
+      },
+      p,
+      req,
+    );
   }
 
   @Get(':caseId')

@@ -5,6 +5,7 @@ import {
   ADVICE_TYPES,
   AGENCIES,
   CEASE_REASONS,
+  ERASURE_GROUNDS,
   EXCEPTION_LIMITS,
   EXCEPTION_REASONS,
   REQUEST_SOURCES,
@@ -12,6 +13,7 @@ import {
   type AdviceType,
   type Agency,
   type CeaseReason,
+  type ErasureGround,
   type ExceptionLimit,
   type ExceptionReason,
   type PhaseTransferKind,
@@ -52,6 +54,26 @@ export class RequesterDto {
   organisationRef?: string;
 }
 
+/** The child's personal details: stored only encrypted with the case's key (never in clear in events or logs). */
+export class ChildDetailsDto {
+  @ApiProperty({ description: "The child's date of birth (YYYY-MM-DD); retention runs from it", example: '2016-04-02' })
+  @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  dateOfBirth!: string;
+
+  @ApiPropertyOptional({ description: "The child's name", example: 'Sam Example' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'NHS number: 10 digits with a valid check digit', example: '9434765919' })
+  @IsOptional()
+  @Matches(/^\d{10}$/, { message: '$property must be 10 digits' })
+  nhsNumber?: string;
+}
+
 export class ReceiveRequestDto extends StepDto {
   @ApiPropertyOptional({ description: 'Case id chosen by the caller (UUID); generated when omitted' })
   @IsOptional()
@@ -74,6 +96,18 @@ export class ReceiveRequestDto extends StepDto {
   @ValidateNested()
   @Type(() => RequesterDto)
   requestedBy!: RequesterDto;
+
+  @ApiPropertyOptional({ type: ChildDetailsDto, description: "The child's personal details (encrypted with the case's key; erased by destroying it)" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChildDetailsDto)
+  child?: ChildDetailsDto;
+}
+
+export class ErasureDto {
+  @ApiProperty({ enum: ERASURE_GROUNDS, description: 'erasure-request: the data subject asked (UK GDPR art. 17); retention-period-ended: date of birth + N years has passed' })
+  @IsIn(ERASURE_GROUNDS)
+  ground!: ErasureGround;
 }
 
 export class DecideToAssessDto extends StepDto {

@@ -1,0 +1,56 @@
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
+import type { Request } from 'express';
+import { commandContext, stepDate } from '../http/command-context';
+import { DomainErrorFilter } from '../http/domain-error.filter';
+import { ErasureDto, StatusQueryDto } from '../http/dtos';
+import { PersonalDataErasure } from './personal-data-erasure.service';
+
+type CorrelatedRequest = Request & { correlationId?: string };
+
+/**
+ * Erasure (crypto-shredding) and retention of a case's personal data. Only a case officer of the LA responsible
+ * for the case erases; the retention job may run with a `service` token across every LA. Auditors never write.
+ */
+@ApiTags('personal data')
+@ApiBearerAuth()
+@UseFilters(DomainErrorFilter)
+@Controller()
+export class PersonalDataController {
+  constructor(private readonly erasure: PersonalDataErasure) {}
+
+  @Post('cases/:caseId/personal-data-erasure')
+  @HttpCode(200)
+  @RequireRoles('case-officer')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({
+    summary: "Erase the case's personal data: destroy its key (every personal field in every store and topic then reads \"[erased]\") and record ehc.personal-data-erased.v1",
+  })
+  erase(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Body() b: ErasureDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.erasure.erase(caseId, b.ground, p, commandContext(caseId, p, req));
+  }
+
+  @Get('personal-data/retention')
+  @RequireRoles('case-officer', 'service')
+  @ApiOperation({ summary: "Cases whose retention period (child's date of birth + RETENTION_YEARS_AFTER_BIRTH years, default 31) has ended: the caller's LA, or every LA for a service token" })
+  retention(@Query() q: StatusQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.erasure.due(stepDate(q.asOf), this.scope(p));
+  }
+
+  @Post('personal-data/retention/erasures')
+  @HttpCode(200)
+  @RequireRoles('case-officer', 'service')
+  @ApiOperation({ summary: 'Erase every case whose retention period has ended (ground retention-period-ended): the caller\'s LA, or every LA for a service token' })
+  runRetention(@Query() q: StatusQueryDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    const { caseId: _, ...context } = commandContext('retention', p, req);
+    return this.erasure.runRetention(stepDate(q.asOf), this.scope(p), p, context);
+  }
+
+  /** A case officer sees and erases only their own LA's cases; the retention job (service) all of them. */
+  private scope(p: Principal): string | undefined {
+    if (p.roles.includes('case-officer')) return p.organisationId;
+    if (p.roles.includes('service')) return undefined;
+    throw new ForbiddenException('only case officers and the retention job');
+  }
+}
