@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import { AdviceCommands } from './advice-commands.service';
 import { AdviceController } from './http/advice.controller';
 import { InboundAdviceConsumer } from './inbound/inbound-advice.consumer';
+import { InboundRetention } from './inbound/inbound-retention';
 import { ADVICE_ACCESS, ADVICE_FORWARDER, AGENCY_OPTIONS, AGENCY_READ_MODEL, type AdviceKitOptions, type AgencyAdviceOptions, type HostedAdviceOptions } from './options';
 import { CaseFeed } from './read-model/case-feed';
 import { migrate } from './read-model/migrations';
@@ -62,8 +63,10 @@ export class AgencyAdviceModule {
         // the service's own forwarder publishes category `advice`
         { provide: ADVICE_FORWARDER, useExisting: FORWARDER },
         InboundAdviceConsumer,
+        // the inbound topic carries agency systems' plaintext: processed records are deleted, the rest expire
+        InboundRetention,
       ],
-      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer, InboundRetention],
     };
   }
 

@@ -13,3 +13,4 @@ export * from './http/domain-error.filter';
 export * from './http/command-context';
 export * from './testing/test-bus';
 export * from './testing/case-fixtures';
+export * from './inbound/inbound-retention';

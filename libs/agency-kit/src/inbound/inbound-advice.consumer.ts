@@ -16,6 +16,9 @@ export function inboundTopicOf(agency: keyof typeof INBOUND_TOPIC): string {
   return INBOUND_TOPIC[agency];
 }
 
+/** The consumer group that reads a service's inbound topic (its committed offsets say what may be purged). */
+export const inboundGroupId = (service: string) => `tio-${service}-inbound`;
+
 /** Thrown while the case's request for the advice has not reached this service yet: retried, then dead-lettered. */
 class RequestNotYetKnown extends Error {}
 
@@ -55,7 +58,7 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
     await ensureTopics(this.client, [this.topic]);
     this.consumer = new EventConsumer<PgTransaction>({
       client: this.client,
-      groupId: `tio-${this.options.service}-inbound`,
+      groupId: inboundGroupId(this.options.service),
       topics: [this.topic],
       unitOfWork: new PgUnitOfWork(this.pool),
       handlers,

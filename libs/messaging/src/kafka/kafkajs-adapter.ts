@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
 import type {
   ConsumerOptions, MessageAdmin, MessageConsumer, MessageProducer, MessagingClient, PartitionOffsets, ProducerOptions, TopicMessages, TopicSpec,
 } from './port';
@@ -124,6 +124,20 @@ export class KafkaJsClient implements MessagingClient {
       },
       fetchTopicOffsets: async (topic): Promise<PartitionOffsets[]> =>
         (await admin.fetchTopicOffsets(this.wire(topic))).map((p) => ({ partition: p.partition, low: p.low, high: p.high })),
+      fetchCommittedOffsets: async (groupId, topic) => {
+        const [found] = await admin.fetchOffsets({ groupId, topics: [this.wire(topic)] });
+        return (found?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
+      },
+      deleteRecordsBefore: async (topic, partitions) => {
+        if (partitions.length === 0) return;
+        await admin.deleteTopicRecords({ topic: this.wire(topic), partitions: partitions.map((p) => ({ partition: p.partition, offset: p.offset })) });
+      },
+      configureTopic: async (topic, config) => {
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: this.wire(topic), configEntries: Object.entries(config).map(([name, value]) => ({ name, value })) }],
+        });
+      },
     };
   }
 }

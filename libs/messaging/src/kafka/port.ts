@@ -96,6 +96,15 @@ export interface MessageAdmin {
   listTopics(): Promise<string[]>;
   fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]>;
   deleteGroups(groupIds: string[]): Promise<void>;
+  /** The offsets a consumer group has committed on a topic (the next offset it will read; -1 when none). */
+  fetchCommittedOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  /**
+   * Deletes every record below `offset` in each partition (Kafka DeleteRecords: the log start offset moves up, the
+   * records can no longer be fetched, and their segments are removed from disk by the broker's retention).
+   */
+  deleteRecordsBefore(topic: string, partitions: Array<{ partition: number; offset: string }>): Promise<void>;
+  /** Sets a topic's dynamic configuration (e.g. `retention.ms`, `segment.ms`); entries not given return to defaults. */
+  configureTopic(topic: string, config: Record<string, string>): Promise<void>;
   disconnect(): Promise<void>;
 }
 
