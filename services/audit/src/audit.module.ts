@@ -1,17 +1,17 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { CoreModule, PG_POOL } from '@tio/service-kit';
-import { AccessLog, migrateAccessLog } from './access-log/access-log';
+import { AccessLog, CoreModule, PG_POOL, migrateAccessLog, type AccessLogTable } from '@tio/service-kit';
 import { ACCESS_LOG, AUDIT_SOURCES, AuditService, TIMELINE_SOURCE } from './audit.service';
 import { auditConfig, type AuditConfig } from './config';
 import { DEFAULT_PORT } from './default-port';
 import { PostgresTimelineSource, type TimelineSource } from './drift/drift';
 import { AuditController } from './http/audit.controller';
-import { AuditSources } from './stores/audit-sources';
+import { auditKeyStore, AuditSources } from './stores/audit-sources';
 import { PerformanceController } from './performance/performance.controller';
 import { PerformanceService } from './performance/performance.service';
 
 export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');
+const AUDIT_ACCESS_LOG: AccessLogTable = { table: 'audit_access_log', migrationsTable: 'audit_migrations' };
 
 class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -20,7 +20,7 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(TIMELINE_SOURCE) private readonly timeline: TimelineSource | null,
   ) {}
   async onModuleInit(): Promise<void> {
-    await migrateAccessLog(this.pool);
+    await migrateAccessLog(this.pool, AUDIT_ACCESS_LOG);
   }
   async onApplicationShutdown(): Promise<void> {
     await this.sources.close();
@@ -33,9 +33,9 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
   controllers: [AuditController, PerformanceController],
   providers: [
     { provide: AUDIT_CONFIG, useFactory: () => auditConfig() },
-    { provide: AUDIT_SOURCES, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => AuditSources.open(c) },
+    { provide: AUDIT_SOURCES, inject: [AUDIT_CONFIG], useFactory: async (c: AuditConfig) => AuditSources.open(c, await auditKeyStore()) },
     { provide: TIMELINE_SOURCE, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => (c.timelineDatabaseUrl ? new PostgresTimelineSource(c.timelineDatabaseUrl) : null) },
-    { provide: ACCESS_LOG, inject: [PG_POOL], useFactory: (pool: Pool) => new AccessLog(pool) },
+    { provide: ACCESS_LOG, inject: [PG_POOL], useFactory: (pool: Pool) => new AccessLog(pool, AUDIT_ACCESS_LOG) },
     AuditService,
     { provide: PerformanceService, inject: [AUDIT_SOURCES, AUDIT_CONFIG], useFactory: (s: AuditSources, c: AuditConfig) => new PerformanceService(s, c.schema) },
     AuditLifecycle,

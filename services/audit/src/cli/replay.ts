@@ -14,7 +14,7 @@ import { auditConfig } from '../config';
 import { csvHeader, csvRow } from '../export/csv';
 import { toEntry } from '../history/entry';
 import { CASE_ID } from '../http/dto';
-import { AuditSources } from '../stores/audit-sources';
+import { auditKeyStore, AuditSources } from '../stores/audit-sources';
 import { ProgressBar } from './progress';
 
 export interface ReplayArgs {
@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     throw err;
   }
   const config = auditConfig();
-  const sources = await AuditSources.open(config);
+  const sources = await AuditSources.open(config, await auditKeyStore());
   try {
     const out: Writable = args.out ? createWriteStream(args.out) : process.stdout;
     const n = await replayCase(sources, args, out);
