@@ -18,6 +18,7 @@ import { londonDateOf, type AdviceType, type Agency } from '@tio/ehc-domain';
 import type { Forwarder } from '@tio/messaging';
 import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
+import { storedFormOf } from '@tio/personal-data';
 import { AGENCY_READ_MODEL } from './options';
 import { AdviceNotFoundError, WrongAgencyError } from './errors';
 import { ADVICE_FORWARDER, AGENCY_OPTIONS, type AdviceKitOptions } from './options';
@@ -264,9 +265,12 @@ export class AdviceCommands {
     };
   }
 
-  /** Own events reach the read model at once (the Kafka feed brings the same events later; both are idempotent). */
+  /**
+   * Own events reach the read model at once (the Kafka feed brings the same events later; both are idempotent). The
+   * read model keeps what Kafka carries: the stored form, personal fields as envelopes, never the decrypted text.
+   */
   private async project(sql: Sql, recorded: RecordedEvent[]): Promise<void> {
-    for (const e of recorded) {
+    for (const e of await storedFormOf(this.store, recorded)) {
       const fact = adviceFactFrom(e.type, e.data as Record<string, unknown>, e.metadata.eventId, { caseId: e.metadata.caseId, time: e.metadata.occurredAt });
       if (fact) await readModel.recordAdviceVersion(sql, fact);
     }

@@ -2,6 +2,8 @@ import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCod
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { ADVICE_TYPES, londonDateOf, type AdviceType } from '@tio/ehc-domain';
+import { KEY_STORE } from '@tio/event-sourcing';
+import { revealValue, type KeyStore } from '@tio/personal-data';
 import { PG_POOL } from '@tio/service-kit';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
@@ -41,6 +43,7 @@ export class AdviceController {
     private readonly commands: AdviceCommands,
     @Inject(PG_POOL) pool: Pool,
     @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
     @Optional() @Inject(ADVICE_ACCESS) private readonly access?: AdviceAccessPolicy,
   ) {
     this.sql = poolSql(pool);
@@ -79,6 +82,8 @@ export class AdviceController {
     await this.access?.authorise(p, caseId, 'read');
     const advice = await readModel.adviceOnCase(this.sql, caseId);
     if (advice.length === 0 && !(await readModel.caseKnown(this.sql, caseId))) throw new UnknownCaseError(`case ${caseId} is not known to the ${this.commands.agency} service`, { caseId });
+    // reasons are kept as envelopes (personal data): shown decrypted to an authorised reader, "[erased]" after erasure
+    for (const a of advice) for (const v of a.versions) if (v.reason !== undefined) v.reason = String(await revealValue(v.reason, caseId, this.keys));
     return {
       caseId,
       advice: advice.map((a) => ({
