@@ -61,7 +61,52 @@ describe('agency kit: tell it once, for health', () => {
       agency: 'health',
       requests: [{ adviceRequestId: medical.adviceRequestId, assessmentId: medical.assessmentId, adviceType: 'medical', dueOn: medical.dueOn, status: 'open' }],
     });
-    await request(service.server).get(`/cases/${randomUUID()}/advice-requests`).set(auth(doctor)).expect(404);
+    // an unknown case: a practitioner is refused exactly as for a case they are not involved in (no existence leak);
+    // an auditor, who may read every case, learns it is unknown
+    const unknown = randomUUID();
+    await request(service.server).get(`/cases/${unknown}/advice-requests`).set(auth(doctor)).expect(403);
+    const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], userId: 'inspector-1', organisationId: 'ofsted' });
+    await request(service.server).get(`/cases/${unknown}/advice-requests`).set(auth(auditor)).expect(404);
+  });
+
+  it('shows a case only to organisations involved in it, refuses the rest with a 403, and logs every read and refusal in a verified chain', async () => {
+    const named = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical', adviserRef: 'RXK' });
+    const as = async (who: { agency: string; org: string; roles?: ('practitioner' | 'case-officer' | 'auditor' | 'service')[] }) =>
+      auth(await tokenFor({ agency: who.agency as 'health', roles: who.roles ?? ['practitioner'], userId: `u-${who.org}`, organisationId: who.org }));
+    const named1 = await as({ agency: 'health', org: 'RXK' });
+    await eventually('the named request', async () => (await request(service.server).get(`/cases/${named.caseId}/advice-requests`).set(named1)).status === 200);
+    const get = (path: string, headers: Record<string, string>) => request(service.server).get(`/cases/${named.caseId}${path}`).set(headers);
+
+    // allowed: the named adviser, the responsible local authority, auditors, the service identity
+    await get('/advice-requests', { ...named1, 'X-Access-Reason': 'preparing the medical advice' }).expect(200);
+    await get('/advice', await as({ agency: 'local-authority', org: 'E10000028', roles: ['case-officer'] })).expect(200);
+    await get('/advice', await as({ agency: 'system', org: 'ofsted', roles: ['auditor'] })).expect(200);
+    await get('/advice-requests', await as({ agency: 'system', org: 'tio-case', roles: ['service'] })).expect(200);
+    // refused: another NHS trust (the request names RXK), another agency, another local authority
+    const otherTrust = await as({ agency: 'health', org: 'RYJ' });
+    const refusal = await get('/advice-requests', otherTrust).expect(403);
+    expect(refusal.body.message).toContain('Your organisation (RYJ, health) is not involved in case');
+    await get('/advice', await as({ agency: 'education', org: 'urn:school:100001' })).expect(403);
+    await get('/advice/medical/history', await as({ agency: 'local-authority', org: 'E09000033', roles: ['case-officer'] })).expect(403);
+    // a trust that is not involved may not write either
+    await submit(named, `k-${randomUUID()}`, {}, await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'u-RYJ', organisationId: 'RYJ' })).set(otherTrust).expect(403);
+    // the named adviser writes, and stays involved
+    await submit(named, `k-${randomUUID()}`, {}, await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'u-RXK', organisationId: 'RXK' })).expect(201);
+
+    // the access log: auditors only, every read and refusal of the case, a valid chain
+    await request(service.server).get(`/access-log?caseId=${named.caseId}`).set(named1).expect(403);
+    const auditor = await as({ agency: 'system', org: 'ofsted', roles: ['auditor'] });
+    const log = (await request(service.server).get(`/access-log?caseId=${named.caseId}&limit=1000`).set(auditor).expect(200)).body;
+    const seen = log.entries.map((e: { organisationId: string; action: string; detail: { outcome: string } }) => `${e.organisationId} ${e.action} ${e.detail.outcome}`);
+    expect(seen).toEqual(expect.arrayContaining([
+      'RXK advice-requests allowed', 'E10000028 advice allowed', 'ofsted advice allowed', 'tio-case advice-requests allowed',
+      'RYJ advice-requests denied', 'urn:school:100001 advice denied', 'E09000033 advice-history denied', 'RYJ advice-write denied',
+    ]));
+    expect(log.entries.find((e: { detail: { reason?: string } }) => e.detail.reason === 'preparing the medical advice')).toBeDefined();
+    expect(log.verification).toMatchObject({ valid: true });
+    // tampering with a row breaks the chain
+    await pool.query(`UPDATE agency_access_log SET organisation_id = 'someone-else' WHERE seq = (SELECT min(seq) FROM agency_access_log WHERE case_id = $1)`, [named.caseId]);
+    expect((await request(service.server).get('/access-log?limit=1').set(auditor).expect(200)).body.verification).toMatchObject({ valid: false, firstBreak: { reason: 'hash-mismatch' } });
   });
 
   it('accepts requested advice once: a retry with the same key gets the same answer and records nothing twice', async () => {

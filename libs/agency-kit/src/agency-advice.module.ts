@@ -3,7 +3,10 @@ import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule } from '@tio/event-sourcing';
 import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
-import { CoreModule, PG_POOL } from '@tio/service-kit';
+import { AccessLog, CoreModule, PG_POOL, migrateAccessLog } from '@tio/service-kit';
+import { AgencyAccessLogController } from './access/access-log.controller';
+import { AGENCY_ACCESS_LOG, AGENCY_ACCESS_LOG_TABLE, CaseReads } from './access/case-reads';
+import { InvolvedOrganisationsAccess } from './access/involved-organisations';
 import type { Pool } from 'pg';
 import { AdviceCommands } from './advice-commands.service';
 import { AdviceController } from './http/advice.controller';
@@ -36,6 +39,15 @@ function shared(options: AdviceKitOptions): Provider[] {
     { provide: AGENCY_READ_MODEL, inject: [PG_POOL], useFactory: async (pool: Pool) => ({ applied: await migrate(pool) }) },
     AdviceCommands,
     CaseFeed,
+    {
+      provide: AGENCY_ACCESS_LOG,
+      inject: [PG_POOL],
+      useFactory: async (pool: Pool) => {
+        await migrateAccessLog(pool, AGENCY_ACCESS_LOG_TABLE);
+        return new AccessLog(pool, AGENCY_ACCESS_LOG_TABLE);
+      },
+    },
+    CaseReads,
   ];
 }
 
@@ -57,16 +69,18 @@ export class AgencyAdviceModule {
         EventStoreModule.forService({ categories: ['advice', ...(options.extraCategories ?? [])] }),
         PublishingModule.forService({ service: options.service, category: 'advice' }),
       ],
-      controllers: [AdviceController],
+      controllers: [AdviceController, AgencyAccessLogController],
       providers: [
         ...shared(options),
         // the service's own forwarder publishes category `advice`
         { provide: ADVICE_FORWARDER, useExisting: FORWARDER },
+        // practitioners see the cases their organisation is involved in
+        { provide: ADVICE_ACCESS, useClass: InvolvedOrganisationsAccess },
         InboundAdviceConsumer,
         // the inbound topic carries agency systems' plaintext: processed records are deleted, the rest expire
         InboundRetention,
       ],
-      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer, InboundRetention],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer, InboundRetention, CaseReads],
     };
   }
 
@@ -81,7 +95,7 @@ export class AgencyAdviceModule {
     const kitOptions: AdviceKitOptions = { agency: options.agency, service: options.service, writerRoles: options.writerRoles };
     return {
       module: AgencyAdviceModule,
-      controllers: [AdviceController],
+      controllers: [AdviceController, AgencyAccessLogController],
       providers: [
         ...shared(kitOptions),
         {
@@ -98,7 +112,7 @@ export class AgencyAdviceModule {
         HostedAdviceForwarderLifecycle,
         ...(options.access ? [{ provide: ADVICE_ACCESS, useClass: options.access }] : []),
       ],
-      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, ADVICE_FORWARDER],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, ADVICE_FORWARDER, CaseReads],
     };
   }
 }

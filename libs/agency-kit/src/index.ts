@@ -14,3 +14,6 @@ export * from './http/command-context';
 export * from './testing/test-bus';
 export * from './testing/case-fixtures';
 export * from './inbound/inbound-retention';
+export * from './access/involved-organisations';
+export * from './access/case-reads';
+export * from './access/access-log.controller';

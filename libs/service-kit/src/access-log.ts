@@ -3,38 +3,50 @@ import type { Pool } from 'pg';
 import { canonicalJson, runSqlMigrations, type SqlMigration } from '@tio/event-store';
 
 /**
- * Who read which case, when, and how: a hash-chained table in the audit service's own database.
+ * Who read which case, when, and how: a hash-chained table in the service's own database (the audit service's
+ * `audit_access_log`, the agency services' `agency_access_log`).
  * Each row's hash is SHA-256 over the canonical JSON of its content AND the previous row's hash, so editing,
  * inserting or deleting a row in the middle breaks the chain from that row on. (Cutting rows off the end cannot be
  * proved from the table alone; the head hash returned by `verify()` is what to record elsewhere to cover that.)
  * Appends are serialised by a transaction-scoped advisory lock so the chain is a line, not a tree.
  */
-export const ACCESS_LOG_MIGRATIONS: SqlMigration[] = [
-  {
-    version: 1,
-    name: 'access log',
-    sql: `
-      CREATE TABLE audit_access_log (
-        seq             bigint PRIMARY KEY,
-        at              timestamptz NOT NULL,
-        user_id         text NOT NULL,
-        organisation_id text NOT NULL,
-        agency          text NOT NULL,
-        roles           text[] NOT NULL,
-        action          text NOT NULL,
-        case_id         text,
-        detail          jsonb NOT NULL,
-        previous_hash   text,
-        hash            text NOT NULL UNIQUE
-      );
-      CREATE INDEX audit_access_log_case ON audit_access_log (case_id, seq);`,
-  },
-];
+/** Where a service keeps its chained access log. */
+export interface AccessLogTable {
+  /** Table name (a plain identifier), e.g. `audit_access_log`. */
+  table: string;
+  /** Its migrations' bookkeeping table. */
+  migrationsTable: string;
+}
 
-const LOCK_KEY = "hashtext('tio.audit.access-log')";
+export function accessLogMigrations(table: string): SqlMigration[] {
+  return [
+    {
+      version: 1,
+      name: 'access log',
+      sql: `
+        CREATE TABLE ${table} (
+          seq             bigint PRIMARY KEY,
+          at              timestamptz NOT NULL,
+          user_id         text NOT NULL,
+          organisation_id text NOT NULL,
+          agency          text NOT NULL,
+          roles           text[] NOT NULL,
+          action          text NOT NULL,
+          case_id         text,
+          detail          jsonb NOT NULL,
+          previous_hash   text,
+          hash            text NOT NULL UNIQUE
+        );
+        CREATE INDEX ${table}_case ON ${table} (case_id, seq);`,
+    },
+  ];
+}
 
-export async function migrateAccessLog(pool: Pool): Promise<void> {
-  await runSqlMigrations(pool, ACCESS_LOG_MIGRATIONS, { table: 'audit_migrations', lockKey: "hashtext('tio.audit.migrations')" });
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function migrateAccessLog(pool: Pool, where: AccessLogTable): Promise<void> {
+  for (const name of [where.table, where.migrationsTable]) if (!IDENTIFIER.test(name)) throw new Error(`not a plain table name: ${name}`);
+  await runSqlMigrations(pool, accessLogMigrations(where.table), { table: where.migrationsTable, lockKey: `hashtext('tio.${where.migrationsTable}')` });
 }
 
 export interface AccessRecord {
@@ -94,21 +106,25 @@ function fromRow(r: Row): AccessLogEntry {
 }
 
 export class AccessLog {
-  constructor(private readonly pool: Pool) {}
+  private readonly table: string;
+  constructor(private readonly pool: Pool, where: Pick<AccessLogTable, 'table'>) {
+    if (!IDENTIFIER.test(where.table)) throw new Error(`not a plain table name: ${where.table}`);
+    this.table = where.table;
+  }
 
   async record(record: AccessRecord): Promise<AccessLogEntry> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
-      const { rows } = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_access_log ORDER BY seq DESC LIMIT 1');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`tio.${this.table}`]);
+      const { rows } = await client.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.table} ORDER BY seq DESC LIMIT 1`);
       const seq = rows[0] ? Number(rows[0].seq) + 1 : 1;
       // JSON round trip so the hashed detail is exactly what jsonb gives back (no undefined, no Dates)
       const detail = JSON.parse(JSON.stringify(record.detail ?? {})) as Record<string, unknown>;
       const entry: Omit<AccessLogEntry, 'hash'> = { ...record, detail, seq, at: new Date().toISOString(), previousHash: rows[0]?.hash ?? null };
       const hash = accessEntryHash(entry);
       await client.query(
-        `INSERT INTO audit_access_log (seq, at, user_id, organisation_id, agency, roles, action, case_id, detail, previous_hash, hash)
+        `INSERT INTO ${this.table} (seq, at, user_id, organisation_id, agency, roles, action, case_id, detail, previous_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [seq, entry.at, entry.userId, entry.organisationId, entry.agency, entry.roles, entry.action, entry.caseId, JSON.stringify(detail), entry.previousHash, hash],
       );
@@ -129,7 +145,7 @@ export class AccessLog {
       params.push(options.caseId);
       filter = 'AND case_id = $3';
     }
-    const { rows } = await this.pool.query<Row>(`SELECT * FROM audit_access_log WHERE seq > $1 ${filter} ORDER BY seq LIMIT $2`, params);
+    const { rows } = await this.pool.query<Row>(`SELECT * FROM ${this.table} WHERE seq > $1 ${filter} ORDER BY seq LIMIT $2`, params);
     return rows.map(fromRow);
   }
 
@@ -139,7 +155,7 @@ export class AccessLog {
     let expected = 1;
     let checked = 0;
     for (;;) {
-      const { rows } = await this.pool.query<Row>('SELECT * FROM audit_access_log WHERE seq >= $1 ORDER BY seq LIMIT 5000', [expected]);
+      const { rows } = await this.pool.query<Row>(`SELECT * FROM ${this.table} WHERE seq >= $1 ORDER BY seq LIMIT 5000`, [expected]);
       if (rows.length === 0) break;
       for (const row of rows) {
         const e = fromRow(row);

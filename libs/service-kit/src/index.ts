@@ -7,3 +7,5 @@ export * from './json-logger';
 export * from './run-service';
 export * from './validation';
 export * from './core.module';
+export * from './access-log';
+export * from './access-log-query.dto';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
+import type { AccessLog } from '@tio/service-kit';
 import { CaseReplay, type AsOfSummary } from './as-of/case-replay';
 import type { TransferAudit } from './as-of/transfers';
-import { AccessLog } from './access-log/access-log';
 import { compareWithTimeline, type DriftReport, type TimelineSource } from './drift/drift';
 import { toEntry, type HistoryEntry } from './history/entry';
 import { verifyStores, type IntegrityReport } from './integrity/integrity';

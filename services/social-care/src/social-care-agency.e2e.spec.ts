@@ -25,6 +25,9 @@ describe('social care service: assessment references and social care advice', ()
 
   it('references the social care assessment once and gives social care advice for the request', async () => {
     const r = await publishAdviceRequest(bus, { agency: 'social-care', adviceType: 'social-care' });
+    // the doctor is involved in the case too: the LA asked RXK for the medical advice
+    await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical', caseId: r.caseId, adviserRef: 'RXK' });
+    await eventually('both requests known here', async () => (await request(service.server).get(`/cases/${r.caseId}/advice-requests`).set(auth(doctor))).status === 200);
     const post = (body: object, token = socialWorker) => request(service.server).post(`/cases/${r.caseId}/social-care-assessments`).set(auth(token)).send(body);
     await post({ assessmentRef: 'LCS:ASM:448812', kind: 'child-in-need', completedOn: '2026-01-20' }).expect(201);
     expect((await post({ assessmentRef: 'LCS:ASM:448812', kind: 'child-in-need' }).expect(409)).body.code).toBe('assessment-already-referenced');

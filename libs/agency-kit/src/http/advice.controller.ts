@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Inject, Optional, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { ADVICE_TYPES, londonDateOf, type AdviceType } from '@tio/ehc-domain';
@@ -9,13 +9,16 @@ import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { AdviceCommands, type AdviceCommandResult } from '../advice-commands.service';
 import { UnknownCaseError } from '../errors';
-import { ADVICE_ACCESS, AGENCY_OPTIONS, type AdviceAccessPolicy, type AdviceKitOptions } from '../options';
+import { CaseReads } from '../access/case-reads';
+import { AGENCY_OPTIONS, type AdviceKitOptions } from '../options';
 import { poolSql, readModel, type Sql } from '../read-model/read-model';
 import { adviceContext } from './command-context';
 import { AdviceErrorFilter } from './domain-error.filter';
 import { CorrectAdviceDto, HistoryQueryDto, SubmitAdviceDto, WithdrawAdviceDto } from './dtos';
 
 type CorrelatedRequest = Request & { correlationId?: string };
+/** Why the caller reads the case (optional `X-Access-Reason` header), kept in the access log; at most 500 characters. */
+const reasonOf = (why: string | undefined) => (typeof why === 'string' && why.trim() ? why.trim().slice(0, 500) : undefined);
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 
 class AdviceTypePipe implements PipeTransform<string, AdviceType> {
@@ -43,16 +46,16 @@ export class AdviceController {
     private readonly commands: AdviceCommands,
     @Inject(PG_POOL) pool: Pool,
     @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
+    @Inject(CaseReads) private readonly access: CaseReads,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
-    @Optional() @Inject(ADVICE_ACCESS) private readonly access?: AdviceAccessPolicy,
   ) {
     this.sql = poolSql(pool);
   }
 
   @Get(':caseId/advice-requests')
   @ApiOperation({ summary: 'What the case asked this agency for, with due dates (reg 8: 6 weeks) and whether it was answered' })
-  async requests(@CaseId() caseId: string, @CurrentPrincipal() p: Principal) {
-    await this.access?.authorise(p, caseId, 'read');
+  async requests(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
+    await this.access.authorise(p, caseId, 'read', 'advice-requests', reasonOf(why));
     const [known, requests, advice] = await Promise.all([
       readModel.caseKnown(this.sql, caseId),
       readModel.requestsFor(this.sql, caseId, this.commands.agency),
@@ -78,8 +81,8 @@ export class AdviceController {
 
   @Get(':caseId/advice')
   @ApiOperation({ summary: 'All advice on the case from every agency (current version, headings, citations, versions): read before you write' })
-  async advice(@CaseId() caseId: string, @CurrentPrincipal() p: Principal) {
-    await this.access?.authorise(p, caseId, 'read');
+  async advice(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
+    await this.access.authorise(p, caseId, 'read', 'advice', reasonOf(why));
     const advice = await readModel.adviceOnCase(this.sql, caseId);
     if (advice.length === 0 && !(await readModel.caseKnown(this.sql, caseId))) throw new UnknownCaseError(`case ${caseId} is not known to the ${this.commands.agency} service`, { caseId });
     // reasons are kept as envelopes (personal data): shown decrypted to an authorised reader, "[erased]" after erasure
@@ -142,8 +145,14 @@ export class AdviceController {
   @Get(':caseId/advice/:adviceType/history')
   @ApiOperation({ summary: "Every version of this agency's advice of a type on the case: who, when, why (from the event store)" })
   @ApiParam(ADVICE_TYPE_PARAM)
-  async history(@CaseId() caseId: string, @AdviceTypeParam() adviceType: AdviceType, @Query() q: HistoryQueryDto, @CurrentPrincipal() p: Principal) {
-    await this.access?.authorise(p, caseId, 'read');
+  async history(
+    @CaseId() caseId: string,
+    @AdviceTypeParam() adviceType: AdviceType,
+    @Query() q: HistoryQueryDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('x-access-reason') why?: string,
+  ) {
+    await this.access.authorise(p, caseId, 'read', 'advice-history', reasonOf(why));
     return this.commands.history(caseId, adviceType, q.assessmentId);
   }
 
@@ -154,7 +163,7 @@ export class AdviceController {
       throw new ForbiddenException(`only ${this.commands.agency} ${who} record ${this.commands.agency} advice; the token has roles ${p.roles.join(', ')}`);
     }
     this.commands.assertOwnAgency(p);
-    await this.access?.authorise(p, caseId, 'write');
+    await this.access.authorise(p, caseId, 'write', 'advice-write');
   }
 
   private answer(res: Response, result: AdviceCommandResult, status: number): AdviceCommandResult {

@@ -17,7 +17,7 @@ export interface RequestedAdvice {
  */
 export async function publishAdviceRequest(
   bus: TestBus,
-  request: { agency: string; adviceType: string; caseId?: string; assessmentId?: string; adviceRequestId?: string; requestedOn?: string; dueOn?: string; newCase?: boolean },
+  request: { agency: string; adviceType: string; caseId?: string; assessmentId?: string; adviceRequestId?: string; requestedOn?: string; dueOn?: string; newCase?: boolean; adviserRef?: string },
 ): Promise<RequestedAdvice> {
   const caseId = request.caseId ?? randomUUID();
   const r: RequestedAdvice = {
@@ -40,7 +40,7 @@ export async function publishAdviceRequest(
     TOPICS.caseEvents,
     integrationEvent('ehc.advice-requested.v1', caseId, {
       caseId, assessmentId: r.assessmentId, adviceRequestId: r.adviceRequestId, adviceType: r.adviceType, agency: r.agency,
-      requestedOn: request.requestedOn ?? '2026-02-02', dueOn: r.dueOn,
+      requestedOn: request.requestedOn ?? '2026-02-02', dueOn: r.dueOn, ...(request.adviserRef ? { adviserRef: request.adviserRef } : {}),
     }),
   );
   return r;

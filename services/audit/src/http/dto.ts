@@ -42,24 +42,4 @@ export class OptionalAtQuery {
   at?: string;
 }
 
-export class AccessLogQuery {
-  @ApiPropertyOptional({ description: 'Only reads of this case.' })
-  @IsOptional()
-  @Matches(CASE_ID)
-  caseId?: string;
-
-  @ApiPropertyOptional({ description: 'Entries after this sequence number (paging).', default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  afterSeq?: number;
-
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+export { AccessLogQuery } from '@tio/service-kit';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { AdviceErrorFilter, agencyRecordContext } from '@tio/agency-kit';
+import { AdviceErrorFilter, CaseReads, agencyRecordContext } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
@@ -32,7 +32,10 @@ export class ReferenceAssessmentDto {
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('cases')
 export class AssessmentsController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CaseReads) private readonly access: CaseReads,
+  ) {}
 
   @Post(':caseId/social-care-assessments')
   @ApiOperation({ summary: 'Reference a social care assessment on the case (the assessment stays in the social care system)' })
@@ -45,6 +48,7 @@ export class AssessmentsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const ctx = agencyRecordContext('social-care', caseId, p, req);
+    await this.access.authorise(p, caseId, 'write', 'social-care-assessments-write');
     const result = await handleCommand(this.store, assessmentsStream(caseId), assessmentsDecider, {
       type: 'ReferenceAssessment', caseId, assessmentRef: b.assessmentRef, kind: b.kind, completedOn: b.completedOn, today: londonDateOf(new Date()),
       by: { userRef: p.userId, organisationRef: p.organisationId },
@@ -55,7 +59,8 @@ export class AssessmentsController {
 
   @Get(':caseId/social-care-assessments')
   @ApiOperation({ summary: 'The social care assessments referenced on the case, with who referenced them' })
-  async list(@Param('caseId', new ParseUUIDPipe()) caseId: string) {
+  async list(@Param('caseId', new ParseUUIDPipe()) caseId: string, @CurrentPrincipal() p: Principal) {
+    await this.access.authorise(p, caseId, 'read', 'social-care-assessments');
     const { state } = await loadState(this.store, assessmentsStream(caseId), assessmentsDecider);
     return { caseId, assessments: state.assessments };
   }
