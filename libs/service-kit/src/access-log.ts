@@ -138,14 +138,20 @@ export class AccessLog {
     }
   }
 
-  async list(options: { caseId?: string; afterSeq?: number; limit: number }): Promise<AccessLogEntry[]> {
-    const params: unknown[] = [options.afterSeq ?? 0, options.limit];
-    let filter = '';
-    if (options.caseId) {
-      params.push(options.caseId);
-      filter = 'AND case_id = $3';
+  /** Oldest first after `afterSeq`; or, with `newestFirst`, newest first before `beforeSeq`. */
+  async list(options: { caseId?: string; afterSeq?: number; beforeSeq?: number; newestFirst?: boolean; limit: number }): Promise<AccessLogEntry[]> {
+    const params: unknown[] = [options.limit];
+    const where: string[] = [];
+    if (options.newestFirst) {
+      if (options.beforeSeq !== undefined) where.push(`seq < $${params.push(options.beforeSeq)}`);
+    } else {
+      where.push(`seq > $${params.push(options.afterSeq ?? 0)}`);
     }
-    const { rows } = await this.pool.query<Row>(`SELECT * FROM ${this.table} WHERE seq > $1 ${filter} ORDER BY seq LIMIT $2`, params);
+    if (options.caseId) where.push(`case_id = $${params.push(options.caseId)}`);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${this.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${options.newestFirst ? 'DESC' : 'ASC'} LIMIT $1`,
+      params,
+    );
     return rows.map(fromRow);
   }
 

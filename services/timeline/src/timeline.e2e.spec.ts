@@ -165,6 +165,14 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     const rows = log.map((r: { who: { userId: string }; action: string; outcome: string }) => `${r.who.userId} ${r.action} ${r.outcome}`);
     expect(rows).toEqual(expect.arrayContaining(['gp-9 timeline denied', 'gp-9 status denied', 'inspector-1 timeline allowed', 'senco-1 timeline allowed', 'paed-1 timeline allowed', 'senco-1 status allowed']));
     expect(log[0]).toMatchObject({ action: 'access-log', who: { userId: 'inspector-1', roles: ['auditor'] } });
+    // tamper-evident: each entry chains to the one before it, and editing a row breaks the chain
+    const body = (await get(`/access-log?caseId=${caseA}&limit=5`, 'auditor').expect(200)).body;
+    expect(body.verification).toMatchObject({ valid: true });
+    expect(body.entries[0].previousHash).toMatch(/^[0-9a-f]{64}$/);
+    await pool.query(`UPDATE timeline_case_access_log SET user_id = 'someone-else' WHERE case_id = $1 AND user_id = 'gp-9'`, [caseA]);
+    expect((await get(`/access-log?caseId=${caseA}&limit=1`, 'auditor').expect(200)).body.verification).toMatchObject({ valid: false, firstBreak: { reason: 'hash-mismatch' } });
+    await pool.query(`UPDATE timeline_case_access_log SET user_id = 'gp-9' WHERE case_id = $1 AND user_id = 'someone-else'`, [caseA]);
+    expect((await get(`/access-log?caseId=${caseA}&limit=1`, 'auditor').expect(200)).body.verification).toMatchObject({ valid: true });
   });
 
   it('streams new entries live and resumes from Last-Event-ID without gaps or repeats, late ones included', async () => {

@@ -12,19 +12,26 @@ export class AccessLogController {
 
   @Get()
   @RequireRoles('auditor')
-  @ApiOperation({ summary: 'Who read a case, when and what (auditors only); newest first. Reading it is itself logged.' })
+  @ApiOperation({
+    summary: 'Who read a case, when and what (auditors only); newest first. Reading it is itself logged.',
+    description: 'The log is hash-chained: each entry carries its hash and the previous one; `verification` walks the whole chain.',
+  })
   async read(@CurrentPrincipal() principal: Principal, @Query() q: AccessLogQueryDto) {
     await this.access.log(principal, q.caseId, 'access-log', 'allowed');
     const limit = q.limit ?? 100;
-    const rows = await this.access.read(q.caseId, limit + 1, q.before);
+    const [rows, verification] = await Promise.all([this.access.read(q.caseId, limit + 1, q.before === undefined ? undefined : Number(q.before)), this.access.verify()]);
     const page = rows.slice(0, limit);
     return {
       caseId: q.caseId,
-      entries: page.map((r) => ({
-        id: r.id, at: r.at.toISOString(), who: { userId: r.userId, organisationId: r.organisationId, agency: r.agency, roles: r.roles },
-        action: r.action, outcome: r.outcome, detail: r.detail,
-      })),
-      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+      entries: page.map((r) => {
+        const { outcome, ...detail } = r.detail;
+        return {
+          id: String(r.seq), at: r.at, who: { userId: r.userId, organisationId: r.organisationId, agency: r.agency, roles: r.roles },
+          action: r.action, outcome, detail, previousHash: r.previousHash, hash: r.hash,
+        };
+      }),
+      nextCursor: rows.length > limit ? String(page[page.length - 1].seq) : null,
+      verification,
     };
   }
 }

@@ -1,8 +1,14 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
-import type { DataSource } from 'typeorm';
-import { AccessLogEntity } from '../read-model/entities';
-import { TIMELINE_DB, TimelineQueries } from '../read-model/timeline.queries';
+import { AccessLog, PG_POOL, migrateAccessLog, type AccessLogEntry, type AccessLogTable } from '@tio/service-kit';
+import type { Pool } from 'pg';
+import { TimelineQueries } from '../read-model/timeline.queries';
+
+/**
+ * The timeline's access log: hash-chained (service-kit AccessLog). The first, unchained table
+ * `public.timeline_access_log` is no longer written; rows from before this log began stay there.
+ */
+export const TIMELINE_ACCESS_LOG: AccessLogTable = { table: 'timeline_case_access_log', migrationsTable: 'timeline_case_access_log_migrations' };
 
 export type CaseAction = 'timeline' | 'status' | 'stream' | 'cases' | 'access-log';
 
@@ -22,11 +28,18 @@ export function agencyGrantAgency(p: Principal): string | undefined {
  * organisation (README "Membership"). Every read, and every refusal, is written to the access log.
  */
 @Injectable()
-export class CaseAccess {
+export class CaseAccess implements OnModuleInit {
+  private readonly accessLog: AccessLog;
   constructor(
     @Inject(TimelineQueries) private readonly queries: TimelineQueries,
-    @Inject(TIMELINE_DB) private readonly db: DataSource,
-  ) {}
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {
+    this.accessLog = new AccessLog(pool, TIMELINE_ACCESS_LOG);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await migrateAccessLog(this.pool, TIMELINE_ACCESS_LOG);
+  }
 
   async authorise(principal: Principal, caseId: string, action: CaseAction, detail: Record<string, unknown> = {}): Promise<void> {
     if (isAuditor(principal)) {
@@ -53,15 +66,17 @@ export class CaseAccess {
   }
 
   async log(principal: Principal, caseId: string | null, action: CaseAction, outcome: 'allowed' | 'denied', detail: Record<string, unknown> = {}): Promise<void> {
-    await this.db.getRepository(AccessLogEntity).insert({
-      at: new Date(), userId: principal.userId, organisationId: principal.organisationId, agency: principal.agency, roles: principal.roles,
-      caseId, action, outcome, detail: detail as AccessLogEntity["detail"] as never,
+    await this.accessLog.record({
+      userId: principal.userId, organisationId: principal.organisationId, agency: principal.agency, roles: principal.roles, caseId, action, detail: { outcome, ...detail },
     });
   }
 
-  async read(caseId: string, limit: number, beforeId?: string): Promise<AccessLogEntity[]> {
-    const q = this.db.getRepository(AccessLogEntity).createQueryBuilder('a').where('a.case_id = :caseId', { caseId });
-    if (beforeId) q.andWhere('a.id < :beforeId', { beforeId });
-    return q.orderBy('a.id', 'DESC').limit(limit).getMany();
+  /** A case's reads, newest first, before the `beforeSeq` cursor. */
+  async read(caseId: string, limit: number, beforeSeq?: number): Promise<AccessLogEntry[]> {
+    return this.accessLog.list({ caseId, limit, beforeSeq, newestFirst: true });
+  }
+
+  verify() {
+    return this.accessLog.verify();
   }
 }

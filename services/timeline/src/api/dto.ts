@@ -90,6 +90,6 @@ export class AccessLogQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Rows older than this id (cursor)' })
-  @IsOptional() @Matches(/^\d+$/)
+  @IsOptional() @Matches(/^\d{1,15}$/, { message: 'before must be an entry id from a previous page (digits)' })
   before?: string;
 }
