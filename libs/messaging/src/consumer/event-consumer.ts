@@ -34,6 +34,8 @@ export interface EventConsumerOptions<TCtx extends TransactionContext> {
    * inserts), in delivery order. Without it, each event goes to its registration's handler in turn.
    */
   applyBatch?: (events: ConsumedEvent[], tx: TCtx) => Promise<void>;
+  /** Partitions processed at the same time (each still in order). Default 1. Handlers must tolerate it (row locks). */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface ConsumerStats {
@@ -85,7 +87,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     this.consumer.onCrash((error) => this.options.log?.(`consumer ${this.options.groupId} crashed; the client restarts it`, error));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({ eachBatch: (batch, controls) => this.processBatch(batch, controls) });
+    await this.consumer.run({ eachBatch: (batch, controls) => this.processBatch(batch, controls), partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently });
   }
 
   async stop(): Promise<void> {

@@ -34,6 +34,8 @@ export interface RebuildOptions {
   onProgress?: (p: RebuildProgress) => void;
   /** Events of one partition per transaction. Default 1,000. */
   batchSize?: number;
+  /** Partitions projected at once. Default 3. */
+  concurrency?: number;
   /** Give up if no progress for this long (ms). Default 120 000. */
   stallTimeoutMs?: number;
 }
@@ -75,6 +77,8 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
         await projectEvent(tx, NEXT_SCHEMA, event);
       }),
       transactionBatchSize: options.batchSize ?? 1000,
+      // cases span topics (and so partitions): concurrent batches serialise per case on its timeline_cases row
+      partitionsConsumedConcurrently: options.concurrency ?? 3,
       applyBatch: async (events, tx) => {
         // safe to relax here: a rebuild that crashes is started again from scratch (new group, fresh schema)
         await tx.query(`SET LOCAL synchronous_commit = off`);
