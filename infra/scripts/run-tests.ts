@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
+import { runDependencyAudit } from './dependency-audit';
 
 const root = workspaceRoot();
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -65,6 +66,7 @@ async function main(): Promise<number> {
   await ensureChromium();
   if ((await step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) !== 0) failures.push('typecheck');
   if ((await step('lint', bin('nx'), ['run-many', '-t', 'lint', '--outputStyle=static'])) !== 0) failures.push('lint');
+  if (!runDependencyAudit(workspaceRoot())) failures.push('dependency audit');
 
   console.log('\n=== infrastructure: PostgreSQL and Kafka');
   const t0 = Date.now();
