@@ -21,6 +21,8 @@ export interface Principal {
   organisationId: string;
   agency: Agency;
   roles: Role[];
+  /** When the token stops being valid (ms since the epoch), if it says: long-lived connections end then. */
+  expiresAt?: number;
 }
 
 /** The JWT claims we read: `sub`, `org`, `agency`, `roles` (and optionally `name`). */
@@ -30,6 +32,7 @@ export interface TioClaims {
   agency?: unknown;
   roles?: unknown;
   name?: unknown;
+  exp?: unknown;
 }
 
 /** Checks the custom claims and returns the principal, or the reason the token is unusable. */
@@ -48,5 +51,6 @@ export function principalFromClaims(claims: TioClaims): Principal | { invalid: s
     organisationId: claims.org,
     agency: claims.agency as Agency,
     roles: claims.roles as Role[],
+    ...(typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? { expiresAt: claims.exp * 1000 } : {}),
   };
 }

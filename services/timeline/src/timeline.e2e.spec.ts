@@ -24,7 +24,7 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
 
   beforeAll(async () => {
     await publisher.ensure(topicList(topics));
-    service = await startTestService(timelineService, { TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-e2e-${randomUUID().slice(0, 6)}` });
+    service = await startTestService(timelineService, { TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-e2e-${randomUUID().slice(0, 6)}`, TIMELINE_STREAM_RECHECK_MS: '300' });
     pool = new Pool({ connectionString: service.databaseUrl, max: 2 });
     tokens['school'] = await tokenFor({ userId: 'senco-1', organisationId: ACTORS.school.organisationId, agency: 'education', roles: ['practitioner'] });
     tokens['nhs'] = await tokenFor({ userId: 'paed-1', organisationId: ACTORS.nhs.organisationId, agency: 'health', roles: ['practitioner'] });
@@ -140,16 +140,27 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     // still not cases whose health request named an organisation (case A named nhs-rxx)
     await get(`/cases/${caseA}/timeline`, 'stranger').expect(403);
 
+    // a live stream opened through the agency-wide grant
+    const live = openSse(url(`/cases/${caseD}/timeline/stream?access_token=${tokens['stranger']}`));
+    await live.ready;
+    expect(live.status()).toBe(200);
+
     // nhs-rxx answers: it is a member from now on (it recorded an event), and the agency-wide access ends
     const answer = d.adviceEvent(at('2025-04-20'), ACTORS.nhs, medical, { type: 'SubmitAdvice', adviceId: randomUUID(), headings: ['Medical needs'] });
     await publisher.publish([{ topic: topics.health, e: answer }]);
     await waitFor('answer', async () => (await entryCount(caseD)) === 4);
     await get(`/cases/${caseD}/timeline`, 'nhs').expect(200);
     await get(`/cases/${caseD}/timeline`, 'stranger').expect(403);
+    // the open stream does not outlive the grant: it ends with `revoked`
+    await waitFor('the stream revoked', async () => live.events.some((e) => e.event === 'revoked'), 10_000);
+    expect(live.events.filter((e) => e.event === 'entry')).toHaveLength(3); // the answer itself is not sent
+    expect(JSON.parse(live.events.find((e) => e.event === 'revoked')!.data).reason).toContain('may no longer see case');
+    live.close();
     expect((await get(`/cases`, 'stranger').expect(200)).body.cases.map((c: { caseId: string }) => c.caseId)).not.toContain(caseD);
     const log = (await get(`/access-log?caseId=${caseD}&limit=100`, 'auditor').expect(200)).body.entries;
-    const viaAgency = log.filter((r: { who: { userId: string }; outcome: string }) => r.who.userId === 'gp-9' && r.outcome === 'allowed');
-    expect(viaAgency).toHaveLength(1);
+    const byStranger = log.filter((r: { who: { userId: string } }) => r.who.userId === 'gp-9').map((r: { action: string; outcome: string }) => `${r.action} ${r.outcome}`);
+    expect(byStranger.sort()).toEqual(['stream allowed', 'stream denied', 'timeline allowed', 'timeline denied']);
+    const viaAgency = log.filter((r: { who: { userId: string }; outcome: string; action: string }) => r.who.userId === 'gp-9' && r.outcome === 'allowed' && r.action === 'timeline');
     expect(viaAgency[0].detail).toMatchObject({ via: 'agency-advice-request', adviceRequestId: medical });
   });
 
@@ -173,6 +184,15 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     expect((await get(`/access-log?caseId=${caseA}&limit=1`, 'auditor').expect(200)).body.verification).toMatchObject({ valid: false, firstBreak: { reason: 'hash-mismatch' } });
     await pool.query(`UPDATE timeline_case_access_log SET user_id = 'gp-9' WHERE case_id = $1 AND user_id = 'someone-else'`, [caseA]);
     expect((await get(`/access-log?caseId=${caseA}&limit=1`, 'auditor').expect(200)).body.verification).toMatchObject({ valid: true });
+  });
+
+  it('ends a live stream with `expired` when its token expires', async () => {
+    const shortLived = await tokenFor({ userId: 'paed-1', organisationId: ACTORS.nhs.organisationId, agency: 'health', roles: ['practitioner'], expiresIn: '2s' });
+    const live = openSse(url(`/cases/${caseA}/timeline/stream?access_token=${shortLived}`));
+    await live.ready;
+    expect(live.status()).toBe(200);
+    await waitFor('the stream expired', async () => live.events.some((e) => e.event === 'expired'), 10_000);
+    live.close();
   });
 
   it('streams new entries live and resumes from Last-Event-ID without gaps or repeats, late ones included', async () => {

@@ -42,20 +42,11 @@ export class CaseAccess implements OnModuleInit {
   }
 
   async authorise(principal: Principal, caseId: string, action: CaseAction, detail: Record<string, unknown> = {}): Promise<void> {
-    if (isAuditor(principal)) {
-      await this.log(principal, caseId, action, 'allowed', detail);
-      if (!(await this.queries.caseInfo(caseId))) throw new NotFoundException(`No case ${caseId} in the timeline`);
-      return;
-    }
-    if (await this.queries.isMember(caseId, principal.organisationId)) {
-      await this.log(principal, caseId, action, 'allowed', detail);
-      return;
-    }
-    const viaAgency = agencyGrantAgency(principal);
-    const request = viaAgency ? await this.queries.openUnnamedAdviceRequest(caseId, viaAgency) : undefined;
-    if (request) {
-      // agency-level access through an open advice request that names no organisation: marked in the log for auditors
-      await this.log(principal, caseId, action, 'allowed', { ...detail, via: 'agency-advice-request', adviceRequestId: request });
+    const ground = await this.groundFor(principal, caseId);
+    if (ground) {
+      // agency-level access through an open advice request that names no organisation is marked in the log for auditors
+      await this.log(principal, caseId, action, 'allowed', { ...detail, ...ground });
+      if (isAuditor(principal) && !(await this.queries.caseInfo(caseId))) throw new NotFoundException(`No case ${caseId} in the timeline`);
       return;
     }
     await this.log(principal, caseId, action, 'denied', detail);
@@ -63,6 +54,15 @@ export class CaseAccess implements OnModuleInit {
     throw new ForbiddenException(
       `Your organisation (${principal.organisationId}) is not involved in case ${caseId}. Practitioners see only the cases their organisation is involved in; ask the local authority SEND team to involve you.`,
     );
+  }
+
+  /** Why the caller may read the case now (the access-log detail), or undefined. Not logged: see authorise. */
+  async groundFor(principal: Principal, caseId: string): Promise<Record<string, unknown> | undefined> {
+    if (isAuditor(principal)) return {};
+    if (await this.queries.isMember(caseId, principal.organisationId)) return {};
+    const viaAgency = agencyGrantAgency(principal);
+    const request = viaAgency ? await this.queries.openUnnamedAdviceRequest(caseId, viaAgency) : undefined;
+    return request ? { via: 'agency-advice-request', adviceRequestId: request } : undefined;
   }
 
   async log(principal: Principal, caseId: string | null, action: CaseAction, outcome: 'allowed' | 'denied', detail: Record<string, unknown> = {}): Promise<void> {

@@ -10,6 +10,8 @@ import { CaseIdParam, StreamQueryDto } from './dto';
 
 const READ_ROLES = ['practitioner', 'case-officer', 'auditor', 'service'];
 const HEARTBEAT_MS = 15_000;
+/** How often an open stream checks that its reader may still see the case (an agency-wide grant ends when answered). */
+const recheckMs = () => Number(process.env['TIMELINE_STREAM_RECHECK_MS'] ?? 60_000);
 
 /**
  * Live changes by Server-Sent Events. Each event's id is `<generation>-<arrival>`: `arrival` counts the case's
@@ -20,10 +22,15 @@ const HEARTBEAT_MS = 15_000;
  * Authentication: the Authorization header, or `access_token` in the query because EventSource cannot send headers.
  * The trade-off: a token in a URL can end up in proxy logs and browser history, so this route alone accepts it,
  * the service never logs query strings, and tokens should be short-lived.
+ *
+ * A stream does not outlive its authority: it ends with `event: expired` when the token expires, and with
+ * `event: revoked` (logged as a denied read) when a periodic check finds the reader's organisation no longer may see
+ * the case. The client reconnects with a fresh token and is authorised again.
  */
 @ApiTags('timeline')
 @Controller('cases')
 export class StreamController {
+  private readonly recheckMs = recheckMs();
   constructor(
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(CaseAccess) private readonly access: CaseAccess,
@@ -71,6 +78,8 @@ export class StreamController {
           for (;;) {
             const rows = await this.queries.arrivedAfter(p.caseId, last);
             if (closed || rows.length === 0) break;
+            // nothing more once the reader's access has ended (e.g. the agency-wide grant closed by this very entry)
+            if (!(await this.access.groundFor(principal, p.caseId))) return void (await revoke());
             for (const row of rows) res.write(`id: ${generation}-${row.arrival}\nevent: entry\ndata: ${JSON.stringify({ ...toView(row), arrival: row.arrival })}\n\n`);
             last = rows[rows.length - 1].arrival;
           }
@@ -83,10 +92,28 @@ export class StreamController {
     };
     const unsubscribe = this.notifier.subscribe(p.caseId, () => void pump());
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const end = (event: 'expired' | 'revoked', reason: string) => {
+      if (closed) return;
+      closed = true;
+      res.write(`event: ${event}\ndata: ${JSON.stringify({ reason })}\n\n`);
+      res.end();
+    };
+    const revoke = async () => {
+      if (closed) return;
+      end('revoked', `your organisation (${principal.organisationId}) may no longer see case ${p.caseId}`);
+      await this.access.log(principal, p.caseId, 'stream', 'denied', { reason: 'access ended while the stream was open' });
+    };
+    const expiry = principal.expiresAt === undefined ? undefined
+      : setTimeout(() => end('expired', 'the token has expired: reconnect with a new one'), Math.max(0, Math.min(principal.expiresAt - Date.now(), 2 ** 31 - 1)));
+    const recheck = setInterval(() => {
+      void this.access.groundFor(principal, p.caseId).then((ground) => (ground || closed ? undefined : revoke()), () => undefined);
+    }, this.recheckMs);
     this.metrics.sseClients.inc();
     req.on('close', () => {
       closed = true;
       clearInterval(heartbeat);
+      clearInterval(recheck);
+      if (expiry) clearTimeout(expiry);
       unsubscribe();
       this.metrics.sseClients.dec();
     });
