@@ -87,7 +87,8 @@ describe('authentication and authorisation', () => {
 
   it('gives the route the verified principal', async () => {
     const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${await token()}`).expect(200);
-    expect(res.body).toEqual({ userId: 'u-1', name: 'Sam SENCO', organisationId: 'school-42', agency: 'education', roles: ['practitioner'] });
+    expect(res.body).toEqual({ userId: 'u-1', name: 'Sam SENCO', organisationId: 'school-42', agency: 'education', roles: ['practitioner'], expiresAt: expect.any(Number) });
+    expect(res.body.expiresAt).toBeGreaterThan(Date.now());
   });
 
   it('answers 403 naming the role when the caller lacks it', async () => {
