@@ -282,4 +282,25 @@ describe('erasure: personal data cannot be read back from any store or topic, th
     for (const [topic, text] of Object.entries(topics)) expect({ topic, found: found(text) }).toEqual({ topic, found: [] });
     for (const file of readdirSync(logDir)) expect({ file, found: found(readFileSync(join(logDir, file), 'utf8')) }).toEqual({ file, found: [] });
   }, 300_000);
+
+  it('the retention job erases every case whose retention period (date of birth + 31 years) has ended, and only those', async () => {
+    const [old, young] = [randomUUID(), randomUUID()];
+    for (const [caseId, dateOfBirth] of [[old, '1994-01-10'], [young, '2015-05-05']]) {
+      await ok(call('case', 'POST', '/cases', tokens['la'], { caseId, at: '2026-01-05', childRef: `child:${caseId.slice(0, 8)}`, localAuthority: LA, source: 'young-person', requestedBy: { role: 'young person' }, child: { dateOfBirth } }));
+    }
+    const listed = await ok(call('case', 'GET', '/personal-data/retention', tokens['la']));
+    expect(listed.due).toContainEqual({ caseId: old, localAuthority: LA, retentionEndsOn: '2025-01-10' });
+    expect(listed.due.map((d: { caseId: string }) => d.caseId)).not.toContain(young);
+
+    expect((await call('case', 'POST', '/personal-data/retention/erasures', tokens['auditor'])).status).toBe(403);
+    const job = await tokenFor({ agency: 'system', roles: ['service'], organisationId: 'tio-retention-job', userId: 'retention-job' });
+    const run = await ok(call('case', 'POST', '/personal-data/retention/erasures', job));
+    expect(run.erased).toEqual([expect.objectContaining({ caseId: old, ground: 'retention-period-ended', erasedBy: 'retention-job', alreadyErased: false })]);
+
+    const erased = await ok(call('case', 'GET', `/cases/${old}`, tokens['la']));
+    expect(erased.state.child).toEqual({ dateOfBirth: '[erased]' });
+    expect(erased.state.personalDataErased).toMatchObject({ ground: 'retention-period-ended' });
+    expect((await ok(call('case', 'GET', `/cases/${young}`, tokens['la']))).state.child).toEqual({ dateOfBirth: '2015-05-05' });
+    expect((await ok(call('case', 'POST', '/personal-data/retention/erasures', job))).erased).toEqual([]);
+  }, 120_000);
 });
