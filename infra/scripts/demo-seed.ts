@@ -80,6 +80,8 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   await expectOk('request', call('POST', `${urls.case}/cases`, tokens.caseworker, {
     caseId: DEMO_CASE_ID, at: day0, childRef: 'child:demo-0042', localAuthority: DEMO_LA, source: 'school',
     requestedBy: { role: 'SENCO', personRef: 'senco-tom', organisationRef: 'urn:school:124356' },
+    // personal details: stored encrypted with the case's key (retention runs from the date of birth)
+    child: { dateOfBirth: '2016-09-14', name: 'Demo Child', nhsNumber: '9434765919' },
   }, 'demo-request'));
   log(`request received ${day0} (from the school's SENCO)`);
   await lifecycle('/decision-to-assess', { at: on(5) }, 'assess');
