@@ -222,4 +222,22 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
     expect(consumer.stats.retries).toBeGreaterThanOrEqual(5);
     expect(await count(pool, table)).toBe(3);
   });
+
+  it('dead-letters at once, without retries, a message whose data PostgreSQL refuses (SQLSTATE class 22)', async () => {
+    const topic = unique('tio.test.data-error');
+    await ensureTopics(kafka, [topic]);
+    const caseId = randomUUID();
+    let attempts = 0;
+    const handlers = new EventHandlers<PgTransaction>().on<{ caseId: string; seq: number }>('test.case-step.v1', async (event, tx) => {
+      attempts++;
+      // jsonb refuses \u0000: 22P05 untranslatable_character
+      await tx.client.query(`SELECT $1::jsonb`, [JSON.stringify({ text: `step ${event.data.seq}\u0000` })]);
+    });
+    await producer.send([{ topic, messages: [stepRecord(caseId, 1)] }]);
+    const consumer = await start(new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers, maxAttempts: 5 }));
+    await waitFor('dead-lettered', async () => consumer.stats.deadLettered === 1);
+    expect(attempts).toBe(1);
+    const [letter] = await listDeadLetters(kafka, topic);
+    expect(letter.reason).toMatch(/^handler failed after 1 attempt\(s\): unsupported Unicode escape sequence/);
+  });
 });

@@ -53,6 +53,12 @@ type Prepared<TCtx> =
   | { message: ConsumedMessage; event: ConsumedEvent; registration: HandlerRegistration<TCtx> }
   | { message: ConsumedMessage; outcome: Outcome };
 
+/** PostgreSQL refused the data itself (SQLSTATE class 22, e.g. \u0000 in jsonb): the same message fails every time. */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 /**
  * Failures of the database connection itself (PostgreSQL restarting, network cut): no fault of the message, so
  * they are retried without limit instead of counting towards dead-lettering.
@@ -203,7 +209,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
           continue;
         }
         this.options.log?.(`consumer ${this.options.groupId}: ${event.type} ${event.id} failed (attempt ${attempt}/${maxAttempts})`, error);
-        if (err instanceof PermanentHandlerError || attempt >= maxAttempts) {
+        if (err instanceof PermanentHandlerError || isDataError(err) || attempt >= maxAttempts) {
           return this.deadLetter(message, `handler failed after ${attempt} attempt(s): ${error.message}`, attempt);
         }
         attempt++;
