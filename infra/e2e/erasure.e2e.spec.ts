@@ -240,6 +240,28 @@ describe('erasure: personal data cannot be read back from any store or topic, th
     const late = await call('health', 'POST', `/cases/${caseId}/advice/medical/corrections`, tokens['doctor'], { reason: 'Another thought', sections: [{ heading: 'Diagnosis', text: 'New text' }] });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('personal-data-erased');
+    // ... and the same from the NHS system: dropped, not dead-lettered (a dead letter would keep its text in clear)
+    const lateInbound: IntegrationEvent = {
+      ...inbound, id: randomUUID(), type: 'health.advice-corrected.v1', time: '2026-03-02T10:00:00.000Z',
+      data: {
+        caseId, adviceRequestId: medical, externalReference: 'RLJ-ADV-ERASE', correctionReference: 'RLJ-ADV-ERASE-C2', correctedAt: '2026-03-02T10:00:00.000Z', authorRef: 'rlj-user-9',
+        authorRole: 'paediatrician', reason: `Late thought ${marker}`, sections: [{ heading: 'Diagnosis', text: `Late text ${marker}` }],
+      },
+    };
+    const lateProducer = kafka.producer();
+    await lateProducer.connect();
+    await lateProducer.send([{ topic: TOPICS.healthInbound, messages: [toKafkaRecord(lateInbound)] }]);
+    await lateProducer.disconnect();
+    await waitFor('the late inbound record to be handled and deleted from the inbound topic', async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(TOPICS.healthInbound);
+        return offsets.reduce((n, p) => n + Number(p.high), 0) >= 2 && offsets.every((p) => p.low === p.high);
+      } finally {
+        await admin.disconnect();
+      }
+    }, 60_000);
     expect((await ok(call('case', 'GET', '/personal-data/retention?asOf=2042-07-23', tokens['la']))).due.map((d: { caseId: string }) => d.caseId)).not.toContain(caseId);
 
     // the audit replays the whole history (personal fields "[erased]") and every hash chain verifies

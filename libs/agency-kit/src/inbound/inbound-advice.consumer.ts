@@ -3,6 +3,7 @@ import { TOPICS, InboundAdviceCorrectedV1Dto, InboundAdviceSubmittedV1Dto } from
 import { MESSAGING_CLIENT } from '@tio/event-sourcing';
 import { DomainError, londonDateOf, type AdviceType } from '@tio/ehc-domain';
 import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, ensureTopics, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
+import { PersonalDataErasedError } from '@tio/personal-data';
 import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCommands, type AdviceCommandContext } from '../advice-commands.service';
@@ -120,6 +121,12 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
     try {
       await work();
     } catch (err) {
+      // advice for a case whose personal data was erased can never be recorded, and a dead letter would keep its
+      // text in clear: it is dropped (acknowledged), and only the ids are logged
+      if (err instanceof PersonalDataErasedError) {
+        this.logger.warn({ msg: 'inbound advice for a case whose personal data was erased: dropped, not dead-lettered', caseId: err.details['caseId'] });
+        return;
+      }
       if (err instanceof DomainError) throw new PermanentHandlerError(`${err.code}: ${err.message}`);
       throw err;
     }
