@@ -149,6 +149,17 @@ describe('erasure: personal data cannot be read back from any store or topic, th
     const views = randomUUID();
     const lifecycle = (path: string, body: object) => ok(call('case', 'POST', `/cases/${caseId}${path}`, tokens['la'], body));
 
+    // the child's details are validated like any input: 400 naming the field
+    const request = { at: '2026-01-05', childRef: 'child:erase-1', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } };
+    for (const [bad, field] of [
+      [{ dateOfBirth: '23/07/2011' }, 'child.dateOfBirth'], [{ dateOfBirth: '2026-02-01' }, 'child.dateOfBirth'], [{ dateOfBirth: '2011-07-23', nhsNumber: '9434765918' }, 'child.nhsNumber'],
+      [{ dateOfBirth: '2011-07-23', nhsNumber: '94347659' }, 'child.nhsNumber'], [{ name: 'No date of birth' }, 'child.dateOfBirth'],
+    ] as const) {
+      const res = await call('case', 'POST', '/cases', tokens['la'], { ...request, caseId: randomUUID(), child: bad });
+      expect({ status: res.status, field: res.text.includes(field) }).toEqual({ status: 400, field: true });
+    }
+    expect((await call('case', 'POST', '/cases', tokens['la'], { ...request, caseId: randomUUID(), child: 'Robin' })).status).toBe(400);
+
     // the request, with the child's personal details
     await ok(call('case', 'POST', '/cases', tokens['la'], { caseId, at: '2026-01-05', childRef: 'child:erase-1', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' }, child }));
     await lifecycle('/decision-to-assess', { at: '2026-01-26' });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { CaseNotFoundError, statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
+import { CaseNotFoundError, isValidNhsNumber, statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
 import type { Request } from 'express';
 import { CaseCommands, type CaseCommandResult } from '../case-commands.service';
 import { commandContext, stepDate } from './command-context';
@@ -32,9 +32,15 @@ export class CaseController {
   @ApiOperation({ summary: 'Record a request for an EHC needs assessment (day 0 of the statutory clock, reg 3)' })
   receive(@Body() b: dto.ReceiveRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const caseId = b.caseId ?? randomUUID();
+    const at = stepDate(b.at);
+    const invalid = [
+      ...(b.child?.nhsNumber !== undefined && !isValidNhsNumber(b.child.nhsNumber) ? [{ field: 'child.nhsNumber', reasons: ['child.nhsNumber must be an NHS number: 10 digits with a valid modulus 11 check digit'] }] : []),
+      ...(b.child && b.child.dateOfBirth > at ? [{ field: 'child.dateOfBirth', reasons: ['child.dateOfBirth must not be after the request'] }] : []),
+    ];
+    if (invalid.length) throw new BadRequestException({ statusCode: 400, message: 'Validation failed', errors: invalid });
     return this.run(
       {
-        type: 'ReceiveRequest', caseId, at: stepDate(b.at), childRef: b.childRef, localAuthority: b.localAuthority, source: b.source, requestedBy: { ...b.requestedBy },
+        type: 'ReceiveRequest', caseId, at, childRef: b.childRef, localAuthority: b.localAuthority, source: b.source, requestedBy: { ...b.requestedBy },
         ...(b.child ? { child: { dateOfBirth: b.child.dateOfBirth, ...(b.child.name !== undefined ? { name: b.child.name } : {}), ...(b.child.nhsNumber !== undefined ? { nhsNumber: b.child.nhsNumber } : {}) } } : {}),
       },
       p,
