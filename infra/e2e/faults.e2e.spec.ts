@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
@@ -120,8 +120,12 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
     url[name] = `http://127.0.0.1:${port}`;
   }
 
+  /** Services this file has killed on purpose and not yet restarted. */
+  const killed = new Set<Name>();
+
   async function sigkill(name: Name): Promise<void> {
     const service = running[name];
+    killed.add(name);
     service.child.kill('SIGKILL');
     await service.exited;
     expect(service.child.signalCode).toBe('SIGKILL');
@@ -130,6 +134,36 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
   async function restart(name: Name): Promise<void> {
     await start(name, running[name].port);
     await waitReady(running[name], 120_000);
+    killed.delete(name);
+  }
+
+  /** Throws at once, with the crash from its log, when a service process has died without being killed here. */
+  function assertAlive(): void {
+    for (const name of NAMES) {
+      const child = running[name]?.child;
+      if (!child || killed.has(name) || (child.exitCode === null && child.signalCode === null)) continue;
+      const lines = readFileSync(running[name].logFile, 'utf8').split('\n');
+      const crash = lines.findIndex((l) => l.includes("Emitted 'error' event") || l.includes('Unhandled'));
+      const excerpt = (crash >= 0 ? lines.slice(Math.max(0, crash - 12), crash + 4) : lines.slice(-15)).join('\n');
+      throw new Error(`the ${name} service exited (${child.exitCode ?? child.signalCode}) on its own; from ${running[name].logFile}:\n${excerpt}`);
+    }
+  }
+
+  /** waitFor that gives up at once when a service has died. */
+  function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs?: number, intervalMs?: number): Promise<T> {
+    let died: Error | undefined;
+    return waitFor(what, async () => {
+      try {
+        assertAlive();
+      } catch (err) {
+        died = err as Error;
+        return true as T;
+      }
+      return probe();
+    }, timeoutMs, intervalMs).then((value) => {
+      if (died) throw died;
+      return value;
+    });
   }
 
   // ---------------------------------------------------------------- load, the way practitioners bring it
@@ -162,6 +196,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
       attempts.push({ sent, at: Date.now(), ok, status, what: `POST ${service} ${path}` });
       if (ok) return JSON.parse(text) as Record<string, unknown>;
       if (status !== 'network' && status < 500 && status !== 429) throw new Error(`${service} ${path}: ${status} ${text}`);
+      assertAlive();
       if (Date.now() > deadline) throw new Error(`${service} ${path} still failing after 120 s: ${status} ${text.slice(0, 300)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -202,7 +237,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
         await command('case', `/cases/${caseId}/advice-requests`, tokens.la, { at: '2026-01-26', agency: 'education', adviceType: 'educational', adviceRequestId: requestId, adviserRef: SCHOOL }, k(3));
         opened++;
         const part = (async () => {
-          await waitFor(`education to learn of the advice request on ${caseId}`, async () => {
+          await until(`education to learn of the advice request on ${caseId}`, async () => {
             const res = await get('education', `/cases/${caseId}/advice-requests`, tokens.school);
             return res.status === 200 && res.text.includes(requestId);
           }, 150_000, 300);
@@ -316,7 +351,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
   async function settle(label: string, cases: string[], faults: string): Promise<Verdict> {
     let last: Verdict | undefined;
     try {
-      await waitFor(`${label}: every event in every read model`, async () => {
+      await until(`${label}: every event in every read model`, async () => {
         last = await verify(cases);
         return last.problems.length === 0 && (await lag()) === 0;
       }, 120_000, 500);
@@ -364,7 +399,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
   it('a. Kafka stopped and restarted while commands keep coming: every stored event on the timeline once', async () => {
     attempts = [];
     const run = load(30);
-    await waitFor('some of the load on the timeline', async () => (await timelineCount(run.cases)) >= 15, 120_000, 200);
+    await until('some of the load on the timeline', async () => (await timelineCount(run.cases)) >= 15, 120_000, 200);
     const stoppedAt = Date.now();
     await broker.stop();
     await new Promise((r) => setTimeout(r, 6000)); // the LA keeps working: the case service records, Kafka is away
@@ -382,7 +417,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
   it('b. PostgreSQL restarted while load continues: services recover by themselves, every event in every read model once', async () => {
     attempts = [];
     const run = load(30);
-    await waitFor('some of the load on the timeline', async () => (await timelineCount(run.cases)) >= 15, 120_000, 200);
+    await until('some of the load on the timeline', async () => (await timelineCount(run.cases)) >= 15, 120_000, 200);
     const stoppedAt = Date.now();
     await pg.stop();
     await new Promise((r) => setTimeout(r, 5000));
@@ -392,7 +427,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
     await settle('postgres-restart', run.cases, '1');
     for (const name of NAMES) expect(running[name].child.exitCode).toBeNull(); // recovered without a restart
     // the timeline's LISTEN connection (live updates) is back too
-    await waitFor('the timeline to LISTEN again', async () => (await q('timeline', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'tio-timeline-listen' AND query LIKE 'LISTEN%'`)).length === 1, 15_000, 250);
+    await until('the timeline to LISTEN again', async () => (await q('timeline', `SELECT 1 FROM pg_stat_activity WHERE application_name = 'tio-timeline-listen' AND query LIKE 'LISTEN%'`)).length === 1, 15_000, 250);
     // requests failed only while PostgreSQL was away: none sent after it was back failed
     const during = attempts.filter((a) => a.sent >= stoppedAt && a.sent < restartedAt);
     const after = attempts.filter((a) => a.sent >= restartedAt);
@@ -407,12 +442,12 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
     attempts = [];
     const run = load(30, 300);
     // the case service mid-batch: the LA's commands in flight, its forwarder publishing, its advice intake consuming
-    await waitFor('the case service to be busy', async () => run.opened() >= 6, 120_000, 50);
+    await until('the case service to be busy', async () => run.opened() >= 6, 120_000, 50);
     await sigkill('case');
     const openedAtKill = run.opened();
     await restart('case');
     // the timeline mid-batch: part of the load projected, part not (the LA is still opening cases)
-    await waitFor('the timeline to be part-way', async () => (await timelineCount(run.cases)) >= 40, 120_000, 50);
+    await until('the timeline to be part-way', async () => (await timelineCount(run.cases)) >= 40, 120_000, 50);
     await sigkill('timeline');
     const atKill = await timelineCount(run.cases);
     const openedAtTimelineKill = run.opened();
@@ -462,7 +497,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
       for (let i = 0; i < records.length; i += 200) await producer.send({ topic, messages: records.slice(i, i + 200) });
     }
     await producer.disconnect();
-    await waitFor('the consumer groups to read the copies', async () => (await lag()) === 0, 120_000, 500);
+    await until('the consumer groups to read the copies', async () => (await lag()) === 0, 120_000, 500);
     await new Promise((r) => setTimeout(r, 2000));
     const after = await snapshot(allCases);
     const verdict = await verify(allCases);
@@ -506,14 +541,14 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
     const agencies = outOfOrder.items.filter((i) => i.topic !== TOPICS.caseEvents);
     const caseTopic = outOfOrder.items.filter((i) => i.topic === TOPICS.caseEvents);
     await publish(agencies.reverse());
-    await waitFor('the agencies\' advice on the timeline first', async () => (await timelineCount([outOfOrder.caseId])) === agencies.length, 60_000, 100);
+    await until('the agencies\' advice on the timeline first', async () => (await timelineCount([outOfOrder.caseId])) === agencies.length, 60_000, 100);
     await publish(caseTopic.filter((i) => i.e.type === 'ehc.advice-received.v1'));
-    await waitFor('advice received on the timeline before its request', async () => (await timelineCount([outOfOrder.caseId])) === agencies.length + 2, 60_000, 100);
+    await until('advice received on the timeline before its request', async () => (await timelineCount([outOfOrder.caseId])) === agencies.length + 2, 60_000, 100);
     await publish(caseTopic.filter((i) => i.e.type !== 'ehc.advice-received.v1'));
     await producer.disconnect();
     const total = inOrder.items.length;
-    await waitFor('both cases complete on the timeline', async () => (await timelineCount([inOrder.caseId])) === total && (await timelineCount([outOfOrder.caseId])) === total, 60_000, 200);
-    await waitFor('the consumer groups to read everything', async () => (await lag()) === 0, 60_000, 500);
+    await until('both cases complete on the timeline', async () => (await timelineCount([inOrder.caseId])) === total && (await timelineCount([outOfOrder.caseId])) === total, 60_000, 200);
+    await until('the consumer groups to read everything', async () => (await lag()) === 0, 60_000, 500);
     await new Promise((r) => setTimeout(r, 1000));
     const a = await orderedTimeline(inOrder);
     const b = await orderedTimeline(outOfOrder);
