@@ -143,8 +143,12 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
       const child = running[name]?.child;
       if (!child || killed.has(name) || (child.exitCode === null && child.signalCode === null)) continue;
       const lines = readFileSync(running[name].logFile, 'utf8').split('\n');
-      const crash = lines.findIndex((l) => l.includes("Emitted 'error' event") || l.includes('Unhandled'));
-      const excerpt = (crash >= 0 ? lines.slice(Math.max(0, crash - 12), crash + 4) : lines.slice(-15)).join('\n');
+      // an unhandled 'error' event: the error, where it was emitted, and which database the connection was for
+      const thrown = lines.findIndex((l) => l.includes('Unhandled'));
+      const emitted = lines.findIndex((l) => l.includes("Emitted 'error' event"));
+      const excerpt = thrown >= 0
+        ? [...lines.slice(thrown, thrown + 4), ...(emitted >= 0 ? lines.slice(emitted, emitted + 4) : []), ...lines.filter((l) => /^\s*database: '/.test(l)).slice(0, 1)].join('\n')
+        : lines.slice(-15).join('\n');
       throw new Error(`the ${name} service exited (${child.exitCode ?? child.signalCode}) on its own; from ${running[name].logFile}:\n${excerpt}`);
     }
   }
