@@ -7,6 +7,7 @@ import { DomainError, ehcCaseDecider, type EhcCommand } from '@tio/ehc-domain';
 import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, type ConsumedEvent, type Forwarder, type MessagingClient, type PgTransaction } from '@tio/messaging';
 import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
+import { AdviceCorrectedFieldsDto, AdviceSubmittedFieldsDto, AdviceWithdrawnFieldsDto } from './advice-intake.dto';
 import { caseStream } from './case-commands.service';
 
 /**
@@ -39,8 +40,8 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
         agency: event.data.agency,
       });
     const handlers = new EventHandlers<PgTransaction>()
-      .on<AdviceSubmittedV1>('advice.submitted.v1', received)
-      .on<AdviceCorrectedV1>('advice.corrected.v1', received)
+      .on<AdviceSubmittedV1>('advice.submitted.v1', received, { dto: AdviceSubmittedFieldsDto, allowUnknownFields: true })
+      .on<AdviceCorrectedV1>('advice.corrected.v1', received, { dto: AdviceCorrectedFieldsDto, allowUnknownFields: true })
       .on<AdviceWithdrawnV1>('advice.withdrawn.v1', (event) =>
         this.routed(event) && this.apply(event, {
           type: 'WithdrawAdvice',
@@ -50,6 +51,7 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
           adviceId: event.data.adviceId,
           reason: event.data.reason,
         }),
+        { dto: AdviceWithdrawnFieldsDto, allowUnknownFields: true },
       );
     this.consumer = new EventConsumer({
       client: this.client,
@@ -80,6 +82,8 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async apply(event: ConsumedEvent, command: EhcCommand): Promise<void> {
+    // the Kafka key and CloudEvents subject name the case; a payload naming another case is refused, never recorded there
+    if (command.caseId !== event.subject) throw new PermanentHandlerError(`the advice names case ${command.caseId} but the event's subject is ${event.subject}`);
     try {
       await handleCommand(this.store, caseStream(command.caseId), ehcCaseDecider, command, {
         caseId: command.caseId,

@@ -151,7 +151,9 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
     expect(attempts).toBe(3);
     // the failed attempts rolled back: no row, and no processed_messages claim for it
     expect((await pool.query(`SELECT seq FROM ${table} ORDER BY seq`)).rows.map((r) => r.seq)).toEqual([1, 3]);
-    expect((await pool.query(`SELECT count(*)::int AS n FROM processed_messages WHERE consumer_group = $1`, [groupId])).rows[0].n).toBe(2);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM processed_messages WHERE consumer_group = $1 AND event_type <> 'dead-letter'`, [groupId])).rows[0].n).toBe(2);
+    // the dead letter's position is recorded, so a redelivery of it is not dead-lettered twice
+    expect((await pool.query(`SELECT event_id FROM processed_messages WHERE consumer_group = $1 AND event_type = 'dead-letter'`, [groupId])).rows.map((r) => r.event_id)).toEqual([`dead-letter:${topic}:${(await listDeadLetters(kafka, topic))[0].originalPartition}:1`]);
     const [letter] = await listDeadLetters(kafka, topic);
     expect(letter.reason).toBe('handler failed after 3 attempt(s): read model constraint');
     expect(letter.attempts).toBe(3);

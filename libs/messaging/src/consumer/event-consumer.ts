@@ -158,8 +158,9 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     try {
       envelope = fromKafkaRecord(message);
     } catch (err) {
-      if (!(err instanceof EnvelopeError)) throw err;
-      return { message, outcome: await this.deadLetter(message, `invalid envelope: ${err.message}`, 1) };
+      // anything the decoder cannot read is the message's fault: dead-lettered, never a crash loop on the partition
+      const reason = err instanceof EnvelopeError ? `invalid envelope: ${err.message}` : `undecodable message: ${(err as Error).message}`;
+      return { message, outcome: await this.deadLetter(message, reason, 1) };
     }
     const registration = this.options.handlers.get(envelope.type);
     if (!registration) {
@@ -168,7 +169,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     }
     let data = envelope.data;
     if (registration.dto) {
-      const result = await validateInbound(registration.dto, envelope.data);
+      const result = await validateInbound(registration.dto, envelope.data, { allowUnknownFields: registration.allowUnknownFields });
       if (!result.valid) return { message, outcome: await this.deadLetter(message, result.reason, 1) };
       data = result.value;
     }
@@ -220,10 +221,18 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     }
   }
 
-  /** Dead-letters and waits for Kafka's ack; if that fails the batch fails and the message is redelivered. */
+  /**
+   * Dead-letters and waits for Kafka's ack; if that fails the batch fails and the message is redelivered. Once acked,
+   * the message's position is recorded in processed_messages, so a redelivery of the same position (a rebalance
+   * before the offset commit) is not dead-lettered twice; a replay from the dead-letter topic is a new position.
+   */
   private async deadLetter(message: ConsumedMessage, reason: string, attempts: number): Promise<Outcome> {
+    const position = { groupId: this.options.groupId, eventId: `dead-letter:${message.topic}:${message.partition}:${message.offset}`, eventType: 'dead-letter', topic: message.topic, partition: message.partition, offset: message.offset };
+    const already = await this.options.unitOfWork.transaction((tx) => tx.query(`SELECT 1 FROM processed_messages WHERE consumer_group = $1 AND event_id = $2`, [position.groupId, position.eventId]));
+    if (already.length) return 'duplicate';
     this.options.log?.(`consumer ${this.options.groupId}: dead-lettering ${message.topic}/${message.partition}@${message.offset}: ${reason}`);
     await this.deadLetters!.send(message, { reason, groupId: this.options.groupId, attempts });
+    await this.options.unitOfWork.transaction((tx) => claimMessage(tx, position));
     return 'dead-lettered';
   }
 }

@@ -32,6 +32,8 @@ export interface HandlerRegistration<TCtx> {
   handle: HandlerFunction<unknown, TCtx>;
   /** class-validator DTO the data must satisfy (inbound messages); invalid ones are dead-lettered. */
   dto?: new () => object;
+  /** The DTO names only the fields this handler reads; others may be present (another service's published event). */
+  allowUnknownFields?: boolean;
 }
 
 /** Throw this from a handler for a message that can never succeed: it is dead-lettered without retries. */
@@ -43,10 +45,10 @@ export class PermanentHandlerError extends Error {
 export class EventHandlers<TCtx extends TransactionContext = TransactionContext> {
   private readonly handlers = new Map<string, HandlerRegistration<TCtx>>();
 
-  on<TData>(type: string, handler: HandlerFunction<TData, TCtx> | EventHandler<TData, TCtx>, options: { dto?: new () => object } = {}): this {
+  on<TData>(type: string, handler: HandlerFunction<TData, TCtx> | EventHandler<TData, TCtx>, options: { dto?: new () => object; allowUnknownFields?: boolean } = {}): this {
     if (this.handlers.has(type)) throw new Error(`A handler for ${type} is already registered`);
     const handle = typeof handler === 'function' ? handler : handler.handle.bind(handler);
-    this.handlers.set(type, { handle: handle as HandlerFunction<unknown, TCtx>, dto: options.dto });
+    this.handlers.set(type, { handle: handle as HandlerFunction<unknown, TCtx>, dto: options.dto, allowUnknownFields: options.allowUnknownFields });
     return this;
   }
 

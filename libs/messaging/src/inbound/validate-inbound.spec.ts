@@ -39,4 +39,22 @@ describe('validateInbound and hostile nesting', () => {
     expect(result.valid).toBe(false);
     expect(!result.valid && result.reason).toMatch(/nested deeper than 32 levels/);
   });
+
+  it('refuses a reserved key anywhere (it crashed class-transformer and would have blocked the partition), naming where', async () => {
+    const example = integrationEvents.get('health.advice-submitted.v1')!.example as InboundAdviceSubmittedV1Dto;
+    const nested = JSON.parse(`{"sections":[{"heading":"x","text":"y","extra":{"constructor":"1"}}]}`);
+    expect(await validateInbound(InboundAdviceSubmittedV1Dto, { ...example, ...nested })).toMatchObject({
+      valid: false, reason: expect.stringContaining('sections[0].extra.constructor (reservedKey: payload has a reserved key'),
+    });
+    const proto = JSON.parse('{"__proto__":{"polluted":true}}');
+    expect(await validateInbound(InboundAdviceSubmittedV1Dto, proto, { allowUnknownFields: true })).toMatchObject({ valid: false, reason: expect.stringContaining('__proto__') });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('with allowUnknownFields checks only the DTO fields and passes the payload on unchanged', async () => {
+    const example = integrationEvents.get('health.advice-submitted.v1')!.example as InboundAdviceSubmittedV1Dto;
+    const payload = { ...example, somethingElse: { deep: [1, 2] } };
+    const result = await validateInbound(InboundAdviceSubmittedV1Dto, payload, { allowUnknownFields: true });
+    expect(result).toEqual({ valid: true, value: payload });
+  });
 });
