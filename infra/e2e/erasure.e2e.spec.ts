@@ -50,12 +50,8 @@ describe('erasure: personal data cannot be read back from any store or topic, th
       INBOUND_PURGE_INTERVAL_MS: '500',
     };
     const extra: Record<string, Record<string, string>> = {
-      // the timeline's Kafka client does not apply KAFKA_TOPIC_PREFIX (services/timeline/src/consumer/timeline-consumer.ts),
-      // so it is given this test's topics by their wire names, and a consumer group of its own
-      timeline: {
-        TIMELINE_TOPICS: [TOPICS.caseEvents, TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents].map((t) => `${prefix}${t}`).join(','),
-        TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline`,
-      },
+      // consumer groups are not prefixed: one of its own for this test's timeline
+      timeline: { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` },
       audit: { AUDIT_EVENT_STORES: `case=${databases['case']},health=${databases['health']}`, AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] },
     };
     // the writers first (they create the topics), then the readers

@@ -24,7 +24,7 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
 
   beforeAll(async () => {
     await publisher.ensure(topicList(topics));
-    service = await startTestService(timelineService, { TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-e2e-${randomUUID().slice(0, 6)}`, TIMELINE_STREAM_RECHECK_MS: '300' });
+    service = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-e2e-${randomUUID().slice(0, 6)}`, TIMELINE_STREAM_RECHECK_MS: '300' });
     pool = new Pool({ connectionString: service.databaseUrl, max: 2 });
     tokens['school'] = await tokenFor({ userId: 'senco-1', organisationId: ACTORS.school.organisationId, agency: 'education', roles: ['practitioner'] });
     tokens['nhs'] = await tokenFor({ userId: 'paed-1', organisationId: ACTORS.nhs.organisationId, agency: 'health', roles: ['practitioner'] });

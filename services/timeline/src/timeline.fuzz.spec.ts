@@ -18,7 +18,7 @@ describe('timeline read routes under bad input (fast-check)', () => {
 
   beforeAll(async () => {
     await publisher.ensure(topicList(topics));
-    service = await startTestService(timelineService, { TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-fuzz-${randomUUID().slice(0, 6)}`, RATE_LIMIT_PER_MINUTE: '0' });
+    service = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-fuzz-${randomUUID().slice(0, 6)}`, RATE_LIMIT_PER_MINUTE: '0' });
     auditor = await tokenFor({ userId: 'inspector-fz', organisationId: 'ofsted', agency: 'system', roles: ['auditor'] });
     school = await tokenFor({ userId: 'senco-fz', organisationId: ACTORS.school.organisationId, agency: 'education', roles: ['practitioner'] });
     await publisher.publish(caseStory(caseId, topics));

@@ -153,5 +153,6 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
 }
 
 export function timelineMessagingClient(config: ServiceConfig): MessagingClient {
-  return new KafkaJsClient({ brokers: config.kafkaBrokers, clientId: 'tio-timeline' });
+  // KAFKA_TOPIC_PREFIX applies here as in every other service (topics are named without it everywhere else)
+  return new KafkaJsClient({ brokers: config.kafkaBrokers, clientId: 'tio-timeline', topicPrefix: config.topicPrefix });
 }

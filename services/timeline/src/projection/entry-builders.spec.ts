@@ -45,6 +45,7 @@ function histories(): IntegrationEvent[] {
     a.ehc(t('2026-09-01'), la, { type: 'RecordCommissioningBodyChange', at: '2026-09-01', changeId: 'cb-1', newCommissioningBodyRef: 'nhs-icb-qwe' }),
     a.ehc(t('2026-09-10'), la, { type: 'NotifyCommissioningBody', at: '2026-09-10', changeId: 'cb-1' }),
     a.ehc(t('2027-01-01'), la, { type: 'CeasePlan', at: '2027-01-01', reason: 'left-education-or-training' }),
+    a.ehc(t('2058-01-01'), la, { type: 'RecordPersonalDataErasure', at: '2058-01-01', erasureId: 'er-1', ground: 'retention-period-ended' }),
   ];
   const b = new DomainCase(randomUUID());
   out.push(

@@ -23,7 +23,7 @@ describe('rebuilding the read model from the topics, aside, with an atomic swap'
 
   beforeAll(async () => {
     await publisher.ensure(topicList(topics));
-    service = await startTestService(timelineService, { TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-rb-${randomUUID().slice(0, 6)}` });
+    service = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-rb-${randomUUID().slice(0, 6)}` });
     pool = new Pool({ connectionString: service.databaseUrl, max: 2 });
     auditor = await tokenFor({ userId: 'inspector-1', organisationId: 'ofsted', agency: 'system', roles: ['auditor'] });
     // stories published agency by agency (topic by topic), so arrival order differs from the timeline order,

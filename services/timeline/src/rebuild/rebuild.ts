@@ -32,6 +32,8 @@ export interface RebuildOptions {
   topics: string[];
   keepOld?: boolean;
   onProgress?: (p: RebuildProgress) => void;
+  /** KAFKA_TOPIC_PREFIX of the deployment (topics are given without it). */
+  topicPrefix?: string;
   /** Events of one partition per transaction. Default 1,000. */
   batchSize?: number;
   /** Partitions projected at once. Default 3. */
@@ -50,7 +52,7 @@ export interface RebuildResult {
 
 export async function rebuildReadModel(options: RebuildOptions): Promise<RebuildResult> {
   const pool = new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'tio-timeline-rebuild' });
-  const client: MessagingClient = new KafkaJsClient({ brokers: options.brokers, clientId: 'tio-timeline-rebuild' });
+  const client: MessagingClient = new KafkaJsClient({ brokers: options.brokers, clientId: 'tio-timeline-rebuild', topicPrefix: options.topicPrefix });
   const started = Date.now();
   try {
     await migrateReadModel(options.databaseUrl, LIVE_SCHEMA);

@@ -27,7 +27,7 @@ describe("the practitioners' page in a real browser (Debian's Chromium driven by
     await publisher.ensure(topicList(topics));
     story = caseStory(caseId, topics, Date.now() - 90 * 86_400_000);
     await publisher.publish(story);
-    service = await startTestService(timelineService, { TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-page-${randomUUID().slice(0, 6)}` });
+    service = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-page-${randomUUID().slice(0, 6)}` });
     profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
   });
