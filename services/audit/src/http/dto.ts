@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
 /** Case ids follow the event store's stream-id grammar (a case's stream is `case-<caseId>`). */
 export const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/;
