@@ -1,5 +1,6 @@
 export * from './port';
 export * from './errors';
+export * from './connection-errors';
 export * from './stream-name';
 export * from './canonical-json';
 export * from './hashing';

@@ -10,3 +10,4 @@ export * from './consumer/event-consumer';
 export * from './dead-letters/dead-letter-publisher';
 export * from './dead-letters/dead-letters';
 export * from './inbound/validate-inbound';
+export { isConnectionError } from '@tio/event-store';

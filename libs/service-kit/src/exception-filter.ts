@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { EventIdConflictError, EventTooLargeError, InvalidEventError, InvalidStreamNameError, NonSerialisableEventError, WrongExpectedRevisionError } from '@tio/event-store';
+import { EventIdConflictError, EventTooLargeError, InvalidEventError, InvalidStreamNameError, NonSerialisableEventError, WrongExpectedRevisionError, isConnectionError } from '@tio/event-store';
 
 /**
  * What the event store refuses because of what the caller sent (text it cannot store, an event over the size limit,
@@ -14,6 +14,8 @@ function eventStoreRefusal(exception: unknown): { status: number; error: string;
   if (exception instanceof WrongExpectedRevisionError || exception instanceof EventIdConflictError) {
     return { status: 409, error: 'Conflict', message: `${exception.message}; retry the request` };
   }
+  // the database is unreachable (restarting, network): nothing was recorded, and the same request can be retried
+  if (isConnectionError(exception)) return { status: 503, error: 'Service Unavailable', message: 'The database is unavailable for a moment; nothing was recorded. Retry the request (with the same Idempotency-Key).' };
   return undefined;
 }
 
@@ -40,6 +42,10 @@ export class SafeExceptionFilter implements ExceptionFilter {
     }
     const refusal = eventStoreRefusal(exception);
     if (refusal) {
+      if (refusal.status === 503) {
+        this.logger.warn({ msg: 'database unavailable', path: request.url, correlationId, err: (exception as Error)?.message });
+        response.setHeader('Retry-After', '2');
+      }
       response.status(refusal.status).json({ statusCode: refusal.status, error: refusal.error, message: refusal.message, correlationId });
       return;
     }

@@ -35,6 +35,11 @@ class ProbeController {
     throw new NonSerialisableEventError('e-1', 'data.sections[0].text', 'string contains NUL or a lone surrogate');
   }
 
+  @Get('db-down')
+  dbDown() {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  }
+
   @Get('boom')
   boom() {
     throw new Error('database password is hunter2 at /srv/secret.ts:42');
@@ -93,6 +98,13 @@ describe('service-kit HTTP conventions', () => {
   it('answers input the event store cannot record (a NUL in a text) with 422 naming where, not 500', async () => {
     const res = await request(app.getHttpServer()).get('/probe/unstorable').expect(422);
     expect(res.body.message).toMatch(/cannot be recorded: .*data\.sections\[0\]\.text/);
+  });
+
+  it('answers 503 with Retry-After while the database is unreachable (a PostgreSQL restart), not 500', async () => {
+    const res = await request(app.getHttpServer()).get('/probe/db-down').expect(503);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.body.message).toContain('nothing was recorded');
+    expect(JSON.stringify(res.body)).not.toContain('5432');
   });
 
   it('never shows a client the internals of an unexpected error', async () => {

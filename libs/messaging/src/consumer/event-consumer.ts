@@ -1,4 +1,5 @@
 import { EnvelopeError, fromKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { isConnectionError } from '@tio/event-store';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import { validateInbound } from '../inbound/validate-inbound';
@@ -59,15 +60,6 @@ export function isDataError(err: unknown): boolean {
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
-/**
- * Failures of the database connection itself (PostgreSQL restarting, network cut): no fault of the message, so
- * they are retried without limit instead of counting towards dead-lettering.
- */
-export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  if (typeof e?.code === 'string' && (/^08/.test(e.code) || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(e.code))) return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (starting up|shutting down)/i.test(e?.message ?? '');
-}
 
 /**
  * Applies integration events to a PostgreSQL read model exactly once in effect. For each message, in one
