@@ -64,13 +64,33 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
     this.admin = this.client.admin();
     await this.admin.connect();
     const segmentMs = (retention: number) => String(Math.min(retention, 60 * 60 * 1000));
-    await this.admin.configureTopic(this.topic, { 'retention.ms': String(this.settings.inboundRetentionMs), 'segment.ms': segmentMs(this.settings.inboundRetentionMs) });
-    await this.admin.configureTopic(dlq, { 'retention.ms': String(this.settings.deadLetterRetentionMs), 'segment.ms': segmentMs(this.settings.deadLetterRetentionMs) });
+    const admin = this.admin;
+    await this.untilTopicServes(() => admin.configureTopic(this.topic, { 'retention.ms': String(this.settings.inboundRetentionMs), 'segment.ms': segmentMs(this.settings.inboundRetentionMs) }));
+    await this.untilTopicServes(() => admin.configureTopic(dlq, { 'retention.ms': String(this.settings.deadLetterRetentionMs), 'segment.ms': segmentMs(this.settings.deadLetterRetentionMs) }));
     if (this.settings.purgeIntervalMs > 0) {
       this.timer = setInterval(() => {
         if (!this.running) this.running = this.purge().then(() => undefined, (err: Error) => this.logger.warn({ msg: 'could not purge processed inbound records', err: err.message })).finally(() => (this.running = undefined));
       }, this.settings.purgeIntervalMs);
       this.timer.unref();
+    }
+  }
+
+  /**
+   * Right after a topic is created the broker may still answer "does not host this topic-partition" for a moment
+   * (seen once on a fresh broker at start-up): retry that for up to 15 s; any other error fails the start.
+   */
+  private async untilTopicServes(configure: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        return await configure();
+      } catch (err) {
+        const e = err as { retriable?: boolean; type?: string; message?: string };
+        const transient = e.retriable === true || e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || /does not host this topic-partition|leader/i.test(e.message ?? '');
+        if (!transient || Date.now() > deadline) throw err;
+        this.logger.warn({ msg: 'topic not ready for its retention settings yet; retrying', err: e.message });
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
   }
 
