@@ -49,10 +49,12 @@ export class SafeExceptionFilter implements ExceptionFilter {
       response.status(refusal.status).json({ statusCode: refusal.status, error: refusal.error, message: refusal.message, correlationId });
       return;
     }
-    const bodyParser = exception as { type?: string; status?: number; expose?: boolean; message?: string };
-    if (bodyParser?.expose && typeof bodyParser.status === 'number' && bodyParser.status >= 400 && bodyParser.status < 500) {
-      const reason = bodyParser.type === 'entity.too.large' ? 'Request body is larger than the limit' : bodyParser.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : bodyParser.message;
-      response.status(bodyParser.status).json({ statusCode: bodyParser.status, error: 'Bad Request', message: reason, correlationId });
+    // errors that say they are the client's (`status` 4xx and `expose`, as body-parser's and the calendar's do)
+    const clientError = exception as { type?: string; status?: number; expose?: boolean; message?: string };
+    if (clientError?.expose && typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500) {
+      const reason = clientError.type === 'entity.too.large' ? 'Request body is larger than the limit' : clientError.type === 'entity.parse.failed' ? 'Request body is not valid JSON' : clientError.message;
+      const error = clientError.status === 413 ? 'Payload Too Large' : clientError.status === 422 ? 'Unprocessable Entity' : clientError.status === 415 ? 'Unsupported Media Type' : 'Bad Request';
+      response.status(clientError.status).json({ statusCode: clientError.status, error, message: reason, correlationId });
       return;
     }
     this.logger.error({ msg: 'unhandled error', path: request.url, correlationId, err: (exception as Error)?.stack ?? String(exception) });

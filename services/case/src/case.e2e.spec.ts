@@ -93,6 +93,15 @@ describe('case service end to end', () => {
     expect(mine.every((e) => e.subject === caseId && e.actor.organisationId === LA)).toBe(true);
   });
 
+  it('answers an impossible asOf date with a 400 naming it, not a 500 (found by the fuzz suite)', async () => {
+    const caseId = await newCase('2026-01-05');
+    for (const asOf of ['0000-00-00', '2026-13-01', '2026-02-31', '2026-04-31']) {
+      const res = await request(service.server).get(`/cases/${caseId}?asOf=${asOf}`).set(auth(officer));
+      expect({ asOf, status: res.status }).toEqual({ asOf, status: 400 });
+      expect(JSON.stringify(res.body)).toMatch(/asOf|calendar date/);
+    }
+  });
+
   it('records advice received when the health service publishes it, once even if delivered twice, and dead-letters advice it never asked for', async () => {
     const caseId = await newCase('2026-01-05');
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);

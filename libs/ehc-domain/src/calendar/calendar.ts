@@ -10,7 +10,13 @@ export type IsoDate = string;
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * `status` and `expose` (the convention body-parser and http-errors use): a service answering a request that carried
+ * this date says 400/422 with the message instead of 500.
+ */
 export class InvalidDateError extends Error {
+  readonly status = 400;
+  readonly expose = true;
   constructor(readonly value: unknown) {
     super(`Not a valid calendar date (YYYY-MM-DD): ${JSON.stringify(value)}`);
     this.name = 'InvalidDateError';
@@ -18,6 +24,8 @@ export class InvalidDateError extends Error {
 }
 
 export class CalendarRangeError extends Error {
+  readonly status = 422;
+  readonly expose = true;
   constructor(readonly date: IsoDate) {
     super(
       `Working days can only be counted for ${BANK_HOLIDAY_TABLE_FIRST_YEAR}-${BANK_HOLIDAY_TABLE_LAST_YEAR} ` +
