@@ -8,6 +8,7 @@
  *   - timeline rebuild (the rebuild CLI, build aside then swap) vs a raw KafkaJS consume of the same topics.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -86,6 +87,8 @@ export async function runSystemBench(o: SystemOptions): Promise<{ rows: Row[]; r
     AUDIT_EVENT_STORES: ['case', 'education', 'health', 'social-care'].map((n) => `${n}=${databases[n]}`).join(','),
     AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] as string,
   };
+  // the key store and master key every service needs since personal fields are encrypted (as npm start provides them)
+  const keyStoreEnv = { KEYSTORE_DATABASE_URL: await ensureDatabase(o.databaseUrl, 'tio_keys'), TIO_MASTER_KEY: randomBytes(32).toString('base64') };
   const services: Running[] = [];
   const started = Date.now();
   try {
@@ -95,7 +98,7 @@ export async function runSystemBench(o: SystemOptions): Promise<{ rows: Row[]; r
       const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'services', s.name, 'src/main.ts')], {
         cwd: root,
         env: {
-          ...process.env, JWT_PUBLIC_KEY: keys.publicKeyPem, KAFKA_BROKERS: o.kafkaBrokers, DATABASE_URL: databases[s.name], LOG_LEVEL: 'warn',
+          ...process.env, ...keyStoreEnv, JWT_PUBLIC_KEY: keys.publicKeyPem, KAFKA_BROKERS: o.kafkaBrokers, DATABASE_URL: databases[s.name], LOG_LEVEL: 'warn',
           ...(s.name === 'audit' ? auditEnv : {}), PORT: String(port), HOST: '127.0.0.1', TIO_WATCH_STDIN: '1', SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'),
         },
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   const url = await ensureDatabase(cluster, 'es_bench');
   const store = await PostgresEventStore.create({ connectionString: url, poolSize: WRITERS + 2 });
   const raw = new Pool({ connectionString: url, max: WRITERS + 2 });
+  raw.on('error', (err) => console.error(`raw baseline pool: ${err.message}`)); // an idle connection lost must not end the run
   await raw.query(`CREATE TABLE raw_events (
     global_position bigserial PRIMARY KEY, transaction_id xid8 NOT NULL, event_id uuid NOT NULL UNIQUE,
     stream_name text NOT NULL, category text NOT NULL, revision bigint NOT NULL, type text NOT NULL,

@@ -11,13 +11,19 @@ export class JsonLogger implements LoggerService {
 
   private write(level: LogLevel, message: unknown, context?: unknown): void {
     if (JsonLogger.order.indexOf(level) < JsonLogger.order.indexOf(this.minLevel)) return;
-    const fields = typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : { msg: String(message) };
+    // an Error has no enumerable fields: spreading it would log nothing (Nest's ExceptionHandler passes the Error itself)
+    const fields = message instanceof Error ? { msg: message.message, err: message.stack }
+      : typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : { msg: String(message) };
     const line = { time: new Date().toISOString(), level, service: this.service, ...(typeof context === 'string' ? { context } : {}), ...fields };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 
   log(message: unknown, context?: unknown) { this.write('log', message, context); }
-  error(message: unknown, stackOrContext?: unknown, context?: unknown) { this.write('error', message, context ?? stackOrContext); }
+  error(message: unknown, stackOrContext?: unknown, context?: unknown) {
+    // Nest calls error(message, stack, context) or error(message, context)
+    if (context !== undefined && typeof stackOrContext === 'string' && typeof message === 'string') this.write('error', { msg: message, err: stackOrContext }, context);
+    else this.write('error', message, context ?? stackOrContext);
+  }
   warn(message: unknown, context?: unknown) { this.write('warn', message, context); }
   debug(message: unknown, context?: unknown) { this.write('debug', message, context); }
   verbose(message: unknown, context?: unknown) { this.write('verbose', message, context); }
