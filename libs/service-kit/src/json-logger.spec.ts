@@ -1,0 +1,27 @@
+import { JsonLogger } from './json-logger';
+
+describe('JsonLogger', () => {
+  const lines: Record<string, unknown>[] = [];
+  let spy: jest.SpyInstance;
+  beforeEach(() => {
+    lines.length = 0;
+    spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(JSON.parse(String(chunk))), true));
+  });
+  afterEach(() => spy.mockRestore());
+
+  it("writes an Error's message and stack (Nest's ExceptionHandler passes the Error itself)", () => {
+    new JsonLogger('probe').error(new Error('KEYSTORE_DATABASE_URL is required'), undefined, 'ExceptionHandler');
+    expect(lines[0]).toMatchObject({ level: 'error', service: 'probe', context: 'ExceptionHandler', msg: 'KEYSTORE_DATABASE_URL is required' });
+    expect(String(lines[0]['err'])).toContain('json-logger.spec');
+  });
+
+  it('keeps structured messages and the (message, stack, context) form', () => {
+    const logger = new JsonLogger('probe');
+    logger.warn({ msg: 'lag', partition: 2 }, 'consumer');
+    logger.error('failed', 'Error: failed\n    at x', 'http');
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'warn', context: 'consumer', msg: 'lag', partition: 2 }),
+      expect.objectContaining({ level: 'error', context: 'http', msg: 'failed', err: 'Error: failed\n    at x' }),
+    ]);
+  });
+});
