@@ -112,24 +112,68 @@ export class AccessLog {
     this.table = where.table;
   }
 
-  async record(record: AccessRecord): Promise<AccessLogEntry> {
+  private readonly queue: { record: AccessRecord; resolve: (entry: AccessLogEntry) => void; reject: (err: unknown) => void }[] = [];
+  private flushing = false;
+
+  /**
+   * Appends one entry and resolves once it is committed (the read it records may then proceed). Group commit: records
+   * arriving while an append is in flight go together in the next one (one chain lock, one multi-row insert, one
+   * commit), so a busy service pays one transaction per batch instead of one per read, and the chain stays a line.
+   */
+  record(record: AccessRecord): Promise<AccessLogEntry> {
+    return new Promise<AccessLogEntry>((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, 500);
+        try {
+          const entries = await this.append(batch.map((b) => b.record));
+          batch.forEach((b, i) => b.resolve(entries[i]));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async append(records: AccessRecord[]): Promise<AccessLogEntry[]> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      // several instances of a service share the table: the chain's head is taken under a lock
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`tio.${this.table}`]);
       const { rows } = await client.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${this.table} ORDER BY seq DESC LIMIT 1`);
-      const seq = rows[0] ? Number(rows[0].seq) + 1 : 1;
-      // JSON round trip so the hashed detail is exactly what jsonb gives back (no undefined, no Dates)
-      const detail = JSON.parse(JSON.stringify(record.detail ?? {})) as Record<string, unknown>;
-      const entry: Omit<AccessLogEntry, 'hash'> = { ...record, detail, seq, at: new Date().toISOString(), previousHash: rows[0]?.hash ?? null };
-      const hash = accessEntryHash(entry);
+      let seq = rows[0] ? Number(rows[0].seq) : 0;
+      let previousHash = rows[0]?.hash ?? null;
+      const at = new Date().toISOString();
+      const entries = records.map((record) => {
+        // JSON round trip so the hashed detail is exactly what jsonb gives back (no undefined, no Dates)
+        const detail = JSON.parse(JSON.stringify(record.detail ?? {})) as Record<string, unknown>;
+        const entry: Omit<AccessLogEntry, 'hash'> = { ...record, detail, seq: ++seq, at, previousHash };
+        const hash = accessEntryHash(entry);
+        previousHash = hash;
+        return { ...entry, hash };
+      });
+      const params: unknown[] = [];
+      const values = entries.map((e) => {
+        const base = params.length;
+        params.push(e.seq, e.at, e.userId, e.organisationId, e.agency, e.roles, e.action, e.caseId, JSON.stringify(e.detail), e.previousHash, e.hash);
+        return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      });
       await client.query(
-        `INSERT INTO ${this.table} (seq, at, user_id, organisation_id, agency, roles, action, case_id, detail, previous_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [seq, entry.at, entry.userId, entry.organisationId, entry.agency, entry.roles, entry.action, entry.caseId, JSON.stringify(detail), entry.previousHash, hash],
+        `INSERT INTO ${this.table} (seq, at, user_id, organisation_id, agency, roles, action, case_id, detail, previous_hash, hash) VALUES ${values.join(', ')}`,
+        params,
       );
       await client.query('COMMIT');
-      return { ...entry, hash };
+      return entries;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

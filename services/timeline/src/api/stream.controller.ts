@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { CaseAccess } from '../access/access.service';
 import { ChangeNotifier } from '../live/notifier';
 import { TimelineMetrics } from '../metrics/metrics';
-import { TimelineQueries, toView } from '../read-model/timeline.queries';
+import { TimelineQueries } from '../read-model/timeline.queries';
 import { CaseIdParam, StreamQueryDto } from './dto';
 
 const READ_ROLES = ['practitioner', 'case-officer', 'auditor', 'service'];
@@ -80,7 +80,7 @@ export class StreamController {
             if (closed || rows.length === 0) break;
             // nothing more once the reader's access has ended (e.g. the agency-wide grant closed by this very entry)
             if (!(await this.access.groundFor(principal, p.caseId))) return void (await revoke());
-            for (const row of rows) res.write(`id: ${generation}-${row.arrival}\nevent: entry\ndata: ${JSON.stringify({ ...toView(row), arrival: row.arrival })}\n\n`);
+            for (const row of rows) res.write(`id: ${generation}-${row.arrival}\nevent: entry\ndata: ${JSON.stringify({ ...row.view, arrival: row.arrival })}\n\n`);
             last = rows[rows.length - 1].arrival;
           }
         } while (again && !closed);

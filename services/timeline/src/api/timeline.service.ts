@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
 import { londonDateOf, statutoryStatus } from '@tio/ehc-domain';
 import { CaseAccess, agencyGrantAgency, isAuditor } from '../access/access.service';
-import { TimelineQueries, decodeCursor, encodeCursor, toView } from '../read-model/timeline.queries';
+import { TimelineQueries, decodeCursor, encodeCursor } from '../read-model/timeline.queries';
 import type { CasesQueryDto, TimelineQueryDto } from './dto';
 
 /** What the controllers answer; access checks and logging happen here, before any case data is read. */
@@ -21,7 +21,7 @@ export class TimelineService {
     // read the resume token first: entries stored after it are then sent by the stream, never missed
     const [kase, generation] = await Promise.all([this.queries.caseInfo(caseId), this.queries.generation()]);
     const rows = await this.queries.entries(caseId, { agency: q.agency, kind: q.kind, from: q.from, to: q.to, after, limit: limit + 1 });
-    const entries = rows.slice(0, limit).map(toView);
+    const entries = rows.slice(0, limit).map((r) => r.view);
     return {
       caseId,
       entryCount: kase?.entryCount ?? 0,

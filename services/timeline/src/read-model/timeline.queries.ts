@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EHC_EVENT_TYPES, type EhcEvent } from '@tio/ehc-domain';
-import { CaseClockEventEntity, LIVE_SCHEMA, ModelInfoEntity, TimelineCaseEntity, TimelineEntryEntity, type EntryKind } from './entities';
+import { CaseClockEventEntity, LIVE_SCHEMA, ModelInfoEntity, TimelineCaseEntity, type EntryKind } from './entities';
 
 const KNOWN_EHC_TYPES = EHC_EVENT_TYPES.map((t) => t.type);
 
@@ -43,14 +43,35 @@ export interface EntryView {
   source: { eventId: string; type: string; topic: string; partition: number; offset: string };
 }
 
-export function toView(e: TimelineEntryEntity): EntryView {
+/** An entry as the API shows it, plus its arrival number (the live stream's resume position). */
+export interface EntryRow {
+  view: EntryView;
+  arrival: number;
+}
+
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const ENTRY_SELECT = `SELECT e.seq, e.arrival, e.source_event_id, e.kind, e.title, e.summary, e.agency, e.actor_user_id, e.actor_organisation_id,
+  e.actor_agency, e.actor_role, ${ISO('e.occurred_at')} AS occurred_at, ${ISO('e.recorded_at')} AS recorded_at, e.details, e.source_event_type,
+  e.source_topic, e.source_partition, e.source_offset::text AS source_offset FROM "${LIVE_SCHEMA}".timeline_entries e`;
+
+interface RawEntry {
+  seq: number; arrival: number; source_event_id: string; kind: string; title: string; summary: string; agency: string; actor_user_id: string;
+  actor_organisation_id: string; actor_agency: string; actor_role: string; occurred_at: string; recorded_at: string; details: Record<string, unknown>;
+  source_event_type: string; source_topic: string; source_partition: number; source_offset: string;
+}
+
+function entryRow(r: RawEntry): EntryRow {
   return {
-    seq: e.seq, id: e.sourceEventId, kind: e.kind, title: e.title, summary: e.summary, agency: e.agency,
-    who: { userId: e.actorUserId, organisationId: e.actorOrganisationId, agency: e.actorAgency, role: e.actorRole },
-    occurredAt: e.occurredAt.toISOString(), recordedAt: e.recordedAt.toISOString(), details: e.details,
-    source: { eventId: e.sourceEventId, type: e.sourceEventType, topic: e.sourceTopic, partition: e.sourcePartition, offset: String(e.sourceOffset) },
+    arrival: r.arrival,
+    view: {
+      seq: r.seq, id: r.source_event_id, kind: r.kind, title: r.title, summary: r.summary, agency: r.agency,
+      who: { userId: r.actor_user_id, organisationId: r.actor_organisation_id, agency: r.actor_agency, role: r.actor_role },
+      occurredAt: r.occurred_at, recordedAt: r.recorded_at, details: r.details,
+      source: { eventId: r.source_event_id, type: r.source_event_type, topic: r.source_topic, partition: r.source_partition, offset: r.source_offset },
+    },
   };
 }
+
 
 export function encodeCursor(e: { occurredAt: string; recordedAt: string; id: string }): string {
   return Buffer.from(JSON.stringify([e.occurredAt, e.recordedAt, e.id])).toString('base64url');
@@ -84,24 +105,29 @@ export class TimelineQueries {
     return rows.length > 0;
   }
 
-  async entries(caseId: string, f: TimelineFilter): Promise<TimelineEntryEntity[]> {
-    const q = this.db.getRepository(TimelineEntryEntity).createQueryBuilder('e').where('e.case_id = :caseId', { caseId });
-    if (f.agency?.length) q.andWhere('e.agency IN (:...agency)', { agency: f.agency });
-    if (f.kind?.length) q.andWhere('e.kind IN (:...kind)', { kind: f.kind });
-    if (f.from) q.andWhere('e.occurred_at >= :from', { from: f.from });
-    if (f.to) q.andWhere('e.occurred_at < :to', { to: f.to });
+  /**
+   * A page of a case's entries in the case order. Plain SQL straight to the view (timestamps formatted by PostgreSQL
+   * as toISOString would): no entity hydration or Date round trip on the hottest read (it was most of its cost).
+   */
+  async entries(caseId: string, f: TimelineFilter): Promise<EntryRow[]> {
+    const params: unknown[] = [caseId];
+    const where = ['e.case_id = $1'];
+    if (f.agency?.length) where.push(`e.agency = ANY($${params.push(f.agency)})`);
+    if (f.kind?.length) where.push(`e.kind = ANY($${params.push(f.kind)})`);
+    if (f.from) where.push(`e.occurred_at >= $${params.push(f.from)}`);
+    if (f.to) where.push(`e.occurred_at < $${params.push(f.to)}`);
     if (f.after) {
-      q.andWhere(`(e.occurred_at, e.recorded_at, e.source_event_id) > (:ao::timestamptz, :ar::timestamptz, :ai::text COLLATE "C")`, {
-        ao: f.after.occurredAt, ar: f.after.recordedAt, ai: f.after.id,
-      });
+      const [ao, ar, ai] = [params.push(f.after.occurredAt), params.push(f.after.recordedAt), params.push(f.after.id)];
+      where.push(`(e.occurred_at, e.recorded_at, e.source_event_id) > ($${ao}::timestamptz, $${ar}::timestamptz, $${ai}::text COLLATE "C")`);
     }
-    return q.orderBy('e.seq', 'ASC').limit(f.limit).getMany();
+    const rows = await this.db.query(`${ENTRY_SELECT} WHERE ${where.join(' AND ')} ORDER BY e.seq ASC LIMIT $${params.push(f.limit)}`, params);
+    return (rows as RawEntry[]).map(entryRow);
   }
 
   /** Entries stored after the given arrival number, in arrival order (the live stream). */
-  async arrivedAfter(caseId: string, arrival: number, limit = 500): Promise<TimelineEntryEntity[]> {
-    return this.db.getRepository(TimelineEntryEntity).createQueryBuilder('e')
-      .where('e.case_id = :caseId AND e.arrival > :arrival', { caseId, arrival }).orderBy('e.arrival', 'ASC').limit(limit).getMany();
+  async arrivedAfter(caseId: string, arrival: number, limit = 500): Promise<EntryRow[]> {
+    const rows = await this.db.query(`${ENTRY_SELECT} WHERE e.case_id = $1 AND e.arrival > $2 ORDER BY e.arrival ASC LIMIT $3`, [caseId, arrival, limit]);
+    return (rows as RawEntry[]).map(entryRow);
   }
 
   /**
