@@ -33,6 +33,9 @@ export class SafeExceptionFilter implements ExceptionFilter {
     const response = ctx.getResponse<Response>();
     const request = ctx.getRequest<Request & { correlationId?: string }>();
     const correlationId = request.correlationId;
+    // an error is answered in JSON even on a route that declared another type (e.g. an HTML report): express's json()
+    // keeps a Content-Type already set
+    if (!response.headersSent) response.removeHeader('Content-Type');
 
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
