@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runSqlMigrations, type SqlMigration } from '@tio/event-store';
+import { runSqlMigrations, survivePostgresRestarts, type SqlMigration } from '@tio/event-store';
 import { Pool } from 'pg';
 import { newDataKeyMaterial, unwrapKey, wrapKey, type DataKey } from './envelope';
 
@@ -94,10 +94,8 @@ export class PostgresKeyStore implements KeyStore {
   static async create(options: PostgresKeyStoreOptions): Promise<PostgresKeyStore> {
     if (options.masterKey.length !== 32) throw new Error('the master key is 32 bytes');
     const pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4 });
-    // a lost connection (PostgreSQL restarting) must not be an unhandled 'error' that ends the process: the pool
-    // drops the client and the next call connects again (found by the system fault tests)
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    // a lost connection (PostgreSQL restarting) must not end the process (found by the system fault tests)
+    survivePostgresRestarts(pool);
     await runSqlMigrations(pool, KEY_STORE_MIGRATIONS, { schema: 'key_store', table: 'key_store.migrations', lockKey: "hashtext('key_store.migrations')" });
     return new PostgresKeyStore(pool, options.masterKey);
   }

@@ -1,6 +1,7 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AuthModule } from '@tio/auth';
+import { survivePostgresRestarts } from '@tio/event-store';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { serviceConfig, type ServiceConfig } from './config';
@@ -48,16 +49,11 @@ export class CoreModule {
         {
           provide: PG_POOL,
           inject: [SERVICE_CONFIG],
-          useFactory: (config: ServiceConfig) => {
-            const pool = new Pool({ connectionString: config.databaseUrl, max: 10, application_name: `tio-${name}` });
-            // An idle client whose connection dies (PostgreSQL restarted) is emitted here: without a listener the
-            // process exits on an unhandled 'error'. The pool drops that client; the next query connects anew.
-            pool.on('error', (err) => new Logger('pg-pool').warn({ msg: 'idle PostgreSQL connection lost', err: err.message }));
-            // Likewise for a client checked out and between two queries (a consumer's transaction waiting on its
-            // handler): the next query fails with the error and the pool discards the client on release.
-            pool.on('connect', (client) => void client.on('error', (err) => new Logger('pg-pool').warn({ msg: 'PostgreSQL connection lost while in use', err: err.message })));
-            return pool;
-          },
+          useFactory: (config: ServiceConfig) =>
+            survivePostgresRestarts(
+              new Pool({ connectionString: config.databaseUrl, max: 10, application_name: `tio-${name}` }),
+              (err, when) => new Logger('pg-pool').warn({ msg: `PostgreSQL connection lost (${when})`, err: err.message }),
+            ),
         },
         { provide: KAFKA_HEALTH, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => kafkaCheck(config.kafkaBrokers, `tio-${name}`) },
         { provide: HEALTH_CHECKS, inject: [PG_POOL, KAFKA_HEALTH], useFactory: (pool: Pool, kafka: ReturnType<typeof kafkaCheck>) => [postgresCheck(pool), kafka] },

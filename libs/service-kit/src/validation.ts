@@ -1,5 +1,11 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 
+/**
+ * A calendar day as YYYY-MM-DD (month 01-12, day 01-31), for `@Matches` in DTOs; an impossible day such as
+ * 2026-02-31 passes this and is refused by the calendar with a 400.
+ */
+export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `advice.sections[0].text`. */
   field: string;

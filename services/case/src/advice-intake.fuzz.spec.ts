@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { TOPICS, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import { KafkaJsClient, ensureTopics, listDeadLetters } from '@tio/messaging';
-import { FuzzTally, hostileBody, hostileValue, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
+import { FuzzTally, fuzzSeed, hostileBody, hostileValue, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { AdviceIntake } from './advice-intake';
 import { caseService } from './service';
 
@@ -64,9 +64,8 @@ describe('case advice intake under hostile Kafka messages (fast-check)', () => {
       fc.constantFrom('education', 'social-care').map((a) => mutate(`agency ${a} on the health topic`, (d) => (d['agency'] = a))),
       fc.constant(null).map(() => mutate('request never made', (d) => (d['adviceRequestId'] = randomUUID()))),
     );
-    const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
+    const seed = fuzzSeed('case advice intake');
     const samples = fc.sample(hostile, { numRuns: 40, seed });
-    console.log(`[fuzz] case advice intake seed ${seed}`);
     const good = valid();
     const topic = TOPICS.healthEvents;
     await ensureTopics(kafka, [topic]);

@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { ADVICE_TYPES, AGENCIES, type AdviceType, type Agency } from '@tio/ehc-domain';
+import { ISO_DATE } from '@tio/service-kit';
 
-// month 01-12, day 01-31; an impossible day (2026-02-31) is refused by the calendar with a 400
-const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class AdviceSectionDto {
   @ApiProperty({ example: 'Communication and interaction', maxLength: 200 })

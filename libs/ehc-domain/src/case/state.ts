@@ -2,7 +2,7 @@ import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
 import type {
   AmendmentTrigger,
-  AssessmentTransferClock,
+  AssessmentTransferredV1,
   CeaseReason,
   ChildDetails,
   EhcEvent,
@@ -116,17 +116,8 @@ export interface TransferState {
   reassessment?: { willReassess: boolean; decidedOn: IsoDate };
 }
 
-/** A move to another LA during the assessment (no plan in force). */
-export interface AssessmentTransferState {
-  transferId: string;
-  fromLocalAuthority: string;
-  toLocalAuthority: string;
-  transferredOn: IsoDate;
-  clock: AssessmentTransferClock;
-  clockStartsOn: IsoDate;
-  decisionWhetherToIssueDueOn: IsoDate;
-  finalPlanDueOn: IsoDate;
-}
+/** A move to another LA during the assessment (no plan in force): the event's facts, without the case's own ids. */
+export type AssessmentTransferState = Omit<AssessmentTransferredV1, 'caseId' | 'assessmentId'>;
 
 export interface CommissioningChangeState {
   changeId: string;

@@ -1,5 +1,6 @@
 import { Pool, type ClientConfig, type PoolClient } from 'pg';
 import { CatchUpSubscription } from '../catch-up-subscription';
+import { survivePostgresRestarts } from '../connection-errors';
 import type { CheckpointStore } from '../checkpoints';
 import { EventStoreClosedError, EventStoreError, InvalidEventError } from '../errors';
 import type {
@@ -78,12 +79,8 @@ export class PostgresEventStore implements EventStore {
     assertSchemaName(this.schema);
     if (!options.pool && !options.connectionString) throw new Error('PostgresEventStore needs a connectionString or a pool');
     this.pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    if (!options.pool) {
-      this.pool.on('error', () => undefined); // idle client errors surface on the next query
-      // a connection lost while checked out between two queries (PostgreSQL restarted mid-append) is emitted on the
-      // client itself: without a listener the process exits; with one the next query fails and release drops it
-      this.pool.on('connect', (client) => void client.on('error', () => undefined));
-    }
+    // idle client errors surface on the next query; a connection lost mid-append fails that append, not the process
+    if (!options.pool) survivePostgresRestarts(this.pool);
     for (const c of options.allowedCategories ?? []) assertCategory(c);
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.checkpoints = options.checkpointStore ?? new PostgresCheckpointStore(this.pool, this.schema);

@@ -249,3 +249,10 @@ export class FuzzTally {
     return line;
   }
 }
+
+/** The seed of a fuzz run: FUZZ_SEED when set (to replay a run), else a fresh one; printed either way. */
+export function fuzzSeed(label: string): number {
+  const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
+  console.log(`[fuzz] ${label} seed ${seed}`);
+  return seed;
+}

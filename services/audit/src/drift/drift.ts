@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { survivePostgresRestarts } from '@tio/event-store';
 import type { SourcedEvent } from '../stores/store-reader';
 
 /**
@@ -26,7 +27,7 @@ export class PostgresTimelineSource implements TimelineSource {
   private readonly pool: Pool;
   constructor(url: string, private readonly schema = 'timeline') {
     this.pool = new Pool({ connectionString: url, max: 2, application_name: 'tio-audit-drift', options: '-c default_transaction_read_only=on' });
-    this.pool.on('error', () => undefined);
+    survivePostgresRestarts(this.pool);
   }
 
   async entries(caseId: string): Promise<TimelineRow[]> {

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@tio/event-store';
+import { POSTGRES_EVENT_COLUMNS, recordedEventFromPostgresRow, type PostgresEventRow } from '@tio/event-store';
+import { compareEvents } from '../history/merge';
 import type { SourcedEvent, StoreReader } from '../stores/store-reader';
 
 export interface CaseEvents {
@@ -8,16 +9,7 @@ export interface CaseEvents {
   events: SourcedEvent[];
 }
 
-interface Row {
-  case_id: string;
-  global_position: string;
-  stream_name: string;
-  revision: string;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: RecordedEvent['metadata'];
-}
+type Row = PostgresEventRow & { case_id: string };
 
 /**
  * Every case in every store, one case at a time: per store one server-side cursor (REPEATABLE READ READ ONLY, a
@@ -40,7 +32,7 @@ export async function* sweepCases(readers: StoreReader[], schema = 'event_store'
           heads[i] = await (iterators[i] as AsyncIterator<CaseEvents>).next();
         }
       }
-      events.sort(historyOrder);
+      events.sort(compareEvents);
       yield { caseId: min, events };
     }
   } finally {
@@ -48,19 +40,10 @@ export async function* sweepCases(readers: StoreReader[], schema = 'event_store'
   }
 }
 
-/** The audit's history order (see history/merge.ts): recordedAt as the canonical string, store, global position. */
-export function historyOrder(a: SourcedEvent, b: SourcedEvent): number {
-  const ra = a.metadata.recordedAt;
-  const rb = b.metadata.recordedAt;
-  if (ra !== rb) return ra < rb ? -1 : 1;
-  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
-  return a.globalPosition < b.globalPosition ? -1 : a.globalPosition > b.globalPosition ? 1 : 0;
-}
-
 async function* casesOfStore(reader: StoreReader, schema: string, batchSize: number): AsyncGenerator<CaseEvents> {
   if (!(await reader.exists())) return;
   const table = `"${schema.replace(/"/g, '""')}"."events"`;
-  const sql = `SELECT metadata->>'caseId' AS case_id, global_position, stream_name, revision, type, schema_version, data, metadata
+  const sql = `SELECT metadata->>'caseId' AS case_id, ${POSTGRES_EVENT_COLUMNS}
     FROM ${table}
     WHERE metadata ? 'caseId' AND (type LIKE 'ehc.%' OR data ? 'adviceRequestId')
     ORDER BY metadata->>'caseId' COLLATE "C", global_position`;
@@ -80,10 +63,7 @@ async function* casesOfStore(reader: StoreReader, schema: string, batchSize: num
           current = undefined;
         }
         current ??= { caseId: r.case_id, events: [] };
-        current.events.push({
-          source: reader.name, streamName: r.stream_name, revision: Number(r.revision), globalPosition: BigInt(r.global_position), type: r.type,
-          data: r.data, schemaVersion: r.schema_version, metadata: r.metadata, hash: '', previousHash: null,
-        });
+        current.events.push({ source: reader.name, ...recordedEventFromPostgresRow(r) });
       }
     }
     if (current) yield current;

@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { POSTGRES_EVENT_COLUMNS, PostgresEventStore, recordedEventFromPostgresRow, type PostgresEventRow, type RecordedEvent } from '@tio/event-store';
+import { POSTGRES_EVENT_COLUMNS, PostgresEventStore, recordedEventFromPostgresRow, survivePostgresRestarts, type PostgresEventRow, type RecordedEvent } from '@tio/event-store';
 import type { EventStoreSource } from '../config';
 
 /** A stored event with the name of the store (service) it came from. */
@@ -45,7 +45,7 @@ export class StoreReader {
       connectionString: source.url, max: poolSize, application_name: 'tio-audit-reader',
       options: '-c default_transaction_read_only=on',
     });
-    pool.on('error', () => undefined);
+    survivePostgresRestarts(pool);
     const store = await PostgresEventStore.create({ pool, schema, migrate: false });
     return new StoreReader(source.name, pool, store, schema);
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ISO_DATE } from '@tio/service-kit';
 import {
   ADVICE_TYPES,
   AGENCIES,
@@ -21,8 +22,6 @@ import {
   type TribunalOrderKind,
 } from '@tio/ehc-domain';
 
-// month 01-12, day 01-31; an impossible day (2026-02-31) is refused by the calendar with a 400
-const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const REF = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const REF_MESSAGE = '$property must be an opaque reference (letters, digits and . _ : / -, at most 128), never a name';
 const PHASE_TRANSFER_KINDS: PhaseTransferKind[] = ['school-phase', 'secondary-to-post-16', 'post-16-institution'];

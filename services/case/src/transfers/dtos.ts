@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { TRANSFER_KINDS, type TransferKind } from '@tio/transfer-domain';
+import { ISO_DATE } from '@tio/service-kit';
 
-// month 01-12, day 01-31; an impossible day (2026-02-31) is refused by the calendar with a 400
-const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const REF = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const REF_MESSAGE = '$property must be an opaque reference (letters, digits and . _ : / -, at most 128), never a name';
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { toKafkaRecord } from '@tio/contracts';
 import { DLQ_HEADERS } from '@tio/contracts';
 import { KafkaJsClient, listDeadLetters, type MessageProducer } from '@tio/messaging';
-import { FuzzTally, headerValue, hostileBody, hostileString, hostileValue, startTestService, waitFor, type TestService } from '@tio/testing';
+import { FuzzTally, fuzzSeed, headerValue, hostileBody, hostileString, hostileValue, startTestService, waitFor, type TestService } from '@tio/testing';
 import { timelineService } from '../service';
 import { ACTORS, DomainCase, Publisher, testTopics, topicList } from '../testing/fixtures';
 import { TimelineConsumer } from './timeline-consumer';
@@ -73,9 +73,8 @@ describe('timeline consumer under hostile Kafka messages (fast-check)', () => {
         return { kind: 'valid', headers: r.headers as Record<string, string>, value: String(r.value), expect: 'entry' as const };
       }),
     );
-    const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
+    const seed = fuzzSeed('timeline consumer');
     const samples = fc.sample(sample, { numRuns: 80, seed });
-    console.log(`[fuzz] timeline consumer seed ${seed}`);
     const topic = topics.case;
     // one request each: the broker caps a produce request at 1 MB
     for (const [i, s] of samples.entries()) await producer.send([{ topic, messages: [{ key: `fuzz-${i}`, value: s.value === null ? null : Buffer.from(s.value), headers: s.headers }] }]);
