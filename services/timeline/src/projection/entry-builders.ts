@@ -30,8 +30,6 @@ export interface EntryDraft {
   /** The agency the entry is about. */
   agency: string;
   details: Record<string, unknown>;
-  /** When the source recorded it; defaults to the event time (the envelope does not carry recorded-at yet). */
-  recordedAt?: string;
   /** Organisations the event makes involved in the case, besides its actor. */
   members?: MemberDraft[];
 }
@@ -315,12 +313,10 @@ export const fallbackEntry: EntryBuilder = (e) => {
 export function buildEntry(event: ConsumedEvent<Data>): EntryDraft {
   const e = { ...event, data: (event.data ?? {}) as Data };
   const builder = ENTRY_BUILDERS[event.type];
-  let draft: EntryDraft;
   try {
-    draft = builder ? builder(e) : fallbackEntry(e);
+    return builder ? builder(e) : fallbackEntry(e);
   } catch {
     // a payload that does not match its type's contract still gets an entry (never dropped, never dead-lettered here)
-    draft = fallbackEntry(e);
+    return fallbackEntry(e);
   }
-  return { ...draft, recordedAt: draft.recordedAt ?? str((event.data as Data | undefined)?.['recordedAt']) };
 }

@@ -7,6 +7,21 @@ import { migrateReadModel } from '../read-model/data-source';
 import { ACTORS, caseStory, dumpTimeline, event, testTopics } from '../testing/fixtures';
 import { projectBatch, projectEvent } from './projector';
 
+async function inTransactionOf<T>(pool: Pool, work: (tx: TransactionContext) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const result = await work({ query: async (sql, params) => (await c.query(sql, params)).rows });
+    await c.query('COMMIT');
+    return result;
+  } catch (err) {
+    await c.query('ROLLBACK');
+    throw err;
+  } finally {
+    c.release();
+  }
+}
+
 /**
  * The batched projection (one transaction per partition chunk, set-based statements) must give exactly the read
  * model that projecting the events one at a time gives: same entries, same seq numbers by the order rule, same
@@ -26,20 +41,7 @@ describe('projectBatch = projectEvent applied one at a time (real PostgreSQL)', 
     return { ...e, topic, partition: 0, offset: String(offset) } as ConsumedEvent;
   });
 
-  async function inTransaction<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T> {
-    const c = await pool.connect();
-    try {
-      await c.query('BEGIN');
-      const result = await work({ query: async (sql, params) => (await c.query(sql, params)).rows });
-      await c.query('COMMIT');
-      return result;
-    } catch (err) {
-      await c.query('ROLLBACK');
-      throw err;
-    } finally {
-      c.release();
-    }
-  }
+  const inTransaction = <T>(work: (tx: TransactionContext) => Promise<T>) => inTransactionOf(pool, work);
 
   const clear = (schema: string) => pool.query(`TRUNCATE "${schema}".timeline_entries, "${schema}".timeline_cases, "${schema}".case_members, "${schema}".case_clock_events`);
 
@@ -105,5 +107,55 @@ describe('projectBatch = projectEvent applied one at a time (real PostgreSQL)', 
     const lateResults = await inTransaction((tx) => projectBatch(tx, 'proj_batch', lateOnes));
     expect(lateResults.every((r) => r.applied && r.seq === undefined)).toBe(true); // renumbered by the order rule
     expect((await dumpTimeline(pool, 'proj_batch')).text).toBe(reference.text);
+  });
+});
+
+/**
+ * `recorded_at` is the event store's recorded time, carried by the forwarder as the CloudEvents `recordedat`
+ * extension, not the event's business date: two events of the same day are ordered by when their stores recorded
+ * them (the README's order rule and the audit's drift check), not by their ids.
+ */
+describe('the recorded time is the event store’s, and orders entries of the same day (real PostgreSQL)', () => {
+  let pool: Pool;
+  const topics = testTopics('recorded');
+  const caseId = randomUUID();
+  const day = '2025-02-03T00:00:00.000Z';
+  // the later id recorded first: id order and recorded order disagree
+  const decided = { ...event('ehc.decision-to-assess.v1', caseId, day, ACTORS.la, { assessmentId: 'asmt-1' }, `ffffffff-${randomUUID().slice(9)}`), recordedAt: '2025-02-03T09:15:00.123Z' };
+  const asked = { ...event('ehc.advice-requested.v1', caseId, day, ACTORS.la, { adviceRequestId: 'req-1', agency: 'health', adviceType: 'medical' }, `00000000-${randomUUID().slice(9)}`), recordedAt: '2025-02-03T09:15:00.456Z' };
+  const consumed = [asked, decided].map((e, i) => ({ ...e, topic: topics.case, partition: 0, offset: String(i) }) as ConsumedEvent);
+
+  async function entriesOf(schema: string) {
+    const { rows } = await pool.query<{ source_event_id: string; seq: number; occurred_at: Date; recorded_at: Date }>(
+      `SELECT source_event_id, seq, occurred_at, recorded_at FROM "${schema}".timeline_entries WHERE case_id = $1 ORDER BY seq`,
+      [caseId],
+    );
+    return rows.map((r) => ({ id: r.source_event_id, seq: r.seq, occurredAt: r.occurred_at.toISOString(), recordedAt: r.recorded_at.toISOString() }));
+  }
+  const expected = () => [
+    { id: decided.id, seq: 1, occurredAt: day, recordedAt: decided.recordedAt },
+    { id: asked.id, seq: 2, occurredAt: day, recordedAt: asked.recordedAt },
+  ];
+
+  beforeAll(async () => {
+    const url = await ensureDatabase(process.env['DATABASE_URL'] as string, 'timeline_projector_spec');
+    pool = new Pool({ connectionString: url, max: 2 });
+    await migrateReadModel(url, 'proj_recorded_one');
+    await migrateReadModel(url, 'proj_recorded_batch');
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+
+  const inTransaction = <T>(work: (tx: TransactionContext) => Promise<T>) => inTransactionOf(pool, work);
+
+  it('one event at a time: the store’s recorded time is kept and decides the order within the day', async () => {
+    for (const e of consumed) await inTransaction((tx) => projectEvent(tx, 'proj_recorded_one', e));
+    expect(await entriesOf('proj_recorded_one')).toEqual(expected());
+  });
+
+  it('in one batch: the same entries, the same order', async () => {
+    await inTransaction((tx) => projectBatch(tx, 'proj_recorded_batch', consumed));
+    expect(await entriesOf('proj_recorded_batch')).toEqual(expected());
   });
 });

@@ -85,10 +85,15 @@ interface PreparedEntry {
   draft: EntryDraft;
 }
 
+/**
+ * `recordedAt` is when the producer's event store recorded the event (the CloudEvents `recordedat` extension every
+ * forwarder sends), the same instant the audit reads from the stores; a message without it (none of ours) falls
+ * back to its event time. Never taken from the payload: the order must not depend on what a producer writes there.
+ */
 function prepareEntry(event: ConsumedEvent): PreparedEntry {
   const occurredAt = new Date(event.time).toISOString();
   const draft = buildEntry(event as ConsumedEvent<Record<string, unknown>>);
-  const recordedAt = draft.recordedAt && !Number.isNaN(Date.parse(draft.recordedAt)) ? new Date(draft.recordedAt).toISOString() : occurredAt;
+  const recordedAt = event.recordedAt && !Number.isNaN(Date.parse(event.recordedAt)) ? new Date(event.recordedAt).toISOString() : occurredAt;
   return { event, caseId: event.subject, occurredAt, recordedAt, draft };
 }
 
