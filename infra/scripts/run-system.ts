@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra } from '@tio/local-infra';
+import { dirname, relative } from 'node:path';
+import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
 import { devKeys, mintToken } from '@tio/auth';
 import { DEMO_PEOPLE, seedDemoCase } from './demo-seed';
 import { startService, stopService, waitReady, type RunningService } from './service-processes';
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(`\nTell It Once is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops everything.\n`);
-  console.log(`  ${pad('PostgreSQL', 13)} ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}${infra.started.postgres ? '  (embedded, data in .local/run/postgres)' : '  (DATABASE_URL)'}`);
+  console.log(`  ${pad('PostgreSQL', 13)} ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}${infra.started.postgres ? `  (embedded, data in ${relative(workspaceRoot(), infra.postgresDataDir ?? '') || '.'})` : '  (DATABASE_URL)'}`);
   console.log(`  ${pad('Kafka', 13)} ${infra.kafkaBrokers}${infra.started.kafka ? '  (local KRaft broker, data in .local/run/kafka)' : '  (KAFKA_BROKERS)'}`);
   for (const s of services) {
     console.log(`  ${pad(s.entry.name, 13)} http://127.0.0.1:${s.port}  (API docs /docs)  ${s.entry.what}`);

@@ -9,6 +9,8 @@ export interface LocalInfra {
   kafkaBrokers: string;
   /** What the project started itself, as opposed to what the environment pointed at. */
   started: { postgres: boolean; kafka: boolean };
+  /** The embedded cluster's data folder, when the project started PostgreSQL itself. */
+  postgresDataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startLocalInfra(options: LocalInfraOptions): Promise<Local
     databaseUrl: postgres.value?.url ?? (env['DATABASE_URL'] as string),
     kafkaBrokers: kafka.value?.brokers ?? (env['KAFKA_BROKERS'] as string),
     started: { postgres: !!postgres.value, kafka: !!kafka.value },
+    postgresDataDir: postgres.value?.dataDir,
     stop: () => (stopping ??= stopAll()),
   };
 }

