@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { PostgresEventStore, type EventStore } from '@tio/event-store';
+import { chainKeyFrom, PostgresEventStore, type EventStore } from '@tio/event-store';
 import { keyStoreSettings, masterKeyFrom, PersonalDataEventStore, PostgresKeyStore, type KeyStore } from '@tio/personal-data';
 import { SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
 
@@ -27,7 +27,8 @@ export interface EventStoreModuleOptions {
  * The service's own event store: PostgreSQL in the service's database (schema `event_store`, created by its
  * migrations). Streams outside the service's categories are refused by the store itself. Personal fields
  * (`@tio/personal-data` PERSONAL_FIELDS) are encrypted on append with the case's data key and decrypted when a stream
- * is loaded; the forwarder reads the stored form, so Kafka only ever carries envelopes.
+ * is loaded; the forwarder reads the stored form, so Kafka only ever carries envelopes. Every append is MACed with
+ * the chain key (TIO_CHAIN_KEY, or derived from TIO_MASTER_KEY; `@tio/event-store` authentication.ts).
  */
 @Global()
 @Module({})
@@ -44,7 +45,7 @@ export class EventStoreModule {
           provide: EVENT_STORE,
           inject: [SERVICE_CONFIG, KEY_STORE],
           useFactory: async (config: ServiceConfig, keys: KeyStore) =>
-            new PersonalDataEventStore(await PostgresEventStore.create({ connectionString: config.databaseUrl, allowedCategories: options.categories }), keys),
+            new PersonalDataEventStore(await PostgresEventStore.create({ connectionString: config.databaseUrl, allowedCategories: options.categories, chainKey: chainKeyFrom() }), keys),
         },
         EventStoreCloser,
       ],

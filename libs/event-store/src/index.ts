@@ -4,6 +4,7 @@ export * from './connection-errors';
 export * from './stream-name';
 export * from './canonical-json';
 export * from './hashing';
+export * from './authentication';
 export * from './verification';
 export * from './upcasting';
 export * from './prepare-events';
@@ -17,3 +18,4 @@ export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './es
 export { EventStoreDbCheckpointStore, CHECKPOINT_CATEGORY as ESDB_CHECKPOINT_CATEGORY } from './esdb/checkpoints';
 export { EVENT_COLUMNS as POSTGRES_EVENT_COLUMNS, toRecordedEvent as recordedEventFromPostgresRow, type EventRow as PostgresEventRow } from './postgres/rows';
 export { runSqlMigrations, type SqlMigration, type SqlMigrationOptions } from './postgres/sql-migrations';
+export { EventStoreForger } from './postgres/forgery';

@@ -92,12 +92,23 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/**
+ * Why a stream stops proving itself. `revision-gap`: that revision is missing (deleted); `not-authenticated`: the
+ * event's MAC does not vouch for its (stream, revision, hash), so it was written or rewritten without the chain key;
+ * `stream-head-mismatch` / `stream-head-not-authenticated`: the head does not match the last event or carries no
+ * valid MAC, so events from that revision on may have been removed; `checkpoint-missing` / `checkpoint-mismatch`: a
+ * head seen earlier and kept outside the store is no longer stored or no longer matches (an old copy restored).
+ */
+export type StreamBreakReason =
+  | 'content-hash-mismatch' | 'chain-broken' | 'revision-gap' | 'not-authenticated' | 'stream-head-mismatch' | 'stream-head-not-authenticated'
+  | 'checkpoint-missing' | 'checkpoint-mismatch';
+
 export interface StreamVerification {
   streamName: string;
   eventsChecked: number;
   valid: boolean;
-  /** The first event whose content or chain does not match, with why. */
-  firstBreak?: { revision: number; eventId: string; reason: 'content-hash-mismatch' | 'chain-broken' | 'revision-gap' };
+  /** The first revision that does not prove itself, with why (no eventId when that revision is not stored). */
+  firstBreak?: { revision: number; eventId?: string; reason: StreamBreakReason };
 }
 
 export interface EventStore {

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { EventIdConflictError, WrongExpectedRevisionError } from '../errors';
+import { eventMac, headMac } from '../authentication';
 import { computeEventHash } from '../hashing';
 import type { AppendResult, ExpectedRevision } from '../port';
 import { contentKeyOf, type PreparedEvent } from '../prepare-events';
@@ -12,6 +13,8 @@ export interface AppendContext {
   category: string;
   events: PreparedEvent[];
   expectedRevision: ExpectedRevision;
+  /** The chain key: each event and the new head get their MAC in the same statements (no extra round trip). */
+  chainKey?: Buffer;
 }
 
 interface ExistingRow {
@@ -104,6 +107,7 @@ export async function appendInTransaction(client: PoolClient, ctx: AppendContext
   const cols = {
     position: [] as string[], eventId: [] as string[], revision: [] as number[], type: [] as string[],
     version: [] as number[], data: [] as string[], metadata: [] as string[], hash: [] as string[], previous: [] as (string | null)[],
+    mac: [] as (string | null)[],
   };
   const sortedPositions = positions.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   events.forEach((event, i) => {
@@ -121,24 +125,25 @@ export async function appendInTransaction(client: PoolClient, ctx: AppendContext
     cols.metadata.push(JSON.stringify(metadata));
     cols.hash.push(hash);
     cols.previous.push(previousHash);
+    cols.mac.push(ctx.chainKey ? eventMac(ctx.chainKey, streamName, revision, hash) : null);
     previousHash = hash;
   });
   await client.query(
     `INSERT INTO ${table(schema, 'events')}
        (global_position, transaction_id, event_id, stream_name, category, revision, type, schema_version, data, metadata,
-        hash, previous_hash, recorded_at)
-     SELECT p, $2::xid8, e, $3, $4, r, t, v, d::jsonb, m::jsonb, h, ph, $5::timestamptz
-       FROM unnest($1::bigint[], $6::uuid[], $7::bigint[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[])
-         AS x(p, e, r, t, v, d, m, h, ph)`,
+        hash, previous_hash, recorded_at, mac)
+     SELECT p, $2::xid8, e, $3, $4, r, t, v, d::jsonb, m::jsonb, h, ph, $5::timestamptz, mc
+       FROM unnest($1::bigint[], $6::uuid[], $7::bigint[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+         AS x(p, e, r, t, v, d, m, h, ph, mc)`,
     [cols.position, transactionId, streamName, ctx.category, recordedAt, cols.eventId, cols.revision, cols.type,
-      cols.version, cols.data, cols.metadata, cols.hash, cols.previous],
+      cols.version, cols.data, cols.metadata, cols.hash, cols.previous, cols.mac],
   );
   const last = current + events.length;
   await client.query(
     `WITH moved AS (
-       UPDATE ${table(schema, 'streams')} SET revision = $2, last_hash = $3, updated_at = now() WHERE stream_name = $1
+       UPDATE ${table(schema, 'streams')} SET revision = $2, last_hash = $3, head_mac = $5, updated_at = now() WHERE stream_name = $1
      ) SELECT pg_notify($4, '')`,
-    [streamName, last, previousHash, notifyChannel(schema)],
+    [streamName, last, previousHash, notifyChannel(schema), ctx.chainKey ? headMac(ctx.chainKey, streamName, last, previousHash) : null],
   );
   return { result: { nextExpectedRevision: last, position: defined(sortedPositions[sortedPositions.length - 1], 'last position') }, idempotentReplay: false };
 }

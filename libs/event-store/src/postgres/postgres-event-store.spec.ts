@@ -60,7 +60,7 @@ describe('PostgreSQL adapter specifics', () => {
     const pool = new Pool({ connectionString: dbUrl });
     try {
       const { rows } = await pool.query('SELECT version, name FROM es_migrate.migrations ORDER BY version');
-      expect(rows).toEqual([{ version: 1, name: 'streams, events, checkpoints' }]);
+      expect(rows).toEqual([{ version: 1, name: 'streams, events, checkpoints' }, { version: 2, name: 'chain MACs on events and stream heads' }]);
       const cols = await pool.query(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'es_migrate' AND table_name = 'events' AND column_name IN ('transaction_id', 'global_position')`,
       );

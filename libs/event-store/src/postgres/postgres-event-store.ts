@@ -10,13 +10,13 @@ import type {
 import { DEFAULT_MAX_EVENT_BYTES, prepareEvents } from '../prepare-events';
 import { assertCategory, assertWritableStream, parseStreamName } from '../stream-name';
 import { UpcasterRegistry, type Upcaster } from '../upcasting';
-import { verifyChain } from '../verification';
+import { verifyStreamHistory, type StreamCheckpoint } from '../verification';
 import { Wakeup } from '../wakeup';
 import { appendInTransaction, findPreviousAppend, type AppendContext, type PendingAppend } from './append';
 import { PostgresCheckpointStore } from './checkpoints';
 import { migrate } from './migrator';
 import { PostgresNotifier } from './notifier';
-import { readAllRows, readStreamRows } from './read';
+import { readAllRows, readAuthenticatedStream, readStreamHead, readStreamRows } from './read';
 import { assertSchemaName, DEFAULT_SCHEMA, notifyChannel } from './schema';
 
 export interface PostgresEventStoreOptions {
@@ -36,6 +36,11 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** Where subscriptions keep checkpoints. Default: `<schema>.checkpoints`. */
   checkpointStore?: CheckpointStore;
+  /**
+   * The chain key (`chainKeyFrom()`): every append then MACs its events and the new stream head, and `verifyStream`
+   * requires those MACs. Services always pass it; without it the chain is unkeyed (tests of the store mechanics).
+   */
+  chainKey?: Buffer;
   /** Run migrations on create. Default true. */
   migrate?: boolean;
   /** @internal For race tests: runs inside the append transaction just before COMMIT (e.g. `SELECT pg_sleep`). */
@@ -142,7 +147,10 @@ export class PostgresEventStore implements EventStore {
     // -1 is how some callers spell "no stream"
     const expected: ExpectedRevision = expectedRevision === -1 ? 'no_stream' : expectedRevision;
     const prepared = prepareEvents(events, this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
-    const ctx: AppendContext = { schema: this.schema, streamName, category, events: prepared, expectedRevision: expected };
+    const ctx: AppendContext = {
+      schema: this.schema, streamName, category, events: prepared, expectedRevision: expected,
+      ...(this.options.chainKey ? { chainKey: this.options.chainKey } : {}),
+    };
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -209,10 +217,17 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  async verifyStream(streamName: string): Promise<StreamVerification> {
+  /**
+   * The chain, with the key the MACs of every event and of the head, and the heads seen earlier (`checkpoints`,
+   * kept outside this database): the first revision that does not prove itself.
+   */
+  async verifyStream(streamName: string, options: { checkpoints?: readonly StreamCheckpoint[] } = {}): Promise<StreamVerification> {
     this.assertOpen();
     parseStreamName(streamName);
-    return verifyChain(streamName, await readStreamRows(this.pool, this.schema, streamName));
+    // the head first: appends that land in between only make the events newer than it, never older
+    const head = await readStreamHead(this.pool, this.schema, streamName);
+    const events = await readAuthenticatedStream(this.pool, this.schema, streamName);
+    return verifyStreamHistory(streamName, events, head, { ...(this.options.chainKey ? { key: this.options.chainKey } : {}), ...options });
   }
 
   async close(): Promise<void> {

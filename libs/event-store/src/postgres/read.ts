@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../port';
+import type { AuthenticatedEvent, StoredStreamHead } from '../verification';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
 import { table } from './schema';
 
@@ -43,4 +44,22 @@ export async function readAllRows(pool: Pool, schema: string, options: ReadAllOp
     params,
   );
   return rows.map(toRecordedEvent);
+}
+
+/** Every stored event of a stream with its MAC, in revision order, for verification. */
+export async function readAuthenticatedStream(pool: Pool, schema: string, streamName: string): Promise<AuthenticatedEvent[]> {
+  const { rows } = await pool.query<EventRow & { mac: string | null }>(
+    `SELECT ${EVENT_COLUMNS}, mac FROM ${table(schema, 'events')} WHERE stream_name = $1 ORDER BY revision`,
+    [streamName],
+  );
+  return rows.map((r) => ({ ...toRecordedEvent(r), mac: r.mac }));
+}
+
+export async function readStreamHead(pool: Pool, schema: string, streamName: string): Promise<StoredStreamHead | undefined> {
+  const { rows } = await pool.query<{ revision: string; last_hash: string | null; head_mac: string | null }>(
+    `SELECT revision, last_hash, head_mac FROM ${table(schema, 'streams')} WHERE stream_name = $1`,
+    [streamName],
+  );
+  const row = rows[0];
+  return row ? { revision: Number(row.revision), lastHash: row.last_hash, mac: row.head_mac } : undefined;
 }

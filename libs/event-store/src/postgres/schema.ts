@@ -91,4 +91,13 @@ export const MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 2,
+    name: 'chain MACs on events and stream heads',
+    // HMAC-SHA-256 under a key held outside the database (authentication.ts); NULL for events written without it
+    sql: (s) => `
+      ALTER TABLE ${table(s, 'events')} ADD COLUMN mac text;
+      ALTER TABLE ${table(s, 'streams')} ADD COLUMN head_mac text;
+    `,
+  },
 ];
