@@ -6,6 +6,7 @@ import { TOPICS, fromKafkaRecord, toKafkaRecord, type IntegrationEvent } from '@
 import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
 import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
 import { consumeUntil, testKeys, tokenFor, waitFor } from '@tio/testing';
+import { DEMO_CASE_ID, DEMO_PEOPLE, seedDemoCase } from '../scripts/demo-seed';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES } from '../scripts/services';
 
@@ -13,33 +14,53 @@ import { SERVICES } from '../scripts/services';
  * The whole assessment across the four services, each its own process on its own database, talking only through
  * Kafka: the LA's case officer drives the case over HTTP, the school and the social worker give advice over their
  * services' HTTP APIs (one duplicated submission, one correction), and the NHS trust's record system publishes
- * its advice on the health inbound topic. The case ends with a final plan within 20 weeks.
+ * its advice on the health inbound topic. The case ends with a final plan within 20 weeks. The timeline and the audit
+ * run too: the audit's drift check compares every store with the timeline's read model, as after `npm start`.
  */
 describe('system: request to final plan across case, education, health and social care', () => {
   const LA = 'E10000028';
   const prefix = `sys-${randomUUID().slice(0, 8)}.`;
   const cluster = process.env['DATABASE_URL'] as string;
   const kafka = new KafkaJsClient({ brokers: process.env['KAFKA_BROKERS'] as string, topicPrefix: prefix });
-  const names = ['case', 'education', 'health', 'social-care'] as const;
+  const writers = ['case', 'education', 'health', 'social-care'] as const;
+  const readers = ['timeline', 'audit'] as const;
   const running: RunningService[] = [];
   const dbNames: string[] = [];
+  const databases: Record<string, string> = {};
   const url: Record<string, string> = {};
   const tokens: Record<string, string> = {};
+  let privateKeyPem: string;
 
   beforeAll(async () => {
-    const { publicKeyPem } = await testKeys();
+    const keys = await testKeys();
+    privateKeyPem = keys.privateKeyPem;
     const logDir = mkdtempSync(join(tmpdir(), 'tio-system-e2e-'));
-    for (const name of names) {
-      const entry = SERVICES.find((s) => s.name === name)!;
+    for (const name of [...writers, ...readers]) {
       const db = `sys_${name.replace('-', '_')}_${randomUUID().slice(0, 6)}`;
       dbNames.push(db);
-      const port = await freePort();
-      const env = { ...process.env, DATABASE_URL: await ensureDatabase(cluster, db), KAFKA_TOPIC_PREFIX: prefix, JWT_PUBLIC_KEY: publicKeyPem };
-      running.push(await startService(entry, port, logDir, env));
-      url[name] = `http://127.0.0.1:${port}`;
+      databases[name] = await ensureDatabase(cluster, db);
     }
-    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+    const extra: Record<string, Record<string, string>> = {
+      // consumer groups are not prefixed: one of its own for this test's timeline
+      timeline: { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` },
+      // as `npm start` configures it: every event store, read-only, and the timeline's read model
+      audit: { AUDIT_EVENT_STORES: writers.map((n) => `${n}=${databases[n]}`).join(','), AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] },
+    };
+    // the writers first (they create the topics), then the readers
+    for (const group of [writers, readers]) {
+      const started: RunningService[] = [];
+      for (const name of group) {
+        const entry = SERVICES.find((s) => s.name === name)!;
+        const port = await freePort();
+        const env = { ...process.env, ...extra[name], DATABASE_URL: databases[name], KAFKA_TOPIC_PREFIX: prefix, JWT_PUBLIC_KEY: keys.publicKeyPem };
+        started.push(await startService(entry, port, logDir, env));
+        url[name] = `http://127.0.0.1:${port}`;
+      }
+      running.push(...started);
+      await Promise.all(started.map((s) => waitReady(s, 240_000)));
+    }
     tokens['la'] = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'caseworker-1' });
+    tokens['auditor'] = await tokenFor({ agency: 'local-authority', roles: ['auditor'], organisationId: LA, userId: 'auditor-1' });
     tokens['school'] = await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: 'urn:school:124356', userId: 'senco-1' });
     tokens['social'] = await tokenFor({ agency: 'social-care', roles: ['practitioner'], organisationId: 'E10000028-csc', userId: 'sw-1' });
   }, 300_000);
@@ -142,7 +163,37 @@ describe('system: request to final plan across case, education, health and socia
     expect(types.filter((t) => t === 'ehc.advice-received.v1')).toHaveLength(4); // education, health, social care v1 and v2
     const advice = decode(await consumeUntil(kafka, TOPICS.educationEvents, (ms) => decode(ms, caseId).length >= 1), caseId);
     expect(advice.map((e) => e.type)).toEqual(['advice.submitted.v1']);
-  });
+
+    // the timeline holds every stored event as it was recorded, in the one order (four steps share 2026-01-26)
+    expect(await driftOnceCaughtUp(caseId)).toMatchObject({ inSync: true, missing: [], extra: [], mismatched: [], reordered: [] });
+  }, 240_000);
+
+  it('shows the demo case in sync right after the system starts: no drift, entries of one day in the order they were recorded', async () => {
+    expect(await seedDemoCase({ case: url['case'], education: url['education'], health: url['health'], socialCare: url['social-care'] }, privateKeyPem)).toBe(DEMO_CASE_ID);
+
+    const drift = await driftOnceCaughtUp(DEMO_CASE_ID);
+    expect(drift).toMatchObject({ inSync: true, missing: [], extra: [], mismatched: [], reordered: [] });
+    expect(drift.timelineEntries).toBe(drift.storeEvents);
+
+    // the decision to assess and the three advice requests share a date: the decision was recorded first
+    const timeline = await ok(call('timeline', 'GET', `/cases/${DEMO_CASE_ID}/timeline`, await tokenFor(DEMO_PEOPLE.caseworker.token)));
+    const entries = timeline.entries as Array<{ title: string; occurredAt: string; recordedAt: string }>;
+    const decision = entries.findIndex((e) => e.title === 'Decided to carry out an EHC needs assessment');
+    const healthAsked = entries.findIndex((e) => e.title === 'Health advice requested');
+    expect(decision).toBeGreaterThanOrEqual(0);
+    expect(healthAsked).toBeGreaterThan(decision);
+    const sameDay = entries.filter((e) => e.occurredAt === entries[decision]?.occurredAt);
+    expect(sameDay.length).toBeGreaterThanOrEqual(4);
+    expect(sameDay.map((e) => e.recordedAt)).toEqual(sameDay.map((e) => e.recordedAt).sort());
+  }, 240_000);
+
+  /** The audit's drift report once the timeline has every stored event of the case (consumers catch up). */
+  async function driftOnceCaughtUp(caseId: string): Promise<Record<string, any>> {
+    return waitFor(`the timeline to hold every stored event of case ${caseId}`, async () => {
+      const res = await call('audit', 'GET', `/cases/${caseId}/drift`, tokens['auditor']);
+      return res.status === 200 && res.body['storeEvents'] > 0 && res.body['missing'].length === 0 ? res.body : undefined;
+    }, 120_000);
+  }
 
   function decode(messages: ConsumedMessage[], caseId: string) {
     return messages.filter((m) => String(m.key) === caseId).map((m) => fromKafkaRecord({ key: m.key, value: m.value, headers: m.headers } as never));

@@ -59,15 +59,16 @@ export interface DriftReport {
   mismatched: Array<{ eventId: string; field: 'occurredAt' | 'recordedAt'; store: string; timeline: string }>;
 }
 
-/** The timeline's own order rule, applied to the stored events: occurredAt, recordedAt, event id (byte order). */
+/**
+ * The timeline's own order rule, applied to the stored events: occurredAt, recordedAt (the store's, which the
+ * forwarder carries to the timeline), event id in byte order (the timeline's COLLATE "C", i.e. UTF-8 bytes).
+ */
 function timelineOrder(a: SourcedEvent, b: SourcedEvent): number {
   const o = Date.parse(a.metadata.occurredAt) - Date.parse(b.metadata.occurredAt);
   if (o) return o;
   const r = Date.parse(a.metadata.recordedAt) - Date.parse(b.metadata.recordedAt);
   if (r) return r;
-  const x = a.metadata.eventId;
-  const y = b.metadata.eventId;
-  return x < y ? -1 : x > y ? 1 : 0;
+  return Buffer.compare(Buffer.from(a.metadata.eventId), Buffer.from(b.metadata.eventId));
 }
 
 /** Indexes (into `values`) of a longest strictly increasing subsequence. */

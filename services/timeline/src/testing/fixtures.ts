@@ -28,7 +28,7 @@ export function testTopics(tag: string) {
 export type TestTopics = ReturnType<typeof testTopics>;
 export const topicList = (t: TestTopics) => [t.case, t.education, t.health, t.socialCare];
 
-export function event(type: string, caseId: string, time: string, actor: Actor, data: object, id = randomUUID()): IntegrationEvent {
+export function event(type: string, caseId: string, time: string, actor: Actor, data: object, id: string = randomUUID()): IntegrationEvent {
   return { id, source: `/tio/${actor.agency}`, type, subject: caseId, time, data: { caseId, ...data }, correlationId: `corr-${caseId.slice(0, 8)}`, actor };
 }
 
