@@ -3,7 +3,8 @@ import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule } from '@tio/event-sourcing';
 import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
-import { AccessLog, CoreModule, PG_POOL, migrateAccessLog } from '@tio/service-kit';
+import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, migrateAccessLog } from '@tio/service-kit';
+import { CASE_SCOPE_CHECK } from '@tio/auth';
 import { AgencyAccessLogController } from './access/access-log.controller';
 import { AGENCY_ACCESS_LOG, AGENCY_ACCESS_LOG_TABLE, CaseReads } from './access/case-reads';
 import { InvolvedOrganisationsAccess } from './access/involved-organisations';
@@ -74,13 +75,20 @@ export class AgencyAdviceModule {
         ...shared(options),
         // the service's own forwarder publishes category `advice`
         { provide: ADVICE_FORWARDER, useExisting: FORWARDER },
-        // practitioners see the cases their organisation is involved in
+        // practitioners see the cases their organisation is involved in: the rule of every case-scoped route of the
+        // service (the kit's and the agency's own), applied by the AuthGuard and written to the access log
         { provide: ADVICE_ACCESS, useClass: InvolvedOrganisationsAccess },
+        {
+          provide: CASE_SCOPE_CHECK,
+          inject: [ADVICE_ACCESS, AGENCY_ACCESS_LOG],
+          useFactory: (access: InvolvedOrganisationsAccess, log: AccessLog) =>
+            new InvolvementCheck(options.service, { groundFor: async (p, caseId) => { const ground = await access.groundFor(p, caseId, 'read'); return ground ? { ground } : undefined; } }, log),
+        },
         InboundAdviceConsumer,
         // the inbound topic carries agency systems' plaintext: processed records are deleted, the rest expire
         InboundRetention,
       ],
-      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer, InboundRetention, CaseReads],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer, InboundRetention, CaseReads, AGENCY_ACCESS_LOG],
     };
   }
 
@@ -112,7 +120,7 @@ export class AgencyAdviceModule {
         HostedAdviceForwarderLifecycle,
         ...(options.access ? [{ provide: ADVICE_ACCESS, useClass: options.access }] : []),
       ],
-      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, ADVICE_FORWARDER, CaseReads],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, ADVICE_FORWARDER, CaseReads, AGENCY_ACCESS_LOG],
     };
   }
 }

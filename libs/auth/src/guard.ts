@@ -9,7 +9,8 @@ import {
   SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { CASE_SCOPE_CHECK, type CaseScopeCheck } from './case-scope';
 import type { Principal, Role } from './claims';
 import { TokenRejected, TokenVerifier } from './verifier';
 
@@ -21,7 +22,14 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** The caller needs at least one of these roles. */
 export const RequireRoles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
-type AuthenticatedRequest = { principal?: Principal; method: string; url: string; headers: Record<string, string | string[] | undefined> };
+type AuthenticatedRequest = {
+  principal?: Principal;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  params?: Record<string, string>;
+  route?: { path?: string };
+};
 
 /** The verified caller of the current request. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
@@ -34,7 +42,8 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Every route requires a valid bearer token unless marked @Public(). 401 for a missing or bad token, 403 for a
- * caller without the role the route needs, and 403 for an auditor trying to write. Every denial is logged.
+ * caller without the role the route needs, and 403 for an auditor trying to write. Every denial is logged. Then, on a
+ * route with a `:caseId` parameter, the service's case rule (`CASE_SCOPE_CHECK`): involved or refused, and recorded.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,7 +52,22 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  private caseScope?: CaseScopeCheck | null;
+
+  /** The service's case rule, wherever in the application it is provided; none in a service without one. */
+  private caseScopeCheck(): CaseScopeCheck | null {
+    if (this.caseScope === undefined) {
+      try {
+        this.caseScope = this.moduleRef.get<CaseScopeCheck>(CASE_SCOPE_CHECK, { strict: false });
+      } catch {
+        this.caseScope = null;
+      }
+    }
+    return this.caseScope;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -72,6 +96,13 @@ export class AuthGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (required?.length && !required.some((r) => principal.roles.includes(r))) {
       return deny(403, `this action needs one of the roles ${required.join(', ')}; the token has ${principal.roles.join(', ')}`, principal);
+    }
+    const caseId = request.params?.['caseId'];
+    const scope = typeof caseId === 'string' ? this.caseScopeCheck() : null;
+    if (scope) {
+      const why = request.headers['x-access-reason'];
+      const reason = typeof why === 'string' && why.trim() ? why.trim().slice(0, 500) : undefined;
+      await scope.check(principal, { method: request.method, route: request.route?.path ?? request.url, caseId: caseId as string, ...(reason ? { reason } : {}) });
     }
     return true;
   }

@@ -3,3 +3,4 @@ export * from './verifier';
 export * from './dev-keys';
 export * from './guard';
 export * from './auth.module';
+export * from './case-scope';

@@ -6,3 +6,4 @@ export * from './compatibility';
 export * from './asyncapi';
 export * from './published';
 export * from './events';
+export * from './validation/dates';

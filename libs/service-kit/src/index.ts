@@ -9,3 +9,4 @@ export * from './validation';
 export * from './core.module';
 export * from './access-log';
 export * from './access-log-query.dto';
+export * from './case-scope';

@@ -1,4 +1,5 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, UnprocessableEntityException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { NOT_IN_FUTURE } from '@tio/contracts';
 
 /**
  * A calendar day as YYYY-MM-DD (month 01-12, day 01-31), for `@Matches` in DTOs; an impossible day such as
@@ -35,7 +36,23 @@ export function strictValidationPipe(): ValidationPipe {
     transform: true,
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: flattenValidationErrors(errors) }),
+    exceptionFactory: (errors) => validationException(errors),
   });
+}
+
+/** Every constraint name the errors (and their children) broke. */
+function brokenConstraints(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => [...Object.keys(e.constraints ?? {}), ...brokenConstraints(e.children ?? [])]);
+}
+
+/**
+ * 400 for input that is malformed; 422 (same body) for input that is well-formed but dated after today
+ * (`@NotInFuture`): the request could be right tomorrow, it is not wrong in shape.
+ */
+export function validationException(errors: ValidationError[]): BadRequestException | UnprocessableEntityException {
+  const onlyFutureDates = brokenConstraints(errors).every((c) => c === NOT_IN_FUTURE);
+  const fields = flattenValidationErrors(errors);
+  return onlyFutureDates
+    ? new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', message: 'Validation failed', errors: fields })
+    : new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: fields });
 }

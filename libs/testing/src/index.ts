@@ -4,3 +4,4 @@ export * from './service-health.spec-helper';
 export * from './waiting';
 export * from './consume';
 export * from './fuzz';
+export * from './census';

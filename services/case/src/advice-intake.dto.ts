@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { NotInFuture } from '@tio/contracts';
 import { AGENCIES } from '@tio/ehc-domain';
 
 /**
@@ -27,16 +28,19 @@ class AdviceFieldsDto {
 
 export class AdviceSubmittedFieldsDto extends AdviceFieldsDto {
   @Matches(DAY, { message: 'submittedOn must be a date (YYYY-MM-DD)' })
+  @NotInFuture()
   submittedOn!: string;
 }
 
 export class AdviceCorrectedFieldsDto extends AdviceFieldsDto {
   @Matches(DAY, { message: 'correctedOn must be a date (YYYY-MM-DD)' })
+  @NotInFuture()
   correctedOn!: string;
 }
 
 export class AdviceWithdrawnFieldsDto extends AdviceFieldsDto {
   @Matches(DAY, { message: 'withdrawnOn must be a date (YYYY-MM-DD)' })
+  @NotInFuture()
   withdrawnOn!: string;
 
   // the reason is encrypted at rest and on Kafka (an envelope object), so only its presence is checked

@@ -52,16 +52,57 @@ describe('case service end to end', () => {
     const caseId = await newCase();
     const otherLa = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: 'E10000016' });
     const denied = await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-01-20' }, otherLa).expect(403);
-    expect(denied.body.message).toBe(`case ${caseId} is the responsibility of ${LA}; the token is for E10000016`);
+    expect(denied.body.message).toBe(`Your organisation (E10000016, local-authority) is not involved in case ${caseId} at the case service. Only organisations involved in a case, and auditors, may see it or act on it.`);
   });
 
-  it('answers bad input with 400 naming each field, and unknown cases with 404', async () => {
+  it('refuses another LA’s officer the same way whether or not the case exists (no existence leak); auditors learn it is unknown', async () => {
+    const caseId = await newCase();
+    const otherLa = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: 'E10000016', userId: 'other-la-1' });
+    const unknown = randomUUID();
+    const body = (res: request.Response, id: string) => JSON.stringify({ ...res.body, correlationId: undefined }).split(id).join('<case>');
+    for (const path of ['', '/advice', '/advice-requests', '/service-transfers']) {
+      const existing = await request(service.server).get(`/cases/${caseId}${path}`).set(auth(otherLa)).expect(403);
+      const missing = await request(service.server).get(`/cases/${unknown}${path}`).set(auth(otherLa)).expect(403);
+      expect({ path, answer: body(missing, unknown) }).toEqual({ path, answer: body(existing, caseId) });
+    }
+    // the responsible LA's own officer asking for an id that does not exist is not involved in it either
+    await post(`/cases/${unknown}/decision-to-assess`, { at: '2026-01-20' }).expect(403);
+    const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], organisationId: 'ofsted', userId: 'inspector-1' });
+    expect((await request(service.server).get(`/cases/${unknown}`).set(auth(auditor)).expect(404)).body.code).toBe('case-not-found');
+    await request(service.server).get(`/cases/${caseId}`).set(auth(auditor)).expect(200);
+  });
+
+  it('answers bad input with 400 naming each field', async () => {
     const res = await post('/cases', { at: '2026-02-30', childRef: 'Jane Smith', localAuthority: LA, source: 'neighbour', requestedBy: {} }).expect(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
     expect(fields).toEqual(['at', 'childRef', 'requestedBy.role', 'source']);
     await request(service.server).get('/cases/not-a-uuid').set(auth(officer)).expect(400);
-    const missing = await post(`/cases/${randomUUID()}/decision-to-assess`, { at: '2026-01-20' }).expect(404);
-    expect(missing.body.code).toBe('case-not-found');
+  });
+
+  it('refuses a step dated after today with 422 naming the field, and records nothing (the final plan, a request, a date of birth)', async () => {
+    const tomorrow = new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
+    const caseId = await newCase('2026-01-05');
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
+    const planId = randomUUID();
+    await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06', planId }).expect(201);
+    const before = (await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200)).body;
+    const future = await post(`/cases/${caseId}/final-plan`, { at: '2027-03-01', planId }).expect(422);
+    expect(future.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', message: 'Validation failed', errors: [{ field: 'at', reasons: [expect.stringContaining('must not be after today')] }] });
+    await post(`/cases/${caseId}/final-plan`, { at: tomorrow, planId }).expect(422);
+    const after = (await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200)).body;
+    expect(after.revision).toBe(before.revision);
+    expect(after.state.status).not.toBe('plan-in-force');
+    // a request dated tomorrow would give a negative week; a child born tomorrow likewise refused
+    const request422 = await post('/cases', { at: tomorrow, childRef: 'child:future', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(422);
+    expect(request422.body.errors.map((e: { field: string }) => e.field)).toEqual(['at']);
+    const born = await post('/cases', { childRef: 'child:unborn', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' }, child: { dateOfBirth: tomorrow } }).expect(422);
+    expect(born.body.errors.map((e: { field: string }) => e.field)).toEqual(['child.dateOfBirth']);
+    // a malformed date and a future one together: the malformed one makes it a 400, naming both
+    const both = await post('/cases', { at: '2026-02-30', childRef: 'child:x', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' }, child: { dateOfBirth: tomorrow } }).expect(400);
+    expect(both.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['at', 'child.dateOfBirth']);
+    // dates that are meant to lie ahead stay accepted: the meeting of a review being arranged
+    await post(`/cases/${caseId}/final-plan`, { at: '2026-05-18', planId }).expect(201);
+    await post(`/cases/${caseId}/reviews`, { at: '2026-05-18', meetingOn: '2027-05-10' }).expect(201);
   });
 
   it('refuses an illegal step with 409 and the rule’s code: a final plan before a draft', async () => {

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule, PublishingModule } from '@tio/event-sourcing';
-import { CoreModule } from '@tio/service-kit';
+import { AGENCY_ACCESS_LOG } from '@tio/agency-kit';
+import { CoreModule, involvementCheckProvider } from '@tio/service-kit';
+import { CaseInvolvement } from './access/case-involvement';
 import { AdviceIntake } from './advice-intake';
 import { CaseCommands } from './case-commands.service';
 import { DEFAULT_PORT } from './default-port';
@@ -20,6 +22,12 @@ import { TransfersModule } from './transfers/transfers.module';
     FamilyViewsModule,
   ],
   controllers: [CaseController, PersonalDataController],
-  providers: [CaseCommands, AdviceIntake, PersonalDataErasure],
+  providers: [
+    CaseCommands, AdviceIntake, PersonalDataErasure,
+    // every route with :caseId (lifecycle, transfers, family views, erasure) refuses an organisation not involved in
+    // the case, the same for an unknown case, and writes the attempt to the access log (the kit's agency_access_log)
+    CaseInvolvement,
+    involvementCheckProvider('case', [CaseInvolvement, AGENCY_ACCESS_LOG]),
+  ],
 })
 export class CaseModule {}

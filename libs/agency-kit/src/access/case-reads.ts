@@ -7,11 +7,13 @@ export const AGENCY_ACCESS_LOG = Symbol('AGENCY_ACCESS_LOG');
 export const AGENCY_ACCESS_LOG_TABLE: AccessLogTable = { table: 'agency_access_log', migrationsTable: 'agency_access_log_migrations' };
 
 /** What was read or attempted: the route's name in the access log. */
-export type CaseAction = 'advice-requests' | 'advice' | 'advice-history' | 'advice-write' | 'social-care-assessments' | 'social-care-assessments-write';
+export type CaseAction = 'advice-requests' | 'advice' | 'advice-history' | 'advice-write' | 'social-care-assessments' | 'social-care-assessments-write' | 'commissioning-body-write';
 
 /**
- * Every read of a case, and every refusal, through the service's access rule, recorded in its hash-chained access
- * log (who, when, what, why if the caller said: the `X-Access-Reason` header).
+ * The finer rule of a route, after the service-wide involvement rule every case-scoped route already passed
+ * (`CASE_SCOPE_CHECK`, which logged the read): the host's `AdviceAccessPolicy` for reads (e.g. the family's views in
+ * the case service: the responsible LA only) and writes (this agency's own advice). Every refusal is recorded in the
+ * hash-chained access log.
  */
 @Injectable()
 export class CaseReads {
@@ -29,7 +31,6 @@ export class CaseReads {
       if (err instanceof HttpException && err.getStatus() === 403) await record('denied', { status: 403 });
       throw err;
     }
-    // writes are recorded by the event store itself; the log is for reads (and every refusal)
-    if (access === 'read') await record('allowed');
+    // an allowed read was logged by the involvement rule; writes are recorded by the event store itself
   }
 }

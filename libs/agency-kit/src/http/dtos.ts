@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { ADVICE_TYPES, AGENCIES, type AdviceType, type Agency } from '@tio/ehc-domain';
@@ -39,6 +40,7 @@ class DatedDto {
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  @NotInFuture()
   at?: string;
 }
 

@@ -4,6 +4,7 @@ import { ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Is
 import { AGENCIES, type Agency } from '@tio/ehc-domain';
 import { TOPICS } from '../topics';
 import type { EventTypeRegistry } from '../registry';
+import { NotInFuture } from '../validation/dates';
 import { arrayOf, dateTime, integer, object, oneOf, text, uuid } from '../schema-helpers';
 
 /*
@@ -43,7 +44,7 @@ export class InboundAdviceSubmittedV1Dto {
   @IsUUID() caseId!: string;
   @IsUUID() adviceRequestId!: string;
   @IsString() @Length(1, 200) externalReference!: string;
-  @IsISO8601({ strict: true }) submittedAt!: string;
+  @IsISO8601({ strict: true }) @NotInFuture() submittedAt!: string;
   @IsString() @Length(1, 200) authorName!: string;
   @IsString() @Length(1, 200) authorRole!: string;
   @IsOptional() @IsString() @Length(1, 200) authorRef?: string;
@@ -58,7 +59,7 @@ export class InboundAdviceCorrectedV1Dto {
   @IsUUID() adviceRequestId!: string;
   @IsString() @Length(1, 200) externalReference!: string;
   @IsString() @Length(1, 200) correctionReference!: string;
-  @IsISO8601({ strict: true }) correctedAt!: string;
+  @IsISO8601({ strict: true }) @NotInFuture() correctedAt!: string;
   @IsString() @Length(1, 200) authorRef!: string;
   @IsString() @Length(1, 200) authorRole!: string;
   @IsString() @Length(1, 2000) reason!: string;
@@ -82,7 +83,7 @@ const common = {
 const submittedSchema = object(
   {
     ...common,
-    submittedAt: dateTime('When the author signed it off (its London calendar date is the day the advice was given).'),
+    submittedAt: dateTime('When the author signed it off (its London calendar date is the day the advice was given); not in the future (a few minutes of clock skew allowed), else dead-lettered.'),
     authorName: text('Author.', 200),
     authorRole: text("Author's professional role.", 200),
     sections: arrayOf(sectionSchema, 'The advice, section by section.', 1),
@@ -98,7 +99,7 @@ const correctedSchema = object(
   {
     ...common,
     correctionReference: text("The correction's id in the agency's own system (with externalReference, the idempotency key).", 200),
-    correctedAt: dateTime('When the correction was signed off.'),
+    correctedAt: dateTime('When the correction was signed off; not in the future (a few minutes of clock skew allowed), else dead-lettered.'),
     authorRef: text("Opaque reference to the author in the agency's system (never a name).", 200),
     authorRole: text("Author's professional role.", 200),
     reason: text('Why it was corrected.', 2000),

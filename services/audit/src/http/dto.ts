@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FutureDateAllowed } from '@tio/contracts';
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
 /** Case ids follow the event store's stream-id grammar (a case's stream is `case-<caseId>`). */
@@ -25,12 +26,14 @@ export class HistoryQuery {
   @ApiPropertyOptional({ description: 'Only events recorded at or before this instant (ISO 8601 with offset).', example: '2025-03-03T17:00:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @FutureDateAllowed('a read: the case as recorded by that instant; records nothing')
   at?: string;
 }
 
 export class AsOfQuery {
   @ApiProperty({ description: 'The instant to show the case at (ISO 8601); events recorded at or before it are replayed.', example: '2025-03-03T17:00:00Z' })
   @IsISO8601({ strict: true })
+  @FutureDateAllowed('a read: the case as recorded by that instant; records nothing')
   at!: string;
 }
 
@@ -38,6 +41,7 @@ export class OptionalAtQuery {
   @ApiPropertyOptional({ description: 'As-of instant for the summary (default: now).' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @FutureDateAllowed('a read: the case as recorded by that instant; records nothing')
   at?: string;
 }
 

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { FutureDateAllowed } from '@tio/contracts';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -8,11 +9,13 @@ export class PerformanceQuery {
   @ApiPropertyOptional({ description: 'First day of the period (inclusive, English calendar date). Default: 1 April of the current financial year.', example: '2024-04-01' })
   @IsOptional()
   @Matches(DATE, { message: `from ${DATE_MESSAGE}` })
+  @FutureDateAllowed('a reporting period of a read')
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last day of the period (inclusive). Default: 31 March ending the current financial year.', example: '2025-03-31' })
   @IsOptional()
   @Matches(DATE, { message: `to ${DATE_MESSAGE}` })
+  @FutureDateAllowed('a reporting period of a read')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only items attributed to this local authority (GSS code, e.g. E10000028 for Staffordshire).', example: 'E08000025' })
@@ -23,6 +26,7 @@ export class PerformanceQuery {
   @ApiPropertyOptional({ description: 'Evaluate the statutory clock on this day (default: today in England). Facts dated after it are ignored.', example: '2025-04-30' })
   @IsOptional()
   @Matches(DATE, { message: `asOf ${DATE_MESSAGE}` })
+  @FutureDateAllowed('a read: performance as it will stand that day; records nothing')
   asOf?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: one row per figure (measure, breakdown, group, metric, value).' })
@@ -35,11 +39,13 @@ export class PerformancePageQuery {
   @ApiPropertyOptional({ example: '2024-04-01' })
   @IsOptional()
   @Matches(DATE, { message: `from ${DATE_MESSAGE}` })
+  @FutureDateAllowed('a reporting period of a read')
   from?: string;
 
   @ApiPropertyOptional({ example: '2025-03-31' })
   @IsOptional()
   @Matches(DATE, { message: `to ${DATE_MESSAGE}` })
+  @FutureDateAllowed('a reporting period of a read')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only items attributed to this local authority.' })
@@ -50,6 +56,7 @@ export class PerformancePageQuery {
   @ApiPropertyOptional({ description: 'Evaluate the statutory clock on this day (default: today).' })
   @IsOptional()
   @Matches(DATE, { message: `asOf ${DATE_MESSAGE}` })
+  @FutureDateAllowed('a read: performance as it will stand that day; records nothing')
   asOf?: string;
 
   @ApiPropertyOptional({ description: 'An auditor JWT, for opening the page from a link (a browser cannot send an Authorization header on navigation). Prefer the header where possible.' })

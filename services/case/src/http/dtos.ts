@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FutureDateAllowed, NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ISO_DATE } from '@tio/service-kit';
@@ -33,6 +34,7 @@ export class StepDto {
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  @NotInFuture()
   at?: string;
 }
 
@@ -59,6 +61,7 @@ export class ChildDetailsDto {
   @ApiProperty({ description: "The child's date of birth (YYYY-MM-DD); retention runs from it", example: '2016-04-02' })
   @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  @NotInFuture()
   dateOfBirth!: string;
 
   @ApiPropertyOptional({ description: "The child's name", example: 'Sam Example' })
@@ -196,7 +199,7 @@ export class AmendPlanDto extends StepDto {
 
 export class ScheduleReviewDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() reviewId?: string;
-  @ApiProperty({ example: '2027-01-20' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) meetingOn!: string;
+  @ApiProperty({ example: '2027-01-20' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('a review meeting is arranged before the day it is held') meetingOn!: string;
 }
 
 export class ReviewStepDto extends StepDto {
@@ -210,7 +213,7 @@ export class ReviewDecisionDto extends ReviewStepDto {
 export class SchedulePhaseTransferDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() phaseTransferId?: string;
   @ApiProperty({ enum: PHASE_TRANSFER_KINDS }) @IsIn(PHASE_TRANSFER_KINDS) kind!: PhaseTransferKind;
-  @ApiProperty({ example: '2027-09-01' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) transferOn!: string;
+  @ApiProperty({ example: '2027-09-01' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('a phase transfer is planned ahead of the day it happens (reg 18)') transferOn!: string;
 }
 
 export class CeasePlanDto extends StepDto {
@@ -222,8 +225,8 @@ export class RecordExceptionDto extends StepDto {
   @ApiProperty({ enum: EXCEPTION_LIMITS }) @IsIn(EXCEPTION_LIMITS) limit!: ExceptionLimit;
   @ApiPropertyOptional() @IsOptional() @IsUUID() adviceRequestId?: string;
   @ApiProperty({ enum: EXCEPTION_REASONS }) @IsIn(EXCEPTION_REASONS) reason!: ExceptionReason;
-  @ApiProperty() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) fromOn!: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) toOn?: string;
+  @ApiProperty() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('an exception may be known ahead, e.g. the family away from a given day (reg 5(4))') fromOn!: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('the end of the period the exception covers, often still ahead') toOn?: string;
 }
 
 export class RecordTribunalOrderDto extends StepDto {
@@ -235,7 +238,7 @@ export class RecordTribunalOrderDto extends StepDto {
 export class NotifyTransferDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() transferId?: string;
   @ApiProperty({ example: 'E10000016' }) @Matches(REF, { message: REF_MESSAGE }) toLocalAuthority!: string;
-  @ApiProperty({ example: '2027-04-01' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) moveOn!: string;
+  @ApiProperty({ example: '2027-04-01' }) @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('a family notifies its move before it happens (reg 15)') moveOn!: string;
 }
 
 export class ReassessmentDecisionDto extends StepDto {
@@ -246,6 +249,7 @@ export class StatusQueryDto {
   @ApiPropertyOptional({ description: 'Answer as on this date (YYYY-MM-DD); default today' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' })
+  @FutureDateAllowed('a read: what the clock will show on that day; records nothing')
   asOf?: string;
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FutureDateAllowed, NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { TRANSFER_KINDS, type TransferKind } from '@tio/transfer-domain';
@@ -11,6 +12,7 @@ export class TransferStepDto {
   @ApiPropertyOptional({ description: 'Day the step happened (YYYY-MM-DD, Europe/London); default today', example: '2026-04-14' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @NotInFuture()
   at?: string;
 }
 
@@ -50,26 +52,31 @@ export class RequestServiceTransferDto extends TransferStepDto {
   @ApiPropertyOptional({ description: 'Day the sending side learned of the change (reg 15/16 clocks); default `at`' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @NotInFuture()
   learnedOn?: string;
 
   @ApiPropertyOptional({ description: 'Day responsibility is proposed to pass' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @FutureDateAllowed('the day responsibility is proposed to pass, usually ahead')
   proposedOn?: string;
 
   @ApiPropertyOptional({ description: 'local-authority: the day of the move (reg 15)' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @FutureDateAllowed('a family notifies its move before it happens (reg 15)')
   moveOn?: string;
 
   @ApiPropertyOptional({ description: 'local-authority: the last annual review (reg 15 review deadline); default: from the case' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @NotInFuture()
   lastReviewOn?: string;
 
   @ApiPropertyOptional({ description: 'adult-services: the day the young person turns 18' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @FutureDateAllowed('the day the young person will turn 18')
   adulthoodOn?: string;
 
   @ApiPropertyOptional({ type: TransferredItemsDto, description: 'What moves with the child (plan, advice, funding); default for a local-authority transfer: the case’s plan and advice' })
@@ -89,6 +96,7 @@ export class AcceptServiceTransferDto extends TransferStepDto {
   @ApiPropertyOptional({ description: 'adult-services: the day of the transition assessment (required for that kind)' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @NotInFuture()
   transitionAssessedOn?: string;
 
   @ApiPropertyOptional()
@@ -124,5 +132,6 @@ export class TransfersQueryDto {
   @ApiPropertyOptional({ description: 'Show deadlines and responsibility as at this day (default today)' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @FutureDateAllowed('a read: deadlines and responsibility as they will stand that day; records nothing')
   asOf?: string;
 }

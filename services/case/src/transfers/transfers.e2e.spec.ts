@@ -40,7 +40,7 @@ describe('service transfers end to end', () => {
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2025-09-15' }, oldOfficer).expect(200);
     const planId = randomUUID();
     await post(`/cases/${caseId}/draft-plan`, { at: '2025-11-03', planId }, oldOfficer).expect(201);
-    await post(`/cases/${caseId}/final-plan`, { at: '2025-11-24', planId }, oldOfficer).expect(201);
+    await post(`/cases/${caseId}/final-plan`, { at: '2025-11-24', planId, namedSettingRef: 'urn:100001' }, oldOfficer).expect(201);
     return { caseId, planId };
   }
   const caseEvents = async (caseId: string) => (await store.readStream(`case-${caseId}`)).map((e) => ({ type: e.type, data: e.data, on: londonDateOf(e.metadata.occurredAt) }));
@@ -212,7 +212,7 @@ describe('service transfers end to end', () => {
     await post(`${base}/${id}/completion`, { at: '2026-09-02' }, oldSchool).expect(200);
     await post(`${base}/${id}/acknowledgement`, { at: '2026-09-02' }, newSchool).expect(200);
     // the next school transfer must come from the school responsible now
-    await post(base, { at: '2027-01-04', kind: 'school', toOrganisation: 'urn:100004' }, oldSchool).expect(403);
+    await post(base, { at: '2026-10-05', kind: 'school', toOrganisation: 'urn:100004' }, oldSchool).expect(403);
     const before = await request(service.server).get(`${base}?asOf=2026-09-01`).set(auth(newSchool)).expect(200);
     const after = await request(service.server).get(`${base}?asOf=2026-09-02`).set(auth(newSchool)).expect(200);
     expect(before.body.responsibleAsOf).toEqual({ school: 'urn:100001' });

@@ -41,5 +41,6 @@ class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicatio
     },
     TransferForwarderLifecycle,
   ],
+  exports: [TransferCommands],
 })
 export class TransfersModule {}

@@ -1,4 +1,5 @@
 import { Body, Controller, ForbiddenException, Get, Inject, Param, Post, Req, Res, UseFilters, BadRequestException, type PipeTransform } from '@nestjs/common';
+import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { AdviceErrorFilter, agencyRecordContext, RecordNotFoundError } from '@tio/agency-kit';
@@ -29,6 +30,7 @@ export class RecordStepDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date as YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  @NotInFuture()
   on?: string;
 
   @ApiProperty({ example: 'Phonics screening below expected; speech and language concerns.' })

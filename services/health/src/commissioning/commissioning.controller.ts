@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Put, Req, Res, UseFilters } from '@nestjs/common';
+import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AdviceErrorFilter, agencyRecordContext, RecordNotFoundError } from '@tio/agency-kit';
+import { AdviceErrorFilter, agencyRecordContext, CaseReads, RecordNotFoundError } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
@@ -18,6 +19,7 @@ export class RecordCommissioningBodyDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date as YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  @NotInFuture()
   effectiveFrom?: string;
 
   @ApiPropertyOptional({ description: 'Why it changed (required for a change; reg 16)', example: 'Family moved to Newcastle' })
@@ -27,14 +29,21 @@ export class RecordCommissioningBodyDto {
   reason?: string;
 }
 
-/** Health's own record on a case: which NHS commissioning body is responsible, and every change of it. */
+/**
+ * Health's own record on a case: which NHS commissioning body is responsible, and every change of it. Like every
+ * case-scoped route, both go through the service's involvement rule (AuthGuard + CASE_SCOPE_CHECK: refused and
+ * logged unless the caller's organisation is involved); writing also needs health's own write grant on the case.
+ */
 @ApiTags('health')
 @ApiBearerAuth()
 @UseFilters(AdviceErrorFilter)
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('cases')
 export class CommissioningController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CaseReads) private readonly access: CaseReads,
+  ) {}
 
   @Put(':caseId/commissioning-body')
   @ApiOperation({ summary: 'Record the responsible NHS commissioning body for the case (a change is a new entry; reg 16)' })
@@ -47,6 +56,7 @@ export class CommissioningController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const ctx = agencyRecordContext('health', caseId, p, req);
+    await this.access.authorise(p, caseId, 'write', 'commissioning-body-write');
     const result = await handleCommand(this.store, commissioningStream(caseId), commissioningDecider, {
       type: 'RecordCommissioningBody', caseId, commissioningBodyRef: b.commissioningBodyRef, effectiveFrom: b.effectiveFrom ?? londonDateOf(new Date()), reason: b.reason,
       by: { userRef: p.userId, organisationRef: p.organisationId },

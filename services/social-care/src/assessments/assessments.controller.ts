@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { AdviceErrorFilter, CaseReads, agencyRecordContext } from '@tio/agency-kit';
@@ -22,6 +23,7 @@ export class ReferenceAssessmentDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date as YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: '$property must be a real calendar date' })
+  @NotInFuture()
   completedOn?: string;
 }
 

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { FutureDateAllowed } from '@tio/contracts';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsISO8601, ValidateBy, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AGENCIES } from '@tio/auth';
@@ -33,10 +34,12 @@ export class TimelineQueryDto {
 
   @ApiPropertyOptional({ description: 'Entries that happened at or after this time (ISO 8601)', example: '2025-01-01' })
   @IsOptional() @IsISO8601({ strict: true }) @Matches(FULL_DATE, { message: '$property must be a date (YYYY-MM-DD) or a date-time' })
+  @FutureDateAllowed('a filter of a read')
   from?: string;
 
   @ApiPropertyOptional({ description: 'Entries that happened before this time (ISO 8601)', example: '2025-06-01' })
   @IsOptional() @IsISO8601({ strict: true }) @Matches(FULL_DATE, { message: '$property must be a date (YYYY-MM-DD) or a date-time' })
+  @FutureDateAllowed('a filter of a read')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`nextCursor`); stable when late entries are inserted' })
@@ -51,6 +54,7 @@ export class TimelineQueryDto {
 export class StatusQueryDto {
   @ApiPropertyOptional({ description: 'Evaluate the statutory clock on this day (YYYY-MM-DD; default today in Europe/London)', example: '2025-04-01' })
   @IsOptional() @IsIsoDay()
+  @FutureDateAllowed('a read: what the clock will show on that day; records nothing')
   asOf?: string;
 }
 
@@ -77,6 +81,7 @@ export class CasesQueryDto {
 
   @ApiPropertyOptional({ description: 'Evaluate the statutory clocks on this day (YYYY-MM-DD; default today in Europe/London)', example: '2025-04-01' })
   @IsOptional() @IsIsoDay()
+  @FutureDateAllowed('a read: what the clock will show on that day; records nothing')
   asOf?: string;
 }
 
