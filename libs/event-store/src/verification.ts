@@ -89,11 +89,11 @@ export function verifyStreamHistory(
   streamName: string, events: readonly AuthenticatedEvent[], head: StoredStreamHead | undefined, options: VerifyOptions & { checkpoints?: readonly StreamCheckpoint[] } = {},
 ): StreamVerification {
   const chain = verifyChain(streamName, events, options);
-  const found = [
-    chain.firstBreak,
-    chain.valid ? verifyHead(events, head, options) : undefined,
-    options.checkpoints ? verifyCheckpoints(events, options.checkpoints) : undefined,
-  ].filter((b): b is FirstBreak => b !== undefined);
+  const found = [chain.firstBreak, chain.valid ? verifyHead(events, head, options) : undefined].filter((b): b is FirstBreak => b !== undefined);
+  const kept = options.checkpoints ? verifyCheckpoints(events, options.checkpoints) : undefined;
+  // A kept head that no longer matches only bounds the alteration (somewhere after the last matching head, up to
+  // it); a MAC or chain break within that bound is the exact revision, so it wins.
+  if (kept && !(kept.reason === 'checkpoint-mismatch' && found.some((b) => b.revision <= kept.checkpoint.revision))) found.push(kept);
   if (found.length === 0) return chain;
   // the earliest revision any check doubts: everything from there on is unproven
   const first = found.reduce((a, b) => (b.revision < a.revision ? b : a));

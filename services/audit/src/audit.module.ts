@@ -6,6 +6,8 @@ import { auditConfig, type AuditConfig } from './config';
 import { DEFAULT_PORT } from './default-port';
 import { PostgresTimelineSource, type TimelineSource } from './drift/drift';
 import { AuditController } from './http/audit.controller';
+import { INTEGRITY_ANCHORS, integrityAnchors } from './integrity/anchors';
+import { CheckpointKeeper } from './integrity/checkpoint-keeper';
 import { auditKeyStore, AuditSources } from './stores/audit-sources';
 import { PerformanceController } from './performance/performance.controller';
 import { PerformanceService } from './performance/performance.service';
@@ -36,6 +38,8 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: AUDIT_SOURCES, inject: [AUDIT_CONFIG], useFactory: async (c: AuditConfig) => AuditSources.open(c, await auditKeyStore()) },
     { provide: TIMELINE_SOURCE, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => (c.timelineDatabaseUrl ? new PostgresTimelineSource(c.timelineDatabaseUrl) : null) },
     { provide: ACCESS_LOG, inject: [PG_POOL], useFactory: (pool: Pool) => new AccessLog(pool, AUDIT_ACCESS_LOG) },
+    { provide: INTEGRITY_ANCHORS, inject: [PG_POOL], useFactory: (pool: Pool) => integrityAnchors(pool) },
+    CheckpointKeeper,
     AuditService,
     { provide: PerformanceService, inject: [AUDIT_SOURCES, AUDIT_CONFIG], useFactory: (s: AuditSources, c: AuditConfig) => new PerformanceService(s, c.schema) },
     AuditLifecycle,

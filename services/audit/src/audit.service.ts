@@ -5,7 +5,8 @@ import { CaseReplay, type AsOfSummary } from './as-of/case-replay';
 import type { TransferAudit } from './as-of/transfers';
 import { compareWithTimeline, type DriftReport, type TimelineSource } from './drift/drift';
 import { toEntry, type HistoryEntry } from './history/entry';
-import { verifyStores, type IntegrityReport } from './integrity/integrity';
+import { INTEGRITY_ANCHORS } from './integrity/anchors';
+import { verifyStores, type IntegrityAnchors, type IntegrityReport } from './integrity/integrity';
 import { AuditSources } from './stores/audit-sources';
 import type { SourcedEvent } from './stores/store-reader';
 
@@ -40,6 +41,7 @@ export class AuditService {
     @Inject(AUDIT_SOURCES) private readonly sources: AuditSources,
     @Inject(TIMELINE_SOURCE) private readonly timeline: TimelineSource | null,
     @Inject(ACCESS_LOG) readonly accessLog: AccessLog,
+    @Inject(INTEGRITY_ANCHORS) private readonly anchors: IntegrityAnchors,
   ) {}
 
   async recordAccess(principal: Principal, action: string, caseId: string | null, detail: Record<string, unknown> = {}): Promise<void> {
@@ -101,7 +103,7 @@ export class AuditService {
   }
 
   integrity(caseId?: string): Promise<IntegrityReport> {
-    return verifyStores(this.sources.readers, caseId);
+    return verifyStores(this.sources.readers, this.anchors, caseId);
   }
 
   async drift(caseId: string): Promise<DriftReport> {

@@ -98,6 +98,13 @@ describe('tamper evidence against a database writer (PostgreSQL, keyed chain)', 
     expect((await keyed.verifyStream(stream, { checkpoints })).firstBreak).toMatchObject({ revision: 2, reason: 'checkpoint-mismatch' });
   });
 
+  it('Given a kept head after the rewritten revision, When verified, Then the MAC names the exact revision rather than the checkpoint\'s bound', async () => {
+    const stream = await streamOfSix();
+    const [head] = await keyed.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    await forger.rewriteEvent(stream, 3, { n: 'forged' });
+    expect((await keyed.verifyStream(stream, { checkpoints: [{ revision: 5, hash: head?.hash as string }] })).firstBreak).toMatchObject({ revision: 3, reason: 'not-authenticated' });
+  });
+
   it('Given MACs stripped (set to NULL), Then the first event is reported not authenticated', async () => {
     const stream = await streamOfSix();
     await keyed.pool.query(`UPDATE event_store.events SET mac = NULL WHERE stream_name = $1`, [stream]);

@@ -1,7 +1,8 @@
-import { verifyChain, type RecordedEvent } from '@tio/event-store';
+import { verifyStreamHistory, type AuthenticatedEvent, type StreamBreakReason } from '@tio/event-store';
+import type { CheckpointStore } from './checkpoints';
 import type { StoreReader } from '../stores/store-reader';
 
-export type BreakReason = 'content-hash-mismatch' | 'chain-broken' | 'revision-gap' | 'stream-head-mismatch' | 'events-missing';
+export type BreakReason = StreamBreakReason | 'events-missing';
 
 /** The first point at which a stream's stored history stops proving itself. */
 export interface StreamBreak {
@@ -33,8 +34,15 @@ export interface IntegrityReport {
 const EXPLAIN: Record<BreakReason, string> = {
   'content-hash-mismatch': 'the stored content no longer matches its hash: the event was altered after it was recorded',
   'chain-broken': "the event's previous-hash does not match the event before it: history was rewritten or an event replaced",
-  'revision-gap': 'a revision is missing before this event: an event was deleted',
-  'stream-head-mismatch': "the stream's recorded head (last revision and hash) does not match its last event: events were removed from the end or the head was edited",
+  'revision-gap': 'this revision is missing: the event recorded at it was deleted',
+  'not-authenticated':
+    'the MAC written with this event does not vouch for it: the event at this revision was changed, replaced or renumbered (e.g. an earlier one deleted) by someone without the chain key, even if the hashes were recomputed',
+  'stream-head-mismatch': "the stream's recorded head does not match its last stored event: events from this revision on were removed or the head was edited",
+  'stream-head-not-authenticated': "the stream's head carries no valid MAC: it was rewound or edited without the chain key, so events from this revision on were removed",
+  'checkpoint-missing':
+    'the audit kept an authenticated head of this stream at a later revision than the store now holds: the newest events were removed or an older copy restored; this is the first revision the store no longer holds',
+  'checkpoint-mismatch':
+    'the store no longer matches a head the audit kept: the history was replaced by another one (e.g. an older copy restored and written on); this is the first revision after the last kept head that still matches',
   'events-missing': 'the stream is registered but none of its events are stored',
 };
 
@@ -42,35 +50,35 @@ function breakOf(store: string, stream: string, revision: number, eventId: strin
   return { store, stream, revision, ...(eventId ? { eventId } : {}), reason, explanation: EXPLAIN[reason] };
 }
 
+/** The key the heads and events are MACed with, and the heads the audit kept in its own database. */
+export interface IntegrityAnchors {
+  key: Buffer;
+  checkpoints?: CheckpointStore;
+}
+
 /**
- * Verifies the hash chain of every stream in a store (or only the given streams) with the event store's own
- * `verifyChain`, over the stored (not upcast) events, plus the stream head the store keeps: that catches a tail
- * that was cut off, which a chain alone cannot. Streams are read in one ordered pass through a cursor.
+ * Verifies every stream of a store (or only the given streams) with the event store's own `verifyStreamHistory`,
+ * over the stored (not upcast) events: the hash chain, the MAC of every event and of the stream head under the chain
+ * key, and the heads the audit kept earlier (checkpoints). Each stream's break is the earliest revision any of
+ * them doubts. Streams are read in one ordered pass through a cursor; heads and checkpoints first, so appends
+ * landing meanwhile only make the events newer than them.
  */
-export async function verifyStore(reader: StoreReader, streamNames?: string[]): Promise<{ summary: StoreIntegrity; breaks: StreamBreak[] }> {
+export async function verifyStore(reader: StoreReader, streamNames: string[] | undefined, anchors: IntegrityAnchors): Promise<{ summary: StoreIntegrity; breaks: StreamBreak[] }> {
   const heads = await reader.streamHeads(streamNames);
+  const kept = anchors.checkpoints ? await anchors.checkpoints.of(reader.name, streamNames) : new Map();
   const breaks: StreamBreak[] = [];
   const seen = new Set<string>();
   let events = 0;
-  const check = (stream: string, group: RecordedEvent[]) => {
+  const check = (stream: string, group: AuthenticatedEvent[]) => {
     seen.add(stream);
+    const result = verifyStreamHistory(stream, group, heads.get(stream), { key: anchors.key, checkpoints: kept.get(stream) ?? [] });
     events += group.length;
-    const result = verifyChain(stream, group);
     if (!result.valid && result.firstBreak) {
       breaks.push(breakOf(reader.name, stream, result.firstBreak.revision, result.firstBreak.eventId, result.firstBreak.reason));
-      return;
-    }
-    // The heads were read just before the events (an earlier snapshot), so a concurrent append may have moved the
-    // stream on since: the head must match the event at the head's revision, and no event may be missing after it.
-    const last = group[group.length - 1];
-    const head = heads.get(stream);
-    const atHead = head ? group[head.revision] : undefined;
-    if (last && (!head || !atHead || atHead.hash !== head.lastHash)) {
-      breaks.push(breakOf(reader.name, stream, head?.revision ?? last.revision, (atHead ?? last).metadata?.eventId, 'stream-head-mismatch'));
     }
   };
   let current: string | undefined;
-  let group: RecordedEvent[] = [];
+  let group: AuthenticatedEvent[] = [];
   for await (const batch of reader.streamsInOrder(streamNames)) {
     for (const e of batch) {
       if (e.streamName !== current) {
@@ -87,15 +95,17 @@ export async function verifyStore(reader: StoreReader, streamNames?: string[]): 
   }
   breaks.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
   const streamsChecked = new Set([...seen, ...heads.keys()]).size;
+  // every head that verified is kept: the next check (and the sweep) compares against it
+  if (anchors.checkpoints) await anchors.checkpoints.take(reader, streamNames);
   return { summary: { store: reader.name, streamsChecked, eventsChecked: events, valid: breaks.length === 0 }, breaks };
 }
 
-export async function verifyStores(readers: StoreReader[], caseId?: string): Promise<IntegrityReport> {
+export async function verifyStores(readers: StoreReader[], anchors: IntegrityAnchors, caseId?: string): Promise<IntegrityReport> {
   const stores: StoreIntegrity[] = [];
   const breaks: StreamBreak[] = [];
   for (const reader of readers) {
     const streams = caseId === undefined ? undefined : await reader.caseStreams(caseId);
-    const result = await verifyStore(reader, streams);
+    const result = await verifyStore(reader, streams, anchors);
     stores.push(result.summary);
     breaks.push(...result.breaks);
   }

@@ -1,5 +1,8 @@
 import { Pool, type PoolClient } from 'pg';
-import { POSTGRES_EVENT_COLUMNS, PostgresEventStore, recordedEventFromPostgresRow, survivePostgresRestarts, type PostgresEventRow, type RecordedEvent } from '@tio/event-store';
+import {
+  POSTGRES_EVENT_COLUMNS, PostgresEventStore, recordedEventFromPostgresRow, survivePostgresRestarts,
+  type AuthenticatedEvent, type PostgresEventRow, type RecordedEvent, type StoredStreamHead,
+} from '@tio/event-store';
 import type { EventStoreSource } from '../config';
 
 /** A stored event with the name of the store (service) it came from. */
@@ -104,22 +107,24 @@ export class StoreReader {
     return rows.map((r) => r.stream_name);
   }
 
-  /** Every stream's recorded head (revision and last hash) from the store's `streams` table. */
-  async streamHeads(streamNames?: string[]): Promise<Map<string, { revision: number; lastHash: string | null }>> {
+  /** Every stream's recorded head (revision, last hash and the head's MAC) from the store's `streams` table. */
+  async streamHeads(streamNames?: string[]): Promise<Map<string, StoredStreamHead>> {
     if (!(await this.exists())) return new Map();
-    const { rows } = await this.pool.query<{ stream_name: string; revision: string; last_hash: string | null }>(
-      `SELECT stream_name, revision, last_hash FROM "${this.schema}"."streams" ${streamNames ? 'WHERE stream_name = ANY($1::text[])' : ''}`,
+    const { rows } = await this.pool.query<{ stream_name: string; revision: string; last_hash: string | null; head_mac: string | null }>(
+      `SELECT stream_name, revision, last_hash, head_mac FROM "${this.schema}"."streams" ${streamNames ? 'WHERE stream_name = ANY($1::text[])' : ''}`,
       streamNames ? [streamNames] : [],
     );
-    return new Map(rows.map((r) => [r.stream_name, { revision: Number(r.revision), lastHash: r.last_hash }]));
+    return new Map(rows.map((r) => [r.stream_name, { revision: Number(r.revision), lastHash: r.last_hash, mac: r.head_mac }]));
   }
 
-  /** Every event of every stream (or of the given streams), grouped by stream in revision order, for verification. */
-  async *streamsInOrder(streamNames?: string[], batchSize = 2000): AsyncGenerator<SourcedEvent[]> {
+  /** Every event of every stream (or of the given streams) with its MAC, grouped by stream in revision order, for verification. */
+  async *streamsInOrder(streamNames?: string[], batchSize = 2000): AsyncGenerator<Array<SourcedEvent & AuthenticatedEvent>> {
     if (!(await this.exists())) return;
-    const sql = `SELECT ${COLUMNS} FROM ${this.events} ${streamNames ? 'WHERE stream_name = ANY($1::text[])' : ''}
+    const sql = `SELECT ${COLUMNS}, mac FROM ${this.events} ${streamNames ? 'WHERE stream_name = ANY($1::text[])' : ''}
       ORDER BY stream_name COLLATE "C", revision`;
-    for await (const rows of this.cursor<EventRow>(sql, streamNames ? [streamNames] : [], batchSize)) yield rows.map((r) => toEvent(this.name, r));
+    for await (const rows of this.cursor<EventRow & { mac: string | null }>(sql, streamNames ? [streamNames] : [], batchSize)) {
+      yield rows.map((r) => ({ ...toEvent(this.name, r), mac: r.mac }));
+    }
   }
 
   /** Raw sequential read of rows (the benchmark's baseline: no mapping, no merge). */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
-import { PostgresEventStore, type Actor, type NewEvent } from '@tio/event-store';
+import { chainKeyFrom, PostgresEventStore, type Actor, type NewEvent } from '@tio/event-store';
 import { decide, evolve, initialState, type EhcCommand, type EhcCaseState } from '@tio/ehc-domain';
 
 export const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -32,7 +32,8 @@ export async function createStores(names: string[]): Promise<TestStores> {
     const db = `audit_t_${name.replace(/-/g, '_')}_${tag}`;
     dbs.push(db);
     urls[name] = await ensureDatabase(cluster, db);
-    stores[name] = await PostgresEventStore.create({ connectionString: urls[name] as string, poolSize: 3 });
+    // keyed like a service's store (EventStoreModule), so the audit's MAC checks pass on untouched data
+    stores[name] = await PostgresEventStore.create({ connectionString: urls[name] as string, poolSize: 3, chainKey: chainKeyFrom() });
   }
   return {
     urls, stores, env: names.map((n) => `${n}=${urls[n]}`).join(','),

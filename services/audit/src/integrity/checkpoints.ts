@@ -1,0 +1,72 @@
+import type { Pool } from 'pg';
+import { headMac, macMatches, runSqlMigrations, type StreamCheckpoint } from '@tio/event-store';
+import type { StoreReader } from '../stores/store-reader';
+
+const TABLE = 'audit_stream_checkpoints';
+
+/**
+ * Stream heads the audit has seen, kept in the audit's OWN database, where the writers of the services' event
+ * stores cannot reach. A head is kept only when its MAC verifies under the chain key, so nobody without the key can
+ * plant one, and a kept head is never replaced: a store later rewound, restored from an older copy or rewritten
+ * no longer matches it. Heads are taken by a periodic sweep of every store (AUDIT_CHECKPOINT_INTERVAL_MS) and by
+ * every integrity check.
+ */
+export class CheckpointStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly key: Buffer,
+  ) {}
+
+  async migrate(): Promise<void> {
+    await runSqlMigrations(this.pool, [{
+      version: 1,
+      name: 'stream head checkpoints',
+      sql: `CREATE TABLE ${TABLE} (
+              store       text NOT NULL,
+              stream_name text NOT NULL,
+              revision    bigint NOT NULL,
+              hash        text NOT NULL,
+              head_mac    text NOT NULL,
+              taken_at    timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (store, stream_name, revision)
+            )`,
+    }], { table: 'audit_checkpoint_migrations', lockKey: `hashtext('tio.audit_checkpoint_migrations')` });
+  }
+
+  /** Keeps every authenticated head of the store (or of the given streams) not kept yet; returns how many were new. */
+  async take(reader: StoreReader, streamNames?: string[]): Promise<number> {
+    const heads = await reader.streamHeads(streamNames);
+    const kept = { stream: [] as string[], revision: [] as number[], hash: [] as string[], mac: [] as string[] };
+    for (const [stream, head] of heads) {
+      if (head.revision < 0 || !head.lastHash || !macMatches(headMac(this.key, stream, head.revision, head.lastHash), head.mac)) continue;
+      kept.stream.push(stream);
+      kept.revision.push(head.revision);
+      kept.hash.push(head.lastHash);
+      kept.mac.push(head.mac as string);
+    }
+    if (kept.stream.length === 0) return 0;
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO ${TABLE} (store, stream_name, revision, hash, head_mac)
+         SELECT $1, s, r, h, m FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[]) AS x(s, r, h, m)
+       ON CONFLICT (store, stream_name, revision) DO NOTHING`,
+      [reader.name, kept.stream, kept.revision, kept.hash, kept.mac],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** The kept heads of a store's streams (all, or the given ones), in revision order per stream. */
+  async of(store: string, streamNames?: string[]): Promise<Map<string, StreamCheckpoint[]>> {
+    const { rows } = await this.pool.query<{ stream_name: string; revision: string; hash: string; taken_at: Date }>(
+      `SELECT stream_name, revision, hash, taken_at FROM ${TABLE}
+        WHERE store = $1 ${streamNames ? 'AND stream_name = ANY($2::text[])' : ''} ORDER BY stream_name, revision`,
+      streamNames ? [store, streamNames] : [store],
+    );
+    const out = new Map<string, StreamCheckpoint[]>();
+    for (const r of rows) {
+      const list = out.get(r.stream_name) ?? [];
+      list.push({ revision: Number(r.revision), hash: r.hash, takenAt: r.taken_at.toISOString() });
+      out.set(r.stream_name, list);
+    }
+    return out;
+  }
+}
