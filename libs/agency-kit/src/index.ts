@@ -17,3 +17,4 @@ export * from './inbound/inbound-retention';
 export * from './access/involved-organisations';
 export * from './access/case-reads';
 export * from './access/access-log.controller';
+export * from './testing/census';

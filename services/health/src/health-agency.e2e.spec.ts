@@ -10,6 +10,7 @@ describe('health service: the responsible NHS commissioning body and medical adv
   let bus: TestBus;
   let doctor: string;
   let socialWorker: string;
+  let laOfficer: string;
   const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
 
   beforeAll(async () => {
@@ -17,6 +18,7 @@ describe('health service: the responsible NHS commissioning body and medical adv
     bus = new TestBus(process.env['KAFKA_BROKERS'] as string, prefix);
     doctor = await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'dmo-1', organisationId: 'RXK' });
     socialWorker = await tokenFor({ agency: 'social-care', roles: ['practitioner'], userId: 'sw-1', organisationId: 'E10000028' });
+    laOfficer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], userId: 'officer-1', organisationId: 'E10000028' });
   });
   afterAll(async () => {
     await bus?.close();
@@ -32,9 +34,18 @@ describe('health service: the responsible NHS commissioning body and medical adv
     expect((await put({ commissioningBodyRef: 'qhm!' }).expect(400)).body.errors[0].field).toBe('commissioningBodyRef');
     expect((await put({ commissioningBodyRef: 'QHM' }).expect(409)).body.code).toBe('same-commissioning-body');
     expect((await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01' }).expect(409)).body.code).toBe('invalid-commissioning-body');
-    expect((await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01', reason: 'x' }, socialWorker).expect(403)).body.code).toBe('wrong-agency');
+    // the responsible LA may read the case, but only health records health's own record
+    expect((await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01', reason: 'x' }, laOfficer).expect(403)).body.code).toBe('wrong-agency');
+    // a social worker whose organisation is not involved in the case neither reads nor writes it (logged, see census.e2e.spec.ts)
+    await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01', reason: 'x' }, socialWorker).expect(403);
+    await request(service.server).get(`/cases/${r.caseId}/commissioning-body`).set(auth(socialWorker)).expect(403);
+    // a date after today is refused with 422 naming the field
+    const tomorrow = new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
+    expect((await put({ commissioningBodyRef: 'QMM', effectiveFrom: tomorrow, reason: 'Family moving' }).expect(422)).body.errors).toEqual([
+      { field: 'effectiveFrom', reasons: [expect.stringContaining('must not be after today')] },
+    ]);
     await put({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01', reason: 'Family moved (reg 16)' }).expect(201);
-    const body = (await request(service.server).get(`/cases/${r.caseId}/commissioning-body`).set(auth(socialWorker)).expect(200)).body;
+    const body = (await request(service.server).get(`/cases/${r.caseId}/commissioning-body`).set(auth(laOfficer)).expect(200)).body;
     expect(body.current).toEqual({ commissioningBodyRef: 'QMM', effectiveFrom: '2026-03-01' });
     expect(body.history).toMatchObject([
       { commissioningBodyRef: 'QHM', by: { userRef: 'dmo-1' } },
