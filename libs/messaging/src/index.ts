@@ -9,5 +9,8 @@ export * from './consumer/handlers';
 export * from './consumer/event-consumer';
 export * from './dead-letters/dead-letter-publisher';
 export * from './dead-letters/dead-letters';
+export * from './dead-letters/parked-messages';
+export * from './dead-letters/parked-operations';
 export * from './inbound/validate-inbound';
 export { isConnectionError } from '@tio/event-store';
+export { main as deadLettersCli } from './cli/dead-letters';

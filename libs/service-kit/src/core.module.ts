@@ -6,7 +6,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { serviceConfig, type ServiceConfig } from './config';
 import { kafkaCheck, postgresCheck } from './dependency-checks';
-import { HEALTH_CHECKS, HealthController } from './health';
+import { ConsumerHealthRegistry, DEPENDENCY_CHECKS, HEALTH_CHECKS, HealthController } from './health';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const PG_POOL = Symbol('PG_POOL');
@@ -24,8 +24,8 @@ class PoolCloser implements OnApplicationShutdown {
 }
 
 /**
- * What every service has: its configuration, a PostgreSQL pool on its own database, /health endpoints that check
- * PostgreSQL and Kafka, and a JWT on every other route (AuthModule).
+ * What every service has: its configuration, a PostgreSQL pool on its own database, /health endpoints (readiness:
+ * its database and its consumers; /health/dependencies: Kafka), and a JWT on every other route (AuthModule).
  */
 @Global()
 @Module({})
@@ -56,11 +56,13 @@ export class CoreModule {
             ),
         },
         { provide: KAFKA_HEALTH, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => kafkaCheck(config.kafkaBrokers, `tio-${name}`) },
-        { provide: HEALTH_CHECKS, inject: [PG_POOL, KAFKA_HEALTH], useFactory: (pool: Pool, kafka: ReturnType<typeof kafkaCheck>) => [postgresCheck(pool), kafka] },
+        { provide: HEALTH_CHECKS, inject: [PG_POOL], useFactory: (pool: Pool) => [postgresCheck(pool)] },
+        { provide: DEPENDENCY_CHECKS, inject: [KAFKA_HEALTH], useFactory: (kafka: ReturnType<typeof kafkaCheck>) => [kafka] },
+        ConsumerHealthRegistry,
         PoolCloser,
         { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
-      exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS],
+      exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS, DEPENDENCY_CHECKS, ConsumerHealthRegistry],
     };
   }
 }

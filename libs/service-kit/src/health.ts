@@ -1,19 +1,59 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@tio/auth';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 
-/** A dependency the service needs to be ready: resolves when usable, throws (or times out) when not. */
+/** Something the service checks: resolves when usable, throws (or times out) when not. */
 export interface HealthCheck {
   name: string;
   check(): Promise<void>;
 }
 
+/** What the service needs to do its own job (its database): readiness depends on these. */
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
+/** Shared infrastructure it talks to (Kafka): reported by /health/dependencies, never a reason to be unready. */
+export const DEPENDENCY_CHECKS = Symbol('DEPENDENCY_CHECKS');
 const CHECK_TIMEOUT_MS = 3000;
 
-async function runCheck(check: HealthCheck): Promise<{ name: string; status: 'up' | 'down'; error?: string }> {
+/** What a Kafka consumer says about itself (`EventConsumer.health()` in @tio/messaging has this shape). */
+export interface ConsumerHealthReport {
+  name: string;
+  state: string;
+  /** False when it cannot do its job (stalled on a record it cannot get past, or crashed for good). */
+  ok: boolean;
+  lag?: number;
+  parked?: number;
+  lastError?: { message: string; at: string; where?: string };
+  topics?: string[];
+  stats?: object;
+}
+
+export interface ConsumerHealthSource {
+  health(): Promise<ConsumerHealthReport>;
+}
+
+/** The service's Kafka consumers, registered by whoever starts them; readiness and metrics ask them. */
+@Injectable()
+export class ConsumerHealthRegistry {
+  private readonly sources = new Set<ConsumerHealthSource>();
+
+  register(source: ConsumerHealthSource): void {
+    this.sources.add(source);
+  }
+
+  unregister(source: ConsumerHealthSource): void {
+    this.sources.delete(source);
+  }
+
+  async reports(): Promise<ConsumerHealthReport[]> {
+    return Promise.all([...this.sources].map((s) => s.health()));
+  }
+}
+
+type CheckResult = { name: string; status: 'up' | 'down'; error?: string };
+
+async function runCheck(check: HealthCheck): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -30,12 +70,25 @@ async function runCheck(check: HealthCheck): Promise<{ name: string; status: 'up
   }
 }
 
+const asEntries = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.name, r.error ? { status: r.status, error: r.error } : { status: r.status }]));
+
+/**
+ * Kubernetes conventions: liveness says the process serves HTTP (restart it otherwise); readiness says the service
+ * can do its own job (its database answers, none of its consumers is stalled or crashed), so it is taken out of
+ * rotation only for what it can fix by itself or not at all. Shared dependencies (Kafka) are reported apart, at
+ * /health/dependencies: while Kafka is down the case service still takes writes (its forwarder catches up later),
+ * the timeline and the audit service still answer reads.
+ */
 @ApiTags('health')
 @Public()
 @SkipThrottle({ 'per-minute': true })
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}
+  constructor(
+    @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
+    @Inject(DEPENDENCY_CHECKS) private readonly dependencies: HealthCheck[],
+    @Inject(ConsumerHealthRegistry) private readonly consumers: ConsumerHealthRegistry,
+  ) {}
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
@@ -44,13 +97,25 @@ export class HealthController {
   }
 
   @Get(['ready', ''])
-  @ApiOperation({ summary: 'Readiness: every dependency (event store, Kafka, ...) answers; 503 otherwise' })
+  @ApiOperation({ summary: 'Readiness: the service can do its own job (its database answers, no consumer stalled or crashed); 503 otherwise. Kafka is reported at /health/dependencies.' })
   async ready(@Res() res: Response) {
-    const results = await Promise.all(this.checks.map(runCheck));
-    const ok = results.every((r) => r.status === 'up');
+    const [results, consumers] = await Promise.all([Promise.all(this.checks.map(runCheck)), this.consumers.reports()]);
+    const ok = results.every((r) => r.status === 'up') && consumers.every((c) => c.ok);
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
       status: ok ? 'ok' : 'unavailable',
-      checks: Object.fromEntries(results.map((r) => [r.name, r.error ? { status: r.status, error: r.error } : { status: r.status }])),
+      checks: asEntries(results),
+      ...(consumers.length ? { consumers: Object.fromEntries(consumers.map((c) => [c.name, c])) } : {}),
     });
+  }
+
+  @Get('dependencies')
+  @ApiOperation({ summary: 'Shared dependencies (Kafka) and the consumers in detail; always 200, `status` says whether all are up' })
+  async dependencyDetail() {
+    const [results, consumers] = await Promise.all([Promise.all(this.dependencies.map(runCheck)), this.consumers.reports()]);
+    return {
+      status: results.every((r) => r.status === 'up') ? 'ok' : 'degraded',
+      dependencies: asEntries(results),
+      ...(consumers.length ? { consumers: Object.fromEntries(consumers.map((c) => [c.name, c])) } : {}),
+    };
   }
 }

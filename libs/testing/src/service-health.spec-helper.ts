@@ -11,7 +11,8 @@ export interface HealthSpecOptions {
 }
 
 /**
- * What every service must do, asserted the same way for each: ready only when PostgreSQL and Kafka answer, its
+ * What every service must do, asserted the same way for each: ready when its own database answers and its consumers
+ * run (Kafka is reported at /health/dependencies), its
  * OpenAPI document served, correlation ids echoed, unknown routes a 404 and never a 500.
  */
 export function describeServiceHealth(definition: ServiceDefinition, options: HealthSpecOptions = {}): void {
@@ -25,9 +26,13 @@ export function describeServiceHealth(definition: ServiceDefinition, options: He
       await options.cleanup?.();
     });
 
-    it('is ready when its PostgreSQL database and the Kafka broker answer', async () => {
+    it('is ready when its own database answers and none of its consumers is stalled; Kafka is reported apart', async () => {
       const res = await request(service.server).get('/health/ready').expect(200);
-      expect(res.body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, kafka: { status: 'up' } } });
+      expect(res.body).toMatchObject({ status: 'ok', checks: { postgres: { status: 'up' } } });
+      expect(res.body.checks.kafka).toBeUndefined();
+      for (const consumer of Object.values<{ ok: boolean; state: string }>(res.body.consumers ?? {})) expect(consumer).toMatchObject({ ok: true, state: 'running' });
+      const deps = await request(service.server).get('/health/dependencies').expect(200);
+      expect(deps.body).toMatchObject({ status: 'ok', dependencies: { kafka: { status: 'up' } } });
       await request(service.server).get('/health/live').expect(200, { status: 'ok' });
     });
 

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AdviceCorrectedV1, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
 import { ADVICE_TOPIC_BY_AGENCY, TOPICS } from '@tio/contracts';
 import { EVENT_STORE, FORWARDER, handleCommand, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { DomainError, ehcCaseDecider, type EhcCommand } from '@tio/ehc-domain';
 import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, type ConsumedEvent, type Forwarder, type MessagingClient, type PgTransaction } from '@tio/messaging';
-import { PG_POOL } from '@tio/service-kit';
+import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCorrectedFieldsDto, AdviceSubmittedFieldsDto, AdviceWithdrawnFieldsDto } from './advice-intake.dto';
 import { caseStream } from './case-commands.service';
@@ -26,6 +26,7 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(FORWARDER) private readonly forwarder: Forwarder,
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -63,9 +64,11 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
     await this.consumer.start();
+    this.consumerHealth?.register(this.consumer);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.consumer) this.consumerHealth?.unregister(this.consumer);
     await this.consumer?.stop();
   }
 

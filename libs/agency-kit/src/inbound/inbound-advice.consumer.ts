@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS, InboundAdviceCorrectedV1Dto, InboundAdviceSubmittedV1Dto } from '@tio/contracts';
 import { MESSAGING_CLIENT } from '@tio/event-sourcing';
 import { DomainError, londonDateOf, type AdviceType } from '@tio/ehc-domain';
 import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, ensureTopics, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
 import { PersonalDataErasedError } from '@tio/personal-data';
-import { PG_POOL } from '@tio/service-kit';
+import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCommands, type AdviceCommandContext } from '../advice-commands.service';
 import { InboundNotAcceptedError } from '../errors';
@@ -42,6 +42,7 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly commands: AdviceCommands,
+    @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
   ) {}
 
   get topic(): string {
@@ -68,9 +69,11 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
     await this.consumer.start();
+    this.consumerHealth?.register(this.consumer);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.consumer) this.consumerHealth?.unregister(this.consumer);
     await this.consumer?.stop();
   }
 

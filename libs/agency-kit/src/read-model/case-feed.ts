@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@tio/contracts';
 import { MESSAGING_CLIENT } from '@tio/event-sourcing';
 import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, ensureTopics, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
-import { PG_POOL } from '@tio/service-kit';
+import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AGENCY_READ_MODEL } from '../options';
 import { AGENCY_OPTIONS, type AdviceKitOptions } from '../options';
@@ -30,6 +30,7 @@ export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(AGENCY_READ_MODEL) _readModel: unknown,
+    @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
   ) {}
 
   get stats() {
@@ -85,9 +86,11 @@ export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
     await this.consumer.start();
+    this.consumerHealth?.register(this.consumer);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.consumer) this.consumerHealth?.unregister(this.consumer);
     await this.consumer?.stop();
   }
 }

@@ -2,12 +2,19 @@
 //   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register libs/messaging/src/cli/dead-letters.ts list <topic> [--json]
 //   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register libs/messaging/src/cli/dead-letters.ts replay <topic> [--all | --only P:O[,P:O...]]
 // <topic> is the original topic or its .dlq; the broker comes from --brokers or KAFKA_BROKERS.
+// Records a consumer parked (or kept whole because their dead letter is bounded): `dead-letters parked ...` (cli/parked.ts).
 import { KafkaJsClient } from '../kafka/kafkajs-adapter';
-import { listDeadLetters, replayDeadLetters } from '../dead-letters/dead-letters';
+import { PARKED_USAGE, parkedMain } from './parked';
+import { listDeadLetters, replayDeadLetters, type DeadLetter, type DeadLetterReadOptions } from '../dead-letters/dead-letters';
 
 const USAGE = 'usage: dead-letters list <topic> [--json] [--brokers host:port]\n       dead-letters replay <topic> (--all | --only P:O[,P:O...]) [--brokers host:port]';
 
-export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+/** How a sealed letter reads: opened with its key, or erased (the key was destroyed: nothing left to read). */
+const sealNote = (l: DeadLetter) => (l.sealed ? (l.sealed.state === 'erased' ? `  [erased: key of ${l.sealed.subject} destroyed]` : `  [sealed with the key of ${l.sealed.subject}]`) : '');
+
+/** `options.unseal` opens sealed dead letters (`@tio/personal-data`'s CLI passes it; this one alone shows them sealed). */
+export async function main(argv: string[], out: (line: string) => void = console.log, options: DeadLetterReadOptions = {}): Promise<number> {
+  if (argv[0] === 'parked') return parkedMain(argv.slice(1), out, options);
   const [command, topic, ...rest] = argv;
   const flag = (name: string) => {
     const i = rest.indexOf(name);
@@ -15,7 +22,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   };
   const brokers = flag('--brokers') ?? process.env['KAFKA_BROKERS'];
   if (!command || !topic || !['list', 'replay'].includes(command)) {
-    out(USAGE);
+    out(`${USAGE}\n${PARKED_USAGE}`);
     return 2;
   }
   if (!brokers) {
@@ -24,12 +31,12 @@ export async function main(argv: string[], out: (line: string) => void = console
   }
   const client = new KafkaJsClient({ brokers, clientId: 'tio-dead-letters-cli' });
   if (command === 'list') {
-    const letters = await listDeadLetters(client, topic);
+    const letters = await listDeadLetters(client, topic, options);
     if (rest.includes('--json')) for (const l of letters) out(JSON.stringify(l));
     else {
       out(`${letters.length} dead letter(s)`);
       for (const l of letters) {
-        out(`${l.partition}:${l.offset}  ${l.failedAt}  ${l.headers['ce_type'] ?? '?'} ${l.headers['ce_id'] ?? '?'}  from ${l.originalTopic}/${l.originalPartition}@${l.originalOffset} (${l.consumerGroup})`);
+        out(`${l.partition}:${l.offset}  ${l.failedAt}  ${l.headers['ce_type'] ?? '?'} ${l.headers['ce_id'] ?? '?'}  from ${l.originalTopic}/${l.originalPartition}@${l.originalOffset} (${l.consumerGroup})${sealNote(l)}`);
         out(`    ${l.reason}`);
       }
     }
@@ -44,9 +51,10 @@ export async function main(argv: string[], out: (line: string) => void = console
     const [partition, offset] = s.split(':');
     return { partition: Number(partition), offset };
   });
-  const replayed = await replayDeadLetters(client, topic, { only: selected });
-  out(`replayed ${replayed.length} dead letter(s)`);
-  for (const l of replayed) out(`${l.partition}:${l.offset} -> ${l.originalTopic}`);
+  const replayed = await replayDeadLetters(client, topic, { ...options, only: selected });
+  const erased = replayed.filter((l) => l.sealed?.state === 'erased');
+  out(`replayed ${replayed.length - erased.length} dead letter(s)${erased.length ? `; ${erased.length} erased, not replayed` : ''}`);
+  for (const l of replayed) out(l.sealed?.state === 'erased' ? `${l.partition}:${l.offset} erased (its key was destroyed), not replayed` : `${l.partition}:${l.offset} -> ${l.originalTopic}`);
   return 0;
 }
 

@@ -1,7 +1,9 @@
-import { EnvelopeError, fromKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { createHash } from 'node:crypto';
+import { DLQ_HEADERS, EnvelopeError, fromKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import { isConnectionError } from '@tio/event-store';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
-import { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
+import { DeadLetterPublisher, type DeadLetterSeal } from '../dead-letters/dead-letter-publisher';
+import { countParked, ensureParkedMessagesTable, keepMessage } from '../dead-letters/parked-messages';
 import { validateInbound } from '../inbound/validate-inbound';
 import type { BatchControls, ConsumedMessage, MessageBatch, MessageConsumer, MessageProducer, MessagingClient } from '../kafka/port';
 import { PermanentHandlerError, type ConsumedEvent, type EventHandlers, type HandlerRegistration } from './handlers';
@@ -37,6 +39,33 @@ export interface EventConsumerOptions<TCtx extends TransactionContext> {
   applyBatch?: (events: ConsumedEvent[], tx: TCtx) => Promise<void>;
   /** Partitions processed at the same time (each still in order). Default 1. Handlers must tolerate it (row locks). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Runs on every dead letter before it is sent: encrypts what could be personal (topics that carry clear personal
+   * data, e.g. agencies' inbound topics), or drops the record when its data subject was erased (`@tio/personal-data`).
+   */
+  seal?: DeadLetterSeal;
+  /** Attempts to publish a dead letter before the record is parked in `parked_messages` instead. Default 5. */
+  deadLetterAttempts?: number;
+  /** Delay between those attempts. Default 200 ms doubling to 3 s. */
+  deadLetterBackoff?: BackoffOptions;
+  /** Batches failing at the same position this many times in a row make the consumer `stalled`. Default 3. */
+  stallAfterFailures?: number;
+}
+
+/** What a consumer reports about itself (readiness, /metrics). */
+export interface ConsumerHealth {
+  name: string;
+  topics: string[];
+  /** `stalled`: a partition keeps failing at the same record; `crashed`: the client gave up and will not restart. */
+  state: 'starting' | 'running' | 'stalled' | 'crashed' | 'stopped';
+  /** Running and not stalled: the consumer can do its job (a broker outage alone does not change this). */
+  ok: boolean;
+  /** Messages behind the partitions' high watermarks, as of the last batch fetched from each (absent before one). */
+  lag?: number;
+  lastError?: { message: string; at: string; where?: string };
+  /** Records in `parked_messages` waiting for an operator (absent while the database cannot be asked). */
+  parked?: number;
+  stats: ConsumerStats;
 }
 
 export interface ConsumerStats {
@@ -44,10 +73,14 @@ export interface ConsumerStats {
   duplicates: number;
   ignored: number;
   deadLettered: number;
+  /** Records the seal refused to dead-letter (their data subject was erased): dropped, their ids logged. */
+  dropped: number;
+  /** Records that could be neither applied nor dead-lettered: kept in `parked_messages`, the partition moved on. */
+  parked: number;
   retries: number;
 }
 
-type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
+type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered' | 'dropped' | 'parked';
 
 /** A decoded, validated message ready for its handler; or the outcome it already had (ignored, dead-lettered). */
 type Prepared<TCtx> =
@@ -69,7 +102,12 @@ export function isDataError(err: unknown): boolean {
  * to `<topic>.dlq` before its offset is resolved: never dropped, and the partition moves on.
  */
 export class EventConsumer<TCtx extends TransactionContext = TransactionContext> {
-  readonly stats: ConsumerStats = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, retries: 0 };
+  readonly stats: ConsumerStats = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, dropped: 0, parked: 0, retries: 0 };
+  private state: ConsumerHealth['state'] = 'starting';
+  private lastError: ConsumerHealth['lastError'];
+  /** Per partition: the position its batches keep failing at, and how often in a row. */
+  private readonly failing = new Map<string, { offset: string; count: number }>();
+  private readonly lags = new Map<string, number>();
   private consumer: MessageConsumer | undefined;
   private producer: MessageProducer | undefined;
   private deadLetters: DeadLetterPublisher | undefined;
@@ -77,18 +115,64 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
   constructor(private readonly options: EventConsumerOptions<TCtx>) {}
 
   async start(): Promise<void> {
+    this.state = 'starting';
     await ensureProcessedMessagesTable(this.options.unitOfWork as unknown as UnitOfWork);
+    await ensureParkedMessagesTable(this.options.unitOfWork as unknown as UnitOfWork);
     this.producer = this.options.client.producer({ idempotent: true });
     await this.producer.connect();
-    this.deadLetters = new DeadLetterPublisher(this.producer);
+    this.deadLetters = new DeadLetterPublisher(this.producer, { seal: this.options.seal });
     this.consumer = this.options.client.consumer({ groupId: this.options.groupId, sessionTimeoutMs: this.options.sessionTimeoutMs });
-    this.consumer.onCrash((error) => this.options.log?.(`consumer ${this.options.groupId} crashed; the client restarts it`, error));
+    this.consumer.onCrash((error, restarting) => {
+      this.noteError(error, 'client');
+      if (!restarting) this.state = 'crashed';
+      this.options.log?.(`consumer ${this.options.groupId} crashed; ${restarting ? 'the client restarts it' : 'it will not restart'}`, error);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({ eachBatch: (batch, controls) => this.processBatch(batch, controls), partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently });
+    await this.consumer.run({ eachBatch: (batch, controls) => this.watchBatch(batch, controls), partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently });
+    this.state = 'running';
+  }
+
+  /** State, lag, last error and parked records, for readiness and metrics. */
+  async health(): Promise<ConsumerHealth> {
+    const stallAfter = this.options.stallAfterFailures ?? 3;
+    const stalled = [...this.failing.values()].some((f) => f.count >= stallAfter);
+    const state = this.state === 'running' && stalled ? 'stalled' : this.state;
+    const parked = await this.options.unitOfWork.transaction((tx) => countParked(tx, this.options.groupId)).catch(() => undefined);
+    const lag = this.lags.size ? [...this.lags.values()].reduce((a, b) => a + b, 0) : undefined;
+    return { name: this.options.groupId, topics: this.options.topics, state, ok: state === 'running' || state === 'starting', lag, lastError: this.lastError, parked, stats: { ...this.stats } };
+  }
+
+  private noteError(error: Error, where?: string): void {
+    this.lastError = { message: error.message.slice(0, 1000), at: new Date().toISOString(), where };
+  }
+
+  /**
+   * Counts batches that fail at the same position: a broker error (KafkaJS's own) is the broker's outage and does not
+   * count; anything else that repeats at one record means this consumer cannot get past it.
+   */
+  private async watchBatch(batch: MessageBatch, controls: BatchControls): Promise<void> {
+    const key = `${batch.topic}/${batch.partition}`;
+    try {
+      await this.processBatch(batch, controls);
+      this.failing.delete(key);
+      const last = batch.messages[batch.messages.length - 1];
+      if (batch.highWatermark !== undefined && last) this.lags.set(key, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)));
+    } catch (err) {
+      const error = err as Error;
+      const where = `${key}@${batch.messages[0]?.offset ?? '?'}`;
+      this.noteError(error, where);
+      if (!String(error.name).startsWith('KafkaJS')) {
+        const offset = batch.messages[0]?.offset ?? '';
+        const previous = this.failing.get(key);
+        this.failing.set(key, { offset, count: previous?.offset === offset ? previous.count + 1 : 1 });
+      }
+      throw err;
+    }
   }
 
   async stop(): Promise<void> {
+    this.state = 'stopped';
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
@@ -101,7 +185,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       if (!controls.isRunning() || controls.isStale()) return;
       const chunk = batch.messages.slice(i, i + size);
       if (chunk.length === 1) {
-        const prepared = await this.prepare(chunk[0]);
+        const prepared = await this.prepare(chunk[0], controls);
         this.count('outcome' in prepared ? prepared.outcome : await this.applyOne(prepared, controls));
       } else {
         await this.processChunk(chunk, controls);
@@ -112,14 +196,14 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
   }
 
   private count(outcome: Outcome): void {
-    this.stats[outcome === 'applied' ? 'applied' : outcome === 'duplicate' ? 'duplicates' : outcome === 'ignored' ? 'ignored' : 'deadLettered']++;
+    this.stats[outcome === 'applied' ? 'applied' : outcome === 'duplicate' ? 'duplicates' : outcome === 'ignored' ? 'ignored' : outcome === 'dropped' ? 'dropped' : outcome === 'parked' ? 'parked' : 'deadLettered']++;
   }
 
   /** Several messages in one transaction; if it fails, each is applied on its own (with its own retries). */
   private async processChunk(chunk: ConsumedMessage[], controls: BatchControls): Promise<void> {
     const ready: Extract<Prepared<TCtx>, { event: ConsumedEvent }>[] = [];
     for (const message of chunk) {
-      const prepared = await this.prepare(message);
+      const prepared = await this.prepare(message, controls);
       if ('outcome' in prepared) this.count(prepared.outcome);
       else ready.push(prepared);
     }
@@ -145,24 +229,24 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     }
   }
 
-  private async prepare(message: ConsumedMessage): Promise<Prepared<TCtx>> {
+  private async prepare(message: ConsumedMessage, controls: BatchControls): Promise<Prepared<TCtx>> {
     let envelope: IntegrationEvent;
     try {
       envelope = fromKafkaRecord(message);
     } catch (err) {
       // anything the decoder cannot read is the message's fault: dead-lettered, never a crash loop on the partition
       const reason = err instanceof EnvelopeError ? `invalid envelope: ${err.message}` : `undecodable message: ${(err as Error).message}`;
-      return { message, outcome: await this.deadLetter(message, reason, 1) };
+      return { message, outcome: await this.deadLetter(message, reason, 1, controls) };
     }
     const registration = this.options.handlers.get(envelope.type);
     if (!registration) {
       if ((this.options.unknownTypes ?? 'ignore') === 'ignore') return { message, outcome: 'ignored' };
-      return { message, outcome: await this.deadLetter(message, `unknown event type ${envelope.type} (accepted here: ${this.options.handlers.types().join(', ')})`, 1) };
+      return { message, outcome: await this.deadLetter(message, `unknown event type ${envelope.type} (accepted here: ${this.options.handlers.types().join(', ')})`, 1, controls) };
     }
     let data = envelope.data;
     if (registration.dto) {
       const result = await validateInbound(registration.dto, envelope.data, { allowUnknownFields: registration.allowUnknownFields });
-      if (!result.valid) return { message, outcome: await this.deadLetter(message, result.reason, 1) };
+      if (!result.valid) return { message, outcome: await this.deadLetter(message, result.reason, 1, controls) };
       data = result.value;
     }
     const event: ConsumedEvent = {
@@ -202,8 +286,9 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
           continue;
         }
         this.options.log?.(`consumer ${this.options.groupId}: ${event.type} ${event.id} failed (attempt ${attempt}/${maxAttempts})`, error);
+        this.noteError(error, `${message.topic}/${message.partition}@${message.offset}`);
         if (err instanceof PermanentHandlerError || isDataError(err) || attempt >= maxAttempts) {
-          return this.deadLetter(message, `handler failed after ${attempt} attempt(s): ${error.message}`, attempt);
+          return this.deadLetter(message, `handler failed after ${attempt} attempt(s): ${error.message}`, attempt, controls);
         }
         attempt++;
         this.stats.retries++;
@@ -214,17 +299,63 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
   }
 
   /**
-   * Dead-letters and waits for Kafka's ack; if that fails the batch fails and the message is redelivered. Once acked,
-   * the message's position is recorded in processed_messages, so a redelivery of the same position (a rebalance
-   * before the offset commit) is not dead-lettered twice; a replay from the dead-letter topic is a new position.
+   * Dead-letters and waits for Kafka's ack. The dead letter is sealed (when a seal is given) and bounded so the topic
+   * accepts it; a value too large to copy whole is kept whole in `parked_messages`. If the dead-letter topic still
+   * refuses it after `deadLetterAttempts`, the record is parked there instead: either way the partition moves on.
+   * The position is recorded in processed_messages in the same transaction, so a redelivery of the same position (a
+   * rebalance before the offset commit) is not dead-lettered twice; a replay from the dead-letter topic is a new one.
    */
-  private async deadLetter(message: ConsumedMessage, reason: string, attempts: number): Promise<Outcome> {
+  private async deadLetter(message: ConsumedMessage, reason: string, attempts: number, controls: BatchControls): Promise<Outcome> {
     const position = { groupId: this.options.groupId, eventId: `dead-letter:${message.topic}:${message.partition}:${message.offset}`, eventType: 'dead-letter', topic: message.topic, partition: message.partition, offset: message.offset };
     const already = await this.options.unitOfWork.transaction((tx) => tx.query(`SELECT 1 FROM processed_messages WHERE consumer_group = $1 AND event_id = $2`, [position.groupId, position.eventId]));
     if (already.length) return 'duplicate';
-    this.options.log?.(`consumer ${this.options.groupId}: dead-lettering ${message.topic}/${message.partition}@${message.offset}: ${reason}`);
-    await this.deadLetters!.send(message, { reason, groupId: this.options.groupId, attempts });
-    await this.options.unitOfWork.transaction((tx) => claimMessage(tx, position));
+    const prepared = await this.deadLetters!.prepare(message, { reason, groupId: this.options.groupId, attempts });
+    const where = `${message.topic}/${message.partition}@${message.offset}`;
+    if ('dropped' in prepared) {
+      await this.options.unitOfWork.transaction((tx) => claimMessage(tx, position));
+      this.options.log?.(`consumer ${this.options.groupId}: dropped ${where} instead of dead-lettering it: ${prepared.dropped}`);
+      return 'dropped';
+    }
+    // the reason as sent: a seal replaces one that could echo personal values, and logs must not keep them either
+    const sentReason = prepared.whole.headers[DLQ_HEADERS.reason] ?? reason;
+    const refused = await this.publishDeadLetter(prepared.letter, where, controls);
+    const whole = prepared.whole;
+    const kept = {
+      consumerGroup: this.options.groupId, topic: message.topic, partition: message.partition, offset: message.offset, attempts,
+      key: whole.key, value: whole.value, headers: whole.headers, valueBytes: whole.value?.length ?? 0,
+      valueSha256: createHash('sha256').update(whole.value ?? Buffer.alloc(0)).digest('hex'),
+    };
+    await this.options.unitOfWork.transaction(async (tx) => {
+      if (refused) await keepMessage(tx, { ...kept, status: 'parked', reason: `${sentReason}; the dead-letter topic refused it: ${refused.message}` });
+      else if (prepared.truncated) await keepMessage(tx, { ...kept, status: 'dead-lettered', reason: sentReason });
+      await claimMessage(tx, position);
+    });
+    if (refused) {
+      this.options.log?.(`consumer ${this.options.groupId}: PARKED ${where} in parked_messages (list, skip or replay it with the dead-letters CLI): ${sentReason}`, refused);
+      return 'parked';
+    }
+    this.options.log?.(`consumer ${this.options.groupId}: dead-lettered ${where}${prepared.truncated ? ` (value of ${kept.valueBytes} bytes kept whole in parked_messages)` : ''}: ${sentReason}`);
     return 'dead-lettered';
+  }
+
+  /** Publishes with retries and backoff; the last error if the topic never accepted it. */
+  private async publishDeadLetter(letter: Parameters<DeadLetterPublisher['publish']>[0], where: string, controls: BatchControls): Promise<Error | undefined> {
+    const attempts = this.options.deadLetterAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deadLetters!.publish(letter);
+        return undefined;
+      } catch (err) {
+        const error = err as Error;
+        this.noteError(error, `dead letter of ${where}`);
+        this.options.log?.(`consumer ${this.options.groupId}: the dead letter of ${where} was refused (attempt ${attempt}/${attempts})`, error);
+        if (attempt >= attempts) return error;
+        // stopping or rebalanced: the record is redelivered to whoever owns the partition now
+        if (!controls.isRunning() || controls.isStale()) throw error;
+        this.stats.retries++;
+        await sleep(backoffDelay(attempt, this.options.deadLetterBackoff ?? { initialMs: 200, maxMs: 3000 })).promise;
+        await controls.heartbeat().catch(() => undefined);
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
+import { CompressionTypes, ConfigResourceTypes, Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
 import type {
   ConsumerOptions, MessageAdmin, MessageConsumer, MessageProducer, MessagingClient, PartitionOffsets, ProducerOptions, TopicMessages, TopicSpec,
 } from './port';
@@ -55,6 +55,7 @@ export class KafkaJsClient implements MessagingClient {
         if (batch.length === 0) return;
         await producer.sendBatch({
           acks: -1,
+          compression: options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
           topicMessages: batch.map((t) => ({
             topic: this.wire(t.topic),
             messages: t.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })),
@@ -88,6 +89,7 @@ export class KafkaJsClient implements MessagingClient {
               {
                 topic,
                 partition: batch.partition,
+                highWatermark: batch.highWatermark,
                 messages: batch.messages.map((m) => ({
                   topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: m.timestamp,
                 })),
@@ -97,7 +99,7 @@ export class KafkaJsClient implements MessagingClient {
           },
         }),
       onCrash: (listener) => {
-        consumer.on(consumer.events.CRASH, (e) => listener(e.payload.error));
+        consumer.on(consumer.events.CRASH, (e) => listener(e.payload.error, e.payload.restart));
       },
     };
   }

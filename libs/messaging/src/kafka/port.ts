@@ -23,6 +23,8 @@ export interface ProducerOptions {
   idempotent?: boolean;
   /** Retries inside the client before `send` rejects. Default 5. */
   retries?: number;
+  /** Compresses every batch it sends (e.g. to re-publish a record whose value is larger than the broker's limit). */
+  compression?: 'none' | 'gzip';
 }
 
 export interface MessageProducer {
@@ -46,6 +48,8 @@ export interface MessageBatch {
   topic: string;
   partition: number;
   messages: ConsumedMessage[];
+  /** The partition's high watermark when the batch was fetched (offset of the next message written), if known. */
+  highWatermark?: string;
 }
 
 export interface BatchControls {
@@ -71,8 +75,8 @@ export interface MessageConsumer {
   subscribe(options: { topics: string[]; fromBeginning: boolean }): Promise<void>;
   /** Starts fetching; eachBatch is called per partition batch, in offset order. */
   run(options: { eachBatch: (batch: MessageBatch, controls: BatchControls) => Promise<void>; partitionsConsumedConcurrently?: number }): Promise<void>;
-  /** Called when the client gives up (after its own restarts) with the error. */
-  onCrash(listener: (error: Error) => void): void;
+  /** Called when the client gives up on a run with the error; `restarting` says whether it starts again by itself. */
+  onCrash(listener: (error: Error, restarting: boolean) => void): void;
   disconnect(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { OUTBOUND_TOPICS, dlqTopic } from '@tio/contracts';
 import { EventConsumer, KafkaJsClient, ensureTopics, type ConsumerStats, type MessagingClient } from '@tio/messaging';
-import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
+import { ConsumerHealthRegistry, PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { TimelineMetrics } from '../metrics/metrics';
 import { CatchAllHandlers } from '../projection/handlers';
@@ -50,7 +50,7 @@ export const TIMELINE_MESSAGING = Symbol('TIMELINE_MESSAGING');
 export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('timeline-consumer');
   private consumer?: EventConsumer<TimelineTransaction>;
-  private counted: ConsumerStats = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, retries: 0 };
+  private counted: ConsumerStats = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, dropped: 0, parked: 0, retries: 0 };
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -58,6 +58,7 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
     @Inject(TIMELINE_CONSUMER_SETTINGS) readonly settings: TimelineConsumerSettings,
     @Inject(TIMELINE_MESSAGING) private readonly client: MessagingClient,
     @Inject(TimelineMetrics) private readonly metrics: TimelineMetrics,
+    @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -104,9 +105,10 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
       sessionTimeoutMs: 10_000,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
-    this.counted = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, retries: 0 };
+    this.counted = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, dropped: 0, parked: 0, retries: 0 };
     this.consumer = consumer;
     await consumer.start();
+    this.consumerHealth?.register(consumer);
     this.logger.log({ msg: 'timeline consumer started', groupId: this.settings.groupId, topics: this.settings.topics });
   }
 
@@ -114,13 +116,14 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
     const consumer = this.consumer;
     this.consumer = undefined;
     if (consumer) {
+      this.consumerHealth?.unregister(consumer);
       this.syncCounters(consumer.stats);
       await consumer.stop();
     }
   }
 
   private syncCounters(stats: ConsumerStats): void {
-    const map: [keyof ConsumerStats, string][] = [['applied', 'applied'], ['duplicates', 'duplicate'], ['deadLettered', 'dead-lettered'], ['retries', 'retry'], ['ignored', 'ignored']];
+    const map: [keyof ConsumerStats, string][] = [['applied', 'applied'], ['duplicates', 'duplicate'], ['deadLettered', 'dead-lettered'], ['retries', 'retry'], ['ignored', 'ignored'], ['dropped', 'dropped'], ['parked', 'parked']];
     for (const [key, outcome] of map) {
       const delta = stats[key] - this.counted[key];
       if (delta > 0) this.metrics.events.inc({ outcome }, delta);
@@ -130,7 +133,10 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
 
   /** Broker-side gauges (backlog per partition, dead-letter topic sizes), refreshed on each scrape. */
   async refreshBrokerGauges(): Promise<void> {
-    if (this.consumer) this.syncCounters(this.consumer.stats);
+    if (this.consumer) {
+      this.syncCounters(this.consumer.stats);
+      this.metrics.consumerHealth(await this.consumer.health());
+    }
     const admin = this.client.admin();
     try {
       await admin.connect();

@@ -28,7 +28,7 @@ export class TimelineMetrics {
 
   readonly events = new Counter({
     name: 'timeline_consumer_events_total',
-    help: 'Messages the timeline consumer handled, by outcome (applied, duplicate, dead-lettered, retry)',
+    help: 'Messages the timeline consumer handled, by outcome (applied, duplicate, dead-lettered, parked, dropped, retry)',
     labelNames: ['outcome'],
     registers: [this.registry],
   });
@@ -37,6 +37,24 @@ export class TimelineMetrics {
     name: 'timeline_dlq_messages',
     help: 'Messages in each dead-letter topic of the topics the timeline consumes',
     labelNames: ['topic'],
+    registers: [this.registry],
+  });
+
+  readonly consumerOk = new Gauge({
+    name: 'timeline_consumer_ok',
+    help: '1 while the consumer can do its job, 0 while it is stalled on a record or crashed for good (readiness says the same)',
+    registers: [this.registry],
+  });
+
+  readonly parked = new Gauge({
+    name: 'timeline_consumer_parked_messages',
+    help: 'Records the consumer could neither apply nor dead-letter, waiting in parked_messages for an operator (dead-letters CLI)',
+    registers: [this.registry],
+  });
+
+  readonly lastErrorAt = new Gauge({
+    name: 'timeline_consumer_last_error_timestamp_seconds',
+    help: 'When the consumer last met an error (seconds since the epoch; 0 = none since start)',
     registers: [this.registry],
   });
 
@@ -55,7 +73,13 @@ export class TimelineMetrics {
     if (Number.isFinite(lag)) this.freshness.observe(Math.max(0, lag));
   }
 
-  positionOf(topic: string, partition: number): bigint | undefined {
+  consumerHealth(health: { ok: boolean; parked?: number; lastError?: { at: string } }): void {
+    this.consumerOk.set(health.ok ? 1 : 0);
+    if (health.parked !== undefined) this.parked.set(health.parked);
+    this.lastErrorAt.set(health.lastError ? Date.parse(health.lastError.at) / 1000 : 0);
+  }
+
+    positionOf(topic: string, partition: number): bigint | undefined {
     return this.positions.get(`${topic}\u0000${partition}`);
   }
 }
