@@ -81,6 +81,9 @@ describe('rebuilding the read model from the topics, aside, with an atomic swap'
     expect(after.text).toBe(before.text);
     expect(after.hash).toBe(before.hash);
     expect(after.text).toContain('"type":"ehc.advice-received.v1"'); // the clock's payloads are part of the compared model
+    // the recorded times are the stores' (the stories' events were recorded a minute after they happened), rebuilt too
+    const recorded = await pool.query(`SELECT count(*)::int AS n FROM timeline.timeline_entries WHERE recorded_at = occurred_at + interval '1 minute'`);
+    expect(recorded.rows[0].n).toBe(cases.length * 10);
     const status = async () => (await request(service.server).get(`/cases/${cases[2]}/status?asOf=2025-04-01`).set('Authorization', `Bearer ${auditor}`).expect(200)).body;
     expect(await status()).toMatchObject({ clockEvents: 7, weekOfProcess: 13, overdue: [expect.objectContaining({ responsible: 'social-care' })] });
     expect((await pool.query(`SELECT generation FROM timeline.model_info`)).rows[0].generation).toBe(2);

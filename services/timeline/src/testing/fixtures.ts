@@ -92,6 +92,8 @@ export function caseStory(caseId: string, t: TestTopics, start = Date.parse('202
     { topic: t.case, e: c.ehc(at(60, 0, 5), ACTORS.nhs, { type: 'RecordAdviceReceived', at: day(60), adviceRequestId: requests.health, adviceId: `adv-med-${caseId.slice(0, 6)}`, version: 1, agency: 'health' }) },
     { topic: t.socialCare, e: event('social-care.family-visit-recorded.v1', caseId, at(62), ACTORS.socialCare, { visitId: randomUUID(), visitedOn: day(62) }) },
   ];
+  // as a forwarder publishes them: with the time the producer's store recorded each one (a minute after it happened)
+  for (const item of items) item.e.recordedAt = new Date(Date.parse(item.e.time) + 60_000).toISOString();
   return Object.assign(items, { requests, assessmentId, domain: c });
 }
 
