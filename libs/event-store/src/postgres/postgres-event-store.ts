@@ -70,7 +70,7 @@ export class PostgresEventStore implements EventStore {
     const store = new PostgresEventStore(options);
     if (options.migrate !== false) {
       try {
-        await migrate(store.pool, store.schema);
+        await migrate(store.pool, store.schema, undefined, options.chainKey ? { chainKey: options.chainKey } : {});
       } catch (err) {
         await store.close();
         throw err;

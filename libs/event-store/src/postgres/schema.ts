@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { authenticateExistingHistory } from './adoption';
 
 /** PostgreSQL schema the store's tables live in; one per store, so services can share a cluster safely. */
 export const DEFAULT_SCHEMA = 'event_store';
@@ -23,10 +25,16 @@ export function notifyChannel(schema: string): string {
   return `${schema}_appended`;
 }
 
+export interface MigrationContext {
+  chainKey?: Buffer;
+}
+
 export interface Migration {
   version: number;
   name: string;
   sql(schema: string): string;
+  /** Node work after `sql`, in the same transaction. */
+  then?(client: PoolClient, schema: string, context: MigrationContext): Promise<void>;
 }
 
 /**
@@ -99,5 +107,10 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE ${table(s, 'events')} ADD COLUMN mac text;
       ALTER TABLE ${table(s, 'streams')} ADD COLUMN head_mac text;
     `,
+    // The history recorded before the key existed is MACed once, here: a migration never runs twice (its record, and
+    // the columns it adds, stop a second run), so a writer cannot strip MACs later and have them re-issued.
+    then: async (client, s, { chainKey }) => {
+      if (chainKey) await authenticateExistingHistory(client, s, chainKey);
+    },
   },
 ];

@@ -1,9 +1,11 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 export interface SqlMigration {
   version: number;
   name: string;
   sql: string;
+  /** Work that needs Node (e.g. a key from the environment), run after `sql` in the same transaction. */
+  then?: (client: PoolClient) => Promise<void>;
 }
 
 export interface SqlMigrationOptions {
@@ -36,6 +38,7 @@ export async function runSqlMigrations(pool: Pool, migrations: readonly SqlMigra
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
       await client.query(m.sql);
+      await m.then?.(client);
       await client.query(`INSERT INTO ${options.table} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push(m.version);
     }

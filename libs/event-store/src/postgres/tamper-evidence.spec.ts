@@ -17,9 +17,10 @@ describe('tamper evidence against a database writer (PostgreSQL, keyed chain)', 
   let keyed: PostgresEventStore;
   let unkeyed: PostgresEventStore;
   let forger: EventStoreForger;
+  let url: string;
 
   beforeAll(async () => {
-    const url = await ensureDatabase(process.env['DATABASE_URL'] as string, db);
+    url = await ensureDatabase(process.env['DATABASE_URL'] as string, db);
     keyed = await PostgresEventStore.create({ connectionString: url, chainKey: key, poolSize: 3 });
     unkeyed = await PostgresEventStore.create({ connectionString: url, poolSize: 2 });
     forger = new EventStoreForger(keyed.pool);
@@ -109,6 +110,32 @@ describe('tamper evidence against a database writer (PostgreSQL, keyed chain)', 
     const stream = await streamOfSix();
     await keyed.pool.query(`UPDATE event_store.events SET mac = NULL WHERE stream_name = $1`, [stream]);
     expect((await keyed.verifyStream(stream)).firstBreak).toMatchObject({ revision: 0, reason: 'not-authenticated' });
+  });
+
+  it('Given a store written before the chain key existed, When first opened with the key, Then its history is MACed once (in the migration) and never again', async () => {
+    const schema = 'es_before_key';
+    const before = await PostgresEventStore.create({ connectionString: url, schema, poolSize: 2 });
+    const stream = uniqueStream();
+    try {
+      await before.appendToStream(stream, events(3));
+      // as the store stood before migration 2
+      await before.pool.query(`ALTER TABLE ${schema}.events DROP COLUMN mac; ALTER TABLE ${schema}.streams DROP COLUMN head_mac; DELETE FROM ${schema}.migrations WHERE version = 2`);
+    } finally {
+      await before.close();
+    }
+    const opened = await PostgresEventStore.create({ connectionString: url, schema, chainKey: key, poolSize: 2 });
+    try {
+      expect(await opened.verifyStream(stream)).toMatchObject({ valid: true, eventsChecked: 3 });
+      await opened.pool.query(`UPDATE ${schema}.events SET mac = NULL WHERE stream_name = $1 AND revision = 1`, [stream]);
+    } finally {
+      await opened.close();
+    }
+    const reopened = await PostgresEventStore.create({ connectionString: url, schema, chainKey: key, poolSize: 2 });
+    try {
+      expect((await reopened.verifyStream(stream)).firstBreak).toMatchObject({ revision: 1, reason: 'not-authenticated' });
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('derives the chain key from TIO_MASTER_KEY under its own label, or takes TIO_CHAIN_KEY, and refuses neither or a bad one', () => {

@@ -5,7 +5,7 @@ import { INTEGRITY_ANCHORS } from './anchors';
 import type { IntegrityAnchors } from './integrity';
 
 export const CHECKPOINT_INTERVAL_VAR = 'AUDIT_CHECKPOINT_INTERVAL_MS';
-const DEFAULT_INTERVAL_MS = 60_000;
+const DEFAULT_INTERVAL_MS = 10_000;
 
 export function checkpointInterval(env: NodeJS.ProcessEnv = process.env): number {
   const value = env[CHECKPOINT_INTERVAL_VAR];
@@ -17,8 +17,8 @@ export function checkpointInterval(env: NodeJS.ProcessEnv = process.env): number
 
 /**
  * Keeps every store's authenticated stream heads in the audit's own database: once at start, then every
- * AUDIT_CHECKPOINT_INTERVAL_MS (default 60 s). A sweep reads each store's `streams` table (one row per stream) and
- * inserts only heads not kept yet. A failed sweep (a store down) is logged and retried at the next tick.
+ * AUDIT_CHECKPOINT_INTERVAL_MS (default 10 s). A sweep reads each store's `streams` table (one row per stream) and
+ * verifies and inserts only the heads that moved since it last kept them. A failed sweep (a store down) is logged and retried at the next tick.
  */
 @Injectable()
 export class CheckpointKeeper implements OnModuleInit, OnApplicationShutdown {

@@ -12,6 +12,9 @@ const TABLE = 'audit_stream_checkpoints';
  * every integrity check.
  */
 export class CheckpointStore {
+  /** The revision last kept per store and stream, so a sweep verifies and writes only heads that moved. */
+  private readonly seen = new Map<string, number>();
+
   constructor(
     private readonly pool: Pool,
     private readonly key: Buffer,
@@ -38,6 +41,7 @@ export class CheckpointStore {
     const heads = await reader.streamHeads(streamNames);
     const kept = { stream: [] as string[], revision: [] as number[], hash: [] as string[], mac: [] as string[] };
     for (const [stream, head] of heads) {
+      if (this.seen.get(`${reader.name}\0${stream}`) === head.revision) continue;
       if (head.revision < 0 || !head.lastHash || !macMatches(headMac(this.key, stream, head.revision, head.lastHash), head.mac)) continue;
       kept.stream.push(stream);
       kept.revision.push(head.revision);
@@ -51,6 +55,7 @@ export class CheckpointStore {
        ON CONFLICT (store, stream_name, revision) DO NOTHING`,
       [reader.name, kept.stream, kept.revision, kept.hash, kept.mac],
     );
+    kept.stream.forEach((stream, i) => this.seen.set(`${reader.name}\0${stream}`, kept.revision[i] as number));
     return rowCount ?? 0;
   }
 
