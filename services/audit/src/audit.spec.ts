@@ -59,6 +59,21 @@ describe('drift comparison', () => {
     expect(missing.missing.map((m) => m.eventId)).toEqual([b.metadata.eventId, e.metadata.eventId]);
     expect(missing.missing[0]?.recent).toBe(false);
   });
+
+  it('orders events of the same day by when the stores recorded them, then by event id in byte order like the timeline', () => {
+    const day = t(0);
+    const at = (id: string, recordedAt: string) => ev('case', 1, recordedAt, { eventId: id, occurredAt: day });
+    // ids chosen against the grain: the later id recorded first; and two ids whose UTF-16 order differs from their UTF-8 byte order
+    const first = at('ffff', t(10));
+    const second = at('0000', t(20));
+    const fullwidth = at('\uff21', t(30));
+    const emoji = at('\u{1f600}', t(30));
+    const events = [second, emoji, first, fullwidth];
+    const inOrder = [first, second, fullwidth, emoji];
+    expect(compareWithTimeline('c', events, inOrder.map((e, i) => row(e, i + 1)), now)).toMatchObject({ inSync: true, reordered: [] });
+    const byId = [second, emoji, fullwidth, first];
+    expect(compareWithTimeline('c', events, byId.map((e, i) => row(e, i + 1)), now).reordered.map((r) => r.eventId)).toEqual(['\u{1f600}', 'ffff']);
+  });
 });
 
 describe('exports', () => {
