@@ -1,7 +1,7 @@
 /* Event store benchmark: `npm run bench:event-store`. Not part of the tests.
  * Uses DATABASE_URL (a cluster URL) when set, otherwise starts a throw-away embedded PostgreSQL. Every figure is
  * shown beside a raw PostgreSQL baseline measured in the same run on the same database. */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   }
   await dropDatabase(cluster, 'es_bench');
   const url = await ensureDatabase(cluster, 'es_bench');
-  const store = await PostgresEventStore.create({ connectionString: url, poolSize: WRITERS + 2 });
+  // keyed, as every service's store is: each append also MACs its events and the new head
+  const store = await PostgresEventStore.create({ connectionString: url, poolSize: WRITERS + 2, chainKey: randomBytes(32) });
   const raw = new Pool({ connectionString: url, max: WRITERS + 2 });
   raw.on('error', (err) => console.error(`raw baseline pool: ${err.message}`)); // an idle connection lost must not end the run
   await raw.query(`CREATE TABLE raw_events (
