@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
-import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
+import { KafkaJsClient, listDeadLetters, type ConsumedMessage } from '@tio/messaging';
+import { DeadLetterSealer, masterKeyFrom, PostgresKeyStore } from '@tio/personal-data';
 import { consumeUntil, testKeys, tokenFor, waitFor } from '@tio/testing';
 import { Pool } from 'pg';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
@@ -17,7 +18,9 @@ import { SERVICES } from '../scripts/services';
  * unique marker. After the case officer erases the case's personal data, neither the marker nor the child's
  * details can be found in any table of any database the test used, in any topic it used, or in any service log,
  * while the case history still replays, the hash chains verify, the timeline shows its entries and the personal
- * fields read as "[erased]".
+ * fields read as "[erased]". That includes what the NHS system sent that was refused: a record dead-lettered before
+ * the erasure (sealed with the case's key, so shredded with it) and records that break a rule after it (dropped,
+ * never dead-lettered); every topic is read from the beginning, dead-letter topics included.
  */
 describe('erasure: personal data cannot be read back from any store or topic, the history stays whole', () => {
   const LA = 'E10000028';
@@ -134,6 +137,29 @@ describe('erasure: personal data cannot be read back from any store or topic, th
     return out;
   }
 
+  async function sendInbound(event: IntegrationEvent): Promise<void> {
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send([{ topic: TOPICS.healthInbound, messages: [toKafkaRecord(event)] }]);
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  /** Records written to a topic so far (its end offsets), whether or not some were deleted since. */
+  async function recordsIn(topic: string): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+    } catch {
+      return 0; // not created yet
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   const found = (text: string) => needles.filter((n) => text.includes(n));
   /** Which tables (`## schema.table` sections) hold a needle, and the needles: what a failure should say. */
   const foundIn = (text: string) =>
@@ -178,11 +204,28 @@ describe('erasure: personal data cannot be read back from any store or topic, th
         authorRef: 'rlj-user-9', sections: [{ heading: 'Diagnosis', text: `Autism spectrum condition. ${marker}` }],
       },
     };
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send([{ topic: TOPICS.healthInbound, messages: [toKafkaRecord(inbound)] }]);
-    await producer.disconnect();
+    await sendInbound(inbound);
     await waitFor('health to record the inbound advice', async () => (await call('health', 'GET', `/cases/${caseId}/advice/medical/history`, tokens['doctor'])).text.includes(marker), 60_000);
+    // ... and a record it gets wrong (no author role), with the child's details in it: refused, dead-lettered
+    const refused: IntegrationEvent = {
+      ...inbound, id: randomUUID(), time: '2026-02-21T10:00:00.000Z',
+      data: { ...(inbound.data as object), externalReference: 'RLJ-ADV-BAD', authorRole: '', sections: [{ heading: 'Patient', text: `${child.name}, NHS ${child.nhsNumber}, born ${child.dateOfBirth}` }] },
+    };
+    await sendInbound(refused);
+    const healthDlq = `${TOPICS.healthInbound}.dlq`;
+    await waitFor('the refused inbound record to be dead-lettered', async () => (await recordsIn(healthDlq)) === 1, 60_000);
+    // sealed with the case's key: whoever holds the key store opens it, the topic alone shows nothing personal
+    const keys = await PostgresKeyStore.create({ connectionString: databases['keys'], masterKey: masterKeyFrom() });
+    try {
+      const [letter] = await listDeadLetters(kafka, TOPICS.healthInbound, { unseal: new DeadLetterSealer(keys).unseal });
+      expect(letter).toMatchObject({ sealed: { subject: caseId, state: 'opened' }, headers: { ce_id: refused.id } });
+      expect(letter.value).toContain(child.nhsNumber);
+      expect(letter.reason).toContain('authorRole');
+    } finally {
+      await keys.close();
+    }
+    const [sealedLetter] = await listDeadLetters(kafka, TOPICS.healthInbound);
+    expect(found(JSON.stringify(sealedLetter))).toEqual([]);
     // ... and corrected by the paediatrician over HTTP, with a reason
     await ok(call('health', 'POST', `/cases/${caseId}/advice/medical/corrections`, tokens['doctor'], {
       at: '2026-02-24', reason: `Diagnosis confirmed in clinic ${marker}`, sections: [{ heading: 'Diagnosis', text: `Autism spectrum condition, confirmed. ${marker}` }],
@@ -255,20 +298,26 @@ describe('erasure: personal data cannot be read back from any store or topic, th
         authorRole: 'paediatrician', reason: `Late thought ${marker}`, sections: [{ heading: 'Diagnosis', text: `Late text ${marker}` }],
       },
     };
-    const lateProducer = kafka.producer();
-    await lateProducer.connect();
-    await lateProducer.send([{ topic: TOPICS.healthInbound, messages: [toKafkaRecord(lateInbound)] }]);
-    await lateProducer.disconnect();
-    await waitFor('the late inbound record to be handled and deleted from the inbound topic', async () => {
+    await sendInbound(lateInbound);
+    // records that break a rule, for the erased case: a second submission (the advice is already recorded) and one
+    // that fails validation; dropped with their ids logged, never dead-lettered (a dead letter would keep them)
+    const secondSubmission: IntegrationEvent = { ...inbound, id: randomUUID(), data: { ...(inbound.data as object), externalReference: 'RLJ-ADV-ERASE-2', sections: [{ heading: 'Again', text: `Second ${marker} ${child.nhsNumber}` }] } };
+    const invalidAfter: IntegrationEvent = { ...refused, id: randomUUID(), data: { ...(refused.data as object), externalReference: 'RLJ-ADV-BAD-2' } };
+    await sendInbound(secondSubmission);
+    await sendInbound(invalidAfter);
+    await waitFor('the records sent after erasure to be handled and deleted from the inbound topic', async () => {
       const admin = kafka.admin();
       await admin.connect();
       try {
         const offsets = await admin.fetchTopicOffsets(TOPICS.healthInbound);
-        return offsets.reduce((n, p) => n + Number(p.high), 0) >= 2 && offsets.every((p) => p.low === p.high);
+        return offsets.reduce((n, p) => n + Number(p.high), 0) >= 5 && offsets.every((p) => p.low === p.high);
       } finally {
         await admin.disconnect();
       }
     }, 60_000);
+    expect(await recordsIn(healthDlq)).toBe(1);
+    const healthLog = readFileSync(join(logDir, 'health.log'), 'utf8');
+    for (const dropped of [lateInbound, secondSubmission, invalidAfter]) expect({ id: dropped.id, logged: healthLog.includes(dropped.id) }).toEqual({ id: dropped.id, logged: true });
     expect((await ok(call('case', 'GET', '/personal-data/retention?asOf=2042-07-23', tokens['la']))).due.map((d: { caseId: string }) => d.caseId)).not.toContain(caseId);
 
     // the audit replays the whole history (personal fields "[erased]") and every hash chain verifies
@@ -305,7 +354,16 @@ describe('erasure: personal data cannot be read back from any store or topic, th
     expect(keyRows).toContain(caseId); // the tombstone: who, when, why
     expect(keyRows).toContain('caseworker-1');
     const topics = await topicsText();
-    expect(Object.keys(topics)).toEqual(expect.arrayContaining([TOPICS.caseEvents, TOPICS.healthEvents, TOPICS.healthInbound]));
+    expect(Object.keys(topics)).toEqual(expect.arrayContaining([TOPICS.caseEvents, TOPICS.healthEvents, TOPICS.healthInbound, healthDlq]));
+    expect(topics[healthDlq]).toContain(refused.id); // the dead letter is still there, read from the beginning: unreadable
+    expect(topics[healthDlq]).toContain('$enc:tio-aes-256-gcm/v1:');
+    // and with the key store it now reads as erased: nothing left to open or replay
+    const keysAfter = await PostgresKeyStore.create({ connectionString: databases['keys'], masterKey: masterKeyFrom() });
+    try {
+      expect((await listDeadLetters(kafka, TOPICS.healthInbound, { unseal: new DeadLetterSealer(keysAfter).unseal })).map((l) => l.sealed)).toEqual([{ subject: caseId, state: 'erased' }]);
+    } finally {
+      await keysAfter.close();
+    }
     expect(topics[TOPICS.caseEvents]).toContain(caseId); // the scan does read the records
     expect(topics[TOPICS.caseEvents]).toContain('$enc:tio-aes-256-gcm/v1:'); // the published personal fields are envelopes
     for (const [topic, text] of Object.entries(topics)) expect({ topic, found: found(text) }).toEqual({ topic, found: [] });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import request from 'supertest';
 import { TOPICS } from '@tio/contracts';
+import { KEY_STORE } from '@tio/event-sourcing';
+import { DeadLetterSealer } from '@tio/personal-data';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
 import { Pool } from 'pg';
 import { AgencyAdviceModule } from './agency-advice.module';
@@ -253,7 +255,7 @@ describe('agency kit: tell it once, for health', () => {
     expect(JSON.stringify(history)).not.toMatch(/Patel/); // names stay out of the events
 
     // the two letters have different keys, so they may sit on different partitions of the DLQ: find them by key
-    const letters = await bus.deadLetters(TOPICS.healthInbound, (l) => l.length >= 2);
+    const letters = await bus.deadLetters(TOPICS.healthInbound, (l) => l.length >= 2, 30_000, new DeadLetterSealer(service.app.get(KEY_STORE)).unseal);
     const byKey = (key: string) => letters.find((l) => l.key === key);
     expect(byKey('nhs-msg-bad-0001')?.reason).toMatch(/validation failed: .*submittedAt.*sections/);
     expect(byKey('nhs-msg-unknown1')?.reason).toMatch(/unknown event type health.lab-result.v1/);

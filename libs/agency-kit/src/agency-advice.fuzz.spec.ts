@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import fc from 'fast-check';
 import request from 'supertest';
 import { TOPICS } from '@tio/contracts';
+import { KEY_STORE } from '@tio/event-sourcing';
+import { DeadLetterSealer } from '@tio/personal-data';
 import { DEEP_NESTING, FuzzTally, assertClientError, garbageAuthorization, headerValue, hostileBody, hostileValue, nestedObjectText, pathId, rawJsonText, send, startTestService, tokenFor, type FuzzResponse, type TestService } from '@tio/testing';
 import { Pool } from 'pg';
 import { AgencyAdviceModule } from './agency-advice.module';
@@ -142,7 +144,7 @@ describe('agency kit under bad input (fast-check)', () => {
     await bus.publishRaw(TOPICS.healthInbound, { key: 'good-1', value: JSON.stringify(validData(r2, 'NHS-FUZZ-1')), headers: goodHeaders(r2) });
     tally.count('inbound topic: valid', 'sent');
 
-    const letters = await bus.deadLetters(TOPICS.healthInbound, (l) => l.filter((x) => x.key?.startsWith('bad-')).length >= samples.length, 60_000);
+    const letters = await bus.deadLetters(TOPICS.healthInbound, (l) => l.filter((x) => x.key?.startsWith('bad-')).length >= samples.length, 60_000, new DeadLetterSealer(service.app.get(KEY_STORE)).unseal);
     const mine = letters.filter((l) => l.key?.startsWith('bad-'));
     expect(mine.map((l) => l.key).sort()).toEqual(samples.map((_, i) => `bad-${i + 1}`).sort());
     for (const l of mine) expect(l.reason.trim()).not.toBe('');

@@ -29,8 +29,8 @@ export interface KeyStore {
   /** Destroys the key: the row keeps who erased it, when and why, but no key material. Idempotent. */
   destroy(subjectId: string, by: { userId: string; ground: ErasureGround }): Promise<DestroyResult>;
   tombstone(subjectId: string): Promise<Tombstone | undefined>;
-  /** Subjects that still have a key (what retention looks through). */
-  activeSubjects(): Promise<string[]>;
+  /** Subjects that still have a key (what retention looks through), optionally only those starting with `prefix`. */
+  activeSubjects(options?: { prefix?: string }): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -142,8 +142,11 @@ export class PostgresKeyStore implements KeyStore {
     return row && !row.wrapped_key ? tombstoneOf(row) : undefined;
   }
 
-  async activeSubjects(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ subject_id: string }>('SELECT subject_id FROM key_store.data_keys WHERE wrapped_key IS NOT NULL ORDER BY subject_id');
+  async activeSubjects(options: { prefix?: string } = {}): Promise<string[]> {
+    const { rows } = await this.pool.query<{ subject_id: string }>(
+      'SELECT subject_id FROM key_store.data_keys WHERE wrapped_key IS NOT NULL AND ($1::text IS NULL OR starts_with(subject_id, $1)) ORDER BY subject_id',
+      [options.prefix ?? null],
+    );
     return rows.map((r) => r.subject_id);
   }
 

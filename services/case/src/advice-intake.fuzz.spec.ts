@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import request from 'supertest';
 import { TOPICS, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { KEY_STORE } from '@tio/event-sourcing';
 import { KafkaJsClient, ensureTopics, listDeadLetters } from '@tio/messaging';
+import { DeadLetterSealer } from '@tio/personal-data';
 import { FuzzTally, fuzzSeed, hostileBody, hostileValue, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { AdviceIntake } from './advice-intake';
 import { caseService } from './service';
@@ -85,7 +87,7 @@ describe('case advice intake under hostile Kafka messages (fast-check)', () => {
       throw err;
     });
     // the intake's letters (the hosted advice read model consumes the topic too, as another group with its own letters)
-    const all = await listDeadLetters(kafka, topic);
+    const all = await listDeadLetters(kafka, topic, { unseal: new DeadLetterSealer(service.app.get(KEY_STORE)).unseal });
     const letters = all.filter((l) => l.key?.startsWith('fuzz-') && l.consumerGroup === 'tio-case-advice-intake');
     console.log(`[fuzz] dead letters by group: ${JSON.stringify(all.reduce<Record<string, number>>((m, l) => ({ ...m, [l.consumerGroup]: (m[l.consumerGroup] ?? 0) + 1 }), {}))}`);
     // an adviceId is any non-empty text and a version any positive integer: a "hostile" value there may be valid,

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AdviceCorrectedV1, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
 import { ADVICE_TOPIC_BY_AGENCY, TOPICS } from '@tio/contracts';
-import { EVENT_STORE, FORWARDER, handleCommand, MESSAGING_CLIENT } from '@tio/event-sourcing';
+import { EVENT_STORE, FORWARDER, handleCommand, KEY_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { DomainError, ehcCaseDecider, type EhcCommand } from '@tio/ehc-domain';
 import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, type ConsumedEvent, type Forwarder, type MessagingClient, type PgTransaction } from '@tio/messaging';
+import { DeadLetterSealer, type KeyStore } from '@tio/personal-data';
 import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCorrectedFieldsDto, AdviceSubmittedFieldsDto, AdviceWithdrawnFieldsDto } from './advice-intake.dto';
@@ -26,6 +27,7 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(FORWARDER) private readonly forwarder: Forwarder,
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
     @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
   ) {}
 
@@ -61,6 +63,9 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
       topics: [TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents, TOPICS.caseEvents],
       unitOfWork: new PgUnitOfWork(this.pool),
       handlers,
+      // our topics carry envelopes, but whatever reaches them in clear is not dead-lettered in clear either; a dead
+      // letter for an erased case is dropped (advice received is still recorded: it holds nothing personal)
+      seal: new DeadLetterSealer(this.keys).seal,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
     await this.consumer.start();

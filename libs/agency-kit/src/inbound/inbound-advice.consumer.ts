@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS, InboundAdviceCorrectedV1Dto, InboundAdviceSubmittedV1Dto } from '@tio/contracts';
-import { MESSAGING_CLIENT } from '@tio/event-sourcing';
+import { KEY_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import { DomainError, londonDateOf, type AdviceType } from '@tio/ehc-domain';
 import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, ensureTopics, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
-import { PersonalDataErasedError } from '@tio/personal-data';
+import { DeadLetterSealer, PersonalDataErasedError, type KeyStore } from '@tio/personal-data';
 import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCommands, type AdviceCommandContext } from '../advice-commands.service';
@@ -41,6 +41,7 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
     @Inject(AGENCY_OPTIONS) private readonly options: AgencyAdviceOptions,
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
     private readonly commands: AdviceCommands,
     @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
   ) {}
@@ -66,6 +67,9 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
       handlers,
       unknownTypes: 'dead-letter',
       maxAttempts: this.options.inboundMaxAttempts ?? 5,
+      // agency systems send personal data in clear: a dead letter is encrypted with the case's key (or dropped once
+      // the case is erased), so erasure shreds it too
+      seal: new DeadLetterSealer(this.keys).seal,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
     await this.consumer.start();
@@ -79,6 +83,7 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
 
   private async submitted(event: ConsumedEvent<InboundAdviceSubmittedV1Dto>, tx: PgTransaction): Promise<void> {
     const d = event.data;
+    if (await this.erased(event)) return;
     await this.permanent(async () => {
       if (d.status === 'draft') throw new InboundNotAcceptedError('drafts are not advice: publish the advice when it is final (status "final" or absent)');
       const request = await this.request(event, d, tx);
@@ -92,6 +97,7 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
 
   private async corrected(event: ConsumedEvent<InboundAdviceCorrectedV1Dto>, tx: PgTransaction): Promise<void> {
     const d = event.data;
+    if (await this.erased(event)) return;
     await this.permanent(async () => {
       const request = await this.request(event, d, tx);
       await this.commands.correct(
@@ -103,6 +109,20 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
         tx,
       );
     });
+  }
+
+  /**
+   * Before any rule that could dead-letter the record: a record for a case whose personal data was erased can never
+   * be recorded, and a dead letter would keep its personal data. It is dropped (acknowledged); only ids are logged.
+   */
+  private async erased(event: ConsumedEvent<{ caseId: string }>): Promise<boolean> {
+    for (const caseId of new Set([event.subject, event.data.caseId])) {
+      const tombstone = await this.keys.tombstone(caseId);
+      if (!tombstone) continue;
+      this.logger.warn({ msg: 'inbound advice for a case whose personal data was erased: dropped, not dead-lettered', caseId, eventId: event.id, type: event.type, topic: event.topic, partition: event.partition, offset: event.offset });
+      return true;
+    }
+    return false;
   }
 
   /** The case's request the message answers: its assessment and advice type come from there. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { dlqTopic } from '@tio/contracts';
-import { MESSAGING_CLIENT } from '@tio/event-sourcing';
+import { KEY_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import { ensureTopics, type MessagingClient } from '@tio/messaging';
+import { destroyExpiredDeadLetterKeys, type KeyStore } from '@tio/personal-data';
 import { AGENCY_OPTIONS, type AgencyAdviceOptions } from '../options';
 import { inboundGroupId, inboundTopicOf } from './inbound-advice.consumer';
 
@@ -52,6 +53,7 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(AGENCY_OPTIONS) private readonly options: AgencyAdviceOptions,
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
   ) {}
 
   get topic(): string {
@@ -69,7 +71,7 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
     await this.untilTopicServes(() => admin.configureTopic(dlq, { 'retention.ms': String(this.settings.deadLetterRetentionMs), 'segment.ms': segmentMs(this.settings.deadLetterRetentionMs) }));
     if (this.settings.purgeIntervalMs > 0) {
       this.timer = setInterval(() => {
-        if (!this.running) this.running = this.purge().then(() => undefined, (err: Error) => this.logger.warn({ msg: 'could not purge processed inbound records', err: err.message })).finally(() => (this.running = undefined));
+        if (!this.running) this.running = Promise.all([this.purge(), this.shredExpiredDeadLetters()]).then(() => undefined, (err: Error) => this.logger.warn({ msg: 'could not purge processed inbound records or shred expired dead letters', err: err.message })).finally(() => (this.running = undefined));
       }, this.settings.purgeIntervalMs);
       this.timer.unref();
     }
@@ -98,6 +100,17 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
     if (this.timer) clearInterval(this.timer);
     await this.running;
     await this.admin?.disconnect();
+  }
+
+  /**
+   * Dead letters whose case was unknown are sealed with a key per dead-letter topic and month: once the month and
+   * DLQ_RETENTION_MS are over, the key is destroyed, so no copy of them (the broker's disk, a backup, the stored full
+   * value) stays readable past the retention.
+   */
+  async shredExpiredDeadLetters(now: Date = new Date()): Promise<string[]> {
+    const destroyed = await destroyExpiredDeadLetterKeys(this.keys, this.settings.deadLetterRetentionMs, now);
+    if (destroyed.length) this.logger.log({ msg: 'destroyed the keys of expired dead-letter periods', subjects: destroyed });
+    return destroyed;
   }
 
   /** Deletes the inbound records this service has processed (below its committed offsets). Returns how many. */

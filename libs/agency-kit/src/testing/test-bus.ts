@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dlqTopic, DLQ_HEADERS, headersToStrings, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import type { Actor } from '@tio/event-store';
-import { KafkaJsClient, ensureTopics, type MessageConsumer, type MessageProducer } from '@tio/messaging';
+import { KafkaJsClient, ensureTopics, type DeadLetterUnseal, type MessageConsumer, type MessageProducer } from '@tio/messaging';
 
 /** Polls until `probe` gives a value (tests waiting for a Kafka round trip). */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
@@ -70,8 +70,8 @@ export class TestBus {
     await this.producer.send([{ topic, messages: [message] }]);
   }
 
-  /** Collects the dead letters of a topic (from the beginning) until `until` is satisfied. */
-  async deadLetters(topic: string, until: (letters: DeadLetter[]) => boolean, timeoutMs = 30_000): Promise<DeadLetter[]> {
+  /** Collects the dead letters of a topic (from the beginning) until `until` is satisfied; sealed ones opened with `unseal`. */
+  async deadLetters(topic: string, until: (letters: DeadLetter[]) => boolean, timeoutMs = 30_000, unseal?: DeadLetterUnseal): Promise<DeadLetter[]> {
     const letters: DeadLetter[] = [];
     const consumer = this.client.consumer({ groupId: `test-dlq-${randomUUID().slice(0, 8)}` });
     this.consumers.push(consumer);
@@ -80,8 +80,9 @@ export class TestBus {
     await consumer.run({
       eachBatch: async (batch, controls) => {
         for (const m of batch.messages) {
-          const headers = headersToStrings(m.headers);
-          letters.push({ reason: headers[DLQ_HEADERS.reason] ?? '', key: m.key?.toString('utf8'), headers, value: m.value?.toString('utf8') ?? '' });
+          const raw = { key: m.key, value: m.value, headers: headersToStrings(m.headers) };
+          const { key, value, headers } = unseal ? (await unseal(raw)).record : raw;
+          letters.push({ reason: headers[DLQ_HEADERS.reason] ?? '', key: key?.toString('utf8'), headers, value: value?.toString('utf8') ?? '' });
           controls.resolveOffset(m.offset);
         }
       },
