@@ -39,7 +39,10 @@ export async function startTestService(definition: ServiceDefinition, extraEnv: 
       },
     };
   } finally {
-    for (const key of [...Object.keys(extraEnv), 'KAFKA_TOPIC_PREFIX']) delete process.env[key];
-    process.env['DATABASE_URL'] = saved['DATABASE_URL'];
+    // back to what it was (a test may override a variable the global setup set, e.g. KAFKA_BROKERS)
+    for (const key of [...Object.keys(extraEnv), 'KAFKA_TOPIC_PREFIX', 'DATABASE_URL']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
   }
 }
