@@ -249,8 +249,14 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     expect(entries.map((e: { seq: number }) => e.seq)).toEqual(all.map((_, i) => i + 1));
   });
 
-  it('exposes freshness, consumer positions and dead-letter counts at /metrics', async () => {
-    const text = (await request(service.server).get('/metrics').expect(200)).text;
+  it('exposes freshness, consumer positions and dead-letter counts at /metrics, to a scraper (service) or an auditor only', async () => {
+    await request(service.server).get('/metrics').expect(401);
+    await get('/metrics', 'nhs').expect(403);
+    const scraper = await tokenFor({ userId: 'prometheus', organisationId: 'tio-ops', agency: 'system', roles: ['service'] });
+    await request(service.server).get('/metrics').set('Authorization', `Bearer ${scraper}`).expect(200);
+    const text = (await get('/metrics', 'auditor').expect(200)).text;
+    expect(text).toContain('timeline_consumer_ok 1');
+    expect(text).toMatch(/timeline_consumer_parked_messages 0/);
     expect(text).toMatch(/timeline_freshness_lag_seconds_count \d+/);
     expect(text).toContain(`timeline_consumer_position{topic="${topics.case}"`);
     expect(text).toContain(`timeline_consumer_backlog_messages{topic="${topics.health}"`);

@@ -1,12 +1,16 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '@tio/auth';
+import { RequireRoles } from '@tio/auth';
 import { TimelineConsumer } from '../consumer/timeline-consumer';
 import { TimelineMetrics } from './metrics';
 
-/** Prometheus scrape endpoint. Public like /health: it carries counts and offsets, never case data. */
+/**
+ * Prometheus scrape endpoint. It carries counts, offsets and topic names, never case data, but like every route but
+ * /health it needs a token: the scraper's (role `service`) or an auditor's. Prometheus sends it with
+ * `authorization: { credentials_file: ... }` in its scrape config.
+ */
 @ApiExcludeController()
-@Public()
+@RequireRoles('service', 'auditor')
 @Controller('metrics')
 export class MetricsController {
   constructor(
