@@ -27,12 +27,14 @@ export class CheckpointStore {
       sql: `CREATE TABLE ${TABLE} (
               store       text NOT NULL,
               stream_name text NOT NULL,
+              case_id     text,
               revision    bigint NOT NULL,
               hash        text NOT NULL,
               head_mac    text NOT NULL,
               taken_at    timestamptz NOT NULL DEFAULT now(),
               PRIMARY KEY (store, stream_name, revision)
-            )`,
+            );
+            CREATE INDEX audit_stream_checkpoints_case_idx ON ${TABLE} (case_id, store)`,
     }], { table: 'audit_checkpoint_migrations', lockKey: `hashtext('tio.audit_checkpoint_migrations')` });
   }
 
@@ -49,14 +51,25 @@ export class CheckpointStore {
       kept.mac.push(head.mac as string);
     }
     if (kept.stream.length === 0) return 0;
+    // the case each stream belongs to, so a case's check also finds a stream that vanished from the store entirely
+    const cases = await reader.streamCaseIds(kept.stream);
     const { rowCount } = await this.pool.query(
-      `INSERT INTO ${TABLE} (store, stream_name, revision, hash, head_mac)
-         SELECT $1, s, r, h, m FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[]) AS x(s, r, h, m)
+      `INSERT INTO ${TABLE} (store, stream_name, case_id, revision, hash, head_mac)
+         SELECT $1, s, c, r, h, m FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS x(s, c, r, h, m)
        ON CONFLICT (store, stream_name, revision) DO NOTHING`,
-      [reader.name, kept.stream, kept.revision, kept.hash, kept.mac],
+      [reader.name, kept.stream, kept.stream.map((st) => cases.get(st) ?? null), kept.revision, kept.hash, kept.mac],
     );
     kept.stream.forEach((stream, i) => this.seen.set(`${reader.name}\0${stream}`, kept.revision[i] as number));
     return rowCount ?? 0;
+  }
+
+  /** Streams of the store the audit has kept a head of for this case (found by the case id of their first event). */
+  async caseStreams(store: string, caseId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ stream_name: string }>(
+      `SELECT DISTINCT stream_name FROM ${TABLE} WHERE case_id = $1 AND store = $2`,
+      [caseId, store],
+    );
+    return rows.map((r) => r.stream_name);
   }
 
   /** The kept heads of a store's streams (all, or the given ones), in revision order per stream. */

@@ -1,4 +1,4 @@
-import { verifyStreamHistory, type AuthenticatedEvent, type StreamBreakReason } from '@tio/event-store';
+import { verifyStreamHistory, type AuthenticatedEvent, type StreamBreakReason, type StreamCheckpoint } from '@tio/event-store';
 import type { CheckpointStore } from './checkpoints';
 import type { StoreReader } from '../stores/store-reader';
 
@@ -65,7 +65,7 @@ export interface IntegrityAnchors {
  */
 export async function verifyStore(reader: StoreReader, streamNames: string[] | undefined, anchors: IntegrityAnchors): Promise<{ summary: StoreIntegrity; breaks: StreamBreak[] }> {
   const heads = await reader.streamHeads(streamNames);
-  const kept = anchors.checkpoints ? await anchors.checkpoints.of(reader.name, streamNames) : new Map();
+  const kept: Map<string, StreamCheckpoint[]> = anchors.checkpoints ? await anchors.checkpoints.of(reader.name, streamNames) : new Map();
   const breaks: StreamBreak[] = [];
   const seen = new Set<string>();
   let events = 0;
@@ -93,6 +93,8 @@ export async function verifyStore(reader: StoreReader, streamNames: string[] | u
   for (const [stream, head] of heads) {
     if (!seen.has(stream) && head.revision >= 0) breaks.push(breakOf(reader.name, stream, 0, undefined, 'events-missing'));
   }
+  // a stream the audit kept a head of and the store no longer knows at all (events and head deleted)
+  for (const stream of kept.keys()) if (!seen.has(stream) && !heads.has(stream)) check(stream, []);
   breaks.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
   const streamsChecked = new Set([...seen, ...heads.keys()]).size;
   // every head that verified is kept: the next check (and the sweep) compares against it
@@ -100,11 +102,18 @@ export async function verifyStore(reader: StoreReader, streamNames: string[] | u
   return { summary: { store: reader.name, streamsChecked, eventsChecked: events, valid: breaks.length === 0 }, breaks };
 }
 
+/** The case's streams in the store, and those the audit kept a head of for the case (they may have vanished). */
+async function caseStreams(reader: StoreReader, anchors: IntegrityAnchors, caseId: string): Promise<string[]> {
+  const stored = await reader.caseStreams(caseId);
+  const kept = anchors.checkpoints ? await anchors.checkpoints.caseStreams(reader.name, caseId) : [];
+  return [...new Set([...stored, ...kept])].sort();
+}
+
 export async function verifyStores(readers: StoreReader[], anchors: IntegrityAnchors, caseId?: string): Promise<IntegrityReport> {
   const stores: StoreIntegrity[] = [];
   const breaks: StreamBreak[] = [];
   for (const reader of readers) {
-    const streams = caseId === undefined ? undefined : await reader.caseStreams(caseId);
+    const streams = caseId === undefined ? undefined : await caseStreams(reader, anchors, caseId);
     const result = await verifyStore(reader, streams, anchors);
     stores.push(result.summary);
     breaks.push(...result.breaks);

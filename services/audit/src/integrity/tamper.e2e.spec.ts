@@ -104,6 +104,13 @@ describe('audit integrity: forgeries by a database writer without the chain key 
     expect((await integrity(caseId)).breaks).toEqual([expect.objectContaining({ stream, revision: 1, reason: 'checkpoint-missing' })]);
   });
 
+  it('Given a whole stream deleted (its events and its head, as restoring a backup from before it existed would), Then the case check still names it', async () => {
+    const { caseId, stream } = await caseOfSix();
+    await store.pool.query(`DELETE FROM event_store.events WHERE stream_name = $1`, [stream]);
+    await store.pool.query(`DELETE FROM event_store.streams WHERE stream_name = $1`, [stream]);
+    expect((await integrity(caseId)).breaks).toEqual([expect.objectContaining({ store: 'case', stream, revision: 0, reason: 'checkpoint-missing' })]);
+  });
+
   it('Given an event written straight into the table without the key (mac NULL), Then the check reports it unauthenticated, and the store-wide check agrees', async () => {
     const { caseId, stream } = await caseOfSix();
     await store.pool.query(`UPDATE event_store.events SET mac = NULL WHERE stream_name = $1 AND revision = 5`, [stream]);

@@ -117,6 +117,16 @@ export class StoreReader {
     return new Map(rows.map((r) => [r.stream_name, { revision: Number(r.revision), lastHash: r.last_hash, mac: r.head_mac }]));
   }
 
+  /** The case id of each stream's first event (every event carries one), for the given streams. */
+  async streamCaseIds(streamNames: string[]): Promise<Map<string, string>> {
+    if (streamNames.length === 0 || !(await this.exists())) return new Map();
+    const { rows } = await this.pool.query<{ stream_name: string; case_id: string | null }>(
+      `SELECT stream_name, metadata->>'caseId' AS case_id FROM ${this.events} WHERE stream_name = ANY($1::text[]) AND revision = 0`,
+      [streamNames],
+    );
+    return new Map(rows.filter((r) => r.case_id !== null).map((r) => [r.stream_name, r.case_id as string]));
+  }
+
   /** Every event of every stream (or of the given streams) with its MAC, grouped by stream in revision order, for verification. */
   async *streamsInOrder(streamNames?: string[], batchSize = 2000): AsyncGenerator<Array<SourcedEvent & AuthenticatedEvent>> {
     if (!(await this.exists())) return;
