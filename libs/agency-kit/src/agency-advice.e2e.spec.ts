@@ -135,7 +135,11 @@ describe('agency kit: tell it once, for health', () => {
     const wrongType = await submit(medical, 'nhs-wrongtype-01', { adviceType: 'educational' }).expect(422);
     expect(wrongType.body.code).toBe('agency-cannot-give-advice');
     expect(wrongType.body.message).toMatch(/health cannot give educational advice/);
-    const wrongAgency = await submit(medical, 'edu-writes-01', {}, teacher).expect(403);
+    // a school not involved in the case is refused by the involvement rule; an involved writer of another agency
+    // (the responsible LA's caseworker) by the agency rule
+    expect((await submit(medical, 'edu-writes-01', {}, teacher).expect(403)).body.message).toMatch(/is not involved in case/);
+    const laCaseworker = await tokenFor({ agency: 'local-authority', roles: ['practitioner'], userId: 'la-caseworker-1', organisationId: 'E10000028' });
+    const wrongAgency = await submit(medical, 'la-writes-01', {}, laCaseworker).expect(403);
     expect(wrongAgency.body).toMatchObject({ code: 'wrong-agency' });
     expect(wrongAgency.body.message).toMatch(/only health practitioners/);
     const noKey = await request(service.server).post(`/cases/${medical.caseId}/advice`).set(auth(doctor)).send({ adviceRequestId: medical.adviceRequestId, adviceType: 'medical', sections: [] }).expect(400);

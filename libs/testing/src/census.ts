@@ -38,19 +38,23 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
   return routes;
 }
 
-/** Routes about one case: their path names the case (`:caseId`). */
+/** A route names a case by `:caseId`, or by whatever parameter follows `/cases/` (`/cases/:id` counts too). */
+const CASE_PARAM = /:caseId\b|\/cases\/:[A-Za-z]+/;
+
+/** Routes about one case. A case route whose parameter is not called `caseId` is included, so that it fails the census (the rule keys on `:caseId`). */
 export function caseScopedRoutes(app: INestApplication): RegisteredRoute[] {
-  return registeredRoutes(app).filter((r) => r.path.includes(':caseId'));
+  return registeredRoutes(app).filter((r) => CASE_PARAM.test(r.path));
 }
 
 /** A concrete URL for a route template: the case id given, every other parameter a fresh UUID-shaped value. */
 export function fillRoute(path: string, caseId: string): string {
-  return path.replace(':caseId', caseId).replace(/:([A-Za-z]+)/g, '00000000-0000-4000-8000-000000000000');
+  const withCase = path.includes(':caseId') ? path.replace(':caseId', caseId) : path.replace(/\/cases\/:[A-Za-z]+/, `/cases/${caseId}`);
+  return withCase.replace(/:([A-Za-z]+)/g, '00000000-0000-4000-8000-000000000000');
 }
 
 /** The request a census makes to a route, as a caller. */
-export function callRoute(server: Parameters<typeof request>[0], route: RegisteredRoute, caseId: string, token: string): request.Test {
-  const url = fillRoute(route.path, caseId);
+export function callRoute(server: Parameters<typeof request>[0], route: RegisteredRoute, caseId: string, token: string, query = ''): request.Test {
+  const url = `${fillRoute(route.path, caseId)}${query}`;
   const agent = request(server);
   const call = route.method === 'GET' ? agent.get(url) : route.method === 'PUT' ? agent.put(url) : route.method === 'PATCH' ? agent.patch(url) : route.method === 'DELETE' ? agent.delete(url) : agent.post(url);
   return call.set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'census-0000-0001').timeout(20_000);

@@ -33,7 +33,8 @@ describe('audit service census', () => {
       const caseId = randomUUID();
       const refused = await callRoute(service.server, route, caseId, practitioner);
       const before = await reads(caseId);
-      await callRoute(service.server, route, caseId, auditor);
+      // a valid query where one is required (as-of needs `at`): the read must get past validation to be a read
+      await callRoute(service.server, route, caseId, auditor, route.path.includes(':caseId') ? '?at=2026-01-01T00:00:00Z' : '');
       rows.push({ route: `${route.method} ${route.path}`, stranger: refused.status, auditorReadLogged: !route.path.includes(':caseId') || (await reads(caseId)) > before });
     }
     console.log(`[census] audit: ${rows.length} routes (${caseScopedRoutes(service.app).length} case-scoped)\n${rows.map((r) => `  ${r.route}: stranger ${r.stranger} logged=${r.auditorReadLogged}`).join('\n')}`);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { dateFieldsWithoutFutureRule, TOPICS } from '@tio/contracts';
-import { agencyRouteCensus, integrationEvent, publishAdviceRequest, TestBus } from '@tio/agency-kit';
-import { KEY_STORE } from '@tio/event-sourcing';
-import { DeadLetterSealer } from '@tio/personal-data';
-import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, type TestService } from '@tio/testing';
+import request from 'supertest';
+import { dateFieldsWithoutFutureRule, InboundAdviceSubmittedV1Dto, TOPICS } from '@tio/contracts';
+import { agencyRouteCensus, eventually, InboundAdviceConsumer, integrationEvent, publishAdviceRequest, TestBus } from '@tio/agency-kit';
+import { validateInbound } from '@tio/messaging';
+import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { healthService } from './service';
 
 // Census of the health service as it runs: the kit's advice routes and health's own commissioning-body routes.
@@ -33,15 +33,26 @@ describe('health service census', () => {
     expect(dateFieldsWithoutFutureRule(controllerDtos(service.app))).toEqual([]);
   });
 
-  it('dead-letters inbound advice signed off after now, naming the field', async () => {
+  it('dead-letters inbound advice signed off after now, naming the field, and records the next valid one', async () => {
     const r = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
-    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
-    const advice = {
-      caseId: r.caseId, adviceRequestId: r.adviceRequestId, externalReference: `NHS-FUTURE-${r.caseId.slice(0, 6)}`, submittedAt: nextYear,
+    const r2 = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
+    const consumer = service.app.get(InboundAdviceConsumer);
+    const deadLetteredBefore = consumer.stats?.deadLettered ?? 0;
+    const advice = (x: typeof r, submittedAt: string) => ({
+      caseId: x.caseId, adviceRequestId: x.adviceRequestId, externalReference: `NHS-${x.caseId.slice(0, 8)}`, submittedAt,
       authorName: 'Dr A. Patel', authorRole: 'Designated Medical Officer', sections: [{ heading: 'Medical needs', text: 'Asthma.' }],
-    };
-    await bus.publish(TOPICS.healthInbound, integrationEvent('health.advice-submitted.v1', r.caseId, advice, { actor: { userId: 'system:rxk-epr', organisationId: 'RXK', agency: 'health', role: 'system' } }), 'nhs-msg-future-01');
-    const letters = await bus.deadLetters(TOPICS.healthInbound, (l) => l.some((x) => x.key === 'nhs-msg-future-01'), 30_000, new DeadLetterSealer(service.app.get(KEY_STORE)).unseal);
-    expect(letters.find((x) => x.key === 'nhs-msg-future-01')?.reason).toMatch(/validation failed: submittedAt \(notInFuture: submittedAt must not be after today/);
+    });
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    // the reason the dead letter carries is the inbound validation's, naming the field and the rule
+    const checked = await validateInbound(InboundAdviceSubmittedV1Dto, advice(r, nextYear));
+    expect(checked.valid ? '' : checked.reason).toMatch(/^validation failed: submittedAt \(notInFuture: submittedAt must not be after today/);
+    const nhs = { actor: { userId: 'system:rxk-epr', organisationId: 'RXK', agency: 'health', role: 'system' } } as const;
+    await bus.publish(TOPICS.healthInbound, integrationEvent('health.advice-submitted.v1', r.caseId, advice(r, nextYear), nhs), r.caseId);
+    await bus.publish(TOPICS.healthInbound, integrationEvent('health.advice-submitted.v1', r2.caseId, advice(r2, new Date().toISOString()), nhs), r2.caseId);
+    const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], organisationId: 'ofsted' });
+    const adviceOn = async (caseId: string) => (await request(service.server).get(`/cases/${caseId}/advice`).set('Authorization', `Bearer ${auditor}`)).body.advice ?? [];
+    await eventually('the valid inbound advice', async () => (await adviceOn(r2.caseId)).length === 1);
+    await eventually('the future-dated one dead-lettered', async () => (consumer.stats?.deadLettered ?? 0) > deadLetteredBefore);
+    expect(await adviceOn(r.caseId)).toEqual([]);
   });
 });

@@ -29,6 +29,8 @@ describe('health service: the responsible NHS commissioning body and medical adv
     const r = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
     const put = (body: object, token = doctor) => request(service.server).put(`/cases/${r.caseId}/commissioning-body`).set(auth(token)).send(body);
 
+    // the doctor's organisation is involved once the case's request to health has reached the service
+    await eventually('the medical advice request', async () => (await request(service.server).get(`/cases/${r.caseId}/advice-requests`).set(auth(doctor))).status === 200);
     await request(service.server).get(`/cases/${r.caseId}/commissioning-body`).set(auth(doctor)).expect(404);
     await put({ commissioningBodyRef: 'QHM', effectiveFrom: '2026-01-05' }).expect(201);
     expect((await put({ commissioningBodyRef: 'qhm!' }).expect(400)).body.errors[0].field).toBe('commissioningBodyRef');
