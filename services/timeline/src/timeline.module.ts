@@ -13,6 +13,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { TimelineMetrics } from './metrics/metrics';
 import { timelineDataSource } from './read-model/data-source';
 import { TIMELINE_DB, TimelineQueries } from './read-model/timeline.queries';
+import { StaleReadModelRebuild } from './rebuild/stale-model';
 import { WebController } from './web/web.controller';
 
 @Injectable()
@@ -32,6 +33,7 @@ class DataSourceCloser implements OnApplicationShutdown {
     { provide: TIMELINE_MESSAGING, inject: [SERVICE_CONFIG], useFactory: timelineMessagingClient },
     TimelineMetrics,
     TimelineConsumer,
+    StaleReadModelRebuild,
     TimelineQueries,
     CaseAccess,
     TimelineService,

@@ -89,6 +89,8 @@ export class ModelInfoEntity {
   @PrimaryColumn({ type: 'integer' }) id!: number;
   @Column({ type: 'integer' }) generation!: number;
   @Column({ name: 'built_at', type: 'timestamptz' }) builtAt!: Date;
+  /** The PROJECTION_VERSION that built it (projection/projector.ts); an older one is rebuilt on start. */
+  @Column({ type: 'integer' }) projection!: number;
 }
 
 /** Every read of a case (and every refused one). Not derived from events: it lives outside the rebuilt schema. */

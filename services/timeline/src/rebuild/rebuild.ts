@@ -12,9 +12,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventConsumer, KafkaJsClient, PgUnitOfWork, type MessagingClient, type PgTransaction } from '@tio/messaging';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { CatchAllHandlers } from '../projection/handlers';
-import { CHANGES_CHANNEL, projectBatch, projectEvent, resequence } from '../projection/projector';
+import { CHANGES_CHANNEL, PROJECTION_VERSION, projectBatch, projectEvent, resequence } from '../projection/projector';
 import { migrateReadModel } from '../read-model/data-source';
 import { LIVE_SCHEMA, NEXT_SCHEMA } from '../read-model/entities';
 
@@ -40,7 +40,19 @@ export interface RebuildOptions {
   concurrency?: number;
   /** Give up if no progress for this long (ms). Default 120 000. */
   stallTimeoutMs?: number;
+  /** Stops a rebuild that has not swapped yet (the live read model stays as it was). */
+  signal?: AbortSignal;
 }
+
+/** Another rebuild of the same database holds the rebuild lock. */
+export class RebuildRunningError extends Error {
+  constructor() {
+    super('another rebuild of this read model is running');
+    this.name = 'RebuildRunningError';
+  }
+}
+
+const REBUILD_LOCK = `hashtext('tio.timeline.rebuild')`;
 
 export interface RebuildResult {
   generation: number;
@@ -54,13 +66,18 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
   const pool = new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'tio-timeline-rebuild' });
   const client: MessagingClient = new KafkaJsClient({ brokers: options.brokers, clientId: 'tio-timeline-rebuild', topicPrefix: options.topicPrefix });
   const started = Date.now();
+  let lock: PoolClient | undefined;
   try {
+    // one rebuild at a time (the CLI, or a service instance that found its model built by an older projection)
+    lock = await pool.connect();
+    const held = await lock.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${REBUILD_LOCK}) AS locked`);
+    if (!held.rows[0]?.locked) throw new RebuildRunningError();
     await migrateReadModel(options.databaseUrl, LIVE_SCHEMA);
     await pool.query(`DROP SCHEMA IF EXISTS "${NEXT_SCHEMA}" CASCADE`);
     await migrateReadModel(options.databaseUrl, NEXT_SCHEMA);
     const live = await pool.query<{ generation: number }>(`SELECT generation FROM "${LIVE_SCHEMA}".model_info WHERE id = 1`);
     const generation = (live.rows[0]?.generation ?? 0) + 1;
-    await pool.query(`UPDATE "${NEXT_SCHEMA}".model_info SET generation = $1, built_at = now() WHERE id = 1`, [generation]);
+    await pool.query(`UPDATE "${NEXT_SCHEMA}".model_info SET generation = $1, built_at = now(), projection = $2 WHERE id = 1`, [generation, PROJECTION_VERSION]);
 
     // what "caught up" means: every message present when the rebuild started
     let total = 0;
@@ -99,6 +116,10 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
     let lastChange = Date.now();
     while (!caughtUp()) {
       await new Promise((r) => setTimeout(r, 200));
+      if (options.signal?.aborted) {
+        await consumer.stop();
+        throw new Error(`rebuild stopped at ${processed()}/${total} events; the live read model is untouched`);
+      }
       report('building');
       if (processed() !== last) {
         last = processed();
@@ -119,6 +140,8 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
     report('done');
     return { generation, events: processed(), seconds: (Date.now() - started) / 1000, merged, oldSchema: options.keepOld ? oldSchema : null };
   } finally {
+    // a session lock: ending the session releases it
+    lock?.release(true);
     await pool.end();
   }
 }
