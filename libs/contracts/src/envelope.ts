@@ -21,6 +21,7 @@ import type { EventTypeRegistry, RegisteredEventType } from './registry';
  * | ce_correlationid      | correlationid         | the request/workflow that led to it                      |
  * | ce_causationid        | causationid           | the event or command that caused it (optional)           |
  * | ce_actoruserid, ce_actororganisationid, ce_actoragency, ce_actorrole | actor          |
+ * | ce_recordedat         | recordedat            | when the producer's event store recorded it (forwarder)  |
  */
 export interface IntegrationEvent<TData = unknown> {
   id: string;
