@@ -5,10 +5,13 @@ import { getMetadataStorage } from 'class-validator';
 import { Pool } from 'pg';
 import request from 'supertest';
 
+/** A class validated with class-validator decorators (a DTO). */
+type DtoClass = abstract new (...args: never[]) => unknown;
+
 // class-transformer keeps `@Type(() => X)` here and does not export it from its entry point
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: { findTypeMetadata(target: Function, property: string): { typeFunction(): unknown } | undefined };
+  defaultMetadataStorage: { findTypeMetadata(target: DtoClass, property: string): { typeFunction(): unknown } | undefined };
 };
 
 /**
@@ -74,12 +77,12 @@ export function accessLogDenials(databaseUrl: string, table: string): { count(ca
 }
 
 /** The classes validated as a body, query or path of any controller method of the application, and every class they nest. */
-export function controllerDtos(app: INestApplication): Function[] {
+export function controllerDtos(app: INestApplication): DtoClass[] {
   const validation = getMetadataStorage();
-  const validated = (c: unknown): c is Function =>
+  const validated = (c: unknown): c is DtoClass =>
     typeof c === 'function' && validation.getTargetValidationMetadatas(c, '', true, false).length > 0;
-  const found = new Set<Function>();
-  const visit = (dto: Function) => {
+  const found = new Set<DtoClass>();
+  const visit = (dto: DtoClass) => {
     if (found.has(dto)) return;
     found.add(dto);
     for (const meta of validation.getTargetValidationMetadatas(dto, '', true, false)) {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { IsOptional, Matches, validate } from 'class-validator';
 import { integrationEvents } from '../events';
-import { dateFieldsWithoutFutureRule, FutureDateAllowed, isNotInFuture, latestAcceptableDay, NotInFuture } from './dates';
+import { dateFieldsWithoutFutureRule, FutureDateAllowed, type DtoClass, isNotInFuture, latestAcceptableDay, NotInFuture } from './dates';
 
 describe('steps dated after today', () => {
   const at = (iso: string) => new Date(iso);
@@ -61,7 +61,7 @@ describe('steps dated after today', () => {
   it('every inbound message type on every agency inbound topic rules its date fields (dead letter with the reason)', async () => {
     const inbound = integrationEvents.all().filter((t) => t.direction === 'inbound' && t.dto);
     expect(inbound.length).toBeGreaterThanOrEqual(6);
-    expect(dateFieldsWithoutFutureRule(inbound.map((t) => t.dto as Function))).toEqual([]);
+    expect(dateFieldsWithoutFutureRule(inbound.map((t) => t.dto as DtoClass))).toEqual([]);
     const submitted = inbound.find((t) => t.name === 'health.advice-submitted');
     const errors = await validate(plainToInstance(submitted!.dto as new () => object, { ...(submitted!.example as object), submittedAt: new Date(Date.now() + 86_400_000).toISOString() }));
     expect(errors.map((e) => [e.property, Object.keys(e.constraints ?? {})])).toEqual([['submittedAt', ['notInFuture']]]);

@@ -65,12 +65,15 @@ function looksLikeDatePattern(constraints: unknown[] | undefined): boolean {
   return source.includes('\\d{4}-');
 }
 
+/** A class validated with class-validator decorators (a DTO). */
+export type DtoClass = abstract new (...args: never[]) => unknown;
+
 /**
  * Every date field of these classes (and of the classes they inherit from) that has neither `@NotInFuture` nor
  * `@FutureDateAllowed`: `Class.property` names. A date field is one validated as ISO 8601, a date string, or by a
  * YYYY-MM-DD pattern.
  */
-export function dateFieldsWithoutFutureRule(classes: Iterable<Function>): string[] {
+export function dateFieldsWithoutFutureRule(classes: Iterable<DtoClass>): string[] {
   const storage = getMetadataStorage();
   const missing = new Set<string>();
   for (const target of classes) {
