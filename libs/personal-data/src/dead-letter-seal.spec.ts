@@ -162,6 +162,26 @@ describe('sealed dead letters (crypto-shredded with their case)', () => {
     await expect(replayDeadLetters(kafka, topic)).rejects.toThrow(/is sealed: replay it where the key store is configured/);
   }, 120_000);
 
+  it('gives a case the service knows, but that has no key yet, its key: erasing the case then shreds the letter too', async () => {
+    const [knownHere, stranger] = [randomUUID(), randomUUID()];
+    const sealer = new DeadLetterSealer(keys, { caseExists: async (caseId) => caseId === knownHere });
+    const letterFor = (caseId: string) => {
+      const headers = { [DLQ_HEADERS.reason]: 'validation failed: x', [DLQ_HEADERS.originalTopic]: 't', ce_subject: caseId };
+      const source = { topic: 't', partition: 0, offset: '1', key: Buffer.from(caseId), value: Buffer.from(JSON.stringify({ caseId, text: marker })), headers, timestamp: '0' };
+      return sealer.seal({ topic: 't.dlq', key: source.key, value: source.value, headers }, source);
+    };
+    const sealed = await letterFor(knownHere);
+    if (!('sealed' in sealed)) throw new Error('expected a sealed letter');
+    expect(sealed.sealed.headers[SEALED_HEADER]).toBe(knownHere);
+    const other = await letterFor(stranger);
+    expect('sealed' in other && other.sealed.headers[SEALED_HEADER]).toBe(deadLetterPeriodSubject('t.dlq', new Date()));
+    expect((await keys.keyFor(stranger)).status).toBe('none'); // no key made for an id nobody knows
+    await keys.destroy(knownHere, { userId: 'caseworker-1', ground: 'erasure-request' });
+    const { key, value, headers } = sealed.sealed;
+    expect(await sealer.unseal({ key, value, headers })).toMatchObject({ state: 'erased', subject: knownHere, record: { value: null } });
+    expect(await letterFor(knownHere)).toEqual({ drop: expect.stringContaining(`the personal data of case ${knownHere} was erased`) });
+  });
+
   it('knows the case only when the subject, the key and the payload agree', () => {
     const a = randomUUID();
     const rec = (key: string | null, value: string) => ({ key: key === null ? null : Buffer.from(key), value: Buffer.from(value) });

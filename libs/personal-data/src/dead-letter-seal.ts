@@ -9,8 +9,9 @@ import type { KeyStore } from './key-store';
  * envelope under the data key of the case the record is about, so erasing the case (destroying its key) shreds its
  * dead letters too. A record for a case already erased is not dead-lettered at all: dropped, its ids logged.
  *
- * A record whose case is unknown (no case id that all its parts agree on, or a case with no key yet) is sealed with
- * the key of its dead-letter topic and calendar month (`dead-letters:<dlq topic>:<YYYY-MM>`), which
+ * A case with no key yet gets one when the service knows the case (`caseExists`), so its erasure shreds the letter
+ * too. A record whose case is unknown (no case id that all its parts agree on, or a case this service does not know
+ * and that has no key) is sealed with the key of its dead-letter topic and calendar month (`dead-letters:<dlq topic>:<YYYY-MM>`), which
  * `destroyExpiredDeadLetterKeys` destroys once the month plus the dead-letter retention (DLQ_RETENTION_MS) is over.
  */
 
@@ -86,21 +87,29 @@ interface SealedContent {
   headers: Record<string, string>;
 }
 
+export interface DeadLetterSealerOptions {
+  /** Whether this service knows the case (e.g. its read model holds it): such a case gets its key now if it has none. */
+  caseExists?: (caseId: string) => Promise<boolean>;
+  now?: () => Date;
+}
+
 export class DeadLetterSealer {
   constructor(
     private readonly keys: KeyStore,
-    private readonly now: () => Date = () => new Date(),
+    private readonly options: DeadLetterSealerOptions = {},
   ) {}
 
   /** For `EventConsumerOptions.seal`. */
   readonly seal: DeadLetterSeal = async (letter, source) => {
     const caseId = caseOfRecord(source, letter.headers);
     if (caseId) {
-      const lookup = await this.keys.keyFor(caseId);
+      let lookup = await this.keys.keyFor(caseId);
+      // never a key for an id nobody knows (anyone can write any id in a record): those get the month's key below
+      if (lookup.status === 'none' && (await this.options.caseExists?.(caseId))) lookup = await this.keys.keyFor(caseId, { create: true });
       if (lookup.status === 'erased') return this.drop(caseId, lookup.tombstone.erasedAt, letter);
       if (lookup.status === 'active') return { sealed: sealWith(letter, caseId, lookup.key, caseId) };
     }
-    const subject = deadLetterPeriodSubject(letter.topic, this.now());
+    const subject = deadLetterPeriodSubject(letter.topic, (this.options.now ?? (() => new Date()))());
     const lookup = await this.keys.keyFor(subject, { create: true });
     // never sent in clear: failing here fails the batch, and the record is redelivered
     if (lookup.status !== 'active') throw new Error(`the dead-letter key ${subject} is ${lookup.status === 'erased' ? 'already destroyed' : 'missing'}: cannot seal a dead letter of ${letter.topic}`);

@@ -65,7 +65,7 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
       handlers,
       // our topics carry envelopes, but whatever reaches them in clear is not dead-lettered in clear either; a dead
       // letter for an erased case is dropped (advice received is still recorded: it holds nothing personal)
-      seal: new DeadLetterSealer(this.keys).seal,
+      seal: new DeadLetterSealer(this.keys, { caseExists: async (caseId) => (await this.store.readStream(caseStream(caseId), { maxCount: 1 })).length > 0 }).seal,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
     await this.consumer.start();

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { AdviceCommands, type AdviceCommandContext } from '../advice-commands.service';
 import { InboundNotAcceptedError } from '../errors';
 import { AGENCY_OPTIONS, type AgencyAdviceOptions } from '../options';
-import { readModel } from '../read-model/read-model';
+import { poolSql, readModel } from '../read-model/read-model';
 
 const INBOUND_TOPIC = { education: TOPICS.educationInbound, health: TOPICS.healthInbound, 'social-care': TOPICS.socialCareInbound } as const;
 
@@ -69,7 +69,7 @@ export class InboundAdviceConsumer implements OnApplicationBootstrap, OnApplicat
       maxAttempts: this.options.inboundMaxAttempts ?? 5,
       // agency systems send personal data in clear: a dead letter is encrypted with the case's key (or dropped once
       // the case is erased), so erasure shreds it too
-      seal: new DeadLetterSealer(this.keys).seal,
+      seal: new DeadLetterSealer(this.keys, { caseExists: (caseId) => readModel.caseKnown(poolSql(this.pool), caseId) }).seal,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
     await this.consumer.start();
