@@ -262,9 +262,9 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
 
   const q = async <T = Record<string, unknown>>(name: Name, sql: string, params: unknown[] = []): Promise<T[]> => (await pools[name].query(sql, params)).rows as T[];
 
-  interface StoredEvent { event_id: string; case_id: string; type: string; occurred_at: string; data: Record<string, unknown> }
+  interface StoredEvent { event_id: string; case_id: string; type: string; occurred_at: string; recorded_at: string; data: Record<string, unknown> }
   const storedEvents = (name: Name, cases: string[]) =>
-    q<StoredEvent>(name, `SELECT event_id::text, metadata->>'caseId' AS case_id, type, metadata->>'occurredAt' AS occurred_at, data
+    q<StoredEvent>(name, `SELECT event_id::text, metadata->>'caseId' AS case_id, type, metadata->>'occurredAt' AS occurred_at, metadata->>'recordedAt' AS recorded_at, data
                             FROM event_store.events WHERE metadata->>'caseId' = ANY($1) ORDER BY global_position`, [cases]);
 
   interface Verdict { events: number; timeline: number; clock: number; intake: number; agencyModel: number; duplicates: number; missing: number; problems: string[] }
@@ -298,7 +298,7 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
       }
     };
 
-    // timeline entries: one per forwarded event, its type, case and time as stored, per case seq 1..n in the timeline order
+    // timeline entries: one per forwarded event, its type, case and times as stored, per case seq 1..n in the timeline order
     const entries = await q<{ source_event_id: string; case_id: string; seq: number; source_event_type: string; occurred_at: Date; recorded_at: Date }>('timeline',
       `SELECT source_event_id, case_id, seq, source_event_type, occurred_at, recorded_at FROM timeline.timeline_entries
         WHERE case_id = ANY($1) ORDER BY case_id, seq`, [cases]);
@@ -306,8 +306,8 @@ describe('faults: Kafka and PostgreSQL restarts, SIGKILLed services, duplicates 
     for (const e of entries) {
       const source = expected.get(e.source_event_id);
       if (!source) continue;
-      if (e.case_id !== source.case_id || e.source_event_type !== source.cloudType || e.occurred_at.getTime() !== Date.parse(source.occurred_at)) {
-        problems.push(`timeline_entries: ${e.source_event_id} is ${e.case_id}/${e.source_event_type}/${e.occurred_at.toISOString()}, stored ${source.case_id}/${source.cloudType}/${source.occurred_at}`);
+      if (e.case_id !== source.case_id || e.source_event_type !== source.cloudType || e.occurred_at.getTime() !== Date.parse(source.occurred_at) || e.recorded_at.getTime() !== Date.parse(source.recorded_at)) {
+        problems.push(`timeline_entries: ${e.source_event_id} is ${e.case_id}/${e.source_event_type}/${e.occurred_at.toISOString()}/${e.recorded_at.toISOString()}, stored ${source.case_id}/${source.cloudType}/${source.occurred_at}/${source.recorded_at}`);
       }
     }
     const byCase = new Map<string, typeof entries>();
