@@ -58,6 +58,11 @@ describe('health service: the responsible NHS commissioning body and medical adv
       const res = await request(service.server).get(`/cases/${r.caseId}/advice-requests`).set(auth(doctor));
       return res.status === 200 && res.body.requests.length === 1;
     });
+    const dated = await request(service.server)
+      .post(`/cases/${r.caseId}/advice`).set(auth(doctor)).set('Idempotency-Key', 'dmo-advice-future')
+      .send({ adviceRequestId: r.adviceRequestId, adviceType: 'medical', at: tomorrow, sections: [{ heading: 'Medical needs', text: 'Type 1 diabetes; insulin pump.' }] })
+      .expect(422);
+    expect(dated.body.errors.map((e: { field: string }) => e.field)).toEqual(['at']);
     const advice = await request(service.server)
       .post(`/cases/${r.caseId}/advice`).set(auth(doctor)).set('Idempotency-Key', 'dmo-advice-0001')
       .send({ adviceRequestId: r.adviceRequestId, adviceType: 'medical', sections: [{ heading: 'Medical needs', text: 'Type 1 diabetes; insulin pump.' }] })

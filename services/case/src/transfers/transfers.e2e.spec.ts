@@ -213,6 +213,10 @@ describe('service transfers end to end', () => {
     await post(`${base}/${id}/acknowledgement`, { at: '2026-09-02' }, newSchool).expect(200);
     // the next school transfer must come from the school responsible now
     await post(base, { at: '2026-10-05', kind: 'school', toOrganisation: 'urn:100004' }, oldSchool).expect(403);
+    // a step dated after today is refused with 422 naming the field (a planned day, proposedOn, may lie ahead)
+    const tomorrow = new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
+    const future = await post(base, { at: tomorrow, kind: 'school', toOrganisation: 'urn:100004', proposedOn: '2027-09-01' }, newSchool).expect(422);
+    expect(future.body.errors.map((e: { field: string }) => e.field)).toEqual(['at']);
     const before = await request(service.server).get(`${base}?asOf=2026-09-01`).set(auth(newSchool)).expect(200);
     const after = await request(service.server).get(`${base}?asOf=2026-09-02`).set(auth(newSchool)).expect(200);
     expect(before.body.responsibleAsOf).toEqual({ school: 'urn:100001' });
