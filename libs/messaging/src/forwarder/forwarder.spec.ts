@@ -7,11 +7,12 @@ import { EventTypeRegistry } from '@tio/contracts';
 import { PostgresEventStore, type NewEvent } from '@tio/event-store';
 import { ensureDatabase, startKafka, type RunningKafka } from '@tio/local-infra';
 import { EventConsumer } from '../consumer/event-consumer';
-import { PgUnitOfWork } from '../consumer/unit-of-work';
+import { PgUnitOfWork, type PgTransaction } from '../consumer/unit-of-work';
 import { KafkaJsClient } from '../kafka/kafkajs-adapter';
 import type { MessagingClient, TopicMessages } from '../kafka/port';
 import { ensureTopics } from '../kafka/topics';
-import { appliedOrder, client, count, createTimeline, env, expectContiguous, testDatabase, timelineHandlers, unique, waitFor } from '../testing/support';
+import { EventHandlers, type ConsumedEvent } from '../consumer/handlers';
+import { STEP_TYPE, appliedOrder, client, count, createTimeline, env, expectContiguous, testDatabase, timelineHandlers, unique, waitFor } from '../testing/support';
 import { Forwarder } from './forwarder';
 
 function registryFor(topic: string): EventTypeRegistry {
@@ -70,6 +71,36 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await store.close();
     await pool.end();
+  });
+
+  it('carries when the store recorded each event (ce_recordedat) besides when it happened (ce_time)', async () => {
+    const kafka = client();
+    const topic = unique('tio.test.fwd-recorded');
+    await ensureTopics(kafka, [topic]);
+    const caseId = randomUUID();
+    const event = step(caseId, 1);
+    await store.appendToStream(`case-${caseId}`, [{ ...event, metadata: { ...event.metadata, occurredAt: '2025-02-03T00:00:00.000Z' } }]);
+    const [stored] = await store.readStream(`case-${caseId}`);
+    const name = unique('forwarder');
+    await store.checkpoints.save(name, stored!.globalPosition - 1n);
+    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case' });
+    const seen: ConsumedEvent[] = [];
+    const consumer = new EventConsumer({
+      client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool),
+      handlers: new EventHandlers<PgTransaction>().on(STEP_TYPE, async (e) => void seen.push(e)),
+    });
+    try {
+      await forwarder.start();
+      await consumer.start();
+      await waitFor('the forwarded event', async () => seen.some((e) => e.id === event.metadata.eventId));
+    } finally {
+      await consumer.stop();
+      await forwarder.stop();
+    }
+    const consumed = seen.find((e) => e.id === event.metadata.eventId);
+    expect(consumed?.time).toBe('2025-02-03T00:00:00.000Z');
+    expect(consumed?.recordedAt).toBe(stored!.metadata.recordedAt);
+    expect(consumed?.recordedAt).not.toBe(consumed?.time);
   });
 
   it('a crash mid-batch skips nothing: after a restart from the checkpoint, N events give exactly N rows', async () => {
