@@ -81,8 +81,9 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     const event = step(caseId, 1);
     await store.appendToStream(`case-${caseId}`, [{ ...event, metadata: { ...event.metadata, occurredAt: '2025-02-03T00:00:00.000Z' } }]);
     const [stored] = await store.readStream(`case-${caseId}`);
+    if (!stored) throw new Error('the event was not stored');
     const name = unique('forwarder');
-    await store.checkpoints.save(name, stored!.globalPosition - 1n);
+    await store.checkpoints.save(name, stored.globalPosition - 1n);
     const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case' });
     const seen: ConsumedEvent[] = [];
     const consumer = new EventConsumer({
@@ -99,7 +100,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     }
     const consumed = seen.find((e) => e.id === event.metadata.eventId);
     expect(consumed?.time).toBe('2025-02-03T00:00:00.000Z');
-    expect(consumed?.recordedAt).toBe(stored!.metadata.recordedAt);
+    expect(consumed?.recordedAt).toBe(stored.metadata.recordedAt);
     expect(consumed?.recordedAt).not.toBe(consumed?.time);
   });
 
