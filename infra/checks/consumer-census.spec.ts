@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { workspaceRoot } from '@tio/local-infra';
+
+/**
+ * Every Kafka consumer of the system goes through EventConsumer (bounded dead letters, parking, exactly-once claims,
+ * health), and every one a service runs reports its health to readiness. A new consumer that reads Kafka some other
+ * way, or that readiness cannot see, fails here. Test helpers, benchmarks and the spec files are not the system.
+ */
+describe('consumer census', () => {
+  const root = workspaceRoot();
+
+  function sources(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return ['node_modules', 'testing', 'bench'].includes(name) ? [] : sources(path);
+      return name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [path] : [];
+    });
+  }
+  const files = ['libs', 'services'].flatMap((top) => readdirSync(join(root, top)).flatMap((p) => sources(join(root, top, p, 'src'))));
+  const read = (f: string) => readFileSync(f, 'utf8');
+  const rel = (f: string) => relative(root, f);
+
+  it('reads Kafka only through EventConsumer (the adapter and the dead-letter reader aside)', () => {
+    const direct = files.filter((f) => /\.consumer\(\s*\{/.test(read(f)) || /from 'kafkajs'/.test(read(f))).map(rel).sort();
+    expect(direct).toEqual([
+      'libs/local-infra/src/kafka.ts', // waits for the broker it starts (admin only)
+      'libs/messaging/src/consumer/event-consumer.ts', // the one consumer
+      'libs/messaging/src/dead-letters/dead-letters.ts', // reads a dead-letter topic for the CLI, throw-away group
+      'libs/messaging/src/kafka/kafkajs-adapter.ts', // the port's only KafkaJS user
+      'libs/service-kit/src/dependency-checks.ts', // the Kafka health check (admin only)
+      'libs/testing/src/consume.ts', // tests read topics with it
+    ]);
+  });
+
+  it('registers every consumer a service runs with readiness (the rebuild CLI aside)', () => {
+    const consumers = files.filter((f) => /new EventConsumer\b/.test(read(f))).map(rel).sort();
+    console.log(`[census] EventConsumer in: ${consumers.join(', ')}`);
+    expect(consumers).toEqual([
+      'libs/agency-kit/src/inbound/inbound-advice.consumer.ts',
+      'libs/agency-kit/src/read-model/case-feed.ts',
+      'services/case/src/advice-intake.ts',
+      'services/timeline/src/consumer/timeline-consumer.ts',
+      'services/timeline/src/rebuild/rebuild.ts',
+    ]);
+    for (const f of consumers.filter((c) => !c.endsWith('rebuild.ts'))) expect(`${f}: ${/consumerHealth\?\.register\(/.test(read(join(root, f)))}`).toBe(`${f}: true`);
+  });
+});
