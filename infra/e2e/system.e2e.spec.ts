@@ -187,11 +187,14 @@ describe('system: request to final plan across case, education, health and socia
     expect(sameDay.map((e) => e.recordedAt)).toEqual(sameDay.map((e) => e.recordedAt).sort());
   }, 240_000);
 
+  interface DriftReport { inSync: boolean; storeEvents: number; timelineEntries: number; missing: unknown[]; extra: unknown[]; reordered: unknown[]; mismatched: unknown[] }
+
   /** The audit's drift report once the timeline has every stored event of the case (consumers catch up). */
-  async function driftOnceCaughtUp(caseId: string): Promise<Record<string, any>> {
+  async function driftOnceCaughtUp(caseId: string): Promise<DriftReport> {
     return waitFor(`the timeline to hold every stored event of case ${caseId}`, async () => {
       const res = await call('audit', 'GET', `/cases/${caseId}/drift`, tokens['auditor']);
-      return res.status === 200 && res.body['storeEvents'] > 0 && res.body['missing'].length === 0 ? res.body : undefined;
+      const drift = res.body as DriftReport;
+      return res.status === 200 && drift.storeEvents > 0 && drift.missing.length === 0 ? drift : undefined;
     }, 120_000);
   }
 
