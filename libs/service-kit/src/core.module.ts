@@ -6,6 +6,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { serviceConfig, type ServiceConfig } from './config';
 import { kafkaCheck, postgresCheck } from './dependency-checks';
+import { ConsumerMetricsController } from './consumer-metrics';
 import { ConsumerHealthRegistry, DEPENDENCY_CHECKS, HEALTH_CHECKS, HealthController } from './health';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -25,12 +26,14 @@ class PoolCloser implements OnApplicationShutdown {
 
 /**
  * What every service has: its configuration, a PostgreSQL pool on its own database, /health endpoints (readiness:
- * its database and its consumers; /health/dependencies: Kafka), and a JWT on every other route (AuthModule).
+ * its database and its consumers; /health/dependencies: Kafka), /metrics of its consumers, and a JWT on every other
+ * route (AuthModule).
  */
 @Global()
 @Module({})
 export class CoreModule {
-  static forService(name: string, defaultPort: number): DynamicModule {
+  /** `consumerMetrics: false` for a service that serves /metrics itself (the timeline). */
+  static forService(name: string, defaultPort: number, options: { consumerMetrics?: boolean } = {}): DynamicModule {
     return {
       module: CoreModule,
       imports: [
@@ -43,7 +46,7 @@ export class CoreModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: options.consumerMetrics === false ? [HealthController] : [HealthController, ConsumerMetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useFactory: () => serviceConfig(name, defaultPort) },
         {

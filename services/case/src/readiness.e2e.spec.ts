@@ -80,11 +80,20 @@ describe('case service readiness', () => {
       expect(res.body).toMatchObject({ status: 'unavailable', checks: { postgres: { status: 'up' } } });
       expect(res.body.consumers[INTAKE]).toMatchObject({ ok: false, state: 'stalled', lastError: { message: expect.stringContaining('processed_messages'), where: expect.stringContaining(`${TOPICS.healthEvents}/`) } });
       await request(service.server).get('/health/live').expect(200);
+      // a scraper sees the same at /metrics (a token like every route but /health)
+      const auditor = await tokenFor({ agency: 'local-authority', roles: ['auditor'], organisationId: LA, userId: 'auditor-1' });
+      await request(service.server).get('/metrics').expect(401);
+      const metrics = (await request(service.server).get('/metrics').set('authorization', `Bearer ${auditor}`).expect(200)).text;
+      expect(metrics).toContain(`tio_consumer_ok{group="${INTAKE}"} 0`);
+      expect(metrics).toContain(`tio_consumer_parked_messages{group="${INTAKE}"} 0`);
 
       await ensureProcessedMessagesTable(new PgUnitOfWork(pool));
       await waitFor('ready again', async () => (await request(service.server).get('/health/ready')).status === 200, 120_000);
       const after = (await request(service.server).get('/health/ready').expect(200)).body.consumers[INTAKE];
       expect(after).toMatchObject({ ok: true, state: 'running', stats: expect.objectContaining({ deadLettered: 1 }) });
+      const recovered = (await request(service.server).get('/metrics').set('authorization', `Bearer ${auditor}`).expect(200)).text;
+      expect(recovered).toContain(`tio_consumer_ok{group="${INTAKE}"} 1`);
+      expect(recovered).toContain(`tio_consumer_messages_total{group="${INTAKE}",outcome="deadLettered"} 1`);
     } finally {
       await producer.disconnect().catch(() => undefined);
       await pool.end();

@@ -25,7 +25,8 @@ class DataSourceCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  imports: [CoreModule.forService('timeline', DEFAULT_PORT)],
+  // the timeline serves /metrics itself (consumer health included)
+  imports: [CoreModule.forService('timeline', DEFAULT_PORT, { consumerMetrics: false })],
   controllers: [TimelineController, StreamController, AccessLogController, MetricsController, WebController],
   providers: [
     { provide: TIMELINE_DB, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => timelineDataSource(config.databaseUrl).initialize() },
