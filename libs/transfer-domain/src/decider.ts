@@ -1,4 +1,4 @@
-import { CalendarRangeError, isBefore, isIsoDate, type IsoDate } from '@tio/ehc-domain';
+import { isBefore, isIsoDate, type IsoDate } from '@tio/ehc-domain';
 import * as E from './errors';
 import { TRANSFER_KINDS, type TransferEvent, type TransferKind, type TransferredItems } from './events';
 import { reg15TransferDue } from './clock';
@@ -148,14 +148,6 @@ function open(state: TransferState, step: string): void {
   if (state.status === 'cancelled') fail(E.TransferClosedError, `${step}: the transfer was cancelled on ${state.cancelled?.on}`);
   if (state.status === 'completed') fail(E.TransferAlreadyCompletedError, `${step}: the transfer was completed on ${state.completedOn}`);
 }
-function withCalendar<R>(fn: () => R): R {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof CalendarRangeError) throw new E.InvalidTransferCommandError(err.message);
-    throw err;
-  }
-}
 
 /** decide(command, state) -> events. Pure: every date and organisation comes in on the command. */
 export function decideTransfer(command: TransferCommand, state: TransferState): TransferEvent[] {
@@ -182,7 +174,7 @@ export function decideTransfer(command: TransferCommand, state: TransferState): 
       if (command.kind !== 'adult-services' && adulthoodOn) fail(E.TransferKindRuleError, 'adulthoodOn applies to transfers to adult services only');
       const proposedOn = optDate(command.proposedOn, 'proposedOn') ?? moveOn ?? adulthoodOn ?? at;
       notBefore(proposedOn, learnedOn, 'learning of the change');
-      const transferDueOn = command.kind === 'local-authority' ? withCalendar(() => reg15TransferDue(learnedOn, moveOn as IsoDate)) : undefined;
+      const transferDueOn = command.kind === 'local-authority' ? reg15TransferDue(learnedOn, moveOn as IsoDate) : undefined;
       return [{
         type: 'transfer.requested.v1',
         data: {

@@ -217,9 +217,9 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       caseId, phaseTransferId: req(id('The phase transfer.')),
       kind: req(allOf<PhaseTransferKind>()(PHASE_TRANSFER_KINDS, 'Which kind of transfer (it decides the reg 18 date).')),
       scheduledOn: req(isoDate('The day it was recorded.')), transferOn: req(isoDate('The day of the move.')),
-      amendDueOn: req(isoDate('reg 18: 15 February / 31 March of the year of transfer, or 5 months before a post-16 move.')),
+      amendDueOn: req(isoDate('reg 18(1): the last day to amend: before 15 February (14 February) / before 31 March (30 March) of the year of transfer, or 5 months before a post-16 move.')),
     }),
-    example: { caseId: C, phaseTransferId: '3d4e5f60-7182-4930-9c4d-5e6f7081000c', kind: 'school-phase', scheduledOn: '2026-09-07', transferOn: '2027-09-01', amendDueOn: '2027-02-15' },
+    example: { caseId: C, phaseTransferId: '3d4e5f60-7182-4930-9c4d-5e6f7081000c', kind: 'school-phase', scheduledOn: '2026-09-07', transferOn: '2027-09-01', amendDueOn: '2027-02-14' },
   },
   'ehc.plan-ceased.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.plan-ceased.v1']>({

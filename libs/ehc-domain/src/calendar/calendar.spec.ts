@@ -3,7 +3,6 @@ import {
   addMonths,
   addWeeks,
   addWorkingDays,
-  CalendarRangeError,
   dateFromParts,
   dayOfWeek,
   daysBetween,
@@ -14,9 +13,8 @@ import {
   phaseTransferDeadline,
   weekOfProcess,
   workingDaysBetween,
-  ENGLAND_AND_WALES_BANK_HOLIDAYS,
-  BANK_HOLIDAY_TABLE_FIRST_YEAR,
-  BANK_HOLIDAY_TABLE_LAST_YEAR,
+  bankHolidaysOf,
+  easterSunday,
   assertIsoDate,
   InvalidDateError,
 } from './index';
@@ -155,62 +153,79 @@ describe('calendar: working days (SEND Regulations 2014 reg 2(1), reg 15-16)', (
     expect(transferDue('2025-07-28', '2025-07-31')).toBe('2025-08-15');
   });
 
-  it('refuses to count working days outside the bank holiday table rather than guess', () => {
-    expect(() => addWorkingDays('2031-01-02', 1)).toThrow(CalendarRangeError);
-    expect(() => isWorkingDay('2023-12-25')).toThrow(CalendarRangeError);
-  });
 });
 
-/** Independent derivation of the England and Wales bank holidays from the rules, to check the table. */
-function easterSunday(year: number): string {
-  const a = year % 19, b = Math.floor(year / 100), c = year % 100, d = Math.floor(b / 4), e = b % 4;
-  const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1;
-  return dateFromParts(year, month, day);
-}
-function mondayOnOrAfter(date: string): string {
-  let d = date;
-  while (dayOfWeek(d) !== 1) d = addDays(d, 1);
-  return d;
-}
-function lastMonday(year: number, month: number): string {
-  let d = addDays(addMonths(dateFromParts(year, month, 1), 1), -1);
-  while (dayOfWeek(d) !== 1) d = addDays(d, -1);
-  return d;
-}
-function rulesFor(year: number): string[] {
-  const weekday = (d: string) => dayOfWeek(d) !== 0 && dayOfWeek(d) !== 6;
-  let newYear = dateFromParts(year, 1, 1);
-  while (!weekday(newYear)) newYear = addDays(newYear, 1);
-  const easter = easterSunday(year);
-  const christmasAndBoxing: string[] = [];
-  let d = dateFromParts(year, 12, 25);
-  for (let n = 0; n < 2; ) {
-    if (weekday(d)) {
-      christmasAndBoxing.push(d);
-      n++;
-    }
-    d = addDays(d, 1);
-  }
-  return [newYear, addDays(easter, -2), addDays(easter, 1), mondayOnOrAfter(dateFromParts(year, 5, 1)), lastMonday(year, 5), lastMonday(year, 8), ...christmasAndBoxing];
-}
+/** GOV.UK's England and Wales list for 2024-2027 and the years 2028-2030 as the former fixed table had them. */
+const PUBLISHED_2024_2030: Record<number, string[]> = {
+  2024: ['2024-01-01', '2024-03-29', '2024-04-01', '2024-05-06', '2024-05-27', '2024-08-26', '2024-12-25', '2024-12-26'],
+  2025: ['2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25', '2025-12-25', '2025-12-26'],
+  2026: ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28'],
+  2027: ['2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28'],
+  2028: ['2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26'],
+  2029: ['2029-01-01', '2029-03-30', '2029-04-02', '2029-05-07', '2029-05-28', '2029-08-27', '2029-12-25', '2029-12-26'],
+  2030: ['2030-01-01', '2030-04-19', '2030-04-22', '2030-05-06', '2030-05-27', '2030-08-26', '2030-12-25', '2030-12-26'],
+};
 
-describe('calendar: the bank holiday table (GOV.UK 2024-2027, derived 2028-2030)', () => {
-  for (let year = BANK_HOLIDAY_TABLE_FIRST_YEAR; year <= BANK_HOLIDAY_TABLE_LAST_YEAR; year++) {
-    it(`${year} matches the standing rules (Easter computus, first/last Mondays, substitute days)`, () => {
-      expect(ENGLAND_AND_WALES_BANK_HOLIDAYS[year].map(([d]) => d)).toEqual(rulesFor(year));
-      for (const [d] of ENGLAND_AND_WALES_BANK_HOLIDAYS[year]) expect(isWorkingDay(d)).toBe(false);
+describe('calendar: bank holidays derived from the rules for any year (reg 2(1) working days never refused)', () => {
+  for (const year of Object.keys(PUBLISHED_2024_2030).map(Number)) {
+    it(`${year}: the derived holidays equal the published table`, () => {
+      expect(bankHolidaysOf(year).map(([d]) => d)).toEqual(PUBLISHED_2024_2030[year]);
+      for (const d of PUBLISHED_2024_2030[year]) expect(isWorkingDay(d)).toBe(false);
     });
   }
+
+  it('names substitute days the way GOV.UK does', () => {
+    expect(bankHolidaysOf(2027).slice(-2)).toEqual([['2027-12-27', 'Christmas Day (substitute day)'], ['2027-12-28', 'Boxing Day (substitute day)']]);
+    // Christmas on a Sunday: Boxing Day keeps Monday 26th, Christmas's substitute is Tuesday 27th
+    expect(bankHolidaysOf(2022).filter(([d]) => d >= '2022-12-25')).toEqual([['2022-12-26', 'Boxing Day'], ['2022-12-27', 'Christmas Day (substitute day)']]);
+    expect(bankHolidaysOf(2028)[0]).toEqual(['2028-01-03', "New Year's Day (substitute day)"]);
+  });
+
+  it('Easter from the Gregorian computus: 13 April 2031, 28 March 2032, 25 April 2038 (latest possible), 22 March 2285 (earliest)', () => {
+    expect(easterSunday(2031)).toBe('2031-04-13');
+    expect(easterSunday(2032)).toBe('2032-03-28');
+    expect(easterSunday(2038)).toBe('2038-04-25');
+    expect(easterSunday(2285)).toBe('2285-03-22');
+  });
+
+  it('2031: New Year Wed 1 Jan; Good Friday 11 Apr, Easter Monday 14 Apr (Easter 13 Apr); 5 May, 26 May, 25 Aug; Christmas Thu 25, Boxing Fri 26 Dec', () => {
+    expect(bankHolidaysOf(2031).map(([d]) => d)).toEqual(['2031-01-01', '2031-04-11', '2031-04-14', '2031-05-05', '2031-05-26', '2031-08-25', '2031-12-25', '2031-12-26']);
+  });
+
+  it('one-off proclamations come from the table only: 2020 VE day move, 2022 jubilee and state funeral, 2023 coronation', () => {
+    const dates = (y: number) => bankHolidaysOf(y).map(([d]) => d);
+    expect(dates(2020)).toContain('2020-05-08');
+    expect(dates(2020)).not.toContain('2020-05-04');
+    expect(dates(2022)).toEqual(expect.arrayContaining(['2022-06-02', '2022-06-03', '2022-09-19']));
+    expect(dates(2022)).not.toContain('2022-05-30');
+    expect(dates(2023)).toEqual(['2023-01-02', '2023-04-07', '2023-04-10', '2023-05-01', '2023-05-08', '2023-05-29', '2023-08-28', '2023-12-25', '2023-12-26']);
+  });
+
+  it('reg 15/16: a move learned of on Mon 23 Dec 2030: 15 working days beginning with it end on Wed 15 Jan 2031 (no refusal after the old table)', () => {
+    // working days from 23 Dec 2030: 23, 24 (1-2); 25, 26 Dec holidays; 27 (3); 28-29 weekend; 30, 31 (4-5); 1 Jan 2031 holiday;
+    // 2, 3 (6-7); 6-10 Jan (8-12); 13, 14, 15 Jan (13-15)
+    expect(endOfWorkingDaysBeginningWith('2030-12-23', 15)).toBe('2031-01-15');
+    expect(transferDue('2030-12-23', '2030-12-31')).toBe('2031-01-15');
+    expect(commissioningNotifyDue('2030-12-23')).toBe('2031-01-15');
+  });
+
+  it('counts working days in any year, before or after 2024-2030', () => {
+    expect(addWorkingDays('2031-01-02', 1)).toBe('2031-01-03');
+    expect(isWorkingDay('2023-12-25')).toBe(false);
+    // Easter 2035 is 25 March, so Good Friday 23 and Easter Monday 26 March: Thu 22 Mar + 1 working day -> Tue 27 Mar
+    expect(addWorkingDays('2035-03-22', 1)).toBe('2035-03-27');
+    // after Mon 24 Dec 2040 up to Wed 2 Jan 2041: 25/26 holidays, 27 Thu, 28 Fri, 29-30 weekend, 31 Mon, 1 Jan holiday, 2 Wed -> 4
+    expect(workingDaysBetween('2040-12-24', '2041-01-02')).toBe(4);
+  });
 });
 
 describe('calendar: phase transfers (reg 18)', () => {
-  it('between school phases: by 15 February of the year of transfer', () => {
-    expect(phaseTransferDeadline('school-phase', '2027-09-01')).toBe('2027-02-15');
+  it('reg 18(1)(a): between school phases "before 15 February" of the year of transfer: the last compliant day is 14 February', () => {
+    // September 2027 transfer: before 15 Feb 2027 -> 14 Feb 2027 (the Code of Practice's "by 15 February" is a day late)
+    expect(phaseTransferDeadline('school-phase', '2027-09-01')).toBe('2027-02-14');
   });
-  it('secondary to post-16: by 31 March of the year of transfer', () => {
-    expect(phaseTransferDeadline('secondary-to-post-16', '2027-09-01')).toBe('2027-03-31');
+  it('reg 18(1)(b): secondary to post-16 "before 31 March" of the year of transfer: the last compliant day is 30 March', () => {
+    expect(phaseTransferDeadline('secondary-to-post-16', '2027-09-01')).toBe('2027-03-30');
   });
   it('between post-16 institutions: 5 months before the move, with 29 February handled', () => {
     expect(phaseTransferDeadline('post-16-institution', '2027-09-01')).toBe('2027-04-01');

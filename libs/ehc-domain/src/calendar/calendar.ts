@@ -1,4 +1,4 @@
-import { BANK_HOLIDAY_TABLE_FIRST_YEAR, BANK_HOLIDAY_TABLE_LAST_YEAR, isBankHoliday } from './bank-holidays';
+import { isBankHoliday } from './bank-holidays';
 
 /**
  * A calendar date with no time and no time zone, ISO 8601 `YYYY-MM-DD`. Statutory time limits count whole days, so
@@ -20,18 +20,6 @@ export class InvalidDateError extends Error {
   constructor(readonly value: unknown) {
     super(`Not a valid calendar date (YYYY-MM-DD): ${JSON.stringify(value)}`);
     this.name = 'InvalidDateError';
-  }
-}
-
-export class CalendarRangeError extends Error {
-  readonly status = 422;
-  readonly expose = true;
-  constructor(readonly date: IsoDate) {
-    super(
-      `Working days can only be counted for ${BANK_HOLIDAY_TABLE_FIRST_YEAR}-${BANK_HOLIDAY_TABLE_LAST_YEAR} ` +
-        `(the bank holiday table); ${date} is outside it`,
-    );
-    this.name = 'CalendarRangeError';
   }
 }
 
@@ -162,14 +150,12 @@ export function isWeekend(date: IsoDate): boolean {
   return d === 0 || d === 6;
 }
 
-function assertInTable(date: IsoDate): void {
-  const y = yearOf(date);
-  if (y < BANK_HOLIDAY_TABLE_FIRST_YEAR || y > BANK_HOLIDAY_TABLE_LAST_YEAR) throw new CalendarRangeError(date);
-}
-
-/** SEND Regulations 2014 reg 2(1): not a Saturday, Sunday, Christmas Day, Good Friday or bank holiday in England. */
+/**
+ * SEND Regulations 2014 reg 2(1): not a Saturday, Sunday, Christmas Day, Good Friday or bank holiday in England.
+ * Bank holidays are derived from the standing rules for any year (see bank-holidays.ts), so no date is refused.
+ */
 export function isWorkingDay(date: IsoDate): boolean {
-  assertInTable(date);
+  assertIsoDate(date);
   return !isWeekend(date) && !isBankHoliday(date);
 }
 
@@ -198,26 +184,27 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
 
 /** What kind of transfer between phases or institutions (SEND Regulations 2014 reg 18). */
 export type PhaseTransferKind =
-  /** between phases of school education, e.g. early years -> primary, primary -> secondary: by 15 February */
+  /** between phases of school education, e.g. early years -> primary, primary -> secondary: before 15 February */
   | 'school-phase'
-  /** from secondary school to a post-16 institution: by 31 March */
+  /** from secondary school to a post-16 institution: before 31 March */
   | 'secondary-to-post-16'
   /** between post-16 institutions: at least 5 months before the move */
   | 'post-16-institution';
 
 /**
- * The date by which the plan must be reviewed and amended to name the new school or institution (reg 18, as
- * amended): 15 February in the calendar year of the transfer for a move between phases of school education;
- * 31 March for a move from secondary school to post-16 education; for a move between post-16 institutions, 5 months
- * before the move (the corresponding date 5 months earlier).
+ * The last day on which the plan can be reviewed and amended to name the new school or institution (reg 18, as
+ * amended). The regulation says "before 15 February" / "before 31 March" in the calendar year of the transfer, so the
+ * last compliant days are 14 February and 30 March (the Code of Practice's "by" is one day too generous: the
+ * regulation wins). For a move between post-16 institutions, "at least 5 months before" the move: the corresponding
+ * date 5 months earlier.
  */
 export function phaseTransferDeadline(kind: PhaseTransferKind, transferDate: IsoDate): IsoDate {
   const year = yearOf(transferDate);
   switch (kind) {
     case 'school-phase':
-      return dateFromParts(year, 2, 15);
+      return dateFromParts(year, 2, 14);
     case 'secondary-to-post-16':
-      return dateFromParts(year, 3, 31);
+      return dateFromParts(year, 3, 30);
     case 'post-16-institution':
       return addMonths(transferDate, -5);
   }

@@ -1,4 +1,4 @@
-import { CalendarRangeError, isAfter, isBefore, isIsoDate, daysBetween, type IsoDate } from '../calendar';
+import { isAfter, isBefore, isIsoDate, daysBetween, type IsoDate } from '../calendar';
 import { ADVICE_TYPES, AGENCIES, agencyMayGive } from './advice-types';
 import type { EhcCommand } from './commands';
 import * as E from './errors';
@@ -41,14 +41,6 @@ function notBefore(at: IsoDate, earlier: IsoDate | undefined, what: string): voi
 function unique(record: Record<string, unknown>, id: string, what: string): void {
   requireText(id, what);
   if (Object.hasOwn(record, id)) fail(E.DuplicateIdError, `${what} ${id} is already used on this case`, { id });
-}
-function withCalendar<R>(fn: () => R): R {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof CalendarRangeError) throw new E.InvalidCommandError(err.message);
-    throw err;
-  }
 }
 
 /** The tribunal order of `kind` not yet complied with, if any. */
@@ -408,7 +400,7 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       const moveOn = requireDate(command.moveOn, 'moveOn');
       return [{
         type: 'ehc.transfer-notified.v1',
-        data: { caseId, transferId: command.transferId, fromLocalAuthority: state.localAuthority as string, toLocalAuthority: command.toLocalAuthority, learnedOn: at, moveOn, transferDueOn: withCalendar(() => T.transferDue(at, moveOn)) },
+        data: { caseId, transferId: command.transferId, fromLocalAuthority: state.localAuthority as string, toLocalAuthority: command.toLocalAuthority, learnedOn: at, moveOn, transferDueOn: T.transferDue(at, moveOn) },
       }];
     }
     case 'TransferPlan': {
@@ -456,7 +448,7 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       requireText(command.newCommissioningBodyRef, 'newCommissioningBodyRef');
       return [{
         type: 'ehc.commissioning-body-changed.v1',
-        data: { caseId, changeId: command.changeId, newCommissioningBodyRef: command.newCommissioningBodyRef, learnedOn: at, notifyDueOn: withCalendar(() => T.commissioningNotifyDue(at)) },
+        data: { caseId, changeId: command.changeId, newCommissioningBodyRef: command.newCommissioningBodyRef, learnedOn: at, notifyDueOn: T.commissioningNotifyDue(at) },
       }];
     case 'NotifyCommissioningBody': {
       const c = state.commissioningChanges[command.changeId];

@@ -316,9 +316,9 @@ describe('EHC case: after the plan — amendments (reg 22), reviews (reg 20-21),
     spec.given(decided).when(cmd('2026-05-11', { type: 'MakeReviewDecision', reviewId: 'rev-1', decision: 'cease' })).thenThrows(E.ReviewAlreadyDecidedError);
   });
 
-  it('reg 18: a phase transfer in September 2027 must be reflected in the plan by 15 February 2027', () => {
+  it('reg 18(1)(a): a phase transfer in September 2027 must be reflected in the plan before 15 February 2027 (last day 14 February)', () => {
     spec.given(planInForce()).when(cmd('2026-09-10', { type: 'SchedulePhaseTransfer', phaseTransferId: 'pt-1', kind: 'school-phase', transferOn: '2027-09-01' })).then([
-      { type: 'ehc.phase-transfer-scheduled.v1', data: { caseId: CASE, phaseTransferId: 'pt-1', kind: 'school-phase', scheduledOn: '2026-09-10', transferOn: '2027-09-01', amendDueOn: '2027-02-15' } },
+      { type: 'ehc.phase-transfer-scheduled.v1', data: { caseId: CASE, phaseTransferId: 'pt-1', kind: 'school-phase', scheduledOn: '2026-09-10', transferOn: '2027-09-01', amendDueOn: '2027-02-14' } },
     ]);
   });
 

@@ -220,7 +220,7 @@ export interface PhaseTransferScheduledV1 {
   kind: PhaseTransferKind;
   scheduledOn: IsoDate;
   transferOn: IsoDate;
-  /** reg 18: 15 February / 31 March of the year of transfer, or 5 months before a post-16 move. */
+  /** reg 18(1): the last day to amend: before 15 February (14 Feb) / before 31 March (30 Mar) of the year of transfer, or 5 months before a post-16 move. */
   amendDueOn: IsoDate;
 }
 export interface PlanCeasedV1 {

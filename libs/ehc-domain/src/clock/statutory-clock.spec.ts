@@ -220,12 +220,19 @@ describe('statutory clock: after the plan (reg 18, 20-22; CFA 2014 s.44)', () =>
     expect(byId(s.deadlines, 'amended-plan:am-1')).toMatchObject({ dueOn: '2025-10-27', status: 'overdue', daysLate: 1, regulation: 'reg 22(3)' });
   });
 
-  it('reg 18: a September 2027 school transfer needs the plan amended by 15 February 2027', () => {
+  it('reg 18(1)(a): a September 2027 school transfer needs the plan amended before 15 February 2027: 14 Feb is the last day, 15 Feb is a day late', () => {
     const events = afterPlan(
       cmd('2026-09-10', { type: 'SchedulePhaseTransfer', phaseTransferId: 'pt-1', kind: 'school-phase', transferOn: '2027-09-01' }),
       cmd('2026-12-01', { type: 'ProposeAmendment', amendmentId: 'am-pt', trigger: 'phase-transfer', phaseTransferId: 'pt-1' }),
     );
-    expect(byId(statutoryStatus(events, '2027-02-16').deadlines, 'phase-transfer:pt-1')).toMatchObject({ dueOn: '2027-02-15', status: 'overdue' });
+    expect(byId(statutoryStatus(events, '2027-02-14').deadlines, 'phase-transfer:pt-1')).toMatchObject({ dueOn: '2027-02-14', status: 'open' });
+    expect(byId(statutoryStatus(events, '2027-02-15').deadlines, 'phase-transfer:pt-1')).toMatchObject({ dueOn: '2027-02-14', status: 'overdue', daysLate: 1 });
+    const onThe15th = afterPlan(
+      cmd('2026-09-10', { type: 'SchedulePhaseTransfer', phaseTransferId: 'pt-1', kind: 'school-phase', transferOn: '2027-09-01' }),
+      cmd('2026-12-01', { type: 'ProposeAmendment', amendmentId: 'am-pt', trigger: 'phase-transfer', phaseTransferId: 'pt-1' }),
+      cmd('2027-02-15', { type: 'AmendPlan', amendmentId: 'am-pt', namedSettingRef: 'urn-300003' }),
+    );
+    expect(byId(statutoryStatus(onThe15th, '2027-02-16').deadlines, 'phase-transfer:pt-1')).toMatchObject({ status: 'late', daysLate: 1 });
     const amended = afterPlan(
       cmd('2026-09-10', { type: 'SchedulePhaseTransfer', phaseTransferId: 'pt-1', kind: 'school-phase', transferOn: '2027-09-01' }),
       cmd('2026-12-01', { type: 'ProposeAmendment', amendmentId: 'am-pt', trigger: 'phase-transfer', phaseTransferId: 'pt-1' }),
