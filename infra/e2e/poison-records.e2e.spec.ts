@@ -196,6 +196,11 @@ describe('system: oversized compressed records on every consumer (real broker at
     const metrics = await call('timeline', 'GET', '/metrics', tokens['auditor']);
     expect(metrics.body).toContain('timeline_consumer_events_total{outcome="dead-lettered"} 2');
     expect(metrics.body).toContain('timeline_consumer_ok 1');
+    // the other services' /metrics: their consumers
+    const healthMetrics = (await call('health', 'GET', '/metrics', tokens['auditor'])).body as string;
+    expect(healthMetrics).toContain('tio_consumer_messages_total{group="tio-health-inbound",outcome="deadLettered"} 1');
+    expect(healthMetrics).toContain('tio_consumer_ok{group="tio-health-inbound"} 1');
+    expect(healthMetrics).toContain('tio_consumer_ok{group="tio-health-advice-view"} 1');
     console.log(`[poison e2e] timeline: ${entries.length} entries; dead letters ${all.length} (largest ${Math.max(...all.map((l) => l.value!.length))} bytes); consumers ${JSON.stringify(report)}`);
   }, 300_000);
 });
