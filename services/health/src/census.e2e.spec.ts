@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { dateFieldsWithoutFutureRule, InboundAdviceSubmittedV1Dto, TOPICS } from '@tio/contracts';
-import { agencyRouteCensus, eventually, InboundAdviceConsumer, integrationEvent, publishAdviceRequest, TestBus } from '@tio/agency-kit';
+import { InboundAdviceConsumer } from '@tio/agency-kit';
+import { agencyRouteCensus, eventually, integrationEvent, publishAdviceRequest, TestBus } from '@tio/agency-kit/testing';
 import { validateInbound } from '@tio/messaging';
 import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { healthService } from './service';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { eventually, publishAdviceRequest, TestBus } from '@tio/agency-kit';
+import { eventually, publishAdviceRequest, TestBus } from '@tio/agency-kit/testing';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
 import { healthService } from './service';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dateFieldsWithoutFutureRule } from '@tio/contracts';
-import { agencyRouteCensus, TestBus } from '@tio/agency-kit';
+import { agencyRouteCensus, TestBus } from '@tio/agency-kit/testing';
 import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, type TestService } from '@tio/testing';
 import { socialCareService } from './service';
 
