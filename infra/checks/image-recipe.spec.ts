@@ -12,11 +12,29 @@ import { envPairs, execForm, FULL_INSTALL, hostPath, parseDockerfile, performRec
 
 // There is no container engine where this project is built, so the image is checked by performing its recipe:
 // the Dockerfile's own steps (image-recipe.ts), then every service started with the image's command and
-// environment against the test PostgreSQL and Kafka, as docker-compose.yml would run it.
+// environment and docker-compose.yml's variables against the test PostgreSQL and Kafka, as `docker compose up` would.
 const root = workspaceRoot();
 const recipe = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
 const imageSteps = (keyword: string) => recipe.image.instructions.filter((i) => i.keyword === keyword);
 const lastArgs = (keyword: string) => splitFlags(imageSteps(keyword).at(-1)?.args ?? '').rest;
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { build?: unknown; command?: unknown; healthcheck?: { test?: string[] }; environment?: Record<string, string | number> }>;
+};
+
+/** `${VAR:?message}`, `${VAR:-default}` and `${VAR}` in docker-compose.yml, filled in from the operator's shell. */
+function interpolate(value: string, shell: Record<string, string>): string {
+  return value.replace(/\$\{(\w+)(?:(:\?|:-)([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
+    if (shell[name]) return shell[name] as string;
+    if (op === ':?') throw new Error(`docker compose would refuse to start: ${arg}`);
+    return op === ':-' ? (arg ?? '') : '';
+  });
+}
+
+// compose's PostgreSQL and broker, as its services reach them
+const COMPOSE_POSTGRES = /postgres:\/\/postgres:postgres@postgres:5432\/(\w+)/g;
+const COMPOSE_KAFKA = 'kafka:9092';
+// compose sets it for the case service, but no EventStoreDB runs here (and no service reads it yet: issue 17)
+const NOT_HERE = ['EVENTSTORE_CONNECTION_STRING'];
 
 describe('the Dockerfile and the image recipe test stay in step', () => {
   it('builds in one stage and ships another: production dependencies only, NODE_ENV=production, a user that is not root, a health check', () => {
@@ -44,7 +62,6 @@ describe('the Dockerfile and the image recipe test stay in step', () => {
   });
 
   it('is what docker-compose.yml builds every service from, with the image\'s health check and command', () => {
-    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { build?: unknown; command?: unknown; healthcheck?: { test?: string[] } }> };
     for (const { name } of SERVICES) {
       expect(compose.services[name]?.build).toBe('.');
       expect(compose.services[name]?.command).toBeUndefined();
@@ -93,34 +110,27 @@ describe('the image recipe, performed without a container engine', () => {
     for (const step of image.steps.filter((s) => s.how !== 'set')) timings.push(`${step.stage} ${step.instruction.keyword} ${splitFlags(step.instruction.args).rest} (${step.how}): ${(step.ms / 1000).toFixed(1)} s`);
     timings.push(`the whole recipe: ${((Date.now() - recipeStarted) / 1000).toFixed(1)} s`);
 
+    // docker-compose.yml's environment for each service, with this test's PostgreSQL (a database of its own for
+    // every database compose names) and broker; the operator's shell gives the master key and the token key
     const { publicKeyPem } = await testKeys();
-    for (const { name, database } of SERVICES) {
-      const db = `img_${database.slice('tio_'.length)}_${randomUUID().slice(0, 6)}`;
+    const shell = { TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] as string, JWT_PUBLIC_KEY: publicKeyPem };
+    const composeDatabases = new Set(SERVICES.flatMap(({ name }) => Object.values(compose.services[name]?.environment ?? {}).flatMap((v) => [...String(v).matchAll(COMPOSE_POSTGRES)].map((m) => m[1] as string))));
+    for (const database of composeDatabases) {
+      const db = `img_${database.replace(/^tio_/, '')}_${randomUUID().slice(0, 6)}`;
       dbNames.push(db);
-      databases[name] = await ensureDatabase(cluster, db);
+      databases[database] = await ensureDatabase(cluster, db);
     }
-    // what docker-compose.yml gives every service, with this test's PostgreSQL, broker, topic prefix and token key
-    const common = {
-      PATH: hostPath(),
-      HOME: work,
-      ...image.env,
-      HOST: '127.0.0.1',
-      KAFKA_BROKERS: process.env['KAFKA_BROKERS'] as string,
-      KAFKA_TOPIC_PREFIX: prefix,
-      KEYSTORE_DATABASE_URL: process.env['KEYSTORE_DATABASE_URL'] as string,
-      TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] as string,
-      JWT_PUBLIC_KEY: publicKeyPem,
-    };
-    const extra: Record<string, Record<string, string>> = {
-      timeline: { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` },
-      audit: { AUDIT_EVENT_STORES: writers.map((n) => `${n}=${databases[n]}`).join(','), AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] as string },
-    };
+    const fromCompose = (name: string) => Object.fromEntries(Object.entries(compose.services[name]?.environment ?? {})
+      .filter(([key]) => !NOT_HERE.includes(key))
+      .map(([key, value]) => [key, interpolate(String(value), shell).replace(COMPOSE_POSTGRES, (_, db: string) => databases[db] as string).replaceAll(COMPOSE_KAFKA, process.env['KAFKA_BROKERS'] as string)]));
+    // and what sharing this machine needs: a free port on the loopback, topics and a timeline consumer group of its own
+    const here = (name: string, port: number) => ({ PORT: String(port), HOST: '127.0.0.1', KAFKA_TOPIC_PREFIX: prefix, ...(name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {}) });
     // the writers first (they create the topics), then the readers
     for (const group of [writers, readers]) {
       const started: ImageService[] = [];
       for (const name of group) {
         const port = await freePort();
-        started.push(startFromImage(name, port, { ...common, ...extra[name], SERVICE: name, PORT: String(port), DATABASE_URL: databases[name] as string }));
+        started.push(startFromImage(name, port, { PATH: hostPath(), HOME: work, ...image.env, ...fromCompose(name), ...here(name, port) }));
       }
       running.push(...started);
       await Promise.all(started.map(async (s) => {
