@@ -1,6 +1,6 @@
 import {
-  addDays, addMonths, commissioningNotifyDue, endOfWorkingDaysBeginningWith, isAfter, isIsoDate, londonDateOf, reviewDueAfterTransfer,
-  transferDue, transferReassessmentDue, TIME_LIMITS, type IsoDate,
+  addDays, addMonths, commissioningNotifyDue, endOfWorkingDaysBeginningWith, isAfter, isIsoDate, londonDateOf, maxDate, reviewDueAfterTransfer,
+  reviewDueThreeMonthsAfterTransfer, transferDue, transferReassessmentDue, TIME_LIMITS, type IsoDate,
 } from '@tio/ehc-domain';
 import type { TransferState } from './decider';
 import { evolveTransfer, initialTransferState } from './decider';
@@ -10,10 +10,27 @@ import type { TransferEvent, TransferKind } from './events';
 /** reg 15: the day of the move with at least 15 working days' notice, otherwise within 15 working days of learning of it. */
 export const reg15TransferDue = (learnedOn: IsoDate, moveOn: IsoDate): IsoDate => transferDue(learnedOn, moveOn);
 
+/**
+ * reg 15(5): the new LA reviews within 12 months of the plan being made or last reviewed, or within the 3 months
+ * beginning with the transfer, whichever is later. Without either date only the 3-month limb is known (the case
+ * service fills them from the case).
+ */
+export function reviewAfterTransferDue(s: TransferState): IsoDate {
+  const anchor = s.lastReviewOn ?? s.planMadeOn;
+  const transferredOn = s.completedOn as IsoDate;
+  return anchor ? reviewDueAfterTransfer(anchor, transferredOn) : reviewDueThreeMonthsAfterTransfer(transferredOn);
+}
+
+/** reg 16(4): the last day a new NHS commissioning body may ask the LA for an assessment or review: 15 working days beginning with the notification. */
+export const healthRequestDue = (notifiedOn: IsoDate): IsoDate => endOfWorkingDaysBeginningWith(notifiedOn, TIME_LIMITS.commissioningNotifyWorkingDays);
+
+/** reg 16: the new NHS commissioning body holds the health provision from the notification (the request), or from the change if later. */
+const healthProvisionPassesOn = (s: TransferState): IsoDate => maxDate(s.requestedOn as IsoDate, s.proposedOn as IsoDate);
+
 export type TransferDeadlineStatus = 'met' | 'late' | 'open' | 'overdue' | 'window-open' | 'window-closed' | 'not-applicable';
 
 export interface TransferDeadline {
-  id: 'plan-transfer' | 'reassessment-decision' | 'review-after-transfer' | 'notify-commissioning-body' | 'health-assessment-request' | 'transition-planning' | 'transition-assessment' | 'answer';
+  id: 'plan-transfer' | 'reassessment-decision' | 'review-after-transfer' | 'notify-commissioning-body' | 'health-provision-or-request' | 'transition-planning' | 'transition-assessment' | 'answer';
   what: string;
   regulation: string;
   /** The organisation that must act. */
@@ -53,12 +70,15 @@ export function transferDeadlines(events: readonly TransferEvent[], asOf: IsoDat
     }, closed ? 'not-applicable' : undefined);
     if (s.completedOn) {
       add({
-        id: 'reassessment-decision', what: 'Tell the parent / young person whether the new LA will reassess', regulation: 'reg 15(4)', responsible: to,
+        id: 'reassessment-decision', what: 'Tell the parent / young person whether the new LA will reassess and when it will review the plan', regulation: 'reg 15(4)', responsible: to,
         startsOn: s.completedOn, dueOn: transferReassessmentDue(s.completedOn), ...(s.reassessment ? { metOn: s.reassessment.decidedOn } : {}),
       });
-      // 12 months of the last review or 3 months of the transfer, whichever is later; the review itself is on the case's clock
-      const dueOn = s.lastReviewOn ? reviewDueAfterTransfer(s.lastReviewOn, s.completedOn) : addMonths(s.completedOn, TIME_LIMITS.transferReviewMonths);
-      add({ id: 'review-after-transfer', what: 'Review the EHC plan (the new LA; tracked on the case’s statutory clock)', regulation: 'reg 15(5)', responsible: to, startsOn: s.completedOn, dueOn });
+      // the review itself is on the case's clock
+      const known = s.lastReviewOn || s.planMadeOn ? '' : ' (only the 3-month limb: no plan or review date was given)';
+      add({
+        id: 'review-after-transfer', what: `Review the EHC plan (the new LA; tracked on the case’s statutory clock)${known}${s.reassessment?.reviewOn ? `; planned for ${s.reassessment.reviewOn}` : ''}`,
+        regulation: 'reg 15(5)', responsible: to, startsOn: s.completedOn, dueOn: reviewAfterTransferDue(s),
+      });
     }
   }
   if (kind === 'nhs-body') {
@@ -67,11 +87,14 @@ export function transferDeadlines(events: readonly TransferEvent[], asOf: IsoDat
       id: 'notify-commissioning-body', what: `Notify the new commissioning body ${to}`, regulation: 'reg 16(2)', responsible: from,
       startsOn: learnedOn, dueOn: commissioningNotifyDue(learnedOn), metOn: s.requestedOn,
     });
-    const windowEnds = endOfWorkingDaysBeginningWith(s.requestedOn as IsoDate, TIME_LIMITS.commissioningNotifyWorkingDays);
+    // reg 16(3)-(4): the new body makes the plan's health provision, or asks the LA for an assessment or review within
+    // 15 working days beginning with the notification; recorded by its acceptance (with asksLocalAuthorityFor)
+    const windowEnds = healthRequestDue(s.requestedOn as IsoDate);
+    const asked = s.acceptedOn && s.asksLocalAuthorityFor ? s.acceptedOn : undefined;
     add({
-      id: 'health-assessment-request', what: `${to} may ask for a health assessment (health provision continues meanwhile)`, regulation: 'reg 16(3)-(4)', responsible: to,
-      startsOn: s.requestedOn as IsoDate, dueOn: windowEnds, optional: true,
-    }, isAfter(asOf, windowEnds) ? 'window-closed' : 'window-open');
+      id: 'health-provision-or-request', what: `${to} makes the health provision in the plan, or asks the LA for an EHC needs assessment or a review`, regulation: 'reg 16(3)-(4)', responsible: to,
+      startsOn: s.requestedOn as IsoDate, dueOn: windowEnds, optional: true, ...(s.acceptedOn ? { metOn: s.acceptedOn } : {}),
+    }, asked ? (isAfter(asked, windowEnds) ? 'late' : 'met') : s.acceptedOn ? 'met' : isAfter(asOf, windowEnds) ? 'window-closed' : 'window-open');
   }
   if (kind === 'adult-services') {
     const adulthoodOn = s.adulthoodOn as IsoDate;
@@ -145,6 +168,9 @@ export function responsibility(events: readonly TransferEvent[], at: IsoDate | s
   const s = foldTransfer(eventsUpTo(events, day));
   const kind = all.kind as TransferKind;
   if (s.status === 'none') return { organisation: all.fromOrganisation as string, side: 'sending', kind, stage: 'before-request', handoverPending: false };
+  if (kind === 'nhs-body' && s.status !== 'cancelled' && !isAfter(healthProvisionPassesOn(s), day)) {
+    return { organisation: s.toOrganisation as string, side: 'receiving', kind, stage: s.status as Responsibility['stage'], since: healthProvisionPassesOn(s), handoverPending: false };
+  }
   if (s.status === 'completed') return { organisation: s.toOrganisation as string, side: 'receiving', kind, stage: 'completed', since: s.completedOn, handoverPending: false };
   return { organisation: s.fromOrganisation as string, side: 'sending', kind, stage: s.status as Responsibility['stage'], handoverPending: s.status === 'requested' || s.status === 'accepted' };
 }
@@ -161,6 +187,10 @@ export interface ResponsibilityPeriod {
 export function responsibilityPeriods(events: readonly TransferEvent[]): ResponsibilityPeriod[] {
   const s = foldTransfer(events);
   if (s.status === 'none') return [];
+  if (s.kind === 'nhs-body' && s.status !== 'cancelled') {
+    const passesOn = healthProvisionPassesOn(s);
+    return [{ organisation: s.fromOrganisation as string, until: passesOn }, { organisation: s.toOrganisation as string, from: passesOn }];
+  }
   if (s.status !== 'completed') return [{ organisation: s.fromOrganisation as string }];
   return [
     { organisation: s.fromOrganisation as string, until: s.completedOn },

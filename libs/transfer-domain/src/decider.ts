@@ -1,7 +1,7 @@
-import { isBefore, isIsoDate, type IsoDate } from '@tio/ehc-domain';
+import { isAfter, isBefore, isIsoDate, type IsoDate } from '@tio/ehc-domain';
 import * as E from './errors';
-import { TRANSFER_KINDS, type TransferEvent, type TransferKind, type TransferredItems } from './events';
-import { reg15TransferDue } from './clock';
+import { HEALTH_REQUESTS, TRANSFER_KINDS, type HealthRequest, type TransferEvent, type TransferKind, type TransferredItems } from './events';
+import { reg15TransferDue, reviewAfterTransferDue } from './clock';
 
 /** Every command names the transfer, its case, the organisation recording the step (`by`) and the day of the fact (`at`). */
 interface Base {
@@ -20,6 +20,7 @@ export interface RequestTransfer extends Base {
   proposedOn?: IsoDate;
   moveOn?: IsoDate;
   lastReviewOn?: IsoDate;
+  planMadeOn?: IsoDate;
   adulthoodOn?: IsoDate;
   moves?: Partial<TransferredItems>;
   reason?: string;
@@ -27,6 +28,7 @@ export interface RequestTransfer extends Base {
 export interface AcceptTransfer extends Base {
   type: 'AcceptTransfer';
   transitionAssessedOn?: IsoDate;
+  asksLocalAuthorityFor?: HealthRequest;
   note?: string;
 }
 export interface DeclineTransfer extends Base {
@@ -48,6 +50,7 @@ export interface CancelTransfer extends Base {
 export interface DecideReassessment extends Base {
   type: 'DecideReassessment';
   willReassess: boolean;
+  reviewOn?: IsoDate;
 }
 export type TransferCommand = RequestTransfer | AcceptTransfer | DeclineTransfer | CompleteTransfer | AcknowledgeTransfer | CancelTransfer | DecideReassessment;
 
@@ -66,16 +69,18 @@ export interface TransferState {
   moveOn?: IsoDate;
   transferDueOn?: IsoDate;
   lastReviewOn?: IsoDate;
+  planMadeOn?: IsoDate;
   adulthoodOn?: IsoDate;
   moves?: TransferredItems;
   acceptedOn?: IsoDate;
   transitionAssessedOn?: IsoDate;
+  asksLocalAuthorityFor?: HealthRequest;
   declined?: { on: IsoDate; reason: string };
   cancelled?: { on: IsoDate; reason: string };
   completedOn?: IsoDate;
   moved?: TransferredItems;
   acknowledgedOn?: IsoDate;
-  reassessment?: { willReassess: boolean; decidedOn: IsoDate };
+  reassessment?: { willReassess: boolean; decidedOn: IsoDate; reviewOn?: IsoDate };
 }
 
 export const initialTransferState = (): TransferState => ({ status: 'none' });
@@ -87,11 +92,11 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
       return {
         status: 'requested', caseId: d.caseId, transferId: d.transferId, kind: d.kind, fromOrganisation: d.fromOrganisation, toOrganisation: d.toOrganisation,
         requestedOn: d.requestedOn, learnedOn: d.learnedOn, proposedOn: d.proposedOn, moveOn: d.moveOn, transferDueOn: d.transferDueOn,
-        lastReviewOn: d.lastReviewOn, adulthoodOn: d.adulthoodOn, moves: d.moves,
+        lastReviewOn: d.lastReviewOn, planMadeOn: d.planMadeOn, adulthoodOn: d.adulthoodOn, moves: d.moves,
       };
     }
     case 'transfer.accepted.v1':
-      return { ...state, status: 'accepted', acceptedOn: event.data.acceptedOn, transitionAssessedOn: event.data.transitionAssessedOn };
+      return { ...state, status: 'accepted', acceptedOn: event.data.acceptedOn, transitionAssessedOn: event.data.transitionAssessedOn, asksLocalAuthorityFor: event.data.asksLocalAuthorityFor };
     case 'transfer.declined.v1':
       return { ...state, status: 'declined', declined: { on: event.data.declinedOn, reason: event.data.reason } };
     case 'transfer.cancelled.v1':
@@ -101,7 +106,7 @@ export function evolveTransfer(state: TransferState, event: TransferEvent): Tran
     case 'transfer.acknowledged.v1':
       return { ...state, acknowledgedOn: event.data.acknowledgedOn };
     case 'transfer.reassessment-decided.v1':
-      return { ...state, reassessment: { willReassess: event.data.willReassess, decidedOn: event.data.decidedOn } };
+      return { ...state, reassessment: { willReassess: event.data.willReassess, decidedOn: event.data.decidedOn, ...(event.data.reviewOn ? { reviewOn: event.data.reviewOn } : {}) } };
     default:
       return state;
   }
@@ -166,11 +171,12 @@ export function decideTransfer(command: TransferCommand, state: TransferState): 
       if (isBefore(at, learnedOn)) fail(E.TransferChronologyError, `The request (${at}) is before learning of the change (${learnedOn})`);
       const moveOn = optDate(command.moveOn, 'moveOn');
       const lastReviewOn = optDate(command.lastReviewOn, 'lastReviewOn');
+      const planMadeOn = optDate(command.planMadeOn, 'planMadeOn');
       const adulthoodOn = optDate(command.adulthoodOn, 'adulthoodOn');
       const moves = items(command.moves);
       if (command.kind === 'local-authority' && !moveOn) fail(E.TransferKindRuleError, 'A transfer between local authorities needs the day of the move (reg 15)', { field: 'moveOn' });
       if (command.kind === 'adult-services' && !adulthoodOn) fail(E.TransferKindRuleError, 'A transfer to adult services needs the day the young person turns 18', { field: 'adulthoodOn' });
-      if (command.kind !== 'local-authority' && (moveOn || lastReviewOn)) fail(E.TransferKindRuleError, 'moveOn and lastReviewOn apply to transfers between local authorities only');
+      if (command.kind !== 'local-authority' && (moveOn || lastReviewOn || planMadeOn)) fail(E.TransferKindRuleError, 'moveOn, lastReviewOn and planMadeOn apply to transfers between local authorities only');
       if (command.kind !== 'adult-services' && adulthoodOn) fail(E.TransferKindRuleError, 'adulthoodOn applies to transfers to adult services only');
       const proposedOn = optDate(command.proposedOn, 'proposedOn') ?? moveOn ?? adulthoodOn ?? at;
       notBefore(proposedOn, learnedOn, 'learning of the change');
@@ -179,7 +185,7 @@ export function decideTransfer(command: TransferCommand, state: TransferState): 
         type: 'transfer.requested.v1',
         data: {
           caseId, transferId, kind: command.kind, fromOrganisation: by, toOrganisation: to, requestedOn: at, learnedOn, proposedOn,
-          ...(moveOn ? { moveOn } : {}), ...(transferDueOn ? { transferDueOn } : {}), ...(lastReviewOn ? { lastReviewOn } : {}),
+          ...(moveOn ? { moveOn } : {}), ...(transferDueOn ? { transferDueOn } : {}), ...(lastReviewOn ? { lastReviewOn } : {}), ...(planMadeOn ? { planMadeOn } : {}),
           ...(adulthoodOn ? { adulthoodOn } : {}), moves, ...(command.reason ? { reason: command.reason } : {}),
         },
       }];
@@ -195,12 +201,23 @@ export function decideTransfer(command: TransferCommand, state: TransferState): 
         if (!transitionAssessedOn) fail(E.TransferKindRuleError, 'Adult services accept after a transition assessment: give transitionAssessedOn (Care Act 2014 s.58-59)', { field: 'transitionAssessedOn' });
         if (isBefore(at, transitionAssessedOn as IsoDate)) fail(E.TransferChronologyError, `The acceptance (${at}) is before the transition assessment (${transitionAssessedOn})`);
       } else if (transitionAssessedOn) fail(E.TransferKindRuleError, 'transitionAssessedOn applies to transfers to adult services only');
-      return [{ type: 'transfer.accepted.v1', data: { caseId, transferId, organisation: by, acceptedOn: at, ...(transitionAssessedOn ? { transitionAssessedOn } : {}), ...(command.note ? { note: command.note } : {}) } }];
+      const asks = command.asksLocalAuthorityFor;
+      if (asks !== undefined) {
+        if (state.kind !== 'nhs-body') fail(E.TransferKindRuleError, 'asksLocalAuthorityFor applies to a new NHS commissioning body only (reg 16)');
+        if (!HEALTH_REQUESTS.includes(asks)) fail(E.InvalidTransferCommandError, `asksLocalAuthorityFor must be one of ${HEALTH_REQUESTS.join(', ')}`, { field: 'asksLocalAuthorityFor' });
+      }
+      return [{
+        type: 'transfer.accepted.v1',
+        data: { caseId, transferId, organisation: by, acceptedOn: at, ...(transitionAssessedOn ? { transitionAssessedOn } : {}), ...(asks ? { asksLocalAuthorityFor: asks } : {}), ...(command.note ? { note: command.note } : {}) },
+      }];
     }
     case 'DeclineTransfer': {
       existing(state, command);
       belongsTo(state, 'to', by, 'Declining a transfer');
       open(state, 'Declining');
+      if (state.kind === 'nhs-body') {
+        fail(E.TransferKindRuleError, 'reg 16: a new NHS commissioning body cannot decline: it makes the health provision in the plan or asks the LA for an assessment or review (accept with asksLocalAuthorityFor)');
+      }
       if (state.status === 'accepted') fail(E.TransferAlreadyAnsweredError, `The transfer was already accepted on ${state.acceptedOn}`);
       const reason = text(command.reason, 'reason');
       notBefore(at, state.requestedOn, 'the request');
@@ -241,7 +258,14 @@ export function decideTransfer(command: TransferCommand, state: TransferState): 
       if (state.reassessment) fail(E.TransferAlreadyRecordedError, `The new local authority already decided on ${state.reassessment.decidedOn}`);
       notBefore(at, state.completedOn, 'the transfer');
       if (typeof command.willReassess !== 'boolean') fail(E.InvalidTransferCommandError, 'willReassess must be true or false', { field: 'willReassess' });
-      return [{ type: 'transfer.reassessment-decided.v1', data: { caseId, transferId, organisation: by, willReassess: command.willReassess, decidedOn: at } }];
+      // reg 15(4)(a): the new LA also says when it will review the plan, within the reg 15(5) limit
+      const reviewOn = optDate(command.reviewOn, 'reviewOn');
+      if (reviewOn) {
+        notBefore(reviewOn, state.completedOn, 'the transfer');
+        const limit = reviewAfterTransferDue(state);
+        if (isAfter(reviewOn, limit)) fail(E.TransferChronologyError, `reg 15(5): the new LA must review by ${limit}; ${reviewOn} is later`, { reviewOn, limit });
+      }
+      return [{ type: 'transfer.reassessment-decided.v1', data: { caseId, transferId, organisation: by, willReassess: command.willReassess, decidedOn: at, ...(reviewOn ? { reviewOn } : {}) } }];
     }
     default:
       return fail(E.InvalidTransferCommandError, `Unknown command ${(command as { type: string }).type}`);

@@ -145,6 +145,32 @@ describe('reg 15 after the transfer: the new LA decides whether to reassess, and
   });
 });
 
+describe('reg 15(4)-(5): when the new LA reviews', () => {
+  const jan = (more: Record<string, unknown>) => {
+    const req = spec.given([]).when(cmd('RequestTransfer', OLD, '2024-12-02', { kind: 'local-authority', toOrganisation: NEW, moveOn: '2025-01-10', ...more })).thenMatches([{ type: 'transfer.requested.v1' }]);
+    const acc = spec.given(req).when(cmd('AcceptTransfer', NEW, '2024-12-09')).thenMatches([{ type: 'transfer.accepted.v1' }]);
+    const done = spec.given([...req, ...acc]).when(cmd('CompleteTransfer', OLD, '2025-01-10')).thenMatches([{ type: 'transfer.completed.v1' }]);
+    return [...req, ...acc, ...done];
+  };
+  const reviewDue = (events: TransferEvent[]) => transferDeadlines(events, '2025-01-20').find((x) => x.id === 'review-after-transfer')?.dueOn;
+  it('reg 15(5)(b): "3 months beginning with" a transfer on 10 Jan 2025 end on 9 Apr 2025 (10 Jan-9 Feb, 10 Feb-9 Mar, 10 Mar-9 Apr), not 10 Apr', () => {
+    // last reviewed 1 Mar 2024: 12 months starting with it end 28 Feb 2025, earlier than 9 Apr 2025
+    expect(reviewDue(jan({ lastReviewOn: '2024-03-01' }))).toBe('2025-04-09');
+  });
+  it('reg 15(5)(a): with no review yet, the 12-month limb runs from the plan: made 1 Jun 2024 -> 31 May 2025, later than 9 Apr 2025', () => {
+    expect(reviewDue(jan({ planMadeOn: '2024-06-01' }))).toBe('2025-05-31');
+    // neither date given: only the 3-month limb is known, and the deadline says so
+    const unknown = transferDeadlines(jan({}), '2025-01-20').find((x) => x.id === 'review-after-transfer');
+    expect(unknown).toMatchObject({ dueOn: '2025-04-09', what: expect.stringContaining('only the 3-month limb') });
+  });
+  it('reg 15(4)(a): the new LA records when it will review; a date after the reg 15(5) limit is refused', () => {
+    const events = jan({ planMadeOn: '2024-06-01' });
+    const [decided] = spec.given(events).when(cmd('DecideReassessment', NEW, '2025-02-14', { willReassess: false, reviewOn: '2025-05-31' })).thenMatches([{ data: { reviewOn: '2025-05-31' } }]);
+    expect(transferDeadlines([...events, decided], '2025-02-20').find((x) => x.id === 'review-after-transfer')?.what).toContain('planned for 2025-05-31');
+    spec.given(events).when(cmd('DecideReassessment', NEW, '2025-02-14', { willReassess: false, reviewOn: '2025-06-01' })).thenThrows(TransferChronologyError, /reg 15\(5\): the new LA must review by 2025-05-31/);
+  });
+});
+
 describe('responsibility(events, at): exactly one organisation at every moment', () => {
   const events = [requested, accepted, completed, acknowledged];
   it('the sending side stays responsible through request and acceptance, until the day of completion', () => {
@@ -184,14 +210,35 @@ describe('the other kinds', () => {
     expect(responsibility(all, '2025-09-03').organisation).toBe('urn:100002');
     expect(transferDeadlines(all, '2025-09-10').map((d) => [d.id, d.status])).toEqual([['answer', 'met']]);
   });
-  it('NHS body (reg 16): notify the new body within 15 working days; it may ask for a health assessment within 15 working days', () => {
-    const req = spec.given([]).when(cmd('RequestTransfer', 'ICB-QHL', '2025-03-10', { kind: 'nhs-body', toOrganisation: 'ICB-QWU', learnedOn: '2025-03-03' })).thenMatches([{ data: { kind: 'nhs-body' } }]);
-    const d = transferDeadlines(req, '2025-03-12');
-    expect(d.find((x) => x.id === 'notify-commissioning-body')).toMatchObject({ responsible: 'ICB-QHL', dueOn: '2025-03-21', metOn: '2025-03-10', status: 'met' });
-    expect(d.find((x) => x.id === 'health-assessment-request')).toMatchObject({ responsible: 'ICB-QWU', dueOn: '2025-03-28', status: 'window-open', optional: true });
-    expect(transferDeadlines(req, '2025-04-01').find((x) => x.id === 'health-assessment-request')?.status).toBe('window-closed');
-    // health provision continues with the old body until the new one takes over
-    expect(responsibility(req, '2025-06-01').organisation).toBe('ICB-QHL');
+  describe('NHS body (reg 16): the old body notifies the new one, which makes the health provision or asks the LA within 15 working days', () => {
+    // the old ICB learned of the change on Mon 3 Mar 2025 and notified the new one (the request) on Mon 10 Mar 2025
+    const notify = () => spec.given([]).when(cmd('RequestTransfer', 'ICB-QHL', '2025-03-10', { kind: 'nhs-body', toOrganisation: 'ICB-QWU', learnedOn: '2025-03-03' })).thenMatches([{ data: { kind: 'nhs-body' } }]);
+    it('reg 16(2): the notification is the old body’s duty, due 15 working days beginning with learning of the change', () => {
+      // 15 working days beginning with Mon 3 Mar: 3-7, 10-14, 17-21 Mar -> Fri 21 Mar 2025
+      expect(transferDeadlines(notify(), '2025-03-12').find((x) => x.id === 'notify-commissioning-body')).toMatchObject({ responsible: 'ICB-QHL', dueOn: '2025-03-21', metOn: '2025-03-10', status: 'met' });
+    });
+    it('reg 16(3): the new body holds the health provision from the notification, not the old body until a completion', () => {
+      const req = notify();
+      expect(responsibility(req, '2025-03-09').organisation).toBe('ICB-QHL');
+      expect(responsibility(req, '2025-03-10')).toMatchObject({ organisation: 'ICB-QWU', side: 'receiving', since: '2025-03-10' });
+      expect(responsibilityPeriods(req)).toEqual([{ organisation: 'ICB-QHL', until: '2025-03-10' }, { organisation: 'ICB-QWU', from: '2025-03-10' }]);
+    });
+    it('reg 16(4): a request for a review on the 15th working day beginning with the notification (Fri 28 Mar 2025) is in time; on Mon 31 Mar it is late', () => {
+      // 15 working days beginning with Mon 10 Mar: 10-14, 17-21, 24-28 Mar -> Fri 28 Mar 2025
+      const req = notify();
+      const inTime = spec.given(req).when(cmd('AcceptTransfer', 'ICB-QWU', '2025-03-28', { asksLocalAuthorityFor: 'review' })).thenMatches([{ data: { asksLocalAuthorityFor: 'review' } }]);
+      expect(transferDeadlines([...req, ...inTime], '2025-04-01').find((x) => x.id === 'health-provision-or-request')).toMatchObject({ responsible: 'ICB-QWU', dueOn: '2025-03-28', status: 'met' });
+      const late = spec.given(req).when(cmd('AcceptTransfer', 'ICB-QWU', '2025-03-31', { asksLocalAuthorityFor: 'assessment' })).thenMatches([{ type: 'transfer.accepted.v1' }]);
+      expect(transferDeadlines([...req, ...late], '2025-04-01').find((x) => x.id === 'health-provision-or-request')?.status).toBe('late');
+      // without a request by then the window closes: the new body makes the provision as the plan stands
+      expect(transferDeadlines(req, '2025-03-28').find((x) => x.id === 'health-provision-or-request')?.status).toBe('window-open');
+      expect(transferDeadlines(req, '2025-03-31').find((x) => x.id === 'health-provision-or-request')?.status).toBe('window-closed');
+    });
+    it('the new body cannot decline; only a new NHS body asks the LA for an assessment or review', () => {
+      spec.given(notify()).when(cmd('DeclineTransfer', 'ICB-QWU', '2025-03-12', { reason: 'not ours' })).thenThrows(TransferKindRuleError, /reg 16/);
+      spec.given(notify()).when(cmd('AcceptTransfer', 'ICB-QWU', '2025-03-12', { asksLocalAuthorityFor: 'surgery' })).thenThrows(InvalidTransferCommandError);
+      spec.given([requested]).when(cmd('AcceptTransfer', NEW, '2025-03-10', { asksLocalAuthorityFor: 'review' })).thenThrows(TransferKindRuleError);
+    });
   });
   it('adult services: accepted after a transition assessment before 18; children’s services stay responsible until 18', () => {
     const req = spec.given([]).when(cmd('RequestTransfer', 'CSC-1', '2024-09-10', { kind: 'adult-services', toOrganisation: 'ASC-1', adulthoodOn: '2025-11-01' })).thenMatches([{ data: { proposedOn: '2025-11-01' } }]);

@@ -247,8 +247,9 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
     schema: shapeOf<TribunalOrderReceivedV1>({
       caseId, orderId: req(id('The tribunal order.')),
       regulation: req(allOf<TribunalOrderReceivedV1['regulation']>()(['reg 44', 'reg 45'], 'reg 44 (order after an appeal) or reg 45 (the LA conceded).')),
-      kind: req(oneOf(TRIBUNAL_ORDER_KINDS, 'What the First-tier Tribunal (SEND) ordered.')),
-      orderOn: req(isoDate('The day of the order; new time limits run from it.')),
+      kind: req(oneOf(TRIBUNAL_ORDER_KINDS, 'What the First-tier Tribunal (SEND) ordered (reg 44(2)): amend-placement changes only the school or placement named (2 weeks); continue-to-maintain and cease take effect at once.')),
+      orderOn: req(isoDate('reg 44: the day of the order; reg 45: the day the LA notified the Tribunal it would not oppose the appeal. New time limits run from it.')),
+      tribunalNotifiedOn: opt(isoDate('reg 45: the day of the LA’s notice to the Tribunal that it will not oppose the appeal (no order is made); the clocks run from it.')),
     }),
     example: { caseId: C, orderId: '5f607182-93a4-4b52-9e6f-708192a3000e', regulation: 'reg 44', kind: 'assess', orderOn: '2025-06-16' },
   },
@@ -270,8 +271,9 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.transfer-reassessment-decided.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.transfer-reassessment-decided.v1']>({
       caseId, transferId: req(id('The transfer.')), willReassess: req(bool('Whether the new LA will reassess.')), decidedOn: req(isoDate('The day it told the family (within 6 weeks).')),
+      reviewOn: opt(isoDate('reg 15(4)(a): when the new LA will review the plan (within 12 months of the plan or last review or the 3 months beginning with the transfer, whichever is later, reg 15(5)).')),
     }),
-    example: { caseId: C, transferId: TRANSFER, willReassess: false, decidedOn: '2026-09-25' },
+    example: { caseId: C, transferId: TRANSFER, willReassess: false, decidedOn: '2026-09-25', reviewOn: '2026-11-20' },
   },
   'ehc.assessment-transferred.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.assessment-transferred.v1']>({
@@ -282,10 +284,11 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       clockStartsOn: req(isoDate('The day the new LA’s time limits are counted from.')),
       decisionWhetherToIssueDueOn: req(isoDate('reg 10(1) for the new LA: a decision not to issue by this day.')),
       finalPlanDueOn: req(isoDate('reg 13(2) for the new LA: the final plan by this day.')),
+      decisionToAssessDueOn: opt(isoDate('reg 5(1)(b): the new LA’s own decision whether to assess, 6 weeks from becoming responsible.')),
     }),
     example: {
       caseId: C, transferId: TRANSFER, assessmentId: ASMT, fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', transferredOn: '2025-03-10',
-      clock: 'from-transfer', clockStartsOn: '2025-03-10', decisionWhetherToIssueDueOn: '2025-06-30', finalPlanDueOn: '2025-07-28',
+      clock: 'from-transfer', clockStartsOn: '2025-03-10', decisionWhetherToIssueDueOn: '2025-06-30', finalPlanDueOn: '2025-07-28', decisionToAssessDueOn: '2025-04-21',
     },
   },
   'ehc.commissioning-body-changed.v1': {

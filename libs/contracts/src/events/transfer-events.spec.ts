@@ -35,14 +35,17 @@ function lifecycle(v: V, end: 'complete' | 'decline' | 'cancel'): TransferComman
   const from = 'ORG-A';
   const to = 'ORG-B';
   const moves = { adviceIds: v.adviceIds, ...(v.planId ? { planId: v.planId } : {}), ...(v.fundingRef ? { fundingRef: v.fundingRef } : {}) };
-  const extra = v.kind === 'local-authority' ? { moveOn: '2025-04-14', lastReviewOn: '2024-11-20' } : v.kind === 'adult-services' ? { adulthoodOn: '2025-04-14' } : {};
+  const extra = v.kind === 'local-authority' ? { moveOn: '2025-04-14', lastReviewOn: '2024-11-20', planMadeOn: '2023-11-20' } : v.kind === 'adult-services' ? { adulthoodOn: '2025-04-14' } : {};
   const cmds: TransferCommand[] = [{ ...base, type: 'RequestTransfer', by: from, at: '2025-03-03', kind: v.kind, toOrganisation: to, moves, ...extra, ...(v.reason ? { reason: v.reason } : {}) }];
+  // reg 16: a new NHS commissioning body cannot decline; it may ask the LA for an assessment or review instead
+  if (end === 'decline' && v.kind === 'nhs-body') return [...cmds, { ...base, type: 'AcceptTransfer', by: to, at: '2025-03-04', asksLocalAuthorityFor: v.willReassess ? 'review' : 'assessment' }];
   if (end === 'decline') return [...cmds, { ...base, type: 'DeclineTransfer', by: to, at: '2025-03-04', reason: 'No capacity' }];
   if (end === 'cancel') return [...cmds, { ...base, type: 'CancelTransfer', by: from, at: '2025-03-04', reason: 'Not moving' }];
   cmds.push({ ...base, type: 'AcceptTransfer', by: to, at: '2025-03-10', ...(v.kind === 'adult-services' ? { transitionAssessedOn: '2025-03-05' } : {}), ...(v.note ? { note: v.note } : {}) });
   cmds.push({ ...base, type: 'CompleteTransfer', by: from, at: '2025-04-14' });
   cmds.push({ ...base, type: 'AcknowledgeTransfer', by: to, at: '2025-04-14' });
-  if (v.kind === 'local-authority') cmds.push({ ...base, type: 'DecideReassessment', by: to, at: '2025-05-01', willReassess: v.willReassess });
+  // reg 15(4)-(5): when the new LA will review, at the latest 19 Nov 2025 (12 months starting with the review of 20 Nov 2024)
+  if (v.kind === 'local-authority') cmds.push({ ...base, type: 'DecideReassessment', by: to, at: '2025-05-01', willReassess: v.willReassess, ...(v.willReassess ? { reviewOn: '2025-11-19' } : {}) });
   return cmds;
 }
 const fixed: V = { kind: 'local-authority', transferId: 't-1', planId: 'p-1', fundingRef: 'f-1', adviceIds: ['a-1'], reason: 'family moves', note: 'ok', willReassess: true };

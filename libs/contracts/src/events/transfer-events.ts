@@ -1,4 +1,4 @@
-import { TRANSFER_EVENT_TYPES, TRANSFER_KINDS, type TransferEventDataMap, type TransferEventType, type TransferredItems } from '@tio/transfer-domain';
+import { HEALTH_REQUESTS, TRANSFER_EVENT_TYPES, TRANSFER_KINDS, type TransferEventDataMap, type TransferEventType, type TransferredItems } from '@tio/transfer-domain';
 import type { JsonSchema } from '../json-schema';
 import type { EventTypeRegistry } from '../registry';
 import { arrayOf, bool, ENCRYPTED, id, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
@@ -40,7 +40,8 @@ export const TRANSFER_EVENT_CONTRACTS: { readonly [K in TransferEventType]: Tran
       proposedOn: req(isoDate('The day responsibility is proposed to pass.')),
       moveOn: opt(isoDate('local-authority: the day of the move.')),
       transferDueOn: opt(isoDate('local-authority (reg 15): the day of the move, or 15 working days from learning of it with less notice.')),
-      lastReviewOn: opt(isoDate('local-authority: the last annual review (for the reg 15 review deadline).')),
+      lastReviewOn: opt(isoDate('local-authority: the last annual review (for the reg 15(5) review deadline).')),
+      planMadeOn: opt(isoDate('local-authority: the day the plan was made (the reg 15(5) 12-month limb when it has not been reviewed).')),
       adulthoodOn: opt(isoDate('adult-services: the day the young person turns 18.')),
       moves: req(items('What is to move with the child.')),
       reason: opt(str(`Why ${ENCRYPTED}`)),
@@ -53,6 +54,7 @@ export const TRANSFER_EVENT_CONTRACTS: { readonly [K in TransferEventType]: Tran
       organisation: organisation('The receiving organisation, which accepts.'),
       acceptedOn: req(isoDate('The day it accepted (a new setting: admitted).')),
       transitionAssessedOn: opt(isoDate('adult-services: the day of the transition assessment (Care Act 2014 s.58-59).')),
+      asksLocalAuthorityFor: opt(oneOf(HEALTH_REQUESTS, 'nhs-body (reg 16(4)): instead of making the health provision in the plan, the new commissioning body asks the LA for an EHC needs assessment or a review (within 15 working days beginning with the notification).')),
       note: opt(str(`A note from the receiving organisation ${ENCRYPTED}`)),
     }),
     example: { caseId: C, transferId: T, organisation: 'E08000026', acceptedOn: '2025-03-10' },
@@ -98,6 +100,7 @@ export const TRANSFER_EVENT_CONTRACTS: { readonly [K in TransferEventType]: Tran
       organisation: organisation('The new local authority.'),
       willReassess: req(bool('Whether it will reassess.')),
       decidedOn: req(isoDate('The day it told the family.')),
+      reviewOn: opt(isoDate('reg 15(4)(a): when the new LA will review the plan (within the reg 15(5) limit).')),
     }),
     example: { caseId: C, transferId: T, organisation: 'E08000026', willReassess: false, decidedOn: '2025-05-01' },
   },

@@ -156,6 +156,8 @@ export interface DecideReassessmentAfterTransfer extends Base {
   type: 'DecideReassessmentAfterTransfer';
   transferId: string;
   willReassess: boolean;
+  /** reg 15(4)(a): when the new LA will review the plan. */
+  reviewOn?: IsoDate;
 }
 /**
  * The family moved to another LA while the EHC needs assessment was in progress (no plan in force, so reg 15 does not

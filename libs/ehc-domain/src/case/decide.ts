@@ -4,9 +4,9 @@ import type { EhcCommand } from './commands';
 import * as E from './errors';
 import {
   ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
-  type ChildDetails, type EhcEvent, type ExceptionLimit, type ExceptionReason,
+  type ChildDetails, type EhcEvent, type TribunalOrderKind, type ExceptionLimit, type ExceptionReason,
 } from './events';
-import { currentDraft, evolve, initialState, type EhcCaseState } from './state';
+import { currentDraft, evolve, initialState, type AssessmentTransferState, type EhcCaseState } from './state';
 import * as T from './time-limits';
 
 /** The regulation that allows an exception to each limit, and the reasons it allows. */
@@ -44,6 +44,16 @@ function unique(record: Record<string, unknown>, id: string, what: string): void
 }
 
 /** The tribunal order of `kind` not yet complied with, if any. */
+/** The case status each kind of tribunal order answers (reg 43(2), 44(2)): an order to cease follows an appeal against a decision to cease, the plan being maintained meanwhile. */
+const TRIBUNAL_ORDER_APPLIES_TO: Readonly<Record<TribunalOrderKind, readonly EhcCaseState['status'][]>> = {
+  assess: ['assessment-refused'],
+  'make-plan': ['plan-refused'],
+  'amend-plan': ['plan-in-force'],
+  'amend-placement': ['plan-in-force'],
+  'continue-to-maintain': ['plan-in-force', 'ceased'],
+  cease: ['plan-in-force'],
+};
+
 export function pendingTribunalOrder(state: EhcCaseState, kind: 'assess' | 'make-plan' | 'amend-plan'): string | undefined {
   const complied = new Set<string | undefined>([
     ...state.assessmentDecisions.map((d) => d.tribunalOrderId),
@@ -64,6 +74,18 @@ function assertAssessing(state: EhcCaseState, step: string): void {
     default:
       return fail(E.AssessmentClosedError, `${step}: the assessment is over (status ${state.status})`);
   }
+}
+
+/** The last move of the assessment to another LA, while that LA has not yet made its own reg 5(1)(b) decision. */
+function awaitingNewAuthorityDecision(state: EhcCaseState): AssessmentTransferState | undefined {
+  const last = state.assessmentTransfers?.at(-1);
+  return last && !last.newAuthorityDecision && (state.status === 'assessing' || state.status === 'draft-issued') ? last : undefined;
+}
+
+/** reg 15(5): the review after a plan transfer, from the last review held before the transfer (or the plan). */
+export function reviewDueAfterPlanTransfer(state: EhcCaseState, transferredOn: IsoDate): IsoDate {
+  const heldBefore = Object.values(state.reviews).flatMap((r) => (r.heldOn && !isAfter(r.heldOn, transferredOn) ? [r.heldOn] : [])).sort();
+  return T.reviewDueAfterTransfer(heldBefore.at(-1) ?? (state.finalPlan?.issuedOn as IsoDate), transferredOn);
 }
 
 function assertPlanInForce(state: EhcCaseState, step: string): void {
@@ -122,7 +144,9 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
     notBefore(at, state.requestReceivedOn, 'the request');
     return [{ type: 'ehc.personal-data-erased.v1', data: { caseId, erasureId: command.erasureId, erasedOn: at, ground: command.ground } }];
   }
-  if (state.status === 'ceased') fail(E.CaseClosedError, `The plan for case ${caseId} ceased on ${state.ceased?.ceasedOn}`);
+  // reg 44(2): an order to continue to maintain a ceased plan restores it at once; nothing else happens on a ceased plan
+  const restoring = command.type === 'RecordTribunalOrder' && command.kind === 'continue-to-maintain';
+  if (state.status === 'ceased' && !restoring) fail(E.CaseClosedError, `The plan for case ${caseId} ceased on ${state.ceased?.ceasedOn}`);
   notBefore(at, state.requestReceivedOn, 'the request');
 
   switch (command.type) {
@@ -131,15 +155,24 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       if (state.status === 'requested') {
         return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'assess', assessmentId: command.assessmentId, decidedOn: at } }];
       }
+      // reg 5(1)(b): an LA that became responsible mid-assessment (CFA 2014 s.24) makes its own decision whether to assess.
+      const moved = awaitingNewAuthorityDecision(state);
+      if (moved) {
+        notBefore(at, moved.transferredOn, 'the transfer to the new LA');
+        return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'assess', assessmentId: command.assessmentId, decidedOn: at } }];
+      }
       // reg 44(2) / 45: after a refusal, only a tribunal order to assess lets the LA now agree to assess.
       const orderId = state.status === 'assessment-refused' ? pendingTribunalOrder(state, 'assess') : undefined;
       if (!orderId) return fail(E.AssessmentAlreadyDecidedError, `The decision whether to assess was already made (status ${state.status})`);
       notBefore(at, state.tribunalOrders[orderId].orderOn, 'the tribunal order');
       return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'assess', assessmentId: command.assessmentId, decidedOn: at, tribunalOrderId: orderId } }];
     }
-    case 'DecideNotToAssess':
-      if (state.status !== 'requested') fail(E.AssessmentAlreadyDecidedError, `The decision whether to assess was already made (status ${state.status})`);
+    case 'DecideNotToAssess': {
+      const moved = awaitingNewAuthorityDecision(state);
+      if (state.status !== 'requested' && !moved) fail(E.AssessmentAlreadyDecidedError, `The decision whether to assess was already made (status ${state.status})`);
+      notBefore(at, moved?.transferredOn, 'the transfer to the new LA');
       return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'not-assess', decidedOn: at } }];
+    }
 
     case 'RequestAdvice': {
       assertAssessing(state, 'Requesting advice');
@@ -278,7 +311,7 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       requireOneOf(command.trigger, ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances'] as const, 'trigger');
       if (command.reviewId && !state.reviews[command.reviewId]) fail(E.ReviewNotScheduledError, `No review ${command.reviewId}`);
       if (command.phaseTransferId && !state.phaseTransfers[command.phaseTransferId]) fail(E.PhaseTransferNotFoundError, `No phase transfer ${command.phaseTransferId}`);
-      if (command.tribunalOrderId && state.tribunalOrders[command.tribunalOrderId]?.kind !== 'amend-plan') fail(E.TribunalOrderNotApplicableError, `No tribunal order to amend ${command.tribunalOrderId}`);
+      if (command.tribunalOrderId && !['amend-plan', 'amend-placement'].includes(state.tribunalOrders[command.tribunalOrderId]?.kind)) fail(E.TribunalOrderNotApplicableError, `No tribunal order to amend ${command.tribunalOrderId}`);
       return [{
         type: 'ehc.amendment-proposed.v1',
         data: {
@@ -388,9 +421,13 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       unique(state.tribunalOrders, command.orderId, 'orderId');
       requireOneOf(command.kind, TRIBUNAL_ORDER_KINDS, 'kind');
       requireOneOf(command.regulation, ['reg 44', 'reg 45'] as const, 'regulation');
-      const applicable = { assess: 'assessment-refused', 'make-plan': 'plan-refused', 'amend-plan': 'plan-in-force' }[command.kind];
-      if (state.status !== applicable) fail(E.TribunalOrderNotApplicableError, `An order to ${command.kind} needs the case to be ${applicable} (it is ${state.status})`);
-      return [{ type: 'ehc.tribunal-order-received.v1', data: { caseId, orderId: command.orderId, regulation: command.regulation, kind: command.kind, orderOn: at } }];
+      const applicable = TRIBUNAL_ORDER_APPLIES_TO[command.kind];
+      if (!applicable.includes(state.status)) fail(E.TribunalOrderNotApplicableError, `An order to ${command.kind} needs the case to be ${applicable.join(' or ')} (it is ${state.status})`);
+      // reg 45: the LA did not oppose the appeal, so no order is made: `at` is its notice to the Tribunal, which starts the clocks
+      return [{
+        type: 'ehc.tribunal-order-received.v1',
+        data: { caseId, orderId: command.orderId, regulation: command.regulation, kind: command.kind, orderOn: at, ...(command.regulation === 'reg 45' ? { tribunalNotifiedOn: at } : {}) },
+      }];
     }
     case 'NotifyTransfer': {
       assertPlanInForce(state, 'Transferring the plan');
@@ -414,7 +451,15 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       const t = state.transfers[command.transferId];
       if (!t?.transferredOn) return fail(E.TransferNotFoundError, `No completed transfer ${command.transferId}`);
       if (t.reassessment) fail(E.AlreadyRecordedError, `The new LA already decided on ${t.reassessment.decidedOn}`);
-      return [{ type: 'ehc.transfer-reassessment-decided.v1', data: { caseId, transferId: t.transferId, willReassess: command.willReassess === true, decidedOn: at } }];
+      notBefore(at, t.transferredOn, 'the transfer');
+      // reg 15(4)(a): the new LA also tells the family when it will review the plan, which must be within the reg 15(5) limit.
+      const reviewOn = command.reviewOn === undefined ? undefined : requireDate(command.reviewOn, 'reviewOn');
+      if (reviewOn) {
+        notBefore(reviewOn, t.transferredOn, 'the transfer');
+        const reviewDue = reviewDueAfterPlanTransfer(state, t.transferredOn);
+        if (isAfter(reviewOn, reviewDue)) fail(E.InvalidCommandError, `reg 15(5): the new LA must review by ${reviewDue}; ${reviewOn} is later`, { field: 'reviewOn', reviewDue });
+      }
+      return [{ type: 'ehc.transfer-reassessment-decided.v1', data: { caseId, transferId: t.transferId, willReassess: command.willReassess === true, decidedOn: at, ...(reviewOn ? { reviewOn } : {}) } }];
     }
     case 'TransferAssessment': {
       // reg 15 transfers a plan; a move during the assessment passes the duties to the new LA (CFA 2014 s.24).
@@ -440,6 +485,7 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
         data: {
           caseId, transferId: command.transferId, assessmentId: state.assessmentId as string, fromLocalAuthority: state.localAuthority as string,
           toLocalAuthority: command.toLocalAuthority, transferredOn: at, clock, ...T.assessmentTransferClock(clock, state.requestReceivedOn as IsoDate, at),
+          decisionToAssessDueOn: T.decisionToAssessDue(at),
         },
       }];
     }

@@ -426,6 +426,8 @@ describe('EHC case: the family moves to another LA mid-assessment (CFA 2014 s.24
         data: {
           caseId: CASE, transferId: 'mv-1', assessmentId: 'asmt-1', fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', transferredOn: '2025-03-10',
           clock: 'from-transfer', clockStartsOn: '2025-03-10', decisionWhetherToIssueDueOn: '2025-06-30', finalPlanDueOn: '2025-07-28',
+          // reg 5(1)(b): the new LA's own decision whether to assess, 6 weeks from 10 Mar 2025
+          decisionToAssessDueOn: '2025-04-21',
         },
       },
     ]);

@@ -18,8 +18,12 @@ export type ExceptionLimit = (typeof EXCEPTION_LIMITS)[number];
 export const EXCEPTION_REASONS = ['school-closure', 'exceptional-personal-circumstances', 'absent-from-area', 'missed-appointment'] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 
-export const TRIBUNAL_ORDER_KINDS = ['assess', 'make-plan', 'amend-plan'] as const;
-/** What the First-tier Tribunal (SEND) ordered (reg 44; reg 45 where the LA conceded the appeal). */
+export const TRIBUNAL_ORDER_KINDS = ['assess', 'make-plan', 'amend-plan', 'amend-placement', 'continue-to-maintain', 'cease'] as const;
+/**
+ * What the First-tier Tribunal (SEND) ordered (reg 44; reg 45 where the LA did not oppose the appeal): assess, make a
+ * plan, amend it (`amend-plan`), amend only the school or placement named (`amend-placement`: 2 weeks), continue to
+ * maintain it (at once; restores a ceased plan) or, dismissing an appeal against a decision to cease, cease it (at once).
+ */
 export type TribunalOrderKind = (typeof TRIBUNAL_ORDER_KINDS)[number];
 
 export const CEASE_REASONS = ['needs-met-without-plan', 'left-education-or-training', 'moved-outside-england', 'transferred-to-another-la', 'other'] as const;
@@ -246,7 +250,10 @@ export interface TribunalOrderReceivedV1 {
   orderId: string;
   regulation: 'reg 44' | 'reg 45';
   kind: TribunalOrderKind;
+  /** reg 44: the day of the order. reg 45: the day the LA notified the Tribunal it would not oppose (no order is made). The clocks run from it. */
   orderOn: IsoDate;
+  /** reg 45: the day of the LA's notice to the Tribunal (the same day as `orderOn`). */
+  tribunalNotifiedOn?: IsoDate;
 }
 export interface TransferNotifiedV1 {
   caseId: string;
@@ -269,6 +276,8 @@ export interface TransferReassessmentDecidedV1 {
   transferId: string;
   willReassess: boolean;
   decidedOn: IsoDate;
+  /** reg 15(4)(a): when the new LA will review the plan (within the reg 15(5) limit). */
+  reviewOn?: IsoDate;
 }
 export interface AssessmentTransferredV1 {
   caseId: string;
@@ -286,6 +295,8 @@ export interface AssessmentTransferredV1 {
   decisionWhetherToIssueDueOn: IsoDate;
   /** reg 13(2) for the new LA: issue the final plan by this day. */
   finalPlanDueOn: IsoDate;
+  /** reg 5(1)(b): the new LA's own decision whether to assess, 6 weeks from becoming responsible (absent on events recorded before it was derived). */
+  decisionToAssessDueOn?: IsoDate;
 }
 export interface CommissioningBodyChangedV1 {
   caseId: string;
@@ -376,8 +387,8 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'ehc.plan-transferred.v1', summary: 'The plan was transferred; the new LA is responsible from this day.', regulation: 'reg 15' },
   { type: 'ehc.transfer-reassessment-decided.v1', summary: 'The new LA told the family whether it will reassess (within 6 weeks of the transfer).', regulation: 'reg 15' },
   { type: 'ehc.assessment-transferred.v1', summary: 'The family moved to another LA during the EHC needs assessment; the new LA is responsible from this day and continues the assessment, with its own time limits.', regulation: 'CFA 2014 s.24, s.36; reg 5, 10, 13 (reg 15 applies only to a plan)' },
-  { type: 'ehc.commissioning-body-changed.v1', summary: 'The child’s NHS commissioning body changed; the LA must notify the new body within 15 working days.', regulation: 'reg 16' },
-  { type: 'ehc.commissioning-body-notified.v1', summary: 'The LA notified the new NHS commissioning body.', regulation: 'reg 16' },
+  { type: 'ehc.commissioning-body-changed.v1', summary: 'The child’s NHS commissioning body changed; the previous body must notify the new one within 15 working days; the new body makes the health provision or asks the LA for an assessment or review.', regulation: 'reg 16' },
+  { type: 'ehc.commissioning-body-notified.v1', summary: 'The previous NHS commissioning body notified the new one.', regulation: 'reg 16(2)' },
   {
     type: 'ehc.personal-data-erased.v1',
     summary: 'The case’s personal data was erased by destroying its encryption key (crypto-shredding): the history stays and replays, its personal fields read as "[erased]". Carries no personal data.',

@@ -103,6 +103,7 @@ export interface TribunalOrderState {
   regulation: 'reg 44' | 'reg 45';
   kind: TribunalOrderKind;
   orderOn: IsoDate;
+  tribunalNotifiedOn?: IsoDate;
 }
 
 export interface TransferState {
@@ -113,11 +114,14 @@ export interface TransferState {
   moveOn: IsoDate;
   transferDueOn: IsoDate;
   transferredOn?: IsoDate;
-  reassessment?: { willReassess: boolean; decidedOn: IsoDate };
+  reassessment?: { willReassess: boolean; decidedOn: IsoDate; reviewOn?: IsoDate };
 }
 
 /** A move to another LA during the assessment (no plan in force): the event's facts, without the case's own ids. */
-export type AssessmentTransferState = Omit<AssessmentTransferredV1, 'caseId' | 'assessmentId'>;
+export type AssessmentTransferState = Omit<AssessmentTransferredV1, 'caseId' | 'assessmentId'> & {
+  /** reg 5(1)(b): the new LA's own decision whether to assess, once made. */
+  newAuthorityDecision?: { decision: 'assess' | 'not-assess'; decidedOn: IsoDate };
+};
 
 export interface CommissioningChangeState {
   changeId: string;
@@ -193,9 +197,13 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
     }
     case 'ehc.decision-to-assess.v1': {
       const d = event.data;
+      const moves = state.assessmentTransfers;
+      // the first decision after a move of the assessment is the new LA's own (reg 5(1)(b)); a draft already issued stays
+      const newAuthority = moves?.length && !moves[moves.length - 1].newAuthorityDecision && (state.status === 'assessing' || state.status === 'draft-issued');
       return {
         ...state,
-        status: d.decision === 'assess' ? 'assessing' : 'assessment-refused',
+        ...(newAuthority ? { assessmentTransfers: [...moves.slice(0, -1), { ...moves[moves.length - 1], newAuthorityDecision: { decision: d.decision, decidedOn: d.decidedOn } }] } : {}),
+        status: d.decision === 'assess' ? (newAuthority && state.status === 'draft-issued' ? 'draft-issued' : 'assessing') : 'assessment-refused',
         assessmentId: d.assessmentId ?? state.assessmentId,
         assessmentDecisions: [...state.assessmentDecisions, { decision: d.decision, decidedOn: d.decidedOn, assessmentId: d.assessmentId, tribunalOrderId: d.tribunalOrderId }],
       };
@@ -324,7 +332,9 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
       return { ...state, exceptions: [...state.exceptions, event.data] };
     case 'ehc.tribunal-order-received.v1': {
       const { caseId: _c, ...d } = event.data;
-      return { ...state, tribunalOrders: put(state.tribunalOrders, d.orderId, d) };
+      // reg 44(2): an order to continue to maintain takes effect at once; a ceased plan is in force again
+      const restored = d.kind === 'continue-to-maintain' && state.status === 'ceased' ? { status: 'plan-in-force' as const, ceased: undefined } : {};
+      return { ...state, ...restored, tribunalOrders: put(state.tribunalOrders, d.orderId, d) };
     }
     case 'ehc.transfer-notified.v1': {
       const { caseId: _c, ...d } = event.data;
@@ -336,7 +346,7 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
     }
     case 'ehc.transfer-reassessment-decided.v1': {
       const d = event.data;
-      return { ...state, transfers: put(state.transfers, d.transferId, { ...state.transfers[d.transferId], reassessment: { willReassess: d.willReassess, decidedOn: d.decidedOn } }) };
+      return { ...state, transfers: put(state.transfers, d.transferId, { ...state.transfers[d.transferId], reassessment: { willReassess: d.willReassess, decidedOn: d.decidedOn, ...(d.reviewOn ? { reviewOn: d.reviewOn } : {}) } }) };
     }
     case 'ehc.assessment-transferred.v1': {
       const { caseId: _c, assessmentId: _a, ...d } = event.data;

@@ -1,4 +1,4 @@
-import { addDays, addMonths, addWeeks, addWorkingDays, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
+import { addDays, addWeeks, addWorkingDays, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
 import type { AssessmentTransferClock, TribunalOrderKind } from './events';
 
 /**
@@ -37,13 +37,17 @@ export const TIME_LIMITS = {
   transferWorkingDays: 15,
   /** reg 15: the new LA says whether it will reassess within 6 weeks of the transfer. */
   transferReassessmentWeeks: 6,
-  /** reg 15: the new LA reviews within 12 months of the last review or 3 months of the transfer, whichever is later. */
+  /** reg 15(5): the new LA reviews within 12 months of the plan or last review or 3 months beginning with the transfer, whichever is later. */
   transferReviewMonths: 3,
   /** reg 16: notify the new NHS commissioning body within 15 working days. */
   commissioningNotifyWorkingDays: 15,
 } as const;
 
-/** reg 44 / 45 clocks, in weeks from the date of the tribunal's order. */
+/**
+ * reg 44(2) / 45 clocks, in weeks from the date of the tribunal's order (reg 44) or of the LA's notice to the Tribunal
+ * that it will not oppose the appeal (reg 45). Orders to continue to maintain take effect at once (no step); an order
+ * to cease (dismissing an appeal against cessation) means ceasing at once (0 weeks: due the same day).
+ */
 export const TRIBUNAL_LIMITS: Readonly<Record<TribunalOrderKind, ReadonlyArray<{ step: TribunalStep; weeks: number; what: string }>>> = {
   assess: [
     { step: 'confirm-assessment', weeks: 2, what: 'Notify that the EHC needs assessment will be carried out' },
@@ -55,8 +59,11 @@ export const TRIBUNAL_LIMITS: Readonly<Record<TribunalOrderKind, ReadonlyArray<{
     { step: 'final-plan', weeks: 11, what: 'Issue the final EHC plan' },
   ],
   'amend-plan': [{ step: 'amended-plan', weeks: 5, what: 'Issue the amended EHC plan' }],
+  'amend-placement': [{ step: 'amended-plan', weeks: 2, what: 'Issue the amended EHC plan naming the school or placement ordered' }],
+  'continue-to-maintain': [],
+  cease: [{ step: 'cease-plan', weeks: 0, what: 'Cease to maintain the EHC plan' }],
 };
-export type TribunalStep = 'confirm-assessment' | 'decision-whether-to-issue' | 'final-plan' | 'draft-plan' | 'amended-plan';
+export type TribunalStep = 'confirm-assessment' | 'decision-whether-to-issue' | 'final-plan' | 'draft-plan' | 'amended-plan' | 'cease-plan';
 
 export const decisionToAssessDue = (receivedOn: IsoDate) => addWeeks(receivedOn, TIME_LIMITS.decisionToAssessWeeks);
 export const adviceDue = (requestedOn: IsoDate) => addWeeks(requestedOn, TIME_LIMITS.adviceWeeks);
@@ -89,9 +96,14 @@ export function transferDue(learnedOn: IsoDate, moveOn: IsoDate): IsoDate {
   return maxDate(moveOn, endOfWorkingDaysBeginningWith(learnedOn, TIME_LIMITS.transferWorkingDays));
 }
 export const transferReassessmentDue = (transferredOn: IsoDate) => addWeeks(transferredOn, TIME_LIMITS.transferReassessmentWeeks);
-/** reg 15: review within 12 months of the last review (or plan) or 3 months of the transfer, whichever is later. */
+/** reg 15(5)(b): the last day of the 3 months *beginning with* the transfer (10 Jan 2025 -> 9 Apr 2025). */
+export const reviewDueThreeMonthsAfterTransfer = (transferredOn: IsoDate) => lastDayOfMonthsStartingWith(transferredOn, TIME_LIMITS.transferReviewMonths);
+/**
+ * reg 15(5): the new LA reviews within 12 months of the plan being made or last reviewed (`anchor`), or within the 3
+ * months beginning with the transfer, whichever is later.
+ */
 export const reviewDueAfterTransfer = (anchor: IsoDate, transferredOn: IsoDate) =>
-  maxDate(annualReviewDue(anchor), addMonths(transferredOn, TIME_LIMITS.transferReviewMonths));
+  maxDate(annualReviewDue(anchor), reviewDueThreeMonthsAfterTransfer(transferredOn));
 export const commissioningNotifyDue = (learnedOn: IsoDate) => endOfWorkingDaysBeginningWith(learnedOn, TIME_LIMITS.commissioningNotifyWorkingDays);
 
 /**

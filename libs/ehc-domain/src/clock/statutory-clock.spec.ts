@@ -13,10 +13,10 @@ const exc = (limit: string, over: Record<string, unknown> = {}, at = '2025-03-01
 const order = (kind: string, at: string) => cmd(at, { type: 'RecordTribunalOrder', orderId: 'ord-1', regulation: 'reg 44', kind } as never);
 
 describe('statutory clock: the request and the decision to assess (reg 5)', () => {
-  it('on the day of the request: week 0, the 6-week decision open and next', () => {
+  it('on the day of the request: week 0, the 6-week decision open and next; the 16- and 20-week limits already run (reg 10(1), 13(2))', () => {
     const s = statutoryStatus(history(steps.request()), '2025-01-06');
     expect(s).toMatchObject({ caseId: 'case-1', caseStatus: 'requested', requestReceivedOn: '2025-01-06', daysSinceRequest: 0, weekOfProcess: 0, localAuthority: 'E08000025' });
-    expect(s.deadlines).toHaveLength(1);
+    expect(s.deadlines.map((d) => [d.id, d.dueOn])).toEqual([['decision-to-assess', '2025-02-17'], ['decision-whether-to-issue', '2025-04-28'], ['final-plan', '2025-05-26']]);
     expect(s.next).toMatchObject({ id: 'decision-to-assess', dueOn: '2025-02-17', status: 'open', responsible: 'local-authority', regulation: 'reg 5(1)' });
   });
 
@@ -124,9 +124,10 @@ describe('statutory clock: 16 and 20 weeks (reg 10, reg 13) and SEN2 timeliness'
     expect(s.sen2).toMatchObject({ outcome: 'assessed-no-plan', withinTwentyWeeks: null });
   });
 
-  it('a refusal to assess has no 16- or 20-week limits; SEN2 outcome "not-assessed"', () => {
+  it('a refusal to assess ends the 16- and 20-week limits (lapsed, nobody overdue); SEN2 outcome "not-assessed"', () => {
     const s = statutoryStatus(history(steps.request(), steps.refuse('2025-02-10')), '2025-09-01');
-    expect(s.deadlines.map((d) => d.id)).toEqual(['decision-to-assess']);
+    expect(s.deadlines.map((d) => [d.id, d.status])).toEqual([['decision-to-assess', 'met'], ['decision-whether-to-issue', 'lapsed'], ['final-plan', 'lapsed']]);
+    expect(s.overdue).toEqual([]);
     expect(s.sen2).toMatchObject({ outcome: 'not-assessed', assessmentDecision: 'not-assess', decisionWithinSixWeeks: true });
   });
 });
@@ -171,10 +172,12 @@ describe('statutory clock: tribunal orders (reg 44-45)', () => {
   it('an order to assess: confirm in 2 weeks, decide whether to issue in 10, final plan in 14', () => {
     const events = history(steps.request(), steps.refuse(), order('assess', '2025-09-01'), cmd('2025-09-10', { type: 'DecideToAssess', assessmentId: 'asmt-2' }));
     const s = statutoryStatus(events, '2025-09-20');
-    expect(byId(s.deadlines, 'tribunal:ord-1:confirm-assessment')).toMatchObject({ dueOn: '2025-09-15', status: 'met', metOn: '2025-09-10', regulation: 'reg 44' });
+    expect(byId(s.deadlines, 'tribunal:ord-1:confirm-assessment')).toMatchObject({ dueOn: '2025-09-15', status: 'met', metOn: '2025-09-10', regulation: 'reg 44(2)' });
     expect(byId(s.deadlines, 'tribunal:ord-1:decision-whether-to-issue')).toMatchObject({ dueOn: '2025-11-10', status: 'open' });
     expect(byId(s.deadlines, 'tribunal:ord-1:final-plan')).toMatchObject({ dueOn: '2025-12-08', status: 'open' });
-    expect(s.deadlines.some((d) => d.id === 'final-plan')).toBe(false);
+    // the request's own 20 weeks ended with the refusal (reg 13(2)); the order's limits replace them
+    expect(byId(s.deadlines, 'final-plan')).toMatchObject({ status: 'lapsed' });
+    expect(s.finalPlan).toMatchObject({ id: 'tribunal:ord-1:final-plan', dueOn: '2025-12-08' });
     expect(s.sen2?.tribunalOrdered).toBe(true);
   });
   it('an order to make a plan: draft in 5 weeks, final in 11; overdue when missed', () => {
@@ -250,8 +253,9 @@ describe('statutory clock: after the plan (reg 18, 20-22; CFA 2014 s.44)', () =>
     expect(s.localAuthority).toBe('E08000026');
     expect(byId(s.deadlines, 'transfer:t-1')).toMatchObject({ dueOn: '2026-05-10', status: 'met', refs: { responsibleAuthority: 'E08000025' } });
     expect(byId(s.deadlines, 'transfer-reassessment:t-1')).toMatchObject({ dueOn: '2026-06-21', status: 'overdue', refs: { responsibleAuthority: 'E08000026' } });
-    // 12 months from 19 May 2025 ends 18 May 2026; 3 months from the transfer is 10 Aug 2026: the later wins.
-    expect(byId(s.deadlines, 'annual-review:2025-05-19')).toMatchObject({ dueOn: '2026-08-10', status: 'open', regulation: 'CFA 2014 s.44(1); reg 15' });
+    // reg 15(5): 12 months starting with 19 May 2025 end 18 May 2026; the 3 months beginning with the transfer on 10 May
+    // 2026 end on 9 Aug 2026 (10 May-9 Jun, 10 Jun-9 Jul, 10 Jul-9 Aug): the later wins.
+    expect(byId(s.deadlines, 'annual-review:2025-05-19')).toMatchObject({ dueOn: '2026-08-09', status: 'open', regulation: 'CFA 2014 s.44(1); reg 15' });
   });
 
   it('reg 16: notify a new NHS commissioning body within 15 working days (Christmas counted out)', () => {
@@ -295,7 +299,8 @@ describe('statutory clock: a move to another LA mid-assessment', () => {
   });
 
   it('past the original 20 weeks nobody is overdue for the old dates; the new LA meets its own limit with the final plan', () => {
-    const events = history(...base, move(), steps.receiveAdvice('req-edu', 'education', '2025-03-14'), steps.draft('2025-06-09'), steps.familyResponse('2025-06-16'), steps.final('2025-07-21'));
+    // reg 5(1)(b): the new LA first makes its own decision whether to assess (within 6 weeks of 10 Mar: by 21 Apr 2025)
+    const events = history(...base, move(), cmd('2025-03-12', { type: 'DecideToAssess', assessmentId: 'asmt-1' }), steps.receiveAdvice('req-edu', 'education', '2025-03-14'), steps.draft('2025-06-09'), steps.familyResponse('2025-06-16'), steps.final('2025-07-21'));
     const mid = statutoryStatus(events, '2025-05-27');
     expect(mid.overdue).toEqual([]);
     expect(byId(mid.deadlines, 'final-plan:mv-1').status).toBe('open');
@@ -309,7 +314,7 @@ describe('statutory clock: a move to another LA mid-assessment', () => {
   it('a new LA that misses its own limit is overdue, and it is the new LA that is named', () => {
     const s = statutoryStatus(history(...base, move()), '2025-07-29');
     expect(byId(s.deadlines, 'final-plan:mv-1')).toMatchObject({ status: 'overdue', daysLate: 1, refs: { responsibleAuthority: NEW } });
-    expect(s.overdueByResponsible['local-authority']?.map((d) => d.id)).toEqual(['decision-whether-to-issue:mv-1', 'final-plan:mv-1']);
+    expect(s.overdueByResponsible['local-authority']?.map((d) => d.id)).toEqual(['decision-to-assess:mv-1', 'decision-whether-to-issue:mv-1', 'final-plan:mv-1']);
   });
 
   it('clock from-original-request: the new LA owes the original dates', () => {

@@ -99,6 +99,13 @@ export interface StatutoryStatus {
   /** The open deadline due soonest. */
   next?: Deadline;
   overdueByResponsible: Partial<Record<Responsible, Deadline[]>>;
+  /**
+   * The 20-week final-plan limit (reg 13(2), or a tribunal's reg 44/45 final-plan limit) of the LA responsible now, from
+   * day 0: the latest one not lapsed (after a move mid-assessment, the new LA's, not the old LA's lapsed one).
+   */
+  finalPlan?: Deadline;
+  /** The same for the 16-week limit to notify a decision not to issue a plan (reg 10(1)). */
+  decisionWhetherToIssue?: Deadline;
   sen2?: Sen2Timeliness;
 }
 
@@ -171,11 +178,14 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     });
   }
 
-  // The original 16- and 20-week limits apply when the LA agreed to assess on the request (not after a tribunal order).
-  // A move to another LA during the assessment ends the old LA's limits on the transfer day (lapsed unless met before it)
-  // and starts the new LA's own pair, counted per the transfer's clock; facts dated on or after the transfer day are the
-  // new LA's. Each LA-owned limit then names the LA responsible for it (refs.responsibleAuthority).
-  if (firstDecision?.decision === 'assess' && done(firstDecision.decidedOn)) {
+  // reg 10(1) / 13(2): the 16- and 20-week limits run from the request (day 0) and show from it; a decision not to assess
+  // ends them (a tribunal order to assess then starts its own clocks, reg 44). A move to another LA during the assessment
+  // ends the old LA's limits on the transfer day (lapsed unless met before it) and starts the new LA's own limits from
+  // becoming responsible (regs 5(1)(b), 10(1), 13(2); CFA 2014 s.24): its own 6-week decision whether to assess, and the
+  // 16/20-week pair counted per the transfer's clock; facts dated on or after the transfer day are the new LA's. Each
+  // LA-owned limit then names the LA responsible for it (refs.responsibleAuthority).
+  const refusedOn = firstDecision?.decision === 'not-assess' ? done(firstDecision.decidedOn) : undefined;
+  {
     const allMoves = s.assessmentTransfers ?? [];
     const moves = allMoves.filter((t) => done(t.transferredOn));
     const periods = [
@@ -183,22 +193,32 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
       ...moves.map((t, i) => ({
         la: t.toLocalAuthority, from: t.transferredOn, dwDue: t.decisionWhetherToIssueDueOn, fpDue: t.finalPlanDueOn, suffix: `:${t.transferId}`,
         note: ` (${t.toLocalAuthority}, after the move; clock ${t.clock} from ${t.clockStartsOn})`, until: moves[i + 1]?.transferredOn,
+        refusedOn: t.newAuthorityDecision?.decision === 'not-assess' ? done(t.newAuthorityDecision.decidedOn) : undefined,
+        decision: t.newAuthorityDecision, decisionDue: t.decisionToAssessDueOn ?? T.decisionToAssessDue(t.transferredOn),
       })),
     ];
     for (const p of periods) {
+      if ('decisionDue' in p) {
+        add({
+          id: `decision-to-assess${p.suffix}`, step: 'decision-to-assess', what: `Decide whether to carry out an EHC needs assessment and notify the family${p.note}`, regulation: 'reg 5(1)(b)',
+          responsible: 'local-authority', startsOn: p.from, dueOn: p.decisionDue, metOn: p.decision?.decidedOn, lapsedOn: p.until,
+          refs: { responsibleAuthority: p.la as string, transferId: p.suffix.slice(1) },
+        });
+      }
+      const periodRefusedOn = 'refusedOn' in p ? p.refusedOn : refusedOn;
       const within = (d: IsoDate | undefined) => (d && !isAfter(p.from, d) && (!p.until || isAfter(p.until, d)) ? d : undefined);
       const ofPeriod = (ex: AppliedException[]) => (allMoves.length ? ex.filter((e) => within(s.exceptions.find((x) => x.exceptionId === e.exceptionId)?.recordedOn)) : ex);
       const refs = allMoves.length ? { refs: { responsibleAuthority: p.la as string, ...(p.suffix ? { transferId: p.suffix.slice(1) } : {}) } } : {};
       add({
         id: `decision-whether-to-issue${p.suffix}`, step: 'decision-whether-to-issue', what: `Decide whether to issue a plan (notify a decision not to issue)${p.note}`, regulation: 'reg 10(1)', responsible: 'local-authority',
-        startsOn: p.from, dueOn: p.dwDue, metOn: earliest(draftsIssued.find((d) => within(d)), within(s.decisionNotToIssueOn), within(s.finalPlan?.issuedOn)), lapsedOn: p.until,
+        startsOn: p.from, dueOn: p.dwDue, metOn: earliest(draftsIssued.find((d) => within(d)), within(s.decisionNotToIssueOn), within(s.finalPlan?.issuedOn)), lapsedOn: periodRefusedOn ?? p.until,
         exceptions: ofPeriod(exceptionsFor('decision-whether-to-issue')), ...refs,
       });
       const notIssue = within(s.decisionNotToIssueOn);
       add({
         id: `final-plan${p.suffix}`, step: 'final-plan', what: `Issue the final EHC plan${p.note}`, regulation: 'reg 13(2)', responsible: 'local-authority', startsOn: p.from,
         // a decision not to issue ends this limit; a tribunal order to make a plan then starts its own clock
-        dueOn: p.fpDue, metOn: notIssue ? undefined : within(s.finalPlan?.issuedOn), lapsedOn: notIssue ?? p.until, exceptions: ofPeriod(exceptionsFor('final-plan')), ...refs,
+        dueOn: p.fpDue, metOn: notIssue ? undefined : within(s.finalPlan?.issuedOn), lapsedOn: notIssue ?? periodRefusedOn ?? p.until, exceptions: ofPeriod(exceptionsFor('final-plan')), ...refs,
       });
     }
   }
@@ -212,9 +232,10 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     add({ id: `setting-consultation:${c.consultationId}`, step: 'setting-consultation', what: `Respond to the consultation on naming ${c.settingRef}`, regulation: 'CFA 2014 s.39(4)', responsible: 'education', startsOn: c.consultedOn, dueOn: c.responseDueOn, metOn: c.response?.respondedOn, refs: { consultationId: c.consultationId, settingRef: c.settingRef } });
   }
 
-  // Tribunal orders (reg 44-45): new clocks from the date of the order.
+  // Tribunal orders (reg 44-45): new clocks from the date of the order, or under reg 45 from the LA's notice to the Tribunal.
   for (const o of Object.values(s.tribunalOrders)) {
-    const after = (d: IsoDate | undefined) => (d && !isAfter(o.orderOn, d) ? d : undefined);
+    const from = o.tribunalNotifiedOn ?? o.orderOn;
+    const after = (d: IsoDate | undefined) => (d && !isAfter(from, d) ? d : undefined);
     for (const step of T.TRIBUNAL_LIMITS[o.kind]) {
       let metOn: IsoDate | undefined;
       let lapsedOn: IsoDate | undefined;
@@ -235,8 +256,12 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
         case 'amended-plan':
           metOn = Object.values(s.amendments).find((a) => a.tribunalOrderId === o.orderId)?.amendedOn;
           break;
+        case 'cease-plan':
+          metOn = after(s.ceased?.ceasedOn);
+          break;
       }
-      add({ id: `tribunal:${o.orderId}:${step.step}`, step: 'tribunal', what: `${step.what} (tribunal order)`, regulation: o.regulation, responsible: 'local-authority', startsOn: o.orderOn, dueOn: T.tribunalDue(o.orderOn, step.weeks), metOn, lapsedOn, refs: { orderId: o.orderId, order: o.kind, orderStep: step.step } });
+      const what = o.regulation === 'reg 45' ? `${step.what} (appeal not opposed: from the LA's notice to the Tribunal)` : `${step.what} (tribunal order)`;
+      add({ id: `tribunal:${o.orderId}:${step.step}`, step: 'tribunal', what, regulation: o.regulation === 'reg 45' ? 'reg 45' : 'reg 44(2)', responsible: 'local-authority', startsOn: from, dueOn: T.tribunalDue(from, step.weeks), metOn, lapsedOn, refs: { orderId: o.orderId, order: o.kind, orderStep: step.step } });
     }
   }
 
@@ -277,11 +302,16 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   for (const t of Object.values(s.transfers)) {
     add({ id: `transfer:${t.transferId}`, step: 'transfer', what: `Transfer the plan from ${t.fromLocalAuthority} to ${t.toLocalAuthority}`, regulation: 'reg 15', responsible: 'local-authority', startsOn: t.learnedOn, dueOn: t.transferDueOn, metOn: t.transferredOn, refs: { transferId: t.transferId, responsibleAuthority: t.fromLocalAuthority } });
     if (t.transferredOn && done(t.transferredOn)) {
-      add({ id: `transfer-reassessment:${t.transferId}`, step: 'transfer-reassessment', what: 'Tell the family whether the new LA will reassess', regulation: 'reg 15', responsible: 'local-authority', startsOn: t.transferredOn, dueOn: T.transferReassessmentDue(t.transferredOn), metOn: t.reassessment?.decidedOn, refs: { transferId: t.transferId, responsibleAuthority: t.toLocalAuthority } });
+      add({
+        id: `transfer-reassessment:${t.transferId}`, step: 'transfer-reassessment', what: 'Tell the family whether the new LA will reassess and when it will review the plan', regulation: 'reg 15(4)',
+        responsible: 'local-authority', startsOn: t.transferredOn, dueOn: T.transferReassessmentDue(t.transferredOn), metOn: t.reassessment?.decidedOn,
+        refs: { transferId: t.transferId, responsibleAuthority: t.toLocalAuthority, ...(t.reassessment?.reviewOn ? { reviewOn: t.reassessment.reviewOn } : {}) },
+      });
     }
   }
   for (const c of Object.values(s.commissioningChanges)) {
-    add({ id: `commissioning-body-notice:${c.changeId}`, step: 'commissioning-body-notice', what: 'Notify the new NHS commissioning body', regulation: 'reg 16', responsible: 'local-authority', startsOn: c.learnedOn, dueOn: c.notifyDueOn, metOn: c.notifiedOn, refs: { changeId: c.changeId } });
+    // reg 16(2): the previous commissioning body notifies the new one (not the LA); the new body then holds the health provision
+    add({ id: `commissioning-body-notice:${c.changeId}`, step: 'commissioning-body-notice', what: 'The previous NHS commissioning body notifies the new one', regulation: 'reg 16(2)', responsible: 'health', startsOn: c.learnedOn, dueOn: c.notifyDueOn, metOn: c.notifiedOn, refs: { changeId: c.changeId, newCommissioningBodyRef: c.newCommissioningBodyRef } });
   }
 
   deadlines.sort((a, b) => daysBetween(b.dueOn, a.dueOn) || a.id.localeCompare(b.id));
@@ -303,8 +333,17 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     overdue,
     ...(open[0] ? { next: open[0] } : {}),
     overdueByResponsible,
+    ...currentLimit(deadlines, 'finalPlan', (d) => d.step === 'final-plan' || (d.step === 'tribunal' && d.refs?.orderStep === 'final-plan')),
+    ...currentLimit(deadlines, 'decisionWhetherToIssue', (d) => d.step === 'decision-whether-to-issue' || (d.step === 'tribunal' && d.refs?.orderStep === 'decision-whether-to-issue')),
     sen2: sen2Timeliness(s, asOf),
   };
+}
+
+/** The latest-starting limit of a kind that has not lapsed (else the latest one), under `key`. */
+function currentLimit<K extends string>(deadlines: Deadline[], key: K, isKind: (d: Deadline) => boolean): Partial<Record<K, Deadline>> {
+  const ofKind = deadlines.filter(isKind).sort((a, b) => daysBetween(b.startsOn, a.startsOn));
+  const chosen = [...ofKind].reverse().find((d) => d.status !== 'lapsed') ?? ofKind.at(-1);
+  return chosen ? ({ [key]: chosen } as Partial<Record<K, Deadline>>) : {};
 }
 
 /** The SEN2 timeliness facts of the case on `asOf` (DfE SEN2 guide: 20 weeks from request to final plan). */
@@ -329,6 +368,6 @@ export function sen2Timeliness(s: EhcCaseState, asOf: IsoDate): Sen2Timeliness {
     withinTwentyWeeks: within,
     exceptionApplies,
     withinTwentyWeeksExcludingExceptions: exceptionApplies ? null : within,
-    tribunalOrdered: Object.values(s.tribunalOrders).some((o) => !isAfter(o.orderOn, asOf) && o.kind !== 'amend-plan'),
+    tribunalOrdered: Object.values(s.tribunalOrders).some((o) => !isAfter(o.orderOn, asOf) && (o.kind === 'assess' || o.kind === 'make-plan')),
   };
 }

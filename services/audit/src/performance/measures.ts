@@ -65,7 +65,10 @@ export interface PlanTimeliness {
   issuedExcludingExceptions: number;
   withinExcludingExceptions: number;
   percentWithinExcludingExceptions: number | null;
-  /** Plans made after a tribunal order (included above; shown for context). */
+  /**
+   * Plans made under a tribunal order to assess or to make a plan (reg 44/45): their limits run from the order or the
+   * LA's notice to the Tribunal, not from the request, so they are counted here, apart from every figure above.
+   */
   tribunalOrdered: number;
 }
 
@@ -155,9 +158,12 @@ function addOutcome(m: DeadlineMeasure, outcome: StepOutcome, exception: boolean
 }
 
 function addPlan(p: PlanTimeliness, within: boolean, exception: boolean, tribunal: boolean): void {
+  if (tribunal) {
+    p.tribunalOrdered++;
+    return;
+  }
   p.issued++;
   if (within) p.within++;
-  if (tribunal) p.tribunalOrdered++;
   if (exception) p.exceptionCases++;
   else {
     p.issuedExcludingExceptions++;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FutureDateAllowed, NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { TRANSFER_KINDS, type TransferKind } from '@tio/transfer-domain';
+import { HEALTH_REQUESTS, TRANSFER_KINDS, type HealthRequest, type TransferKind } from '@tio/transfer-domain';
 import { ISO_DATE } from '@tio/service-kit';
 
 const REF = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
@@ -67,11 +67,17 @@ export class RequestServiceTransferDto extends TransferStepDto {
   @FutureDateAllowed('a family notifies its move before it happens (reg 15)')
   moveOn?: string;
 
-  @ApiPropertyOptional({ description: 'local-authority: the last annual review (reg 15 review deadline); default: from the case' })
+  @ApiPropertyOptional({ description: 'local-authority: the last annual review (reg 15(5) review deadline); default: the last review held on the case' })
   @IsOptional()
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
   @NotInFuture()
   lastReviewOn?: string;
+
+  @ApiPropertyOptional({ description: 'local-authority: the day the plan was made (the reg 15(5) 12-month limb when it has not been reviewed); default: the case’s final plan' })
+  @IsOptional()
+  @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @NotInFuture()
+  planMadeOn?: string;
 
   @ApiPropertyOptional({ description: 'adult-services: the day the young person turns 18' })
   @IsOptional()
@@ -98,6 +104,11 @@ export class AcceptServiceTransferDto extends TransferStepDto {
   @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
   @NotInFuture()
   transitionAssessedOn?: string;
+
+  @ApiPropertyOptional({ enum: HEALTH_REQUESTS, description: 'nhs-body (reg 16(4)): instead of making the health provision in the plan, the new commissioning body asks the LA for an EHC needs assessment or a review (within 15 working days beginning with the notification)' })
+  @IsOptional()
+  @IsIn(HEALTH_REQUESTS as unknown as string[])
+  asksLocalAuthorityFor?: HealthRequest;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -126,6 +137,12 @@ export class ReassessmentDecisionDto extends TransferStepDto {
   @ApiProperty({ description: 'Will the new LA reassess? (reg 15: tell the family within 6 weeks of the transfer)' })
   @IsBoolean()
   willReassess!: boolean;
+
+  @ApiPropertyOptional({ description: 'reg 15(4)(a): when the new LA will review the plan (no later than the reg 15(5) limit)', example: '2026-07-20' })
+  @IsOptional()
+  @Matches(ISO_DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @FutureDateAllowed('the day the new LA plans to review the plan, ahead of it')
+  reviewOn?: string;
 }
 
 export class TransfersQueryDto {

@@ -86,7 +86,9 @@ export class TransferCommands {
       ...(command.kind === 'local-authority' ? { adviceIds: Object.values(kase.adviceRequests).flatMap((r) => (r.current ? [r.current.adviceId] : [])) } : {}),
       ...Object.fromEntries(Object.entries(command.moves ?? {}).filter(([, v]) => v !== undefined)),
     };
-    const full: TransferCommand = { ...command, moves };
+    // reg 15(5): the review after the move runs from the last review held, or the plan when none was, as the case records them
+    const anchors = command.kind === 'local-authority' && kase.finalPlan ? reviewAnchors(kase, command) : {};
+    const full: TransferCommand = { ...command, moves, ...anchors };
     const ehc: EhcCommand | undefined = follow
       ? { type: 'NotifyTransfer', caseId: command.caseId, at: command.learnedOn ?? command.at, transferId: command.transferId, toLocalAuthority: command.toOrganisation, moveOn: command.moveOn as string }
       : undefined;
@@ -118,7 +120,7 @@ export class TransferCommands {
         ehc = { type: 'TransferAssessment', caseId: command.caseId, at: command.at, transferId: command.transferId, toLocalAuthority: state.toOrganisation as string };
       }
       if (t?.transferredOn && command.type === 'DecideReassessment' && !t.reassessment) {
-        ehc = { type: 'DecideReassessmentAfterTransfer', caseId: command.caseId, at: command.at, transferId: command.transferId, willReassess: command.willReassess };
+        ehc = { type: 'DecideReassessmentAfterTransfer', caseId: command.caseId, at: command.at, transferId: command.transferId, willReassess: command.willReassess, ...(command.reviewOn ? { reviewOn: command.reviewOn } : {}) };
       }
     }
     const notFollowed = state.kind === 'local-authority' && !ehc && ['CompleteTransfer', 'DecideReassessment'].includes(command.type)
@@ -187,6 +189,14 @@ export class TransferCommands {
     const open = same.find((t) => t.s.status === 'requested' || t.s.status === 'accepted');
     if (open) throw new TransferAlreadyRequestedError(`Transfer ${open.s.transferId} (${kind}) is still open: complete, cancel or decline it first`, { transferId: open.s.transferId });
   }
+}
+
+/** The plan date and the last review held (on or before the request), unless the request gives them. */
+function reviewAnchors(kase: EhcCaseState, command: Extract<TransferCommand, { type: 'RequestTransfer' }>): { lastReviewOn?: string; planMadeOn?: string } {
+  const held = Object.values(kase.reviews).flatMap((r) => (r.heldOn && r.heldOn <= command.at ? [r.heldOn] : [])).sort();
+  const lastReviewOn = command.lastReviewOn ?? held.at(-1);
+  const planMadeOn = command.planMadeOn ?? kase.finalPlan?.issuedOn;
+  return { ...(lastReviewOn ? { lastReviewOn } : {}), ...(planMadeOn ? { planMadeOn } : {}) };
 }
 
 /** The LA responsible now: the case's own (it follows reg 15 plan transfers), or the receiver of a later completed transfer. */

@@ -36,7 +36,7 @@ export class TransfersController {
   request(@CaseId() caseId: string, @Body() b: dto.RequestServiceTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const command = {
       type: 'RequestTransfer' as const, caseId, transferId: b.transferId ?? randomUUID(), by: p.organisationId, at: stepDate(b.at), kind: b.kind,
-      toOrganisation: b.toOrganisation, learnedOn: b.learnedOn, proposedOn: b.proposedOn, moveOn: b.moveOn, lastReviewOn: b.lastReviewOn,
+      toOrganisation: b.toOrganisation, learnedOn: b.learnedOn, proposedOn: b.proposedOn, moveOn: b.moveOn, lastReviewOn: b.lastReviewOn, planMadeOn: b.planMadeOn,
       adulthoodOn: b.adulthoodOn, moves: b.moves ? { ...b.moves } : undefined, reason: b.reason,
     };
     return this.transfers.request(command, p, commandContext(caseId, p, req));
@@ -46,7 +46,7 @@ export class TransfersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept (by the receiving organisation; a new setting admits; adult services after a transition assessment)' })
   accept(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.AcceptServiceTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.step({ type: 'AcceptTransfer', caseId, transferId, by: p.organisationId, at: stepDate(b.at), transitionAssessedOn: b.transitionAssessedOn, note: b.note }, p, req);
+    return this.step({ type: 'AcceptTransfer', caseId, transferId, by: p.organisationId, at: stepDate(b.at), transitionAssessedOn: b.transitionAssessedOn, asksLocalAuthorityFor: b.asksLocalAuthorityFor, note: b.note }, p, req);
   }
 
   @Post(':transferId/decline')
@@ -79,9 +79,9 @@ export class TransfersController {
 
   @Post(':transferId/reassessment-decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'reg 15: the new LA tells the family whether it will reassess (within 6 weeks of the transfer)' })
+  @ApiOperation({ summary: 'reg 15(4): the new LA tells the family whether it will reassess and when it will review the plan (within 6 weeks of the transfer)' })
   reassess(@CaseId() caseId: string, @TransferId() transferId: string, @Body() b: dto.ReassessmentDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.step({ type: 'DecideReassessment', caseId, transferId, by: p.organisationId, at: stepDate(b.at), willReassess: b.willReassess }, p, req);
+    return this.step({ type: 'DecideReassessment', caseId, transferId, by: p.organisationId, at: stepDate(b.at), willReassess: b.willReassess, reviewOn: b.reviewOn }, p, req);
   }
 
   @Get()

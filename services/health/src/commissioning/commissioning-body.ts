@@ -5,7 +5,9 @@ import type { Author } from '@tio/advice-domain';
 /**
  * The NHS commissioning body responsible for the child's health provision on a case (an integrated care board,
  * by ODS code). Medical advice comes from a health care professional it identifies (reg 6(1)(c)); when it changes,
- * the LA must tell the new body within 15 working days (reg 16), so every change is kept, never overwritten.
+ * the previous body notifies the new one within 15 working days and the new body makes the health provision or asks
+ * the LA for an assessment or review (reg 16: recorded as an `nhs-body` service transfer on the case service), so every
+ * change is kept, never overwritten.
  */
 export interface CommissioningBodyRecordedV1 {
   caseId: string;

@@ -46,7 +46,7 @@ export class CommissioningController {
   ) {}
 
   @Put(':caseId/commissioning-body')
-  @ApiOperation({ summary: 'Record the responsible NHS commissioning body for the case (a change is a new entry; reg 16)' })
+  @ApiOperation({ summary: 'Record the responsible NHS commissioning body for the case (a change is a new entry; the reg 16 notification and the new body’s answer are an nhs-body service transfer on the case service)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async record(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,

@@ -79,6 +79,9 @@ const TRIBUNAL_ORDER_LABELS: Record<TribunalOrderKind, string> = {
   assess: 'carry out an EHC needs assessment',
   'make-plan': 'make an EHC plan',
   'amend-plan': 'amend the EHC plan',
+  'amend-placement': 'name the school or placement it ordered in the EHC plan',
+  'continue-to-maintain': 'continue to maintain the EHC plan',
+  cease: 'cease to maintain the EHC plan (appeal against cessation dismissed)',
 };
 
 /** The domain's own summary and regulation of each EHC event type. */
@@ -212,7 +215,8 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   })),
   ehc('ehc.tribunal-order-received.v1', (d) => ({
     kind: 'tribunal', agency: LA, title: `Tribunal order: ${TRIBUNAL_ORDER_LABELS[d.kind] ?? d.kind}`,
-    specifics: `Ordered on ${d.orderOn} (${d.regulation}).`, details: { ...pick(d, ['orderId', 'kind', 'orderOn']), orderRegulation: d.regulation },
+    specifics: d.regulation === 'reg 45' ? `The LA told the Tribunal on ${d.orderOn} that it would not oppose the appeal (reg 45); the time limits run from that notice.` : `Ordered on ${d.orderOn} (${d.regulation}).`,
+    details: { ...pick(d, ['orderId', 'kind', 'orderOn', 'tribunalNotifiedOn']), orderRegulation: d.regulation },
   })),
   ehc('ehc.transfer-notified.v1', (d) => ({
     kind: 'transfer', agency: LA, title: 'Move to another local authority notified',

@@ -108,8 +108,10 @@
     const s = await api('/cases/' + state.caseId + '/status');
     $('stage').textContent = stageOf(s.caseStatus);
     $('week').textContent = s.weekOfProcess !== undefined && ['requested', 'assessing', 'draft-issued'].includes(s.caseStatus) ? 'Week ' + s.weekOfProcess + ' of 20' : '–';
-    const finalPlan = (s.deadlines || []).find((d) => d.id === 'final-plan');
-    $('final-due').textContent = finalPlan ? day(finalPlan.dueOn) + (finalPlan.metOn ? ' (issued ' + day(finalPlan.metOn) + ')' : '') : '–';
+    // the limits of the LA responsible now, from day 0 (after a move mid-assessment: the new LA's, not the old LA's lapsed one)
+    const limit = (d, doneAs) => d ? day(d.dueOn) + (d.refs && d.refs.responsibleAuthority ? ' (' + d.refs.responsibleAuthority + ')' : '') + (d.metOn ? ' (' + doneAs + ' ' + day(d.metOn) + ')' : d.status === 'lapsed' ? ' (no longer applies)' : '') : '–';
+    $('issue-decision-due').textContent = limit(s.decisionWhetherToIssue, 'decided');
+    $('final-due').textContent = limit(s.finalPlan, 'issued');
     $('next-deadline').textContent = s.next ? s.next.what + ' (' + (WHO[s.next.responsible] || s.next.responsible) + '), ' + day(s.next.dueOn) : 'None';
     const list = Object.entries(s.overdueByResponsible || {}).flatMap(([who, items]) => items.map((d) => {
       const li = document.createElement('li');
