@@ -174,7 +174,8 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
   const [xAgency, xType] = v.extraAdvice;
   return [
     at('2025-01-06', { type: 'ReceiveRequest', childRef: `child-${caseId}`, localAuthority: 'E08000025', source: v.source, requestedBy: { role: 'SENCO', ...opt('personRef', v.personRef), ...opt('organisationRef', v.organisationRef) } }),
-    at('2025-01-13', { type: 'RecordException', exceptionId: exc1, limit: 'decision-to-assess', reason: 'school-closure', fromOn: d('2025-01-13'), toOn: d('2025-02-14') }),
+    // reg 5(4)(a): advice asked of the school on 8 Jan, inside the window 6 Jan (a week before the closure) .. 8 Feb (a week before re-opening)
+    at('2025-01-13', { type: 'RecordException', exceptionId: exc1, limit: 'decision-to-assess', reason: 'school-closure', fromOn: d('2025-01-13'), toOn: d('2025-02-14'), adviceRequestedOn: d('2025-01-08') }),
     at('2025-02-03', { type: 'DecideToAssess', assessmentId: asmt }),
     at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqEdu, adviceType: 'educational', agency: 'education', ...opt('adviserRef', v.adviserRef) }),
     at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqMed, adviceType: 'medical', agency: 'health' }),
@@ -199,6 +200,8 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-04-14', { type: 'IssueDraftPlan', planId: plan }),
     at('2025-04-22', { type: 'RecordFamilyResponse', ...opt('preferredSettingRef', v.preferredSettingRef), ...opt('commentsRef', v.commentsRef) }),
     at('2025-04-23', { type: 'ConsultSetting', consultationId: consult, settingRef: v.preferredSettingRef ?? 'urn:100002' }),
+    // s.39(2): the school the plan names is consulted before it is named
+    ...(v.namedSettingRef !== undefined && v.namedSettingRef !== v.preferredSettingRef ? [at('2025-04-24', { type: 'ConsultSetting', consultationId: `${consult}-named`, settingRef: v.namedSettingRef })] : []),
     at('2025-05-02', { type: 'RecordSettingResponse', consultationId: consult, canMeetNeeds: v.canMeetNeeds }),
     at('2025-05-19', { type: 'IssueFinalPlan', planId: plan, ...opt('namedSettingRef', v.namedSettingRef) }),
     at('2026-02-02', { type: 'ScheduleReviewMeeting', reviewId: review, meetingOn: d('2026-04-13') }),
@@ -211,6 +214,9 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2026-09-07', { type: 'SchedulePhaseTransfer', phaseTransferId: phase, kind: v.phaseKind, transferOn: d('2027-09-01') }),
     at('2026-10-05', { type: 'ProposeAmendment', amendmentId: amend2, trigger: 'phase-transfer', phaseTransferId: phase }),
     at('2026-12-01', { type: 'AmendPlan', amendmentId: amend2 }),
+    // reg 28 / 22(4): amendments proposed outside a review, then not made after all
+    at('2027-01-11', { type: 'ProposeAmendment', amendmentId: `${amend2}-withdrawn`, trigger: 'change-of-circumstances' }),
+    at('2027-02-01', { type: 'DecideNotToAmend', amendmentId: `${amend2}-withdrawn` }),
     at('2027-03-01', { type: 'NotifyTransfer', transferId: transfer, toLocalAuthority: 'E08000026', moveOn: d('2027-03-12') }),
     at('2027-03-12', { type: 'TransferPlan', transferId: transfer }),
     at('2027-04-09', { type: 'DecideReassessmentAfterTransfer', transferId: transfer, willReassess: v.willReassess }),

@@ -113,6 +113,40 @@ describe('case service end to end', () => {
     expect(res.body.error).toMatch(/FinalPlanBeforeDraft|NoDraftPlan/);
   });
 
+  it('the law as written over HTTP: the family’s 15 days even after a response, s.39(2) before naming, reg 22 amendments, lawful exceptions only', async () => {
+    const get = async (caseId: string, asOf: string) => (await request(service.server).get(`/cases/${caseId}?asOf=${asOf}`).set(auth(officer)).expect(200)).body;
+    // draft served Mon 6 Apr 2026: the 15 days beginning with it end 20 Apr; the final plan is possible from 21 Apr (day 16)
+    const a = await newCase('2026-01-05');
+    await post(`/cases/${a}/decision-to-assess`, { at: '2026-01-20' }).expect(200);
+    await post(`/cases/${a}/draft-plan`, { at: '2026-04-06' }).expect(201);
+    await post(`/cases/${a}/family-response`, { at: '2026-04-07', preferredSettingRef: 'urn:school:200002' }).expect(201);
+    const early = await post(`/cases/${a}/final-plan`, { at: '2026-04-08', namedSettingRef: 'urn:school:300003' }).expect(409);
+    expect(early.body).toMatchObject({ code: 'final-plan-during-comment-period', details: { commentsDueOn: '2026-04-20' } });
+    expect((await post(`/cases/${a}/final-plan`, { at: '2026-04-21', namedSettingRef: 'urn:school:300003' }).expect(409)).body.code).toBe('setting-not-consulted');
+    await post(`/cases/${a}/consultations`, { at: '2026-04-21', settingRef: 'urn:school:300003' }).expect(201);
+    await post(`/cases/${a}/final-plan`, { at: '2026-04-21', namedSettingRef: 'urn:school:300003' }).expect(201);
+    // reg 28: proposals 4 May, the family's 15 days end 18 May; the LA then decides not to amend (reg 22(4)) within 8 weeks (29 Jun)
+    const amendmentId = randomUUID();
+    await post(`/cases/${a}/amendments`, { at: '2026-05-04', amendmentId, trigger: 'change-of-circumstances' }).expect(201);
+    expect((await post(`/cases/${a}/amended-plan`, { at: '2026-05-05', amendmentId }).expect(409)).body.code).toBe('amendment-during-comment-period');
+    await post(`/cases/${a}/amendments/not-amending`, { at: '2026-05-20', amendmentId }).expect(201);
+    await post(`/cases/${a}/amendments/not-amending`, { at: 'yesterday', amendmentId }).expect(400);
+    expect((await get(a, '2026-07-01')).status.deadlines.find((d: { id: string }) => d.id === `amended-plan:${amendmentId}`)).toMatchObject({ dueOn: '2026-06-29', status: 'met', metOn: '2026-05-20', regulation: 'reg 28' });
+
+    const b = await newCase('2026-01-05');
+    await post(`/cases/${b}/decision-to-assess`, { at: '2026-01-20' }).expect(200);
+    // reg 13(3) has no missed-appointment limb; its school-closure limb: closed 14 Feb - 15 Mar 2026 (30 days, re-opens 16 Mar),
+    // advice asked 9 Feb, inside the window 7 Feb .. 9 Mar
+    expect((await post(`/cases/${b}/exceptions`, { at: '2026-02-10', limit: 'final-plan', reason: 'missed-appointment', fromOn: '2026-02-10' }).expect(409)).body.code).toBe('exception-not-applicable');
+    await post(`/cases/${b}/exceptions`, { at: '2026-02-10', limit: 'final-plan', reason: 'school-closure', fromOn: '2026-02-14', toOn: '2026-03-15', adviceRequestedOn: '2026-02-09' }).expect(201);
+    await post(`/cases/${b}/exceptions`, { at: '2026-02-10', limit: 'final-plan', reason: 'school-closure', fromOn: '2026-02-14', toOn: '2026-03-15', closedSetting: 'nursery' }).expect(400);
+    await post(`/cases/${b}/draft-plan`, { at: '2026-04-06' }).expect(201);
+    await post(`/cases/${b}/family-response`, { at: '2026-04-07', nothingMoreToSay: true }).expect(201);
+    await post(`/cases/${b}/final-plan`, { at: '2026-04-08' }).expect(201);
+    const fp = (await get(b, '2026-04-08')).status.deadlines.find((d: { id: string }) => d.id === 'final-plan');
+    expect(fp).toMatchObject({ status: 'met', metOn: '2026-04-08', exceptionApplied: true, exceptions: [{ limb: 'reg 13(3)(a)' }] });
+  });
+
   it('records a retried command once: the same Idempotency-Key returns the first result', async () => {
     const caseId = await newCase();
     const key = `retry-${randomUUID()}`;

@@ -1,5 +1,5 @@
 import {
-  ADVICE_TYPES, AGENCIES, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  ADVICE_TYPES, AGENCIES, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CLOSED_SETTINGS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
   type AmendmentTrigger, type ChildDetails, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
   type TribunalOrderReceivedV1, type AdviceReusedV1,
 } from '@tio/ehc-domain';
@@ -145,13 +145,14 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       caseId, planId: req(planId), receivedOn: req(isoDate('The day the response was received.')),
       preferredSettingRef: opt(id('The school or setting the family asks to be named (s.38 CFA 2014).')),
       commentsRef: opt(id('Reference to the comments document held by the case service.')),
+      nothingMoreToSay: opt(bool('reg 13(1): the family said they have nothing more to say, so the final plan may follow before their 15 days end.')),
     }),
     example: { caseId: C, planId: PLAN, receivedOn: '2025-04-22', preferredSettingRef: SETTING },
   },
   'ehc.setting-consulted.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.setting-consulted.v1']>({
       caseId, consultationId: req(id('The consultation.')), settingRef: req(id('The school or setting consulted.')),
-      consultedOn: req(isoDate('The day it was consulted.')), responseDueOn: req(isoDate('s.39(3)-(4) CFA 2014: 15 days to respond.')),
+      consultedOn: req(isoDate('The day it was consulted.')), responseDueOn: req(isoDate('The response is expected by this day (15 days beginning with the consultation, CoP 9.79): an expectation, not a statutory limit (s.39(4) is the suitability test).')),
     }),
     example: { caseId: C, consultationId: '1b2c3d4e-5f60-4718-9a2b-3c4d5e6f000a', settingRef: SETTING, consultedOn: '2025-04-23', responseDueOn: '2025-05-07' },
   },
@@ -174,7 +175,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       trigger: req(allOf<AmendmentTrigger>()(AMENDMENT_TRIGGERS, 'What led to the proposal.')),
       proposedOn: req(isoDate('The day the amendments were proposed.')),
       commentsDueOn: req(isoDate('reg 22(2): the last of at least 15 days to comment.')),
-      amendedPlanDueOn: req(isoDate('reg 22(3): the amended plan within 8 weeks of the proposals.')),
+      amendedPlanDueOn: req(isoDate('reg 22(3) / 28(3): the amended plan within 8 weeks of the proposals; after a review no later than 12 weeks after the meeting (R (L) v Devon CC [2022]).')),
       reviewId: opt(id('The annual review that led to it.')),
       phaseTransferId: opt(id('The phase transfer that led to it.')),
       tribunalOrderId: opt(id('The tribunal order that led to it.')),
@@ -184,6 +185,12 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.plan-amended.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.plan-amended.v1']>({ caseId, amendmentId: req(id('The amendment.')), amendedOn: req(isoDate('The day the amended plan was issued.')), namedSettingRef }),
     example: { caseId: C, amendmentId: '2c3d4e5f-6071-4829-8b3c-4d5e6f70000b', amendedOn: '2026-06-01' },
+  },
+  'ehc.decision-not-to-amend.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.decision-not-to-amend.v1']>({
+      caseId, amendmentId: req(id('The proposed amendment the LA decided not to make.')), decidedOn: req(isoDate('reg 22(4): the day the decision was notified (within 8 weeks of the proposals).')),
+    }),
+    example: { caseId: C, amendmentId: '2c3d4e5f-6071-4829-8b3c-4d5e6f70000b', decidedOn: '2026-06-01' },
   },
   'ehc.review-meeting-scheduled.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.review-meeting-scheduled.v1']>({
@@ -235,8 +242,11 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       adviceRequestId: opt(id('For an advice exception (reg 8(2)): the advice request it applies to.')),
       reason: req(oneOf(EXCEPTION_REASONS, 'The reason the regulation allows.')),
       fromOn: req(isoDate('First day of the exceptional period.')),
-      toOn: opt(isoDate('Last day of the exceptional period, when known.')),
+      toOn: opt(isoDate('Last day of the exceptional period, inclusive (a missed appointment: the rearranged day).')),
       recordedOn: req(isoDate('The day it was recorded.')),
+      limb: opt(id('The limb relied on, e.g. reg 13(3)(c).')),
+      closedSetting: opt(oneOf(CLOSED_SETTINGS, 'School-closure limb: which setting closed (reg 5(4)(a), 10(4)(a)/(b), 13(3)(a)/(b)).')),
+      adviceRequestedOn: opt(isoDate('School-closure limb: the day the LA asked the setting for advice (inside the closure window).')),
     }),
     example: {
       caseId: C, exceptionId: '4e5f6071-8293-4a41-8d5e-6f708192000d', limit: 'advice', regulation: 'reg 8(2)', adviceRequestId: REQ,

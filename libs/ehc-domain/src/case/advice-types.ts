@@ -90,3 +90,15 @@ export function agencyMayGive(agency: Agency, type: AdviceType): boolean {
 export function adviceTypesFor(agency: Agency): AdviceType[] {
   return ADVICE_TYPES.filter((t) => agencyMayGive(agency, t));
 }
+
+/**
+ * The duty behind the 6 weeks for advice (reg 8(1)): `statutory` for the bodies the LA asks under CFA 2014 s.31
+ * (health bodies; other LAs and youth offending teams, which the `other` agency stands for); `expected-standard` for
+ * schools, the educational psychology service and the LA's own social care (the Code of Practice's standard, not a
+ * duty of theirs); `not-applicable` to the family's own views (reg 8 is about advice the LA requests from others).
+ */
+export type AdviceDuty = 'statutory' | 'expected-standard' | 'not-applicable';
+export function adviceDuty(agency: Agency, type: AdviceType): AdviceDuty {
+  if (type === 'parent-views' || agency === 'local-authority') return 'not-applicable';
+  return agency === 'health' || agency === 'other' ? 'statutory' : 'expected-standard';
+}

@@ -1,6 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
-import type { AmendmentTrigger, AssessmentTransferClock, CeaseReason, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
+import type { AmendmentTrigger, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
 
 /** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
 interface Base {
@@ -66,6 +66,8 @@ export interface RecordFamilyResponse extends Base {
   type: 'RecordFamilyResponse';
   preferredSettingRef?: string;
   commentsRef?: string;
+  /** reg 13(1): the family say they have nothing more to say (lets the final plan follow before their 15 days end). */
+  nothingMoreToSay?: boolean;
 }
 export interface ConsultSetting extends Base {
   type: 'ConsultSetting';
@@ -94,6 +96,11 @@ export interface AmendPlan extends Base {
   type: 'AmendPlan';
   amendmentId: string;
   namedSettingRef?: string;
+}
+/** reg 22(4) / 28: after proposing amendments the LA decides not to amend after all (within 8 weeks, appealable). */
+export interface DecideNotToAmend extends Base {
+  type: 'DecideNotToAmend';
+  amendmentId: string;
 }
 export interface ScheduleReviewMeeting extends Base {
   type: 'ScheduleReviewMeeting';
@@ -133,8 +140,14 @@ export interface RecordException extends Base {
   limit: ExceptionLimit;
   adviceRequestId?: string;
   reason: ExceptionReason;
+  /** First day of the closure / absence / circumstances, or the day of the missed appointment. */
   fromOn: IsoDate;
+  /** Last day (inclusive) of the closure / absence / circumstances; a missed appointment's rearranged day. */
   toOn?: IsoDate;
+  /** School-closure limb only: which setting closed (default school or post-16). */
+  closedSetting?: ClosedSetting;
+  /** School-closure limb only: the day the LA asked that setting for advice. */
+  adviceRequestedOn?: IsoDate;
 }
 export interface RecordTribunalOrder extends Base {
   type: 'RecordTribunalOrder';
@@ -203,6 +216,7 @@ export type EhcCommand =
   | IssueFinalPlan
   | ProposeAmendment
   | AmendPlan
+  | DecideNotToAmend
   | ScheduleReviewMeeting
   | CirculateReviewPapers
   | HoldReviewMeeting

@@ -1,25 +1,14 @@
-import { isAfter, isBefore, isIsoDate, daysBetween, type IsoDate } from '../calendar';
+import { isAfter, isBefore, isIsoDate, type IsoDate } from '../calendar';
 import { ADVICE_TYPES, AGENCIES, agencyMayGive } from './advice-types';
 import type { EhcCommand } from './commands';
 import * as E from './errors';
 import {
-  ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
-  type ChildDetails, type EhcEvent, type TribunalOrderKind, type ExceptionLimit, type ExceptionReason,
+  ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CLOSED_SETTINGS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  type ChildDetails, type EhcEvent, type TribunalOrderKind,
 } from './events';
+import { EXCEPTION_RULES, exceptionDefect, exceptionLimb, limitRunning, type LimitRunning } from './exceptions';
 import { currentDraft, evolve, initialState, type AssessmentTransferState, type EhcCaseState } from './state';
 import * as T from './time-limits';
-
-/** The regulation that allows an exception to each limit, and the reasons it allows. */
-export const EXCEPTION_RULES: Readonly<Record<ExceptionLimit, { regulation: string; reasons: readonly ExceptionReason[] }>> = {
-  /** reg 5(4)(a)-(c): no "missed appointment" exception to the decision whether to assess. */
-  'decision-to-assess': { regulation: 'reg 5(4)', reasons: ['school-closure', 'exceptional-personal-circumstances', 'absent-from-area'] },
-  advice: { regulation: 'reg 8(2)', reasons: EXCEPTION_REASONS },
-  'decision-whether-to-issue': { regulation: 'reg 10(4)', reasons: EXCEPTION_REASONS },
-  'final-plan': { regulation: 'reg 13(3)', reasons: EXCEPTION_REASONS },
-};
-
-/** A school closure or an absence from the area must last a continuous period of at least 4 weeks. */
-const MIN_CONTINUOUS_DAYS = 28;
 
 const fail = (Err: new (message: string, details?: Record<string, unknown>) => E.DomainError, message: string, details?: Record<string, unknown>): never => {
   throw new Err(message, details);
@@ -277,7 +266,10 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       notBefore(at, draft.issuedOn, 'the draft plan');
       return [{
         type: 'ehc.family-response-received.v1',
-        data: { caseId, planId: draft.planId, receivedOn: at, ...(command.preferredSettingRef ? { preferredSettingRef: command.preferredSettingRef } : {}), ...(command.commentsRef ? { commentsRef: command.commentsRef } : {}) },
+        data: {
+          caseId, planId: draft.planId, receivedOn: at, ...(command.preferredSettingRef ? { preferredSettingRef: command.preferredSettingRef } : {}), ...(command.commentsRef ? { commentsRef: command.commentsRef } : {}),
+          ...(command.nothingMoreToSay === true ? { nothingMoreToSay: true } : {}),
+        },
       }];
     }
     case 'ConsultSetting':
@@ -299,9 +291,15 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       const draft = currentDraft(state);
       if (state.status !== 'draft-issued' || !draft) return fail(E.FinalPlanBeforeDraftError, `A final plan needs a draft first (reg 13; status ${state.status})`);
       notBefore(at, draft.issuedOn, 'the draft plan');
-      // reg 13(1): the family has at least 15 days beginning with the day the draft was served, unless they responded.
-      if (!draft.familyResponse && !isAfter(at, draft.commentsDueOn)) {
-        fail(E.FinalPlanDuringCommentPeriodError, `The family has until ${draft.commentsDueOn} to comment on the draft (reg 13(1))`, { commentsDueOn: draft.commentsDueOn });
+      // reg 13(1), s.38: the family has at least 15 days beginning with the day the draft was served (its last day is
+      // commentsDueOn, so the final plan is possible from day 16), even if they have responded, unless they said they
+      // had nothing more to say.
+      if (!draft.familyResponse?.nothingMoreToSay && !isAfter(at, draft.commentsDueOn)) {
+        fail(E.FinalPlanDuringCommentPeriodError, `The family has until ${draft.commentsDueOn} to comment on the draft (reg 13(1)); the final plan may follow from ${T.endOfDaysBeginningWith(draft.commentsDueOn, 2)}`, { commentsDueOn: draft.commentsDueOn });
+      }
+      // s.39(2) CFA 2014: a school or setting is named only after the LA consulted it.
+      if (command.namedSettingRef && !Object.values(state.consultations).some((c) => c.settingRef === command.namedSettingRef && !isAfter(c.consultedOn, at))) {
+        fail(E.SettingNotConsultedError, `s.39(2) CFA 2014: consult ${command.namedSettingRef} before naming it in the plan`, { namedSettingRef: command.namedSettingRef });
       }
       return [{ type: 'ehc.final-plan-issued.v1', data: { caseId, planId: command.planId, issuedOn: at, ...(command.namedSettingRef ? { namedSettingRef: command.namedSettingRef } : {}) } }];
     }
@@ -315,7 +313,8 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       return [{
         type: 'ehc.amendment-proposed.v1',
         data: {
-          caseId, amendmentId: command.amendmentId, trigger: command.trigger, proposedOn: at, commentsDueOn: T.amendmentCommentsDue(at), amendedPlanDueOn: T.amendedPlanDue(at),
+          caseId, amendmentId: command.amendmentId, trigger: command.trigger, proposedOn: at, commentsDueOn: T.amendmentCommentsDue(at),
+          amendedPlanDueOn: T.amendedPlanDue(at, command.reviewId ? state.reviews[command.reviewId]?.heldOn : undefined),
           ...(command.reviewId ? { reviewId: command.reviewId } : {}),
           ...(command.phaseTransferId ? { phaseTransferId: command.phaseTransferId } : {}),
           ...(command.tribunalOrderId ? { tribunalOrderId: command.tribunalOrderId } : {}),
@@ -327,8 +326,23 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       const a = state.amendments[command.amendmentId];
       if (!a) return fail(E.AmendmentNotProposedError, `reg 22: amendments must be proposed to the family first; no proposal ${command.amendmentId}`);
       if (a.amendedOn) fail(E.AmendmentAlreadyMadeError, `Amendment ${command.amendmentId} was made on ${a.amendedOn}`);
+      if (a.notAmendedOn) fail(E.AmendmentNotToBeMadeError, `reg 22(4): the LA decided on ${a.notAmendedOn} not to make amendment ${command.amendmentId}`);
       notBefore(at, a.proposedOn, 'the amendment proposal');
+      // reg 22(2) / 28(2): not before the family's 15 days beginning with the proposals end (a tribunal's order of the
+      // contents is complied with under reg 44 instead).
+      if (!a.tribunalOrderId && !isAfter(at, a.commentsDueOn)) {
+        fail(E.AmendmentDuringCommentPeriodError, `The family has until ${a.commentsDueOn} to comment on the proposed amendments (reg 22(2))`, { commentsDueOn: a.commentsDueOn });
+      }
       return [{ type: 'ehc.plan-amended.v1', data: { caseId, amendmentId: command.amendmentId, amendedOn: at, ...(command.namedSettingRef ? { namedSettingRef: command.namedSettingRef } : {}) } }];
+    }
+    case 'DecideNotToAmend': {
+      assertPlanInForce(state, 'Deciding not to amend');
+      const a = state.amendments[command.amendmentId];
+      if (!a) return fail(E.AmendmentNotProposedError, `No proposed amendment ${command.amendmentId}`);
+      if (a.amendedOn) fail(E.AmendmentAlreadyMadeError, `Amendment ${command.amendmentId} was made on ${a.amendedOn}`);
+      if (a.notAmendedOn) fail(E.AlreadyRecordedError, `The LA already decided not to amend on ${a.notAmendedOn}`);
+      notBefore(at, a.proposedOn, 'the amendment proposal');
+      return [{ type: 'ehc.decision-not-to-amend.v1', data: { caseId, amendmentId: command.amendmentId, decidedOn: at } }];
     }
     case 'ScheduleReviewMeeting': {
       assertPlanInForce(state, 'Scheduling a review');
@@ -388,17 +402,18 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       if (state.exceptions.some((e) => e.exceptionId === command.exceptionId)) fail(E.DuplicateIdError, `exceptionId ${command.exceptionId} is already used`);
       requireText(command.exceptionId, 'exceptionId');
       const rule = EXCEPTION_RULES[command.limit];
-      if (!rule.reasons.includes(command.reason)) {
-        fail(E.ExceptionNotApplicableError, `${rule.regulation} allows no "${command.reason}" exception to the ${command.limit} limit`, { limit: command.limit, reason: command.reason });
+      const limb = exceptionLimb(command.limit, command.reason, command.closedSetting);
+      if (!limb) {
+        const what = command.reason === 'school-closure' ? `school-closure (${command.closedSetting ?? 'school-or-post-16'})` : command.reason;
+        fail(E.ExceptionNotApplicableError, `${rule.regulation} allows no "${what}" exception to the ${command.limit} limit`, { limit: command.limit, reason: command.reason });
       }
+      if (command.closedSetting !== undefined) requireOneOf(command.closedSetting, CLOSED_SETTINGS, 'closedSetting');
       const fromOn = requireDate(command.fromOn, 'fromOn');
       const toOn = command.toOn === undefined ? undefined : requireDate(command.toOn, 'toOn');
+      const adviceRequestedOn = command.adviceRequestedOn === undefined ? undefined : requireDate(command.adviceRequestedOn, 'adviceRequestedOn');
       if (toOn && isBefore(toOn, fromOn)) fail(E.InvalidCommandError, 'toOn is before fromOn');
-      if (command.reason === 'school-closure' || command.reason === 'absent-from-area') {
-        // reg 5(4)(a),(c); 8(2); 10(4); 13(3): a closure / absence for a continuous period of not less than 4 weeks.
-        if (!toOn || daysBetween(fromOn, toOn) < MIN_CONTINUOUS_DAYS) {
-          fail(E.ExceptionConditionNotMetError, `${rule.regulation}: a ${command.reason} exception needs a continuous period of at least 4 weeks`, { fromOn, toOn });
-        }
+      if (command.reason !== 'school-closure' && (command.closedSetting !== undefined || adviceRequestedOn)) {
+        fail(E.InvalidCommandError, 'closedSetting and adviceRequestedOn belong only to a school-closure exception');
       }
       if (command.limit === 'advice') {
         if (!command.adviceRequestId || !state.adviceRequests[command.adviceRequestId]) fail(E.AdviceNotRequestedError, 'reg 8(2): an advice exception names the advice request it applies to');
@@ -408,12 +423,17 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       if ((command.limit === 'decision-whether-to-issue' || command.limit === 'final-plan') && !state.assessmentDecisions.some((d) => d.decision === 'assess')) {
         fail(E.ExceptionNotApplicableError, `The ${command.limit} limit applies only once the LA has decided to assess`);
       }
+      // The limb's conditions: the closure window around the advice request, 4 continuous weeks, facts during the limit.
+      const facts = { limit: command.limit, reason: command.reason, fromOn, toOn, closedSetting: command.closedSetting, adviceRequestedOn };
+      const defect = exceptionDefect(facts, limitRunning(state, command.limit, command.adviceRequestId) as LimitRunning);
+      if (defect) fail(E.ExceptionConditionNotMetError, defect, { limit: command.limit, reason: command.reason, fromOn, toOn, adviceRequestedOn });
       return [{
         type: 'ehc.exception-recorded.v1',
         data: {
           caseId, exceptionId: command.exceptionId, limit: command.limit, regulation: rule.regulation,
           ...(command.adviceRequestId ? { adviceRequestId: command.adviceRequestId } : {}),
-          reason: command.reason, fromOn, ...(toOn ? { toOn } : {}), recordedOn: at,
+          reason: command.reason, fromOn, ...(toOn ? { toOn } : {}), recordedOn: at, limb: limb as string,
+          ...(command.reason === 'school-closure' ? { closedSetting: command.closedSetting ?? 'school-or-post-16', adviceRequestedOn } : {}),
         },
       }];
     }

@@ -229,7 +229,7 @@ describe('EHC case: draft plan, family response and school consultation (reg 13;
     spec.given(assessing()).when(steps.familyResponse()).thenThrows(E.NoDraftPlanError);
     spec.given(history(steps.request(), steps.assess(), steps.draft(), steps.familyResponse())).when(steps.familyResponse()).thenThrows(E.AlreadyRecordedError);
   });
-  it('s.39(4): the consulted setting has 15 days beginning with the consultation', () => {
+  it('s.39(2): the consulted setting is expected to answer within 15 days beginning with the consultation (CoP 9.79)', () => {
     spec.given(drafted()).when(cmd('2025-04-23', { type: 'ConsultSetting', consultationId: 'con-1', settingRef: 'urn-200002' })).then([
       { type: 'ehc.setting-consulted.v1', data: { caseId: CASE, consultationId: 'con-1', settingRef: 'urn-200002', consultedOn: '2025-04-23', responseDueOn: '2025-05-07' } },
     ]);
@@ -246,8 +246,8 @@ describe('EHC case: draft plan, family response and school consultation (reg 13;
 
 describe('EHC case: final plan (reg 13(2))', () => {
   const responded = () => history(steps.request(), steps.assess(), steps.draft('2025-04-14'), steps.familyResponse('2025-04-22'));
-  it('issues the final plan naming the setting', () => {
-    spec.given(responded()).when(steps.final('2025-05-19')).then([{ type: 'ehc.final-plan-issued.v1', data: { caseId: CASE, planId: 'plan-1', issuedOn: '2025-05-19', namedSettingRef: 'urn-100001' } }]);
+  it('issues the final plan naming the setting consulted under s.39(2)', () => {
+    spec.given(history(steps.request(), steps.assess(), steps.draft('2025-04-14'), steps.familyResponse('2025-04-22'), steps.consult())).when(steps.final('2025-05-19', 'plan-1', 'urn-100001')).then([{ type: 'ehc.final-plan-issued.v1', data: { caseId: CASE, planId: 'plan-1', issuedOn: '2025-05-19', namedSettingRef: 'urn-100001' } }]);
   });
   it('a final plan before a draft fails (FinalPlanBeforeDraftError)', () => {
     spec.given(assessing()).when(steps.final()).thenThrows(E.FinalPlanBeforeDraftError);
@@ -256,10 +256,12 @@ describe('EHC case: final plan (reg 13(2))', () => {
   it('a second final plan fails (SecondFinalPlanError)', () => {
     spec.given(planInForce()).when(steps.final('2025-06-01', 'plan-2')).thenThrows(E.SecondFinalPlanError);
   });
-  it('reg 13(1): a final plan within the family’s 15 days, with no response from them, fails (FinalPlanDuringCommentPeriodError)', () => {
+  it('reg 13(1): a final plan within the family’s 15 days fails, even after they responded (FinalPlanDuringCommentPeriodError)', () => {
+    // draft 14 Apr 2025: 15 days beginning with 14 Apr end 28 Apr (14 + 15 - 1); the final plan is possible from 29 Apr (day 16)
     spec.given(drafted()).when(steps.final('2025-04-28')).thenThrows(E.FinalPlanDuringCommentPeriodError);
     spec.given(drafted()).when(steps.final('2025-04-29')).thenMatches([{ type: 'ehc.final-plan-issued.v1' }]);
-    spec.given(responded()).when(steps.final('2025-04-23')).thenMatches([{ type: 'ehc.final-plan-issued.v1' }]);
+    // corrected: a response (22 Apr) without "nothing more to say" no longer lifts the guard (it used to accept 23 Apr)
+    spec.given(responded()).when(steps.final('2025-04-23')).thenThrows(E.FinalPlanDuringCommentPeriodError);
   });
   it('a final plan dated before its draft fails (ChronologyError)', () => {
     spec.given(responded()).when(steps.final('2025-04-13')).thenThrows(E.ChronologyError);
@@ -334,7 +336,7 @@ describe('EHC case: exceptions to the time limits (reg 5(4), 8(2), 10(4), 13(3))
   const exc = (over: Record<string, unknown>) => cmd('2025-02-10', { type: 'RecordException', exceptionId: 'ex-1', limit: 'final-plan', reason: 'exceptional-personal-circumstances', fromOn: '2025-02-01', toOn: '2025-03-01', ...over } as never);
   it('records an exception with its regulation, reason and dates', () => {
     spec.given(assessing()).when(exc({})).then([
-      { type: 'ehc.exception-recorded.v1', data: { caseId: CASE, exceptionId: 'ex-1', limit: 'final-plan', regulation: 'reg 13(3)', reason: 'exceptional-personal-circumstances', fromOn: '2025-02-01', toOn: '2025-03-01', recordedOn: '2025-02-10' } },
+      { type: 'ehc.exception-recorded.v1', data: { caseId: CASE, exceptionId: 'ex-1', limit: 'final-plan', regulation: 'reg 13(3)', limb: 'reg 13(3)(c)', reason: 'exceptional-personal-circumstances', fromOn: '2025-02-01', toOn: '2025-03-01', recordedOn: '2025-02-10' } },
     ]);
   });
   it.each([
@@ -350,9 +352,10 @@ describe('EHC case: exceptions to the time limits (reg 5(4), 8(2), 10(4), 13(3))
   it('reg 5(4) has no missed-appointment exception (ExceptionNotApplicableError)', () => {
     spec.given(requested()).when(exc({ limit: 'decision-to-assess', reason: 'missed-appointment' })).thenThrows(E.ExceptionNotApplicableError);
   });
-  it('absence from the area and school closure need a continuous period of at least 4 weeks (ExceptionConditionNotMetError)', () => {
-    spec.given(assessing()).when(exc({ reason: 'absent-from-area', fromOn: '2025-02-01', toOn: '2025-02-28' })).thenThrows(E.ExceptionConditionNotMetError);
-    spec.given(assessing()).when(exc({ reason: 'absent-from-area', fromOn: '2025-02-01', toOn: '2025-03-01' })).thenMatches([{ data: { reason: 'absent-from-area' } }]);
+  it('absence from the area and school closure need a continuous period of at least 4 weeks, counted inclusively (ExceptionConditionNotMetError)', () => {
+    // corrected: 1-28 February 2025 is 28 days away = 4 weeks (it used to be refused); 1-27 February is 27 days
+    spec.given(assessing()).when(exc({ reason: 'absent-from-area', fromOn: '2025-02-01', toOn: '2025-02-27' })).thenThrows(E.ExceptionConditionNotMetError);
+    spec.given(assessing()).when(exc({ reason: 'absent-from-area', fromOn: '2025-02-01', toOn: '2025-02-28' })).thenMatches([{ data: { reason: 'absent-from-area', limb: 'reg 13(3)(d)' } }]);
     spec.given(assessing()).when(exc({ reason: 'school-closure', fromOn: '2025-07-20', toOn: undefined })).thenThrows(E.ExceptionConditionNotMetError);
   });
   it('the 16- and 20-week limits have no exception before the LA decides to assess (ExceptionNotApplicableError)', () => {
@@ -488,6 +491,7 @@ describe('EHC case: the event list', () => {
       'ehc.request-received.v1': true, 'ehc.decision-to-assess.v1': true, 'ehc.advice-requested.v1': true, 'ehc.advice-received.v1': true, 'ehc.advice-reused.v1': true,
       'ehc.advice-withdrawn.v1': true, 'ehc.decision-not-to-issue.v1': true, 'ehc.draft-plan-issued.v1': true, 'ehc.family-response-received.v1': true,
       'ehc.setting-consulted.v1': true, 'ehc.setting-responded.v1': true, 'ehc.final-plan-issued.v1': true, 'ehc.amendment-proposed.v1': true, 'ehc.plan-amended.v1': true,
+      'ehc.decision-not-to-amend.v1': true,
       'ehc.review-meeting-scheduled.v1': true, 'ehc.review-papers-circulated.v1': true, 'ehc.review-meeting-held.v1': true, 'ehc.review-report-submitted.v1': true,
       'ehc.review-decision-made.v1': true, 'ehc.phase-transfer-scheduled.v1': true, 'ehc.plan-ceased.v1': true, 'ehc.exception-recorded.v1': true,
       'ehc.tribunal-order-received.v1': true, 'ehc.transfer-notified.v1': true, 'ehc.plan-transferred.v1': true, 'ehc.transfer-reassessment-decided.v1': true,

@@ -90,9 +90,21 @@ export class FinalPlanBeforeDraftError extends DomainError {
 export class SecondFinalPlanError extends DomainError {
   readonly code = 'second-final-plan';
 }
-/** reg 13(1): the final plan may not be issued before the 15-day comment period ends unless the family responded. */
+/** reg 13(1): the final plan may not be issued before the 15-day comment period ends unless the family said they had nothing more to say. */
 export class FinalPlanDuringCommentPeriodError extends DomainError {
   readonly code = 'final-plan-during-comment-period';
+}
+/** s.39(2) CFA 2014: a school or setting is named only after its governing body (or proprietor) was consulted. */
+export class SettingNotConsultedError extends DomainError {
+  readonly code = 'setting-not-consulted';
+}
+/** reg 22(2) / 28: the amended plan may not be issued before the family's 15 days to comment end. */
+export class AmendmentDuringCommentPeriodError extends DomainError {
+  readonly code = 'amendment-during-comment-period';
+}
+/** reg 22(4): the LA decided not to amend, so that proposal can no longer become an amended plan (propose again). */
+export class AmendmentNotToBeMadeError extends DomainError {
+  readonly code = 'amendment-not-to-be-made';
 }
 export class NoPlanToConsultOnError extends DomainError {
   readonly code = 'no-plan-to-consult-on';

@@ -18,6 +18,10 @@ export type ExceptionLimit = (typeof EXCEPTION_LIMITS)[number];
 export const EXCEPTION_REASONS = ['school-closure', 'exceptional-personal-circumstances', 'absent-from-area', 'missed-appointment'] as const;
 export type ExceptionReason = (typeof EXCEPTION_REASONS)[number];
 
+export const CLOSED_SETTINGS = ['school-or-post-16', 'early-years'] as const;
+/** The setting whose closure a school-closure exception relies on: reg 5(4)(a), 10(4)(a)/13(3)(a) school or post-16; 10(4)(b)/13(3)(b) early years. */
+export type ClosedSetting = (typeof CLOSED_SETTINGS)[number];
+
 export const TRIBUNAL_ORDER_KINDS = ['assess', 'make-plan', 'amend-plan', 'amend-placement', 'continue-to-maintain', 'cease'] as const;
 /**
  * What the First-tier Tribunal (SEND) ordered (reg 44; reg 45 where the LA did not oppose the appeal): assess, make a
@@ -148,13 +152,18 @@ export interface FamilyResponseReceivedV1 {
   preferredSettingRef?: string;
   /** Reference to the comments document (held by the case service, not in the event). */
   commentsRef?: string;
+  /** reg 13(1): the family said they have nothing more to say, so the final plan may follow before their 15 days end. */
+  nothingMoreToSay?: boolean;
 }
 export interface SettingConsultedV1 {
   caseId: string;
   consultationId: string;
   settingRef: string;
   consultedOn: IsoDate;
-  /** s.39(3)-(4) CFA 2014: the governing body has 15 days to respond. */
+  /**
+   * The response is *expected by* this day (15 days beginning with the consultation, Code of Practice 9.79). An
+   * expectation, not a statutory limit: s.39(4) is the "unsuitable / incompatible" test for naming the school.
+   */
   responseDueOn: IsoDate;
 }
 export interface SettingRespondedV1 {
@@ -177,11 +186,20 @@ export interface AmendmentProposedV1 {
   proposedOn: IsoDate;
   /** reg 22(2): at least 15 days to comment. */
   commentsDueOn: IsoDate;
-  /** reg 22(3): the amended plan within 8 weeks of the proposals. */
+  /**
+   * reg 22(3) / 28: the amended plan within 8 weeks of the proposals; after a review, no later than 12 weeks after the
+   * meeting (R (L) v Devon CC [2022] EWHC 493 (Admin): the proposals go with the 4-week decision).
+   */
   amendedPlanDueOn: IsoDate;
   reviewId?: string;
   phaseTransferId?: string;
   tribunalOrderId?: string;
+}
+/** reg 22(4) / 28: after proposing amendments the LA decided not to amend the plan after all (appealable). */
+export interface DecisionNotToAmendV1 {
+  caseId: string;
+  amendmentId: string;
+  decidedOn: IsoDate;
 }
 export interface PlanAmendedV1 {
   caseId: string;
@@ -241,9 +259,17 @@ export interface ExceptionRecordedV1 {
   /** For an advice exception (reg 8(2)): the advice request it applies to. */
   adviceRequestId?: string;
   reason: ExceptionReason;
+  /** The first day of the closure, absence or circumstances (a missed appointment: its day). */
   fromOn: IsoDate;
+  /** The last day of the closure, absence or circumstances, inclusive (a missed appointment: the rearranged one). */
   toOn?: IsoDate;
   recordedOn: IsoDate;
+  /** The limb relied on, e.g. "reg 13(3)(c)". */
+  limb?: string;
+  /** School-closure limb: which setting closed. */
+  closedSetting?: ClosedSetting;
+  /** School-closure limb: the day the LA asked that setting for advice (must fall in the closure window). */
+  adviceRequestedOn?: IsoDate;
 }
 export interface TribunalOrderReceivedV1 {
   caseId: string;
@@ -328,6 +354,7 @@ export interface EhcEventDataMap {
   'ehc.final-plan-issued.v1': FinalPlanIssuedV1;
   'ehc.amendment-proposed.v1': AmendmentProposedV1;
   'ehc.plan-amended.v1': PlanAmendedV1;
+  'ehc.decision-not-to-amend.v1': DecisionNotToAmendV1;
   'ehc.review-meeting-scheduled.v1': ReviewMeetingScheduledV1;
   'ehc.review-papers-circulated.v1': ReviewPapersCirculatedV1;
   'ehc.review-meeting-held.v1': ReviewMeetingHeldV1;
@@ -369,11 +396,12 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'ehc.decision-not-to-issue.v1', summary: 'After assessment the LA decided not to issue a plan (within 16 weeks).', regulation: 'reg 10(1)' },
   { type: 'ehc.draft-plan-issued.v1', summary: 'A draft EHC plan was issued; the parent/young person has at least 15 days to comment.', regulation: 'reg 11-13' },
   { type: 'ehc.family-response-received.v1', summary: 'The parent/young person commented on the draft and may have named a preferred setting.', regulation: 'reg 13(1); CFA 2014 s.38' },
-  { type: 'ehc.setting-consulted.v1', summary: 'The LA consulted a school or setting it proposes to name (15 days to respond).', regulation: 'CFA 2014 s.39' },
+  { type: 'ehc.setting-consulted.v1', summary: 'The LA consulted a school or setting it proposes to name (a response is expected within 15 days; an expectation, not a statutory limit).', regulation: 'CFA 2014 s.39(2); CoP 9.79' },
   { type: 'ehc.setting-responded.v1', summary: 'The consulted school or setting responded.', regulation: 'CFA 2014 s.39' },
   { type: 'ehc.final-plan-issued.v1', summary: 'The final EHC plan was issued (within 20 weeks of the request).', regulation: 'reg 13(2)' },
   { type: 'ehc.amendment-proposed.v1', summary: 'Amendments to the plan were proposed (15 days to comment; amended plan within 8 weeks).', regulation: 'reg 22' },
   { type: 'ehc.plan-amended.v1', summary: 'The amended plan was issued.', regulation: 'reg 22' },
+  { type: 'ehc.decision-not-to-amend.v1', summary: 'After proposing amendments the LA decided not to amend the plan (notified within 8 weeks of the proposals, with the right of appeal).', regulation: 'reg 22(4); reg 28' },
   { type: 'ehc.review-meeting-scheduled.v1', summary: 'An annual review meeting was arranged (papers due 2 weeks before).', regulation: 'reg 20-21' },
   { type: 'ehc.review-papers-circulated.v1', summary: 'Advice and papers for the review meeting were sent to everyone invited.', regulation: 'reg 20-21' },
   { type: 'ehc.review-meeting-held.v1', summary: 'The annual review meeting was held.', regulation: 'reg 20-21; CFA 2014 s.44' },

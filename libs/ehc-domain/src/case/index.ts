@@ -5,3 +5,4 @@ export * from './errors';
 export * from './state';
 export * from './time-limits';
 export * from './decide';
+export * from './exceptions';

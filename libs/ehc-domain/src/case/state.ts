@@ -56,7 +56,7 @@ export interface DraftState {
   issuedOn: IsoDate;
   commentsDueOn: IsoDate;
   tribunalOrderId?: string;
-  familyResponse?: { receivedOn: IsoDate; preferredSettingRef?: string };
+  familyResponse?: { receivedOn: IsoDate; preferredSettingRef?: string; nothingMoreToSay?: boolean };
 }
 
 export interface ConsultationState {
@@ -77,6 +77,8 @@ export interface AmendmentState {
   phaseTransferId?: string;
   tribunalOrderId?: string;
   amendedOn?: IsoDate;
+  /** reg 22(4) / 28: the LA decided not to amend after all. */
+  notAmendedOn?: IsoDate;
 }
 
 export interface ReviewState {
@@ -273,7 +275,7 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
     case 'ehc.family-response-received.v1': {
       const d = event.data;
       const drafts = state.drafts.map((draft) =>
-        draft.planId === d.planId && !draft.familyResponse ? { ...draft, familyResponse: { receivedOn: d.receivedOn, preferredSettingRef: d.preferredSettingRef } } : draft,
+        draft.planId === d.planId && !draft.familyResponse ? { ...draft, familyResponse: { receivedOn: d.receivedOn, preferredSettingRef: d.preferredSettingRef, ...(d.nothingMoreToSay ? { nothingMoreToSay: true } : {}) } } : draft,
       );
       return { ...state, drafts };
     }
@@ -306,6 +308,10 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
         amendments: put(state.amendments, d.amendmentId, { ...state.amendments[d.amendmentId], amendedOn: d.amendedOn }),
         namedSettingRef: d.namedSettingRef ?? state.namedSettingRef,
       };
+    }
+    case 'ehc.decision-not-to-amend.v1': {
+      const d = event.data;
+      return { ...state, amendments: put(state.amendments, d.amendmentId, { ...state.amendments[d.amendmentId], notAmendedOn: d.decidedOn }) };
     }
     case 'ehc.review-meeting-scheduled.v1': {
       const d = event.data;

@@ -40,10 +40,13 @@ export const steps = {
   notIssue: (at = '2025-04-20') => cmd(at, { type: 'DecideNotToIssue' }),
   draft: (at = '2025-04-14', planId = 'plan-1') => cmd(at, { type: 'IssueDraftPlan', planId }),
   familyResponse: (at = '2025-04-22', preferredSettingRef = 'urn-100001') => cmd(at, { type: 'RecordFamilyResponse', preferredSettingRef }),
-  final: (at = '2025-05-19', planId = 'plan-1') => cmd(at, { type: 'IssueFinalPlan', planId, namedSettingRef: 'urn-100001' }),
+  /** s.39(2) CFA 2014: the LA consults the school it may name. */
+  consult: (at = '2025-04-23', settingRef = 'urn-100001', consultationId = 'cons-1') => cmd(at, { type: 'ConsultSetting', consultationId, settingRef }),
+  /** The final plan; it names a setting only when asked (naming one needs its s.39(2) consultation first). */
+  final: (at = '2025-05-19', planId = 'plan-1', namedSettingRef?: string) => cmd(at, { type: 'IssueFinalPlan', planId, ...(namedSettingRef ? { namedSettingRef } : {}) }),
 };
 
-/** A case with a final plan issued on 19 May 2025 (week 19). */
+/** A case with a final plan issued on 19 May 2025 (week 19), naming the school consulted on 23 April. */
 export function planInForce(): EhcEvent[] {
   return history(
     steps.request(),
@@ -52,6 +55,7 @@ export function planInForce(): EhcEvent[] {
     steps.receiveAdvice('req-edu', 'education'),
     steps.draft(),
     steps.familyResponse(),
-    steps.final(),
+    steps.consult(),
+    steps.final('2025-05-19', 'plan-1', 'urn-100001'),
   );
 }

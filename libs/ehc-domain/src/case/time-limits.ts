@@ -1,4 +1,4 @@
-import { addDays, addWeeks, addWorkingDays, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
+import { addDays, addWeeks, addWorkingDays, isBefore, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
 import type { AssessmentTransferClock, TribunalOrderKind } from './events';
 
 /**
@@ -23,8 +23,15 @@ export const TIME_LIMITS = {
   settingConsultationDays: 15,
   /** reg 22(2): at least 15 days, beginning with the day the proposals are served, to comment on amendments. */
   amendmentCommentDays: 15,
-  /** reg 22(3) (as amended): the amended plan within 8 weeks of the proposals. */
+  /** reg 22(3) (as amended) / reg 28(3): the amended plan within 8 weeks of the proposals. */
   amendedPlanWeeks: 8,
+  /**
+   * R (L) v Devon CC [2022] EWHC 493 (Admin): after a review the proposals go with the 4-week decision (reg 22(2)),
+   * so the amended plan is due within 12 weeks of the review meeting.
+   */
+  amendedPlanAfterReviewMeetingWeeks: 12,
+  /** reg 20(3) / 21(3): at least 2 weeks' notice of the review meeting. */
+  reviewNoticeWeeks: 2,
   /** CFA 2014 s.44(1): review within each period of 12 months. */
   reviewMonths: 12,
   /** reg 20(4) / 21: papers to everyone invited at least 2 weeks before the meeting. */
@@ -74,7 +81,15 @@ export const endOfDaysBeginningWith = (day: IsoDate, days: number) => addDays(da
 export const draftCommentsDue = (issuedOn: IsoDate) => endOfDaysBeginningWith(issuedOn, TIME_LIMITS.draftCommentDays);
 export const settingResponseDue = (consultedOn: IsoDate) => endOfDaysBeginningWith(consultedOn, TIME_LIMITS.settingConsultationDays);
 export const amendmentCommentsDue = (proposedOn: IsoDate) => endOfDaysBeginningWith(proposedOn, TIME_LIMITS.amendmentCommentDays);
-export const amendedPlanDue = (proposedOn: IsoDate) => addWeeks(proposedOn, TIME_LIMITS.amendedPlanWeeks);
+/** reg 22(3) / 28(3): 8 weeks from the proposals; after a review meeting held on `reviewHeldOn`, no later than 12 weeks after it (Devon). */
+export function amendedPlanDue(proposedOn: IsoDate, reviewHeldOn?: IsoDate): IsoDate {
+  const eightWeeks = addWeeks(proposedOn, TIME_LIMITS.amendedPlanWeeks);
+  if (!reviewHeldOn) return eightWeeks;
+  const twelveWeeksFromMeeting = addWeeks(reviewHeldOn, TIME_LIMITS.amendedPlanAfterReviewMeetingWeeks);
+  return isBefore(twelveWeeksFromMeeting, eightWeeks) ? twelveWeeksFromMeeting : eightWeeks;
+}
+/** reg 20(3) / 21(3): the latest day to give notice of a review meeting (2 weeks before it). */
+export const reviewNoticeDue = (meetingOn: IsoDate) => addWeeks(meetingOn, -TIME_LIMITS.reviewNoticeWeeks);
 export const reviewPapersDue = (meetingOn: IsoDate) => addWeeks(meetingOn, -TIME_LIMITS.reviewPapersWeeksBefore);
 export const reviewReportDue = (heldOn: IsoDate) => addWeeks(heldOn, TIME_LIMITS.reviewReportWeeks);
 export const reviewDecisionDue = (heldOn: IsoDate) => addWeeks(heldOn, TIME_LIMITS.reviewDecisionWeeks);

@@ -111,8 +111,10 @@ describe('statutory clock: 16 and 20 weeks (reg 10, reg 13) and SEN2 timeliness'
     expect(open.overdue).toEqual([]);
   });
 
-  it('reg 10(4): an exception lifts the 16-week limit', () => {
-    const s = statutoryStatus(history(steps.request(), steps.assess(), exc('decision-whether-to-issue', { reason: 'missed-appointment' })), '2025-05-01');
+  it('reg 10(4)(c): an exception lifts the 16-week limit', () => {
+    // corrected: reg 10(4) has no missed-appointment limb; exceptional personal circumstances 20 Feb - 20 Mar 2025 (29 days)
+    // excuse the 16 weeks due 28 Apr until 27 May (28 Apr + 29 days)
+    const s = statutoryStatus(history(steps.request(), steps.assess(), exc('decision-whether-to-issue', { toOn: '2025-03-20' })), '2025-05-01');
     expect(byId(s.deadlines, 'decision-whether-to-issue')).toMatchObject({ status: 'open', exceptionApplied: true, exceptions: [{ regulation: 'reg 10(4)' }] });
   });
 
@@ -160,11 +162,12 @@ describe('statutory clock: draft, consultation, family period (reg 13(1); CFA 20
     expect(byId(s.deadlines, 'draft-comments:plan-1:2025-04-14')).toMatchObject({ kind: 'minimum-period', responsible: 'family', dueOn: '2025-04-28', status: 'ended' });
     expect(s.overdue).toEqual([]);
   });
-  it('s.39(4): a consulted school that does not answer within 15 days is overdue for education', () => {
+  it('s.39(2); CoP 9.79: a consulted school that does not answer within 15 days is past its expected day, not overdue (no statutory limit)', () => {
     const events = history(steps.request(), steps.assess(), steps.draft('2025-04-14'), cmd('2025-04-15', { type: 'ConsultSetting', consultationId: 'con-1', settingRef: 'urn-1' }));
     const s = statutoryStatus(events, '2025-04-30');
-    expect(byId(s.deadlines, 'setting-consultation:con-1')).toMatchObject({ dueOn: '2025-04-29', status: 'overdue', responsible: 'education', regulation: 'CFA 2014 s.39(4)' });
-    expect(s.overdueByResponsible.education).toHaveLength(1);
+    // corrected: consulted 15 Apr 2025, expected by 29 Apr (15 + 15 - 1); on 30 Apr it is past expected, not a breach
+    expect(byId(s.deadlines, 'setting-consultation:con-1')).toMatchObject({ dueOn: '2025-04-29', kind: 'expectation', status: 'open', pastExpected: true, responsible: 'education', regulation: 'CFA 2014 s.39(2); CoP 9.79' });
+    expect(s.overdueByResponsible.education).toBeUndefined();
   });
 });
 
@@ -220,7 +223,8 @@ describe('statutory clock: after the plan (reg 18, 20-22; CFA 2014 s.44)', () =>
     const events = afterPlan(cmd('2025-09-01', { type: 'ProposeAmendment', amendmentId: 'am-1', trigger: 'change-of-circumstances' }));
     const s = statutoryStatus(events, '2025-10-28');
     expect(byId(s.deadlines, 'amendment-comments:am-1')).toMatchObject({ dueOn: '2025-09-15', status: 'ended', responsible: 'family' });
-    expect(byId(s.deadlines, 'amended-plan:am-1')).toMatchObject({ dueOn: '2025-10-27', status: 'overdue', daysLate: 1, regulation: 'reg 22(3)' });
+    // a change of circumstances outside a review: reg 28 (same 15 days and 8 weeks as reg 22)
+    expect(byId(s.deadlines, 'amended-plan:am-1')).toMatchObject({ dueOn: '2025-10-27', status: 'overdue', daysLate: 1, regulation: 'reg 28' });
   });
 
   it('reg 18(1)(a): a September 2027 school transfer needs the plan amended before 15 February 2027: 14 Feb is the last day, 15 Feb is a day late', () => {

@@ -1,6 +1,7 @@
 import { assertIsoDate, daysBetween, isAfter, weekOfProcess, type IsoDate } from '../calendar';
-import type { Responsible } from '../case/advice-types';
+import { adviceDuty, type Responsible } from '../case/advice-types';
 import type { EhcEvent, ExceptionLimit, ExceptionRecordedV1, RequestSource } from '../case/events';
+import { exceptionDefect, excusedUntil } from '../case/exceptions';
 import { localAuthorityOn, replay, type CaseStatus, type EhcCaseState } from '../case/state';
 import * as T from '../case/time-limits';
 
@@ -12,6 +13,7 @@ export type DeadlineStep =
   | 'draft-comments'
   | 'setting-consultation'
   | 'annual-review'
+  | 'review-notice'
   | 'review-papers'
   | 'review-report'
   | 'review-decision'
@@ -24,8 +26,9 @@ export type DeadlineStep =
   | 'commissioning-body-notice';
 
 /**
- * - `open`: not done yet and not past due (or past due but an exception lifted the limit)
- * - `overdue`: not done and past due, no exception
+ * - `open`: not done yet and not past due (or past due but within the delay a lawful exception excuses, `excusedUntil`;
+ *   or an expectation past its expected day, `pastExpected`)
+ * - `overdue`: not done and past due, with no lawful exception or past the delay it excuses
  * - `met`: done on or before the due date; `late`: done after it
  * - `ended`: a minimum period (e.g. the family's 15 days) ran out without a response; nobody is in breach
  * - `lapsed`: the step is no longer required (e.g. the final-plan limit after a decision not to issue, or a plan ceased)
@@ -38,6 +41,8 @@ export interface AppliedException {
   reason: ExceptionRecordedV1['reason'];
   fromOn: IsoDate;
   toOn?: IsoDate;
+  /** The limb relied on, e.g. `reg 13(3)(c)`. */
+  limb?: string;
 }
 
 export interface Deadline {
@@ -48,17 +53,27 @@ export interface Deadline {
   regulation: string;
   /** Who must act. */
   responsible: Responsible;
-  /** A time limit someone must meet, or a minimum period someone must be given. */
-  kind: 'time-limit' | 'minimum-period';
+  /**
+   * A time limit someone must meet, a minimum period someone must be given, or an expectation (a standard from the Code
+   * of Practice, shown as "expected by", never as a breach of law: e.g. a school's 15 days to answer a consultation).
+   */
+  kind: 'time-limit' | 'minimum-period' | 'expectation';
+  /** An expectation not met by its day (never `overdue`: not a statutory breach). */
+  pastExpected?: boolean;
   startsOn: IsoDate;
   dueOn: IsoDate;
   status: DeadlineStatus;
   metOn?: IsoDate;
   /** Days past due (overdue: as of the query date; late: when it was done). */
   daysLate?: number;
-  /** True when a recorded exception (reg 5(4), 8(2), 10(4), 13(3)) lifts this limit for this case. */
+  /** True when a lawful exception (reg 5(4), 8(2), 10(4), 13(3)) applies to this limit for this case. */
   exceptionApplied: boolean;
+  /** The lawful exceptions: the limb exists for this limit and its facts meet its conditions. */
   exceptions: AppliedException[];
+  /** The day to which the lawful exceptions excuse the delay (due date + the days their facts lasted); overdue after it. */
+  excusedUntil?: IsoDate;
+  /** Exceptions recorded for this limit that the law does not allow (e.g. from an older history), with why. */
+  unlawfulExceptions?: Array<AppliedException & { defect: string }>;
   refs?: Record<string, string>;
 }
 
@@ -74,7 +89,7 @@ export interface Sen2Timeliness {
   daysFromRequestToFinalPlan?: number;
   /** reg 13(2): final plan within 20 weeks (140 days) of the request, all cases; null until a plan is issued. */
   withinTwentyWeeks: boolean | null;
-  /** A reg 13(3) exception was recorded: SEN2 reports timeliness with and without such cases. */
+  /** A lawful reg 13(3) exception was recorded (limb and conditions met): SEN2 reports timeliness with and without such cases. */
   exceptionApplies: boolean;
   /** Timeliness for the "excluding exceptions" measure: null when this is an exception case or no plan yet. */
   withinTwentyWeeksExcludingExceptions: boolean | null;
@@ -127,7 +142,8 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   const exceptionsFor = (limit: ExceptionLimit, adviceRequestId?: string): AppliedException[] =>
     s.exceptions
       .filter((e) => e.limit === limit && (limit !== 'advice' || e.adviceRequestId === adviceRequestId) && !isAfter(e.recordedOn, asOf))
-      .map((e) => ({ exceptionId: e.exceptionId, regulation: e.regulation, reason: e.reason, fromOn: e.fromOn, ...(e.toOn ? { toOn: e.toOn } : {}) }));
+      .map((e) => ({ exceptionId: e.exceptionId, regulation: e.regulation, reason: e.reason, fromOn: e.fromOn, ...(e.toOn ? { toOn: e.toOn } : {}), ...(e.limb ? { limb: e.limb } : {}) }));
+  const recordedException = new Map(s.exceptions.map((e) => [e.exceptionId, e]));
   const ceasedOn = done(s.ceased?.ceasedOn);
 
   const deadlines: Deadline[] = [];
@@ -137,8 +153,18 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   }) => {
     if (isAfter(d.startsOn, asOf)) return;
     const metOn = done(d.metOn);
-    const exceptions = d.exceptions ?? [];
+    // Only a lawful exception counts, and only for the delay it excuses (the limb, its conditions, its dates).
+    const running = { startsOn: d.startsOn, dueOn: d.dueOn };
+    const exceptions: AppliedException[] = [];
+    const unlawfulExceptions: Array<AppliedException & { defect: string }> = [];
+    for (const a of d.exceptions ?? []) {
+      const defect = exceptionDefect(recordedException.get(a.exceptionId) as ExceptionRecordedV1, running);
+      if (defect) unlawfulExceptions.push({ ...a, defect });
+      else exceptions.push(a);
+    }
+    const excused = exceptions.length ? excusedUntil(exceptions.map((a) => recordedException.get(a.exceptionId) as ExceptionRecordedV1), running) : undefined;
     const kind = d.kind ?? 'time-limit';
+    let pastExpected = false;
     const lapsedOn = done(d.lapsedOn) ?? ceasedOn;
     let status: DeadlineStatus;
     let daysLate: number | undefined;
@@ -149,7 +175,10 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
       status = 'lapsed';
     } else if (isAfter(asOf, d.dueOn)) {
       if (kind === 'minimum-period') status = 'ended';
-      else if (exceptions.length) status = 'open';
+      else if (kind === 'expectation') {
+        status = 'open';
+        pastExpected = true;
+      } else if (excused && !isAfter(asOf, excused)) status = 'open';
       else {
         status = 'overdue';
         daysLate = daysBetween(d.dueOn, asOf);
@@ -158,7 +187,8 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     deadlines.push({
       id: d.id, step: d.step, what: d.what, regulation: d.regulation, responsible: d.responsible, kind, startsOn: d.startsOn, dueOn: d.dueOn, status,
       ...(metOn ? { metOn } : {}), ...(daysLate !== undefined ? { daysLate } : {}),
-      exceptionApplied: exceptions.length > 0, exceptions, ...(d.refs ? { refs: d.refs } : {}),
+      exceptionApplied: exceptions.length > 0, exceptions, ...(excused ? { excusedUntil: excused } : {}), ...(unlawfulExceptions.length ? { unlawfulExceptions } : {}),
+      ...(pastExpected ? { pastExpected } : {}), ...(d.refs ? { refs: d.refs } : {}),
     });
   };
 
@@ -172,9 +202,11 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   // reg 8(1): each adviser answers within 6 weeks of the LA's request.
   for (const r of Object.values(s.adviceRequests)) {
     add({
+      // reg 8(1) binds the s.31 bodies; for the others it is the expected standard; the family's views are not advice under it
       id: `advice:${r.adviceRequestId}`, step: 'advice', what: `Give ${r.adviceType} advice`, regulation: 'reg 8(1)', responsible: r.agency, startsOn: r.requestedOn,
+      ...(adviceDuty(r.agency, r.adviceType) === 'not-applicable' ? { kind: 'expectation' as const } : {}),
       dueOn: T.adviceDue(r.requestedOn), metOn: r.firstAnsweredOn, exceptions: exceptionsFor('advice', r.adviceRequestId),
-      refs: { adviceRequestId: r.adviceRequestId, adviceType: r.adviceType, agency: r.agency },
+      refs: { adviceRequestId: r.adviceRequestId, adviceType: r.adviceType, agency: r.agency, duty: adviceDuty(r.agency, r.adviceType) },
     });
   }
 
@@ -227,9 +259,10 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   for (const d of s.drafts) {
     add({ id: `draft-comments:${d.planId}:${d.issuedOn}`, step: 'draft-comments', kind: 'minimum-period', what: 'Comment on the draft plan and ask for a school or setting', regulation: 'reg 13(1)', responsible: 'family', startsOn: d.issuedOn, dueOn: d.commentsDueOn, metOn: d.familyResponse?.receivedOn, lapsedOn: s.finalPlan?.issuedOn, refs: { planId: d.planId } });
   }
-  // s.39(4) CFA 2014: the consulted setting responds within 15 days.
+  // s.39(2) CFA 2014 consultation: the Code of Practice (9.79) expects an answer within 15 days; no statute sets a limit
+  // (s.39(4) is the test for naming the school), so it is an expectation: "expected by", never overdue.
   for (const c of Object.values(s.consultations)) {
-    add({ id: `setting-consultation:${c.consultationId}`, step: 'setting-consultation', what: `Respond to the consultation on naming ${c.settingRef}`, regulation: 'CFA 2014 s.39(4)', responsible: 'education', startsOn: c.consultedOn, dueOn: c.responseDueOn, metOn: c.response?.respondedOn, refs: { consultationId: c.consultationId, settingRef: c.settingRef } });
+    add({ id: `setting-consultation:${c.consultationId}`, step: 'setting-consultation', kind: 'expectation', what: `Respond to the consultation on naming ${c.settingRef} (expected by ${c.responseDueOn})`, regulation: 'CFA 2014 s.39(2); CoP 9.79', responsible: 'education', startsOn: c.consultedOn, dueOn: c.responseDueOn, metOn: c.response?.respondedOn, refs: { consultationId: c.consultationId, settingRef: c.settingRef } });
   }
 
   // Tribunal orders (reg 44-45): new clocks from the date of the order, or under reg 45 from the LA's notice to the Tribunal.
@@ -281,16 +314,35 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
       add({ id: `annual-review:${anchor}`, step: 'annual-review', what: 'Hold the annual review of the EHC plan', regulation: transfer ? 'CFA 2014 s.44(1); reg 15' : 'CFA 2014 s.44(1); reg 20-21', responsible: 'local-authority', startsOn: anchor, dueOn, metOn: heldOn });
       if (heldOn) anchor = heldOn;
     }
+    // Reviews: the LA holds the reg 20/21 duties, also for school-based reviews (the head teacher acts at its request).
     for (const r of Object.values(s.reviews)) {
-      add({ id: `review-papers:${r.reviewId}`, step: 'review-papers', what: 'Send advice and papers to everyone invited to the review', regulation: 'reg 20-21', responsible: 'education', startsOn: r.scheduledOn, dueOn: r.papersDueOn, metOn: r.papersCirculatedOn, refs: { reviewId: r.reviewId } });
+      add({ id: `review-notice:${r.reviewId}`, step: 'review-notice', what: 'Give everyone invited at least 2 weeks’ notice of the review meeting', regulation: 'reg 20(3) / 21(3)', responsible: 'local-authority', startsOn: r.scheduledOn, dueOn: T.reviewNoticeDue(r.meetingOn), metOn: r.scheduledOn, refs: { reviewId: r.reviewId, meetingOn: r.meetingOn } });
+      add({ id: `review-papers:${r.reviewId}`, step: 'review-papers', what: 'Send advice and papers to everyone invited to the review', regulation: 'reg 20(4) / 21', responsible: 'local-authority', startsOn: r.scheduledOn, dueOn: r.papersDueOn, metOn: r.papersCirculatedOn, refs: { reviewId: r.reviewId } });
       if (r.heldOn && done(r.heldOn)) {
-        add({ id: `review-report:${r.reviewId}`, step: 'review-report', what: 'Send the review report', regulation: 'reg 20-21', responsible: 'education', startsOn: r.heldOn, dueOn: T.reviewReportDue(r.heldOn), metOn: r.reportSubmittedOn, refs: { reviewId: r.reviewId } });
-        add({ id: `review-decision:${r.reviewId}`, step: 'review-decision', what: 'Decide to maintain, amend or cease the plan', regulation: 'reg 20-21', responsible: 'local-authority', startsOn: r.heldOn, dueOn: T.reviewDecisionDue(r.heldOn), metOn: r.decision?.decidedOn, refs: { reviewId: r.reviewId } });
+        add({ id: `review-report:${r.reviewId}`, step: 'review-report', what: 'Send the review report', regulation: 'reg 20(7) / 21', responsible: 'local-authority', startsOn: r.heldOn, dueOn: T.reviewReportDue(r.heldOn), metOn: r.reportSubmittedOn, refs: { reviewId: r.reviewId } });
+        // R (L) v Devon CC [2022]: a decision to amend is made with the notice of the proposed amendments (reg 22(2)),
+        // so it meets the 4 weeks only once the proposals for this review have been sent.
+        const amend = r.decision?.decision === 'amend';
+        const proposedOn = earliest(...Object.values(s.amendments).filter((a) => a.reviewId === r.reviewId).map((a) => a.proposedOn));
+        const decidedOn = amend ? (proposedOn && r.decision ? (isAfter(proposedOn, r.decision.decidedOn) ? proposedOn : r.decision.decidedOn) : undefined) : r.decision?.decidedOn;
+        add({
+          id: `review-decision:${r.reviewId}`, step: 'review-decision', what: amend ? 'Decide to amend the plan and send the proposed amendments' : 'Decide to maintain, amend or cease the plan',
+          regulation: amend ? 'reg 20(10) / 21; reg 22(2); R (L) v Devon CC [2022] EWHC 493 (Admin)' : 'reg 20(10) / 21', responsible: 'local-authority',
+          startsOn: r.heldOn, dueOn: T.reviewDecisionDue(r.heldOn), metOn: decidedOn, refs: { reviewId: r.reviewId },
+        });
       }
     }
     for (const a of Object.values(s.amendments)) {
-      add({ id: `amendment-comments:${a.amendmentId}`, step: 'amendment-comments', kind: 'minimum-period', what: 'Comment on the proposed amendments', regulation: 'reg 22(2)', responsible: 'family', startsOn: a.proposedOn, dueOn: a.commentsDueOn, lapsedOn: a.amendedOn, refs: { amendmentId: a.amendmentId } });
-      add({ id: `amended-plan:${a.amendmentId}`, step: 'amended-plan', what: 'Issue the amended plan', regulation: 'reg 22(3)', responsible: 'local-authority', startsOn: a.proposedOn, dueOn: a.amendedPlanDueOn, metOn: a.amendedOn, refs: { amendmentId: a.amendmentId } });
+      // Amendments after a review (or a phase transfer's review) follow reg 22; at any other time reg 28 (same periods).
+      const outsideReview = !a.reviewId && a.trigger === 'change-of-circumstances';
+      const [commentsReg, planReg] = outsideReview ? ['reg 28', 'reg 28'] : ['reg 22(2)', 'reg 22(3)'];
+      const closedOn = a.amendedOn ?? a.notAmendedOn;
+      add({ id: `amendment-comments:${a.amendmentId}`, step: 'amendment-comments', kind: 'minimum-period', what: 'Comment on the proposed amendments', regulation: commentsReg, responsible: 'family', startsOn: a.proposedOn, dueOn: a.commentsDueOn, lapsedOn: closedOn, refs: { amendmentId: a.amendmentId } });
+      add({
+        id: `amended-plan:${a.amendmentId}`, step: 'amended-plan', what: a.notAmendedOn ? 'Notify the decision not to amend the plan' : 'Issue the amended plan (or notify a decision not to amend)',
+        regulation: a.notAmendedOn ? (outsideReview ? 'reg 28' : 'reg 22(4)') : planReg + (a.reviewId ? '; R (L) v Devon CC [2022]' : ''),
+        responsible: 'local-authority', startsOn: a.proposedOn, dueOn: a.amendedPlanDueOn, metOn: closedOn, refs: { amendmentId: a.amendmentId },
+      });
     }
     for (const p of Object.values(s.phaseTransfers)) {
       const metOn = earliest(...Object.values(s.amendments).filter((a) => a.phaseTransferId === p.phaseTransferId).map((a) => a.amendedOn));
@@ -315,7 +367,7 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   }
 
   deadlines.sort((a, b) => daysBetween(b.dueOn, a.dueOn) || a.id.localeCompare(b.id));
-  const open = deadlines.filter((d) => d.status === 'open');
+  const open = deadlines.filter((d) => d.status === 'open' && !d.pastExpected);
   const overdue = deadlines.filter((d) => d.status === 'overdue');
   const overdueByResponsible: Partial<Record<Responsible, Deadline[]>> = {};
   for (const d of overdue) (overdueByResponsible[d.responsible] ??= []).push(d);
@@ -352,7 +404,9 @@ export function sen2Timeliness(s: EhcCaseState, asOf: IsoDate): Sen2Timeliness {
   const decision = s.assessmentDecisions[0];
   const decidedOn = decision && onOrBefore(decision.decidedOn, asOf);
   const finalOn = onOrBefore(s.finalPlan?.issuedOn, asOf);
-  const exceptionApplies = s.exceptions.some((e) => e.limit === 'final-plan' && !isAfter(e.recordedOn, asOf));
+  // Only a lawful reg 13(3) exception takes a case out of the "excluding exceptions" measure (SEN2 counts from the request).
+  const running = { startsOn: requestOn, dueOn: T.finalPlanDue(requestOn) };
+  const exceptionApplies = s.exceptions.some((e) => e.limit === 'final-plan' && !isAfter(e.recordedOn, asOf) && !exceptionDefect(e, running));
   const days = finalOn ? daysBetween(requestOn, finalOn) : undefined;
   const within = days === undefined ? null : days <= T.TIME_LIMITS.finalPlanWeeks * 7;
   let outcome: Sen2Timeliness['outcome'] = 'pending';

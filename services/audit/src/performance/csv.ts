@@ -11,6 +11,7 @@ export function performanceCsv(r: PerformanceReport): string {
   put('finalPlansWithin20Weeks', 'overall', '', r.finalPlansWithin20Weeks.overall);
   for (const [k, v] of Object.entries(r.finalPlansWithin20Weeks.byLocalAuthority)) put('finalPlansWithin20Weeks', 'localAuthority', k, v as PlanTimeliness);
   put('adviceWithin6Weeks', 'overall', '', r.adviceWithin6Weeks.overall);
+  for (const [k, v] of Object.entries(r.adviceWithin6Weeks.byDuty)) put('adviceWithin6Weeks', 'duty', k, v);
   for (const [k, v] of Object.entries(r.adviceWithin6Weeks.byAgency)) put('adviceWithin6Weeks', 'agency', k, v as DeadlineMeasure);
   for (const [k, v] of Object.entries(r.adviceWithin6Weeks.byOrganisation)) put('adviceWithin6Weeks', 'organisation', k, v);
   put('decisionsWithin6Weeks', 'overall', '', r.decisionsWithin6Weeks.overall);

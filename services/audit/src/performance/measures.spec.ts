@@ -102,8 +102,10 @@ describe('statutory performance measures', () => {
       .run('2025-07-14', { type: 'RecordAdviceReceived', adviceRequestId: 'edu', adviceId: 'a1', version: 1, agency: 'education' })
       .agency('advice.submitted.v1', { adviceRequestId: 'med' }, { organisationId: 'nhs-trust-1', agency: 'health' })
       .run('2025-07-20', { type: 'RecordAdviceReceived', adviceRequestId: 'med', adviceId: 'a2', version: 1, agency: 'health' })
-      .run('2025-06-10', { type: 'RecordException', exceptionId: 'x-psy', limit: 'advice', adviceRequestId: 'psy', reason: 'missed-appointment', fromOn: '2025-06-10' });
-    const r = run([c]);
+      // reg 8(2)(c): the appointment missed on 10 Jun is rearranged for 24 Jun: 15 days excused, the psychology advice due
+      // 14 Jul is excused until 29 Jul (14 Jul + 15 days); on 20 Jul it is past due but excepted
+      .run('2025-06-10', { type: 'RecordException', exceptionId: 'x-psy', limit: 'advice', adviceRequestId: 'psy', reason: 'missed-appointment', fromOn: '2025-06-10', toOn: '2025-06-24' });
+    const r = run([c], { asOf: '2025-07-20' });
     expect(r.adviceWithin6Weeks.overall).toMatchObject({ items: 4, within: 1, late: 1, overdue: 1, exceptedOpen: 1, exceptions: 1, percentWithin: 25, percentWithinExcludingExceptions: 33.3 });
     expect(r.adviceWithin6Weeks.byAgency['education']).toMatchObject({ items: 2, within: 1, exceptedOpen: 1, percentWithin: 50, percentWithinExcludingExceptions: 100 });
     expect(r.adviceWithin6Weeks.byAgency['health']).toMatchObject({ items: 1, late: 1, percentWithin: 0 });
@@ -140,18 +142,42 @@ describe('statutory performance measures', () => {
   });
 });
 
-describe('plans made under a tribunal order (regs 44-45)', () => {
-  it('are reported apart from the 20-week measure: a plan ordered after a refusal is counted in tribunalOrdered only', () => {
-    // refused 2 Jun 2025; ordered to assess 1 Sep 2025 (reg 44(2): final plan within 14 weeks, by 8 Dec 2025); plan 1 Dec 2025,
-    // 182 days after the request of 2 Jun 2025: late against 20 weeks from the request, but made under the order's own limit
-    const ordered = new Case('ordered').request('2025-06-02').run('2025-06-30', { type: 'DecideNotToAssess' })
-      .run('2025-09-01', { type: 'RecordTribunalOrder', orderId: 'o1', regulation: 'reg 44', kind: 'assess' })
-      .run('2025-09-08', { type: 'DecideToAssess', assessmentId: 'asmt-o' })
-      .run('2025-11-10', { type: 'IssueDraftPlan', planId: 'p1' })
-      .run('2025-11-20', { type: 'RecordFamilyResponse' })
-      .run('2025-12-01', { type: 'IssueFinalPlan', planId: 'p1' });
-    const r = run([ordered, new Case('on-time').planOn('2025-05-05', '2025-09-01')]);
-    expect(r.finalPlansWithin20Weeks.overall).toMatchObject({ issued: 1, within: 1, percentWithin: 100, tribunalOrdered: 1 });
-    expect(r.counts.plansIssued).toBe(2);
+describe('advice by duty and lawful exceptions only (reg 8(1)-(2), regs 10(4), 13(3))', () => {
+  // request 5 May 2025, advice asked 2 Jun 2025: due 14 Jul 2025 (2 Jun + 42 days)
+  const adviceCase = () => {
+    const c = new Case('duty').request('2025-05-05').assess('2025-05-20');
+    for (const [id, adviceType, agency] of [['med', 'medical', 'health'], ['edu', 'educational', 'education'], ['fam', 'parent-views', 'local-authority']]) {
+      c.run('2025-06-02', { type: 'RequestAdvice', adviceRequestId: id, adviceType, agency });
+    }
+    // the rearranged appointment (10 -> 24 Jun) excuses 15 days: until 29 Jul
+    return c.run('2025-06-10', { type: 'RecordException', exceptionId: 'x-med', limit: 'advice', adviceRequestId: 'med', reason: 'missed-appointment', fromOn: '2025-06-10', toOn: '2025-06-24' });
+  };
+
+  it('reports the s.31 bodies (statutory) apart from the expected standard, and leaves the family’s views out', () => {
+    const r = run([adviceCase()], { asOf: '2025-07-20' });
+    expect(r.adviceWithin6Weeks.byDuty.statutory).toMatchObject({ items: 1, exceptedOpen: 1, exceptions: 1 });
+    expect(r.adviceWithin6Weeks.byDuty['expected-standard']).toMatchObject({ items: 1, overdue: 1, percentWithin: 0 });
+    expect(r.adviceWithin6Weeks.overall.items).toBe(2);
+    expect(r.adviceWithin6Weeks.byAgency['local-authority']).toBeUndefined();
+  });
+
+  it('an exception excuses only its days: past 29 Jul the health advice is overdue, still counted as an exception case', () => {
+    const r = run([adviceCase()], { asOf: '2025-07-30' });
+    expect(r.adviceWithin6Weeks.byDuty.statutory).toMatchObject({ items: 1, overdue: 1, exceptedOpen: 0, exceptions: 1, percentWithin: 0, percentWithinExcludingExceptions: null });
+  });
+
+  it('the SEN2 "excluding exceptions" figure leaves out only cases with a lawful reg 13(3) exception', () => {
+    // request 5 May 2025 (20 weeks: 22 Sep); plan issued 6 Oct (154 days): late
+    const late = (id: string, exception?: Record<string, unknown>) => {
+      const c = new Case(id).request('2025-05-05').assess('2025-06-02');
+      if (exception) c.events.push({ type: 'ehc.exception-recorded.v1', data: { caseId: id, exceptionId: `x-${id}`, limit: 'final-plan', regulation: 'reg 13(3)', recordedOn: '2025-07-01', ...exception }, metadata: { actor: LA } });
+      return c.run('2025-09-15', { type: 'IssueDraftPlan', planId: 'p' }).run('2025-10-06', { type: 'IssueFinalPlan', planId: 'p' });
+    };
+    const r = run([
+      late('lawful', { reason: 'absent-from-area', fromOn: '2025-07-01', toOn: '2025-07-28' }),
+      // recorded under the old rules: reg 13(3) has no missed-appointment limb
+      late('unlawful', { reason: 'missed-appointment', fromOn: '2025-07-01' }),
+    ]);
+    expect(r.finalPlansWithin20Weeks.overall).toMatchObject({ issued: 2, within: 0, exceptionCases: 1, issuedExcludingExceptions: 1, withinExcludingExceptions: 0, percentWithinExcludingExceptions: 0 });
   });
 });

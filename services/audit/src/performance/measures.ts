@@ -91,6 +91,12 @@ export interface PerformanceReport {
   finalPlansWithin20Weeks: { overall: PlanTimeliness; byLocalAuthority: Record<string, PlanTimeliness> };
   adviceWithin6Weeks: {
     overall: DeadlineMeasure;
+    /**
+     * Reported separately by the duty behind the 6 weeks (reg 8(1)): `statutory` for the bodies asked under CFA 2014
+     * s.31 (health, other LAs, youth offending teams), `expected-standard` for schools, the EP service and the LA's own
+     * social care. The family's own views are not reg 8 advice and are in no advice figure.
+     */
+    byDuty: Record<'statutory' | 'expected-standard', DeadlineMeasure>;
     byAgency: Record<string, DeadlineMeasure>;
     byOrganisation: Record<string, DeadlineMeasure & { agency: string }>;
   };
@@ -103,8 +109,8 @@ export interface PerformanceReport {
 export const REFERENCE = {
   /** Staffordshire's 2020 strategy target for plans within 20 weeks. */
   target: { percent: 80, label: 'Staffordshire target (2020)' },
-  /** National share of new plans issued within 20 weeks, 2024 (DfE SEN2). */
-  national: { percent: 46.4, label: 'England 2024' },
+  /** National share of new plans issued within 20 weeks, calendar year 2024, excluding exception cases (DfE SEN2). */
+  national: { percent: 46.4, label: 'England 2024 (calendar year, excluding exceptions)' },
 } as const;
 
 const pct = (n: number, d: number): number | null => (d === 0 ? null : Math.round((n / d) * 1000) / 10);
@@ -239,7 +245,7 @@ function replayCase(caseId: string, events: Iterable<MeasureEvent>, errors: Perf
 export class PerformanceAccumulator {
   private cases = 0;
   private readonly plans = { overall: emptyPlan(), byLocalAuthority: {} as Record<string, PlanTimeliness> };
-  private readonly advice = { overall: emptyDeadline(), byAgency: {} as Record<string, DeadlineMeasure>, byOrganisation: {} as Record<string, DeadlineMeasure & { agency: string }> };
+  private readonly advice = { overall: emptyDeadline(), byDuty: { statutory: emptyDeadline(), 'expected-standard': emptyDeadline() }, byAgency: {} as Record<string, DeadlineMeasure>, byOrganisation: {} as Record<string, DeadlineMeasure & { agency: string }> };
   private readonly decisions = { overall: emptyDeadline(), byLocalAuthority: {} as Record<string, DeadlineMeasure> };
   private readonly counts = { ...emptyCounts(), byLocalAuthority: {} as Record<string, Counts> };
   private readonly errors: PerformanceReport['replayErrors'] = [];
@@ -292,6 +298,8 @@ export class PerformanceAccumulator {
     // Advice within 6 weeks (reg 8(1)), per agency and per adviser organisation.
     for (const d of clock.deadlines) {
       if (d.step !== 'advice' || !d.refs?.['adviceRequestId']) continue;
+      const duty = d.refs['duty'] as 'statutory' | 'expected-standard' | 'not-applicable' | undefined;
+      if (duty === 'not-applicable') continue;
       const id = d.refs['adviceRequestId'];
       const la = f.laAtAdviceRequest[id] ?? s.localAuthority;
       if (!inPeriod(periodDateOf(d), o) || !this.wanted(la)) continue;
@@ -299,6 +307,7 @@ export class PerformanceAccumulator {
       const agency = d.responsible;
       const org = f.adviserOrganisation[id] ?? `unknown ${agency} adviser`;
       addOutcome(this.advice.overall, outcome, d.exceptionApplied);
+      if (duty) addOutcome(this.advice.byDuty[duty], outcome, d.exceptionApplied);
       addOutcome(get(this.advice.byAgency, agency, emptyDeadline), outcome, d.exceptionApplied);
       addOutcome(get(this.advice.byOrganisation, org, () => ({ ...emptyDeadline(), agency })), outcome, d.exceptionApplied);
     }
@@ -349,7 +358,8 @@ export class PerformanceAccumulator {
       ...(this.o.localAuthority ? { localAuthority: this.o.localAuthority } : {}),
       casesReplayed: this.cases,
       finalPlansWithin20Weeks: { overall: { ...this.plans.overall }, byLocalAuthority: sortKeys(this.plans.byLocalAuthority) },
-      adviceWithin6Weeks: { overall: { ...this.advice.overall }, byAgency: sortKeys(this.advice.byAgency), byOrganisation: sortKeys(this.advice.byOrganisation) },
+      adviceWithin6Weeks: {
+        overall: { ...this.advice.overall }, byDuty: { statutory: { ...this.advice.byDuty.statutory }, 'expected-standard': { ...this.advice.byDuty['expected-standard'] } }, byAgency: sortKeys(this.advice.byAgency), byOrganisation: sortKeys(this.advice.byOrganisation) },
       decisionsWithin6Weeks: { overall: { ...this.decisions.overall }, byLocalAuthority: sortKeys(this.decisions.byLocalAuthority) },
       counts: { ...overallCounts, requestsBySource: sortKeys(overallCounts.requestsBySource), plansCeasedByReason: sortKeys(overallCounts.plansCeasedByReason), byLocalAuthority: sortKeys(byLocalAuthority) },
       replayErrors: [...this.errors],

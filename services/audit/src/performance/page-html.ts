@@ -131,6 +131,7 @@ ${summary}
 <h2>Final plans within 20 weeks, by local authority</h2>
 <table id="plans"><caption>Plans issued in the period (SEN2: 20 weeks = 140 days from the request)</caption><thead><tr><th scope="col">Local authority</th><th scope="col" class="n">Issued</th><th scope="col" class="n">Within 20 weeks</th><th scope="col" class="n">%</th><th scope="col" class="n">Exception cases</th><th scope="col" class="n">Within, excl. exceptions</th><th scope="col" class="n">% excl. exceptions</th><th scope="col" class="n">Under a tribunal order (apart)</th></tr></thead><tbody>${plansByLa}</tbody></table>
 <h2>Advice within 6 weeks</h2>
+${deadlineTable('By duty: statutory for the bodies asked under s.31 (health, other LAs, youth offending teams); the expected standard for schools, the EP service and the LA’s own social care', 'Duty', Object.entries(r.adviceWithin6Weeks.byDuty), 'advice-duty')}
 ${deadlineTable('By agency', 'Agency', Object.entries(r.adviceWithin6Weeks.byAgency), 'advice-agency')}
 ${deadlineTable('By organisation giving the advice', 'Organisation', Object.entries(r.adviceWithin6Weeks.byOrganisation), 'advice-organisation')}
 <h2>Decisions whether to assess within 6 weeks</h2>

@@ -9,14 +9,17 @@ import { performanceCsv } from './csv';
 import { PerformancePageQuery, PerformanceQuery } from './dto';
 import { renderPerformancePage } from './page-html';
 import type { PerformanceReport } from './measures';
-import { financialYearOf, PerformanceService } from './performance.service';
+import { calendarYearOf, financialYearOf, PerformanceService } from './performance.service';
 
 export interface ResolvedPeriod { from: string; to: string; asOf: string; localAuthority?: string }
 
-/** Defaults (the current financial year, today) and the from <= to check shared by the API and the page. */
-export function resolvePeriod(q: { from?: string; to?: string; asOf?: string; localAuthority?: string }): ResolvedPeriod {
+/**
+ * Defaults and the from <= to check shared by the API and the page. A missing `from`/`to` comes from the year containing
+ * the other (or today): the calendar year by default, as SEN2 counts it, or the financial year with `year=financial`.
+ */
+export function resolvePeriod(q: { from?: string; to?: string; asOf?: string; localAuthority?: string; year?: 'calendar' | 'financial' }): ResolvedPeriod {
   const today = londonDateOf(new Date());
-  const fy = financialYearOf(q.from ?? q.to ?? today);
+  const fy = (q.year === 'financial' ? financialYearOf : calendarYearOf)(q.from ?? q.to ?? today);
   const from = q.from ?? fy.from;
   const to = q.to ?? fy.to;
   for (const d of [from, to, q.asOf]) if (d && Number.isNaN(Date.parse(`${d}T00:00:00Z`))) throw new BadRequestException(`${d} is not a calendar date`);

@@ -97,6 +97,10 @@ describe('statutory performance (e2e)', () => {
     expect(csv.text).toContain('finalPlansWithin20Weeks,overall,,percentWithin,50\r\n');
     await get('/performance?from=2025-04-01&to=2025-03-01').expect(400);
     await get('/performance?from=yesterday').expect(400);
+    // the period defaults to SEN2's calendar year; year=financial for 1 April - 31 March
+    expect((await get('/performance?from=2025-04-01&asOf=2026-04-30').expect(200)).body.period).toEqual({ from: '2025-04-01', to: '2025-12-31' });
+    expect((await get('/performance?to=2026-03-31&year=financial&asOf=2026-04-30').expect(200)).body.period).toEqual({ from: '2025-04-01', to: '2026-03-31' });
+    await get('/performance?year=fiscal').expect(400);
     await get('/performance', null).expect(401);
     await get('/performance', await tokenFor({ agency: 'local-authority', roles: ['case-officer'] })).expect(403);
     const log = await get('/access-log?limit=1000').expect(200);

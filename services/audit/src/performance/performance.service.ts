@@ -17,7 +17,13 @@ export class PerformanceService {
   }
 }
 
-/** The financial year (1 April to 31 March) containing a date: the default period. */
+/** The calendar year containing a date: the default period, SEN2's (the national 46.4% is the 2024 calendar year). */
+export function calendarYearOf(d: IsoDate): { from: IsoDate; to: IsoDate } {
+  const y = d.slice(0, 4);
+  return { from: `${y}-01-01`, to: `${y}-12-31` };
+}
+
+/** The financial year (1 April to 31 March) containing a date: the period on request (`year=financial`). */
 export function financialYearOf(d: IsoDate): { from: IsoDate; to: IsoDate } {
   const [y, m] = d.split('-').map(Number) as [number, number];
   const start = m >= 4 ? y : y - 1;

@@ -108,11 +108,11 @@ export class CaseController {
   @Post(':caseId/family-response')
   @ApiOperation({ summary: 'Record the parent’s or young person’s comments and preferred setting' })
   familyResponse(@CaseId() caseId: string, @Body() b: dto.RecordFamilyResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'RecordFamilyResponse', caseId, at: stepDate(b.at), preferredSettingRef: b.preferredSettingRef, commentsRef: b.commentsRef }, p, req);
+    return this.run({ type: 'RecordFamilyResponse', caseId, at: stepDate(b.at), preferredSettingRef: b.preferredSettingRef, commentsRef: b.commentsRef, nothingMoreToSay: b.nothingMoreToSay }, p, req);
   }
 
   @Post(':caseId/consultations')
-  @ApiOperation({ summary: 'Consult the school or setting to be named (15 days to respond, CFA 2014 s.39)' })
+  @ApiOperation({ summary: 'Consult the school or setting to be named (CFA 2014 s.39(2): needed before it is named; a response is expected within 15 days)' })
   consult(@CaseId() caseId: string, @Body() b: dto.ConsultSettingDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'ConsultSetting', caseId, at: stepDate(b.at), consultationId: b.consultationId ?? randomUUID(), settingRef: b.settingRef }, p, req);
   }
@@ -124,7 +124,7 @@ export class CaseController {
   }
 
   @Post(':caseId/final-plan')
-  @ApiOperation({ summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request)' })
+  @ApiOperation({ summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request; reg 13(1): from day 16 after the draft unless the family said they had nothing more to say; a named setting must have been consulted, s.39(2))' })
   issueFinal(@CaseId() caseId: string, @Body() b: dto.IssueFinalPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'IssueFinalPlan', caseId, at: stepDate(b.at), planId: b.planId ?? randomUUID(), namedSettingRef: b.namedSettingRef }, p, req);
   }
@@ -140,9 +140,15 @@ export class CaseController {
   }
 
   @Post(':caseId/amended-plan')
-  @ApiOperation({ summary: 'Issue the amended plan' })
+  @ApiOperation({ summary: 'Issue the amended plan (not before the family’s 15 days end, reg 22(2); within 8 weeks of the proposals, reg 22(3))' })
   amend(@CaseId() caseId: string, @Body() b: dto.AmendPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'AmendPlan', caseId, at: stepDate(b.at), amendmentId: b.amendmentId, namedSettingRef: b.namedSettingRef }, p, req);
+  }
+
+  @Post(':caseId/amendments/not-amending')
+  @ApiOperation({ summary: 'Decide not to make the proposed amendments after all (reg 22(4) / 28: within 8 weeks of the proposals, with the right of appeal)' })
+  notAmend(@CaseId() caseId: string, @Body() b: dto.DecideNotToAmendDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'DecideNotToAmend', caseId, at: stepDate(b.at), amendmentId: b.amendmentId }, p, req);
   }
 
   @Post(':caseId/reviews')
@@ -191,7 +197,10 @@ export class CaseController {
   @ApiOperation({ summary: 'Record an exception to a time limit with its reason and dates (reg 5(4), 8(2), 10(4), 13(3))' })
   exception(@CaseId() caseId: string, @Body() b: dto.RecordExceptionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
-      { type: 'RecordException', caseId, at: stepDate(b.at), exceptionId: b.exceptionId ?? randomUUID(), limit: b.limit, adviceRequestId: b.adviceRequestId, reason: b.reason, fromOn: b.fromOn, toOn: b.toOn },
+      {
+        type: 'RecordException', caseId, at: stepDate(b.at), exceptionId: b.exceptionId ?? randomUUID(), limit: b.limit, adviceRequestId: b.adviceRequestId, reason: b.reason, fromOn: b.fromOn, toOn: b.toOn,
+        closedSetting: b.closedSetting, adviceRequestedOn: b.adviceRequestedOn,
+      },
       p,
       req,
     );

@@ -7,6 +7,7 @@ import {
   ADVICE_TYPES,
   AGENCIES,
   CEASE_REASONS,
+  CLOSED_SETTINGS,
   ERASURE_GROUNDS,
   EXCEPTION_LIMITS,
   EXCEPTION_REASONS,
@@ -15,6 +16,7 @@ import {
   type AdviceType,
   type Agency,
   type CeaseReason,
+  type ClosedSetting,
   type ErasureGround,
   type ExceptionLimit,
   type ExceptionReason,
@@ -167,6 +169,8 @@ export class IssueDraftPlanDto extends StepDto {
 export class RecordFamilyResponseDto extends StepDto {
   @ApiPropertyOptional({ example: 'urn:school:100234' }) @IsOptional() @Matches(REF, { message: REF_MESSAGE }) preferredSettingRef?: string;
   @ApiPropertyOptional({ description: 'Reference to the comments document', example: 'doc:comments-17' }) @IsOptional() @Matches(REF, { message: REF_MESSAGE }) commentsRef?: string;
+  @ApiPropertyOptional({ description: 'reg 13(1): the family say they have nothing more to say, so the final plan may follow before their 15 days end' })
+  @IsOptional() @IsBoolean() nothingMoreToSay?: boolean;
 }
 
 export class ConsultSettingDto extends StepDto {
@@ -195,6 +199,10 @@ export class ProposeAmendmentDto extends StepDto {
 export class AmendPlanDto extends StepDto {
   @ApiProperty() @IsUUID() amendmentId!: string;
   @ApiPropertyOptional() @IsOptional() @Matches(REF, { message: REF_MESSAGE }) namedSettingRef?: string;
+}
+
+export class DecideNotToAmendDto extends StepDto {
+  @ApiProperty() @IsUUID() amendmentId!: string;
 }
 
 export class ScheduleReviewDto extends StepDto {
@@ -226,7 +234,10 @@ export class RecordExceptionDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() adviceRequestId?: string;
   @ApiProperty({ enum: EXCEPTION_REASONS }) @IsIn(EXCEPTION_REASONS) reason!: ExceptionReason;
   @ApiProperty() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('an exception may be known ahead, e.g. the family away from a given day (reg 5(4))') fromOn!: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('the end of the period the exception covers, often still ahead') toOn?: string;
+  @ApiPropertyOptional({ description: 'Last day (inclusive) of the closure, absence or circumstances; a missed appointment’s rearranged day' }) @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('the end of the period the exception covers, often still ahead') toOn?: string;
+  @ApiPropertyOptional({ enum: CLOSED_SETTINGS, description: 'School-closure limb: which setting closed (early years only for regs 10(4)(b) / 13(3)(b))' }) @IsOptional() @IsIn(CLOSED_SETTINGS) closedSetting?: ClosedSetting;
+  @ApiPropertyOptional({ description: 'School-closure limb: the day the LA asked that setting for advice (between a week before the closure and a week before it re-opens)' })
+  @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @NotInFuture() adviceRequestedOn?: string;
 }
 
 export class RecordTribunalOrderDto extends StepDto {

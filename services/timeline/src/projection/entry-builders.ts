@@ -158,7 +158,7 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   })),
   ehc('ehc.setting-consulted.v1', (d) => ({
     kind: 'setting', agency: 'education', title: 'School or setting consulted on being named',
-    specifics: `${d.settingRef} consulted on ${d.consultedOn}; response due by ${d.responseDueOn}.`,
+    specifics: `${d.settingRef} consulted on ${d.consultedOn} (s.39(2)); response expected by ${d.responseDueOn} (Code of Practice, not a statutory limit).`,
     details: pick(d, ['consultationId', 'settingRef', 'consultedOn', 'responseDueOn']),
     members: member(d.settingRef, 'education', 'consulted on being named'),
   })),
@@ -182,6 +182,10 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     kind: 'amendment', agency: LA, title: 'Amended EHC plan issued', specifics: `Issued on ${d.amendedOn}${namedSetting(d.namedSettingRef)}.`,
     details: pick(d, ['amendmentId', 'amendedOn', 'namedSettingRef']),
     members: member(d.namedSettingRef, 'education', 'named in the plan'),
+  })),
+  ehc('ehc.decision-not-to-amend.v1', (d) => ({
+    kind: 'amendment', agency: LA, title: 'Decided not to amend the EHC plan', specifics: `Decided on ${d.decidedOn} not to make the proposed amendments (reg 22(4)); the family may appeal.`,
+    details: pick(d, ['amendmentId', 'decidedOn']),
   })),
   ehc('ehc.review-meeting-scheduled.v1', (d) => ({
     kind: 'review', agency: LA, title: 'Annual review meeting arranged',
