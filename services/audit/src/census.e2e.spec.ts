@@ -27,7 +27,10 @@ describe('audit service census', () => {
     const practitioner = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner', 'service'], organisationId: 'E09000033', userId: 'census-stranger' });
     const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], organisationId: 'ofsted', userId: 'census-auditor' });
     const reads = async (caseId: string) => Number((await pool.query(`SELECT count(*)::int AS n FROM audit_access_log WHERE case_id = $1 AND user_id = 'census-auditor'`, [caseId])).rows[0].n);
-    const routes = registeredRoutes(service.app).filter((r) => !r.path.startsWith('/health') && !r.path.startsWith('/docs') && r.path !== '/performance.html');
+    // /metrics is the scraper's (role service or auditor, as on every service) and holds no case data: checked below
+    const routes = registeredRoutes(service.app).filter(
+      (r) => !r.path.startsWith('/health') && !r.path.startsWith('/docs') && r.path !== '/performance.html' && r.path !== '/metrics',
+    );
     const rows = [];
     for (const route of routes) {
       const caseId = randomUUID();
@@ -40,6 +43,12 @@ describe('audit service census', () => {
     console.log(`[census] audit: ${rows.length} routes (${caseScopedRoutes(service.app).length} case-scoped)\n${rows.map((r) => `  ${r.route}: stranger ${r.stranger} logged=${r.auditorReadLogged}`).join('\n')}`);
     expect(caseScopedRoutes(service.app).length).toBeGreaterThanOrEqual(7);
     expect(rows).toEqual(rows.map((r) => ({ route: r.route, stranger: 403, auditorReadLogged: true })));
+
+    const metrics = registeredRoutes(service.app).find((r) => r.path === '/metrics');
+    expect(metrics).toBeDefined();
+    const caseOfficer = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: 'E09000033', userId: 'census-officer' });
+    expect((await callRoute(service.server, metrics!, randomUUID(), caseOfficer)).status).toBe(403);
+    expect((await callRoute(service.server, metrics!, randomUUID(), auditor)).status).toBe(200);
   });
 
   it('every date field of every DTO its controllers take is either refused in the future or says why it may lie ahead', () => {
