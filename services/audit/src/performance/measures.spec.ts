@@ -142,6 +142,22 @@ describe('statutory performance measures', () => {
   });
 });
 
+describe('plans made under a tribunal order (regs 44-45)', () => {
+  it('are reported apart from the 20-week measure: a plan ordered after a refusal is counted in tribunalOrdered only', () => {
+    // refused 2 Jun 2025; ordered to assess 1 Sep 2025 (reg 44(2): final plan within 14 weeks, by 8 Dec 2025); plan 1 Dec 2025,
+    // 182 days after the request of 2 Jun 2025: late against 20 weeks from the request, but made under the order's own limit
+    const ordered = new Case('ordered').request('2025-06-02').run('2025-06-30', { type: 'DecideNotToAssess' })
+      .run('2025-09-01', { type: 'RecordTribunalOrder', orderId: 'o1', regulation: 'reg 44', kind: 'assess' })
+      .run('2025-09-08', { type: 'DecideToAssess', assessmentId: 'asmt-o' })
+      .run('2025-11-10', { type: 'IssueDraftPlan', planId: 'p1' })
+      .run('2025-11-20', { type: 'RecordFamilyResponse' })
+      .run('2025-12-01', { type: 'IssueFinalPlan', planId: 'p1' });
+    const r = run([ordered, new Case('on-time').planOn('2025-05-05', '2025-09-01')]);
+    expect(r.finalPlansWithin20Weeks.overall).toMatchObject({ issued: 1, within: 1, percentWithin: 100, tribunalOrdered: 1 });
+    expect(r.counts.plansIssued).toBe(2);
+  });
+});
+
 describe('advice by duty and lawful exceptions only (reg 8(1)-(2), regs 10(4), 13(3))', () => {
   // request 5 May 2025, advice asked 2 Jun 2025: due 14 Jul 2025 (2 Jun + 42 days)
   const adviceCase = () => {

@@ -61,6 +61,8 @@ describe('service transfers end to end', () => {
     await post(base, { at: '2026-03-02', kind: 'local-authority', toOrganisation: NEW, moveOn: '2026-04-14' }, newOfficer).expect(403);
     const requested = await post(base, { at: '2026-03-02', kind: 'local-authority', toOrganisation: NEW, moveOn: '2026-04-14', moves: { fundingRef: 'hn-2026-12' } }, oldOfficer).expect(201);
     const transferId = requested.body.transferId as string;
+    // reg 15(5): the plan date comes from the case (no review held yet) for the new LA's review deadline
+    expect((await transferEvents(transferId))[0].data).toMatchObject({ planMadeOn: '2025-11-24' });
     expect(requested.body.case).toMatchObject({ followed: true, command: 'NotifyTransfer' });
     expect(requested.body.transfer).toMatchObject({ status: 'requested', moves: { planId, fundingRef: 'hn-2026-12' }, responsibleOn: { organisation: OLD, handoverPending: true } });
     expect(requested.body.transfer.deadlines.find((d: { id: string }) => d.id === 'plan-transfer')).toMatchObject({ dueOn: '2026-04-14', responsible: OLD, status: 'open' });
@@ -89,8 +91,15 @@ describe('service transfers end to end', () => {
     await post(`${base}/${transferId}/acknowledgement`, { at: '2026-04-14' }, oldOfficer).expect(403);
     await post(`${base}/${transferId}/acknowledgement`, { at: '2026-04-14' }, newOfficer).expect(200);
     await post(`${base}/${transferId}/reassessment-decision`, { at: '2026-05-01', willReassess: false }, oldOfficer).expect(403);
-    const decided = await post(`${base}/${transferId}/reassessment-decision`, { at: '2026-05-01', willReassess: false }, newOfficer).expect(200);
+    // reg 15(4)-(5): it also says when it will review: plan made 24 Nov 2025 -> 12 months end 23 Nov 2026; the 3 months
+    // beginning with the transfer on 14 Apr 2026 end 13 Jul 2026; the later, 23 Nov 2026, is the last day it may name
+    const tooLate = await post(`${base}/${transferId}/reassessment-decision`, { at: '2026-05-01', willReassess: false, reviewOn: '2026-11-24' }, newOfficer).expect(409);
+    expect(tooLate.body.message).toMatch(/reg 15\(5\): the new LA must review by 2026-11-23/);
+    const decided = await post(`${base}/${transferId}/reassessment-decision`, { at: '2026-05-01', willReassess: false, reviewOn: '2026-11-20' }, newOfficer).expect(200);
     expect(decided.body.case).toMatchObject({ followed: true, command: 'DecideReassessmentAfterTransfer' });
+    expect(decided.body.transfer.reassessment).toEqual({ willReassess: false, decidedOn: '2026-05-01', reviewOn: '2026-11-20' });
+    expect(decided.body.transfer.deadlines.find((d: { id: string }) => d.id === 'review-after-transfer')).toMatchObject({ dueOn: '2026-11-23', responsible: NEW });
+    expect((await caseEvents(caseId)).at(-1)).toMatchObject({ type: 'ehc.transfer-reassessment-decided.v1', data: { reviewOn: '2026-11-20' } });
 
     // the case itself now belongs to the new LA: it sees it, the old one does not
     const kase = await request(service.server).get(`/cases/${caseId}?asOf=2026-05-02`).set(auth(newOfficer)).expect(200);
@@ -161,6 +170,11 @@ describe('service transfers end to end', () => {
     const kase = await request(service.server).get(`/cases/${caseId}`).set(auth(newOfficer)).expect(200);
     expect(kase.body.state.localAuthority).toBe(NEW);
 
+    // reg 5(1)(b): the new LA makes its own decision whether to assess, within 6 weeks of becoming responsible
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-16' }, oldOfficer).expect(403);
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-16' }, newOfficer).expect(200);
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-17' }, newOfficer).expect(409);
+
     // the new LA continues the assessment; the old LA no longer may
     const planId = randomUUID();
     await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-20', planId }, oldOfficer).expect(403);
@@ -182,6 +196,10 @@ describe('service transfers end to end', () => {
     expect(statutoryStatus(all, '2026-02-08').deadlines.find((d) => d.id === 'final-plan')).toMatchObject({ status: 'open', refs: { responsibleAuthority: OLD } });
     expect(asAtAfter.status.localAuthority).toBe(NEW);
     expect(dl(asAtAfter, 'final-plan')).toMatchObject({ status: 'lapsed', refs: { responsibleAuthority: OLD } });
+    // reg 5(1)(b): 9 Feb 2026 + 6 weeks (42 days: 19 to 28 Feb, 23 into March) = 23 Mar 2026
+    expect(dl(asAtAfter, `decision-to-assess:${id}`)).toMatchObject({ dueOn: '2026-03-23', status: 'open', refs: { responsibleAuthority: NEW } });
+    // the clock's summary names the responsible LA's limit, not the old LA's lapsed one (what the timeline shows as "final plan due")
+    expect(asAtAfter.status.finalPlan).toMatchObject({ id: `final-plan:${id}`, dueOn: '2026-06-29' });
     // the new LA is treated as receiving the request on the transfer day: 16 and 20 weeks from 9 Feb 2026
     expect(dl(asAtAfter, `decision-whether-to-issue:${id}`)).toMatchObject({ dueOn: '2026-06-01', status: 'open', refs: { responsibleAuthority: NEW } });
     expect(dl(asAtAfter, `final-plan:${id}`)).toMatchObject({ startsOn: '2026-02-09', dueOn: '2026-06-29', status: 'open', refs: { responsibleAuthority: NEW } });
@@ -189,11 +207,12 @@ describe('service transfers end to end', () => {
     const later = await caseAsAt(caseId, '2026-05-26');
     expect(later.status.overdue).toEqual([]);
     expect(dl(later, `decision-whether-to-issue:${id}`)).toMatchObject({ status: 'met', metOn: '2026-04-20' });
+    expect(dl(later, `decision-to-assess:${id}`)).toMatchObject({ status: 'met', metOn: '2026-02-16' });
 
     // the audit sequence on the case stream: request, decision, the move (recorded by the old LA), the new LA's draft
     const seq = (await store.readStream(`case-${caseId}`)).map((e) => [e.type, e.metadata.actor.organisationId]);
     expect(seq).toEqual([
-      ['ehc.request-received.v1', OLD], ['ehc.decision-to-assess.v1', OLD], ['ehc.assessment-transferred.v1', OLD], ['ehc.draft-plan-issued.v1', NEW],
+      ['ehc.request-received.v1', OLD], ['ehc.decision-to-assess.v1', OLD], ['ehc.assessment-transferred.v1', OLD], ['ehc.decision-to-assess.v1', NEW], ['ehc.draft-plan-issued.v1', NEW],
     ]);
     // a retried completion does not move it twice
     await post(`${base}/${id}/completion`, { at: '2026-02-09' }, oldOfficer).expect(409);
