@@ -238,8 +238,9 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
     schema: shapeOf<EhcEventDataMap['ehc.exception-recorded.v1']>({
       caseId, exceptionId: req(id('The exception.')),
       limit: req(oneOf(EXCEPTION_LIMITS, 'Which statutory time limit it lifts.')),
-      regulation: req(id('The regulation that allows it: reg 5(4), reg 8(2), reg 10(4) or reg 13(3).')),
+      regulation: req(id('The regulation that allows it: reg 5(4), reg 8(2), reg 10(4), reg 13(3) or reg 44(3).')),
       adviceRequestId: opt(id('For an advice exception (reg 8(2)): the advice request it applies to.')),
+      tribunalOrderId: opt(id('For a tribunal exception (reg 44(3)): the order whose limits it applies to.')),
       reason: req(oneOf(EXCEPTION_REASONS, 'The reason the regulation allows.')),
       fromOn: req(isoDate('First day of the exceptional period.')),
       toOn: opt(isoDate('Last day of the exceptional period, inclusive (a missed appointment: the rearranged day).')),

@@ -139,6 +139,8 @@ export interface RecordException extends Base {
   exceptionId: string;
   limit: ExceptionLimit;
   adviceRequestId?: string;
+  /** A `tribunal` exception (reg 44(3)): the order it applies to. */
+  tribunalOrderId?: string;
   reason: ExceptionReason;
   /** First day of the closure / absence / circumstances, or the day of the missed appointment. */
   fromOn: IsoDate;

@@ -420,18 +420,24 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       } else if (command.adviceRequestId) {
         fail(E.InvalidCommandError, 'adviceRequestId belongs only to an advice exception');
       }
+      if (command.limit === 'tribunal') {
+        if (!command.tribunalOrderId || !state.tribunalOrders[command.tribunalOrderId]) fail(E.TribunalOrderNotApplicableError, 'reg 44(3): a tribunal exception names the order whose limits it applies to');
+      } else if (command.tribunalOrderId) {
+        fail(E.InvalidCommandError, 'tribunalOrderId belongs only to a tribunal exception');
+      }
       if ((command.limit === 'decision-whether-to-issue' || command.limit === 'final-plan') && !state.assessmentDecisions.some((d) => d.decision === 'assess')) {
         fail(E.ExceptionNotApplicableError, `The ${command.limit} limit applies only once the LA has decided to assess`);
       }
       // The limb's conditions: the closure window around the advice request, 4 continuous weeks, facts during the limit.
       const facts = { limit: command.limit, reason: command.reason, fromOn, toOn, closedSetting: command.closedSetting, adviceRequestedOn };
-      const defect = exceptionDefect(facts, limitRunning(state, command.limit, command.adviceRequestId) as LimitRunning);
+      const defect = exceptionDefect(facts, limitRunning(state, command.limit, command.adviceRequestId, command.tribunalOrderId) as LimitRunning);
       if (defect) fail(E.ExceptionConditionNotMetError, defect, { limit: command.limit, reason: command.reason, fromOn, toOn, adviceRequestedOn });
       return [{
         type: 'ehc.exception-recorded.v1',
         data: {
           caseId, exceptionId: command.exceptionId, limit: command.limit, regulation: rule.regulation,
           ...(command.adviceRequestId ? { adviceRequestId: command.adviceRequestId } : {}),
+          ...(command.tribunalOrderId ? { tribunalOrderId: command.tribunalOrderId } : {}),
           reason: command.reason, fromOn, ...(toOn ? { toOn } : {}), recordedOn: at, limb: limb as string,
           ...(command.reason === 'school-closure' ? { closedSetting: command.closedSetting ?? 'school-or-post-16', adviceRequestedOn } : {}),
         },

@@ -11,8 +11,8 @@ export const REQUEST_SOURCES = ['parent', 'young-person', 'school', 'other'] as 
 /** Who asked for the assessment (reg 3; CoP 9.8-9.16); SEN2 reports requests by source. */
 export type RequestSource = (typeof REQUEST_SOURCES)[number];
 
-export const EXCEPTION_LIMITS = ['decision-to-assess', 'advice', 'decision-whether-to-issue', 'final-plan'] as const;
-/** Which statutory limit an exception lifts: reg 5(4), reg 8(2), reg 10(4), reg 13(3). */
+export const EXCEPTION_LIMITS = ['decision-to-assess', 'advice', 'decision-whether-to-issue', 'final-plan', 'tribunal'] as const;
+/** Which statutory limit an exception lifts: reg 5(4), reg 8(2), reg 10(4), reg 13(3); `tribunal`: the limits of one tribunal order, reg 44(3) (and reg 45). */
 export type ExceptionLimit = (typeof EXCEPTION_LIMITS)[number];
 
 export const EXCEPTION_REASONS = ['school-closure', 'exceptional-personal-circumstances', 'absent-from-area', 'missed-appointment'] as const;
@@ -258,6 +258,8 @@ export interface ExceptionRecordedV1 {
   regulation: string;
   /** For an advice exception (reg 8(2)): the advice request it applies to. */
   adviceRequestId?: string;
+  /** For a `tribunal` exception (reg 44(3)): the order whose limits it applies to. */
+  tribunalOrderId?: string;
   reason: ExceptionReason;
   /** The first day of the closure, absence or circumstances (a missed appointment: its day). */
   fromOn: IsoDate;

@@ -8,11 +8,18 @@ import * as T from './time-limits';
  * The limbs differ by regulation: reg 8(2) has no school-closure limb, regs 10(4) / 13(3) have no missed-appointment
  * limb, reg 5(4) has neither missed appointments nor early-years closures.
  */
-export const EXCEPTION_RULES: Readonly<Record<ExceptionLimit, { regulation: string; limbs: Readonly<Partial<Record<ExceptionReason, string>>>; closedSettings: readonly ClosedSetting[] }>> = {
+export const EXCEPTION_RULES: Readonly<Record<ExceptionLimit, {
+  regulation: string; limbs: Readonly<Partial<Record<ExceptionReason, string>>>; closedSettings: readonly ClosedSetting[];
+  /** The shortest absence from the area the limb accepts, in days counted inclusively (4 weeks unless stated). */
+  minAbsenceDays?: number;
+}>> = {
   'decision-to-assess': { regulation: 'reg 5(4)', limbs: { 'school-closure': '(a)', 'exceptional-personal-circumstances': '(b)', 'absent-from-area': '(c)' }, closedSettings: ['school-or-post-16'] },
   advice: { regulation: 'reg 8(2)', limbs: { 'exceptional-personal-circumstances': '(a)', 'absent-from-area': '(b)', 'missed-appointment': '(c)' }, closedSettings: [] },
   'decision-whether-to-issue': { regulation: 'reg 10(4)', limbs: { 'school-closure': '(a)', 'exceptional-personal-circumstances': '(c)', 'absent-from-area': '(d)' }, closedSettings: ['school-or-post-16', 'early-years'] },
   'final-plan': { regulation: 'reg 13(3)', limbs: { 'school-closure': '(a)', 'exceptional-personal-circumstances': '(c)', 'absent-from-area': '(d)' }, closedSettings: ['school-or-post-16', 'early-years'] },
+  // reg 44(3) (applied to reg 45 by reg 45): exceptional personal circumstances; an absence of at least 2 weeks (not 4);
+  // the closure circumstances of reg 10(4)(a)-(b). No missed-appointment limb.
+  tribunal: { regulation: 'reg 44(3)', limbs: { 'exceptional-personal-circumstances': '(a)', 'absent-from-area': '(b)', 'school-closure': '(c)' }, closedSettings: ['school-or-post-16', 'early-years'], minAbsenceDays: 14 },
 };
 
 /** "A continuous period of not less than 4 weeks", counting the days inclusively: 1-28 March is 4 weeks. */
@@ -33,7 +40,7 @@ export function exceptionLimb(limit: ExceptionLimit, reason: ExceptionReason, cl
   const letter = rule.limbs[reason];
   if (!letter || (reason === 'school-closure' && !rule.closedSettings.includes(closedSetting))) return undefined;
   // regs 10(4)(b) / 13(3)(b): the same closure window for an early years provider
-  const limb = reason === 'school-closure' && closedSetting === 'early-years' ? '(b)' : letter;
+  const limb = reason === 'school-closure' && closedSetting === 'early-years' && limit !== 'tribunal' ? '(b)' : letter;
   return `${rule.regulation}${limb}`;
 }
 
@@ -61,9 +68,11 @@ export function exceptionDefect(e: ExceptionFacts, running: LimitRunning): strin
       if (!within(e.adviceRequestedOn, running.startsOn, running.dueOn)) return `${rule.regulation}: advice asked on ${e.adviceRequestedOn} is outside the running of the limit (${running.startsOn}..${running.dueOn})`;
       return undefined;
     }
-    case 'absent-from-area':
-      if (!e.toOn || inclusiveDays(e.fromOn, e.toOn) < MIN_CONTINUOUS_DAYS) return `${rule.regulation}: the absence must be a continuous period of at least 4 weeks (fromOn..toOn, the last day away)`;
+    case 'absent-from-area': {
+      const min = rule.minAbsenceDays ?? MIN_CONTINUOUS_DAYS;
+      if (!e.toOn || inclusiveDays(e.fromOn, e.toOn) < min) return `${rule.regulation}: the absence must be a continuous period of at least ${min / 7} weeks (fromOn..toOn, the last day away)`;
       break;
+    }
     case 'exceptional-personal-circumstances':
     case 'missed-appointment':
       break;
@@ -100,7 +109,7 @@ export function excusedUntil(exceptions: readonly ExceptionFacts[], running: Lim
  * The running of `limit` on this case now: reg 5(1) and the 16/20 weeks from the request (or, after a move during the
  * assessment, from the new LA's start), reg 8(1) from the advice request.
  */
-export function limitRunning(state: EhcCaseState, limit: ExceptionLimit, adviceRequestId?: string): LimitRunning | undefined {
+export function limitRunning(state: EhcCaseState, limit: ExceptionLimit, adviceRequestId?: string, tribunalOrderId?: string): LimitRunning | undefined {
   const requestOn = state.requestReceivedOn;
   if (!requestOn) return undefined;
   const move = state.assessmentTransfers?.at(-1);
@@ -115,5 +124,13 @@ export function limitRunning(state: EhcCaseState, limit: ExceptionLimit, adviceR
       return move ? { startsOn: move.transferredOn, dueOn: move.decisionWhetherToIssueDueOn } : { startsOn: requestOn, dueOn: T.decisionWhetherToIssueDue(requestOn) };
     case 'final-plan':
       return move ? { startsOn: move.transferredOn, dueOn: move.finalPlanDueOn } : { startsOn: requestOn, dueOn: T.finalPlanDue(requestOn) };
+    case 'tribunal': {
+      // from the order (reg 45: the LA's notice to the Tribunal) to the last of its limits
+      const o = tribunalOrderId ? state.tribunalOrders[tribunalOrderId] : undefined;
+      if (!o) return undefined;
+      const from = o.tribunalNotifiedOn ?? o.orderOn;
+      const weeks = Math.max(0, ...T.TRIBUNAL_LIMITS[o.kind].map((l) => l.weeks));
+      return { startsOn: from, dueOn: T.tribunalDue(from, weeks) };
+    }
   }
 }

@@ -139,9 +139,9 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     return { asOf, caseStatus: s.status, deadlines: [], open: [], overdue: [], overdueByResponsible: {} };
   }
   const done = (d: IsoDate | undefined) => onOrBefore(d, asOf);
-  const exceptionsFor = (limit: ExceptionLimit, adviceRequestId?: string): AppliedException[] =>
+  const exceptionsFor = (limit: ExceptionLimit, adviceRequestId?: string, tribunalOrderId?: string): AppliedException[] =>
     s.exceptions
-      .filter((e) => e.limit === limit && (limit !== 'advice' || e.adviceRequestId === adviceRequestId) && !isAfter(e.recordedOn, asOf))
+      .filter((e) => e.limit === limit && (limit !== 'advice' || e.adviceRequestId === adviceRequestId) && (limit !== 'tribunal' || e.tribunalOrderId === tribunalOrderId) && !isAfter(e.recordedOn, asOf))
       .map((e) => ({ exceptionId: e.exceptionId, regulation: e.regulation, reason: e.reason, fromOn: e.fromOn, ...(e.toOn ? { toOn: e.toOn } : {}), ...(e.limb ? { limb: e.limb } : {}) }));
   const recordedException = new Map(s.exceptions.map((e) => [e.exceptionId, e]));
   const ceasedOn = done(s.ceased?.ceasedOn);
@@ -294,7 +294,7 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
           break;
       }
       const what = o.regulation === 'reg 45' ? `${step.what} (appeal not opposed: from the LA's notice to the Tribunal)` : `${step.what} (tribunal order)`;
-      add({ id: `tribunal:${o.orderId}:${step.step}`, step: 'tribunal', what, regulation: o.regulation === 'reg 45' ? 'reg 45' : 'reg 44(2)', responsible: 'local-authority', startsOn: from, dueOn: T.tribunalDue(from, step.weeks), metOn, lapsedOn, refs: { orderId: o.orderId, order: o.kind, orderStep: step.step } });
+      add({ id: `tribunal:${o.orderId}:${step.step}`, step: 'tribunal', what, regulation: o.regulation === 'reg 45' ? 'reg 45' : 'reg 44(2)', responsible: 'local-authority', startsOn: from, dueOn: T.tribunalDue(from, step.weeks), metOn, lapsedOn, exceptions: exceptionsFor('tribunal', undefined, o.orderId), refs: { orderId: o.orderId, order: o.kind, orderStep: step.step } });
     }
   }
 

@@ -178,3 +178,26 @@ describe('a change of NHS commissioning body (reg 16)', () => {
     expect(statutoryStatus(events, '2026-01-08').overdueByResponsible).toMatchObject({ health: [expect.objectContaining({ id: 'commissioning-body-notice:ch-1' })] });
   });
 });
+
+describe('exceptions to a tribunal order’s limits (reg 44(3))', () => {
+  // refused to issue on 20 Apr 2025; ordered to make a plan on Mon 1 Sep 2025: draft by 6 Oct (5 weeks), final by 17 Nov 2025 (11 weeks)
+  const ordered = () => history(steps.request(), steps.assess(), steps.notIssue('2025-04-20'), cmd('2025-09-01', { type: 'RecordTribunalOrder', orderId: 'o-1', regulation: 'reg 44', kind: 'make-plan' }));
+  const absence = (toOn: string, more: Record<string, unknown> = {}) =>
+    cmd('2025-09-22', { type: 'RecordException', exceptionId: 'x-1', limit: 'tribunal', tribunalOrderId: 'o-1', reason: 'absent-from-area', fromOn: '2025-09-08', toOn, ...more } as never);
+
+  it('reg 44(3)(b): an absence from the area of at least 2 weeks (8-21 Sep 2025, 14 days counted inclusively) is an exception; 8-20 Sep is not', () => {
+    spec.given(ordered()).when(absence('2025-09-21')).thenMatches([{ type: 'ehc.exception-recorded.v1', data: { limit: 'tribunal', tribunalOrderId: 'o-1', regulation: 'reg 44(3)', limb: 'reg 44(3)(b)' } }]);
+    spec.given(ordered()).when(absence('2025-09-20')).thenThrows(E.ExceptionConditionNotMetError, /at least 2 weeks/);
+  });
+
+  it('reg 44(3) has no missed-appointment limb, and names the order it applies to', () => {
+    spec.given(ordered()).when(cmd('2025-09-22', { type: 'RecordException', exceptionId: 'x-1', limit: 'tribunal', tribunalOrderId: 'o-1', reason: 'missed-appointment', fromOn: '2025-09-10' } as never)).thenThrows(E.ExceptionNotApplicableError);
+    spec.given(ordered()).when(absence('2025-09-21', { tribunalOrderId: undefined })).thenThrows(E.TribunalOrderNotApplicableError);
+  });
+
+  it('the 14 days excuse the draft for 14 days only: open (excused) on 7 Oct, overdue after 20 Oct 2025 (6 Oct + 14)', () => {
+    const events = [...ordered(), ...spec.given(ordered()).when(absence('2025-09-21')).thenMatches([{ type: 'ehc.exception-recorded.v1' }])];
+    expect(byId(statutoryStatus(events, '2025-10-07').deadlines, 'tribunal:o-1:draft-plan')).toMatchObject({ dueOn: '2025-10-06', status: 'open', exceptionApplied: true, excusedUntil: '2025-10-20' });
+    expect(byId(statutoryStatus(events, '2025-10-21').deadlines, 'tribunal:o-1:draft-plan')).toMatchObject({ status: 'overdue' });
+  });
+});

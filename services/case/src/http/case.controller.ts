@@ -194,11 +194,11 @@ export class CaseController {
   }
 
   @Post(':caseId/exceptions')
-  @ApiOperation({ summary: 'Record an exception to a time limit with its reason and dates (reg 5(4), 8(2), 10(4), 13(3))' })
+  @ApiOperation({ summary: 'Record an exception to a time limit with its reason and dates (reg 5(4), 8(2), 10(4), 13(3), 44(3))' })
   exception(@CaseId() caseId: string, @Body() b: dto.RecordExceptionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
-        type: 'RecordException', caseId, at: stepDate(b.at), exceptionId: b.exceptionId ?? randomUUID(), limit: b.limit, adviceRequestId: b.adviceRequestId, reason: b.reason, fromOn: b.fromOn, toOn: b.toOn,
+        type: 'RecordException', caseId, at: stepDate(b.at), exceptionId: b.exceptionId ?? randomUUID(), limit: b.limit, adviceRequestId: b.adviceRequestId, tribunalOrderId: b.tribunalOrderId, reason: b.reason, fromOn: b.fromOn, toOn: b.toOn,
         closedSetting: b.closedSetting, adviceRequestedOn: b.adviceRequestedOn,
       },
       p,

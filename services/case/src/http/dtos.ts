@@ -232,6 +232,7 @@ export class RecordExceptionDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() exceptionId?: string;
   @ApiProperty({ enum: EXCEPTION_LIMITS }) @IsIn(EXCEPTION_LIMITS) limit!: ExceptionLimit;
   @ApiPropertyOptional() @IsOptional() @IsUUID() adviceRequestId?: string;
+  @ApiPropertyOptional({ description: 'A tribunal exception (reg 44(3)): the order whose limits it applies to' }) @IsOptional() @IsUUID() tribunalOrderId?: string;
   @ApiProperty({ enum: EXCEPTION_REASONS }) @IsIn(EXCEPTION_REASONS) reason!: ExceptionReason;
   @ApiProperty() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('an exception may be known ahead, e.g. the family away from a given day (reg 5(4))') fromOn!: string;
   @ApiPropertyOptional({ description: 'Last day (inclusive) of the closure, absence or circumstances; a missed appointment’s rearranged day' }) @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('the end of the period the exception covers, often still ahead') toOn?: string;

@@ -68,6 +68,7 @@ const EXCEPTION_LIMIT_LABELS: Record<ExceptionLimit, string> = {
   advice: 'advice (6 weeks)',
   'decision-whether-to-issue': 'decision whether to issue a plan (16 weeks)',
   'final-plan': 'final plan (20 weeks)',
+  tribunal: 'the time limits of a tribunal order',
 };
 const EXCEPTION_REASON_LABELS: Record<ExceptionReason, string> = {
   'school-closure': 'the school or setting was closed',
