@@ -207,7 +207,7 @@ export class CaseController {
   }
 
   @Post(':caseId/tribunal-orders')
-  @ApiOperation({ summary: 'Record a First-tier Tribunal order; new clocks start from it (reg 44-45)' })
+  @ApiOperation({ summary: 'Record a First-tier Tribunal order (reg 44), or under reg 45 the LA’s notice to the Tribunal that it will not oppose the appeal (at = that notice); new clocks start from it' })
   tribunal(@CaseId() caseId: string, @Body() b: dto.RecordTribunalOrderDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordTribunalOrder', caseId, at: stepDate(b.at), orderId: b.orderId ?? randomUUID(), regulation: b.regulation, kind: b.kind }, p, req);
   }
