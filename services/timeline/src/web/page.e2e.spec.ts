@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { addDays, londonDateOf } from '@tio/ehc-domain';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
 import { timelineService } from '../service';
 import { ACTORS, Publisher, caseStory, testTopics, topicList, waitFor } from '../testing/fixtures';
@@ -19,13 +20,15 @@ describe("the practitioners' page in a real browser (Debian's Chromium driven by
   const publisher = new Publisher();
   const caseId = randomUUID();
   let story: ReturnType<typeof caseStory>;
+  let storyStart: number;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium; the test command installs it). It never downloads a browser.`);
     }
     await publisher.ensure(topicList(topics));
-    story = caseStory(caseId, topics, Date.now() - 90 * 86_400_000);
+    storyStart = Date.now() - 90 * 86_400_000;
+    story = caseStory(caseId, topics, storyStart);
     await publisher.publish(story);
     service = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-page-${randomUUID().slice(0, 6)}` });
     profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
@@ -63,6 +66,10 @@ describe("the practitioners' page in a real browser (Debian's Chromium driven by
     await expect(page.locator('#overdue').textContent()).resolves.toMatch(/Social care: Give social-care advice — due .* \(\d+ days overdue; reg 8\(1\)\)/);
     await expect(page.locator('#stage').textContent()).resolves.toBe('assessment under way');
     await expect(page.locator('#week').textContent()).resolves.toMatch(/^Week \d+ of 20$/);
+    // reg 10(1) / 13(2): 16 and 20 weeks (112 / 140 days) from the request day, shown whatever the stage
+    const shown = (days: number) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${addDays(londonDateOf(new Date(storyStart)), days)}T00:00:00Z`));
+    await expect(page.locator('#issue-decision-due').textContent()).resolves.toBe(shown(112));
+    await expect(page.locator('#final-due').textContent()).resolves.toBe(shown(140));
 
     await page.evaluate('window.notReloaded = true');
     const advice = story.domain.adviceEvent(new Date().toISOString(), ACTORS.socialCare, story.requests.socialCare, { type: 'SubmitAdvice', adviceId: randomUUID(), headings: ['Family support'] });
