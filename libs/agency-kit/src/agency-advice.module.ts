@@ -3,7 +3,7 @@ import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule } from '@tio/event-sourcing';
 import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
-import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, migrateAccessLog } from '@tio/service-kit';
+import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, ServiceMetrics, migrateAccessLog } from '@tio/service-kit';
 import { CASE_SCOPE_CHECK } from '@tio/auth';
 import { AgencyAccessLogController } from './access/access-log.controller';
 import { AGENCY_ACCESS_LOG, AGENCY_ACCESS_LOG_TABLE, CaseReads } from './access/case-reads';
@@ -42,10 +42,10 @@ function shared(options: AdviceKitOptions): Provider[] {
     CaseFeed,
     {
       provide: AGENCY_ACCESS_LOG,
-      inject: [PG_POOL],
-      useFactory: async (pool: Pool) => {
+      inject: [PG_POOL, ServiceMetrics],
+      useFactory: async (pool: Pool, metrics: ServiceMetrics) => {
         await migrateAccessLog(pool, AGENCY_ACCESS_LOG_TABLE);
-        return new AccessLog(pool, AGENCY_ACCESS_LOG_TABLE);
+        return new AccessLog(pool, AGENCY_ACCESS_LOG_TABLE, metrics.accessLog);
       },
     },
     CaseReads,
@@ -108,12 +108,13 @@ export class AgencyAdviceModule {
         ...shared(kitOptions),
         {
           provide: ADVICE_FORWARDER,
-          inject: [EVENT_STORE, MESSAGING_CLIENT],
-          useFactory: (store: EventStore, client: MessagingClient) => {
+          inject: [EVENT_STORE, MESSAGING_CLIENT, ServiceMetrics],
+          useFactory: (store: EventStore, client: MessagingClient, metrics: ServiceMetrics) => {
             const logger = new Logger('forwarder-advice');
             return new Forwarder({
               store, checkpoints: (store as PostgresEventStore).checkpoints, client, name: hostedAdviceForwarderName(options.service), source: `/tio/${options.service}`,
               registry: integrationEvents, category: 'advice', log: (message, error) => logger.warn({ msg: message, err: error?.message }),
+              metrics: metrics.forwarder(hostedAdviceForwarderName(options.service)),
             });
           },
         },

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { chainKeyFrom, PostgresEventStore, type EventStore } from '@tio/event-store';
 import { keyStoreSettings, masterKeyFrom, PersonalDataEventStore, PostgresKeyStore, type KeyStore } from '@tio/personal-data';
-import { SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
+import { SERVICE_CONFIG, ServiceMetrics, type ServiceConfig } from '@tio/service-kit';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 /** The per-case data keys (KEYSTORE_DATABASE_URL, wrapped with TIO_MASTER_KEY): erasure destroys them here. */
@@ -43,9 +43,12 @@ export class EventStoreModule {
         },
         {
           provide: EVENT_STORE,
-          inject: [SERVICE_CONFIG, KEY_STORE],
-          useFactory: async (config: ServiceConfig, keys: KeyStore) =>
-            new PersonalDataEventStore(await PostgresEventStore.create({ connectionString: config.databaseUrl, allowedCategories: options.categories, chainKey: chainKeyFrom() }), keys),
+          inject: [SERVICE_CONFIG, KEY_STORE, ServiceMetrics],
+          useFactory: async (config: ServiceConfig, keys: KeyStore, metrics: ServiceMetrics) =>
+            new PersonalDataEventStore(
+              await PostgresEventStore.create({ connectionString: config.databaseUrl, allowedCategories: options.categories, chainKey: chainKeyFrom(), metrics: metrics.eventStore }),
+              keys,
+            ),
         },
         EventStoreCloser,
       ],

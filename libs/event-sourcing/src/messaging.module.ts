@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type On
 import { integrationEvents, OUTBOUND_TOPICS, INBOUND_TOPICS, dlqTopic } from '@tio/contracts';
 import { PostgresEventStore, type EventStore } from '@tio/event-store';
 import { ensureTopics, Forwarder, KafkaJsClient, type MessagingClient } from '@tio/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
+import { SERVICE_CONFIG, ServiceMetrics, type ServiceConfig } from '@tio/service-kit';
 import { EVENT_STORE } from './event-store.module';
 
 export const MESSAGING_CLIENT = Symbol('MESSAGING_CLIENT');
@@ -54,8 +54,8 @@ export class PublishingModule {
         },
         {
           provide: FORWARDER,
-          inject: [EVENT_STORE, MESSAGING_CLIENT],
-          useFactory: (store: EventStore, client: MessagingClient) => {
+          inject: [EVENT_STORE, MESSAGING_CLIENT, ServiceMetrics],
+          useFactory: (store: EventStore, client: MessagingClient, metrics: ServiceMetrics) => {
             const logger = new Logger('forwarder');
             return new Forwarder({
               store,
@@ -66,6 +66,7 @@ export class PublishingModule {
               registry: integrationEvents,
               category: options.category,
               log: (message, error) => logger.warn({ msg: message, err: error?.message }),
+              metrics: metrics.forwarder(`forwarder-${options.service}`),
             });
           },
         },

@@ -10,7 +10,7 @@ export * from './upcasting';
 export * from './prepare-events';
 export * from './checkpoints';
 export { CatchUpSubscription, DEFAULT_BATCH_SIZE } from './catch-up-subscription';
-export { PostgresEventStore, type PostgresEventStoreOptions, type HeldAppend } from './postgres/postgres-event-store';
+export { PostgresEventStore, type PostgresEventStoreOptions, type HeldAppend, type EventStoreMetrics } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/checkpoints';
 export { migrate as migratePostgresEventStore } from './postgres/migrator';
 export { MIGRATIONS as POSTGRES_EVENT_STORE_MIGRATIONS, DEFAULT_SCHEMA as DEFAULT_POSTGRES_EVENT_STORE_SCHEMA } from './postgres/schema';

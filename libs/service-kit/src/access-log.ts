@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { canonicalJson, runSqlMigrations, type SqlMigration } from '@tio/event-store';
+import { secondsSince } from './metrics/service-metrics';
 
 /**
  * Who read which case, when, and how: a hash-chained table in the service's own database (the audit service's
@@ -105,14 +106,23 @@ function fromRow(r: Row): AccessLogEntry {
   };
 }
 
+/** Told how long each record waited for its commit (`ServiceMetrics.accessLog` fits). */
+export interface AccessLogMetrics {
+  recorded(seconds: number, outcome: 'committed' | 'failed'): void;
+}
+
 export class AccessLog {
   private readonly table: string;
-  constructor(private readonly pool: Pool, where: Pick<AccessLogTable, 'table'>) {
+  constructor(
+    private readonly pool: Pool,
+    where: Pick<AccessLogTable, 'table'>,
+    private readonly metrics?: AccessLogMetrics,
+  ) {
     if (!IDENTIFIER.test(where.table)) throw new Error(`not a plain table name: ${where.table}`);
     this.table = where.table;
   }
 
-  private readonly queue: { record: AccessRecord; resolve: (entry: AccessLogEntry) => void; reject: (err: unknown) => void }[] = [];
+  private readonly queue: { record: AccessRecord; queuedAt: bigint; resolve: (entry: AccessLogEntry) => void; reject: (err: unknown) => void }[] = [];
   private flushing = false;
 
   /**
@@ -122,7 +132,7 @@ export class AccessLog {
    */
   record(record: AccessRecord): Promise<AccessLogEntry> {
     return new Promise<AccessLogEntry>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.queue.push({ record, queuedAt: process.hrtime.bigint(), resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -134,9 +144,15 @@ export class AccessLog {
         const batch = this.queue.splice(0, 500);
         try {
           const entries = await this.append(batch.map((b) => b.record));
-          batch.forEach((b, i) => b.resolve(entries[i]));
+          batch.forEach((b, i) => {
+            this.metrics?.recorded(secondsSince(b.queuedAt), 'committed');
+            b.resolve(entries[i]);
+          });
         } catch (err) {
-          for (const b of batch) b.reject(err);
+          for (const b of batch) {
+            this.metrics?.recorded(secondsSince(b.queuedAt), 'failed');
+            b.reject(err);
+          }
         }
       }
     } finally {

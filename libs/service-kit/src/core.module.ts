@@ -6,7 +6,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { serviceConfig, type ServiceConfig } from './config';
 import { kafkaCheck, postgresCheck } from './dependency-checks';
-import { ConsumerMetricsController } from './consumer-metrics';
+import { MetricsController, registerConsumerMetrics, ServiceMetrics } from './metrics';
 import { ConsumerHealthRegistry, DEPENDENCY_CHECKS, HEALTH_CHECKS, HealthController } from './health';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -26,14 +26,13 @@ class PoolCloser implements OnApplicationShutdown {
 
 /**
  * What every service has: its configuration, a PostgreSQL pool on its own database, /health endpoints (readiness:
- * its database and its consumers; /health/dependencies: Kafka), /metrics of its consumers, and a JWT on every other
- * route (AuthModule).
+ * its database and its consumers; /health/dependencies: Kafka), one metrics registry (ServiceMetrics) served at
+ * /metrics, and a JWT on every other route (AuthModule).
  */
 @Global()
 @Module({})
 export class CoreModule {
-  /** `consumerMetrics: false` for a service that serves /metrics itself (the timeline). */
-  static forService(name: string, defaultPort: number, options: { consumerMetrics?: boolean } = {}): DynamicModule {
+  static forService(name: string, defaultPort: number): DynamicModule {
     return {
       module: CoreModule,
       imports: [
@@ -46,7 +45,7 @@ export class CoreModule {
           },
         }),
       ],
-      controllers: options.consumerMetrics === false ? [HealthController] : [HealthController, ConsumerMetricsController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useFactory: () => serviceConfig(name, defaultPort) },
         {
@@ -62,10 +61,19 @@ export class CoreModule {
         { provide: HEALTH_CHECKS, inject: [PG_POOL], useFactory: (pool: Pool) => [postgresCheck(pool)] },
         { provide: DEPENDENCY_CHECKS, inject: [KAFKA_HEALTH], useFactory: (kafka: ReturnType<typeof kafkaCheck>) => [kafka] },
         ConsumerHealthRegistry,
+        {
+          provide: ServiceMetrics,
+          inject: [ConsumerHealthRegistry],
+          useFactory: (consumers: ConsumerHealthRegistry) => {
+            const metrics = new ServiceMetrics();
+            registerConsumerMetrics(metrics, consumers);
+            return metrics;
+          },
+        },
         PoolCloser,
         { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
-      exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS, DEPENDENCY_CHECKS, ConsumerHealthRegistry],
+      exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS, DEPENDENCY_CHECKS, ConsumerHealthRegistry, ServiceMetrics],
     };
   }
 }

@@ -3,7 +3,7 @@ export * from './correlation';
 export * from './dependency-checks';
 export * from './exception-filter';
 export * from './health';
-export * from './consumer-metrics';
+export * from './metrics';
 export * from './json-logger';
 export * from './run-service';
 export * from './validation';

@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { correlationMiddleware } from './correlation';
 import { SafeExceptionFilter } from './exception-filter';
 import { JsonLogger } from './json-logger';
+import { httpMetricsMiddleware, ServiceMetrics } from './metrics';
 import { strictValidationPipe } from './validation';
 
 /** Bodies nested deeper than this are refused before validation (recursive validators would overflow the stack). */
@@ -29,12 +30,24 @@ export interface ServiceDefinition {
   bodyLimit?: string;
 }
 
-/** Applies what every service shares: JSON logs, correlation ids, strict validation, safe errors, OpenAPI at /docs. */
+/** The app's metrics registry (CoreModule provides it); none for an app without CoreModule. */
+function serviceMetricsOf(app: INestApplication): ServiceMetrics | undefined {
+  try {
+    return app.get(ServiceMetrics, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Applies what every service shares: HTTP metrics, JSON logs, correlation ids, strict validation, safe errors, OpenAPI at /docs. */
 export async function createServiceApp(definition: ServiceDefinition, options: { logger?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(definition.module, {
     logger: options.logger === false ? false : new JsonLogger(definition.name),
     bodyParser: false,
   });
+  // timed from the very start, so requests refused before routing (a body too large) count too
+  const metrics = serviceMetricsOf(app);
+  if (metrics) app.use(httpMetricsMiddleware(metrics.http));
   app.use(correlationMiddleware); // first, so that even a refused body answers with the caller's correlation id
   app.useBodyParser('json', { limit: definition.bodyLimit ?? '256kb' });
   app.use(rejectDeepBodies);

@@ -5,3 +5,4 @@ export * from './waiting';
 export * from './consume';
 export * from './fuzz';
 export * from './census';
+export * from './metrics';

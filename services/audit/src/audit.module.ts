@@ -1,6 +1,6 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { AccessLog, CoreModule, PG_POOL, migrateAccessLog, type AccessLogTable } from '@tio/service-kit';
+import { AccessLog, CoreModule, PG_POOL, ServiceMetrics, migrateAccessLog, type AccessLogTable } from '@tio/service-kit';
 import { ACCESS_LOG, AUDIT_SOURCES, AuditService, TIMELINE_SOURCE } from './audit.service';
 import { auditConfig, type AuditConfig } from './config';
 import { DEFAULT_PORT } from './default-port';
@@ -37,7 +37,7 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: AUDIT_CONFIG, useFactory: () => auditConfig() },
     { provide: AUDIT_SOURCES, inject: [AUDIT_CONFIG], useFactory: async (c: AuditConfig) => AuditSources.open(c, await auditKeyStore()) },
     { provide: TIMELINE_SOURCE, inject: [AUDIT_CONFIG], useFactory: (c: AuditConfig) => (c.timelineDatabaseUrl ? new PostgresTimelineSource(c.timelineDatabaseUrl) : null) },
-    { provide: ACCESS_LOG, inject: [PG_POOL], useFactory: (pool: Pool) => new AccessLog(pool, AUDIT_ACCESS_LOG) },
+    { provide: ACCESS_LOG, inject: [PG_POOL, ServiceMetrics], useFactory: (pool: Pool, metrics: ServiceMetrics) => new AccessLog(pool, AUDIT_ACCESS_LOG, metrics.accessLog) },
     { provide: INTEGRITY_ANCHORS, inject: [PG_POOL], useFactory: (pool: Pool) => integrityAnchors(pool) },
     CheckpointKeeper,
     AuditService,

@@ -9,7 +9,6 @@ import { TimelineService } from './api/timeline.service';
 import { TIMELINE_CONSUMER_SETTINGS, TIMELINE_MESSAGING, TimelineConsumer, consumerSettings, timelineMessagingClient } from './consumer/timeline-consumer';
 import { DEFAULT_PORT } from './default-port';
 import { ChangeNotifier } from './live/notifier';
-import { MetricsController } from './metrics/metrics.controller';
 import { TimelineMetrics } from './metrics/metrics';
 import { timelineDataSource } from './read-model/data-source';
 import { TIMELINE_DB, TimelineQueries } from './read-model/timeline.queries';
@@ -25,9 +24,9 @@ class DataSourceCloser implements OnApplicationShutdown {
 }
 
 @Module({
-  // the timeline serves /metrics itself (consumer health included)
-  imports: [CoreModule.forService('timeline', DEFAULT_PORT, { consumerMetrics: false })],
-  controllers: [TimelineController, StreamController, AccessLogController, MetricsController, WebController],
+  // its own series (TimelineMetrics) go into the service's registry, which CoreModule serves at /metrics
+  imports: [CoreModule.forService('timeline', DEFAULT_PORT)],
+  controllers: [TimelineController, StreamController, AccessLogController, WebController],
   providers: [
     { provide: TIMELINE_DB, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => timelineDataSource(config.databaseUrl).initialize() },
     { provide: TIMELINE_CONSUMER_SETTINGS, useFactory: () => consumerSettings() },

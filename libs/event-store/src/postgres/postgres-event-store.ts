@@ -41,10 +41,17 @@ export interface PostgresEventStoreOptions {
    * requires those MACs. Services always pass it; without it the chain is unkeyed (tests of the store mechanics).
    */
   chainKey?: Buffer;
+  /** Told how long each append took and how it ended (a service passes `ServiceMetrics.eventStore`). */
+  metrics?: EventStoreMetrics;
   /** Run migrations on create. Default true. */
   migrate?: boolean;
   /** @internal For race tests: runs inside the append transaction just before COMMIT (e.g. `SELECT pg_sleep`). */
   beforeCommit?: (client: PoolClient, streamName: string) => Promise<void>;
+}
+
+export interface EventStoreMetrics {
+  /** `refused`: the store said no (a revision conflict, an invalid event); `failed`: anything else (the database). */
+  append(seconds: number, outcome: 'appended' | 'refused' | 'failed'): void;
 }
 
 /** An append whose transaction is still open (tests use it to commit "late"). */
@@ -94,6 +101,20 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+    const metrics = this.options.metrics;
+    if (!metrics) return this.append(streamName, events, options);
+    const started = performance.now();
+    try {
+      const result = await this.append(streamName, events, options);
+      metrics.append((performance.now() - started) / 1000, 'appended');
+      return result;
+    } catch (err) {
+      metrics.append((performance.now() - started) / 1000, err instanceof EventStoreError ? 'refused' : 'failed');
+      throw err;
+    }
+  }
+
+  private async append(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
     const held = await this.begin(streamName, events, options.expectedRevision);
     if ('replayed' in held) return held.replayed;
     const { client, ctx } = held;

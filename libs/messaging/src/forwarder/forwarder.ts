@@ -25,6 +25,15 @@ export interface ForwarderOptions {
   /** Retries inside the Kafka client before a send counts as failed and the forwarder backs off. Default 3. */
   producerRetries?: number;
   log?: (message: string, error?: Error) => void;
+  /** Told about the backlog and each acknowledged batch (a service passes `ServiceMetrics.forwarder(name)`). */
+  metrics?: ForwarderMetrics;
+}
+
+export interface ForwarderMetrics {
+  /** Events read from the store that Kafka has not acknowledged yet (0 once checkpointed), and the oldest one's time. */
+  backlog(events: number, oldestRecordedAt?: string): void;
+  /** A batch Kafka acknowledged: how many events, and seconds from the first send attempt to the acknowledgement. */
+  published(events: number, seconds: number): void;
 }
 
 export interface ForwarderStats {
@@ -94,12 +103,14 @@ export class Forwarder {
       if (!this.running || !read) break;
       const events = read.value;
       if (events.length > 0) {
+        this.options.metrics?.backlog(events.length, events[0].metadata.recordedAt);
         const published = await this.publish(events);
         if (!published) break; // stopping
         const last = events[events.length - 1].globalPosition;
         const saved = await this.withRetry('save checkpoint', () => this.options.checkpoints.save(this.options.name, last));
         if (!saved) break;
         this.checkpoint = last;
+        this.options.metrics?.backlog(0);
         this.notifyWaiters();
       }
       if (events.length < batchSize && this.running) {
@@ -128,6 +139,7 @@ export class Forwarder {
       count++;
     }
     if (count === 0) return true;
+    const started = performance.now();
     const sent = await this.withRetry('publish to Kafka', async () => {
       const producer = await this.connectedProducer();
       try {
@@ -139,6 +151,7 @@ export class Forwarder {
       }
     });
     if (!sent) return false;
+    this.options.metrics?.published(count, (performance.now() - started) / 1000);
     this.stats.published += count;
     this.stats.batches++;
     return true;

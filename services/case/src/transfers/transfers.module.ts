@@ -3,6 +3,7 @@ import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
+import { ServiceMetrics } from '@tio/service-kit';
 import { TransferCommands, TRANSFER_FORWARDER } from './transfer-commands.service';
 import { TransfersController } from './transfers.controller';
 
@@ -30,12 +31,13 @@ class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicatio
     TransferCommands,
     {
       provide: TRANSFER_FORWARDER,
-      inject: [EVENT_STORE, MESSAGING_CLIENT],
-      useFactory: (store: EventStore, client: MessagingClient) => {
+      inject: [EVENT_STORE, MESSAGING_CLIENT, ServiceMetrics],
+      useFactory: (store: EventStore, client: MessagingClient, metrics: ServiceMetrics) => {
         const logger = new Logger('forwarder-case-transfers');
         return new Forwarder({
           store, checkpoints: (store as PostgresEventStore).checkpoints, client, name: 'forwarder-case-transfers', source: '/tio/case',
           registry: integrationEvents, category: 'transfer', log: (message, error) => logger.warn({ msg: message, err: error?.message }),
+          metrics: metrics.forwarder('forwarder-case-transfers'),
         });
       },
     },

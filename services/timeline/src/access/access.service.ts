@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
-import { AccessLog, PG_POOL, migrateAccessLog, type AccessLogEntry, type AccessLogTable } from '@tio/service-kit';
+import { AccessLog, PG_POOL, ServiceMetrics, migrateAccessLog, type AccessLogEntry, type AccessLogTable } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { TimelineQueries } from '../read-model/timeline.queries';
 
@@ -33,8 +33,9 @@ export class CaseAccess implements OnModuleInit {
   constructor(
     @Inject(TimelineQueries) private readonly queries: TimelineQueries,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(ServiceMetrics) metrics: ServiceMetrics,
   ) {
-    this.accessLog = new AccessLog(pool, TIMELINE_ACCESS_LOG);
+    this.accessLog = new AccessLog(pool, TIMELINE_ACCESS_LOG, metrics.accessLog);
   }
 
   async onModuleInit(): Promise<void> {

@@ -62,6 +62,7 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.metrics.beforeScrape(() => this.refreshBrokerGauges());
     await migrateService(this.config.databaseUrl);
     await migrateReadModel(this.config.databaseUrl, LIVE_SCHEMA);
   }

@@ -1,0 +1,71 @@
+import { Controller, Get, Module, Param } from '@nestjs/common';
+import request from 'supertest';
+import { RequireRoles } from '@tio/auth';
+import { metricLabelValues, metricValue, scrapeMetrics, startTestService, tokenFor, type TestService } from '@tio/testing';
+import { CoreModule } from '../core.module';
+
+@Controller('cases/:caseId/things')
+class ThingsController {
+  @RequireRoles('service')
+  @Get(':thingId')
+  thing(@Param('caseId') caseId: string, @Param('thingId') thingId: string) {
+    return { caseId, thingId };
+  }
+}
+
+@Module({ imports: [CoreModule.forService('metrics-probe', 0)], controllers: [ThingsController] })
+class MetricsProbeModule {}
+
+const HISTOGRAM = 'tio_http_request_duration_seconds';
+
+describe('service metrics: one registry, one /metrics, HTTP requests by route pattern and status', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService({ name: 'metrics-probe', title: 'Probe', description: 'probe', module: MetricsProbeModule });
+  });
+  afterAll(() => service?.close());
+
+  it('times every request under its route pattern and status, never its URL', async () => {
+    const token = await tokenFor({ agency: 'system', roles: ['service'] });
+    for (const caseId of ['case-a1', 'case-b2']) {
+      await request(service.server).get(`/cases/${caseId}/things/t-${caseId}`).set('Authorization', `Bearer ${token}`).expect(200);
+    }
+    await request(service.server).get('/cases/case-c3/things/t-9').expect(401);
+    await request(service.server).get('/no-such-route/case-d4').expect(404);
+    // refused by the body parser before any route matched
+    await request(service.server).post('/cases/case-e5/things/t-1').set('content-type', 'application/json').send('{"x":').expect(400);
+
+    const text = await scrapeMetrics(service.server);
+    const route = '/cases/:caseId/things/:thingId';
+    const count = (labels: Record<string, string>) => metricValue(text, `${HISTOGRAM}_count`, labels);
+    console.log(`[metrics] ${text.split('\n').filter((l) => l.startsWith(`${HISTOGRAM}_count`)).join('\n[metrics] ')}`);
+    expect(count({ method: 'GET', route, status: '200' })).toBe(2);
+    expect(count({ method: 'GET', route, status: '401' })).toBe(1);
+    expect(count({ method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+    expect(count({ method: 'POST', route: 'unmatched', status: '400' })).toBe(1);
+    expect(metricValue(text, `${HISTOGRAM}_bucket`, { method: 'GET', route, status: '200', le: '+Inf' })).toBe(2);
+    expect(metricValue(text, `${HISTOGRAM}_sum`, { method: 'GET', route, status: '200' })).toBeGreaterThan(0);
+    expect(metricLabelValues(text, HISTOGRAM + '_count', 'route')).not.toEqual(expect.arrayContaining([expect.stringContaining('case-')]));
+    expect(text).not.toMatch(/case-(a1|b2|c3|d4|e5)/);
+  });
+
+  it('serves the consumer, event-store, forwarder and access-log families and the process metrics from the same registry', async () => {
+    const text = await scrapeMetrics(service.server);
+    for (const family of [
+      'tio_consumer_ok', 'tio_consumer_lag_messages', 'tio_consumer_parked_messages', 'tio_consumer_messages_total',
+      'tio_event_store_append_duration_seconds', 'tio_forwarder_publish_duration_seconds', 'tio_forwarder_backlog_events',
+      'tio_forwarder_oldest_unpublished_age_seconds', 'tio_forwarder_published_events_total', 'tio_access_log_record_duration_seconds',
+      'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds',
+    ]) {
+      expect(`${family}: ${text.includes(`# TYPE ${family} `)}`).toBe(`${family}: true`);
+    }
+  });
+
+  it('answers /metrics only to the scraper (service) or an auditor', async () => {
+    await request(service.server).get('/metrics').expect(401);
+    const caseworker = await tokenFor({ agency: 'local-authority', roles: ['case-officer'] });
+    await request(service.server).get('/metrics').set('Authorization', `Bearer ${caseworker}`).expect(403);
+    const auditor = await tokenFor({ agency: 'local-authority', roles: ['auditor'] });
+    await request(service.server).get('/metrics').set('Authorization', `Bearer ${auditor}`).expect(200);
+  });
+});
