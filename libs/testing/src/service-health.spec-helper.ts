@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { ServiceDefinition } from '@tio/service-kit';
+import { metricLabelValues, metricValue, scrapeMetrics } from './metrics';
 import { startTestService, type TestService } from './test-service';
 
 export interface HealthSpecOptions {
@@ -40,6 +41,17 @@ export function describeServiceHealth(definition: ServiceDefinition, options: He
       const res = await request(service.server).get('/docs/openapi.json').expect(200);
       expect(res.body.info.title).toMatch(/Tell It Once/);
       expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health/ready', ...(options.paths ?? [])]));
+    });
+
+    it('serves the HTTP request histogram at /metrics by route pattern and status (to the scraper only)', async () => {
+      await request(service.server).get('/health/live').expect(200);
+      await request(service.server).get('/metrics').expect(401);
+      const text = await scrapeMetrics(service.server);
+      expect(metricValue(text, 'tio_http_request_duration_seconds_count', { method: 'GET', route: '/health/live', status: '200' })).toBeGreaterThanOrEqual(1);
+      expect(metricValue(text, 'tio_http_request_duration_seconds_count', { method: 'GET', route: '/metrics', status: '401' })).toBeGreaterThanOrEqual(1);
+      // route patterns only: every label value is a registered route's template or `unmatched`
+      for (const route of metricLabelValues(text, 'tio_http_request_duration_seconds_count', 'route')) expect(route).toMatch(/^(unmatched|\/[\w\-/:.]*)$/);
+      for (const family of ['tio_event_store_append_duration_seconds', 'tio_forwarder_publish_duration_seconds', 'tio_consumer_ok']) expect(text).toContain(`# TYPE ${family} `);
     });
 
     it('echoes a correlation id and answers unknown routes with 404, not 500', async () => {

@@ -1,0 +1,42 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { workspaceRoot } from '@tio/local-infra';
+
+/**
+ * One metrics registry per service process, served by one /metrics route (service-kit's ServiceMetrics and
+ * MetricsController), and every service's HTTP histogram checked on the running service: each service's health
+ * e2e runs describeServiceHealth, which scrapes its /metrics. A service that skips it, a second registry or a second
+ * /metrics route fails here. Test helpers, benchmarks and the spec files are not the system.
+ */
+describe('metrics census', () => {
+  const root = workspaceRoot();
+
+  function sources(dir: string): string[] {
+    return readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return ['node_modules', 'testing', 'bench'].includes(name) ? [] : sources(path);
+      return name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [path] : [];
+    });
+  }
+  const files = ['libs', 'services'].flatMap((top) => readdirSync(join(root, top)).flatMap((p) => sources(join(root, top, p, 'src'))));
+  const read = (f: string) => readFileSync(f, 'utf8');
+  const rel = (f: string) => relative(root, f);
+
+  it('creates a Prometheus registry and a /metrics route in service-kit only', () => {
+    expect(files.filter((f) => /new Registry\(/.test(read(f))).map(rel)).toEqual(['libs/service-kit/src/metrics/service-metrics.ts']);
+    expect(files.filter((f) => /@Controller\(\s*'metrics'\s*\)/.test(read(f))).map(rel)).toEqual(['libs/service-kit/src/metrics/metrics.controller.ts']);
+    expect(files.filter((f) => /collectDefaultMetrics\(/.test(read(f))).map(rel)).toEqual(['libs/service-kit/src/metrics/service-metrics.ts']);
+  });
+
+  it("scrapes every service's /metrics for the HTTP histogram in its health e2e", () => {
+    const services = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')));
+    console.log(`[census] services: ${services.join(', ')}`);
+    expect(services.length).toBeGreaterThanOrEqual(6);
+    const helper = read(join(root, 'libs/testing/src/service-health.spec-helper.ts'));
+    expect(helper).toContain("'tio_http_request_duration_seconds_count'");
+    for (const s of services) {
+      const spec = join(root, 'services', s, 'src', 'health.e2e.spec.ts');
+      expect(`${s}: ${existsSync(spec) && /describeServiceHealth\(/.test(read(spec))}`).toBe(`${s}: true`);
+    }
+  });
+});
