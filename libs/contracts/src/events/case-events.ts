@@ -1,5 +1,5 @@
 import {
-  ADVICE_TYPES, AGENCIES, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CLOSED_SETTINGS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  ADVICE_TYPES, AGENCIES, APPEAL_OUTCOMES, APPEALABLE_DECISIONS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
   type AmendmentTrigger, type ChildDetails, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
   type TribunalOrderReceivedV1, type AdviceReusedV1,
 } from '@tio/ehc-domain';
@@ -231,6 +231,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.plan-ceased.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.plan-ceased.v1']>({
       caseId, ceasedOn: req(isoDate('The day the LA ceased to maintain the plan.')), reason: req(oneOf(CEASE_REASONS, 'Why (CFA 2014 s.45).')),
+      cessationId: opt(id('The cessation (proposal, consultation, decision to cease: regs 29-31) this carries out; absent on a direct cessation.')),
     }),
     example: { caseId: C, ceasedOn: '2031-07-31', reason: 'left-education-or-training' },
   },
@@ -321,6 +322,92 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       ground: req(oneOf(ERASURE_GROUNDS, 'Why: the data subject asked (UK GDPR art. 17), or the retention period (date of birth + N years) ended.')),
     }),
     example: { caseId: C, erasureId: '71829304-b5c6-4d74-8a81-92a3b4c50010', erasedOn: '2056-01-07', ground: 'retention-period-ended' },
+  },
+  'ehc.appeal-rights-notified.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.appeal-rights-notified.v1']>({
+      caseId, noticeId: req(id('The notice.')),
+      decision: req(oneOf(APPEALABLE_DECISIONS, 'The appealable decision: not to assess (reg 5(3)), not to issue (reg 10(3)), the contents of a final or amended plan (reg 14), not to amend (reg 22(4)), to cease (reg 31).')),
+      decidedOn: req(isoDate('The day of the decision.')), notifiedOn: req(isoDate('The day of the notice.')),
+      amendmentId: opt(id('The amendment (an amended plan, or a decision not to amend).')), cessationId: opt(id('The cessation (a decision to cease).')),
+      includes: req(shapeOf<EhcEventDataMap['ehc.appeal-rights-notified.v1']['includes']>({
+        rightOfAppeal: req(alwaysTrue('The right of appeal to the First-tier Tribunal (SEND).')),
+        mediation: req(alwaysTrue('The requirement to consider mediation before appealing (CFA 2014 s.55).')),
+        disagreementResolution: req(alwaysTrue('The disagreement resolution arrangements (CFA 2014 s.57).')),
+        informationAdviceSupport: req(alwaysTrue('The information, advice and support service (CFA 2014 s.32).')),
+      })),
+      appealDueOn: req(isoDate('The end of the appeal window without mediation: 2 months from the decision (Tribunal Procedure Rules r.20).')),
+    }),
+    example: {
+      caseId: C, noticeId: '82930415-c6d7-4e85-9b92-a3b4c5d60011', decision: 'cease', decidedOn: '2031-03-03', notifiedOn: '2031-03-03', cessationId: '93041526-d7e8-4f96-8ca3-b4c5d6e70012',
+      includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true }, appealDueOn: '2031-05-03',
+    },
+  },
+  'ehc.mediation-decided.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.mediation-decided.v1']>({
+      caseId, mediationId: req(id('The mediation.')), noticeId: req(id('The notice of the decision in dispute.')),
+      adviceGivenOn: req(isoDate('The day the mediation adviser gave the family information and advice about mediation.')),
+      choice: req(oneOf(MEDIATION_CHOICES, 'Whether the family wish to mediate.')),
+      decidedOn: req(isoDate('The day the family told the mediation adviser (not-mediate) or the LA (mediate).')),
+      certificateDueOn: opt(isoDate('reg 33: the certificate within 3 working days of the family choosing not to mediate.')),
+      mediationDueOn: opt(isoDate('reg 37: mediation within 30 days of the LA being told.')),
+    }),
+    example: { caseId: C, mediationId: 'a4152637-e8f9-4a07-9db4-c5d6e7f80013', noticeId: '82930415-c6d7-4e85-9b92-a3b4c5d60011', adviceGivenOn: '2031-03-10', choice: 'mediate', decidedOn: '2031-03-12', mediationDueOn: '2031-04-11' },
+  },
+  'ehc.mediation-held.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.mediation-held.v1']>({
+      caseId, mediationId: req(id('The mediation.')), heldOn: req(isoDate('The day of the mediation.')),
+      outcome: req(oneOf(MEDIATION_OUTCOMES, 'What was agreed.')),
+      certificateDueOn: req(isoDate('reg 39: the mediator’s certificate within 3 working days of the mediation.')),
+    }),
+    example: { caseId: C, mediationId: 'a4152637-e8f9-4a07-9db4-c5d6e7f80013', heldOn: '2031-04-02', outcome: 'no-agreement', certificateDueOn: '2031-04-07' },
+  },
+  'ehc.mediation-certificate-issued.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.mediation-certificate-issued.v1']>({
+      caseId, mediationId: req(id('The mediation.')), issuedOn: req(isoDate('The day of the certificate.')),
+      appealDueOn: req(isoDate('The end of the appeal window: 2 months from the decision or 1 month from the certificate, whichever is later (r.20).')),
+    }),
+    example: { caseId: C, mediationId: 'a4152637-e8f9-4a07-9db4-c5d6e7f80013', issuedOn: '2031-04-04', appealDueOn: '2031-05-04' },
+  },
+  'ehc.appeal-registered.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.appeal-registered.v1']>({
+      caseId, appealId: req(id('The appeal.')), noticeId: req(id('The notice of the decision appealed.')),
+      decision: req(oneOf(APPEALABLE_DECISIONS, 'The decision appealed.')),
+      registeredOn: req(isoDate('The day the Tribunal registered the appeal.')),
+      appealDueOn: req(isoDate('The end of the appeal window that applied (r.20).')),
+      inTime: req(bool('Registered on or before appealDueOn (the Tribunal may still admit a late appeal).')),
+      hearingOn: opt(isoDate('The day of the hearing, when listed.')),
+    }),
+    example: { caseId: C, appealId: 'b5263748-f90a-4b18-8ec5-d6e7f8090014', noticeId: '82930415-c6d7-4e85-9b92-a3b4c5d60011', decision: 'cease', registeredOn: '2031-04-20', appealDueOn: '2031-05-04', inTime: true, hearingOn: '2031-07-14' },
+  },
+  'ehc.appeal-decided.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.appeal-decided.v1']>({
+      caseId, appealId: req(id('The appeal.')), decidedOn: req(isoDate('The day of the decision, withdrawal or concession.')),
+      outcome: req(oneOf(APPEAL_OUTCOMES, 'allowed / conceded: the appeal succeeds; dismissed / withdrawn: the decision stands.')),
+      hearingOn: opt(isoDate('The day of the hearing (absent for a decision on the papers, a withdrawal or a concession).')),
+    }),
+    example: { caseId: C, appealId: 'b5263748-f90a-4b18-8ec5-d6e7f8090014', decidedOn: '2031-07-21', outcome: 'allowed', hearingOn: '2031-07-14' },
+  },
+  'ehc.cessation-proposed.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.cessation-proposed.v1']>({
+      caseId, cessationId: req(id('The cessation.')), proposedOn: req(isoDate('The day the LA told the family it is considering ceasing the plan.')),
+      reason: req(oneOf(CEASE_REASONS, 'Why (SEN2 reasons).')),
+    }),
+    example: { caseId: C, cessationId: '93041526-d7e8-4f96-8ca3-b4c5d6e70012', proposedOn: '2031-02-03', reason: 'needs-met-without-plan' },
+  },
+  'ehc.cessation-consulted.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.cessation-consulted.v1']>({
+      caseId, cessationId: req(id('The cessation.')),
+      consultee: req(oneOf(CESSATION_CONSULTEES, 'Who was consulted (reg 29): the parent or young person, or the institution named.')),
+      consultedOn: req(isoDate('The day of the consultation.')), institutionRef: opt(id('The institution consulted.')),
+    }),
+    example: { caseId: C, cessationId: '93041526-d7e8-4f96-8ca3-b4c5d6e70012', consultee: 'institution', consultedOn: '2031-02-10', institutionRef: SETTING },
+  },
+  'ehc.decision-to-cease.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.decision-to-cease.v1']>({
+      caseId, cessationId: req(id('The cessation.')), decidedOn: req(isoDate('The day of the decision.')),
+      reason: req(oneOf(CEASE_REASONS, 'Why (SEN2 reasons).')),
+    }),
+    example: { caseId: C, cessationId: '93041526-d7e8-4f96-8ca3-b4c5d6e70012', decidedOn: '2031-03-03', reason: 'needs-met-without-plan' },
   },
 };
 

@@ -1,6 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
-import type { AmendmentTrigger, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
+import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
 
 /** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
 interface Base {
@@ -132,7 +132,61 @@ export interface SchedulePhaseTransfer extends Base {
 }
 export interface CeasePlan extends Base {
   type: 'CeasePlan';
+  /** Required without a decided cessation; with one, it must be the decision's reason when given. */
+  reason?: CeaseReason;
+}
+/** Regs 5(3), 10(3), 14, 22(4), 31: the notice of an appealable decision, with what it told the family. */
+export interface NotifyAppealRights extends Base {
+  type: 'NotifyAppealRights';
+  noticeId: string;
+  decision: AppealableDecision;
+  amendmentId?: string;
+  cessationId?: string;
+  includes: { rightOfAppeal: boolean; mediation: boolean; disagreementResolution: boolean; informationAdviceSupport: boolean };
+}
+/** CFA 2014 s.55; regs 32-35: after the mediation adviser's advice (`adviceGivenOn`) the family chose whether to mediate (`at`). */
+export interface RecordMediationDecision extends Base {
+  type: 'RecordMediationDecision';
+  mediationId: string;
+  noticeId: string;
+  adviceGivenOn: IsoDate;
+  choice: MediationChoice;
+}
+export interface RecordMediationHeld extends Base {
+  type: 'RecordMediationHeld';
+  mediationId: string;
+  outcome: MediationOutcome;
+}
+export interface IssueMediationCertificate extends Base {
+  type: 'IssueMediationCertificate';
+  mediationId: string;
+}
+export interface RegisterAppeal extends Base {
+  type: 'RegisterAppeal';
+  appealId: string;
+  noticeId: string;
+  hearingOn?: IsoDate;
+}
+export interface DecideAppeal extends Base {
+  type: 'DecideAppeal';
+  appealId: string;
+  outcome: AppealOutcome;
+  hearingOn?: IsoDate;
+}
+export interface ProposeCessation extends Base {
+  type: 'ProposeCessation';
+  cessationId: string;
   reason: CeaseReason;
+}
+export interface RecordCessationConsultation extends Base {
+  type: 'RecordCessationConsultation';
+  cessationId: string;
+  consultee: CessationConsultee;
+  institutionRef?: string;
+}
+export interface DecideToCease extends Base {
+  type: 'DecideToCease';
+  cessationId: string;
 }
 export interface RecordException extends Base {
   type: 'RecordException';
@@ -234,6 +288,15 @@ export type EhcCommand =
   | TransferAssessment
   | RecordCommissioningBodyChange
   | NotifyCommissioningBody
-  | RecordPersonalDataErasure;
+  | RecordPersonalDataErasure
+  | NotifyAppealRights
+  | RecordMediationDecision
+  | RecordMediationHeld
+  | IssueMediationCertificate
+  | RegisterAppeal
+  | DecideAppeal
+  | ProposeCessation
+  | RecordCessationConsultation
+  | DecideToCease;
 
 export type EhcCommandType = EhcCommand['type'];

@@ -3,11 +3,12 @@ import { ADVICE_TYPES, AGENCIES, agencyMayGive } from './advice-types';
 import type { EhcCommand } from './commands';
 import * as E from './errors';
 import {
-  ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CLOSED_SETTINGS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
-  type ChildDetails, type EhcEvent, type TribunalOrderKind,
+  APPEAL_OUTCOMES, APPEALABLE_DECISIONS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  type AppealableDecision, type ChildDetails, type EhcEvent, type TribunalOrderKind,
 } from './events';
+import type { NotifyAppealRights } from './commands';
 import { EXCEPTION_RULES, exceptionDefect, exceptionLimb, limitRunning, type LimitRunning } from './exceptions';
-import { currentDraft, evolve, initialState, type AssessmentTransferState, type EhcCaseState } from './state';
+import { currentDraft, evolve, initialState, type AppealNoticeState, type AssessmentTransferState, type CessationState, type EhcCaseState } from './state';
 import * as T from './time-limits';
 
 const fail = (Err: new (message: string, details?: Record<string, unknown>) => E.DomainError, message: string, details?: Record<string, unknown>): never => {
@@ -100,6 +101,70 @@ function childDetails(child: ChildDetails, receivedOn: IsoDate): ChildDetails {
   return { dateOfBirth, ...(child.name !== undefined ? { name: child.name.trim() } : {}), ...(child.nhsNumber !== undefined ? { nhsNumber: child.nhsNumber } : {}) };
 }
 
+
+/** The day of the appealable decision a notice is for, or why there is none (regs 5(3), 10(3), 14, 22(4), 31). */
+function appealableDecisionOn(state: EhcCaseState, c: Pick<NotifyAppealRights, 'decision' | 'amendmentId' | 'cessationId'>): IsoDate {
+  const none = (what: string): never => fail(E.AppealableDecisionNotFoundError, `There is no ${what} on this case to notify`, { decision: c.decision });
+  const amendment = c.amendmentId ? state.amendments[c.amendmentId] : undefined;
+  if (c.amendmentId && !amendment) none(`amendment ${c.amendmentId}`);
+  if (c.cessationId && c.decision !== 'cease') fail(E.InvalidCommandError, 'cessationId belongs only to a decision to cease');
+  if (c.amendmentId && c.decision !== 'plan-contents' && c.decision !== 'not-to-amend') fail(E.InvalidCommandError, 'amendmentId belongs only to an amended plan or a decision not to amend');
+  switch (c.decision as AppealableDecision) {
+    case 'not-to-assess':
+      return state.assessmentDecisions.filter((d) => d.decision === 'not-assess').at(-1)?.decidedOn ?? none('decision not to assess');
+    case 'not-to-issue':
+      return state.decisionNotToIssueOn ?? none('decision not to issue a plan');
+    case 'plan-contents':
+      return (amendment ? amendment.amendedOn : state.finalPlan?.issuedOn) ?? none(amendment ? `amended plan for amendment ${c.amendmentId}` : 'final plan');
+    case 'not-to-amend':
+      if (!amendment) return fail(E.InvalidCommandError, 'A decision not to amend names its amendmentId', { field: 'amendmentId' });
+      return amendment.notAmendedOn ?? none(`decision not to amend for amendment ${c.amendmentId}`);
+    case 'cease': {
+      const cessation = c.cessationId ? state.cessations?.[c.cessationId] : undefined;
+      if (!cessation) return fail(E.CessationNotFoundError, `A notice of a decision to cease names its cessation (cessationId); ${c.cessationId ?? 'none'} is not on this case`);
+      return cessation.decidedOn ?? none(`decision to cease for cessation ${c.cessationId}`);
+    }
+  }
+}
+
+function notice(state: EhcCaseState, noticeId: string): AppealNoticeState {
+  return state.appealNotices?.[noticeId] ?? fail(E.AppealableDecisionNotFoundError, `No notice of an appealable decision ${noticeId} on this case`, { noticeId });
+}
+
+/** Tribunal Procedure Rules r.20: the later of 2 months from the decision and 1 month from a mediation certificate on it. */
+export function appealWindowEnd(state: EhcCaseState, noticeId: string): IsoDate {
+  const n = notice(state, noticeId);
+  const certified = Object.values(state.mediations ?? {}).filter((m) => m.noticeId === noticeId && m.certificate).map((m) => m.certificate?.appealDueOn as IsoDate);
+  return certified.reduce((a, b) => (isAfter(b, a) ? b : a), n.appealDueOn);
+}
+
+/** The decided cessation not yet carried out or overturned, if any. */
+export function openCessation(state: EhcCaseState): CessationState | undefined {
+  return Object.values(state.cessations ?? {}).find((c) => !c.ceasedOn && !c.overturnedOn);
+}
+
+/**
+ * reg 31 (and CoP 9.210): after a decision to cease the LA keeps maintaining the plan until the time for appealing has
+ * passed without an appeal, or an appeal has been concluded (dismissed, withdrawn, or an order to cease). Returns why
+ * the plan may not cease yet on `at`, or undefined.
+ */
+function maintainedPendingAppeal(state: EhcCaseState, c: CessationState, at: IsoDate): string | undefined {
+  const notices = Object.values(state.appealNotices ?? {}).filter((n) => n.cessationId === c.cessationId);
+  if (!notices.length) return `reg 31: the decision to cease (${c.decidedOn}) has not been notified with the right of appeal`;
+  const ids = new Set(notices.map((n) => n.noticeId));
+  const appeals = Object.values(state.appeals ?? {}).filter((a) => ids.has(a.noticeId));
+  const ceaseOrdered = Object.values(state.tribunalOrders).some((o) => o.kind === 'cease' && !isBefore(o.orderOn, c.decidedOn as IsoDate));
+  if (ceaseOrdered) return undefined;
+  const pending = appeals.find((a) => !a.outcome);
+  if (pending) return `reg 31: the plan is maintained while the appeal ${pending.appealId} (registered ${pending.registeredOn}) is pending`;
+  if (appeals.some((a) => a.outcome?.outcome === 'dismissed' || a.outcome?.outcome === 'withdrawn')) return undefined;
+  const mediating = Object.values(state.mediations ?? {}).find((m) => ids.has(m.noticeId) && !m.certificate);
+  if (mediating) return `reg 31: the family are in mediation (${mediating.mediationId}); the time for appealing runs from its certificate`;
+  const windowEnd = notices.map((n) => appealWindowEnd(state, n.noticeId)).sort().at(-1) as IsoDate;
+  if (!isAfter(at, windowEnd)) return `reg 31: the plan is maintained until the time for appealing has passed (${windowEnd})`;
+  return undefined;
+}
+
 /**
  * decide(command, state) -> events. Pure: every date comes in on the command. Throws a specific DomainError for every
  * illegal step.
@@ -135,7 +200,9 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
   }
   // reg 44(2): an order to continue to maintain a ceased plan restores it at once; nothing else happens on a ceased plan
   const restoring = command.type === 'RecordTribunalOrder' && command.kind === 'continue-to-maintain';
-  if (state.status === 'ceased' && !restoring) fail(E.CaseClosedError, `The plan for case ${caseId} ceased on ${state.ceased?.ceasedOn}`);
+  // notices, mediation and appeals go on after a plan ceased (an appeal against the decision to cease may follow)
+  const disagreement = ['NotifyAppealRights', 'RecordMediationDecision', 'RecordMediationHeld', 'IssueMediationCertificate', 'RegisterAppeal', 'DecideAppeal'].includes(command.type);
+  if (state.status === 'ceased' && !restoring && !disagreement) fail(E.CaseClosedError, `The plan for case ${caseId} ceased on ${state.ceased?.ceasedOn}`);
   notBefore(at, state.requestReceivedOn, 'the request');
 
   switch (command.type) {
@@ -391,10 +458,139 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
         data: { caseId, phaseTransferId: command.phaseTransferId, kind: command.kind, scheduledOn: at, transferOn, amendDueOn: T.phaseTransferAmendDue(command.kind, transferOn) },
       }];
     }
-    case 'CeasePlan':
+    case 'CeasePlan': {
       assertPlanInForce(state, 'Ceasing the plan');
+      const open = openCessation(state);
+      if (open && !open.decidedOn) {
+        return fail(E.CessationNotFoundError, `Ceasing was proposed on ${open.proposedOn} (${open.cessationId}): consult and decide to cease first (reg 29-31)`, { cessationId: open.cessationId });
+      }
+      if (open) {
+        if (command.reason !== undefined && command.reason !== open.reason) fail(E.InvalidCommandError, `The decision to cease gave the reason ${open.reason}`, { field: 'reason' });
+        notBefore(at, open.decidedOn, 'the decision to cease');
+        const why = maintainedPendingAppeal(state, open, at);
+        if (why) fail(E.PlanMaintainedPendingAppealError, why, { cessationId: open.cessationId });
+        return [{ type: 'ehc.plan-ceased.v1', data: { caseId, ceasedOn: at, reason: open.reason, cessationId: open.cessationId } }];
+      }
       requireOneOf(command.reason, CEASE_REASONS, 'reason');
-      return [{ type: 'ehc.plan-ceased.v1', data: { caseId, ceasedOn: at, reason: command.reason } }];
+      return [{ type: 'ehc.plan-ceased.v1', data: { caseId, ceasedOn: at, reason: command.reason as NonNullable<typeof command.reason> } }];
+    }
+    case 'ProposeCessation': {
+      assertPlanInForce(state, 'Proposing to cease the plan');
+      unique(state.cessations ?? {}, command.cessationId, 'cessationId');
+      requireOneOf(command.reason, CEASE_REASONS, 'reason');
+      const open = openCessation(state);
+      if (open) fail(E.AlreadyRecordedError, `Ceasing is already under way (${open.cessationId}, proposed ${open.proposedOn})`, { cessationId: open.cessationId });
+      notBefore(at, state.finalPlan?.issuedOn, 'the final plan');
+      return [{ type: 'ehc.cessation-proposed.v1', data: { caseId, cessationId: command.cessationId, proposedOn: at, reason: command.reason } }];
+    }
+    case 'RecordCessationConsultation': {
+      assertPlanInForce(state, 'Consulting on ceasing the plan');
+      const c = state.cessations?.[command.cessationId];
+      if (!c) return fail(E.CessationNotFoundError, `No proposal to cease ${command.cessationId}`);
+      if (c.decidedOn) fail(E.AlreadyRecordedError, `The LA already decided to cease on ${c.decidedOn}`);
+      requireOneOf(command.consultee, CESSATION_CONSULTEES, 'consultee');
+      if (c.consulted[command.consultee]) fail(E.AlreadyRecordedError, `The ${command.consultee} was consulted on ${c.consulted[command.consultee]}`);
+      if (command.institutionRef !== undefined) requireText(command.institutionRef, 'institutionRef');
+      notBefore(at, c.proposedOn, 'the proposal to cease');
+      return [{
+        type: 'ehc.cessation-consulted.v1',
+        data: { caseId, cessationId: c.cessationId, consultee: command.consultee, consultedOn: at, ...(command.institutionRef ? { institutionRef: command.institutionRef } : {}) },
+      }];
+    }
+    case 'DecideToCease': {
+      assertPlanInForce(state, 'Deciding to cease the plan');
+      const c = state.cessations?.[command.cessationId];
+      if (!c) return fail(E.CessationNotFoundError, `No proposal to cease ${command.cessationId}`);
+      if (c.decidedOn) fail(E.AlreadyRecordedError, `The LA already decided to cease on ${c.decidedOn}`);
+      // reg 29: the parent or young person and the institution are consulted before the decision
+      const missing = CESSATION_CONSULTEES.filter((who) => !c.consulted[who]);
+      if (missing.length) fail(E.CessationNotConsultedError, `reg 29: consult the ${missing.join(' and the ')} before deciding to cease`, { missing });
+      for (const on of Object.values(c.consulted)) notBefore(at, on, 'the consultation');
+      return [{ type: 'ehc.decision-to-cease.v1', data: { caseId, cessationId: c.cessationId, decidedOn: at, reason: c.reason } }];
+    }
+    case 'NotifyAppealRights': {
+      unique(state.appealNotices ?? {}, command.noticeId, 'noticeId');
+      requireOneOf(command.decision, APPEALABLE_DECISIONS, 'decision');
+      const missing = (['rightOfAppeal', 'mediation', 'disagreementResolution', 'informationAdviceSupport'] as const).filter((k) => command.includes?.[k] !== true);
+      if (missing.length) {
+        fail(E.AppealNoticeIncompleteError, `The notice must tell the family of the right of appeal, the mediation requirement, disagreement resolution and the information, advice and support service; missing: ${missing.join(', ')}`, { missing });
+      }
+      const decidedOn = appealableDecisionOn(state, command);
+      const same = Object.values(state.appealNotices ?? {}).find((n) => n.decision === command.decision && n.decidedOn === decidedOn && n.amendmentId === command.amendmentId && n.cessationId === command.cessationId);
+      if (same) fail(E.AlreadyRecordedError, `That decision was notified on ${same.notifiedOn} (${same.noticeId})`, { noticeId: same.noticeId });
+      notBefore(at, decidedOn, 'the decision');
+      return [{
+        type: 'ehc.appeal-rights-notified.v1',
+        data: {
+          caseId, noticeId: command.noticeId, decision: command.decision, decidedOn, notifiedOn: at,
+          ...(command.amendmentId ? { amendmentId: command.amendmentId } : {}), ...(command.cessationId ? { cessationId: command.cessationId } : {}),
+          includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true }, appealDueOn: T.appealDue(decidedOn),
+        },
+      }];
+    }
+    case 'RecordMediationDecision': {
+      const n = notice(state, command.noticeId);
+      unique(state.mediations ?? {}, command.mediationId, 'mediationId');
+      requireOneOf(command.choice, MEDIATION_CHOICES, 'choice');
+      const adviceGivenOn = requireDate(command.adviceGivenOn, 'adviceGivenOn');
+      const other = Object.values(state.mediations ?? {}).find((m) => m.noticeId === n.noticeId);
+      if (other) fail(E.AlreadyRecordedError, `The family already chose on ${other.decidedOn} (${other.mediationId})`, { mediationId: other.mediationId });
+      notBefore(adviceGivenOn, n.decidedOn, 'the decision');
+      notBefore(at, adviceGivenOn, 'the mediation advice');
+      return [{
+        type: 'ehc.mediation-decided.v1',
+        data: {
+          caseId, mediationId: command.mediationId, noticeId: n.noticeId, adviceGivenOn, choice: command.choice, decidedOn: at,
+          // reg 33: a certificate within 3 working days of hearing the family do not wish to mediate; reg 37: mediation within 30 days
+          ...(command.choice === 'not-mediate' ? { certificateDueOn: T.mediationCertificateDue(at) } : { mediationDueOn: T.mediationDue(at) }),
+        },
+      }];
+    }
+    case 'RecordMediationHeld': {
+      const m = state.mediations?.[command.mediationId];
+      if (!m) return fail(E.MediationNotFoundError, `No mediation ${command.mediationId}`);
+      if (m.choice !== 'mediate') fail(E.InvalidCommandError, `The family chose not to mediate (${m.decidedOn})`);
+      if (m.held) fail(E.AlreadyRecordedError, `Mediation ${m.mediationId} was held on ${m.held.heldOn}`);
+      requireOneOf(command.outcome, MEDIATION_OUTCOMES, 'outcome');
+      notBefore(at, m.decidedOn, 'the family’s choice to mediate');
+      return [{ type: 'ehc.mediation-held.v1', data: { caseId, mediationId: m.mediationId, heldOn: at, outcome: command.outcome, certificateDueOn: T.mediationCertificateDue(at) } }];
+    }
+    case 'IssueMediationCertificate': {
+      const m = state.mediations?.[command.mediationId];
+      if (!m) return fail(E.MediationNotFoundError, `No mediation ${command.mediationId}`);
+      if (m.certificate) fail(E.AlreadyRecordedError, `The certificate was issued on ${m.certificate.issuedOn}`);
+      if (m.choice === 'mediate' && !m.held) fail(E.MediationNotFoundError, `Mediation ${m.mediationId} has not been held; its certificate follows it (reg 39)`);
+      notBefore(at, m.held?.heldOn ?? m.decidedOn, m.held ? 'the mediation' : 'the family’s choice');
+      const n = notice(state, m.noticeId);
+      return [{ type: 'ehc.mediation-certificate-issued.v1', data: { caseId, mediationId: m.mediationId, issuedOn: at, appealDueOn: T.appealDueAfterCertificate(n.decidedOn, at) } }];
+    }
+    case 'RegisterAppeal': {
+      const n = notice(state, command.noticeId);
+      unique(state.appeals ?? {}, command.appealId, 'appealId');
+      const pending = Object.values(state.appeals ?? {}).find((a) => a.noticeId === n.noticeId && !a.outcome);
+      if (pending) fail(E.AlreadyRecordedError, `An appeal against that decision is pending (${pending.appealId})`, { appealId: pending.appealId });
+      const hearingOn = command.hearingOn === undefined ? undefined : requireDate(command.hearingOn, 'hearingOn');
+      notBefore(at, n.decidedOn, 'the decision');
+      if (hearingOn) notBefore(hearingOn, at, 'the registration');
+      const appealDueOn = appealWindowEnd(state, n.noticeId);
+      return [{
+        type: 'ehc.appeal-registered.v1',
+        data: { caseId, appealId: command.appealId, noticeId: n.noticeId, decision: n.decision, registeredOn: at, appealDueOn, inTime: !isAfter(at, appealDueOn), ...(hearingOn ? { hearingOn } : {}) },
+      }];
+    }
+    case 'DecideAppeal': {
+      const a = state.appeals?.[command.appealId];
+      if (!a) return fail(E.AppealNotFoundError, `No appeal ${command.appealId}`);
+      if (a.outcome) fail(E.AlreadyRecordedError, `Appeal ${a.appealId} was ${a.outcome.outcome} on ${a.outcome.decidedOn}`);
+      requireOneOf(command.outcome, APPEAL_OUTCOMES, 'outcome');
+      const hearingOn = command.hearingOn === undefined ? undefined : requireDate(command.hearingOn, 'hearingOn');
+      notBefore(at, a.registeredOn, 'the registration of the appeal');
+      if (hearingOn) {
+        notBefore(hearingOn, a.registeredOn, 'the registration of the appeal');
+        if (isAfter(hearingOn, at)) fail(E.ChronologyError, `The hearing (${hearingOn}) is after the decision (${at})`);
+      }
+      return [{ type: 'ehc.appeal-decided.v1', data: { caseId, appealId: a.appealId, decidedOn: at, outcome: command.outcome, ...(hearingOn ? { hearingOn } : {}) } }];
+    }
 
     case 'RecordException': {
       requireOneOf(command.limit, EXCEPTION_LIMITS, 'limit');

@@ -168,3 +168,28 @@ export class NoAssessmentInProgressError extends DomainError {
 export class SameLocalAuthorityError extends DomainError {
   readonly code = 'same-local-authority';
 }
+/** An appeal-rights notice, mediation or appeal names a decision the case does not have (regs 5(3), 10(3), 14, 22(4), 31). */
+export class AppealableDecisionNotFoundError extends DomainError {
+  readonly code = 'appealable-decision-not-found';
+}
+/** A notice of an appealable decision must tell the family all four things (right of appeal, mediation, disagreement resolution, IASS). */
+export class AppealNoticeIncompleteError extends DomainError {
+  readonly code = 'appeal-notice-incomplete';
+}
+export class MediationNotFoundError extends DomainError {
+  readonly code = 'mediation-not-found';
+}
+export class AppealNotFoundError extends DomainError {
+  readonly code = 'appeal-not-found';
+}
+export class CessationNotFoundError extends DomainError {
+  readonly code = 'cessation-not-found';
+}
+/** reg 29: the LA decides to cease only after consulting the parent or young person and the institution. */
+export class CessationNotConsultedError extends DomainError {
+  readonly code = 'cessation-not-consulted';
+}
+/** reg 31: the plan is maintained until the time for appealing has passed or the appeal has been concluded. */
+export class PlanMaintainedPendingAppealError extends DomainError {
+  readonly code = 'plan-maintained-pending-appeal';
+}

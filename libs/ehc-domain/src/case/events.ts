@@ -249,6 +249,117 @@ export interface PlanCeasedV1 {
   caseId: string;
   ceasedOn: IsoDate;
   reason: CeaseReason;
+  /** The cessation (proposal, consultation, decision: regs 29-31) this carries out; absent on a direct cessation (e.g. a tribunal order to cease). */
+  cessationId?: string;
+}
+
+export const APPEALABLE_DECISIONS = ['not-to-assess', 'not-to-issue', 'plan-contents', 'not-to-amend', 'cease'] as const;
+/**
+ * The decisions a parent or young person may appeal to the First-tier Tribunal (CFA 2014 s.51): not to assess (reg
+ * 5(3)), not to issue a plan (reg 10(3)), the contents of a final (reg 14) or amended plan, not to amend (reg 22(4)),
+ * to cease (reg 31).
+ */
+export type AppealableDecision = (typeof APPEALABLE_DECISIONS)[number];
+
+export const MEDIATION_CHOICES = ['mediate', 'not-mediate'] as const;
+export type MediationChoice = (typeof MEDIATION_CHOICES)[number];
+export const MEDIATION_OUTCOMES = ['agreement', 'partial-agreement', 'no-agreement'] as const;
+export type MediationOutcome = (typeof MEDIATION_OUTCOMES)[number];
+export const APPEAL_OUTCOMES = ['allowed', 'dismissed', 'withdrawn', 'conceded'] as const;
+/** `allowed` / `conceded` (the LA did not oppose, reg 45): the family's appeal succeeds; `dismissed` / `withdrawn`: the decision stands. */
+export type AppealOutcome = (typeof APPEAL_OUTCOMES)[number];
+export const CESSATION_CONSULTEES = ['parent-or-young-person', 'institution'] as const;
+export type CessationConsultee = (typeof CESSATION_CONSULTEES)[number];
+
+/**
+ * The notice of an appealable decision told the family of the right of appeal, the requirement to consider mediation
+ * before appealing, the disagreement resolution arrangements and the information, advice and support service (regs
+ * 5(3), 10(3), 14, 22(4), 31; CFA 2014 s.51-55).
+ */
+export interface AppealRightsNotifiedV1 {
+  caseId: string;
+  noticeId: string;
+  decision: AppealableDecision;
+  /** The day of the decision the notice is for. */
+  decidedOn: IsoDate;
+  notifiedOn: IsoDate;
+  /** The amendment (plan-contents of an amended plan; not-to-amend) or cessation (cease) the decision belongs to. */
+  amendmentId?: string;
+  cessationId?: string;
+  includes: { rightOfAppeal: true; mediation: true; disagreementResolution: true; informationAdviceSupport: true };
+  /** The appeal window's end without mediation: 2 months from the decision (Tribunal Procedure Rules r.20). */
+  appealDueOn: IsoDate;
+}
+/** The family, advised by the mediation adviser, chose whether to mediate (CFA 2014 s.55; regs 32-35). */
+export interface MediationDecidedV1 {
+  caseId: string;
+  mediationId: string;
+  noticeId: string;
+  /** The day the mediation adviser gave the family information and advice about mediation. */
+  adviceGivenOn: IsoDate;
+  choice: MediationChoice;
+  /** The day the family told the mediation adviser (not-mediate) or the LA (mediate) what they chose. */
+  decidedOn: IsoDate;
+  /** not-mediate: the mediation adviser's certificate within 3 working days (reg 33). */
+  certificateDueOn?: IsoDate;
+  /** mediate: the mediation held within 30 days of the LA being told (reg 37). */
+  mediationDueOn?: IsoDate;
+}
+export interface MediationHeldV1 {
+  caseId: string;
+  mediationId: string;
+  heldOn: IsoDate;
+  outcome: MediationOutcome;
+  /** The mediator's certificate within 3 working days of the mediation (reg 39). */
+  certificateDueOn: IsoDate;
+}
+export interface MediationCertificateIssuedV1 {
+  caseId: string;
+  mediationId: string;
+  issuedOn: IsoDate;
+  /** The appeal window's end: 2 months from the decision or 1 month from the certificate, whichever is later (Tribunal Procedure Rules r.20). */
+  appealDueOn: IsoDate;
+}
+export interface AppealRegisteredV1 {
+  caseId: string;
+  appealId: string;
+  noticeId: string;
+  decision: AppealableDecision;
+  registeredOn: IsoDate;
+  /** The end of the appeal window that applied (r.20); a later registration is out of time (the Tribunal may still admit it). */
+  appealDueOn: IsoDate;
+  inTime: boolean;
+  hearingOn?: IsoDate;
+}
+export interface AppealDecidedV1 {
+  caseId: string;
+  appealId: string;
+  decidedOn: IsoDate;
+  outcome: AppealOutcome;
+  /** The day of the hearing (absent for a decision on the papers, a withdrawal or a concession). */
+  hearingOn?: IsoDate;
+}
+/** reg 29(1)-(2): the LA is considering ceasing to maintain the plan and tells the family. */
+export interface CessationProposedV1 {
+  caseId: string;
+  cessationId: string;
+  proposedOn: IsoDate;
+  reason: CeaseReason;
+}
+/** reg 29(2)-(3) / 30: the LA consulted the parent or young person, or the head or principal of the institution named. */
+export interface CessationConsultedV1 {
+  caseId: string;
+  cessationId: string;
+  consultee: CessationConsultee;
+  consultedOn: IsoDate;
+  institutionRef?: string;
+}
+/** reg 31: the LA decided to cease; notified with the right of appeal. The plan is maintained while an appeal is pending. */
+export interface DecisionToCeaseV1 {
+  caseId: string;
+  cessationId: string;
+  decidedOn: IsoDate;
+  reason: CeaseReason;
 }
 export interface ExceptionRecordedV1 {
   caseId: string;
@@ -373,6 +484,15 @@ export interface EhcEventDataMap {
   'ehc.commissioning-body-changed.v1': CommissioningBodyChangedV1;
   'ehc.commissioning-body-notified.v1': CommissioningBodyNotifiedV1;
   'ehc.personal-data-erased.v1': PersonalDataErasedV1;
+  'ehc.appeal-rights-notified.v1': AppealRightsNotifiedV1;
+  'ehc.mediation-decided.v1': MediationDecidedV1;
+  'ehc.mediation-held.v1': MediationHeldV1;
+  'ehc.mediation-certificate-issued.v1': MediationCertificateIssuedV1;
+  'ehc.appeal-registered.v1': AppealRegisteredV1;
+  'ehc.appeal-decided.v1': AppealDecidedV1;
+  'ehc.cessation-proposed.v1': CessationProposedV1;
+  'ehc.cessation-consulted.v1': CessationConsultedV1;
+  'ehc.decision-to-cease.v1': DecisionToCeaseV1;
 }
 
 export type EhcEventType = keyof EhcEventDataMap;
@@ -424,4 +544,13 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
     summary: 'The case’s personal data was erased by destroying its encryption key (crypto-shredding): the history stays and replays, its personal fields read as "[erased]". Carries no personal data.',
     regulation: 'UK GDPR art. 5(1)(e), art. 17',
   },
+  { type: 'ehc.appeal-rights-notified.v1', summary: 'An appealable decision was notified with the right of appeal, the mediation requirement, disagreement resolution and the information, advice and support service.', regulation: 'reg 5(3), 10(3), 14, 22(4), 31; CFA 2014 s.51-55' },
+  { type: 'ehc.mediation-decided.v1', summary: 'Advised by the mediation adviser, the family chose whether to mediate (certificate within 3 working days of choosing not to; mediation within 30 days).', regulation: 'CFA 2014 s.55; reg 32-37' },
+  { type: 'ehc.mediation-held.v1', summary: 'The mediation was held, with its outcome (certificate within 3 working days).', regulation: 'reg 37-39' },
+  { type: 'ehc.mediation-certificate-issued.v1', summary: 'A mediation certificate was issued; the family may appeal within 2 months of the decision or 1 month of the certificate, whichever is later.', regulation: 'CFA 2014 s.55(3)-(5); reg 33, 39; Tribunal Procedure Rules r.20' },
+  { type: 'ehc.appeal-registered.v1', summary: 'The First-tier Tribunal (SEND) registered the family’s appeal against a decision.', regulation: 'CFA 2014 s.51; Tribunal Procedure Rules r.20' },
+  { type: 'ehc.appeal-decided.v1', summary: 'The appeal was decided, withdrawn or conceded; orders follow as tribunal orders.', regulation: 'CFA 2014 s.51; reg 43-45' },
+  { type: 'ehc.cessation-proposed.v1', summary: 'The LA is considering ceasing to maintain the plan and told the family.', regulation: 'CFA 2014 s.45; reg 29' },
+  { type: 'ehc.cessation-consulted.v1', summary: 'The LA consulted the parent or young person, or the institution, about ceasing the plan.', regulation: 'reg 29-30' },
+  { type: 'ehc.decision-to-cease.v1', summary: 'The LA decided to cease the plan; it stays maintained until the time for appealing has passed or an appeal has been concluded.', regulation: 'CFA 2014 s.45; reg 31' },
 ];

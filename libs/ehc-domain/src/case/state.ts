@@ -2,7 +2,13 @@ import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
 import type {
   AmendmentTrigger,
+  AppealableDecision,
+  AppealOutcome,
+  AppealRightsNotifiedV1,
   AssessmentTransferredV1,
+  CessationConsultee,
+  MediationChoice,
+  MediationOutcome,
   CeaseReason,
   ChildDetails,
   EhcEvent,
@@ -133,6 +139,42 @@ export interface CommissioningChangeState {
   notifiedOn?: IsoDate;
 }
 
+export type AppealNoticeState = Omit<AppealRightsNotifiedV1, 'caseId'>;
+
+export interface MediationState {
+  mediationId: string;
+  noticeId: string;
+  adviceGivenOn: IsoDate;
+  choice: MediationChoice;
+  decidedOn: IsoDate;
+  certificateDueOn?: IsoDate;
+  mediationDueOn?: IsoDate;
+  held?: { heldOn: IsoDate; outcome: MediationOutcome; certificateDueOn: IsoDate };
+  certificate?: { issuedOn: IsoDate; appealDueOn: IsoDate };
+}
+
+export interface AppealState {
+  appealId: string;
+  noticeId: string;
+  decision: AppealableDecision;
+  registeredOn: IsoDate;
+  appealDueOn: IsoDate;
+  inTime: boolean;
+  hearingOn?: IsoDate;
+  outcome?: { outcome: AppealOutcome; decidedOn: IsoDate };
+}
+
+export interface CessationState {
+  cessationId: string;
+  proposedOn: IsoDate;
+  reason: CeaseReason;
+  consulted: Partial<Record<CessationConsultee, IsoDate>>;
+  decidedOn?: IsoDate;
+  /** A successful appeal (allowed or conceded) or an order to continue to maintain: the plan is not ceased. */
+  overturnedOn?: IsoDate;
+  ceasedOn?: IsoDate;
+}
+
 /** The EHC case as its events describe it; everything the decider checks and the statutory clock derives from. */
 export interface EhcCaseState {
   status: CaseStatus;
@@ -166,6 +208,11 @@ export interface EhcCaseState {
   /** Moves to another LA during the assessment, in order (absent until the first one). */
   assessmentTransfers?: AssessmentTransferState[];
   commissioningChanges: Record<string, CommissioningChangeState>;
+  /** Notices of appealable decisions with appeal rights (absent until the first one). */
+  appealNotices?: Record<string, AppealNoticeState>;
+  mediations?: Record<string, MediationState>;
+  appeals?: Record<string, AppealState>;
+  cessations?: Record<string, CessationState>;
 }
 
 export function initialState(): EhcCaseState {
@@ -332,15 +379,70 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
       const { caseId: _c, ...d } = event.data;
       return { ...state, phaseTransfers: put(state.phaseTransfers, d.phaseTransferId, d) };
     }
-    case 'ehc.plan-ceased.v1':
-      return { ...state, status: 'ceased', ceased: { ceasedOn: event.data.ceasedOn, reason: event.data.reason } };
+    case 'ehc.plan-ceased.v1': {
+      const d = event.data;
+      const c = d.cessationId ? state.cessations?.[d.cessationId] : undefined;
+      return {
+        ...state, status: 'ceased', ceased: { ceasedOn: d.ceasedOn, reason: d.reason },
+        ...(c ? { cessations: put(state.cessations ?? {}, c.cessationId, { ...c, ceasedOn: d.ceasedOn }) } : {}),
+      };
+    }
+    case 'ehc.appeal-rights-notified.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, appealNotices: put(state.appealNotices ?? {}, d.noticeId, d) };
+    }
+    case 'ehc.mediation-decided.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, mediations: put(state.mediations ?? {}, d.mediationId, d) };
+    }
+    case 'ehc.mediation-held.v1': {
+      const d = event.data;
+      const m = (state.mediations ?? {})[d.mediationId];
+      return { ...state, mediations: put(state.mediations ?? {}, d.mediationId, { ...m, held: { heldOn: d.heldOn, outcome: d.outcome, certificateDueOn: d.certificateDueOn } }) };
+    }
+    case 'ehc.mediation-certificate-issued.v1': {
+      const d = event.data;
+      const m = (state.mediations ?? {})[d.mediationId];
+      return { ...state, mediations: put(state.mediations ?? {}, d.mediationId, { ...m, certificate: { issuedOn: d.issuedOn, appealDueOn: d.appealDueOn } }) };
+    }
+    case 'ehc.appeal-registered.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, appeals: put(state.appeals ?? {}, d.appealId, d) };
+    }
+    case 'ehc.appeal-decided.v1': {
+      const d = event.data;
+      const a = (state.appeals ?? {})[d.appealId];
+      const appeals = put(state.appeals ?? {}, d.appealId, { ...a, ...(d.hearingOn ? { hearingOn: d.hearingOn } : {}), outcome: { outcome: d.outcome, decidedOn: d.decidedOn } });
+      // an appeal against a decision to cease that succeeds leaves the plan maintained: the cessation is overturned
+      const notice = (state.appealNotices ?? {})[a.noticeId];
+      const c = notice?.cessationId ? state.cessations?.[notice.cessationId] : undefined;
+      const succeeded = d.outcome === 'allowed' || d.outcome === 'conceded';
+      return { ...state, appeals, ...(c && succeeded && !c.ceasedOn ? { cessations: put(state.cessations ?? {}, c.cessationId, { ...c, overturnedOn: d.decidedOn }) } : {}) };
+    }
+    case 'ehc.cessation-proposed.v1': {
+      const d = event.data;
+      return { ...state, cessations: put(state.cessations ?? {}, d.cessationId, { cessationId: d.cessationId, proposedOn: d.proposedOn, reason: d.reason, consulted: {} }) };
+    }
+    case 'ehc.cessation-consulted.v1': {
+      const d = event.data;
+      const c = (state.cessations ?? {})[d.cessationId];
+      return { ...state, cessations: put(state.cessations ?? {}, d.cessationId, { ...c, consulted: { ...c.consulted, [d.consultee]: c.consulted[d.consultee] ?? d.consultedOn } }) };
+    }
+    case 'ehc.decision-to-cease.v1': {
+      const d = event.data;
+      const c = (state.cessations ?? {})[d.cessationId];
+      return { ...state, cessations: put(state.cessations ?? {}, d.cessationId, { ...c, decidedOn: d.decidedOn }) };
+    }
     case 'ehc.exception-recorded.v1':
       return { ...state, exceptions: [...state.exceptions, event.data] };
     case 'ehc.tribunal-order-received.v1': {
       const { caseId: _c, ...d } = event.data;
       // reg 44(2): an order to continue to maintain takes effect at once; a ceased plan is in force again
       const restored = d.kind === 'continue-to-maintain' && state.status === 'ceased' ? { status: 'plan-in-force' as const, ceased: undefined } : {};
-      return { ...state, ...restored, tribunalOrders: put(state.tribunalOrders, d.orderId, d) };
+      // ... and any decision to cease still open (or the one carried out) no longer stands
+      const open = d.kind === 'continue-to-maintain' ? Object.values(state.cessations ?? {}).filter((c) => c.decidedOn && !c.overturnedOn) : [];
+      const cessations = open.length ? { cessations: { ...state.cessations, ...Object.fromEntries(open.map((c) => [c.cessationId, { ...c, overturnedOn: d.orderOn }])) } } : {};
+      return { ...state, ...restored, ...cessations, tribunalOrders: put(state.tribunalOrders, d.orderId, d) };
     }
     case 'ehc.transfer-notified.v1': {
       const { caseId: _c, ...d } = event.data;

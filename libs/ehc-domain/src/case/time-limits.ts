@@ -1,4 +1,4 @@
-import { addDays, addWeeks, addWorkingDays, isBefore, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
+import { addDays, addMonths, addWeeks, addWorkingDays, isBefore, lastDayOfMonthsStartingWith, maxDate, phaseTransferDeadline, type IsoDate, type PhaseTransferKind } from '../calendar';
 import type { AssessmentTransferClock, TribunalOrderKind } from './events';
 
 /**
@@ -130,3 +130,23 @@ export function assessmentTransferClock(clock: AssessmentTransferClock, requestR
   const clockStartsOn = clock === 'from-transfer' ? transferredOn : requestReceivedOn;
   return { clockStartsOn, decisionWhetherToIssueDueOn: decisionWhetherToIssueDue(clockStartsOn), finalPlanDueOn: finalPlanDue(clockStartsOn) };
 }
+
+/**
+ * Rights of appeal and mediation (CFA 2014 s.51-55; regs 32-42; Tribunal Procedure (First-tier Tribunal) (HESC)
+ * Rules 2008 r.20). Months are calendar months to the corresponding date (`addMonths`).
+ */
+export const APPEAL_LIMITS = {
+  /** r.20: appeal within 2 months of the date of the decision notice ... */
+  appealMonthsFromDecision: 2,
+  /** ... or 1 month of the date of the mediation certificate, whichever is later. */
+  appealMonthsFromCertificate: 1,
+  /** reg 33 / 39: the mediation adviser's (or mediator's) certificate within 3 working days. */
+  certificateWorkingDays: 3,
+  /** reg 37: mediation within 30 days of the LA being told the family wish to mediate. */
+  mediationDays: 30,
+} as const;
+export const appealDue = (decidedOn: IsoDate) => addMonths(decidedOn, APPEAL_LIMITS.appealMonthsFromDecision);
+export const appealDueAfterCertificate = (decidedOn: IsoDate, certificateOn: IsoDate) =>
+  maxDate(appealDue(decidedOn), addMonths(certificateOn, APPEAL_LIMITS.appealMonthsFromCertificate));
+export const mediationCertificateDue = (day: IsoDate) => addWorkingDays(day, APPEAL_LIMITS.certificateWorkingDays);
+export const mediationDue = (decidedOn: IsoDate) => addDays(decidedOn, APPEAL_LIMITS.mediationDays);

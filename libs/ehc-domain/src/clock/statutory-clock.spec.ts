@@ -361,6 +361,6 @@ describe('statutory clock: derived only from events', () => {
   });
 
   it('an empty stream has no clock', () => {
-    expect(statutoryStatus([], '2025-01-01')).toEqual({ asOf: '2025-01-01', caseStatus: 'none', deadlines: [], open: [], overdue: [], overdueByResponsible: {} });
+    expect(statutoryStatus([], '2025-01-01')).toEqual({ asOf: '2025-01-01', caseStatus: 'none', deadlines: [], open: [], overdue: [], overdueByResponsible: {}, decisionsWithoutAppealNotice: [] });
   });
 });

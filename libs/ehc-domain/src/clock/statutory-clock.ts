@@ -1,6 +1,6 @@
 import { assertIsoDate, daysBetween, isAfter, weekOfProcess, type IsoDate } from '../calendar';
 import { adviceDuty, type Responsible } from '../case/advice-types';
-import type { EhcEvent, ExceptionLimit, ExceptionRecordedV1, RequestSource } from '../case/events';
+import type { AppealableDecision, EhcEvent, ExceptionLimit, ExceptionRecordedV1, RequestSource } from '../case/events';
 import { exceptionDefect, excusedUntil } from '../case/exceptions';
 import { localAuthorityOn, replay, type CaseStatus, type EhcCaseState } from '../case/state';
 import * as T from '../case/time-limits';
@@ -23,7 +23,10 @@ export type DeadlineStep =
   | 'tribunal'
   | 'transfer'
   | 'transfer-reassessment'
-  | 'commissioning-body-notice';
+  | 'commissioning-body-notice'
+  | 'mediation'
+  | 'mediation-certificate'
+  | 'appeal-window';
 
 /**
  * - `open`: not done yet and not past due (or past due but within the delay a lawful exception excuses, `excusedUntil`;
@@ -122,6 +125,19 @@ export interface StatutoryStatus {
   /** The same for the 16-week limit to notify a decision not to issue a plan (reg 10(1)). */
   decisionWhetherToIssue?: Deadline;
   sen2?: Sen2Timeliness;
+  /**
+   * Appealable decisions made by `asOf` with no notice of the right of appeal, mediation, disagreement resolution and
+   * the information, advice and support service recorded (regs 5(3), 10(3), 14, 22(4), 31).
+   */
+  decisionsWithoutAppealNotice: UnnotifiedDecision[];
+}
+
+export interface UnnotifiedDecision {
+  decision: AppealableDecision;
+  decidedOn: IsoDate;
+  regulation: string;
+  amendmentId?: string;
+  cessationId?: string;
 }
 
 const onOrBefore = (d: IsoDate | undefined, asOf: IsoDate): IsoDate | undefined => (d && !isAfter(d, asOf) ? d : undefined);
@@ -136,7 +152,7 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   assertIsoDate(asOf);
   const s: EhcCaseState = Array.isArray(input) ? replay(input as EhcEvent[]) : (input as EhcCaseState);
   if (s.status === 'none' || !s.requestReceivedOn) {
-    return { asOf, caseStatus: s.status, deadlines: [], open: [], overdue: [], overdueByResponsible: {} };
+    return { asOf, caseStatus: s.status, deadlines: [], open: [], overdue: [], overdueByResponsible: {}, decisionsWithoutAppealNotice: [] };
   }
   const done = (d: IsoDate | undefined) => onOrBefore(d, asOf);
   const exceptionsFor = (limit: ExceptionLimit, adviceRequestId?: string, tribunalOrderId?: string): AppliedException[] =>
@@ -366,6 +382,28 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     add({ id: `commissioning-body-notice:${c.changeId}`, step: 'commissioning-body-notice', what: 'The previous NHS commissioning body notifies the new one', regulation: 'reg 16(2)', responsible: 'health', startsOn: c.learnedOn, dueOn: c.notifyDueOn, metOn: c.notifiedOn, refs: { changeId: c.changeId, newCommissioningBodyRef: c.newCommissioningBodyRef } });
   }
 
+  // Mediation (CFA 2014 s.55; regs 33, 37, 39) and the family's appeal window (Tribunal Procedure Rules r.20).
+  for (const m of Object.values(s.mediations ?? {})) {
+    if (m.certificateDueOn) {
+      add({ id: `mediation-certificate:${m.mediationId}`, step: 'mediation-certificate', what: 'The mediation adviser issues the certificate (the family chose not to mediate)', regulation: 'reg 33', responsible: 'other', startsOn: m.decidedOn, dueOn: m.certificateDueOn, metOn: m.certificate?.issuedOn, refs: { mediationId: m.mediationId, noticeId: m.noticeId } });
+    }
+    if (m.mediationDueOn) {
+      add({ id: `mediation:${m.mediationId}`, step: 'mediation', what: 'Hold the mediation', regulation: 'reg 37', responsible: 'local-authority', startsOn: m.decidedOn, dueOn: m.mediationDueOn, metOn: m.held?.heldOn, refs: { mediationId: m.mediationId, noticeId: m.noticeId } });
+    }
+    if (m.held) {
+      add({ id: `mediation-certificate:${m.mediationId}`, step: 'mediation-certificate', what: 'The mediator issues the certificate after the mediation', regulation: 'reg 39', responsible: 'other', startsOn: m.held.heldOn, dueOn: m.held.certificateDueOn, metOn: m.certificate?.issuedOn, refs: { mediationId: m.mediationId, noticeId: m.noticeId } });
+    }
+  }
+  for (const n of Object.values(s.appealNotices ?? {})) {
+    const certified = Object.values(s.mediations ?? {}).flatMap((m) => (m.noticeId === n.noticeId && m.certificate && done(m.certificate.issuedOn) ? [m.certificate.appealDueOn] : []));
+    const dueOn = [n.appealDueOn, ...certified].sort().at(-1) as IsoDate;
+    const registered = earliest(...Object.values(s.appeals ?? {}).filter((a) => a.noticeId === n.noticeId).map((a) => a.registeredOn));
+    add({
+      id: `appeal-window:${n.noticeId}`, step: 'appeal-window', kind: 'minimum-period', what: `Appeal to the First-tier Tribunal (SEND) against the decision (${n.decision}) of ${n.decidedOn}`,
+      regulation: 'CFA 2014 s.51; Tribunal Procedure Rules r.20', responsible: 'family', startsOn: n.decidedOn, dueOn, metOn: registered, refs: { noticeId: n.noticeId, decision: n.decision },
+    });
+  }
+
   deadlines.sort((a, b) => daysBetween(b.dueOn, a.dueOn) || a.id.localeCompare(b.id));
   const open = deadlines.filter((d) => d.status === 'open' && !d.pastExpected);
   const overdue = deadlines.filter((d) => d.status === 'overdue');
@@ -388,7 +426,26 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
     ...currentLimit(deadlines, 'finalPlan', (d) => d.step === 'final-plan' || (d.step === 'tribunal' && d.refs?.orderStep === 'final-plan')),
     ...currentLimit(deadlines, 'decisionWhetherToIssue', (d) => d.step === 'decision-whether-to-issue' || (d.step === 'tribunal' && d.refs?.orderStep === 'decision-whether-to-issue')),
     sen2: sen2Timeliness(s, asOf),
+    decisionsWithoutAppealNotice: decisionsWithoutAppealNotice(s, asOf),
   };
+}
+
+/** Every appealable decision made by `asOf` and whether a notice with appeal rights was recorded for it by then. */
+export function decisionsWithoutAppealNotice(s: EhcCaseState, asOf: IsoDate): UnnotifiedDecision[] {
+  const made: UnnotifiedDecision[] = [
+    ...s.assessmentDecisions.filter((d) => d.decision === 'not-assess').map((d) => ({ decision: 'not-to-assess' as const, decidedOn: d.decidedOn, regulation: 'reg 5(3)' })),
+    ...(s.decisionNotToIssueOn ? [{ decision: 'not-to-issue' as const, decidedOn: s.decisionNotToIssueOn, regulation: 'reg 10(3)' }] : []),
+    ...(s.finalPlan ? [{ decision: 'plan-contents' as const, decidedOn: s.finalPlan.issuedOn, regulation: 'reg 14' }] : []),
+    ...Object.values(s.amendments).flatMap((a) => [
+      ...(a.amendedOn ? [{ decision: 'plan-contents' as const, decidedOn: a.amendedOn, regulation: 'reg 14; reg 22', amendmentId: a.amendmentId }] : []),
+      ...(a.notAmendedOn ? [{ decision: 'not-to-amend' as const, decidedOn: a.notAmendedOn, regulation: 'reg 22(4)', amendmentId: a.amendmentId }] : []),
+    ]),
+    ...Object.values(s.cessations ?? {}).flatMap((c) => (c.decidedOn ? [{ decision: 'cease' as const, decidedOn: c.decidedOn, regulation: 'reg 31', cessationId: c.cessationId }] : [])),
+  ];
+  const notices = Object.values(s.appealNotices ?? {}).filter((n) => !isAfter(n.notifiedOn, asOf));
+  return made.filter(
+    (d) => !isAfter(d.decidedOn, asOf) && !notices.some((n) => n.decision === d.decision && n.decidedOn === d.decidedOn && n.amendmentId === d.amendmentId && n.cessationId === d.cessationId),
+  );
 }
 
 /** The latest-starting limit of a kind that has not lapsed (else the latest one), under `key`. */

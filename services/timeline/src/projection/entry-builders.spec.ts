@@ -46,6 +46,16 @@ function histories(): IntegrationEvent[] {
     a.ehc(t('2026-08-20'), la, { type: 'DecideReassessmentAfterTransfer', at: '2026-08-20', transferId: 'tr-1', willReassess: false }),
     a.ehc(t('2026-09-01'), la, { type: 'RecordCommissioningBodyChange', at: '2026-09-01', changeId: 'cb-1', newCommissioningBodyRef: 'nhs-icb-qwe' }),
     a.ehc(t('2026-09-10'), la, { type: 'NotifyCommissioningBody', at: '2026-09-10', changeId: 'cb-1' }),
+    a.ehc(t('2026-09-14'), la, { type: 'ProposeCessation', at: '2026-09-14', cessationId: 'ces-1', reason: 'left-education-or-training' }),
+    a.ehc(t('2026-09-15'), la, { type: 'RecordCessationConsultation', at: '2026-09-15', cessationId: 'ces-1', consultee: 'parent-or-young-person' }),
+    a.ehc(t('2026-09-16'), la, { type: 'RecordCessationConsultation', at: '2026-09-16', cessationId: 'ces-1', consultee: 'institution', institutionRef: 'urn-100002' }),
+    a.ehc(t('2026-09-28'), la, { type: 'DecideToCease', at: '2026-09-28', cessationId: 'ces-1' }),
+    a.ehc(t('2026-09-28'), la, { type: 'NotifyAppealRights', at: '2026-09-28', noticeId: 'n-1', decision: 'cease', cessationId: 'ces-1', includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true } }),
+    a.ehc(t('2026-10-02'), la, { type: 'RecordMediationDecision', at: '2026-10-02', mediationId: 'med-1', noticeId: 'n-1', adviceGivenOn: '2026-10-01', choice: 'mediate' }),
+    a.ehc(t('2026-10-20'), la, { type: 'RecordMediationHeld', at: '2026-10-20', mediationId: 'med-1', outcome: 'no-agreement' }),
+    a.ehc(t('2026-10-21'), la, { type: 'IssueMediationCertificate', at: '2026-10-21', mediationId: 'med-1' }),
+    a.ehc(t('2026-11-02'), la, { type: 'RegisterAppeal', at: '2026-11-02', appealId: 'ap-1', noticeId: 'n-1', hearingOn: '2026-12-07' }),
+    a.ehc(t('2026-12-14'), la, { type: 'DecideAppeal', at: '2026-12-14', appealId: 'ap-1', outcome: 'dismissed', hearingOn: '2026-12-07' }),
     a.ehc(t('2027-01-01'), la, { type: 'CeasePlan', at: '2027-01-01', reason: 'left-education-or-training' }),
     a.ehc(t('2058-01-01'), la, { type: 'RecordPersonalDataErasure', at: '2058-01-01', erasureId: 'er-1', ground: 'retention-period-ended' }),
   ];
@@ -90,7 +100,15 @@ describe('entry builders', () => {
       'ehc.phase-transfer-scheduled.v1': 'phase-transfer', 'ehc.transfer-notified.v1': 'transfer', 'ehc.plan-transferred.v1': 'transfer',
       'ehc.transfer-reassessment-decided.v1': 'transfer', 'ehc.exception-recorded.v1': 'exception', 'ehc.tribunal-order-received.v1': 'tribunal',
       'ehc.commissioning-body-changed.v1': 'commissioning', 'ehc.plan-ceased.v1': 'ceased',
+      'ehc.cessation-proposed.v1': 'ceased', 'ehc.cessation-consulted.v1': 'ceased', 'ehc.decision-to-cease.v1': 'ceased',
+      'ehc.appeal-rights-notified.v1': 'appeal', 'ehc.mediation-decided.v1': 'appeal', 'ehc.mediation-held.v1': 'appeal', 'ehc.mediation-certificate-issued.v1': 'appeal',
+      'ehc.appeal-registered.v1': 'appeal', 'ehc.appeal-decided.v1': 'appeal',
     });
+    expect(of('ehc.decision-to-cease.v1')[0].summary).toContain('maintained until the time for appealing has passed or an appeal is concluded (reg 31)');
+    expect(of('ehc.mediation-decided.v1')[0].summary).toContain('mediation due by 2026-11-01 (reg 37)');
+    expect(of('ehc.mediation-certificate-issued.v1')[0].summary).toContain('may appeal by 2026-11-28');
+    expect(of('ehc.appeal-registered.v1')[0]).toMatchObject({ title: 'Appeal registered: decision to cease the plan', details: { inTime: true, hearingOn: '2026-12-07' } });
+    expect(of('ehc.plan-ceased.v1')[0].details).toMatchObject({ reason: 'left-education-or-training' });
     for (const { e, entry } of entries) {
       expect(entry.title.length).toBeGreaterThan(5);
       expect(entry.summary).not.toContain('undefined');

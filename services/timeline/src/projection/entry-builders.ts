@@ -107,6 +107,10 @@ function advice<K extends keyof AdviceEventDataMap>(type: K, build: (d: AdviceEv
 }
 
 const LA = 'local-authority';
+const APPEALABLE_DECISION_LABELS: Record<string, string> = {
+  'not-to-assess': 'decision not to assess', 'not-to-issue': 'decision not to issue a plan', 'plan-contents': 'the plan’s contents',
+  'not-to-amend': 'decision not to amend', cease: 'decision to cease the plan',
+};
 const namedSetting = (ref: string | undefined) => (ref ? `; names ${ref}` : '');
 const byTribunal = (id: string | undefined) => (id ? ' (complying with a tribunal order)' : '');
 
@@ -212,6 +216,47 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   })),
   ehc('ehc.plan-ceased.v1', (d) => ({
     kind: 'ceased', agency: LA, title: 'EHC plan ceased', specifics: `Ceased on ${d.ceasedOn} (${d.reason.replace(/-/g, ' ')}).`, details: pick(d, ['ceasedOn', 'reason']),
+  })),
+  ehc('ehc.cessation-proposed.v1', (d) => ({
+    kind: 'ceased', agency: LA, title: 'Ceasing the EHC plan proposed', specifics: `Proposed on ${d.proposedOn} (${d.reason.replace(/-/g, ' ')}); the family and the institution are consulted first (reg 29).`,
+    details: pick(d, ['cessationId', 'proposedOn', 'reason']),
+  })),
+  ehc('ehc.cessation-consulted.v1', (d) => ({
+    kind: 'ceased', agency: LA, title: d.consultee === 'institution' ? 'Institution consulted on ceasing the plan' : 'Family consulted on ceasing the plan',
+    specifics: `Consulted on ${d.consultedOn}${d.institutionRef ? ` (${d.institutionRef})` : ''}.`, details: pick(d, ['cessationId', 'consultee', 'consultedOn', 'institutionRef']),
+  })),
+  ehc('ehc.decision-to-cease.v1', (d) => ({
+    kind: 'ceased', agency: LA, title: 'Decided to cease the EHC plan', specifics: `Decided on ${d.decidedOn} (${d.reason.replace(/-/g, ' ')}); the plan is maintained until the time for appealing has passed or an appeal is concluded (reg 31).`,
+    details: pick(d, ['cessationId', 'decidedOn', 'reason']),
+  })),
+  ehc('ehc.appeal-rights-notified.v1', (d) => ({
+    kind: 'appeal', agency: LA, title: `Appeal rights notified: ${APPEALABLE_DECISION_LABELS[d.decision] ?? d.decision}`,
+    specifics: `Notified on ${d.notifiedOn} of the decision of ${d.decidedOn}, with the right of appeal, mediation, disagreement resolution and the information, advice and support service; appeal by ${d.appealDueOn} (or 1 month from a mediation certificate, if later).`,
+    details: pick(d, ['noticeId', 'decision', 'decidedOn', 'notifiedOn', 'amendmentId', 'cessationId', 'appealDueOn']),
+  })),
+  ehc('ehc.mediation-decided.v1', (d) => ({
+    kind: 'appeal', agency: 'family', title: d.choice === 'mediate' ? 'Family chose to mediate' : 'Family chose not to mediate',
+    specifics: d.choice === 'mediate'
+      ? `Advised on ${d.adviceGivenOn}; chose on ${d.decidedOn}; mediation due by ${d.mediationDueOn} (reg 37).`
+      : `Advised on ${d.adviceGivenOn}; chose on ${d.decidedOn}; certificate due by ${d.certificateDueOn} (reg 33).`,
+    details: pick(d, ['mediationId', 'noticeId', 'adviceGivenOn', 'choice', 'decidedOn', 'certificateDueOn', 'mediationDueOn']),
+  })),
+  ehc('ehc.mediation-held.v1', (d) => ({
+    kind: 'appeal', agency: LA, title: 'Mediation held', specifics: `Held on ${d.heldOn}: ${d.outcome.replace(/-/g, ' ')}; certificate due by ${d.certificateDueOn} (reg 39).`,
+    details: pick(d, ['mediationId', 'heldOn', 'outcome', 'certificateDueOn']),
+  })),
+  ehc('ehc.mediation-certificate-issued.v1', (d) => ({
+    kind: 'appeal', agency: LA, title: 'Mediation certificate issued', specifics: `Issued on ${d.issuedOn}; the family may appeal by ${d.appealDueOn}.`,
+    details: pick(d, ['mediationId', 'issuedOn', 'appealDueOn']),
+  })),
+  ehc('ehc.appeal-registered.v1', (d) => ({
+    kind: 'appeal', agency: 'family', title: `Appeal registered: ${APPEALABLE_DECISION_LABELS[d.decision] ?? d.decision}`,
+    specifics: `Registered by the Tribunal on ${d.registeredOn} (${d.inTime ? 'in time' : `out of time: the window ended ${d.appealDueOn}`})${d.hearingOn ? `; hearing on ${d.hearingOn}` : ''}.`,
+    details: pick(d, ['appealId', 'noticeId', 'decision', 'registeredOn', 'appealDueOn', 'inTime', 'hearingOn']),
+  })),
+  ehc('ehc.appeal-decided.v1', (d) => ({
+    kind: 'appeal', agency: LA, title: `Appeal ${d.outcome}`, specifics: `Decided on ${d.decidedOn}${d.hearingOn ? ` after the hearing on ${d.hearingOn}` : ''}.`,
+    details: pick(d, ['appealId', 'decidedOn', 'outcome', 'hearingOn']),
   })),
   ehc('ehc.exception-recorded.v1', (d) => ({
     kind: 'exception', agency: LA, title: `Exception to the ${EXCEPTION_LIMIT_LABELS[d.limit]?.replace(/ \(.*\)$/, '') ?? d.limit} time limit`,
