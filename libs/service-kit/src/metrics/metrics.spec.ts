@@ -1,8 +1,10 @@
-import { Controller, Get, Module, Param } from '@nestjs/common';
+import { Controller, Get, Module, Param, type INestApplication } from '@nestjs/common';
+import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import request from 'supertest';
-import { RequireRoles } from '@tio/auth';
-import { metricLabelValues, metricValue, scrapeMetrics, startTestService, tokenFor, type TestService } from '@tio/testing';
+import { mintToken, RequireRoles, type TokenRequest } from '@tio/auth';
 import { CoreModule } from '../core.module';
+import { createServiceApp } from '../run-service';
+import { metricLabelValues, metricValue } from './metrics-text';
 
 @Controller('cases/:caseId/things')
 class ThingsController {
@@ -18,12 +20,30 @@ class MetricsProbeModule {}
 
 const HISTOGRAM = 'tio_http_request_duration_seconds';
 
+// A real Nest app with the real CoreModule (its pool on the test PostgreSQL, JWT verification with a key made here);
+// not @tio/testing's startTestService, which depends on this library.
 describe('service metrics: one registry, one /metrics, HTTP requests by route pattern and status', () => {
-  let service: TestService;
+  let app: INestApplication;
+  let service: { server: ReturnType<INestApplication['getHttpServer']> };
+  let privateKeyPem: string;
+  const savedPublicKey = process.env['JWT_PUBLIC_KEY'];
+  const tokenFor = (r: Pick<TokenRequest, 'agency' | 'roles'>) => mintToken(privateKeyPem, { userId: 'u-1', organisationId: 'org-1', ...r });
+  const scrapeMetrics = async (server: typeof service.server) =>
+    (await request(server).get('/metrics').set('Authorization', `Bearer ${await tokenFor({ agency: 'system', roles: ['service'] })}`).expect(200)).text;
+
   beforeAll(async () => {
-    service = await startTestService({ name: 'metrics-probe', title: 'Probe', description: 'probe', module: MetricsProbeModule });
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    privateKeyPem = await exportPKCS8(pair.privateKey);
+    process.env['JWT_PUBLIC_KEY'] = await exportSPKI(pair.publicKey);
+    app = await createServiceApp({ name: 'metrics-probe', title: 'Probe', description: 'probe', module: MetricsProbeModule }, { logger: false });
+    await app.init();
+    service = { server: app.getHttpServer() };
   });
-  afterAll(() => service?.close());
+  afterAll(async () => {
+    await app?.close();
+    if (savedPublicKey === undefined) delete process.env['JWT_PUBLIC_KEY'];
+    else process.env['JWT_PUBLIC_KEY'] = savedPublicKey;
+  });
 
   it('times every request under its route pattern and status, never its URL', async () => {
     const token = await tokenFor({ agency: 'system', roles: ['service'] });
