@@ -1,5 +1,5 @@
 import { Logger, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { jsonDepthExceeds } from '@tio/event-store';
@@ -30,13 +30,16 @@ export interface ServiceDefinition {
   bodyLimit?: string;
 }
 
-/** The app's metrics registry (CoreModule provides it); none for an app without CoreModule. */
+/**
+ * The app's metrics registry (CoreModule provides it); none for an app without CoreModule. Looked up in the module
+ * container: a failed `app.get` would end the process (Nest's abort-on-error zone).
+ */
 function serviceMetricsOf(app: INestApplication): ServiceMetrics | undefined {
-  try {
-    return app.get(ServiceMetrics, { strict: false });
-  } catch {
-    return undefined;
+  for (const module of app.get(ModulesContainer).values()) {
+    const instance = module.providers.get(ServiceMetrics)?.instance;
+    if (instance instanceof ServiceMetrics) return instance;
   }
+  return undefined;
 }
 
 /** Applies what every service shares: HTTP metrics, JSON logs, correlation ids, strict validation, safe errors, OpenAPI at /docs. */
