@@ -188,9 +188,70 @@ export class CaseController {
   }
 
   @Post(':caseId/cessation')
-  @ApiOperation({ summary: 'Cease to maintain the plan' })
+  @ApiOperation({ summary: 'Cease to maintain the plan (after a decision to cease: only once the time for appealing has passed or the appeal is concluded, reg 31)' })
   cease(@CaseId() caseId: string, @Body() b: dto.CeasePlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'CeasePlan', caseId, at: stepDate(b.at), reason: b.reason }, p, req);
+    return this.run({ type: 'CeasePlan', caseId, at: stepDate(b.at), ...(b.reason ? { reason: b.reason } : {}) }, p, req);
+  }
+
+  @Post(':caseId/cessation-proposals')
+  @ApiOperation({ summary: 'Propose to cease the plan and tell the family (reg 29)' })
+  proposeCessation(@CaseId() caseId: string, @Body() b: dto.ProposeCessationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'ProposeCessation', caseId, at: stepDate(b.at), cessationId: b.cessationId ?? randomUUID(), reason: b.reason }, p, req);
+  }
+
+  @Post(':caseId/cessation-proposals/:cessationId/consultations')
+  @ApiOperation({ summary: 'Record the consultation of the parent or young person, or of the institution, on ceasing the plan (reg 29)' })
+  consultOnCessation(@CaseId() caseId: string, @Id('cessationId') cessationId: string, @Body() b: dto.CessationConsultationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RecordCessationConsultation', caseId, at: stepDate(b.at), cessationId, consultee: b.consultee, ...(b.institutionRef ? { institutionRef: b.institutionRef } : {}) }, p, req);
+  }
+
+  @Post(':caseId/cessation-proposals/:cessationId/decision')
+  @ApiOperation({ summary: 'Decide to cease the plan after consulting the family and the institution (reg 29, 31); the plan stays maintained meanwhile' })
+  decideToCease(@CaseId() caseId: string, @Id('cessationId') cessationId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'DecideToCease', caseId, at: stepDate(b.at), cessationId }, p, req);
+  }
+
+  @Post(':caseId/appeal-notices')
+  @ApiOperation({ summary: 'Record the notice of an appealable decision with the right of appeal, mediation, disagreement resolution and the information, advice and support service (regs 5(3), 10(3), 14, 22(4), 31)' })
+  appealNotice(@CaseId() caseId: string, @Body() b: dto.NotifyAppealRightsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run(
+      {
+        type: 'NotifyAppealRights', caseId, at: stepDate(b.at), noticeId: b.noticeId ?? randomUUID(), decision: b.decision,
+        ...(b.amendmentId ? { amendmentId: b.amendmentId } : {}), ...(b.cessationId ? { cessationId: b.cessationId } : {}), includes: { ...b.includes },
+      },
+      p,
+      req,
+    );
+  }
+
+  @Post(':caseId/mediations')
+  @ApiOperation({ summary: 'Record the family’s choice whether to mediate after the mediation adviser’s advice (certificate within 3 working days of not mediating, reg 33; mediation within 30 days, reg 37)' })
+  mediation(@CaseId() caseId: string, @Body() b: dto.MediationDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RecordMediationDecision', caseId, at: stepDate(b.at), mediationId: b.mediationId ?? randomUUID(), noticeId: b.noticeId, adviceGivenOn: b.adviceGivenOn, choice: b.choice }, p, req);
+  }
+
+  @Post(':caseId/mediations/:mediationId/meeting')
+  @ApiOperation({ summary: 'Record that the mediation was held, with its outcome (certificate within 3 working days, reg 39)' })
+  mediationHeld(@CaseId() caseId: string, @Id('mediationId') mediationId: string, @Body() b: dto.MediationHeldDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RecordMediationHeld', caseId, at: stepDate(b.at), mediationId, outcome: b.outcome }, p, req);
+  }
+
+  @Post(':caseId/mediations/:mediationId/certificate')
+  @ApiOperation({ summary: 'Record the mediation certificate (the appeal window: 2 months from the decision or 1 month from the certificate, whichever is later)' })
+  mediationCertificate(@CaseId() caseId: string, @Id('mediationId') mediationId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'IssueMediationCertificate', caseId, at: stepDate(b.at), mediationId }, p, req);
+  }
+
+  @Post(':caseId/appeals')
+  @ApiOperation({ summary: 'Record an appeal registered by the First-tier Tribunal (SEND) against a notified decision (in time or not)' })
+  registerAppeal(@CaseId() caseId: string, @Body() b: dto.RegisterAppealDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RegisterAppeal', caseId, at: stepDate(b.at), appealId: b.appealId ?? randomUUID(), noticeId: b.noticeId, ...(b.hearingOn ? { hearingOn: b.hearingOn } : {}) }, p, req);
+  }
+
+  @Post(':caseId/appeals/:appealId/decision')
+  @ApiOperation({ summary: 'Record the appeal’s outcome (allowed, dismissed, withdrawn, conceded); orders follow as tribunal orders' })
+  decideAppeal(@CaseId() caseId: string, @Id('appealId') appealId: string, @Body() b: dto.DecideAppealDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'DecideAppeal', caseId, at: stepDate(b.at), appealId, outcome: b.outcome, ...(b.hearingOn ? { hearingOn: b.hearingOn } : {}) }, p, req);
   }
 
   @Post(':caseId/exceptions')

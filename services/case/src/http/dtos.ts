@@ -1,11 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FutureDateAllowed, NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ISO_DATE } from '@tio/service-kit';
 import {
   ADVICE_TYPES,
   AGENCIES,
+  APPEAL_OUTCOMES,
+  APPEALABLE_DECISIONS,
+  CESSATION_CONSULTEES,
+  MEDIATION_CHOICES,
+  MEDIATION_OUTCOMES,
+  type AppealableDecision,
+  type AppealOutcome,
+  type CessationConsultee,
+  type MediationChoice,
+  type MediationOutcome,
   CEASE_REASONS,
   CLOSED_SETTINGS,
   ERASURE_GROUNDS,
@@ -225,7 +235,58 @@ export class SchedulePhaseTransferDto extends StepDto {
 }
 
 export class CeasePlanDto extends StepDto {
+  @ApiPropertyOptional({ enum: CEASE_REASONS, description: 'Required without a decision to cease; with one, the decision’s reason applies' }) @IsOptional() @IsIn(CEASE_REASONS) reason?: CeaseReason;
+}
+
+export class ProposeCessationDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() cessationId?: string;
   @ApiProperty({ enum: CEASE_REASONS }) @IsIn(CEASE_REASONS) reason!: CeaseReason;
+}
+
+export class CessationConsultationDto extends StepDto {
+  @ApiProperty({ enum: CESSATION_CONSULTEES }) @IsIn(CESSATION_CONSULTEES) consultee!: CessationConsultee;
+  @ApiPropertyOptional({ example: 'urn:100001' }) @IsOptional() @Matches(REF, { message: REF_MESSAGE }) institutionRef?: string;
+}
+
+/** What the notice of an appealable decision told the family: each must be true (regs 5(3), 10(3), 14, 22(4), 31). */
+export class AppealNoticeContentsDto {
+  @ApiProperty({ description: 'The right of appeal to the First-tier Tribunal (SEND)' }) @IsBoolean() rightOfAppeal!: boolean;
+  @ApiProperty({ description: 'The requirement to consider mediation before appealing (CFA 2014 s.55)' }) @IsBoolean() mediation!: boolean;
+  @ApiProperty({ description: 'The disagreement resolution arrangements (CFA 2014 s.57)' }) @IsBoolean() disagreementResolution!: boolean;
+  @ApiProperty({ description: 'The information, advice and support service (CFA 2014 s.32)' }) @IsBoolean() informationAdviceSupport!: boolean;
+}
+
+export class NotifyAppealRightsDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() noticeId?: string;
+  @ApiProperty({ enum: APPEALABLE_DECISIONS }) @IsIn(APPEALABLE_DECISIONS) decision!: AppealableDecision;
+  @ApiPropertyOptional({ description: 'An amended plan’s contents, or a decision not to amend: the amendment' }) @IsOptional() @IsUUID() amendmentId?: string;
+  @ApiPropertyOptional({ description: 'A decision to cease: the cessation' }) @IsOptional() @IsUUID() cessationId?: string;
+  @ApiProperty({ type: AppealNoticeContentsDto }) @IsDefined() @ValidateNested() @Type(() => AppealNoticeContentsDto) includes!: AppealNoticeContentsDto;
+}
+
+export class MediationDecisionDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() mediationId?: string;
+  @ApiProperty() @IsUUID() noticeId!: string;
+  @ApiProperty({ description: 'The day the mediation adviser gave the family information and advice about mediation' })
+  @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @NotInFuture() adviceGivenOn!: string;
+  @ApiProperty({ enum: MEDIATION_CHOICES }) @IsIn(MEDIATION_CHOICES) choice!: MediationChoice;
+}
+
+export class MediationHeldDto extends StepDto {
+  @ApiProperty({ enum: MEDIATION_OUTCOMES }) @IsIn(MEDIATION_OUTCOMES) outcome!: MediationOutcome;
+}
+
+export class RegisterAppealDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() appealId?: string;
+  @ApiProperty() @IsUUID() noticeId!: string;
+  @ApiPropertyOptional({ description: 'The day of the hearing, when listed' })
+  @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @FutureDateAllowed('a hearing is listed ahead of the day it is held') hearingOn?: string;
+}
+
+export class DecideAppealDto extends StepDto {
+  @ApiProperty({ enum: APPEAL_OUTCOMES }) @IsIn(APPEAL_OUTCOMES) outcome!: AppealOutcome;
+  @ApiPropertyOptional({ description: 'The day of the hearing (none for a decision on the papers, a withdrawal or a concession)' })
+  @IsOptional() @Matches(ISO_DATE, { message: '$property must be a date as YYYY-MM-DD' }) @NotInFuture() hearingOn?: string;
 }
 
 export class RecordExceptionDto extends StepDto {
