@@ -20,6 +20,8 @@ export function performanceCsv(r: PerformanceReport): string {
     put('counts', breakdown, group, c);
     for (const [s, n] of Object.entries(c.requestsBySource)) rows.push(['counts', breakdown, group, `requestsBySource.${s}`, n]);
     for (const [s, n] of Object.entries(c.plansCeasedByReason)) rows.push(['counts', breakdown, group, `plansCeasedByReason.${s}`, n]);
+    for (const [s, n] of Object.entries(c.appealsRegisteredByDecision)) rows.push(['counts', breakdown, group, `appealsRegisteredByDecision.${s}`, n]);
+    for (const [s, n] of Object.entries(c.mediationsHeldByOutcome)) rows.push(['counts', breakdown, group, `mediationsHeldByOutcome.${s}`, n]);
   };
   counts('overall', '', r.counts);
   for (const [k, v] of Object.entries(r.counts.byLocalAuthority)) counts('localAuthority', k, v);

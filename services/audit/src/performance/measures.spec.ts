@@ -90,6 +90,36 @@ describe('statutory performance measures', () => {
     expect(run([c], { localAuthority: LA_CODE }).finalPlansWithin20Weeks.overall.issued).toBe(1);
   });
 
+  it('appeals registered (by the decision appealed), mediations held (by outcome) and cessations by their SEN2 reason, in the period', () => {
+    const ALL = { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true };
+    // plan 1 Sep 2025; ceasing proposed 1 Oct, consulted 2-3 Oct, decided and notified 13 Oct; mediation 3 Nov; appeal 20 Nov, dismissed 2 Mar 2026; ceased 3 Mar 2026
+    const ceased = new Case('ceased').planOn('2025-05-05', '2025-09-01')
+      .run('2025-10-01', { type: 'ProposeCessation', cessationId: 'ces', reason: 'needs-met-without-plan' })
+      .run('2025-10-02', { type: 'RecordCessationConsultation', cessationId: 'ces', consultee: 'parent-or-young-person' })
+      .run('2025-10-03', { type: 'RecordCessationConsultation', cessationId: 'ces', consultee: 'institution' })
+      .run('2025-10-13', { type: 'DecideToCease', cessationId: 'ces' })
+      .run('2025-10-13', { type: 'NotifyAppealRights', noticeId: 'n', decision: 'cease', cessationId: 'ces', includes: ALL })
+      .run('2025-10-20', { type: 'RecordMediationDecision', mediationId: 'm', noticeId: 'n', adviceGivenOn: '2025-10-15', choice: 'mediate' })
+      .run('2025-11-03', { type: 'RecordMediationHeld', mediationId: 'm', outcome: 'no-agreement' })
+      .run('2025-11-04', { type: 'IssueMediationCertificate', mediationId: 'm' })
+      .run('2025-11-20', { type: 'RegisterAppeal', appealId: 'a', noticeId: 'n' })
+      .run('2026-03-02', { type: 'DecideAppeal', appealId: 'a', outcome: 'dismissed' })
+      .run('2026-03-03', { type: 'CeasePlan' });
+    // refused 27 Jan 2025 (before the year), appealed 10 Apr 2025 (in it)
+    const refused = new Case('refused').request('2024-12-16').run('2025-01-27', { type: 'DecideNotToAssess' })
+      .run('2025-01-27', { type: 'NotifyAppealRights', noticeId: 'n', decision: 'not-to-assess', includes: ALL })
+      .run('2025-04-10', { type: 'RegisterAppeal', appealId: 'a', noticeId: 'n' });
+    const r = run([ceased, refused]);
+    expect(r.counts).toMatchObject({
+      appealsRegistered: 2, appealsRegisteredByDecision: { cease: 1, 'not-to-assess': 1 }, mediationsHeld: 1, mediationsHeldByOutcome: { 'no-agreement': 1 },
+      plansCeased: 1, plansCeasedByReason: { 'needs-met-without-plan': 1 },
+    });
+    expect(r.counts.byLocalAuthority[LA_CODE]).toMatchObject({ appealsRegistered: 2, mediationsHeld: 1 });
+    // the next year sees none of them; asOf before the mediation hides it
+    expect(run([ceased, refused], { from: '2026-04-01', to: '2027-03-31', asOf: '2027-04-30' }).counts).toMatchObject({ appealsRegistered: 0, mediationsHeld: 0 });
+    expect(run([ceased, refused], { asOf: '2025-11-02' }).counts).toMatchObject({ appealsRegistered: 1, mediationsHeld: 0 });
+  });
+
   it('advice within 6 weeks per agency and per adviser organisation (deadline statuses of the domain clock)', () => {
     const c = new Case('adv').request('2025-05-05').assess('2025-05-20');
     const ask = (id: string, adviceType: string, agency: string) => c.run('2025-06-02', { type: 'RequestAdvice', adviceRequestId: id, adviceType, agency });

@@ -81,6 +81,12 @@ export interface Counts {
   plansCeasedByReason: Record<string, number>;
   transfersIn: number;
   transfersOut: number;
+  /** Appeals registered by the First-tier Tribunal (SEND) in the period (CFA 2014 s.51), by the decision appealed. */
+  appealsRegistered: number;
+  appealsRegisteredByDecision: Record<string, number>;
+  /** Mediations held in the period (CFA 2014 s.55; reg 37), by outcome. */
+  mediationsHeld: number;
+  mediationsHeldByOutcome: Record<string, number>;
 }
 
 export interface PerformanceReport {
@@ -123,7 +129,10 @@ function emptyPlan(): PlanTimeliness {
   return { issued: 0, within: 0, percentWithin: null, exceptionCases: 0, issuedExcludingExceptions: 0, withinExcludingExceptions: 0, percentWithinExcludingExceptions: null, tribunalOrdered: 0 };
 }
 function emptyCounts(): Counts {
-  return { requests: 0, requestsBySource: {}, refusalsToAssess: 0, plansIssued: 0, plansCeased: 0, plansCeasedByReason: {}, transfersIn: 0, transfersOut: 0 };
+  return {
+    requests: 0, requestsBySource: {}, refusalsToAssess: 0, plansIssued: 0, plansCeased: 0, plansCeasedByReason: {}, transfersIn: 0, transfersOut: 0,
+    appealsRegistered: 0, appealsRegisteredByDecision: {}, mediationsHeld: 0, mediationsHeldByOutcome: {},
+  };
 }
 
 /** The outcome of a domain deadline on `asOf`. */
@@ -335,6 +344,25 @@ export class PerformanceAccumulator {
       }
     }
 
+    // Appeals registered and mediations held in the period, attributed to the LA responsible now (the one that answers them).
+    const disputeLa = s.localAuthority;
+    if (this.wanted(disputeLa)) {
+      for (const a of Object.values(s.appeals ?? {})) {
+        if (!inPeriod(a.registeredOn, o) || isAfter(a.registeredOn, o.asOf)) continue;
+        for (const c of [this.counts, this.countsFor(disputeLa)]) {
+          c.appealsRegistered++;
+          bump(c.appealsRegisteredByDecision, a.decision);
+        }
+      }
+      for (const m of Object.values(s.mediations ?? {})) {
+        if (!m.held || !inPeriod(m.held.heldOn, o) || isAfter(m.held.heldOn, o.asOf)) continue;
+        for (const c of [this.counts, this.countsFor(disputeLa)]) {
+          c.mediationsHeld++;
+          bump(c.mediationsHeldByOutcome, m.held.outcome);
+        }
+      }
+    }
+
     // Transfers in and out (reg 15): completed in the period. Overall (no LA filter) every transfer is one in and one out.
     for (const t of f.transfers) {
       if (!inPeriod(t.on, o) || isAfter(t.on, o.asOf)) continue;
@@ -361,7 +389,10 @@ export class PerformanceAccumulator {
       adviceWithin6Weeks: {
         overall: { ...this.advice.overall }, byDuty: { statutory: { ...this.advice.byDuty.statutory }, 'expected-standard': { ...this.advice.byDuty['expected-standard'] } }, byAgency: sortKeys(this.advice.byAgency), byOrganisation: sortKeys(this.advice.byOrganisation) },
       decisionsWithin6Weeks: { overall: { ...this.decisions.overall }, byLocalAuthority: sortKeys(this.decisions.byLocalAuthority) },
-      counts: { ...overallCounts, requestsBySource: sortKeys(overallCounts.requestsBySource), plansCeasedByReason: sortKeys(overallCounts.plansCeasedByReason), byLocalAuthority: sortKeys(byLocalAuthority) },
+      counts: {
+        ...overallCounts, requestsBySource: sortKeys(overallCounts.requestsBySource), plansCeasedByReason: sortKeys(overallCounts.plansCeasedByReason),
+        appealsRegisteredByDecision: sortKeys(overallCounts.appealsRegisteredByDecision), mediationsHeldByOutcome: sortKeys(overallCounts.mediationsHeldByOutcome), byLocalAuthority: sortKeys(byLocalAuthority),
+      },
       replayErrors: [...this.errors],
     };
   }

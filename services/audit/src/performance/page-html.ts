@@ -109,6 +109,8 @@ export function renderPerformancePage(r: PerformanceReport, o: { nonce: string; 
     ['Requests for assessment', c.requests], ...Object.entries(c.requestsBySource).map(([s, n]) => [`  of which from ${s}`, n]),
     ['Refusals to assess', c.refusalsToAssess], ['Final plans issued', c.plansIssued], ['Plans ceased', c.plansCeased],
     ...Object.entries(c.plansCeasedByReason).map(([s, n]) => [`  of which ${s}`, n]), ['Transfers in', c.transfersIn], ['Transfers out', c.transfersOut],
+    ['Appeals registered', c.appealsRegistered], ...Object.entries(c.appealsRegisteredByDecision).map(([s, n]) => [`  of which against ${s}`, n]),
+    ['Mediations held', c.mediationsHeld], ...Object.entries(c.mediationsHeldByOutcome).map(([s, n]) => [`  of which ${s}`, n]),
   ] as Array<[string, number]>;
   const scope = r.localAuthority ? `local authority ${r.localAuthority}` : 'all local authorities';
   return `<!doctype html>
