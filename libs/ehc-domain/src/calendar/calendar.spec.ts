@@ -3,7 +3,6 @@ import {
   addMonths,
   addWeeks,
   addWorkingDays,
-  dateFromParts,
   dayOfWeek,
   daysBetween,
   isIsoDate,
