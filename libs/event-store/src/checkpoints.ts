@@ -1,6 +1,7 @@
 /** Where a durable subscription keeps its last handled global position. */
 export interface CheckpointStore {
   load(subscriptionId: string): Promise<bigint | undefined>;
+  /** Moves the checkpoint forward; a position at or below the stored one leaves it where it is. */
   save(subscriptionId: string, position: bigint): Promise<void>;
 }
 
@@ -11,6 +12,7 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     return this.positions.get(subscriptionId);
   }
   async save(subscriptionId: string, position: bigint): Promise<void> {
-    this.positions.set(subscriptionId, position);
+    const current = this.positions.get(subscriptionId);
+    if (current === undefined || current < position) this.positions.set(subscriptionId, position);
   }
 }

@@ -11,3 +11,4 @@ export * from './core.module';
 export * from './access-log';
 export * from './access-log-query.dto';
 export * from './case-scope';
+export * from './single-active-lease';

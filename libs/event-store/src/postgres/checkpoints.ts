@@ -2,7 +2,11 @@ import type { Pool } from 'pg';
 import type { CheckpointStore } from '../checkpoints';
 import { table } from './schema';
 
-/** Checkpoints in `<schema>.checkpoints`, one row per subscription id. */
+/**
+ * Checkpoints in `<schema>.checkpoints`, one row per subscription id. A save never lowers a position: a replica
+ * that lost its lease mid-batch (or any slower writer) cannot move a checkpoint back over what another replica has
+ * already published.
+ */
 export class PostgresCheckpointStore implements CheckpointStore {
   constructor(
     private readonly pool: Pool,
@@ -19,8 +23,9 @@ export class PostgresCheckpointStore implements CheckpointStore {
 
   async save(subscriptionId: string, position: bigint): Promise<void> {
     await this.pool.query(
-      `INSERT INTO ${table(this.schema, 'checkpoints')} (subscription_id, position) VALUES ($1, $2)
-       ON CONFLICT (subscription_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      `INSERT INTO ${table(this.schema, 'checkpoints')} AS c (subscription_id, position) VALUES ($1, $2)
+       ON CONFLICT (subscription_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+       WHERE c.position < EXCLUDED.position`,
       [subscriptionId, position.toString()],
     );
   }
