@@ -257,7 +257,13 @@ function tribunalLifecycle(ids: string[]): EhcCommand[] {
     at('2026-06-01', { type: 'RecordTribunalOrder', orderId: o3, regulation: 'reg 44', kind: 'amend-plan' }),
     at('2026-06-08', { type: 'ProposeAmendment', amendmentId: amend, trigger: 'tribunal-order', tribunalOrderId: o3 }),
     at('2026-07-13', { type: 'AmendPlan', amendmentId: amend }),
-    at('2026-08-31', { type: 'CeasePlan', reason: 'moved-outside-england' }),
+    // regs 29-31: proposed, consulted, decided and notified on 14 Jul 2026; ceased after the 2 months for appealing
+    at('2026-07-14', { type: 'ProposeCessation', cessationId: `${caseId}-ces`, reason: 'moved-outside-england' }),
+    at('2026-07-14', { type: 'RecordCessationConsultation', cessationId: `${caseId}-ces`, consultee: 'parent-or-young-person' }),
+    at('2026-07-14', { type: 'RecordCessationConsultation', cessationId: `${caseId}-ces`, consultee: 'institution' }),
+    at('2026-07-14', { type: 'DecideToCease', cessationId: `${caseId}-ces` }),
+    at('2026-07-14', { type: 'NotifyAppealRights', noticeId: `${caseId}-ces-notice`, decision: 'cease', cessationId: `${caseId}-ces`, includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true } }),
+    at('2026-09-15', { type: 'CeasePlan' }),
     at('2057-01-07', { type: 'RecordPersonalDataErasure', erasureId: 'tribunal-erasure', ground: 'retention-period-ended' }),
   ];
 }

@@ -33,6 +33,8 @@ describe('appeals, mediation and ceasing a plan end to end', () => {
     await post(`/cases/${caseId}/final-plan`, { at: '2026-04-08' }).expect(201);
     expect((await get(caseId, '2026-04-09')).status.decisionsWithoutAppealNotice).toEqual([{ decision: 'plan-contents', decidedOn: '2026-04-08', regulation: 'reg 14' }]);
     await post(`/cases/${caseId}/appeal-notices`, { at: '2026-04-08', decision: 'plan-contents', includes: ALL }).expect(201);
+    // regs 29-31: no ceasing without a decision to cease, even with a reason
+    expect((await post(`/cases/${caseId}/cessation`, { at: '2026-05-01', reason: 'other' }).expect(409)).body).toMatchObject({ code: 'cessation-not-decided' });
     const cessationId = randomUUID();
     await post(`/cases/${caseId}/cessation-proposals`, { at: '2026-06-01', cessationId, reason: 'needs-met-without-plan' }).expect(201);
     const early = await post(`/cases/${caseId}/cessation-proposals/${cessationId}/decision`, { at: '2026-06-02' }).expect(409);

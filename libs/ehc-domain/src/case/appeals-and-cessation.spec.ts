@@ -88,9 +88,24 @@ describe('ceasing a plan: proposal, consultation, decision (CFA 2014 s.45; regs 
     spec.given(ordered).when(cease('2026-02-20')).then([{ type: 'ehc.plan-ceased.v1', data: { caseId: CASE, ceasedOn: '2026-02-20', reason: 'needs-met-without-plan', cessationId: 'ces-1' } }]);
   });
 
-  it('a direct cessation without a proposal still needs its SEN2 reason (older histories, tribunal orders)', () => {
-    spec.given(planInForce()).when(cmd('2026-01-05', { type: 'CeasePlan', reason: 'moved-outside-england' })).then([{ type: 'ehc.plan-ceased.v1', data: { caseId: CASE, ceasedOn: '2026-01-05', reason: 'moved-outside-england' } }]);
-    spec.given(planInForce()).when(cease('2026-01-05')).thenThrows(E.InvalidCommandError, /reason/);
+  it('regs 29-31: a plan does not cease without a decision to cease, even with a reason', () => {
+    spec.given(planInForce()).when(cmd('2026-01-05', { type: 'CeasePlan', reason: 'moved-outside-england' })).thenThrows(E.CessationNotDecidedError, /decide to cease first/);
+    spec.given(planInForce()).when(cease('2026-01-05')).thenThrows(E.CessationNotDecidedError);
+  });
+
+  it('reg 44(2): under a Tribunal order to cease made without a decision on this case, the plan ceases with its SEN2 reason, not before the order', () => {
+    const ordered = run(planInForce(), cmd('2026-01-05', { type: 'RecordTribunalOrder', orderId: 'ord-3', regulation: 'reg 44', kind: 'cease' }));
+    spec.given(ordered).when(cmd('2026-01-05', { type: 'CeasePlan', reason: 'moved-outside-england' })).then([{ type: 'ehc.plan-ceased.v1', data: { caseId: CASE, ceasedOn: '2026-01-05', reason: 'moved-outside-england' } }]);
+    spec.given(ordered).when(cease('2026-01-05')).thenThrows(E.InvalidCommandError, /reason/);
+    spec.given(ordered).when(cmd('2026-01-04', { type: 'CeasePlan', reason: 'other' })).thenThrows(E.ChronologyError);
+    // a later order to continue to maintain supersedes it
+    spec.given(run(ordered, cmd('2026-02-01', { type: 'RecordTribunalOrder', orderId: 'ord-4', regulation: 'reg 44', kind: 'continue-to-maintain' })))
+      .when(cmd('2026-02-02', { type: 'CeasePlan', reason: 'other' })).thenThrows(E.CessationNotDecidedError);
+  });
+
+  it('older histories replay: a plan-ceased event without a cessation still closes the case', () => {
+    const old = [...planInForce(), { type: 'ehc.plan-ceased.v1' as const, data: { caseId: CASE, ceasedOn: '2026-01-05', reason: 'moved-outside-england' as const } }];
+    expect(replay(old)).toMatchObject({ status: 'ceased', ceased: { ceasedOn: '2026-01-05', reason: 'moved-outside-england' } });
   });
 });
 

@@ -132,7 +132,7 @@ export interface SchedulePhaseTransfer extends Base {
 }
 export interface CeasePlan extends Base {
   type: 'CeasePlan';
-  /** Required without a decided cessation; with one, it must be the decision's reason when given. */
+  /** Required under a Tribunal order to cease (no decided cessation); with a decided cessation, its reason when given. */
   reason?: CeaseReason;
 }
 /** Regs 5(3), 10(3), 14, 22(4), 31: the notice of an appealable decision, with what it told the family. */

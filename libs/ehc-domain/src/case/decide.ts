@@ -138,6 +138,13 @@ export function appealWindowEnd(state: EhcCaseState, noticeId: string): IsoDate 
   return certified.reduce((a, b) => (isAfter(b, a) ? b : a), n.appealDueOn);
 }
 
+/** The Tribunal's order to cease made since the plan was last maintained by order (reg 44(2)), if any. */
+function ceaseOrder(state: EhcCaseState): { orderOn: IsoDate } | undefined {
+  const orders = Object.values(state.tribunalOrders).filter((o) => o.kind === 'cease' || o.kind === 'continue-to-maintain').sort((a, b) => a.orderOn.localeCompare(b.orderOn));
+  const last = orders.at(-1);
+  return last?.kind === 'cease' ? last : undefined;
+}
+
 /** The decided cessation not yet carried out or overturned, if any. */
 export function openCessation(state: EhcCaseState): CessationState | undefined {
   return Object.values(state.cessations ?? {}).find((c) => !c.ceasedOn && !c.overturnedOn);
@@ -471,7 +478,12 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
         if (why) fail(E.PlanMaintainedPendingAppealError, why, { cessationId: open.cessationId });
         return [{ type: 'ehc.plan-ceased.v1', data: { caseId, ceasedOn: at, reason: open.reason, cessationId: open.cessationId } }];
       }
+      // regs 29-31: a plan ceases only after a decision to cease, or when the Tribunal ordered it (reg 44(2)).
+      // Older histories hold plan-ceased events without either; evolve still accepts them.
+      const order = ceaseOrder(state);
+      if (!order) return fail(E.CessationNotDecidedError, 'regs 29-31: propose ceasing, consult the family and the institution and decide to cease first (or record the Tribunal\'s order to cease)');
       requireOneOf(command.reason, CEASE_REASONS, 'reason');
+      notBefore(at, order.orderOn, 'the order to cease');
       return [{ type: 'ehc.plan-ceased.v1', data: { caseId, ceasedOn: at, reason: command.reason as NonNullable<typeof command.reason> } }];
     }
     case 'ProposeCessation': {

@@ -325,8 +325,12 @@ describe('EHC case: after the plan — amendments (reg 22), reviews (reg 20-21),
   });
 
   it('ceases the plan, after which every step fails (CaseClosedError)', () => {
-    spec.given(planInForce()).when(cmd('2026-07-20', { type: 'CeasePlan', reason: 'left-education-or-training' })).then([{ type: 'ehc.plan-ceased.v1', data: { caseId: CASE, ceasedOn: '2026-07-20', reason: 'left-education-or-training' } }]);
-    const ceased = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), cmd('2026-07-20', { type: 'CeasePlan', reason: 'left-education-or-training' })]);
+    // regs 29-31: decided and notified on 1 May 2026; the time for appealing ends 1 Jul 2026
+    const process = steps.cease('2026-05-01', '2026-07-20', 'left-education-or-training');
+    spec.given(history(steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), ...process.slice(0, -1))).when(process[process.length - 1])
+      .then([{ type: 'ehc.plan-ceased.v1', data: { caseId: CASE, ceasedOn: '2026-07-20', reason: 'left-education-or-training', cessationId: 'ces-1' } }]);
+    spec.given(planInForce()).when(cmd('2026-07-20', { type: 'CeasePlan', reason: 'left-education-or-training' })).thenThrows(E.CessationNotDecidedError, /regs 29-31/);
+    const ceased = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), ...process]);
     spec.given(ceased).when(propose('2026-08-01')).thenThrows(E.CaseClosedError);
     spec.given(ceased).when(cmd('2026-08-01', { type: 'CeasePlan', reason: 'other' })).thenThrows(E.CaseClosedError);
   });
@@ -534,7 +538,7 @@ describe('EHC case: personal details and erasure (DOMAIN.md "Data protection")',
     spec.given(planInForce()).when(erase()).then([
       { type: 'ehc.personal-data-erased.v1', data: { caseId: CASE, erasureId: 'erasure-1', erasedOn: '2056-01-07', ground: 'retention-period-ended' } },
     ]);
-    const ceased = history(steps.request(), steps.assess(), steps.draft(), steps.final(), cmd('2030-01-01', { type: 'CeasePlan', reason: 'left-education-or-training' }));
+    const ceased = history(steps.request(), steps.assess(), steps.draft(), steps.final(), ...steps.cease('2029-10-01', '2030-01-01', 'left-education-or-training'));
     expect(replay(ceased).status).toBe('ceased');
     spec.given(ceased).when(erase()).thenMatches([{ type: 'ehc.personal-data-erased.v1' }]);
     const erased = [...planInForce(), { type: 'ehc.personal-data-erased.v1' as const, data: { caseId: CASE, erasureId: 'erasure-1', erasedOn: '2056-01-07', ground: 'erasure-request' as const } }];

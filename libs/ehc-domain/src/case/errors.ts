@@ -185,6 +185,10 @@ export class AppealNotFoundError extends DomainError {
 export class CessationNotFoundError extends DomainError {
   readonly code = 'cessation-not-found';
 }
+/** regs 29-31: a plan ceases only after a decision to cease (or a Tribunal order to cease). */
+export class CessationNotDecidedError extends DomainError {
+  readonly code = 'cessation-not-decided';
+}
 /** reg 29: the LA decides to cease only after consulting the parent or young person and the institution. */
 export class CessationNotConsultedError extends DomainError {
   readonly code = 'cessation-not-consulted';

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../calendar';
 import type { EhcCommand } from './commands';
 import { decide } from './decide';
-import type { EhcEvent } from './events';
+import type { CeaseReason, EhcEvent } from './events';
 import { evolve, initialState } from './state';
 
 /** Test fixtures: one case, requested on Monday 6 January 2025 by a parent. */
@@ -44,6 +44,19 @@ export const steps = {
   consult: (at = '2025-04-23', settingRef = 'urn-100001', consultationId = 'cons-1') => cmd(at, { type: 'ConsultSetting', consultationId, settingRef }),
   /** The final plan; it names a setting only when asked (naming one needs its s.39(2) consultation first). */
   final: (at = '2025-05-19', planId = 'plan-1', namedSettingRef?: string) => cmd(at, { type: 'IssueFinalPlan', planId, ...(namedSettingRef ? { namedSettingRef } : {}) }),
+  /**
+   * regs 29-31: ceasing goes through the process: proposed, the family and the institution consulted, decided and
+   * notified with the right of appeal, all on `decidedOn`; the plan ceases on `ceaseOn`, which must be after the
+   * 2-month time for appealing.
+   */
+  cease: (decidedOn: IsoDate, ceaseOn: IsoDate, reason: CeaseReason = 'needs-met-without-plan', cessationId = 'ces-1'): EhcCommand[] => [
+    cmd(decidedOn, { type: 'ProposeCessation', cessationId, reason }),
+    cmd(decidedOn, { type: 'RecordCessationConsultation', cessationId, consultee: 'parent-or-young-person' }),
+    cmd(decidedOn, { type: 'RecordCessationConsultation', cessationId, consultee: 'institution' }),
+    cmd(decidedOn, { type: 'DecideToCease', cessationId }),
+    cmd(decidedOn, { type: 'NotifyAppealRights', noticeId: `notice-${cessationId}`, decision: 'cease', cessationId, includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true } }),
+    cmd(ceaseOn, { type: 'CeasePlan' }),
+  ],
 };
 
 /** A case with a final plan issued on 19 May 2025 (week 19), naming the school consulted on 23 April. */

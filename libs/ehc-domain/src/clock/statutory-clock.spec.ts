@@ -268,7 +268,7 @@ describe('statutory clock: after the plan (reg 18, 20-22; CFA 2014 s.44)', () =>
   });
 
   it('once the plan ceases, open deadlines lapse', () => {
-    const s = statutoryStatus(afterPlan(cmd('2026-03-01', { type: 'CeasePlan', reason: 'moved-outside-england' })), '2026-06-01');
+    const s = statutoryStatus(afterPlan(...steps.cease('2025-12-01', '2026-03-01', 'moved-outside-england')), '2026-06-01');
     expect(byId(s.deadlines, 'annual-review:2025-05-19').status).toBe('lapsed');
     expect(s.overdue).toEqual([]);
     expect(s.caseStatus).toBe('ceased');

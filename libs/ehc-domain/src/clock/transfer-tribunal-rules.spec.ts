@@ -126,7 +126,7 @@ describe('tribunal orders (regs 44-45)', () => {
   });
 
   it('reg 44(2): an order to continue to maintain takes effect at once: a ceased plan is in force again the day of the order, with no new clock', () => {
-    const ceased = plan(cmd('2025-07-01', { type: 'CeasePlan', reason: 'needs-met-without-plan' }));
+    const ceased = plan(...steps.cease('2025-05-20', '2025-07-21'));
     spec.given(ceased).when(cmd('2025-09-01', { type: 'ScheduleReviewMeeting', reviewId: 'r-1', meetingOn: '2025-10-01' })).thenThrows(E.CaseClosedError);
     spec.given(ceased).when(order('2025-09-01', 'continue-to-maintain')).thenState((state) => {
       expect(state.status).toBe('plan-in-force');

@@ -79,7 +79,12 @@ describe('statutory performance measures', () => {
     const c = new Case('moved').planOn('2025-05-05', '2025-09-01')
       .run('2025-10-01', { type: 'NotifyTransfer', transferId: 't1', toLocalAuthority: OTHER_LA, moveOn: '2025-11-01' })
       .run('2025-11-01', { type: 'TransferPlan', transferId: 't1' })
-      .run('2026-01-10', { type: 'CeasePlan', reason: 'left-education-or-training' });
+      .run('2025-11-03', { type: 'ProposeCessation', cessationId: 'ces', reason: 'left-education-or-training' })
+      .run('2025-11-03', { type: 'RecordCessationConsultation', cessationId: 'ces', consultee: 'parent-or-young-person' })
+      .run('2025-11-03', { type: 'RecordCessationConsultation', cessationId: 'ces', consultee: 'institution' })
+      .run('2025-11-03', { type: 'DecideToCease', cessationId: 'ces' })
+      .run('2025-11-03', { type: 'NotifyAppealRights', noticeId: 'n', decision: 'cease', cessationId: 'ces', includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true } })
+      .run('2026-01-10', { type: 'CeasePlan' });
     const all = run([c]);
     expect(all.counts).toMatchObject({ transfersIn: 1, transfersOut: 1, plansIssued: 1, plansCeased: 1, plansCeasedByReason: { 'left-education-or-training': 1 } });
     expect(all.counts.byLocalAuthority[LA_CODE]).toMatchObject({ transfersOut: 1, transfersIn: 0, plansIssued: 1, plansCeased: 0 });

@@ -188,7 +188,7 @@ export class CaseController {
   }
 
   @Post(':caseId/cessation')
-  @ApiOperation({ summary: 'Cease to maintain the plan (after a decision to cease: only once the time for appealing has passed or the appeal is concluded, reg 31)' })
+  @ApiOperation({ summary: 'Cease to maintain the plan: only after a decision to cease (regs 29-31), once the time for appealing has passed or the appeal is concluded (reg 31), or under a Tribunal order to cease (reg 44(2))' })
   cease(@CaseId() caseId: string, @Body() b: dto.CeasePlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'CeasePlan', caseId, at: stepDate(b.at), ...(b.reason ? { reason: b.reason } : {}) }, p, req);
   }

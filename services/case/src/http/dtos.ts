@@ -235,7 +235,7 @@ export class SchedulePhaseTransferDto extends StepDto {
 }
 
 export class CeasePlanDto extends StepDto {
-  @ApiPropertyOptional({ enum: CEASE_REASONS, description: 'Required without a decision to cease; with one, the decision’s reason applies' }) @IsOptional() @IsIn(CEASE_REASONS) reason?: CeaseReason;
+  @ApiPropertyOptional({ enum: CEASE_REASONS, description: 'Required only under a Tribunal order to cease made without a decision to cease (reg 44(2)); after a decision to cease, the decision’s reason applies' }) @IsOptional() @IsIn(CEASE_REASONS) reason?: CeaseReason;
 }
 
 export class ProposeCessationDto extends StepDto {
