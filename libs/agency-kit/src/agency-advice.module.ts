@@ -3,7 +3,7 @@ import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule } from '@tio/event-sourcing';
 import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
-import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, ServiceMetrics, migrateAccessLog } from '@tio/service-kit';
+import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, SERVICE_CONFIG, ServiceMetrics, migrateAccessLog, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { CASE_SCOPE_CHECK } from '@tio/auth';
 import { AgencyAccessLogController } from './access/access-log.controller';
 import { AGENCY_ACCESS_LOG, AGENCY_ACCESS_LOG_TABLE, CaseReads } from './access/case-reads';
@@ -23,13 +23,16 @@ export const hostedAdviceForwarderName = (service: string) => `forwarder-${servi
 @Injectable()
 class HostedAdviceForwarderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('forwarder-advice');
-  constructor(@Inject(ADVICE_FORWARDER) private readonly forwarder: Forwarder) {}
+  private readonly lease: SingleActiveLease;
+  constructor(@Inject(ADVICE_FORWARDER) forwarder: Forwarder, @Inject(SERVICE_CONFIG) config: ServiceConfig, @Inject(AGENCY_OPTIONS) options: AdviceKitOptions) {
+    this.lease = singleActive(config, hostedAdviceForwarderName(options.service), forwarder);
+  }
   async onApplicationBootstrap() {
-    await this.forwarder.start();
-    this.logger.log({ msg: 'forwarding advice events to Kafka' });
+    await this.lease.start();
+    this.logger.log({ msg: this.lease.active ? 'forwarding advice events to Kafka' : 'another replica forwards advice events; standing by' });
   }
   async onApplicationShutdown() {
-    await this.forwarder.stop();
+    await this.lease.stop();
   }
 }
 

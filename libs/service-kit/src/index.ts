@@ -12,3 +12,4 @@ export * from './access-log';
 export * from './access-log-query.dto';
 export * from './case-scope';
 export * from './single-active-lease';
+export * from './service-lease';

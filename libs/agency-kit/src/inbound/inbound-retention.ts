@@ -3,6 +3,7 @@ import { dlqTopic } from '@tio/contracts';
 import { KEY_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import { ensureTopics, type MessagingClient } from '@tio/messaging';
 import { destroyExpiredDeadLetterKeys, type KeyStore } from '@tio/personal-data';
+import { SERVICE_CONFIG, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { AGENCY_OPTIONS, type AgencyAdviceOptions } from '../options';
 import { inboundGroupId, inboundTopicOf } from './inbound-advice.consumer';
 
@@ -40,7 +41,8 @@ export function inboundRetentionSettings(env: NodeJS.ProcessEnv = process.env): 
  * committed its offset, the record is deleted from the topic (Kafka DeleteRecords up to the consumer group's
  * committed offset), every `purgeIntervalMs`. Records nobody processed go after `retention.ms`; the dead-letter
  * topic keeps rejected records for `deadLetterRetentionMs` so operators can fix and replay them. Segments roll at
- * least hourly, so the broker removes deleted records from disk soon after.
+ * least hourly, so the broker removes deleted records from disk soon after. With several replicas one of them runs
+ * the purge and the dead-letter key sweep (lease `inbound-retention-<service>`); the others take over if it goes.
  */
 @Injectable()
 export class InboundRetention implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -49,12 +51,16 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private admin?: ReturnType<MessagingClient['admin']>;
+  private readonly lease: SingleActiveLease;
 
   constructor(
     @Inject(AGENCY_OPTIONS) private readonly options: AgencyAdviceOptions,
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.lease = singleActive(config, `inbound-retention-${options.service}`, { start: () => this.startSweeping(), stop: () => this.stopSweeping() });
+  }
 
   get topic(): string {
     return inboundTopicOf(this.options.agency);
@@ -69,12 +75,20 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
     const admin = this.admin;
     await this.untilTopicServes(() => admin.configureTopic(this.topic, { 'retention.ms': String(this.settings.inboundRetentionMs), 'segment.ms': segmentMs(this.settings.inboundRetentionMs) }));
     await this.untilTopicServes(() => admin.configureTopic(dlq, { 'retention.ms': String(this.settings.deadLetterRetentionMs), 'segment.ms': segmentMs(this.settings.deadLetterRetentionMs) }));
-    if (this.settings.purgeIntervalMs > 0) {
-      this.timer = setInterval(() => {
-        if (!this.running) this.running = Promise.all([this.purge(), this.shredExpiredDeadLetters()]).then(() => undefined, (err: Error) => this.logger.warn({ msg: 'could not purge processed inbound records or shred expired dead letters', err: err.message })).finally(() => (this.running = undefined));
-      }, this.settings.purgeIntervalMs);
-      this.timer.unref();
-    }
+    if (this.settings.purgeIntervalMs > 0) await this.lease.start();
+  }
+
+  private startSweeping(): void {
+    this.timer = setInterval(() => {
+      if (!this.running) this.running = Promise.all([this.purge(), this.shredExpiredDeadLetters()]).then(() => undefined, (err: Error) => this.logger.warn({ msg: 'could not purge processed inbound records or shred expired dead letters', err: err.message })).finally(() => (this.running = undefined));
+    }, this.settings.purgeIntervalMs);
+    this.timer.unref();
+  }
+
+  private async stopSweeping(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
   }
 
   /**
@@ -97,8 +111,7 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.lease.stop();
     await this.admin?.disconnect();
   }
 

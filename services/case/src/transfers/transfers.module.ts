@@ -3,20 +3,23 @@ import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
 import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
-import { ServiceMetrics } from '@tio/service-kit';
+import { SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { TransferCommands, TRANSFER_FORWARDER } from './transfer-commands.service';
 import { TransfersController } from './transfers.controller';
 
 @Injectable()
 class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('forwarder-case-transfers');
-  constructor(@Inject(TRANSFER_FORWARDER) private readonly forwarder: Forwarder) {}
+  private readonly lease: SingleActiveLease;
+  constructor(@Inject(TRANSFER_FORWARDER) forwarder: Forwarder, @Inject(SERVICE_CONFIG) config: ServiceConfig) {
+    this.lease = singleActive(config, 'forwarder-case-transfers', forwarder);
+  }
   async onApplicationBootstrap() {
-    await this.forwarder.start();
-    this.logger.log({ msg: 'forwarding transfer events to Kafka' });
+    await this.lease.start();
+    this.logger.log({ msg: this.lease.active ? 'forwarding transfer events to Kafka' : 'another replica forwards transfer events; standing by' });
   }
   async onApplicationShutdown() {
-    await this.forwarder.stop();
+    await this.lease.stop();
   }
 }
 
