@@ -32,6 +32,7 @@ export const DEFAULT_LEASE_RETRY_MS = 2000;
 export class SingleActiveLease {
   private client: Client | undefined;
   private held = false;
+  private starting = false;
   private stopped = true;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
@@ -64,6 +65,8 @@ export class SingleActiveLease {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    // a job still starting (e.g. retrying against a database that went away) must be told now, not after it started
+    if (this.starting) await this.stopJob();
     await this.serial(async () => {
       const client = this.client;
       this.client = undefined;
@@ -110,12 +113,15 @@ export class SingleActiveLease {
       this.acquiredAt = Date.now();
       this.log('acquired: this replica runs the job');
       try {
+        this.starting = true;
         await this.job.start();
       } catch (err) {
         // could not start: give the lock to another replica rather than hold it idle
         this.held = false;
         this.log('job did not start; releasing the lock', err as Error);
         await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, this.options.name]).catch(() => undefined);
+      } finally {
+        this.starting = false;
       }
     } catch (err) {
       this.log('could not try the lock (will retry)', err as Error);
