@@ -19,6 +19,7 @@ export interface SingleActiveLeaseOptions {
 /** Keeps our session-level advisory locks apart from any other user of the single-key form. */
 const LOCK_NAMESPACE = 0x74696f; // "tio"
 export const DEFAULT_LEASE_RETRY_MS = 2000;
+const LEASE_QUERY_TIMEOUT_MS = 10_000;
 
 /**
  * Single-active across replicas: a PostgreSQL session-level advisory lock (`pg_try_advisory_lock`) held on a
@@ -130,7 +131,11 @@ export class SingleActiveLease {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.options.connectionString, keepAlive: true, application_name: `tio-lease:${this.options.name}`.slice(0, 63) });
+    // query_timeout: on a network cut without a reset the round trip would hang; time out and give the job up instead
+    const client = new Client({
+      connectionString: this.options.connectionString, keepAlive: true, query_timeout: LEASE_QUERY_TIMEOUT_MS,
+      application_name: `tio-lease:${this.options.name}`.slice(0, 63),
+    });
     const onGone = (err?: Error) => void this.serial(() => this.lose(client, err ?? new Error('connection ended')));
     client.on('error', onGone);
     client.on('end', () => onGone());
