@@ -1,5 +1,5 @@
 import {
-  ADVICE_TYPES, AGENCIES, APPEAL_OUTCOMES, APPEALABLE_DECISIONS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  ADVICE_TYPES, AGENCIES, APPEAL_OUTCOMES, APPEALABLE_DECISIONS, REASSESSMENT_DECISIONS, REASSESSMENT_REQUESTERS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
   type AmendmentTrigger, type ChildDetails, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
   type TribunalOrderReceivedV1, type AdviceReusedV1,
 } from '@tio/ehc-domain';
@@ -24,7 +24,7 @@ export interface CaseEventContract<K extends EhcEventType> {
 }
 
 // Unions the domain exports without a const array: `allOf` makes the compiler check the lists are complete.
-export const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances'] as const satisfies readonly AmendmentTrigger[];
+export const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances', 'reassessment'] as const satisfies readonly AmendmentTrigger[];
 export const REVIEW_DECISIONS = ['maintain', 'amend', 'cease'] as const satisfies readonly ReviewDecision[];
 export const PHASE_TRANSFER_KINDS = ['school-phase', 'secondary-to-post-16', 'post-16-institution'] as const satisfies readonly PhaseTransferKind[];
 
@@ -179,6 +179,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       reviewId: opt(id('The annual review that led to it.')),
       phaseTransferId: opt(id('The phase transfer that led to it.')),
       tribunalOrderId: opt(id('The tribunal order that led to it.')),
+      reassessmentId: opt(id('The reassessment it finishes (reg 27): the amended plan is then due within 14 weeks of the decision to reassess.')),
     }),
     example: { caseId: C, amendmentId: '2c3d4e5f-6071-4829-8b3c-4d5e6f70000b', trigger: 'annual-review', proposedOn: '2026-04-20', commentsDueOn: '2026-05-04', amendedPlanDueOn: '2026-06-15', reviewId: REVIEW },
   },
@@ -326,9 +327,10 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.appeal-rights-notified.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.appeal-rights-notified.v1']>({
       caseId, noticeId: req(id('The notice.')),
-      decision: req(oneOf(APPEALABLE_DECISIONS, 'The appealable decision: not to assess (reg 5(3)), not to issue (reg 10(3)), the contents of a final or amended plan (reg 14), not to amend (reg 22(4)), to cease (reg 31).')),
+      decision: req(oneOf(APPEALABLE_DECISIONS, 'The appealable decision: not to assess (reg 5(3)), not to issue (reg 10(3)), the contents of a final or amended plan (reg 14), not to amend (reg 22(4)), to cease (reg 31), not to reassess (CFA 2014 s.51(2)(d); reg 25).')),
       decidedOn: req(isoDate('The day of the decision.')), notifiedOn: req(isoDate('The day of the notice.')),
       amendmentId: opt(id('The amendment (an amended plan, or a decision not to amend).')), cessationId: opt(id('The cessation (a decision to cease).')),
+      reassessmentId: opt(id('The request for reassessment (a decision not to reassess).')),
       includes: req(shapeOf<EhcEventDataMap['ehc.appeal-rights-notified.v1']['includes']>({
         rightOfAppeal: req(alwaysTrue('The right of appeal to the First-tier Tribunal (SEND).')),
         mediation: req(alwaysTrue('The requirement to consider mediation before appealing (CFA 2014 s.55).')),
@@ -408,6 +410,26 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       reason: req(oneOf(CEASE_REASONS, 'Why (SEN2 reasons).')),
     }),
     example: { caseId: C, cessationId: '93041526-d7e8-4f96-8ca3-b4c5d6e70012', decidedOn: '2031-03-03', reason: 'needs-met-without-plan' },
+  },
+  'ehc.reassessment-requested.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.reassessment-requested.v1']>({
+      caseId, reassessmentId: req(id('The request for reassessment.')),
+      requestedBy: req(oneOf(REASSESSMENT_REQUESTERS, 'Who asked (CFA 2014 s.44(2)): the parent or young person, the institution attended, or the NHS commissioning body.')),
+      receivedOn: req(isoDate('The day the LA received the request.')),
+      decisionDueOn: req(isoDate('reg 25(1): the decision whether to reassess within 15 days of receiving the request.')),
+    }),
+    example: { caseId: C, reassessmentId: 'a4152637-e8f9-4a0b-9cd4-c5d6e7f80013', requestedBy: 'parent-or-young-person', receivedOn: '2026-03-02', decisionDueOn: '2026-03-17' },
+  },
+  'ehc.reassessment-decided.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.reassessment-decided.v1']>({
+      caseId, reassessmentId: req(id('The request for reassessment.')),
+      decision: req(oneOf(REASSESSMENT_DECISIONS, 'Whether the LA will reassess (a decision not to is appealable: CFA 2014 s.51(2)(d)).')),
+      decidedOn: req(isoDate('The day the decision was notified.')),
+      inTime: req(bool('Whether it came within the 15 days of reg 25(1).')),
+      assessmentId: opt(id('The reassessment’s own EHC needs assessment (advice requests are keyed by it; regs 6-10 apply by reg 26).')),
+      finalPlanDueOn: opt(isoDate('reg 27(2): the finalised amended plan within 14 weeks of the notification of the decision to reassess.')),
+    }),
+    example: { caseId: C, reassessmentId: 'a4152637-e8f9-4a0b-9cd4-c5d6e7f80013', decision: 'reassess', decidedOn: '2026-03-16', inTime: true, assessmentId: 'b5263748-f9a0-4b1c-8de5-d6e7f8090014', finalPlanDueOn: '2026-06-22' },
   },
 };
 

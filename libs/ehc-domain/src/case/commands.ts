@@ -1,6 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
-import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReviewDecision, TribunalOrderKind } from './events';
+import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReassessmentDecision, ReassessmentRequester, ReviewDecision, TribunalOrderKind } from './events';
 
 /** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
 interface Base {
@@ -91,6 +91,8 @@ export interface ProposeAmendment extends Base {
   reviewId?: string;
   phaseTransferId?: string;
   tribunalOrderId?: string;
+  /** With trigger `reassessment`: the reassessment the amended plan finishes (reg 27). */
+  reassessmentId?: string;
 }
 export interface AmendPlan extends Base {
   type: 'AmendPlan';
@@ -130,6 +132,19 @@ export interface SchedulePhaseTransfer extends Base {
   kind: PhaseTransferKind;
   transferOn: IsoDate;
 }
+/** CFA 2014 s.44(2); reg 24: a request for a reassessment received on `at`. */
+export interface RequestReassessment extends Base {
+  type: 'RequestReassessment';
+  reassessmentId: string;
+  requestedBy: ReassessmentRequester;
+}
+/** reg 25: the LA's decision whether to reassess; reassessing opens the assessment `assessmentId` (regs 26-27). */
+export interface DecideOnReassessment extends Base {
+  type: 'DecideOnReassessment';
+  reassessmentId: string;
+  decision: ReassessmentDecision;
+  assessmentId?: string;
+}
 export interface CeasePlan extends Base {
   type: 'CeasePlan';
   /** Required under a Tribunal order to cease (no decided cessation); with a decided cessation, its reason when given. */
@@ -142,6 +157,7 @@ export interface NotifyAppealRights extends Base {
   decision: AppealableDecision;
   amendmentId?: string;
   cessationId?: string;
+  reassessmentId?: string;
   includes: { rightOfAppeal: boolean; mediation: boolean; disagreementResolution: boolean; informationAdviceSupport: boolean };
 }
 /** CFA 2014 s.55; regs 32-35: after the mediation adviser's advice (`adviceGivenOn`) the family chose whether to mediate (`at`). */
@@ -280,6 +296,8 @@ export type EhcCommand =
   | MakeReviewDecision
   | SchedulePhaseTransfer
   | CeasePlan
+  | RequestReassessment
+  | DecideOnReassessment
   | RecordException
   | RecordTribunalOrder
   | NotifyTransfer

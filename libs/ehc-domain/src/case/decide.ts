@@ -3,12 +3,12 @@ import { ADVICE_TYPES, AGENCIES, agencyMayGive } from './advice-types';
 import type { EhcCommand } from './commands';
 import * as E from './errors';
 import {
-  APPEAL_OUTCOMES, APPEALABLE_DECISIONS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  APPEAL_OUTCOMES, APPEALABLE_DECISIONS, REASSESSMENT_DECISIONS, REASSESSMENT_REQUESTERS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
   type AppealableDecision, type ChildDetails, type EhcEvent, type TribunalOrderKind,
 } from './events';
 import type { NotifyAppealRights } from './commands';
 import { EXCEPTION_RULES, exceptionDefect, exceptionLimb, limitRunning, type LimitRunning } from './exceptions';
-import { currentDraft, evolve, initialState, type AppealNoticeState, type AssessmentTransferState, type CessationState, type EhcCaseState } from './state';
+import { currentDraft, evolve, initialState, type AppealNoticeState, type AssessmentTransferState, type CessationState, type EhcCaseState, type ReassessmentState } from './state';
 import * as T from './time-limits';
 
 const fail = (Err: new (message: string, details?: Record<string, unknown>) => E.DomainError, message: string, details?: Record<string, unknown>): never => {
@@ -54,6 +54,8 @@ export function pendingTribunalOrder(state: EhcCaseState, kind: 'assess' | 'make
 }
 
 function assertAssessing(state: EhcCaseState, step: string): void {
+  // reg 26: a reassessment runs the assessment steps (advice, regs 6-10) while the plan stays in force
+  if (state.status === 'plan-in-force' && openReassessment(state)) return;
   switch (state.status) {
     case 'assessing':
       return;
@@ -64,6 +66,15 @@ function assertAssessing(state: EhcCaseState, step: string): void {
     default:
       return fail(E.AssessmentClosedError, `${step}: the assessment is over (status ${state.status})`);
   }
+}
+
+/** The reassessment decided on and not yet finished by its amended plan (or a decision not to amend), if any. */
+export function openReassessment(state: EhcCaseState): ReassessmentState | undefined {
+  return Object.values(state.reassessments ?? {}).find((r) => {
+    if (r.decision !== 'reassess') return false;
+    const a = r.amendmentId ? state.amendments[r.amendmentId] : undefined;
+    return !a?.amendedOn && !a?.notAmendedOn;
+  });
 }
 
 /** The last move of the assessment to another LA, while that LA has not yet made its own reg 5(1)(b) decision. */
@@ -103,12 +114,13 @@ function childDetails(child: ChildDetails, receivedOn: IsoDate): ChildDetails {
 
 
 /** The day of the appealable decision a notice is for, or why there is none (regs 5(3), 10(3), 14, 22(4), 31). */
-function appealableDecisionOn(state: EhcCaseState, c: Pick<NotifyAppealRights, 'decision' | 'amendmentId' | 'cessationId'>): IsoDate {
+function appealableDecisionOn(state: EhcCaseState, c: Pick<NotifyAppealRights, 'decision' | 'amendmentId' | 'cessationId' | 'reassessmentId'>): IsoDate {
   const none = (what: string): never => fail(E.AppealableDecisionNotFoundError, `There is no ${what} on this case to notify`, { decision: c.decision });
   const amendment = c.amendmentId ? state.amendments[c.amendmentId] : undefined;
   if (c.amendmentId && !amendment) none(`amendment ${c.amendmentId}`);
   if (c.cessationId && c.decision !== 'cease') fail(E.InvalidCommandError, 'cessationId belongs only to a decision to cease');
   if (c.amendmentId && c.decision !== 'plan-contents' && c.decision !== 'not-to-amend') fail(E.InvalidCommandError, 'amendmentId belongs only to an amended plan or a decision not to amend');
+  if (c.reassessmentId && c.decision !== 'not-to-reassess') fail(E.InvalidCommandError, 'reassessmentId belongs only to a decision not to reassess');
   switch (c.decision as AppealableDecision) {
     case 'not-to-assess':
       return state.assessmentDecisions.filter((d) => d.decision === 'not-assess').at(-1)?.decidedOn ?? none('decision not to assess');
@@ -123,6 +135,12 @@ function appealableDecisionOn(state: EhcCaseState, c: Pick<NotifyAppealRights, '
       const cessation = c.cessationId ? state.cessations?.[c.cessationId] : undefined;
       if (!cessation) return fail(E.CessationNotFoundError, `A notice of a decision to cease names its cessation (cessationId); ${c.cessationId ?? 'none'} is not on this case`);
       return cessation.decidedOn ?? none(`decision to cease for cessation ${c.cessationId}`);
+    }
+    case 'not-to-reassess': {
+      // CFA 2014 s.51(2)(d); reg 25: a decision not to reassess is notified with the right of appeal
+      const r = c.reassessmentId ? state.reassessments?.[c.reassessmentId] : undefined;
+      if (!r) return fail(E.ReassessmentNotFoundError, `A notice of a decision not to reassess names its reassessment (reassessmentId); ${c.reassessmentId ?? 'none'} is not on this case`);
+      return (r.decision === 'not-reassess' ? r.decidedOn : undefined) ?? none(`decision not to reassess for reassessment ${c.reassessmentId}`);
     }
   }
 }
@@ -380,7 +398,11 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
     case 'ProposeAmendment': {
       assertPlanInForce(state, 'Proposing an amendment');
       unique(state.amendments, command.amendmentId, 'amendmentId');
-      requireOneOf(command.trigger, ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances'] as const, 'trigger');
+      requireOneOf(command.trigger, ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances', 'reassessment'] as const, 'trigger');
+      const reassessment = command.reassessmentId ? state.reassessments?.[command.reassessmentId] : undefined;
+      if ((command.trigger === 'reassessment') !== !!command.reassessmentId) fail(E.InvalidCommandError, 'An amendment after a reassessment names its reassessmentId (trigger reassessment), and only then', { field: 'reassessmentId' });
+      if (command.reassessmentId && reassessment?.decision !== 'reassess') fail(E.ReassessmentNotFoundError, `No decision to reassess ${command.reassessmentId} on this case`);
+      if (reassessment?.amendmentId) fail(E.AlreadyRecordedError, `Reassessment ${reassessment.reassessmentId} already has its amendment ${reassessment.amendmentId}`);
       if (command.reviewId && !state.reviews[command.reviewId]) fail(E.ReviewNotScheduledError, `No review ${command.reviewId}`);
       if (command.phaseTransferId && !state.phaseTransfers[command.phaseTransferId]) fail(E.PhaseTransferNotFoundError, `No phase transfer ${command.phaseTransferId}`);
       if (command.tribunalOrderId && !['amend-plan', 'amend-placement'].includes(state.tribunalOrders[command.tribunalOrderId]?.kind)) fail(E.TribunalOrderNotApplicableError, `No tribunal order to amend ${command.tribunalOrderId}`);
@@ -388,7 +410,9 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
         type: 'ehc.amendment-proposed.v1',
         data: {
           caseId, amendmentId: command.amendmentId, trigger: command.trigger, proposedOn: at, commentsDueOn: T.amendmentCommentsDue(at),
-          amendedPlanDueOn: T.amendedPlanDue(at, command.reviewId ? state.reviews[command.reviewId]?.heldOn : undefined),
+          // reg 27(2): after a reassessment the reassessment's 14 weeks govern, not reg 22(3) / 28
+          amendedPlanDueOn: reassessment?.finalPlanDueOn ?? T.amendedPlanDue(at, command.reviewId ? state.reviews[command.reviewId]?.heldOn : undefined),
+          ...(command.reassessmentId ? { reassessmentId: command.reassessmentId } : {}),
           ...(command.reviewId ? { reviewId: command.reviewId } : {}),
           ...(command.phaseTransferId ? { phaseTransferId: command.phaseTransferId } : {}),
           ...(command.tribunalOrderId ? { tribunalOrderId: command.tribunalOrderId } : {}),
@@ -486,6 +510,36 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       notBefore(at, order.orderOn, 'the order to cease');
       return [{ type: 'ehc.plan-ceased.v1', data: { caseId, ceasedOn: at, reason: command.reason as NonNullable<typeof command.reason> } }];
     }
+    case 'RequestReassessment': {
+      assertPlanInForce(state, 'Requesting a reassessment');
+      unique(state.reassessments ?? {}, command.reassessmentId, 'reassessmentId');
+      requireOneOf(command.requestedBy, REASSESSMENT_REQUESTERS, 'requestedBy');
+      notBefore(at, state.finalPlan?.issuedOn, 'the final plan');
+      return [{ type: 'ehc.reassessment-requested.v1', data: { caseId, reassessmentId: command.reassessmentId, requestedBy: command.requestedBy, receivedOn: at, decisionDueOn: T.reassessmentDecisionDue(at) } }];
+    }
+    case 'DecideOnReassessment': {
+      assertPlanInForce(state, 'Deciding on a reassessment');
+      const r = state.reassessments?.[command.reassessmentId];
+      if (!r) return fail(E.ReassessmentNotFoundError, `No request for reassessment ${command.reassessmentId} on this case`);
+      if (r.decidedOn) fail(E.AlreadyRecordedError, `The LA already decided on ${r.decidedOn} (${r.decision})`);
+      requireOneOf(command.decision, REASSESSMENT_DECISIONS, 'decision');
+      notBefore(at, r.receivedOn, 'the request for reassessment');
+      const inTime = !isAfter(at, r.decisionDueOn);
+      if (command.decision === 'not-reassess') {
+        if (command.assessmentId !== undefined) fail(E.InvalidCommandError, 'assessmentId belongs only to a decision to reassess', { field: 'assessmentId' });
+        return [{ type: 'ehc.reassessment-decided.v1', data: { caseId, reassessmentId: r.reassessmentId, decision: 'not-reassess', decidedOn: at, inTime } }];
+      }
+      const open = openReassessment(state);
+      if (open) fail(E.AlreadyRecordedError, `Reassessment ${open.reassessmentId} (decided ${open.decidedOn}) is still running`, { reassessmentId: open.reassessmentId });
+      requireText(command.assessmentId, 'assessmentId');
+      if (command.assessmentId === state.assessmentId || state.assessmentDecisions.some((d) => d.assessmentId === command.assessmentId) || Object.values(state.reassessments ?? {}).some((x) => x.assessmentId === command.assessmentId)) {
+        fail(E.DuplicateIdError, `assessmentId ${command.assessmentId} is already used on this case`, { id: command.assessmentId });
+      }
+      return [{
+        type: 'ehc.reassessment-decided.v1',
+        data: { caseId, reassessmentId: r.reassessmentId, decision: 'reassess', decidedOn: at, inTime, assessmentId: command.assessmentId as string, finalPlanDueOn: T.reassessmentFinalPlanDue(at) },
+      }];
+    }
     case 'ProposeCessation': {
       assertPlanInForce(state, 'Proposing to cease the plan');
       unique(state.cessations ?? {}, command.cessationId, 'cessationId');
@@ -528,7 +582,7 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
         fail(E.AppealNoticeIncompleteError, `The notice must tell the family of the right of appeal, the mediation requirement, disagreement resolution and the information, advice and support service; missing: ${missing.join(', ')}`, { missing });
       }
       const decidedOn = appealableDecisionOn(state, command);
-      const same = Object.values(state.appealNotices ?? {}).find((n) => n.decision === command.decision && n.decidedOn === decidedOn && n.amendmentId === command.amendmentId && n.cessationId === command.cessationId);
+      const same = Object.values(state.appealNotices ?? {}).find((n) => n.decision === command.decision && n.decidedOn === decidedOn && n.amendmentId === command.amendmentId && n.cessationId === command.cessationId && n.reassessmentId === command.reassessmentId);
       if (same) fail(E.AlreadyRecordedError, `That decision was notified on ${same.notifiedOn} (${same.noticeId})`, { noticeId: same.noticeId });
       notBefore(at, decidedOn, 'the decision');
       return [{
@@ -536,6 +590,7 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
         data: {
           caseId, noticeId: command.noticeId, decision: command.decision, decidedOn, notifiedOn: at,
           ...(command.amendmentId ? { amendmentId: command.amendmentId } : {}), ...(command.cessationId ? { cessationId: command.cessationId } : {}),
+          ...(command.reassessmentId ? { reassessmentId: command.reassessmentId } : {}),
           includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true }, appealDueOn: T.appealDue(decidedOn),
         },
       }];

@@ -495,7 +495,7 @@ describe('EHC case: the event list', () => {
       'ehc.request-received.v1': true, 'ehc.decision-to-assess.v1': true, 'ehc.advice-requested.v1': true, 'ehc.advice-received.v1': true, 'ehc.advice-reused.v1': true,
       'ehc.advice-withdrawn.v1': true, 'ehc.decision-not-to-issue.v1': true, 'ehc.draft-plan-issued.v1': true, 'ehc.family-response-received.v1': true,
       'ehc.setting-consulted.v1': true, 'ehc.setting-responded.v1': true, 'ehc.final-plan-issued.v1': true, 'ehc.amendment-proposed.v1': true, 'ehc.plan-amended.v1': true,
-      'ehc.decision-not-to-amend.v1': true,
+      'ehc.decision-not-to-amend.v1': true, 'ehc.reassessment-requested.v1': true, 'ehc.reassessment-decided.v1': true,
       'ehc.review-meeting-scheduled.v1': true, 'ehc.review-papers-circulated.v1': true, 'ehc.review-meeting-held.v1': true, 'ehc.review-report-submitted.v1': true,
       'ehc.review-decision-made.v1': true, 'ehc.phase-transfer-scheduled.v1': true, 'ehc.plan-ceased.v1': true, 'ehc.exception-recorded.v1': true,
       'ehc.tribunal-order-received.v1': true, 'ehc.transfer-notified.v1': true, 'ehc.plan-transferred.v1': true, 'ehc.transfer-reassessment-decided.v1': true,

@@ -189,6 +189,10 @@ export class CessationNotFoundError extends DomainError {
 export class CessationNotDecidedError extends DomainError {
   readonly code = 'cessation-not-decided';
 }
+/** regs 24-27: no such request for reassessment (or decision to reassess) on this case. */
+export class ReassessmentNotFoundError extends DomainError {
+  readonly code = 'reassessment-not-found';
+}
 /** reg 29: the LA decides to cease only after consulting the parent or young person and the institution. */
 export class CessationNotConsultedError extends DomainError {
   readonly code = 'cessation-not-consulted';

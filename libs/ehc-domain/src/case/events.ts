@@ -41,7 +41,8 @@ export const ASSESSMENT_TRANSFER_CLOCKS = ['from-transfer', 'from-original-reque
  */
 export type AssessmentTransferClock = (typeof ASSESSMENT_TRANSFER_CLOCKS)[number];
 
-export type AmendmentTrigger = 'annual-review' | 'phase-transfer' | 'tribunal-order' | 'change-of-circumstances';
+/** Why the plan is being amended; `reassessment`: the amended plan that finishes a reassessment (reg 27). */
+export type AmendmentTrigger = 'annual-review' | 'phase-transfer' | 'tribunal-order' | 'change-of-circumstances' | 'reassessment';
 export type ReviewDecision = 'maintain' | 'amend' | 'cease';
 
 /**
@@ -193,6 +194,8 @@ export interface AmendmentProposedV1 {
   amendedPlanDueOn: IsoDate;
   reviewId?: string;
   phaseTransferId?: string;
+  /** The reassessment this amendment finishes (reg 27): the amended plan is then due by the reassessment's 14 weeks. */
+  reassessmentId?: string;
   tribunalOrderId?: string;
 }
 /** reg 22(4) / 28: after proposing amendments the LA decided not to amend the plan after all (appealable). */
@@ -253,11 +256,11 @@ export interface PlanCeasedV1 {
   cessationId?: string;
 }
 
-export const APPEALABLE_DECISIONS = ['not-to-assess', 'not-to-issue', 'plan-contents', 'not-to-amend', 'cease'] as const;
+export const APPEALABLE_DECISIONS = ['not-to-assess', 'not-to-issue', 'plan-contents', 'not-to-amend', 'cease', 'not-to-reassess'] as const;
 /**
  * The decisions a parent or young person may appeal to the First-tier Tribunal (CFA 2014 s.51): not to assess (reg
  * 5(3)), not to issue a plan (reg 10(3)), the contents of a final (reg 14) or amended plan, not to amend (reg 22(4)),
- * to cease (reg 31).
+ * to cease (reg 31), not to reassess (s.51(2)(d); reg 25).
  */
 export type AppealableDecision = (typeof APPEALABLE_DECISIONS)[number];
 
@@ -283,9 +286,10 @@ export interface AppealRightsNotifiedV1 {
   /** The day of the decision the notice is for. */
   decidedOn: IsoDate;
   notifiedOn: IsoDate;
-  /** The amendment (plan-contents of an amended plan; not-to-amend) or cessation (cease) the decision belongs to. */
+  /** The amendment (plan-contents of an amended plan; not-to-amend), cessation (cease) or reassessment (not-to-reassess) the decision belongs to. */
   amendmentId?: string;
   cessationId?: string;
+  reassessmentId?: string;
   includes: { rightOfAppeal: true; mediation: true; disagreementResolution: true; informationAdviceSupport: true };
   /** The appeal window's end without mediation: 2 months from the decision (Tribunal Procedure Rules r.20). */
   appealDueOn: IsoDate;
@@ -360,6 +364,37 @@ export interface DecisionToCeaseV1 {
   cessationId: string;
   decidedOn: IsoDate;
   reason: CeaseReason;
+}
+export const REASSESSMENT_REQUESTERS = ['parent-or-young-person', 'institution', 'commissioning-body'] as const;
+/** Who asked for a reassessment (CFA 2014 s.44(2)): the parent or young person, the institution attended, the NHS commissioning body. */
+export type ReassessmentRequester = (typeof REASSESSMENT_REQUESTERS)[number];
+export const REASSESSMENT_DECISIONS = ['reassess', 'not-reassess'] as const;
+export type ReassessmentDecision = (typeof REASSESSMENT_DECISIONS)[number];
+/** CFA 2014 s.44(2); reg 24: a request for a reassessment of a child or young person with a plan, received on `receivedOn`. */
+export interface ReassessmentRequestedV1 {
+  caseId: string;
+  reassessmentId: string;
+  requestedBy: ReassessmentRequester;
+  receivedOn: IsoDate;
+  /** reg 25(1): the decision whether to reassess is notified within 15 days of receiving the request. */
+  decisionDueOn: IsoDate;
+}
+/**
+ * reg 25: the LA's decision whether to reassess, notified to the family (a decision not to reassess with its appeal
+ * rights, CFA 2014 s.51(2)(d)). A reassessment follows regs 6-10 (reg 26) under its own `assessmentId`, and the
+ * finalised amended plan is due within 14 weeks of this notification (reg 27(2)).
+ */
+export interface ReassessmentDecidedV1 {
+  caseId: string;
+  reassessmentId: string;
+  decision: ReassessmentDecision;
+  decidedOn: IsoDate;
+  /** Whether the decision came within the 15 days of reg 25(1). */
+  inTime: boolean;
+  /** The reassessment's own assessment (advice requests are keyed by it); only when reassessing. */
+  assessmentId?: string;
+  /** reg 27(2): the finalised plan within 14 weeks of the notification; only when reassessing. */
+  finalPlanDueOn?: IsoDate;
 }
 export interface ExceptionRecordedV1 {
   caseId: string;
@@ -493,6 +528,8 @@ export interface EhcEventDataMap {
   'ehc.cessation-proposed.v1': CessationProposedV1;
   'ehc.cessation-consulted.v1': CessationConsultedV1;
   'ehc.decision-to-cease.v1': DecisionToCeaseV1;
+  'ehc.reassessment-requested.v1': ReassessmentRequestedV1;
+  'ehc.reassessment-decided.v1': ReassessmentDecidedV1;
 }
 
 export type EhcEventType = keyof EhcEventDataMap;
@@ -553,4 +590,6 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'ehc.cessation-proposed.v1', summary: 'The LA is considering ceasing to maintain the plan and told the family.', regulation: 'CFA 2014 s.45; reg 29' },
   { type: 'ehc.cessation-consulted.v1', summary: 'The LA consulted the parent or young person, or the institution, about ceasing the plan.', regulation: 'reg 29-30' },
   { type: 'ehc.decision-to-cease.v1', summary: 'The LA decided to cease the plan; it stays maintained until the time for appealing has passed or an appeal has been concluded.', regulation: 'CFA 2014 s.45; reg 31' },
+  { type: 'ehc.reassessment-requested.v1', summary: 'The family, the institution or the NHS commissioning body asked for a reassessment of a child or young person with a plan; the LA decides within 15 days.', regulation: 'CFA 2014 s.44(2); reg 24-25' },
+  { type: 'ehc.reassessment-decided.v1', summary: 'The LA decided whether to reassess (a decision not to is appealable); a reassessment runs the assessment steps under its own assessment id and the amended plan is due within 14 weeks.', regulation: 'CFA 2014 s.44, s.51(2)(d); reg 25-27' },
 ];

@@ -15,6 +15,8 @@ import type {
   ErasureGround,
   ExceptionRecordedV1,
   RequestSource,
+  ReassessmentDecision,
+  ReassessmentRequester,
   ReviewDecision,
   TribunalOrderKind,
 } from './events';
@@ -82,6 +84,7 @@ export interface AmendmentState {
   reviewId?: string;
   phaseTransferId?: string;
   tribunalOrderId?: string;
+  reassessmentId?: string;
   amendedOn?: IsoDate;
   /** reg 22(4) / 28: the LA decided not to amend after all. */
   notAmendedOn?: IsoDate;
@@ -175,6 +178,21 @@ export interface CessationState {
   ceasedOn?: IsoDate;
 }
 
+/** A request for a reassessment (reg 24), the decision on it (reg 25) and, when reassessing, its amended plan (reg 27). */
+export interface ReassessmentState {
+  reassessmentId: string;
+  requestedBy: ReassessmentRequester;
+  receivedOn: IsoDate;
+  decisionDueOn: IsoDate;
+  decision?: ReassessmentDecision;
+  decidedOn?: IsoDate;
+  inTime?: boolean;
+  assessmentId?: string;
+  finalPlanDueOn?: IsoDate;
+  /** The amendment that finishes it (trigger `reassessment`). */
+  amendmentId?: string;
+}
+
 /** The EHC case as its events describe it; everything the decider checks and the statutory clock derives from. */
 export interface EhcCaseState {
   status: CaseStatus;
@@ -213,6 +231,8 @@ export interface EhcCaseState {
   mediations?: Record<string, MediationState>;
   appeals?: Record<string, AppealState>;
   cessations?: Record<string, CessationState>;
+  /** Requests for reassessment and their decisions (absent until the first one). */
+  reassessments?: Record<string, ReassessmentState>;
 }
 
 export function initialState(): EhcCaseState {
@@ -346,7 +366,19 @@ export function evolve(state: EhcCaseState, event: EhcEvent): EhcCaseState {
     }
     case 'ehc.amendment-proposed.v1': {
       const { caseId: _c, ...d } = event.data;
-      return { ...state, amendments: put(state.amendments, d.amendmentId, { ...d }) };
+      const r = d.reassessmentId ? state.reassessments?.[d.reassessmentId] : undefined;
+      const reassessments = r ? { reassessments: put(state.reassessments ?? {}, r.reassessmentId, { ...r, amendmentId: d.amendmentId }) } : {};
+      return { ...state, ...reassessments, amendments: put(state.amendments, d.amendmentId, { ...d }) };
+    }
+    case 'ehc.reassessment-requested.v1': {
+      const { caseId: _c, ...d } = event.data;
+      return { ...state, reassessments: put(state.reassessments ?? {}, d.reassessmentId, d) };
+    }
+    case 'ehc.reassessment-decided.v1': {
+      const { caseId: _c, ...d } = event.data;
+      const r = (state.reassessments ?? {})[d.reassessmentId];
+      // a reassessment runs the assessment steps (regs 6-10, reg 26) under its own assessment id
+      return { ...state, ...(d.assessmentId ? { assessmentId: d.assessmentId } : {}), reassessments: put(state.reassessments ?? {}, d.reassessmentId, { ...r, ...d }) };
     }
     case 'ehc.plan-amended.v1': {
       const d = event.data;

@@ -150,3 +150,13 @@ export const appealDueAfterCertificate = (decidedOn: IsoDate, certificateOn: Iso
   maxDate(appealDue(decidedOn), addMonths(certificateOn, APPEAL_LIMITS.appealMonthsFromCertificate));
 export const mediationCertificateDue = (day: IsoDate) => addWorkingDays(day, APPEAL_LIMITS.certificateWorkingDays);
 export const mediationDue = (decidedOn: IsoDate) => addDays(decidedOn, APPEAL_LIMITS.mediationDays);
+
+/** Reassessment (regs 24-27). */
+export const REASSESSMENT_LIMITS = {
+  /** reg 25(1): the decision whether to reassess, notified within 15 days of receiving the request. */
+  decisionDays: 15,
+  /** reg 27(2): the finalised plan within 14 weeks of that notification. */
+  finalPlanWeeks: 14,
+} as const;
+export const reassessmentDecisionDue = (receivedOn: IsoDate) => addDays(receivedOn, REASSESSMENT_LIMITS.decisionDays);
+export const reassessmentFinalPlanDue = (decidedOn: IsoDate) => addWeeks(decidedOn, REASSESSMENT_LIMITS.finalPlanWeeks);

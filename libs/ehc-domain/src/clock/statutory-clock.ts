@@ -26,7 +26,9 @@ export type DeadlineStep =
   | 'commissioning-body-notice'
   | 'mediation'
   | 'mediation-certificate'
-  | 'appeal-window';
+  | 'appeal-window'
+  | 'reassessment-decision'
+  | 'reassessment-final-plan';
 
 /**
  * - `open`: not done yet and not past due (or past due but within the delay a lawful exception excuses, `excusedUntil`;
@@ -138,6 +140,7 @@ export interface UnnotifiedDecision {
   regulation: string;
   amendmentId?: string;
   cessationId?: string;
+  reassessmentId?: string;
 }
 
 const onOrBefore = (d: IsoDate | undefined, asOf: IsoDate): IsoDate | undefined => (d && !isAfter(d, asOf) ? d : undefined);
@@ -353,7 +356,9 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
       const outsideReview = !a.reviewId && a.trigger === 'change-of-circumstances';
       const [commentsReg, planReg] = outsideReview ? ['reg 28', 'reg 28'] : ['reg 22(2)', 'reg 22(3)'];
       const closedOn = a.amendedOn ?? a.notAmendedOn;
-      add({ id: `amendment-comments:${a.amendmentId}`, step: 'amendment-comments', kind: 'minimum-period', what: 'Comment on the proposed amendments', regulation: commentsReg, responsible: 'family', startsOn: a.proposedOn, dueOn: a.commentsDueOn, lapsedOn: closedOn, refs: { amendmentId: a.amendmentId } });
+      add({ id: `amendment-comments:${a.amendmentId}`, step: 'amendment-comments', kind: 'minimum-period', what: 'Comment on the proposed amendments', regulation: a.reassessmentId ? 'reg 27(1); reg 13(1)' : commentsReg, responsible: 'family', startsOn: a.proposedOn, dueOn: a.commentsDueOn, lapsedOn: closedOn, refs: { amendmentId: a.amendmentId } });
+      // after a reassessment the plan is due by the reassessment's own 14 weeks (reg 27(2)), counted below
+      if (a.reassessmentId) continue;
       add({
         id: `amended-plan:${a.amendmentId}`, step: 'amended-plan', what: a.notAmendedOn ? 'Notify the decision not to amend the plan' : 'Issue the amended plan (or notify a decision not to amend)',
         regulation: a.notAmendedOn ? (outsideReview ? 'reg 28' : 'reg 22(4)') : planReg + (a.reviewId ? '; R (L) v Devon CC [2022]' : ''),
@@ -380,6 +385,23 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
   for (const c of Object.values(s.commissioningChanges)) {
     // reg 16(2): the previous commissioning body notifies the new one (not the LA); the new body then holds the health provision
     add({ id: `commissioning-body-notice:${c.changeId}`, step: 'commissioning-body-notice', what: 'The previous NHS commissioning body notifies the new one', regulation: 'reg 16(2)', responsible: 'health', startsOn: c.learnedOn, dueOn: c.notifyDueOn, metOn: c.notifiedOn, refs: { changeId: c.changeId, newCommissioningBodyRef: c.newCommissioningBodyRef } });
+  }
+
+  // Reassessment (CFA 2014 s.44(2); regs 24-27): the decision within 15 days of the request, then the amended plan
+  // within 14 weeks of the decision to reassess.
+  for (const r of Object.values(s.reassessments ?? {})) {
+    add({
+      id: `reassessment-decision:${r.reassessmentId}`, step: 'reassessment-decision', what: 'Decide whether to reassess and tell the family', regulation: 'reg 25(1)',
+      responsible: 'local-authority', startsOn: r.receivedOn, dueOn: r.decisionDueOn, metOn: r.decidedOn, refs: { reassessmentId: r.reassessmentId, requestedBy: r.requestedBy },
+    });
+    if (r.decision === 'reassess' && r.decidedOn && r.finalPlanDueOn) {
+      const a = r.amendmentId ? s.amendments[r.amendmentId] : undefined;
+      add({
+        id: `reassessment-final-plan:${r.reassessmentId}`, step: 'reassessment-final-plan', what: 'Issue the finalised plan after the reassessment', regulation: 'reg 27(2)',
+        responsible: 'local-authority', startsOn: r.decidedOn, dueOn: r.finalPlanDueOn, metOn: a?.amendedOn, lapsedOn: a?.notAmendedOn,
+        refs: { reassessmentId: r.reassessmentId, ...(r.assessmentId ? { assessmentId: r.assessmentId } : {}), ...(r.amendmentId ? { amendmentId: r.amendmentId } : {}) },
+      });
+    }
   }
 
   // Mediation (CFA 2014 s.55; regs 33, 37, 39) and the family's appeal window (Tribunal Procedure Rules r.20).
@@ -441,10 +463,11 @@ export function decisionsWithoutAppealNotice(s: EhcCaseState, asOf: IsoDate): Un
       ...(a.notAmendedOn ? [{ decision: 'not-to-amend' as const, decidedOn: a.notAmendedOn, regulation: 'reg 22(4)', amendmentId: a.amendmentId }] : []),
     ]),
     ...Object.values(s.cessations ?? {}).flatMap((c) => (c.decidedOn ? [{ decision: 'cease' as const, decidedOn: c.decidedOn, regulation: 'reg 31', cessationId: c.cessationId }] : [])),
+    ...Object.values(s.reassessments ?? {}).flatMap((r) => (r.decision === 'not-reassess' && r.decidedOn ? [{ decision: 'not-to-reassess' as const, decidedOn: r.decidedOn, regulation: 'CFA 2014 s.51(2)(d); reg 25', reassessmentId: r.reassessmentId }] : [])),
   ];
   const notices = Object.values(s.appealNotices ?? {}).filter((n) => !isAfter(n.notifiedOn, asOf));
   return made.filter(
-    (d) => !isAfter(d.decidedOn, asOf) && !notices.some((n) => n.decision === d.decision && n.decidedOn === d.decidedOn && n.amendmentId === d.amendmentId && n.cessationId === d.cessationId),
+    (d) => !isAfter(d.decidedOn, asOf) && !notices.some((n) => n.decision === d.decision && n.decidedOn === d.decidedOn && n.amendmentId === d.amendmentId && n.cessationId === d.cessationId && n.reassessmentId === d.reassessmentId),
   );
 }
 

@@ -46,6 +46,11 @@ function histories(): IntegrationEvent[] {
     a.ehc(t('2026-08-20'), la, { type: 'DecideReassessmentAfterTransfer', at: '2026-08-20', transferId: 'tr-1', willReassess: false }),
     a.ehc(t('2026-09-01'), la, { type: 'RecordCommissioningBodyChange', at: '2026-09-01', changeId: 'cb-1', newCommissioningBodyRef: 'nhs-icb-qwe' }),
     a.ehc(t('2026-09-10'), la, { type: 'NotifyCommissioningBody', at: '2026-09-10', changeId: 'cb-1' }),
+    a.ehc(t('2026-09-02'), la, { type: 'RequestReassessment', at: '2026-09-02', reassessmentId: 'rea-1', requestedBy: 'parent-or-young-person' }),
+    a.ehc(t('2026-09-18'), la, { type: 'DecideOnReassessment', at: '2026-09-18', reassessmentId: 'rea-1', decision: 'not-reassess' }),
+    a.ehc(t('2026-09-18'), la, { type: 'NotifyAppealRights', at: '2026-09-18', noticeId: 'n-rea', decision: 'not-to-reassess', reassessmentId: 'rea-1', includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true } }),
+    a.ehc(t('2026-09-21'), la, { type: 'RequestReassessment', at: '2026-09-21', reassessmentId: 'rea-2', requestedBy: 'institution' }),
+    a.ehc(t('2026-09-25'), la, { type: 'DecideOnReassessment', at: '2026-09-25', reassessmentId: 'rea-2', decision: 'reassess', assessmentId: 'asmt-2' }),
     a.ehc(t('2026-09-14'), la, { type: 'ProposeCessation', at: '2026-09-14', cessationId: 'ces-1', reason: 'left-education-or-training' }),
     a.ehc(t('2026-09-15'), la, { type: 'RecordCessationConsultation', at: '2026-09-15', cessationId: 'ces-1', consultee: 'parent-or-young-person' }),
     a.ehc(t('2026-09-16'), la, { type: 'RecordCessationConsultation', at: '2026-09-16', cessationId: 'ces-1', consultee: 'institution', institutionRef: 'urn-100002' }),
@@ -104,6 +109,12 @@ describe('entry builders', () => {
       'ehc.appeal-rights-notified.v1': 'appeal', 'ehc.mediation-decided.v1': 'appeal', 'ehc.mediation-held.v1': 'appeal', 'ehc.mediation-certificate-issued.v1': 'appeal',
       'ehc.appeal-registered.v1': 'appeal', 'ehc.appeal-decided.v1': 'appeal',
     });
+    expect(of('ehc.reassessment-requested.v1')[0]).toMatchObject({ kind: 'decision', title: 'Reassessment requested by the family' });
+    expect(of('ehc.reassessment-requested.v1')[0].summary).toContain('decides whether to reassess by 2026-09-17 (15 days, reg 25)');
+    expect(of('ehc.reassessment-decided.v1').map((x) => x.title)).toEqual(['Decided not to reassess', 'Decided to reassess']);
+    expect(of('ehc.reassessment-decided.v1')[0].summary).toContain('(after the 15 days); the family may appeal');
+    expect(of('ehc.reassessment-decided.v1')[1].summary).toContain('amended plan is due by 2027-01-01 (14 weeks, reg 27)');
+    expect(of('ehc.appeal-rights-notified.v1').map((x) => x.title)).toContain('Appeal rights notified: decision not to reassess');
     expect(of('ehc.decision-to-cease.v1')[0].summary).toContain('maintained until the time for appealing has passed or an appeal is concluded (reg 31)');
     expect(of('ehc.mediation-decided.v1')[0].summary).toContain('mediation due by 2026-11-01 (reg 37)');
     expect(of('ehc.mediation-certificate-issued.v1')[0].summary).toContain('may appeal by 2026-11-28');

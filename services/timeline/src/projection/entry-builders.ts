@@ -109,7 +109,10 @@ function advice<K extends keyof AdviceEventDataMap>(type: K, build: (d: AdviceEv
 const LA = 'local-authority';
 const APPEALABLE_DECISION_LABELS: Record<string, string> = {
   'not-to-assess': 'decision not to assess', 'not-to-issue': 'decision not to issue a plan', 'plan-contents': 'the plan’s contents',
-  'not-to-amend': 'decision not to amend', cease: 'decision to cease the plan',
+  'not-to-amend': 'decision not to amend', cease: 'decision to cease the plan', 'not-to-reassess': 'decision not to reassess',
+};
+const REASSESSMENT_REQUESTER_LABELS: Record<string, string> = {
+  'parent-or-young-person': 'the family', institution: 'the school or college', 'commissioning-body': 'the NHS commissioning body',
 };
 const namedSetting = (ref: string | undefined) => (ref ? `; names ${ref}` : '');
 const byTribunal = (id: string | undefined) => (id ? ' (complying with a tribunal order)' : '');
@@ -181,7 +184,7 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   ehc('ehc.amendment-proposed.v1', (d) => ({
     kind: 'amendment', agency: LA, title: 'Amendments to the EHC plan proposed',
     specifics: `Proposed on ${d.proposedOn} (${d.trigger.replace(/-/g, ' ')}); comments by ${d.commentsDueOn}, amended plan due by ${d.amendedPlanDueOn}.`,
-    details: pick(d, ['amendmentId', 'trigger', 'proposedOn', 'commentsDueOn', 'amendedPlanDueOn', 'reviewId', 'phaseTransferId', 'tribunalOrderId']),
+    details: pick(d, ['amendmentId', 'trigger', 'proposedOn', 'commentsDueOn', 'amendedPlanDueOn', 'reviewId', 'phaseTransferId', 'tribunalOrderId', 'reassessmentId']),
   })),
   ehc('ehc.plan-amended.v1', (d) => ({
     kind: 'amendment', agency: LA, title: 'Amended EHC plan issued', specifics: `Issued on ${d.amendedOn}${namedSetting(d.namedSettingRef)}.`,
@@ -229,10 +232,23 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     kind: 'ceased', agency: LA, title: 'Decided to cease the EHC plan', specifics: `Decided on ${d.decidedOn} (${d.reason.replace(/-/g, ' ')}); the plan is maintained until the time for appealing has passed or an appeal is concluded (reg 31).`,
     details: pick(d, ['cessationId', 'decidedOn', 'reason']),
   })),
+  ehc('ehc.reassessment-requested.v1', (d) => ({
+    kind: 'decision', agency: d.requestedBy === 'parent-or-young-person' ? 'family' : d.requestedBy === 'institution' ? 'education' : 'health',
+    title: `Reassessment requested by ${REASSESSMENT_REQUESTER_LABELS[d.requestedBy] ?? d.requestedBy}`,
+    specifics: `Received on ${d.receivedOn}; the LA decides whether to reassess by ${d.decisionDueOn} (15 days, reg 25).`,
+    details: pick(d, ['reassessmentId', 'requestedBy', 'receivedOn', 'decisionDueOn']),
+  })),
+  ehc('ehc.reassessment-decided.v1', (d) => ({
+    kind: 'decision', agency: LA, title: d.decision === 'reassess' ? 'Decided to reassess' : 'Decided not to reassess',
+    specifics: d.decision === 'reassess'
+      ? `Decided on ${d.decidedOn}${d.inTime ? '' : ' (after the 15 days)'}; advice is sought again (regs 6-10) and the amended plan is due by ${d.finalPlanDueOn} (14 weeks, reg 27).`
+      : `Decided on ${d.decidedOn}${d.inTime ? '' : ' (after the 15 days)'}; the family may appeal (CFA 2014 s.51(2)(d)).`,
+    details: pick(d, ['reassessmentId', 'decision', 'decidedOn', 'inTime', 'assessmentId', 'finalPlanDueOn']),
+  })),
   ehc('ehc.appeal-rights-notified.v1', (d) => ({
     kind: 'appeal', agency: LA, title: `Appeal rights notified: ${APPEALABLE_DECISION_LABELS[d.decision] ?? d.decision}`,
     specifics: `Notified on ${d.notifiedOn} of the decision of ${d.decidedOn}, with the right of appeal, mediation, disagreement resolution and the information, advice and support service; appeal by ${d.appealDueOn} (or 1 month from a mediation certificate, if later).`,
-    details: pick(d, ['noticeId', 'decision', 'decidedOn', 'notifiedOn', 'amendmentId', 'cessationId', 'appealDueOn']),
+    details: pick(d, ['noticeId', 'decision', 'decidedOn', 'notifiedOn', 'amendmentId', 'cessationId', 'reassessmentId', 'appealDueOn']),
   })),
   ehc('ehc.mediation-decided.v1', (d) => ({
     kind: 'appeal', agency: 'family', title: d.choice === 'mediate' ? 'Family chose to mediate' : 'Family chose not to mediate',
