@@ -133,7 +133,7 @@ export class CaseController {
   @ApiOperation({ summary: 'Propose amendments to the plan (reg 22: 15 days to comment, amended plan within 8 weeks)' })
   propose(@CaseId() caseId: string, @Body() b: dto.ProposeAmendmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
-      { type: 'ProposeAmendment', caseId, at: stepDate(b.at), amendmentId: b.amendmentId ?? randomUUID(), trigger: b.trigger, reviewId: b.reviewId, phaseTransferId: b.phaseTransferId, tribunalOrderId: b.tribunalOrderId },
+      { type: 'ProposeAmendment', caseId, at: stepDate(b.at), amendmentId: b.amendmentId ?? randomUUID(), trigger: b.trigger, reviewId: b.reviewId, phaseTransferId: b.phaseTransferId, tribunalOrderId: b.tribunalOrderId, reassessmentId: b.reassessmentId },
       p,
       req,
     );
@@ -211,13 +211,27 @@ export class CaseController {
     return this.run({ type: 'DecideToCease', caseId, at: stepDate(b.at), cessationId }, p, req);
   }
 
+  @Post(':caseId/reassessment-requests')
+  @ApiOperation({ summary: 'Record a request for reassessment from the family, the institution or the NHS commissioning body (CFA 2014 s.44(2); reg 24): the LA decides within 15 days (reg 25)' })
+  requestReassessment(@CaseId() caseId: string, @Body() b: dto.RequestReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RequestReassessment', caseId, at: stepDate(b.at), reassessmentId: b.reassessmentId ?? randomUUID(), requestedBy: b.requestedBy }, p, req);
+  }
+
+  @Post(':caseId/reassessment-requests/:reassessmentId/decision')
+  @ApiOperation({ summary: 'Decide whether to reassess (reg 25; not to reassess is appealable, s.51(2)(d)); reassessing opens its own assessment for advice (reg 26) with the amended plan due within 14 weeks (reg 27)' })
+  decideOnReassessment(@CaseId() caseId: string, @Id('reassessmentId') reassessmentId: string, @Body() b: dto.DecideOnReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    const assessmentId = b.decision === 'reassess' ? (b.assessmentId ?? randomUUID()) : b.assessmentId;
+    return this.run({ type: 'DecideOnReassessment', caseId, at: stepDate(b.at), reassessmentId, decision: b.decision, ...(assessmentId ? { assessmentId } : {}) }, p, req);
+  }
+
   @Post(':caseId/appeal-notices')
   @ApiOperation({ summary: 'Record the notice of an appealable decision with the right of appeal, mediation, disagreement resolution and the information, advice and support service (regs 5(3), 10(3), 14, 22(4), 31)' })
   appealNotice(@CaseId() caseId: string, @Body() b: dto.NotifyAppealRightsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
         type: 'NotifyAppealRights', caseId, at: stepDate(b.at), noticeId: b.noticeId ?? randomUUID(), decision: b.decision,
-        ...(b.amendmentId ? { amendmentId: b.amendmentId } : {}), ...(b.cessationId ? { cessationId: b.cessationId } : {}), includes: { ...b.includes },
+        ...(b.amendmentId ? { amendmentId: b.amendmentId } : {}), ...(b.cessationId ? { cessationId: b.cessationId } : {}),
+        ...(b.reassessmentId ? { reassessmentId: b.reassessmentId } : {}), includes: { ...b.includes },
       },
       p,
       req,

@@ -9,6 +9,10 @@ import {
   APPEAL_OUTCOMES,
   APPEALABLE_DECISIONS,
   CESSATION_CONSULTEES,
+  REASSESSMENT_DECISIONS,
+  REASSESSMENT_REQUESTERS,
+  type ReassessmentDecision,
+  type ReassessmentRequester,
   MEDIATION_CHOICES,
   MEDIATION_OUTCOMES,
   type AppealableDecision,
@@ -38,7 +42,7 @@ import {
 const REF = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const REF_MESSAGE = '$property must be an opaque reference (letters, digits and . _ : / -, at most 128), never a name';
 const PHASE_TRANSFER_KINDS: PhaseTransferKind[] = ['school-phase', 'secondary-to-post-16', 'post-16-institution'];
-const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances'] as const;
+const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances', 'reassessment'] as const;
 
 /** Every step says the date it happened (the statutory clock runs on these dates); today when omitted. */
 export class StepDto {
@@ -204,6 +208,7 @@ export class ProposeAmendmentDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() reviewId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() phaseTransferId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() tribunalOrderId?: string;
+  @ApiPropertyOptional({ description: 'With trigger reassessment: the reassessment the amended plan finishes (reg 27)' }) @IsOptional() @IsUUID() reassessmentId?: string;
 }
 
 export class AmendPlanDto extends StepDto {
@@ -238,6 +243,16 @@ export class CeasePlanDto extends StepDto {
   @ApiPropertyOptional({ enum: CEASE_REASONS, description: 'Required only under a Tribunal order to cease made without a decision to cease (reg 44(2)); after a decision to cease, the decision’s reason applies' }) @IsOptional() @IsIn(CEASE_REASONS) reason?: CeaseReason;
 }
 
+export class RequestReassessmentDto extends StepDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() reassessmentId?: string;
+  @ApiProperty({ enum: REASSESSMENT_REQUESTERS, description: 'Who asked (CFA 2014 s.44(2))' }) @IsIn(REASSESSMENT_REQUESTERS) requestedBy!: ReassessmentRequester;
+}
+
+export class DecideOnReassessmentDto extends StepDto {
+  @ApiProperty({ enum: REASSESSMENT_DECISIONS }) @IsIn(REASSESSMENT_DECISIONS) decision!: ReassessmentDecision;
+  @ApiPropertyOptional({ description: 'When reassessing: the reassessment’s own assessment id (default a new UUID); refused with a decision not to reassess' }) @IsOptional() @IsUUID() assessmentId?: string;
+}
+
 export class ProposeCessationDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() cessationId?: string;
   @ApiProperty({ enum: CEASE_REASONS }) @IsIn(CEASE_REASONS) reason!: CeaseReason;
@@ -261,6 +276,7 @@ export class NotifyAppealRightsDto extends StepDto {
   @ApiProperty({ enum: APPEALABLE_DECISIONS }) @IsIn(APPEALABLE_DECISIONS) decision!: AppealableDecision;
   @ApiPropertyOptional({ description: 'An amended plan’s contents, or a decision not to amend: the amendment' }) @IsOptional() @IsUUID() amendmentId?: string;
   @ApiPropertyOptional({ description: 'A decision to cease: the cessation' }) @IsOptional() @IsUUID() cessationId?: string;
+  @ApiPropertyOptional({ description: 'A decision not to reassess: the request for reassessment' }) @IsOptional() @IsUUID() reassessmentId?: string;
   @ApiProperty({ type: AppealNoticeContentsDto }) @IsDefined() @ValidateNested() @Type(() => AppealNoticeContentsDto) includes!: AppealNoticeContentsDto;
 }
 
