@@ -16,12 +16,15 @@ export function performanceCsv(r: PerformanceReport): string {
   for (const [k, v] of Object.entries(r.adviceWithin6Weeks.byOrganisation)) put('adviceWithin6Weeks', 'organisation', k, v);
   put('decisionsWithin6Weeks', 'overall', '', r.decisionsWithin6Weeks.overall);
   for (const [k, v] of Object.entries(r.decisionsWithin6Weeks.byLocalAuthority)) put('decisionsWithin6Weeks', 'localAuthority', k, v as DeadlineMeasure);
+  put('reassessmentDecisionsWithin15Days', 'overall', '', r.reassessments.decisionsWithin15Days);
+  put('reassessmentPlansWithin14Weeks', 'overall', '', r.reassessments.amendedPlansWithin14Weeks);
   const counts = (breakdown: string, group: string, c: PerformanceReport['counts'] | PerformanceReport['counts']['byLocalAuthority'][string]) => {
     put('counts', breakdown, group, c);
     for (const [s, n] of Object.entries(c.requestsBySource)) rows.push(['counts', breakdown, group, `requestsBySource.${s}`, n]);
     for (const [s, n] of Object.entries(c.plansCeasedByReason)) rows.push(['counts', breakdown, group, `plansCeasedByReason.${s}`, n]);
     for (const [s, n] of Object.entries(c.appealsRegisteredByDecision)) rows.push(['counts', breakdown, group, `appealsRegisteredByDecision.${s}`, n]);
     for (const [s, n] of Object.entries(c.mediationsHeldByOutcome)) rows.push(['counts', breakdown, group, `mediationsHeldByOutcome.${s}`, n]);
+    for (const [s, n] of Object.entries(c.reassessmentsRequestedBy)) rows.push(['counts', breakdown, group, `reassessmentsRequestedBy.${s}`, n]);
   };
   counts('overall', '', r.counts);
   for (const [k, v] of Object.entries(r.counts.byLocalAuthority)) counts('localAuthority', k, v);

@@ -125,6 +125,27 @@ describe('statutory performance measures', () => {
     expect(run([ceased, refused], { asOf: '2025-11-02' }).counts).toMatchObject({ appealsRegistered: 1, mediationsHeld: 0 });
   });
 
+  it('reassessments (regs 24-27): requests by who asked, refusals, decisions within 15 days and amended plans within 14 weeks', () => {
+    // A: asked Wed 1 Oct 2025 (decide by 16 Oct), reassessing from 10 Oct (in time; plan due 10 Oct + 14 weeks = 16 Jan 2026), amended 20 Jan: 4 days late
+    const a = new Case('rea-a').planOn('2025-05-05', '2025-09-01')
+      .run('2025-10-01', { type: 'RequestReassessment', reassessmentId: 'r', requestedBy: 'parent-or-young-person' })
+      .run('2025-10-10', { type: 'DecideOnReassessment', reassessmentId: 'r', decision: 'reassess', assessmentId: 'asmt-2' })
+      .run('2025-12-01', { type: 'ProposeAmendment', amendmentId: 'am', trigger: 'reassessment', reassessmentId: 'r' })
+      .run('2026-01-20', { type: 'AmendPlan', amendmentId: 'am' });
+    // B: asked by the school Mon 2 Feb 2026 (decide by 17 Feb), refused 20 Feb: late
+    const b = new Case('rea-b').planOn('2025-05-05', '2025-09-01')
+      .run('2026-02-02', { type: 'RequestReassessment', reassessmentId: 'r', requestedBy: 'institution' })
+      .run('2026-02-20', { type: 'DecideOnReassessment', reassessmentId: 'r', decision: 'not-reassess' });
+    // C: asked by the NHS on 20 Mar 2026, due 4 Apr (after the period): counted as a request, not yet in the timeliness
+    const c = new Case('rea-c').planOn('2025-05-05', '2025-09-01').run('2026-03-20', { type: 'RequestReassessment', reassessmentId: 'r', requestedBy: 'commissioning-body' });
+    const r = run([a, b, c]);
+    expect(r.reassessments.decisionsWithin15Days).toMatchObject({ items: 2, within: 1, late: 1, overdue: 0, percentWithin: 50 });
+    expect(r.reassessments.amendedPlansWithin14Weeks).toMatchObject({ items: 1, within: 0, late: 1, percentWithin: 0 });
+    expect(r.counts).toMatchObject({ reassessmentsRequested: 3, reassessmentsRequestedBy: { 'commissioning-body': 1, institution: 1, 'parent-or-young-person': 1 }, reassessmentsRefused: 1 });
+    expect(r.counts.byLocalAuthority[LA_CODE]).toMatchObject({ reassessmentsRequested: 3, reassessmentsRefused: 1 });
+    expect(run([a, b, c], { from: '2026-04-01', to: '2027-03-31', asOf: '2026-05-01' }).reassessments.decisionsWithin15Days).toMatchObject({ items: 1, overdue: 1 });
+  });
+
   it('advice within 6 weeks per agency and per adviser organisation (deadline statuses of the domain clock)', () => {
     const c = new Case('adv').request('2025-05-05').assess('2025-05-20');
     const ask = (id: string, adviceType: string, agency: string) => c.run('2025-06-02', { type: 'RequestAdvice', adviceRequestId: id, adviceType, agency });

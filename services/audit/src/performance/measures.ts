@@ -87,6 +87,11 @@ export interface Counts {
   /** Mediations held in the period (CFA 2014 s.55; reg 37), by outcome. */
   mediationsHeld: number;
   mediationsHeldByOutcome: Record<string, number>;
+  /** Requests for reassessment received in the period (CFA 2014 s.44(2); reg 24), by who asked. */
+  reassessmentsRequested: number;
+  reassessmentsRequestedBy: Record<string, number>;
+  /** Decisions in the period not to reassess (appealable, s.51(2)(d)). */
+  reassessmentsRefused: number;
 }
 
 export interface PerformanceReport {
@@ -107,6 +112,11 @@ export interface PerformanceReport {
     byOrganisation: Record<string, DeadlineMeasure & { agency: string }>;
   };
   decisionsWithin6Weeks: { overall: DeadlineMeasure; byLocalAuthority: Record<string, DeadlineMeasure> };
+  /**
+   * Reassessments (regs 24-27), by the day each fell due or was done, for the LA responsible now: the decision whether
+   * to reassess within 15 days of the request (reg 25(1)), the amended plan within 14 weeks of the decision (reg 27(2)).
+   */
+  reassessments: { decisionsWithin15Days: DeadlineMeasure; amendedPlansWithin14Weeks: DeadlineMeasure };
   counts: Counts & { byLocalAuthority: Record<string, Counts> };
   /** Cases whose events the case model could not fold (listed, never hidden). */
   replayErrors: Array<{ caseId: string; type: string; error: string }>;
@@ -132,6 +142,7 @@ function emptyCounts(): Counts {
   return {
     requests: 0, requestsBySource: {}, refusalsToAssess: 0, plansIssued: 0, plansCeased: 0, plansCeasedByReason: {}, transfersIn: 0, transfersOut: 0,
     appealsRegistered: 0, appealsRegisteredByDecision: {}, mediationsHeld: 0, mediationsHeldByOutcome: {},
+    reassessmentsRequested: 0, reassessmentsRequestedBy: {}, reassessmentsRefused: 0,
   };
 }
 
@@ -256,6 +267,7 @@ export class PerformanceAccumulator {
   private readonly plans = { overall: emptyPlan(), byLocalAuthority: {} as Record<string, PlanTimeliness> };
   private readonly advice = { overall: emptyDeadline(), byDuty: { statutory: emptyDeadline(), 'expected-standard': emptyDeadline() }, byAgency: {} as Record<string, DeadlineMeasure>, byOrganisation: {} as Record<string, DeadlineMeasure & { agency: string }> };
   private readonly decisions = { overall: emptyDeadline(), byLocalAuthority: {} as Record<string, DeadlineMeasure> };
+  private readonly reassessments = { decisionsWithin15Days: emptyDeadline(), amendedPlansWithin14Weeks: emptyDeadline() };
   private readonly counts = { ...emptyCounts(), byLocalAuthority: {} as Record<string, Counts> };
   private readonly errors: PerformanceReport['replayErrors'] = [];
 
@@ -363,6 +375,24 @@ export class PerformanceAccumulator {
       }
     }
 
+    // Reassessments (regs 24-27), attributed to the LA responsible now (the one that decides and amends).
+    if (this.wanted(disputeLa)) {
+      for (const d of clock.deadlines) {
+        const measure = d.step === 'reassessment-decision' ? this.reassessments.decisionsWithin15Days : d.step === 'reassessment-final-plan' ? this.reassessments.amendedPlansWithin14Weeks : undefined;
+        if (measure && inPeriod(periodDateOf(d), o)) addOutcome(measure, outcomeOf(d, o.asOf), d.exceptionApplied);
+      }
+      for (const r of Object.values(s.reassessments ?? {})) {
+        const counts = [this.counts, this.countsFor(disputeLa)];
+        if (inPeriod(r.receivedOn, o) && !isAfter(r.receivedOn, o.asOf)) {
+          for (const c of counts) {
+            c.reassessmentsRequested++;
+            bump(c.reassessmentsRequestedBy, r.requestedBy);
+          }
+        }
+        if (r.decision === 'not-reassess' && inPeriod(r.decidedOn, o) && !isAfter(r.decidedOn as IsoDate, o.asOf)) for (const c of counts) c.reassessmentsRefused++;
+      }
+    }
+
     // Transfers in and out (reg 15): completed in the period. Overall (no LA filter) every transfer is one in and one out.
     for (const t of f.transfers) {
       if (!inPeriod(t.on, o) || isAfter(t.on, o.asOf)) continue;
@@ -389,9 +419,11 @@ export class PerformanceAccumulator {
       adviceWithin6Weeks: {
         overall: { ...this.advice.overall }, byDuty: { statutory: { ...this.advice.byDuty.statutory }, 'expected-standard': { ...this.advice.byDuty['expected-standard'] } }, byAgency: sortKeys(this.advice.byAgency), byOrganisation: sortKeys(this.advice.byOrganisation) },
       decisionsWithin6Weeks: { overall: { ...this.decisions.overall }, byLocalAuthority: sortKeys(this.decisions.byLocalAuthority) },
+      reassessments: { decisionsWithin15Days: { ...this.reassessments.decisionsWithin15Days }, amendedPlansWithin14Weeks: { ...this.reassessments.amendedPlansWithin14Weeks } },
       counts: {
         ...overallCounts, requestsBySource: sortKeys(overallCounts.requestsBySource), plansCeasedByReason: sortKeys(overallCounts.plansCeasedByReason),
-        appealsRegisteredByDecision: sortKeys(overallCounts.appealsRegisteredByDecision), mediationsHeldByOutcome: sortKeys(overallCounts.mediationsHeldByOutcome), byLocalAuthority: sortKeys(byLocalAuthority),
+        appealsRegisteredByDecision: sortKeys(overallCounts.appealsRegisteredByDecision), mediationsHeldByOutcome: sortKeys(overallCounts.mediationsHeldByOutcome),
+        reassessmentsRequestedBy: sortKeys(overallCounts.reassessmentsRequestedBy), byLocalAuthority: sortKeys(byLocalAuthority),
       },
       replayErrors: [...this.errors],
     };

@@ -111,6 +111,8 @@ export function renderPerformancePage(r: PerformanceReport, o: { nonce: string; 
     ...Object.entries(c.plansCeasedByReason).map(([s, n]) => [`  of which ${s}`, n]), ['Transfers in', c.transfersIn], ['Transfers out', c.transfersOut],
     ['Appeals registered', c.appealsRegistered], ...Object.entries(c.appealsRegisteredByDecision).map(([s, n]) => [`  of which against ${s}`, n]),
     ['Mediations held', c.mediationsHeld], ...Object.entries(c.mediationsHeldByOutcome).map(([s, n]) => [`  of which ${s}`, n]),
+    ['Reassessments requested', c.reassessmentsRequested], ...Object.entries(c.reassessmentsRequestedBy).map(([s, n]) => [`  of which by ${s}`, n]),
+    ['Reassessments refused', c.reassessmentsRefused],
   ] as Array<[string, number]>;
   const scope = r.localAuthority ? `local authority ${r.localAuthority}` : 'all local authorities';
   return `<!doctype html>
@@ -138,6 +140,8 @@ ${deadlineTable('By agency', 'Agency', Object.entries(r.adviceWithin6Weeks.byAge
 ${deadlineTable('By organisation giving the advice', 'Organisation', Object.entries(r.adviceWithin6Weeks.byOrganisation), 'advice-organisation')}
 <h2>Decisions whether to assess within 6 weeks</h2>
 ${deadlineTable('By local authority', 'Local authority', Object.entries(r.decisionsWithin6Weeks.byLocalAuthority), 'decisions')}
+<h2>Reassessments</h2>
+${deadlineTable('Decisions whether to reassess within 15 days of the request (reg 25(1)); amended plans within 14 weeks of the decision to reassess (reg 27(2))', 'Step', [['Decision within 15 days', r.reassessments.decisionsWithin15Days], ['Amended plan within 14 weeks', r.reassessments.amendedPlansWithin14Weeks]], 'reassessments')}
 <h2>Counts</h2>
 <table id="counts"><caption>In the period</caption><thead><tr><th scope="col">What</th><th scope="col" class="n">Number</th></tr></thead><tbody>${counts.map(([k, n]) => row([k, n])).join('')}</tbody></table>
 ${r.replayErrors.length ? `<p><strong>${r.replayErrors.length} events could not be folded</strong> (see the JSON for details).</p>` : ''}
