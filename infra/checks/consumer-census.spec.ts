@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { workspaceRoot } from '@tio/local-infra';
+import { systemSources } from './system-sources';
 
 /**
  * Every Kafka consumer of the system goes through EventConsumer (bounded dead letters, parking, exactly-once claims,
@@ -10,16 +10,7 @@ import { workspaceRoot } from '@tio/local-infra';
 describe('consumer census', () => {
   const root = workspaceRoot();
 
-  function sources(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return ['node_modules', 'testing', 'bench'].includes(name) ? [] : sources(path);
-      return name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [path] : [];
-    });
-  }
-  const files = ['libs', 'services'].flatMap((top) => readdirSync(join(root, top)).flatMap((p) => sources(join(root, top, p, 'src'))));
-  const read = (f: string) => readFileSync(f, 'utf8');
-  const rel = (f: string) => relative(root, f);
+  const { files, read, rel } = systemSources(root);
 
   it('reads Kafka only through EventConsumer (the adapter and the dead-letter reader aside)', () => {
     const direct = files.filter((f) => /\.consumer\(\s*\{/.test(read(f)) || /from 'kafkajs'/.test(read(f))).map(rel).sort();

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { workspaceRoot } from '@tio/local-infra';
+import { systemSources } from './system-sources';
 
 /**
  * One metrics registry per service process, served by one /metrics route (service-kit's ServiceMetrics and
@@ -11,16 +12,7 @@ import { workspaceRoot } from '@tio/local-infra';
 describe('metrics census', () => {
   const root = workspaceRoot();
 
-  function sources(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return ['node_modules', 'testing', 'bench'].includes(name) ? [] : sources(path);
-      return name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [path] : [];
-    });
-  }
-  const files = ['libs', 'services'].flatMap((top) => readdirSync(join(root, top)).flatMap((p) => sources(join(root, top, p, 'src'))));
-  const read = (f: string) => readFileSync(f, 'utf8');
-  const rel = (f: string) => relative(root, f);
+  const { files, read, rel } = systemSources(root);
 
   it('creates a Prometheus registry and a /metrics route in service-kit only', () => {
     expect(files.filter((f) => /new Registry\(/.test(read(f))).map(rel)).toEqual(['libs/service-kit/src/metrics/service-metrics.ts']);
