@@ -414,7 +414,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.reassessment-requested.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.reassessment-requested.v1']>({
       caseId, reassessmentId: req(id('The request for reassessment.')),
-      requestedBy: req(oneOf(REASSESSMENT_REQUESTERS, 'Who asked (CFA 2014 s.44(2)): the parent or young person, the institution attended, or the NHS commissioning body.')),
+      requestedBy: req(oneOf(REASSESSMENT_REQUESTERS, 'Who asked (CFA 2014 s.44(2)): the parent or young person, the institution attended, or the NHS commissioning body; local-authority: the LA of its own motion (s.44(3)).')),
       receivedOn: req(isoDate('The day the LA received the request.')),
       decisionDueOn: req(isoDate('reg 25(1): the decision whether to reassess within 15 days of receiving the request.')),
     }),

@@ -365,8 +365,11 @@ export interface DecisionToCeaseV1 {
   decidedOn: IsoDate;
   reason: CeaseReason;
 }
-export const REASSESSMENT_REQUESTERS = ['parent-or-young-person', 'institution', 'commissioning-body'] as const;
-/** Who asked for a reassessment (CFA 2014 s.44(2)): the parent or young person, the institution attended, the NHS commissioning body. */
+export const REASSESSMENT_REQUESTERS = ['parent-or-young-person', 'institution', 'commissioning-body', 'local-authority'] as const;
+/**
+ * Who asked for a reassessment (CFA 2014 s.44(2)): the parent or young person, the institution attended, the NHS
+ * commissioning body; `local-authority`: the LA thinks one necessary of its own motion (s.44(3)).
+ */
 export type ReassessmentRequester = (typeof REASSESSMENT_REQUESTERS)[number];
 export const REASSESSMENT_DECISIONS = ['reassess', 'not-reassess'] as const;
 export type ReassessmentDecision = (typeof REASSESSMENT_DECISIONS)[number];

@@ -34,6 +34,9 @@ describe('reassessment: the request and the decision within 15 days (CFA 2014 s.
     // the institution and the NHS commissioning body may ask too (s.44(2)); anyone else may not
     spec.given(planInForce()).when(cmd('2026-03-02', { type: 'RequestReassessment', reassessmentId: 'rea-1', requestedBy: 'institution' })).thenMatches([{ type: 'ehc.reassessment-requested.v1' }]);
     spec.given(planInForce()).when(cmd('2026-03-02', { type: 'RequestReassessment', reassessmentId: 'rea-1', requestedBy: 'neighbour' } as never)).thenThrows(E.InvalidCommandError, /requestedBy/);
+    // s.44(3): the LA may reassess of its own motion; reg 27(2) runs the 14 weeks from that decision too
+    const own = run(planInForce(), cmd('2026-03-02', { type: 'RequestReassessment', reassessmentId: 'rea-1', requestedBy: 'local-authority' }));
+    spec.given(own).when(reassess('2026-03-02')).thenMatches([{ type: 'ehc.reassessment-decided.v1', data: { inTime: true, finalPlanDueOn: '2026-06-08' } }]);
   });
 
   it('a reassessment is of a child or young person with a plan: refused before the final plan or after it ceased', () => {

@@ -112,7 +112,7 @@ const APPEALABLE_DECISION_LABELS: Record<string, string> = {
   'not-to-amend': 'decision not to amend', cease: 'decision to cease the plan', 'not-to-reassess': 'decision not to reassess',
 };
 const REASSESSMENT_REQUESTER_LABELS: Record<string, string> = {
-  'parent-or-young-person': 'the family', institution: 'the school or college', 'commissioning-body': 'the NHS commissioning body',
+  'parent-or-young-person': 'the family', institution: 'the school or college', 'commissioning-body': 'the NHS commissioning body', 'local-authority': 'the local authority',
 };
 const namedSetting = (ref: string | undefined) => (ref ? `; names ${ref}` : '');
 const byTribunal = (id: string | undefined) => (id ? ' (complying with a tribunal order)' : '');
@@ -233,7 +233,7 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     details: pick(d, ['cessationId', 'decidedOn', 'reason']),
   })),
   ehc('ehc.reassessment-requested.v1', (d) => ({
-    kind: 'decision', agency: d.requestedBy === 'parent-or-young-person' ? 'family' : d.requestedBy === 'institution' ? 'education' : 'health',
+    kind: 'decision', agency: d.requestedBy === 'parent-or-young-person' ? 'family' : d.requestedBy === 'institution' ? 'education' : d.requestedBy === 'local-authority' ? LA : 'health',
     title: `Reassessment requested by ${REASSESSMENT_REQUESTER_LABELS[d.requestedBy] ?? d.requestedBy}`,
     specifics: `Received on ${d.receivedOn}; the LA decides whether to reassess by ${d.decisionDueOn} (15 days, reg 25).`,
     details: pick(d, ['reassessmentId', 'requestedBy', 'receivedOn', 'decisionDueOn']),
