@@ -116,8 +116,10 @@ function resolveLayout(options: PostgresOptions, serverUser: ServerUser | undefi
   const inPlace: Layout = { bin: join(nativeDir, 'bin'), dataDir: join(options.dir, 'data'), relocated: false, ownDir: options.dir };
   mkdirSync(options.dir, { recursive: true });
   if (!serverUser) return inPlace;
-  chmodSync(options.dir, 0o777);
-  const reachable = canAs(serverUser, ['-x', join(nativeDir, 'bin', 'postgres')]) && canAs(serverUser, ['-w', options.dir, '-a', '-x', options.dir]);
+  // root creates the data folder and hands it to the server's user; the folders above it stay root's (never
+  // world-writable, so nobody can swap the data folder for a link between its creation and the chown)
+  chmodSync(options.dir, 0o755);
+  const reachable = canAs(serverUser, ['-x', join(nativeDir, 'bin', 'postgres')]) && canAs(serverUser, ['-x', options.dir]);
   if (reachable) return inPlace;
 
   // A private folder above the checkout: copy the binaries once to a folder of this checkout's own that the
@@ -138,8 +140,7 @@ function resolveLayout(options: PostgresOptions, serverUser: ServerUser | undefi
       cpSync(nativeDir, copied, { recursive: true, verbatimSymlinks: true });
       writeFileSync(join(copied, '.complete'), new Date().toISOString());
     }
-    chmodSync(ownDir, 0o777);
-    if (!canAs(serverUser, ['-x', join(copied, 'bin', 'postgres')]) || !canAs(serverUser, ['-w', ownDir])) {
+    if (!canAs(serverUser, ['-x', join(copied, 'bin', 'postgres')]) || !canAs(serverUser, ['-x', ownDir])) {
       throw new Error(`the ${USER} user still cannot use ${checkoutDir}`);
     }
     writeFileSync(join(ownDir, 'CHECKOUT'), `${root}\n${options.dir}\n`);
