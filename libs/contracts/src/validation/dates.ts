@@ -34,7 +34,8 @@ export function isNotInFuture(value: unknown, now: Date = new Date()): boolean {
   if (typeof value !== 'string') return true;
   if (DAY.test(value)) return value <= latestAcceptableDay(now);
   const at = Date.parse(value);
-  return Number.isNaN(at) || at <= now.getTime() + clockSkewMs();
+  // ISO 8601 forms JavaScript cannot read (20990101, 2099-W01-1) cannot be placed on the clock: refused too
+  return !Number.isNaN(at) && at <= now.getTime() + clockSkewMs();
 }
 
 /** The date must not lie after today (Europe/London, with `CLOCK_SKEW_SECONDS` of tolerance). HTTP answers 422. */
@@ -44,7 +45,10 @@ export function NotInFuture(options?: ValidationOptions): PropertyDecorator {
       name: NOT_IN_FUTURE,
       validator: {
         validate: (value: unknown) => isNotInFuture(value),
-        defaultMessage: () => `$property must not be after today (${latestAcceptableDay()} in England): a step is recorded when it has happened`,
+        defaultMessage: (args) =>
+          typeof args?.value === 'string' && !DAY.test(args.value) && Number.isNaN(Date.parse(args.value))
+            ? '$property must be a date (YYYY-MM-DD) or an RFC 3339 date-time'
+            : `$property must not be after today (${latestAcceptableDay()} in England): a step is recorded when it has happened`,
       },
     },
     options,
