@@ -104,7 +104,7 @@ export class HealthController {
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
       status: ok ? 'ok' : 'unavailable',
       checks: asEntries(results),
-      ...(consumers.length ? { consumers: Object.fromEntries(consumers.map((c) => [c.name, c])) } : {}),
+      ...(consumers.length ? { consumers: publicConsumers(consumers) } : {}),
     });
   }
 
@@ -115,7 +115,17 @@ export class HealthController {
     return {
       status: results.every((r) => r.status === 'up') ? 'ok' : 'degraded',
       dependencies: asEntries(results),
-      ...(consumers.length ? { consumers: Object.fromEntries(consumers.map((c) => [c.name, c])) } : {}),
+      ...(consumers.length ? { consumers: publicConsumers(consumers) } : {}),
     };
   }
+}
+
+/**
+ * The health routes answer without a token, so a consumer's last error is shown by its time only: its message can
+ * name a case or quote a record (the service's log has it in full, next to the correlation id).
+ */
+function publicConsumers(consumers: ConsumerHealthReport[]): Record<string, ConsumerHealthReport> {
+  return Object.fromEntries(
+    consumers.map((c) => [c.name, { ...c, lastError: c.lastError ? { message: 'see the service log', at: c.lastError.at } : undefined }]),
+  );
 }
