@@ -136,8 +136,9 @@ describe('rights of appeal: every appealable decision is notified with them (reg
   it('reg 14: the final plan’s contents are appealable; reg 22(4): so is a decision not to amend', () => {
     expect(statutoryStatus(planInForce(), '2025-05-20').decisionsWithoutAppealNotice).toEqual([{ decision: 'plan-contents', decidedOn: '2025-05-19', regulation: 'reg 14' }]);
     const notAmended = run(planInForce(), cmd('2025-09-01', { type: 'ProposeAmendment', amendmentId: 'am-1', trigger: 'change-of-circumstances' }), cmd('2025-09-20', { type: 'DecideNotToAmend', amendmentId: 'am-1' }));
+    // r.20(1): 2 months after the notice was sent, not after the decision: decided 20 Sep, notified 22 Sep -> 22 Nov
     spec.given(notAmended).when(cmd('2025-09-22', { type: 'NotifyAppealRights', noticeId: 'n-2', decision: 'not-to-amend', amendmentId: 'am-1', includes: ALL }))
-      .then([{ type: 'ehc.appeal-rights-notified.v1', data: { caseId: CASE, noticeId: 'n-2', decision: 'not-to-amend', decidedOn: '2025-09-20', notifiedOn: '2025-09-22', amendmentId: 'am-1', includes: ALL, appealDueOn: '2025-11-20' } }]);
+      .then([{ type: 'ehc.appeal-rights-notified.v1', data: { caseId: CASE, noticeId: 'n-2', decision: 'not-to-amend', decidedOn: '2025-09-20', notifiedOn: '2025-09-22', amendmentId: 'am-1', includes: ALL, appealDueOn: '2025-11-22' } }]);
   });
 });
 

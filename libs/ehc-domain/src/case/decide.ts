@@ -591,7 +591,9 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
           caseId, noticeId: command.noticeId, decision: command.decision, decidedOn, notifiedOn: at,
           ...(command.amendmentId ? { amendmentId: command.amendmentId } : {}), ...(command.cessationId ? { cessationId: command.cessationId } : {}),
           ...(command.reassessmentId ? { reassessmentId: command.reassessmentId } : {}),
-          includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true }, appealDueOn: T.appealDue(decidedOn),
+          includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true },
+          // Tribunal Procedure (HESC) Rules r.20(1): 2 months after the written notice of the decision was sent
+          appealDueOn: T.appealDue(at),
         },
       }];
     }
@@ -629,7 +631,7 @@ export function decide(command: EhcCommand, state: EhcCaseState): EhcEvent[] {
       if (m.choice === 'mediate' && !m.held) fail(E.MediationNotFoundError, `Mediation ${m.mediationId} has not been held; its certificate follows it (reg 39)`);
       notBefore(at, m.held?.heldOn ?? m.decidedOn, m.held ? 'the mediation' : 'the family’s choice');
       const n = notice(state, m.noticeId);
-      return [{ type: 'ehc.mediation-certificate-issued.v1', data: { caseId, mediationId: m.mediationId, issuedOn: at, appealDueOn: T.appealDueAfterCertificate(n.decidedOn, at) } }];
+      return [{ type: 'ehc.mediation-certificate-issued.v1', data: { caseId, mediationId: m.mediationId, issuedOn: at, appealDueOn: T.appealDueAfterCertificate(n.notifiedOn, at) } }];
     }
     case 'RegisterAppeal': {
       const n = notice(state, command.noticeId);

@@ -145,9 +145,9 @@ export const APPEAL_LIMITS = {
   /** reg 37: mediation within 30 days of the LA being told the family wish to mediate. */
   mediationDays: 30,
 } as const;
-export const appealDue = (decidedOn: IsoDate) => addMonths(decidedOn, APPEAL_LIMITS.appealMonthsFromDecision);
-export const appealDueAfterCertificate = (decidedOn: IsoDate, certificateOn: IsoDate) =>
-  maxDate(appealDue(decidedOn), addMonths(certificateOn, APPEAL_LIMITS.appealMonthsFromCertificate));
+export const appealDue = (notifiedOn: IsoDate) => addMonths(notifiedOn, APPEAL_LIMITS.appealMonthsFromDecision);
+export const appealDueAfterCertificate = (notifiedOn: IsoDate, certificateOn: IsoDate) =>
+  maxDate(appealDue(notifiedOn), addMonths(certificateOn, APPEAL_LIMITS.appealMonthsFromCertificate));
 export const mediationCertificateDue = (day: IsoDate) => addWorkingDays(day, APPEAL_LIMITS.certificateWorkingDays);
 export const mediationDue = (decidedOn: IsoDate) => addDays(decidedOn, APPEAL_LIMITS.mediationDays);
 
