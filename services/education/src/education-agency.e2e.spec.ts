@@ -40,7 +40,21 @@ describe('education service: the graduated response record and educational advic
     expect((await step({ step: 'review', on: '2025-11-10', summary: 'Little progress' }).expect(409)).body.code).toBe('invalid-graduated-response-step');
     const reviewed = await step({ step: 'review', on: '2025-11-10', summary: 'Little progress', outcome: 'request-ehc-assessment' }).expect(201);
     expect(reviewed.body).toMatchObject({ nextStep: 'assess', cycles: [{ cycle: 1, status: 'reviewed', outcome: 'request-ehc-assessment' }] });
-    const record = await request(service.server).get(path).set(auth(ep)).expect(200);
+    // the school's own record: another school, the EP service and a health practitioner get the same 403 whether or
+    // not a record exists; the school and an auditor read it; every read and refusal is in the access log
+    const health = await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'nurse-1', organisationId: 'nhs-trust-rlj' });
+    const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], userId: 'auditor-gr', organisationId: 'ofsted' });
+    for (const stranger of [otherSchool, ep, health]) {
+      const refused = await request(service.server).get(path).set(auth(stranger)).expect(403);
+      const unknown = await request(service.server).get(`/schools/${school}/pupils/child:none-${randomUUID().slice(0, 6)}/graduated-response`).set(auth(stranger)).expect(403);
+      expect(unknown.body.message).toBe(refused.body.message);
+    }
+    await request(service.server).get(path).set(auth(auditor)).expect(200);
+    const log = await request(service.server).get('/access-log').set(auth(auditor)).expect(200);
+    const reads = (log.body.entries as { action: string; detail: { outcome: string; childRef?: string } }[]).filter((e) => e.action === 'graduated-response' && e.detail.childRef === pupil);
+    expect(reads.filter((e) => e.detail.outcome === 'denied')).toHaveLength(3);
+    expect(reads.filter((e) => e.detail.outcome === 'allowed')).toHaveLength(1);
+    const record = await request(service.server).get(path).set(auth(senco)).expect(200);
     expect(record.body.cycles[0].steps.map((s: { step: string }) => s.step)).toEqual(['assess', 'plan', 'do', 'review']);
     expect(record.body.cycles[0].steps[0]).toMatchObject({ evidenceRefs: ['mis:assessment:2291'], by: { userRef: 'senco-4', organisationRef: school } });
 

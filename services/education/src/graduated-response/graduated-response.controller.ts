@@ -2,11 +2,12 @@ import { Body, Controller, ForbiddenException, Get, Inject, Param, Post, Req, Re
 import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AdviceErrorFilter, agencyRecordContext, RecordNotFoundError } from '@tio/agency-kit';
+import { AdviceErrorFilter, AGENCY_ACCESS_LOG, agencyRecordContext, RecordNotFoundError } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { londonDateOf } from '@tio/ehc-domain';
+import type { AccessLog } from '@tio/service-kit';
 import type { Request, Response } from 'express';
 import { graduatedResponseDecider, graduatedResponseStream, nextStep, REVIEW_OUTCOMES, STEPS, type ReviewOutcome, type Step } from './graduated-response';
 
@@ -58,7 +59,10 @@ export class RecordStepDto {
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('schools/:schoolUrn/pupils/:childRef/graduated-response')
 export class GraduatedResponseController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AGENCY_ACCESS_LOG) private readonly accessLog: AccessLog,
+  ) {}
 
   @Post('steps')
   @ApiOperation({ summary: 'Record the next step of the graduated response (only the school itself; steps in order: assess, plan, do, review)' })
@@ -82,8 +86,21 @@ export class GraduatedResponseController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The pupil's graduated response: every cycle and step with its evidence references, and the step expected next" })
-  async get(@Param('schoolUrn', new RefPipe('schoolUrn')) schoolUrn: string, @Param('childRef', new RefPipe('childRef')) childRef: string) {
+  @ApiOperation({ summary: "The pupil's graduated response: every cycle and step with its evidence references, and the step expected next (the school itself, auditors and the service identity; every read is in the access log)" })
+  async get(
+    @Param('schoolUrn', new RefPipe('schoolUrn')) schoolUrn: string,
+    @Param('childRef', new RefPipe('childRef')) childRef: string,
+    @CurrentPrincipal() p: Principal,
+    @Req() req: Request,
+  ) {
+    // The record is the school's own (summaries are personal data): the school itself, auditors and the service
+    // identity read it; anyone else gets the same 403 whether or not a record exists. Every read and refusal is logged.
+    const allowed = p.organisationId === schoolUrn || p.roles.includes('auditor') || p.roles.includes('service');
+    await this.accessLog.record({
+      userId: p.userId, organisationId: p.organisationId, agency: p.agency, roles: p.roles, action: 'graduated-response', caseId: null,
+      detail: { outcome: allowed ? 'allowed' : 'denied', schoolUrn, childRef, ...(req.header('x-access-reason') ? { reason: req.header('x-access-reason') } : {}) },
+    });
+    if (!allowed) throw new ForbiddenException(`only ${schoolUrn}, auditors and the service identity read ${schoolUrn}'s graduated response records; the token is for ${p.organisationId}`);
     const { state } = await loadState(this.store, graduatedResponseStream(schoolUrn, childRef), graduatedResponseDecider);
     if (state.cycles.length === 0) throw new RecordNotFoundError(`${schoolUrn} has no graduated response record for ${childRef}`, { schoolUrn, childRef });
     return { schoolUrn, childRef, ...state, nextStep: nextStep(state) };
