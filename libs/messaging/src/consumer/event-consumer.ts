@@ -101,13 +101,20 @@ export function isDataError(err: unknown): boolean {
  * uncommitted tail, which the claim absorbs. A message that fails validation, or fails `maxAttempts` times, goes
  * to `<topic>.dlq` before its offset is resolved: never dropped, and the partition moves on.
  */
+/** How long a partition's last failure or lag counts for health (see `failing`). */
+const STALE_AFTER_MS = 5 * 60_000;
+
 export class EventConsumer<TCtx extends TransactionContext = TransactionContext> {
   readonly stats: ConsumerStats = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0, dropped: 0, parked: 0, retries: 0 };
   private state: ConsumerHealth['state'] = 'starting';
   private lastError: ConsumerHealth['lastError'];
-  /** Per partition: the position its batches keep failing at, and how often in a row. */
-  private readonly failing = new Map<string, { offset: string; count: number }>();
-  private readonly lags = new Map<string, number>();
+  /**
+   * Per partition: the position its batches keep failing at, how often in a row, and when last. A partition that a
+   * rebalance gave to another replica stops reporting here, so entries older than STALE_AFTER_MS are not counted
+   * (a partition really stuck here fails again within a minute: KafkaJS retries and restarts the batch).
+   */
+  private readonly failing = new Map<string, { offset: string; count: number; at: number }>();
+  private readonly lags = new Map<string, { lag: number; at: number }>();
   private consumer: MessageConsumer | undefined;
   private producer: MessageProducer | undefined;
   private deadLetters: DeadLetterPublisher | undefined;
@@ -136,10 +143,12 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
   /** State, lag, last error and parked records, for readiness and metrics. */
   async health(): Promise<ConsumerHealth> {
     const stallAfter = this.options.stallAfterFailures ?? 3;
-    const stalled = [...this.failing.values()].some((f) => f.count >= stallAfter);
+    const fresh = <T extends { at: number }>(entries: Map<string, T>) => [...entries.values()].filter((e) => Date.now() - e.at < STALE_AFTER_MS);
+    const stalled = fresh(this.failing).some((f) => f.count >= stallAfter);
     const state = this.state === 'running' && stalled ? 'stalled' : this.state;
     const parked = await this.options.unitOfWork.transaction((tx) => countParked(tx, this.options.groupId)).catch(() => undefined);
-    const lag = this.lags.size ? [...this.lags.values()].reduce((a, b) => a + b, 0) : undefined;
+    const lags = fresh(this.lags);
+    const lag = lags.length ? lags.reduce((sum, l) => sum + l.lag, 0) : undefined;
     return { name: this.options.groupId, topics: this.options.topics, state, ok: state === 'running' || state === 'starting', lag, lastError: this.lastError, parked, stats: { ...this.stats } };
   }
 
@@ -157,7 +166,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       await this.processBatch(batch, controls);
       this.failing.delete(key);
       const last = batch.messages[batch.messages.length - 1];
-      if (batch.highWatermark !== undefined && last) this.lags.set(key, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)));
+      if (batch.highWatermark !== undefined && last) this.lags.set(key, { lag: Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)), at: Date.now() });
     } catch (err) {
       const error = err as Error;
       const where = `${key}@${batch.messages[0]?.offset ?? '?'}`;
@@ -165,7 +174,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       if (!String(error.name).startsWith('KafkaJS')) {
         const offset = batch.messages[0]?.offset ?? '';
         const previous = this.failing.get(key);
-        this.failing.set(key, { offset, count: previous?.offset === offset ? previous.count + 1 : 1 });
+        this.failing.set(key, { offset, count: previous?.offset === offset ? previous.count + 1 : 1, at: Date.now() });
       }
       throw err;
     }
