@@ -358,7 +358,12 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
         const error = err as Error;
         this.noteError(error, `dead letter of ${where}`);
         this.options.log?.(`consumer ${this.options.groupId}: the dead letter of ${where} was refused (attempt ${attempt}/${attempts})`, error);
-        if (attempt >= attempts) return error;
+        // the topic refuses this record: park it and move on; anything else (the broker unreachable, a timeout)
+        // fails the batch, which is redelivered once the broker is back, so a broker outage parks nothing
+        if (attempt >= attempts) {
+          if (isRefusal(error)) return error;
+          throw error;
+        }
         // stopping or rebalanced: the record is redelivered to whoever owns the partition now
         if (!controls.isRunning() || controls.isStale()) throw error;
         this.stats.retries++;
@@ -367,4 +372,20 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       }
     }
   }
+}
+
+/** Kafka error codes by which a topic refuses a record as it is; retrying the same record cannot succeed. */
+const REFUSALS = new Set([
+  'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'POLICY_VIOLATION',
+  'TOPIC_AUTHORIZATION_FAILED', 'INVALID_TOPIC_EXCEPTION', 'UNSUPPORTED_COMPRESSION_TYPE', 'INVALID_TIMESTAMP',
+]);
+
+/** Whether an error (or an error it wraps) says the topic refuses the record itself. */
+export function isRefusal(error: unknown): boolean {
+  for (let e = error as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown[] } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.type === 'string' && REFUSALS.has(e.type)) return true;
+    if (Array.isArray(e.errors) && e.errors.some((inner) => isRefusal(inner))) return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
 }

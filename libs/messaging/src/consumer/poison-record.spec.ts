@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { ensureDatabase } from '@tio/local-infra';
 import { InboundAdviceSubmittedV1Dto, TOPICS, dlqTopic, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
@@ -9,7 +9,7 @@ import { listDeadLetters } from '../dead-letters/dead-letters';
 import { listParked } from '../dead-letters/parked-operations';
 import { ensureTopics } from '../kafka/topics';
 import { client, env, testDatabase, unique, waitFor } from '../testing/support';
-import { EventConsumer } from './event-consumer';
+import { EventConsumer, isRefusal } from './event-consumer';
 import { EventHandlers } from './handlers';
 import { ensureProcessedMessagesTable } from './processed-messages';
 import { PgUnitOfWork, type PgTransaction } from './unit-of-work';
@@ -184,5 +184,18 @@ describe('EventConsumer and a record it can neither apply nor copy whole (real K
     } finally {
       await stallDb.end();
     }
+  });
+});
+
+describe('which dead-letter failures park a record', () => {
+  it('parks only when the topic refuses the record itself; a broker that cannot be reached fails the batch instead', () => {
+    // KafkaJS builds its protocol errors from the broker's error code entry (its types declare only Error | string)
+    const code = { type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false, message: 'The request included a message larger than the max message size the server will accept' };
+    const tooLarge = new KafkaJSProtocolError(code as unknown as Error);
+    expect(isRefusal(tooLarge)).toBe(true);
+    expect(isRefusal(new KafkaJSNumberOfRetriesExceeded(tooLarge, { retryCount: 5, retryTime: 3000 }))).toBe(true);
+    expect(isRefusal(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'))).toBe(false);
+    expect(isRefusal(new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection timeout'), { retryCount: 5, retryTime: 3000 }))).toBe(false);
+    expect(isRefusal(new Error('anything else'))).toBe(false);
   });
 });
