@@ -1,4 +1,4 @@
-import { getMetadataStorage, ValidateBy, type ValidationOptions } from 'class-validator';
+import { getMetadataStorage, isISO8601, ValidateBy, type ValidationOptions } from 'class-validator';
 import { londonDateOf } from '@tio/ehc-domain';
 
 /**
@@ -34,8 +34,10 @@ export function isNotInFuture(value: unknown, now: Date = new Date()): boolean {
   if (typeof value !== 'string') return true;
   if (DAY.test(value)) return value <= latestAcceptableDay(now);
   const at = Date.parse(value);
-  // ISO 8601 forms JavaScript cannot read (20990101, 2099-W01-1) cannot be placed on the clock: refused too
-  return !Number.isNaN(at) && at <= now.getTime() + clockSkewMs();
+  // ISO 8601 forms JavaScript cannot read (20990101, 2099-W01-1) pass the format validators but cannot be placed on
+  // the clock: refused here; anything else that is no date at all is left to the format validators
+  if (Number.isNaN(at)) return !isISO8601(value, { strict: true });
+  return at <= now.getTime() + clockSkewMs();
 }
 
 /** The date must not lie after today (Europe/London, with `CLOCK_SKEW_SECONDS` of tolerance). HTTP answers 422. */
