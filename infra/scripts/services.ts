@@ -7,19 +7,20 @@ export interface ServiceEntry {
   what: string;
 }
 
-const entry = (name: string, port: number, what: string): ServiceEntry => ({
+// each port variable is named in full, so a search for a documented variable finds where it is read
+const entry = (name: string, port: number, portVariable: string, what: string): ServiceEntry => ({
   name,
   port,
-  portVariable: `${name.replace(/-/g, '_').toUpperCase()}_PORT`,
+  portVariable,
   database: `tio_${name.replace(/-/g, '_')}`,
   what,
 });
 
 export const SERVICES: ServiceEntry[] = [
-  entry('timeline', 3000, 'shared case timeline: API and practitioners\' page'),
-  entry('case', 3001, 'EHC needs assessment lifecycle and statutory clock (LA SEND team)'),
-  entry('education', 3002, 'education advice (schools, educational psychology)'),
-  entry('health', 3003, 'health advice (NHS bodies)'),
-  entry('social-care', 3004, 'social care advice'),
-  entry('audit', 3005, 'audit: replay, point-in-time views, integrity'),
+  entry('timeline', 3000, 'TIMELINE_PORT', 'shared case timeline: API and practitioners\' page'),
+  entry('case', 3001, 'CASE_PORT', 'EHC needs assessment lifecycle and statutory clock (LA SEND team)'),
+  entry('education', 3002, 'EDUCATION_PORT', 'education advice (schools, educational psychology)'),
+  entry('health', 3003, 'HEALTH_PORT', 'health advice (NHS bodies)'),
+  entry('social-care', 3004, 'SOCIAL_CARE_PORT', 'social care advice'),
+  entry('audit', 3005, 'AUDIT_PORT', 'audit: replay, point-in-time views, integrity'),
 ];
