@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { OUTBOUND_TOPICS, dlqTopic } from '@tio/contracts';
-import { EventConsumer, KafkaJsClient, ensureTopics, type ConsumerStats, type MessagingClient } from '@tio/messaging';
+import { EventConsumer, KafkaJsClient, ensureTopics, type ConsumedEvent, type ConsumerStats, type MessagingClient } from '@tio/messaging';
 import { ConsumerHealthRegistry, PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { TimelineMetrics } from '../metrics/metrics';
 import { CatchAllHandlers } from '../projection/handlers';
-import { projectBatch, projectEvent } from '../projection/projector';
+import { projectBatch } from '../projection/projector';
 import { migrateReadModel, migrateService } from '../read-model/data-source';
 import { LIVE_SCHEMA } from '../read-model/entities';
 import { AfterCommitUnitOfWork, type TimelineTransaction } from './after-commit';
@@ -87,22 +87,21 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
 
   async start(): Promise<void> {
     if (this.consumer) return;
+    const project = async (events: ConsumedEvent[], tx: TimelineTransaction): Promise<void> => {
+      const applied = new Set((await projectBatch(tx, LIVE_SCHEMA, events, { notify: true })).filter((r) => r.applied).map((r) => r.eventId));
+      tx.afterCommit(() => {
+        for (const e of events) if (applied.has(e.id)) this.metrics.applied(e.topic, e.partition, e.offset, e.time);
+      });
+    };
     const consumer = new EventConsumer<TimelineTransaction>({
       client: this.client,
       groupId: this.settings.groupId,
       topics: this.settings.topics,
       unitOfWork: new AfterCommitUnitOfWork(this.pool),
-      handlers: new CatchAllHandlers<TimelineTransaction>(async (event, tx) => {
-        const result = await projectEvent(tx, LIVE_SCHEMA, event, { notify: true });
-        if (result.applied) tx.afterCommit(() => this.metrics.applied(event.topic, event.partition, event.offset, event.time));
-      }),
+      // a message on its own (batch size 1, or a retry after its batch failed) is a batch of one
+      handlers: new CatchAllHandlers<TimelineTransaction>((event, tx) => project([event], tx)),
       transactionBatchSize: this.settings.batchSize,
-      applyBatch: async (events, tx) => {
-        const applied = new Set((await projectBatch(tx, LIVE_SCHEMA, events, { notify: true })).filter((r) => r.applied).map((r) => r.eventId));
-        tx.afterCommit(() => {
-          for (const e of events) if (applied.has(e.id)) this.metrics.applied(e.topic, e.partition, e.offset, e.time);
-        });
-      },
+      applyBatch: project,
       sessionTimeoutMs: 10_000,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });

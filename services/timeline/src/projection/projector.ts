@@ -1,5 +1,5 @@
 /**
- * Applies one integration event to a read-model schema, inside the consumer's transaction.
+ * Applies integration events to a read-model schema, inside the consumer's transaction.
  *
  * THE ORDER RULE. A case's entries are ordered by (occurred_at, recorded_at, source_event_id), the event id
  * compared byte-wise (COLLATE "C"), and `seq` is the entry's rank in that order, 1..n. It depends only on the set
@@ -29,59 +29,9 @@ export interface ProjectionResult {
   eventId: string;
   applied: boolean;
   caseId: string;
+  /** Undefined when the event sorted before the case's last entry and the case was renumbered by the order rule. */
   seq?: number;
   arrival?: number;
-}
-
-export async function projectEvent(tx: TransactionContext, schema: string, event: ConsumedEvent, options: { notify?: boolean } = {}): Promise<ProjectionResult> {
-  const s = `"${schema}"`;
-  const { caseId, occurredAt, recordedAt, draft } = prepareEntry(event);
-
-  // lock the case (creating it on its first event): every applier of this case waits here
-  const [kase] = await tx.query<{ entry_count: number }>(
-    `INSERT INTO ${s}.timeline_cases (case_id, entry_count, first_occurred_at, last_occurred_at) VALUES ($1, 0, $2, $2)
-     ON CONFLICT (case_id) DO UPDATE SET case_id = EXCLUDED.case_id RETURNING entry_count`,
-    [caseId, occurredAt],
-  );
-  await upsertMembers(tx, s, caseId, membersOf(event, draft), event.id, occurredAt);
-
-  // idempotent by source event id, independently of processed_messages: a rebuild swap may replay into this schema
-  const existing = await tx.query(`SELECT 1 FROM ${s}.timeline_entries WHERE source_event_id = $1`, [event.id]);
-  if (existing.length) return { eventId: event.id, applied: false, caseId };
-
-  const [{ before }] = await tx.query<{ before: number }>(
-    `SELECT count(*)::int AS before FROM ${s}.timeline_entries
-      WHERE case_id = $1 AND (occurred_at, recorded_at, source_event_id) < ($2::timestamptz, $3::timestamptz, $4::text COLLATE "C")`,
-    [caseId, occurredAt, recordedAt, event.id],
-  );
-  const seq = before + 1;
-  const arrival = kase.entry_count + 1;
-  await tx.query(`UPDATE ${s}.timeline_entries SET seq = seq + 1 WHERE case_id = $1 AND seq >= $2`, [caseId, seq]);
-  await tx.query(
-    `INSERT INTO ${s}.timeline_entries (source_event_id, case_id, seq, arrival, kind, title, summary, agency, actor_user_id, actor_organisation_id,
-       actor_agency, actor_role, occurred_at, recorded_at, details, source_event_type, source_topic, source_partition, source_offset, projected_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, clock_timestamp())`,
-    [
-      event.id, caseId, seq, arrival, draft.kind, draft.title, draft.summary, draft.agency, event.actor.userId, event.actor.organisationId,
-      event.actor.agency, event.actor.role, occurredAt, recordedAt, JSON.stringify(draft.details), event.type, event.topic, event.partition, event.offset,
-    ],
-  );
-  // the domain clock's input: every ehc.* payload as published (unknown ehc types too: a newer domain library may know them)
-  if (isClockEvent(event.type)) {
-    await tx.query(
-      `INSERT INTO ${s}.case_clock_events (source_event_id, case_id, type, data, occurred_at, recorded_at, source_topic, source_partition, source_offset)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (source_event_id) DO NOTHING`,
-      [event.id, caseId, event.type, JSON.stringify(event.data ?? {}), occurredAt, recordedAt, event.topic, event.partition, event.offset],
-    );
-  }
-  await tx.query(
-    `UPDATE ${s}.timeline_cases SET entry_count = entry_count + 1, first_occurred_at = least(first_occurred_at, $2), last_occurred_at = greatest(last_occurred_at, $2)
-      WHERE case_id = $1`,
-    [caseId, occurredAt],
-  );
-  // delivered to listeners on commit only
-  if (options.notify) await tx.query(`SELECT pg_notify($1, $2)`, [CHANGES_CHANNEL, caseId]);
-  return { eventId: event.id, applied: true, caseId, seq, arrival };
 }
 
 interface PreparedEntry {
@@ -119,8 +69,10 @@ function compareKeys(a: OrderKey, b: OrderKey): number {
 }
 
 /**
- * Applies many events in one transaction, with the same result as projectEvent applied to each in turn (the
- * projector spec checks this on random batches). Set-based: one statement each to lock the cases (in case-id order,
+ * Applies events in one transaction: the projection, for a batch of many (the consumer's and the rebuild's chunks)
+ * or of one (a message retried on its own). The result does not depend on how deliveries are cut into batches, on
+ * their order or on redeliveries (the projector spec checks it against a reference model on random batches).
+ * Set-based: one statement each to lock the cases (in case-id order,
  * so concurrent batches cannot deadlock), record memberships, skip known events, find each case's last entry,
  * insert the entries and clock payloads, and update the counts. A case whose new events all sort after its last
  * entry (the usual case for live events) gets its seq numbers by appending; a case with a late event (usual in a
@@ -230,7 +182,10 @@ export async function projectBatch(tx: TransactionContext, schema: string, event
   return results;
 }
 
-/** upsertMembers for a whole batch: per (case, organisation) only the earliest candidate, then one statement. */
+/**
+ * Membership keeps, per organisation, the earliest event (by the timeline order) that involved it: deterministic.
+ * Per (case, organisation) only the batch's earliest candidate, then one statement.
+ */
 async function upsertMembersOfBatch(tx: TransactionContext, s: string, entries: PreparedEntry[]): Promise<void> {
   const best = new Map<string, { case_id: string; organisation_id: string; agency: string; reason: string; since_event_id: string; since_occurred_at: string; key: OrderKey }>();
   for (const p of entries) {
@@ -257,22 +212,6 @@ async function upsertMembersOfBatch(tx: TransactionContext, s: string, entries: 
      WHERE (EXCLUDED.since_occurred_at, EXCLUDED.since_event_id, EXCLUDED.reason) < (m.since_occurred_at, m.since_event_id, m.reason)`,
     [JSON.stringify([...best.values()].map(({ key: _key, ...row }) => row))],
   );
-}
-
-/** Membership keeps, per organisation, the earliest event (by the timeline order) that involved it: deterministic. */
-async function upsertMembers(tx: TransactionContext, s: string, caseId: string, members: MemberDraft[], eventId: string, occurredAt: string): Promise<void> {
-  const seen = new Set<string>();
-  for (const m of members) {
-    if (!m.organisationId || seen.has(m.organisationId)) continue;
-    seen.add(m.organisationId);
-    await tx.query(
-      `INSERT INTO ${s}.case_members AS m (case_id, organisation_id, agency, reason, since_event_id, since_occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (case_id, organisation_id) DO UPDATE SET agency = EXCLUDED.agency, reason = EXCLUDED.reason,
-         since_event_id = EXCLUDED.since_event_id, since_occurred_at = EXCLUDED.since_occurred_at
-       WHERE (EXCLUDED.since_occurred_at, EXCLUDED.since_event_id, EXCLUDED.reason) < (m.since_occurred_at, m.since_event_id, m.reason)`,
-      [caseId, m.organisationId, m.agency, m.reason, eventId, occurredAt],
-    );
-  }
 }
 
 /** Renumbers the given cases from scratch by the order rule (used when a rebuild merges entries). */

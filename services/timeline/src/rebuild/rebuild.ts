@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { EventConsumer, KafkaJsClient, PgUnitOfWork, type MessagingClient, type PgTransaction } from '@tio/messaging';
 import { Pool, type PoolClient } from 'pg';
 import { CatchAllHandlers } from '../projection/handlers';
-import { CHANGES_CHANNEL, PROJECTION_VERSION, projectBatch, projectEvent, resequence } from '../projection/projector';
+import { CHANGES_CHANNEL, PROJECTION_VERSION, projectBatch, resequence } from '../projection/projector';
 import { migrateReadModel } from '../read-model/data-source';
 import { LIVE_SCHEMA, NEXT_SCHEMA } from '../read-model/entities';
 
@@ -93,7 +93,7 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
     const consumer = new EventConsumer<PgTransaction>({
       client, groupId, topics: options.topics, fromBeginning: true, unitOfWork: new PgUnitOfWork(pool),
       handlers: new CatchAllHandlers<PgTransaction>(async (event, tx) => {
-        await projectEvent(tx, NEXT_SCHEMA, event);
+        await projectBatch(tx, NEXT_SCHEMA, [event]);
       }),
       transactionBatchSize: options.batchSize ?? 1000,
       // cases span topics (and so partitions): concurrent batches serialise per case on its timeline_cases row
