@@ -182,14 +182,14 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
   return n;
 }
 
-/** What kind of transfer between phases or institutions (SEND Regulations 2014 reg 18). */
-export type PhaseTransferKind =
-  /** between phases of school education, e.g. early years -> primary, primary -> secondary: before 15 February */
-  | 'school-phase'
-  /** from secondary school to a post-16 institution: before 31 March */
-  | 'secondary-to-post-16'
-  /** between post-16 institutions: at least 5 months before the move */
-  | 'post-16-institution';
+/**
+ * What kind of transfer between phases or institutions (SEND Regulations 2014 reg 18):
+ * - `school-phase`: between phases of school education, e.g. early years -> primary, primary -> secondary: before 15 February
+ * - `secondary-to-post-16`: from secondary school to a post-16 institution: before 31 March
+ * - `post-16-institution`: between post-16 institutions: at least 5 months before the move
+ */
+export const PHASE_TRANSFER_KINDS = ['school-phase', 'secondary-to-post-16', 'post-16-institution'] as const;
+export type PhaseTransferKind = (typeof PHASE_TRANSFER_KINDS)[number];
 
 /**
  * The last day on which the plan can be reviewed and amended to name the new school or institution (reg 18, as

@@ -1,6 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
-import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReassessmentDecision, ReassessmentRequester, ReviewDecision, TribunalOrderKind } from './events';
+import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReassessmentDecision, ReassessmentRequester, ReviewDecision, TribunalOrderKind, TribunalOrderRegulation } from './events';
 
 /** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
 interface Base {
@@ -224,7 +224,7 @@ export interface RecordException extends Base {
 export interface RecordTribunalOrder extends Base {
   type: 'RecordTribunalOrder';
   orderId: string;
-  regulation: 'reg 44' | 'reg 45';
+  regulation: TribunalOrderRegulation;
   kind: TribunalOrderKind;
 }
 export interface NotifyTransfer extends Base {

@@ -1,4 +1,5 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
+import type { ErasureGround } from '@tio/kernel';
 import type { AdviceType, Agency } from './advice-types';
 
 /**
@@ -41,9 +42,17 @@ export const ASSESSMENT_TRANSFER_CLOCKS = ['from-transfer', 'from-original-reque
  */
 export type AssessmentTransferClock = (typeof ASSESSMENT_TRANSFER_CLOCKS)[number];
 
+export const TRIBUNAL_ORDER_REGULATIONS = ['reg 44', 'reg 45'] as const;
+/** reg 44: the Tribunal's order after an appeal; reg 45: the LA did not oppose the appeal (no order is made). */
+export type TribunalOrderRegulation = (typeof TRIBUNAL_ORDER_REGULATIONS)[number];
+
+export const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances', 'reassessment'] as const;
 /** Why the plan is being amended; `reassessment`: the amended plan that finishes a reassessment (reg 27). */
-export type AmendmentTrigger = 'annual-review' | 'phase-transfer' | 'tribunal-order' | 'change-of-circumstances' | 'reassessment';
-export type ReviewDecision = 'maintain' | 'amend' | 'cease';
+export type AmendmentTrigger = (typeof AMENDMENT_TRIGGERS)[number];
+
+export const REVIEW_DECISIONS = ['maintain', 'amend', 'cease'] as const;
+/** The LA's decision after an annual review (reg 20(10) / 21). */
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
 /**
  * The child's personal details, where the process needs them (retention runs from the date of birth; the NHS number
@@ -58,8 +67,7 @@ export interface ChildDetails {
 }
 
 /** Why a case's personal data was erased: at the data subject's request, or because its retention period ended. */
-export const ERASURE_GROUNDS = ['erasure-request', 'retention-period-ended'] as const;
-export type ErasureGround = (typeof ERASURE_GROUNDS)[number];
+export { ERASURE_GROUNDS, type ErasureGround } from '@tio/kernel';
 
 export interface PersonalDataErasedV1 {
   caseId: string;
@@ -425,7 +433,7 @@ export interface ExceptionRecordedV1 {
 export interface TribunalOrderReceivedV1 {
   caseId: string;
   orderId: string;
-  regulation: 'reg 44' | 'reg 45';
+  regulation: TribunalOrderRegulation;
   kind: TribunalOrderKind;
   /** reg 44: the day of the order. reg 45: the day the LA notified the Tribunal it would not oppose (no order is made). The clocks run from it. */
   orderOn: IsoDate;

@@ -19,6 +19,7 @@ import type {
   ReassessmentRequester,
   ReviewDecision,
   TribunalOrderKind,
+  TribunalOrderRegulation,
 } from './events';
 
 export type CaseStatus =
@@ -111,7 +112,7 @@ export interface PhaseTransferState {
 
 export interface TribunalOrderState {
   orderId: string;
-  regulation: 'reg 44' | 'reg 45';
+  regulation: TribunalOrderRegulation;
   kind: TribunalOrderKind;
   orderOn: IsoDate;
   tribunalNotifiedOn?: IsoDate;
