@@ -20,7 +20,7 @@
  * Deterministic for a given --seed.
  */
 import { randomUUID } from 'node:crypto';
-import { deterministicEventId } from '@tio/event-sourcing';
+import { eventIdFor } from '@tio/event-sourcing';
 import { ehcCaseDecider, addDays, type EhcCommand, type EhcCaseState } from '@tio/ehc-domain';
 import { adviceDecider, adviceStreamName, type AdviceCommand, type AdviceState } from '@tio/advice-domain';
 import { PostgresEventStore, type Actor, type NewEvent } from '@tio/event-store';
@@ -154,7 +154,7 @@ export function synthesiseCase(rand: () => number, caseId: string, la: string, s
       const eventId = randomUUID();
       push(a.store, stream, { type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: { eventId, caseId, occurredAt: `${on}T14:00:00.000Z`, correlationId: randomUUID(), actor: adviser } });
       // the case service's advice intake records it on the case under idempotency key `ce:<event id>`
-      ehc({ type: 'RecordAdviceReceived', at: on, adviceRequestId, adviceId, version, agency: a.agency } as never, adviser, deterministicEventId(`${caseStream}:ce:${eventId}`, 0), eventId);
+      ehc({ type: 'RecordAdviceReceived', at: on, adviceRequestId, adviceId, version, agency: a.agency } as never, adviser, eventIdFor(`case:${adviser.organisationId}`, `ce:${eventId}`, 0), eventId);
     };
     const base = { ...key, at: answeredOn, by: { userRef: adviser.userId, organisationRef: adviserOrg } };
     advise({ ...base, type: 'SubmitAdvice', idempotencyKey: randomUUID(), adviceId, request: { ...key, adviceRequestId }, sections: [{ heading: a.heading, text: 'x'.repeat(300 + Math.floor(rand() * 1500)) }] } as AdviceCommand, answeredOn, 1);

@@ -139,9 +139,6 @@ export class InvalidCitationError extends DomainError {
   readonly code = 'invalid-citation';
 }
 /** The same idempotency key was used with different content. */
-export class IdempotencyKeyReusedError extends DomainError {
-  readonly code = 'idempotency-key-reused';
-}
 export class WrongAdviceStreamError extends DomainError {
   readonly code = 'wrong-advice-stream';
 }
@@ -168,37 +165,34 @@ export interface AdviceState {
   /** Every version ever recorded, oldest first, with who/when/why: nothing is overwritten. */
   history: AdviceVersion[];
   withdrawals: Array<{ adviceId: string; version: number; on: IsoDate; by: Author; reason: string }>;
-  /** idempotency key -> content fingerprint and the result it produced. */
-  keys: Record<string, { fingerprint: string; adviceId: string; version: number; type: AdviceEventType }>;
 }
 
 export function initialAdviceState(): AdviceState {
-  return { status: 'empty', version: 0, history: [], withdrawals: [], keys: {} };
+  return { status: 'empty', version: 0, history: [], withdrawals: [] };
 }
 
 export function evolveAdvice(state: AdviceState, event: AdviceEvent): AdviceState {
   const d = event.data;
   const key: AdviceStreamKey = { caseId: d.caseId, assessmentId: d.assessmentId, agency: d.agency, adviceType: d.adviceType };
-  const keys = { ...state.keys, [d.idempotencyKey]: { fingerprint: d.fingerprint, adviceId: d.adviceId, version: d.version, type: event.type } };
   const supersede = (h: AdviceVersion[], on: IsoDate) => h.map((v) => (v.supersededOn ? v : { ...v, supersededOn: on }));
   switch (event.type) {
     case 'advice.submitted.v1': {
       const e = event.data;
       return {
-        ...state, status: 'submitted', key, adviceRequestId: e.adviceRequestId, adviceId: e.adviceId, version: e.version, keys,
+        ...state, status: 'submitted', key, adviceRequestId: e.adviceRequestId, adviceId: e.adviceId, version: e.version,
         history: [...supersede(state.history, e.submittedOn), { version: e.version, adviceId: e.adviceId, on: e.submittedOn, by: e.by, kind: 'submitted', sections: e.sections, citations: e.citations }],
       };
     }
     case 'advice.corrected.v1': {
       const e = event.data;
       return {
-        ...state, version: e.version, keys,
+        ...state, version: e.version,
         history: [...supersede(state.history, e.correctedOn), { version: e.version, adviceId: e.adviceId, on: e.correctedOn, by: e.by, kind: 'corrected', reason: e.reason, sections: e.sections, citations: e.citations }],
       };
     }
     case 'advice.withdrawn.v1': {
       const e = event.data;
-      return { ...state, status: 'withdrawn', keys, withdrawals: [...state.withdrawals, { adviceId: e.adviceId, version: e.version, on: e.withdrawnOn, by: e.by, reason: e.reason }] };
+      return { ...state, status: 'withdrawn', withdrawals: [...state.withdrawals, { adviceId: e.adviceId, version: e.version, on: e.withdrawnOn, by: e.by, reason: e.reason }] };
     }
   }
 }
@@ -206,12 +200,6 @@ export function evolveAdvice(state: AdviceState, event: AdviceEvent): AdviceStat
 /** The current version of the advice, if any. */
 export function currentAdvice(state: AdviceState): AdviceVersion | undefined {
   return state.status === 'submitted' ? state.history[state.history.length - 1] : undefined;
-}
-
-/** What a command with this idempotency key produced (so a retry can return the same answer). */
-export function resultForKey(state: AdviceState, idempotencyKey: string): { adviceId: string; version: number; type: AdviceEventType } | undefined {
-  const k = state.keys[idempotencyKey];
-  return k && { adviceId: k.adviceId, version: k.version, type: k.type };
 }
 
 // ---- decide -------------------------------------------------------------------------------------------------------
@@ -227,6 +215,14 @@ function canonical(value: unknown): string {
 export function fingerprint(command: AdviceCommand): string {
   const { at: _at, idempotencyKey: _k, ...content } = command;
   return createHash('sha256').update(canonical(content)).digest('hex');
+}
+
+/**
+ * Is this command a retry of the one that recorded these events (found by their key-derived ids)? The same content,
+ * whatever its date: the command pipeline asks this instead of deciding again, so a retry the next day still replays.
+ */
+export function isRetryOfAdvice(command: AdviceCommand, earlier: ReadonlyArray<{ data: unknown }>): boolean {
+  return earlier.length > 0 && (earlier[0].data as { fingerprint?: string }).fingerprint === fingerprint(command);
 }
 
 function validateContent(sections: AdviceSection[], citations: Citation[], ownAdviceId: string | undefined): void {
@@ -251,14 +247,8 @@ export function decideAdvice(command: AdviceCommand, state: AdviceState): Advice
   if (!command.by?.userRef) throw new InvalidAdviceError('by.userRef is required');
   if (!ADVICE_TYPE_RULES[command.adviceType]) throw new InvalidAdviceError(`unknown advice type ${command.adviceType}`);
 
-  // Idempotency first: a retry of a command already handled returns nothing new, whatever happened since.
+  // A retry of a command already handled never reaches here: the command pipeline recognises it by its event ids.
   const fp = fingerprint(command);
-  const used = state.keys[command.idempotencyKey];
-  if (used) {
-    if (used.fingerprint === fp) return [];
-    throw new IdempotencyKeyReusedError(`Idempotency key ${command.idempotencyKey} was already used with different content`, { idempotencyKey: command.idempotencyKey });
-  }
-
   // SEND Regulations 2014 reg 6(1): each kind of advice comes from its own adviser.
   if (!agencyMayGive(command.agency, command.adviceType)) {
     const givenBy = ADVICE_TYPE_RULES[command.adviceType].givenBy;

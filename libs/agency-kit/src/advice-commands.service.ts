@@ -1,28 +1,28 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus, CommandHandler } from '@nestjs/cqrs';
 import {
   adviceDecider,
   adviceStreamName,
-  fingerprint,
-  IdempotencyKeyReusedError,
   InvalidCitationError,
+  isRetryOfAdvice,
   type AdviceCommand,
+  type AdviceEvent,
   type AdviceRequestFacts,
   type AdviceSection,
   type AdviceState,
   type Citation,
 } from '@tio/advice-domain';
-import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
-import type { Actor, EventStore, RecordedEvent } from '@tio/event-store';
+import {
+  AggregateCommand, AggregateCommandHandler, EVENT_STORE, idFromKey, loadState,
+  type Aggregate, type Caller,
+} from '@tio/event-sourcing';
+import type { Actor, EventStore } from '@tio/event-store';
 import { londonDateOf, type AdviceType, type Agency } from '@tio/ehc-domain';
-import type { Forwarder } from '@tio/messaging';
 import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
-import { storedFormOf } from '@tio/personal-data';
 import { AGENCY_READ_MODEL } from './options';
 import { AdviceNotFoundError, WrongAgencyError } from './errors';
-import { ADVICE_FORWARDER, AGENCY_OPTIONS, type AdviceKitOptions } from './options';
-import { adviceFactFrom } from './read-model/advice-facts';
+import { AGENCY_OPTIONS, type AdviceKitOptions } from './options';
 import { poolSql, readModel, type Sql } from './read-model/read-model';
 
 /** Why and as part of what a command runs: becomes the metadata of the events it records. */
@@ -80,16 +80,45 @@ export interface AdviceCommandResult {
   replayed: boolean;
 }
 
-/** A UUID derived from a key: a retried submission gets the same advice id, so its content matches. */
-export function derivedUuid(key: string): string {
-  const h = createHash('sha256').update(key).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/** The rule every advice write obeys: only the service's own agency writes its advice. */
+export function assertOwnAgency(agency: string, caller: { agency: string }): void {
+  if (caller.agency !== agency) {
+    throw new WrongAgencyError(`only ${agency} practitioners and systems record ${agency} advice here; the caller is from ${caller.agency}`, {
+      required: agency,
+      actual: caller.agency,
+    });
+  }
 }
 
+/** One agency's advice streams: the advice decider, its stream per case, assessment, agency and type, its write rule. */
+export function adviceAggregate(agency: string): Aggregate<AdviceState, AdviceCommand, AdviceEvent> {
+  return {
+    decider: adviceDecider,
+    streamOf: adviceStreamName,
+    authorise: (_command, _state, caller) => assertOwnAgency(agency, caller),
+    // the same advice content is a retry whatever day it comes on (the events carry the content's fingerprint)
+    isRetryOf: isRetryOfAdvice,
+    occurredAt: (command) => (command.at === londonDateOf(new Date()) ? new Date().toISOString() : `${command.at}T12:00:00.000Z`),
+  };
+}
+
+/** An advice command (submit, correct, withdraw) on the command bus. */
+export class AdviceBusCommand extends AggregateCommand<AdviceCommand, AdviceState, AdviceEvent> {}
+
+@CommandHandler(AdviceBusCommand)
+export class AdviceCommandHandler extends AggregateCommandHandler<AdviceState, AdviceCommand, AdviceEvent> {
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(AGENCY_OPTIONS) options: AdviceKitOptions) {
+    super(store, adviceAggregate(options.agency));
+  }
+}
+
+const callerOf = (actor: Actor): Caller => ({ userId: actor.userId, organisationId: actor.organisationId, agency: actor.agency, roles: actor.role.split(',') });
+
 /**
- * Runs the "tell it once" advice commands of one agency: checks who writes, finds the case's request for the
- * advice in the read model, lets the advice decider decide, appends with optimistic concurrency and idempotency,
- * projects the new events into the read model (the writer reads its own write) and wakes the forwarder.
+ * Prepares the "tell it once" advice commands of one agency (finds the case's request for the advice and the cited
+ * advice in the read model) and sends them through the command bus, where the advice handler checks who writes,
+ * decides, and appends with optimistic concurrency and idempotency. The read model learns of the new advice from the
+ * agency's topic, as it learns of every agency's.
  */
 @Injectable()
 export class AdviceCommands {
@@ -98,7 +127,7 @@ export class AdviceCommands {
   constructor(
     @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ADVICE_FORWARDER) private readonly forwarder: Forwarder,
+    private readonly commands: CommandBus,
     @Inject(PG_POOL) pool: Pool,
     @Inject(AGENCY_READ_MODEL) _readModel: unknown,
   ) {
@@ -111,12 +140,7 @@ export class AdviceCommands {
 
   /** The rule every write obeys: only the service's own agency writes its advice. */
   assertOwnAgency(actor: { agency: string }): void {
-    if (actor.agency !== this.options.agency) {
-      throw new WrongAgencyError(`only ${this.options.agency} practitioners and systems record ${this.options.agency} advice here; the caller is from ${actor.agency}`, {
-        required: this.options.agency,
-        actual: actor.agency,
-      });
-    }
+    assertOwnAgency(this.options.agency, actor);
   }
 
   async submit(input: SubmitAdviceInput, ctx: AdviceCommandContext, sql: Sql = this.sql): Promise<AdviceCommandResult> {
@@ -140,12 +164,12 @@ export class AdviceCommands {
       idempotencyKey: ctx.idempotencyKey,
       at: input.at ?? londonDateOf(new Date()),
       by: this.author(ctx),
-      adviceId: derivedUuid(`advice:${this.agency}:${input.caseId}:${ctx.idempotencyKey}`),
+      adviceId: idFromKey(`advice:${this.agency}:${input.caseId}:${ctx.idempotencyKey}`),
       request: facts,
       sections: input.sections.map((s) => ({ heading: s.heading, text: s.text })),
       citations,
     };
-    return this.run(command, ctx, sql);
+    return this.run(command, ctx);
   }
 
   async correct(input: CorrectAdviceInput, ctx: AdviceCommandContext, sql: Sql = this.sql): Promise<AdviceCommandResult> {
@@ -159,7 +183,6 @@ export class AdviceCommands {
         sections: input.sections.map((s) => ({ heading: s.heading, text: s.text })), citations,
       },
       ctx,
-      sql,
     );
   }
 
@@ -172,7 +195,6 @@ export class AdviceCommands {
         at: input.at ?? londonDateOf(new Date()), by: this.author(ctx), reason: input.reason,
       },
       ctx,
-      sql,
     );
   }
 
@@ -226,30 +248,15 @@ export class AdviceCommands {
     });
   }
 
-  private async run(command: AdviceCommand, ctx: AdviceCommandContext, sql: Sql): Promise<AdviceCommandResult> {
-    const stream = adviceStreamName(command);
-    const usedFor = await readModel.streamOfKey(sql, command.idempotencyKey);
-    if (usedFor && usedFor !== stream) {
-      throw new IdempotencyKeyReusedError(`Idempotency key ${command.idempotencyKey} was already used for other advice`, { idempotencyKey: command.idempotencyKey });
-    }
-    // handleCommand replays a retried key without deciding: check here that the retry carries the same content
-    const { state: before } = await loadState(this.store, stream, adviceDecider);
-    const used = before.keys[command.idempotencyKey];
-    if (used && used.fingerprint !== fingerprint(command)) {
-      throw new IdempotencyKeyReusedError(`Idempotency key ${command.idempotencyKey} was already used with different content`, { idempotencyKey: command.idempotencyKey });
-    }
-    const occurredAt = ctx.occurredAt ?? (command.at === londonDateOf(new Date()) ? new Date().toISOString() : `${command.at}T12:00:00.000Z`);
-    const result = await handleCommand(this.store, stream, adviceDecider, command, {
+  private async run(command: AdviceCommand, ctx: AdviceCommandContext): Promise<AdviceCommandResult> {
+    const result = await this.commands.execute(new AdviceBusCommand(command, callerOf(ctx.actor), {
       caseId: command.caseId,
       actor: ctx.actor,
       correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt,
+      ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
+      ...(ctx.occurredAt ? { occurredAt: ctx.occurredAt } : {}),
       idempotencyKey: command.idempotencyKey,
-    });
-    await readModel.rememberKey(sql, command.idempotencyKey, stream);
-    await this.project(sql, result.recorded);
-    if (result.recorded.length && !result.replayed) this.forwarder.wake();
+    }));
     const first = result.recorded[0]?.data as { adviceId?: string; version?: number; adviceRequestId?: string } | undefined;
     return {
       caseId: command.caseId,
@@ -260,19 +267,8 @@ export class AdviceCommands {
       adviceId: first?.adviceId ?? result.state.adviceId,
       version: first?.version ?? result.state.version,
       status: result.recorded.length ? (result.recorded[0].type === 'advice.withdrawn.v1' ? 'withdrawn' : 'submitted') : result.state.status,
-      recorded: result.recorded.map((e) => ({ eventId: e.metadata.eventId, type: e.type })),
+      recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })),
       replayed: result.replayed,
     };
-  }
-
-  /**
-   * Own events reach the read model at once (the Kafka feed brings the same events later; both are idempotent). The
-   * read model keeps what Kafka carries: the stored form, personal fields as envelopes, never the decrypted text.
-   */
-  private async project(sql: Sql, recorded: RecordedEvent[]): Promise<void> {
-    for (const e of await storedFormOf(this.store, recorded)) {
-      const fact = adviceFactFrom(e.type, e.data as Record<string, unknown>, e.metadata.eventId, { caseId: e.metadata.caseId, time: e.metadata.occurredAt });
-      if (fact) await readModel.recordAdviceVersion(sql, fact);
-    }
   }
 }

@@ -9,7 +9,7 @@ import { AgencyAccessLogController } from './access/access-log.controller';
 import { AGENCY_ACCESS_LOG, AGENCY_ACCESS_LOG_TABLE, CaseReads } from './access/case-reads';
 import { InvolvedOrganisationsAccess } from './access/involved-organisations';
 import type { Pool } from 'pg';
-import { AdviceCommands } from './advice-commands.service';
+import { AdviceCommandHandler, AdviceCommands } from './advice-commands.service';
 import { AdviceController } from './http/advice.controller';
 import { InboundAdviceConsumer } from './inbound/inbound-advice.consumer';
 import { InboundRetention } from './inbound/inbound-retention';
@@ -42,6 +42,7 @@ function shared(options: AdviceKitOptions): Provider[] {
     { provide: AGENCY_OPTIONS, useValue: options },
     { provide: AGENCY_READ_MODEL, inject: [PG_POOL], useFactory: async (pool: Pool) => ({ applied: await migrate(pool) }) },
     AdviceCommands,
+    AdviceCommandHandler,
     CaseFeed,
     {
       provide: AGENCY_ACCESS_LOG,

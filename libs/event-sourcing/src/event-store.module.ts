@@ -1,7 +1,9 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Pool } from 'pg';
 import { chainKeyFrom, PostgresEventStore, type EventStore } from '@tio/event-store';
 import { keyStoreSettings, masterKeyFrom, PersonalDataEventStore, PostgresKeyStore, type KeyStore } from '@tio/personal-data';
-import { SERVICE_CONFIG, ServiceMetrics, type ServiceConfig } from '@tio/service-kit';
+import { PG_POOL, ServiceMetrics } from '@tio/service-kit';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 /** The per-case data keys (KEYSTORE_DATABASE_URL, wrapped with TIO_MASTER_KEY): erasure destroys them here. */
@@ -29,6 +31,8 @@ export interface EventStoreModuleOptions {
  * (`@tio/personal-data` PERSONAL_FIELDS) are encrypted on append with the case's data key and decrypted when a stream
  * is loaded; the forwarder reads the stored form, so Kafka only ever carries envelopes. Every append is MACed with
  * the chain key (TIO_CHAIN_KEY, or derived from TIO_MASTER_KEY; `@tio/event-store` authentication.ts).
+ * The store shares the service's one pool on its database (PG_POOL). It also brings the command, query and event
+ * buses (@nestjs/cqrs): every write goes through an aggregate's command handler (`./pipeline`).
  */
 @Global()
 @Module({})
@@ -36,6 +40,7 @@ export class EventStoreModule {
   static forService(options: EventStoreModuleOptions): DynamicModule {
     return {
       module: EventStoreModule,
+      imports: [CqrsModule.forRoot()],
       providers: [
         {
           provide: KEY_STORE,
@@ -43,16 +48,16 @@ export class EventStoreModule {
         },
         {
           provide: EVENT_STORE,
-          inject: [SERVICE_CONFIG, KEY_STORE, ServiceMetrics],
-          useFactory: async (config: ServiceConfig, keys: KeyStore, metrics: ServiceMetrics) =>
+          inject: [PG_POOL, KEY_STORE, ServiceMetrics],
+          useFactory: async (pool: Pool, keys: KeyStore, metrics: ServiceMetrics) =>
             new PersonalDataEventStore(
-              await PostgresEventStore.create({ connectionString: config.databaseUrl, allowedCategories: options.categories, chainKey: chainKeyFrom(), metrics: metrics.eventStore }),
+              await PostgresEventStore.create({ pool, allowedCategories: options.categories, chainKey: chainKeyFrom(), metrics: metrics.eventStore }),
               keys,
             ),
         },
         EventStoreCloser,
       ],
-      exports: [EVENT_STORE, KEY_STORE],
+      exports: [EVENT_STORE, KEY_STORE, CqrsModule],
     };
   }
 }

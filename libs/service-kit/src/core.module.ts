@@ -53,7 +53,7 @@ export class CoreModule {
           inject: [SERVICE_CONFIG],
           useFactory: (config: ServiceConfig) =>
             survivePostgresRestarts(
-              new Pool({ connectionString: config.databaseUrl, max: 10, application_name: `tio-${name}` }),
+              new Pool({ connectionString: config.databaseUrl, max: 20, application_name: `tio-${name}` }),
               (err, when) => new Logger('pg-pool').warn({ msg: `PostgreSQL connection lost (${when})`, err: err.message }),
             ),
         },

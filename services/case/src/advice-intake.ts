@@ -1,15 +1,16 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { AdviceCorrectedV1, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
 import { ADVICE_TOPIC_BY_AGENCY, TOPICS } from '@tio/contracts';
-import { EVENT_STORE, FORWARDER, handleCommand, KEY_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
+import { EVENT_STORE, KEY_STORE, MESSAGING_CLIENT, reactionCaller } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
-import { DomainError, ehcCaseDecider, type EhcCommand } from '@tio/ehc-domain';
-import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, type ConsumedEvent, type Forwarder, type MessagingClient, type PgTransaction } from '@tio/messaging';
+import { DomainError, type EhcCommand } from '@tio/ehc-domain';
+import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
 import { DeadLetterSealer, type KeyStore } from '@tio/personal-data';
 import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AdviceCorrectedFieldsDto, AdviceSubmittedFieldsDto, AdviceWithdrawnFieldsDto } from './advice-intake.dto';
-import { caseStream } from './case-commands.service';
+import { CaseCommand, caseStream } from './case-aggregate';
 
 /**
  * The case learns that advice it asked for has arrived from the agency services' own events (reg 8): each advice
@@ -24,7 +25,7 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(FORWARDER) private readonly forwarder: Forwarder,
+    private readonly commands: CommandBus,
     @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
@@ -93,15 +94,14 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
     // the Kafka key and CloudEvents subject name the case; a payload naming another case is refused, never recorded there
     if (command.caseId !== event.subject) throw new PermanentHandlerError(`the advice names case ${command.caseId} but the event's subject is ${event.subject}`);
     try {
-      await handleCommand(this.store, caseStream(command.caseId), ehcCaseDecider, command, {
+      await this.commands.execute(new CaseCommand(command, reactionCaller(event.actor), {
         caseId: command.caseId,
         actor: event.actor,
         correlationId: event.correlationId,
         causationId: event.id,
         occurredAt: event.time,
         idempotencyKey: `ce:${event.id}`,
-      });
-      this.forwarder.wake();
+      }));
     } catch (err) {
       if (err instanceof DomainError) throw new PermanentHandlerError(`${err.code}: ${err.message}`);
       throw err;

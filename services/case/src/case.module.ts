@@ -4,7 +4,8 @@ import { AGENCY_ACCESS_LOG } from '@tio/agency-kit';
 import { CoreModule, involvementCheckProvider } from '@tio/service-kit';
 import { CaseInvolvement } from './access/case-involvement';
 import { AdviceIntake } from './advice-intake';
-import { CaseCommands } from './case-commands.service';
+import { CaseCommandHandler } from './case-aggregate';
+import { GetCaseHandler } from './case-queries';
 import { DEFAULT_PORT } from './default-port';
 import { FamilyViewsModule } from './family-views/family-views.module';
 import { CaseController } from './http/case.controller';
@@ -23,7 +24,7 @@ import { TransfersModule } from './transfers/transfers.module';
   ],
   controllers: [CaseController, PersonalDataController],
   providers: [
-    CaseCommands, AdviceIntake, PersonalDataErasure,
+    CaseCommandHandler, GetCaseHandler, AdviceIntake, PersonalDataErasure,
     // every route with :caseId (lifecycle, transfers, family views, erasure) refuses an organisation not involved in
     // the case, the same for an unknown case, and writes the attempt to the access log (the kit's agency_access_log)
     CaseInvolvement,

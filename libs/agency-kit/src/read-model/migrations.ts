@@ -60,6 +60,13 @@ export const MIGRATIONS: readonly SqlMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'idempotency by event ids only',
+    // a key's event ids are derived from it (and the caller's organisation); the store's unique ids refuse a key
+    // reused on another stream, so this table (written outside the append) is no longer needed
+    sql: 'DROP TABLE IF EXISTS agency_kit.idempotency_keys',
+  },
 ];
 
 export async function migrate(pool: Pool): Promise<number[]> {

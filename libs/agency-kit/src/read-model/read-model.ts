@@ -138,16 +138,6 @@ export const readModel = {
     }
     return [...byId.values()].sort((a, b) => a.firstSubmittedOn.localeCompare(b.firstSubmittedOn) || a.agency.localeCompare(b.agency) || a.adviceType.localeCompare(b.adviceType));
   },
-
-  /** The stream an idempotency key was already used for by this service, if any. */
-  async streamOfKey(q: Sql, key: string): Promise<string | undefined> {
-    const [row] = await q.query<{ stream_name: string }>('SELECT stream_name FROM agency_kit.idempotency_keys WHERE idempotency_key = $1', [key]);
-    return row?.stream_name;
-  },
-
-  async rememberKey(q: Sql, key: string, streamName: string): Promise<void> {
-    await q.query('INSERT INTO agency_kit.idempotency_keys (idempotency_key, stream_name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, streamName]);
-  },
 };
 
 const REQUEST_SELECT = `SELECT advice_request_id AS "adviceRequestId", case_id AS "caseId", assessment_id AS "assessmentId", agency,

@@ -5,7 +5,7 @@ import type { EventStore } from '@tio/event-store';
 import { ehcCaseDecider, type EhcCaseState } from '@tio/ehc-domain';
 import type { InvolvementGround, InvolvementRule } from '@tio/service-kit';
 import { foldTransfer } from '@tio/transfer-domain';
-import { caseStream } from '../case-commands.service';
+import { caseStream } from '../case-aggregate';
 import { asTransferEvent, TransferCommands } from '../transfers/transfer-commands.service';
 
 /** Organisations the case's own stream names: the LAs it has had, the receiving LA of a move, consulted and named settings, commissioning bodies. */

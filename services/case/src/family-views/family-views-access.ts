@@ -4,7 +4,7 @@ import type { Principal } from '@tio/auth';
 import { EVENT_STORE, loadState } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { ehcCaseDecider } from '@tio/ehc-domain';
-import { caseStream } from '../case-commands.service';
+import { caseStream } from '../case-aggregate';
 
 /**
  * The views of the child and family belong to the local authority responsible for the case (today's, after any

@@ -1,17 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { CaseNotFoundError, isValidNhsNumber, statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
+import { isValidNhsNumber, statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
 import type { Request } from 'express';
-import { CaseCommands, type CaseCommandResult } from '../case-commands.service';
-import { commandContext, stepDate } from './command-context';
+import { CaseCommand, caseCommandResult, type CaseCommandResult } from '../case-aggregate';
+import { GetCaseQuery } from '../case-queries';
+import { stepDate } from './command-context';
 import { DomainErrorFilter } from './domain-error.filter';
 import * as dto from './dtos';
 
 type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 const Id = (name: string) => Param(name, new ParseUUIDPipe());
+/** The id of something a command creates when the body does not name it: a retry with the same key names the same. */
+const newId = (req: CorrelatedRequest, p: Principal, what: string) => newIdFor(what, idempotencyKeyOf(req), p.organisationId);
 
 /** The LA SEND team's lifecycle API. Every write is a command to the case's event-sourced decider. */
 @ApiTags('cases')
@@ -21,17 +25,20 @@ const Id = (name: string) => Param(name, new ParseUUIDPipe());
 @RequireRoles('case-officer', 'auditor', 'service')
 @Controller('cases')
 export class CaseController {
-  constructor(private readonly cases: CaseCommands) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
-  private run(command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
-    if (!principal.roles.includes('case-officer')) throw new ForbiddenException('only case officers move the case lifecycle');
-    return this.cases.execute(command, principal, commandContext(command.caseId, principal, req), stepDate(undefined));
+  private async run(command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
+    const result = await this.commands.execute(new CaseCommand(command, principal, requestContext(command.caseId, principal, req)));
+    return caseCommandResult(command.caseId, result, stepDate(undefined));
   }
 
   @Post()
   @ApiOperation({ summary: 'Record a request for an EHC needs assessment (day 0 of the statutory clock, reg 3)' })
   receive(@Body() b: dto.ReceiveRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    const caseId = b.caseId ?? randomUUID();
+    const caseId = b.caseId ?? newId(req, p, 'caseId');
     const at = stepDate(b.at);
     const invalid = [
       ...(b.child?.nhsNumber !== undefined && !isValidNhsNumber(b.child.nhsNumber) ? [{ field: 'child.nhsNumber', reasons: ['child.nhsNumber must be an NHS number: 10 digits with a valid modulus 11 check digit'] }] : []),
@@ -51,11 +58,7 @@ export class CaseController {
   @Get(':caseId')
   @ApiOperation({ summary: 'The case as its events describe it, with its statutory status today' })
   async get(@CaseId() caseId: string, @Query() q: dto.StatusQueryDto, @CurrentPrincipal() p: Principal) {
-    const { state, revision } = await this.cases.load(caseId);
-    if (state.status === 'none') throw new CaseNotFoundError(caseId);
-    if (!p.roles.includes('auditor') && !p.roles.includes('service') && p.organisationId !== state.localAuthority) {
-      throw new ForbiddenException(`case ${caseId} is the responsibility of ${state.localAuthority}; the token is for ${p.organisationId}`);
-    }
+    const { state, revision } = await this.queries.execute(new GetCaseQuery(caseId, p));
     return { caseId, revision, state, status: statutoryStatus(state, stepDate(q.asOf)) };
   }
 
@@ -63,7 +66,7 @@ export class CaseController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Decide to carry out an EHC needs assessment (reg 5: within 6 weeks)' })
   decideToAssess(@CaseId() caseId: string, @Body() b: dto.DecideToAssessDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'DecideToAssess', caseId, at: stepDate(b.at), assessmentId: b.assessmentId ?? randomUUID() }, p, req);
+    return this.run({ type: 'DecideToAssess', caseId, at: stepDate(b.at), assessmentId: b.assessmentId ?? newId(req, p, 'assessmentId') }, p, req);
   }
 
   @Post(':caseId/decision-not-to-assess')
@@ -76,7 +79,7 @@ export class CaseController {
   @Post(':caseId/advice-requests')
   @ApiOperation({ summary: 'Ask an adviser for advice (reg 6; due within 6 weeks, reg 8)' })
   requestAdvice(@CaseId() caseId: string, @Body() b: dto.RequestAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'RequestAdvice', caseId, at: stepDate(b.at), adviceRequestId: b.adviceRequestId ?? randomUUID(), adviceType: b.adviceType, agency: b.agency, adviserRef: b.adviserRef }, p, req);
+    return this.run({ type: 'RequestAdvice', caseId, at: stepDate(b.at), adviceRequestId: b.adviceRequestId ?? newId(req, p, 'adviceRequestId'), adviceType: b.adviceType, agency: b.agency, adviserRef: b.adviserRef }, p, req);
   }
 
   @Post(':caseId/advice-reuses')
@@ -84,7 +87,7 @@ export class CaseController {
   reuseAdvice(@CaseId() caseId: string, @Body() b: dto.ReuseAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
-        type: 'ReuseAdvice', caseId, at: stepDate(b.at), reuseId: b.reuseId ?? randomUUID(), adviceType: b.adviceType, agency: b.agency,
+        type: 'ReuseAdvice', caseId, at: stepDate(b.at), reuseId: b.reuseId ?? newId(req, p, 'reuseId'), adviceType: b.adviceType, agency: b.agency,
         adviceId: b.adviceId, version: b.version, adviceRequestId: b.adviceRequestId, sourceCaseId: b.sourceCaseId, agreement: { ...b.agreement },
       },
       p,
@@ -102,7 +105,7 @@ export class CaseController {
   @Post(':caseId/draft-plan')
   @ApiOperation({ summary: 'Issue the draft plan (the family then has at least 15 days to comment, reg 13)' })
   issueDraft(@CaseId() caseId: string, @Body() b: dto.IssueDraftPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'IssueDraftPlan', caseId, at: stepDate(b.at), planId: b.planId ?? randomUUID() }, p, req);
+    return this.run({ type: 'IssueDraftPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId') }, p, req);
   }
 
   @Post(':caseId/family-response')
@@ -114,7 +117,7 @@ export class CaseController {
   @Post(':caseId/consultations')
   @ApiOperation({ summary: 'Consult the school or setting to be named (CFA 2014 s.39(2): needed before it is named; a response is expected within 15 days)' })
   consult(@CaseId() caseId: string, @Body() b: dto.ConsultSettingDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'ConsultSetting', caseId, at: stepDate(b.at), consultationId: b.consultationId ?? randomUUID(), settingRef: b.settingRef }, p, req);
+    return this.run({ type: 'ConsultSetting', caseId, at: stepDate(b.at), consultationId: b.consultationId ?? newId(req, p, 'consultationId'), settingRef: b.settingRef }, p, req);
   }
 
   @Post(':caseId/consultations/responses')
@@ -126,14 +129,14 @@ export class CaseController {
   @Post(':caseId/final-plan')
   @ApiOperation({ summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request; reg 13(1): from day 16 after the draft unless the family said they had nothing more to say; a named setting must have been consulted, s.39(2))' })
   issueFinal(@CaseId() caseId: string, @Body() b: dto.IssueFinalPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'IssueFinalPlan', caseId, at: stepDate(b.at), planId: b.planId ?? randomUUID(), namedSettingRef: b.namedSettingRef }, p, req);
+    return this.run({ type: 'IssueFinalPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId'), namedSettingRef: b.namedSettingRef }, p, req);
   }
 
   @Post(':caseId/amendments')
   @ApiOperation({ summary: 'Propose amendments to the plan (reg 22: 15 days to comment, amended plan within 8 weeks)' })
   propose(@CaseId() caseId: string, @Body() b: dto.ProposeAmendmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
-      { type: 'ProposeAmendment', caseId, at: stepDate(b.at), amendmentId: b.amendmentId ?? randomUUID(), trigger: b.trigger, reviewId: b.reviewId, phaseTransferId: b.phaseTransferId, tribunalOrderId: b.tribunalOrderId, reassessmentId: b.reassessmentId },
+      { type: 'ProposeAmendment', caseId, at: stepDate(b.at), amendmentId: b.amendmentId ?? newId(req, p, 'amendmentId'), trigger: b.trigger, reviewId: b.reviewId, phaseTransferId: b.phaseTransferId, tribunalOrderId: b.tribunalOrderId, reassessmentId: b.reassessmentId },
       p,
       req,
     );
@@ -154,7 +157,7 @@ export class CaseController {
   @Post(':caseId/reviews')
   @ApiOperation({ summary: 'Arrange an annual review meeting (reg 20-21; papers 2 weeks before)' })
   scheduleReview(@CaseId() caseId: string, @Body() b: dto.ScheduleReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'ScheduleReviewMeeting', caseId, at: stepDate(b.at), reviewId: b.reviewId ?? randomUUID(), meetingOn: b.meetingOn }, p, req);
+    return this.run({ type: 'ScheduleReviewMeeting', caseId, at: stepDate(b.at), reviewId: b.reviewId ?? newId(req, p, 'reviewId'), meetingOn: b.meetingOn }, p, req);
   }
 
   @Post(':caseId/reviews/:reviewId/papers')
@@ -184,7 +187,7 @@ export class CaseController {
   @Post(':caseId/phase-transfers')
   @ApiOperation({ summary: 'Schedule a phase transfer (reg 18: plan amended by 15 Feb / 31 Mar / 5 months before)' })
   phaseTransfer(@CaseId() caseId: string, @Body() b: dto.SchedulePhaseTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'SchedulePhaseTransfer', caseId, at: stepDate(b.at), phaseTransferId: b.phaseTransferId ?? randomUUID(), kind: b.kind, transferOn: b.transferOn }, p, req);
+    return this.run({ type: 'SchedulePhaseTransfer', caseId, at: stepDate(b.at), phaseTransferId: b.phaseTransferId ?? newId(req, p, 'phaseTransferId'), kind: b.kind, transferOn: b.transferOn }, p, req);
   }
 
   @Post(':caseId/cessation')
@@ -196,7 +199,7 @@ export class CaseController {
   @Post(':caseId/cessation-proposals')
   @ApiOperation({ summary: 'Propose to cease the plan and tell the family (reg 29)' })
   proposeCessation(@CaseId() caseId: string, @Body() b: dto.ProposeCessationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'ProposeCessation', caseId, at: stepDate(b.at), cessationId: b.cessationId ?? randomUUID(), reason: b.reason }, p, req);
+    return this.run({ type: 'ProposeCessation', caseId, at: stepDate(b.at), cessationId: b.cessationId ?? newId(req, p, 'cessationId'), reason: b.reason }, p, req);
   }
 
   @Post(':caseId/cessation-proposals/:cessationId/consultations')
@@ -214,13 +217,13 @@ export class CaseController {
   @Post(':caseId/reassessment-requests')
   @ApiOperation({ summary: 'Record a request for reassessment from the family, the institution or the NHS commissioning body (CFA 2014 s.44(2); reg 24): the LA decides within 15 days (reg 25)' })
   requestReassessment(@CaseId() caseId: string, @Body() b: dto.RequestReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'RequestReassessment', caseId, at: stepDate(b.at), reassessmentId: b.reassessmentId ?? randomUUID(), requestedBy: b.requestedBy }, p, req);
+    return this.run({ type: 'RequestReassessment', caseId, at: stepDate(b.at), reassessmentId: b.reassessmentId ?? newId(req, p, 'reassessmentId'), requestedBy: b.requestedBy }, p, req);
   }
 
   @Post(':caseId/reassessment-requests/:reassessmentId/decision')
   @ApiOperation({ summary: 'Decide whether to reassess (reg 25; not to reassess is appealable, s.51(2)(d)); reassessing opens its own assessment for advice (reg 26) with the amended plan due within 14 weeks (reg 27)' })
   decideOnReassessment(@CaseId() caseId: string, @Id('reassessmentId') reassessmentId: string, @Body() b: dto.DecideOnReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    const assessmentId = b.decision === 'reassess' ? (b.assessmentId ?? randomUUID()) : b.assessmentId;
+    const assessmentId = b.decision === 'reassess' ? (b.assessmentId ?? newId(req, p, 'assessmentId')) : b.assessmentId;
     return this.run({ type: 'DecideOnReassessment', caseId, at: stepDate(b.at), reassessmentId, decision: b.decision, ...(assessmentId ? { assessmentId } : {}) }, p, req);
   }
 
@@ -229,7 +232,7 @@ export class CaseController {
   appealNotice(@CaseId() caseId: string, @Body() b: dto.NotifyAppealRightsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
-        type: 'NotifyAppealRights', caseId, at: stepDate(b.at), noticeId: b.noticeId ?? randomUUID(), decision: b.decision,
+        type: 'NotifyAppealRights', caseId, at: stepDate(b.at), noticeId: b.noticeId ?? newId(req, p, 'noticeId'), decision: b.decision,
         ...(b.amendmentId ? { amendmentId: b.amendmentId } : {}), ...(b.cessationId ? { cessationId: b.cessationId } : {}),
         ...(b.reassessmentId ? { reassessmentId: b.reassessmentId } : {}), includes: { ...b.includes },
       },
@@ -241,7 +244,7 @@ export class CaseController {
   @Post(':caseId/mediations')
   @ApiOperation({ summary: 'Record the family’s choice whether to mediate after the mediation adviser’s advice (certificate within 3 working days of not mediating, reg 33; mediation within 30 days, reg 37)' })
   mediation(@CaseId() caseId: string, @Body() b: dto.MediationDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'RecordMediationDecision', caseId, at: stepDate(b.at), mediationId: b.mediationId ?? randomUUID(), noticeId: b.noticeId, adviceGivenOn: b.adviceGivenOn, choice: b.choice }, p, req);
+    return this.run({ type: 'RecordMediationDecision', caseId, at: stepDate(b.at), mediationId: b.mediationId ?? newId(req, p, 'mediationId'), noticeId: b.noticeId, adviceGivenOn: b.adviceGivenOn, choice: b.choice }, p, req);
   }
 
   @Post(':caseId/mediations/:mediationId/meeting')
@@ -259,7 +262,7 @@ export class CaseController {
   @Post(':caseId/appeals')
   @ApiOperation({ summary: 'Record an appeal registered by the First-tier Tribunal (SEND) against a notified decision (in time or not)' })
   registerAppeal(@CaseId() caseId: string, @Body() b: dto.RegisterAppealDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'RegisterAppeal', caseId, at: stepDate(b.at), appealId: b.appealId ?? randomUUID(), noticeId: b.noticeId, ...(b.hearingOn ? { hearingOn: b.hearingOn } : {}) }, p, req);
+    return this.run({ type: 'RegisterAppeal', caseId, at: stepDate(b.at), appealId: b.appealId ?? newId(req, p, 'appealId'), noticeId: b.noticeId, ...(b.hearingOn ? { hearingOn: b.hearingOn } : {}) }, p, req);
   }
 
   @Post(':caseId/appeals/:appealId/decision')
@@ -273,7 +276,7 @@ export class CaseController {
   exception(@CaseId() caseId: string, @Body() b: dto.RecordExceptionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
-        type: 'RecordException', caseId, at: stepDate(b.at), exceptionId: b.exceptionId ?? randomUUID(), limit: b.limit, adviceRequestId: b.adviceRequestId, tribunalOrderId: b.tribunalOrderId, reason: b.reason, fromOn: b.fromOn, toOn: b.toOn,
+        type: 'RecordException', caseId, at: stepDate(b.at), exceptionId: b.exceptionId ?? newId(req, p, 'exceptionId'), limit: b.limit, adviceRequestId: b.adviceRequestId, tribunalOrderId: b.tribunalOrderId, reason: b.reason, fromOn: b.fromOn, toOn: b.toOn,
         closedSetting: b.closedSetting, adviceRequestedOn: b.adviceRequestedOn,
       },
       p,
@@ -284,13 +287,13 @@ export class CaseController {
   @Post(':caseId/tribunal-orders')
   @ApiOperation({ summary: 'Record a First-tier Tribunal order (reg 44), or under reg 45 the LA’s notice to the Tribunal that it will not oppose the appeal (at = that notice); new clocks start from it' })
   tribunal(@CaseId() caseId: string, @Body() b: dto.RecordTribunalOrderDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'RecordTribunalOrder', caseId, at: stepDate(b.at), orderId: b.orderId ?? randomUUID(), regulation: b.regulation, kind: b.kind }, p, req);
+    return this.run({ type: 'RecordTribunalOrder', caseId, at: stepDate(b.at), orderId: b.orderId ?? newId(req, p, 'orderId'), regulation: b.regulation, kind: b.kind }, p, req);
   }
 
   @Post(':caseId/transfers')
   @ApiOperation({ summary: 'Record that the family is moving to another local authority (reg 15)' })
   notifyTransfer(@CaseId() caseId: string, @Body() b: dto.NotifyTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'NotifyTransfer', caseId, at: stepDate(b.at), transferId: b.transferId ?? randomUUID(), toLocalAuthority: b.toLocalAuthority, moveOn: b.moveOn }, p, req);
+    return this.run({ type: 'NotifyTransfer', caseId, at: stepDate(b.at), transferId: b.transferId ?? newId(req, p, 'transferId'), toLocalAuthority: b.toLocalAuthority, moveOn: b.moveOn }, p, req);
   }
 
   @Post(':caseId/transfers/:transferId/completion')

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Principal } from '@tio/auth';
-import { EVENT_STORE, FORWARDER, handleCommand, KEY_STORE, type CommandContext } from '@tio/event-sourcing';
+import { EVENT_STORE, KEY_STORE, loadState, type CommandContext } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
-import { CaseNotFoundError, ehcCaseDecider, londonDateOf, type ErasureGround } from '@tio/ehc-domain';
-import type { Forwarder } from '@tio/messaging';
+import { CaseNotFoundError, ehcCaseDecider, londonDateOf, type EhcCommand, type ErasureGround } from '@tio/ehc-domain';
 import { ERASED, isRetentionOver, retentionEndsOn, retentionYearsFrom, type KeyStore } from '@tio/personal-data';
-import { caseStream, CaseCommands } from '../case-commands.service';
+import { authoriseCaseCommand, CaseCommand, caseStream } from '../case-aggregate';
 
 export interface ErasureResult {
   caseId: string;
@@ -47,28 +47,22 @@ export class PersonalDataErasure {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KEY_STORE) private readonly keys: KeyStore,
-    @Inject(FORWARDER) private readonly forwarder: Forwarder,
-    private readonly cases: CaseCommands,
+    private readonly commands: CommandBus,
   ) {}
+
+  private load(caseId: string) {
+    return loadState(this.store, caseStream(caseId), ehcCaseDecider);
+  }
 
   /** Who may erase: a case officer of the LA responsible for the case, or the retention job (role `service`). */
   async erase(caseId: string, ground: ErasureGround, principal: Principal, context: CommandContext): Promise<ErasureResult> {
-    const { state } = await this.cases.load(caseId);
+    const { state } = await this.load(caseId);
     if (state.status === 'none') throw new CaseNotFoundError(caseId);
-    const retentionJob = principal.roles.includes('service') && ground === 'retention-period-ended';
-    if (!retentionJob) {
-      if (!principal.roles.includes('case-officer')) throw new ForbiddenException('only a case officer of the responsible local authority (or the retention job) erases personal data; auditors never write');
-      if (principal.organisationId !== state.localAuthority) {
-        throw new ForbiddenException(`case ${caseId} is the responsibility of ${state.localAuthority}; the token is for ${principal.organisationId}`);
-      }
-    }
+    const erase = (at: string): EhcCommand => ({ type: 'RecordPersonalDataErasure', caseId, at, erasureId: randomUUID(), ground });
+    // the case's write rule, checked before the key is destroyed (the command pipeline checks it again on append)
+    authoriseCaseCommand(erase(londonDateOf(new Date())), state, principal);
     const tombstone = await this.keys.destroy(caseId, { userId: principal.userId, ground });
-    const erasedOn = londonDateOf(new Date(tombstone.erasedAt));
-    const result = await handleCommand(this.store, caseStream(caseId), ehcCaseDecider, { type: 'RecordPersonalDataErasure', caseId, at: erasedOn, erasureId: randomUUID(), ground }, {
-      ...context,
-      occurredAt: tombstone.erasedAt,
-    });
-    if (result.recorded.length && !result.replayed) this.forwarder.wake();
+    const result = await this.commands.execute(new CaseCommand(erase(londonDateOf(new Date(tombstone.erasedAt))), principal, { ...context, occurredAt: tombstone.erasedAt }));
     // ids, dates and the ground only: never anything personal
     this.logger.log({ msg: 'personal data erased', caseId, ground, by: principal.userId, alreadyErased: tombstone.alreadyErased });
     return { caseId, erasedAt: tombstone.erasedAt, erasedBy: tombstone.erasedBy, ground: tombstone.ground, alreadyErased: tombstone.alreadyErased, revision: result.revision };
@@ -82,7 +76,7 @@ export class PersonalDataErasure {
     const years = retentionYearsFrom();
     const report: RetentionReport = { asOf, retentionYearsAfterBirth: years, due: [], withoutDateOfBirth: [] };
     for (const subjectId of await this.keys.activeSubjects()) {
-      const { state } = await this.cases.load(subjectId).catch(() => ({ state: undefined }));
+      const { state } = await this.load(subjectId).catch(() => ({ state: undefined }));
       // a key of another kind of subject (an agency's pupil record), or a case this service does not hold
       if (!state || state.status === 'none' || !state.localAuthority) continue;
       if (localAuthority !== undefined && state.localAuthority !== localAuthority) continue;

@@ -2,7 +2,8 @@ import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPi
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import type { Request } from 'express';
-import { commandContext, stepDate } from '../http/command-context';
+import { requestContext } from '@tio/event-sourcing';
+import { stepDate } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { ErasureDto, StatusQueryDto } from '../http/dtos';
 import { PersonalDataErasure } from './personal-data-erasure.service';
@@ -28,7 +29,7 @@ export class PersonalDataController {
     summary: "Erase the case's personal data: destroy its key (every personal field in every store and topic then reads \"[erased]\") and record ehc.personal-data-erased.v1",
   })
   erase(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Body() b: ErasureDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.erasure.erase(caseId, b.ground, p, commandContext(caseId, p, req));
+    return this.erasure.erase(caseId, b.ground, p, requestContext(caseId, p, req));
   }
 
   @Get('personal-data/retention')
@@ -43,7 +44,7 @@ export class PersonalDataController {
   @RequireRoles('case-officer', 'service')
   @ApiOperation({ summary: 'Erase every case whose retention period has ended (ground retention-period-ended): the caller\'s LA, or every LA for a service token' })
   runRetention(@Query() q: StatusQueryDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    const { caseId: _, ...context } = commandContext('retention', p, req);
+    const { caseId: _, ...context } = requestContext('retention', p, req);
     return this.erasure.runRetention(stepDate(q.asOf), this.scope(p), p, context);
   }
 

@@ -1,16 +1,17 @@
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@tio/auth';
-import { EVENT_STORE, FORWARDER, handleCommand, loadState, type CommandContext } from '@tio/event-sourcing';
+import { ForbiddenException, Inject } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, loadState, reactionCaller, runCommand, type Caller, type CommandContext } from '@tio/event-sourcing';
 import type { EventStore, RecordedEvent } from '@tio/event-store';
 import { CaseNotFoundError, ehcCaseDecider, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
-import type { Forwarder } from '@tio/messaging';
 import {
   describeTransfer, foldTransfer, transferDecider, transferStream, TransferAlreadyRequestedError, TransferNotRequestedError,
   type TransferCommand, type TransferEvent, type TransferKind, type TransferState,
 } from '@tio/transfer-domain';
-import { caseStream } from '../case-commands.service';
+import { CaseCommand, caseStream } from '../case-aggregate';
+import { loadCase, transfersOf } from './transfer-reads';
 
 export const TRANSFER_FORWARDER = Symbol('TRANSFER_FORWARDER');
+type Principal = Caller;
 
 /** Which side a step belongs to, and what the rule says when someone else tries it (the 403 names the rule). */
 const STEP_SIDE: Record<Exclude<TransferCommand['type'], 'RequestTransfer'>, { side: 'from' | 'to'; what: string }> = {
@@ -33,6 +34,17 @@ export interface CaseFollowUp {
   reason?: string;
 }
 
+/** A transfer step on the command bus (the transfer decider's command union), with who sends it and why. */
+export class TransferStepCommand extends Command<TransferStepResult> {
+  constructor(
+    readonly command: TransferCommand,
+    readonly caller: Caller,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
 /**
  * Runs transfer steps against their own stream `transfer-<transferId>` and checks that each step is recorded by the
  * organisation it belongs to. For a `local-authority` transfer of a case with a plan in force it also drives the
@@ -40,18 +52,19 @@ export interface CaseFollowUp {
  * and statutory clock follow; for one with an assessment in progress and no plan, completion runs TransferAssessment
  * (the assessment moves to the new LA on the completion day, with its own time limits).
  */
-@Injectable()
-export class TransferCommands {
+@CommandHandler(TransferStepCommand)
+export class TransferCommands implements ICommandHandler<TransferStepCommand, TransferStepResult> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(FORWARDER) private readonly caseForwarder: Forwarder,
-    @Inject(TRANSFER_FORWARDER) private readonly transferForwarder: Forwarder,
+    private readonly commands: CommandBus,
   ) {}
 
-  async loadCase(caseId: string): Promise<EhcCaseState> {
-    const { state } = await loadState(this.store, caseStream(caseId), ehcCaseDecider);
-    if (state.status === 'none') throw new CaseNotFoundError(caseId);
-    return state;
+  execute({ command, caller, context }: TransferStepCommand): Promise<TransferStepResult> {
+    return command.type === 'RequestTransfer' ? this.request(command, caller, context) : this.step(command, caller, context);
+  }
+
+  loadCase(caseId: string): Promise<EhcCaseState> {
+    return loadCase(this.store, caseId);
   }
 
   async loadTransfer(transferId: string): Promise<{ state: TransferState; events: RecordedEvent[] }> {
@@ -59,21 +72,8 @@ export class TransferCommands {
     return { state, events };
   }
 
-  /** Every transfer of a case, oldest first (a scan of the `transfer` category: transfers are few; see README). */
-  async transfersOf(caseId: string): Promise<Map<string, RecordedEvent[]>> {
-    const byStream = new Map<string, RecordedEvent[]>();
-    let after: bigint | undefined;
-    for (;;) {
-      const page = await this.store.readAll({ category: 'transfer', maxCount: 1000, ...(after === undefined ? {} : { after }) });
-      for (const e of page) {
-        if (e.metadata.caseId !== caseId) continue;
-        const list = byStream.get(e.streamName) ?? [];
-        list.push(e);
-        byStream.set(e.streamName, list);
-      }
-      if (page.length < 1000) return byStream;
-      after = page[page.length - 1].globalPosition;
-    }
+  transfersOf(caseId: string): Promise<Map<string, RecordedEvent[]>> {
+    return transfersOf(this.store, caseId);
   }
 
   async request(command: Extract<TransferCommand, { type: 'RequestTransfer' }>, principal: Principal, context: CommandContext) {
@@ -128,28 +128,28 @@ export class TransferCommands {
     return this.run(command, principal, context, ehc, notFollowed);
   }
 
-  private async run(command: TransferCommand, principal: Principal, context: CommandContext, ehc: EhcCommand | undefined, notFollowed: string | undefined) {
+  private async run(command: TransferCommand, principal: Principal, context: CommandContext, ehc: EhcCommand | undefined, notFollowed: string | undefined): Promise<TransferStepResult> {
     const ctx = { ...context, actor: { ...context.actor, organisationId: principal.organisationId }, occurredAt: context.occurredAt ?? `${command.at}T12:00:00.000Z` };
     // decide both in memory first, so that a refusal by either writes nothing
     const { state: before } = await this.loadTransfer(command.transferId);
     transferDecider.decide(command, before);
     if (ehc) ehcCaseDecider.decide(ehc, (await loadState(this.store, caseStream(command.caseId), ehcCaseDecider)).state);
 
-    const result = await handleCommand(this.store, transferStream(command.transferId), transferDecider, command, ctx);
+    const result = await runCommand(this.store, transferStream(command.transferId), transferDecider, command, ctx);
     let caseFollowUp: CaseFollowUp = notFollowed ? { followed: false, reason: notFollowed } : { followed: false };
     if (ehc) {
       // keyed by transfer and step: a retry after a failure here completes the case's half without doing it twice
-      const r = await handleCommand(this.store, caseStream(command.caseId), ehcCaseDecider, ehc, { ...ctx, causationId: result.recorded[0]?.metadata.eventId, idempotencyKey: `svc-transfer:${command.transferId}:${command.type}` });
-      caseFollowUp = { followed: true, command: ehc.type, recorded: r.recorded.map((e) => ({ eventId: e.metadata.eventId, type: e.type })) };
-      this.caseForwarder.wake();
+      const r = await this.commands.execute(new CaseCommand(ehc, reactionCaller(ctx.actor), {
+        ...ctx, causationId: result.recorded[0]?.eventId, idempotencyKey: `svc-transfer:${command.transferId}:${command.type}`,
+      }));
+      caseFollowUp = { followed: true, command: ehc.type, recorded: r.recorded.map((e) => ({ eventId: e.eventId, type: e.type })) };
     }
-    if (result.recorded.length && !result.replayed) this.transferForwarder.wake();
     const events = (await this.loadTransfer(command.transferId)).events;
     return {
       caseId: command.caseId,
       transferId: command.transferId,
       revision: result.revision,
-      recorded: result.recorded.map((e) => ({ eventId: e.metadata.eventId, type: e.type })),
+      recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })),
       replayed: result.replayed,
       case: caseFollowUp,
       transfer: present(events, command.at),
@@ -205,6 +205,16 @@ function currentLocalAuthority(kase: EhcCaseState, completed: TransferState[]): 
   const followed = last && (kase.transfers[last.transferId as string] || kase.assessmentTransfers?.some((a) => a.transferId === last.transferId));
   if (last && !followed) return last.toOrganisation as string;
   return kase.localAuthority as string;
+}
+
+export interface TransferStepResult {
+  caseId: string;
+  transferId: string;
+  revision: number;
+  recorded: { eventId: string; type: string }[];
+  replayed: boolean;
+  case: CaseFollowUp;
+  transfer: ReturnType<typeof present>;
 }
 
 export const asTransferEvent = (e: RecordedEvent): TransferEvent => ({ type: e.type, data: e.data } as TransferEvent);

@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { foldTransfer, responsibility, TRANSFER_KINDS, type TransferCommand } from '@tio/transfer-domain';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { TransferCommand } from '@tio/transfer-domain';
 import type { Request } from 'express';
-import { commandContext, stepDate } from '../http/command-context';
+import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
+import { stepDate } from '../http/command-context';
 import * as dto from './dtos';
 import { TransferErrorFilter } from './transfer-error.filter';
-import { asTransferEvent, present, TransferCommands } from './transfer-commands.service';
+import { TransferStepCommand } from './transfer-commands.service';
+import { ListTransfersQuery } from './transfer-queries';
 
 type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
@@ -25,21 +27,24 @@ type Step = Exclude<TransferCommand, { type: 'RequestTransfer' }>;
 @RequireRoles('case-officer', 'practitioner', 'auditor', 'service')
 @Controller('cases/:caseId/service-transfers')
 export class TransfersController {
-  constructor(private readonly transfers: TransferCommands) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   private step(command: Step, p: Principal, req: CorrelatedRequest) {
-    return this.transfers.step(command, p, commandContext(command.caseId, p, req));
+    return this.commands.execute(new TransferStepCommand(command, p, requestContext(command.caseId, p, req)));
   }
 
   @Post()
   @ApiOperation({ summary: 'Request a transfer of responsibility (by the organisation responsible now; it stays responsible until completion)' })
   request(@CaseId() caseId: string, @Body() b: dto.RequestServiceTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const command = {
-      type: 'RequestTransfer' as const, caseId, transferId: b.transferId ?? randomUUID(), by: p.organisationId, at: stepDate(b.at), kind: b.kind,
+      type: 'RequestTransfer' as const, caseId, transferId: b.transferId ?? newIdFor('transferId', idempotencyKeyOf(req), p.organisationId), by: p.organisationId, at: stepDate(b.at), kind: b.kind,
       toOrganisation: b.toOrganisation, learnedOn: b.learnedOn, proposedOn: b.proposedOn, moveOn: b.moveOn, lastReviewOn: b.lastReviewOn, planMadeOn: b.planMadeOn,
       adulthoodOn: b.adulthoodOn, moves: b.moves ? { ...b.moves } : undefined, reason: b.reason,
     };
-    return this.transfers.request(command, p, commandContext(caseId, p, req));
+    return this.commands.execute(new TransferStepCommand(command, p, requestContext(caseId, p, req)));
   }
 
   @Post(':transferId/acceptance')
@@ -86,21 +91,7 @@ export class TransfersController {
 
   @Get()
   @ApiOperation({ summary: 'The case’s transfers, each with its steps, deadlines and who is responsible as at a day' })
-  async list(@CaseId() caseId: string, @Query() q: dto.TransfersQueryDto, @CurrentPrincipal() p: Principal) {
-    const kase = await this.transfers.loadCase(caseId);
-    const asOf = stepDate(q.asOf);
-    const all = [...(await this.transfers.transfersOf(caseId)).values()];
-    const privileged = p.roles.includes('auditor') || p.roles.includes('service');
-    const parties = (es: typeof all[number]) => { const s = foldTransfer(es.map(asTransferEvent)); return [s.fromOrganisation, s.toOrganisation]; };
-    const involved = p.organisationId === kase.localAuthority || all.some((es) => parties(es).includes(p.organisationId));
-    if (!privileged && !involved) throw new ForbiddenException(`only the organisations a transfer of case ${caseId} is between (or its LA) may see its transfers; the token is for ${p.organisationId}`);
-    const transfers = all.map((es) => present(es, asOf)).sort((a, b) => String(a.requestedOn).localeCompare(String(b.requestedOn)));
-    // per kind, the one organisation responsible as at asOf, from the latest transfer of that kind requested by then
-    const responsibleAsOf = Object.fromEntries(TRANSFER_KINDS.flatMap((kind) => {
-      const ofKind = all.map((es) => es.map(asTransferEvent)).filter((es) => foldTransfer(es).kind === kind && !(foldTransfer(es).requestedOn! > asOf));
-      const latest = ofKind.at(-1);
-      return latest ? [[kind, responsibility(latest, asOf).organisation]] : [];
-    }));
-    return { caseId, asOf, caseLocalAuthority: kase.localAuthority, responsibleAsOf, transfers };
+  list(@CaseId() caseId: string, @Query() q: dto.TransfersQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.queries.execute(new ListTransfersQuery(caseId, stepDate(q.asOf), p));
   }
 }

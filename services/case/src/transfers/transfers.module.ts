@@ -5,6 +5,7 @@ import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { TransferCommands, TRANSFER_FORWARDER } from './transfer-commands.service';
+import { ListTransfersHandler } from './transfer-queries';
 import { TransfersController } from './transfers.controller';
 
 @Injectable()
@@ -32,6 +33,7 @@ class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicatio
   controllers: [TransfersController],
   providers: [
     TransferCommands,
+    ListTransfersHandler,
     {
       provide: TRANSFER_FORWARDER,
       inject: [EVENT_STORE, MESSAGING_CLIENT, ServiceMetrics],

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore, type Actor } from '@tio/event-store';
+import { dropDatabase, ensureDatabase } from '@tio/local-infra';
+import type { Decider, DomainEvent } from '../decider';
+import { IdempotencyKeyReusedError } from './errors';
+import { loadState, runCommand, type CommandContext } from './run-command';
+
+// A tiny tally decider: enough to exercise loading, deciding, appending, retries and idempotency for real.
+type TallyEvent = DomainEvent<'tally.added.v1', { amount: number }>;
+type TallyCommand = { add: number };
+class TooMuch extends Error {}
+const tally: Decider<{ total: number }, TallyCommand, TallyEvent> = {
+  initialState: () => ({ total: 0 }),
+  evolve: (s, e) => ({ total: s.total + e.data.amount }),
+  decide: (c, s) => {
+    if (s.total + c.add > 100) throw new TooMuch(`total would be ${s.total + c.add}`);
+    return c.add === 0 ? [] : [{ type: 'tally.added.v1', data: { amount: c.add } }];
+  },
+};
+
+describe('runCommand (the command pipeline) against the PostgreSQL event store', () => {
+  const cluster = process.env['DATABASE_URL'] as string;
+  const dbName = `es_kit_${randomUUID().slice(0, 8)}`;
+  let store: PostgresEventStore;
+  const actor: Actor = { userId: 'u1', organisationId: 'la-1', agency: 'local-authority', role: 'case-officer' };
+  const ctx = (over: Partial<CommandContext> = {}): CommandContext => ({ caseId: 'c1', actor, correlationId: randomUUID(), ...over });
+
+  beforeAll(async () => {
+    store = await PostgresEventStore.create({ connectionString: await ensureDatabase(cluster, dbName), allowedCategories: ['tally'] });
+  });
+  afterAll(async () => {
+    await store.close();
+    await dropDatabase(cluster, dbName);
+  });
+
+  it('given an empty stream, when a command is handled, then its events are appended with the context as metadata', async () => {
+    const stream = `tally-${randomUUID()}`;
+    const result = await runCommand(store, stream, tally, { add: 5 }, ctx({ occurredAt: '2026-01-05T09:00:00.000Z' }));
+    expect(result.state).toEqual({ total: 5 });
+    expect(result.revision).toBe(0);
+    expect(result.recorded).toHaveLength(1);
+    expect(result.recorded[0].metadata).toMatchObject({ caseId: 'c1', actor, occurredAt: '2026-01-05T09:00:00.000Z' });
+  });
+
+  it('when the decider throws, then nothing is written and the domain error reaches the caller', async () => {
+    const stream = `tally-${randomUUID()}`;
+    await runCommand(store, stream, tally, { add: 90 }, ctx());
+    await expect(runCommand(store, stream, tally, { add: 20 }, ctx())).rejects.toThrow(TooMuch);
+    expect((await loadState(store, stream, tally)).state).toEqual({ total: 90 });
+  });
+
+  it('when the same command is retried with its idempotency key, then it returns the first result and writes nothing', async () => {
+    const stream = `tally-${randomUUID()}`;
+    const first = await runCommand(store, stream, tally, { add: 7 }, ctx({ idempotencyKey: 'submission-1' }));
+    const retry = await runCommand(store, stream, tally, { add: 7 }, ctx({ idempotencyKey: 'submission-1' }));
+    expect(retry.replayed).toBe(true);
+    expect(retry.recorded.map((e) => e.metadata.eventId)).toEqual(first.recorded.map((e) => e.metadata.eventId));
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  it('when 20 writers race on one stream, then every command lands exactly once (retried on conflict, no lost update)', async () => {
+    const stream = `tally-${randomUUID()}`;
+    await Promise.all(Array.from({ length: 20 }, () => runCommand(store, stream, tally, { add: 1 }, ctx(), { maxAttempts: 50 })));
+    const { state, events } = await loadState(store, stream, tally);
+    expect(state).toEqual({ total: 20 });
+    expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('when 10 retries of the same keyed command race, then exactly one set of events is written', async () => {
+    const stream = `tally-${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 10 }, () => runCommand(store, stream, tally, { add: 3 }, ctx({ idempotencyKey: 'dup' }), { maxAttempts: 50 })));
+    expect(await store.readStream(stream)).toHaveLength(1);
+    expect(new Set(results.flatMap((r) => r.recorded.map((e) => e.metadata.eventId))).size).toBe(1);
+  });
+
+  it('when a keyed command is retried with different content, then it is refused and nothing more is written', async () => {
+    const stream = `tally-${randomUUID()}`;
+    await runCommand(store, stream, tally, { add: 7 }, ctx({ idempotencyKey: 'submission-2' }));
+    const refused = runCommand(store, stream, tally, { add: 8 }, ctx({ idempotencyKey: 'submission-2' }));
+    await expect(refused).rejects.toThrow(IdempotencyKeyReusedError);
+    await expect(refused).rejects.toMatchObject({ code: 'idempotency-key-reused', details: { why: 'different-content' } });
+    expect((await loadState(store, stream, tally)).state).toEqual({ total: 7 });
+  });
+
+  it('when a key already used on one record is used on another by the same organisation, then it is refused there', async () => {
+    await runCommand(store, `tally-${randomUUID()}`, tally, { add: 1 }, ctx({ idempotencyKey: 'submission-3' }));
+    const other = `tally-${randomUUID()}`;
+    await expect(runCommand(store, other, tally, { add: 1 }, ctx({ idempotencyKey: 'submission-3' }))).rejects.toMatchObject({ details: { why: 'other-record' } });
+    expect(await store.readStream(other)).toHaveLength(0);
+    // another organisation's key space is its own
+    const theirs = await runCommand(store, other, tally, { add: 1 }, ctx({ idempotencyKey: 'submission-3', actor: { ...actor, organisationId: 'la-2' } }));
+    expect(theirs.recorded).toHaveLength(1);
+  });
+
+  it('when the access rule refuses the caller, then nothing is decided or written', async () => {
+    const stream = `tally-${randomUUID()}`;
+    const decide = jest.spyOn(tally, 'decide');
+    await expect(runCommand(store, stream, tally, { add: 2 }, ctx(), { authorise: () => { throw new Error('not yours'); } })).rejects.toThrow('not yours');
+    expect(decide).not.toHaveBeenCalled();
+    decide.mockRestore();
+    expect(await store.readStream(stream)).toHaveLength(0);
+  });
+
+  it('the recorded events it returns are the ones the stream holds (ids, types, revisions), without reading the stream again', async () => {
+    const stream = `tally-${randomUUID()}`;
+    await runCommand(store, stream, tally, { add: 1 }, ctx());
+    const read = jest.spyOn(store, 'readStream');
+    const result = await runCommand(store, stream, tally, { add: 2 }, ctx());
+    expect(read).toHaveBeenCalledTimes(1);
+    read.mockRestore();
+    const stored = await store.readStream(stream);
+    expect(result.recorded.map(({ eventId, type, revision }) => ({ eventId, type, revision }))).toEqual(
+      stored.slice(1).map(({ metadata, type, revision }) => ({ eventId: metadata.eventId, type, revision })),
+    );
+  });
+});

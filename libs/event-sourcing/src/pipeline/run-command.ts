@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import {
+  canonicalJson, EventIdConflictError, WrongExpectedRevisionError,
+  type Actor, type EventMetadata, type EventStore, type NewEvent, type RecordedEvent,
+} from '@tio/event-store';
+import type { Decider, DomainEvent } from '../decider';
+import { IdempotencyKeyReusedError } from './errors';
+import { eventIdFor } from './ids';
+
+/** Who asks and why: becomes every new event's metadata. */
+export interface CommandContext {
+  caseId: string;
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+  /** When the fact happened in the world; defaults to now. */
+  occurredAt?: string;
+  /**
+   * Makes a retried command idempotent: its event ids are derived from the key (and the stream's category and the
+   * caller's organisation), so a retry finds its events and writes nothing twice; the same key on another record is
+   * refused by the store's unique event ids.
+   */
+  idempotencyKey?: string;
+}
+
+/** An event as this command recorded it (or, for a replayed retry, as the first attempt did). */
+export interface RecordedRef {
+  eventId: string;
+  type: string;
+  revision: number;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface CommandResult<State, Event extends DomainEvent> {
+  state: State;
+  newEvents: Event[];
+  /** Revision of the stream after the command (-1 if still empty). */
+  revision: number;
+  recorded: RecordedRef[];
+  /** True when this was a retry of a command already handled (same idempotency key): nothing new was written. */
+  replayed: boolean;
+}
+
+export interface StreamState<State> {
+  state: State;
+  revision: number;
+  events: RecordedEvent[];
+}
+
+/** Replays a stream into state with the decider's evolve. */
+export async function loadState<State, Event extends DomainEvent>(
+  store: EventStore,
+  streamName: string,
+  decider: Pick<Decider<State, unknown, Event>, 'evolve' | 'initialState'>,
+): Promise<StreamState<State>> {
+  const events = await store.readStream(streamName);
+  return { state: fold(decider, events), revision: events.length ? events[events.length - 1].revision : -1, events };
+}
+
+export interface RunOptions<State> {
+  /** Checked on the loaded state before anything is decided (the access rule); throws to refuse. */
+  authorise?: (state: State) => void;
+  /** Attempts when another writer appends to the stream first. Default 5. */
+  maxAttempts?: number;
+  /**
+   * Is the command a retry of the one that recorded these events (found by the key's event ids)? Default: deciding
+   * it again on the state before them gives the same events. An aggregate whose events carry the day they were
+   * recorded on (a retry may come the next day) says what "the same request" means instead.
+   */
+  isRetryOf?: (earlier: RecordedEvent[]) => boolean;
+}
+
+/**
+ * Runs a command against a stream: load once, authorise, recognise a retry by its derived event ids, decide, append
+ * at the expected revision. When another writer got there first the command is decided again on the new state
+ * (optimistic concurrency). The recorded events come from what was appended: the stream is not read again.
+ */
+export async function runCommand<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  options: RunOptions<State> = {},
+): Promise<CommandResult<State, Event>> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const idOf = (i: number) => eventIdFor(`${streamName.split('-')[0]}:${context.actor.organisationId}`, context.idempotencyKey as string, i);
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision, events } = await loadState(store, streamName, decider);
+    options.authorise?.(state);
+    if (context.idempotencyKey) {
+      const replay = earlierAttempt(events, idOf, decider, command, context.idempotencyKey, options.isRetryOf);
+      if (replay) return { state, newEvents: [], revision, recorded: replay.map(refOf), replayed: true };
+    }
+    const newEvents = decider.decide(command, state);
+    if (newEvents.length === 0) return { state, newEvents, revision, recorded: [], replayed: false };
+    const occurredAt = context.occurredAt ?? new Date().toISOString();
+    const toAppend: NewEvent[] = newEvents.map((event, i) => ({
+      type: event.type,
+      data: event.data,
+      metadata: {
+        eventId: context.idempotencyKey ? idOf(i) : randomUUID(),
+        caseId: context.caseId,
+        occurredAt,
+        actor: context.actor,
+        correlationId: context.correlationId,
+        ...(context.causationId ? { causationId: context.causationId } : {}),
+      },
+    }));
+    try {
+      const appended = await store.appendToStream(streamName, toAppend, { expectedRevision: revision === -1 ? 'no_stream' : revision });
+      const first = appended.nextExpectedRevision - toAppend.length + 1;
+      return {
+        state: newEvents.reduce(decider.evolve, state),
+        newEvents,
+        revision: appended.nextExpectedRevision,
+        recorded: toAppend.map((e, i) => ({ eventId: e.metadata.eventId, type: e.type, revision: first + i, data: e.data, metadata: e.metadata })),
+        replayed: false,
+      };
+    } catch (err) {
+      if (err instanceof EventIdConflictError && context.idempotencyKey) {
+        if (err.reason === 'other-stream') throw new IdempotencyKeyReusedError(context.idempotencyKey, 'other-record');
+        // a concurrent retry of the same keyed command won: the next attempt finds its events and replays them
+        if (attempt < maxAttempts) continue;
+      }
+      if (err instanceof WrongExpectedRevisionError && attempt < maxAttempts) continue;
+      throw err;
+    }
+  }
+}
+
+const refOf = (e: RecordedEvent): RecordedRef => ({ eventId: e.metadata.eventId, type: e.type, revision: e.revision, data: e.data, metadata: e.metadata });
+
+function fold<State, Event extends DomainEvent>(decider: Pick<Decider<State, unknown, Event>, 'evolve' | 'initialState'>, events: RecordedEvent[]): State {
+  return events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as Event), decider.initialState());
+}
+
+/**
+ * The events an earlier attempt of this keyed command recorded, or undefined if there was none. The retry must be
+ * the same command: decided again on the state before those events, it must give the same events, or the key is
+ * being reused for something else.
+ */
+function earlierAttempt<State, Command, Event extends DomainEvent>(
+  events: RecordedEvent[],
+  idOf: (i: number) => string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  key: string,
+  isRetryOf?: (earlier: RecordedEvent[]) => boolean,
+): RecordedEvent[] | undefined {
+  const at = events.findIndex((e) => e.metadata.eventId === idOf(0));
+  if (at === -1) return undefined;
+  const earlier: RecordedEvent[] = [];
+  for (let i = 0; events[at + i]?.metadata.eventId === idOf(i); i++) earlier.push(events[at + i]);
+  const same = isRetryOf ? isRetryOf(earlier) : sameEvents(() => decider.decide(command, fold(decider, events.slice(0, at))), earlier);
+  if (!same) throw new IdempotencyKeyReusedError(key, 'different-content');
+  return earlier;
+}
+
+function sameEvents(decideAgain: () => DomainEvent[], recorded: RecordedEvent[]): boolean {
+  try {
+    const again = decideAgain();
+    return again.length === recorded.length && again.every((e, i) => e.type === recorded[i].type && canonicalJson(e.data) === canonicalJson(recorded[i].data));
+  } catch {
+    return false;
+  }
+}
