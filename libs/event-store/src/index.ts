@@ -17,5 +17,5 @@ export { MIGRATIONS as POSTGRES_EVENT_STORE_MIGRATIONS, DEFAULT_SCHEMA as DEFAUL
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './esdb/esdb-event-store';
 export { EventStoreDbCheckpointStore, CHECKPOINT_CATEGORY as ESDB_CHECKPOINT_CATEGORY } from './esdb/checkpoints';
 export { EVENT_COLUMNS as POSTGRES_EVENT_COLUMNS, toRecordedEvent as recordedEventFromPostgresRow, type EventRow as PostgresEventRow } from './postgres/rows';
-export { runSqlMigrations, type SqlMigration, type SqlMigrationOptions } from './postgres/sql-migrations';
+export { applySqlMigrations, runSqlMigrations, type SqlMigration, type SqlMigrationClient, type SqlMigrationOptions } from './postgres/sql-migrations';
 export { EventStoreForger } from './postgres/forgery';

@@ -5,6 +5,7 @@ export * from './backoff';
 export * from './forwarder/forwarder';
 export * from './consumer/unit-of-work';
 export * from './consumer/processed-messages';
+export * from './consumer/messaging-migrations';
 export * from './consumer/handlers';
 export * from './consumer/event-consumer';
 export * from './dead-letters/dead-letter-publisher';

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { TOPICS, toKafkaRecord } from '@tio/contracts';
 import { startKafka } from '@tio/local-infra';
-import { KafkaJsClient, PgUnitOfWork, ensureProcessedMessagesTable } from '@tio/messaging';
+import { KafkaJsClient } from '@tio/messaging';
 import { startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { caseService } from './service';
 
@@ -64,7 +64,7 @@ describe('case service readiness', () => {
     try {
       await request(service.server).get('/health/ready').expect(200);
       // the intake's own bookkeeping is gone: it can record nothing, not even a dead letter's position
-      await pool.query('DROP TABLE processed_messages');
+      await pool.query('ALTER TABLE processed_messages RENAME TO processed_messages_away');
       const caseId = randomUUID();
       await producer.connect();
       await producer.send([{
@@ -89,7 +89,7 @@ describe('case service readiness', () => {
       expect(metrics).toContain(`tio_consumer_ok{group="${INTAKE}"} 0`);
       expect(metrics).toContain(`tio_consumer_parked_messages{group="${INTAKE}"} 0`);
 
-      await ensureProcessedMessagesTable(new PgUnitOfWork(pool));
+      await pool.query('ALTER TABLE processed_messages_away RENAME TO processed_messages');
       await waitFor('ready again', async () => (await request(service.server).get('/health/ready')).status === 200, 120_000);
       const after = (await request(service.server).get('/health/ready').expect(200)).body.consumers[INTAKE];
       expect(after).toMatchObject({ ok: true, state: 'running', stats: expect.objectContaining({ deadLettered: 1 }) });

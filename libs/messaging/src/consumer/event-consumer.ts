@@ -3,11 +3,12 @@ import { DLQ_HEADERS, EnvelopeError, fromKafkaRecord, type IntegrationEvent } fr
 import { isConnectionError } from '@tio/event-store';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { DeadLetterPublisher, type DeadLetterSeal } from '../dead-letters/dead-letter-publisher';
-import { countParked, ensureParkedMessagesTable, keepMessage } from '../dead-letters/parked-messages';
+import { countParked, keepMessage } from '../dead-letters/parked-messages';
 import { validateInbound } from '../inbound/validate-inbound';
 import type { BatchControls, ConsumedMessage, MessageBatch, MessageConsumer, MessageProducer, MessagingClient } from '../kafka/port';
 import { PermanentHandlerError, type ConsumedEvent, type EventHandlers, type HandlerRegistration } from './handlers';
-import { claimMessage, claimMessages, ensureProcessedMessagesTable } from './processed-messages';
+import { migrateMessagingTables } from './messaging-migrations';
+import { claimMessage, claimMessages } from './processed-messages';
 import type { TransactionContext, UnitOfWork } from './unit-of-work';
 
 export interface EventConsumerOptions<TCtx extends TransactionContext> {
@@ -123,8 +124,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
 
   async start(): Promise<void> {
     this.state = 'starting';
-    await ensureProcessedMessagesTable(this.options.unitOfWork as unknown as UnitOfWork);
-    await ensureParkedMessagesTable(this.options.unitOfWork as unknown as UnitOfWork);
+    await migrateMessagingTables(this.options.unitOfWork as unknown as UnitOfWork);
     this.producer = this.options.client.producer({ idempotent: true });
     await this.producer.connect();
     this.deadLetters = new DeadLetterPublisher(this.producer, { seal: this.options.seal });

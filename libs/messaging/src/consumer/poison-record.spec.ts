@@ -11,7 +11,6 @@ import { ensureTopics } from '../kafka/topics';
 import { client, env, testDatabase, unique, waitFor } from '../testing/support';
 import { EventConsumer, isRefusal } from './event-consumer';
 import { EventHandlers } from './handlers';
-import { ensureProcessedMessagesTable } from './processed-messages';
 import { PgUnitOfWork, type PgTransaction } from './unit-of-work';
 
 /**
@@ -163,7 +162,7 @@ describe('EventConsumer and a record it can neither apply nor copy whole (real K
       consumers.push(consumer);
       await consumer.start();
       // the consumer's own bookkeeping table is gone: it cannot record anything, whatever the record
-      await stallDb.query('DROP TABLE processed_messages');
+      await stallDb.query('ALTER TABLE processed_messages RENAME TO processed_messages_away');
       await sendGzip(topic, [advice(randomUUID(), 'unknown here')]);
       await waitFor('stalled', async () => (await consumer.health()).state === 'stalled', 60_000);
       const stalled = await consumer.health();
@@ -178,7 +177,7 @@ describe('EventConsumer and a record it can neither apply nor copy whole (real K
       } finally {
         later.mockRestore();
       }
-      await ensureProcessedMessagesTable(new PgUnitOfWork(stallDb));
+      await stallDb.query('ALTER TABLE processed_messages_away RENAME TO processed_messages');
       await waitFor('running again', async () => (await consumer.health()).state === 'running' && consumer.stats.deadLettered === 1, 90_000);
       expect((await consumer.health()).ok).toBe(true);
     } finally {

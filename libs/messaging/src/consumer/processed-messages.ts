@@ -1,29 +1,9 @@
-import type { TransactionContext, UnitOfWork } from './unit-of-work';
+import type { TransactionContext } from './unit-of-work';
 
 /**
  * `processed_messages`: one row per (consumer group, CloudEvent id), written in the same transaction as the
- * read-model change. A redelivered event finds its row and changes nothing.
+ * read-model change. A redelivered event finds its row and changes nothing. Created by MESSAGING_MIGRATIONS.
  */
-export const PROCESSED_MESSAGES_DDL = `
-CREATE TABLE IF NOT EXISTS processed_messages (
-  consumer_group text NOT NULL,
-  event_id text NOT NULL,
-  event_type text NOT NULL,
-  topic text NOT NULL,
-  partition integer NOT NULL,
-  "offset" bigint NOT NULL,
-  processed_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (consumer_group, event_id)
-)`;
-
-export async function ensureProcessedMessagesTable(uow: UnitOfWork): Promise<void> {
-  await uow.transaction(async (tx) => {
-    // concurrent CREATE TABLE IF NOT EXISTS can still collide on the catalog; serialise it
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tio.processed_messages'))`);
-    await tx.query(PROCESSED_MESSAGES_DDL);
-  });
-}
-
 export interface ProcessedMessage {
   groupId: string;
   eventId: string;

@@ -1,4 +1,4 @@
-import type { TransactionContext, UnitOfWork } from '../consumer/unit-of-work';
+import type { TransactionContext } from '../consumer/unit-of-work';
 
 /**
  * `parked_messages`, in the consumer's own database, by coordinates (group, topic, partition, offset):
@@ -7,26 +7,8 @@ import type { TransactionContext, UnitOfWork } from '../consumer/unit-of-work';
  * - status `dead-lettered`: the dead letter on `<topic>.dlq` carries a bounded copy (prefix, size, SHA-256); the full
  *   value (sealed when the publisher seals) is kept here so it can be replayed.
  * - `skipped` / `replayed`: what an operator decided, and when.
+ * Created by MESSAGING_MIGRATIONS (consumer/messaging-migrations.ts).
  */
-export const PARKED_MESSAGES_DDL = `
-CREATE TABLE IF NOT EXISTS parked_messages (
-  consumer_group text NOT NULL,
-  topic text NOT NULL,
-  partition integer NOT NULL,
-  "offset" bigint NOT NULL,
-  status text NOT NULL,
-  reason text NOT NULL,
-  attempts integer NOT NULL,
-  key bytea,
-  value bytea,
-  headers jsonb NOT NULL,
-  value_bytes integer NOT NULL,
-  value_sha256 text NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  resolved_at timestamptz,
-  PRIMARY KEY (consumer_group, topic, partition, "offset")
-)`;
-
 export type ParkedStatus = 'parked' | 'dead-lettered' | 'skipped' | 'replayed';
 
 export interface ParkedMessage {
@@ -44,13 +26,6 @@ export interface ParkedMessage {
   valueSha256: string;
   createdAt: string;
   resolvedAt: string | null;
-}
-
-export async function ensureParkedMessagesTable(uow: UnitOfWork): Promise<void> {
-  await uow.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tio.parked_messages'))`);
-    await tx.query(PARKED_MESSAGES_DDL);
-  });
 }
 
 /** Keeps a record by its coordinates; a second call for the same coordinates changes nothing. */
