@@ -1,5 +1,4 @@
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
-import { InMemoryCheckpointStore, type CheckpointStore } from '../checkpoints';
 import { PostgresEventStore } from './postgres-event-store';
 
 const DB = 'es_checkpoints_monotonic';
@@ -16,11 +15,8 @@ describe('checkpoints never move back', () => {
     await dropDatabase(cluster(), DB);
   });
 
-  const cases: [string, () => CheckpointStore][] = [
-    ['PostgreSQL', () => store.checkpoints],
-    ['in memory', () => new InMemoryCheckpointStore()],
-  ];
-  describe.each(cases)('%s', (_name, checkpoints) => {
+  const checkpoints = () => store.checkpoints;
+  describe('PostgreSQL', () => {
     it('keeps the highest position saved: a lower or equal save (a slower replica finishing an older batch) changes nothing', async () => {
       const c = checkpoints();
       const id = `fwd-${Math.random().toString(36).slice(2)}`;

@@ -1,5 +1,4 @@
 import type { Pool, PoolClient } from 'pg';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /** What the consumer needs inside a transaction: run SQL. Handlers get the richer context of their adapter. */
 export interface TransactionContext {
@@ -32,40 +31,6 @@ export class PgUnitOfWork implements UnitOfWork<PgTransaction> {
       throw err;
     } finally {
       client.release();
-    }
-  }
-}
-
-/** TypeORM: handlers get the transaction's `queryRunner` and its `manager` (repositories join the transaction). */
-export interface TypeOrmTransaction extends TransactionContext {
-  queryRunner: QueryRunner;
-  manager: EntityManager;
-}
-
-export class TypeOrmUnitOfWork implements UnitOfWork<TypeOrmTransaction> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async transaction<T>(work: (ctx: TypeOrmTransaction) => Promise<T>): Promise<T> {
-    const queryRunner = this.dataSource.createQueryRunner();
-    await queryRunner.connect();
-    await queryRunner.startTransaction();
-    try {
-      const ctx: TypeOrmTransaction = {
-        queryRunner,
-        manager: queryRunner.manager,
-        query: async (sql, params) => {
-          const result = await queryRunner.query(sql, params as unknown[], true);
-          return result.records;
-        },
-      };
-      const out = await work(ctx);
-      await queryRunner.commitTransaction();
-      return out;
-    } catch (err) {
-      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await queryRunner.release();
     }
   }
 }
