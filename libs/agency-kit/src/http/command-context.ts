@@ -1,8 +1,6 @@
-import { BadRequestException, ForbiddenException } from '@nestjs/common';
-import type { CommandContext } from '@tio/event-sourcing';
+import { BadRequestException } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
 import type { AdviceCommandContext } from '../advice-commands.service';
-import { WrongAgencyError } from '../errors';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -18,32 +16,6 @@ export function adviceContext(principal: Principal, request: { correlationId?: s
   return {
     actor: { userId: principal.userId, organisationId: principal.organisationId, agency: principal.agency, role: principal.roles.join(',') },
     correlationId: request.correlationId ?? key,
-    idempotencyKey: key,
-  };
-}
-
-/**
- * Context for an agency's own records (handleCommand of @tio/event-sourcing): who, why, and the optional retry
- * key. Only practitioners (or systems) of `agency` may write.
- */
-export function agencyRecordContext(
-  agency: string,
-  caseId: string,
-  principal: Principal,
-  request: { correlationId?: string; header(name: string): string | undefined },
-): CommandContext {
-  if (principal.agency !== agency) {
-    throw new WrongAgencyError(`only ${agency} practitioners record this; the caller is from ${principal.agency}`, { required: agency, actual: principal.agency });
-  }
-  if (!principal.roles.includes('practitioner') && !principal.roles.includes('service')) {
-    throw new ForbiddenException(`only ${agency} practitioners record this; the token has roles ${principal.roles.join(', ')}`);
-  }
-  const key = request.header('idempotency-key');
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw keyError('Idempotency-Key must be 8-128 characters of letters, digits and . _ : -');
-  return {
-    caseId,
-    actor: { userId: principal.userId, organisationId: principal.organisationId, agency: principal.agency, role: principal.roles.join(',') },
-    correlationId: request.correlationId ?? caseId,
     idempotencyKey: key,
   };
 }

@@ -1,15 +1,16 @@
-import { Body, Controller, ForbiddenException, Get, Inject, Param, Post, Req, Res, UseFilters, BadRequestException, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, Post, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AdviceErrorFilter, AGENCY_ACCESS_LOG, agencyRecordContext, RecordNotFoundError } from '@tio/agency-kit';
+import { AdviceErrorFilter } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
-import type { EventStore } from '@tio/event-store';
+import { requestContext } from '@tio/event-sourcing';
 import { londonDateOf } from '@tio/ehc-domain';
-import type { AccessLog } from '@tio/service-kit';
 import type { Request, Response } from 'express';
-import { graduatedResponseDecider, graduatedResponseStream, nextStep, REVIEW_OUTCOMES, STEPS, type ReviewOutcome, type Step } from './graduated-response';
+import { nextStep, REVIEW_OUTCOMES, STEPS, type RecordStep, type ReviewOutcome, type Step } from './graduated-response';
+import { GraduatedResponseCommand } from './graduated-response-aggregate';
+import { GetGraduatedResponseQuery } from './graduated-response-queries';
 
 const REF = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const REF_MESSAGE = '$property must be an opaque reference (letters, digits and . _ : -, at most 100), never a name';
@@ -60,8 +61,8 @@ export class RecordStepDto {
 @Controller('schools/:schoolUrn/pupils/:childRef/graduated-response')
 export class GraduatedResponseController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(AGENCY_ACCESS_LOG) private readonly accessLog: AccessLog,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post('steps')
@@ -75,12 +76,11 @@ export class GraduatedResponseController {
     @Req() req: Request & { correlationId?: string },
     @Res({ passthrough: true }) res: Response,
   ) {
-    const ctx = agencyRecordContext('education', childRef, p, req);
-    if (p.organisationId !== schoolUrn) throw new ForbiddenException(`only ${schoolUrn} keeps its own graduated response record; the token is for ${p.organisationId}`);
-    const result = await handleCommand(this.store, graduatedResponseStream(schoolUrn, childRef), graduatedResponseDecider, {
+    const command: RecordStep = {
       type: 'RecordStep', schoolUrn, childRef, step: b.step, on: b.on ?? londonDateOf(new Date()), summary: b.summary, evidenceRefs: b.evidenceRefs ?? [], outcome: b.outcome,
       by: { userRef: p.userId, organisationRef: p.organisationId },
-    }, ctx);
+    };
+    const result = await this.commands.execute(new GraduatedResponseCommand(command, p, requestContext(childRef, p, req)));
     res.status(result.replayed ? 200 : 201);
     return { schoolUrn, childRef, ...result.state, nextStep: nextStep(result.state), replayed: result.replayed };
   }
@@ -93,16 +93,7 @@ export class GraduatedResponseController {
     @CurrentPrincipal() p: Principal,
     @Req() req: Request,
   ) {
-    // The record is the school's own (summaries are personal data): the school itself, auditors and the service
-    // identity read it; anyone else gets the same 403 whether or not a record exists. Every read and refusal is logged.
-    const allowed = p.organisationId === schoolUrn || p.roles.includes('auditor') || p.roles.includes('service');
-    await this.accessLog.record({
-      userId: p.userId, organisationId: p.organisationId, agency: p.agency, roles: p.roles, action: 'graduated-response', caseId: null,
-      detail: { outcome: allowed ? 'allowed' : 'denied', schoolUrn, childRef, ...(req.header('x-access-reason') ? { reason: req.header('x-access-reason') } : {}) },
-    });
-    if (!allowed) throw new ForbiddenException(`only ${schoolUrn}, auditors and the service identity read ${schoolUrn}'s graduated response records; the token is for ${p.organisationId}`);
-    const { state } = await loadState(this.store, graduatedResponseStream(schoolUrn, childRef), graduatedResponseDecider);
-    if (state.cycles.length === 0) throw new RecordNotFoundError(`${schoolUrn} has no graduated response record for ${childRef}`, { schoolUrn, childRef });
+    const state = await this.queries.execute(new GetGraduatedResponseQuery(schoolUrn, childRef, p, req.header('x-access-reason')));
     return { schoolUrn, childRef, ...state, nextStep: nextStep(state) };
   }
 }

@@ -1,14 +1,16 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Put, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Req, Res, UseFilters } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AdviceErrorFilter, agencyRecordContext, CaseReads, RecordNotFoundError } from '@tio/agency-kit';
+import { AdviceErrorFilter } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
-import type { EventStore } from '@tio/event-store';
+import { requestContext } from '@tio/event-sourcing';
 import { londonDateOf } from '@tio/ehc-domain';
 import type { Request, Response } from 'express';
-import { commissioningDecider, commissioningStream } from './commissioning-body';
+import type { RecordCommissioningBody } from './commissioning-body';
+import { CommissioningCommand } from './commissioning-aggregate';
+import { GetCommissioningBodyQuery } from './commissioning-queries';
 
 export class RecordCommissioningBodyDto {
   @ApiProperty({ description: 'ODS code of the integrated care board (commissioning body)', example: 'QHM' })
@@ -41,8 +43,8 @@ export class RecordCommissioningBodyDto {
 @Controller('cases')
 export class CommissioningController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CaseReads) private readonly access: CaseReads,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Put(':caseId/commissioning-body')
@@ -55,12 +57,11 @@ export class CommissioningController {
     @Req() req: Request & { correlationId?: string },
     @Res({ passthrough: true }) res: Response,
   ) {
-    const ctx = agencyRecordContext('health', caseId, p, req);
-    await this.access.authorise(p, caseId, 'write', 'commissioning-body-write');
-    const result = await handleCommand(this.store, commissioningStream(caseId), commissioningDecider, {
+    const command: RecordCommissioningBody = {
       type: 'RecordCommissioningBody', caseId, commissioningBodyRef: b.commissioningBodyRef, effectiveFrom: b.effectiveFrom ?? londonDateOf(new Date()), reason: b.reason,
       by: { userRef: p.userId, organisationRef: p.organisationId },
-    }, ctx);
+    };
+    const result = await this.commands.execute(new CommissioningCommand(command, p, requestContext(caseId, p, req)));
     res.status(result.replayed ? 200 : 201);
     return { caseId, ...result.state, replayed: result.replayed };
   }
@@ -68,8 +69,6 @@ export class CommissioningController {
   @Get(':caseId/commissioning-body')
   @ApiOperation({ summary: 'The responsible NHS commissioning body now, and every earlier one with who recorded it and why' })
   async get(@Param('caseId', new ParseUUIDPipe()) caseId: string) {
-    const { state } = await loadState(this.store, commissioningStream(caseId), commissioningDecider);
-    if (!state.current) throw new RecordNotFoundError(`no commissioning body is recorded for case ${caseId}`, { caseId });
-    return { caseId, ...state };
+    return { caseId, ...(await this.queries.execute(new GetCommissioningBodyQuery(caseId))) };
   }
 }

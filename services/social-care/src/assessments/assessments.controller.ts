@@ -1,14 +1,16 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { AdviceErrorFilter, CaseReads, agencyRecordContext } from '@tio/agency-kit';
+import { AdviceErrorFilter } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { EVENT_STORE, handleCommand, loadState } from '@tio/event-sourcing';
-import type { EventStore } from '@tio/event-store';
+import { requestContext } from '@tio/event-sourcing';
 import { londonDateOf } from '@tio/ehc-domain';
 import type { Request, Response } from 'express';
-import { assessmentsDecider, assessmentsStream, SOCIAL_CARE_ASSESSMENT_KINDS, type SocialCareAssessmentKind } from './assessment-references';
+import { SOCIAL_CARE_ASSESSMENT_KINDS, type ReferenceAssessment, type SocialCareAssessmentKind } from './assessment-references';
+import { AssessmentsCommand } from './assessments-aggregate';
+import { GetAssessmentsQuery } from './assessments-queries';
 
 export class ReferenceAssessmentDto {
   @ApiProperty({ description: "The assessment's id in the social care system (opaque, never a name)", example: 'LCS:ASM:448812' })
@@ -35,8 +37,8 @@ export class ReferenceAssessmentDto {
 @Controller('cases')
 export class AssessmentsController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CaseReads) private readonly access: CaseReads,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Post(':caseId/social-care-assessments')
@@ -49,12 +51,11 @@ export class AssessmentsController {
     @Req() req: Request & { correlationId?: string },
     @Res({ passthrough: true }) res: Response,
   ) {
-    const ctx = agencyRecordContext('social-care', caseId, p, req);
-    await this.access.authorise(p, caseId, 'write', 'social-care-assessments-write');
-    const result = await handleCommand(this.store, assessmentsStream(caseId), assessmentsDecider, {
+    const command: ReferenceAssessment = {
       type: 'ReferenceAssessment', caseId, assessmentRef: b.assessmentRef, kind: b.kind, completedOn: b.completedOn, today: londonDateOf(new Date()),
       by: { userRef: p.userId, organisationRef: p.organisationId },
-    }, ctx);
+    };
+    const result = await this.commands.execute(new AssessmentsCommand(command, p, requestContext(caseId, p, req)));
     res.status(result.replayed ? 200 : 201);
     return { caseId, assessments: result.state.assessments, replayed: result.replayed };
   }
@@ -62,8 +63,7 @@ export class AssessmentsController {
   @Get(':caseId/social-care-assessments')
   @ApiOperation({ summary: 'The social care assessments referenced on the case, with who referenced them' })
   async list(@Param('caseId', new ParseUUIDPipe()) caseId: string, @CurrentPrincipal() p: Principal) {
-    await this.access.authorise(p, caseId, 'read', 'social-care-assessments');
-    const { state } = await loadState(this.store, assessmentsStream(caseId), assessmentsDecider);
-    return { caseId, assessments: state.assessments };
+    const { assessments } = await this.queries.execute(new GetAssessmentsQuery(caseId, p));
+    return { caseId, assessments };
   }
 }
