@@ -76,7 +76,7 @@ async function main() {
   const databaseUrl = await ensureDatabase(clusterUrl, 'tio_projection_bench');
   let lastLog = 0;
   const result = await rebuildReadModel({
-    databaseUrl, brokers: brokers.split(','), topics: topicList(topics),
+    database: { url: databaseUrl }, brokers: brokers.split(','), topics: topicList(topics),
     onProgress: (p) => {
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();

@@ -1,5 +1,6 @@
 import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { CoreModule, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
+import { CoreModule, PG_POOL, SERVICE_CONFIG } from '@tio/service-kit';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { AccessLogController } from './access/access-log.controller';
 import { CaseAccess } from './access/access.service';
@@ -28,7 +29,8 @@ class DataSourceCloser implements OnApplicationShutdown {
   imports: [CoreModule.forService('timeline', DEFAULT_PORT)],
   controllers: [TimelineController, StreamController, AccessLogController, WebController],
   providers: [
-    { provide: TIMELINE_DB, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => timelineDataSource(config.databaseUrl).initialize() },
+    // over the service's pool (PG_POOL): one pool for the timeline's database
+    { provide: TIMELINE_DB, inject: [PG_POOL], useFactory: (pool: Pool) => timelineDataSource(pool).initialize() },
     { provide: TIMELINE_CONSUMER_SETTINGS, useFactory: () => consumerSettings() },
     { provide: TIMELINE_MESSAGING, inject: [SERVICE_CONFIG], useFactory: timelineMessagingClient },
     TimelineMetrics,

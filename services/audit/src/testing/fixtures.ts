@@ -72,7 +72,7 @@ export class CaseScript {
 /** Creates the timeline read model's tables with the timeline service's OWN migration, in a child process (no import). */
 export function migrateTimeline(url: string): void {
   execFileSync(process.execPath, ['-r', '@swc-node/register', '-e',
-    "require('./services/timeline/src/read-model/data-source.ts').migrateReadModel(process.env.TL_URL).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })"], {
+    "const pool = new (require('pg').Pool)({ connectionString: process.env.TL_URL, max: 1 }); require('./services/timeline/src/read-model/data-source.ts').migrateReadModel(pool).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })"], {
     cwd: ROOT, env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', TL_URL: url }, stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000,
   });
 }

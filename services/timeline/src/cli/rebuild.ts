@@ -27,7 +27,7 @@ export async function main(argv: string[], out: NodeJS.WriteStream = process.std
   const topics = consumerSettings().topics;
   let lastPrint = 0;
   const result = await rebuildReadModel({
-    databaseUrl, brokers, topics, keepOld: argv.includes('--keep-old'), topicPrefix: process.env['KAFKA_TOPIC_PREFIX'] ?? '',
+    database: { url: databaseUrl }, brokers, topics, keepOld: argv.includes('--keep-old'), topicPrefix: process.env['KAFKA_TOPIC_PREFIX'] ?? '',
     onProgress: (p) => {
       if (out.isTTY) out.write(`\r${progressLine(p)}`);
       else if (Date.now() - lastPrint > 1000 || p.phase !== 'building') {

@@ -63,8 +63,8 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
 
   async onModuleInit(): Promise<void> {
     this.metrics.beforeScrape(() => this.refreshBrokerGauges());
-    await migrateService(this.config.databaseUrl);
-    await migrateReadModel(this.config.databaseUrl, LIVE_SCHEMA);
+    await migrateService(this.pool);
+    await migrateReadModel(this.pool, LIVE_SCHEMA);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -81,7 +81,7 @@ interface ReadModel {
   clock: Record<string, unknown>[];
 }
 
-const byKey = (...keys: string[]) => (a: Record<string, unknown>, b: Record<string, unknown>) => {
+const byKey = <T extends object>(...keys: (keyof T & string)[]) => (a: T, b: T) => {
   for (const k of keys) {
     const c = Buffer.compare(Buffer.from(String(a[k])), Buffer.from(String(b[k])));
     if (c) return c;
@@ -152,7 +152,7 @@ describe('projectBatch stores what the reference model says the timeline shows (
   beforeAll(async () => {
     const url = await ensureDatabase(process.env['DATABASE_URL'] as string, 'timeline_projector_spec');
     pool = new Pool({ connectionString: url, max: 3 });
-    await migrateReadModel(url, SCHEMA);
+    await migrateReadModel(pool, SCHEMA);
   });
   afterAll(async () => {
     await pool?.end();
@@ -242,8 +242,8 @@ describe('the recorded time is the event store’s, and orders entries of the sa
   beforeAll(async () => {
     const url = await ensureDatabase(process.env['DATABASE_URL'] as string, 'timeline_projector_spec');
     pool = new Pool({ connectionString: url, max: 2 });
-    await migrateReadModel(url, 'proj_recorded_one');
-    await migrateReadModel(url, 'proj_recorded_batch');
+    await migrateReadModel(pool, 'proj_recorded_one');
+    await migrateReadModel(pool, 'proj_recorded_batch');
   });
   afterAll(async () => {
     await pool?.end();

@@ -1,4 +1,5 @@
-import { DataSource } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { ALL_ENTITIES, LIVE_SCHEMA } from './entities';
 import { ReadModel1760000000000 } from './migrations/1760000000000-read-model';
 import { AccessLog1760000000001 } from './migrations/1760000000001-access-log';
@@ -10,46 +11,61 @@ export const READ_MODEL_MIGRATIONS = [ReadModel1760000000000, CaseClockEvents176
 /** Migrations of what is never rebuilt (the access log), in `public`. */
 export const SERVICE_MIGRATIONS = [AccessLog1760000000001];
 
-/** The service's DataSource: entities for reads, `public` migrations. `synchronize` is never on. */
-export function timelineDataSource(url: string, poolSize = 10): DataSource {
-  return new DataSource({
-    type: 'postgres', url, entities: ALL_ENTITIES, migrations: SERVICE_MIGRATIONS, migrationsTableName: 'timeline_service_migrations',
-    synchronize: false, logging: false, poolSize, applicationName: 'tio-timeline',
-  });
+const MIGRATIONS_LOCK = `hashtext('tio.timeline.migrations')`;
+
+/**
+ * ONE pool per database: TypeORM's `pg` driver (the `driver` option) made to take its connections from the service's
+ * pool (service-kit's PG_POOL, which the health checks, the access log and the consumer use too). Destroying a
+ * DataSource leaves the pool open: whoever created the pool ends it. TypeORM uses `connect`, `on('error')` (the pool
+ * has its handler already) and `end` of the pool it makes.
+ */
+function driverOver(pool: Pool): { Pool: new () => unknown } {
+  const borrowed = {
+    connect: (callback: (err: Error | undefined, client: PoolClient | undefined, release: (err?: Error) => void) => void) => pool.connect(callback),
+    on: () => borrowed,
+    end: (callback?: (err?: Error) => void) => callback?.(),
+  };
+  return { Pool: function BorrowedPool() { return borrowed; } as unknown as new () => unknown };
+}
+
+/** The service's DataSource (entities for reads) over its pool. `synchronize` is never on. */
+export function timelineDataSource(pool: Pool): DataSource {
+  return new DataSource({ type: 'postgres', driver: driverOver(pool), entities: ALL_ENTITIES, synchronize: false, logging: false });
 }
 
 /** Creates the schema if needed and brings its read-model tables up to date (its own `migrations` table). */
-export async function migrateReadModel(url: string, schema: string = LIVE_SCHEMA): Promise<void> {
-  const ds = new DataSource({
-    type: 'postgres', url, schema, migrations: READ_MODEL_MIGRATIONS, migrationsTableName: 'migrations', synchronize: false, logging: false, poolSize: 1,
-  });
-  await ds.initialize();
-  try {
-    // serialise concurrent starts (two instances, or a test suite booting several apps on one database)
-    await ds.query(`SELECT pg_advisory_lock(hashtext('tio.timeline.migrations'))`);
-    try {
-      await ds.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await ds.runMigrations({ transaction: 'all' });
-    } finally {
-      await ds.query(`SELECT pg_advisory_unlock(hashtext('tio.timeline.migrations'))`);
-    }
-  } finally {
-    await ds.destroy();
-  }
+export async function migrateReadModel(pool: Pool, schema: string = LIVE_SCHEMA): Promise<void> {
+  await migrate(new DataSource({
+    type: 'postgres', driver: driverOver(pool), schema, migrations: READ_MODEL_MIGRATIONS, migrationsTableName: 'migrations', synchronize: false, logging: false,
+  }), schema);
 }
 
-/** Brings the access log up to date (a single connection, so the advisory lock holds for the whole run). */
-export async function migrateService(url: string): Promise<void> {
-  const ds = new DataSource({ type: 'postgres', url, migrations: SERVICE_MIGRATIONS, migrationsTableName: 'timeline_service_migrations', synchronize: false, logging: false, poolSize: 1 });
+/** Brings the access log up to date. */
+export async function migrateService(pool: Pool): Promise<void> {
+  await migrate(new DataSource({
+    type: 'postgres', driver: driverOver(pool), migrations: SERVICE_MIGRATIONS, migrationsTableName: 'timeline_service_migrations', synchronize: false, logging: false,
+  }));
+}
+
+/**
+ * Runs a DataSource's pending migrations in one transaction, on ONE connection that holds the advisory lock for the
+ * whole run: concurrent starts (two instances, a rebuild, a test suite booting several apps) wait for each other.
+ */
+async function migrate(ds: DataSource, schema?: string): Promise<void> {
   await ds.initialize();
+  const runner = ds.createQueryRunner();
   try {
-    await ds.query(`SELECT pg_advisory_lock(hashtext('tio.timeline.migrations'))`);
+    await runner.query(`SELECT pg_advisory_lock(${MIGRATIONS_LOCK})`);
     try {
-      await ds.runMigrations({ transaction: 'all' });
+      if (schema) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      const executor = new MigrationExecutor(ds, runner);
+      executor.transaction = 'all';
+      await executor.executePendingMigrations();
     } finally {
-      await ds.query(`SELECT pg_advisory_unlock(hashtext('tio.timeline.migrations'))`);
+      await runner.query(`SELECT pg_advisory_unlock(${MIGRATIONS_LOCK})`);
     }
   } finally {
+    await runner.release();
     await ds.destroy();
   }
 }

@@ -27,7 +27,8 @@ export interface RebuildProgress {
 }
 
 export interface RebuildOptions {
-  databaseUrl: string;
+  /** The service's pool (a rebuild inside the service borrows it), or the database's URL (the CLI opens its own pool). */
+  database: { pool: Pool } | { url: string };
   brokers: string[];
   topics: string[];
   keepOld?: boolean;
@@ -63,7 +64,8 @@ export interface RebuildResult {
 }
 
 export async function rebuildReadModel(options: RebuildOptions): Promise<RebuildResult> {
-  const pool = new Pool({ connectionString: options.databaseUrl, max: 4, application_name: 'tio-timeline-rebuild' });
+  const ownPool = 'url' in options.database;
+  const pool = 'pool' in options.database ? options.database.pool : new Pool({ connectionString: options.database.url, max: 4, application_name: 'tio-timeline-rebuild' });
   const client: MessagingClient = new KafkaJsClient({ brokers: options.brokers, clientId: 'tio-timeline-rebuild', topicPrefix: options.topicPrefix });
   const started = Date.now();
   let lock: PoolClient | undefined;
@@ -72,9 +74,9 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
     lock = await pool.connect();
     const held = await lock.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${REBUILD_LOCK}) AS locked`);
     if (!held.rows[0]?.locked) throw new RebuildRunningError();
-    await migrateReadModel(options.databaseUrl, LIVE_SCHEMA);
+    await migrateReadModel(pool, LIVE_SCHEMA);
     await pool.query(`DROP SCHEMA IF EXISTS "${NEXT_SCHEMA}" CASCADE`);
-    await migrateReadModel(options.databaseUrl, NEXT_SCHEMA);
+    await migrateReadModel(pool, NEXT_SCHEMA);
     const live = await pool.query<{ generation: number }>(`SELECT generation FROM "${LIVE_SCHEMA}".model_info WHERE id = 1`);
     const generation = (live.rows[0]?.generation ?? 0) + 1;
     await pool.query(`UPDATE "${NEXT_SCHEMA}".model_info SET generation = $1, built_at = now(), projection = $2 WHERE id = 1`, [generation, PROJECTION_VERSION]);
@@ -142,7 +144,7 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
   } finally {
     // a session lock: ending the session releases it
     lock?.release(true);
-    await pool.end();
+    if (ownPool) await pool.end();
   }
 }
 

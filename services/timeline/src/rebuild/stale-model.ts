@@ -33,7 +33,7 @@ export class StaleReadModelRebuild implements OnApplicationBootstrap, OnApplicat
     if (builtBy === undefined || builtBy >= PROJECTION_VERSION) return;
     this.logger.warn({ msg: 'the read model was built by an older projection: rebuilding it aside from the topics', builtBy, current: PROJECTION_VERSION });
     this.running = rebuildReadModel({
-      databaseUrl: this.config.databaseUrl, brokers: this.config.kafkaBrokers, topicPrefix: this.config.topicPrefix, topics: this.settings.topics,
+      database: { pool: this.pool }, brokers: this.config.kafkaBrokers, topicPrefix: this.config.topicPrefix, topics: this.settings.topics,
       signal: this.stopping.signal,
     }).then(
       (result) => this.logger.log({ msg: 'read model rebuilt and swapped in', generation: result.generation, events: result.events, merged: result.merged }),
