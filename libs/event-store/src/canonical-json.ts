@@ -69,6 +69,53 @@ export function canonicalJson(value: unknown, path = '$', eventId?: string): str
   return walk(value, path);
 }
 
+/** A plain object's canonical members (`"key":value`, keys sorted as in `canonicalJson`), to splice members in later. */
+export interface CanonicalMembers {
+  keys: string[];
+  members: string[];
+}
+
+/**
+ * `canonicalJson` of a plain object, kept as its sorted members so that a member can be added without serialising
+ * the object again (`withMember`). Same checks and errors as `canonicalJson`.
+ */
+export function canonicalMembers(value: object, path = '$', eventId?: string): CanonicalMembers {
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value) || (proto !== Object.prototype && proto !== null)) {
+    throw new NonSerialisableEventError(eventId, path, 'expected a plain object');
+  }
+  if (Object.getOwnPropertySymbols(value).length > 0) throw new NonSerialisableEventError(eventId, path, 'symbol-keyed properties cannot be stored');
+  const keys: string[] = [];
+  const members: string[] = [];
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    if (UNSTORABLE_STRING.test(key)) throw new NonSerialisableEventError(eventId, `${path}.${key}`, 'key contains NUL or a lone surrogate');
+    keys.push(key);
+    members.push(`${JSON.stringify(key)}:${canonicalJson(item, `${path}.${key}`, eventId)}`);
+  }
+  return { keys, members };
+}
+
+/** The canonical JSON of the object, with `key` set to the (already canonical) JSON `json`. */
+export function withMember(object: CanonicalMembers, key: string, json: string): string {
+  const members = [...object.members];
+  const at = object.keys.indexOf(key);
+  const member = `${JSON.stringify(key)}:${json}`;
+  if (at >= 0) members[at] = member;
+  else {
+    let i = 0;
+    while (i < object.keys.length && (object.keys[i] as string) < key) i++;
+    members.splice(i, 0, member);
+  }
+  return `{${members.join(',')}}`;
+}
+
+/** The canonical JSON of the object itself. */
+export function membersJson(object: CanonicalMembers): string {
+  return `{${object.members.join(',')}}`;
+}
+
 /**
  * True when a parsed JSON value nests deeper than `maxDepth` objects/arrays. Iterative, so it cannot itself overflow
  * the stack: input boundaries call it before handing a body to recursive code (class-transformer, validators).

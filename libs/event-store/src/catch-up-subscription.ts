@@ -9,7 +9,7 @@ export interface CatchUpSources {
   checkpoints: CheckpointStore;
   wakeup: Wakeup;
   pollIntervalMs: number;
-  /** Awaited before the first read, e.g. until LISTEN is in place so no wake-up after it can be missed. */
+  /** Awaited before the first read, e.g. until the source that nudges `wakeup` is running. */
   beforeFirstRead?(): Promise<void>;
 }
 
@@ -18,7 +18,7 @@ export const DEFAULT_BATCH_SIZE = 500;
 /**
  * A polling catch-up subscription: load checkpoint, read a batch, hand each event to the handler in order, save
  * the checkpoint after the batch (or the part of it that succeeded), repeat; when a read comes back short it has
- * caught up and sleeps until woken (NOTIFY) or the poll interval passes. At-least-once: after a crash the events
+ * caught up and sleeps until woken (an append, or the store's head poller) or the poll interval passes. At-least-once: after a crash the events
  * handled since the last saved checkpoint are delivered again.
  */
 export class CatchUpSubscription implements Subscription {
@@ -62,6 +62,8 @@ export class CatchUpSubscription implements Subscription {
       this.checkpointed = await this.sources.checkpoints.load(subscriptionId);
       handled = this.checkpointed;
       while (!this.stopping) {
+        // a nudge while this batch is read and handled must not be slept through
+        const generation = this.sources.wakeup.generation;
         const batch = await this.sources.readAfter(handled, batchSize, category);
         for (const event of batch) {
           if (this.stopping) break;
@@ -75,7 +77,7 @@ export class CatchUpSubscription implements Subscription {
             this.isCaughtUp = true;
             this.resolveCaughtUp();
           }
-          const sleep = this.sources.wakeup.wait(this.sources.pollIntervalMs);
+          const sleep = this.sources.wakeup.wait(this.sources.pollIntervalMs, generation);
           this.sleeper = sleep;
           if (!this.stopping) await sleep.promise;
           this.sleeper = undefined;

@@ -26,3 +26,26 @@ export function computeEventHash(input: HashInput): string {
   });
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
+
+/** What an event's hash covers, with data and metadata already in canonical JSON (serialised once, at validation). */
+export interface CanonicalHashInput {
+  streamName: string;
+  revision: number;
+  type: string;
+  schemaVersion: number;
+  dataJson: string;
+  /** Canonical JSON of the full metadata as stored, including `recordedAt`. */
+  metadataJson: string;
+  previousHash: string | null;
+}
+
+/**
+ * The same hash as `computeEventHash`, built from canonical JSON already at hand: the members of the hash input in
+ * canonical (sorted) order, around the two serialised documents.
+ */
+export function computeEventHashFromJson(input: CanonicalHashInput): string {
+  const canonical =
+    `{"data":${input.dataJson},"metadata":${input.metadataJson},"previousHash":${input.previousHash === null ? 'null' : JSON.stringify(input.previousHash)},` +
+    `"revision":${JSON.stringify(input.revision)},"schemaVersion":${JSON.stringify(input.schemaVersion)},"streamName":${JSON.stringify(input.streamName)},"type":${JSON.stringify(input.type)}}`;
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}

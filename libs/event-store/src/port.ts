@@ -116,6 +116,15 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options: SubscriptionOptions): Subscription;
+  /**
+   * Calls `listener` whenever events may have become readable (by `readAll`, subscriptions): right after each of
+   * this store's appends commits, and soon after other processes' appends (the adapter watches the store for them).
+   * It is called synchronously, so keep it cheap (set a flag, resolve a promise, cancel a sleep); it is a hint, at
+   * least once per change and sometimes more, so read after it and treat an empty read as nothing new. A reader
+   * that cannot miss one should set a flag in the listener, clear it before each read and sleep only if it is still
+   * clear after the read. Returns the function that stops the calls.
+   */
+  onAppended(listener: () => void): () => void;
   verifyStream(streamName: string): Promise<StreamVerification>;
   close(): Promise<void>;
 }

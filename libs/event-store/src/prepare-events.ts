@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, canonicalMembers, membersJson, withMember, type CanonicalMembers } from './canonical-json';
 import { EventTooLargeError, InvalidEventError } from './errors';
 import type { Agency, EventMetadata, NewEvent } from './port';
 
@@ -21,6 +21,15 @@ export interface PreparedEvent {
   metadata: EventMetadata;
   /** Canonical JSON of type, schema version, data and metadata: what an idempotent retry must match. */
   contentKey: string;
+  /** Canonical JSON of `data`: what is stored and hashed (serialised once, here). */
+  dataJson: string;
+  /** `metadata` in canonical form, as members, so `recordedAt` can be added without serialising it again. */
+  metadataMembers: CanonicalMembers;
+}
+
+/** Canonical JSON of the event's metadata as stored: with the store's `recordedAt`. */
+export function storedMetadataJson(event: PreparedEvent, recordedAt: string): string {
+  return withMember(event.metadataMembers, 'recordedAt', JSON.stringify(recordedAt));
 }
 
 function nonEmptyString(value: unknown): value is string {
@@ -74,19 +83,30 @@ export function prepareEvents(events: unknown, maxEventBytes = DEFAULT_MAX_EVENT
     seen.add(eventId);
 
     const dataJson = canonicalJson(event.data, 'data', eventId);
-    const metadata = { ...event.metadata, eventId };
-    const metadataJson = canonicalJson(metadata, 'metadata', eventId);
+    const metadataMembers = canonicalMembers({ ...event.metadata, eventId }, 'metadata', eventId);
+    const metadataJson = membersJson(metadataMembers);
     const size = Buffer.byteLength(dataJson, 'utf8') + Buffer.byteLength(metadataJson, 'utf8');
     if (size > maxEventBytes) throw new EventTooLargeError(eventId, size, maxEventBytes);
-    const normalisedData: unknown = JSON.parse(dataJson);
-    const normalisedMetadata = JSON.parse(metadataJson) as EventMetadata;
+    const type = event.type;
+    // the normalised objects are parsed only if an adapter asks for them (PostgreSQL stores the JSON as it is)
+    let data: { value: unknown } | undefined;
+    let metadata: EventMetadata | undefined;
     return {
       eventId,
-      type: event.type,
+      type,
       schemaVersion,
-      data: normalisedData,
-      metadata: normalisedMetadata,
-      contentKey: contentKeyOf(event.type, schemaVersion, normalisedData, normalisedMetadata),
+      get data(): unknown {
+        data ??= { value: JSON.parse(dataJson) };
+        return data.value;
+      },
+      get metadata(): EventMetadata {
+        metadata ??= JSON.parse(metadataJson) as EventMetadata;
+        return metadata;
+      },
+      // = contentKeyOf(type, schemaVersion, data, metadata), without serialising anything again
+      contentKey: `{"data":${dataJson},"metadata":${metadataJson},"schemaVersion":${JSON.stringify(schemaVersion)},"type":${JSON.stringify(type)}}`,
+      dataJson,
+      metadataMembers,
     };
   });
 }

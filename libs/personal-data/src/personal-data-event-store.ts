@@ -134,6 +134,10 @@ export class PersonalDataEventStore implements EventStore {
     return this.inner.subscribe(options);
   }
 
+  onAppended(listener: () => void): () => void {
+    return this.inner.onAppended(listener);
+  }
+
   verifyStream(streamName: string): Promise<StreamVerification> {
     return this.inner.verifyStream(streamName);
   }

@@ -13,6 +13,7 @@ import { contentKeyOf, DEFAULT_MAX_EVENT_BYTES, prepareEvents, type PreparedEven
 import { assertCategory, assertWritableStream, parseStreamName } from '../stream-name';
 import { UpcasterRegistry, type Upcaster } from '../upcasting';
 import { verifyChain } from '../verification';
+import { Wakeup } from '../wakeup';
 import { defined } from '../defined';
 import { CHECKPOINT_CATEGORY, EventStoreDbCheckpointStore } from './checkpoints';
 import { fromEsdb, toEsdbMetadata } from './mapping';
@@ -45,6 +46,8 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly upcasters: UpcasterRegistry;
   private readonly checkpoints: CheckpointStore;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly appended = new Wakeup();
+  private watcher: AllStreamSubscription | undefined;
   private closed = false;
 
   constructor(private readonly options: EventStoreDbEventStoreOptions) {
@@ -86,6 +89,7 @@ export class EventStoreDbEventStore implements EventStore {
       try {
         const result = await this.client.appendToStream(streamName, data, { expectedRevision: at });
         if (result.position === undefined) throw new Error('EventStoreDB returned no position for the append');
+        this.appended.notify();
         return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position.commit };
       } catch (err) {
         if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -190,6 +194,39 @@ export class EventStoreDbEventStore implements EventStore {
     return sub;
   }
 
+  /**
+   * See the port. This store's appends call the listeners as they are acknowledged; other processes' appends arrive
+   * through one live `$all` subscription (from the end, system events excluded) held while anyone listens.
+   */
+  onAppended(listener: () => void): () => void {
+    this.assertOpen();
+    const off = this.appended.listen(listener);
+    this.watchAll();
+    return () => {
+      off();
+      if (this.appended.listening === 0) this.unwatchAll();
+    };
+  }
+
+  private watchAll(): void {
+    if (this.watcher || this.closed) return;
+    const watcher = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+    this.watcher = watcher;
+    watcher.on('data', (resolved) => {
+      if (!resolved.event?.streamId.startsWith(`${CHECKPOINT_CATEGORY}-`)) this.appended.notify();
+    });
+    // a lost subscription is opened again by the next listener; appends of this store still call listeners
+    watcher.on('error', () => {
+      if (this.watcher === watcher) this.watcher = undefined;
+    });
+  }
+
+  private unwatchAll(): void {
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    void watcher?.unsubscribe().catch(() => undefined);
+  }
+
   async verifyStream(streamName: string): Promise<StreamVerification> {
     this.assertOpen();
     parseStreamName(streamName);
@@ -213,6 +250,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    this.unwatchAll();
     if (!this.options.client) await this.client.dispose();
   }
 

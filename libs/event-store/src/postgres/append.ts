@@ -1,11 +1,12 @@
 import type { PoolClient } from 'pg';
-import { EventIdConflictError, WrongExpectedRevisionError } from '../errors';
+import { EventIdConflictError } from '../errors';
 import { eventMac, headMac } from '../authentication';
-import { computeEventHash } from '../hashing';
+import { computeEventHashFromJson } from '../hashing';
 import type { AppendResult, ExpectedRevision } from '../port';
-import { contentKeyOf, type PreparedEvent } from '../prepare-events';
+import { contentKeyOf, storedMetadataJson, type PreparedEvent } from '../prepare-events';
 import { defined } from '../defined';
-import { notifyChannel, table } from './schema';
+import { UNKNOWN_HEAD, type StreamHead } from './head-cache';
+import { table } from './schema';
 
 export interface AppendContext {
   schema: string;
@@ -13,14 +14,24 @@ export interface AppendContext {
   category: string;
   events: PreparedEvent[];
   expectedRevision: ExpectedRevision;
-  /** The chain key: each event and the new head get their MAC in the same statements (no extra round trip). */
+  /** The chain key: each event and the new head get their MAC, computed here (the key never goes to the database). */
   chainKey?: Buffer;
 }
 
-interface ExistingRow {
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** What one call of `append_events` did. Nothing is written unless `appended`. */
+export type AppendOutcome =
+  | { kind: 'appended'; result: AppendResult; head: StreamHead }
+  | { kind: 'replayed'; result: AppendResult }
+  | { kind: 'wrong-expected-revision'; head: StreamHead }
+  /** The hashes were computed on another head than the stream's: compute them on `head` and call again. */
+  | { kind: 'stale-head'; head: StreamHead; reserved: string[] };
+
+interface StoredRow {
   event_id: string;
   stream_name: string;
-  revision: string;
+  revision: string | number;
   global_position: string;
   type: string;
   schema_version: number;
@@ -29,19 +40,12 @@ interface ExistingRow {
 }
 
 /**
- * If the batch's event ids are already stored, decides whether this is a retry of the same append (returns its
- * original result) or a conflict (throws). Returns undefined when none of the ids exist.
+ * Stored rows carrying some of the batch's event ids: the original result if this is a retry of the same append,
+ * else the conflict (another stream, other content, or only part of the batch).
  */
-export async function findPreviousAppend(client: Pick<PoolClient, 'query'>, ctx: AppendContext): Promise<AppendResult | undefined> {
-  const ids = ctx.events.map((e) => e.eventId);
-  const { rows } = await client.query<ExistingRow>(
-    `SELECT event_id, stream_name, revision, global_position, type, schema_version, data, metadata
-       FROM ${table(ctx.schema, 'events')} WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
-    [ids],
-  );
-  if (rows.length === 0) return undefined;
+export function judgeStoredRows(ctx: Pick<AppendContext, 'streamName' | 'events'>, rows: readonly StoredRow[]): AppendResult {
   const byId = new Map(rows.map((r) => [r.event_id, r]));
-  let previous: ExistingRow | undefined;
+  let previous: StoredRow | undefined;
   for (const event of ctx.events) {
     const row = byId.get(event.eventId);
     if (!row) throw new EventIdConflictError(ctx.streamName, defined(rows[0], 'first stored row').event_id, 'partial-batch');
@@ -58,92 +62,124 @@ export async function findPreviousAppend(client: Pick<PoolClient, 'query'>, ctx:
   return { nextExpectedRevision: Number(last.revision), position: BigInt(last.global_position) };
 }
 
-function revisionMatches(expected: ExpectedRevision, current: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no_stream') return current === -1;
-  if (expected === 'stream_exists') return current >= 0;
-  return expected === current;
+/**
+ * If the batch's event ids are already stored, decides whether this is a retry of the same append (returns its
+ * original result) or a conflict (throws). Returns undefined when none of the ids exist. For the rare path where a
+ * concurrent append stored one of the ids while this one was in flight (a unique violation).
+ */
+export async function findPreviousAppend(client: Queryable, ctx: AppendContext): Promise<AppendResult | undefined> {
+  const { rows } = await client.query<StoredRow>(
+    `SELECT event_id, stream_name, revision, global_position, type, schema_version, data, metadata
+       FROM ${table(ctx.schema, 'events')} WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
+    [ctx.events.map((e) => e.eventId)],
+  );
+  return rows.length === 0 ? undefined : judgeStoredRows(ctx, rows);
 }
 
-export interface PendingAppend {
-  result: AppendResult;
-  /** True when nothing was written because the same batch had been appended before. */
-  idempotentReplay: boolean;
+interface Columns {
+  types: string[];
+  versions: number[];
+  data: string[];
+  metadata: string[];
+  hashes: string[];
+  macs: (string | null)[];
+  headMac: string | null;
+  recordedAt: string | null;
+}
+
+const PROBE: Columns = { types: [], versions: [], data: [], metadata: [], hashes: [], macs: [], headMac: null, recordedAt: null };
+
+/** Hash-chains the batch onto `head` (and MACs it with the key): the rows `append_events` writes if `head` is right. */
+function chainOnto(ctx: AppendContext, head: StreamHead): Columns {
+  const { streamName, chainKey } = ctx;
+  const recordedAt = new Date().toISOString();
+  const cols: Columns = { types: [], versions: [], data: [], metadata: [], hashes: [], macs: [], headMac: null, recordedAt };
+  let previousHash = head.hash;
+  ctx.events.forEach((event, i) => {
+    const revision = head.revision + 1 + i;
+    const metadataJson = storedMetadataJson(event, recordedAt);
+    const hash = computeEventHashFromJson({
+      streamName, revision, type: event.type, schemaVersion: event.schemaVersion, dataJson: event.dataJson, metadataJson, previousHash,
+    });
+    cols.types.push(event.type);
+    cols.versions.push(event.schemaVersion);
+    cols.data.push(event.dataJson);
+    cols.metadata.push(metadataJson);
+    cols.hashes.push(hash);
+    cols.macs.push(chainKey ? eventMac(chainKey, streamName, revision, hash) : null);
+    previousHash = hash;
+  });
+  const last = head.revision + ctx.events.length;
+  cols.headMac = chainKey ? headMac(chainKey, streamName, last, previousHash) : null;
+  return cols;
+}
+
+function expectedText(expected: ExpectedRevision): string {
+  return typeof expected === 'number' ? String(expected) : expected;
+}
+
+interface OutcomeRow {
+  outcome: 'appended' | 'stored' | 'wrong_expected_revision' | 'stale_head';
+  revision: string;
+  last_hash: string | null;
+  positions: string[] | null;
+  existing: StoredRow[] | null;
+}
+
+function maxPosition(positions: readonly string[]): bigint {
+  let max = BigInt(defined(positions[0], 'a position'));
+  for (const p of positions) if (BigInt(p) > max) max = BigInt(p);
+  return max;
 }
 
 /**
- * Runs one append inside the caller's open transaction (BEGIN already issued; the caller commits or rolls back).
- * Order matters:
- *  1. reserve the transaction id and global positions together (see schema.ts, reserve_positions);
- *  2. create-or-lock the stream row, which serialises writers of this stream until commit;
- *  3. with the lock held, look for the event ids (a retry of a committed append is now visible);
- *  4. check the expected revision, hash-chain the events, insert them and move the stream head, NOTIFY.
+ * One call of `<schema>.append_events` (schema.ts, migration 3): the whole append in one statement, so in one round
+ * trip when `head` is the stream's head. With an unknown head only the ids travel (the call is a probe: it answers
+ * with the head, or a replay, or a wrong revision). `reserved`: the positions an earlier call in the same
+ * transaction took (see `stale-head`).
  */
-export async function appendInTransaction(client: PoolClient, ctx: AppendContext): Promise<PendingAppend> {
-  const { schema, streamName, events } = ctx;
-  const reserved = await client.query<{ transaction_id: string; positions: string[] }>(
-    `SELECT transaction_id::text, positions::text[] FROM ${table(schema, 'reserve_positions')}($1)`,
-    [events.length],
-  );
-  const { transaction_id: transactionId, positions } = defined(reserved.rows[0], 'reserved positions');
-  const head = await client.query<{ revision: string; last_hash: string | null }>(
-    `INSERT INTO ${table(schema, 'streams')} AS s (stream_name, category, revision)
-       VALUES ($1, $2, -1)
-       ON CONFLICT (stream_name) DO UPDATE SET stream_name = s.stream_name
-       RETURNING revision, last_hash`,
-    [streamName, ctx.category],
-  );
-  const headRow = defined(head.rows[0], 'stream head');
-  const current = Number(headRow.revision);
-  let previousHash = headRow.last_hash;
-
-  const replay = await findPreviousAppend(client, ctx);
-  if (replay) return { result: replay, idempotentReplay: true };
-  if (!revisionMatches(ctx.expectedRevision, current)) {
-    throw new WrongExpectedRevisionError(streamName, ctx.expectedRevision, current === -1 ? 'no_stream' : current);
-  }
-
-  const recordedAt = new Date().toISOString();
-  const cols = {
-    position: [] as string[], eventId: [] as string[], revision: [] as number[], type: [] as string[],
-    version: [] as number[], data: [] as string[], metadata: [] as string[], hash: [] as string[], previous: [] as (string | null)[],
-    mac: [] as (string | null)[],
-  };
-  const sortedPositions = positions.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  events.forEach((event, i) => {
-    const revision = current + 1 + i;
-    const metadata = { ...event.metadata, recordedAt };
-    const hash = computeEventHash({
-      streamName, revision, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash,
-    });
-    cols.position.push(defined(sortedPositions[i], 'position').toString());
-    cols.eventId.push(event.eventId);
-    cols.revision.push(revision);
-    cols.type.push(event.type);
-    cols.version.push(event.schemaVersion);
-    cols.data.push(JSON.stringify(event.data));
-    cols.metadata.push(JSON.stringify(metadata));
-    cols.hash.push(hash);
-    cols.previous.push(previousHash);
-    cols.mac.push(ctx.chainKey ? eventMac(ctx.chainKey, streamName, revision, hash) : null);
-    previousHash = hash;
+export async function callAppendEvents(client: Queryable, ctx: AppendContext, head: StreamHead, reserved?: string[]): Promise<AppendOutcome> {
+  const cols = head === UNKNOWN_HEAD ? PROBE : chainOnto(ctx, head);
+  const { rows } = await client.query<OutcomeRow>({
+    name: `tio-event-store-append:${ctx.schema}`,
+    text: `SELECT outcome, revision::text AS revision, last_hash, positions::text[] AS positions, existing
+             FROM ${table(ctx.schema, 'append_events')}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::integer[], $9::text[],
+                  $10::text[], $11::text[], $12::text[], $13, $14::timestamptz, $15::bigint[])`,
+    values: [
+      ctx.streamName, ctx.category, expectedText(ctx.expectedRevision), head.revision, head.hash, ctx.events.map((e) => e.eventId),
+      cols.types, cols.versions, cols.data, cols.metadata, cols.hashes, cols.macs, cols.headMac, cols.recordedAt, reserved ?? null,
+    ],
   });
-  await client.query(
-    `INSERT INTO ${table(schema, 'events')}
-       (global_position, transaction_id, event_id, stream_name, category, revision, type, schema_version, data, metadata,
-        hash, previous_hash, recorded_at, mac)
-     SELECT p, $2::xid8, e, $3, $4, r, t, v, d::jsonb, m::jsonb, h, ph, $5::timestamptz, mc
-       FROM unnest($1::bigint[], $6::uuid[], $7::bigint[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-         AS x(p, e, r, t, v, d, m, h, ph, mc)`,
-    [cols.position, transactionId, streamName, ctx.category, recordedAt, cols.eventId, cols.revision, cols.type,
-      cols.version, cols.data, cols.metadata, cols.hash, cols.previous, cols.mac],
-  );
-  const last = current + events.length;
-  await client.query(
-    `WITH moved AS (
-       UPDATE ${table(schema, 'streams')} SET revision = $2, last_hash = $3, head_mac = $5, updated_at = now() WHERE stream_name = $1
-     ) SELECT pg_notify($4, '')`,
-    [streamName, last, previousHash, notifyChannel(schema), ctx.chainKey ? headMac(ctx.chainKey, streamName, last, previousHash) : null],
-  );
-  return { result: { nextExpectedRevision: last, position: defined(sortedPositions[sortedPositions.length - 1], 'last position') }, idempotentReplay: false };
+  const row = defined(rows[0], 'append_events outcome');
+  const current: StreamHead = { revision: Number(row.revision), hash: row.last_hash };
+  switch (row.outcome) {
+    case 'appended':
+      return { kind: 'appended', head: current, result: { nextExpectedRevision: current.revision, position: maxPosition(defined(row.positions ?? undefined, 'positions')) } };
+    case 'stored':
+      return { kind: 'replayed', result: judgeStoredRows(ctx, defined(row.existing ?? undefined, 'stored rows')) };
+    case 'wrong_expected_revision':
+      return { kind: 'wrong-expected-revision', head: current };
+    case 'stale_head':
+      return { kind: 'stale-head', head: current, reserved: defined(row.positions ?? undefined, 'reserved positions') };
+  }
+}
+
+/** Most calls one append makes inside a transaction that holds the stream lock before giving up (it never should). */
+const LOCKED_ATTEMPTS = 5;
+
+/**
+ * The append inside the caller's open transaction (BEGIN issued; the caller commits or rolls back). A stale head is
+ * recomputed and the call repeated with the positions the first call reserved; from the first call on the stream row
+ * is locked, so the second call normally writes.
+ */
+export async function appendInTransaction(client: PoolClient, ctx: AppendContext, head: StreamHead): Promise<Exclude<AppendOutcome, { kind: 'stale-head' }>> {
+  let assumed = head;
+  let reserved: string[] | undefined;
+  for (let attempt = 0; attempt < LOCKED_ATTEMPTS; attempt++) {
+    const outcome = await callAppendEvents(client, ctx, assumed, reserved);
+    if (outcome.kind !== 'stale-head') return outcome;
+    assumed = outcome.head;
+    reserved = outcome.reserved;
+  }
+  throw new Error(`append to ${ctx.streamName}: the stream head kept moving inside a locked transaction`);
 }

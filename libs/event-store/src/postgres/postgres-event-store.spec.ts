@@ -60,13 +60,105 @@ describe('PostgreSQL adapter specifics', () => {
     const pool = new Pool({ connectionString: dbUrl });
     try {
       const { rows } = await pool.query('SELECT version, name FROM es_migrate.migrations ORDER BY version');
-      expect(rows).toEqual([{ version: 1, name: 'streams, events, checkpoints' }, { version: 2, name: 'chain MACs on events and stream heads' }]);
+      expect(rows).toEqual([
+        { version: 1, name: 'streams, events, checkpoints' },
+        { version: 2, name: 'chain MACs on events and stream heads' },
+        { version: 3, name: 'append in one round trip (append_events)' },
+      ]);
       const cols = await pool.query(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'es_migrate' AND table_name = 'events' AND column_name IN ('transaction_id', 'global_position')`,
       );
       expect(Object.fromEntries(cols.rows.map((r) => [r.column_name, r.data_type]))).toEqual({ transaction_id: 'xid8', global_position: 'bigint' });
     } finally {
       await pool.end();
+    }
+  });
+
+  /** A pool that records the text of every statement its connections run. */
+  function recordingPool(): { pool: Pool; statements: string[] } {
+    const statements: string[] = [];
+    const pool = new Pool({ connectionString: dbUrl, max: 4 });
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const config = args[0] as string | { text: string };
+        statements.push(typeof config === 'string' ? config : config.text);
+        return query(...args);
+      };
+    });
+    return { pool, statements };
+  }
+
+  it('Given a stream this store created, When it appends at the expected revision, Then each append is one statement, with no transaction and no NOTIFY', async () => {
+    const { pool, statements } = recordingPool();
+    const store = await PostgresEventStore.create({ pool, schema: 'es_round_trips', chainKey: Buffer.alloc(32, 7) });
+    try {
+      const { newEvent, events } = await import('../contract/fixtures');
+      statements.length = 0;
+      await store.appendToStream('case-rt', events(3), { expectedRevision: 'no_stream' });
+      await store.appendToStream('case-rt', [newEvent()], { expectedRevision: 2 });
+      await store.appendToStream('case-rt', events(2), { expectedRevision: 'any' });
+      expect(statements).toHaveLength(3);
+      for (const text of statements) expect(text).toMatch(/append_events/);
+      expect(statements.join('\n')).not.toMatch(/BEGIN|COMMIT|pg_notify/i);
+      expect(await store.verifyStream('case-rt')).toEqual({ streamName: 'case-rt', eventsChecked: 6, valid: true });
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it('Given another process appended since this store last saw the stream, When this store appends, Then it is told the head, chains onto it in one more call, and the stream verifies', async () => {
+    const { pool, statements } = recordingPool();
+    const key = Buffer.alloc(32, 9);
+    const store = await PostgresEventStore.create({ pool, schema: 'es_stale_head', chainKey: key });
+    const other = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_stale_head', chainKey: key });
+    try {
+      const { newEvent } = await import('../contract/fixtures');
+      await store.appendToStream('case-stale', [newEvent()], { expectedRevision: 'no_stream' });
+      await other.appendToStream('case-stale', [newEvent()], { expectedRevision: 0 });
+      statements.length = 0;
+      const result = await store.appendToStream('case-stale', [newEvent()], { expectedRevision: 1 });
+      expect(result.nextExpectedRevision).toBe(2);
+      expect(statements).toHaveLength(2);
+      await expect(store.appendToStream('case-stale', [newEvent()], { expectedRevision: 1 })).rejects.toMatchObject({ actualRevision: 2 });
+      // a stream this store never saw: the first call only asks for the head
+      await other.appendToStream('case-unseen', [newEvent()]);
+      statements.length = 0;
+      await store.appendToStream('case-unseen', [newEvent()], { expectedRevision: 0 });
+      expect(statements).toHaveLength(2);
+      for (const stream of ['case-stale', 'case-unseen']) expect((await other.verifyStream(stream)).valid).toBe(true);
+      expect((await store.readStream('case-stale')).map((e) => e.revision)).toEqual([0, 1, 2]);
+    } finally {
+      await store.close();
+      await other.close();
+      await pool.end();
+    }
+  });
+
+  it('Given listeners on two stores, When one store appends, Then its own listener is called at once and the other store\'s soon after (head poller)', async () => {
+    const writer = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_listeners' });
+    const reader = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_listeners', headPollIntervalMs: 20 });
+    const { newEvent, eventually } = await import('../contract/fixtures');
+    let own = 0;
+    let other = 0;
+    const offOwn = writer.onAppended(() => void own++);
+    const offOther = reader.onAppended(() => void other++);
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // the reader's poller has seen the head as it is
+      const seenBefore = other;
+      await writer.appendToStream('case-listen', [newEvent()]);
+      expect(own).toBeGreaterThanOrEqual(1); // as the append resolves, not after a poll
+      await eventually(() => other, (n) => n > seenBefore, 2_000);
+      offOwn();
+      const ownBefore = own;
+      await writer.appendToStream('case-listen', [newEvent()]);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(own).toBe(ownBefore);
+    } finally {
+      offOther();
+      await writer.close();
+      await reader.close();
     }
   });
 

@@ -1,8 +1,8 @@
-import { Pool, type ClientConfig, type PoolClient } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { CatchUpSubscription } from '../catch-up-subscription';
 import { survivePostgresRestarts } from '../connection-errors';
 import type { CheckpointStore } from '../checkpoints';
-import { EventStoreClosedError, EventStoreError, InvalidEventError } from '../errors';
+import { EventStoreClosedError, EventStoreError, InvalidEventError, WrongExpectedRevisionError } from '../errors';
 import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
   StreamVerification, Subscription, SubscriptionOptions,
@@ -12,12 +12,13 @@ import { assertCategory, assertWritableStream, parseStreamName } from '../stream
 import { UpcasterRegistry, type Upcaster } from '../upcasting';
 import { verifyStreamHistory, type StreamCheckpoint } from '../verification';
 import { Wakeup } from '../wakeup';
-import { appendInTransaction, findPreviousAppend, type AppendContext, type PendingAppend } from './append';
+import { appendInTransaction, callAppendEvents, findPreviousAppend, type AppendContext, type AppendOutcome } from './append';
 import { PostgresCheckpointStore } from './checkpoints';
+import { StreamHeadCache, type StreamHead } from './head-cache';
+import { HeadPoller } from './head-poller';
 import { migrate } from './migrator';
-import { PostgresNotifier } from './notifier';
 import { readAllRows, readAuthenticatedStream, readStreamHead, readStreamRows } from './read';
-import { assertSchemaName, DEFAULT_SCHEMA, notifyChannel } from './schema';
+import { assertSchemaName, DEFAULT_SCHEMA } from './schema';
 
 export interface PostgresEventStoreOptions {
   /** Connection string; or pass `pool` to share one (then `close()` leaves it open). */
@@ -32,8 +33,14 @@ export interface PostgresEventStoreOptions {
   /** Per-event limit on serialised data + metadata. Default 1 MiB. */
   maxEventBytes?: number;
   upcasters?: Iterable<Upcaster> | UpcasterRegistry;
-  /** Subscriptions poll at least this often even without NOTIFY. Default 1000 ms. */
+  /** Subscriptions poll at least this often even when nothing wakes them. Default 1000 ms. */
   pollIntervalMs?: number;
+  /**
+   * How often the store looks for appends made by other processes (one query per store, while anything subscribes
+   * or listens): the catch-up latency for those. This store's own appends wake its subscribers as they commit.
+   * Default 25 ms.
+   */
+  headPollIntervalMs?: number;
   /** Where subscriptions keep checkpoints. Default: `<schema>.checkpoints`. */
   checkpointStore?: CheckpointStore;
   /**
@@ -62,6 +69,8 @@ export interface HeldAppend {
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** Calls made outside a transaction before an append takes the stream lock for good (a hot stream under 'any'). */
+const AUTOCOMMIT_ATTEMPTS = 2;
 
 export class PostgresEventStore implements EventStore {
   readonly schema: string;
@@ -69,7 +78,8 @@ export class PostgresEventStore implements EventStore {
   readonly checkpoints: CheckpointStore;
   private readonly upcasters: UpcasterRegistry;
   private readonly wakeup = new Wakeup();
-  private readonly notifier: PostgresNotifier;
+  private readonly headPoller: HeadPoller;
+  private readonly heads = new StreamHeadCache();
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -96,8 +106,7 @@ export class PostgresEventStore implements EventStore {
     for (const c of options.allowedCategories ?? []) assertCategory(c);
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.checkpoints = options.checkpointStore ?? new PostgresCheckpointStore(this.pool, this.schema);
-    const clientConfig: ClientConfig = options.connectionString ? { connectionString: options.connectionString } : (this.pool as unknown as { options: ClientConfig }).options;
-    this.notifier = new PostgresNotifier(clientConfig, notifyChannel(this.schema), this.wakeup);
+    this.headPoller = new HeadPoller(this.pool, this.schema, this.wakeup, options.headPollIntervalMs ?? 25, () => this.subscriptions.size > 0 || this.wakeup.listening > 0);
   }
 
   async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
@@ -114,43 +123,84 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * The append in one round trip when this store knows the stream's head (it appended or read it last): validated
+   * and hashed here, written by one call of `append_events` outside any explicit transaction. If another process
+   * moved the head, the call answers with it and is repeated once; if it moved again (a hot stream written with
+   * 'any'), the append takes the stream lock in a transaction and cannot lose again.
+   */
   private async append(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
-    const held = await this.begin(streamName, events, options.expectedRevision);
-    if ('replayed' in held) return held.replayed;
-    const { client, ctx } = held;
-    try {
-      const pending = await appendInTransaction(client, ctx);
-      if (pending.idempotentReplay) {
-        await client.query('ROLLBACK');
-        client.release();
-        return pending.result;
+    const ctx = this.prepare(streamName, events, options.expectedRevision);
+    if (this.options.beforeCommit) {
+      const held = await this.appendHeld(ctx);
+      if ('replayed' in held) return held.replayed;
+      try {
+        await this.options.beforeCommit(held.client, streamName);
+      } catch (err) {
+        await held.rollback().catch(() => undefined);
+        throw err;
       }
-      await this.options.beforeCommit?.(client, streamName);
-      await client.query('COMMIT');
-      client.release();
-      return pending.result;
-    } catch (err) {
-      return this.failAppend(client, ctx, err);
+      await held.commit();
+      return held.result;
     }
+    const client = await this.connect();
+    let head = this.heads.assumed(streamName, ctx.expectedRevision);
+    for (let attempt = 0; attempt < AUTOCOMMIT_ATTEMPTS; attempt++) {
+      let outcome: AppendOutcome;
+      try {
+        outcome = await callAppendEvents(client, ctx, head);
+      } catch (err) {
+        return this.failAppend(client, ctx, err, false);
+      }
+      if (outcome.kind !== 'stale-head') {
+        client.release();
+        return this.settle(ctx, outcome);
+      }
+      this.heads.remember(streamName, outcome.head);
+      head = outcome.head;
+    }
+    client.release();
+    const held = await this.appendHeld(ctx);
+    if ('replayed' in held) return held.replayed;
+    await held.commit();
+    return held.result;
   }
 
   /** @internal Appends but keeps the transaction open until `commit()`; for tests of late-committing writers. */
   async beginAppend(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<HeldAppend> {
-    const held = await this.begin(streamName, events, options.expectedRevision);
+    const held = await this.appendHeld(this.prepare(streamName, events, options.expectedRevision));
     if ('replayed' in held) throw new Error('beginAppend: the batch was already appended');
-    const { client, ctx } = held;
-    let pending: PendingAppend;
+    return held;
+  }
+
+  /** The append inside a transaction left open (the stream row stays locked until `commit()` or `rollback()`). */
+  private async appendHeld(ctx: AppendContext): Promise<(HeldAppend & { client: PoolClient }) | { replayed: AppendResult }> {
+    const client = await this.connect();
+    let outcome: Exclude<AppendOutcome, { kind: 'stale-head' }>;
     try {
-      pending = await appendInTransaction(client, ctx);
+      await client.query('BEGIN');
+      outcome = await appendInTransaction(client, ctx, this.heads.assumed(ctx.streamName, ctx.expectedRevision));
+      if (outcome.kind !== 'appended') await client.query('ROLLBACK');
     } catch (err) {
-      await this.failAppend(client, ctx, err);
-      throw err;
+      return { replayed: await this.failAppend(client, ctx, err, true) };
     }
+    if (outcome.kind !== 'appended') {
+      client.release();
+      return { replayed: this.settle(ctx, outcome) };
+    }
+    const { result, head } = outcome;
     return {
-      result: pending.result,
+      client,
+      result,
       commit: async () => {
-        await client.query('COMMIT');
+        try {
+          await client.query('COMMIT');
+        } catch (err) {
+          client.release(err as Error);
+          throw err;
+        }
         client.release();
+        this.committed(ctx.streamName, head);
       },
       rollback: async () => {
         await client.query('ROLLBACK');
@@ -159,7 +209,7 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
-  private async begin(streamName: string, events: NewEvent[], expectedRevision: ExpectedRevision = 'any'): Promise<{ client: PoolClient; ctx: AppendContext } | { replayed: AppendResult }> {
+  private prepare(streamName: string, events: NewEvent[], expectedRevision: ExpectedRevision = 'any'): AppendContext {
     this.assertOpen();
     const { category } = assertWritableStream(streamName, this.options.allowedCategories);
     if (!(expectedRevision === 'any' || expectedRevision === 'no_stream' || expectedRevision === 'stream_exists' || (Number.isInteger(expectedRevision) && expectedRevision >= -1))) {
@@ -168,23 +218,41 @@ export class PostgresEventStore implements EventStore {
     // -1 is how some callers spell "no stream"
     const expected: ExpectedRevision = expectedRevision === -1 ? 'no_stream' : expectedRevision;
     const prepared = prepareEvents(events, this.options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
-    const ctx: AppendContext = {
+    return {
       schema: this.schema, streamName, category, events: prepared, expectedRevision: expected,
       ...(this.options.chainKey ? { chainKey: this.options.chainKey } : {}),
     };
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-    } catch (err) {
-      client.release(err as Error);
-      throw err;
-    }
-    return { client, ctx };
   }
 
-  private async failAppend(client: PoolClient, ctx: AppendContext, err: unknown): Promise<AppendResult> {
+  private async connect(): Promise<PoolClient> {
+    this.assertOpen();
+    return this.pool.connect();
+  }
+
+  /** The result of a call that did not leave a transaction to commit: committed (autocommit), a replay, or a refusal. */
+  private settle(ctx: AppendContext, outcome: Exclude<AppendOutcome, { kind: 'stale-head' }>): AppendResult {
+    switch (outcome.kind) {
+      case 'appended':
+        this.committed(ctx.streamName, outcome.head);
+        return outcome.result;
+      case 'replayed':
+        return outcome.result;
+      case 'wrong-expected-revision':
+        this.heads.remember(ctx.streamName, outcome.head);
+        throw new WrongExpectedRevisionError(ctx.streamName, ctx.expectedRevision, outcome.head.revision === -1 ? 'no_stream' : outcome.head.revision);
+    }
+  }
+
+  /** After an append commits: its head is the stream's, and this store's subscribers and listeners hear of it at once. */
+  private committed(streamName: string, head: StreamHead): void {
+    this.heads.remember(streamName, head);
+    this.wakeup.notify();
+  }
+
+  private async failAppend(client: PoolClient, ctx: AppendContext, err: unknown, inTransaction: boolean): Promise<AppendResult> {
+    this.heads.forget(ctx.streamName);
     try {
-      await client.query('ROLLBACK');
+      if (inTransaction) await client.query('ROLLBACK');
       // Our own errors leave the connection clean; anything else (e.g. a cancelled statement) may have left a
       // session-level lock behind, so that connection is discarded rather than reused.
       client.release(err instanceof EventStoreError || (err as { code?: string }).code === UNIQUE_VIOLATION ? undefined : (err as Error));
@@ -203,6 +271,7 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     parseStreamName(streamName);
     const events = await readStreamRows(this.pool, this.schema, streamName, options);
+    this.heads.observe(streamName, events);
     return events.map((e) => this.upcasters.apply(e));
   }
 
@@ -226,9 +295,9 @@ export class PostgresEventStore implements EventStore {
       checkpoints: this.checkpoints,
       wakeup: this.wakeup,
       pollIntervalMs: this.options.pollIntervalMs ?? 1000,
-      beforeFirstRead: () => this.notifier.ensureListening(),
     });
     this.subscriptions.add(subscription);
+    this.headPoller.ensureRunning();
     const stop = subscription.stop.bind(subscription);
     return Object.assign(subscription, {
       stop: async () => {
@@ -236,6 +305,19 @@ export class PostgresEventStore implements EventStore {
         this.subscriptions.delete(subscription);
       },
     });
+  }
+
+  /**
+   * Calls `listener` (synchronously: keep it cheap, e.g. set a flag or resolve a promise) whenever events may have
+   * become readable: right after each append of this store commits, and when the head poller sees that appends of
+   * other processes, or a late commit, made events readable. A hint, at least once per change, never a guarantee of
+   * new events for a given reader: read after it and treat an empty read as nothing new. Returns the unsubscribe.
+   */
+  onAppended(listener: () => void): () => void {
+    this.assertOpen();
+    const off = this.wakeup.listen(listener);
+    this.headPoller.ensureRunning();
+    return off;
   }
 
   /**
@@ -255,7 +337,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
-    await this.notifier.close();
+    await this.headPoller.stop();
     if (!this.options.pool) await this.pool.end();
   }
 

@@ -20,11 +20,6 @@ export function advisoryKey(schema: string, purpose: string): string {
   return BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`tio-event-store:${schema}:${purpose}`).digest('hex').slice(0, 16)}`)).toString();
 }
 
-/** NOTIFY channel that every append signals on commit. */
-export function notifyChannel(schema: string): string {
-  return `${schema}_appended`;
-}
-
 export interface MigrationContext {
   chainKey?: Buffer;
 }
@@ -112,5 +107,88 @@ export const MIGRATIONS: readonly Migration[] = [
     then: async (client, s, { chainKey }) => {
       if (chainKey) await authenticateExistingHistory(client, s, chainKey);
     },
+  },
+  {
+    version: 3,
+    name: 'append in one round trip (append_events)',
+    // The whole append as one call (see append.ts for the client's side and README.md, "An append"). Hashes and MACs
+    // come from the client, which holds the chain key; they were computed on the head the client assumed
+    // (p_assumed_revision, p_assumed_hash), so the function writes only if that is still the head, and otherwise
+    // answers with the head it found, having written nothing. Outcomes: 'appended'; 'stored' (some of the ids are
+    // stored already: the stored rows, for the client to tell a retry from a conflict); 'wrong_expected_revision';
+    // 'stale_head' (recompute on the head returned and call again). Positions are reserved first, as in every
+    // append (reserve_positions); p_reserved passes back the ones an earlier call of the same transaction took.
+    sql: (s) => `
+      CREATE FUNCTION ${table(s, 'append_events')}(
+        p_stream_name text, p_category text, p_expected text, p_assumed_revision bigint, p_assumed_hash text,
+        p_event_ids uuid[], p_types text[], p_schema_versions integer[], p_data text[], p_metadata text[],
+        p_hashes text[], p_macs text[], p_head_mac text, p_recorded_at timestamptz, p_reserved bigint[])
+        RETURNS TABLE (outcome text, revision bigint, last_hash text, positions bigint[], existing json)
+        LANGUAGE plpgsql AS $fn$
+      #variable_conflict use_column
+      DECLARE
+        n constant integer := cardinality(p_event_ids);
+        v_xid xid8;
+        v_positions bigint[] := p_reserved;
+        v_revision bigint;
+        v_hash text;
+        v_exists boolean;
+        v_stored json;
+      BEGIN
+        IF v_positions IS NULL THEN
+          SELECT r.transaction_id, r.positions INTO v_xid, v_positions FROM ${table(s, 'reserve_positions')}(n) AS r;
+        ELSE
+          v_xid := pg_current_xact_id();
+        END IF;
+        LOOP
+          SELECT st.revision, st.last_hash INTO v_revision, v_hash
+            FROM ${table(s, 'streams')} AS st WHERE st.stream_name = p_stream_name FOR UPDATE;
+          v_exists := FOUND;
+          IF NOT v_exists THEN
+            v_revision := -1;
+            v_hash := NULL;
+          END IF;
+          -- with the stream locked, a committed retry of this append is visible
+          SELECT json_agg(json_build_object(
+                   'event_id', e.event_id, 'stream_name', e.stream_name, 'revision', e.revision,
+                   'global_position', e.global_position::text, 'type', e.type, 'schema_version', e.schema_version,
+                   'data', e.data, 'metadata', e.metadata) ORDER BY e.global_position)
+            INTO v_stored
+            FROM ${table(s, 'events')} AS e WHERE e.event_id = ANY (p_event_ids);
+          IF v_stored IS NOT NULL THEN
+            RETURN QUERY SELECT 'stored'::text, v_revision, v_hash, NULL::bigint[], v_stored;
+            RETURN;
+          END IF;
+          IF NOT (p_expected = 'any' OR (p_expected = 'no_stream' AND v_revision = -1)
+                  OR (p_expected = 'stream_exists' AND v_revision >= 0) OR p_expected = v_revision::text) THEN
+            RETURN QUERY SELECT 'wrong_expected_revision'::text, v_revision, v_hash, v_positions, NULL::json;
+            RETURN;
+          END IF;
+          IF v_revision <> p_assumed_revision OR v_hash IS DISTINCT FROM p_assumed_hash THEN
+            RETURN QUERY SELECT 'stale_head'::text, v_revision, v_hash, v_positions, NULL::json;
+            RETURN;
+          END IF;
+          IF v_exists THEN
+            UPDATE ${table(s, 'streams')} SET revision = v_revision + n, last_hash = p_hashes[n], head_mac = p_head_mac, updated_at = now()
+             WHERE stream_name = p_stream_name;
+            EXIT;
+          END IF;
+          INSERT INTO ${table(s, 'streams')} AS st (stream_name, category, revision, last_hash, head_mac)
+            VALUES (p_stream_name, p_category, n - 1, p_hashes[n], p_head_mac)
+            ON CONFLICT (stream_name) DO NOTHING;
+          EXIT WHEN FOUND;
+          -- a concurrent append created the stream since we looked (and has committed): look again
+        END LOOP;
+        INSERT INTO ${table(s, 'events')}
+          (global_position, transaction_id, event_id, stream_name, category, revision, type, schema_version, data,
+           metadata, hash, previous_hash, recorded_at, mac)
+        SELECT x.p, v_xid, x.e, p_stream_name, p_category, v_revision + x.i, x.t, x.v, x.d::jsonb, x.m::jsonb, x.h,
+               CASE WHEN x.i = 1 THEN v_hash ELSE p_hashes[x.i - 1] END, p_recorded_at, x.mc
+          FROM unnest(ARRAY(SELECT q FROM unnest(v_positions) AS q ORDER BY q), p_event_ids, p_types, p_schema_versions,
+                      p_data, p_metadata, p_hashes, p_macs) WITH ORDINALITY AS x(p, e, t, v, d, m, h, mc, i);
+        RETURN QUERY SELECT 'appended'::text, v_revision + n, p_hashes[n], v_positions, NULL::json;
+      END
+      $fn$;
+    `,
   },
 ];
