@@ -131,8 +131,7 @@ async function main(): Promise<void> {
       const c = cases[i % CASES];
       const ev = event(c, BACKLOG + i);
       appendedAt.set(ev.metadata.eventId, performance.now());
-      await store.appendToStream(`bench-${c}`, [ev]);
-      forwarder.wake();
+      await store.appendToStream(`bench-${c}`, [ev]); // the store wakes the forwarder
     });
     while (e2e.length < latencyCount) await new Promise((r) => setTimeout(r, 50));
     await consumer.stop();

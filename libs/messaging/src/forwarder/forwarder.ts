@@ -18,7 +18,10 @@ export interface ForwarderOptions {
   category?: string;
   /** Events read and published per Kafka request. Default 500. */
   batchSize?: number;
-  /** How often to look for new events once caught up (or call `wake()` after an append). Default 50 ms. */
+  /**
+   * How long to sleep once caught up when the store says nothing: the store wakes the forwarder itself when events
+   * are appended (`EventStore.onAppended`), so this is only the fallback. Default 1,000 ms.
+   */
   pollIntervalMs?: number;
   /** Delays between attempts while Kafka or the store is unavailable. Default 100 ms doubling to 5 s. */
   backoff?: BackoffOptions;
@@ -55,7 +58,12 @@ export class Forwarder {
   private running = false;
   private loop: Promise<void> | undefined;
   private sleeper: { cancel(): void } | undefined;
+  /** The sleep once caught up (an append ends it; a backoff sleep after a failure is not cut short by appends). */
+  private idle: { cancel(): void } | undefined;
   private checkpoint: bigint | undefined;
+  /** Set by the store when events were appended since the last read: the loop reads again instead of sleeping. */
+  private appended = false;
+  private stopListening: (() => void) | undefined;
   private positionWaiters: { position: bigint; resolve: () => void }[] = [];
 
   constructor(private readonly options: ForwarderOptions) {}
@@ -67,20 +75,22 @@ export class Forwarder {
     const loaded = await this.withRetry('load checkpoint', () => this.options.checkpoints.load(this.options.name));
     if (!loaded) return;
     this.checkpoint = loaded.value;
+    this.stopListening = this.options.store.onAppended(() => {
+      this.appended = true;
+      this.idle?.cancel();
+    });
     this.loop = this.run();
   }
 
   /** Stops after the batch in flight (its checkpoint is only saved if Kafka acknowledged it). */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopListening?.();
+    this.stopListening = undefined;
     this.sleeper?.cancel();
+    this.idle?.cancel();
     await this.loop;
     await this.closeProducer();
-  }
-
-  /** Look for new events now (call after an append for lower latency). */
-  wake(): void {
-    this.sleeper?.cancel();
   }
 
   /** The last global position published and checkpointed. */
@@ -97,6 +107,7 @@ export class Forwarder {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     while (this.running) {
+      this.appended = false; // an append from here on makes the loop read again rather than sleep
       const read = await this.withRetry('read events', () =>
         this.options.store.readAll({ after: this.checkpoint, maxCount: batchSize, category: this.options.category }),
       );
@@ -113,11 +124,11 @@ export class Forwarder {
         this.options.metrics?.backlog(0);
         this.notifyWaiters();
       }
-      if (events.length < batchSize && this.running) {
-        const s = sleep(this.options.pollIntervalMs ?? 50);
-        this.sleeper = s;
+      if (events.length < batchSize && this.running && !this.appended) {
+        const s = sleep(this.options.pollIntervalMs ?? 1000);
+        this.idle = s;
         await s.promise;
-        this.sleeper = undefined;
+        this.idle = undefined;
       }
     }
   }
