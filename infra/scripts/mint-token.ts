@@ -4,8 +4,8 @@
  * production: there, point the services at your identity provider with JWT_JWKS_URL.
  */
 import { parseArgs } from 'node:util';
-import { AGENCIES, devKeys, mintToken, ROLES, type Role } from '@tio/auth';
-import type { Agency } from '@tio/event-store';
+import { devKeys, mintToken, ROLES, type Role } from '@tio/auth';
+import { ACTOR_AGENCIES, isActorAgency } from '@tio/kernel';
 import { localStateDir } from '@tio/local-infra';
 
 async function main(): Promise<void> {
@@ -19,10 +19,10 @@ async function main(): Promise<void> {
       expires: { type: 'string', default: '8h' },
     },
   });
-  const agency = values.agency as Agency;
+  const agency = values.agency;
   const roles = (values.roles ?? '').split(',') as Role[];
-  if (!AGENCIES.includes(agency) || !values.org || !roles.every((r) => ROLES.includes(r))) {
-    console.error(`usage: npm run token -- --agency <${AGENCIES.join('|')}> --org <organisation id> [--roles <${ROLES.join(',')}>] [--user id] [--name "Full Name"] [--expires 8h]`);
+  if (!isActorAgency(agency) || !values.org || !roles.every((r) => ROLES.includes(r))) {
+    console.error(`usage: npm run token -- --agency <${ACTOR_AGENCIES.join('|')}> --org <organisation id> [--roles <${ROLES.join(',')}>] [--user id] [--name "Full Name"] [--expires 8h]`);
     process.exit(2);
   }
   const { privateKeyPem } = await devKeys(localStateDir('dev-keys'));

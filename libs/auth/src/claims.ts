@@ -1,4 +1,4 @@
-import type { Agency } from '@tio/event-store';
+import { ACTOR_AGENCIES, isActorAgency, type ActorAgency } from '@tio/kernel';
 
 /** What a caller may do. A token may carry several. */
 export type Role =
@@ -12,14 +12,13 @@ export type Role =
   | 'service';
 
 export const ROLES: readonly Role[] = ['practitioner', 'case-officer', 'auditor', 'service'];
-export const AGENCIES: readonly Agency[] = ['local-authority', 'education', 'health', 'social-care', 'family', 'system'];
 
 /** The authenticated caller, from a verified JWT. */
 export interface Principal {
   userId: string;
   name?: string;
   organisationId: string;
-  agency: Agency;
+  agency: ActorAgency;
   roles: Role[];
   /** When the token stops being valid (ms since the epoch), if it says: long-lived connections end then. */
   expiresAt?: number;
@@ -39,8 +38,8 @@ export interface TioClaims {
 export function principalFromClaims(claims: TioClaims): Principal | { invalid: string } {
   if (typeof claims.sub !== 'string' || !claims.sub) return { invalid: 'token has no subject (sub)' };
   if (typeof claims.org !== 'string' || !claims.org) return { invalid: 'token has no organisation (org claim)' };
-  if (typeof claims.agency !== 'string' || !AGENCIES.includes(claims.agency as Agency)) {
-    return { invalid: `token's agency claim must be one of ${AGENCIES.join(', ')}` };
+  if (!isActorAgency(claims.agency)) {
+    return { invalid: `token's agency claim must be one of ${ACTOR_AGENCIES.join(', ')}` };
   }
   if (!Array.isArray(claims.roles) || claims.roles.length === 0 || !claims.roles.every((r) => ROLES.includes(r as Role))) {
     return { invalid: `token's roles claim must be a non-empty list of ${ROLES.join(', ')}` };
@@ -49,7 +48,7 @@ export function principalFromClaims(claims: TioClaims): Principal | { invalid: s
     userId: claims.sub,
     name: typeof claims.name === 'string' ? claims.name : undefined,
     organisationId: claims.org,
-    agency: claims.agency as Agency,
+    agency: claims.agency,
     roles: claims.roles as Role[],
     ...(typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? { expiresAt: claims.exp * 1000 } : {}),
   };

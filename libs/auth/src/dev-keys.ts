@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
-import type { Agency } from '@tio/event-store';
+import type { ActorAgency } from '@tio/kernel';
 import type { Role } from './claims';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './verifier';
 
@@ -27,7 +27,7 @@ export interface TokenRequest {
   userId: string;
   name?: string;
   organisationId: string;
-  agency: Agency;
+  agency: ActorAgency;
   roles: Role[];
   expiresIn?: string;
   issuer?: string;

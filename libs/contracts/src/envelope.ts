@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CloudEvent, Kafka, ValidationError, type KafkaMessage } from 'cloudevents';
-import type { Actor, Agency, RecordedEvent } from '@tio/event-store';
+import { ACTOR_AGENCIES, isActorAgency, type Actor, type ActorAgency } from '@tio/kernel';
 import type { EventTypeRegistry, RegisteredEventType } from './registry';
 
 /**
@@ -96,13 +96,33 @@ export function deriveTraceparent(correlationId: string, eventId: string): strin
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
+ * What publishing reads of a stored event. The event store's `RecordedEvent` has this shape; contracts name it
+ * themselves so that they need no event-store adapter (the layers: contracts sit below infrastructure).
+ */
+export interface PublishableRecordedEvent {
+  type: string;
+  data: unknown;
+  metadata: {
+    eventId: string;
+    caseId: string;
+    occurredAt: string;
+    actor: Actor;
+    correlationId: string;
+    causationId?: string;
+    recordedAt: string;
+    /** Written by services that propagate W3C trace context into the store. */
+    traceparent?: string;
+  };
+}
+
+/**
  * The integration event a stored event is published as, or undefined if its type is not in the registry
  * (internal domain events are not published).
  */
-export function integrationEventFromRecorded(recorded: RecordedEvent, options: { source: string; registry: EventTypeRegistry }): IntegrationEvent | undefined {
+export function integrationEventFromRecorded(recorded: PublishableRecordedEvent, options: { source: string; registry: EventTypeRegistry }): IntegrationEvent | undefined {
   const definition: RegisteredEventType | undefined = options.registry.forStoredType(recorded.type);
   if (!definition) return undefined;
-  const m = recorded.metadata as RecordedEvent['metadata'] & { traceparent?: string };
+  const m = recorded.metadata;
   return {
     id: m.eventId,
     source: options.source,
@@ -179,7 +199,6 @@ export function headersToStrings(headers: IncomingKafkaRecord['headers'] = {}): 
 }
 
 const REQUIRED = ['ce_id', 'ce_source', 'ce_type', 'ce_specversion', 'ce_subject', 'ce_time', 'ce_correlationid', 'ce_actoruserid', 'ce_actororganisationid', 'ce_actoragency', 'ce_actorrole'] as const;
-const AGENCIES: readonly Agency[] = ['local-authority', 'education', 'health', 'social-care', 'family', 'system'];
 
 /**
  * Kafka record -> CloudEvent (the `cloudevents` Kafka binding) -> IntegrationEvent. Throws EnvelopeError naming
@@ -194,7 +213,7 @@ export function fromKafkaRecord(record: IncomingKafkaRecord): IntegrationEvent {
   if (!contentType || !contentType.startsWith(JSON_CONTENT_TYPE)) throw new EnvelopeError('unsupported content type', [`content-type is "${contentType ?? ''}", expected "${JSON_CONTENT_TYPE}"`]);
   if (record.value === null || record.value.length === 0) throw new EnvelopeError('empty message value');
   if (Number.isNaN(Date.parse(headers['ce_time']))) throw new EnvelopeError('invalid envelope', [`ce_time "${headers['ce_time']}" is not an ISO 8601 time`]);
-  if (!AGENCIES.includes(headers['ce_actoragency'] as Agency)) throw new EnvelopeError('invalid envelope', [`ce_actoragency "${headers['ce_actoragency']}" is not one of ${AGENCIES.join(', ')}`]);
+  if (!isActorAgency(headers['ce_actoragency'])) throw new EnvelopeError('invalid envelope', [`ce_actoragency "${headers['ce_actoragency']}" is not one of ${ACTOR_AGENCIES.join(', ')}`]);
   const traceparent = headers[CE_HEADERS.traceparent];
   if (traceparent && !TRACEPARENT.test(traceparent)) throw new EnvelopeError('invalid envelope', [`traceparent "${traceparent}" is not a W3C traceparent`]);
 
@@ -229,7 +248,7 @@ export function fromKafkaRecord(record: IncomingKafkaRecord): IntegrationEvent {
     actor: {
       userId: ext['actoruserid'] as string,
       organisationId: ext['actororganisationid'] as string,
-      agency: ext['actoragency'] as Agency,
+      agency: ext['actoragency'] as ActorAgency,
       role: ext['actorrole'] as string,
     },
     ...(ext['recordedat'] && !Number.isNaN(Date.parse(ext['recordedat'])) ? { recordedAt: ext['recordedat'] } : {}),

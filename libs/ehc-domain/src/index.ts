@@ -1,4 +1,3 @@
 export * from './calendar';
 export * from './case';
 export * from './clock/statutory-clock';
-export * from './testing/decider-specification';

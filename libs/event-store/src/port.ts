@@ -4,16 +4,10 @@
  * contract test suite proves they behave the same.
  */
 
-/** The agencies that take part in a case. `local-authority` is the LA SEND team that runs the case service. */
-export type Agency = 'local-authority' | 'education' | 'health' | 'social-care' | 'family' | 'system';
+import type { Actor } from '@tio/kernel';
 
-/** Who caused an event: the person, their organisation and agency, and the role they acted in. */
-export interface Actor {
-  userId: string;
-  organisationId: string;
-  agency: Agency;
-  role: string;
-}
+/** Who caused an event (defined once, in the shared kernel). */
+export type { Actor, ActorAgency } from '@tio/kernel';
 
 /** Metadata every event carries. `recordedAt` is set by the store when the event is appended. */
 export interface EventMetadata {

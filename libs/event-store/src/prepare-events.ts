@@ -1,6 +1,7 @@
+import { ACTOR_AGENCIES, isActorAgency } from '@tio/kernel';
 import { canonicalJson, canonicalMembers, membersJson, withMember, type CanonicalMembers } from './canonical-json';
 import { EventTooLargeError, InvalidEventError } from './errors';
-import type { Agency, EventMetadata, NewEvent } from './port';
+import type { EventMetadata, NewEvent } from './port';
 
 /** Default limit for one event: serialised data plus metadata, in bytes (1 MiB). */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -9,7 +10,6 @@ export const MAX_EVENTS_PER_APPEND = 10_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
-const AGENCIES: readonly Agency[] = ['local-authority', 'education', 'health', 'social-care', 'family', 'system'];
 
 /** A validated event, normalised (plain JSON, lower-case event id) and ready to hash and store. */
 export interface PreparedEvent {
@@ -52,7 +52,7 @@ function validateMetadata(meta: unknown, eventId: string | undefined): asserts m
   else {
     if (!nonEmptyString(actor.userId)) fail('metadata.actor.userId must be a non-empty string');
     if (!nonEmptyString(actor.organisationId)) fail('metadata.actor.organisationId must be a non-empty string');
-    if (!AGENCIES.includes(actor.agency)) fail(`metadata.actor.agency must be one of ${AGENCIES.join(', ')}`);
+    if (!isActorAgency(actor.agency)) fail(`metadata.actor.agency must be one of ${ACTOR_AGENCIES.join(', ')}`);
     if (!nonEmptyString(actor.role)) fail('metadata.actor.role must be a non-empty string');
   }
   if ('recordedAt' in m) fail('metadata.recordedAt is set by the store and must not be supplied');

@@ -3,10 +3,10 @@ import { runSqlMigrations, survivePostgresRestarts, type SqlMigration } from '@t
 import { Pool } from 'pg';
 import { newDataKeyMaterial, unwrapKey, wrapKey, type DataKey } from './envelope';
 
-import type { ErasureGround } from '@tio/ehc-domain';
+import type { ErasureGround } from '@tio/kernel';
 
 /** Why personal data was erased (recorded on the tombstone and in `ehc.personal-data-erased.v1`; never free text). */
-export { ERASURE_GROUNDS, type ErasureGround } from '@tio/ehc-domain';
+export { ERASURE_GROUNDS, type ErasureGround } from '@tio/kernel';
 
 export interface Tombstone {
   subjectId: string;

@@ -1,4 +1,4 @@
-import { DomainError } from '@tio/ehc-domain';
+import { DomainError } from '@tio/kernel';
 import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVerification, Subscription, SubscriptionOptions,
 } from '@tio/event-store';

@@ -1,4 +1,4 @@
-import { DeciderSpecification } from '@tio/ehc-domain';
+import { DeciderSpecification } from '@tio/ehc-domain/testing';
 import {
   describeTransfer, responsibility, responsibilityPeriods, transferDeadlines, transferDecider, type TransferCommand, type TransferEvent,
   InvalidTransferCommandError, TransferAlreadyAnsweredError, TransferAlreadyCompletedError, TransferAlreadyRecordedError, TransferAlreadyRequestedError,

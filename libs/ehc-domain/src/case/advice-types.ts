@@ -1,9 +1,12 @@
+import { SERVICE_AGENCIES } from '@tio/kernel';
+
 /**
- * Who records facts in Tell It Once. `local-authority` is the LA SEND team and the family's caseworker (who records
- * the views of the child and family); `education`, `health` and `social-care` are the agency services; `other` is
- * anyone else the LA asks (reg 6(1)(f)) or the family asks it to approach (reg 6(1)(h)).
+ * The agencies that give advice (reg 6(1)): the agency services (`@tio/kernel` SERVICE_AGENCIES; `local-authority`
+ * is the LA SEND team and the family's caseworker, who records the views of the child and family) and `other`, anyone
+ * else the LA asks (reg 6(1)(f)) or the family asks it to approach (reg 6(1)(h)). Who *acts* (token, event metadata)
+ * is a different list, `@tio/kernel` ACTOR_AGENCIES: it has the family and the system but no `other`.
  */
-export const AGENCIES = ['local-authority', 'education', 'health', 'social-care', 'other'] as const;
+export const AGENCIES = [...SERVICE_AGENCIES, 'other'] as const;
 export type Agency = (typeof AGENCIES)[number];
 
 /** Who is responsible for meeting a deadline: an agency, or the family (e.g. commenting on a draft plan). */

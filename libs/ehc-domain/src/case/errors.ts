@@ -1,14 +1,10 @@
+import { DomainError } from '@tio/kernel';
+
 /**
  * Every illegal step is its own error class, so services can map them to HTTP 4xx / dead letters and tests can name
  * exactly which rule was broken. `code` is stable and machine-readable.
  */
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, readonly details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export { DomainError };
 
 export class InvalidCommandError extends DomainError {
   readonly code = 'invalid-command';

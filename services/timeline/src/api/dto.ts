@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { FutureDateAllowed } from '@tio/contracts';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsISO8601, ValidateBy, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { AGENCIES } from '@tio/auth';
+import { ACTOR_AGENCIES } from '@tio/kernel';
 import { isIsoDate } from '@tio/ehc-domain';
 import { ENTRY_KINDS, type EntryKind } from '../read-model/entities';
 
@@ -12,7 +12,7 @@ function IsIsoDay() {
 }
 
 /** The agencies an entry can be about: the token agencies and the domain's `other` adviser. */
-export const ENTRY_AGENCIES = [...AGENCIES, 'other'] as string[];
+export const ENTRY_AGENCIES = [...ACTOR_AGENCIES, 'other'] as string[];
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
 
