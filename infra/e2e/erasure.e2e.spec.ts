@@ -80,10 +80,10 @@ describe('erasure: personal data cannot be read back from any store or topic, th
     for (const db of dbNames) await dropDatabase(cluster, db);
   });
 
-  async function call(service: string, method: string, path: string, token: string, body?: object) {
+  async function call(service: string, method: string, path: string, token: string, body?: object, idempotencyKey = `erase-e2e-${randomUUID()}`) {
     const res = await fetch(`${url[service]}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(method === 'POST' ? { 'idempotency-key': `erase-e2e-${randomUUID()}` } : {}) },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(method === 'POST' ? { 'idempotency-key': idempotencyKey } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
@@ -271,8 +271,12 @@ describe('erasure: personal data cannot be read back from any store or topic, th
     expect((await erase(tokens['doctor'])).status).toBe(403);
     expect((await erase(tokens['otherLa'])).status).toBe(403);
     expect((await call('case', 'POST', `/cases/${caseId}/personal-data-erasure`, tokens['la'], { ground: 'because' })).status).toBe(400);
-    const erased = await ok(erase(tokens['la']));
+    const key = `erase-e2e-${randomUUID()}`;
+    const erased = await ok(call('case', 'POST', `/cases/${caseId}/personal-data-erasure`, tokens['la'], { ground: 'erasure-request' }, key));
     expect(erased).toMatchObject({ caseId, erasedBy: 'caseworker-1', ground: 'erasure-request', alreadyErased: false });
+    // a retry with the same Idempotency-Key (the answer was lost) names the same erasure: recognised, nothing new
+    const retried = await ok(call('case', 'POST', `/cases/${caseId}/personal-data-erasure`, tokens['la'], { ground: 'erasure-request' }, key));
+    expect(retried).toMatchObject({ caseId, alreadyErased: true, revision: erased.revision });
     expect(await ok(erase(tokens['la']))).toMatchObject({ alreadyErased: true });
 
     // the personal fields read as erased wherever they are loaded; the case and its clock still work
@@ -371,8 +375,8 @@ describe('erasure: personal data cannot be read back from any store or topic, th
   }, 300_000);
 
   it('the retention job erases every case whose retention period (date of birth + 31 years) has ended, and only those', async () => {
-    const [old, young] = [randomUUID(), randomUUID()];
-    for (const [caseId, dateOfBirth] of [[old, '1994-01-10'], [young, '2015-05-05']]) {
+    const [old, older, young] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const [caseId, dateOfBirth] of [[old, '1994-01-10'], [older, '1993-02-02'], [young, '2015-05-05']]) {
       await ok(call('case', 'POST', '/cases', tokens['la'], { caseId, at: '2026-01-05', childRef: `child:${caseId.slice(0, 8)}`, localAuthority: LA, source: 'young-person', requestedBy: { role: 'young person' }, child: { dateOfBirth } }));
     }
     const listed = await ok(call('case', 'GET', '/personal-data/retention', tokens['la']));
@@ -381,8 +385,13 @@ describe('erasure: personal data cannot be read back from any store or topic, th
 
     expect((await call('case', 'POST', '/personal-data/retention/erasures', tokens['auditor'])).status).toBe(403);
     const job = await tokenFor({ agency: 'system', roles: ['service'], organisationId: 'tio-retention-job', userId: 'retention-job' });
+    // one keyed request erases both cases due (each erasure keyed by the request's key and its case)
     const run = await ok(call('case', 'POST', '/personal-data/retention/erasures', job));
-    expect(run.erased).toEqual([expect.objectContaining({ caseId: old, ground: 'retention-period-ended', erasedBy: 'retention-job', alreadyErased: false })]);
+    expect(run.erased).toEqual([
+      expect.objectContaining({ caseId: older, ground: 'retention-period-ended', erasedBy: 'retention-job', alreadyErased: false }),
+      expect.objectContaining({ caseId: old, ground: 'retention-period-ended', erasedBy: 'retention-job', alreadyErased: false }),
+    ]);
+    expect((await ok(call('case', 'GET', `/cases/${older}`, tokens['la']))).state.personalDataErased).toMatchObject({ ground: 'retention-period-ended' });
 
     const erased = await ok(call('case', 'GET', `/cases/${old}`, tokens['la']));
     expect(erased.state.child).toEqual({ dateOfBirth: '[erased]' });

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Principal } from '@tio/auth';
-import { EVENT_STORE, KEY_STORE, loadState, type CommandContext } from '@tio/event-sourcing';
+import { EVENT_STORE, KEY_STORE, loadState, newIdFor, type CommandContext } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { CaseNotFoundError, ehcCaseDecider, londonDateOf, type EhcCommand, type ErasureGround } from '@tio/ehc-domain';
 import { ERASED, isRetentionOver, retentionEndsOn, retentionYearsFrom, type KeyStore } from '@tio/personal-data';
@@ -58,7 +57,9 @@ export class PersonalDataErasure {
   async erase(caseId: string, ground: ErasureGround, principal: Principal, context: CommandContext): Promise<ErasureResult> {
     const { state } = await this.load(caseId);
     if (state.status === 'none') throw new CaseNotFoundError(caseId);
-    const erase = (at: string): EhcCommand => ({ type: 'RecordPersonalDataErasure', caseId, at, erasureId: randomUUID(), ground });
+    // a retry with the same key names the same erasure, so the pipeline recognises it
+    const erasureId = newIdFor('erasureId', context.idempotencyKey, `${principal.organisationId}:${caseId}`);
+    const erase = (at: string): EhcCommand => ({ type: 'RecordPersonalDataErasure', caseId, at, erasureId, ground });
     // the case's write rule, checked before the key is destroyed (the command pipeline checks it again on append)
     authoriseCaseCommand(erase(londonDateOf(new Date())), state, principal);
     const tombstone = await this.keys.destroy(caseId, { userId: principal.userId, ground });
@@ -95,7 +96,11 @@ export class PersonalDataErasure {
   async runRetention(asOf: string, localAuthority: string | undefined, principal: Principal, context: Omit<CommandContext, 'caseId'>): Promise<{ asOf: string; erased: ErasureResult[] }> {
     const { due } = await this.due(asOf, localAuthority);
     const erased: ErasureResult[] = [];
-    for (const item of due) erased.push(await this.erase(item.caseId, 'retention-period-ended', principal, { ...context, caseId: item.caseId }));
+    for (const item of due) {
+      // one request erases many cases: each case's erasure gets its own key, derived from the request's
+      const idempotencyKey = context.idempotencyKey ? `${context.idempotencyKey}:${item.caseId}` : undefined;
+      erased.push(await this.erase(item.caseId, 'retention-period-ended', principal, { ...context, caseId: item.caseId, ...(idempotencyKey ? { idempotencyKey } : {}) }));
+    }
     return { asOf, erased };
   }
 }
