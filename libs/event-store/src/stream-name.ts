@@ -28,10 +28,6 @@ export function parseStreamName(streamName: unknown): ParsedStreamName {
   return { category: match[1] as string, id: match[2] as string };
 }
 
-export function categoryOf(streamName: string): string {
-  return parseStreamName(streamName).category;
-}
-
 export function assertCategory(category: unknown): asserts category is string {
   if (typeof category !== 'string' || !CATEGORY_PATTERN.test(category)) {
     throw new InvalidStreamNameError(category, 'category must match [a-z][a-z0-9_]{0,49}');

@@ -147,25 +147,6 @@ export class PersonalDataEventStore implements EventStore {
   }
 }
 
-/**
- * The stored (encrypted) form of events read through a `PersonalDataEventStore`: what a read model that keeps a
- * personal field must store, so that it too holds only envelopes. Other stores' events come back as they are.
- */
-export async function storedFormOf(store: EventStore, events: RecordedEvent[]): Promise<RecordedEvent[]> {
-  if (!(store instanceof PersonalDataEventStore) || !events.some((e) => hasPersonalFields(e.type))) return events;
-  const out: RecordedEvent[] = [];
-  const byStream = new Map<string, RecordedEvent[]>();
-  for (const e of events) byStream.set(e.streamName, [...(byStream.get(e.streamName) ?? []), e]);
-  const stored = new Map<string, RecordedEvent>();
-  for (const [stream, list] of byStream) {
-    const from = Math.min(...list.map((e) => e.revision));
-    const to = Math.max(...list.map((e) => e.revision));
-    for (const e of await store.inner.readStream(stream, { fromRevision: from, maxCount: to - from + 1 })) stored.set(e.metadata.eventId, e);
-  }
-  for (const e of events) out.push(stored.get(e.metadata.eventId) ?? e);
-  return out;
-}
-
 /** One stored personal value for display: decrypted, "[erased]" after erasure, anything else as it is. */
 export async function revealValue(value: unknown, subjectId: string, keys: KeyStore): Promise<unknown> {
   if (!isEnvelope(value)) return value;
