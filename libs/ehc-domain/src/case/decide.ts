@@ -3,12 +3,16 @@ import * as E from './errors';
 import type { EhcEvent } from './events';
 import { evolve, initialState, type EhcCaseState } from './state';
 import { recordAdviceReceived, requestAdvice, reuseAdvice, withdrawAdvice } from './decide/advice';
-import { decideAppeal, issueMediationCertificate, notifyAppealRights, recordMediationDecision, recordMediationHeld, registerAppeal } from './decide/appeals';
+import {
+  decideAppeal, issueMediationCertificate, notifyAppealRights, recordMediationDecision, recordMediationHeld, registerAppeal,
+} from './decide/appeals';
 import { ceasePlan, decideToCease, proposeCessation, recordCessationConsultation } from './decide/cessation';
 import { notifyCommissioningBody, recordCommissioningBodyChange } from './decide/commissioning-body';
 import { fail, notBefore, requireDate, requireText } from './decide/guards';
 import { recordPersonalDataErasure } from './decide/personal-data';
-import { consultSetting, decideNotToIssue, issueDraftPlan, issueFinalPlan, recordFamilyResponse, recordSettingResponse } from './decide/plan';
+import {
+  consultSetting, decideNotToIssue, issueDraftPlan, issueFinalPlan, recordFamilyResponse, recordSettingResponse,
+} from './decide/plan';
 import { decideOnReassessment, requestReassessment } from './decide/reassessment';
 import { decideNotToAssess, decideToAssess, receiveRequest } from './decide/request';
 import {
@@ -16,7 +20,9 @@ import {
   submitReviewReport,
 } from './decide/reviews-and-amendments';
 import { recordException } from './decide/time-limit-exceptions';
-import { decideReassessmentAfterTransfer, notifyTransfer, schedulePhaseTransfer, transferAssessment, transferPlan } from './decide/transfers';
+import {
+  decideReassessmentAfterTransfer, notifyTransfer, schedulePhaseTransfer, transferAssessment, transferPlan,
+} from './decide/transfers';
 import { recordTribunalOrder } from './decide/tribunal';
 
 export { appealWindowEnd } from './decide/appeals';

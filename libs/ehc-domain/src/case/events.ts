@@ -88,9 +88,13 @@ export interface RequestReceivedV1 {
   requestedBy: { role: string; personRef?: string; organisationRef?: string };
   receivedOn: IsoDate;
 }
+export const ASSESSMENT_DECISIONS = ['assess', 'not-assess'] as const;
+/** reg 5(1): the LA's decision whether to carry out an EHC needs assessment. */
+export type AssessmentDecision = (typeof ASSESSMENT_DECISIONS)[number];
+
 export interface DecisionToAssessV1 {
   caseId: string;
-  decision: 'assess' | 'not-assess';
+  decision: AssessmentDecision;
   /** The EHC needs assessment (set when the decision is to assess). */
   assessmentId?: string;
   decidedOn: IsoDate;

@@ -3,6 +3,7 @@ import type { AdviceType, Agency } from './advice-types';
 import type {
   AmendmentTrigger,
   AppealableDecision,
+  AssessmentDecision,
   AppealOutcome,
   AppealRightsNotifiedV1,
   AssessmentTransferredV1,
@@ -144,7 +145,7 @@ export interface TransferState {
 /** A move to another LA during the assessment (no plan in force): the event's facts, without the case's own ids. */
 export type AssessmentTransferState = Omit<AssessmentTransferredV1, 'caseId' | 'assessmentId'> & {
   /** reg 5(1)(b): the new LA's own decision whether to assess, once made. */
-  newAuthorityDecision?: { decision: 'assess' | 'not-assess'; decidedOn: IsoDate };
+  newAuthorityDecision?: { decision: AssessmentDecision; decidedOn: IsoDate };
 };
 
 export interface CommissioningChangeState {
@@ -220,7 +221,7 @@ export interface EhcCaseState {
   source?: RequestSource;
   requestReceivedOn?: IsoDate;
   /** Every decision whether to assess, in order (a tribunal order can follow a refusal). */
-  assessmentDecisions: Array<{ decision: 'assess' | 'not-assess'; decidedOn: IsoDate; assessmentId?: string; tribunalOrderId?: string }>;
+  assessmentDecisions: Array<{ decision: AssessmentDecision; decidedOn: IsoDate; assessmentId?: string; tribunalOrderId?: string }>;
   assessmentId?: string;
   adviceRequests: Record<string, AdviceRequestState>;
   reusedAdvice: Record<string, ReusedAdviceState>;

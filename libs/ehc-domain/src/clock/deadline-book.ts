@@ -80,10 +80,12 @@ export class DeadlineBook {
     const kind = d.kind ?? 'time-limit';
     const { status, daysLate, pastExpected } = progress(d, kind, metOn, this.done(d.lapsedOn) ?? this.ceasedOn, excused, this.asOf);
     this.deadlines.push({
-      id: d.id, step: d.step, what: d.what, regulation: d.regulation, responsible: d.responsible, kind, startsOn: d.startsOn, dueOn: d.dueOn,
+      id: d.id, step: d.step, what: d.what, regulation: d.regulation, responsible: d.responsible, kind, startsOn: d.startsOn,
+      dueOn: d.dueOn,
       status, ...(metOn ? { metOn } : {}), ...(daysLate !== undefined ? { daysLate } : {}),
       exceptionApplied: exceptions.length > 0, exceptions, ...(excused ? { excusedUntil: excused } : {}),
-      ...(unlawfulExceptions.length ? { unlawfulExceptions } : {}), ...(pastExpected ? { pastExpected } : {}), ...(d.refs ? { refs: d.refs } : {}),
+      ...(unlawfulExceptions.length ? { unlawfulExceptions } : {}), ...(pastExpected ? { pastExpected } : {}),
+      ...(d.refs ? { refs: d.refs } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import { assertIsoDate, daysBetween, isAfter, weekOfProcess, type IsoDate } from '../calendar';
 import type { Responsible } from '../case/advice-types';
-import type { AppealableDecision, EhcEvent, ExceptionRecordedV1, RequestSource } from '../case/events';
+import type { AppealableDecision, AssessmentDecision, EhcEvent, ExceptionRecordedV1, RequestSource } from '../case/events';
 import { exceptionDefect } from '../case/exceptions';
 import { localAuthorityOn, replay, type CaseStatus, type EhcCaseState } from '../case/state';
 import * as T from '../case/time-limits';
@@ -93,7 +93,7 @@ export interface Deadline {
 export interface Sen2Timeliness {
   requestReceivedOn: IsoDate;
   source?: RequestSource;
-  assessmentDecision?: 'assess' | 'not-assess';
+  assessmentDecision?: AssessmentDecision;
   assessmentDecidedOn?: IsoDate;
   /** reg 5(1) */
   decisionWithinSixWeeks?: boolean;
@@ -214,19 +214,33 @@ export function statutoryStatus(input: readonly EhcEvent[] | EhcCaseState, asOf:
 /** Every appealable decision made by `asOf` and whether a notice with appeal rights was recorded for it by then. */
 export function decisionsWithoutAppealNotice(s: EhcCaseState, asOf: IsoDate): UnnotifiedDecision[] {
   const made: UnnotifiedDecision[] = [
-    ...s.assessmentDecisions.filter((d) => d.decision === 'not-assess').map((d) => ({ decision: 'not-to-assess' as const, decidedOn: d.decidedOn, regulation: 'reg 5(3)' })),
+    ...s.assessmentDecisions
+      .filter((d) => d.decision === 'not-assess')
+      .map((d) => ({ decision: 'not-to-assess' as const, decidedOn: d.decidedOn, regulation: 'reg 5(3)' })),
     ...(s.decisionNotToIssueOn ? [{ decision: 'not-to-issue' as const, decidedOn: s.decisionNotToIssueOn, regulation: 'reg 10(3)' }] : []),
     ...(s.finalPlan ? [{ decision: 'plan-contents' as const, decidedOn: s.finalPlan.issuedOn, regulation: 'reg 14' }] : []),
     ...Object.values(s.amendments).flatMap((a) => [
-      ...(a.amendedOn ? [{ decision: 'plan-contents' as const, decidedOn: a.amendedOn, regulation: 'reg 14; reg 22', amendmentId: a.amendmentId }] : []),
-      ...(a.notAmendedOn ? [{ decision: 'not-to-amend' as const, decidedOn: a.notAmendedOn, regulation: 'reg 22(4)', amendmentId: a.amendmentId }] : []),
+      ...(a.amendedOn
+        ? [{ decision: 'plan-contents' as const, decidedOn: a.amendedOn, regulation: 'reg 14; reg 22', amendmentId: a.amendmentId }]
+        : []),
+      ...(a.notAmendedOn
+        ? [{ decision: 'not-to-amend' as const, decidedOn: a.notAmendedOn, regulation: 'reg 22(4)', amendmentId: a.amendmentId }]
+        : []),
     ]),
-    ...Object.values(s.cessations ?? {}).flatMap((c) => (c.decidedOn ? [{ decision: 'cease' as const, decidedOn: c.decidedOn, regulation: 'reg 31', cessationId: c.cessationId }] : [])),
-    ...Object.values(s.reassessments ?? {}).flatMap((r) => (r.decision === 'not-reassess' && r.decidedOn ? [{ decision: 'not-to-reassess' as const, decidedOn: r.decidedOn, regulation: 'CFA 2014 s.51(2)(d); reg 25', reassessmentId: r.reassessmentId }] : [])),
+    ...Object.values(s.cessations ?? {}).flatMap((c) =>
+      c.decidedOn ? [{ decision: 'cease' as const, decidedOn: c.decidedOn, regulation: 'reg 31', cessationId: c.cessationId }] : []),
+    ...Object.values(s.reassessments ?? {}).flatMap((r) =>
+      r.decision === 'not-reassess' && r.decidedOn
+        ? [{
+          decision: 'not-to-reassess' as const, decidedOn: r.decidedOn, regulation: 'CFA 2014 s.51(2)(d); reg 25',
+          reassessmentId: r.reassessmentId,
+        }]
+        : []),
   ];
   const notices = Object.values(s.appealNotices ?? {}).filter((n) => !isAfter(n.notifiedOn, asOf));
   return made.filter(
-    (d) => !isAfter(d.decidedOn, asOf) && !notices.some((n) => n.decision === d.decision && n.decidedOn === d.decidedOn && n.amendmentId === d.amendmentId && n.cessationId === d.cessationId && n.reassessmentId === d.reassessmentId),
+    (d) => !isAfter(d.decidedOn, asOf) && !notices.some((n) => n.decision === d.decision && n.decidedOn === d.decidedOn
+      && n.amendmentId === d.amendmentId && n.cessationId === d.cessationId && n.reassessmentId === d.reassessmentId),
   );
 }
 
@@ -245,22 +259,29 @@ export function sen2Timeliness(s: EhcCaseState, asOf: IsoDate): Sen2Timeliness {
   const finalOn = onOrBefore(s.finalPlan?.issuedOn, asOf);
   // Only a lawful reg 13(3) exception takes a case out of the "excluding exceptions" measure (SEN2 counts from the request).
   const running = { startsOn: requestOn, dueOn: T.finalPlanDue(requestOn) };
-  const exceptionApplies = s.exceptions.some((e) => e.limit === 'final-plan' && !isAfter(e.recordedOn, asOf) && !exceptionDefect(e, running));
+  const exceptionApplies = s.exceptions.some(
+    (e) => e.limit === 'final-plan' && !isAfter(e.recordedOn, asOf) && !exceptionDefect(e, running),
+  );
   const days = finalOn ? daysBetween(requestOn, finalOn) : undefined;
   const within = days === undefined ? null : days <= T.TIME_LIMITS.finalPlanWeeks * 7;
   let outcome: Sen2Timeliness['outcome'] = 'pending';
   if (finalOn) outcome = 'plan-issued';
   else if (s.decisionNotToIssueOn && onOrBefore(s.decisionNotToIssueOn, asOf)) outcome = 'assessed-no-plan';
-  else if (decidedOn && decision.decision === 'not-assess' && !s.assessmentDecisions.some((d) => d.decision === 'assess' && onOrBefore(d.decidedOn, asOf))) outcome = 'not-assessed';
+  else if (decidedOn && decision.decision === 'not-assess'
+    && !s.assessmentDecisions.some((d) => d.decision === 'assess' && onOrBefore(d.decidedOn, asOf))) outcome = 'not-assessed';
   return {
     requestReceivedOn: requestOn,
     source: s.source,
-    ...(decidedOn ? { assessmentDecision: decision.decision, assessmentDecidedOn: decidedOn, decisionWithinSixWeeks: !isAfter(decidedOn, T.decisionToAssessDue(requestOn)) } : {}),
+    ...(decidedOn ? {
+      assessmentDecision: decision.decision, assessmentDecidedOn: decidedOn,
+      decisionWithinSixWeeks: !isAfter(decidedOn, T.decisionToAssessDue(requestOn)),
+    } : {}),
     outcome,
     ...(finalOn ? { finalPlanIssuedOn: finalOn, daysFromRequestToFinalPlan: days } : {}),
     withinTwentyWeeks: within,
     exceptionApplies,
     withinTwentyWeeksExcludingExceptions: exceptionApplies ? null : within,
-    tribunalOrdered: Object.values(s.tribunalOrders).some((o) => !isAfter(o.orderOn, asOf) && (o.kind === 'assess' || o.kind === 'make-plan')),
+    tribunalOrdered: Object.values(s.tribunalOrders)
+      .some((o) => !isAfter(o.orderOn, asOf) && (o.kind === 'assess' || o.kind === 'make-plan')),
   };
 }

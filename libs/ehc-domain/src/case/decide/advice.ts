@@ -8,7 +8,7 @@ import { fail, notBefore, requireOneOf, requirePositiveVersion, requireText, uni
 import { openReassessment } from './reassessment';
 
 /** reg 6(4): everyone who must agree that existing advice is sufficient before it is re-used. */
-export const ADVICE_REUSE_AGREEMENT = ['adviser', 'localAuthority', 'parentOrYoungPerson'] as const;
+const ADVICE_REUSE_AGREEMENT = ['adviser', 'localAuthority', 'parentOrYoungPerson'] as const;
 
 function assertAssessing(state: EhcCaseState, step: string): void {
   // reg 26: a reassessment runs the assessment steps (advice, regs 6-10) while the plan stays in force
@@ -46,7 +46,8 @@ function assertNotAlreadySought(command: RequestAdvice, state: EhcCaseState): vo
   // reg 6(4): the LA must not seek advice that is already available and agreed to be sufficient.
   const reused = Object.values(state.reusedAdvice).find((r) => r.adviceType === adviceType && r.agency === agency);
   if (reused) {
-    const message = `${adviceType} advice from ${agency} is already available by agreed re-use (${reused.adviceId}); reg 6(4) forbids asking again`;
+    const message = `${adviceType} advice from ${agency} is already available by agreed re-use (${reused.adviceId}); `
+      + 'reg 6(4) forbids asking again';
     fail(E.AdviceAlreadyProvidedError, message, { adviceId: reused.adviceId });
   }
 }

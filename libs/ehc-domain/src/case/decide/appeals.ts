@@ -3,13 +3,15 @@ import type {
   DecideAppeal, IssueMediationCertificate, NotifyAppealRights, RecordMediationDecision, RecordMediationHeld, RegisterAppeal,
 } from '../commands';
 import * as E from '../errors';
-import { APPEAL_OUTCOMES, APPEALABLE_DECISIONS, MEDIATION_CHOICES, MEDIATION_OUTCOMES, type AppealableDecision, type EhcEvent } from '../events';
+import {
+  APPEAL_OUTCOMES, APPEALABLE_DECISIONS, MEDIATION_CHOICES, MEDIATION_OUTCOMES, type AppealableDecision, type EhcEvent,
+} from '../events';
 import type { AppealNoticeState, EhcCaseState, MediationState } from '../state';
 import * as T from '../time-limits';
 import { fail, notBefore, optionalDate, requireDate, requireOneOf, unique } from './guards';
 
 /** What a notice of an appealable decision must tell the family (regs 5(3), 10(3), 14, 22(4), 31; CFA 2014 s.51-55). */
-export const APPEAL_NOTICE_CONTENTS = ['rightOfAppeal', 'mediation', 'disagreementResolution', 'informationAdviceSupport'] as const;
+const APPEAL_NOTICE_CONTENTS = ['rightOfAppeal', 'mediation', 'disagreementResolution', 'informationAdviceSupport'] as const;
 
 type DecisionRef = Pick<NotifyAppealRights, 'decision' | 'amendmentId' | 'cessationId' | 'reassessmentId'>;
 
@@ -19,12 +21,15 @@ function assertIdsFitDecision(c: DecisionRef): void {
   if (c.amendmentId && c.decision !== 'plan-contents' && c.decision !== 'not-to-amend') {
     fail(E.InvalidCommandError, 'amendmentId belongs only to an amended plan or a decision not to amend');
   }
-  if (c.reassessmentId && c.decision !== 'not-to-reassess') fail(E.InvalidCommandError, 'reassessmentId belongs only to a decision not to reassess');
+  if (c.reassessmentId && c.decision !== 'not-to-reassess') {
+    fail(E.InvalidCommandError, 'reassessmentId belongs only to a decision not to reassess');
+  }
 }
 
 /** The day of the appealable decision a notice is for, or why there is none (regs 5(3), 10(3), 14, 22(4), 31). */
 function appealableDecisionOn(state: EhcCaseState, c: DecisionRef): IsoDate {
-  const none = (what: string): never => fail(E.AppealableDecisionNotFoundError, `There is no ${what} on this case to notify`, { decision: c.decision });
+  const none = (what: string): never =>
+    fail(E.AppealableDecisionNotFoundError, `There is no ${what} on this case to notify`, { decision: c.decision });
   const amendment = c.amendmentId ? state.amendments[c.amendmentId] : undefined;
   if (c.amendmentId && !amendment) none(`amendment ${c.amendmentId}`);
   assertIdsFitDecision(c);
@@ -51,10 +56,12 @@ function appealableDecisionOn(state: EhcCaseState, c: DecisionRef): IsoDate {
       // CFA 2014 s.51(2)(d); reg 25: a decision not to reassess is notified with the right of appeal
       const r = c.reassessmentId ? state.reassessments?.[c.reassessmentId] : undefined;
       if (!r) {
-        const message = `A notice of a decision not to reassess names its reassessment (reassessmentId); ${c.reassessmentId ?? 'none'} is not on this case`;
+        const message = 'A notice of a decision not to reassess names its reassessment (reassessmentId); '
+          + `${c.reassessmentId ?? 'none'} is not on this case`;
         return fail(E.ReassessmentNotFoundError, message);
       }
-      return (r.decision === 'not-reassess' ? r.decidedOn : undefined) ?? none(`decision not to reassess for reassessment ${c.reassessmentId}`);
+      return (r.decision === 'not-reassess' ? r.decidedOn : undefined)
+        ?? none(`decision not to reassess for reassessment ${c.reassessmentId}`);
     }
   }
 }
@@ -88,13 +95,16 @@ export function notifyAppealRights(command: NotifyAppealRights, state: EhcCaseSt
     (n) => n.decision === command.decision && n.decidedOn === decidedOn && n.amendmentId === command.amendmentId
       && n.cessationId === command.cessationId && n.reassessmentId === command.reassessmentId,
   );
-  if (same) fail(E.AlreadyRecordedError, `That decision was notified on ${same.notifiedOn} (${same.noticeId})`, { noticeId: same.noticeId });
+  if (same) {
+    fail(E.AlreadyRecordedError, `That decision was notified on ${same.notifiedOn} (${same.noticeId})`, { noticeId: same.noticeId });
+  }
   notBefore(at, decidedOn, 'the decision');
   return [{
     type: 'ehc.appeal-rights-notified.v1',
     data: {
       caseId, noticeId: command.noticeId, decision: command.decision, decidedOn, notifiedOn: at,
-      ...(command.amendmentId ? { amendmentId: command.amendmentId } : {}), ...(command.cessationId ? { cessationId: command.cessationId } : {}),
+      ...(command.amendmentId ? { amendmentId: command.amendmentId } : {}),
+      ...(command.cessationId ? { cessationId: command.cessationId } : {}),
       ...(command.reassessmentId ? { reassessmentId: command.reassessmentId } : {}),
       includes: { rightOfAppeal: true, mediation: true, disagreementResolution: true, informationAdviceSupport: true },
       // Tribunal Procedure (HESC) Rules r.20(1): 2 months after the written notice of the decision was sent
@@ -110,7 +120,11 @@ export function recordMediationDecision(command: RecordMediationDecision, state:
   requireOneOf(command.choice, MEDIATION_CHOICES, 'choice');
   const adviceGivenOn = requireDate(command.adviceGivenOn, 'adviceGivenOn');
   const other = Object.values(state.mediations ?? {}).find((m) => m.noticeId === n.noticeId);
-  if (other) fail(E.AlreadyRecordedError, `The family already chose on ${other.decidedOn} (${other.mediationId})`, { mediationId: other.mediationId });
+  if (other) {
+    fail(E.AlreadyRecordedError, `The family already chose on ${other.decidedOn} (${other.mediationId})`, {
+      mediationId: other.mediationId,
+    });
+  }
   notBefore(adviceGivenOn, n.decidedOn, 'the decision');
   notBefore(at, adviceGivenOn, 'the mediation advice');
   return [{
@@ -160,7 +174,9 @@ export function registerAppeal(command: RegisterAppeal, state: EhcCaseState): Eh
   const n = notice(state, command.noticeId);
   unique(state.appeals ?? {}, command.appealId, 'appealId');
   const pending = Object.values(state.appeals ?? {}).find((a) => a.noticeId === n.noticeId && !a.outcome);
-  if (pending) fail(E.AlreadyRecordedError, `An appeal against that decision is pending (${pending.appealId})`, { appealId: pending.appealId });
+  if (pending) {
+    fail(E.AlreadyRecordedError, `An appeal against that decision is pending (${pending.appealId})`, { appealId: pending.appealId });
+  }
   const hearingOn = optionalDate(command.hearingOn, 'hearingOn');
   notBefore(at, n.decidedOn, 'the decision');
   if (hearingOn) notBefore(hearingOn, at, 'the registration');

@@ -49,10 +49,15 @@ export function proposeCessation(command: ProposeCessation, state: EhcCaseState)
   requireOneOf(command.reason, CEASE_REASONS, 'reason');
   const open = openCessation(state);
   if (open) {
-    fail(E.AlreadyRecordedError, `Ceasing is already under way (${open.cessationId}, proposed ${open.proposedOn})`, { cessationId: open.cessationId });
+    fail(E.AlreadyRecordedError, `Ceasing is already under way (${open.cessationId}, proposed ${open.proposedOn})`, {
+      cessationId: open.cessationId,
+    });
   }
   notBefore(at, state.finalPlan?.issuedOn, 'the final plan');
-  return [{ type: 'ehc.cessation-proposed.v1', data: { caseId, cessationId: command.cessationId, proposedOn: at, reason: command.reason } }];
+  return [{
+    type: 'ehc.cessation-proposed.v1',
+    data: { caseId, cessationId: command.cessationId, proposedOn: at, reason: command.reason },
+  }];
 }
 
 /** A proposal to cease on which the LA has not yet decided. */
@@ -73,7 +78,10 @@ export function recordCessationConsultation(command: RecordCessationConsultation
   notBefore(at, c.proposedOn, 'the proposal to cease');
   return [{
     type: 'ehc.cessation-consulted.v1',
-    data: { caseId, cessationId: c.cessationId, consultee, consultedOn: at, ...(command.institutionRef ? { institutionRef: command.institutionRef } : {}) },
+    data: {
+      caseId, cessationId: c.cessationId, consultee, consultedOn: at,
+      ...(command.institutionRef ? { institutionRef: command.institutionRef } : {}),
+    },
   }];
 }
 
@@ -83,7 +91,9 @@ export function decideToCease(command: DecideToCease, state: EhcCaseState): EhcE
   const c = undecidedCessation(state, command.cessationId);
   // reg 29: the parent or young person and the institution are consulted before the decision
   const missing = CESSATION_CONSULTEES.filter((who) => !c.consulted[who]);
-  if (missing.length) fail(E.CessationNotConsultedError, `reg 29: consult the ${missing.join(' and the ')} before deciding to cease`, { missing });
+  if (missing.length) {
+    fail(E.CessationNotConsultedError, `reg 29: consult the ${missing.join(' and the ')} before deciding to cease`, { missing });
+  }
   for (const on of Object.values(c.consulted)) notBefore(at, on, 'the consultation');
   return [{ type: 'ehc.decision-to-cease.v1', data: { caseId, cessationId: c.cessationId, decidedOn: at, reason: c.reason } }];
 }

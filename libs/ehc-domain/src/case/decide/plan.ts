@@ -1,5 +1,7 @@
 import { isAfter } from '../../calendar';
-import type { ConsultSetting, DecideNotToIssue, IssueDraftPlan, IssueFinalPlan, RecordFamilyResponse, RecordSettingResponse } from '../commands';
+import type {
+  ConsultSetting, DecideNotToIssue, IssueDraftPlan, IssueFinalPlan, RecordFamilyResponse, RecordSettingResponse,
+} from '../commands';
 import * as E from '../errors';
 import type { EhcEvent } from '../events';
 import { currentDraft, type EhcCaseState } from '../state';
@@ -23,7 +25,9 @@ export function issueDraftPlan(command: IssueDraftPlan, state: EhcCaseState): Eh
   const { caseId, at } = command;
   requireText(command.planId, 'planId');
   let tribunalOrderId: string | undefined;
-  if (state.status === 'plan-in-force') fail(E.DraftAfterFinalPlanError, 'The final plan is issued; changes now go through amendment (reg 22)');
+  if (state.status === 'plan-in-force') {
+    fail(E.DraftAfterFinalPlanError, 'The final plan is issued; changes now go through amendment (reg 22)');
+  }
   if (state.status === 'plan-refused') {
     // reg 44 / 45: an order to make a plan overrides a decision not to issue.
     tribunalOrderId = pendingTribunalOrder(state, 'make-plan');
@@ -35,7 +39,9 @@ export function issueDraftPlan(command: IssueDraftPlan, state: EhcCaseState): Eh
   }
   return [{
     type: 'ehc.draft-plan-issued.v1',
-    data: { caseId, planId: command.planId, issuedOn: at, commentsDueOn: T.draftCommentsDue(at), ...(tribunalOrderId ? { tribunalOrderId } : {}) },
+    data: {
+      caseId, planId: command.planId, issuedOn: at, commentsDueOn: T.draftCommentsDue(at), ...(tribunalOrderId ? { tribunalOrderId } : {}),
+    },
   }];
 }
 
@@ -65,7 +71,10 @@ export function consultSetting(command: ConsultSetting, state: EhcCaseState): Eh
   requireText(command.settingRef, 'settingRef');
   return [{
     type: 'ehc.setting-consulted.v1',
-    data: { caseId, consultationId: command.consultationId, settingRef: command.settingRef, consultedOn: at, responseDueOn: T.settingResponseDue(at) },
+    data: {
+      caseId, consultationId: command.consultationId, settingRef: command.settingRef, consultedOn: at,
+      responseDueOn: T.settingResponseDue(at),
+    },
   }];
 }
 
@@ -75,7 +84,10 @@ export function recordSettingResponse(command: RecordSettingResponse, state: Ehc
   if (!c) return fail(E.ConsultationNotFoundError, `No consultation ${consultationId}`);
   if (c.response) fail(E.ConsultationAlreadyAnsweredError, `Consultation ${consultationId} was answered on ${c.response.respondedOn}`);
   notBefore(at, c.consultedOn, 'the consultation');
-  return [{ type: 'ehc.setting-responded.v1', data: { caseId, consultationId, respondedOn: at, canMeetNeeds: command.canMeetNeeds === true } }];
+  return [{
+    type: 'ehc.setting-responded.v1',
+    data: { caseId, consultationId, respondedOn: at, canMeetNeeds: command.canMeetNeeds === true },
+  }];
 }
 
 export function issueFinalPlan(command: IssueFinalPlan, state: EhcCaseState): EhcEvent[] {
@@ -85,7 +97,9 @@ export function issueFinalPlan(command: IssueFinalPlan, state: EhcCaseState): Eh
     fail(E.SecondFinalPlanError, `Final plan ${state.finalPlan?.planId} was already issued on ${state.finalPlan?.issuedOn}`);
   }
   const draft = currentDraft(state);
-  if (state.status !== 'draft-issued' || !draft) return fail(E.FinalPlanBeforeDraftError, `A final plan needs a draft first (reg 13; status ${state.status})`);
+  if (state.status !== 'draft-issued' || !draft) {
+    return fail(E.FinalPlanBeforeDraftError, `A final plan needs a draft first (reg 13; status ${state.status})`);
+  }
   notBefore(at, draft.issuedOn, 'the draft plan');
   // reg 13(1), s.38: the family has at least 15 days beginning with the day the draft was served (its last day is
   // commentsDueOn, so the final plan is possible from day 16), even if they have responded, unless they said they
@@ -99,5 +113,8 @@ export function issueFinalPlan(command: IssueFinalPlan, state: EhcCaseState): Eh
   if (namedSettingRef && !Object.values(state.consultations).some((c) => c.settingRef === namedSettingRef && !isAfter(c.consultedOn, at))) {
     fail(E.SettingNotConsultedError, `s.39(2) CFA 2014: consult ${namedSettingRef} before naming it in the plan`, { namedSettingRef });
   }
-  return [{ type: 'ehc.final-plan-issued.v1', data: { caseId, planId: command.planId, issuedOn: at, ...(namedSettingRef ? { namedSettingRef } : {}) } }];
+  return [{
+    type: 'ehc.final-plan-issued.v1',
+    data: { caseId, planId: command.planId, issuedOn: at, ...(namedSettingRef ? { namedSettingRef } : {}) },
+  }];
 }

@@ -23,7 +23,10 @@ export function requestReassessment(command: RequestReassessment, state: EhcCase
   notBefore(at, state.finalPlan?.issuedOn, 'the final plan');
   return [{
     type: 'ehc.reassessment-requested.v1',
-    data: { caseId, reassessmentId: command.reassessmentId, requestedBy: command.requestedBy, receivedOn: at, decisionDueOn: T.reassessmentDecisionDue(at) },
+    data: {
+      caseId, reassessmentId: command.reassessmentId, requestedBy: command.requestedBy, receivedOn: at,
+      decisionDueOn: T.reassessmentDecisionDue(at),
+    },
   }];
 }
 
@@ -46,11 +49,16 @@ export function decideOnReassessment(command: DecideOnReassessment, state: EhcCa
     if (command.assessmentId !== undefined) {
       fail(E.InvalidCommandError, 'assessmentId belongs only to a decision to reassess', { field: 'assessmentId' });
     }
-    return [{ type: 'ehc.reassessment-decided.v1', data: { caseId, reassessmentId: r.reassessmentId, decision: 'not-reassess', decidedOn: at, inTime } }];
+    return [{
+      type: 'ehc.reassessment-decided.v1',
+      data: { caseId, reassessmentId: r.reassessmentId, decision: 'not-reassess', decidedOn: at, inTime },
+    }];
   }
   const open = openReassessment(state);
   if (open) {
-    fail(E.AlreadyRecordedError, `Reassessment ${open.reassessmentId} (decided ${open.decidedOn}) is still running`, { reassessmentId: open.reassessmentId });
+    fail(E.AlreadyRecordedError, `Reassessment ${open.reassessmentId} (decided ${open.decidedOn}) is still running`, {
+      reassessmentId: open.reassessmentId,
+    });
   }
   requireText(command.assessmentId, 'assessmentId');
   if (assessmentIdUsed(state, command.assessmentId)) {

@@ -73,7 +73,10 @@ export function decideToAssess(command: DecideToAssess, state: EhcCaseState): Eh
   const orderId = state.status === 'assessment-refused' ? pendingTribunalOrder(state, 'assess') : undefined;
   if (!orderId) return fail(E.AssessmentAlreadyDecidedError, `The decision whether to assess was already made (status ${state.status})`);
   notBefore(at, state.tribunalOrders[orderId].orderOn, 'the tribunal order');
-  return [{ type: 'ehc.decision-to-assess.v1', data: { caseId, decision: 'assess', assessmentId, decidedOn: at, tribunalOrderId: orderId } }];
+  return [{
+    type: 'ehc.decision-to-assess.v1',
+    data: { caseId, decision: 'assess', assessmentId, decidedOn: at, tribunalOrderId: orderId },
+  }];
 }
 
 export function decideNotToAssess(command: DecideNotToAssess, state: EhcCaseState): EhcEvent[] {

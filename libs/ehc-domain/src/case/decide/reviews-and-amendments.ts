@@ -16,7 +16,9 @@ const AMENDING_ORDER_KINDS: readonly TribunalOrderKind[] = ['amend-plan', 'amend
 function assertProposalGrounds(command: ProposeAmendment, state: EhcCaseState): void {
   const reassessment = command.reassessmentId ? state.reassessments?.[command.reassessmentId] : undefined;
   if ((command.trigger === 'reassessment') !== !!command.reassessmentId) {
-    fail(E.InvalidCommandError, 'An amendment after a reassessment names its reassessmentId (trigger reassessment), and only then', { field: 'reassessmentId' });
+    fail(E.InvalidCommandError, 'An amendment after a reassessment names its reassessmentId (trigger reassessment), and only then', {
+      field: 'reassessmentId',
+    });
   }
   if (command.reassessmentId && reassessment?.decision !== 'reassess') {
     fail(E.ReassessmentNotFoundError, `No decision to reassess ${command.reassessmentId} on this case`);
@@ -40,12 +42,13 @@ export function proposeAmendment(command: ProposeAmendment, state: EhcCaseState)
   requireOneOf(command.trigger, AMENDMENT_TRIGGERS, 'trigger');
   assertProposalGrounds(command, state);
   const reassessment = command.reassessmentId ? state.reassessments?.[command.reassessmentId] : undefined;
+  const reviewHeldOn = command.reviewId ? state.reviews[command.reviewId]?.heldOn : undefined;
   return [{
     type: 'ehc.amendment-proposed.v1',
     data: {
       caseId, amendmentId: command.amendmentId, trigger: command.trigger, proposedOn: at, commentsDueOn: T.amendmentCommentsDue(at),
       // reg 27(2): after a reassessment the reassessment's 14 weeks govern, not reg 22(3) / 28
-      amendedPlanDueOn: reassessment?.finalPlanDueOn ?? T.amendedPlanDue(at, command.reviewId ? state.reviews[command.reviewId]?.heldOn : undefined),
+      amendedPlanDueOn: reassessment?.finalPlanDueOn ?? T.amendedPlanDue(at, reviewHeldOn),
       ...(command.reassessmentId ? { reassessmentId: command.reassessmentId } : {}),
       ...(command.reviewId ? { reviewId: command.reviewId } : {}),
       ...(command.phaseTransferId ? { phaseTransferId: command.phaseTransferId } : {}),
@@ -65,7 +68,9 @@ export function amendPlan(command: AmendPlan, state: EhcCaseState): EhcEvent[] {
   const { caseId, at, amendmentId } = command;
   assertPlanInForce(state, 'Amending the plan');
   const a = proposedAmendment(state, amendmentId, `reg 22: amendments must be proposed to the family first; no proposal ${amendmentId}`);
-  if (a.notAmendedOn) fail(E.AmendmentNotToBeMadeError, `reg 22(4): the LA decided on ${a.notAmendedOn} not to make amendment ${amendmentId}`);
+  if (a.notAmendedOn) {
+    fail(E.AmendmentNotToBeMadeError, `reg 22(4): the LA decided on ${a.notAmendedOn} not to make amendment ${amendmentId}`);
+  }
   notBefore(at, a.proposedOn, 'the amendment proposal');
   // reg 22(2) / 28(2): not before the family's 15 days beginning with the proposals end (a tribunal's order of the
   // contents is complied with under reg 44 instead).
@@ -94,7 +99,10 @@ export function scheduleReviewMeeting(command: ScheduleReviewMeeting, state: Ehc
   assertPlanInForce(state, 'Scheduling a review');
   unique(state.reviews, reviewId, 'reviewId');
   const meetingOn = requireDate(command.meetingOn, 'meetingOn');
-  return [{ type: 'ehc.review-meeting-scheduled.v1', data: { caseId, reviewId, scheduledOn: at, meetingOn, papersDueOn: T.reviewPapersDue(meetingOn) } }];
+  return [{
+    type: 'ehc.review-meeting-scheduled.v1',
+    data: { caseId, reviewId, scheduledOn: at, meetingOn, papersDueOn: T.reviewPapersDue(meetingOn) },
+  }];
 }
 
 function scheduledReview(state: EhcCaseState, reviewId: string): ReviewState {

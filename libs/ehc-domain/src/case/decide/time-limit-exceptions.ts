@@ -62,7 +62,9 @@ export function recordException(command: RecordException, state: EhcCaseState): 
   const facts = { limit: command.limit, reason: command.reason, fromOn, toOn, closedSetting: command.closedSetting, adviceRequestedOn };
   const running = limitRunning(state, command.limit, command.adviceRequestId, command.tribunalOrderId) as LimitRunning;
   const defect = exceptionDefect(facts, running);
-  if (defect) fail(E.ExceptionConditionNotMetError, defect, { limit: command.limit, reason: command.reason, fromOn, toOn, adviceRequestedOn });
+  if (defect) {
+    fail(E.ExceptionConditionNotMetError, defect, { limit: command.limit, reason: command.reason, fromOn, toOn, adviceRequestedOn });
+  }
   return [{
     type: 'ehc.exception-recorded.v1',
     data: {

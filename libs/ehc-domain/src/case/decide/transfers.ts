@@ -50,7 +50,10 @@ export function transferPlan(command: TransferPlan, state: EhcCaseState): EhcEve
   if (!t) return fail(E.TransferNotFoundError, `No transfer ${transferId}`);
   if (t.transferredOn) fail(E.TransferAlreadyCompletedError, `Transfer ${transferId} happened on ${t.transferredOn}`);
   notBefore(at, t.learnedOn, 'learning of the move');
-  return [{ type: 'ehc.plan-transferred.v1', data: { caseId, transferId: t.transferId, toLocalAuthority: t.toLocalAuthority, transferredOn: at } }];
+  return [{
+    type: 'ehc.plan-transferred.v1',
+    data: { caseId, transferId: t.transferId, toLocalAuthority: t.toLocalAuthority, transferredOn: at },
+  }];
 }
 
 /** reg 15(4)(a): the day the new LA will review the plan, which must be within the reg 15(5) limit. */
@@ -61,7 +64,9 @@ function reviewOnAfterTransfer(command: DecideReassessmentAfterTransfer, state: 
   notBefore(reviewOn, transferredOn, 'the transfer');
   const reviewDue = reviewDueAfterPlanTransfer(state, transferredOn);
   if (isAfter(reviewOn, reviewDue)) {
-    fail(E.InvalidCommandError, `reg 15(5): the new LA must review by ${reviewDue}; ${reviewOn} is later`, { field: 'reviewOn', reviewDue });
+    fail(E.InvalidCommandError, `reg 15(5): the new LA must review by ${reviewDue}; ${reviewOn} is later`, {
+      field: 'reviewOn', reviewDue,
+    });
   }
   return reviewOn;
 }
@@ -75,7 +80,9 @@ export function decideReassessmentAfterTransfer(command: DecideReassessmentAfter
   const reviewOn = reviewOnAfterTransfer(command, state, t);
   return [{
     type: 'ehc.transfer-reassessment-decided.v1',
-    data: { caseId, transferId: t.transferId, willReassess: command.willReassess === true, decidedOn: at, ...(reviewOn ? { reviewOn } : {}) },
+    data: {
+      caseId, transferId: t.transferId, willReassess: command.willReassess === true, decidedOn: at, ...(reviewOn ? { reviewOn } : {}),
+    },
   }];
 }
 

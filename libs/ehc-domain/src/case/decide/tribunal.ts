@@ -34,7 +34,8 @@ export function recordTribunalOrder(command: RecordTribunalOrder, state: EhcCase
   requireOneOf(command.regulation, TRIBUNAL_ORDER_REGULATIONS, 'regulation');
   const applicable = TRIBUNAL_ORDER_APPLIES_TO[command.kind];
   if (!applicable.includes(state.status)) {
-    fail(E.TribunalOrderNotApplicableError, `An order to ${command.kind} needs the case to be ${applicable.join(' or ')} (it is ${state.status})`);
+    const message = `An order to ${command.kind} needs the case to be ${applicable.join(' or ')} (it is ${state.status})`;
+    fail(E.TribunalOrderNotApplicableError, message);
   }
   // reg 45: the LA did not oppose the appeal, so no order is made: `at` is its notice to the Tribunal, which starts the clocks
   return [{

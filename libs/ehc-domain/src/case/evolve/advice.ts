@@ -1,5 +1,4 @@
-import type { Reducers } from './reducer';
-import { put } from './reducer';
+import { put, type Reducers } from './reducer';
 
 type Types = 'ehc.advice-requested.v1' | 'ehc.advice-received.v1' | 'ehc.advice-reused.v1' | 'ehc.advice-withdrawn.v1';
 

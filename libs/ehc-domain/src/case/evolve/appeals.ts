@@ -1,5 +1,4 @@
-import type { Reducers } from './reducer';
-import { put } from './reducer';
+import { put, type Reducers } from './reducer';
 
 type Types =
   | 'ehc.appeal-rights-notified.v1'
@@ -12,7 +11,9 @@ type Types =
 
 /** Notices of appealable decisions, mediation and appeals (CFA 2014 s.51-55; regs 32-39) and tribunal orders (regs 44-45). */
 export const appealReducers: Reducers<Types> = {
-  'ehc.appeal-rights-notified.v1': (state, { caseId: _c, ...d }) => ({ ...state, appealNotices: put(state.appealNotices ?? {}, d.noticeId, d) }),
+  'ehc.appeal-rights-notified.v1': (state, { caseId: _c, ...d }) => ({
+    ...state, appealNotices: put(state.appealNotices ?? {}, d.noticeId, d),
+  }),
   'ehc.mediation-decided.v1': (state, { caseId: _c, ...d }) => ({ ...state, mediations: put(state.mediations ?? {}, d.mediationId, d) }),
   'ehc.mediation-held.v1': (state, d) => {
     const m = (state.mediations ?? {})[d.mediationId];
@@ -33,7 +34,9 @@ export const appealReducers: Reducers<Types> = {
     const notice = (state.appealNotices ?? {})[a.noticeId];
     const c = notice?.cessationId ? state.cessations?.[notice.cessationId] : undefined;
     const succeeded = d.outcome === 'allowed' || d.outcome === 'conceded';
-    const overturned = c && succeeded && !c.ceasedOn ? { cessations: put(state.cessations ?? {}, c.cessationId, { ...c, overturnedOn: d.decidedOn }) } : {};
+    const overturned = c && succeeded && !c.ceasedOn
+      ? { cessations: put(state.cessations ?? {}, c.cessationId, { ...c, overturnedOn: d.decidedOn }) }
+      : {};
     return { ...state, appeals, ...overturned };
   },
   'ehc.tribunal-order-received.v1': (state, { caseId: _c, ...d }) => {

@@ -1,5 +1,4 @@
-import type { Reducers } from './reducer';
-import { put } from './reducer';
+import { put, type Reducers } from './reducer';
 
 type Types = 'ehc.cessation-proposed.v1' | 'ehc.cessation-consulted.v1' | 'ehc.decision-to-cease.v1' | 'ehc.plan-ceased.v1';
 
@@ -7,7 +6,9 @@ type Types = 'ehc.cessation-proposed.v1' | 'ehc.cessation-consulted.v1' | 'ehc.d
 export const cessationReducers: Reducers<Types> = {
   'ehc.cessation-proposed.v1': (state, d) => ({
     ...state,
-    cessations: put(state.cessations ?? {}, d.cessationId, { cessationId: d.cessationId, proposedOn: d.proposedOn, reason: d.reason, consulted: {} }),
+    cessations: put(state.cessations ?? {}, d.cessationId, {
+      cessationId: d.cessationId, proposedOn: d.proposedOn, reason: d.reason, consulted: {},
+    }),
   }),
   'ehc.cessation-consulted.v1': (state, d) => {
     const c = (state.cessations ?? {})[d.cessationId];

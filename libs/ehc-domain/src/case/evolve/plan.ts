@@ -1,5 +1,4 @@
-import type { Reducers } from './reducer';
-import { put } from './reducer';
+import { put, type Reducers } from './reducer';
 
 type Types =
   | 'ehc.decision-not-to-issue.v1'
@@ -15,10 +14,15 @@ export const planReducers: Reducers<Types> = {
   'ehc.draft-plan-issued.v1': (state, d) => ({
     ...state,
     status: 'draft-issued',
-    drafts: [...state.drafts, { planId: d.planId, issuedOn: d.issuedOn, commentsDueOn: d.commentsDueOn, tribunalOrderId: d.tribunalOrderId }],
+    drafts: [
+      ...state.drafts,
+      { planId: d.planId, issuedOn: d.issuedOn, commentsDueOn: d.commentsDueOn, tribunalOrderId: d.tribunalOrderId },
+    ],
   }),
   'ehc.family-response-received.v1': (state, d) => {
-    const familyResponse = { receivedOn: d.receivedOn, preferredSettingRef: d.preferredSettingRef, ...(d.nothingMoreToSay ? { nothingMoreToSay: true } : {}) };
+    const familyResponse = {
+      receivedOn: d.receivedOn, preferredSettingRef: d.preferredSettingRef, ...(d.nothingMoreToSay ? { nothingMoreToSay: true } : {}),
+    };
     const drafts = state.drafts.map((draft) => (draft.planId === d.planId && !draft.familyResponse ? { ...draft, familyResponse } : draft));
     return { ...state, drafts };
   },
@@ -30,7 +34,8 @@ export const planReducers: Reducers<Types> = {
   }),
   'ehc.setting-responded.v1': (state, d) => {
     const c = state.consultations[d.consultationId];
-    return { ...state, consultations: put(state.consultations, d.consultationId, { ...c, response: { respondedOn: d.respondedOn, canMeetNeeds: d.canMeetNeeds } }) };
+    const response = { respondedOn: d.respondedOn, canMeetNeeds: d.canMeetNeeds };
+    return { ...state, consultations: put(state.consultations, d.consultationId, { ...c, response }) };
   },
   'ehc.final-plan-issued.v1': (state, d) => ({
     ...state,

@@ -1,6 +1,5 @@
 import type { EhcCaseState, ReviewState } from '../state';
-import type { Reducers } from './reducer';
-import { put } from './reducer';
+import { put, type Reducers } from './reducer';
 
 type Types =
   | 'ehc.amendment-proposed.v1'
@@ -21,7 +20,9 @@ const updateReview = (state: EhcCaseState, reviewId: string, change: Partial<Rev
 export const reviewAndAmendmentReducers: Reducers<Types> = {
   'ehc.amendment-proposed.v1': (state, { caseId: _c, ...d }) => {
     const r = d.reassessmentId ? state.reassessments?.[d.reassessmentId] : undefined;
-    const reassessments = r ? { reassessments: put(state.reassessments ?? {}, r.reassessmentId, { ...r, amendmentId: d.amendmentId }) } : {};
+    const reassessments = r
+      ? { reassessments: put(state.reassessments ?? {}, r.reassessmentId, { ...r, amendmentId: d.amendmentId }) }
+      : {};
     return { ...state, ...reassessments, amendments: put(state.amendments, d.amendmentId, { ...d }) };
   },
   'ehc.plan-amended.v1': (state, d) => ({
@@ -35,10 +36,13 @@ export const reviewAndAmendmentReducers: Reducers<Types> = {
   }),
   'ehc.review-meeting-scheduled.v1': (state, d) => ({
     ...state,
-    reviews: put(state.reviews, d.reviewId, { reviewId: d.reviewId, scheduledOn: d.scheduledOn, meetingOn: d.meetingOn, papersDueOn: d.papersDueOn }),
+    reviews: put(state.reviews, d.reviewId, {
+      reviewId: d.reviewId, scheduledOn: d.scheduledOn, meetingOn: d.meetingOn, papersDueOn: d.papersDueOn,
+    }),
   }),
   'ehc.review-papers-circulated.v1': (state, d) => updateReview(state, d.reviewId, { papersCirculatedOn: d.circulatedOn }),
   'ehc.review-meeting-held.v1': (state, d) => updateReview(state, d.reviewId, { heldOn: d.heldOn }),
   'ehc.review-report-submitted.v1': (state, d) => updateReview(state, d.reviewId, { reportSubmittedOn: d.submittedOn }),
-  'ehc.review-decision-made.v1': (state, d) => updateReview(state, d.reviewId, { decision: { decision: d.decision, decidedOn: d.decidedOn } }),
+  'ehc.review-decision-made.v1': (state, d) =>
+    updateReview(state, d.reviewId, { decision: { decision: d.decision, decidedOn: d.decidedOn } }),
 };

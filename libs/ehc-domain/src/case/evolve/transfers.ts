@@ -1,5 +1,4 @@
-import type { Reducers } from './reducer';
-import { put } from './reducer';
+import { put, type Reducers } from './reducer';
 
 type Types =
   | 'ehc.phase-transfer-scheduled.v1'
@@ -12,7 +11,9 @@ type Types =
 
 /** Phase transfers (reg 18), plan transfers to another LA (reg 15), assessment moves (CFA 2014 s.24), NHS bodies (reg 16). */
 export const transferReducers: Reducers<Types> = {
-  'ehc.phase-transfer-scheduled.v1': (state, { caseId: _c, ...d }) => ({ ...state, phaseTransfers: put(state.phaseTransfers, d.phaseTransferId, d) }),
+  'ehc.phase-transfer-scheduled.v1': (state, { caseId: _c, ...d }) => ({
+    ...state, phaseTransfers: put(state.phaseTransfers, d.phaseTransferId, d),
+  }),
   'ehc.transfer-notified.v1': (state, { caseId: _c, ...d }) => ({ ...state, transfers: put(state.transfers, d.transferId, d) }),
   'ehc.plan-transferred.v1': (state, d) => ({
     ...state,
@@ -34,6 +35,8 @@ export const transferReducers: Reducers<Types> = {
   }),
   'ehc.commissioning-body-notified.v1': (state, d) => ({
     ...state,
-    commissioningChanges: put(state.commissioningChanges, d.changeId, { ...state.commissioningChanges[d.changeId], notifiedOn: d.notifiedOn }),
+    commissioningChanges: put(state.commissioningChanges, d.changeId, {
+      ...state.commissioningChanges[d.changeId], notifiedOn: d.notifiedOn,
+    }),
   }),
 };

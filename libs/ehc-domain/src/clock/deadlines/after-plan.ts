@@ -16,11 +16,14 @@ function annualReviewDeadlines(book: DeadlineBook, finalIssued: IsoDate): void {
   let anchor = finalIssued;
   for (let i = 0; i <= held.length; i++) {
     const heldOn = held[i]?.heldOn;
-    const transfer = transfers.find((t) => !isAfter(anchor, t.transferredOn as IsoDate) && (!heldOn || !isAfter(t.transferredOn as IsoDate, heldOn)));
+    const transfer = transfers.find(
+      (t) => !isAfter(anchor, t.transferredOn as IsoDate) && (!heldOn || !isAfter(t.transferredOn as IsoDate, heldOn)),
+    );
     const dueOn = transfer ? T.reviewDueAfterTransfer(anchor, transfer.transferredOn as IsoDate) : T.annualReviewDue(anchor);
     book.add({
       id: `annual-review:${anchor}`, step: 'annual-review', what: 'Hold the annual review of the EHC plan',
-      regulation: transfer ? 'CFA 2014 s.44(1); reg 15' : 'CFA 2014 s.44(1); reg 20-21', responsible: 'local-authority', startsOn: anchor, dueOn, metOn: heldOn,
+      regulation: transfer ? 'CFA 2014 s.44(1); reg 15' : 'CFA 2014 s.44(1); reg 20-21', responsible: 'local-authority', startsOn: anchor,
+      dueOn, metOn: heldOn,
     });
     if (heldOn) anchor = heldOn;
   }
@@ -33,12 +36,16 @@ function annualReviewDeadlines(book: DeadlineBook, finalIssued: IsoDate): void {
 function reviewDecisionDeadline(book: DeadlineBook, r: ReviewState, heldOn: IsoDate): void {
   const amend = r.decision?.decision === 'amend';
   const proposedOn = earliest(...Object.values(book.s.amendments).filter((a) => a.reviewId === r.reviewId).map((a) => a.proposedOn));
-  const proposalsDecidedOn = proposedOn && r.decision ? (isAfter(proposedOn, r.decision.decidedOn) ? proposedOn : r.decision.decidedOn) : undefined;
+  const proposalsDecidedOn = proposedOn && r.decision
+    ? (isAfter(proposedOn, r.decision.decidedOn) ? proposedOn : r.decision.decidedOn)
+    : undefined;
   book.add({
     id: `review-decision:${r.reviewId}`, step: 'review-decision',
     what: amend ? 'Decide to amend the plan and send the proposed amendments' : 'Decide to maintain, amend or cease the plan',
-    regulation: amend ? 'reg 20(10) / 21; reg 22(2); R (L) v Devon CC [2022] EWHC 493 (Admin)' : 'reg 20(10) / 21', responsible: 'local-authority',
-    startsOn: heldOn, dueOn: T.reviewDecisionDue(heldOn), metOn: amend ? proposalsDecidedOn : r.decision?.decidedOn, refs: { reviewId: r.reviewId },
+    regulation: amend ? 'reg 20(10) / 21; reg 22(2); R (L) v Devon CC [2022] EWHC 493 (Admin)' : 'reg 20(10) / 21',
+    responsible: 'local-authority',
+    startsOn: heldOn, dueOn: T.reviewDecisionDue(heldOn), metOn: amend ? proposalsDecidedOn : r.decision?.decidedOn,
+    refs: { reviewId: r.reviewId },
   });
 }
 
@@ -48,16 +55,19 @@ function reviewDeadlines(book: DeadlineBook): void {
     const reviewId = r.reviewId;
     book.add({
       id: `review-notice:${reviewId}`, step: 'review-notice', what: 'Give everyone invited at least 2 weeks’ notice of the review meeting',
-      regulation: 'reg 20(3) / 21(3)', responsible: 'local-authority', startsOn: r.scheduledOn, dueOn: T.reviewNoticeDue(r.meetingOn), metOn: r.scheduledOn,
+      regulation: 'reg 20(3) / 21(3)', responsible: 'local-authority', startsOn: r.scheduledOn, dueOn: T.reviewNoticeDue(r.meetingOn),
+      metOn: r.scheduledOn,
       refs: { reviewId, meetingOn: r.meetingOn },
     });
     book.add({
-      id: `review-papers:${reviewId}`, step: 'review-papers', what: 'Send advice and papers to everyone invited to the review', regulation: 'reg 20(4) / 21',
+      id: `review-papers:${reviewId}`, step: 'review-papers', what: 'Send advice and papers to everyone invited to the review',
+      regulation: 'reg 20(4) / 21',
       responsible: 'local-authority', startsOn: r.scheduledOn, dueOn: r.papersDueOn, metOn: r.papersCirculatedOn, refs: { reviewId },
     });
     if (!r.heldOn || !book.done(r.heldOn)) continue;
     book.add({
-      id: `review-report:${reviewId}`, step: 'review-report', what: 'Send the review report', regulation: 'reg 20(7) / 21', responsible: 'local-authority',
+      id: `review-report:${reviewId}`, step: 'review-report', what: 'Send the review report', regulation: 'reg 20(7) / 21',
+      responsible: 'local-authority',
       startsOn: r.heldOn, dueOn: T.reviewReportDue(r.heldOn), metOn: r.reportSubmittedOn, refs: { reviewId },
     });
     reviewDecisionDeadline(book, r, r.heldOn);
@@ -71,8 +81,10 @@ function amendmentDeadlines(book: DeadlineBook): void {
     const [commentsReg, planReg] = outsideReview ? ['reg 28', 'reg 28'] : ['reg 22(2)', 'reg 22(3)'];
     const closedOn = a.amendedOn ?? a.notAmendedOn;
     book.add({
-      id: `amendment-comments:${a.amendmentId}`, step: 'amendment-comments', kind: 'minimum-period', what: 'Comment on the proposed amendments',
-      regulation: a.reassessmentId ? 'reg 27(1); reg 13(1)' : commentsReg, responsible: 'family', startsOn: a.proposedOn, dueOn: a.commentsDueOn,
+      id: `amendment-comments:${a.amendmentId}`, step: 'amendment-comments', kind: 'minimum-period',
+      what: 'Comment on the proposed amendments',
+      regulation: a.reassessmentId ? 'reg 27(1); reg 13(1)' : commentsReg, responsible: 'family', startsOn: a.proposedOn,
+      dueOn: a.commentsDueOn,
       lapsedOn: closedOn, refs: { amendmentId: a.amendmentId },
     });
     // after a reassessment the plan is due by the reassessment's own 14 weeks (reg 27(2)), counted with the reassessment
@@ -81,7 +93,8 @@ function amendmentDeadlines(book: DeadlineBook): void {
       id: `amended-plan:${a.amendmentId}`, step: 'amended-plan',
       what: a.notAmendedOn ? 'Notify the decision not to amend the plan' : 'Issue the amended plan (or notify a decision not to amend)',
       regulation: a.notAmendedOn ? (outsideReview ? 'reg 28' : 'reg 22(4)') : planReg + (a.reviewId ? '; R (L) v Devon CC [2022]' : ''),
-      responsible: 'local-authority', startsOn: a.proposedOn, dueOn: a.amendedPlanDueOn, metOn: closedOn, refs: { amendmentId: a.amendmentId },
+      responsible: 'local-authority', startsOn: a.proposedOn, dueOn: a.amendedPlanDueOn, metOn: closedOn,
+      refs: { amendmentId: a.amendmentId },
     });
   }
 }
@@ -93,7 +106,8 @@ function phaseTransferDeadlines(book: DeadlineBook): void {
     book.add({
       id: `phase-transfer:${p.phaseTransferId}`, step: 'phase-transfer', regulation: 'reg 18', responsible: 'local-authority',
       what: `Review and amend the plan to name the new setting (${p.kind} transfer on ${p.transferOn})`,
-      startsOn: p.scheduledOn, dueOn: p.amendDueOn, metOn: earliest(...amendments.map((a) => a.amendedOn)), refs: { phaseTransferId: p.phaseTransferId },
+      startsOn: p.scheduledOn, dueOn: p.amendDueOn, metOn: earliest(...amendments.map((a) => a.amendedOn)),
+      refs: { phaseTransferId: p.phaseTransferId },
     });
   }
 }

@@ -88,7 +88,8 @@ function periodLimits(book: DeadlineBook, p: AssessmentPeriod, moved: boolean): 
   });
   const notIssue = within(s.decisionNotToIssueOn);
   book.add({
-    id: `final-plan${p.suffix}`, step: 'final-plan', what: `Issue the final EHC plan${p.note}`, regulation: 'reg 13(2)', responsible: 'local-authority',
+    id: `final-plan${p.suffix}`, step: 'final-plan', what: `Issue the final EHC plan${p.note}`, regulation: 'reg 13(2)',
+    responsible: 'local-authority',
     // a decision not to issue ends this limit; a tribunal order to make a plan then starts its own clock
     startsOn: p.from, dueOn: p.finalPlanDue, metOn: notIssue ? undefined : within(s.finalPlan?.issuedOn),
     lapsedOn: notIssue ?? p.refusedOn ?? p.until, exceptions: ofPeriod(book.exceptionsFor('final-plan')), ...refs,

@@ -7,20 +7,25 @@ export function mediationDeadlines(book: DeadlineBook): void {
     const refs = { mediationId: m.mediationId, noticeId: m.noticeId };
     if (m.certificateDueOn) {
       book.add({
-        id: `mediation-certificate:${m.mediationId}`, step: 'mediation-certificate', what: 'The mediation adviser issues the certificate (the family chose not to mediate)',
-        regulation: 'reg 33', responsible: 'other', startsOn: m.decidedOn, dueOn: m.certificateDueOn, metOn: m.certificate?.issuedOn, refs: { ...refs },
+        id: `mediation-certificate:${m.mediationId}`, step: 'mediation-certificate',
+        what: 'The mediation adviser issues the certificate (the family chose not to mediate)',
+        regulation: 'reg 33', responsible: 'other', startsOn: m.decidedOn, dueOn: m.certificateDueOn, metOn: m.certificate?.issuedOn,
+        refs: { ...refs },
       });
     }
     if (m.mediationDueOn) {
       book.add({
-        id: `mediation:${m.mediationId}`, step: 'mediation', what: 'Hold the mediation', regulation: 'reg 37', responsible: 'local-authority',
+        id: `mediation:${m.mediationId}`, step: 'mediation', what: 'Hold the mediation', regulation: 'reg 37',
+        responsible: 'local-authority',
         startsOn: m.decidedOn, dueOn: m.mediationDueOn, metOn: m.held?.heldOn, refs: { ...refs },
       });
     }
     if (m.held) {
       book.add({
-        id: `mediation-certificate:${m.mediationId}`, step: 'mediation-certificate', what: 'The mediator issues the certificate after the mediation',
-        regulation: 'reg 39', responsible: 'other', startsOn: m.held.heldOn, dueOn: m.held.certificateDueOn, metOn: m.certificate?.issuedOn, refs: { ...refs },
+        id: `mediation-certificate:${m.mediationId}`, step: 'mediation-certificate',
+        what: 'The mediator issues the certificate after the mediation',
+        regulation: 'reg 39', responsible: 'other', startsOn: m.held.heldOn, dueOn: m.held.certificateDueOn, metOn: m.certificate?.issuedOn,
+        refs: { ...refs },
       });
     }
   }

@@ -13,8 +13,12 @@ export function planTransferDeadlines(book: DeadlineBook): void {
     book.add({
       id: `transfer-reassessment:${t.transferId}`, step: 'transfer-reassessment', regulation: 'reg 15(4)',
       what: 'Tell the family whether the new LA will reassess and when it will review the plan',
-      responsible: 'local-authority', startsOn: t.transferredOn, dueOn: T.transferReassessmentDue(t.transferredOn), metOn: t.reassessment?.decidedOn,
-      refs: { transferId: t.transferId, responsibleAuthority: t.toLocalAuthority, ...(t.reassessment?.reviewOn ? { reviewOn: t.reassessment.reviewOn } : {}) },
+      responsible: 'local-authority', startsOn: t.transferredOn, dueOn: T.transferReassessmentDue(t.transferredOn),
+      metOn: t.reassessment?.decidedOn,
+      refs: {
+        transferId: t.transferId, responsibleAuthority: t.toLocalAuthority,
+        ...(t.reassessment?.reviewOn ? { reviewOn: t.reassessment.reviewOn } : {}),
+      },
     });
   }
 }
@@ -23,7 +27,8 @@ export function planTransferDeadlines(book: DeadlineBook): void {
 export function commissioningBodyDeadlines(book: DeadlineBook): void {
   for (const c of Object.values(book.s.commissioningChanges)) {
     book.add({
-      id: `commissioning-body-notice:${c.changeId}`, step: 'commissioning-body-notice', what: 'The previous NHS commissioning body notifies the new one',
+      id: `commissioning-body-notice:${c.changeId}`, step: 'commissioning-body-notice',
+      what: 'The previous NHS commissioning body notifies the new one',
       regulation: 'reg 16(2)', responsible: 'health', startsOn: c.learnedOn, dueOn: c.notifyDueOn, metOn: c.notifiedOn,
       refs: { changeId: c.changeId, newCommissioningBodyRef: c.newCommissioningBodyRef },
     });

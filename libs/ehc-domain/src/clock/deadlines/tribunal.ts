@@ -4,7 +4,9 @@ import * as T from '../../case/time-limits';
 import { earliest, type DeadlineBook } from '../deadline-book';
 
 /** When the LA complied with one step of an order (and when it stopped being required), counting from the order. */
-function compliance(book: DeadlineBook, o: TribunalOrderState, step: T.TribunalStep, from: IsoDate): { metOn?: IsoDate; lapsedOn?: IsoDate } {
+function compliance(
+  book: DeadlineBook, o: TribunalOrderState, step: T.TribunalStep, from: IsoDate,
+): { metOn?: IsoDate; lapsedOn?: IsoDate } {
   const { s } = book;
   const after = (d: IsoDate | undefined) => (d && !isAfter(from, d) ? d : undefined);
   switch (step) {
@@ -31,9 +33,11 @@ export function tribunalDeadlines(book: DeadlineBook): void {
     for (const step of T.TRIBUNAL_LIMITS[o.kind]) {
       const { metOn, lapsedOn } = compliance(book, o, step.step, from);
       book.add({
-        id: `tribunal:${o.orderId}:${step.step}`, step: 'tribunal', regulation: notOpposed ? 'reg 45' : 'reg 44(2)', responsible: 'local-authority',
+        id: `tribunal:${o.orderId}:${step.step}`, step: 'tribunal', regulation: notOpposed ? 'reg 45' : 'reg 44(2)',
+        responsible: 'local-authority',
         what: notOpposed ? `${step.what} (appeal not opposed: from the LA's notice to the Tribunal)` : `${step.what} (tribunal order)`,
-        startsOn: from, dueOn: T.tribunalDue(from, step.weeks), metOn, lapsedOn, exceptions: book.exceptionsFor('tribunal', undefined, o.orderId),
+        startsOn: from, dueOn: T.tribunalDue(from, step.weeks), metOn, lapsedOn,
+        exceptions: book.exceptionsFor('tribunal', undefined, o.orderId),
         refs: { orderId: o.orderId, order: o.kind, orderStep: step.step },
       });
     }
