@@ -64,6 +64,7 @@ describe('PostgreSQL adapter specifics', () => {
         { version: 1, name: 'streams, events, checkpoints' },
         { version: 2, name: 'chain MACs on events and stream heads' },
         { version: 3, name: 'append in one round trip (append_events)' },
+        { version: 4, name: 'append_events: fast path when the assumed head is the head' },
       ]);
       const cols = await pool.query(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'es_migrate' AND table_name = 'events' AND column_name IN ('transaction_id', 'global_position')`,
