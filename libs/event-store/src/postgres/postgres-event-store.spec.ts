@@ -65,11 +65,14 @@ describe('PostgreSQL adapter specifics', () => {
         { version: 2, name: 'chain MACs on events and stream heads' },
         { version: 3, name: 'append in one round trip (append_events)' },
         { version: 4, name: 'append_events: fast path when the assumed head is the head' },
+        { version: 5, name: 'events: no foreign key to streams (append_events writes the stream row first)' },
       ]);
       const cols = await pool.query(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'es_migrate' AND table_name = 'events' AND column_name IN ('transaction_id', 'global_position')`,
       );
       expect(Object.fromEntries(cols.rows.map((r) => [r.column_name, r.data_type]))).toEqual({ transaction_id: 'xid8', global_position: 'bigint' });
+      const foreignKeys = await pool.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'es_migrate.events'::regclass AND contype = 'f'`);
+      expect(foreignKeys.rows).toEqual([]);
     } finally {
       await pool.end();
     }
