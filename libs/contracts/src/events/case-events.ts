@@ -1,5 +1,6 @@
 import {
-  ADVICE_TYPES, AGENCIES, APPEAL_OUTCOMES, APPEALABLE_DECISIONS, REASSESSMENT_DECISIONS, REASSESSMENT_REQUESTERS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  ADVICE_TYPES, AGENCIES, AMENDMENT_TRIGGERS, APPEAL_OUTCOMES, ASSESSMENT_DECISIONS, APPEALABLE_DECISIONS, REASSESSMENT_DECISIONS, REASSESSMENT_REQUESTERS, ASSESSMENT_TRANSFER_CLOCKS, CEASE_REASONS, CESSATION_CONSULTEES, MEDIATION_CHOICES, MEDIATION_OUTCOMES, CLOSED_SETTINGS, EHC_EVENT_TYPES, ERASURE_GROUNDS, EXCEPTION_LIMITS, EXCEPTION_REASONS, REQUEST_SOURCES, TRIBUNAL_ORDER_KINDS,
+  PHASE_TRANSFER_KINDS, REVIEW_DECISIONS, TRIBUNAL_ORDER_REGULATIONS,
   type AmendmentTrigger, type ChildDetails, type EhcEventDataMap, type EhcEventType, type PhaseTransferKind, type RequestReceivedV1, type ReviewDecision,
   type TribunalOrderReceivedV1, type AdviceReusedV1,
 } from '@tio/ehc-domain';
@@ -23,10 +24,8 @@ export interface CaseEventContract<K extends EhcEventType> {
   example: EhcEventDataMap[K];
 }
 
-// Unions the domain exports without a const array: `allOf` makes the compiler check the lists are complete.
-export const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances', 'reassessment'] as const satisfies readonly AmendmentTrigger[];
-export const REVIEW_DECISIONS = ['maintain', 'amend', 'cease'] as const satisfies readonly ReviewDecision[];
-export const PHASE_TRANSFER_KINDS = ['school-phase', 'secondary-to-post-16', 'post-16-institution'] as const satisfies readonly PhaseTransferKind[];
+// The domain's lists, re-exported here for the contracts' users (they were once defined in this file).
+export { AMENDMENT_TRIGGERS, PHASE_TRANSFER_KINDS, REVIEW_DECISIONS };
 
 const caseId = req(id('The EHC case (a UUID assigned by the case service); equal to the Kafka key and the CloudEvents subject.'));
 const assessmentId = id('The EHC needs assessment.');
@@ -74,7 +73,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.decision-to-assess.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.decision-to-assess.v1']>({
       caseId,
-      decision: req(oneOf(['assess', 'not-assess'] as const satisfies readonly EhcEventDataMap['ehc.decision-to-assess.v1']['decision'][], 'The decision.')),
+      decision: req(oneOf(ASSESSMENT_DECISIONS, 'The decision.')),
       assessmentId: opt(id('The EHC needs assessment (present when the decision is to assess).')),
       decidedOn: req(isoDate('The day the decision was made.')),
       tribunalOrderId,
@@ -259,7 +258,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.tribunal-order-received.v1': {
     schema: shapeOf<TribunalOrderReceivedV1>({
       caseId, orderId: req(id('The tribunal order.')),
-      regulation: req(allOf<TribunalOrderReceivedV1['regulation']>()(['reg 44', 'reg 45'], 'reg 44 (order after an appeal) or reg 45 (the LA conceded).')),
+      regulation: req(allOf<TribunalOrderReceivedV1['regulation']>()(TRIBUNAL_ORDER_REGULATIONS, 'reg 44 (order after an appeal) or reg 45 (the LA conceded).')),
       kind: req(oneOf(TRIBUNAL_ORDER_KINDS, 'What the First-tier Tribunal (SEND) ordered (reg 44(2)): amend-placement changes only the school or placement named (2 weeks); continue-to-maintain and cease take effect at once.')),
       orderOn: req(isoDate('reg 44: the day of the order; reg 45: the day the LA notified the Tribunal it would not oppose the appeal. New time limits run from it.')),
       tribunalNotifiedOn: opt(isoDate('reg 45: the day of the LA’s notice to the Tribunal that it will not oppose the appeal (no order is made); the clocks run from it.')),

@@ -6,6 +6,7 @@ import { ISO_DATE } from '@tio/service-kit';
 import {
   ADVICE_TYPES,
   AGENCIES,
+  AMENDMENT_TRIGGERS,
   APPEAL_OUTCOMES,
   APPEALABLE_DECISIONS,
   CESSATION_CONSULTEES,
@@ -27,6 +28,9 @@ import {
   EXCEPTION_REASONS,
   REQUEST_SOURCES,
   TRIBUNAL_ORDER_KINDS,
+  TRIBUNAL_ORDER_REGULATIONS,
+  PHASE_TRANSFER_KINDS,
+  REVIEW_DECISIONS,
   type AdviceType,
   type Agency,
   type CeaseReason,
@@ -36,13 +40,13 @@ import {
   type ExceptionReason,
   type PhaseTransferKind,
   type RequestSource,
+  type ReviewDecision,
   type TribunalOrderKind,
+  type TribunalOrderRegulation,
 } from '@tio/ehc-domain';
 
 const REF = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const REF_MESSAGE = '$property must be an opaque reference (letters, digits and . _ : / -, at most 128), never a name';
-const PHASE_TRANSFER_KINDS: PhaseTransferKind[] = ['school-phase', 'secondary-to-post-16', 'post-16-institution'];
-const AMENDMENT_TRIGGERS = ['annual-review', 'phase-transfer', 'tribunal-order', 'change-of-circumstances', 'reassessment'] as const;
 
 /** Every step says the date it happened (the statutory clock runs on these dates); today when omitted. */
 export class StepDto {
@@ -230,7 +234,7 @@ export class ReviewStepDto extends StepDto {
 }
 
 export class ReviewDecisionDto extends ReviewStepDto {
-  @ApiProperty({ enum: ['maintain', 'amend', 'cease'] }) @IsIn(['maintain', 'amend', 'cease']) decision!: 'maintain' | 'amend' | 'cease';
+  @ApiProperty({ enum: REVIEW_DECISIONS }) @IsIn(REVIEW_DECISIONS) decision!: ReviewDecision;
 }
 
 export class SchedulePhaseTransferDto extends StepDto {
@@ -320,7 +324,7 @@ export class RecordExceptionDto extends StepDto {
 
 export class RecordTribunalOrderDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() orderId?: string;
-  @ApiProperty({ enum: ['reg 44', 'reg 45'] }) @IsIn(['reg 44', 'reg 45']) regulation!: 'reg 44' | 'reg 45';
+  @ApiProperty({ enum: TRIBUNAL_ORDER_REGULATIONS }) @IsIn(TRIBUNAL_ORDER_REGULATIONS) regulation!: TribunalOrderRegulation;
   @ApiProperty({ enum: TRIBUNAL_ORDER_KINDS }) @IsIn(TRIBUNAL_ORDER_KINDS) kind!: TribunalOrderKind;
 }
 

@@ -11,7 +11,8 @@
  * `@tio/personal-data`), so the entry says only that a reason was recorded and where to read it.
  */
 import {
-  ADVICE_TYPE_RULES, EHC_EVENT_TYPES, type AdviceType, type EhcEventDataMap, type EhcEventType, type ExceptionLimit, type ExceptionReason, type TribunalOrderKind,
+  ADVICE_TYPE_RULES, EHC_EVENT_TYPES, type AdviceType, type AppealableDecision, type EhcEventDataMap, type EhcEventType, type ExceptionLimit, type ExceptionReason,
+  type ReassessmentRequester, type TribunalOrderKind,
 } from '@tio/ehc-domain';
 import type { AdviceCorrectedV1, AdviceEventDataMap, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
 import type { ConsumedEvent } from '@tio/messaging';
@@ -107,11 +108,11 @@ function advice<K extends keyof AdviceEventDataMap>(type: K, build: (d: AdviceEv
 }
 
 const LA = 'local-authority';
-const APPEALABLE_DECISION_LABELS: Record<string, string> = {
+const APPEALABLE_DECISION_LABELS: Record<AppealableDecision, string> = {
   'not-to-assess': 'decision not to assess', 'not-to-issue': 'decision not to issue a plan', 'plan-contents': 'the plan’s contents',
   'not-to-amend': 'decision not to amend', cease: 'decision to cease the plan', 'not-to-reassess': 'decision not to reassess',
 };
-const REASSESSMENT_REQUESTER_LABELS: Record<string, string> = {
+const REASSESSMENT_REQUESTER_LABELS: Record<ReassessmentRequester, string> = {
   'parent-or-young-person': 'the family', institution: 'the school or college', 'commissioning-body': 'the NHS commissioning body', 'local-authority': 'the local authority',
 };
 const namedSetting = (ref: string | undefined) => (ref ? `; names ${ref}` : '');
