@@ -66,6 +66,7 @@ describe('PostgreSQL adapter specifics', () => {
         { version: 3, name: 'append in one round trip (append_events)' },
         { version: 4, name: 'append_events: fast path when the assumed head is the head' },
         { version: 5, name: 'events: no foreign key to streams (append_events writes the stream row first)' },
+        { version: 6, name: 'append_events: fewer statements per call' },
       ]);
       const cols = await pool.query(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'es_migrate' AND table_name = 'events' AND column_name IN ('transaction_id', 'global_position')`,
