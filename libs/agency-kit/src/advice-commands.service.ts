@@ -13,7 +13,7 @@ import {
   type Citation,
 } from '@tio/advice-domain';
 import {
-  AggregateCommand, AggregateCommandHandler, EVENT_STORE, idFromKey, loadState,
+  AggregateCommand, AggregateCommandHandler, EVENT_STORE, idFromKey, loadState, ReactionsRunner,
   type Aggregate, type Caller,
 } from '@tio/event-sourcing';
 import type { Actor, EventStore } from '@tio/event-store';
@@ -112,13 +112,16 @@ export class AdviceCommandHandler extends AggregateCommandHandler<AdviceState, A
   }
 }
 
+/** How long a write waits for its own projection before answering anyway (the projection still happens). */
+const READ_YOUR_WRITES_MS = 5_000;
+
 const callerOf = (actor: Actor): Caller => ({ userId: actor.userId, organisationId: actor.organisationId, agency: actor.agency, roles: actor.role.split(',') });
 
 /**
  * Prepares the "tell it once" advice commands of one agency (finds the case's request for the advice and the cited
  * advice in the read model) and sends them through the command bus, where the advice handler checks who writes,
  * decides, and appends with optimistic concurrency and idempotency. The read model learns of the new advice from the
- * agency's topic, as it learns of every agency's.
+ * service's own store (OwnAdviceProjection, a durable reaction), and the write answers once it has.
  */
 @Injectable()
 export class AdviceCommands {
@@ -128,6 +131,7 @@ export class AdviceCommands {
     @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandBus,
+    private readonly reactions: ReactionsRunner,
     @Inject(PG_POOL) pool: Pool,
     @Inject(AGENCY_READ_MODEL) _readModel: unknown,
   ) {
@@ -257,6 +261,8 @@ export class AdviceCommands {
       ...(ctx.occurredAt ? { occurredAt: ctx.occurredAt } : {}),
       idempotencyKey: command.idempotencyKey,
     }));
+    // read your writes: the read model has this advice (its own projection is a reaction) before the caller hears back
+    if (result.position !== undefined) await this.reactions.reachedPosition(result.position, READ_YOUR_WRITES_MS);
     const first = result.recorded[0]?.data as { adviceId?: string; version?: number; adviceRequestId?: string } | undefined;
     return {
       caseId: command.caseId,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { integrationEvents } from '@tio/contracts';
-import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule } from '@tio/event-sourcing';
+import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule, ReactionsModule } from '@tio/event-sourcing';
 import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, SERVICE_CONFIG, ServiceMetrics, migrateAccessLog, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
@@ -10,6 +10,7 @@ import { AGENCY_ACCESS_LOG, AGENCY_ACCESS_LOG_TABLE, CaseReads } from './access/
 import { InvolvedOrganisationsAccess } from './access/involved-organisations';
 import type { Pool } from 'pg';
 import { AdviceCommandHandler, AdviceCommands } from './advice-commands.service';
+import { OwnAdviceProjection } from './read-model/own-advice-projection';
 import { AdviceController } from './http/advice.controller';
 import { InboundAdviceConsumer } from './inbound/inbound-advice.consumer';
 import { InboundRetention } from './inbound/inbound-retention';
@@ -43,6 +44,7 @@ function shared(options: AdviceKitOptions): Provider[] {
     { provide: AGENCY_READ_MODEL, inject: [PG_POOL], useFactory: async (pool: Pool) => ({ applied: await migrate(pool) }) },
     AdviceCommands,
     AdviceCommandHandler,
+    OwnAdviceProjection,
     CaseFeed,
     {
       provide: AGENCY_ACCESS_LOG,
@@ -73,6 +75,7 @@ export class AgencyAdviceModule {
         CoreModule.forService(options.service, options.defaultPort),
         EventStoreModule.forService({ categories: ['advice', ...(options.extraCategories ?? [])] }),
         PublishingModule.forService({ service: options.service, category: 'advice' }),
+        ReactionsModule.forService({ service: options.service }),
       ],
       controllers: [AdviceController, AgencyAccessLogController],
       providers: [
@@ -97,8 +100,8 @@ export class AgencyAdviceModule {
   }
 
   /**
-   * The advice API, commands and read model for a host that already imports `CoreModule`, `EventStoreModule` and
-   * `PublishingModule` (they are global). The host must add `advice` to its event-store categories; the kit runs a
+   * The advice API, commands and read model for a host that already imports `CoreModule`, `EventStoreModule`,
+   * `PublishingModule` and `ReactionsModule` (they are global). The host must add `advice` to its event-store categories; the kit runs a
    * second checkpointed forwarder for category `advice` (checkpoint `forwarder-<service>-advice`, CloudEvents source
    * `/tio/<service>`, topic by the advice's agency: `local-authority`/`other` → `tio.case.events.v1`, key = case id).
    * No inbound topic: the host's own practitioners write through REST.

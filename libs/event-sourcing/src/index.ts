@@ -6,3 +6,5 @@ export * from './pipeline/aggregate';
 export * from './pipeline/request-context';
 export * from './event-store.module';
 export * from './messaging.module';
+export * from './reactions/stored-event';
+export * from './reactions/reactions.module';

@@ -39,6 +39,8 @@ export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationBootstrap(): Promise<void> {
     const advice = async (event: ConsumedEvent<Data>, tx: PgTransaction) => {
+      // this service's own advice reaches the read model from its own store (OwnAdviceProjection), not twice
+      if (event.source === `/tio/${this.options.service}`) return;
       const fact = adviceFactFrom(event.type, event.data, event.id, { caseId: event.subject, time: event.time, actorUserId: event.actor.userId, actorOrganisationId: event.actor.organisationId });
       if (!fact) throw new PermanentHandlerError(`${event.type} ${event.id} names no adviceId`);
       await readModel.recordCase(tx, { caseId: fact.caseId });

@@ -38,6 +38,8 @@ export interface CommandResult<State, Event extends DomainEvent> {
   /** Revision of the stream after the command (-1 if still empty). */
   revision: number;
   recorded: RecordedRef[];
+  /** Global position of the last event recorded (by this command, or by the attempt it replays); none if nothing was. */
+  position?: bigint;
   /** True when this was a retry of a command already handled (same idempotency key): nothing new was written. */
   replayed: boolean;
 }
@@ -91,7 +93,7 @@ export async function runCommand<State, Command, Event extends DomainEvent>(
     options.authorise?.(state);
     if (context.idempotencyKey) {
       const replay = earlierAttempt(events, idOf, decider, command, context.idempotencyKey, options.isRetryOf);
-      if (replay) return { state, newEvents: [], revision, recorded: replay.map(refOf), replayed: true };
+      if (replay) return { state, newEvents: [], revision, recorded: replay.map(refOf), position: replay[replay.length - 1].globalPosition, replayed: true };
     }
     const newEvents = decider.decide(command, state);
     if (newEvents.length === 0) return { state, newEvents, revision, recorded: [], replayed: false };
@@ -116,6 +118,7 @@ export async function runCommand<State, Command, Event extends DomainEvent>(
         newEvents,
         revision: appended.nextExpectedRevision,
         recorded: toAppend.map((e, i) => ({ eventId: e.metadata.eventId, type: e.type, revision: first + i, data: e.data, metadata: e.metadata })),
+        position: appended.position,
         replayed: false,
       };
     } catch (err) {
