@@ -56,7 +56,7 @@ function referenceModel(deliveries: readonly ConsumedEvent[]): ReadModel {
         });
       }
     }
-    model.cases.push({ case_id: caseId, entry_count: ordered.length, first_occurred_at: iso(ordered[0].time), last_occurred_at: iso(ordered.at(-1)!.time) });
+    model.cases.push({ case_id: caseId, entry_count: ordered.length, first_occurred_at: iso(ordered[0].time), last_occurred_at: iso(ordered[ordered.length - 1].time) });
     // earliest by (occurred, id): the first event in the order rule that names the organisation, as its actor or as a member
     const members = new Map<string, Member>();
     for (const e of [...ordered].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)))) {
