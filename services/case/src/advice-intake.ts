@@ -12,6 +12,25 @@ import type { Pool } from 'pg';
 import { AdviceCorrectedFieldsDto, AdviceSubmittedFieldsDto, AdviceWithdrawnFieldsDto } from './advice-intake.dto';
 import { CaseCommand, caseStream } from './case-aggregate';
 
+type AdviceEventData = AdviceSubmittedV1 | AdviceCorrectedV1 | AdviceWithdrawnV1;
+
+/**
+ * What an advice event means for the case: advice submitted or corrected is "advice received" (reg 8); a withdrawal
+ * re-opens the request. Undefined for any other event type.
+ */
+export function adviceOnCaseCommand(type: string, data: AdviceEventData): EhcCommand | undefined {
+  if (type === 'advice.withdrawn.v1' && 'withdrawnOn' in data) {
+    return { type: 'WithdrawAdvice', caseId: data.caseId, at: data.withdrawnOn, adviceRequestId: data.adviceRequestId, adviceId: data.adviceId, reason: data.reason };
+  }
+  if ((type === 'advice.submitted.v1' && 'submittedOn' in data) || (type === 'advice.corrected.v1' && 'correctedOn' in data)) {
+    return {
+      type: 'RecordAdviceReceived', caseId: data.caseId, at: 'submittedOn' in data ? data.submittedOn : data.correctedOn,
+      adviceRequestId: data.adviceRequestId as string, adviceId: data.adviceId, version: data.version, agency: data.agency,
+    };
+  }
+  return undefined;
+}
+
 /**
  * The case learns that advice it asked for has arrived from the agency services' own events (reg 8): each advice
  * submitted or corrected becomes "advice received" on the case, each withdrawal re-opens the request. The CloudEvent
@@ -33,35 +52,16 @@ export class AdviceIntake implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const received = (event: ConsumedEvent<AdviceSubmittedV1 | AdviceCorrectedV1>) =>
-      this.routed(event) && this.apply(event, {
-        type: 'RecordAdviceReceived',
-        caseId: event.data.caseId,
-        at: 'submittedOn' in event.data ? event.data.submittedOn : event.data.correctedOn,
-        adviceRequestId: event.data.adviceRequestId,
-        adviceId: event.data.adviceId,
-        version: event.data.version,
-        agency: event.data.agency,
-      });
+    const apply = (event: ConsumedEvent<AdviceEventData>) => this.routed(event) && this.apply(event, adviceOnCaseCommand(event.type, event.data) as EhcCommand);
     const handlers = new EventHandlers<PgTransaction>()
-      .on<AdviceSubmittedV1>('advice.submitted.v1', received, { dto: AdviceSubmittedFieldsDto, allowUnknownFields: true })
-      .on<AdviceCorrectedV1>('advice.corrected.v1', received, { dto: AdviceCorrectedFieldsDto, allowUnknownFields: true })
-      .on<AdviceWithdrawnV1>('advice.withdrawn.v1', (event) =>
-        this.routed(event) && this.apply(event, {
-          type: 'WithdrawAdvice',
-          caseId: event.data.caseId,
-          at: event.data.withdrawnOn,
-          adviceRequestId: event.data.adviceRequestId,
-          adviceId: event.data.adviceId,
-          reason: event.data.reason,
-        }),
-        { dto: AdviceWithdrawnFieldsDto, allowUnknownFields: true },
-      );
+      .on<AdviceSubmittedV1>('advice.submitted.v1', apply, { dto: AdviceSubmittedFieldsDto, allowUnknownFields: true })
+      .on<AdviceCorrectedV1>('advice.corrected.v1', apply, { dto: AdviceCorrectedFieldsDto, allowUnknownFields: true })
+      .on<AdviceWithdrawnV1>('advice.withdrawn.v1', apply, { dto: AdviceWithdrawnFieldsDto, allowUnknownFields: true });
     this.consumer = new EventConsumer({
       client: this.client,
       groupId: 'tio-case-advice-intake',
-      // the agencies' topics, and the case topic for the advice the LA holds itself (the family's views, `local-authority`)
-      topics: [TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents, TOPICS.caseEvents],
+      // the agencies' topics; the advice this service holds itself (the family's views) is a reaction to its own store
+      topics: [TOPICS.educationEvents, TOPICS.healthEvents, TOPICS.socialCareEvents],
       unitOfWork: new PgUnitOfWork(this.pool),
       handlers,
       // our topics carry envelopes, but whatever reaches them in clear is not dead-lettered in clear either; a dead

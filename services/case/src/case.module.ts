@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventStoreModule, PublishingModule } from '@tio/event-sourcing';
+import { EventStoreModule, PublishingModule, ReactionsModule } from '@tio/event-sourcing';
 import { AGENCY_ACCESS_LOG } from '@tio/agency-kit';
 import { CoreModule, involvementCheckProvider } from '@tio/service-kit';
 import { CaseInvolvement } from './access/case-involvement';
@@ -7,6 +7,7 @@ import { AdviceIntake } from './advice-intake';
 import { CaseCommandHandler } from './case-aggregate';
 import { GetCaseHandler } from './case-queries';
 import { DEFAULT_PORT } from './default-port';
+import { AdviceHeldHere } from './family-views/advice-held-here.reaction';
 import { FamilyViewsModule } from './family-views/family-views.module';
 import { CaseController } from './http/case.controller';
 import { PersonalDataController } from './personal-data/personal-data.controller';
@@ -18,13 +19,15 @@ import { TransfersModule } from './transfers/transfers.module';
     CoreModule.forService('case', DEFAULT_PORT),
     EventStoreModule.forService({ categories: ['case', 'transfer', 'advice'] }),
     PublishingModule.forService({ service: 'case', category: 'case' }),
+    // durable reactions to the service's own events: transfer follow-ups, the family's views as advice received
+    ReactionsModule.forService({ service: 'case' }),
     TransfersModule,
     // the views of the child and family: `local-authority` advice through the agency kit (its own `advice` forwarder)
     FamilyViewsModule,
   ],
   controllers: [CaseController, PersonalDataController],
   providers: [
-    CaseCommandHandler, GetCaseHandler, AdviceIntake, PersonalDataErasure,
+    CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure,
     // every route with :caseId (lifecycle, transfers, family views, erasure) refuses an organisation not involved in
     // the case, the same for an unknown case, and writes the attempt to the access log (the kit's agency_access_log)
     CaseInvolvement,

@@ -1,13 +1,14 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
-import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_STORE, loadState, reactionCaller, runCommand, type Caller, type CommandContext } from '@tio/event-sourcing';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, loadState, ReactionsRunner, runCommand, type Caller, type CommandContext } from '@tio/event-sourcing';
 import type { EventStore, RecordedEvent } from '@tio/event-store';
-import { CaseNotFoundError, ehcCaseDecider, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
+import { ehcCaseDecider, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
 import {
   describeTransfer, foldTransfer, transferDecider, transferStream, TransferAlreadyRequestedError, TransferNotRequestedError,
   type TransferCommand, type TransferEvent, type TransferKind, type TransferState,
 } from '@tio/transfer-domain';
-import { CaseCommand, caseStream } from '../case-aggregate';
+import { caseStream } from '../case-aggregate';
+import { caseFollowUp, type CaseFollowUpDecision } from './case-follow-up';
 import { loadCase, transfersOf } from './transfer-reads';
 
 export const TRANSFER_FORWARDER = Symbol('TRANSFER_FORWARDER');
@@ -23,8 +24,8 @@ const STEP_SIDE: Record<Exclude<TransferCommand['type'], 'RequestTransfer'>, { s
   CancelTransfer: { side: 'from', what: 'cancelling a transfer' },
 };
 const WRITE_ROLES = ['case-officer', 'practitioner'] as const;
-/** Case statuses with an EHC needs assessment in progress and no plan: a move to another LA moves the assessment. */
-const MID_ASSESSMENT = new Set<EhcCaseState['status']>(['assessing', 'draft-issued']);
+/** How long a transfer step's answer waits for the case to follow (the reaction runs whatever happens). */
+const FOLLOW_UP_WAIT_MS = 10_000;
 
 export interface CaseFollowUp {
   /** Did the case's own stream (its responsible LA and statutory clock) follow this step? */
@@ -47,16 +48,16 @@ export class TransferStepCommand extends Command<TransferStepResult> {
 
 /**
  * Runs transfer steps against their own stream `transfer-<transferId>` and checks that each step is recorded by the
- * organisation it belongs to. For a `local-authority` transfer of a case with a plan in force it also drives the
- * case's reg 15 commands (NotifyTransfer, TransferPlan, DecideReassessmentAfterTransfer), so the case's responsible LA
- * and statutory clock follow; for one with an assessment in progress and no plan, completion runs TransferAssessment
- * (the assessment moves to the new LA on the completion day, with its own time limits).
+ * organisation it belongs to. For a `local-authority` transfer the case follows (`caseFollowUp`: reg 15's
+ * NotifyTransfer, TransferPlan, DecideReassessmentAfterTransfer with a plan in force; TransferAssessment on completion
+ * with an assessment in progress): the step checks the case's half in memory first, so a refusal by either writes
+ * nothing, and the durable reaction `TransferFollowUp` records it; the answer waits for it.
  */
 @CommandHandler(TransferStepCommand)
 export class TransferCommands implements ICommandHandler<TransferStepCommand, TransferStepResult> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly commands: CommandBus,
+    private readonly reactions: ReactionsRunner,
   ) {}
 
   execute({ command, caller, context }: TransferStepCommand): Promise<TransferStepResult> {
@@ -80,7 +81,6 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     this.mayWrite(principal);
     const kase = await this.loadCase(command.caseId);
     await this.authoriseRequest(command.kind, command.caseId, kase, principal);
-    const follow = command.kind === 'local-authority' && kase.status === 'plan-in-force';
     const moves = {
       ...(command.kind === 'local-authority' && kase.finalPlan ? { planId: kase.finalPlan.planId } : {}),
       ...(command.kind === 'local-authority' ? { adviceIds: Object.values(kase.adviceRequests).flatMap((r) => (r.current ? [r.current.adviceId] : [])) } : {}),
@@ -89,14 +89,7 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     // reg 15(5): the review after the move runs from the last review held, or the plan when none was, as the case records them
     const anchors = command.kind === 'local-authority' && kase.finalPlan ? reviewAnchors(kase, command) : {};
     const full: TransferCommand = { ...command, moves, ...anchors };
-    const ehc: EhcCommand | undefined = follow
-      ? { type: 'NotifyTransfer', caseId: command.caseId, at: command.learnedOn ?? command.at, transferId: command.transferId, toLocalAuthority: command.toOrganisation, moveOn: command.moveOn as string }
-      : undefined;
-    const notFollowed = command.kind !== 'local-authority' ? undefined
-      : MID_ASSESSMENT.has(kase.status)
-        ? `reg 15 transfers an EHC plan; the case is ${kase.status}, so the assessment itself moves when the transfer is completed (TransferAssessment: the new LA is responsible from the completion day)`
-        : `reg 15 transfers an EHC plan and no assessment is in progress (the case is ${kase.status}), so its own stream keeps ${kase.localAuthority} (the transfer stream records who is responsible)`;
-    return this.run(full, principal, context, ehc, notFollowed);
+    return this.run(full, principal, context);
   }
 
   async step(command: Exclude<TransferCommand, { type: 'RequestTransfer' }>, principal: Principal, context: CommandContext) {
@@ -109,41 +102,19 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     if (principal.organisationId !== owner) {
       throw new ForbiddenException(`${rule.what} belongs to the ${rule.side === 'from' ? 'sending' : 'receiving'} organisation ${owner}; the token is for ${principal.organisationId}`);
     }
-    let ehc: EhcCommand | undefined;
-    if (state.kind === 'local-authority') {
-      const kase = await this.loadCase(command.caseId);
-      const t = kase.transfers[command.transferId];
-      if (t && command.type === 'CompleteTransfer' && !t.transferredOn) ehc = { type: 'TransferPlan', caseId: command.caseId, at: command.at, transferId: command.transferId };
-      // no plan when it was requested (so no reg 15 transfer on the case) but an assessment in progress: the assessment moves
-      const movedAlready = kase.assessmentTransfers?.some((a) => a.transferId === command.transferId);
-      if (!t && !movedAlready && command.type === 'CompleteTransfer' && MID_ASSESSMENT.has(kase.status) && kase.localAuthority === state.fromOrganisation) {
-        ehc = { type: 'TransferAssessment', caseId: command.caseId, at: command.at, transferId: command.transferId, toLocalAuthority: state.toOrganisation as string };
-      }
-      if (t?.transferredOn && command.type === 'DecideReassessment' && !t.reassessment) {
-        ehc = { type: 'DecideReassessmentAfterTransfer', caseId: command.caseId, at: command.at, transferId: command.transferId, willReassess: command.willReassess, ...(command.reviewOn ? { reviewOn: command.reviewOn } : {}) };
-      }
-    }
-    const notFollowed = state.kind === 'local-authority' && !ehc && ['CompleteTransfer', 'DecideReassessment'].includes(command.type)
-      ? await this.whyNotFollowed(command) : undefined;
-    return this.run(command, principal, context, ehc, notFollowed);
+    return this.run(command, principal, context);
   }
 
-  private async run(command: TransferCommand, principal: Principal, context: CommandContext, ehc: EhcCommand | undefined, notFollowed: string | undefined): Promise<TransferStepResult> {
+  private async run(command: TransferCommand, principal: Principal, context: CommandContext): Promise<TransferStepResult> {
     const ctx = { ...context, actor: { ...context.actor, organisationId: principal.organisationId }, occurredAt: context.occurredAt ?? `${command.at}T12:00:00.000Z` };
-    // decide both in memory first, so that a refusal by either writes nothing
+    // decide the step and the case's half in memory first, so that a refusal by either writes nothing
     const { state: before } = await this.loadTransfer(command.transferId);
-    transferDecider.decide(command, before);
-    if (ehc) ehcCaseDecider.decide(ehc, (await loadState(this.store, caseStream(command.caseId), ehcCaseDecider)).state);
+    const pending = transferDecider.decide(command, before);
+    const kase = (await loadState(this.store, caseStream(command.caseId), ehcCaseDecider)).state;
+    const expected = pending[0] ? caseFollowUp(pending[0], pending.reduce(transferDecider.evolve, before), kase) : {};
+    if (expected.command) ehcCaseDecider.decide(expected.command, kase);
 
     const result = await runCommand(this.store, transferStream(command.transferId), transferDecider, command, ctx);
-    let caseFollowUp: CaseFollowUp = notFollowed ? { followed: false, reason: notFollowed } : { followed: false };
-    if (ehc) {
-      // keyed by transfer and step: a retry after a failure here completes the case's half without doing it twice
-      const r = await this.commands.execute(new CaseCommand(ehc, reactionCaller(ctx.actor), {
-        ...ctx, causationId: result.recorded[0]?.eventId, idempotencyKey: `svc-transfer:${command.transferId}:${command.type}`,
-      }));
-      caseFollowUp = { followed: true, command: ehc.type, recorded: r.recorded.map((e) => ({ eventId: e.eventId, type: e.type })) };
-    }
     const events = (await this.loadTransfer(command.transferId)).events;
     return {
       caseId: command.caseId,
@@ -151,19 +122,27 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
       revision: result.revision,
       recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })),
       replayed: result.replayed,
-      case: caseFollowUp,
+      case: await this.followed(command.caseId, expected, result.recorded[0]?.eventId, result.position),
       transfer: present(events, command.at),
     };
   }
 
-  private async whyNotFollowed(command: Exclude<TransferCommand, { type: 'RequestTransfer' }>): Promise<string> {
-    const kase = await this.loadCase(command.caseId);
-    if (kase.assessmentTransfers?.some((a) => a.transferId === command.transferId)) {
-      return command.type === 'DecideReassessment'
-        ? 'the assessment moved mid-way (no plan): reg 15’s reassessment decision concerns a plan, so the case records nothing; the new LA continues the assessment'
-        : 'the case already recorded this move of the assessment';
-    }
-    return `the case’s own stream did not record this transfer (no plan was in force when it was requested and no assessment was in progress to move; the case is ${kase.status})`;
+  /**
+   * The case's half is a durable reaction (TransferFollowUp) to the step just recorded: the answer waits for it, then
+   * names what the case recorded (its events are caused by the step's event).
+   */
+  private async followed(caseId: string, expected: CaseFollowUpDecision, stepEventId: string | undefined, position: bigint | undefined): Promise<CaseFollowUp> {
+    if (!expected.command || !stepEventId || position === undefined) return expected.reason ? { followed: false, reason: expected.reason } : { followed: false };
+    const done = await this.reactions.reachedPosition(position, FOLLOW_UP_WAIT_MS);
+    const recorded = (await this.store.readStream(caseStream(caseId)))
+      .filter((e) => e.metadata.causationId === stepEventId)
+      .map((e) => ({ eventId: e.metadata.eventId, type: e.type }));
+    return {
+      followed: true,
+      command: expected.command.type,
+      recorded,
+      ...(done ? {} : { reason: 'the case records this step shortly (a durable reaction); it had not yet when this answer was sent' }),
+    };
   }
 
   private mayWrite(principal: Principal): void {

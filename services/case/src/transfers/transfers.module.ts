@@ -5,6 +5,7 @@ import type { EventStore, PostgresEventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { TransferCommands, TRANSFER_FORWARDER } from './transfer-commands.service';
+import { TransferFollowUp } from './transfer-follow-up.reaction';
 import { ListTransfersHandler } from './transfer-queries';
 import { TransfersController } from './transfers.controller';
 
@@ -33,6 +34,7 @@ class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicatio
   controllers: [TransfersController],
   providers: [
     TransferCommands,
+    TransferFollowUp,
     ListTransfersHandler,
     {
       provide: TRANSFER_FORWARDER,
