@@ -55,6 +55,25 @@ export function pipelineViolations(rel: string, text: string): string[] {
   return found;
 }
 
+/** What each `@Controller` class of a file takes in its constructor, by parameter type (or injection token). */
+export function controllerInjections(rel: string, text: string): { controller: string; injects: string[] }[] {
+  const source = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const found: { controller: string; injects: string[] }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isClassDeclaration(node) && decoratorNames(node).includes('Controller')) {
+      const ctor = node.members.find(ts.isConstructorDeclaration);
+      const injects = (ctor?.parameters ?? []).map((p) => {
+        const inject = (ts.getDecorators(p) ?? []).find((d) => ts.isCallExpression(d.expression) && d.expression.expression.getText() === 'Inject');
+        return inject && ts.isCallExpression(inject.expression) ? `@Inject(${inject.expression.arguments[0]?.getText()})` : p.type?.getText() ?? '?';
+      });
+      found.push({ controller: node.name?.text ?? '(anonymous)', injects });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 describe('the command pipeline is the only way to write', () => {
   const files = [...sourceFiles(join(root, 'services')), ...sourceFiles(join(root, 'libs/agency-kit/src'))]
     .map((path) => relative(root, path))
@@ -84,5 +103,31 @@ describe('the command pipeline is the only way to write', () => {
     expect(pipelineViolations('writer.ts', service)).toEqual(['writer.ts:1 appendToStream() outside a @CommandHandler']);
     const handler = `@CommandHandler(X) class XHandler { execute() { return runCommand(this.store, 's-1', d, c, ctx); } }`;
     expect(pipelineViolations('handler.ts', handler)).toEqual([]);
+  });
+
+  it("the case service's controllers take only the command and query buses", () => {
+    const caseControllers = files
+      .filter((rel) => rel.startsWith('services/case/'))
+      .flatMap((rel) => controllerInjections(rel, readFileSync(join(root, rel), 'utf8')));
+    expect(caseControllers.map((c) => c.controller).sort()).toEqual(['CaseController', 'PersonalDataController', 'TransfersController']);
+    expect(caseControllers.filter((c) => c.injects.some((i) => i !== 'CommandBus' && i !== 'QueryBus'))).toEqual([]);
+    const leaky = `@Controller('x') class XController { constructor(private readonly commands: CommandBus, @Inject(EVENT_STORE) store: EventStore, private readonly svc: CaseService) {} }`;
+    expect(controllerInjections('x.controller.ts', leaky)).toEqual([{ controller: 'XController', injects: ['CommandBus', '@Inject(EVENT_STORE)', 'CaseService'] }]);
+  });
+
+  it("the agency kit's and the agency services' controllers take only the buses (and the advice command preparer)", () => {
+    // Input parsing, the principal, guards and error filters reach a controller through decorators, not its constructor.
+    const allowed: Record<string, string> = {
+      CommandBus: 'dispatches commands',
+      QueryBus: 'dispatches queries: every read, with its access rule and access log, is a @QueryHandler',
+      AdviceCommands: "prepares an advice command from the REST body (the case's request, cited advice) and sends it on the CommandBus; the Kafka intake shares it",
+    };
+    const agencyControllers = files
+      .filter((rel) => /^(libs\/agency-kit|services\/(education|health|social-care))\//.test(rel))
+      .flatMap((rel) => controllerInjections(rel, readFileSync(join(root, rel), 'utf8')));
+    expect(agencyControllers.map((c) => c.controller).sort()).toEqual(['AdviceController', 'AgencyAccessLogController', 'AssessmentsController', 'CommissioningController', 'GraduatedResponseController']);
+    expect(agencyControllers.filter((c) => c.injects.some((i) => !Object.hasOwn(allowed, i)))).toEqual([]);
+    const reading = `@Controller('x') class XController { constructor(private readonly queries: QueryBus, @Inject(PG_POOL) pool: Pool, private readonly access: CaseReads) {} }`;
+    expect(controllerInjections('x.controller.ts', reading)[0].injects.filter((i) => !Object.hasOwn(allowed, i))).toEqual(['@Inject(PG_POOL)', 'CaseReads']);
   });
 });

@@ -11,6 +11,7 @@ import { AdviceHeldHere } from './family-views/advice-held-here.reaction';
 import { FamilyViewsModule } from './family-views/family-views.module';
 import { CaseController } from './http/case.controller';
 import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PERSONAL_DATA_HANDLERS } from './personal-data/personal-data-bus';
 import { PersonalDataErasure } from './personal-data/personal-data-erasure.service';
 import { TransfersModule } from './transfers/transfers.module';
 
@@ -27,7 +28,7 @@ import { TransfersModule } from './transfers/transfers.module';
   ],
   controllers: [CaseController, PersonalDataController],
   providers: [
-    CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure,
+    CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure, ...PERSONAL_DATA_HANDLERS,
     // every route with :caseId (lifecycle, transfers, family views, erasure) refuses an organisation not involved in
     // the case, the same for an unknown case, and writes the attempt to the access log (the kit's agency_access_log)
     CaseInvolvement,

@@ -6,7 +6,8 @@ import { requestContext } from '@tio/event-sourcing';
 import { stepDate } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { ErasureDto, StatusQueryDto } from '../http/dtos';
-import { PersonalDataErasure } from './personal-data-erasure.service';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ErasePersonalDataCommand, RetentionDueQuery, RunRetentionCommand } from './personal-data-bus';
 
 type CorrelatedRequest = Request & { correlationId?: string };
 
@@ -19,7 +20,10 @@ type CorrelatedRequest = Request & { correlationId?: string };
 @UseFilters(DomainErrorFilter)
 @Controller()
 export class PersonalDataController {
-  constructor(private readonly erasure: PersonalDataErasure) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post('cases/:caseId/personal-data-erasure')
   @HttpCode(200)
@@ -29,14 +33,14 @@ export class PersonalDataController {
     summary: "Erase the case's personal data: destroy its key (every personal field in every store and topic then reads \"[erased]\") and record ehc.personal-data-erased.v1",
   })
   erase(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Body() b: ErasureDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.erasure.erase(caseId, b.ground, p, requestContext(caseId, p, req));
+    return this.commands.execute(new ErasePersonalDataCommand(caseId, b.ground, p, requestContext(caseId, p, req)));
   }
 
   @Get('personal-data/retention')
   @RequireRoles('case-officer', 'service')
   @ApiOperation({ summary: "Cases whose retention period (child's date of birth + RETENTION_YEARS_AFTER_BIRTH years, default 31) has ended: the caller's LA, or every LA for a service token" })
   retention(@Query() q: StatusQueryDto, @CurrentPrincipal() p: Principal) {
-    return this.erasure.due(stepDate(q.asOf), this.scope(p));
+    return this.queries.execute(new RetentionDueQuery(stepDate(q.asOf), this.scope(p)));
   }
 
   @Post('personal-data/retention/erasures')
@@ -45,7 +49,7 @@ export class PersonalDataController {
   @ApiOperation({ summary: 'Erase every case whose retention period has ended (ground retention-period-ended): the caller\'s LA, or every LA for a service token' })
   runRetention(@Query() q: StatusQueryDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const { caseId: _, ...context } = requestContext('retention', p, req);
-    return this.erasure.runRetention(stepDate(q.asOf), this.scope(p), p, context);
+    return this.commands.execute(new RunRetentionCommand(stepDate(q.asOf), this.scope(p), p, context));
   }
 
   /** A case officer sees and erases only their own LA's cases; the retention job (service) all of them. */
