@@ -1,4 +1,5 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { AccessLog, CoreModule, PG_POOL, ServiceMetrics, migrateAccessLog, type AccessLogTable } from '@tio/service-kit';
 import { ACCESS_LOG, AUDIT_SOURCES, AuditService, TIMELINE_SOURCE } from './audit.service';
@@ -11,6 +12,7 @@ import { CheckpointKeeper } from './integrity/checkpoint-keeper';
 import { auditKeyStore, AuditSources } from './stores/audit-sources';
 import { PerformanceController } from './performance/performance.controller';
 import { PerformanceService } from './performance/performance.service';
+import { AUDIT_QUERY_HANDLERS } from './queries';
 
 export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');
 const AUDIT_ACCESS_LOG: AccessLogTable = { table: 'audit_access_log', migrationsTable: 'audit_migrations' };
@@ -31,7 +33,8 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
 }
 
 @Module({
-  imports: [CoreModule.forService('audit', DEFAULT_PORT)],
+  // the query bus: the controllers dispatch every read as a query (./queries)
+  imports: [CoreModule.forService('audit', DEFAULT_PORT), CqrsModule.forRoot()],
   controllers: [AuditController, PerformanceController],
   providers: [
     { provide: AUDIT_CONFIG, useFactory: () => auditConfig() },
@@ -43,6 +46,7 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
     AuditService,
     { provide: PerformanceService, inject: [AUDIT_SOURCES, AUDIT_CONFIG], useFactory: (s: AuditSources, c: AuditConfig) => new PerformanceService(s, c.schema) },
     AuditLifecycle,
+    ...AUDIT_QUERY_HANDLERS,
   ],
 })
 export class AuditModule {}

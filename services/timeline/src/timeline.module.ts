@@ -1,4 +1,5 @@
 import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { CoreModule, PG_POOL, SERVICE_CONFIG } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -11,6 +12,7 @@ import { TIMELINE_CONSUMER_SETTINGS, TIMELINE_MESSAGING, TimelineConsumer, consu
 import { DEFAULT_PORT } from './default-port';
 import { ChangeNotifier } from './live/notifier';
 import { TimelineMetrics } from './metrics/metrics';
+import { TIMELINE_BUS_HANDLERS } from './queries';
 import { timelineDataSource } from './read-model/data-source';
 import { TIMELINE_DB, TimelineQueries } from './read-model/timeline.queries';
 import { StaleReadModelRebuild } from './rebuild/stale-model';
@@ -26,7 +28,8 @@ class DataSourceCloser implements OnApplicationShutdown {
 
 @Module({
   // its own series (TimelineMetrics) go into the service's registry, which CoreModule serves at /metrics
-  imports: [CoreModule.forService('timeline', DEFAULT_PORT)],
+  // the query bus (and the command bus for the stream's one access-log write): controllers only dispatch
+  imports: [CoreModule.forService('timeline', DEFAULT_PORT), CqrsModule.forRoot()],
   controllers: [TimelineController, StreamController, AccessLogController, WebController],
   providers: [
     // over the service's pool (PG_POOL): one pool for the timeline's database
@@ -41,6 +44,7 @@ class DataSourceCloser implements OnApplicationShutdown {
     TimelineService,
     ChangeNotifier,
     DataSourceCloser,
+    ...TIMELINE_BUS_HANDLERS,
   ],
 })
 export class TimelineModule {}

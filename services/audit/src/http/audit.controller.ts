@@ -1,10 +1,14 @@
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { AuditService } from '../audit.service';
 import { csvHeader, csvRow } from '../export/csv';
 import { renderReport } from '../export/report-html';
+import { ReadAccessLogQuery } from '../queries/access-log';
+import { CaseHistoryQuery, WhyQuery } from '../queries/case-history';
+import { CaseAsOfQuery, CaseReportQuery, CaseTransfersQuery } from '../queries/case-replay';
+import { CaseDriftQuery, VerifyIntegrityQuery } from '../queries/checks';
 import { AccessLogQuery, AsOfQuery, CaseParams, EventParams, HistoryQuery, OptionalAtQuery } from './dto';
 
 const instant = (at?: string): string | undefined => (at ? new Date(at).toISOString() : undefined);
@@ -17,65 +21,58 @@ const instant = (at?: string): string | undefined => (at ? new Date(at).toISOStr
 @RequireRoles('auditor')
 @Controller()
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get('cases/:caseId/history')
   @ApiOperation({ summary: "A case's full history across every event store", description: 'Merged in one deterministic order: recordedAt, then store name, then global position. `format=csv` for a spreadsheet.' })
   @ApiProduces('application/json', 'text/csv')
   async history(@Param() p: CaseParams, @Query() q: HistoryQuery, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response): Promise<unknown> {
     const at = instant(q.at);
-    await this.audit.recordAccess(who, 'history', p.caseId, { format: q.format ?? 'json', ...(at ? { at } : {}) });
-    const entries = await this.audit.historyOrNotFound(p.caseId, at);
+    const { entries, stores } = await this.queries.execute(new CaseHistoryQuery(who, p.caseId, at, q.format ?? 'json'));
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="case-${p.caseId}-history.csv"`);
       return csvHeader() + entries.map(csvRow).join('');
     }
-    return { caseId: p.caseId, ...(at ? { at } : {}), stores: this.audit.storeNames, count: entries.length, order: ['recordedAt', 'source', 'globalPosition'], entries };
+    return { caseId: p.caseId, ...(at ? { at } : {}), stores, count: entries.length, order: ['recordedAt', 'source', 'globalPosition'], entries };
   }
 
   @Get('cases/:caseId/history/:eventId/why')
   @ApiOperation({ summary: 'Why did this happen?', description: 'Walks causation ids from the event back to its root cause, and lists the events of the same correlation.' })
   async why(@Param() p: EventParams, @CurrentPrincipal() who: Principal): Promise<unknown> {
-    await this.audit.recordAccess(who, 'why', p.caseId, { eventId: p.eventId });
-    return this.audit.why(p.caseId, p.eventId);
+    return this.queries.execute(new WhyQuery(who, p.caseId, p.eventId));
   }
 
   @Get('cases/:caseId/as-of')
   @ApiOperation({ summary: 'The case as it stood at an instant', description: 'Replays the events recorded at or before `at` through the EHC case model and the statutory clock: status, advice held, deadlines, who was responsible.' })
   async asOf(@Param() p: CaseParams, @Query() q: AsOfQuery, @CurrentPrincipal() who: Principal): Promise<unknown> {
     const at = instant(q.at) as string;
-    await this.audit.recordAccess(who, 'as-of', p.caseId, { at });
-    return this.audit.asOf(p.caseId, at);
+    return this.queries.execute(new CaseAsOfQuery(who, p.caseId, at));
   }
 
   @Get('cases/:caseId/transfers')
   @ApiOperation({ summary: 'Transfer audit', description: 'Each transfer of the case with its steps, deadlines, who was responsible when, and any gap, overlap or delay.' })
   async transfers(@Param() p: CaseParams, @Query() q: OptionalAtQuery, @CurrentPrincipal() who: Principal): Promise<unknown> {
     const at = instant(q.at) ?? new Date().toISOString();
-    await this.audit.recordAccess(who, 'transfers', p.caseId, { at });
-    return { caseId: p.caseId, at, transfers: await this.audit.transfers(p.caseId, at) };
+    return { caseId: p.caseId, at, transfers: await this.queries.execute(new CaseTransfersQuery(who, p.caseId, at)) };
   }
 
   @Get('integrity')
   @ApiOperation({ summary: 'Verify every stream in every event store', description: "Checks each stream's hash chain and head; reports the first break per stream." })
   async integrity(@CurrentPrincipal() who: Principal): Promise<unknown> {
-    await this.audit.recordAccess(who, 'integrity', null);
-    return this.audit.integrity();
+    return this.queries.execute(new VerifyIntegrityQuery(who, null));
   }
 
   @Get('cases/:caseId/integrity')
   @ApiOperation({ summary: "Verify every stream that holds the case's events" })
   async caseIntegrity(@Param() p: CaseParams, @CurrentPrincipal() who: Principal): Promise<unknown> {
-    await this.audit.recordAccess(who, 'integrity', p.caseId);
-    return this.audit.integrity(p.caseId);
+    return this.queries.execute(new VerifyIntegrityQuery(who, p.caseId));
   }
 
   @Get('cases/:caseId/drift')
   @ApiOperation({ summary: 'Compare the timeline read model with the replayed history', description: 'Reports entries missing from the timeline, extra ones, reordered ones and ones whose times differ.' })
   async drift(@Param() p: CaseParams, @CurrentPrincipal() who: Principal): Promise<unknown> {
-    await this.audit.recordAccess(who, 'drift', p.caseId);
-    return this.audit.drift(p.caseId);
+    return this.queries.execute(new CaseDriftQuery(who, p.caseId));
   }
 
   @Get('cases/:caseId/report.html')
@@ -85,8 +82,7 @@ export class AuditController {
   @Header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
   async report(@Param() p: CaseParams, @Query() q: OptionalAtQuery, @CurrentPrincipal() who: Principal): Promise<string> {
     const at = instant(q.at) ?? new Date().toISOString();
-    await this.audit.recordAccess(who, 'report', p.caseId, { at });
-    const [history, integrity, asOf] = await Promise.all([this.audit.historyOrNotFound(p.caseId), this.audit.integrity(p.caseId), this.audit.asOf(p.caseId, at)]);
+    const { history, integrity, asOf } = await this.queries.execute(new CaseReportQuery(who, p.caseId, at));
     return renderReport({ caseId: p.caseId, generatedAt: new Date().toISOString(), generatedBy: `${who.userId} (${who.organisationId})`, history, integrity, asOf });
   }
 
@@ -94,11 +90,6 @@ export class AuditController {
   @ApiOperation({ summary: 'Who read which case, when', description: 'The hash-chained access log, with the verification of the whole chain.' })
   @ApiOkResponse({ description: '{ entries, verification }' })
   async accessLog(@Query() q: AccessLogQuery, @CurrentPrincipal() who: Principal): Promise<unknown> {
-    await this.audit.recordAccess(who, 'access-log', null, { ...(q.caseId ? { caseId: q.caseId } : {}) });
-    const [entries, verification] = await Promise.all([
-      this.audit.accessLog.list({ caseId: q.caseId, afterSeq: q.afterSeq, limit: q.limit ?? 100 }),
-      this.audit.accessLog.verify(),
-    ]);
-    return { entries, verification };
+    return this.queries.execute(new ReadAccessLogQuery(who, q.caseId, q.afterSeq, q.limit ?? 100));
   }
 }

@@ -1,31 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestException, Controller, ForbiddenException, Get, Inject, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Inject, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Public, RequireRoles, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
-import { isAfter, londonDateOf } from '@tio/ehc-domain';
-import { AuditService } from '../audit.service';
+import { PerformanceReportQuery } from '../queries/performance';
 import { performanceCsv } from './csv';
 import { PerformancePageQuery, PerformanceQuery } from './dto';
 import { renderPerformancePage } from './page-html';
 import type { PerformanceReport } from './measures';
-import { calendarYearOf, financialYearOf, PerformanceService } from './performance.service';
-
-export interface ResolvedPeriod { from: string; to: string; asOf: string; localAuthority?: string }
-
-/**
- * Defaults and the from <= to check shared by the API and the page. A missing `from`/`to` comes from the year containing
- * the other (or today): the calendar year by default, as SEN2 counts it, or the financial year with `year=financial`.
- */
-export function resolvePeriod(q: { from?: string; to?: string; asOf?: string; localAuthority?: string; year?: 'calendar' | 'financial' }): ResolvedPeriod {
-  const today = londonDateOf(new Date());
-  const fy = (q.year === 'financial' ? financialYearOf : calendarYearOf)(q.from ?? q.to ?? today);
-  const from = q.from ?? fy.from;
-  const to = q.to ?? fy.to;
-  for (const d of [from, to, q.asOf]) if (d && Number.isNaN(Date.parse(`${d}T00:00:00Z`))) throw new BadRequestException(`${d} is not a calendar date`);
-  if (isAfter(from, to)) throw new BadRequestException(`from (${from}) must be on or before to (${to})`);
-  return { from, to, asOf: q.asOf ?? today, ...(q.localAuthority ? { localAuthority: q.localAuthority } : {}) };
-}
+import { resolvePeriod } from './period';
 
 /** Statutory performance (SEN2 and strategy measures), computed from the event stores on every call. Auditors only. */
 @ApiTags('performance')
@@ -36,8 +20,8 @@ export function resolvePeriod(q: { from?: string; to?: string; asOf?: string; lo
 @Controller()
 export class PerformanceController {
   constructor(
-    private readonly audit: AuditService,
-    private readonly performance: PerformanceService,
+    private readonly queries: QueryBus,
+    // the page is @Public: a browser navigation cannot send a header, so it verifies its own token (pageVerify)
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
   ) {}
 
@@ -50,8 +34,7 @@ export class PerformanceController {
   @ApiOkResponse({ description: 'PerformanceReport (JSON) or long-format CSV (measure, breakdown, group, metric, value).' })
   async report(@Query() q: PerformanceQuery, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response): Promise<PerformanceReport | string> {
     const p = resolvePeriod(q);
-    await this.audit.recordAccess(who, 'performance', null, { ...p, format: q.format ?? 'json' });
-    const report = await this.performance.report(p);
+    const report = await this.queries.execute(new PerformanceReportQuery(who, p, q.format ?? 'json'));
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="performance-${p.from}-${p.to}.csv"`);
@@ -73,8 +56,7 @@ export class PerformanceController {
   async page(@Query() q: PerformancePageQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
     const who = await this.pageVerify(req, q.token);
     const p = resolvePeriod(q);
-    await this.audit.recordAccess(who, 'performance', null, { ...p, format: 'html' });
-    const report = await this.performance.report(p);
+    const report = await this.queries.execute(new PerformanceReportQuery(who, p, 'html'));
     const nonce = randomBytes(16).toString('base64');
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);

@@ -1,4 +1,4 @@
-import { resolvePeriod } from './performance.controller';
+import { resolvePeriod } from './period';
 import { calendarYearOf, financialYearOf } from './performance.service';
 
 /** SEN2 counts the calendar year before its January collection; the national 46.4% is the 2024 calendar year. */

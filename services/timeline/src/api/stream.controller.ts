@@ -1,11 +1,11 @@
 import { Controller, ForbiddenException, Get, Inject, Param, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
 import type { Request, Response } from 'express';
-import { CaseAccess } from '../access/access.service';
 import { ChangeNotifier } from '../live/notifier';
 import { TimelineMetrics } from '../metrics/metrics';
-import { TimelineQueries } from '../read-model/timeline.queries';
+import { EntriesArrivedAfterQuery, OpenCaseStreamQuery, RecordStreamRevokedCommand, StreamAccessGroundQuery, TimelineGenerationQuery } from '../queries/live-stream';
 import { CaseIdParam, StreamQueryDto } from './dto';
 
 const READ_ROLES = ['practitioner', 'case-officer', 'auditor', 'service'];
@@ -32,9 +32,11 @@ const recheckMs = () => Number(process.env['TIMELINE_STREAM_RECHECK_MS'] ?? 60_0
 export class StreamController {
   private readonly recheckMs = recheckMs();
   constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+    // this route is @Public: EventSource cannot send a header, so the stream authenticates its own token (below)
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
-    @Inject(CaseAccess) private readonly access: CaseAccess,
-    @Inject(TimelineQueries) private readonly queries: TimelineQueries,
+    // the push side of an open response: wakes the stream when entries of its case are stored
     @Inject(ChangeNotifier) private readonly notifier: ChangeNotifier,
     @Inject(TimelineMetrics) private readonly metrics: TimelineMetrics,
   ) {}
@@ -46,7 +48,7 @@ export class StreamController {
   @ApiOperation({ summary: "Follow a case's timeline live (Server-Sent Events), resuming without gaps from Last-Event-ID" })
   async stream(@Param() p: CaseIdParam, @Query() q: StreamQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const principal = await this.authenticate(req, q.access_token);
-    await this.access.authorise(principal, p.caseId, 'stream');
+    await this.queries.execute(new OpenCaseStreamQuery(principal, p.caseId));
     const resume = parseToken(req.header('last-event-id') ?? q.lastEventId);
 
     res.status(200);
@@ -57,7 +59,7 @@ export class StreamController {
     res.flushHeaders();
     res.write('retry: 2000\n\n');
 
-    let generation = await this.queries.generation();
+    let generation = await this.queries.execute(new TimelineGenerationQuery());
     let last = resume && resume.generation === generation ? resume.arrival : 0;
     if (resume && resume.generation !== generation) res.write(`event: reset\ndata: ${JSON.stringify({ generation })}\n\n`);
     let closed = false;
@@ -69,17 +71,17 @@ export class StreamController {
       try {
         do {
           again = false;
-          const current = await this.queries.generation();
+          const current = await this.queries.execute(new TimelineGenerationQuery());
           if (current !== generation) {
             generation = current;
             last = 0;
             res.write(`event: reset\ndata: ${JSON.stringify({ generation })}\n\n`);
           }
           for (;;) {
-            const rows = await this.queries.arrivedAfter(p.caseId, last);
+            const rows = await this.queries.execute(new EntriesArrivedAfterQuery(p.caseId, last));
             if (closed || rows.length === 0) break;
             // nothing more once the reader's access has ended (e.g. the agency-wide grant closed by this very entry)
-            if (!(await this.access.groundFor(principal, p.caseId))) return void (await revoke());
+            if (!(await this.queries.execute(new StreamAccessGroundQuery(principal, p.caseId)))) return void (await revoke());
             for (const row of rows) res.write(`id: ${generation}-${row.arrival}\nevent: entry\ndata: ${JSON.stringify({ ...row.view, arrival: row.arrival })}\n\n`);
             last = rows[rows.length - 1].arrival;
           }
@@ -101,12 +103,12 @@ export class StreamController {
     const revoke = async () => {
       if (closed) return;
       end('revoked', `your organisation (${principal.organisationId}) may no longer see case ${p.caseId}`);
-      await this.access.log(principal, p.caseId, 'stream', 'denied', { reason: 'access ended while the stream was open' });
+      await this.commands.execute(new RecordStreamRevokedCommand(principal, p.caseId));
     };
     const expiry = principal.expiresAt === undefined ? undefined
       : setTimeout(() => end('expired', 'the token has expired: reconnect with a new one'), Math.max(0, Math.min(principal.expiresAt - Date.now(), 2 ** 31 - 1)));
     const recheck = setInterval(() => {
-      void this.access.groundFor(principal, p.caseId).then((ground) => (ground || closed ? undefined : revoke()), () => undefined);
+      void this.queries.execute(new StreamAccessGroundQuery(principal, p.caseId)).then((ground) => (ground || closed ? undefined : revoke()), () => undefined);
     }, this.recheckMs);
     this.metrics.sseClients.inc();
     req.on('close', () => {

@@ -1,20 +1,21 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { CaseIdParam, CasesQueryDto, StatusQueryDto, TimelineQueryDto } from './dto';
-import { TimelineService } from './timeline.service';
+import { CaseStatusQuery, CaseTimelineQuery, ListCasesQuery } from '../queries/case-reads';
 
 @ApiTags('timeline')
 @ApiBearerAuth()
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('cases')
 export class TimelineController {
-  constructor(@Inject(TimelineService) private readonly timeline: TimelineService) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ summary: "The caller's cases (auditors: every case) with their stage, next deadline and what is overdue per agency" })
   cases(@CurrentPrincipal() principal: Principal, @Query() q: CasesQueryDto) {
-    return this.timeline.cases(principal, q);
+    return this.queries.execute(new ListCasesQuery(principal, q));
   }
 
   @Get(':caseId/timeline')
@@ -25,7 +26,7 @@ export class TimelineController {
   @ApiForbiddenResponse({ description: "The caller's organisation is not involved in the case" })
   @ApiOkResponse({ description: 'Entries, the next page cursor and the resume token' })
   entries(@CurrentPrincipal() principal: Principal, @Param() p: CaseIdParam, @Query() q: TimelineQueryDto) {
-    return this.timeline.timeline(principal, p.caseId, q);
+    return this.queries.execute(new CaseTimelineQuery(principal, p.caseId, q));
   }
 
   @Get(':caseId/status')
@@ -35,6 +36,6 @@ export class TimelineController {
   })
   @ApiForbiddenResponse({ description: "The caller's organisation is not involved in the case" })
   status(@CurrentPrincipal() principal: Principal, @Param() p: CaseIdParam, @Query() q: StatusQueryDto) {
-    return this.timeline.status(principal, p.caseId, q.asOf);
+    return this.queries.execute(new CaseStatusQuery(principal, p.caseId, q.asOf));
   }
 }

@@ -1,0 +1,16 @@
+import { ReadAccessLogHandler } from './access-log';
+import { CaseStatusHandler, CaseTimelineHandler, ListCasesHandler } from './case-reads';
+import { EntriesArrivedAfterHandler, OpenCaseStreamHandler, RecordStreamRevokedHandler, StreamAccessGroundHandler, TimelineGenerationHandler } from './live-stream';
+
+/** Every read of the timeline's controllers (and the stream's one access-log write), as bus handlers. */
+export const TIMELINE_BUS_HANDLERS = [
+  ListCasesHandler,
+  CaseTimelineHandler,
+  CaseStatusHandler,
+  OpenCaseStreamHandler,
+  StreamAccessGroundHandler,
+  TimelineGenerationHandler,
+  EntriesArrivedAfterHandler,
+  RecordStreamRevokedHandler,
+  ReadAccessLogHandler,
+];
