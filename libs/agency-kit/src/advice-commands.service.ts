@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { CommandBus, CommandHandler } from '@nestjs/cqrs';
 import {
   adviceDecider,
@@ -13,13 +13,15 @@ import {
   type Citation,
 } from '@tio/advice-domain';
 import {
-  AggregateCommand, AggregateCommandHandler, EVENT_STORE, idFromKey, loadState, ReactionsRunner,
+  AggregateCommand, AggregateCommandHandler, EVENT_STORE, idFromKey, ReactionsRunner,
   type Aggregate, type Caller,
 } from '@tio/event-sourcing';
 import type { Actor, EventStore } from '@tio/event-store';
 import { londonDateOf, type AdviceType, type Agency } from '@tio/ehc-domain';
 import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
+import type { Principal } from '@tio/auth';
+import { CaseReads } from './access/case-reads';
 import { AGENCY_READ_MODEL } from './options';
 import { AdviceNotFoundError, WrongAgencyError } from './errors';
 import { AGENCY_OPTIONS, type AdviceKitOptions } from './options';
@@ -112,6 +114,14 @@ export class AdviceCommandHandler extends AggregateCommandHandler<AdviceState, A
   }
 }
 
+/** The assessment the agency's advice of a type belongs to: the one given, else that of the case's latest request for it. */
+export async function assessmentOfAdvice(sql: Sql, agency: Agency, caseId: string, adviceType: AdviceType, given?: string): Promise<string> {
+  if (given) return given;
+  const request = await readModel.latestRequest(sql, caseId, agency, adviceType);
+  if (!request) throw new AdviceNotFoundError(`case ${caseId} has not asked ${agency} for ${adviceType} advice, so there is none to change`, { caseId, adviceType });
+  return request.assessmentId;
+}
+
 /** How long a write waits for its own projection before answering anyway (the projection still happens). */
 const READ_YOUR_WRITES_MS = 5_000;
 
@@ -129,11 +139,11 @@ export class AdviceCommands {
 
   constructor(
     @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandBus,
     private readonly reactions: ReactionsRunner,
     @Inject(PG_POOL) pool: Pool,
     @Inject(AGENCY_READ_MODEL) _readModel: unknown,
+    @Inject(CaseReads) private readonly access: CaseReads,
   ) {
     this.sql = poolSql(pool);
   }
@@ -145,6 +155,20 @@ export class AdviceCommands {
   /** The rule every write obeys: only the service's own agency writes its advice. */
   assertOwnAgency(actor: { agency: string }): void {
     assertOwnAgency(this.options.agency, actor);
+  }
+
+  /**
+   * Who may write through the REST API: the writer roles of this agency, then the host's write policy for the case
+   * (refusals in the access log). Kafka intake is the agency's own system and skips it.
+   */
+  async authoriseHttpWrite(p: Principal, caseId: string): Promise<void> {
+    const writers = this.options.writerRoles ?? ['practitioner', 'service'];
+    if (!p.roles.some((r) => writers.includes(r))) {
+      const who = writers.filter((r) => r !== 'service').map((r) => `${r}s`).join(' and ');
+      throw new ForbiddenException(`only ${this.agency} ${who} record ${this.agency} advice; the token has roles ${p.roles.join(', ')}`);
+    }
+    this.assertOwnAgency(p);
+    await this.access.authorise(p, caseId, 'write', 'advice-write');
   }
 
   async submit(input: SubmitAdviceInput, ctx: AdviceCommandContext, sql: Sql = this.sql): Promise<AdviceCommandResult> {
@@ -202,39 +226,12 @@ export class AdviceCommands {
     );
   }
 
-  /** Every version of this agency's advice of a type on the case: who, when, why; nothing overwritten. */
-  async history(caseId: string, adviceType: AdviceType, assessmentId?: string) {
-    const assessment = await this.assessmentOf(this.sql, caseId, adviceType, assessmentId);
-    const stream = adviceStreamName({ caseId, assessmentId: assessment, agency: this.agency, adviceType });
-    const { state, events } = await loadState(this.store, stream, adviceDecider);
-    if (state.status === 'empty') throw new AdviceNotFoundError(`${this.agency} has given no ${adviceType} advice on case ${caseId}`, { caseId, adviceType });
-    const recordedAt = new Map(events.map((e) => [`${e.type}:${(e.data as { version: number }).version}`, e.metadata.recordedAt]));
-    return {
-      caseId,
-      assessmentId: assessment,
-      agency: this.agency,
-      adviceType,
-      adviceRequestId: state.adviceRequestId,
-      status: state.status,
-      currentVersion: state.status === 'submitted' ? state.version : undefined,
-      versions: state.history.map((v) => ({
-        ...v,
-        recordedAt: recordedAt.get(`advice.${v.kind}.v1:${v.version}`),
-        status: v.supersededOn ? 'superseded' : state.status === 'withdrawn' ? 'withdrawn' : 'current',
-      })),
-      withdrawals: state.withdrawals,
-    };
-  }
-
   private author(ctx: AdviceCommandContext) {
     return { userRef: ctx.authorRef ?? ctx.actor.userId, organisationRef: ctx.actor.organisationId };
   }
 
-  private async assessmentOf(sql: Sql, caseId: string, adviceType: AdviceType, given?: string): Promise<string> {
-    if (given) return given;
-    const request = await readModel.latestRequest(sql, caseId, this.agency, adviceType);
-    if (!request) throw new AdviceNotFoundError(`case ${caseId} has not asked ${this.agency} for ${adviceType} advice, so there is none to change`, { caseId, adviceType });
-    return request.assessmentId;
+  private assessmentOf(sql: Sql, caseId: string, adviceType: AdviceType, given?: string): Promise<string> {
+    return assessmentOfAdvice(sql, this.agency, caseId, adviceType, given);
   }
 
   /** A citation names advice this service can see on the case (cite, don't copy); its agency is filled in. */

@@ -6,10 +6,12 @@ import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, SERVICE_CONFIG, ServiceMetrics, migrateAccessLog, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { CASE_SCOPE_CHECK } from '@tio/auth';
 import { AgencyAccessLogController } from './access/access-log.controller';
+import { GetAccessLogHandler } from './access/access-log-queries';
 import { AGENCY_ACCESS_LOG, AGENCY_ACCESS_LOG_TABLE, CaseReads } from './access/case-reads';
 import { InvolvedOrganisationsAccess } from './access/involved-organisations';
 import type { Pool } from 'pg';
 import { AdviceCommandHandler, AdviceCommands } from './advice-commands.service';
+import { ADVICE_QUERY_HANDLERS } from './advice-queries';
 import { OwnAdviceProjection } from './read-model/own-advice-projection';
 import { AdviceController } from './http/advice.controller';
 import { InboundAdviceConsumer } from './inbound/inbound-advice.consumer';
@@ -37,13 +39,15 @@ class HostedAdviceForwarderLifecycle implements OnApplicationBootstrap, OnApplic
   }
 }
 
-/** The read model, the commands, the read-model feed and the REST API: the same classes in both variants. */
+/** The read model, the commands, the queries, the read-model feed and the REST API: the same classes in both variants. */
 function shared(options: AdviceKitOptions): Provider[] {
   return [
     { provide: AGENCY_OPTIONS, useValue: options },
     { provide: AGENCY_READ_MODEL, inject: [PG_POOL], useFactory: async (pool: Pool) => ({ applied: await migrate(pool) }) },
     AdviceCommands,
     AdviceCommandHandler,
+    ...ADVICE_QUERY_HANDLERS,
+    GetAccessLogHandler,
     OwnAdviceProjection,
     CaseFeed,
     {

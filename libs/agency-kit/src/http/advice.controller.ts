@@ -1,17 +1,11 @@
-import { BadRequestException, Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { ADVICE_TYPES, londonDateOf, type AdviceType } from '@tio/ehc-domain';
-import { KEY_STORE } from '@tio/event-sourcing';
-import { revealValue, type KeyStore } from '@tio/personal-data';
-import { PG_POOL } from '@tio/service-kit';
+import { ADVICE_TYPES, type AdviceType } from '@tio/ehc-domain';
 import type { Request, Response } from 'express';
-import type { Pool } from 'pg';
 import { AdviceCommands, type AdviceCommandResult } from '../advice-commands.service';
-import { UnknownCaseError } from '../errors';
-import { CaseReads } from '../access/case-reads';
-import { AGENCY_OPTIONS, type AdviceKitOptions } from '../options';
-import { poolSql, readModel, type Sql } from '../read-model/read-model';
+import { GetAdviceHistoryQuery, GetAdviceRequestsQuery, GetCaseAdviceQuery } from '../advice-queries';
 import { adviceContext } from './command-context';
 import { AdviceErrorFilter } from './domain-error.filter';
 import { CorrectAdviceDto, HistoryQueryDto, SubmitAdviceDto, WithdrawAdviceDto } from './dtos';
@@ -40,60 +34,22 @@ const ADVICE_TYPE_PARAM = { name: 'adviceType', enum: ADVICE_TYPES };
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('cases')
 export class AdviceController {
-  private readonly sql: Sql;
-
   constructor(
+    // prepares each advice command (its request and citations from the read model) and sends it on the CommandBus
     private readonly commands: AdviceCommands,
-    @Inject(PG_POOL) pool: Pool,
-    @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
-    @Inject(CaseReads) private readonly access: CaseReads,
-    @Inject(KEY_STORE) private readonly keys: KeyStore,
-  ) {
-    this.sql = poolSql(pool);
-  }
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get(':caseId/advice-requests')
   @ApiOperation({ summary: 'What the case asked this agency for, with due dates (reg 8: 6 weeks) and whether it was answered' })
-  async requests(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
-    await this.access.authorise(p, caseId, 'read', 'advice-requests', reasonOf(why));
-    const [known, requests, advice] = await Promise.all([
-      readModel.caseKnown(this.sql, caseId),
-      readModel.requestsFor(this.sql, caseId, this.commands.agency),
-      readModel.adviceOnCase(this.sql, caseId),
-    ]);
-    if (!known && requests.length === 0) throw new UnknownCaseError(`case ${caseId} is not known to the ${this.commands.agency} service`, { caseId });
-    const today = londonDateOf(new Date());
-    return {
-      caseId,
-      agency: this.commands.agency,
-      requests: requests.map((r) => {
-        const answer = advice.find((a) => a.adviceRequestId === r.adviceRequestId && a.agency === this.commands.agency);
-        const answered = answer?.status === 'current';
-        return {
-          ...r,
-          status: answered ? 'answered' : 'open',
-          overdue: !answered && !!r.dueOn && r.dueOn < today,
-          advice: answer && { adviceId: answer.adviceId, version: answer.currentVersion, status: answer.status, on: answer.lastChangedOn },
-        };
-      }),
-    };
+  requests(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
+    return this.queries.execute(new GetAdviceRequestsQuery(caseId, p, reasonOf(why)));
   }
 
   @Get(':caseId/advice')
   @ApiOperation({ summary: 'All advice on the case from every agency (current version, headings, citations, versions): read before you write' })
-  async advice(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
-    await this.access.authorise(p, caseId, 'read', 'advice', reasonOf(why));
-    const advice = await readModel.adviceOnCase(this.sql, caseId);
-    if (advice.length === 0 && !(await readModel.caseKnown(this.sql, caseId))) throw new UnknownCaseError(`case ${caseId} is not known to the ${this.commands.agency} service`, { caseId });
-    // reasons are kept as envelopes (personal data): shown decrypted to an authorised reader, "[erased]" after erasure
-    for (const a of advice) for (const v of a.versions) if (v.reason !== undefined) v.reason = String(await revealValue(v.reason, caseId, this.keys));
-    return {
-      caseId,
-      advice: advice.map((a) => ({
-        ...a,
-        history: { service: a.agency, path: `/cases/${caseId}/advice/${a.adviceType}/history${a.assessmentId ? `?assessmentId=${a.assessmentId}` : ''}` },
-      })),
-    };
+  advice(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
+    return this.queries.execute(new GetCaseAdviceQuery(caseId, p, reasonOf(why)));
   }
 
   @Post(':caseId/advice')
@@ -105,7 +61,7 @@ export class AdviceController {
   @ApiResponse({ status: 409, description: 'advice-not-requested, advice-already-submitted, idempotency-key-reused' })
   @ApiResponse({ status: 422, description: 'agency-cannot-give-advice (reg 6(1)), invalid-citation, invalid-advice' })
   async submit(@CaseId() caseId: string, @Body() body: SubmitAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest, @Res({ passthrough: true }) res: Response) {
-    await this.mayWrite(p, caseId);
+    await this.commands.authoriseHttpWrite(p, caseId);
     return this.answer(res, await this.commands.submit({ caseId, ...body }, adviceContext(p, req)), 201);
   }
 
@@ -121,7 +77,7 @@ export class AdviceController {
     @Req() req: CorrelatedRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    await this.mayWrite(p, caseId);
+    await this.commands.authoriseHttpWrite(p, caseId);
     return this.answer(res, await this.commands.correct({ caseId, adviceType, ...body }, adviceContext(p, req)), 201);
   }
 
@@ -138,32 +94,21 @@ export class AdviceController {
     @Req() req: CorrelatedRequest,
     @Res({ passthrough: true }) res: Response,
   ) {
-    await this.mayWrite(p, caseId);
+    await this.commands.authoriseHttpWrite(p, caseId);
     return this.answer(res, await this.commands.withdraw({ caseId, adviceType, ...body }, adviceContext(p, req)), 200);
   }
 
   @Get(':caseId/advice/:adviceType/history')
   @ApiOperation({ summary: "Every version of this agency's advice of a type on the case: who, when, why (from the event store)" })
   @ApiParam(ADVICE_TYPE_PARAM)
-  async history(
+  history(
     @CaseId() caseId: string,
     @AdviceTypeParam() adviceType: AdviceType,
     @Query() q: HistoryQueryDto,
     @CurrentPrincipal() p: Principal,
     @Headers('x-access-reason') why?: string,
   ) {
-    await this.access.authorise(p, caseId, 'read', 'advice-history', reasonOf(why));
-    return this.commands.history(caseId, adviceType, q.assessmentId);
-  }
-
-  private async mayWrite(p: Principal, caseId: string): Promise<void> {
-    const writers = this.options.writerRoles ?? ['practitioner', 'service'];
-    if (!p.roles.some((r) => writers.includes(r))) {
-      const who = writers.filter((r) => r !== 'service').map((r) => `${r}s`).join(' and ');
-      throw new ForbiddenException(`only ${this.commands.agency} ${who} record ${this.commands.agency} advice; the token has roles ${p.roles.join(', ')}`);
-    }
-    this.commands.assertOwnAgency(p);
-    await this.access.authorise(p, caseId, 'write', 'advice-write');
+    return this.queries.execute(new GetAdviceHistoryQuery(caseId, adviceType, q.assessmentId, p, reasonOf(why)));
   }
 
   private answer(res: Response, result: AdviceCommandResult, status: number): AdviceCommandResult {
