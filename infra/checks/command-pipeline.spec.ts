@@ -130,4 +130,29 @@ describe('the command pipeline is the only way to write', () => {
     const reading = `@Controller('x') class XController { constructor(private readonly queries: QueryBus, @Inject(PG_POOL) pool: Pool, private readonly access: CaseReads) {} }`;
     expect(controllerInjections('x.controller.ts', reading)[0].injects.filter((i) => !Object.hasOwn(allowed, i))).toEqual(['@Inject(PG_POOL)', 'CaseReads']);
   });
+
+  it("the timeline's and the audit's controllers take only the buses, plus what an SSE stream or a token-in-URL page needs", () => {
+    // Each non-bus injection is an HTTP concern, allowed only in the controller that has it. Every case read (and its
+    // access check and access-log entry) is a @QueryHandler; the stream's revocation entry is a command.
+    const buses = ['CommandBus', 'QueryBus'];
+    const httpConcerns: Record<string, { controllers: string[]; why: string }> = {
+      '@Inject(TokenVerifier)': {
+        controllers: ['StreamController', 'PerformanceController'],
+        why: '@Public routes that authenticate their own token: EventSource and a browser navigation cannot send an Authorization header',
+      },
+      '@Inject(ChangeNotifier)': { controllers: ['StreamController'], why: 'the push side of an open SSE response: wakes the stream when its case has new entries' },
+      '@Inject(TimelineMetrics)': { controllers: ['StreamController'], why: 'the gauge of open SSE connections, counted where a connection opens and closes' },
+    };
+    const offending = (c: { controller: string; injects: string[] }) =>
+      c.injects.filter((i) => !buses.includes(i) && !httpConcerns[i]?.controllers.includes(c.controller));
+    const controllers = files
+      .filter((rel) => /^services\/(timeline|audit)\//.test(rel))
+      .flatMap((rel) => controllerInjections(rel, readFileSync(join(root, rel), 'utf8')));
+    expect(controllers.map((c) => c.controller).sort()).toEqual(['AccessLogController', 'AuditController', 'PerformanceController', 'StreamController', 'TimelineController', 'WebController']);
+    expect(controllers.filter((c) => offending(c).length > 0)).toEqual([]);
+    const leaky = `@Controller('x') class StreamController { constructor(private readonly queries: QueryBus, @Inject(ChangeNotifier) n: ChangeNotifier, @Inject(TimelineQueries) private readonly repo: TimelineQueries, private readonly audit: AuditService) {} }`;
+    expect(controllerInjections('x.controller.ts', leaky).map(offending)).toEqual([['@Inject(TimelineQueries)', 'AuditService']]);
+    const elsewhere = `@Controller('x') class TimelineController { constructor(private readonly queries: QueryBus, @Inject(TokenVerifier) v: TokenVerifier) {} }`;
+    expect(controllerInjections('x.controller.ts', elsewhere).map(offending)).toEqual([['@Inject(TokenVerifier)']]);
+  });
 });
