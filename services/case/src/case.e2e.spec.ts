@@ -77,6 +77,14 @@ describe('case service end to end', () => {
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
     expect(fields).toEqual(['at', 'childRef', 'requestedBy.role', 'source']);
     await request(service.server).get('/cases/not-a-uuid').set(auth(officer)).expect(400);
+    // shape is checked once, by the DTO: an NHS number whose check digit is wrong, a child born after the request
+    const child = await post('/cases', {
+      at: '2026-01-05', childRef: 'child:dto-check', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' }, child: { dateOfBirth: '2026-01-06', nhsNumber: '9434765918' },
+    }).expect(400);
+    expect(child.body.errors).toEqual([
+      { field: 'child', reasons: ['child.dateOfBirth must not be after the request'] },
+      { field: 'child.nhsNumber', reasons: ['nhsNumber must be an NHS number: 10 digits with a valid modulus 11 check digit'] },
+    ]);
   });
 
   it('refuses a step dated after today with 422 naming the field, and records nothing (the final plan, a request, a date of birth)', async () => {
@@ -156,6 +164,16 @@ describe('case service end to end', () => {
     expect(again.body.recorded).toEqual(first.body.recorded);
     const res = await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200);
     expect(res.body.revision).toBe(1); // request + one decision
+
+    // a new case without a caseId: the retry names the same case; the same key for a different request is refused
+    const body = { at: '2026-01-05', childRef: 'child:retried', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } };
+    const created = await post('/cases', body, officer, { 'Idempotency-Key': `${key}-new` }).expect(201);
+    const retried = await post('/cases', body, officer, { 'Idempotency-Key': `${key}-new` }).expect(201);
+    expect(retried.body).toMatchObject({ caseId: created.body.caseId, replayed: true, recorded: created.body.recorded });
+    const reused = await post('/cases', { ...body, childRef: 'child:someone-else' }, officer, { 'Idempotency-Key': `${key}-new` }).expect(409);
+    expect(reused.body.code).toBe('idempotency-key-reused');
+    const reusedElsewhere = await post(`/cases/${created.body.caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).expect(409);
+    expect(reusedElsewhere.body).toMatchObject({ code: 'idempotency-key-reused', details: { why: 'other-record' } });
   });
 
   it('publishes its events to Kafka in order, keyed by case id, as CloudEvents', async () => {

@@ -1,9 +1,9 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
-import { isValidNhsNumber, statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
+import { statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
 import type { Request } from 'express';
 import { CaseCommand, caseCommandResult, type CaseCommandResult } from '../case-aggregate';
 import { GetCaseQuery } from '../case-queries';
@@ -40,11 +40,6 @@ export class CaseController {
   receive(@Body() b: dto.ReceiveRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const caseId = b.caseId ?? newId(req, p, 'caseId');
     const at = stepDate(b.at);
-    const invalid = [
-      ...(b.child?.nhsNumber !== undefined && !isValidNhsNumber(b.child.nhsNumber) ? [{ field: 'child.nhsNumber', reasons: ['child.nhsNumber must be an NHS number: 10 digits with a valid modulus 11 check digit'] }] : []),
-      ...(b.child && b.child.dateOfBirth > at ? [{ field: 'child.dateOfBirth', reasons: ['child.dateOfBirth must not be after the request'] }] : []),
-    ];
-    if (invalid.length) throw new BadRequestException({ statusCode: 400, message: 'Validation failed', errors: invalid });
     return this.run(
       {
         type: 'ReceiveRequest', caseId, at, childRef: b.childRef, localAuthority: b.localAuthority, source: b.source, requestedBy: { ...b.requestedBy },

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FutureDateAllowed, NotInFuture } from '@tio/contracts';
+import { FutureDateAllowed, isNotInFuture, NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
 import { ISO_DATE } from '@tio/service-kit';
 import {
+  isValidNhsNumber,
+  londonDateOf,
   ADVICE_TYPES,
   AGENCIES,
   AMENDMENT_TRIGGERS,
@@ -94,6 +96,10 @@ export class ChildDetailsDto {
   @ApiPropertyOptional({ description: 'NHS number: 10 digits with a valid check digit', example: '9434765919' })
   @IsOptional()
   @Matches(/^\d{10}$/, { message: '$property must be 10 digits' })
+  @ValidateBy({
+    name: 'isNhsNumber',
+    validator: { validate: (v) => typeof v !== 'string' || !/^\d{10}$/.test(v) || isValidNhsNumber(v), defaultMessage: () => '$property must be an NHS number: 10 digits with a valid modulus 11 check digit' },
+  })
   nhsNumber?: string;
 }
 
@@ -124,6 +130,17 @@ export class ReceiveRequestDto extends StepDto {
   @IsOptional()
   @ValidateNested()
   @Type(() => ChildDetailsDto)
+  @ValidateBy({
+    name: 'bornByTheRequest',
+    validator: {
+      validate: (child: ChildDetailsDto | undefined, args) => {
+        const born = child?.dateOfBirth;
+        // a birth after today is the future-date rule's to report (422), not this one's
+        return typeof born !== 'string' || !isNotInFuture(born) || born <= ((args?.object as ReceiveRequestDto).at ?? londonDateOf(new Date()));
+      },
+      defaultMessage: () => 'child.dateOfBirth must not be after the request',
+    },
+  })
   child?: ChildDetailsDto;
 }
 
