@@ -133,7 +133,7 @@ function maxPosition(positions: readonly string[]): bigint {
 }
 
 /**
- * One call of `<schema>.append_events` (schema.ts, migration 3): the whole append in one statement, so in one round
+ * One call of `<schema>.append_events` (schema.ts, migrations 3, 4, 6, 7): the whole append in one statement, so in one round
  * trip when `head` is the stream's head. With an unknown head only the ids travel (the call is a probe: it answers
  * with the head, or a replay, or a wrong revision). `reserved`: the positions an earlier call in the same
  * transaction took (see `stale-head`).
@@ -143,11 +143,12 @@ export async function callAppendEvents(client: Queryable, ctx: AppendContext, he
   const { rows } = await client.query<OutcomeRow>({
     name: `tio-event-store-append:${ctx.schema}`,
     text: `SELECT outcome, revision::text AS revision, last_hash, positions::text[] AS positions, existing
-             FROM ${table(ctx.schema, 'append_events')}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::integer[], $9::text[],
-                  $10::text[], $11::text[], $12::text[], $13, $14::timestamptz, $15::bigint[])`,
+             FROM ${table(ctx.schema, 'append_events')}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::integer[], $9::jsonb,
+                  $10::jsonb, $11::text[], $12::text[], $13, $14::timestamptz, $15::bigint[])`,
     values: [
       ctx.streamName, ctx.category, expectedText(ctx.expectedRevision), head.revision, head.hash, ctx.events.map((e) => e.eventId),
-      cols.types, cols.versions, cols.data, cols.metadata, cols.hashes, cols.macs, cols.headMac, cols.recordedAt, reserved ?? null,
+      // the canonical documents joined into one JSON array each (no array literal to escape)
+      cols.types, cols.versions, `[${cols.data.join(',')}]`, `[${cols.metadata.join(',')}]`, cols.hashes, cols.macs, cols.headMac, cols.recordedAt, reserved ?? null,
     ],
   });
   const row = defined(rows[0], 'append_events outcome');

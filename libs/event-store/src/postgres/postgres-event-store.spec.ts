@@ -67,6 +67,7 @@ describe('PostgreSQL adapter specifics', () => {
         { version: 4, name: 'append_events: fast path when the assumed head is the head' },
         { version: 5, name: 'events: no foreign key to streams (append_events writes the stream row first)' },
         { version: 6, name: 'append_events: fewer statements per call' },
+        { version: 7, name: 'append_events with data and metadata as JSON arrays' },
       ]);
       const cols = await pool.query(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'es_migrate' AND table_name = 'events' AND column_name IN ('transaction_id', 'global_position')`,

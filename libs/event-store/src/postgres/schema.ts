@@ -420,4 +420,121 @@ export const MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 7,
+    name: 'append_events with data and metadata as JSON arrays',
+    // Version 6 with each batch's data and metadata passed as one JSON array each (the client joins the canonical
+    // documents; no text[] literal to escape and parse, one jsonb parse per array) and a plain INSERT for one event.
+    // A new overload, not a replacement: processes still running the previous release keep calling the text[] one.
+    sql: (s) => `
+      CREATE FUNCTION ${table(s, 'append_events')}(
+        p_stream_name text, p_category text, p_expected text, p_assumed_revision bigint, p_assumed_hash text,
+        p_event_ids uuid[], p_types text[], p_schema_versions integer[], p_data jsonb, p_metadata jsonb,
+        p_hashes text[], p_macs text[], p_head_mac text, p_recorded_at timestamptz, p_reserved bigint[])
+        RETURNS TABLE (outcome text, revision bigint, last_hash text, positions bigint[], existing json)
+        LANGUAGE plpgsql AS $fn$
+      #variable_conflict use_column
+      DECLARE
+        n constant integer := cardinality(p_event_ids);
+        v_xid xid8;
+        v_positions bigint[] := p_reserved;
+        v_revision bigint;
+        v_hash text;
+        v_exists boolean;
+        v_stored json;
+        v_fast boolean := false;
+      BEGIN
+        IF v_positions IS NULL THEN
+          -- the transaction id and the positions together: see reserve_positions (version 1) and README.md
+          PERFORM pg_advisory_lock(${advisoryKey(s, 'reserve')});
+          v_xid := pg_current_xact_id();
+          FOR i IN 1..n LOOP
+            v_positions[i] := nextval('${s}.events_global_position_seq');
+          END LOOP;
+          PERFORM pg_advisory_unlock(${advisoryKey(s, 'reserve')});
+        ELSE
+          v_xid := pg_current_xact_id();
+        END IF;
+
+        IF p_assumed_revision >= 0 AND p_assumed_hash IS NOT NULL
+           AND (p_expected IN ('any', 'stream_exists') OR p_expected = p_assumed_revision::text) THEN
+          UPDATE ${table(s, 'streams')} AS st
+             SET revision = p_assumed_revision + n, last_hash = p_hashes[n], head_mac = p_head_mac, updated_at = now()
+           WHERE st.stream_name = p_stream_name AND st.revision = p_assumed_revision AND st.last_hash = p_assumed_hash;
+          v_fast := FOUND;
+        ELSIF p_assumed_revision = -1 AND p_expected IN ('any', 'no_stream') THEN
+          INSERT INTO ${table(s, 'streams')} AS st (stream_name, category, revision, last_hash, head_mac)
+            VALUES (p_stream_name, p_category, n - 1, p_hashes[n], p_head_mac)
+            ON CONFLICT (stream_name) DO NOTHING;
+          v_fast := FOUND;
+        END IF;
+        IF v_fast THEN
+          v_revision := p_assumed_revision;
+          v_hash := p_assumed_hash;
+        ELSE
+          LOOP
+            SELECT st.revision, st.last_hash INTO v_revision, v_hash
+              FROM ${table(s, 'streams')} AS st WHERE st.stream_name = p_stream_name FOR UPDATE;
+            v_exists := FOUND;
+            IF NOT v_exists THEN
+              v_revision := -1;
+              v_hash := NULL;
+            END IF;
+            -- with the stream locked, a committed retry of this append is visible
+            SELECT json_agg(json_build_object(
+                     'event_id', e.event_id, 'stream_name', e.stream_name, 'revision', e.revision,
+                     'global_position', e.global_position::text, 'type', e.type, 'schema_version', e.schema_version,
+                     'data', e.data, 'metadata', e.metadata) ORDER BY e.global_position)
+              INTO v_stored
+              FROM ${table(s, 'events')} AS e WHERE e.event_id = ANY (p_event_ids);
+            IF v_stored IS NOT NULL THEN
+              outcome := 'stored'; revision := v_revision; last_hash := v_hash; existing := v_stored;
+              RETURN NEXT;
+              RETURN;
+            END IF;
+            IF NOT (p_expected = 'any' OR (p_expected = 'no_stream' AND v_revision = -1)
+                    OR (p_expected = 'stream_exists' AND v_revision >= 0) OR p_expected = v_revision::text) THEN
+              outcome := 'wrong_expected_revision'; revision := v_revision; last_hash := v_hash; positions := v_positions;
+              RETURN NEXT;
+              RETURN;
+            END IF;
+            IF v_revision <> p_assumed_revision OR v_hash IS DISTINCT FROM p_assumed_hash THEN
+              outcome := 'stale_head'; revision := v_revision; last_hash := v_hash; positions := v_positions;
+              RETURN NEXT;
+              RETURN;
+            END IF;
+            IF v_exists THEN
+              UPDATE ${table(s, 'streams')} SET revision = v_revision + n, last_hash = p_hashes[n], head_mac = p_head_mac, updated_at = now()
+               WHERE stream_name = p_stream_name;
+              EXIT;
+            END IF;
+            INSERT INTO ${table(s, 'streams')} AS st (stream_name, category, revision, last_hash, head_mac)
+              VALUES (p_stream_name, p_category, n - 1, p_hashes[n], p_head_mac)
+              ON CONFLICT (stream_name) DO NOTHING;
+            EXIT WHEN FOUND;
+            -- a concurrent append created the stream since we looked (and has committed): look again
+          END LOOP;
+        END IF;
+        IF n = 1 THEN
+          INSERT INTO ${table(s, 'events')}
+            (global_position, transaction_id, event_id, stream_name, category, revision, type, schema_version, data,
+             metadata, hash, previous_hash, recorded_at, mac)
+          VALUES (v_positions[1], v_xid, p_event_ids[1], p_stream_name, p_category, v_revision + 1, p_types[1],
+                  p_schema_versions[1], p_data -> 0, p_metadata -> 0, p_hashes[1], v_hash, p_recorded_at, p_macs[1]);
+        ELSE
+          INSERT INTO ${table(s, 'events')}
+            (global_position, transaction_id, event_id, stream_name, category, revision, type, schema_version, data,
+             metadata, hash, previous_hash, recorded_at, mac)
+          SELECT x.p, v_xid, x.e, p_stream_name, p_category, v_revision + x.i, x.t, x.v, p_data -> (x.i::integer - 1),
+                 p_metadata -> (x.i::integer - 1), x.h, CASE WHEN x.i = 1 THEN v_hash ELSE p_hashes[x.i - 1] END,
+                 p_recorded_at, x.mc
+            FROM unnest(v_positions, p_event_ids, p_types, p_schema_versions, p_hashes, p_macs)
+                 WITH ORDINALITY AS x(p, e, t, v, h, mc, i);
+        END IF;
+        outcome := 'appended'; revision := v_revision + n; last_hash := p_hashes[n]; positions := v_positions;
+        RETURN NEXT;
+      END
+      $fn$;
+    `,
+  },
 ];
