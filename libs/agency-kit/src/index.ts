@@ -13,6 +13,7 @@ export * from './http/dtos';
 export * from './http/domain-error.filter';
 export * from './http/command-context';
 export * from './records/agency-record-policy';
+export * from './records/agency-case-record';
 export * from './inbound/inbound-retention';
 export * from './access/involved-organisations';
 export * from './access/case-reads';
