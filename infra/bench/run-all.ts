@@ -120,11 +120,19 @@ async function main(): Promise<void> {
   };
   try {
     await attempt('event-store', async () => {
-      const sizes = QUICK ? { BENCH_SINGLE: '500', BENCH_MULTI: '1000', BENCH_BULK: '5000' } : { BENCH_SINGLE: '2000', BENCH_MULTI: '5000', BENCH_BULK: '30000' };
-      const j = (raw['event-store'] = await runChild('event-store', 'libs/event-store/bench/event-store.bench.ts', { ...env, ...sizes })) as { rows: Array<{ name: string; ours: number; baseline: number }> };
-      const [single, multi] = j.rows;
-      if (single) rows.push(row('event store appends/s, 1 stream, 1 writer (1 event per append, expected revision)', 'ev/s', single.ours, single.baseline, 'raw INSERT', `${sizes.BENCH_SINGLE} appends`, 'throughput'));
-      if (multi) rows.push(row('event store appends/s, 1,000 streams, 16 writers', 'ev/s', multi.ours, multi.baseline, 'raw INSERT', `${sizes.BENCH_MULTI} appends`, 'throughput'));
+      // sizes per round; the bench interleaves the store and raw PostgreSQL over BENCH_ROUNDS rounds and gives medians
+      const sizes = QUICK
+        ? { BENCH_SINGLE: '200', BENCH_MULTI: '400', BENCH_BATCH: '100', BENCH_BULK: '5000', BENCH_ROUNDS: '3' }
+        : { BENCH_SINGLE: '500', BENCH_MULTI: '1000', BENCH_BATCH: '300', BENCH_BULK: '30000', BENCH_ROUNDS: '7' };
+      const j = (raw['event-store'] = await runChild('event-store', 'libs/event-store/bench/event-store.bench.ts', { ...env, ...sizes })) as {
+        rows: Array<{ name: string; ours: number; baseline: number; medianRoundRatio?: number }>;
+      };
+      const [single, multi, batch] = j.rows;
+      const perRound = (r: { medianRoundRatio?: number }) => (r.medianRoundRatio === undefined ? '' : `; median per-round ratio ${r.medianRoundRatio.toFixed(2)}`);
+      const rounds = `${sizes.BENCH_ROUNDS} interleaved rounds`;
+      if (single) rows.push(row('event store appends/s, 1 stream, 1 writer (1 event per append, expected revision)', 'ev/s', single.ours, single.baseline, 'raw autocommit INSERT', `${sizes.BENCH_SINGLE} appends x ${rounds}${perRound(single)}`, 'throughput'));
+      if (multi) rows.push(row('event store appends/s, 1,000 streams, 16 writers', 'ev/s', multi.ours, multi.baseline, 'raw autocommit INSERT', `${sizes.BENCH_MULTI} appends x ${rounds}${perRound(multi)}`, 'throughput'));
+      if (batch) rows.push(row('event store events/s, 1,000 streams, 16 writers, 10 events per append', 'ev/s', batch.ours, batch.baseline, 'raw 10-row INSERT', `${sizes.BENCH_BATCH} appends x ${rounds}${perRound(batch)}`, 'throughput'));
     });
     const messaging = async (rate: number, seconds: number, withThroughput: boolean) => {
       const backlog = QUICK ? '2000' : '5000';
