@@ -1,3 +1,4 @@
+import { integrationEvents } from '@tio/contracts';
 import { Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
 import type { AccessLog } from '@tio/service-kit';
@@ -109,7 +110,9 @@ export class AuditService {
   async drift(caseId: string): Promise<DriftReport> {
     if (!this.timeline) throw new ServiceUnavailableException('the drift check needs the timeline database: set AUDIT_TIMELINE_DATABASE_URL');
     const [events, rows] = await Promise.all([this.sources.historyArray(caseId), this.timeline.entries(caseId)]);
-    return compareWithTimeline(caseId, events, rows);
+    // only what the services publish reaches the timeline; a service's internal streams (e.g. the case's transfer
+    // register) are in the history, not in the comparison
+    return compareWithTimeline(caseId, events.filter((e) => integrationEvents.forStoredType(e.type) !== undefined), rows);
   }
 
   get storeNames(): string[] {

@@ -18,7 +18,7 @@ import { TransfersModule } from './transfers/transfers.module';
 @Module({
   imports: [
     CoreModule.forService('case', DEFAULT_PORT),
-    EventStoreModule.forService({ categories: ['case', 'transfer', 'advice'] }),
+    EventStoreModule.forService({ categories: ['case', 'transfer', 'transfers', 'advice'] }),
     PublishingModule.forService({ service: 'case', category: 'case' }),
     // durable reactions to the service's own events: transfer follow-ups, the family's views as advice received
     ReactionsModule.forService({ service: 'case' }),

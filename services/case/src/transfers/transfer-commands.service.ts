@@ -1,15 +1,16 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, loadState, ReactionsRunner, runCommand, type Caller, type CommandContext } from '@tio/event-sourcing';
 import type { EventStore, RecordedEvent } from '@tio/event-store';
 import { ehcCaseDecider, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
 import {
-  describeTransfer, foldTransfer, transferDecider, transferStream, TransferAlreadyRequestedError, TransferNotRequestedError,
+  describeTransfer, foldTransfer, transferDecider, transferRegisterDecider, transferRegisterStream, transferStream, TransferNotRequestedError,
   type TransferCommand, type TransferEvent, type TransferKind, type TransferState,
 } from '@tio/transfer-domain';
 import { caseStream } from '../case-aggregate';
 import { caseFollowUp, type CaseFollowUpDecision } from './case-follow-up';
 import { loadCase, transfersOf } from './transfer-reads';
+import { TransferRegisterStep } from './transfer-register';
 
 export const TRANSFER_FORWARDER = Symbol('TRANSFER_FORWARDER');
 type Principal = Caller;
@@ -58,6 +59,7 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly reactions: ReactionsRunner,
+    private readonly commands: CommandBus,
   ) {}
 
   execute({ command, caller, context }: TransferStepCommand): Promise<TransferStepResult> {
@@ -88,7 +90,11 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     };
     // reg 15(5): the review after the move runs from the last review held, or the plan when none was, as the case records them
     const anchors = command.kind === 'local-authority' && kase.finalPlan ? reviewAnchors(kase, command) : {};
-    const full: TransferCommand = { ...command, moves, ...anchors };
+    const full: Extract<TransferCommand, { type: 'RequestTransfer' }> = { ...command, moves, ...anchors };
+    // the register's rule first (one open transfer of a kind), as the API has always answered it; it is decided
+    // again on the append, where a concurrent request loses
+    const { state: register } = await loadState(this.store, transferRegisterStream(command.caseId), transferRegisterDecider);
+    transferRegisterDecider.decide({ type: 'OpenTransfer', caseId: command.caseId, request: full }, register);
     return this.run(full, principal, context);
   }
 
@@ -114,16 +120,45 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     const expected = pending[0] ? caseFollowUp(pending[0], pending.reduce(transferDecider.evolve, before), kase) : {};
     if (expected.command) ehcCaseDecider.decide(expected.command, kase);
 
-    const result = await runCommand(this.store, transferStream(command.transferId), transferDecider, command, ctx);
+    const { stepEvent, revision, recorded, replayed } = command.type === 'RequestTransfer'
+      ? await this.openInRegister(command, principal, ctx)
+      : await this.recordStep(command, ctx);
+    // the steps' reactions (the case following, the register closing) have run before the answer
+    if (stepEvent) await this.reactions.reachedPosition(stepEvent.globalPosition, FOLLOW_UP_WAIT_MS);
     const events = (await this.loadTransfer(command.transferId)).events;
     return {
       caseId: command.caseId,
       transferId: command.transferId,
-      revision: result.revision,
-      recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })),
-      replayed: result.replayed,
-      case: await this.followed(command.caseId, expected, result.recorded[0]?.eventId, result.position),
+      revision,
+      recorded,
+      replayed,
+      case: await this.followed(command.caseId, expected, stepEvent?.metadata.eventId),
       transfer: present(events, command.at),
+    };
+  }
+
+  private async recordStep(command: TransferCommand, ctx: CommandContext) {
+    const result = await runCommand(this.store, transferStream(command.transferId), transferDecider, command, ctx);
+    const stepEvent = result.recorded[0] && (await this.loadTransfer(command.transferId)).events.find((e) => e.metadata.eventId === result.recorded[0]?.eventId);
+    return { stepEvent, revision: result.revision, recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })), replayed: result.replayed };
+  }
+
+  /**
+   * A request is recorded in the case's transfer register first (its decider owns "one open transfer of a kind", so
+   * a concurrent second request is refused there); the transfer's own stream records it by a durable reaction
+   * (TransferRegisterReactions), which the answer waits for.
+   */
+  private async openInRegister(command: Extract<TransferCommand, { type: 'RequestTransfer' }>, principal: Principal, ctx: CommandContext) {
+    const opened = await this.commands.execute(new TransferRegisterStep({ type: 'OpenTransfer', caseId: command.caseId, request: command }, principal, ctx));
+    if (opened.position !== undefined) await this.reactions.reachedPosition(opened.position, FOLLOW_UP_WAIT_MS);
+    const openedId = opened.recorded[0]?.eventId;
+    const events = (await this.loadTransfer(command.transferId)).events;
+    const stepEvent = events.find((e) => openedId !== undefined && e.metadata.causationId === openedId) ?? events[0];
+    return {
+      stepEvent,
+      revision: events.length - 1,
+      recorded: stepEvent ? [{ eventId: stepEvent.metadata.eventId, type: stepEvent.type }] : [],
+      replayed: opened.replayed,
     };
   }
 
@@ -131,9 +166,8 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
    * The case's half is a durable reaction (TransferFollowUp) to the step just recorded: the answer waits for it, then
    * names what the case recorded (its events are caused by the step's event).
    */
-  private async followed(caseId: string, expected: CaseFollowUpDecision, stepEventId: string | undefined, position: bigint | undefined): Promise<CaseFollowUp> {
-    if (!expected.command || !stepEventId || position === undefined) return expected.reason ? { followed: false, reason: expected.reason } : { followed: false };
-    const done = await this.reactions.reachedPosition(position, FOLLOW_UP_WAIT_MS);
+  private async followed(caseId: string, expected: CaseFollowUpDecision, stepEventId: string | undefined): Promise<CaseFollowUp> {
+    if (!expected.command || !stepEventId) return expected.reason ? { followed: false, reason: expected.reason } : { followed: false };
     const recorded = (await this.store.readStream(caseStream(caseId)))
       .filter((e) => e.metadata.causationId === stepEventId)
       .map((e) => ({ eventId: e.metadata.eventId, type: e.type }));
@@ -141,7 +175,7 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
       followed: true,
       command: expected.command.type,
       recorded,
-      ...(done ? {} : { reason: 'the case records this step shortly (a durable reaction); it had not yet when this answer was sent' }),
+      ...(recorded.length ? {} : { reason: 'the case records this step shortly (a durable reaction); it had not yet when this answer was sent' }),
     };
   }
 
@@ -154,7 +188,8 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
   /**
    * A transfer is requested by the organisation responsible now: for a move between LAs, the LA the case belongs to;
    * for the other kinds, the receiving side of the last completed transfer of that kind (or, for the first one, the
-   * organisation asking). Only one open transfer of a kind at a time: otherwise two handovers could overlap.
+   * organisation asking). Only one open transfer of a kind at a time (otherwise two handovers could overlap) is the
+   * transfer register's rule.
    */
   private async authoriseRequest(kind: TransferKind, caseId: string, kase: EhcCaseState, principal: Principal): Promise<void> {
     const same = [...(await this.transfersOf(caseId)).values()].map((es) => ({ es: es.map(asTransferEvent), s: foldTransfer(es.map(asTransferEvent)) })).filter((t) => t.s.kind === kind);
@@ -165,8 +200,6 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     if (principal.organisationId !== responsible) {
       throw new ForbiddenException(`a ${kind} transfer is requested by the organisation responsible now (${responsible}); the token is for ${principal.organisationId}`);
     }
-    const open = same.find((t) => t.s.status === 'requested' || t.s.status === 'accepted');
-    if (open) throw new TransferAlreadyRequestedError(`Transfer ${open.s.transferId} (${kind}) is still open: complete, cancel or decline it first`, { transferId: open.s.transferId });
   }
 }
 

@@ -246,6 +246,14 @@ describe('service transfers end to end', () => {
     // the LA's responsibility is untouched by a school transfer
     const kase = await request(service.server).get(`/cases/${caseId}`).set(auth(oldOfficer)).expect(200);
     expect(kase.body.state.localAuthority).toBe(OLD);
+
+    // one open transfer of a kind is the rule of the case's transfer register (one stream): the completed transfer
+    // closed its kind there, and of two requests sent at the same moment exactly one is recorded
+    const racing = await Promise.all(['urn:100005', 'urn:100006'].map((to) => post(base, { at: '2026-10-05', kind: 'school', toOrganisation: to }, newSchool)));
+    expect(racing.map((res) => res.status).sort()).toEqual([201, 409]);
+    expect(racing.find((res) => res.status === 409)?.body.code).toBe('transfer-already-requested');
+    const listed = await request(service.server).get(base).set(auth(newSchool)).expect(200);
+    expect(listed.body.transfers.filter((t: { status: string }) => t.status === 'requested')).toHaveLength(1);
   });
 
 });

@@ -6,6 +6,7 @@ import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { TransferCommands, TRANSFER_FORWARDER } from './transfer-commands.service';
 import { TransferFollowUp } from './transfer-follow-up.reaction';
+import { TRANSFER_REGISTER_PROVIDERS } from './transfer-register';
 import { ListTransfersHandler } from './transfer-queries';
 import { TransfersController } from './transfers.controller';
 
@@ -35,6 +36,7 @@ class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicatio
   providers: [
     TransferCommands,
     TransferFollowUp,
+    ...TRANSFER_REGISTER_PROVIDERS,
     ListTransfersHandler,
     {
       provide: TRANSFER_FORWARDER,
