@@ -1,4 +1,4 @@
-import { EnvelopeError, deriveTraceparent, fromKafkaRecord, integrationEventFromRecorded, integrationEvents, toKafkaRecord, type PublishableRecordedEvent } from './index';
+import { EnvelopeError, cloudEventToKafkaRecord, deriveTraceparent, fromKafkaRecord, integrationEventFromRecorded, integrationEvents, toCloudEvent, toKafkaRecord, type PublishableRecordedEvent } from './index';
 
 const recorded: PublishableRecordedEvent = {
   type: 'ehc.request-received.v1',
@@ -39,6 +39,27 @@ describe('envelope', () => {
       ce_actoragency: 'local-authority',
       ce_actorrole: 'send-caseworker',
     });
+  });
+
+  it('builds exactly the record the cloudevents library builds (headers in the same order, key, value, timestamp)', () => {
+    const full = integrationEventFromRecorded(recorded, { source: '/tio/case-service', registry: integrationEvents })!;
+    const variants = [
+      full,
+      { ...full, causationId: undefined, dataschema: undefined, traceparent: undefined, recordedAt: undefined },
+      { ...full, time: '2025-01-06T10:30:00+01:00', recordedAt: '2025-01-06T09:30:01.5Z', data: { nested: { list: [1, 'two', null] }, text: 'é "quoted"' } },
+    ];
+    for (const event of variants) {
+      const direct = toKafkaRecord(event);
+      const viaLibrary = cloudEventToKafkaRecord(toCloudEvent(event));
+      expect(Object.entries(direct.headers)).toEqual(Object.entries(viaLibrary.headers));
+      expect({ ...direct, value: direct.value.toString('hex') }).toEqual({ ...viaLibrary, value: viaLibrary.value.toString('hex') });
+    }
+  });
+
+  it('refuses an integration event without an id, source, type, subject or correlation id', () => {
+    const event = integrationEventFromRecorded(recorded, { source: '/tio/case-service', registry: integrationEvents })!;
+    expect(() => toKafkaRecord({ ...event, id: '', subject: '' })).toThrow('id is empty; subject is empty');
+    expect(() => toKafkaRecord({ ...event, time: 'not a time' })).toThrow(RangeError);
   });
 
   it('round-trips through Kafka (header values as Buffers)', () => {

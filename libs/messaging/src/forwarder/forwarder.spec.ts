@@ -160,6 +160,69 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     expect(second.position()).toBe((await store.readAll({ category })).at(-1)!.globalPosition);
   });
 
+  it('reading ahead and checkpointing beside the sends: a crash in the 4th of 5 batches resends at most two batches, N events give exactly N rows', async () => {
+    const kafka = client();
+    const topic = unique('tio.test.fwd-pipelined');
+    const table = unique('timeline_fwd_pipelined').replace(/-/g, '_');
+    const name = unique('forwarder');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const cases = Array.from({ length: 5 }, () => randomUUID());
+    const category = 'case';
+    const before = (await store.readAll()).at(-1)?.globalPosition ?? 0n;
+    await appendSteps(store, cases, 1, 10);
+    let positions: bigint[] = [];
+    await waitFor('the appends readable', async () => (positions = (await store.readAll({ category, after: before })).map((e) => e.globalPosition)).length === 50);
+    await store.checkpoints.save(name, before);
+
+    // full sends for batches 1-3, then half of batch 4 and the process "dies"
+    let sends = 0;
+    let crashed!: () => void;
+    const crash = new Promise<void>((r) => (crashed = r));
+    const crashing: MessagingClient = {
+      admin: () => kafka.admin(),
+      consumer: (o) => kafka.consumer(o),
+      producer: (o) => {
+        const real = kafka.producer(o);
+        return {
+          connect: () => real.connect(),
+          disconnect: () => real.disconnect(),
+          send: async (batch: TopicMessages[]) => {
+            if (++sends <= 3) return real.send(batch);
+            await real.send(batch.map((t) => ({ topic: t.topic, messages: t.messages.slice(0, Math.ceil(t.messages.length / 2)) })));
+            crashed();
+            throw new Error('simulated crash after a partial send');
+          },
+        };
+      },
+    };
+    const registry = registryFor(topic);
+    const batchSize = 10;
+    const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize, backoff: { initialMs: 50, maxMs: 200 } });
+    await first.start();
+    await crash;
+    await first.stop();
+    // batch 4 was never acknowledged; batch 2 was checkpointed before batch 4 was sent
+    const saved = (await store.checkpoints.load(name))!;
+    expect(saved).toBeGreaterThanOrEqual(positions[19]);
+    expect(saved).toBeLessThanOrEqual(positions[29]);
+    expect(await messagesIn(kafka, topic)).toBe(35);
+
+    const second = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry, category, batchSize });
+    await second.start();
+    stops.push(() => second.stop());
+    const consumer = new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table) });
+    stops.push(() => consumer.stop());
+    await consumer.start();
+    await waitFor('all rows', async () => (await count(pool, table)) === 50);
+    await second.waitFor(positions[49]);
+    const resent = (await messagesIn(kafka, topic)) - 50;
+    expect(resent).toBeLessThanOrEqual(2 * batchSize);
+    await waitFor('duplicates absorbed', async () => consumer.stats.duplicates === resent);
+    expect(await count(pool, table)).toBe(50);
+    expectContiguous(await appliedOrder(pool, table), 10);
+  });
+
   it('survives the broker being stopped and restarted mid-stream: N events appended -> exactly N rows, per-case order kept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tio-kafka-restart-'));
     let broker: RunningKafka = await startBroker({ dir, persistent: true });

@@ -39,6 +39,18 @@ export interface ForwarderMetrics {
   published(events: number, seconds: number): void;
 }
 
+/** Events read from the store, with the Kafka records of those that are published. */
+interface Batch {
+  events: RecordedEvent[];
+  /** The global position of the last event read (the checkpoint once the batch is acknowledged). */
+  last: bigint;
+  messages: TopicMessages[];
+  /** How many records `messages` holds. */
+  count: number;
+  /** Whether the store said events were appended since this batch's read began. */
+  appendedSinceRead(): boolean;
+}
+
 export interface ForwarderStats {
   published: number;
   skipped: number;
@@ -48,16 +60,19 @@ export interface ForwarderStats {
 
 /**
  * Publishes the events of an event store to Kafka: a checkpointed catch-up loop over `readAll` that sends each
- * batch with an idempotent producer (acks = all, one request in flight), key = case id, and saves its checkpoint
- * only after Kafka acknowledged the whole batch. At least once: after a crash or a failed send it resends from the
- * checkpoint, so nothing is skipped and consumers absorb the duplicates.
+ * batch with an idempotent producer (acks = all, one request in flight), key = case id, and moves its checkpoint
+ * only past batches Kafka acknowledged whole. While a batch is being sent the next one is read and built, and the
+ * checkpoint is saved in the background, one save at a time, never more than one acknowledged batch behind when a
+ * send starts. At least once: after a crash or a failed send it resends from the checkpoint, so nothing is skipped
+ * and consumers absorb the duplicates (after a crash at most two batches: the one in flight and the one before it).
  */
 export class Forwarder {
   readonly stats: ForwarderStats = { published: 0, skipped: 0, batches: 0, failures: 0 };
   private producer: MessageProducer | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
-  private sleeper: { cancel(): void } | undefined;
+  /** Backoff sleeps under way (the send loop's and the checkpoint saver's): stop() ends them. */
+  private readonly backoffs = new Set<{ cancel(): void }>();
   /** The sleep once caught up (an append ends it; a backoff sleep after a failure is not cut short by appends). */
   private idle: { cancel(): void } | undefined;
   private checkpoint: bigint | undefined;
@@ -65,6 +80,12 @@ export class Forwarder {
   private appended = false;
   private stopListening: (() => void) | undefined;
   private positionWaiters: { position: bigint; resolve: () => void }[] = [];
+  /** The last position Kafka acknowledged (the checkpoint follows it, saved in the background). */
+  private acked: bigint | undefined;
+  /** Acknowledged batches whose position is not saved yet. */
+  private unsavedBatches = 0;
+  private saving: Promise<void> | undefined;
+  private sending = false;
 
   constructor(private readonly options: ForwarderOptions) {}
 
@@ -87,7 +108,7 @@ export class Forwarder {
     this.running = false;
     this.stopListening?.();
     this.stopListening = undefined;
-    this.sleeper?.cancel();
+    for (const s of this.backoffs) s.cancel();
     this.idle?.cancel();
     await this.loop;
     await this.closeProducer();
@@ -106,35 +127,41 @@ export class Forwarder {
 
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
-    while (this.running) {
-      this.appended = false; // an append from here on makes the loop read again rather than sleep
-      const read = await this.withRetry('read events', () =>
-        this.options.store.readAll({ after: this.checkpoint, maxCount: batchSize, category: this.options.category }),
-      );
-      if (!this.running || !read) break;
-      const events = read.value;
-      if (events.length > 0) {
-        this.options.metrics?.backlog(events.length, events[0].metadata.recordedAt);
-        const published = await this.publish(events);
-        if (!published) break; // stopping
-        const last = events[events.length - 1].globalPosition;
-        const saved = await this.withRetry('save checkpoint', () => this.options.checkpoints.save(this.options.name, last));
-        if (!saved) break;
-        this.checkpoint = last;
-        this.options.metrics?.backlog(0);
-        this.notifyWaiters();
+    let next: Promise<Batch | undefined> | undefined;
+    let position = this.checkpoint;
+    try {
+      while (this.running) {
+        const batch = await (next ?? this.read(position, batchSize));
+        next = undefined;
+        if (!this.running || !batch) break;
+        if (batch.events.length > 0) {
+          position = batch.last;
+          // a full batch means more is waiting: read and build the next one while Kafka takes this one
+          if (batch.events.length === batchSize) next = this.read(position, batchSize);
+          this.options.metrics?.backlog(batch.events.length, batch.events[0].metadata.recordedAt);
+          if (!(await this.checkpointCaughtUp())) break;
+          if (!(await this.publish(batch))) break; // stopping
+          this.acknowledged(batch.last);
+        }
+        if (batch.events.length < batchSize && this.running && !batch.appendedSinceRead()) {
+          const s = sleep(this.options.pollIntervalMs ?? 1000);
+          this.idle = s;
+          await s.promise;
+          this.idle = undefined;
+        }
       }
-      if (events.length < batchSize && this.running && !this.appended) {
-        const s = sleep(this.options.pollIntervalMs ?? 1000);
-        this.idle = s;
-        await s.promise;
-        this.idle = undefined;
-      }
+    } finally {
+      await next; // a read under way when stopping (withRetry gives up rather than throw)
+      await this.saving; // the last acknowledged position is saved before stop() resolves
     }
   }
 
-  /** Sends a batch until Kafka acknowledges it; false if the forwarder stopped first. */
-  private async publish(events: RecordedEvent[]): Promise<boolean> {
+  /** Reads the events after `after` and builds their Kafka records. */
+  private async read(after: bigint | undefined, batchSize: number): Promise<Batch | undefined> {
+    this.appended = false; // an append from here on makes the loop read again rather than sleep
+    const read = await this.withRetry('read events', () => this.options.store.readAll({ after, maxCount: batchSize, category: this.options.category }));
+    if (!read) return undefined;
+    const events = read.value;
     const byTopic = new Map<string, TopicMessages>();
     let count = 0;
     for (const event of events) {
@@ -149,21 +176,58 @@ export class Forwarder {
       byTopic.set(topic, entry);
       count++;
     }
-    if (count === 0) return true;
+    const appendedSinceRead = () => this.appended;
+    return { events, last: events.length ? events[events.length - 1].globalPosition : after ?? 0n, messages: [...byTopic.values()], count, appendedSinceRead };
+  }
+
+  /**
+   * Waits, before a send, until at most one acknowledged batch is not checkpointed yet: saves run beside the sends,
+   * and a crash resends at most that batch and the one in flight. False if the forwarder stopped first.
+   */
+  private async checkpointCaughtUp(): Promise<boolean> {
+    while (this.unsavedBatches > 1 && this.saving) await this.saving;
+    return this.running;
+  }
+
+  /** Kafka acknowledged everything up to `position`: checkpoint it in the background (one save at a time). */
+  private acknowledged(position: bigint): void {
+    this.acked = position;
+    this.unsavedBatches++;
+    this.saving ??= this.saveCheckpoints().finally(() => (this.saving = undefined));
+  }
+
+  /** Saves the latest acknowledged position until the checkpoint has caught up with it. */
+  private async saveCheckpoints(): Promise<void> {
+    while (this.acked !== undefined && (this.checkpoint === undefined || this.acked > this.checkpoint)) {
+      const target = this.acked;
+      const batches = this.unsavedBatches;
+      const saved = await this.withRetry('save checkpoint', () => this.options.checkpoints.save(this.options.name, target));
+      if (!saved) return; // stopped while the checkpoint store was failing: the next start resends from the last save
+      this.checkpoint = target;
+      this.unsavedBatches -= batches;
+      if (!this.sending) this.options.metrics?.backlog(0);
+      this.notifyWaiters();
+    }
+  }
+
+  /** Sends a batch until Kafka acknowledges it; false if the forwarder stopped first. */
+  private async publish(batch: Batch): Promise<boolean> {
+    if (batch.count === 0) return true;
     const started = performance.now();
+    this.sending = true;
     const sent = await this.withRetry('publish to Kafka', async () => {
       const producer = await this.connectedProducer();
       try {
-        await producer.send([...byTopic.values()]);
+        await producer.send(batch.messages);
       } catch (err) {
         // the idempotent producer's sequence state is unknown after a failed send: start a fresh session
         await this.closeProducer();
         throw err;
       }
-    });
+    }).finally(() => (this.sending = false));
     if (!sent) return false;
-    this.options.metrics?.published(count, (performance.now() - started) / 1000);
-    this.stats.published += count;
+    this.options.metrics?.published(batch.count, (performance.now() - started) / 1000);
+    this.stats.published += batch.count;
     this.stats.batches++;
     return true;
   }
@@ -192,9 +256,9 @@ export class Forwarder {
         this.options.log?.(`forwarder ${this.options.name}: ${what} failed (attempt ${attempt})`, err as Error);
         if (!this.running) return undefined;
         const s = sleep(backoffDelay(attempt, this.options.backoff ?? { initialMs: 100, maxMs: 5000 }));
-        this.sleeper = s;
+        this.backoffs.add(s);
         await s.promise;
-        this.sleeper = undefined;
+        this.backoffs.delete(s);
         if (!this.running) return undefined;
       }
     }
