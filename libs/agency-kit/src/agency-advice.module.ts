@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, EventStoreModule, FORWARDER, MESSAGING_CLIENT, PublishingModule, ReactionsModule } from '@tio/event-sourcing';
-import type { EventStore, PostgresEventStore } from '@tio/event-store';
+import type { EventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { AccessLog, CoreModule, InvolvementCheck, PG_POOL, SERVICE_CONFIG, ServiceMetrics, migrateAccessLog, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { CASE_SCOPE_CHECK } from '@tio/auth';
@@ -123,7 +123,7 @@ export class AgencyAdviceModule {
           useFactory: (store: EventStore, client: MessagingClient, metrics: ServiceMetrics) => {
             const logger = new Logger('forwarder-advice');
             return new Forwarder({
-              store, checkpoints: (store as PostgresEventStore).checkpoints, client, name: hostedAdviceForwarderName(options.service), source: `/tio/${options.service}`,
+              store, checkpoints: store.checkpoints, client, name: hostedAdviceForwarderName(options.service), source: `/tio/${options.service}`,
               registry: integrationEvents, category: 'advice', log: (message, error) => logger.warn({ msg: message, err: error?.message }),
               metrics: metrics.forwarder(hostedAdviceForwarderName(options.service)),
             });

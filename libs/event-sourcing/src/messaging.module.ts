@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { integrationEvents, OUTBOUND_TOPICS, INBOUND_TOPICS, dlqTopic } from '@tio/contracts';
-import { PostgresEventStore, type EventStore } from '@tio/event-store';
+import type { EventStore } from '@tio/event-store';
 import { ensureTopics, Forwarder, KafkaJsClient, type MessagingClient } from '@tio/messaging';
 import { SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { EVENT_STORE } from './event-store.module';
@@ -68,7 +68,7 @@ export class PublishingModule {
             const logger = new Logger('forwarder');
             return new Forwarder({
               store,
-              checkpoints: (store as PostgresEventStore).checkpoints,
+              checkpoints: store.checkpoints,
               client,
               name: forwarderName(options.service),
               source: `/tio/${options.service}`,

@@ -5,6 +5,7 @@
  */
 
 import type { Actor } from '@tio/kernel';
+import type { CheckpointStore } from './checkpoints';
 
 /** Who caused an event (defined once, in the shared kernel). */
 export type { Actor, ActorAgency } from '@tio/kernel';
@@ -106,6 +107,11 @@ export interface StreamVerification {
 }
 
 export interface EventStore {
+  /**
+   * Where durable readers outside the store (the forwarder, the reactions runner) keep their positions, next to the
+   * events they read: the PostgreSQL store's `checkpoints` table, EventStoreDB's checkpoint streams.
+   */
+  readonly checkpoints: CheckpointStore;
   appendToStream(streamName: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -1,6 +1,6 @@
 import { DomainError } from '@tio/kernel';
 import type {
-  AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVerification, Subscription, SubscriptionOptions,
+  AppendResult, CheckpointStore, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVerification, Subscription, SubscriptionOptions,
 } from '@tio/event-store';
 import { decryptValue, encryptValue, isEnvelope, type DataKey } from './envelope';
 import type { KeyStore } from './key-store';
@@ -114,8 +114,8 @@ export class PersonalDataEventStore implements EventStore {
   ) {}
 
   /** The inner store's checkpoint store (the forwarder keeps its position there). */
-  get checkpoints(): unknown {
-    return (this.inner as EventStore & { checkpoints?: unknown }).checkpoints;
+  get checkpoints(): CheckpointStore {
+    return this.inner.checkpoints;
   }
 
   async appendToStream(streamName: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {

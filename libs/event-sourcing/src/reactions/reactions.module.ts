@@ -64,7 +64,7 @@ export class ReactionsRunner implements OnApplicationBootstrap, OnApplicationShu
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.subscription) return this.toldWhenReached(position, deadline - Date.now());
-      const checkpoint = await this.checkpoints?.load(this.name);
+      const checkpoint = await this.checkpoints.load(this.name);
       if (checkpoint !== undefined && checkpoint >= position) return true;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -83,8 +83,8 @@ export class ReactionsRunner implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  private get checkpoints(): CheckpointStore | undefined {
-    return (this.store as EventStore & { checkpoints?: CheckpointStore }).checkpoints;
+  private get checkpoints(): CheckpointStore {
+    return this.store.checkpoints;
   }
 
   private start(): void {

@@ -44,7 +44,7 @@ function compare(a: bigint, b: bigint): number {
 export class EventStoreDbEventStore implements EventStore {
   readonly client: EventStoreDBClient;
   private readonly upcasters: UpcasterRegistry;
-  private readonly checkpoints: CheckpointStore;
+  readonly checkpoints: CheckpointStore;
   private readonly subscriptions = new Set<Subscription>();
   private readonly appended = new Wakeup();
   private watcher: AllStreamSubscription | undefined;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { integrationEvents } from '@tio/contracts';
 import { EVENT_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
-import type { EventStore, PostgresEventStore } from '@tio/event-store';
+import type { EventStore } from '@tio/event-store';
 import { Forwarder, type MessagingClient } from '@tio/messaging';
 import { SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { TransferCommands, TRANSFER_FORWARDER } from './transfer-commands.service';
@@ -44,7 +44,7 @@ class TransferForwarderLifecycle implements OnApplicationBootstrap, OnApplicatio
       useFactory: (store: EventStore, client: MessagingClient, metrics: ServiceMetrics) => {
         const logger = new Logger('forwarder-case-transfers');
         return new Forwarder({
-          store, checkpoints: (store as PostgresEventStore).checkpoints, client, name: 'forwarder-case-transfers', source: '/tio/case',
+          store, checkpoints: store.checkpoints, client, name: 'forwarder-case-transfers', source: '/tio/case',
           registry: integrationEvents, category: 'transfer', log: (message, error) => logger.warn({ msg: message, err: error?.message }),
           metrics: metrics.forwarder('forwarder-case-transfers'),
         });
