@@ -68,7 +68,7 @@ export interface ForwarderStats {
  */
 export class Forwarder {
   readonly stats: ForwarderStats = { published: 0, skipped: 0, batches: 0, failures: 0 };
-  private producer: MessageProducer | undefined;
+  private producer: Promise<MessageProducer> | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   /** Backoff sleeps under way (the send loop's and the checkpoint saver's): stop() ends them. */
@@ -129,6 +129,8 @@ export class Forwarder {
     const batchSize = this.options.batchSize ?? 500;
     let next: Promise<Batch | undefined> | undefined;
     let position = this.checkpoint;
+    // connect while the first batch is read (a failure here is met again, and retried, by the first send)
+    this.connectedProducer().catch(() => undefined);
     try {
       while (this.running) {
         const batch = await (next ?? this.read(position, batchSize));
@@ -232,17 +234,27 @@ export class Forwarder {
     return true;
   }
 
-  private async connectedProducer(): Promise<MessageProducer> {
-    if (this.producer) return this.producer;
-    const producer = this.options.client.producer({ idempotent: true, retries: this.options.producerRetries ?? 3 });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
+  /** The producer, connecting it once (concurrent callers share the connection under way; a failed one is dropped). */
+  private connectedProducer(): Promise<MessageProducer> {
+    if (!this.producer) {
+      const producer = this.options.client.producer({ idempotent: true, retries: this.options.producerRetries ?? 3 });
+      const connecting: Promise<MessageProducer> = producer.connect().then(
+        () => producer,
+        async (err) => {
+          if (this.producer === connecting) this.producer = undefined;
+          await producer.disconnect().catch(() => undefined);
+          throw err;
+        },
+      );
+      this.producer = connecting;
+    }
+    return this.producer;
   }
 
   private async closeProducer(): Promise<void> {
-    const producer = this.producer;
+    const connecting = this.producer;
     this.producer = undefined;
+    const producer = await connecting?.catch(() => undefined);
     await producer?.disconnect().catch(() => undefined);
   }
 
