@@ -1,10 +1,15 @@
 /**
  * Timeline benchmark: `npm run bench:timeline`.
  *
- * 1. API: a case with 1,000 entries; 50 concurrent clients (autocannon) for BENCH_SECONDS each on
- *    - GET /health/live                   (trivial endpoint of the same service: the floor of the HTTP stack)
+ * 1. API: a case with 1,000 entries; 50 concurrent clients (autocannon) for BENCH_SECONDS each.
+ *    The timeline pages are compared with the fair baseline (./raw-page-server.ts: a raw `node:http` server running
+ *    the service's own page reads and row mapping, returning the same JSON, with no auth and no access log), against
+ *    the same database and case, interleaved over BENCH_ROUNDS rounds (service, raw, raw, service, ...: the order
+ *    alternates each round); printed are medians over the rounds, their ratio and the per-round ratios:
  *    - GET /cases/:id/timeline            (first page, 100 entries; JWT check, access check, access-log write, read)
  *    - GET /cases/:id/timeline?limit=500  (a large page)
+ *    Measured once each:
+ *    - GET /health/live                   (trivial endpoint of the same service: the floor of the HTTP stack)
  *    - GET /cases/:id/status              (the domain statutory clock over the case's ehc.* events)
  * 2. Freshness: events published at BENCH_RATE events/s for BENCH_FRESHNESS_SECONDS; lag = the moment an SSE client
  *    receives the entry minus the event's CloudEvents time (set at publish): source -> Kafka -> consumer -> PostgreSQL
@@ -15,6 +20,7 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -23,12 +29,14 @@ import { timelineService } from '../src/service';
 import { londonDateOf } from '@tio/ehc-domain';
 import { ACTORS, DomainCase, Publisher, event, testTopics, topicList, waitFor } from '../src/testing/fixtures';
 import { openSse } from '../src/testing/sse';
+import { startRawPageServer } from './raw-page-server';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const RATE = Number(process.env['BENCH_RATE'] ?? 50);
 const FRESHNESS_SECONDS = Number(process.env['BENCH_FRESHNESS_SECONDS'] ?? 10);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 
 async function infra(): Promise<ChildProcess | undefined> {
   if (process.env['DATABASE_URL'] && process.env['KAFKA_BROKERS']) return undefined;
@@ -47,6 +55,10 @@ async function infra(): Promise<ChildProcess | undefined> {
   return child;
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
@@ -74,19 +86,66 @@ async function main() {
     const seedSeconds = (Date.now() - t0) / 1000;
     console.log(`seeded 1,000 entries (published and projected) in ${seedSeconds.toFixed(1)}s: ${(1000 / seedSeconds).toFixed(0)} events/s`);
 
+    const raw = await startRawPageServer(service.databaseUrl);
     const rows: string[] = [];
-    const figures: Array<{ name: string; path: string; p50: number; p99: number; rps: number; errors: number }> = [];
-    const run = async (name: string, path: string, auth: boolean) => {
-      const result = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: auth ? headers : {} });
-      const bad = result.non2xx + result.errors + result.timeouts;
-      figures.push({ name, path, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: bad });
-      rows.push(`| ${name} | ${result.latency.p50} | ${result.latency.p99} | ${result.requests.average.toFixed(0)} | ${bad} |`);
-      console.log(`${name}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.requests.average.toFixed(0)} req/s, ${bad} errors`);
+    type Figures = { p50: number; p99: number; rps: number; errors: number };
+    type Round = { ours: Figures; baseline: Figures; ratio: number; p99Ratio: number };
+    const figures: Array<{ name: string; path: string } & Figures & { baseline?: { name: string } & Figures; ratio?: number; p99Ratio?: number; medianRoundRatio?: number; rounds?: Round[] }> = [];
+    // requests still being answered when a run ends are drained before the next run, so no contender pays for another's backlog
+    let inFlight = 0;
+    for (const server of [service.server as Server, raw.server]) {
+      server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+        inFlight++;
+        res.once('close', () => inFlight--);
+      });
+    }
+    const drained = () => waitFor('in-flight requests answered', async () => inFlight === 0, 60_000);
+    const cannon = async (url: string, auth: boolean): Promise<Figures> => {
+      await drained();
+      // the load generator on a worker thread: the servers have this process's event loop to themselves
+      const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: auth ? headers : {}, workers: 1 });
+      return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.non2xx + result.errors + result.timeouts };
     };
-    await run('GET /health/live (trivial)', '/health/live', false);
-    await run('GET /cases/:id/timeline (100 of 1,000)', `/cases/${caseId}/timeline`, true);
-    await run('GET /cases/:id/timeline?limit=500', `/cases/${caseId}/timeline?limit=500`, true);
-    await run('GET /cases/:id/status', `/cases/${caseId}/status`, true);
+    const run = async (name: string, path: string, auth: boolean) => {
+      const f = await cannon(`${base}${path}`, auth);
+      figures.push({ name, path, ...f });
+      rows.push(`| ${name} | ${f.p50} | ${f.p99} | ${f.rps.toFixed(0)} | ${f.errors} | | |`);
+      console.log(`${name}: p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.rps.toFixed(0)} req/s, ${f.errors} errors`);
+    };
+    const BASELINE = 'raw node:http, same page reads + mapping, same JSON, no auth/log';
+    /** The service against the fair baseline on one page, interleaved over ROUNDS rounds. */
+    const versus = async (name: string, path: string) => {
+      const [ours, theirs] = await Promise.all([fetch(`${base}${path}`, { headers }), fetch(`${raw.url}${path}`)]);
+      const [a, b] = [await ours.json(), await theirs.json()];
+      if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the raw baseline's body differs from the service's for ${path}`);
+      const rounds: Round[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const order = r % 2 === 0 ? ['ours', 'baseline'] as const : ['baseline', 'ours'] as const;
+        const got: Partial<Record<'ours' | 'baseline', Figures>> = {};
+        for (const who of order) got[who] = who === 'ours' ? await cannon(`${base}${path}`, true) : await cannon(`${raw.url}${path}`, false);
+        const round = { ours: got.ours as Figures, baseline: got.baseline as Figures, ratio: (got.ours as Figures).rps / (got.baseline as Figures).rps, p99Ratio: (got.ours as Figures).p99 / (got.baseline as Figures).p99 };
+        rounds.push(round);
+        console.log(`${name} round ${r + 1}/${ROUNDS}: service ${round.ours.rps.toFixed(0)} req/s (p50 ${round.ours.p50}, p99 ${round.ours.p99} ms), raw ${round.baseline.rps.toFixed(0)} req/s (p50 ${round.baseline.p50}, p99 ${round.baseline.p99} ms): ratio ${round.ratio.toFixed(2)}`);
+      }
+      const med = (who: 'ours' | 'baseline'): Figures => ({
+        rps: median(rounds.map((x) => x[who].rps)), p50: median(rounds.map((x) => x[who].p50)), p99: median(rounds.map((x) => x[who].p99)),
+        errors: rounds.reduce((n, x) => n + x[who].errors, 0),
+      });
+      const [o, bl] = [med('ours'), med('baseline')];
+      const entry = { name, path, ...o, baseline: { name: BASELINE, ...bl }, ratio: o.rps / bl.rps, p99Ratio: o.p99 / bl.p99, medianRoundRatio: median(rounds.map((x) => x.ratio)), rounds };
+      figures.push(entry);
+      const perRound = rounds.map((x) => x.ratio.toFixed(2)).join(', ');
+      rows.push(`| ${name} | ${o.p50} | ${o.p99} | ${o.rps.toFixed(0)} | ${o.errors} | ${bl.rps.toFixed(0)} req/s, p50 ${bl.p50}, p99 ${bl.p99} ms (${bl.errors} errors) | ${entry.ratio.toFixed(2)} (rounds ${perRound}); p99 x${entry.p99Ratio.toFixed(2)} |`);
+      console.log(`${name}: medians service ${o.rps.toFixed(0)} req/s vs raw ${bl.rps.toFixed(0)} req/s = ${entry.ratio.toFixed(2)}; per round ${perRound}; p99 ${o.p99} vs ${bl.p99} ms (x${entry.p99Ratio.toFixed(2)})`);
+    };
+    try {
+      await run('GET /health/live (trivial)', '/health/live', false);
+      await versus('GET /cases/:id/timeline (100 of 1,000)', `/cases/${caseId}/timeline`);
+      await versus('GET /cases/:id/timeline?limit=500', `/cases/${caseId}/timeline?limit=500`);
+      await run('GET /cases/:id/status', `/cases/${caseId}/status`, true);
+    } finally {
+      await raw.close();
+    }
 
     // freshness at a stated rate, observed by a live SSE client
     const liveCase = randomUUID();
@@ -117,12 +176,12 @@ async function main() {
     const fresh = `freshness at ${RATE} events/s for ${FRESHNESS_SECONDS}s (${total} events over 4 topics): p50 ${pct(lags, 50)} ms, p99 ${pct(lags, 99)} ms, max ${lags[lags.length - 1]} ms`;
     console.log(fresh);
 
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS}s per endpoint, case with 1,000 entries\n`);
-    console.log('| endpoint | p50 ms | p99 ms | req/s | errors |\n|---|---|---|---|---|');
+    console.log(`\n${CONNECTIONS} connections, ${SECONDS}s per run, case with 1,000 entries; pages: medians of ${ROUNDS} interleaved rounds against the fair baseline (${BASELINE})\n`);
+    console.log('| endpoint | p50 ms | p99 ms | req/s | errors | fair baseline | req/s ratio of medians (per round) |\n|---|---|---|---|---|---|---|');
     console.log(rows.join('\n'));
     console.log(`\n${fresh}`);
     // one machine-readable line for infra/bench/run-all.ts (npm run bench)
-    console.log(`BENCH_JSON ${JSON.stringify({ area: 'timeline', sizes: { entries: 1000, connections: CONNECTIONS, seconds: SECONDS, rate: RATE, freshnessSeconds: FRESHNESS_SECONDS }, seedEventsPerSecond: 1000 / seedSeconds, endpoints: figures, freshness: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags[lags.length - 1] } })}`);
+    console.log(`BENCH_JSON ${JSON.stringify({ area: 'timeline', sizes: { entries: 1000, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, rate: RATE, freshnessSeconds: FRESHNESS_SECONDS }, seedEventsPerSecond: 1000 / seedSeconds, endpoints: figures, freshness: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags[lags.length - 1] } })}`);
   } finally {
     await publisher.close();
     await service.close();
