@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { timelineDataSource } from '../src/read-model/data-source';
-import { TimelineQueries, encodeCursor } from '../src/read-model/timeline.queries';
+import { TimelineQueries } from '../src/read-model/timeline.queries';
 
 export interface RawPageServer {
   url: string;
@@ -19,19 +19,6 @@ export interface RawPageServer {
 
 const PAGE_PATH = /^\/cases\/([^/]+)\/timeline$/;
 
-/** The page body exactly as TimelineService.timeline composes it (first page, no filters). */
-async function page(queries: TimelineQueries, caseId: string, limit: number) {
-  const [kase, generation] = await Promise.all([queries.caseInfo(caseId), queries.generation()]);
-  const rows = await queries.entries(caseId, { limit: limit + 1 });
-  const entries = rows.slice(0, limit).map((r) => r.view);
-  return {
-    caseId,
-    entryCount: kase?.entryCount ?? 0,
-    resumeToken: `${generation}-${kase?.entryCount ?? 0}`,
-    entries,
-    nextCursor: rows.length > limit ? encodeCursor(entries[entries.length - 1]) : null,
-  };
-}
 
 /** Starts the baseline on a random port of 127.0.0.1 over its own pool (max 20, as service-kit's PG_POOL). */
 export async function startRawPageServer(databaseUrl: string): Promise<RawPageServer> {
@@ -45,7 +32,7 @@ export async function startRawPageServer(databaseUrl: string): Promise<RawPageSe
       res.writeHead(404).end();
       return;
     }
-    page(queries, match[1], Number(url.searchParams.get('limit') ?? 100)).then(
+    queries.page(match[1], { limit: Number(url.searchParams.get('limit') ?? 100) }).then(
       (body) => {
         const json = JSON.stringify(body);
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
 import { londonDateOf, statutoryStatus } from '@tio/ehc-domain';
 import { CaseAccess, agencyGrantAgency, isAuditor } from '../access/access.service';
-import { TimelineQueries, decodeCursor, encodeCursor } from '../read-model/timeline.queries';
+import { TimelineQueries, decodeCursor } from '../read-model/timeline.queries';
 import type { CasesQueryDto, TimelineQueryDto } from './dto';
 
 /** What the controllers answer; access checks and logging happen here, before any case data is read. */
@@ -17,18 +17,7 @@ export class TimelineService {
     await this.access.authorise(principal, caseId, 'timeline', { query: { ...q } });
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (q.cursor && !after) throw new BadRequestException('cursor is not one this API issued');
-    const limit = q.limit ?? 100;
-    // read the resume token first: entries stored after it are then sent by the stream, never missed
-    const [kase, generation] = await Promise.all([this.queries.caseInfo(caseId), this.queries.generation()]);
-    const rows = await this.queries.entries(caseId, { agency: q.agency, kind: q.kind, from: q.from, to: q.to, after, limit: limit + 1 });
-    const entries = rows.slice(0, limit).map((r) => r.view);
-    return {
-      caseId,
-      entryCount: kase?.entryCount ?? 0,
-      resumeToken: `${generation}-${kase?.entryCount ?? 0}`,
-      entries,
-      nextCursor: rows.length > limit ? encodeCursor(entries[entries.length - 1]) : null,
-    };
+    return this.queries.page(caseId, { agency: q.agency, kind: q.kind, from: q.from, to: q.to, after, limit: q.limit ?? 100 });
   }
 
   async status(principal: Principal, caseId: string, asOf?: string) {

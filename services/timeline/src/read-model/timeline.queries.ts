@@ -106,6 +106,24 @@ export class TimelineQueries {
   }
 
   /**
+   * The timeline page the API answers: the case's count and resume token (read first, so entries stored after it
+   * are sent by the live stream, never missed), up to `limit` entries and the cursor to the next page. The service and
+   * the benchmark's raw baseline both answer with this, so they do the same work.
+   */
+  async page(caseId: string, f: TimelineFilter) {
+    const [kase, generation] = await Promise.all([this.caseInfo(caseId), this.generation()]);
+    const rows = await this.entries(caseId, { ...f, limit: f.limit + 1 });
+    const entries = rows.slice(0, f.limit).map((r) => r.view);
+    return {
+      caseId,
+      entryCount: kase?.entryCount ?? 0,
+      resumeToken: `${generation}-${kase?.entryCount ?? 0}`,
+      entries,
+      nextCursor: rows.length > f.limit ? encodeCursor(entries[entries.length - 1]) : null,
+    };
+  }
+
+  /**
    * A page of a case's entries in the case order. Plain SQL straight to the view (timestamps formatted by PostgreSQL
    * as toISOString would): no entity hydration or Date round trip on the hottest read (it was most of its cost).
    */
