@@ -120,12 +120,11 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     const expected = pending[0] ? caseFollowUp(pending[0], pending.reduce(transferDecider.evolve, before), kase) : {};
     if (expected.command) ehcCaseDecider.decide(expected.command, kase);
 
-    const { stepEvent, revision, recorded, replayed } = command.type === 'RequestTransfer'
+    const { stepEvent, events, revision, recorded, replayed } = command.type === 'RequestTransfer'
       ? await this.openInRegister(command, principal, ctx)
       : await this.recordStep(command, ctx);
     // the steps' reactions (the case following, the register closing) have run before the answer
     if (stepEvent) await this.reactions.reachedPosition(stepEvent.globalPosition, FOLLOW_UP_WAIT_MS);
-    const events = (await this.loadTransfer(command.transferId)).events;
     return {
       caseId: command.caseId,
       transferId: command.transferId,
@@ -139,8 +138,9 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
 
   private async recordStep(command: TransferCommand, ctx: CommandContext) {
     const result = await runCommand(this.store, transferStream(command.transferId), transferDecider, command, ctx);
-    const stepEvent = result.recorded[0] && (await this.loadTransfer(command.transferId)).events.find((e) => e.metadata.eventId === result.recorded[0]?.eventId);
-    return { stepEvent, revision: result.revision, recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })), replayed: result.replayed };
+    const { events } = await this.loadTransfer(command.transferId);
+    const stepEvent = events.find((e) => e.metadata.eventId === result.recorded[0]?.eventId);
+    return { stepEvent, events, revision: result.revision, recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })), replayed: result.replayed };
   }
 
   /**
@@ -156,6 +156,7 @@ export class TransferCommands implements ICommandHandler<TransferStepCommand, Tr
     const stepEvent = events.find((e) => openedId !== undefined && e.metadata.causationId === openedId) ?? events[0];
     return {
       stepEvent,
+      events,
       revision: events.length - 1,
       recorded: stepEvent ? [{ eventId: stepEvent.metadata.eventId, type: stepEvent.type }] : [],
       replayed: opened.replayed,
