@@ -336,7 +336,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
         disagreementResolution: req(alwaysTrue('The disagreement resolution arrangements (CFA 2014 s.57).')),
         informationAdviceSupport: req(alwaysTrue('The information, advice and support service (CFA 2014 s.32).')),
       })),
-      appealDueOn: req(isoDate('The end of the appeal window without mediation: 2 months from the decision (Tribunal Procedure Rules r.20).')),
+      appealDueOn: req(isoDate('The end of the appeal window without mediation: 2 months from the day the notice of the decision was sent (Tribunal Procedure Rules r.20(1)), i.e. from notifiedOn.')),
     }),
     example: {
       caseId: C, noticeId: '82930415-c6d7-4e85-9b92-a3b4c5d60011', decision: 'cease', decidedOn: '2031-03-03', notifiedOn: '2031-03-03', cessationId: '93041526-d7e8-4f96-8ca3-b4c5d6e70012',
@@ -365,7 +365,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
   'ehc.mediation-certificate-issued.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.mediation-certificate-issued.v1']>({
       caseId, mediationId: req(id('The mediation.')), issuedOn: req(isoDate('The day of the certificate.')),
-      appealDueOn: req(isoDate('The end of the appeal window: 2 months from the decision or 1 month from the certificate, whichever is later (r.20).')),
+      appealDueOn: req(isoDate('The end of the appeal window: 2 months from the notice of the decision or 1 month from the certificate, whichever is later (r.20).')),
     }),
     example: { caseId: C, mediationId: 'a4152637-e8f9-4a07-9db4-c5d6e7f80013', issuedOn: '2031-04-04', appealDueOn: '2031-05-04' },
   },
