@@ -2,6 +2,7 @@ export * from './config';
 export * from './correlation';
 export * from './dependency-checks';
 export * from './exception-filter';
+export * from './problem-details';
 export * from './health';
 export * from './metrics';
 export * from './json-logger';
