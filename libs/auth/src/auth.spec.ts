@@ -6,6 +6,7 @@ import { AuthModule } from './auth.module';
 import type { Principal } from './claims';
 import { mintToken, type TokenRequest } from './dev-keys';
 import { CurrentPrincipal, Public, RequireRoles } from './guard';
+import { authConfigFromEnv, TokenVerifier } from './verifier';
 
 @Controller()
 class ProbeController {
@@ -105,5 +106,17 @@ describe('authentication and authorisation', () => {
     await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${auditor}`).expect(200);
     const res = await request(app.getHttpServer()).post('/anything').set('Authorization', `Bearer ${auditor}`).expect(403);
     expect(res.body.message).toBe('auditors read, never write');
+  });
+});
+
+describe('several trusted issuers (JWT_ISSUER comma-separated)', () => {
+  it("accepts a token from each listed issuer and refuses one from another, with the same key", async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const privateKeyPem = await exportPKCS8(pair.privateKey);
+    const verifier = new TokenVerifier(authConfigFromEnv({ JWT_ISSUER: 'tell-it-once-dev, http://127.0.0.1:3007', JWT_PUBLIC_KEY: await exportSPKI(pair.publicKey) }));
+    const request: TokenRequest = { userId: 'u-1', organisationId: 'school-42', agency: 'education', roles: ['practitioner'] };
+    await expect(verifier.verify(await mintToken(privateKeyPem, { ...request, issuer: 'tell-it-once-dev' }))).resolves.toMatchObject({ userId: 'u-1' });
+    await expect(verifier.verify(await mintToken(privateKeyPem, { ...request, issuer: 'http://127.0.0.1:3007' }))).resolves.toMatchObject({ userId: 'u-1' });
+    await expect(verifier.verify(await mintToken(privateKeyPem, { ...request, issuer: 'http://127.0.0.1:3008' }))).rejects.toThrow(/unexpected "iss" claim value/);
   });
 });

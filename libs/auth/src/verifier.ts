@@ -2,6 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, type JWTV
 import { principalFromClaims, type Principal, type TioClaims } from './claims';
 
 export interface AuthConfig {
+  /** The trusted issuer, or several separated by commas. */
   issuer: string;
   audience: string;
   /** One of: a JWKS URL (a real identity provider), a JWKS document, or a PEM public key. */
@@ -53,7 +54,8 @@ export class TokenVerifier {
     try {
       const key = await this.key();
       const result = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
-        issuer: this.config.issuer,
+        // several trusted issuers, comma-separated (e.g. the development key's and the development OpenID provider's)
+        issuer: this.config.issuer.split(',').map((i) => i.trim()).filter(Boolean),
         audience: this.config.audience,
         algorithms: this.config.algorithms,
       });
