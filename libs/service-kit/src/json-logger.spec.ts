@@ -1,3 +1,5 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { JsonLogger } from './json-logger';
 
 describe('JsonLogger', () => {
@@ -23,5 +25,21 @@ describe('JsonLogger', () => {
       expect.objectContaining({ level: 'warn', context: 'consumer', msg: 'lag', partition: 2 }),
       expect.objectContaining({ level: 'error', context: 'http', msg: 'failed', err: 'Error: failed\n    at x' }),
     ]);
+  });
+
+  it('adds the active span\'s traceId and spanId, and nothing outside a span', () => {
+    new NodeTracerProvider().register(); // the context manager the services use
+    try {
+      const span = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
+      const logger = new JsonLogger('probe');
+      context.with(trace.setSpan(context.active(), span), () => logger.log('inside'));
+      logger.log('outside');
+      expect(lines[0]).toMatchObject({ msg: 'inside', traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' });
+      expect(lines[1]).not.toHaveProperty('traceId');
+    } finally {
+      context.disable();
+      trace.disable();
+      propagation.disable();
+    }
   });
 });

@@ -1,6 +1,15 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 
-/** One JSON object per line on stdout: what log shippers expect. */
+/** The active span's ids, for a log line written inside it (none when tracing is off: the API's no-op context). */
+function traceFields(): { traceId?: string; spanId?: string } {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const ids = span.spanContext();
+  return isSpanContextValid(ids) ? { traceId: ids.traceId, spanId: ids.spanId } : {};
+}
+
+/** One JSON object per line on stdout: what log shippers expect; inside a traced span, with its traceId and spanId. */
 export class JsonLogger implements LoggerService {
   constructor(
     private readonly service: string,
@@ -14,7 +23,7 @@ export class JsonLogger implements LoggerService {
     // an Error has no enumerable fields: spreading it would log nothing (Nest's ExceptionHandler passes the Error itself)
     const fields = message instanceof Error ? { msg: message.message, err: message.stack }
       : typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : { msg: String(message) };
-    const line = { time: new Date().toISOString(), level, service: this.service, ...(typeof context === 'string' ? { context } : {}), ...fields };
+    const line = { time: new Date().toISOString(), level, service: this.service, ...(typeof context === 'string' ? { context } : {}), ...traceFields(), ...fields };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 

@@ -1,3 +1,4 @@
+import './tracing'; // first: see tracing.ts
 import 'reflect-metadata';
 import { runService, serviceConfig } from '@tio/service-kit';
 import { DEFAULT_PORT } from './default-port';
