@@ -34,6 +34,8 @@ export interface AdviceCommandContext {
   causationId?: string;
   /** Required: the same key on a retry records nothing twice (HTTP Idempotency-Key header, Kafka message key). */
   idempotencyKey: string;
+  /** An HTTP request: a concurrent retry with the same key is refused with 409 (see `CommandContext`). */
+  refuseConcurrentRetry?: boolean;
   /** When it happened in the world; default now (or noon of `at`). */
   occurredAt?: string;
   /** Who gave the advice when not the caller itself (an agency system names its author by an opaque reference). */
@@ -257,6 +259,7 @@ export class AdviceCommands {
       ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
       ...(ctx.occurredAt ? { occurredAt: ctx.occurredAt } : {}),
       idempotencyKey: command.idempotencyKey,
+      ...(ctx.refuseConcurrentRetry ? { refuseConcurrentRetry: true } : {}),
     }));
     // read your writes: the read model has this advice (its own projection is a reaction) before the caller hears back
     if (result.position !== undefined) await this.reactions.reachedPosition(result.position, READ_YOUR_WRITES_MS);

@@ -59,18 +59,20 @@ describe('authentication and authorisation', () => {
 
   it('answers 401 without a bearer token', async () => {
     const res = await request(app.getHttpServer()).get('/me').expect(401);
-    expect(res.body.message).toMatch(/bearer token is required/);
+    expect(res.body).toMatchObject({ code: 'token-required', detail: expect.stringMatching(/bearer token is required/), wwwAuthenticate: 'Bearer' });
   });
 
   it('answers 401 for a token signed by another key', async () => {
     const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${await token({}, otherPrivateKeyPem)}`).expect(401);
-    expect(res.body.message).toMatch(/invalid token: signature verification failed/);
+    expect(res.body).toMatchObject({ code: 'invalid-token', detail: expect.stringMatching(/invalid token: signature verification failed/) });
+    // the challenge service-kit's filter sends as WWW-Authenticate (RFC 6750 §3)
+    expect(res.body.wwwAuthenticate).toMatch(/^Bearer error="invalid_token", error_description="invalid token: signature verification failed"$/);
   });
 
   it('answers 401 for an expired token', async () => {
     const expired = await token({ expiresIn: '-1m' });
     const res = await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${expired}`).expect(401);
-    expect(res.body.message).toMatch(/"exp" claim timestamp check failed/);
+    expect(res.body.detail).toMatch(/"exp" claim timestamp check failed/);
   });
 
   it('answers 401 for a token meant for another audience or issuer', async () => {
@@ -83,7 +85,7 @@ describe('authentication and authorisation', () => {
       .get('/me')
       .set('Authorization', `Bearer ${await token({ agency: 'police' as never })}`)
       .expect(401);
-    expect(res.body.message).toMatch(/agency claim must be one of/);
+    expect(res.body.detail).toMatch(/agency claim must be one of/);
   });
 
   it('gives the route the verified principal', async () => {

@@ -7,10 +7,10 @@ import {
   Injectable,
   Logger,
   SetMetadata,
-  UnauthorizedException,
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { CASE_SCOPE_CHECK, type CaseScopeCheck } from './case-scope';
+import { bearerChallenge } from './challenge';
 import type { Principal, Role } from './claims';
 import { TokenRejected, TokenVerifier } from './verifier';
 
@@ -34,7 +34,7 @@ type AuthenticatedRequest = {
 /** The verified caller of the current request. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal) throw new UnauthorizedException('not authenticated');
+  if (!principal) throw bearerChallenge('not authenticated', false);
   return principal;
 });
 
@@ -74,9 +74,9 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const deny = (status: 401 | 403, reason: string, principal?: Principal): never => {
+    const deny = (status: 401 | 403, reason: string, principal?: Principal, tokenGiven = false): never => {
       this.logger.warn({ msg: 'access denied', status, reason, method: request.method, path: request.url, userId: principal?.userId, organisationId: principal?.organisationId });
-      throw status === 401 ? new UnauthorizedException(reason) : new ForbiddenException(reason);
+      throw status === 401 ? bearerChallenge(reason, tokenGiven) : new ForbiddenException(reason);
     };
 
     const header = request.headers['authorization'];
@@ -86,7 +86,7 @@ export class AuthGuard implements CanActivate {
     try {
       principal = await this.verifier.verify(match[1]);
     } catch (err) {
-      return deny(401, err instanceof TokenRejected ? err.message : 'invalid token');
+      return deny(401, err instanceof TokenRejected ? err.message : 'invalid token', undefined, true);
     }
     request.principal = principal;
 

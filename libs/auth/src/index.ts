@@ -4,3 +4,4 @@ export * from './dev-keys';
 export * from './guard';
 export * from './auth.module';
 export * from './case-scope';
+export * from './challenge';

@@ -1,6 +1,7 @@
-import { BadRequestException, ForbiddenException, type InjectionToken, type Provider } from '@nestjs/common';
+import { ForbiddenException, type InjectionToken, type Provider } from '@nestjs/common';
 import { CASE_SCOPE_CHECK, type CaseScopeCheck, type CaseScopedRequest, type Principal } from '@tio/auth';
 import type { AccessLog } from './access-log';
+import { invalidField } from './validation';
 
 /** Why the caller may see the case (kept in the access log), or undefined when its organisation is not involved. */
 export type InvolvementGround = Record<string, unknown> | undefined;
@@ -39,7 +40,7 @@ export class InvolvementCheck implements CaseScopeCheck {
 
   async check(p: Principal, request: CaseScopedRequest): Promise<void> {
     if (!UUID.test(request.caseId)) {
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: [{ field: 'caseId', reasons: ['caseId must be a UUID'] }] });
+      throw invalidField('caseId', 'caseId must be a UUID');
     }
     const action = caseRouteAction(request.method, request.route);
     const record = (outcome: 'allowed' | 'denied', extra: Record<string, unknown>) =>

@@ -2,12 +2,13 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationS
 import { Pool } from 'pg';
 import { AuthModule } from '@tio/auth';
 import { survivePostgresRestarts } from '@tio/event-store';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { serviceConfig, type ServiceConfig } from './config';
 import { kafkaCheck, postgresCheck } from './dependency-checks';
 import { MetricsController, registerConsumerMetrics, ServiceMetrics } from './metrics';
 import { ConsumerHealthRegistry, DEPENDENCY_CHECKS, HEALTH_CHECKS, HealthController } from './health';
+import { ReplayMarkerInterceptor } from './idempotency';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const PG_POOL = Symbol('PG_POOL');
@@ -72,6 +73,7 @@ export class CoreModule {
         },
         PoolCloser,
         { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_INTERCEPTOR, useClass: ReplayMarkerInterceptor },
       ],
       exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS, DEPENDENCY_CHECKS, ConsumerHealthRegistry, ServiceMetrics],
     };

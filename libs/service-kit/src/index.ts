@@ -3,6 +3,7 @@ export * from './correlation';
 export * from './dependency-checks';
 export * from './exception-filter';
 export * from './problem-details';
+export * from './idempotency';
 export * from './health';
 export * from './metrics';
 export * from './json-logger';

@@ -5,7 +5,8 @@ import helmet from 'helmet';
 import { jsonDepthExceeds } from '@tio/event-store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { correlationMiddleware } from './correlation';
-import { SafeExceptionFilter } from './exception-filter';
+import { problemOf, SafeExceptionFilter } from './exception-filter';
+import { writeProblem } from './problem-details';
 import { JsonLogger } from './json-logger';
 import { httpMetricsMiddleware, ServiceMetrics } from './metrics';
 import { strictValidationPipe } from './validation';
@@ -13,12 +14,22 @@ import { strictValidationPipe } from './validation';
 /** Bodies nested deeper than this are refused before validation (recursive validators would overflow the stack). */
 export const MAX_BODY_DEPTH = 32;
 
-function rejectDeepBodies(req: { body?: unknown }, res: { status(code: number): { json(body: unknown): void } }, next: () => void): void {
+function rejectDeepBodies(req: Parameters<typeof writeProblem>[0] & { body?: unknown }, res: Parameters<typeof writeProblem>[1], next: () => void): void {
   if (req.body !== undefined && jsonDepthExceeds(req.body, MAX_BODY_DEPTH)) {
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `Request body is nested deeper than ${MAX_BODY_DEPTH} levels` });
+    writeProblem(req, res, { status: 400, code: 'body-too-deep', detail: `Request body is nested deeper than ${MAX_BODY_DEPTH} levels` });
     return;
   }
   next();
+}
+
+/**
+ * A body the parser refused (malformed JSON, over the size limit, an unsupported charset) is answered here as Problem
+ * Details, before the framework turns it into a bare 400 that no longer says what was wrong.
+ */
+function answerBodyErrors(err: unknown, req: Parameters<typeof writeProblem>[0], res: Parameters<typeof writeProblem>[1], next: (err?: unknown) => void): void {
+  const problem = problemOf(err);
+  if (problem) writeProblem(req, res, problem);
+  else next(err);
 }
 
 export interface ServiceDefinition {
@@ -53,6 +64,7 @@ export async function createServiceApp(definition: ServiceDefinition, options: {
   if (metrics) app.use(httpMetricsMiddleware(metrics.http));
   app.use(correlationMiddleware); // first, so that even a refused body answers with the caller's correlation id
   app.useBodyParser('json', { limit: definition.bodyLimit ?? '256kb' });
+  app.use(answerBodyErrors);
   app.use(rejectDeepBodies);
   // Security headers; pages that need a content security policy (the timeline page) set their own strict one,
   // the OpenAPI UI at /docs needs inline scripts.

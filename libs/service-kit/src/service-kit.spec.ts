@@ -67,7 +67,7 @@ describe('service-kit HTTP conventions', () => {
       .post('/probe')
       .send({ adviceType: 'astrology', pages: 0, sections: [{ heading: 7 }] })
       .expect(400);
-    expect(res.body.message).toBe('Validation failed');
+    expect(res.body).toMatchObject({ code: 'validation-failed', status: 400 });
     expect(res.body.errors).toEqual(
       expect.arrayContaining([
         { field: 'adviceType', reasons: ['adviceType must be one of the following values: educational, medical'] },
@@ -87,29 +87,29 @@ describe('service-kit HTTP conventions', () => {
 
   it('answers malformed JSON with 400, not 500', async () => {
     const res = await request(app.getHttpServer()).post('/probe').set('content-type', 'application/json').send('{"adviceType":').expect(400);
-    expect(res.body.message).toMatch(/JSON/);
+    expect(res.body.detail).toMatch(/JSON/);
   });
 
   it('answers an oversized body with 413', async () => {
     const res = await request(app.getHttpServer()).post('/probe').send({ adviceType: 'x'.repeat(5000) }).expect(413);
-    expect(res.body.message).toBe('Request body is larger than the limit');
+    expect(res.body.detail).toBe('Request body is larger than the limit');
   });
 
   it('answers input the event store cannot record (a NUL in a text) with 422 naming where, not 500', async () => {
     const res = await request(app.getHttpServer()).get('/probe/unstorable').expect(422);
-    expect(res.body.message).toMatch(/cannot be recorded: .*data\.sections\[0\]\.text/);
+    expect(res.body.detail).toMatch(/cannot be recorded: .*data\.sections\[0\]\.text/);
   });
 
   it('answers 503 with Retry-After while the database is unreachable (a PostgreSQL restart), not 500', async () => {
     const res = await request(app.getHttpServer()).get('/probe/db-down').expect(503);
     expect(res.headers['retry-after']).toBe('2');
-    expect(res.body.message).toContain('nothing was recorded');
+    expect(res.body.detail).toContain('nothing was recorded');
     expect(JSON.stringify(res.body)).not.toContain('5432');
   });
 
   it('never shows a client the internals of an unexpected error', async () => {
     const res = await request(app.getHttpServer()).get('/probe/boom').set('x-correlation-id', 'trace-9').expect(500);
-    expect(res.body).toEqual({ statusCode: 500, message: 'Internal error', correlationId: 'trace-9' });
+    expect(res.body).toEqual({ type: 'https://tell-it-once.example/problems/internal-error', title: 'Internal error', status: 500, detail: 'Internal error', instance: '/probe/boom', code: 'internal-error', correlationId: 'trace-9' });
     expect(JSON.stringify(res.body)).not.toMatch(/hunter2|secret\.ts/);
   });
 });

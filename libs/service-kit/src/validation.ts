@@ -45,14 +45,25 @@ function brokenConstraints(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => [...Object.keys(e.constraints ?? {}), ...brokenConstraints(e.children ?? [])]);
 }
 
+/** "Validation failed: dateOfBirth, childRef" — what a person reads; `errors[]` carries each field's reasons. */
+function validationDetail(fields: FieldError[]): string {
+  return `Validation failed: ${fields.map((f) => f.field).join(', ')}`;
+}
+
 /**
  * 400 for input that is malformed; 422 (same body) for input that is well-formed but dated after today
- * (`@NotInFuture`): the request could be right tomorrow, it is not wrong in shape.
+ * (`@NotInFuture`): the request could be right tomorrow, it is not wrong in shape. Both are answered as Problem
+ * Details with `errors[]` naming each field and its reasons.
  */
 export function validationException(errors: ValidationError[]): BadRequestException | UnprocessableEntityException {
   const onlyFutureDates = brokenConstraints(errors).every((c) => c === NOT_IN_FUTURE);
   const fields = flattenValidationErrors(errors);
   return onlyFutureDates
-    ? new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', message: 'Validation failed', errors: fields })
-    : new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: fields });
+    ? new UnprocessableEntityException({ code: 'date-in-future', detail: validationDetail(fields), errors: fields })
+    : new BadRequestException({ code: 'validation-failed', detail: validationDetail(fields), errors: fields });
+}
+
+/** A 400 naming one invalid input (a path segment, a header such as `Idempotency-Key`) and why, like the pipe's. */
+export function invalidField(field: string, reason: string): BadRequestException {
+  return new BadRequestException({ code: 'validation-failed', detail: `Validation failed: ${field}`, errors: [{ field, reasons: [reason] }] });
 }

@@ -1,12 +1,10 @@
-import { BadRequestException } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
+import { invalidField } from '@tio/service-kit';
 import type { AdviceCommandContext } from '../advice-commands.service';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
-function keyError(reason: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, message: 'Validation failed', errors: [{ field: 'Idempotency-Key', reasons: [reason] }] });
-}
+const keyError = (reason: string) => invalidField('Idempotency-Key', reason);
 
 /** Who (from the token), as part of what (correlation id), and the retry key; `required` for advice writes. */
 export function adviceContext(principal: Principal, request: { correlationId?: string; header(name: string): string | undefined }): AdviceCommandContext {
@@ -17,5 +15,6 @@ export function adviceContext(principal: Principal, request: { correlationId?: s
     actor: { userId: principal.userId, organisationId: principal.organisationId, agency: principal.agency, role: principal.roles.join(',') },
     correlationId: request.correlationId ?? key,
     idempotencyKey: key,
+    refuseConcurrentRetry: true,
   };
 }

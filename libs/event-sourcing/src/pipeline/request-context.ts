@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { invalidField } from '@tio/service-kit';
 import { actorOf, type Caller } from './aggregate';
 import type { CommandContext } from './run-command';
 
@@ -9,9 +9,7 @@ export interface KeyedRequest {
   header(name: string): string | undefined;
 }
 
-function keyError(reason: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, message: 'Validation failed', errors: [{ field: 'Idempotency-Key', reasons: [reason] }] });
-}
+const keyError = (reason: string) => invalidField('Idempotency-Key', reason);
 
 /** The request's Idempotency-Key header, checked; `required` for routes whose retries must be recognised. */
 export function idempotencyKeyOf(request: KeyedRequest, required = false): string | undefined {
@@ -31,6 +29,6 @@ export function requestContext(caseId: string, caller: Caller, request: KeyedReq
     caseId,
     actor: actorOf(caller),
     correlationId: request.correlationId ?? idempotencyKey ?? caseId,
-    ...(idempotencyKey ? { idempotencyKey } : {}),
+    ...(idempotencyKey ? { idempotencyKey, refuseConcurrentRetry: true } : {}),
   };
 }

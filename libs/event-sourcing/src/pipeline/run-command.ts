@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { context as otelContext, propagation, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   canonicalJson, EventIdConflictError, WrongExpectedRevisionError,
   type Actor, type EventMetadata, type EventStore, type NewEvent, type RecordedEvent,
 } from '@tio/event-store';
 import type { Decider, DomainEvent } from '../decider';
-import { IdempotencyKeyReusedError } from './errors';
+import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './errors';
 import { eventIdFor } from './ids';
 
 /** Who asks and why: becomes every new event's metadata. */
@@ -21,6 +22,12 @@ export interface CommandContext {
    * refused by the store's unique event ids.
    */
   idempotencyKey?: string;
+  /**
+   * For an HTTP request (set by `requestContext`): when another request with the same key records its events while
+   * this one is deciding, refuse with `IdempotencyKeyInFlightError` (409, as the Idempotency-Key draft says) instead
+   * of answering that request's result. A message redelivered to a reaction leaves it unset and replays.
+   */
+  refuseConcurrentRetry?: boolean;
 }
 
 /** An event as this command recorded it (or, for a replayed retry, as the first attempt did). */
@@ -73,12 +80,30 @@ export interface RunOptions<State> {
   isRetryOf?: (earlier: RecordedEvent[]) => boolean;
 }
 
+const tracer = trace.getTracer('@tio/event-sourcing');
+
+/** What the command span is called: the command's `type` when it has one, else the stream's category. */
+function commandName(command: unknown, streamName: string): string {
+  const type = (command as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && type ? type : streamName.split('-')[0];
+}
+
+/** The active span's W3C traceparent, for the events it records; none when tracing is off (no propagator). */
+function activeTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(otelContext.active(), carrier);
+  return carrier['traceparent'];
+}
+
 /**
  * Runs a command against a stream: load once, authorise, recognise a retry by its derived event ids, decide, append
  * at the expected revision. When another writer got there first the command is decided again on the new state
  * (optimistic concurrency). The recorded events come from what was appended: the stream is not read again.
+ *
+ * Traced as one `command <type>` span (a child of the HTTP request's or the consumed message's); the events it
+ * records carry that span's `traceparent` in their metadata, so their publication continues the trace.
  */
-export async function runCommand<State, Command, Event extends DomainEvent>(
+export function runCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamName: string,
   decider: Decider<State, Command, Event>,
@@ -86,13 +111,42 @@ export async function runCommand<State, Command, Event extends DomainEvent>(
   context: CommandContext,
   options: RunOptions<State> = {},
 ): Promise<CommandResult<State, Event>> {
+  const attributes = { 'tio.stream': streamName, 'tio.stream.category': streamName.split('-')[0] };
+  return tracer.startActiveSpan(`command ${commandName(command, streamName)}`, { attributes }, async (span: Span) => {
+    try {
+      const result = await execute(store, streamName, decider, command, context, options);
+      span.setAttributes({ 'tio.events': result.recorded.length, 'tio.replayed': result.replayed });
+      return result;
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).name });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function execute<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamName: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  context: CommandContext,
+  options: RunOptions<State>,
+): Promise<CommandResult<State, Event>> {
+  const traceparent = activeTraceparent();
   const maxAttempts = options.maxAttempts ?? 5;
   const idOf = (i: number) => eventIdFor(`${streamName.split('-')[0]}:${context.actor.organisationId}`, context.idempotencyKey as string, i);
+  // the key's events were absent when this request first read the stream: if they are there after a lost append, a
+  // request with the same key was in flight at the same time
+  let keyAbsentAtFirstRead = false;
   for (let attempt = 1; ; attempt++) {
     const { state, revision, events } = await loadState(store, streamName, decider);
     options.authorise?.(state);
     if (context.idempotencyKey) {
       const replay = earlierAttempt(events, idOf, decider, command, context.idempotencyKey, options.isRetryOf);
+      if (replay && keyAbsentAtFirstRead && context.refuseConcurrentRetry) throw new IdempotencyKeyInFlightError(context.idempotencyKey);
+      if (!replay && attempt === 1) keyAbsentAtFirstRead = true;
       if (replay) return { state, newEvents: [], revision, recorded: replay.map(refOf), position: replay[replay.length - 1].globalPosition, replayed: true };
     }
     const newEvents = decider.decide(command, state);
@@ -108,6 +162,7 @@ export async function runCommand<State, Command, Event extends DomainEvent>(
         actor: context.actor,
         correlationId: context.correlationId,
         ...(context.causationId ? { causationId: context.causationId } : {}),
+        ...(traceparent ? { traceparent } : {}),
       },
     }));
     try {

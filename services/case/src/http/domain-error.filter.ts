@@ -1,16 +1,19 @@
 import { ArgumentsHost, Catch, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import { DomainError, CaseNotFoundError } from '@tio/ehc-domain';
-import type { Response } from 'express';
+import { idempotencyStatus } from '@tio/event-sourcing';
+import { domainProblem, writeProblem } from '@tio/service-kit';
+import type { Request, Response } from 'express';
 
 /**
  * An illegal step is the caller's mistake, not ours: 404 for an unknown case, 409 for a step the case's state does
- * not allow (with the rule's stable code and its details), never a 500.
+ * not allow (with the rule's stable code and its details), 422/409 for a reused or in-flight Idempotency-Key; never a
+ * 500. Answered as Problem Details like every other error.
  */
 @Catch(DomainError)
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const status = error instanceof CaseNotFoundError ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT;
-    response.status(status).json({ statusCode: status, error: error.name, code: error.code, message: error.message, details: error.details });
+    const http = host.switchToHttp();
+    const status = idempotencyStatus(error) ?? (error instanceof CaseNotFoundError ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT);
+    writeProblem(http.getRequest<Request>(), http.getResponse<Response>(), domainProblem(error, status));
   }
 }
