@@ -19,6 +19,11 @@ export interface EventMetadata {
   actor: Actor;
   correlationId: string;
   causationId?: string;
+  /**
+   * W3C trace context of the span that recorded the event (the command's), when tracing is on: the forwarder's publish
+   * span continues that trace, and the published CloudEvent carries it on.
+   */
+  traceparent?: string;
 }
 
 export interface NewEvent<TData = unknown> {

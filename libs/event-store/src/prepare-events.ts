@@ -32,6 +32,8 @@ export function storedMetadataJson(event: PreparedEvent, recordedAt: string): st
   return withMember(event.metadataMembers, 'recordedAt', JSON.stringify(recordedAt));
 }
 
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim().length > 0;
 }
@@ -47,6 +49,7 @@ function validateMetadata(meta: unknown, eventId: string | undefined): asserts m
   if (typeof m.occurredAt !== 'string' || Number.isNaN(Date.parse(m.occurredAt))) fail('metadata.occurredAt must be an ISO 8601 date-time');
   if (!nonEmptyString(m.correlationId)) fail('metadata.correlationId must be a non-empty string');
   if (m.causationId !== undefined && !nonEmptyString(m.causationId)) fail('metadata.causationId, when present, must be a non-empty string');
+  if (m.traceparent !== undefined && (typeof m.traceparent !== 'string' || !TRACEPARENT.test(m.traceparent))) fail('metadata.traceparent, when present, must be a W3C traceparent');
   const actor = m.actor;
   if (typeof actor !== 'object' || actor === null) fail('metadata.actor must be an object');
   else {

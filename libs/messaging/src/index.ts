@@ -15,3 +15,4 @@ export * from './dead-letters/parked-operations';
 export * from './inbound/validate-inbound';
 export { isConnectionError } from '@tio/event-store';
 export { main as deadLettersCli } from './cli/dead-letters';
+export { inConsumeSpan, contextOfTraceparent, traceparentOf } from './tracing';

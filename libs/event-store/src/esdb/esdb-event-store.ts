@@ -17,6 +17,7 @@ import { Wakeup } from '../wakeup';
 import { defined } from '../defined';
 import { CHECKPOINT_CATEGORY, EventStoreDbCheckpointStore } from './checkpoints';
 import { fromEsdb, toEsdbMetadata } from './mapping';
+import { tracedAppend } from '../tracing';
 
 export interface EventStoreDbEventStoreOptions {
   /** e.g. `esdb://localhost:2113?tls=false`; or pass a `client`. */
@@ -58,7 +59,11 @@ export class EventStoreDbEventStore implements EventStore {
     this.checkpoints = options.checkpointStore ?? new EventStoreDbCheckpointStore(this.client);
   }
 
-  async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+    return tracedAppend('eventstoredb', streamName, Array.isArray(events) ? events.length : 0, () => this.append(streamName, events, options));
+  }
+
+  private async append(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
     this.assertOpen();
     assertWritableStream(streamName, this.options.allowedCategories);
     const raw = options.expectedRevision ?? 'any';

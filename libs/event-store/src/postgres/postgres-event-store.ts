@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import { CatchUpSubscription } from '../catch-up-subscription';
+import { tracedAppend } from '../tracing';
 import { survivePostgresRestarts } from '../connection-errors';
 import type { CheckpointStore } from '../checkpoints';
 import { EventStoreClosedError, EventStoreError, InvalidEventError, WrongExpectedRevisionError } from '../errors';
@@ -109,7 +110,11 @@ export class PostgresEventStore implements EventStore {
     this.headPoller = new HeadPoller(this.pool, this.schema, this.wakeup, options.headPollIntervalMs ?? 25, () => this.subscriptions.size > 0 || this.wakeup.listening > 0);
   }
 
-  async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+  appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
+    return tracedAppend('postgresql', streamName, Array.isArray(events) ? events.length : 0, () => this.measuredAppend(streamName, events, options));
+  }
+
+  private async measuredAppend(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
     const metrics = this.options.metrics;
     if (!metrics) return this.append(streamName, events, options);
     const started = performance.now();

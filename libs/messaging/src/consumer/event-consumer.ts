@@ -10,6 +10,8 @@ import { PermanentHandlerError, type ConsumedEvent, type EventHandlers, type Han
 import { migrateMessagingTables } from './messaging-migrations';
 import { claimMessage, claimMessages } from './processed-messages';
 import type { TransactionContext, UnitOfWork } from './unit-of-work';
+import { endSpan, setConsumeSpan, startConsumeSpan, withSpan } from '../tracing';
+import type { Span } from '@opentelemetry/api';
 
 export interface EventConsumerOptions<TCtx extends TransactionContext> {
   client: MessagingClient;
@@ -85,7 +87,7 @@ type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered' | 'dropped'
 
 /** A decoded, validated message ready for its handler; or the outcome it already had (ignored, dead-lettered). */
 type Prepared<TCtx> =
-  | { message: ConsumedMessage; event: ConsumedEvent; registration: HandlerRegistration<TCtx> }
+  | { message: ConsumedMessage; event: ConsumedEvent; registration: HandlerRegistration<TCtx>; span: Span }
   | { message: ConsumedMessage; outcome: Outcome };
 
 /** PostgreSQL refused the data itself (SQLSTATE class 22, e.g. \u0000 in jsonb): the same message fails every time. */
@@ -217,16 +219,20 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       else ready.push(prepared);
     }
     if (ready.length === 0) return;
+    let claimedIds: Set<string> | undefined;
     try {
-      const applied = await this.options.unitOfWork.transaction(async (tx) => {
+      // the shared transaction runs in the first message's span; each message keeps its own span (and trace)
+      const applied = await withSpan(ready[0].span, () => this.options.unitOfWork.transaction(async (tx) => {
         const claimed = await claimMessages(tx, this.options.groupId, ready.map((p) => ({ eventId: p.event.id, eventType: p.event.type, topic: p.message.topic, partition: p.message.partition, offset: p.message.offset })));
         // the same event twice in one chunk (a redelivery) is applied once
         const seen = new Set<string>();
         const toApply = ready.filter((p) => claimed.has(p.event.id) && !seen.has(p.event.id) && seen.add(p.event.id));
         if (this.options.applyBatch) await this.options.applyBatch(toApply.map((p) => p.event), tx);
-        else for (const p of toApply) await p.registration.handle(p.event, tx);
+        else for (const p of toApply) await withSpan(p.span, () => p.registration.handle(p.event, tx));
+        claimedIds = new Set(toApply.map((p) => p.event.id));
         return toApply.length;
-      });
+      }));
+      for (const p of ready) endSpan(p.span, claimedIds?.has(p.event.id) ? 'applied' : 'duplicate');
       this.stats.applied += applied;
       this.stats.duplicates += ready.length - applied;
     } catch (err) {
@@ -263,14 +269,27 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       correlationId: envelope.correlationId, causationId: envelope.causationId, traceparent: envelope.traceparent, actor: envelope.actor, recordedAt: envelope.recordedAt,
       topic: message.topic, partition: message.partition, offset: message.offset,
     };
-    return { message, event, registration };
+    const span = startConsumeSpan(this.options.groupId, message, envelope);
+    setConsumeSpan(event, span);
+    return { message, event, registration, span };
   }
 
   /**
    * One message in its own transaction. A handler failure is retried `maxAttempts` times, then dead-lettered; a lost
    * database connection is retried for as long as it takes (the message is not at fault), heartbeating meanwhile.
    */
-  private async applyOne({ message, event, registration }: Extract<Prepared<TCtx>, { event: ConsumedEvent }>, controls: BatchControls): Promise<Outcome> {
+  private async applyOne(prepared: Extract<Prepared<TCtx>, { event: ConsumedEvent }>, controls: BatchControls): Promise<Outcome> {
+    try {
+      const outcome = await withSpan(prepared.span, () => this.applyInSpan(prepared, controls));
+      endSpan(prepared.span, outcome);
+      return outcome;
+    } catch (err) {
+      endSpan(prepared.span, 'failed', err);
+      throw err;
+    }
+  }
+
+  private async applyInSpan({ message, event, registration }: Extract<Prepared<TCtx>, { event: ConsumedEvent }>, controls: BatchControls): Promise<Outcome> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1, outage = 0; ; ) {
       try {

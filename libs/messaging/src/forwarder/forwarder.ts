@@ -2,6 +2,8 @@ import { integrationEventFromRecorded, toKafkaRecord, type EventTypeRegistry } f
 import type { CheckpointStore, EventStore, RecordedEvent } from '@tio/event-store';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import type { MessageProducer, MessagingClient, TopicMessages } from '../kafka/port';
+import { endSpan, startPublishSpan, traceparentOf } from '../tracing';
+import type { Span } from '@opentelemetry/api';
 
 export interface ForwarderOptions {
   store: EventStore;
@@ -47,6 +49,8 @@ interface Batch {
   messages: TopicMessages[];
   /** How many records `messages` holds. */
   count: number;
+  /** A `publish <topic>` span per record (ended when Kafka acknowledges the batch). */
+  spans: Span[];
   /** Whether the store said events were appended since this batch's read began. */
   appendedSinceRead(): boolean;
 }
@@ -165,6 +169,7 @@ export class Forwarder {
     if (!read) return undefined;
     const events = read.value;
     const byTopic = new Map<string, TopicMessages>();
+    const spans: Span[] = [];
     let count = 0;
     for (const event of events) {
       const integration = integrationEventFromRecorded(event, { source: this.options.source, registry: this.options.registry });
@@ -173,13 +178,17 @@ export class Forwarder {
         continue;
       }
       const topic = this.options.registry.topicOf(integration);
+      // the record continues the trace its event was recorded in, through this publish span (when tracing is on)
+      const span = startPublishSpan(topic, integration);
+      spans.push(span);
+      integration.traceparent = traceparentOf(span) ?? integration.traceparent;
       const entry = byTopic.get(topic) ?? { topic, messages: [] };
       entry.messages.push(toKafkaRecord(integration));
       byTopic.set(topic, entry);
       count++;
     }
     const appendedSinceRead = () => this.appended;
-    return { events, last: events.length ? events[events.length - 1].globalPosition : after ?? 0n, messages: [...byTopic.values()], count, appendedSinceRead };
+    return { events, last: events.length ? events[events.length - 1].globalPosition : after ?? 0n, messages: [...byTopic.values()], count, spans, appendedSinceRead };
   }
 
   /**
@@ -227,6 +236,7 @@ export class Forwarder {
         throw err;
       }
     }).finally(() => (this.sending = false));
+    for (const span of batch.spans) endSpan(span, sent ? 'published' : 'not-sent');
     if (!sent) return false;
     this.options.metrics?.published(batch.count, (performance.now() - started) / 1000);
     this.stats.published += batch.count;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { OUTBOUND_TOPICS, dlqTopic } from '@tio/contracts';
-import { EventConsumer, KafkaJsClient, ensureTopics, type ConsumedEvent, type ConsumerStats, type MessagingClient } from '@tio/messaging';
+import { EventConsumer, KafkaJsClient, contextOfTraceparent, ensureTopics, inConsumeSpan, type ConsumedEvent, type ConsumerStats, type MessagingClient } from '@tio/messaging';
+import { trace, type Link } from '@opentelemetry/api';
 import { ConsumerHealthRegistry, PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { TimelineMetrics } from '../metrics/metrics';
@@ -16,26 +17,47 @@ export interface TimelineConsumerSettings {
   enabled: boolean;
   /** Events of one partition projected per transaction (set-based inserts). */
   batchSize: number;
+  /**
+   * Partitions projected at the same time, each still in offset order. A case's events share a partition (the Kafka
+   * key is the case id) and the projector locks each case's row (in case-id order, so batches cannot deadlock), so a
+   * case's entries keep their order whatever runs beside them.
+   */
+  partitionsConcurrently: number;
 }
 
 /**
  * TIMELINE_TOPICS (comma-separated; default: the four case-related topics), TIMELINE_CONSUMER_GROUP, TIMELINE_CONSUMER=off,
- * TIMELINE_BATCH_SIZE (events per transaction, default 500; 1 = one transaction per event).
+ * TIMELINE_BATCH_SIZE (events per transaction, default 500; 1 = one transaction per event),
+ * TIMELINE_PARTITIONS_CONCURRENTLY (partitions projected at once, default 4; 1 = one at a time).
  */
 export function consumerSettings(env: NodeJS.ProcessEnv = process.env): TimelineConsumerSettings {
   return {
     topics: env['TIMELINE_TOPICS'] ? env['TIMELINE_TOPICS'].split(',').map((t) => t.trim()).filter(Boolean) : [...OUTBOUND_TOPICS],
     groupId: env['TIMELINE_CONSUMER_GROUP'] ?? 'tio-timeline',
     enabled: env['TIMELINE_CONSUMER'] !== 'off',
-    batchSize: positiveInt(env['TIMELINE_BATCH_SIZE'], 500),
+    batchSize: positiveInt(env, 'TIMELINE_BATCH_SIZE', 500),
+    partitionsConcurrently: positiveInt(env, 'TIMELINE_PARTITIONS_CONCURRENTLY', 4),
   };
 }
 
-function positiveInt(value: string | undefined, fallback: number): number {
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`TIMELINE_BATCH_SIZE must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+const tracer = trace.getTracer('@tio/timeline');
+
+/** Links from a batch's projection span to the traces of its events after the first (the first is its parent). */
+function linksOf(events: ConsumedEvent[]): Link[] {
+  const links: Link[] = [];
+  for (const e of events.slice(1)) {
+    const context = trace.getSpanContext(contextOfTraceparent(e.traceparent));
+    if (context) links.push({ context });
+  }
+  return links;
 }
 
 export const TIMELINE_CONSUMER_SETTINGS = Symbol('TIMELINE_CONSUMER_SETTINGS');
@@ -87,12 +109,24 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
 
   async start(): Promise<void> {
     if (this.consumer) return;
-    const project = async (events: ConsumedEvent[], tx: TimelineTransaction): Promise<void> => {
-      const applied = new Set((await projectBatch(tx, LIVE_SCHEMA, events, { notify: true })).filter((r) => r.applied).map((r) => r.eventId));
-      tx.afterCommit(() => {
-        for (const e of events) if (applied.has(e.id)) this.metrics.applied(e.topic, e.partition, e.offset, e.time);
+    // one `timeline project` span per transaction: a child of its first event's consume span, linked to the others'
+    const project = (events: ConsumedEvent[], tx: TimelineTransaction): Promise<void> =>
+      tracer.startActiveSpan('timeline project', { attributes: { 'tio.events': events.length }, links: linksOf(events) }, async (span) => {
+        try {
+          const applied = new Set((await projectBatch(tx, LIVE_SCHEMA, events, { notify: true })).filter((r) => r.applied).map((r) => r.eventId));
+          span.setAttribute('tio.applied', applied.size);
+          tx.afterCommit(() => {
+            for (const e of events) {
+              if (!applied.has(e.id)) continue;
+              this.metrics.applied(e.topic, e.partition, e.offset, e.time);
+              // a line per record (LOG_LEVEL=debug), in the record's own trace
+              inConsumeSpan(e, () => this.logger.debug({ msg: 'timeline entry projected', eventId: e.id, type: e.type, topic: e.topic, partition: e.partition, offset: e.offset }));
+            }
+          });
+        } finally {
+          span.end();
+        }
       });
-    };
     const consumer = new EventConsumer<TimelineTransaction>({
       client: this.client,
       groupId: this.settings.groupId,
@@ -102,6 +136,7 @@ export class TimelineConsumer implements OnModuleInit, OnApplicationBootstrap, O
       handlers: new CatchAllHandlers<TimelineTransaction>((event, tx) => project([event], tx)),
       transactionBatchSize: this.settings.batchSize,
       applyBatch: project,
+      partitionsConsumedConcurrently: this.settings.partitionsConcurrently,
       sessionTimeoutMs: 10_000,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
     });
