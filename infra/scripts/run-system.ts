@@ -7,10 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
-import { devKeys, mintToken } from '@tio/auth';
+import { DEFAULT_ISSUER, devKeys, mintToken } from '@tio/auth';
 import { DEMO_PEOPLE, seedDemoCase } from './demo-seed';
+import { DEV_PASSWORD, DEV_USERS, startDevIdentityProvider, type DevProvider } from './dev-identity-provider';
 import { startService, stopService, waitReady, type RunningService } from './service-processes';
-import { SERVICES } from './services';
+import { DEV_OIDC_PORT, SERVICES, WEB_SERVICE } from './services';
 
 /**
  * The master key that wraps the per-case data keys: TIO_MASTER_KEY when set; otherwise one made once for this
@@ -33,11 +34,13 @@ async function main(): Promise<void> {
   const infra = await startLocalInfra({ mode: 'run' });
   const services: RunningService[] = [];
   let demoCaseId: string | undefined;
+  let identityProvider: DevProvider | undefined;
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
     console.log('\nStopping services, Kafka and PostgreSQL...');
     await Promise.all(services.map(stopService));
+    await identityProvider?.close();
     await infra.stop();
     console.log('Stopped.');
   };
@@ -45,7 +48,25 @@ async function main(): Promise<void> {
   try {
     // Development tokens (npm run token) are signed with a key made once in .local/dev-keys; with a real identity
     // provider set JWT_JWKS_URL instead.
-    const auth = process.env['JWT_JWKS_URL'] || process.env['JWT_PUBLIC_KEY'] ? {} : { JWT_PUBLIC_KEY: (await devKeys(localStateDir('dev-keys'))).publicKeyPem };
+    const ownKeys = !process.env['JWT_JWKS_URL'] && !process.env['JWT_PUBLIC_KEY'];
+    // The web service's sign-in: the organisation's OpenID provider when OIDC_ISSUER is set; otherwise a development
+    // provider in this process, with the demo's users, signing access tokens with the development key (so the
+    // services trust them: its issuer is added to JWT_ISSUER beside the development tokens' one).
+    const webPort = Number(process.env[WEB_SERVICE.portVariable] ?? WEB_SERVICE.port);
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    const oidc: Record<string, string> = {};
+    if (!process.env['OIDC_ISSUER'] && ownKeys) {
+      const clientSecret = randomBytes(24).toString('base64url');
+      identityProvider = await startDevIdentityProvider({
+        port: Number(process.env[DEV_OIDC_PORT.portVariable] ?? DEV_OIDC_PORT.port),
+        privateKeyPem: (await devKeys(localStateDir('dev-keys'))).privateKeyPem,
+        client: { clientId: 'tio-web', clientSecret, redirectUris: [`${webUrl}/auth/callback`], postLogoutRedirectUris: [`${webUrl}/signed-out`] },
+      });
+      Object.assign(oidc, { OIDC_ISSUER: identityProvider.issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${webUrl}/auth/callback` });
+    }
+    const auth = ownKeys
+      ? { JWT_PUBLIC_KEY: (await devKeys(localStateDir('dev-keys'))).publicKeyPem, ...(identityProvider ? { JWT_ISSUER: `${process.env['JWT_ISSUER'] ?? DEFAULT_ISSUER},${identityProvider.issuer}` } : {}) }
+      : {};
     // personal fields are encrypted with per-case keys held in their own database (tio_keys), apart from the events
     const keyStore = { KEYSTORE_DATABASE_URL: process.env['KEYSTORE_DATABASE_URL'] || (await ensureDatabase(infra.databaseUrl, 'tio_keys')), TIO_MASTER_KEY: developmentMasterKey() };
     const baseEnv = { ...process.env, ...auth, ...keyStore, KAFKA_BROKERS: infra.kafkaBrokers };
@@ -60,6 +81,13 @@ async function main(): Promise<void> {
       services.push(await startService(entry, Number(process.env[entry.portVariable] ?? entry.port), localStateDir('run', 'logs'), { ...baseEnv, ...(entry.name === 'audit' ? auditEnv : {}), DATABASE_URL: databases[entry.name] }));
     }
     await Promise.all(services.map((s) => waitReady(s)));
+    // the practitioners' web service: sign-in at the OpenID provider, pages over the timeline's API
+    if (process.env['OIDC_ISSUER'] || identityProvider) {
+      const timelinePort = services.find((s) => s.entry.name === 'timeline')?.port;
+      const web = await startService(WEB_SERVICE, webPort, localStateDir('run', 'logs'), { ...baseEnv, ...oidc, TIMELINE_URL: process.env['TIMELINE_URL'] ?? `http://127.0.0.1:${timelinePort}` });
+      services.push(web);
+      await waitReady(web);
+    }
     if (!process.env['JWT_JWKS_URL'] && !process.env['JWT_PUBLIC_KEY'] && process.env['TIO_DEMO'] !== '0') {
       const port = (name: string) => services.find((s) => s.entry.name === name)?.port;
       console.log('Seeding the demo case through the services\' APIs...');
@@ -84,8 +112,9 @@ async function main(): Promise<void> {
   console.log(`  ${pad('PostgreSQL', 13)} ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}${infra.started.postgres ? `  (embedded, data in ${relative(workspaceRoot(), infra.postgresDataDir ?? '') || '.'})` : '  (DATABASE_URL)'}`);
   console.log(`  ${pad('Kafka', 13)} ${infra.kafkaBrokers}${infra.started.kafka ? '  (local KRaft broker, data in .local/run/kafka)' : '  (KAFKA_BROKERS)'}`);
   for (const s of services) {
-    console.log(`  ${pad(s.entry.name, 13)} http://127.0.0.1:${s.port}  (API docs /docs)  ${s.entry.what}`);
+    console.log(`  ${pad(s.entry.name, 13)} http://127.0.0.1:${s.port}  ${s.entry.name === 'web' ? '' : '(API docs /docs)  '}${s.entry.what}`);
   }
+  if (identityProvider) console.log(`  ${pad('identity', 13)} ${identityProvider.issuer}  development OpenID provider (in this process)`);
   console.log(`\n  Logs: ${localStateDir('run', 'logs')}/<service>.log`);
   if (demoCaseId) {
     const timeline = services.find((s) => s.entry.name === 'timeline');
@@ -93,6 +122,12 @@ async function main(): Promise<void> {
     console.log(`\n  Demo case ${demoCaseId}: open the shared timeline as ${DEMO_PEOPLE.caseworker.name} (development token, 12 h):`);
     console.log(`  http://127.0.0.1:${timeline?.port}/?case=${demoCaseId}&token=${token}`);
     console.log('  Other tokens: npm run token -- --agency health --org nhs-trust-rlj --roles practitioner');
+  }
+  const web = services.find((s) => s.entry.name === 'web');
+  if (web && identityProvider) {
+    console.log(`\n  Sign in at http://127.0.0.1:${web.port}/ as one of the demo users (password: ${DEV_PASSWORD}):`);
+    for (const u of DEV_USERS) console.log(`    ${pad(u.username, 7)} ${u.description} (${u.org})`);
+    if (demoCaseId) console.log(`  As priya, the demo case ${demoCaseId.slice(0, 8)} is in the caseload: http://127.0.0.1:${web.port}/cases/${demoCaseId}`);
   }
   for (const s of services) {
     void s.exited.then((code) => {

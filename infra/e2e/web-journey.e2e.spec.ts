@@ -1,0 +1,249 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
+import { dropDatabase, ensureDatabase, freePort, localStateDir, workspaceRoot } from '@tio/local-infra';
+import { testKeys, tokenFor, waitFor } from '@tio/testing';
+import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { SERVICES, WEB_SERVICE } from '../scripts/services';
+
+/**
+ * The caseworker's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
+ * development OpenID provider: sign in -> caseload (overdue first, filters, CSV) -> the demo-like case -> its timeline
+ * and statutory clock -> sign out. The case and timeline services, the provider and the web service each run as their
+ * own process, as under `npm start`. Every page is checked with axe-core (no serious or critical violation); the main
+ * journey is driven with the keyboard alone; screenshots go to .local/test-results/web-journey/.
+ */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE = join(workspaceRoot(), 'node_modules/axe-core/axe.min.js');
+const SHOTS = localStateDir('test-results', 'web-journey');
+const JWT = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/;
+
+describe("the practitioners' web service: a caseworker signs in and finds the case (real browser, dev OpenID provider)", () => {
+  const LA = 'E10000028';
+  const prefix = `web-${randomUUID().slice(0, 8)}.`;
+  const cluster = process.env['DATABASE_URL'] as string;
+  const running: RunningService[] = [];
+  const dbNames: string[] = [];
+  const url: Record<string, string> = {};
+  let provider: ChildProcess | undefined;
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  const today = londonDateOf(new Date());
+  const demoCase = randomUUID();
+  const recentCase = randomUUID();
+  const dueSoonCase = randomUUID();
+  const axeResults: Record<string, { serious: number; critical: number; moderate: number; minor: number; passes: number }> = {};
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`);
+    mkdirSync(SHOTS, { recursive: true });
+    const keys = await testKeys();
+    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-e2e-'));
+    const [providerPort, webPort] = [await freePort(), await freePort()];
+    const issuer = `http://127.0.0.1:${providerPort}`;
+    url['web'] = `http://127.0.0.1:${webPort}`;
+    const clientSecret = randomBytes(24).toString('base64url');
+
+    // the development OpenID provider, as its own process, signing with the key the services trust
+    provider = spawn(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(), 'infra/scripts/dev-identity-provider.ts')], {
+      cwd: workspaceRoot(),
+      env: {
+        ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(providerPort), DEV_OIDC_PRIVATE_KEY: keys.privateKeyPem,
+        DEV_OIDC_CLIENT_ID: 'tio-web', DEV_OIDC_CLIENT_SECRET: clientSecret, DEV_OIDC_REDIRECT_URIS: `${url['web']}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${url['web']}/signed-out`,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let providerOutput = '';
+    provider.stdout?.on('data', (d) => (providerOutput += d));
+    provider.stderr?.on('data', (d) => (providerOutput += d));
+    await waitFor('the development OpenID provider', async () => providerOutput.includes(`issuer ${issuer}`) || (provider?.exitCode !== null ? Promise.reject(new Error(providerOutput)) : false), 60_000);
+
+    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
+    for (const name of ['case', 'timeline']) {
+      const db = `web_${name}_${randomUUID().slice(0, 6)}`;
+      dbNames.push(db);
+      const port = await freePort();
+      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {};
+      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: await ensureDatabase(cluster, db), KAFKA_TOPIC_PREFIX: prefix }));
+      url[name] = `http://127.0.0.1:${port}`;
+    }
+    running.push(await startService(WEB_SERVICE, webPort, logDir, {
+      ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`, TIMELINE_URL: url['timeline'],
+    }));
+    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+
+    // three cases of the LA through the case service's API: the demo-like one (19 weeks in, advice overdue), one due soon, one recent
+    const la = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: LA, userId: 'caseworker-priya' });
+    const post = async (path: string, body: object) => {
+      const res = await fetch(`${url['case']}${path}`, { method: 'POST', headers: { authorization: `Bearer ${la}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    };
+    const request = (caseId: string, at: string) => post('/cases', { caseId, at, childRef: `child:${caseId.slice(0, 6)}`, localAuthority: LA, source: 'school', requestedBy: { role: 'SENCO', organisationRef: 'urn:school:124356' } });
+    const day0 = addWeeks(today, -19);
+    await request(demoCase, day0);
+    await post(`/cases/${demoCase}/decision-to-assess`, { at: addWeeks(day0, 5) });
+    for (const [agency, adviceType] of [['education', 'educational'], ['health', 'medical'], ['social-care', 'social-care']]) {
+      await post(`/cases/${demoCase}/advice-requests`, { at: addWeeks(day0, 5), agency, adviceType, adviceRequestId: randomUUID() });
+    }
+    await request(dueSoonCase, addDays(addWeeks(today, -6), 5));
+    await request(recentCase, addWeeks(today, -1));
+    await waitFor('the timeline to list the three cases with the demo case\'s five entries', async () => {
+      const res = await fetch(`${url['timeline']}/cases`, { headers: { authorization: `Bearer ${la}` } });
+      const body = (await res.json()) as { cases?: Array<{ caseId: string; entryCount: number }> };
+      return body.cases?.length === 3 && body.cases.find((c) => c.caseId === demoCase)?.entryCount === 5;
+    }, 90_000);
+
+    profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
+    // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, bypassCSP: true, acceptDownloads: true });
+  }, 360_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await Promise.all(running.map(stopService));
+    provider?.stdin?.end();
+    for (const db of dbNames) await dropDatabase(cluster, db);
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
+  });
+
+  const problems: string[] = [];
+  async function openPage(): Promise<Page> {
+    const page = await (context as BrowserContext).newPage();
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+    page.on('response', (r) => r.status() === 404 && problems.push(`404 ${r.url()}`));
+    return page;
+  }
+
+  /** axe-core on the page as it is now: no serious or critical violation; the counts are kept for the report. */
+  async function axe(page: Page, name: string): Promise<void> {
+    await page.addScriptTag({ path: AXE });
+    const result = (await page.evaluate('axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } })')) as {
+      violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
+      passes: unknown[];
+    };
+    const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
+    axeResults[name] = { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length };
+    const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(blocking.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** Presses Tab until the focused element matches, as a keyboard user would (at most 60 presses). */
+  async function tabTo(page: Page, test: string, what: string): Promise<void> {
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(`(() => { const el = document.activeElement; return Boolean(el && (${test})); })()`)) return;
+    }
+    throw new Error(`Tab never reached ${what}`);
+  }
+
+  async function noTokenIn(page: Page): Promise<void> {
+    expect(await page.content()).not.toMatch(JWT);
+    expect(page.url()).not.toMatch(JWT);
+  }
+
+  it('signs in with the keyboard alone, finds the demo case first in the caseload, opens it and sees the entries and the clock', async () => {
+    const page = await openPage();
+    await page.goto(`${url['web']}/`);
+    await axe(page, '01-start');
+    await tabTo(page, `el.textContent.trim() === 'Skip to main content'`, 'the skip link');
+    await tabTo(page, `el.id === 'sign-in'`, 'the Sign in button');
+    await Promise.all([page.waitForURL(/\/interaction\//), page.keyboard.press('Enter')]);
+
+    // the development provider's sign-in page (not this service's, but checked all the same)
+    await axe(page, '02-provider-sign-in');
+    await tabTo(page, `el.id === 'username'`, 'the username field');
+    await page.keyboard.type('priya');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('demo');
+    await Promise.all([page.waitForURL(`${url['web']}/caseload`), page.keyboard.press('Enter')]);
+
+    await expect(page.locator('#signed-in-as').textContent()).resolves.toContain('Priya Shah (E10000028)');
+    await expect(page.locator('#caseload-summary').textContent()).resolves.toMatch(/^3 of 3 cases\./);
+    const rows = page.locator('#caseload tbody tr');
+    // overdue first: the demo-like case's advice was due 8 weeks ago
+    await expect(rows.first().getAttribute('data-case-id')).resolves.toBe(demoCase);
+    // the three agencies' advice (due week 11) and the LA's decision whether to issue a plan (week 16, reg 10(1)) are overdue
+    await expect(rows.first().textContent()).resolves.toMatch(/4 overdue/);
+    for (const agency of ['Education', 'Health', 'Social care', 'Local authority']) await expect(rows.first().locator('td').nth(4).textContent()).resolves.toContain(agency);
+    await noTokenIn(page);
+    await axe(page, '03-caseload');
+
+    await tabTo(page, `el.getAttribute('href') === '/cases/${demoCase}'`, 'the demo case link');
+    await Promise.all([page.waitForURL(`${url['web']}/cases/${demoCase}`), page.keyboard.press('Enter')]);
+    await expect(page.locator('#entries li').count()).resolves.toBe(5);
+    await expect(page.locator('#entries li').first().textContent()).resolves.toMatch(/Request for an EHC needs assessment received/);
+    await expect(page.locator('h1').textContent()).resolves.toMatch(/^Assessing, week \d+ of 20$/);
+    await expect(page.locator('#status').textContent()).resolves.toMatch(/Overdue\s*4 deadlines/);
+    await expect(page.locator('#deadlines').textContent()).resolves.toMatch(/Overdue \d+ days/);
+    // date-only facts are shown as dates, never with a time of day
+    expect(await page.locator('#entries').textContent()).not.toMatch(/\d{1,2}:\d{2}/);
+    await noTokenIn(page);
+    await axe(page, '04-case');
+    await page.close();
+  });
+
+  it('filters the caseload (stage, overdue, due in the next 2 weeks), sorts it and exports the CSV of what is shown', async () => {
+    const page = await openPage();
+    await page.goto(`${url['web']}/caseload?due=overdue`);
+    await expect(page.locator('#caseload tbody tr').count()).resolves.toBe(1);
+    await page.goto(`${url['web']}/caseload?due=next-2-weeks`);
+    await expect(page.locator('#caseload tbody tr').first().getAttribute('data-case-id')).resolves.toBe(dueSoonCase);
+    await expect(page.locator('#caseload tbody tr').count()).resolves.toBe(1);
+    await page.goto(`${url['web']}/caseload?stage=requested&sort=week`);
+    await expect(page.locator('#caseload tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-case-id')))).resolves.toEqual([dueSoonCase, recentCase]);
+
+    const csv = await page.request.get(`${url['web']}/caseload.csv?stage=requested&sort=week`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-disposition']).toMatch(/attachment; filename="caseload-\d{4}-\d{2}-\d{2}\.csv"/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('case_id,stage,week_of_process,deadline,due_on,regulation,responsible,overdue_count,days_overdue,must_act,last_activity_at');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([dueSoonCase, recentCase]);
+
+    // a filter value that is not one of the choices: the error summary names the field, the page still works
+    const bad = await page.goto(`${url['web']}/caseload?stage=nonsense`);
+    expect(bad?.status()).toBe(400);
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toMatch(/Choose a stage from the list/);
+    await expect(page.locator('.govuk-error-summary a').getAttribute('href')).resolves.toBe('#stage');
+    await axe(page, '05-caseload-error');
+    await page.close();
+  });
+
+  it('keeps the session in an HttpOnly SameSite=Lax cookie holding no token, and signs out at the service and the provider', async () => {
+    const page = await openPage();
+    await page.goto(`${url['web']}/caseload`);
+    const cookies = await (context as BrowserContext).cookies(url['web']);
+    const session = cookies.find((c) => c.name === 'tio_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    // Secure (and __Host-) only over https: this test runs on http://127.0.0.1, so the cookie cannot be Secure here
+    expect(session?.secure).toBe(false);
+    expect(session?.value).toMatch(/^[\w-]{43}$/); // a random 256-bit id, not a token
+    for (const c of cookies) expect(c.value).not.toMatch(JWT);
+    expect(await page.evaluate('document.cookie')).not.toContain('tio_session');
+
+    await Promise.all([page.waitForURL(/\/session\/end/), page.locator('#sign-out').click()]);
+    await axe(page, '06-provider-sign-out');
+    await Promise.all([page.waitForURL(`${url['web']}/signed-out`), page.locator('button[value=yes]').click()]);
+    await axe(page, '07-signed-out');
+    expect((await (context as BrowserContext).cookies(url['web'])).find((c) => c.name === 'tio_session')).toBeUndefined();
+    // signed out: the caseload sends the browser to sign in again, at the provider's sign-in page
+    await page.goto(`${url['web']}/caseload`);
+    await page.waitForURL(/\/interaction\//);
+    await page.close();
+    if (problems.length) console.warn(problems.splice(0).join('\n'));
+  });
+
+  it('sends a request without a session to sign in, coming back to the page asked for', async () => {
+    const res = await fetch(`${url['web']}/cases/${demoCase}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/sign-in?returnTo=${encodeURIComponent(`/cases/${demoCase}`)}`);
+  });
+});

@@ -1,0 +1,33 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { WebConfig } from '../config';
+import { WEB_CONFIG } from '../tokens';
+import { cookieNames, parseCookies } from './cookies';
+import { SessionStore, type WebSession } from './sessions';
+
+/** Paths anyone may open; every other page needs a signed-in session and sends the browser to sign in without one. */
+const PUBLIC_EXACT = new Set(['/', '/sign-in', '/auth/callback', '/signed-out', '/accessibility', '/favicon.ico']);
+const PUBLIC_PREFIXES = ['/health/', '/assets/', '/stylesheets/', '/javascripts/'];
+
+export const isPublicPath = (path: string) => PUBLIC_EXACT.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p));
+
+export type WebRequest = Request & { webSession?: WebSession };
+
+@Injectable()
+export class SessionMiddleware implements NestMiddleware {
+  constructor(
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(WEB_CONFIG) private readonly config: WebConfig,
+  ) {}
+
+  use(req: WebRequest, res: Response, next: NextFunction): void {
+    const id = parseCookies(req.headers.cookie).get(cookieNames(this.config.secureCookies).session);
+    req.webSession = this.sessions.get(id);
+    if (req.webSession || isPublicPath(req.path)) return next();
+    if (req.method !== 'GET') {
+      res.status(401).type('text').send('Sign in first.');
+      return;
+    }
+    res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(req.originalUrl)}`);
+  }
+}

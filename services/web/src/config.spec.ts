@@ -1,0 +1,22 @@
+import { webConfig } from './config';
+
+const env = { OIDC_ISSUER: 'https://login.example.gov.uk/', OIDC_CLIENT_ID: 'tio', OIDC_CLIENT_SECRET: 's', OIDC_REDIRECT_URI: 'https://tio.example.gov.uk/auth/callback', TIMELINE_URL: 'http://timeline:3000' };
+
+describe("the web service's configuration", () => {
+  it('reads the OpenID client settings; cookies are Secure when the service is reached over https', () => {
+    expect(webConfig(env)).toMatchObject({
+      port: 3006, issuer: 'https://login.example.gov.uk', clientId: 'tio', redirectUri: 'https://tio.example.gov.uk/auth/callback',
+      postLogoutRedirectUri: 'https://tio.example.gov.uk/signed-out', scope: 'openid profile tio', secureCookies: true, sessionHours: 8,
+    });
+    expect(webConfig({ ...env, OIDC_REDIRECT_URI: 'http://127.0.0.1:3006/auth/callback' }).secureCookies).toBe(false);
+  });
+
+  it.each(['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI', 'TIMELINE_URL'])('stops at start naming %s when it is missing', (name) => {
+    expect(() => webConfig({ ...env, [name]: '' })).toThrow(new RegExp(`^${name} is not set`));
+  });
+
+  it('refuses a URL that is not one, and a session length out of range', () => {
+    expect(() => webConfig({ ...env, OIDC_ISSUER: 'login' })).toThrow('OIDC_ISSUER=login is not a URL');
+    expect(() => webConfig({ ...env, WEB_SESSION_HOURS: '48' })).toThrow(/WEB_SESSION_HOURS=48/);
+  });
+});

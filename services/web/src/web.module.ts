@@ -1,0 +1,31 @@
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuthController } from './auth/auth.controller';
+import { OidcClient } from './auth/oidc';
+import { SessionMiddleware } from './auth/session.middleware';
+import { SessionStore } from './auth/sessions';
+import { webConfig } from './config';
+import { PagesController } from './pages.controller';
+import { WEB_QUERY_HANDLERS } from './queries';
+import { Renderer } from './render';
+import { TimelineApi } from './timeline-api';
+import { WEB_CONFIG } from './tokens';
+
+/** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. */
+@Module({
+  imports: [CqrsModule.forRoot()],
+  controllers: [AuthController, PagesController],
+  providers: [
+    { provide: WEB_CONFIG, useFactory: () => webConfig() },
+    { provide: SessionStore, useFactory: () => new SessionStore() },
+    OidcClient,
+    Renderer,
+    TimelineApi,
+    ...WEB_QUERY_HANDLERS,
+  ],
+})
+export class WebModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController);
+  }
+}
