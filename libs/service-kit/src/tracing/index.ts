@@ -31,7 +31,7 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   if (env['OTEL_LOG_LEVEL']?.toLowerCase() === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
   const processor: SpanProcessor = settings.exporter === 'console'
     ? new SimpleSpanProcessor(new ConsoleSpanExporter())
-    : new BatchSpanProcessor(new OTLPTraceExporter()); // endpoint, headers and batching from OTEL_EXPORTER_OTLP_* / OTEL_BSP_*
+    : new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.endpoint })); // headers, timeout from OTEL_EXPORTER_OTLP_*, batching from OTEL_BSP_*
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: `tio-${service}` }))
     .merge(detectResources({ detectors: [envDetector] })) // OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME
@@ -47,7 +47,24 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
+  flushOnSignals();
   return settings;
+}
+
+/**
+ * Sends the buffered spans before a SIGTERM or SIGINT ends the process. Nest's shutdown hooks close the app first and
+ * then signal the process again, with their own listener removed: only then is this listener the last one, and it
+ * flushes, then lets the signal end the process.
+ */
+function flushOnSignals(): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return; // the app is closing; it signals again when it is done
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGINT', onSignal);
+    void shutdownTracing().finally(() => process.kill(process.pid, signal));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /** Whether this process exports spans. */
@@ -65,7 +82,11 @@ export async function shutdownTracing(): Promise<void> {
 /** `startTracing` for a service's entry point: a setting it refuses stops the process with the message, like the others. */
 export function startServiceTracing(service: string): void {
   try {
-    startTracing(service);
+    const settings = startTracing(service);
+    if (settings.exporter !== 'none') {
+      const line = { time: new Date().toISOString(), level: 'log', service, context: 'tracing', msg: 'tracing on', exporter: settings.exporter, serviceName: settings.serviceName, endpoint: settings.endpoint };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

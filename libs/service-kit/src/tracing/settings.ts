@@ -13,6 +13,8 @@
 export interface TracingSettings {
   exporter: 'otlp' | 'console' | 'none';
   serviceName: string;
+  /** Where `otlp` sends spans (the exporter reads the same variables). */
+  endpoint?: string;
 }
 
 const EXPORTERS = ['otlp', 'console', 'none'] as const;
@@ -30,13 +32,30 @@ export function tracingSettings(service: string, env: NodeJS.ProcessEnv = proces
     throw new Error(`OTEL_TRACES_EXPORTER must be otlp, console or none, got ${JSON.stringify(env['OTEL_TRACES_EXPORTER'])}`);
   }
   const exporter = raw as TracingSettings['exporter'];
-  if (exporter === 'otlp') {
-    for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
-      const protocol = env[name]?.trim();
-      if (protocol && protocol !== 'http/json') {
-        throw new Error(`${name}=${protocol} is not supported: the services export OTLP over HTTP as JSON (http/json)`);
-      }
+  if (exporter !== 'otlp') return { exporter, serviceName };
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const protocol = env[name]?.trim();
+    if (protocol && protocol !== 'http/json') {
+      throw new Error(`${name}=${protocol} is not supported: the services export OTLP over HTTP as JSON (http/json)`);
     }
   }
-  return { exporter, serviceName };
+  // the signal's own endpoint is used as given; the general one gets /v1/traces appended (the OTLP rules)
+  const traces = httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', env);
+  const base = httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env);
+  const endpoint = traces ?? (base ? `${base.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
+  return { exporter, serviceName, endpoint };
+}
+
+/** An endpoint variable, if set: it must be an http(s) URL (the exporter would otherwise drop every span quietly). */
+function httpUrl(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  return value;
 }
