@@ -160,6 +160,22 @@ const BASE: CaseVariation = {
   sourceCaseId: 'case-earlier',
 };
 
+/** Sections A-K of a draft (reg 12(1)): a need in B met by an outcome in E and provision in F; K lists the education advice. */
+const planSections = (adviceId: string) => [
+  { section: 'A' as const, text: 'Loves trains; wants to work on the railway.' },
+  { section: 'B' as const, items: [{ itemId: 'need-1', text: 'Expressive language delay.' }] },
+  { section: 'C' as const, text: 'No health needs relating to SEN.' },
+  { section: 'D' as const, text: 'No social care needs identified.' },
+  { section: 'E' as const, items: [{ itemId: 'out-1', text: 'Asks for help in short sentences by July.', needIds: ['need-1'] }] },
+  { section: 'F' as const, items: [{ itemId: 'prov-1', text: 'Speech and language therapy, 1 hour a week.', needIds: ['need-1'] }] },
+  { section: 'G' as const, text: 'None.' },
+  { section: 'H1' as const, text: 'None.' },
+  { section: 'H2' as const, text: 'None.' },
+  { section: 'I' as const, text: 'To be named after the family’s comments.' },
+  { section: 'J' as const, text: 'No personal budget asked for yet.' },
+  { section: 'K' as const, adviceIds: [adviceId] },
+];
+
 /**
  * The full life of a plan: request, exception, decision to assess, advice requested from every agency (and re-used,
  * received, corrected, withdrawn and given again), commissioning body change, draft, family response, setting
@@ -197,7 +213,8 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-03-18', { type: 'RecordAdviceReceived', adviceRequestId: reqExtra, adviceId: advExtra, version: 1, agency: xAgency }),
     at('2025-03-20', { type: 'RecordCommissioningBodyChange', changeId: change, newCommissioningBodyRef: 'QOP' }),
     at('2025-03-27', { type: 'NotifyCommissioningBody', changeId: change }),
-    at('2025-04-14', { type: 'IssueDraftPlan', planId: plan }),
+    // reg 12: the draft's sections A-K (I says no school yet: CFA 2014 s.38(5)); the final plan carries them forward
+    at('2025-04-14', { type: 'IssueDraftPlan', planId: plan, contents: { sections: planSections(advEdu) } }),
     at('2025-04-22', { type: 'RecordFamilyResponse', ...opt('preferredSettingRef', v.preferredSettingRef), ...opt('commentsRef', v.commentsRef) }),
     at('2025-04-23', { type: 'ConsultSetting', consultationId: consult, settingRef: v.preferredSettingRef ?? 'urn:100002' }),
     // s.39(2): the school the plan names is consulted before it is named
@@ -205,12 +222,16 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-05-02', { type: 'RecordSettingResponse', consultationId: consult, canMeetNeeds: v.canMeetNeeds }),
     at('2025-05-19', { type: 'IssueFinalPlan', planId: plan, ...opt('namedSettingRef', v.namedSettingRef) }),
     at('2026-02-02', { type: 'ScheduleReviewMeeting', reviewId: review, meetingOn: d('2026-04-13') }),
+    // CFA 2014 s.49; Personal Budgets Regulations 2014: a budget asked for at the review, agreed as a direct payment, reviewed with the plan
+    at('2026-02-09', { type: 'RequestPersonalBudget', personalBudgetId: `${caseId}-pb`, requestedBy: 'parent', reviewId: review, directPaymentRequested: true }),
+    at('2026-03-02', { type: 'DecidePersonalBudget', personalBudgetId: `${caseId}-pb`, decision: 'agreed', parts: [{ arrangement: 'direct-payment', annualAmountPence: 120000, provisionItemIds: ['prov-1'] }] }),
     at('2026-03-27', { type: 'CirculateReviewPapers', reviewId: review }),
     at('2026-04-13', { type: 'HoldReviewMeeting', reviewId: review }),
+    at('2026-04-13', { type: 'ReviewPersonalBudget', personalBudgetId: `${caseId}-pb`, reviewId: review, outcome: 'continued' }),
     at('2026-04-17', { type: 'SubmitReviewReport', reviewId: review }),
     at('2026-04-20', { type: 'MakeReviewDecision', reviewId: review, decision: v.reviewDecision }),
     at('2026-04-20', { type: 'ProposeAmendment', amendmentId: amend1, trigger: 'annual-review', reviewId: review }),
-    at('2026-06-01', { type: 'AmendPlan', amendmentId: amend1, ...opt('namedSettingRef', v.namedSettingRef) }),
+    at('2026-06-01', { type: 'AmendPlan', amendmentId: amend1, ...opt('namedSettingRef', v.namedSettingRef), contents: { sections: [{ section: 'J', text: 'A direct payment of £1,200 a year for speech and language therapy.' }] } }),
     // regs 24-27: a reassessment requested, decided within 15 days, advice under its own assessment, the amended plan within 14 weeks;
     // then a second request refused and notified with its appeal rights (s.51(2)(d))
     at('2026-06-08', { type: 'RequestReassessment', reassessmentId: rea1, requestedBy: 'institution' }),

@@ -12,6 +12,10 @@ export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'advice.submitted.v1': ['sections[].text'],
   'advice.corrected.v1': ['sections[].text', 'reason'],
   'advice.withdrawn.v1': ['reason'],
+  // the plan's contents (reg 12) and the reasons of personal budget decisions: what the LA wrote about the child
+  'ehc.plan-contents-recorded.v1': ['sections[].text', 'sections[].items[].text'],
+  'ehc.personal-budget-decided.v1': ['reasons', 'directPaymentRefusal.reasons'],
+  'ehc.personal-budget-reviewed.v1': ['reasons'],
   // transfers of responsibility: the free-text reasons and notes
   'transfer.requested.v1': ['reason'],
   'transfer.accepted.v1': ['note'],

@@ -11,6 +11,8 @@ import { AdviceHeldHere } from './family-views/advice-held-here.reaction';
 import { FamilyViewsModule } from './family-views/family-views.module';
 import { CaseController } from './http/case.controller';
 import { PersonalDataController } from './personal-data/personal-data.controller';
+import { PlanController } from './plan/plan.controller';
+import { PLAN_QUERY_HANDLERS } from './plan/plan-queries';
 import { PERSONAL_DATA_HANDLERS } from './personal-data/personal-data-bus';
 import { PersonalDataErasure } from './personal-data/personal-data-erasure.service';
 import { TransfersModule } from './transfers/transfers.module';
@@ -26,9 +28,9 @@ import { TransfersModule } from './transfers/transfers.module';
     // the views of the child and family: `local-authority` advice through the agency kit (its own `advice` forwarder)
     FamilyViewsModule,
   ],
-  controllers: [CaseController, PersonalDataController],
+  controllers: [CaseController, PersonalDataController, PlanController],
   providers: [
-    CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure, ...PERSONAL_DATA_HANDLERS,
+    CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure, ...PERSONAL_DATA_HANDLERS, ...PLAN_QUERY_HANDLERS,
     // every route with :caseId (lifecycle, transfers, family views, erasure) refuses an organisation not involved in
     // the case, the same for an unknown case, and writes the attempt to the access log (the kit's agency_access_log)
     CaseInvolvement,

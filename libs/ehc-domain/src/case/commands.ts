@@ -1,5 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
+import type { PersonalBudgetCommand, PlanContentsInput } from './plan-commands';
 import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReassessmentDecision, ReassessmentRequester, ReviewDecision, TribunalOrderKind, TribunalOrderRegulation } from './events';
 
 /** Every command names its case and the date the fact happened (`at`): the decider never reads the clock. */
@@ -61,6 +62,8 @@ export interface DecideNotToIssue extends Base {
 export interface IssueDraftPlan extends Base {
   type: 'IssueDraftPlan';
   planId: string;
+  /** reg 12: the draft's contents (sections A-K; may be partial). */
+  contents?: PlanContentsInput;
 }
 export interface RecordFamilyResponse extends Base {
   type: 'RecordFamilyResponse';
@@ -83,6 +86,8 @@ export interface IssueFinalPlan extends Base {
   type: 'IssueFinalPlan';
   planId: string;
   namedSettingRef?: string;
+  /** reg 12: the final plan's contents (every section A-K); absent: the draft's, carried forward. */
+  contents?: PlanContentsInput;
 }
 export interface ProposeAmendment extends Base {
   type: 'ProposeAmendment';
@@ -98,6 +103,8 @@ export interface AmendPlan extends Base {
   type: 'AmendPlan';
   amendmentId: string;
   namedSettingRef?: string;
+  /** reg 12, 22: the sections this amendment changes (the others are carried forward). */
+  contents?: PlanContentsInput;
 }
 /** reg 22(4) / 28: after proposing amendments the LA decides not to amend after all (within 8 weeks, appealable). */
 export interface DecideNotToAmend extends Base {
@@ -315,6 +322,7 @@ export type EhcCommand =
   | DecideAppeal
   | ProposeCessation
   | RecordCessationConsultation
-  | DecideToCease;
+  | DecideToCease
+  | PersonalBudgetCommand;
 
 export type EhcCommandType = EhcCommand['type'];

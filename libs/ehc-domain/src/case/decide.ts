@@ -13,6 +13,8 @@ import { recordPersonalDataErasure } from './decide/personal-data';
 import {
   consultSetting, decideNotToIssue, issueDraftPlan, issueFinalPlan, recordFamilyResponse, recordSettingResponse,
 } from './decide/plan';
+import { withAmendedContents, withDraftContents, withFinalContents } from './decide/plan-contents';
+import { decidePersonalBudget, requestPersonalBudget, reviewPersonalBudget } from './decide/personal-budget';
 import { decideOnReassessment, requestReassessment } from './decide/reassessment';
 import { decideNotToAssess, decideToAssess, receiveRequest } from './decide/request';
 import {
@@ -31,6 +33,7 @@ export { openReassessment } from './decide/reassessment';
 export { isValidNhsNumber } from './decide/request';
 export { reviewDueAfterPlanTransfer } from './decide/transfers';
 export { pendingTribunalOrder } from './decide/tribunal';
+export { adviceOnCase, completenessDefects, latestPlanVersion } from './decide/plan-contents';
 
 type CommandHandler<K extends EhcCommandType> = (command: Extract<EhcCommand, { type: K }>, state: EhcCaseState) => EhcEvent[];
 
@@ -47,14 +50,14 @@ const HANDLERS: { readonly [K in EhcCommandType]: CommandHandler<K> } = {
   WithdrawAdvice: withdrawAdvice,
   // draft and final plan (regs 10-14; CFA 2014 s.38-39)
   DecideNotToIssue: decideNotToIssue,
-  IssueDraftPlan: issueDraftPlan,
+  IssueDraftPlan: withDraftContents(issueDraftPlan),
   RecordFamilyResponse: recordFamilyResponse,
   ConsultSetting: consultSetting,
   RecordSettingResponse: recordSettingResponse,
-  IssueFinalPlan: issueFinalPlan,
+  IssueFinalPlan: withFinalContents(issueFinalPlan),
   // reviews and amendments (regs 18-22, 28)
   ProposeAmendment: proposeAmendment,
-  AmendPlan: amendPlan,
+  AmendPlan: withAmendedContents(amendPlan),
   DecideNotToAmend: decideNotToAmend,
   ScheduleReviewMeeting: scheduleReviewMeeting,
   CirculateReviewPapers: circulateReviewPapers,
@@ -85,6 +88,10 @@ const HANDLERS: { readonly [K in EhcCommandType]: CommandHandler<K> } = {
   RegisterAppeal: registerAppeal,
   DecideAppeal: decideAppeal,
   RecordTribunalOrder: recordTribunalOrder,
+  // personal budgets (CFA 2014 s.49; Personal Budgets Regulations 2014); plan contents (reg 12) ride on the plan steps above
+  RequestPersonalBudget: requestPersonalBudget,
+  DecidePersonalBudget: decidePersonalBudget,
+  ReviewPersonalBudget: reviewPersonalBudget,
   // exceptions to the time limits (regs 5(4), 8(2), 10(4), 13(3), 44(3))
   RecordException: recordException,
   // personal data

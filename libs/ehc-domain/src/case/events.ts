@@ -1,6 +1,7 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { ErasureGround } from '@tio/kernel';
 import type { AdviceType, Agency } from './advice-types';
+import { PLAN_AND_BUDGET_EVENT_TYPES, type PlanAndBudgetEventDataMap } from './plan-events';
 
 /**
  * The EHC case stream's events. Names are namespaced and versioned (`ehc.<fact>.v<n>`); once published, a version's
@@ -502,7 +503,7 @@ export interface CommissioningBodyNotifiedV1 {
 }
 
 /** Every EHC case event type and its data: the single list the contracts library generates documents from. */
-export interface EhcEventDataMap {
+export interface EhcEventDataMap extends PlanAndBudgetEventDataMap {
   'ehc.request-received.v1': RequestReceivedV1;
   'ehc.decision-to-assess.v1': DecisionToAssessV1;
   'ehc.advice-requested.v1': AdviceRequestedV1;
@@ -606,5 +607,6 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'ehc.cessation-consulted.v1', summary: 'The LA consulted the parent or young person, or the institution, about ceasing the plan.', regulation: 'reg 29-30' },
   { type: 'ehc.decision-to-cease.v1', summary: 'The LA decided to cease the plan; it stays maintained until the time for appealing has passed or an appeal has been concluded.', regulation: 'CFA 2014 s.45; reg 31' },
   { type: 'ehc.reassessment-requested.v1', summary: 'The family, the institution or the NHS commissioning body asked for a reassessment of a child or young person with a plan; the LA decides within 15 days.', regulation: 'CFA 2014 s.44(2); reg 24-25' },
+  ...PLAN_AND_BUDGET_EVENT_TYPES,
   { type: 'ehc.reassessment-decided.v1', summary: 'The LA decided whether to reassess (a decision not to is appealable); a reassessment runs the assessment steps under its own assessment id and the amended plan is due within 14 weeks.', regulation: 'CFA 2014 s.44, s.51(2)(d); reg 25-27' },
 ];

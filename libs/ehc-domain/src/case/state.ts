@@ -28,6 +28,8 @@ import { adviceReducers } from './evolve/advice';
 import { appealReducers } from './evolve/appeals';
 import { cessationReducers } from './evolve/cessation';
 import { planReducers } from './evolve/plan';
+import { planContentsReducers } from './evolve/plan-contents';
+import type { PersonalBudgetState, PlanVersionState } from './plan-state';
 import { reassessmentReducers } from './evolve/reassessment';
 import { recordReducers } from './evolve/records';
 import type { Reducer, Reducers } from './evolve/reducer';
@@ -247,6 +249,10 @@ export interface EhcCaseState {
   cessations?: Record<string, CessationState>;
   /** Requests for reassessment and their decisions (absent until the first one). */
   reassessments?: Record<string, ReassessmentState>;
+  /** The plan's contents, version by version (reg 12; absent until the first). */
+  planVersions?: PlanVersionState[];
+  /** Personal budgets asked for (CFA 2014 s.49; absent until the first). */
+  personalBudgets?: Record<string, PersonalBudgetState>;
 }
 
 export function initialState(): EhcCaseState {
@@ -272,6 +278,7 @@ const REDUCERS: Reducers<EhcEventType> = {
   ...requestReducers,
   ...adviceReducers,
   ...planReducers,
+  ...planContentsReducers,
   ...reviewAndAmendmentReducers,
   ...transferReducers,
   ...reassessmentReducers,

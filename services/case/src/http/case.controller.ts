@@ -10,6 +10,7 @@ import { GetCaseQuery } from '../case-queries';
 import { stepDate } from './command-context';
 import { DomainErrorFilter } from './domain-error.filter';
 import * as dto from './dtos';
+import { planContentsOf } from '../plan/plan-contents.dto';
 
 type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
@@ -100,7 +101,7 @@ export class CaseController {
   @Post(':caseId/draft-plan')
   @ApiOperation({ summary: 'Issue the draft plan (the family then has at least 15 days to comment, reg 13)' })
   issueDraft(@CaseId() caseId: string, @Body() b: dto.IssueDraftPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'IssueDraftPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId') }, p, req);
+    return this.run({ type: 'IssueDraftPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId'), contents: planContentsOf(b.contents) }, p, req);
   }
 
   @Post(':caseId/family-response')
@@ -124,7 +125,7 @@ export class CaseController {
   @Post(':caseId/final-plan')
   @ApiOperation({ summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request; reg 13(1): from day 16 after the draft unless the family said they had nothing more to say; a named setting must have been consulted, s.39(2))' })
   issueFinal(@CaseId() caseId: string, @Body() b: dto.IssueFinalPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'IssueFinalPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId'), namedSettingRef: b.namedSettingRef }, p, req);
+    return this.run({ type: 'IssueFinalPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId'), namedSettingRef: b.namedSettingRef, contents: planContentsOf(b.contents) }, p, req);
   }
 
   @Post(':caseId/amendments')
@@ -140,7 +141,7 @@ export class CaseController {
   @Post(':caseId/amended-plan')
   @ApiOperation({ summary: 'Issue the amended plan (not before the family’s 15 days end, reg 22(2); within 8 weeks of the proposals, reg 22(3))' })
   amend(@CaseId() caseId: string, @Body() b: dto.AmendPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.run({ type: 'AmendPlan', caseId, at: stepDate(b.at), amendmentId: b.amendmentId, namedSettingRef: b.namedSettingRef }, p, req);
+    return this.run({ type: 'AmendPlan', caseId, at: stepDate(b.at), amendmentId: b.amendmentId, namedSettingRef: b.namedSettingRef, contents: planContentsOf(b.contents) }, p, req);
   }
 
   @Post(':caseId/amendments/not-amending')

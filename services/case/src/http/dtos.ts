@@ -3,6 +3,7 @@ import { FutureDateAllowed, isNotInFuture, NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
 import { ISO_DATE } from '@tio/service-kit';
+import { PlanContentsDto } from '../plan/plan-contents.dto';
 import {
   isValidNhsNumber,
   londonDateOf,
@@ -199,6 +200,8 @@ export class ReuseAdviceDto extends StepDto {
 
 export class IssueDraftPlanDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
+  @ApiPropertyOptional({ type: PlanContentsDto, description: 'reg 12: the draft’s sections (may be partial; CFA 2014 s.38(5): no school or type in I)' })
+  @IsOptional() @ValidateNested() @Type(() => PlanContentsDto) contents?: PlanContentsDto;
 }
 
 export class RecordFamilyResponseDto extends StepDto {
@@ -221,6 +224,8 @@ export class RecordSettingResponseDto extends StepDto {
 export class IssueFinalPlanDto extends StepDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
   @ApiPropertyOptional({ example: 'urn:school:100234' }) @IsOptional() @Matches(REF, { message: REF_MESSAGE }) namedSettingRef?: string;
+  @ApiPropertyOptional({ type: PlanContentsDto, description: 'reg 12(1): every section A-K; absent: the draft’s contents carried forward' })
+  @IsOptional() @ValidateNested() @Type(() => PlanContentsDto) contents?: PlanContentsDto;
 }
 
 export class ProposeAmendmentDto extends StepDto {
@@ -235,6 +240,8 @@ export class ProposeAmendmentDto extends StepDto {
 export class AmendPlanDto extends StepDto {
   @ApiProperty() @IsUUID() amendmentId!: string;
   @ApiPropertyOptional() @IsOptional() @Matches(REF, { message: REF_MESSAGE }) namedSettingRef?: string;
+  @ApiPropertyOptional({ type: PlanContentsDto, description: 'reg 12, 22: the sections this amendment changes (the others are carried forward)' })
+  @IsOptional() @ValidateNested() @Type(() => PlanContentsDto) contents?: PlanContentsDto;
 }
 
 export class DecideNotToAmendDto extends StepDto {
