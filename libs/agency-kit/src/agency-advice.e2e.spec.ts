@@ -4,7 +4,7 @@ import request from 'supertest';
 import { TOPICS } from '@tio/contracts';
 import { KEY_STORE } from '@tio/event-sourcing';
 import { DeadLetterSealer } from '@tio/personal-data';
-import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import { holdEventAppends, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { Pool } from 'pg';
 import { AgencyAdviceModule } from './agency-advice.module';
 import { publishAdviceRequest, type RequestedAdvice } from './testing/case-fixtures';
@@ -87,7 +87,7 @@ describe('agency kit: tell it once, for health', () => {
     // refused: another NHS trust (the request names RXK), another agency, another local authority
     const otherTrust = await as({ agency: 'health', org: 'RYJ' });
     const refusal = await get('/advice-requests', otherTrust).expect(403);
-    expect(refusal.body.message).toContain('Your organisation (RYJ, health) is not involved in case');
+    expect(refusal.body.detail).toContain('Your organisation (RYJ, health) is not involved in case');
     await get('/advice', await as({ agency: 'education', org: 'urn:school:100001' })).expect(403);
     await get('/advice/medical/history', await as({ agency: 'local-authority', org: 'E09000033', roles: ['case-officer'] })).expect(403);
     // a trust that is not involved may not write either
@@ -114,13 +114,17 @@ describe('agency kit: tell it once, for health', () => {
   it('accepts requested advice once: a retry with the same key gets the same answer and records nothing twice', async () => {
     const first = await submit(medical, 'nhs-submit-0001').expect(201);
     expect(first.body).toMatchObject({ caseId: medical.caseId, agency: 'health', adviceType: 'medical', version: 1, status: 'submitted', replayed: false });
-    const retry = await submit(medical, 'nhs-submit-0001').expect(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    // the replay answers as the first did (the same status and body), marked by the Idempotent-Replayed header
+    const retry = await submit(medical, 'nhs-submit-0001').expect(201);
     expect({ ...retry.body, replayed: false }).toEqual(first.body);
     expect(retry.body.replayed).toBe(true);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(await eventsIn(medical.caseId)).toEqual(['advice.submitted.v1']);
 
-    const reused = await submit(medical, 'nhs-submit-0001', { sections: [{ heading: 'Medical needs', text: 'Something else' }] }).expect(409);
-    expect(reused.body.code).toBe('idempotency-key-reused');
+    const reused = await submit(medical, 'nhs-submit-0001', { sections: [{ heading: 'Medical needs', text: 'Something else' }] }).expect(422);
+    expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(reused.body).toMatchObject({ status: 422, code: 'idempotency-key-reused', instance: `/cases/${medical.caseId}/advice` });
     const again = await submit(medical, 'nhs-submit-0002').expect(409);
     expect(again.body.code).toBe('advice-already-submitted');
     expect(await eventsIn(medical.caseId)).toEqual(['advice.submitted.v1']);
@@ -129,19 +133,45 @@ describe('agency kit: tell it once, for health', () => {
     expect(requests.body.requests[0]).toMatchObject({ status: 'answered', advice: { adviceId: first.body.adviceId, version: 1 } });
   });
 
+  it('answers 409 idempotency-key-in-flight to a retry sent while the first submission is still being recorded, then the first answer', async () => {
+    const asked = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical' });
+    await requested(asked);
+    const key = `nhs-in-flight-${randomUUID().slice(0, 8)}`;
+    // both submissions reach their append, which waits on a lock the test holds: the second arrives while the first is in flight
+    const held = await holdEventAppends(service.databaseUrl);
+    let answers: request.Response[];
+    try {
+      const first = submit(asked, key).then((r) => r);
+      await held.blocked(1);
+      const second = submit(asked, key).then((r) => r);
+      await held.blocked(2);
+      await held.release();
+      answers = await Promise.all([first, second]);
+    } finally {
+      await held.release().catch(() => undefined);
+    }
+    const [recorded, refused] = answers.sort((a, b) => a.status - b.status);
+    expect([recorded.status, refused.status]).toEqual([201, 409]);
+    expect(refused.body).toMatchObject({ status: 409, code: 'idempotency-key-in-flight', instance: `/cases/${asked.caseId}/advice` });
+    const retry = await submit(asked, key).expect(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.adviceId).toBe(recorded.body.adviceId);
+    expect(await eventsIn(asked.caseId)).toEqual(['advice.submitted.v1']);
+  });
+
   it('refuses advice nobody asked for (409), advice of another agency’s type (422) and writers from another agency (403)', async () => {
     const notAsked = await submit({ ...medical, adviceRequestId: randomUUID() }, 'nhs-unasked-01').expect(409);
     expect(notAsked.body.code).toBe('advice-not-requested');
     const wrongType = await submit(medical, 'nhs-wrongtype-01', { adviceType: 'educational' }).expect(422);
     expect(wrongType.body.code).toBe('agency-cannot-give-advice');
-    expect(wrongType.body.message).toMatch(/health cannot give educational advice/);
+    expect(wrongType.body.detail).toMatch(/health cannot give educational advice/);
     // a school not involved in the case is refused by the involvement rule; an involved writer of another agency
     // (the responsible LA's caseworker) by the agency rule
-    expect((await submit(medical, 'edu-writes-01', {}, teacher).expect(403)).body.message).toMatch(/is not involved in case/);
+    expect((await submit(medical, 'edu-writes-01', {}, teacher).expect(403)).body.detail).toMatch(/is not involved in case/);
     const laCaseworker = await tokenFor({ agency: 'local-authority', roles: ['practitioner'], userId: 'la-caseworker-1', organisationId: 'E10000028' });
     const wrongAgency = await submit(medical, 'la-writes-01', {}, laCaseworker).expect(403);
     expect(wrongAgency.body).toMatchObject({ code: 'wrong-agency' });
-    expect(wrongAgency.body.message).toMatch(/only health practitioners/);
+    expect(wrongAgency.body.detail).toMatch(/only health practitioners/);
     const noKey = await request(service.server).post(`/cases/${medical.caseId}/advice`).set(auth(doctor)).send({ adviceRequestId: medical.adviceRequestId, adviceType: 'medical', sections: [] }).expect(400);
     expect(JSON.stringify(noKey.body)).toMatch(/Idempotency-Key/);
     const bad = await submit(medical, 'nhs-bad-body-01', { sections: [{ heading: '' }], colour: 'red' }).expect(400);

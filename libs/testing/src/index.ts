@@ -6,3 +6,4 @@ export * from './consume';
 export * from './fuzz';
 export * from './census';
 export * from './metrics';
+export * from './hold-appends';

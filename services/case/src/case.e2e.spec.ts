@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { TOPICS, fromKafkaRecord, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
-import { consumeUntil, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
+import { consumeUntil, holdEventAppends, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { caseService } from './service';
 
 // The case service as the LA SEND team and the agency services use it: real PostgreSQL event store, real Kafka
@@ -48,11 +48,11 @@ describe('case service end to end', () => {
     await request(service.server).post('/cases').send({}).expect(401);
     const practitioner = await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: 'school-1' });
     const res = await post('/cases', { childRef: 'child:1', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }, practitioner).expect(403);
-    expect(res.body.message).toMatch(/needs one of the roles|case officers/);
+    expect(res.body.detail).toMatch(/needs one of the roles|case officers/);
     const caseId = await newCase();
     const otherLa = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: 'E10000016' });
     const denied = await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-01-20' }, otherLa).expect(403);
-    expect(denied.body.message).toBe(`Your organisation (E10000016, local-authority) is not involved in case ${caseId} at the case service. Only organisations involved in a case, and auditors, may see it or act on it.`);
+    expect(denied.body.detail).toBe(`Your organisation (E10000016, local-authority) is not involved in case ${caseId} at the case service. Only organisations involved in a case, and auditors, may see it or act on it.`);
   });
 
   it('refuses another LA’s officer the same way whether or not the case exists (no existence leak); auditors learn it is unknown', async () => {
@@ -95,7 +95,7 @@ describe('case service end to end', () => {
     await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06', planId }).expect(201);
     const before = (await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200)).body;
     const future = await post(`/cases/${caseId}/final-plan`, { at: '2027-03-01', planId }).expect(422);
-    expect(future.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', message: 'Validation failed', errors: [{ field: 'at', reasons: [expect.stringContaining('must not be after today')] }] });
+    expect(future.body).toMatchObject({ status: 422, code: 'date-in-future', errors: [{ field: 'at', reasons: [expect.stringContaining('must not be after today')] }] });
     await post(`/cases/${caseId}/final-plan`, { at: tomorrow, planId }).expect(422);
     const after = (await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200)).body;
     expect(after.revision).toBe(before.revision);
@@ -117,8 +117,9 @@ describe('case service end to end', () => {
     const caseId = await newCase();
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
     const res = await post(`/cases/${caseId}/final-plan`, { at: '2026-03-02' }).expect(409);
-    expect(res.body.code).toBeDefined();
-    expect(res.body.error).toMatch(/FinalPlanBeforeDraft|NoDraftPlan/);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 409, instance: `/cases/${caseId}/final-plan`, code: expect.stringMatching(/^(final-plan-before-draft|no-draft-plan)$/) });
+    expect(res.body.type).toBe(`https://tell-it-once.example/problems/${res.body.code}`);
   });
 
   it('the law as written over HTTP: the family’s 15 days even after a response, s.39(2) before naming, reg 22 amendments, lawful exceptions only', async () => {
@@ -159,8 +160,10 @@ describe('case service end to end', () => {
     const caseId = await newCase();
     const key = `retry-${randomUUID()}`;
     const first = await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).expect(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
     const again = await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).expect(200);
     expect(again.body.replayed).toBe(true);
+    expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body.recorded).toEqual(first.body.recorded);
     const res = await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200);
     expect(res.body.revision).toBe(1); // request + one decision
@@ -170,10 +173,47 @@ describe('case service end to end', () => {
     const created = await post('/cases', body, officer, { 'Idempotency-Key': `${key}-new` }).expect(201);
     const retried = await post('/cases', body, officer, { 'Idempotency-Key': `${key}-new` }).expect(201);
     expect(retried.body).toMatchObject({ caseId: created.body.caseId, replayed: true, recorded: created.body.recorded });
-    const reused = await post('/cases', { ...body, childRef: 'child:someone-else' }, officer, { 'Idempotency-Key': `${key}-new` }).expect(409);
-    expect(reused.body.code).toBe('idempotency-key-reused');
-    const reusedElsewhere = await post(`/cases/${created.body.caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).expect(409);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    // the same key with another body is 422 (draft-ietf-httpapi-idempotency-key-header), and no second case: neither
+    // for another child nor for a body that names a case id of its own
+    const reused = await post('/cases', { ...body, childRef: 'child:someone-else' }, officer, { 'Idempotency-Key': `${key}-new` }).expect(422);
+    expect(reused.body).toMatchObject({ code: 'idempotency-key-reused', type: 'https://tell-it-once.example/problems/idempotency-key-reused' });
+    const otherId = randomUUID();
+    const named = await post('/cases', { ...body, caseId: otherId }, officer, { 'Idempotency-Key': `${key}-new` }).expect(422);
+    expect(named.body).toMatchObject({ code: 'idempotency-key-reused', details: { why: 'other-record' } });
+    const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], organisationId: 'ofsted', userId: 'inspector-1' });
+    await request(service.server).get(`/cases/${otherId}`).set(auth(auditor)).expect(404);
+    const reusedElsewhere = await post(`/cases/${created.body.caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).expect(422);
     expect(reusedElsewhere.body).toMatchObject({ code: 'idempotency-key-reused', details: { why: 'other-record' } });
+  });
+
+  it('answers 409 idempotency-key-in-flight to a retry sent while the first request is still being recorded, then the first answer', async () => {
+    const caseId = await newCase();
+    const key = `in-flight-${randomUUID()}`;
+    const send = () => post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }, officer, { 'Idempotency-Key': key }).then((r) => r);
+    // both requests read the case and reach their append, which waits on a lock the test holds: both are in flight
+    const held = await holdEventAppends(service.databaseUrl);
+    let answers: request.Response[];
+    try {
+      const first = send();
+      await held.blocked(1);
+      const second = send();
+      await held.blocked(2);
+      await held.release();
+      answers = await Promise.all([first, second]);
+    } finally {
+      await held.release().catch(() => undefined);
+    }
+    const byStatus = answers.sort((a, b) => a.status - b.status);
+    expect(byStatus.map((r) => r.status)).toEqual([200, 409]);
+    expect(byStatus[1].headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(byStatus[1].body).toMatchObject({ status: 409, code: 'idempotency-key-in-flight', instance: `/cases/${caseId}/decision-to-assess` });
+    // retried once the first is done: its answer, marked as a replay; one decision recorded
+    const retry = await send();
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.recorded).toEqual(byStatus[0].body.recorded);
+    expect((await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200)).body.revision).toBe(1);
   });
 
   it('publishes its events to Kafka in order, keyed by case id, as CloudEvents', async () => {

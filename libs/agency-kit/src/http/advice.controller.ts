@@ -1,8 +1,9 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { ADVICE_TYPES, type AdviceType } from '@tio/ehc-domain';
+import { invalidField } from '@tio/service-kit';
 import type { Request, Response } from 'express';
 import { AdviceCommands, type AdviceCommandResult } from '../advice-commands.service';
 import { GetAdviceHistoryQuery, GetAdviceRequestsQuery, GetCaseAdviceQuery } from '../advice-queries';
@@ -18,7 +19,7 @@ const CaseId = () => Param('caseId', new ParseUUIDPipe());
 class AdviceTypePipe implements PipeTransform<string, AdviceType> {
   transform(value: string): AdviceType {
     if ((ADVICE_TYPES as readonly string[]).includes(value)) return value as AdviceType;
-    throw new BadRequestException({ statusCode: 400, message: 'Validation failed', errors: [{ field: 'adviceType', reasons: [`adviceType must be one of ${ADVICE_TYPES.join(', ')}`] }] });
+    throw invalidField('adviceType', `adviceType must be one of ${ADVICE_TYPES.join(', ')}`);
   }
 }
 const AdviceTypeParam = () => Param('adviceType', new AdviceTypePipe());
@@ -111,8 +112,9 @@ export class AdviceController {
     return this.queries.execute(new GetAdviceHistoryQuery(caseId, adviceType, q.assessmentId, p, reasonOf(why)));
   }
 
+  /** The route's status, the same for a replay (which the `Idempotent-Replayed: true` header marks). */
   private answer(res: Response, result: AdviceCommandResult, status: number): AdviceCommandResult {
-    res.status(result.replayed ? 200 : status);
+    res.status(status);
     return result;
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Controller, ForbiddenException, Get, Inject, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Public, RequireRoles, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
+import { bearerChallenge, CurrentPrincipal, Public, RequireRoles, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
 import { PerformanceReportQuery } from '../queries/performance';
 import { performanceCsv } from './csv';
 import { PerformancePageQuery, PerformanceQuery } from './dto';
@@ -69,12 +69,12 @@ export class PerformanceController {
     const header = req.headers['authorization'];
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     const token = match?.[1] ?? queryToken;
-    if (!token) throw new UnauthorizedException('a token is required: Authorization: Bearer <JWT>, or ?token=<JWT>');
+    if (!token) throw bearerChallenge('a token is required: Authorization: Bearer <JWT>, or ?token=<JWT>', false);
     let who: Principal;
     try {
       who = await this.verifier.verify(token);
     } catch (err) {
-      throw new UnauthorizedException(err instanceof TokenRejected ? err.message : 'invalid token');
+      throw bearerChallenge(err instanceof TokenRejected ? err.message : 'invalid token', true);
     }
     if (!who.roles.includes('auditor')) throw new ForbiddenException(`this page needs the auditor role; the token has ${who.roles.join(', ')}`);
     return who;

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, Param, Post, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NotInFuture } from '@tio/contracts';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -8,6 +8,7 @@ import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { requestContext } from '@tio/event-sourcing';
 import { londonDateOf } from '@tio/ehc-domain';
 import type { Request, Response } from 'express';
+import { invalidField } from '@tio/service-kit';
 import { nextStep, REVIEW_OUTCOMES, STEPS, type RecordStep, type ReviewOutcome, type Step } from './graduated-response';
 import { GraduatedResponseCommand } from './graduated-response-aggregate';
 import { GetGraduatedResponseQuery } from './graduated-response-queries';
@@ -19,7 +20,7 @@ class RefPipe implements PipeTransform<string, string> {
   constructor(private readonly field: string) {}
   transform(value: string): string {
     if (REF.test(value)) return value;
-    throw new BadRequestException({ statusCode: 400, message: 'Validation failed', errors: [{ field: this.field, reasons: [REF_MESSAGE.replace('$property', this.field)] }] });
+    throw invalidField(this.field, REF_MESSAGE.replace('$property', this.field));
   }
 }
 
@@ -81,7 +82,7 @@ export class GraduatedResponseController {
       by: { userRef: p.userId, organisationRef: p.organisationId },
     };
     const result = await this.commands.execute(new GraduatedResponseCommand(command, p, requestContext(childRef, p, req)));
-    res.status(result.replayed ? 200 : 201);
+    res.status(201); // a replay answers the same status; the Idempotent-Replayed header marks it
     return { schoolUrn, childRef, ...result.state, nextStep: nextStep(result.state), replayed: result.replayed };
   }
 

@@ -62,7 +62,7 @@ export class CommissioningController {
       by: { userRef: p.userId, organisationRef: p.organisationId },
     };
     const result = await this.commands.execute(new CommissioningCommand(command, p, requestContext(caseId, p, req)));
-    res.status(result.replayed ? 200 : 201);
+    res.status(201); // a replay answers the same status; the Idempotent-Replayed header marks it
     return { caseId, ...result.state, replayed: result.replayed };
   }
 

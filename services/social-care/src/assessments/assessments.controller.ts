@@ -56,7 +56,7 @@ export class AssessmentsController {
       by: { userRef: p.userId, organisationRef: p.organisationId },
     };
     const result = await this.commands.execute(new AssessmentsCommand(command, p, requestContext(caseId, p, req)));
-    res.status(result.replayed ? 200 : 201);
+    res.status(201); // a replay answers the same status; the Idempotent-Replayed header marks it
     return { caseId, assessments: result.state.assessments, replayed: result.replayed };
   }
 

@@ -1,7 +1,7 @@
-import { Controller, ForbiddenException, Get, Inject, Param, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
+import { bearerChallenge, Public, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
 import type { Request, Response } from 'express';
 import { ChangeNotifier } from '../live/notifier';
 import { TimelineMetrics } from '../metrics/metrics';
@@ -125,12 +125,12 @@ export class StreamController {
   private async authenticate(req: Request, queryToken?: string): Promise<Principal> {
     const header = req.header('authorization');
     const token = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : queryToken;
-    if (!token) throw new UnauthorizedException('a token is required: Authorization: Bearer <JWT>, or ?access_token=<JWT> for EventSource');
+    if (!token) throw bearerChallenge('a token is required: Authorization: Bearer <JWT>, or ?access_token=<JWT> for EventSource', false);
     let principal: Principal;
     try {
       principal = await this.verifier.verify(token);
     } catch (err) {
-      throw new UnauthorizedException(err instanceof TokenRejected ? err.message : 'invalid token');
+      throw bearerChallenge(err instanceof TokenRejected ? err.message : 'invalid token', true);
     }
     if (!principal.roles.some((r) => READ_ROLES.includes(r))) throw new ForbiddenException(`reading a timeline needs one of the roles ${READ_ROLES.join(', ')}`);
     return principal;
