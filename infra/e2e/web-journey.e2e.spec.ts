@@ -20,7 +20,7 @@ import { SERVICES, WEB_SERVICE } from '../scripts/services';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const AXE = join(workspaceRoot(), 'node_modules/axe-core/axe.min.js');
-const SHOTS = localStateDir('test-results', 'web-journey');
+const SHOTS = join(process.env['TIO_TEST_RESULTS'] ?? localStateDir('test-results'), 'web-journey');
 const JWT = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/;
 
 describe("the practitioners' web service: a caseworker signs in and finds the case (real browser, dev OpenID provider)", () => {
@@ -37,7 +37,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
   const demoCase = randomUUID();
   const recentCase = randomUUID();
   const dueSoonCase = randomUUID();
-  const axeResults: Record<string, { serious: number; critical: number; moderate: number; minor: number; passes: number }> = {};
+  const axeResults: Record<string, { serious: number; critical: number; moderate: number; minor: number; passes: number; violations: string[] }> = {};
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`);
@@ -130,7 +130,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
       passes: unknown[];
     };
     const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
-    axeResults[name] = { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length };
+    axeResults[name] = { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length, violations: result.violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
     const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(blocking.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -189,15 +189,17 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     await noTokenIn(page);
     await axe(page, '04-case');
     await page.close();
-  });
+  }, 180_000);
 
-  it('filters the caseload (stage, overdue, due in the next 2 weeks), sorts it and exports the CSV of what is shown', async () => {
+  it('filters the caseload (stage, overdue, due in the next 2 weeks, waiting on an agency), sorts it and exports the CSV of what is shown', async () => {
     const page = await openPage();
     await page.goto(`${url['web']}/caseload?due=overdue`);
     await expect(page.locator('#caseload tbody tr').count()).resolves.toBe(1);
     await page.goto(`${url['web']}/caseload?due=next-2-weeks`);
     await expect(page.locator('#caseload tbody tr').first().getAttribute('data-case-id')).resolves.toBe(dueSoonCase);
     await expect(page.locator('#caseload tbody tr').count()).resolves.toBe(1);
+    await page.goto(`${url['web']}/caseload?awaiting=health`);
+    await expect(page.locator('#caseload tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-case-id')))).resolves.toEqual([demoCase]);
     await page.goto(`${url['web']}/caseload?stage=requested&sort=week`);
     await expect(page.locator('#caseload tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-case-id')))).resolves.toEqual([dueSoonCase, recentCase]);
 
@@ -215,7 +217,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     await expect(page.locator('.govuk-error-summary a').getAttribute('href')).resolves.toBe('#stage');
     await axe(page, '05-caseload-error');
     await page.close();
-  });
+  }, 180_000);
 
   it('keeps the session in an HttpOnly SameSite=Lax cookie holding no token, and signs out at the service and the provider', async () => {
     const page = await openPage();
@@ -239,7 +241,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     await page.waitForURL(/\/interaction\//);
     await page.close();
     if (problems.length) console.warn(problems.splice(0).join('\n'));
-  });
+  }, 180_000);
 
   it('sends a request without a session to sign in, coming back to the page asked for', async () => {
     const res = await fetch(`${url['web']}/cases/${demoCase}`, { redirect: 'manual' });

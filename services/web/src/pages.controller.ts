@@ -18,7 +18,7 @@ const SORT_LABELS: Record<string, string> = { urgency: 'Overdue first, then next
 
 /** Checks the caseload's query string: the filter, or the errors to show in the error summary (field and reason). */
 function caseloadFilter(query: Record<string, unknown>): { filter: CaseloadFilter; errors: Array<{ text: string; href: string }> } {
-  const cleaned = Object.fromEntries(['stage', 'due', 'sort'].map((k) => [k, typeof query[k] === 'string' && query[k] ? query[k] : undefined]));
+  const cleaned = Object.fromEntries(['stage', 'due', 'awaiting', 'sort'].map((k) => [k, typeof query[k] === 'string' && query[k] ? query[k] : undefined]));
   const dto = plainToInstance(CaseloadQueryDto, cleaned);
   const errors = validateSync(dto).map((e) => ({ text: Object.values(e.constraints ?? {})[0] ?? `${e.property} is not valid`, href: `#${e.property}` }));
   return { filter: errors.length ? {} : dto, errors };
@@ -67,9 +67,10 @@ export class PagesController {
       const csvQuery = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as Array<[string, string]>).toString();
       return this.render.page(req, res, 'caseload.njk', {
         title: 'Your caseload', nav: 'caseload', errors, ...result, csvHref: `/caseload.csv${csvQuery ? `?${csvQuery}` : ''}`,
-        filtered: Boolean(filter.stage || filter.due),
+        filtered: Boolean(filter.stage || filter.due || filter.awaiting),
         stageItems: options(STAGES, Object.keys(STAGES).filter((k) => k !== 'none'), query['stage'], 'Any stage'),
         dueItems: options(DUE_LABELS, DUE_FILTERS, query['due'], 'Any'),
+        awaitingItems: options(RESPONSIBLE, Object.keys(RESPONSIBLE), query['awaiting'], 'Anyone'),
         sortItems: options(SORT_LABELS, SORTS, query['sort'] ?? 'urgency', 'Overdue first, then next due').slice(1),
       }, errors.length ? 400 : 200);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional } from 'class-validator';
-import { DUE_FILTERS, SORTS, STAGES, type DueFilter, type Sort } from './caseload';
+import { DUE_FILTERS, RESPONSIBLE, SORTS, STAGES, type DueFilter, type Sort } from './caseload';
 
 /** The caseload's filters, from the query string (an empty value means "any"). */
 export class CaseloadQueryDto {
@@ -8,6 +8,9 @@ export class CaseloadQueryDto {
 
   @IsOptional() @IsIn(DUE_FILTERS as unknown as string[], { message: 'Choose overdue, due in the next 2 weeks, or any' })
   due?: DueFilter;
+
+  @IsOptional() @IsIn(Object.keys(RESPONSIBLE), { message: 'Choose who the cases are waiting on from the list' })
+  awaiting?: string;
 
   @IsOptional() @IsIn(SORTS as unknown as string[], { message: 'Choose how to sort from the list' })
   sort?: Sort;

@@ -49,6 +49,12 @@ describe('the caseload order and filters', () => {
     expect(ids(caseload(all, { stage: 'requested' }, TODAY))).toEqual(['c-soon', 'c-later']);
     expect(ids(caseload(all, { stage: 'requested', due: 'next-2-weeks' }, TODAY))).toEqual(['c-soon']);
   });
+
+  it('keeps the cases waiting on one agency: an overdue deadline of theirs or the next one', () => {
+    expect(ids(caseload(all, { awaiting: 'health' }, TODAY))).toEqual(['c-overdue']);
+    expect(ids(caseload(all, { awaiting: 'local-authority' }, TODAY))).toEqual(['c-overdue', 'c-soon', 'c-later']);
+    expect(ids(caseload(all, { awaiting: 'family' }, TODAY))).toEqual([]);
+  });
 });
 
 describe('the caseload CSV', () => {

@@ -51,6 +51,8 @@ export type Sort = (typeof SORTS)[number];
 export interface CaseloadFilter {
   stage?: string;
   due?: DueFilter;
+  /** Cases waiting on this agency (or the family): it has an overdue deadline or the next one. */
+  awaiting?: string;
   sort?: Sort;
 }
 
@@ -66,6 +68,8 @@ export interface CaseloadRow {
   daysOverdue: number;
   /** Who must act: the agencies with an overdue deadline, then whoever the next deadline is for. */
   mustAct: string[];
+  /** The same, as the API's keys (`health`, `family`, ...). */
+  mustActKeys: string[];
   lastActivityAt: string;
 }
 
@@ -75,7 +79,7 @@ export function caseloadRow(c: ApiCase): CaseloadRow {
   const overdue = Object.values(c.overdueByResponsible ?? {}).flat();
   const worst = [...overdue].sort((a, b) => (b.daysLate ?? 0) - (a.daysLate ?? 0) || a.dueOn.localeCompare(b.dueOn))[0];
   const deadline = worst ?? c.next ?? null;
-  const mustAct = [...new Set([...Object.keys(c.overdueByResponsible ?? {}), ...(c.next ? [c.next.responsible] : [])])].map((r) => label(RESPONSIBLE, r));
+  const mustActKeys = [...new Set([...Object.keys(c.overdueByResponsible ?? {}), ...(c.next ? [c.next.responsible] : [])])];
   return {
     caseId: c.caseId,
     stage: label(STAGES, c.caseStatus),
@@ -84,7 +88,8 @@ export function caseloadRow(c: ApiCase): CaseloadRow {
     deadline: deadline ? { what: deadline.what, dueOn: deadline.dueOn, regulation: deadline.regulation, responsible: label(RESPONSIBLE, deadline.responsible) } : null,
     overdueCount: c.overdueCount,
     daysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysLate ?? 0), 0),
-    mustAct,
+    mustAct: mustActKeys.map((r) => label(RESPONSIBLE, r)),
+    mustActKeys,
     lastActivityAt: c.lastActivityAt,
   };
 }
@@ -96,6 +101,7 @@ const daysFrom = (from: string, to: string) => Math.round((Date.parse(`${to}T00:
 export function caseload(cases: ApiCase[], filter: CaseloadFilter, today: string): CaseloadRow[] {
   const rows = cases.map(caseloadRow).filter((r) => {
     if (filter.stage && r.stageKey !== filter.stage) return false;
+    if (filter.awaiting && !r.mustActKeys.includes(filter.awaiting)) return false;
     if (filter.due === 'overdue' && r.overdueCount === 0) return false;
     if (filter.due === 'next-2-weeks' && !(r.overdueCount === 0 && r.deadline && daysFrom(today, r.deadline.dueOn) <= 14)) return false;
     return true;
