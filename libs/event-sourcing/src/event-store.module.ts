@@ -1,9 +1,10 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import { chainKeyFrom, PostgresEventStore, type EventStore } from '@tio/event-store';
+import { chainKeyFrom, type EventStore } from '@tio/event-store';
 import { keyStoreSettings, masterKeyFrom, PersonalDataEventStore, PostgresKeyStore, type KeyStore } from '@tio/personal-data';
 import { PG_POOL, ServiceMetrics } from '@tio/service-kit';
+import { eventStoreChoice, openEventStore } from './event-store-selection';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 /** The per-case data keys (KEYSTORE_DATABASE_URL, wrapped with TIO_MASTER_KEY): erasure destroys them here. */
@@ -27,7 +28,7 @@ export interface EventStoreModuleOptions {
 
 /**
  * The service's own event store: PostgreSQL in the service's database (schema `event_store`, created by its
- * migrations). Streams outside the service's categories are refused by the store itself. Personal fields
+ * migrations), or EventStoreDB when EVENTSTORE_CONNECTION_STRING is set (`./event-store-selection`). Streams outside the service's categories are refused by the store itself. Personal fields
  * (`@tio/personal-data` PERSONAL_FIELDS) are encrypted on append with the case's data key and decrypted when a stream
  * is loaded; the forwarder reads the stored form, so Kafka only ever carries envelopes. Every append is MACed with
  * the chain key (TIO_CHAIN_KEY, or derived from TIO_MASTER_KEY; `@tio/event-store` authentication.ts).
@@ -51,7 +52,7 @@ export class EventStoreModule {
           inject: [PG_POOL, KEY_STORE, ServiceMetrics],
           useFactory: async (pool: Pool, keys: KeyStore, metrics: ServiceMetrics) =>
             new PersonalDataEventStore(
-              await PostgresEventStore.create({ pool, allowedCategories: options.categories, chainKey: chainKeyFrom(), metrics: metrics.eventStore }),
+              await openEventStore(eventStoreChoice(), { pool, categories: options.categories, chainKey: chainKeyFrom(), metrics: metrics.eventStore }),
               keys,
             ),
         },

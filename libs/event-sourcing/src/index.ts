@@ -5,6 +5,7 @@ export * from './pipeline/run-command';
 export * from './pipeline/aggregate';
 export * from './pipeline/request-context';
 export * from './event-store.module';
+export * from './event-store-selection';
 export * from './messaging.module';
 export * from './reactions/stored-event';
 export * from './reactions/reactions.module';

@@ -3,7 +3,7 @@ import {
   streamNameFilter, excludeSystemEvents, WrongExpectedVersionError, type AllStreamSubscription, type AppendExpectedRevision,
 } from '@eventstore/db-client';
 import type { CheckpointStore } from '../checkpoints';
-import { EventIdConflictError, EventStoreClosedError, InvalidEventError, SubscriptionStoppedError, WrongExpectedRevisionError } from '../errors';
+import { EventIdConflictError, EventStoreClosedError, EventStoreError, InvalidEventError, SubscriptionStoppedError, WrongExpectedRevisionError } from '../errors';
 import { computeEventHash } from '../hashing';
 import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
@@ -18,6 +18,7 @@ import { defined } from '../defined';
 import { CHECKPOINT_CATEGORY, EventStoreDbCheckpointStore } from './checkpoints';
 import { fromEsdb, toEsdbMetadata } from './mapping';
 import { tracedAppend } from '../tracing';
+import type { EventStoreMetrics } from '../postgres/postgres-event-store';
 
 export interface EventStoreDbEventStoreOptions {
   /** e.g. `esdb://localhost:2113?tls=false`; or pass a `client`. */
@@ -29,6 +30,8 @@ export interface EventStoreDbEventStoreOptions {
   checkpointStore?: CheckpointStore;
   /** How many of a stream's latest events an append scans for already-stored event ids. Default 10,000. */
   idempotencyWindow?: number;
+  /** Told how long each append took and how it ended (a service passes `ServiceMetrics.eventStore`). */
+  metrics?: EventStoreMetrics;
 }
 
 const MAX_ANY_RETRIES = 50;
@@ -60,7 +63,21 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    return tracedAppend('eventstoredb', streamName, Array.isArray(events) ? events.length : 0, () => this.append(streamName, events, options));
+    return tracedAppend('eventstoredb', streamName, Array.isArray(events) ? events.length : 0, () => this.measuredAppend(streamName, events, options));
+  }
+
+  private async measuredAppend(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
+    const metrics = this.options.metrics;
+    if (!metrics) return this.append(streamName, events, options);
+    const started = performance.now();
+    try {
+      const result = await this.append(streamName, events, options);
+      metrics.append((performance.now() - started) / 1000, 'appended');
+      return result;
+    } catch (err) {
+      metrics.append((performance.now() - started) / 1000, err instanceof EventStoreError ? 'refused' : 'failed');
+      throw err;
+    }
   }
 
   private async append(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
