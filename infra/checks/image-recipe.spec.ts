@@ -33,7 +33,7 @@ function interpolate(value: string, shell: Record<string, string>): string {
 // compose's PostgreSQL and broker, as its services reach them
 const COMPOSE_POSTGRES = /postgres:\/\/postgres:postgres@postgres:5432\/(\w+)/g;
 const COMPOSE_KAFKA = 'kafka:9092';
-// compose sets it for the case service, but no EventStoreDB runs here (and no service reads it yet: issue 17)
+// compose sets it for the case service (which then keeps its events in EventStoreDB), but no EventStoreDB runs here
 const NOT_HERE = ['EVENTSTORE_CONNECTION_STRING'];
 
 describe('the Dockerfile and the image recipe test stay in step', () => {
