@@ -128,6 +128,12 @@ describe('plan contents: sections A-K, versioned (reg 12; CFA 2014 s.38(5))', ()
     ]);
   });
 
+  it('reg 22: after erasure both versions read "[erased]", yet the sections recorded as changed are still reported', () => {
+    const erased: PlanSectionContent[] = [{ section: 'A', text: '[erased]' }, { section: 'J', text: '[erased]' }];
+    expect(planChanges(erased, erased)).toEqual([]);
+    expect(planChanges(erased, erased, ['J']).map((c) => [c.section, c.change])).toEqual([['J', 'changed']]);
+  });
+
   it('reg 22, reg 12(1): an amendment that leaves a need in B without provision is refused', () => {
     const proposed = after(withFinal(), cmd('2026-03-02', { type: 'ProposeAmendment', amendmentId: 'am-1', trigger: 'change-of-circumstances' }));
     spec.given(proposed).when(cmd('2026-03-20', { type: 'AmendPlan', amendmentId: 'am-1', contents: { sections: [{ section: 'F', text: 'To be agreed.' }] } }))

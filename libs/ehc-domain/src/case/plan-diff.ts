@@ -34,10 +34,16 @@ function itemChanges(before: PlanSectionContent | undefined, after: PlanSectionC
 }
 
 /**
- * The per-section differences from `previous` to `current` (in section order A-K), unchanged sections left out.
- * Pure: the amended plan's "what changed" (reg 22) is computed from the two recorded versions.
+ * The per-section differences from `previous` to `current` (in section order A-K), unchanged sections left out
+ * except those in `recordedAsChanged` (what the version recorded when it was made: after erasure the text of both
+ * versions reads "[erased]", yet the section did change). Pure: the amended plan's "what changed" (reg 22) is
+ * computed from the two recorded versions.
  */
-export function planChanges(previous: readonly PlanSectionContent[] | undefined, current: readonly PlanSectionContent[]): SectionChange[] {
+export function planChanges(
+  previous: readonly PlanSectionContent[] | undefined,
+  current: readonly PlanSectionContent[],
+  recordedAsChanged: readonly PlanSection[] = [],
+): SectionChange[] {
   const was = bySection(previous ?? []);
   const now = bySection(current);
   const changes: SectionChange[] = [];
@@ -45,7 +51,7 @@ export function planChanges(previous: readonly PlanSectionContent[] | undefined,
     const before = was.get(section);
     const after = now.get(section);
     if (!before && !after) continue;
-    if (before && after && canonical(before) === canonical(after)) continue;
+    if (before && after && canonical(before) === canonical(after) && !recordedAsChanged.includes(section)) continue;
     const change: SectionChangeKind = !before ? 'added' : !after ? 'removed' : 'changed';
     changes.push({ section, change, ...(before ? { before } : {}), ...(after ? { after } : {}), items: itemChanges(before, after) });
   }

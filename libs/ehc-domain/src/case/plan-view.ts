@@ -20,7 +20,7 @@ export function planView(state: EhcCaseState): PlanView {
   };
 }
 
-/** What version `version` changed against the one before it (reg 22: what the amended plan changed). */
+/** What version `version` changed against the one before it (reg 22: what the amended plan changed); after erasure the sections it recorded as changed are still listed, their text "[erased]". */
 export interface PlanVersionChanges {
   version: number;
   previousVersion?: number;
@@ -37,7 +37,7 @@ export function planVersionChanges(state: EhcCaseState, version: number): PlanVe
   if (index < 0) throw new PlanVersionNotFoundError(`No version ${version} of the plan's contents (the case has ${versions.length})`, { version });
   const v = versions[index];
   const previous = index > 0 ? versions[index - 1] : undefined;
-  const changes = planChanges(previous?.sections, v.sections);
+  const changes = planChanges(previous?.sections, v.sections, v.changedSections);
   return {
     version: v.version, ...(previous ? { previousVersion: previous.version } : {}), stage: v.stage, recordedOn: v.recordedOn,
     ...(v.amendmentId ? { amendmentId: v.amendmentId } : {}), changedSections: changes.map((c) => c.section), changes,
