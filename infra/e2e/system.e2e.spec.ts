@@ -143,6 +143,13 @@ describe('system: request to final plan across case, education, health and socia
     expect(deadlines.find((d) => d.id === `advice:${ids.medical}`)).toMatchObject({ status: 'late', metOn: '2026-03-20' }); // due 2026-03-09
     expect(deadlines.find((d) => d.id === `advice:${ids['social-care']}`)).toMatchObject({ status: 'met', metOn: '2026-02-25' });
 
+    // reg 6(1): the rest of what a draft needs: the scope, the educational psychologist's report re-used by agreement
+    // (reg 6(4)), the family's views asked for and declined (reg 6(1)(a))
+    await lifecycle('/advice-scope', { at: '2026-03-20', inOrBeyondYear9: false, visionOrHearingImpaired: false });
+    await lifecycle('/advice-reuses', { at: '2026-03-20', adviceType: 'psychological', agency: 'education', adviceId: randomUUID(), version: 1, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } });
+    const views = randomUUID();
+    await lifecycle('/advice-requests', { at: '2026-03-20', adviceType: 'parent-views', agency: 'local-authority', adviceRequestId: views });
+    await lifecycle('/advice-not-awaited', { at: '2026-03-20', adviceRequestIds: [views], reason: 'family-declined-to-give-views' });
     await lifecycle('/draft-plan', { at: '2026-04-06' });
     await lifecycle('/family-response', { at: '2026-04-15', preferredSettingRef: 'urn:school:124356' });
     const consultationId = randomUUID();

@@ -11,7 +11,9 @@ import { mintToken, type TokenRequest } from '@tio/auth';
 export const DEMO_CASE_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f00';
 export const DEMO_LA = 'E10000028'; // Staffordshire County Council (GSS code)
 const DEMO_CONSULTATION_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f04';
-const DEMO_REQUEST_IDS = ['6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f01', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f02', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f03'];
+const DEMO_REQUEST_IDS = ['6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f01', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f02', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f03', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f05'];
+/** The educational psychologist's report written for the school's SEN support last year, re-used by agreement (reg 6(4)). */
+const DEMO_EP_REPORT_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f06';
 
 export interface DemoUrls {
   case: string;
@@ -87,7 +89,22 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   await lifecycle('/decision-to-assess', { at: on(5) }, 'assess');
   log(`decision to assess ${on(5)}`);
 
+  // reg 6(1)(g), 6(2): what the advice must cover (not yet in year 9, from the date of birth; no vision or hearing impairment)
+  await lifecycle('/advice-scope', { at: on(5), visionOrHearingImpaired: false }, 'advice-scope');
+  // reg 9 and reg 7: the family told about the information, advice and support service; the child and parent consulted at home
+  await lifecycle('/family-involvement', { at: on(5), kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }, 'ias');
+  await lifecycle('/family-involvement', { at: on(6), kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }, 'consulted');
+  // reg 6(4), tell it once: last year's educational psychology report is sufficient for the adviser, the LA and the family
+  await lifecycle('/advice-reuses', {
+    at: on(5), adviceType: 'psychological', agency: 'education', adviceId: DEMO_EP_REPORT_ID, version: 1, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true },
+  }, 'reuse-psychological');
+  log(`advice scope recorded, family consulted and supported, last year's educational psychology report re-used by agreement ${on(5)}`);
+
   const asks: Array<{ agency: string; adviceType: string; person: keyof typeof DEMO_PEOPLE; url: string; givenAt: string; sections: Json[] }> = [
+    { agency: 'local-authority', adviceType: 'parent-views', person: 'caseworker', url: urls.case, givenAt: on(7), sections: [
+      { heading: 'What I want', text: 'To stay at my school with my friends and to read on my own.' },
+      { heading: 'How best to support me', text: 'Give me time to answer; show me pictures of the plan for the day.' },
+    ] },
     { agency: 'education', adviceType: 'educational', person: 'senco', url: urls.education, givenAt: on(9), sections: [
       { heading: 'Attainment and progress', text: 'Reading age two years below chronological age despite two cycles of SEN support (assess-plan-do-review).' },
       { heading: 'What has helped', text: 'Small-group phonics three times a week; visual timetable; a quiet space at lunchtime.' },
@@ -100,11 +117,11 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
       { heading: 'Family context', text: 'Known to early help; no statutory involvement. Family would value short breaks.' },
     ] },
   ];
-  const requestIds: Record<string, string> = { educational: DEMO_REQUEST_IDS[0], medical: DEMO_REQUEST_IDS[1], 'social-care': DEMO_REQUEST_IDS[2] };
+  const requestIds: Record<string, string> = { educational: DEMO_REQUEST_IDS[0], medical: DEMO_REQUEST_IDS[1], 'social-care': DEMO_REQUEST_IDS[2], 'parent-views': DEMO_REQUEST_IDS[3] };
   for (const a of asks) {
     await lifecycle('/advice-requests', { at: on(5), agency: a.agency, adviceType: a.adviceType, adviceRequestId: requestIds[a.adviceType] }, `ask-${a.adviceType}`);
   }
-  log(`advice requested from education, health and social care (due ${on(11)})`);
+  log(`advice requested from the family, education, health and social care (due ${on(11)})`);
 
   for (const a of asks) {
     const url = a.url;

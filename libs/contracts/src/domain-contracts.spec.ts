@@ -198,6 +198,13 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqSc, adviceType: 'social-care', agency: 'social-care' }),
     at('2025-02-04', { type: 'RequestAdvice', adviceRequestId: reqLa, adviceType: 'parent-views', agency: 'local-authority' }),
     at('2025-02-05', { type: 'RequestAdvice', adviceRequestId: reqExtra, adviceType: xType, agency: xAgency }),
+    // regs 6(1)(g), 6(1)(h), 7, 9: the scope of the advice, the family's request for advice, their consultation and support
+    at('2025-02-04', { type: 'RecordAdviceScope', inOrBeyondYear9: false, visionOrHearingImpaired: false }),
+    at('2025-02-06', { type: 'RecordFamilyAdviceRequest', familyRequestId: `${caseId}-fr`, adviserRef: 'slt:nhs:RXK:4471', reasonable: false, declineReason: 'advice-already-available' }),
+    at('2025-02-07', { type: 'RecordFamilyInvolvement', involvementId: `${caseId}-consulted`, kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }),
+    at('2025-02-07', { type: 'RecordFamilyInvolvement', involvementId: `${caseId}-ias`, kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }),
+    // reg 6(1)(f): other advice the LA asked for and, once its 6 weeks were over, went on without (reg 8(1))
+    at('2025-02-05', { type: 'RequestAdvice', adviceRequestId: `${caseId}-yot`, adviceType: 'other', agency: 'other' }),
     at('2025-02-10', { type: 'ReuseAdvice', reuseId: reuse, adviceType: 'psychological', agency: 'education', adviceId: advReused, version: 2, ...opt('sourceCaseId', v.sourceCaseId), agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } }),
     at('2025-02-25', {
       type: 'RecordException', exceptionId: exc2, limit: 'advice', adviceRequestId: reqMed, reason: v.adviceException, fromOn: d('2025-02-24'),
@@ -211,6 +218,7 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-03-17', { type: 'RecordAdviceReceived', adviceRequestId: reqSc, adviceId: advSc2, version: 1, agency: 'social-care' }),
     at('2025-03-17', { type: 'RecordAdviceReceived', adviceRequestId: reqLa, adviceId: advLa, version: 1, agency: 'local-authority' }),
     at('2025-03-18', { type: 'RecordAdviceReceived', adviceRequestId: reqExtra, adviceId: advExtra, version: 1, agency: xAgency }),
+    at('2025-03-20', { type: 'ProceedWithoutAdvice', adviceRequestIds: [`${caseId}-yot`], reason: 'adviser-did-not-respond' }),
     at('2025-03-20', { type: 'RecordCommissioningBodyChange', changeId: change, newCommissioningBodyRef: 'QOP' }),
     at('2025-03-27', { type: 'NotifyCommissioningBody', changeId: change }),
     // reg 12: the draft's sections A-K (I says no school yet: CFA 2014 s.38(5)); the final plan carries them forward

@@ -4,6 +4,7 @@ import { TOPICS, fromKafkaRecord } from '@tio/contracts';
 import { KafkaJsClient } from '@tio/messaging';
 import { consumeUntil, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { caseService } from './service';
+import { adviceForDraft } from './assessment-advice/advice-for-draft';
 
 // Rights of appeal, mediation, appeals and ceasing a plan through the case service: HTTP via supertest, the real
 // PostgreSQL event store, and the events as published on Kafka (regs 5(3), 10(3), 14, 22(4), 29-31, 33, 37, 39).
@@ -28,6 +29,7 @@ describe('appeals, mediation and ceasing a plan end to end', () => {
   async function decidedToCease(): Promise<{ caseId: string; cessationId: string }> {
     const caseId = (await post('/cases', { at: '2026-01-05', childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201)).body.caseId as string;
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
+    await adviceForDraft((path, body) => post(path, body).expect(201), caseId, '2026-02-02'); // reg 6(1): what a draft needs
     await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06' }).expect(201);
     await post(`/cases/${caseId}/family-response`, { at: '2026-04-07', nothingMoreToSay: true }).expect(201);
     await post(`/cases/${caseId}/final-plan`, { at: '2026-04-08' }).expect(201);

@@ -4,6 +4,7 @@ import { TOPICS, fromKafkaRecord, toKafkaRecord, type IntegrationEvent } from '@
 import { KafkaJsClient, type ConsumedMessage } from '@tio/messaging';
 import { consumeUntil, holdEventAppends, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { caseService } from './service';
+import { adviceForDraft } from './assessment-advice/advice-for-draft';
 
 // The case service as the LA SEND team and the agency services use it: real PostgreSQL event store, real Kafka
 // (its own topic prefix), HTTP through supertest, advice arriving as agency events on Kafka.
@@ -23,6 +24,8 @@ describe('case service end to end', () => {
 
   const post = (path: string, body: object, token = officer, headers: Record<string, string> = {}) =>
     request(service.server).post(path).set(auth(token)).set(headers).send(body);
+
+  const ok201 = (path: string, body: object) => post(path, body).expect(201);
 
   async function newCase(at = '2026-01-05'): Promise<string> {
     const res = await post('/cases', { at, childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201);
@@ -91,6 +94,7 @@ describe('case service end to end', () => {
     const tomorrow = new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
     const caseId = await newCase('2026-01-05');
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
+    await adviceForDraft(ok201, caseId, '2026-02-02'); // reg 6(1): the advice a draft needs (re-used by agreement, the family's views declined)
     const planId = randomUUID();
     await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06', planId }).expect(201);
     const before = (await request(service.server).get(`/cases/${caseId}`).set(auth(officer)).expect(200)).body;
@@ -127,6 +131,7 @@ describe('case service end to end', () => {
     // draft served Mon 6 Apr 2026: the 15 days beginning with it end 20 Apr; the final plan is possible from 21 Apr (day 16)
     const a = await newCase('2026-01-05');
     await post(`/cases/${a}/decision-to-assess`, { at: '2026-01-20' }).expect(200);
+    await adviceForDraft(ok201, a, '2026-01-20');
     await post(`/cases/${a}/draft-plan`, { at: '2026-04-06' }).expect(201);
     await post(`/cases/${a}/family-response`, { at: '2026-04-07', preferredSettingRef: 'urn:school:200002' }).expect(201);
     const early = await post(`/cases/${a}/final-plan`, { at: '2026-04-08', namedSettingRef: 'urn:school:300003' }).expect(409);
@@ -149,6 +154,7 @@ describe('case service end to end', () => {
     expect((await post(`/cases/${b}/exceptions`, { at: '2026-02-10', limit: 'final-plan', reason: 'missed-appointment', fromOn: '2026-02-10' }).expect(409)).body.code).toBe('exception-not-applicable');
     await post(`/cases/${b}/exceptions`, { at: '2026-02-10', limit: 'final-plan', reason: 'school-closure', fromOn: '2026-02-14', toOn: '2026-03-15', adviceRequestedOn: '2026-02-09' }).expect(201);
     await post(`/cases/${b}/exceptions`, { at: '2026-02-10', limit: 'final-plan', reason: 'school-closure', fromOn: '2026-02-14', toOn: '2026-03-15', closedSetting: 'nursery' }).expect(400);
+    await adviceForDraft(ok201, b, '2026-02-10');
     await post(`/cases/${b}/draft-plan`, { at: '2026-04-06' }).expect(201);
     await post(`/cases/${b}/family-response`, { at: '2026-04-07', nothingMoreToSay: true }).expect(201);
     await post(`/cases/${b}/final-plan`, { at: '2026-04-08' }).expect(201);

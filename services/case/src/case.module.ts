@@ -9,6 +9,7 @@ import { GetCaseHandler } from './case-queries';
 import { DEFAULT_PORT } from './default-port';
 import { AdviceHeldHere } from './family-views/advice-held-here.reaction';
 import { FamilyViewsModule } from './family-views/family-views.module';
+import { AssessmentAdviceController } from './assessment-advice/assessment-advice.controller';
 import { CaseController } from './http/case.controller';
 import { PersonalDataController } from './personal-data/personal-data.controller';
 import { PlanController } from './plan/plan.controller';
@@ -28,7 +29,7 @@ import { TransfersModule } from './transfers/transfers.module';
     // the views of the child and family: `local-authority` advice through the agency kit (its own `advice` forwarder)
     FamilyViewsModule,
   ],
-  controllers: [CaseController, PersonalDataController, PlanController],
+  controllers: [CaseController, AssessmentAdviceController, PersonalDataController, PlanController],
   providers: [
     CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure, ...PERSONAL_DATA_HANDLERS, ...PLAN_QUERY_HANDLERS,
     // every route with :caseId (lifecycle, transfers, family views, erasure) refuses an organisation not involved in

@@ -4,6 +4,7 @@ import { TOPICS, fromKafkaRecord } from '@tio/contracts';
 import { KafkaJsClient } from '@tio/messaging';
 import { consumeUntil, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { caseService } from './service';
+import { adviceForDraft } from './assessment-advice/advice-for-draft';
 
 // Reassessment through the case service: HTTP via supertest, the real PostgreSQL event store, and the events as
 // published on Kafka (CFA 2014 s.44(2), s.51(2)(d); regs 24-27).
@@ -30,6 +31,7 @@ describe('reassessment end to end', () => {
     await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
     // a reassessment is of a child or young person with a plan
     expect((await post(`/cases/${caseId}/reassessment-requests`, { at: '2026-03-02', requestedBy: 'parent-or-young-person' }).expect(409)).body).toMatchObject({ code: 'plan-not-in-force' });
+    await adviceForDraft((path, body) => post(path, body).expect(201), caseId, '2026-02-02'); // reg 6(1): what a draft needs
     await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06' }).expect(201);
     await post(`/cases/${caseId}/family-response`, { at: '2026-04-07', nothingMoreToSay: true }).expect(201);
     await post(`/cases/${caseId}/final-plan`, { at: '2026-04-08' }).expect(201);

@@ -8,6 +8,7 @@ import type { JsonSchema } from '../json-schema';
 import type { EventTypeRegistry } from '../registry';
 import { allOf, alwaysTrue, bool, ENCRYPTED, id, integer, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
 import { TOPICS } from '../topics';
+import { ASSESSMENT_ADVICE_CONTRACTS } from './assessment-advice-contracts';
 import { PLAN_CONTRACTS } from './plan-contracts';
 
 /**
@@ -51,6 +52,7 @@ const SETTING = 'urn:100001';
 
 /** Every EHC case event type's schema and example. Keyed by the domain's type list: a new type must be added. */
 export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventContract<K> } = {
+  ...ASSESSMENT_ADVICE_CONTRACTS,
   ...PLAN_CONTRACTS,
   'ehc.request-received.v1': {
     schema: shapeOf<RequestReceivedV1>({

@@ -1,5 +1,6 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
+import type { AssessmentAdviceCommand } from './assessment-advice-commands';
 import type { PersonalBudgetCommand, PlanContentsInput } from './plan-commands';
 import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReassessmentDecision, ReassessmentRequester, ReviewDecision, TribunalOrderKind, TribunalOrderRegulation } from './events';
 
@@ -323,6 +324,7 @@ export type EhcCommand =
   | ProposeCessation
   | RecordCessationConsultation
   | DecideToCease
-  | PersonalBudgetCommand;
+  | PersonalBudgetCommand
+  | AssessmentAdviceCommand;
 
 export type EhcCommandType = EhcCommand['type'];

@@ -3,6 +3,7 @@ import * as E from './errors';
 import type { EhcEvent } from './events';
 import { evolve, initialState, type EhcCaseState } from './state';
 import { recordAdviceReceived, requestAdvice, reuseAdvice, withdrawAdvice } from './decide/advice';
+import { proceedWithoutAdvice, recordAdviceScope, recordFamilyAdviceRequest, recordFamilyInvolvement } from './decide/assessment-advice';
 import {
   decideAppeal, issueMediationCertificate, notifyAppealRights, recordMediationDecision, recordMediationHeld, registerAppeal,
 } from './decide/appeals';
@@ -48,6 +49,11 @@ const HANDLERS: { readonly [K in EhcCommandType]: CommandHandler<K> } = {
   RecordAdviceReceived: recordAdviceReceived,
   ReuseAdvice: reuseAdvice,
   WithdrawAdvice: withdrawAdvice,
+  // what the assessment needs before a draft (regs 6(1)(b), (g), (h), 6(2), 7, 8(1), 9)
+  RecordAdviceScope: recordAdviceScope,
+  RecordFamilyAdviceRequest: recordFamilyAdviceRequest,
+  ProceedWithoutAdvice: proceedWithoutAdvice,
+  RecordFamilyInvolvement: recordFamilyInvolvement,
   // draft and final plan (regs 10-14; CFA 2014 s.38-39)
   DecideNotToIssue: decideNotToIssue,
   IssueDraftPlan: withDraftContents(issueDraftPlan),

@@ -10,7 +10,7 @@ const spec = DeciderSpecification(ehcCaseDecider);
 const requested = () => history(steps.request());
 const assessing = () => history(steps.request(), steps.assess());
 const withAdviceRequested = () => history(steps.request(), steps.assess(), steps.askAdvice('req-med', 'medical', 'health'));
-const drafted = () => history(steps.request(), steps.assess(), steps.draft());
+const drafted = () => history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft());
 
 describe('EHC case: the request (reg 3; CFA 2014 s.36)', () => {
   it('records the request, its source and who made it, starting the clock (day 0)', () => {
@@ -207,7 +207,7 @@ describe('EHC case: decision not to issue (reg 10)', () => {
 
 describe('EHC case: draft plan, family response and school consultation (reg 13; CFA 2014 s.38-39)', () => {
   it('reg 13(1): a draft gives the family 15 days beginning with the day of issue (last day = issue + 14)', () => {
-    spec.given(assessing()).when(steps.draft('2025-04-14')).then([{ type: 'ehc.draft-plan-issued.v1', data: { caseId: CASE, planId: 'plan-1', issuedOn: '2025-04-14', commentsDueOn: '2025-04-28' } }]);
+    spec.given(history(steps.request(), steps.assess(), ...steps.adviceGathered())).when(steps.draft('2025-04-14')).then([{ type: 'ehc.draft-plan-issued.v1', data: { caseId: CASE, planId: 'plan-1', issuedOn: '2025-04-14', commentsDueOn: '2025-04-28' } }]);
   });
   it('a revised draft may be issued while the draft is with the family', () => {
     spec.given(drafted()).when(steps.draft('2025-04-20', 'plan-1b')).thenMatches([{ type: 'ehc.draft-plan-issued.v1', data: { planId: 'plan-1b', commentsDueOn: '2025-05-04' } }]);
@@ -227,13 +227,13 @@ describe('EHC case: draft plan, family response and school consultation (reg 13;
   });
   it('a response without a draft fails (NoDraftPlanError); a second response fails (AlreadyRecordedError)', () => {
     spec.given(assessing()).when(steps.familyResponse()).thenThrows(E.NoDraftPlanError);
-    spec.given(history(steps.request(), steps.assess(), steps.draft(), steps.familyResponse())).when(steps.familyResponse()).thenThrows(E.AlreadyRecordedError);
+    spec.given(history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse())).when(steps.familyResponse()).thenThrows(E.AlreadyRecordedError);
   });
   it('s.39(2): the consulted setting is expected to answer within 15 days beginning with the consultation (CoP 9.79)', () => {
     spec.given(drafted()).when(cmd('2025-04-23', { type: 'ConsultSetting', consultationId: 'con-1', settingRef: 'urn-200002' })).then([
       { type: 'ehc.setting-consulted.v1', data: { caseId: CASE, consultationId: 'con-1', settingRef: 'urn-200002', consultedOn: '2025-04-23', responseDueOn: '2025-05-07' } },
     ]);
-    const consulted = history(steps.request(), steps.assess(), steps.draft(), cmd('2025-04-23', { type: 'ConsultSetting', consultationId: 'con-1', settingRef: 'urn-200002' }));
+    const consulted = history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), cmd('2025-04-23', { type: 'ConsultSetting', consultationId: 'con-1', settingRef: 'urn-200002' }));
     spec.given(consulted).when(cmd('2025-05-01', { type: 'RecordSettingResponse', consultationId: 'con-1', canMeetNeeds: true })).then([
       { type: 'ehc.setting-responded.v1', data: { caseId: CASE, consultationId: 'con-1', respondedOn: '2025-05-01', canMeetNeeds: true } },
     ]);
@@ -245,9 +245,9 @@ describe('EHC case: draft plan, family response and school consultation (reg 13;
 });
 
 describe('EHC case: final plan (reg 13(2))', () => {
-  const responded = () => history(steps.request(), steps.assess(), steps.draft('2025-04-14'), steps.familyResponse('2025-04-22'));
+  const responded = () => history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft('2025-04-14'), steps.familyResponse('2025-04-22'));
   it('issues the final plan naming the setting consulted under s.39(2)', () => {
-    spec.given(history(steps.request(), steps.assess(), steps.draft('2025-04-14'), steps.familyResponse('2025-04-22'), steps.consult())).when(steps.final('2025-05-19', 'plan-1', 'urn-100001')).then([{ type: 'ehc.final-plan-issued.v1', data: { caseId: CASE, planId: 'plan-1', issuedOn: '2025-05-19', namedSettingRef: 'urn-100001' } }]);
+    spec.given(history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft('2025-04-14'), steps.familyResponse('2025-04-22'), steps.consult())).when(steps.final('2025-05-19', 'plan-1', 'urn-100001')).then([{ type: 'ehc.final-plan-issued.v1', data: { caseId: CASE, planId: 'plan-1', issuedOn: '2025-05-19', namedSettingRef: 'urn-100001' } }]);
   });
   it('a final plan before a draft fails (FinalPlanBeforeDraftError)', () => {
     spec.given(assessing()).when(steps.final()).thenThrows(E.FinalPlanBeforeDraftError);
@@ -304,17 +304,17 @@ describe('EHC case: after the plan — amendments (reg 22), reviews (reg 20-21),
     ]);
   });
   it('papers, meeting, report and decision are recorded in order', () => {
-    const scheduled = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), ...reviewSteps()]);
+    const scheduled = history(...[steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse(), steps.final(), ...reviewSteps()]);
     spec.given(scheduled).when(cmd('2026-04-01', { type: 'CirculateReviewPapers', reviewId: 'rev-1' })).then([{ type: 'ehc.review-papers-circulated.v1', data: { caseId: CASE, reviewId: 'rev-1', circulatedOn: '2026-04-01' } }]);
     spec.given(scheduled).when(cmd('2026-04-20', { type: 'HoldReviewMeeting', reviewId: 'rev-1' })).then([{ type: 'ehc.review-meeting-held.v1', data: { caseId: CASE, reviewId: 'rev-1', heldOn: '2026-04-20' } }]);
     spec.given(scheduled).when(cmd('2026-04-21', { type: 'SubmitReviewReport', reviewId: 'rev-1' })).thenThrows(E.ReviewNotHeldError);
     spec.given(scheduled).when(cmd('2026-04-21', { type: 'MakeReviewDecision', reviewId: 'rev-1', decision: 'maintain' })).thenThrows(E.ReviewNotHeldError);
     spec.given(scheduled).when(cmd('2026-04-21', { type: 'HoldReviewMeeting', reviewId: 'rev-9' })).thenThrows(E.ReviewNotScheduledError);
-    const held = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), ...reviewSteps(), cmd('2026-04-20', { type: 'HoldReviewMeeting', reviewId: 'rev-1' })]);
+    const held = history(...[steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse(), steps.final(), ...reviewSteps(), cmd('2026-04-20', { type: 'HoldReviewMeeting', reviewId: 'rev-1' })]);
     spec.given(held).when(cmd('2026-04-20', { type: 'HoldReviewMeeting', reviewId: 'rev-1' })).thenThrows(E.ReviewAlreadyHeldError);
     spec.given(held).when(cmd('2026-04-30', { type: 'SubmitReviewReport', reviewId: 'rev-1' })).then([{ type: 'ehc.review-report-submitted.v1', data: { caseId: CASE, reviewId: 'rev-1', submittedOn: '2026-04-30' } }]);
     spec.given(held).when(cmd('2026-05-10', { type: 'MakeReviewDecision', reviewId: 'rev-1', decision: 'amend' })).then([{ type: 'ehc.review-decision-made.v1', data: { caseId: CASE, reviewId: 'rev-1', decision: 'amend', decidedOn: '2026-05-10' } }]);
-    const decided = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), ...reviewSteps(), cmd('2026-04-20', { type: 'HoldReviewMeeting', reviewId: 'rev-1' }), cmd('2026-05-10', { type: 'MakeReviewDecision', reviewId: 'rev-1', decision: 'amend' })]);
+    const decided = history(...[steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse(), steps.final(), ...reviewSteps(), cmd('2026-04-20', { type: 'HoldReviewMeeting', reviewId: 'rev-1' }), cmd('2026-05-10', { type: 'MakeReviewDecision', reviewId: 'rev-1', decision: 'amend' })]);
     spec.given(decided).when(cmd('2026-05-11', { type: 'MakeReviewDecision', reviewId: 'rev-1', decision: 'cease' })).thenThrows(E.ReviewAlreadyDecidedError);
   });
 
@@ -327,10 +327,10 @@ describe('EHC case: after the plan — amendments (reg 22), reviews (reg 20-21),
   it('ceases the plan, after which every step fails (CaseClosedError)', () => {
     // regs 29-31: decided and notified on 1 May 2026; the time for appealing ends 1 Jul 2026
     const process = steps.cease('2026-05-01', '2026-07-20', 'left-education-or-training');
-    spec.given(history(steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), ...process.slice(0, -1))).when(process[process.length - 1])
+    spec.given(history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse(), steps.final(), ...process.slice(0, -1))).when(process[process.length - 1])
       .then([{ type: 'ehc.plan-ceased.v1', data: { caseId: CASE, ceasedOn: '2026-07-20', reason: 'left-education-or-training', cessationId: 'ces-1' } }]);
     spec.given(planInForce()).when(cmd('2026-07-20', { type: 'CeasePlan', reason: 'left-education-or-training' })).thenThrows(E.CessationNotDecidedError, /regs 29-31/);
-    const ceased = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), ...process]);
+    const ceased = history(...[steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse(), steps.final(), ...process]);
     spec.given(ceased).when(propose('2026-08-01')).thenThrows(E.CaseClosedError);
     spec.given(ceased).when(cmd('2026-08-01', { type: 'CeasePlan', reason: 'other' })).thenThrows(E.CaseClosedError);
   });
@@ -399,7 +399,7 @@ describe('EHC case: transfers between LAs (reg 15) and NHS commissioning bodies 
     spec.given(planInForce()).when(cmd('2025-07-28', { type: 'NotifyTransfer', transferId: 't-1', toLocalAuthority: 'E08000026', moveOn: '2025-07-31' })).then([
       { type: 'ehc.transfer-notified.v1', data: { caseId: CASE, transferId: 't-1', fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', learnedOn: '2025-07-28', moveOn: '2025-07-31', transferDueOn: '2025-08-15' } },
     ]);
-    const notified = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final(), cmd('2025-07-28', { type: 'NotifyTransfer', transferId: 't-1', toLocalAuthority: 'E08000026', moveOn: '2025-07-31' })]);
+    const notified = history(...[steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse(), steps.final(), cmd('2025-07-28', { type: 'NotifyTransfer', transferId: 't-1', toLocalAuthority: 'E08000026', moveOn: '2025-07-31' })]);
     spec.given(notified).when(cmd('2025-07-31', { type: 'TransferPlan', transferId: 't-1' })).thenState((state) => {
       expect(state.localAuthority).toBe('E08000026');
     });
@@ -452,8 +452,8 @@ describe('EHC case: the family moves to another LA mid-assessment (CFA 2014 s.24
       expect(state.assessmentTransfers).toEqual([expect.objectContaining({ transferId: 'mv-1', fromLocalAuthority: 'E08000025', toLocalAuthority: 'E08000026', transferredOn: '2025-03-10' })]);
     });
     spec.given(moved()).when(steps.receiveAdvice('req-edu', 'education', '2025-03-12')).thenMatches([{ type: 'ehc.advice-received.v1' }]);
-    spec.given(moved()).when(steps.draft('2025-05-12')).thenMatches([{ type: 'ehc.draft-plan-issued.v1' }]);
-    const planned = history(steps.request(), steps.assess(), move(), steps.draft('2025-05-12'), steps.familyResponse('2025-05-20'), steps.final('2025-06-16'));
+    spec.given(history(steps.request(), steps.assess(), ...steps.adviceGathered(), move())).when(steps.draft('2025-05-12')).thenMatches([{ type: 'ehc.draft-plan-issued.v1' }]);
+    const planned = history(steps.request(), steps.assess(), move(), ...steps.adviceGathered('2025-03-11', '2025-04-01'), steps.draft('2025-05-12'), steps.familyResponse('2025-05-20'), steps.final('2025-06-16'));
     expect(replay(planned)).toMatchObject({ status: 'plan-in-force', localAuthority: 'E08000026' });
     // with a plan in force, a later move is a reg 15 plan transfer from the new LA
     spec.given(planned).when(cmd('2025-09-01', { type: 'NotifyTransfer', transferId: 't-2', toLocalAuthority: 'E08000027', moveOn: '2025-10-01' })).thenMatches([
@@ -492,6 +492,7 @@ describe('EHC case: the family moves to another LA mid-assessment (CFA 2014 s.24
 describe('EHC case: the event list', () => {
   it('lists every event type exactly once, namespaced and versioned', () => {
     const all: Record<EhcEventType, true> = {
+      'ehc.advice-scope-recorded.v1': true, 'ehc.family-advice-request-recorded.v1': true, 'ehc.advice-not-awaited.v1': true, 'ehc.family-involvement-recorded.v1': true,
       'ehc.request-received.v1': true, 'ehc.decision-to-assess.v1': true, 'ehc.advice-requested.v1': true, 'ehc.advice-received.v1': true, 'ehc.advice-reused.v1': true,
       'ehc.advice-withdrawn.v1': true, 'ehc.decision-not-to-issue.v1': true, 'ehc.draft-plan-issued.v1': true, 'ehc.family-response-received.v1': true,
       'ehc.setting-consulted.v1': true, 'ehc.setting-responded.v1': true, 'ehc.final-plan-issued.v1': true, 'ehc.amendment-proposed.v1': true, 'ehc.plan-amended.v1': true,
@@ -539,7 +540,7 @@ describe('EHC case: personal details and erasure (DOMAIN.md "Data protection")',
     spec.given(planInForce()).when(erase()).then([
       { type: 'ehc.personal-data-erased.v1', data: { caseId: CASE, erasureId: 'erasure-1', erasedOn: '2056-01-07', ground: 'retention-period-ended' } },
     ]);
-    const ceased = history(steps.request(), steps.assess(), steps.draft(), steps.final(), ...steps.cease('2029-10-01', '2030-01-01', 'left-education-or-training'));
+    const ceased = history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.final(), ...steps.cease('2029-10-01', '2030-01-01', 'left-education-or-training'));
     expect(replay(ceased).status).toBe('ceased');
     spec.given(ceased).when(erase()).thenMatches([{ type: 'ehc.personal-data-erased.v1' }]);
     const erased = [...planInForce(), { type: 'ehc.personal-data-erased.v1' as const, data: { caseId: CASE, erasureId: 'erasure-1', erasedOn: '2056-01-07', ground: 'erasure-request' as const } }];

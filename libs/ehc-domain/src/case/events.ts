@@ -1,6 +1,9 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { ErasureGround } from '@tio/kernel';
 import type { AdviceType, Agency } from './advice-types';
+import {
+  ASSESSMENT_ADVICE_EVENT_TYPES, type AdviceNotAwaitedV1, type AdviceScopeRecordedV1, type FamilyAdviceRequestRecordedV1, type FamilyInvolvementRecordedV1,
+} from './assessment-advice-events';
 import { PLAN_AND_BUDGET_EVENT_TYPES, type PlanAndBudgetEventDataMap } from './plan-events';
 
 /**
@@ -546,6 +549,11 @@ export interface EhcEventDataMap extends PlanAndBudgetEventDataMap {
   'ehc.decision-to-cease.v1': DecisionToCeaseV1;
   'ehc.reassessment-requested.v1': ReassessmentRequestedV1;
   'ehc.reassessment-decided.v1': ReassessmentDecidedV1;
+  // what an assessment needs before a draft (regs 6, 7, 9): assessment-advice-events.ts
+  'ehc.advice-scope-recorded.v1': AdviceScopeRecordedV1;
+  'ehc.family-advice-request-recorded.v1': FamilyAdviceRequestRecordedV1;
+  'ehc.advice-not-awaited.v1': AdviceNotAwaitedV1;
+  'ehc.family-involvement-recorded.v1': FamilyInvolvementRecordedV1;
 }
 
 export type EhcEventType = keyof EhcEventDataMap;
@@ -609,4 +617,5 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   { type: 'ehc.reassessment-requested.v1', summary: 'The family, the institution or the NHS commissioning body asked for a reassessment of a child or young person with a plan; the LA decides within 15 days.', regulation: 'CFA 2014 s.44(2); reg 24-25' },
   ...PLAN_AND_BUDGET_EVENT_TYPES,
   { type: 'ehc.reassessment-decided.v1', summary: 'The LA decided whether to reassess (a decision not to is appealable); a reassessment runs the assessment steps under its own assessment id and the amended plan is due within 14 weeks.', regulation: 'CFA 2014 s.44, s.51(2)(d); reg 25-27' },
+  ...ASSESSMENT_ADVICE_EVENT_TYPES,
 ];

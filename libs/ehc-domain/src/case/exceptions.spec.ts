@@ -115,7 +115,7 @@ describe('exceptions: the clock and SEN2 use only lawful exceptions', () => {
     data: { caseId: CASE, exceptionId: 'old-1', limit: 'final-plan', regulation: 'reg 13(3)', recordedOn: '2025-05-20', ...data } as never,
   });
   // final plan issued 2 Jun 2025: 147 days after the request, a week late
-  const latePlan = (exception: EhcEvent) => [...history(steps.request(), steps.assess()), exception, ...history(steps.request(), steps.assess(), steps.draft('2025-05-12'), steps.final('2025-06-02')).slice(2)];
+  const latePlan = (exception: EhcEvent) => [...history(steps.request(), steps.assess()), exception, ...history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft('2025-05-12'), steps.final('2025-06-02')).slice(2)];
 
   it('a missed-appointment exception on the final-plan limit (no such limb in reg 13(3)) is ignored', () => {
     const events = latePlan(recorded({ reason: 'missed-appointment', fromOn: '2025-05-20' }));

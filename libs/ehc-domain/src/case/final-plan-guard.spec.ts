@@ -9,12 +9,12 @@ import { CASE, cmd, history, steps } from './test-fixtures';
  * day 15 (the family's last comment day) is 28 Apr (14 + 15 - 1); the final plan is possible from day 16, 29 Apr.
  */
 const spec = DeciderSpecification(ehcCaseDecider);
-const drafted = (...more: Parameters<typeof history>) => history(steps.request(), steps.assess(), steps.draft('2025-04-14'), ...more);
+const drafted = (...more: Parameters<typeof history>) => history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft('2025-04-14'), ...more);
 const respond = (at: string, over: Record<string, unknown> = {}) => cmd(at, { type: 'RecordFamilyResponse', preferredSettingRef: 'urn-200002', ...over } as never);
 
 describe('final-plan guard: the family’s 15 days (reg 13(1), s.38)', () => {
   it('the draft’s comment period ends on day 15 (28 Apr for a draft of 14 Apr)', () => {
-    spec.given(history(steps.request(), steps.assess())).when(steps.draft('2025-04-14')).thenMatches([{ type: 'ehc.draft-plan-issued.v1', data: { issuedOn: '2025-04-14', commentsDueOn: '2025-04-28' } }]);
+    spec.given(history(steps.request(), steps.assess(), ...steps.adviceGathered())).when(steps.draft('2025-04-14')).thenMatches([{ type: 'ehc.draft-plan-issued.v1', data: { issuedOn: '2025-04-14', commentsDueOn: '2025-04-28' } }]);
   });
 
   it('the issue’s case: draft 14 Apr, response 15 Apr, final 16 Apr naming another school with no consultation is refused', () => {

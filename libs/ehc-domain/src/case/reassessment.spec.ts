@@ -40,8 +40,8 @@ describe('reassessment: the request and the decision within 15 days (CFA 2014 s.
   });
 
   it('a reassessment is of a child or young person with a plan: refused before the final plan or after it ceased', () => {
-    spec.given(history(steps.request(), steps.assess(), steps.draft())).when(request('2025-04-20')).thenThrows(E.PlanNotInForceError);
-    const ceased = history(steps.request(), steps.assess(), steps.draft(), steps.final(), ...steps.cease('2025-09-01', '2025-11-03'));
+    spec.given(history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft())).when(request('2025-04-20')).thenThrows(E.PlanNotInForceError);
+    const ceased = history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.final(), ...steps.cease('2025-09-01', '2025-11-03'));
     spec.given(ceased).when(request()).thenThrows(E.CaseClosedError);
   });
 

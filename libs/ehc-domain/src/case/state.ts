@@ -36,6 +36,8 @@ import type { Reducer, Reducers } from './evolve/reducer';
 import { requestReducers } from './evolve/request';
 import { reviewAndAmendmentReducers } from './evolve/reviews-and-amendments';
 import { transferReducers } from './evolve/transfers';
+import { assessmentAdviceReducers } from './evolve/assessment-advice';
+import type { AdviceScopeRecordedV1, FamilyAdviceRequestRecordedV1, FamilyInvolvementRecordedV1, AdviceNotAwaitedReason } from './assessment-advice-events';
 
 export type CaseStatus =
   | 'none'
@@ -66,6 +68,8 @@ export interface AdviceRequestState {
 
 export interface ReusedAdviceState {
   reuseId: string;
+  /** The assessment it was re-used for (absent in states folded before it was kept). */
+  assessmentId?: string;
   adviceType: AdviceType;
   agency: Agency;
   adviceId: string;
@@ -242,6 +246,14 @@ export interface EhcCaseState {
   /** Moves to another LA during the assessment, in order (absent until the first one). */
   assessmentTransfers?: AssessmentTransferState[];
   commissioningChanges: Record<string, CommissioningChangeState>;
+  /** reg 6(1)(b), (g), 6(2): what each assessment's advice must cover, by assessment id (absent until the first). */
+  adviceScopes?: Record<string, AdviceScopeRecordedV1>;
+  /** reg 6(1)(h): the family's requests that the LA seek advice from a person (absent until the first). */
+  familyAdviceRequests?: Record<string, FamilyAdviceRequestRecordedV1>;
+  /** Advice requests the LA decided not to wait for, by advice request id (reg 8(1); absent until the first). */
+  adviceNotAwaited?: Record<string, { decidedOn: IsoDate; reason: AdviceNotAwaitedReason }>;
+  /** regs 7, 9: the family consulted, and given information, advice and support (absent until the first). */
+  familyInvolvement?: FamilyInvolvementRecordedV1[];
   /** Notices of appealable decisions with appeal rights (absent until the first one). */
   appealNotices?: Record<string, AppealNoticeState>;
   mediations?: Record<string, MediationState>;
@@ -285,6 +297,7 @@ const REDUCERS: Reducers<EhcEventType> = {
   ...cessationReducers,
   ...appealReducers,
   ...recordReducers,
+  ...assessmentAdviceReducers,
 };
 
 /** evolve(state, event) -> state. An event type this version does not know leaves the state as it was. */

@@ -28,6 +28,11 @@ export function history(...commands: EhcCommand[]): EhcEvent[] {
   return events;
 }
 
+/** The advice every assessment seeks (reg 6(1)(a)-(e)) and the agency that gives it. */
+export const REQUIRED_ADVICE = [
+  ['parent-views', 'local-authority'], ['educational', 'education'], ['medical', 'health'], ['psychological', 'education'], ['social-care', 'social-care'],
+] as const;
+
 export const steps = {
   request: (at: IsoDate = REQUEST_ON) =>
     cmd(at, { type: 'ReceiveRequest', childRef: 'child-ref-1', localAuthority: 'E08000025', source: 'parent', requestedBy: { role: 'parent' } }),
@@ -37,6 +42,16 @@ export const steps = {
     cmd(at, { type: 'RequestAdvice', adviceRequestId: id, adviceType, agency } as WithoutBase<EhcCommand>),
   receiveAdvice: (id: string, agency: string, at = '2025-03-01', adviceId = `advice-${id}`, version = 1) =>
     cmd(at, { type: 'RecordAdviceReceived', adviceRequestId: id, adviceId, version, agency } as WithoutBase<EhcCommand>),
+  /**
+   * reg 6(1): what a draft needs (advice-checklist.ts): the scope recorded (not in year 9, no vision or hearing
+   * impairment) and the advice of (a)-(e) asked for on `askOn` and received on `receivedOn`, except the types a test
+   * asks for itself.
+   */
+  adviceGathered: (askOn: IsoDate = '2025-02-04', receivedOn: IsoDate = '2025-03-01', except: readonly string[] = []): EhcCommand[] => [
+    cmd(askOn, { type: 'RecordAdviceScope', inOrBeyondYear9: false, visionOrHearingImpaired: false }),
+    ...REQUIRED_ADVICE.filter(([type]) => !except.includes(type))
+      .flatMap(([type, agency]) => [steps.askAdvice(`req-${type}`, type, agency, askOn), steps.receiveAdvice(`req-${type}`, agency, receivedOn)]),
+  ],
   notIssue: (at = '2025-04-20') => cmd(at, { type: 'DecideNotToIssue' }),
   draft: (at = '2025-04-14', planId = 'plan-1') => cmd(at, { type: 'IssueDraftPlan', planId }),
   familyResponse: (at = '2025-04-22', preferredSettingRef = 'urn-100001') => cmd(at, { type: 'RecordFamilyResponse', preferredSettingRef }),
@@ -64,8 +79,7 @@ export function planInForce(): EhcEvent[] {
   return history(
     steps.request(),
     steps.assess(),
-    steps.askAdvice('req-edu', 'educational', 'education'),
-    steps.receiveAdvice('req-edu', 'education'),
+    ...steps.adviceGathered(),
     steps.draft(),
     steps.familyResponse(),
     steps.consult(),

@@ -92,7 +92,7 @@ describe('statutory clock: 16 and 20 weeks (reg 10, reg 13) and SEN2 timeliness'
     });
   });
 
-  const latePlan = (...extra: EhcCommand[]) => history(steps.request(), steps.assess(), ...extra, steps.draft('2025-05-12'), steps.familyResponse('2025-05-20'), steps.final('2025-06-02'));
+  const latePlan = (...extra: EhcCommand[]) => history(steps.request(), steps.assess(), ...extra, ...steps.adviceGathered(), steps.draft('2025-05-12'), steps.familyResponse('2025-05-20'), steps.final('2025-06-02'));
 
   it('reg 13(2): a final plan in week 21 is late and overdue before it is issued', () => {
     const before = statutoryStatus(latePlan(), '2025-05-27');
@@ -143,14 +143,14 @@ describe('statutory clock: calendar edges', () => {
   });
 
   it('reg 13(2): a 20-week deadline landing on a Saturday stays on that Saturday — the regulations count calendar weeks and do not extend it, so a plan issued the next Monday is late', () => {
-    const events = history(steps.request('2025-01-04'), steps.assess('2025-02-01'), steps.draft('2025-05-01'), steps.familyResponse('2025-05-05'), steps.final('2025-05-26'));
+    const events = history(steps.request('2025-01-04'), steps.assess('2025-02-01'), ...steps.adviceGathered(), steps.draft('2025-05-01'), steps.familyResponse('2025-05-05'), steps.final('2025-05-26'));
     const s = statutoryStatus(events, '2025-06-01');
     expect(byId(s.deadlines, 'final-plan')).toMatchObject({ dueOn: '2025-05-24', status: 'late', daysLate: 2 });
     expect(s.sen2?.withinTwentyWeeks).toBe(false);
   });
 
   it('CFA 2014 s.44(1): a plan made on 29 Feb 2028 must be reviewed by 28 Feb 2029', () => {
-    const events = history(steps.request('2027-10-15'), steps.assess('2027-11-01'), steps.draft('2028-02-01'), steps.familyResponse('2028-02-10'), steps.final('2028-02-29'));
+    const events = history(steps.request('2027-10-15'), steps.assess('2027-11-01'), ...steps.adviceGathered('2027-11-02', '2027-12-01'), steps.draft('2028-02-01'), steps.familyResponse('2028-02-10'), steps.final('2028-02-29'));
     expect(byId(statutoryStatus(events, '2028-03-01').deadlines, 'annual-review:2028-02-29')).toMatchObject({ dueOn: '2029-02-28', status: 'open', responsible: 'local-authority' });
     expect(byId(statutoryStatus(events, '2029-03-01').deadlines, 'annual-review:2028-02-29')).toMatchObject({ status: 'overdue', daysLate: 1 });
   });
@@ -158,12 +158,12 @@ describe('statutory clock: calendar edges', () => {
 
 describe('statutory clock: draft, consultation, family period (reg 13(1); CFA 2014 s.39)', () => {
   it('the family’s 15 days is a minimum period: when it runs out it has "ended", nobody is overdue', () => {
-    const s = statutoryStatus(history(steps.request(), steps.assess(), steps.draft('2025-04-14')), '2025-04-30');
+    const s = statutoryStatus(history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft('2025-04-14')), '2025-04-30');
     expect(byId(s.deadlines, 'draft-comments:plan-1:2025-04-14')).toMatchObject({ kind: 'minimum-period', responsible: 'family', dueOn: '2025-04-28', status: 'ended' });
     expect(s.overdue).toEqual([]);
   });
   it('s.39(2); CoP 9.79: a consulted school that does not answer within 15 days is past its expected day, not overdue (no statutory limit)', () => {
-    const events = history(steps.request(), steps.assess(), steps.draft('2025-04-14'), cmd('2025-04-15', { type: 'ConsultSetting', consultationId: 'con-1', settingRef: 'urn-1' }));
+    const events = history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft('2025-04-14'), cmd('2025-04-15', { type: 'ConsultSetting', consultationId: 'con-1', settingRef: 'urn-1' }));
     const s = statutoryStatus(events, '2025-04-30');
     // corrected: consulted 15 Apr 2025, expected by 29 Apr (15 + 15 - 1); on 30 Apr it is past expected, not a breach
     expect(byId(s.deadlines, 'setting-consultation:con-1')).toMatchObject({ dueOn: '2025-04-29', kind: 'expectation', status: 'open', pastExpected: true, responsible: 'education', regulation: 'CFA 2014 s.39(2); CoP 9.79' });
@@ -190,14 +190,14 @@ describe('statutory clock: tribunal orders (reg 44-45)', () => {
     expect(byId(s.deadlines, 'tribunal:ord-1:final-plan')).toMatchObject({ dueOn: '2025-11-17', status: 'open' });
   });
   it('an order to amend: the amended plan within 5 weeks', () => {
-    const events = history(...[steps.request(), steps.assess(), steps.draft(), steps.familyResponse(), steps.final()], order('amend-plan', '2025-09-01'),
+    const events = history(...[steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse(), steps.final()], order('amend-plan', '2025-09-01'),
       cmd('2025-09-02', { type: 'ProposeAmendment', amendmentId: 'am-t', trigger: 'tribunal-order', tribunalOrderId: 'ord-1' }), cmd('2025-10-01', { type: 'AmendPlan', amendmentId: 'am-t' }));
     expect(byId(statutoryStatus(events, '2025-10-02').deadlines, 'tribunal:ord-1:amended-plan')).toMatchObject({ dueOn: '2025-10-06', status: 'met', metOn: '2025-10-01' });
   });
 });
 
 describe('statutory clock: after the plan (reg 18, 20-22; CFA 2014 s.44)', () => {
-  const afterPlan = (...more: EhcCommand[]) => history(steps.request(), steps.assess(), steps.askAdvice('req-edu', 'educational', 'education'), steps.receiveAdvice('req-edu', 'education'), steps.draft(), steps.familyResponse(), steps.final('2025-05-19'), ...more);
+  const afterPlan = (...more: EhcCommand[]) => history(steps.request(), steps.assess(), steps.askAdvice('req-edu', 'educational', 'education'), steps.receiveAdvice('req-edu', 'education'), ...steps.adviceGathered('2025-02-04', '2025-03-01', ['educational']), steps.draft(), steps.familyResponse(), steps.final('2025-05-19'), ...more);
 
   it('annual review within the 12 months starting with the plan date, then with each review', () => {
     const events = afterPlan(cmd('2026-03-01', { type: 'ScheduleReviewMeeting', reviewId: 'rev-1', meetingOn: '2026-05-01' }), cmd('2026-05-01', { type: 'HoldReviewMeeting', reviewId: 'rev-1' }));
@@ -280,6 +280,8 @@ describe('statutory clock: a move to another LA mid-assessment', () => {
   const NEW = 'E08000026';
   const move = (clock?: string) => cmd('2025-03-10', { type: 'TransferAssessment', transferId: 'mv-1', toLocalAuthority: NEW, ...(clock ? { clock } : {}) } as never);
   const base = [steps.request(), steps.assess(), steps.askAdvice('req-edu', 'educational', 'education')];
+  /** reg 6(1): the rest of the advice a draft needs besides the educational advice asked for in `base`. */
+  const otherAdvice = (askOn: string, receivedOn: string) => steps.adviceGathered(askOn, receivedOn, ['educational']);
 
   it('as at the day before the move: the old LA is responsible for the 16- and 20-week limits from the request', () => {
     const s = statutoryStatus(history(...base, move()), '2025-03-09');
@@ -304,7 +306,7 @@ describe('statutory clock: a move to another LA mid-assessment', () => {
 
   it('past the original 20 weeks nobody is overdue for the old dates; the new LA meets its own limit with the final plan', () => {
     // reg 5(1)(b): the new LA first makes its own decision whether to assess (within 6 weeks of 10 Mar: by 21 Apr 2025)
-    const events = history(...base, move(), cmd('2025-03-12', { type: 'DecideToAssess', assessmentId: 'asmt-1' }), steps.receiveAdvice('req-edu', 'education', '2025-03-14'), steps.draft('2025-06-09'), steps.familyResponse('2025-06-16'), steps.final('2025-07-21'));
+    const events = history(...base, move(), cmd('2025-03-12', { type: 'DecideToAssess', assessmentId: 'asmt-1' }), steps.receiveAdvice('req-edu', 'education', '2025-03-14'), ...otherAdvice('2025-03-13', '2025-03-14'), steps.draft('2025-06-09'), steps.familyResponse('2025-06-16'), steps.final('2025-07-21'));
     const mid = statutoryStatus(events, '2025-05-27');
     expect(mid.overdue).toEqual([]);
     expect(byId(mid.deadlines, 'final-plan:mv-1').status).toBe('open');
@@ -327,7 +329,7 @@ describe('statutory clock: a move to another LA mid-assessment', () => {
   });
 
   it('a draft the old LA issued before the move meets the old LA’s reg 10 limit; the new LA still owes its own', () => {
-    const events = history(...base, steps.draft('2025-03-03'), move());
+    const events = history(...base, ...otherAdvice('2025-02-04', '2025-03-01'), steps.receiveAdvice('req-edu', 'education', '2025-03-01'), steps.draft('2025-03-03'), move());
     const s = statutoryStatus(events, '2025-03-11');
     expect(byId(s.deadlines, 'decision-whether-to-issue')).toMatchObject({ status: 'met', metOn: '2025-03-03', refs: { responsibleAuthority: OLD } });
     expect(byId(s.deadlines, 'decision-whether-to-issue:mv-1').status).toBe('open');
@@ -340,7 +342,7 @@ describe('statutory clock: a move to another LA mid-assessment', () => {
 });
 
 describe('statutory clock: derived only from events', () => {
-  const events = history(steps.request(), steps.assess(), steps.askAdvice('req-med', 'medical', 'health'), steps.receiveAdvice('req-med', 'health', '2025-03-20'), steps.draft(), steps.familyResponse(), steps.final());
+  const events = history(steps.request(), steps.assess(), steps.askAdvice('req-med', 'medical', 'health'), steps.receiveAdvice('req-med', 'health', '2025-03-20'), ...steps.adviceGathered('2025-02-04', '2025-03-01', ['medical']), steps.draft(), steps.familyResponse(), steps.final());
 
   it('replaying the events gives the same answer as the folded state, every time', () => {
     expect(statutoryStatus(events, '2025-06-01')).toEqual(statutoryStatus(replay(events), '2025-06-01'));

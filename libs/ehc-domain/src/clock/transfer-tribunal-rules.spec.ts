@@ -20,7 +20,7 @@ const byId = (deadlines: Deadline[], id: string) => {
 const moved = () => history(steps.request(), steps.assess(), cmd('2025-03-10', { type: 'TransferAssessment', transferId: 't-1', toLocalAuthority: NEW }));
 /** A plan in force from 19 May 2025 that names no setting (so no s.39 consultation is needed). */
 const plan = (...more: Parameters<typeof history>) =>
-  history(steps.request(), steps.assess(), steps.draft(), steps.familyResponse('2025-04-22', ''), cmd('2025-05-19', { type: 'IssueFinalPlan', planId: 'plan-1' }), ...more);
+  history(steps.request(), steps.assess(), ...steps.adviceGathered(), steps.draft(), steps.familyResponse('2025-04-22', ''), cmd('2025-05-19', { type: 'IssueFinalPlan', planId: 'plan-1' }), ...more);
 
 describe('the clock from day 0 (reg 10(1), 13(2))', () => {
   it('given only the request of Mon 6 Jan 2025, the 16- and 20-week limits show from that day: 28 Apr 2025 and 26 May 2025', () => {

@@ -1,5 +1,5 @@
 import {
-  EHC_EVENT_TYPES, evolve, initialState, isAfter, isBefore, statutoryStatus,
+  adviceChecklist, EHC_EVENT_TYPES, evolve, initialState, isAfter, isBefore, statutoryStatus,
   type Deadline, type EhcCaseState, type EhcEvent, type IsoDate,
 } from '@tio/ehc-domain';
 
@@ -92,6 +92,18 @@ export interface Counts {
   reassessmentsRequestedBy: Record<string, number>;
   /** Decisions in the period not to reassess (appealable, s.51(2)(d)). */
   reassessmentsRefused: number;
+  /** Personal budgets agreed in the period (CFA 2014 s.49), and how many of them have each arrangement (direct payment, notional, third party). */
+  personalBudgetsAgreed: number;
+  personalBudgetsAgreedByArrangement: Record<string, number>;
+  /** Personal budgets refused in the period (with reasons), and direct payments asked for and refused, by ground (Personal Budgets Regulations reg 5-6). */
+  personalBudgetsRefused: number;
+  directPaymentsRefusedByGround: Record<string, number>;
+  /** First drafts after an assessment issued in the period (regs 6(1), 11-13). */
+  draftsIssued: number;
+  /** ... with every reg 6(1) item that applies received or re-used by agreement (reg 6(4)). */
+  draftsWithAllAdvice: number;
+  /** ... after the LA recorded going on without advice it sought (reg 8(1): the adviser's 6 weeks were over; reg 8(2)(c); 6(1)(a)). */
+  draftsWithAdviceNotAwaited: number;
 }
 
 export interface PerformanceReport {
@@ -143,6 +155,8 @@ function emptyCounts(): Counts {
     requests: 0, requestsBySource: {}, refusalsToAssess: 0, plansIssued: 0, plansCeased: 0, plansCeasedByReason: {}, transfersIn: 0, transfersOut: 0,
     appealsRegistered: 0, appealsRegisteredByDecision: {}, mediationsHeld: 0, mediationsHeldByOutcome: {},
     reassessmentsRequested: 0, reassessmentsRequestedBy: {}, reassessmentsRefused: 0,
+    personalBudgetsAgreed: 0, personalBudgetsAgreedByArrangement: {}, personalBudgetsRefused: 0, directPaymentsRefusedByGround: {},
+    draftsIssued: 0, draftsWithAllAdvice: 0, draftsWithAdviceNotAwaited: 0,
   };
 }
 
@@ -214,6 +228,8 @@ interface CaseFacts {
   transfers: Array<{ from: string; to: string; on: IsoDate }>;
   /** adviceRequestId -> organisation of the adviser (the actor of the agency's own event, else of the event recording it). */
   adviserOrganisation: Record<string, string>;
+  /** The first draft after the assessment, with the reg 6(1) advice as it stood (drafts recorded before the rule may lack some). */
+  firstDraft?: { issuedOn: IsoDate; la?: string; complete: boolean; notAwaited: boolean };
 }
 
 function replayCase(caseId: string, events: Iterable<MeasureEvent>, errors: PerformanceReport['replayErrors']): CaseFacts {
@@ -238,6 +254,15 @@ function replayCase(caseId: string, events: Iterable<MeasureEvent>, errors: Perf
         case 'ehc.decision-to-assess.v1': if (before.assessmentDecisions.length === 0) f.laAtFirstDecision = s.localAuthority; break;
         case 'ehc.advice-requested.v1': if (adviceRequestId && s.localAuthority) f.laAtAdviceRequest[adviceRequestId] = s.localAuthority; break;
         case 'ehc.final-plan-issued.v1': f.laAtFinalPlan = s.localAuthority; break;
+        case 'ehc.draft-plan-issued.v1': {
+          if (before.status !== 'assessing' || f.firstDraft) break;
+          const advice = adviceChecklist(before);
+          f.firstDraft = {
+            issuedOn: (data as { issuedOn: IsoDate }).issuedOn, la: s.localAuthority, complete: advice.missing.length === 0,
+            notAwaited: advice.items.some((i) => i.status === 'not-awaited'),
+          };
+          break;
+        }
         case 'ehc.plan-ceased.v1': f.laAtCease = s.localAuthority; break;
         case 'ehc.plan-transferred.v1': {
           const d = data as { transferId: string; transferredOn: IsoDate; toLocalAuthority: string };
@@ -345,6 +370,16 @@ export class PerformanceAccumulator {
       }
     }
 
+    // First drafts and the reg 6(1) advice they had: all received or re-used (reg 6(4)), or some not awaited (reg 8(1)).
+    const draft = f.firstDraft;
+    if (draft && inPeriod(draft.issuedOn, o) && !isAfter(draft.issuedOn, o.asOf) && this.wanted(draft.la)) {
+      for (const c of [this.counts, this.countsFor(draft.la)]) {
+        c.draftsIssued++;
+        if (draft.complete && !draft.notAwaited) c.draftsWithAllAdvice++;
+        if (draft.complete && draft.notAwaited) c.draftsWithAdviceNotAwaited++;
+      }
+    }
+
     // Plans ceased, by reason.
     if (s.ceased && inPeriod(s.ceased.ceasedOn, o) && !isAfter(s.ceased.ceasedOn, o.asOf)) {
       const la = f.laAtCease ?? s.localAuthority;
@@ -393,6 +428,22 @@ export class PerformanceAccumulator {
       }
     }
 
+    // Personal budgets (CFA 2014 s.49) decided in the period, attributed to the LA responsible now.
+    if (this.wanted(disputeLa)) {
+      for (const b of Object.values(s.personalBudgets ?? {})) {
+        const d = b.decision;
+        if (!d || !inPeriod(d.decidedOn, o) || isAfter(d.decidedOn, o.asOf)) continue;
+        for (const c of [this.counts, this.countsFor(disputeLa)]) {
+          if (d.decision === 'refused') c.personalBudgetsRefused++;
+          else {
+            c.personalBudgetsAgreed++;
+            for (const arrangement of new Set((d.parts ?? []).map((p) => p.arrangement))) bump(c.personalBudgetsAgreedByArrangement, arrangement);
+          }
+          if (d.directPaymentRefusal) bump(c.directPaymentsRefusedByGround, d.directPaymentRefusal.ground);
+        }
+      }
+    }
+
     // Transfers in and out (reg 15): completed in the period. Overall (no LA filter) every transfer is one in and one out.
     for (const t of f.transfers) {
       if (!inPeriod(t.on, o) || isAfter(t.on, o.asOf)) continue;
@@ -423,7 +474,8 @@ export class PerformanceAccumulator {
       counts: {
         ...overallCounts, requestsBySource: sortKeys(overallCounts.requestsBySource), plansCeasedByReason: sortKeys(overallCounts.plansCeasedByReason),
         appealsRegisteredByDecision: sortKeys(overallCounts.appealsRegisteredByDecision), mediationsHeldByOutcome: sortKeys(overallCounts.mediationsHeldByOutcome),
-        reassessmentsRequestedBy: sortKeys(overallCounts.reassessmentsRequestedBy), byLocalAuthority: sortKeys(byLocalAuthority),
+        reassessmentsRequestedBy: sortKeys(overallCounts.reassessmentsRequestedBy), personalBudgetsAgreedByArrangement: sortKeys(overallCounts.personalBudgetsAgreedByArrangement),
+        directPaymentsRefusedByGround: sortKeys(overallCounts.directPaymentsRefusedByGround), byLocalAuthority: sortKeys(byLocalAuthority),
       },
       replayErrors: [...this.errors],
     };

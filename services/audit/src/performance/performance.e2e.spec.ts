@@ -38,6 +38,13 @@ describe('statutory performance (e2e)', () => {
       await append('health', `advice-${randomUUID()}`, [newEvent(id, 'advice.submitted.v1', { caseId: id, adviceRequestId: `med-${id}` }, { actor: PAEDIATRICIAN })]);
       await append('case', st, s.run({ type: 'RecordAdviceReceived', at: addDays(requestOn, 90), adviceRequestId: `med-${id}`, adviceId: `y-${id}`, version: 1, agency: 'health' } as never));
       if (o.exception) await append('case', st, s.run({ type: 'RecordException', at: addDays(requestOn, 60), exceptionId: 'e1', limit: 'final-plan', reason: 'exceptional-personal-circumstances', fromOn: addDays(requestOn, 60) } as never));
+      // reg 6(1): the rest of what a draft needs (the scope; psychological and social care advice re-used by agreement, reg 6(4); the family's views)
+      const agreed = { adviser: true, localAuthority: true, parentOrYoungPerson: true };
+      await append('case', st, s.run({ type: 'RecordAdviceScope', at: addDays(requestOn, 36), inOrBeyondYear9: false, visionOrHearingImpaired: false } as never));
+      await append('case', st, s.run({ type: 'ReuseAdvice', at: addDays(requestOn, 36), reuseId: 'r-psy', adviceType: 'psychological', agency: 'education', adviceId: `psy-${id}`, version: 1, agreement: agreed } as never));
+      await append('case', st, s.run({ type: 'ReuseAdvice', at: addDays(requestOn, 36), reuseId: 'r-sc', adviceType: 'social-care', agency: 'social-care', adviceId: `sc-${id}`, version: 1, agreement: agreed } as never));
+      await append('case', st, s.run({ type: 'RequestAdvice', at: addDays(requestOn, 36), adviceRequestId: `views-${id}`, adviceType: 'parent-views', agency: 'local-authority' } as never));
+      await append('case', st, s.run({ type: 'RecordAdviceReceived', at: addDays(requestOn, 50), adviceRequestId: `views-${id}`, adviceId: `v-${id}`, version: 1, agency: 'local-authority' } as never));
       await append('case', st, s.run({ type: 'IssueDraftPlan', at: addDays(finalOn, -20), planId: 'p1' } as never));
       await append('case', st, s.run({ type: 'RecordFamilyResponse', at: addDays(finalOn, -10) } as never));
       await append('case', st, s.run({ type: 'IssueFinalPlan', at: finalOn, planId: 'p1' } as never));

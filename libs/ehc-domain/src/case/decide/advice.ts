@@ -6,6 +6,7 @@ import type { EhcCaseState } from '../state';
 import * as T from '../time-limits';
 import { fail, notBefore, requireOneOf, requirePositiveVersion, requireText, unique } from './guards';
 import { openReassessment } from './reassessment';
+import { assertReusable } from './assessment-advice';
 
 /** reg 6(4): everyone who must agree that existing advice is sufficient before it is re-used. */
 const ADVICE_REUSE_AGREEMENT = ['adviser', 'localAuthority', 'parentOrYoungPerson'] as const;
@@ -118,6 +119,7 @@ export function reuseAdvice(command: ReuseAdvice, state: EhcCaseState): EhcEvent
   unique(state.reusedAdvice, command.reuseId, 'reuseId');
   requireText(command.adviceId, 'adviceId');
   requirePositiveVersion(command.version);
+  assertReusable(command.adviceType);
   const missing = ADVICE_REUSE_AGREEMENT.filter((who) => command.agreement?.[who] !== true);
   if (missing.length) {
     const message = 'reg 6(4): existing advice is re-used only when the adviser, the LA and the parent/young person all agree it is '

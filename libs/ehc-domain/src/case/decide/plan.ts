@@ -8,6 +8,7 @@ import { currentDraft, type EhcCaseState } from '../state';
 import * as T from '../time-limits';
 import { fail, notBefore, requireText, unique } from './guards';
 import { pendingTribunalOrder } from './tribunal';
+import { assertAdviceBeforeDraft } from './assessment-advice';
 
 export function decideNotToIssue(command: DecideNotToIssue, state: EhcCaseState): EhcEvent[] {
   const { caseId, at } = command;
@@ -37,6 +38,8 @@ export function issueDraftPlan(command: IssueDraftPlan, state: EhcCaseState): Eh
   } else if (state.status !== 'assessing' && state.status !== 'draft-issued') {
     fail(E.DraftPlanNotAllowedError, `A draft plan follows an EHC needs assessment (status ${state.status})`);
   }
+  // reg 6(1), 6(4), 8(1): the advice sought or re-used, and received or recorded as not awaited (advice-checklist.ts)
+  assertAdviceBeforeDraft(state);
   return [{
     type: 'ehc.draft-plan-issued.v1',
     data: {

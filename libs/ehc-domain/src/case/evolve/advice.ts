@@ -36,7 +36,7 @@ export const adviceReducers: Reducers<Types> = {
       ...state,
       adviceRequests,
       reusedAdvice: put(state.reusedAdvice, d.reuseId, {
-        reuseId: d.reuseId, adviceType: d.adviceType, agency: d.agency, adviceId: d.adviceId, version: d.version,
+        reuseId: d.reuseId, assessmentId: d.assessmentId, adviceType: d.adviceType, agency: d.agency, adviceId: d.adviceId, version: d.version,
         adviceRequestId: d.adviceRequestId, sourceCaseId: d.sourceCaseId, agreedOn: d.agreedOn,
       }),
     };
