@@ -5,7 +5,9 @@
  * are set), then:
  *   1. runs every area's own benchmark as a child process against them (event store, messaging at two rates,
  *      timeline API + freshness, timeline rebuild of 1M events, audit replay), each printing one `BENCH_JSON {...}` line;
- *   2. the system phase (./system.ts): a synthetic dataset from the deciders (./generate-dataset.ts) in the services'
+ *   2. freshness end to end (./freshness.ts): all services as `npm start` runs them, HTTP command -> SSE entry at
+ *      fixed open-loop rates, p50/p99, achieved rate, CPU per event;
+ *   3. the system phase (./system.ts): a synthetic dataset from the deciders (./generate-dataset.ts) in the services'
  *      own event stores, every service started the way `npm start` starts it, RSS at rest and under load, the
  *      timeline API of the real service process, audit replay of the generated data, and a timeline rebuild beside a
  *      raw consume of the same topics;
@@ -179,6 +181,20 @@ async function main(): Promise<void> {
       const j = (raw['audit'] = await runChild('audit', 'services/audit/bench/replay.bench.ts', { ...env, BENCH_EVENTS: events, BENCH_ROUNDS: QUICK ? '1' : '2' })) as { raw: number; merged: number; folded: number; cli: number };
       rows.push(row('audit replay events/s, one case (read + merge + as-of fold + JSON export)', 'ev/s', j.cli, j.raw, 'raw sequential SELECT (cursor)', `${Number(events).toLocaleString('en-GB')} events, 2 stores`, 'throughput'));
       rows.push(row('audit read + deterministic merge only', 'ev/s', j.merged, j.raw, 'raw sequential SELECT (cursor)', '', 'throughput'));
+    });
+    await attempt('freshness', async () => {
+      // all six services as npm start runs them: HTTP command accepted -> entry on a timeline SSE client, open loop
+      const sizes = QUICK ? { BENCH_RATES: '50,200', BENCH_SECONDS: '5', BENCH_CASES: '100' } : { BENCH_RATES: '50,200,1000', BENCH_SECONDS: '10', BENCH_CASES: '300' };
+      const j = (raw['freshness'] = await runChild('freshness', 'infra/bench/freshness.ts', { ...env, ...sizes })) as {
+        cases: number; ssePerCase: number;
+        results: Array<{ rate: number; sent: number; accepted: number; achieved: number; p50: number; p99: number; unseen: number; errors: number; non2xx: Record<string, number>; cpuSecondsPerEvent: number; loadBefore: string }>;
+      };
+      for (const r of j.results) {
+        const failed = r.errors + Object.values(r.non2xx).reduce((a, b) => a + b, 0);
+        const note = `${r.accepted}/${r.sent} accepted, achieved ${r.achieved.toFixed(0)}/s, ${failed} failed, ${r.unseen} unseen; ${(r.cpuSecondsPerEvent * 1000).toFixed(1)} ms CPU/event (all services); load ${r.loadBefore.split(' ')[0]}; ${j.cases} cases x ${j.ssePerCase} SSE clients`;
+        rows.push(row(`freshness p50 at ${r.rate} commands/s (HTTP 2xx -> entry on a timeline SSE client, all services as npm start runs them)`, 'ms', r.p50, null, '', note, 'latency'));
+        rows.push(row(`freshness p99 at ${r.rate} commands/s`, 'ms', r.p99, null, '', 'issue 20 target: p99 < 250 ms at 1,000/s', 'latency'));
+      }
     });
     await attempt('system', async () => {
       const result = await runSystemBench({ databaseUrl: infra.databaseUrl, kafkaBrokers: infra.kafkaBrokers, quick: QUICK, logDir, row });
