@@ -10,6 +10,7 @@ import { TimelineController } from './api/timeline.controller';
 import { TimelineService } from './api/timeline.service';
 import { TIMELINE_CONSUMER_SETTINGS, TIMELINE_MESSAGING, TimelineConsumer, consumerSettings, timelineMessagingClient } from './consumer/timeline-consumer';
 import { DEFAULT_PORT } from './default-port';
+import { CaseFeeds } from './live/case-feeds';
 import { ChangeNotifier } from './live/notifier';
 import { TimelineMetrics } from './metrics/metrics';
 import { TIMELINE_BUS_HANDLERS } from './queries';
@@ -43,6 +44,7 @@ class DataSourceCloser implements OnApplicationShutdown {
     CaseAccess,
     TimelineService,
     ChangeNotifier,
+    CaseFeeds,
     DataSourceCloser,
     ...TIMELINE_BUS_HANDLERS,
   ],

@@ -3,9 +3,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { bearerChallenge, Public, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
 import type { Request, Response } from 'express';
-import { ChangeNotifier } from '../live/notifier';
+import { CaseFeeds, type StreamSink } from '../live/case-feeds';
 import { TimelineMetrics } from '../metrics/metrics';
-import { EntriesArrivedAfterQuery, OpenCaseStreamQuery, RecordStreamRevokedCommand, StreamAccessGroundQuery, TimelineGenerationQuery } from '../queries/live-stream';
+import { OpenCaseStreamQuery, RecordStreamRevokedCommand, StreamAccessGroundQuery, TimelineGenerationQuery } from '../queries/live-stream';
 import { CaseIdParam, StreamQueryDto } from './dto';
 
 const READ_ROLES = ['practitioner', 'case-officer', 'auditor', 'service'];
@@ -36,8 +36,8 @@ export class StreamController {
     private readonly commands: CommandBus,
     // this route is @Public: EventSource cannot send a header, so the stream authenticates its own token (below)
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
-    // the push side of an open response: wakes the stream when entries of its case are stored
-    @Inject(ChangeNotifier) private readonly notifier: ChangeNotifier,
+    // the push side of open responses: one feed per case, reading each change once for all the case's streams
+    @Inject(CaseFeeds) private readonly feeds: CaseFeeds,
     @Inject(TimelineMetrics) private readonly metrics: TimelineMetrics,
   ) {}
 
@@ -59,41 +59,9 @@ export class StreamController {
     res.flushHeaders();
     res.write('retry: 2000\n\n');
 
-    let generation = await this.queries.execute(new TimelineGenerationQuery());
-    let last = resume && resume.generation === generation ? resume.arrival : 0;
+    const generation = await this.queries.execute(new TimelineGenerationQuery());
     if (resume && resume.generation !== generation) res.write(`event: reset\ndata: ${JSON.stringify({ generation })}\n\n`);
     let closed = false;
-    let running = false;
-    let again = false;
-    const pump = async () => {
-      if (running) return void (again = true);
-      running = true;
-      try {
-        do {
-          again = false;
-          const current = await this.queries.execute(new TimelineGenerationQuery());
-          if (current !== generation) {
-            generation = current;
-            last = 0;
-            res.write(`event: reset\ndata: ${JSON.stringify({ generation })}\n\n`);
-          }
-          for (;;) {
-            const rows = await this.queries.execute(new EntriesArrivedAfterQuery(p.caseId, last));
-            if (closed || rows.length === 0) break;
-            // nothing more once the reader's access has ended (e.g. the agency-wide grant closed by this very entry)
-            if (!(await this.queries.execute(new StreamAccessGroundQuery(principal, p.caseId)))) return void (await revoke());
-            for (const row of rows) res.write(`id: ${generation}-${row.arrival}\nevent: entry\ndata: ${JSON.stringify({ ...row.view, arrival: row.arrival })}\n\n`);
-            last = rows[rows.length - 1].arrival;
-          }
-        } while (again && !closed);
-      } catch {
-        if (!closed) res.end();
-      } finally {
-        running = false;
-      }
-    };
-    const unsubscribe = this.notifier.subscribe(p.caseId, () => void pump());
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const end = (event: 'expired' | 'revoked', reason: string) => {
       if (closed) return;
       closed = true;
@@ -105,21 +73,41 @@ export class StreamController {
       end('revoked', `your organisation (${principal.organisationId}) may no longer see case ${p.caseId}`);
       await this.commands.execute(new RecordStreamRevokedCommand(principal, p.caseId));
     };
+    // the case's feed reads each change once for all its open streams and hands this one what it has not had
+    const sink: StreamSink = {
+      principal,
+      generation,
+      last: resume && resume.generation === generation ? resume.arrival : 0,
+      get closed() {
+        return closed;
+      },
+      reset: (next) => void res.write(`event: reset\ndata: ${JSON.stringify({ generation: next })}\n\n`),
+      send: (rows) => {
+        for (const row of rows) res.write(`id: ${sink.generation}-${row.arrival}\nevent: entry\ndata: ${JSON.stringify({ ...row.view, arrival: row.arrival })}\n\n`);
+      },
+      revoke,
+      fail: () => {
+        closed = true;
+        res.end();
+      },
+    };
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const expiry = principal.expiresAt === undefined ? undefined
       : setTimeout(() => end('expired', 'the token has expired: reconnect with a new one'), Math.max(0, Math.min(principal.expiresAt - Date.now(), 2 ** 31 - 1)));
     const recheck = setInterval(() => {
       void this.queries.execute(new StreamAccessGroundQuery(principal, p.caseId)).then((ground) => (ground || closed ? undefined : revoke()), () => undefined);
     }, this.recheckMs);
     this.metrics.sseClients.inc();
+    let leave: () => void = () => undefined;
     req.on('close', () => {
       closed = true;
       clearInterval(heartbeat);
       clearInterval(recheck);
       if (expiry) clearTimeout(expiry);
-      unsubscribe();
+      leave();
       this.metrics.sseClients.dec();
     });
-    await pump();
+    if (!closed) leave = this.feeds.join(p.caseId, sink);
   }
 
   private async authenticate(req: Request, queryToken?: string): Promise<Principal> {

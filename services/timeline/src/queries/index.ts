@@ -1,6 +1,6 @@
 import { ReadAccessLogHandler } from './access-log';
 import { CaseStatusHandler, CaseTimelineHandler, ListCasesHandler } from './case-reads';
-import { EntriesArrivedAfterHandler, OpenCaseStreamHandler, RecordStreamRevokedHandler, StreamAccessGroundHandler, TimelineGenerationHandler } from './live-stream';
+import { CaseChangesHandler, OpenCaseStreamHandler, RecordStreamRevokedHandler, StreamAccessGroundHandler, TimelineGenerationHandler } from './live-stream';
 
 /** Every read of the timeline's controllers (and the stream's one access-log write), as bus handlers. */
 export const TIMELINE_BUS_HANDLERS = [
@@ -10,7 +10,7 @@ export const TIMELINE_BUS_HANDLERS = [
   OpenCaseStreamHandler,
   StreamAccessGroundHandler,
   TimelineGenerationHandler,
-  EntriesArrivedAfterHandler,
+  CaseChangesHandler,
   RecordStreamRevokedHandler,
   ReadAccessLogHandler,
 ];

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, Query, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Principal } from '@tio/auth';
 import { CaseAccess } from '../access/access.service';
-import { TimelineQueries, type EntryRow } from '../read-model/timeline.queries';
+import { TimelineQueries, type CaseChanges } from '../read-model/timeline.queries';
 
 /** Opens a live stream on a case: the involvement check, logged as `stream` (allowed or denied, 403 when denied). */
 export class OpenCaseStreamQuery extends Query<void> {
@@ -51,21 +51,25 @@ export class TimelineGenerationHandler implements IQueryHandler<TimelineGenerati
   }
 }
 
-/** The case's entries stored after the `after`-th arrival, in arrival order (one batch). */
-export class EntriesArrivedAfterQuery extends Query<EntryRow[]> {
+/**
+ * What the open streams of a case need after a change, in one read shared by all of them: the generation, which of
+ * the streams' organisations are members of the case, and the entries stored after the `after`-th arrival.
+ */
+export class CaseChangesQuery extends Query<CaseChanges> {
   constructor(
     readonly caseId: string,
     readonly after: number,
+    readonly organisations: string[],
   ) {
     super();
   }
 }
 
-@QueryHandler(EntriesArrivedAfterQuery)
-export class EntriesArrivedAfterHandler implements IQueryHandler<EntriesArrivedAfterQuery> {
+@QueryHandler(CaseChangesQuery)
+export class CaseChangesHandler implements IQueryHandler<CaseChangesQuery> {
   constructor(@Inject(TimelineQueries) private readonly queries: TimelineQueries) {}
-  execute({ caseId, after }: EntriesArrivedAfterQuery): Promise<EntryRow[]> {
-    return this.queries.arrivedAfter(caseId, after);
+  execute({ caseId, after, organisations }: CaseChangesQuery): Promise<CaseChanges> {
+    return this.queries.changesAfter(caseId, after, organisations);
   }
 }
 

@@ -60,6 +60,13 @@ interface RawEntry {
   source_event_type: string; source_topic: string; source_partition: number; source_offset: string;
 }
 
+/** See TimelineQueries.changesAfter. */
+export interface CaseChanges {
+  generation: number;
+  members: string[];
+  rows: EntryRow[];
+}
+
 function entryRow(r: RawEntry): EntryRow {
   return {
     arrival: r.arrival,
@@ -142,10 +149,25 @@ export class TimelineQueries {
     return (rows as RawEntry[]).map(entryRow);
   }
 
-  /** Entries stored after the given arrival number, in arrival order (the live stream). */
-  async arrivedAfter(caseId: string, arrival: number, limit = 500): Promise<EntryRow[]> {
-    const rows = await this.db.query(`${ENTRY_SELECT} WHERE e.case_id = $1 AND e.arrival > $2 ORDER BY e.arrival ASC LIMIT $3`, [caseId, arrival, limit]);
-    return (rows as RawEntry[]).map(entryRow);
+  /**
+   * What an open stream of a case needs after a change, in ONE statement, whatever the number of streams: the read
+   * model's generation, which of `organisations` are members of the case (their readers may still see it), and the
+   * case's entries stored after the `after`-th arrival, in arrival order (up to `limit`).
+   */
+  async changesAfter(caseId: string, after: number, organisations: string[], limit = 500): Promise<CaseChanges> {
+    const rows = (await this.db.query(
+      `SELECT g.generation, g.members, x.* FROM (
+         SELECT COALESCE((SELECT generation FROM "${LIVE_SCHEMA}".model_info WHERE id = 1), 1) AS generation,
+                ARRAY(SELECT m.organisation_id FROM "${LIVE_SCHEMA}".case_members m WHERE m.case_id = $1 AND m.organisation_id = ANY($3::text[])) AS members) g
+       LEFT JOIN LATERAL (${ENTRY_SELECT} WHERE e.case_id = $1 AND e.arrival > $2 ORDER BY e.arrival ASC LIMIT $4) x ON true`,
+      [caseId, after, organisations, limit],
+    )) as (RawEntry & { generation: number; members: string[] })[];
+    const first = rows[0];
+    return {
+      generation: first?.generation ?? 1,
+      members: first?.members ?? [],
+      rows: rows.filter((r) => r.arrival !== null).map(entryRow),
+    };
   }
 
   /**
