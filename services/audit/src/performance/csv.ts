@@ -25,6 +25,8 @@ export function performanceCsv(r: PerformanceReport): string {
     for (const [s, n] of Object.entries(c.appealsRegisteredByDecision)) rows.push(['counts', breakdown, group, `appealsRegisteredByDecision.${s}`, n]);
     for (const [s, n] of Object.entries(c.mediationsHeldByOutcome)) rows.push(['counts', breakdown, group, `mediationsHeldByOutcome.${s}`, n]);
     for (const [s, n] of Object.entries(c.reassessmentsRequestedBy)) rows.push(['counts', breakdown, group, `reassessmentsRequestedBy.${s}`, n]);
+    for (const [s, n] of Object.entries(c.personalBudgetsAgreedByArrangement)) rows.push(['counts', breakdown, group, `personalBudgetsAgreedByArrangement.${s}`, n]);
+    for (const [s, n] of Object.entries(c.directPaymentsRefusedByGround)) rows.push(['counts', breakdown, group, `directPaymentsRefusedByGround.${s}`, n]);
   };
   counts('overall', '', r.counts);
   for (const [k, v] of Object.entries(r.counts.byLocalAuthority)) counts('localAuthority', k, v);

@@ -26,28 +26,22 @@ function histories(): IntegrationEvent[] {
     a.adviceEvent(t('2025-03-04'), ACTORS.school, edu, { type: 'WithdrawAdvice', reason: 'Given for the wrong assessment' }),
     a.ehc(t('2025-03-04'), ACTORS.school, { type: 'WithdrawAdvice', at: '2025-03-04', adviceRequestId: edu, adviceId: 'adv-edu', reason: 'Given for the wrong assessment' }),
     a.ehc(t('2025-03-05'), la, { type: 'ReuseAdvice', at: '2025-03-05', reuseId: 'reuse-1', adviceType: 'medical', agency: 'health', adviceId: 'old-med', version: 2, adviceRequestId: med, sourceCaseId: 'case-earlier', agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } }),
-    // reg 6(1): the rest of what the draft needs; the withdrawn educational advice is not awaited after its 6 weeks (reg 8(1)); regs 7, 9
-    a.ehc(t('2025-03-06'), la, { type: 'RecordAdviceScope', at: '2025-03-06', inOrBeyondYear9: true, visionOrHearingImpaired: false }),
-    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyAdviceRequest', at: '2025-03-06', familyRequestId: 'fr-1', adviserRef: 'speech-therapist-1', reasonable: false, declineReason: 'advice-already-available' }),
-    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyInvolvement', at: '2025-03-06', involvementId: 'inv-1', kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }),
-    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyInvolvement', at: '2025-03-06', involvementId: 'inv-2', kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }),
-    ...([['parent-views', 'local-authority'], ['psychological', 'education'], ['social-care', 'social-care'], ['preparing-for-adulthood', 'social-care']] as const).flatMap(([adviceType, agency]) => [
-      a.ehc(t('2025-03-06'), la, { type: 'RequestAdvice', at: '2025-03-06', adviceRequestId: `req-${adviceType}`, adviceType, agency }),
-      a.ehc(t('2025-03-20'), la, { type: 'RecordAdviceReceived', at: '2025-03-20', adviceRequestId: `req-${adviceType}`, adviceId: `adv-${adviceType}`, version: 1, agency }),
-    ]),
-    a.ehc(t('2025-03-20'), la, { type: 'ProceedWithoutAdvice', at: '2025-03-20', adviceRequestIds: [edu], reason: 'adviser-did-not-respond' }),
     a.ehc(t('2025-04-14'), la, { type: 'IssueDraftPlan', at: '2025-04-14', planId: 'plan-1' }),
     a.ehc(t('2025-04-22'), la, { type: 'RecordFamilyResponse', at: '2025-04-22', preferredSettingRef: 'urn-100001' }),
     a.ehc(t('2025-04-23'), la, { type: 'ConsultSetting', at: '2025-04-23', consultationId: 'cons-1', settingRef: 'urn-100001' }),
     a.ehc(t('2025-04-30'), la, { type: 'RecordSettingResponse', at: '2025-04-30', consultationId: 'cons-1', canMeetNeeds: true }),
     a.ehc(t('2025-05-19'), la, { type: 'IssueFinalPlan', at: '2025-05-19', planId: 'plan-1', namedSettingRef: 'urn-100001' }),
     a.ehc(t('2026-03-01'), la, { type: 'ScheduleReviewMeeting', at: '2026-03-01', reviewId: 'rev-1', meetingOn: '2026-04-01' }),
+    // CFA 2014 s.49: a personal budget asked for at the review, agreed as a direct payment, reviewed with the plan
+    a.ehc(t('2026-03-02'), la, { type: 'RequestPersonalBudget', at: '2026-03-02', personalBudgetId: 'pb-1', requestedBy: 'parent', reviewId: 'rev-1', directPaymentRequested: true }),
+    a.ehc(t('2026-03-10'), la, { type: 'DecidePersonalBudget', at: '2026-03-10', personalBudgetId: 'pb-1', decision: 'agreed', parts: [{ arrangement: 'direct-payment', annualAmountPence: 120000 }] }),
     a.ehc(t('2026-03-15'), la, { type: 'CirculateReviewPapers', at: '2026-03-15', reviewId: 'rev-1' }),
     a.ehc(t('2026-04-01'), la, { type: 'HoldReviewMeeting', at: '2026-04-01', reviewId: 'rev-1' }),
+    a.ehc(t('2026-04-01'), la, { type: 'ReviewPersonalBudget', at: '2026-04-01', personalBudgetId: 'pb-1', reviewId: 'rev-1', outcome: 'continued' }),
     a.ehc(t('2026-04-10'), la, { type: 'SubmitReviewReport', at: '2026-04-10', reviewId: 'rev-1' }),
     a.ehc(t('2026-04-20'), la, { type: 'MakeReviewDecision', at: '2026-04-20', reviewId: 'rev-1', decision: 'amend' }),
     a.ehc(t('2026-04-21'), la, { type: 'ProposeAmendment', at: '2026-04-21', amendmentId: 'amd-1', trigger: 'annual-review', reviewId: 'rev-1' }),
-    a.ehc(t('2026-05-20'), la, { type: 'AmendPlan', at: '2026-05-20', amendmentId: 'amd-1', namedSettingRef: 'urn-100002' }),
+    ...a.ehcAll(t('2026-05-20'), la, { type: 'AmendPlan', at: '2026-05-20', amendmentId: 'amd-1', namedSettingRef: 'urn-100002', contents: { sections: [{ section: 'A', text: 'Views' }, { section: 'B', items: [{ itemId: 'n1', text: 'Need' }] }, { section: 'C', text: 'None' }, { section: 'D', text: 'None' }, { section: 'E', items: [{ itemId: 'o1', text: 'Outcome', needIds: ['n1'] }] }, { section: 'F', items: [{ itemId: 'p1', text: 'Provision', needIds: ['n1'] }] }, { section: 'G', text: 'None' }, { section: 'H1', text: 'None' }, { section: 'H2', text: 'None' }, { section: 'I', settingRef: 'urn-100002' }, { section: 'J', text: 'Direct payment' }, { section: 'K', text: 'Advice listed' }] } }),
     a.ehc(t('2026-05-25'), la, { type: 'ProposeAmendment', at: '2026-05-25', amendmentId: 'amd-2', trigger: 'change-of-circumstances' }),
     a.ehc(t('2026-06-10'), la, { type: 'DecideNotToAmend', at: '2026-06-10', amendmentId: 'amd-2' }),
     a.ehc(t('2026-06-01'), la, { type: 'SchedulePhaseTransfer', at: '2026-06-01', phaseTransferId: 'pt-1', kind: 'school-phase', transferOn: '2027-09-01' }),
@@ -142,15 +136,6 @@ describe('entry builders', () => {
     expect(of('ehc.exception-recorded.v1')[0].summary).toContain('exceptional personal circumstances');
     expect(of('ehc.exception-recorded.v1')[0].summary).toContain('from 2025-02-10 to 2025-03-10');
     expect(of('ehc.tribunal-order-received.v1')[0].title).toBe('Tribunal order: carry out an EHC needs assessment');
-    // regs 6(1)(g), 6(1)(h), 7, 8(1), 9: what the assessment needed before the draft, in words a caseworker reads
-    expect(of('ehc.advice-scope-recorded.v1')[0]).toMatchObject({ kind: 'decision', title: 'Advice needed for this assessment recorded' });
-    expect(of('ehc.advice-scope-recorded.v1')[0].summary).toContain('in or beyond year 9, so advice on preparing for adulthood is needed (reg 6(1)(g))');
-    expect(of('ehc.family-advice-request-recorded.v1')[0]).toMatchObject({ kind: 'advice-requested', agency: 'family', title: 'Family’s request for advice declined' });
-    expect(of('ehc.family-advice-request-recorded.v1')[0].summary).toContain('found it not reasonable: the advice is already available');
-    expect(of('ehc.advice-not-awaited.v1')[0]).toMatchObject({ kind: 'advice', title: 'Going on without educational advice', details: { adviceRequestIds: ['req-edu'], reason: 'adviser-did-not-respond' } });
-    expect(of('ehc.advice-not-awaited.v1')[0].summary).toContain('the adviser gave no advice within 6 weeks, reg 8(1)');
-    expect(of('ehc.family-involvement-recorded.v1').map((x) => x.title)).toEqual(['Child and parent consulted', 'Information, advice and support given to parent']);
-    expect(of('ehc.family-involvement-recorded.v1')[1].summary).toBe('On 2025-03-06, by the information, advice and support service (phone). The child and parent, or the young person, were consulted during the assessment (reg 7), or given information, advice and support to take part in it (reg 9).');
   });
 
   it('keeps advice headings, version and agency, never section text; a correction says what it supersedes and why', () => {
@@ -188,6 +173,17 @@ describe('entry builders', () => {
     expect(members('ehc.request-received.v1')).toEqual([`${ACTORS.la.organisationId}:responsible local authority`, `${ACTORS.school.organisationId}:made the request`]);
     expect(members('ehc.transfer-notified.v1')).toContain('la-e09000001:receiving local authority');
     expect(members('ehc.setting-consulted.v1')).toEqual(['urn-100001:consulted on being named']);
+  });
+
+  it('reg 12, s.49: plan contents show section letters and what changed, never the text; personal budgets show amounts and arrangements, never the reasons', () => {
+    const entries = histories().map((e) => [e.type, buildEntry(consumed(e))] as const);
+    const contents = entries.find(([type]) => type === 'ehc.plan-contents-recorded.v1')?.[1];
+    expect(contents).toMatchObject({ kind: 'amendment', title: 'Plan contents, version 1 (amended plan)', details: { version: 1, stage: 'amended', sections: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H1', 'H2', 'I', 'J', 'K'] } });
+    expect(JSON.stringify(contents)).not.toContain('Provision');
+    const decided = entries.find(([type]) => type === 'ehc.personal-budget-decided.v1')?.[1];
+    expect(decided).toMatchObject({ kind: 'personal-budget', title: 'Personal budget agreed', details: { annualAmountPence: 120000, arrangements: [{ arrangement: 'direct-payment', annualAmountPence: 120000 }] } });
+    expect(decided?.summary).toContain('£1,200.00 a year (direct payment £1,200.00)');
+    expect(entries.find(([type]) => type === 'ehc.personal-budget-requested.v1')?.[1].title).toBe('Personal budget asked for by the parent, with direct payments');
   });
 
   it('falls back to a generic entry, never an error, for an unknown type or a payload that breaks its contract', () => {

@@ -15,7 +15,6 @@ import {
   type ReassessmentRequester, type TribunalOrderKind,
 } from '@tio/ehc-domain';
 import type { AdviceCorrectedV1, AdviceEventDataMap, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
-import type { AdviceNotAwaitedReason, FamilyAdviceDeclineReason, InvolvementProvider } from '@tio/ehc-domain';
 import type { ConsumedEvent } from '@tio/messaging';
 import type { EntryKind } from '../read-model/entities';
 
@@ -109,21 +108,6 @@ function advice<K extends keyof AdviceEventDataMap>(type: K, build: (d: AdviceEv
 }
 
 const LA = 'local-authority';
-const FAMILY_DECLINE_LABELS: Record<FamilyAdviceDeclineReason, string> = {
-  'advice-already-available': 'the advice is already available', 'not-about-the-childs-needs': 'it is not about the child’s needs', 'person-cannot-advise': 'the person cannot give that advice',
-};
-const NOT_AWAITED_LABELS: Record<AdviceNotAwaitedReason, string> = {
-  'adviser-did-not-respond': 'the adviser gave no advice within 6 weeks, reg 8(1)', 'appointment-not-kept': 'an appointment for an examination or test was not kept, reg 8(2)(c)',
-  'family-declined-to-give-views': 'the family chose not to give their views, reg 6(1)(a)',
-};
-const PROVIDER_LABELS: Record<InvolvementProvider, string> = {
-  'local-authority': 'the local authority', 'information-advice-support-service': 'the information, advice and support service', 'independent-supporter': 'an independent supporter', other: 'someone else',
-};
-const whoLabel = (who: readonly string[]) => {
-  const names = who.map((w) => w.replace(/-/g, ' '));
-  const text = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0] ?? 'family';
-  return text.charAt(0).toUpperCase() + text.slice(1);
-};
 const APPEALABLE_DECISION_LABELS: Record<AppealableDecision, string> = {
   'not-to-assess': 'decision not to assess', 'not-to-issue': 'decision not to issue a plan', 'plan-contents': 'the plan’s contents',
   'not-to-amend': 'decision not to amend', cease: 'decision to cease the plan', 'not-to-reassess': 'decision not to reassess',
@@ -131,6 +115,9 @@ const APPEALABLE_DECISION_LABELS: Record<AppealableDecision, string> = {
 const REASSESSMENT_REQUESTER_LABELS: Record<ReassessmentRequester, string> = {
   'parent-or-young-person': 'the family', institution: 'the school or college', 'commissioning-body': 'the NHS commissioning body', 'local-authority': 'the local authority',
 };
+const PLAN_STAGE_LABELS: Record<string, string> = { draft: 'draft plan', final: 'final plan', amended: 'amended plan' };
+const PB_OCCASION_LABELS: Record<string, string> = { 'plan-preparation': 'while the plan is prepared', review: 'at the annual review', reassessment: 'at a reassessment' };
+const pounds = (pence: number | undefined) => `£${((pence ?? 0) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const namedSetting = (ref: string | undefined) => (ref ? `; names ${ref}` : '');
 const byTribunal = (id: string | undefined) => (id ? ' (complying with a tribunal order)' : '');
 
@@ -207,6 +194,34 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     kind: 'amendment', agency: LA, title: 'Amended EHC plan issued', specifics: `Issued on ${d.amendedOn}${namedSetting(d.namedSettingRef)}.`,
     details: pick(d, ['amendmentId', 'amendedOn', 'namedSettingRef']),
     members: member(d.namedSettingRef, 'education', 'named in the plan'),
+  })),
+  // reg 12: the plan's contents: section letters and what changed, never the text (personal data, encrypted)
+  ehc('ehc.plan-contents-recorded.v1', (d) => ({
+    kind: d.stage === 'draft' ? 'draft' : d.stage === 'final' ? 'final' : 'amendment', agency: LA,
+    title: `Plan contents, version ${d.version} (${PLAN_STAGE_LABELS[d.stage] ?? d.stage})`,
+    specifics: `Recorded on ${d.recordedOn} with sections ${d.sections.map((s) => s.section).join(', ')}; ${d.version === 1 ? 'the first version' : d.changedSections.length ? `changed: ${d.changedSections.join(', ')}` : 'no section changed'}.`,
+    details: { ...pick(d, ['version', 'stage', 'recordedOn', 'planId', 'amendmentId', 'changedSections']), sections: d.sections.map((s) => s.section) },
+  })),
+  ehc('ehc.personal-budget-requested.v1', (d) => ({
+    kind: 'personal-budget', agency: 'family', title: `Personal budget asked for by the ${d.requestedBy.replace(/-/g, ' ')}${d.directPaymentRequested ? ', with direct payments' : ''}`,
+    specifics: `Asked on ${d.requestedOn} (${PB_OCCASION_LABELS[d.occasion] ?? d.occasion}).`,
+    details: pick(d, ['personalBudgetId', 'requestedBy', 'requestedOn', 'occasion', 'reviewId', 'reassessmentId', 'directPaymentRequested']),
+  })),
+  ehc('ehc.personal-budget-decided.v1', (d) => ({
+    kind: 'personal-budget', agency: LA, title: d.decision === 'agreed' ? 'Personal budget agreed' : 'Personal budget refused',
+    specifics: d.decision === 'agreed'
+      ? `Agreed on ${d.decidedOn}: ${pounds(d.annualAmountPence)} a year (${(d.parts ?? []).map((p) => `${p.arrangement.replace(/-/g, ' ')} ${pounds(p.annualAmountPence)}`).join(', ')})${d.directPaymentRefusal ? `; the direct payment asked for was refused (${d.directPaymentRefusal.ground.replace(/-/g, ' ')}), reasons given` : ''}.`
+      : `Refused on ${d.decidedOn}; the reasons were given to the family.`,
+    details: {
+      ...pick(d, ['personalBudgetId', 'decision', 'decidedOn', 'annualAmountPence']),
+      arrangements: (d.parts ?? []).map((p) => pick(p, ['arrangement', 'annualAmountPence', 'provisionItemIds'])),
+      ...(d.directPaymentRefusal ? { directPaymentRefusalGround: d.directPaymentRefusal.ground } : {}),
+    },
+  })),
+  ehc('ehc.personal-budget-reviewed.v1', (d) => ({
+    kind: 'personal-budget', agency: LA, title: `Personal budget reviewed: ${d.outcome}`,
+    specifics: `Reviewed with the plan on ${d.reviewedOn}${d.outcome === 'changed' && d.annualAmountPence ? `; now ${pounds(d.annualAmountPence)} a year` : ''}${d.reasons ? '; reasons given' : ''}.`,
+    details: pick(d, ['personalBudgetId', 'reviewId', 'reviewedOn', 'outcome', 'annualAmountPence']),
   })),
   ehc('ehc.decision-not-to-amend.v1', (d) => ({
     kind: 'amendment', agency: LA, title: 'Decided not to amend the EHC plan', specifics: `Decided on ${d.decidedOn} not to make the proposed amendments (reg 22(4)); the family may appeal.`,
@@ -335,30 +350,6 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     kind: 'other', agency: LA, title: "The case's personal data was erased",
     specifics: `Erased on ${d.erasedOn} (${d.ground === 'retention-period-ended' ? 'its retention period ended' : 'at the request of the data subject'}); the history stays, its personal fields read as "[erased]".`,
     details: pick(d, ['erasureId', 'erasedOn', 'ground']),
-  })),
-  // what the assessment needs before a draft (regs 6(1), 6(4), 7, 8(1), 9)
-  ehc('ehc.advice-scope-recorded.v1', (d) => ({
-    kind: 'decision', agency: LA, title: 'Advice needed for this assessment recorded',
-    specifics: `Recorded on ${d.recordedOn}: ${d.inOrBeyondYear9 ? 'in or beyond year 9, so advice on preparing for adulthood is needed (reg 6(1)(g))' : 'not yet in year 9 (no preparing-for-adulthood advice needed)'}${d.yearGroupFrom === 'date-of-birth' ? ' (from the date of birth)' : ''}; ${d.visionOrHearingImpaired ? 'vision or hearing impaired, so a qualified teacher of the impairment advises (reg 6(2))' : 'no vision or hearing impairment recorded'}.`,
-    details: pick(d, ['assessmentId', 'inOrBeyondYear9', 'yearGroupFrom', 'visionOrHearingImpaired', 'recordedOn']),
-  })),
-  ehc('ehc.family-advice-request-recorded.v1', (d) => ({
-    kind: 'advice-requested', agency: 'family', title: d.reasonable ? 'Family asked for advice from someone they chose' : 'Family’s request for advice declined',
-    specifics: d.reasonable
-      ? `Asked on ${d.requestedOn} for advice from ${d.adviserRef}; the local authority found it reasonable and will seek it before the draft (reg 6(1)(h)).`
-      : `Asked on ${d.requestedOn} for advice from ${d.adviserRef}; the local authority found it not reasonable: ${FAMILY_DECLINE_LABELS[d.declineReason as FamilyAdviceDeclineReason] ?? d.declineReason}.`,
-    details: pick(d, ['familyRequestId', 'assessmentId', 'adviserRef', 'requestedOn', 'reasonable', 'declineReason']),
-  })),
-  ehc('ehc.advice-not-awaited.v1', (d) => ({
-    kind: 'advice', agency: LA, title: `Going on without ${d.items.map((i) => adviceTypeLabel(i.adviceType)).join(', ')} advice`,
-    specifics: `Decided on ${d.decidedOn} (${NOT_AWAITED_LABELS[d.reason] ?? d.reason}): ${d.items.map((i) => `${adviceTypeLabel(i.adviceType)} advice from ${label(i.agency).toLowerCase()}, due ${i.dueOn}`).join('; ')}. Advice that arrives later is still recorded.`,
-    details: { ...pick(d, ['decidedOn', 'reason']), adviceRequestIds: d.items.map((i) => i.adviceRequestId) },
-  })),
-  ehc('ehc.family-involvement-recorded.v1', (d) => ({
-    kind: 'family-views', agency: d.providedBy === 'local-authority' ? LA : 'other',
-    title: d.kind === 'consulted' ? `${whoLabel(d.who)} consulted` : `Information, advice and support given to ${whoLabel(d.who).toLowerCase()}`,
-    specifics: `On ${d.on}, by ${PROVIDER_LABELS[d.providedBy] ?? d.providedBy} (${String(d.method).replace(/-/g, ' ')}).`,
-    details: pick(d, ['involvementId', 'kind', 'who', 'providedBy', 'method', 'on']),
   })),
 
   advice('advice.submitted.v1', (d: AdviceSubmittedV1) => {

@@ -7,7 +7,7 @@ export const NEXT_SCHEMA = 'timeline_next';
 /** What the page and the `kind` filter group entries by (each type's kind is in projection/entry-builders.ts). */
 export const ENTRY_KINDS = [
   'request', 'decision', 'advice-requested', 'advice', 'draft', 'family-views', 'setting', 'final', 'amendment', 'review',
-  'phase-transfer', 'transfer', 'exception', 'tribunal', 'appeal', 'commissioning', 'ceased', 'other',
+  'phase-transfer', 'transfer', 'exception', 'tribunal', 'appeal', 'commissioning', 'ceased', 'personal-budget', 'other',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

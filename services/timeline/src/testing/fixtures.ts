@@ -51,6 +51,13 @@ export class DomainCase {
     return event(events[0].type, this.caseId, time, actor, events[0].data);
   }
 
+  /** Every event a command produces (an amended plan with its contents: two), as published on the case topic. */
+  ehcAll(time: string, actor: Actor, command: CaseCommand): IntegrationEvent[] {
+    const events = ehcCaseDecider.decide({ ...command, caseId: this.caseId } as EhcCommand, this.state);
+    for (const e of events) this.state = ehcCaseDecider.evolve(this.state, e);
+    return events.map((e) => event(e.type, this.caseId, time, actor, e.data));
+  }
+
   /** An agency's advice event for one of the case's advice requests (advice decider; sections carry text that must never reach the timeline). */
   adviceEvent(time: string, actor: Actor, adviceRequestId: string, command: { type: 'SubmitAdvice'; adviceId: string; headings: string[] } | { type: 'CorrectAdvice'; reason: string; headings: string[] } | { type: 'WithdrawAdvice'; reason: string }): IntegrationEvent {
     const r = this.state.adviceRequests[adviceRequestId];
