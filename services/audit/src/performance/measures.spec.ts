@@ -24,9 +24,23 @@ class Case {
   assess(on: string): this {
     return this.run(on, { type: 'DecideToAssess', assessmentId: `asmt-${this.caseId}` });
   }
-  /** Request, assess on day 28, draft, family response, final plan on `finalOn`. */
+  /**
+   * reg 6(1): what a draft needs, on `on`: the scope, (b)-(e) re-used by agreement (reg 6(4)) and the family's views
+   * asked for; the views received (an advice event) or, with `declined`, recorded as not awaited (reg 6(1)(a)).
+   */
+  adviceForDraft(on: string, o: { declined?: boolean } = {}): this {
+    this.run(on, { type: 'RecordAdviceScope', inOrBeyondYear9: false, visionOrHearingImpaired: false });
+    for (const [adviceType, agency] of [['educational', 'education'], ['medical', 'health'], ['psychological', 'education'], ['social-care', 'social-care']]) {
+      this.run(on, { type: 'ReuseAdvice', reuseId: `reuse-${adviceType}`, adviceType, agency, adviceId: `earlier-${adviceType}`, version: 1, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } });
+    }
+    this.run(on, { type: 'RequestAdvice', adviceRequestId: 'views', adviceType: 'parent-views', agency: 'local-authority' });
+    return o.declined
+      ? this.run(on, { type: 'ProceedWithoutAdvice', adviceRequestIds: ['views'], reason: 'family-declined-to-give-views' })
+      : this.run(on, { type: 'RecordAdviceReceived', adviceRequestId: 'views', adviceId: 'views-1', version: 1, agency: 'local-authority' });
+  }
+  /** Request, assess on day 28, the advice a draft needs, draft, family response, final plan on `finalOn`. */
   planOn(requestOn: string, finalOn: string, o: { la?: string; exception?: boolean } = {}): this {
-    this.request(requestOn, o).assess(addDays(requestOn, 28));
+    this.request(requestOn, o).assess(addDays(requestOn, 28)).adviceForDraft(addDays(requestOn, 29));
     if (o.exception) this.run(addDays(requestOn, 60), { type: 'RecordException', exceptionId: 'x1', limit: 'final-plan', reason: 'exceptional-personal-circumstances', fromOn: addDays(requestOn, 60) });
     return this.run(addDays(finalOn, -20), { type: 'IssueDraftPlan', planId: 'p1' })
       .run(addDays(finalOn, -10), { type: 'RecordFamilyResponse' })
@@ -218,6 +232,25 @@ describe('statutory performance measures', () => {
   });
 });
 
+describe('draft plans and the reg 6(1) advice they had (regs 6(1), 6(4), 8(1))', () => {
+  it('counts first drafts issued in the period: with all advice received or re-used, or after going on without some; drafts recorded before the rule count only as drafts', () => {
+    const all = new Case('all').planOn('2025-05-05', '2025-09-01');
+    const declined = new Case('declined').request('2025-05-05').assess('2025-06-02').adviceForDraft('2025-06-03', { declined: true })
+      .run('2025-08-11', { type: 'IssueDraftPlan', planId: 'p1' });
+    // a draft recorded before the advice rule existed (stored events are facts): no scope, no advice
+    const older = new Case('older').request('2025-05-05').assess('2025-06-02');
+    older.events.push({ type: 'ehc.draft-plan-issued.v1', data: { caseId: 'older', planId: 'p1', issuedOn: '2025-08-11', commentsDueOn: '2025-08-25' }, metadata: { actor: LA } });
+    const r = run([all, declined, older]);
+    expect(r.counts).toMatchObject({ draftsIssued: 3, draftsWithAllAdvice: 1, draftsWithAdviceNotAwaited: 1 });
+    expect(r.counts.byLocalAuthority[LA_CODE]).toMatchObject({ draftsIssued: 3, draftsWithAllAdvice: 1, draftsWithAdviceNotAwaited: 1 });
+    // a revised draft is not a second first draft; a draft outside the period is not counted
+    const revised = new Case('revised').request('2025-05-05').assess('2025-06-02').adviceForDraft('2025-06-03')
+      .run('2025-08-11', { type: 'IssueDraftPlan', planId: 'p1' }).run('2025-08-20', { type: 'IssueDraftPlan', planId: 'p2' });
+    expect(run([revised]).counts.draftsIssued).toBe(1);
+    expect(run([all], { from: '2025-09-01', to: '2026-03-31', asOf: '2026-04-30' }).counts.draftsIssued).toBe(0);
+  });
+});
+
 describe('plans made under a tribunal order (regs 44-45)', () => {
   it('are reported apart from the 20-week measure: a plan ordered after a refusal is counted in tribunalOrdered only', () => {
     // refused 2 Jun 2025; ordered to assess 1 Sep 2025 (reg 44(2): final plan within 14 weeks, by 8 Dec 2025); plan 1 Dec 2025,
@@ -225,6 +258,7 @@ describe('plans made under a tribunal order (regs 44-45)', () => {
     const ordered = new Case('ordered').request('2025-06-02').run('2025-06-30', { type: 'DecideNotToAssess' })
       .run('2025-09-01', { type: 'RecordTribunalOrder', orderId: 'o1', regulation: 'reg 44', kind: 'assess' })
       .run('2025-09-08', { type: 'DecideToAssess', assessmentId: 'asmt-o' })
+      .adviceForDraft('2025-09-09')
       .run('2025-11-10', { type: 'IssueDraftPlan', planId: 'p1' })
       .run('2025-11-20', { type: 'RecordFamilyResponse' })
       .run('2025-12-01', { type: 'IssueFinalPlan', planId: 'p1' });
@@ -261,7 +295,7 @@ describe('advice by duty and lawful exceptions only (reg 8(1)-(2), regs 10(4), 1
   it('the SEN2 "excluding exceptions" figure leaves out only cases with a lawful reg 13(3) exception', () => {
     // request 5 May 2025 (20 weeks: 22 Sep); plan issued 6 Oct (154 days): late
     const late = (id: string, exception?: Record<string, unknown>) => {
-      const c = new Case(id).request('2025-05-05').assess('2025-06-02');
+      const c = new Case(id).request('2025-05-05').assess('2025-06-02').adviceForDraft('2025-06-03');
       if (exception) c.events.push({ type: 'ehc.exception-recorded.v1', data: { caseId: id, exceptionId: `x-${id}`, limit: 'final-plan', regulation: 'reg 13(3)', recordedOn: '2025-07-01', ...exception }, metadata: { actor: LA } });
       return c.run('2025-09-15', { type: 'IssueDraftPlan', planId: 'p' }).run('2025-10-06', { type: 'IssueFinalPlan', planId: 'p' });
     };

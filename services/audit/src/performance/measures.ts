@@ -1,5 +1,5 @@
 import {
-  EHC_EVENT_TYPES, evolve, initialState, isAfter, isBefore, statutoryStatus,
+  adviceChecklist, EHC_EVENT_TYPES, evolve, initialState, isAfter, isBefore, statutoryStatus,
   type Deadline, type EhcCaseState, type EhcEvent, type IsoDate,
 } from '@tio/ehc-domain';
 
@@ -98,6 +98,12 @@ export interface Counts {
   /** Personal budgets refused in the period (with reasons), and direct payments asked for and refused, by ground (Personal Budgets Regulations reg 5-6). */
   personalBudgetsRefused: number;
   directPaymentsRefusedByGround: Record<string, number>;
+  /** First drafts after an assessment issued in the period (regs 6(1), 11-13). */
+  draftsIssued: number;
+  /** ... with every reg 6(1) item that applies received or re-used by agreement (reg 6(4)). */
+  draftsWithAllAdvice: number;
+  /** ... after the LA recorded going on without advice it sought (reg 8(1): the adviser's 6 weeks were over; reg 8(2)(c); 6(1)(a)). */
+  draftsWithAdviceNotAwaited: number;
 }
 
 export interface PerformanceReport {
@@ -150,6 +156,7 @@ function emptyCounts(): Counts {
     appealsRegistered: 0, appealsRegisteredByDecision: {}, mediationsHeld: 0, mediationsHeldByOutcome: {},
     reassessmentsRequested: 0, reassessmentsRequestedBy: {}, reassessmentsRefused: 0,
     personalBudgetsAgreed: 0, personalBudgetsAgreedByArrangement: {}, personalBudgetsRefused: 0, directPaymentsRefusedByGround: {},
+    draftsIssued: 0, draftsWithAllAdvice: 0, draftsWithAdviceNotAwaited: 0,
   };
 }
 
@@ -221,6 +228,8 @@ interface CaseFacts {
   transfers: Array<{ from: string; to: string; on: IsoDate }>;
   /** adviceRequestId -> organisation of the adviser (the actor of the agency's own event, else of the event recording it). */
   adviserOrganisation: Record<string, string>;
+  /** The first draft after the assessment, with the reg 6(1) advice as it stood (drafts recorded before the rule may lack some). */
+  firstDraft?: { issuedOn: IsoDate; la?: string; complete: boolean; notAwaited: boolean };
 }
 
 function replayCase(caseId: string, events: Iterable<MeasureEvent>, errors: PerformanceReport['replayErrors']): CaseFacts {
@@ -245,6 +254,15 @@ function replayCase(caseId: string, events: Iterable<MeasureEvent>, errors: Perf
         case 'ehc.decision-to-assess.v1': if (before.assessmentDecisions.length === 0) f.laAtFirstDecision = s.localAuthority; break;
         case 'ehc.advice-requested.v1': if (adviceRequestId && s.localAuthority) f.laAtAdviceRequest[adviceRequestId] = s.localAuthority; break;
         case 'ehc.final-plan-issued.v1': f.laAtFinalPlan = s.localAuthority; break;
+        case 'ehc.draft-plan-issued.v1': {
+          if (before.status !== 'assessing' || f.firstDraft) break;
+          const advice = adviceChecklist(before);
+          f.firstDraft = {
+            issuedOn: (data as { issuedOn: IsoDate }).issuedOn, la: s.localAuthority, complete: advice.missing.length === 0,
+            notAwaited: advice.items.some((i) => i.status === 'not-awaited'),
+          };
+          break;
+        }
         case 'ehc.plan-ceased.v1': f.laAtCease = s.localAuthority; break;
         case 'ehc.plan-transferred.v1': {
           const d = data as { transferId: string; transferredOn: IsoDate; toLocalAuthority: string };
@@ -349,6 +367,16 @@ export class PerformanceAccumulator {
         addPlan(get(this.plans.byLocalAuthority, la, emptyPlan), within, sen2.exceptionApplies, sen2.tribunalOrdered);
         this.counts.plansIssued++;
         this.countsFor(la).plansIssued++;
+      }
+    }
+
+    // First drafts and the reg 6(1) advice they had: all received or re-used (reg 6(4)), or some not awaited (reg 8(1)).
+    const draft = f.firstDraft;
+    if (draft && inPeriod(draft.issuedOn, o) && !isAfter(draft.issuedOn, o.asOf) && this.wanted(draft.la)) {
+      for (const c of [this.counts, this.countsFor(draft.la)]) {
+        c.draftsIssued++;
+        if (draft.complete && !draft.notAwaited) c.draftsWithAllAdvice++;
+        if (draft.complete && draft.notAwaited) c.draftsWithAdviceNotAwaited++;
       }
     }
 

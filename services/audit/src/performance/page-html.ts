@@ -107,7 +107,8 @@ export function renderPerformancePage(r: PerformanceReport, o: { nonce: string; 
     || '<tr><td colspan="8">No plans issued in this period.</td></tr>';
   const counts = [
     ['Requests for assessment', c.requests], ...Object.entries(c.requestsBySource).map(([s, n]) => [`  of which from ${s}`, n]),
-    ['Refusals to assess', c.refusalsToAssess], ['Final plans issued', c.plansIssued], ['Plans ceased', c.plansCeased],
+    ['Refusals to assess', c.refusalsToAssess], ['Draft plans issued', c.draftsIssued], ['  of which with all reg 6(1) advice received or re-used', c.draftsWithAllAdvice],
+    ['  of which going on without late advice (reg 8(1))', c.draftsWithAdviceNotAwaited], ['Final plans issued', c.plansIssued], ['Plans ceased', c.plansCeased],
     ...Object.entries(c.plansCeasedByReason).map(([s, n]) => [`  of which ${s}`, n]), ['Transfers in', c.transfersIn], ['Transfers out', c.transfersOut],
     ['Appeals registered', c.appealsRegistered], ...Object.entries(c.appealsRegisteredByDecision).map(([s, n]) => [`  of which against ${s}`, n]),
     ['Mediations held', c.mediationsHeld], ...Object.entries(c.mediationsHeldByOutcome).map(([s, n]) => [`  of which ${s}`, n]),

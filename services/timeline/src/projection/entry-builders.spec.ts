@@ -26,6 +26,16 @@ function histories(): IntegrationEvent[] {
     a.adviceEvent(t('2025-03-04'), ACTORS.school, edu, { type: 'WithdrawAdvice', reason: 'Given for the wrong assessment' }),
     a.ehc(t('2025-03-04'), ACTORS.school, { type: 'WithdrawAdvice', at: '2025-03-04', adviceRequestId: edu, adviceId: 'adv-edu', reason: 'Given for the wrong assessment' }),
     a.ehc(t('2025-03-05'), la, { type: 'ReuseAdvice', at: '2025-03-05', reuseId: 'reuse-1', adviceType: 'medical', agency: 'health', adviceId: 'old-med', version: 2, adviceRequestId: med, sourceCaseId: 'case-earlier', agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } }),
+    // reg 6(1): the rest of what the draft needs; the withdrawn educational advice is not awaited after its 6 weeks (reg 8(1)); regs 7, 9
+    a.ehc(t('2025-03-06'), la, { type: 'RecordAdviceScope', at: '2025-03-06', inOrBeyondYear9: true, visionOrHearingImpaired: false }),
+    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyAdviceRequest', at: '2025-03-06', familyRequestId: 'fr-1', adviserRef: 'speech-therapist-1', reasonable: false, declineReason: 'advice-already-available' }),
+    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyInvolvement', at: '2025-03-06', involvementId: 'inv-1', kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }),
+    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyInvolvement', at: '2025-03-06', involvementId: 'inv-2', kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }),
+    ...([['parent-views', 'local-authority'], ['psychological', 'education'], ['social-care', 'social-care'], ['preparing-for-adulthood', 'social-care']] as const).flatMap(([adviceType, agency]) => [
+      a.ehc(t('2025-03-06'), la, { type: 'RequestAdvice', at: '2025-03-06', adviceRequestId: `req-${adviceType}`, adviceType, agency }),
+      a.ehc(t('2025-03-20'), la, { type: 'RecordAdviceReceived', at: '2025-03-20', adviceRequestId: `req-${adviceType}`, adviceId: `adv-${adviceType}`, version: 1, agency }),
+    ]),
+    a.ehc(t('2025-03-20'), la, { type: 'ProceedWithoutAdvice', at: '2025-03-20', adviceRequestIds: [edu], reason: 'adviser-did-not-respond' }),
     a.ehc(t('2025-04-14'), la, { type: 'IssueDraftPlan', at: '2025-04-14', planId: 'plan-1' }),
     a.ehc(t('2025-04-22'), la, { type: 'RecordFamilyResponse', at: '2025-04-22', preferredSettingRef: 'urn-100001' }),
     a.ehc(t('2025-04-23'), la, { type: 'ConsultSetting', at: '2025-04-23', consultationId: 'cons-1', settingRef: 'urn-100001' }),
@@ -136,6 +146,15 @@ describe('entry builders', () => {
     expect(of('ehc.exception-recorded.v1')[0].summary).toContain('exceptional personal circumstances');
     expect(of('ehc.exception-recorded.v1')[0].summary).toContain('from 2025-02-10 to 2025-03-10');
     expect(of('ehc.tribunal-order-received.v1')[0].title).toBe('Tribunal order: carry out an EHC needs assessment');
+    // regs 6(1)(g), 6(1)(h), 7, 8(1), 9: what the assessment needed before the draft, in words a caseworker reads
+    expect(of('ehc.advice-scope-recorded.v1')[0]).toMatchObject({ kind: 'decision', title: 'Advice needed for this assessment recorded' });
+    expect(of('ehc.advice-scope-recorded.v1')[0].summary).toContain('in or beyond year 9, so advice on preparing for adulthood is needed (reg 6(1)(g))');
+    expect(of('ehc.family-advice-request-recorded.v1')[0]).toMatchObject({ kind: 'advice-requested', agency: 'family', title: 'Family’s request for advice declined' });
+    expect(of('ehc.family-advice-request-recorded.v1')[0].summary).toContain('found it not reasonable: the advice is already available');
+    expect(of('ehc.advice-not-awaited.v1')[0]).toMatchObject({ kind: 'advice', title: 'Going on without educational advice', details: { adviceRequestIds: ['req-edu'], reason: 'adviser-did-not-respond' } });
+    expect(of('ehc.advice-not-awaited.v1')[0].summary).toContain('the adviser gave no advice within 6 weeks, reg 8(1)');
+    expect(of('ehc.family-involvement-recorded.v1').map((x) => x.title)).toEqual(['Child and parent consulted', 'Information, advice and support given to parent']);
+    expect(of('ehc.family-involvement-recorded.v1')[1].summary).toBe('On 2025-03-06, by the information, advice and support service (phone). The child and parent, or the young person, were consulted during the assessment (reg 7), or given information, advice and support to take part in it (reg 9).');
   });
 
   it('keeps advice headings, version and agency, never section text; a correction says what it supersedes and why', () => {

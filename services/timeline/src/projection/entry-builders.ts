@@ -15,6 +15,7 @@ import {
   type ReassessmentRequester, type TribunalOrderKind,
 } from '@tio/ehc-domain';
 import type { AdviceCorrectedV1, AdviceEventDataMap, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
+import type { AdviceNotAwaitedReason, FamilyAdviceDeclineReason, InvolvementProvider } from '@tio/ehc-domain';
 import type { ConsumedEvent } from '@tio/messaging';
 import type { EntryKind } from '../read-model/entities';
 
@@ -108,6 +109,21 @@ function advice<K extends keyof AdviceEventDataMap>(type: K, build: (d: AdviceEv
 }
 
 const LA = 'local-authority';
+const FAMILY_DECLINE_LABELS: Record<FamilyAdviceDeclineReason, string> = {
+  'advice-already-available': 'the advice is already available', 'not-about-the-childs-needs': 'it is not about the child’s needs', 'person-cannot-advise': 'the person cannot give that advice',
+};
+const NOT_AWAITED_LABELS: Record<AdviceNotAwaitedReason, string> = {
+  'adviser-did-not-respond': 'the adviser gave no advice within 6 weeks, reg 8(1)', 'appointment-not-kept': 'an appointment for an examination or test was not kept, reg 8(2)(c)',
+  'family-declined-to-give-views': 'the family chose not to give their views, reg 6(1)(a)',
+};
+const PROVIDER_LABELS: Record<InvolvementProvider, string> = {
+  'local-authority': 'the local authority', 'information-advice-support-service': 'the information, advice and support service', 'independent-supporter': 'an independent supporter', other: 'someone else',
+};
+const whoLabel = (who: readonly string[]) => {
+  const names = who.map((w) => w.replace(/-/g, ' '));
+  const text = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0] ?? 'family';
+  return text.charAt(0).toUpperCase() + text.slice(1);
+};
 const APPEALABLE_DECISION_LABELS: Record<AppealableDecision, string> = {
   'not-to-assess': 'decision not to assess', 'not-to-issue': 'decision not to issue a plan', 'plan-contents': 'the plan’s contents',
   'not-to-amend': 'decision not to amend', cease: 'decision to cease the plan', 'not-to-reassess': 'decision not to reassess',
@@ -350,6 +366,30 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     kind: 'other', agency: LA, title: "The case's personal data was erased",
     specifics: `Erased on ${d.erasedOn} (${d.ground === 'retention-period-ended' ? 'its retention period ended' : 'at the request of the data subject'}); the history stays, its personal fields read as "[erased]".`,
     details: pick(d, ['erasureId', 'erasedOn', 'ground']),
+  })),
+  // what the assessment needs before a draft (regs 6(1), 6(4), 7, 8(1), 9)
+  ehc('ehc.advice-scope-recorded.v1', (d) => ({
+    kind: 'decision', agency: LA, title: 'Advice needed for this assessment recorded',
+    specifics: `Recorded on ${d.recordedOn}: ${d.inOrBeyondYear9 ? 'in or beyond year 9, so advice on preparing for adulthood is needed (reg 6(1)(g))' : 'not yet in year 9 (no preparing-for-adulthood advice needed)'}${d.yearGroupFrom === 'date-of-birth' ? ' (from the date of birth)' : ''}; ${d.visionOrHearingImpaired ? 'vision or hearing impaired, so a qualified teacher of the impairment advises (reg 6(2))' : 'no vision or hearing impairment recorded'}.`,
+    details: pick(d, ['assessmentId', 'inOrBeyondYear9', 'yearGroupFrom', 'visionOrHearingImpaired', 'recordedOn']),
+  })),
+  ehc('ehc.family-advice-request-recorded.v1', (d) => ({
+    kind: 'advice-requested', agency: 'family', title: d.reasonable ? 'Family asked for advice from someone they chose' : 'Family’s request for advice declined',
+    specifics: d.reasonable
+      ? `Asked on ${d.requestedOn} for advice from ${d.adviserRef}; the local authority found it reasonable and will seek it before the draft (reg 6(1)(h)).`
+      : `Asked on ${d.requestedOn} for advice from ${d.adviserRef}; the local authority found it not reasonable: ${FAMILY_DECLINE_LABELS[d.declineReason as FamilyAdviceDeclineReason] ?? d.declineReason}.`,
+    details: pick(d, ['familyRequestId', 'assessmentId', 'adviserRef', 'requestedOn', 'reasonable', 'declineReason']),
+  })),
+  ehc('ehc.advice-not-awaited.v1', (d) => ({
+    kind: 'advice', agency: LA, title: `Going on without ${d.items.map((i) => adviceTypeLabel(i.adviceType)).join(', ')} advice`,
+    specifics: `Decided on ${d.decidedOn} (${NOT_AWAITED_LABELS[d.reason] ?? d.reason}): ${d.items.map((i) => `${adviceTypeLabel(i.adviceType)} advice from ${label(i.agency).toLowerCase()}, due ${i.dueOn}`).join('; ')}. Advice that arrives later is still recorded.`,
+    details: { ...pick(d, ['decidedOn', 'reason']), adviceRequestIds: d.items.map((i) => i.adviceRequestId) },
+  })),
+  ehc('ehc.family-involvement-recorded.v1', (d) => ({
+    kind: 'family-views', agency: d.providedBy === 'local-authority' ? LA : 'other',
+    title: d.kind === 'consulted' ? `${whoLabel(d.who)} consulted` : `Information, advice and support given to ${whoLabel(d.who).toLowerCase()}`,
+    specifics: `On ${d.on}, by ${PROVIDER_LABELS[d.providedBy] ?? d.providedBy} (${String(d.method).replace(/-/g, ' ')}).`,
+    details: pick(d, ['involvementId', 'kind', 'who', 'providedBy', 'method', 'on']),
   })),
 
   advice('advice.submitted.v1', (d: AdviceSubmittedV1) => {
