@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@tio/auth';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
@@ -72,6 +72,37 @@ async function runCheck(check: HealthCheck): Promise<CheckResult> {
 
 const asEntries = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.name, r.error ? { status: r.status, error: r.error } : { status: r.status }]));
 
+const CHECK_STATES = {
+  type: 'object' as const,
+  description: 'Each check by name',
+  additionalProperties: { type: 'object' as const, required: ['status'], properties: { status: { type: 'string' as const, enum: ['up', 'down'] }, error: { type: 'string' as const } } },
+  example: { postgres: { status: 'up' } },
+};
+const CONSUMER_STATES = { type: 'object', additionalProperties: true, description: 'Each consumer by name: its state, lag and last error time' } as const;
+
+export class LivenessResponse {
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
+  status!: 'ok';
+}
+
+export class ReadinessResponse {
+  @ApiProperty({ enum: ['ok', 'unavailable'], example: 'ok' })
+  status!: 'ok' | 'unavailable';
+  @ApiProperty(CHECK_STATES)
+  checks!: Record<string, { status: 'up' | 'down'; error?: string }>;
+  @ApiPropertyOptional(CONSUMER_STATES)
+  consumers?: Record<string, unknown>;
+}
+
+export class DependenciesResponse {
+  @ApiProperty({ enum: ['ok', 'degraded'], example: 'ok' })
+  status!: 'ok' | 'degraded';
+  @ApiProperty({ ...CHECK_STATES, example: { kafka: { status: 'up' } } })
+  dependencies!: Record<string, { status: 'up' | 'down'; error?: string }>;
+  @ApiPropertyOptional(CONSUMER_STATES)
+  consumers?: Record<string, unknown>;
+}
+
 /**
  * Kubernetes conventions: liveness says the process serves HTTP (restart it otherwise); readiness says the service
  * can do its own job (its database answers, none of its consumers is stalled or crashed), so it is taken out of
@@ -91,13 +122,16 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOkResponse({ type: LivenessResponse, description: 'The process serves HTTP' })
   live() {
     return { status: 'ok' };
   }
 
   @Get(['ready', ''])
-  @ApiOperation({ summary: 'Readiness: the service can do its own job (its database answers, no consumer stalled or crashed); 503 otherwise. Kafka is reported at /health/dependencies.' })
+  @ApiOkResponse({ type: ReadinessResponse, description: 'Ready: every check is up' })
+  @ApiResponse({ status: 503, type: ReadinessResponse, description: 'Not ready: the checks say which is down' })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: the service can do its own job (its database answers, no consumer stalled or crashed); 503 otherwise. Kafka is reported at /health/dependencies.' })
   async ready(@Res() res: Response) {
     const [results, consumers] = await Promise.all([Promise.all(this.checks.map(runCheck)), this.consumers.reports()]);
     const ok = results.every((r) => r.status === 'up') && consumers.every((c) => c.ok);
@@ -109,7 +143,8 @@ export class HealthController {
   }
 
   @Get('dependencies')
-  @ApiOperation({ summary: 'Shared dependencies (Kafka) and the consumers in detail; always 200, `status` says whether all are up' })
+  @ApiOkResponse({ type: DependenciesResponse, description: '`status` says whether every dependency is up' })
+  @ApiOperation({ operationId: 'getDependencies', summary: 'Shared dependencies (Kafka) and the consumers in detail; always 200, `status` says whether all are up' })
   async dependencyDetail() {
     const [results, consumers] = await Promise.all([Promise.all(this.dependencies.map(runCheck)), this.consumers.reports()]);
     return {

@@ -4,6 +4,7 @@ export * from './dependency-checks';
 export * from './exception-filter';
 export * from './problem-details';
 export * from './idempotency';
+export * from './openapi';
 export * from './health';
 export * from './metrics';
 export * from './json-logger';

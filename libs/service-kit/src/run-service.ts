@@ -1,6 +1,6 @@
 import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { jsonDepthExceeds } from '@tio/event-store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +8,7 @@ import { correlationMiddleware } from './correlation';
 import { problemOf, SafeExceptionFilter } from './exception-filter';
 import { writeProblem } from './problem-details';
 import { JsonLogger } from './json-logger';
+import { buildOpenApiDocument } from './openapi';
 import { httpMetricsMiddleware, ServiceMetrics } from './metrics';
 import { strictValidationPipe } from './validation';
 
@@ -75,8 +76,7 @@ export async function createServiceApp(definition: ServiceDefinition, options: {
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new SafeExceptionFilter());
   app.enableShutdownHooks();
-  const openApi = new DocumentBuilder().setTitle(definition.title).setDescription(definition.description).setVersion('1').addBearerAuth().build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, definition), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
 

@@ -6,4 +6,6 @@ export * from './consume';
 export * from './fuzz';
 export * from './census';
 export * from './metrics';
+export * from './openapi';
+export * from './openapi-census';
 export * from './hold-appends';

@@ -3,12 +3,50 @@ import type { INestApplication } from '@nestjs/common';
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
 import { createServiceApp, type ServiceDefinition } from '@tio/service-kit';
 import { testKeys } from './tokens';
+import { OpenApiConformance, servedOpenApi, type ObservedResponse } from './openapi';
+
+type RecordingResponse = { statusCode: number; getHeader(name: string): unknown; send(body?: unknown): unknown; on(event: 'finish', listener: () => void): unknown };
+type RecordingRequest = { method: string; route?: { path?: string }; originalUrl?: string };
+
+/**
+ * Records every response the application gives (route template, status, media type, body) so that the test can
+ * validate them against the document the service serves.
+ */
+function recordResponses(observed: ObservedResponse[]) {
+  return (req: RecordingRequest, res: RecordingResponse, next: () => void) => {
+    let sent: unknown;
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      if (sent === undefined) sent = body;
+      return send(body);
+    };
+    res.on('finish', () => {
+      const path = req.route?.path;
+      if (!path || (req.originalUrl ?? '').startsWith('/docs')) return;
+      const contentType = String(res.getHeader('content-type') ?? '');
+      let body: unknown = sent;
+      if (/json/.test(contentType) && (typeof sent === 'string' || Buffer.isBuffer(sent))) {
+        try {
+          body = JSON.parse(sent.toString());
+        } catch {
+          body = sent;
+        }
+      }
+      observed.push({ method: req.method, path, status: res.statusCode, contentType, body });
+    });
+    next();
+  };
+}
 
 export interface TestService {
   app: INestApplication;
   /** The HTTP server to hand to supertest. */
   server: ReturnType<INestApplication['getHttpServer']>;
   databaseUrl: string;
+  /** Every response the service gave so far (route template, status, media type, body). */
+  observed: ObservedResponse[];
+  /** Validates every response given so far against the served OpenAPI document (status listed, body valid). */
+  conformance(): Promise<OpenApiConformance>;
   close(): Promise<void>;
 }
 
@@ -28,11 +66,19 @@ export async function startTestService(definition: ServiceDefinition, extraEnv: 
   Object.assign(process.env, { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: publicKeyPem, KAFKA_TOPIC_PREFIX: topicPrefix, ...extraEnv });
   try {
     const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1' });
+    const observed: ObservedResponse[] = [];
+    app.use(recordResponses(observed));
     await app.listen(0, '127.0.0.1');
     return {
       app,
       server: app.getHttpServer(),
       databaseUrl,
+      observed,
+      async conformance() {
+        const conformance = new OpenApiConformance(await servedOpenApi(app.getHttpServer()));
+        for (const o of [...observed]) conformance.check(o);
+        return conformance;
+      },
       async close() {
         await app.close();
         await dropDatabase(clusterUrl, dbName);

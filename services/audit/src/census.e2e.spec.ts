@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dateFieldsWithoutFutureRule } from '@tio/contracts';
-import { callRoute, caseScopedRoutes, controllerDtos, registeredRoutes, startTestService, tokenFor, type TestService } from '@tio/testing';
+import { callRoute, caseScopedRoutes, controllerDtos, registeredRoutes, startTestService, tokenFor, type TestService, openApiCensus } from '@tio/testing';
 import { Pool } from 'pg';
 import { createStores, type TestStores } from './testing/fixtures';
 import { auditService } from './service';
@@ -54,4 +54,10 @@ describe('audit service census', () => {
   it('every date field of every DTO its controllers take is either refused in the future or says why it may lie ahead', () => {
     expect(dateFieldsWithoutFutureRule(controllerDtos(service.app))).toEqual([]);
   });
+
+  it('serves an OpenAPI document that lints clean and describes every response this suite received', async () => {
+    const census = await openApiCensus(service, 'audit');
+    expect(census.validated).toBeGreaterThan(0);
+    expect({ errors: census.lint.errors, undocumented: census.undocumented }).toEqual({ errors: [], undocumented: [] });
+  }, 300_000);
 });

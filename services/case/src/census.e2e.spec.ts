@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { dateFieldsWithoutFutureRule } from '@tio/contracts';
-import { accessLogDenials, caseRouteCensus, caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService } from '@tio/testing';
+import { accessLogDenials, caseRouteCensus, caseScopedRoutes, controllerDtos, openApiCensus, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { AdviceCorrectedFieldsDto, AdviceSubmittedFieldsDto, AdviceWithdrawnFieldsDto } from './advice-intake.dto';
 import { caseService } from './service';
 
@@ -44,4 +44,31 @@ describe('case service census', () => {
     expect(dtos.length).toBeGreaterThan(20);
     expect(dateFieldsWithoutFutureRule(dtos)).toEqual([]);
   });
+
+  it('answers an integrator’s calls as its document says: created, read, invalid, unauthenticated, refused, too large, a reused key', async () => {
+    const officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA });
+    const auth = { Authorization: `Bearer ${officer}` };
+    const body = { at: '2026-01-05', childRef: 'child:tour', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } };
+    const created = await request(service.server).post('/cases').set(auth).set('Idempotency-Key', 'tour-0001').send(body).expect(201);
+    const caseId = created.body.caseId as string;
+    await request(service.server).post('/cases').set(auth).set('Idempotency-Key', 'tour-0001').send(body).expect(201); // a replay
+    await request(service.server).post('/cases').set(auth).set('Idempotency-Key', 'tour-0001').send({ ...body, childRef: 'child:other' }).expect(422);
+    await request(service.server).get(`/cases/${caseId}`).set(auth).expect(200);
+    await request(service.server).get(`/cases/${caseId}?asOf=2026-13-01`).set(auth).expect(400);
+    await request(service.server).get('/cases/not-a-uuid').set(auth).expect(400);
+    await request(service.server).post('/cases').set(auth).send({ ...body, at: 'yesterday' }).expect(400);
+    await request(service.server).get(`/cases/${caseId}`).expect(401);
+    await request(service.server).post(`/cases/${caseId}/final-plan`).set(auth).send({ at: '2026-01-06', namedSettingRef: 'urn:100000' }).expect(409);
+    await request(service.server).post(`/cases/${caseId}/decision-to-assess`).set(auth).send({ at: '2026-01-06' }).expect(200);
+    await request(service.server).get(`/cases/${caseId}/service-transfers`).set(auth).expect(200);
+    await request(service.server).post('/cases').set(auth).set('Content-Type', 'application/json').send(`{"childRef":"${'x'.repeat(300_000)}"}`).expect(413);
+    await request(service.server).get('/health/live').expect(200);
+  });
+
+  it('serves an OpenAPI document that lints clean and describes every response this suite received', async () => {
+    const census = await openApiCensus(service, 'case');
+    expect(new Set(service.observed.map((o) => o.status))).toEqual(new Set([200, 201, 400, 401, 403, 409, 413, 422]));
+    expect(census.validated).toBeGreaterThan(60);
+    expect({ errors: census.lint.errors, undocumented: census.undocumented }).toEqual({ errors: [], undocumented: [] });
+  }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dateFieldsWithoutFutureRule } from '@tio/contracts';
 import { agencyRouteCensus, TestBus } from '@tio/agency-kit/testing';
-import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, type TestService } from '@tio/testing';
+import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, type TestService, openApiCensus } from '@tio/testing';
 import { educationService } from './service';
 
 // Census of the education service as it runs: every route with :caseId (the kit's and the agency's own).
@@ -30,4 +30,10 @@ describe('education service census', () => {
   it('every date field of every DTO its controllers take is either refused in the future or says why it may lie ahead', () => {
     expect(dateFieldsWithoutFutureRule(controllerDtos(service.app))).toEqual([]);
   });
+
+  it('serves an OpenAPI document that lints clean and describes every response this suite received', async () => {
+    const census = await openApiCensus(service, 'education');
+    expect(census.validated).toBeGreaterThan(0);
+    expect({ errors: census.lint.errors, undocumented: census.undocumented }).toEqual({ errors: [], undocumented: [] });
+  }, 300_000);
 });

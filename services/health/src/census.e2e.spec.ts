@@ -4,7 +4,7 @@ import { dateFieldsWithoutFutureRule, InboundAdviceSubmittedV1Dto, TOPICS } from
 import { InboundAdviceConsumer } from '@tio/agency-kit';
 import { agencyRouteCensus, eventually, integrationEvent, publishAdviceRequest, TestBus } from '@tio/agency-kit/testing';
 import { validateInbound } from '@tio/messaging';
-import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService } from '@tio/testing';
+import { caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService, openApiCensus } from '@tio/testing';
 import { healthService } from './service';
 
 // Census of the health service as it runs: the kit's advice routes and health's own commissioning-body routes.
@@ -56,4 +56,10 @@ describe('health service census', () => {
     await eventually('the future-dated one dead-lettered', async () => (consumer.stats?.deadLettered ?? 0) > deadLetteredBefore);
     expect(await adviceOn(r.caseId)).toEqual([]);
   });
+
+  it('serves an OpenAPI document that lints clean and describes every response this suite received', async () => {
+    const census = await openApiCensus(service, 'health');
+    expect(census.validated).toBeGreaterThan(0);
+    expect({ errors: census.lint.errors, undocumented: census.undocumented }).toEqual({ errors: [], undocumented: [] });
+  }, 300_000);
 });

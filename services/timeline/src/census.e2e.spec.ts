@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { dateFieldsWithoutFutureRule } from '@tio/contracts';
-import { accessLogDenials, caseRouteCensus, caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService } from '@tio/testing';
+import { accessLogDenials, caseRouteCensus, caseScopedRoutes, controllerDtos, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService, openApiCensus } from '@tio/testing';
 import { TIMELINE_ACCESS_LOG } from './access/access.service';
 import { Publisher, caseStory, testTopics, topicList, waitFor } from './testing/fixtures';
 import { timelineService } from './service';
@@ -48,4 +48,10 @@ describe('timeline census', () => {
   it('every date field of every DTO its controllers take is either refused in the future or says why it may lie ahead', () => {
     expect(dateFieldsWithoutFutureRule(controllerDtos(service.app))).toEqual([]);
   });
+
+  it('serves an OpenAPI document that lints clean and describes every response this suite received', async () => {
+    const census = await openApiCensus(service, 'timeline');
+    expect(census.validated).toBeGreaterThan(0);
+    expect({ errors: census.lint.errors, undocumented: census.undocumented }).toEqual({ errors: [], undocumented: [] });
+  }, 300_000);
 });

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
+import { AdviceCommandResponse, AdviceHistoryResponse, AdviceRequestsResponse, CaseAdviceResponse } from './responses';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { ADVICE_TYPES, type AdviceType } from '@tio/ehc-domain';
 import { invalidField } from '@tio/service-kit';
@@ -31,6 +33,7 @@ const ADVICE_TYPE_PARAM = { name: 'adviceType', enum: ADVICE_TYPES };
  */
 @ApiTags('advice')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @UseFilters(AdviceErrorFilter)
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('cases')
@@ -42,34 +45,39 @@ export class AdviceController {
   ) {}
 
   @Get(':caseId/advice-requests')
-  @ApiOperation({ summary: 'What the case asked this agency for, with due dates (reg 8: 6 weeks) and whether it was answered' })
+  @ApiOkResponse({ type: AdviceRequestsResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'listAdviceRequests', summary: 'What the case asked this agency for, with due dates (reg 8: 6 weeks) and whether it was answered' })
   requests(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
     return this.queries.execute(new GetAdviceRequestsQuery(caseId, p, reasonOf(why)));
   }
 
   @Get(':caseId/advice')
-  @ApiOperation({ summary: 'All advice on the case from every agency (current version, headings, citations, versions): read before you write' })
+  @ApiOkResponse({ type: CaseAdviceResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'listCaseAdvice', summary: 'All advice on the case from every agency (current version, headings, citations, versions): read before you write' })
   advice(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Headers('x-access-reason') why?: string) {
     return this.queries.execute(new GetCaseAdviceQuery(caseId, p, reasonOf(why)));
   }
 
   @Post(':caseId/advice')
-  @ApiOperation({ summary: `Give this agency's advice for a request (once; a retry with the same Idempotency-Key returns the same result)` })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Retrying with the same key returns the first result (200) and records nothing twice; another body with the same key is 409' })
-  @ApiResponse({ status: 201, description: 'Recorded' })
-  @ApiResponse({ status: 200, description: 'A retry of a submission already recorded: the same result, nothing new' })
-  @ApiResponse({ status: 403, description: 'The caller is not a practitioner of this agency' })
-  @ApiResponse({ status: 409, description: 'advice-not-requested, advice-already-submitted, idempotency-key-reused' })
-  @ApiResponse({ status: 422, description: 'agency-cannot-give-advice (reg 6(1)), invalid-citation, invalid-advice' })
+  @ApiOperation({ operationId: 'submitAdvice', summary: `Give this agency's advice for a request (once; a retry with the same Idempotency-Key returns the same result)` })
+  @ApiIdempotencyKey(true, 'Advice is a statutory record: a network retry must never give it twice.')
+  @ApiCreatedResponse({ type: AdviceCommandResponse, description: 'Recorded' })
+  @ApiOkResponse({ type: AdviceCommandResponse, description: 'A retry of a submission already recorded: the same result, nothing new' })
+  @ApiCommandProblems()
   async submit(@CaseId() caseId: string, @Body() body: SubmitAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest, @Res({ passthrough: true }) res: Response) {
     await this.commands.authoriseHttpWrite(p, caseId);
     return this.answer(res, await this.commands.submit({ caseId, ...body }, adviceContext(p, req)), 201);
   }
 
   @Post(':caseId/advice/:adviceType/corrections')
-  @ApiOperation({ summary: 'Correct the advice: a new version supersedes the current one, which stays in the history with who, when and why' })
+  @ApiOperation({ operationId: 'correctAdvice', summary: 'Correct the advice: a new version supersedes the current one, which stays in the history with who, when and why' })
   @ApiParam(ADVICE_TYPE_PARAM)
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiIdempotencyKey(true)
+  @ApiCreatedResponse({ type: AdviceCommandResponse, description: 'The new version is recorded' })
+  @ApiOkResponse({ type: AdviceCommandResponse, description: 'A retry with the same key: the first result, nothing new' })
+  @ApiCommandProblems()
   async correct(
     @CaseId() caseId: string,
     @AdviceTypeParam() adviceType: AdviceType,
@@ -83,9 +91,11 @@ export class AdviceController {
   }
 
   @Post(':caseId/advice/:adviceType/withdrawal')
-  @ApiOperation({ summary: 'Withdraw the advice (it stays in the history; a new submission may follow)' })
+  @ApiOperation({ operationId: 'withdrawAdvice', summary: 'Withdraw the advice (it stays in the history; a new submission may follow)' })
   @ApiParam(ADVICE_TYPE_PARAM)
-  @ApiHeader({ name: 'Idempotency-Key', required: true })
+  @ApiIdempotencyKey(true)
+  @ApiOkResponse({ type: AdviceCommandResponse, description: 'Withdrawn (or a retry with the same key: the first result)' })
+  @ApiCommandProblems()
   @HttpCode(200)
   async withdraw(
     @CaseId() caseId: string,
@@ -100,7 +110,9 @@ export class AdviceController {
   }
 
   @Get(':caseId/advice/:adviceType/history')
-  @ApiOperation({ summary: "Every version of this agency's advice of a type on the case: who, when, why (from the event store)" })
+  @ApiOkResponse({ type: AdviceHistoryResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'getAdviceHistory', summary: "Every version of this agency's advice of a type on the case: who, when, why (from the event store)" })
   @ApiParam(ADVICE_TYPE_PARAM)
   history(
     @CaseId() caseId: string,

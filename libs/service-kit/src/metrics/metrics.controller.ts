@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi';
 import { RequireRoles } from '@tio/auth';
 import { ServiceMetrics } from './service-metrics';
 
@@ -8,13 +9,17 @@ import { ServiceMetrics } from './service-metrics';
  * patterns and topic names, never case data, but like every route but /health it needs a token: the scraper's
  * (role `service`) or an auditor's. Prometheus sends it with `authorization: { credentials_file: ... }`.
  */
-@ApiExcludeController()
+@ApiTags('metrics')
+@ApiBearerAuth()
+@ApiProblems(401, 403, 429)
 @RequireRoles('service', 'auditor')
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(ServiceMetrics) private readonly metrics: ServiceMetrics) {}
 
   @Get()
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics of this service (role service or auditor)' })
+  @ApiOkResponse({ description: 'The Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP tio_http_request_duration_seconds ...\n' } } })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
     return this.metrics.scrape();

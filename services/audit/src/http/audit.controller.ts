@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { AccessLogPageResponse, ApiAuthenticatedProblems, ApiProblems } from '@tio/service-kit';
+import { AsOfResponse, CaseHistoryResponse, DriftResponse, IntegrityResponse, TransferAuditResponse, WhyResponse } from './responses';
 import type { Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
@@ -16,16 +18,20 @@ const instant = (at?: string): string | undefined => (at ? new Date(at).toISOStr
 /** Auditors only: read, never write. Every read of a case is recorded in the access log before it is answered. */
 @ApiTags('audit')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token.' })
-@ApiForbiddenResponse({ description: 'The token does not carry the auditor role.' })
+@ApiAuthenticatedProblems()
 @RequireRoles('auditor')
 @Controller()
 export class AuditController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('cases/:caseId/history')
-  @ApiOperation({ summary: "A case's full history across every event store", description: 'Merged in one deterministic order: recordedAt, then store name, then global position. `format=csv` for a spreadsheet.' })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({ operationId: 'getCaseHistory', summary: "A case's full history across every event store", description: 'Merged in one deterministic order: recordedAt, then store name, then global position. `format=csv` for a spreadsheet.' })
+  @ApiExtraModels(CaseHistoryResponse)
+  @ApiOkResponse({
+    description: 'The history as JSON, or as CSV with `format=csv`',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(CaseHistoryResponse) } }, 'text/csv': { schema: { type: 'string' }, example: 'position,recordedAt,source,type,eventId\n' } },
+  })
+  @ApiProblems(400, 404)
   async history(@Param() p: CaseParams, @Query() q: HistoryQuery, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response): Promise<unknown> {
     const at = instant(q.at);
     const { entries, stores } = await this.queries.execute(new CaseHistoryQuery(who, p.caseId, at, q.format ?? 'json'));
@@ -38,46 +44,58 @@ export class AuditController {
   }
 
   @Get('cases/:caseId/history/:eventId/why')
-  @ApiOperation({ summary: 'Why did this happen?', description: 'Walks causation ids from the event back to its root cause, and lists the events of the same correlation.' })
+  @ApiOkResponse({ type: WhyResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'explainEvent', summary: 'Why did this happen?', description: 'Walks causation ids from the event back to its root cause, and lists the events of the same correlation.' })
   async why(@Param() p: EventParams, @CurrentPrincipal() who: Principal): Promise<unknown> {
     return this.queries.execute(new WhyQuery(who, p.caseId, p.eventId));
   }
 
   @Get('cases/:caseId/as-of')
-  @ApiOperation({ summary: 'The case as it stood at an instant', description: 'Replays the events recorded at or before `at` through the EHC case model and the statutory clock: status, advice held, deadlines, who was responsible.' })
+  @ApiOkResponse({ type: AsOfResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'getCaseAsOf', summary: 'The case as it stood at an instant', description: 'Replays the events recorded at or before `at` through the EHC case model and the statutory clock: status, advice held, deadlines, who was responsible.' })
   async asOf(@Param() p: CaseParams, @Query() q: AsOfQuery, @CurrentPrincipal() who: Principal): Promise<unknown> {
     const at = instant(q.at) as string;
     return this.queries.execute(new CaseAsOfQuery(who, p.caseId, at));
   }
 
   @Get('cases/:caseId/transfers')
-  @ApiOperation({ summary: 'Transfer audit', description: 'Each transfer of the case with its steps, deadlines, who was responsible when, and any gap, overlap or delay.' })
+  @ApiOkResponse({ type: TransferAuditResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'getCaseTransferAudit', summary: 'Transfer audit', description: 'Each transfer of the case with its steps, deadlines, who was responsible when, and any gap, overlap or delay.' })
   async transfers(@Param() p: CaseParams, @Query() q: OptionalAtQuery, @CurrentPrincipal() who: Principal): Promise<unknown> {
     const at = instant(q.at) ?? new Date().toISOString();
     return { caseId: p.caseId, at, transfers: await this.queries.execute(new CaseTransfersQuery(who, p.caseId, at)) };
   }
 
   @Get('integrity')
-  @ApiOperation({ summary: 'Verify every stream in every event store', description: "Checks each stream's hash chain and head; reports the first break per stream." })
+  @ApiOkResponse({ type: IntegrityResponse })
+  @ApiOperation({ operationId: 'verifyIntegrity', summary: 'Verify every stream in every event store', description: "Checks each stream's hash chain and head; reports the first break per stream." })
   async integrity(@CurrentPrincipal() who: Principal): Promise<unknown> {
     return this.queries.execute(new VerifyIntegrityQuery(who, null));
   }
 
   @Get('cases/:caseId/integrity')
-  @ApiOperation({ summary: "Verify every stream that holds the case's events" })
+  @ApiOkResponse({ type: IntegrityResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'verifyCaseIntegrity', summary: "Verify every stream that holds the case's events" })
   async caseIntegrity(@Param() p: CaseParams, @CurrentPrincipal() who: Principal): Promise<unknown> {
     return this.queries.execute(new VerifyIntegrityQuery(who, p.caseId));
   }
 
   @Get('cases/:caseId/drift')
-  @ApiOperation({ summary: 'Compare the timeline read model with the replayed history', description: 'Reports entries missing from the timeline, extra ones, reordered ones and ones whose times differ.' })
+  @ApiOkResponse({ type: DriftResponse })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'checkCaseDrift', summary: 'Compare the timeline read model with the replayed history', description: 'Reports entries missing from the timeline, extra ones, reordered ones and ones whose times differ.' })
   async drift(@Param() p: CaseParams, @CurrentPrincipal() who: Principal): Promise<unknown> {
     return this.queries.execute(new CaseDriftQuery(who, p.caseId));
   }
 
   @Get('cases/:caseId/report.html')
-  @ApiOperation({ summary: 'Printable case-file report (HTML with print styles)' })
-  @ApiProduces('text/html')
+  @ApiOperation({ operationId: 'getCaseReport', summary: 'Printable case-file report (HTML with print styles)' })
+  @ApiOkResponse({ description: 'The report page', content: { 'text/html': { schema: { type: 'string' }, example: '<!doctype html><html lang="en">…</html>' } } })
+  @ApiProblems(400, 404)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
   async report(@Param() p: CaseParams, @Query() q: OptionalAtQuery, @CurrentPrincipal() who: Principal): Promise<string> {
@@ -87,8 +105,9 @@ export class AuditController {
   }
 
   @Get('access-log')
-  @ApiOperation({ summary: 'Who read which case, when', description: 'The hash-chained access log, with the verification of the whole chain.' })
-  @ApiOkResponse({ description: '{ entries, verification }' })
+  @ApiOperation({ operationId: 'getAccessLog', summary: 'Who read which case, when', description: 'The hash-chained access log, with the verification of the whole chain.' })
+  @ApiOkResponse({ type: AccessLogPageResponse, description: 'A page of the log and the verification of the whole chain' })
+  @ApiProblems(400)
   async accessLog(@Query() q: AccessLogQuery, @CurrentPrincipal() who: Principal): Promise<unknown> {
     return this.queries.execute(new ReadAccessLogQuery(who, q.caseId, q.afterSeq, q.limit ?? 100));
   }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Controller, ForbiddenException, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiProblems } from '@tio/service-kit';
+import { PerformanceReportResponse } from '../http/responses';
 import type { Request, Response } from 'express';
 import { bearerChallenge, CurrentPrincipal, Public, RequireRoles, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
 import { PerformanceReportQuery } from '../queries/performance';
@@ -14,8 +16,7 @@ import { resolvePeriod } from './period';
 /** Statutory performance (SEN2 and strategy measures), computed from the event stores on every call. Auditors only. */
 @ApiTags('performance')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token.' })
-@ApiForbiddenResponse({ description: 'The token does not carry the auditor role.' })
+@ApiAuthenticatedProblems()
 @RequireRoles('auditor')
 @Controller()
 export class PerformanceController {
@@ -27,11 +28,16 @@ export class PerformanceController {
 
   @Get('performance')
   @ApiOperation({
+    operationId: 'getPerformance',
     summary: 'Statutory performance for a period',
     description: 'Final plans within 20 weeks (with and without exception cases, SEN2 definition), advice within 6 weeks per agency and organisation, decisions whether to assess within 6 weeks, and counts (requests by source, refusals, plans issued, ceased by reason, transfers in and out), overall and per local authority. Computed from every event store on each call; definitions in the audit README. `format=csv` for a spreadsheet.',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'PerformanceReport (JSON) or long-format CSV (measure, breakdown, group, metric, value).' })
+  @ApiExtraModels(PerformanceReportResponse)
+  @ApiOkResponse({
+    description: 'PerformanceReport (JSON) or long-format CSV (measure, breakdown, group, metric, value) with `format=csv`',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(PerformanceReportResponse) } }, 'text/csv': { schema: { type: 'string' }, example: 'measure,breakdown,group,metric,value\n' } },
+  })
+  @ApiProblems(400)
   async report(@Query() q: PerformanceQuery, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response): Promise<PerformanceReport | string> {
     const p = resolvePeriod(q);
     const report = await this.queries.execute(new PerformanceReportQuery(who, p, q.format ?? 'json'));
@@ -51,8 +57,9 @@ export class PerformanceController {
    */
   @Get('performance.html')
   @Public()
-  @ApiOperation({ summary: 'Statutory performance page (chart + accessible tables, printable)', description: 'Auditors only: `Authorization: Bearer <JWT>` or `?token=<JWT>`. Strict CSP (no script; one style element with a per-response nonce).' })
-  @ApiProduces('text/html')
+  @ApiOperation({ operationId: 'getPerformancePage', summary: 'Statutory performance page (chart + accessible tables, printable)', description: 'Auditors only: `Authorization: Bearer <JWT>` or `?token=<JWT>`. Strict CSP (no script; one style element with a per-response nonce).' })
+  @ApiOkResponse({ description: 'The performance page', content: { 'text/html': { schema: { type: 'string' }, example: '<!doctype html><html lang="en">…</html>' } } })
+  @ApiProblems(400)
   async page(@Query() q: PerformancePageQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
     const who = await this.pageVerify(req, q.token);
     const p = resolvePeriod(q);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
@@ -11,6 +12,7 @@ import { stepDate } from './command-context';
 import { DomainErrorFilter } from './domain-error.filter';
 import * as dto from './dtos';
 import { planContentsOf } from '../plan/plan-contents.dto';
+import { CaseCommandResponse, CaseResponse } from './responses';
 
 type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
@@ -21,7 +23,7 @@ const newId = (req: CorrelatedRequest, p: Principal, what: string) => newIdFor(w
 /** The LA SEND team's lifecycle API. Every write is a command to the case's event-sourced decider. */
 @ApiTags('cases')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying with the same key returns the first result and records nothing twice' })
+@ApiAuthenticatedProblems()
 @UseFilters(DomainErrorFilter)
 @RequireRoles('case-officer', 'auditor', 'service')
 @Controller('cases')
@@ -37,7 +39,10 @@ export class CaseController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Record a request for an EHC needs assessment (day 0 of the statutory clock, reg 3)' })
+  @ApiOperation({ operationId: 'createCase', summary: 'Record a request for an EHC needs assessment (day 0 of the statutory clock, reg 3)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse, description: 'The request is recorded: day 0 of the statutory clock' })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   receive(@Body() b: dto.ReceiveRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const caseId = b.caseId ?? newId(req, p, 'caseId');
     const at = stepDate(b.at);
@@ -52,7 +57,9 @@ export class CaseController {
   }
 
   @Get(':caseId')
-  @ApiOperation({ summary: 'The case as its events describe it, with its statutory status today' })
+  @ApiOperation({ operationId: 'getCase', summary: 'The case as its events describe it, with its statutory status today' })
+  @ApiOkResponse({ type: CaseResponse })
+  @ApiProblems(400, 404)
   async get(@CaseId() caseId: string, @Query() q: dto.StatusQueryDto, @CurrentPrincipal() p: Principal) {
     const { state, revision } = await this.queries.execute(new GetCaseQuery(caseId, p));
     return { caseId, revision, state, status: statutoryStatus(state, stepDate(q.asOf)) };
@@ -60,26 +67,38 @@ export class CaseController {
 
   @Post(':caseId/decision-to-assess')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Decide to carry out an EHC needs assessment (reg 5: within 6 weeks)' })
+  @ApiOperation({ operationId: 'decideToAssess', summary: 'Decide to carry out an EHC needs assessment (reg 5: within 6 weeks)' })
+  @ApiOkResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   decideToAssess(@CaseId() caseId: string, @Body() b: dto.DecideToAssessDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'DecideToAssess', caseId, at: stepDate(b.at), assessmentId: b.assessmentId ?? newId(req, p, 'assessmentId') }, p, req);
   }
 
   @Post(':caseId/decision-not-to-assess')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Decide not to assess (reg 5: within 6 weeks; the family may appeal)' })
+  @ApiOperation({ operationId: 'decideNotToAssess', summary: 'Decide not to assess (reg 5: within 6 weeks; the family may appeal)' })
+  @ApiOkResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   decideNotToAssess(@CaseId() caseId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'DecideNotToAssess', caseId, at: stepDate(b.at) }, p, req);
   }
 
   @Post(':caseId/advice-requests')
-  @ApiOperation({ summary: 'Ask an adviser for advice (reg 6; due within 6 weeks, reg 8)' })
+  @ApiOperation({ operationId: 'requestAdvice', summary: 'Ask an adviser for advice (reg 6; due within 6 weeks, reg 8)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   requestAdvice(@CaseId() caseId: string, @Body() b: dto.RequestAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RequestAdvice', caseId, at: stepDate(b.at), adviceRequestId: b.adviceRequestId ?? newId(req, p, 'adviceRequestId'), adviceType: b.adviceType, agency: b.agency, adviserRef: b.adviserRef }, p, req);
   }
 
   @Post(':caseId/advice-reuses')
-  @ApiOperation({ summary: 'Re-use advice already given, by reference, with everyone’s agreement (reg 6(4): tell it once)' })
+  @ApiOperation({ operationId: 'reuseAdvice', summary: 'Re-use advice already given, by reference, with everyone’s agreement (reg 6(4): tell it once)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   reuseAdvice(@CaseId() caseId: string, @Body() b: dto.ReuseAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
@@ -93,43 +112,64 @@ export class CaseController {
 
   @Post(':caseId/decision-not-to-issue')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Decide, after assessment, not to issue a plan (reg 10: within 16 weeks)' })
+  @ApiOperation({ operationId: 'decideNotToIssuePlan', summary: 'Decide, after assessment, not to issue a plan (reg 10: within 16 weeks)' })
+  @ApiOkResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   decideNotToIssue(@CaseId() caseId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'DecideNotToIssue', caseId, at: stepDate(b.at) }, p, req);
   }
 
   @Post(':caseId/draft-plan')
-  @ApiOperation({ summary: 'Issue the draft plan (the family then has at least 15 days to comment, reg 13)' })
+  @ApiOperation({ operationId: 'issueDraftPlan', summary: 'Issue the draft plan (the family then has at least 15 days to comment, reg 13)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   issueDraft(@CaseId() caseId: string, @Body() b: dto.IssueDraftPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'IssueDraftPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId'), contents: planContentsOf(b.contents) }, p, req);
   }
 
   @Post(':caseId/family-response')
-  @ApiOperation({ summary: 'Record the parent’s or young person’s comments and preferred setting' })
+  @ApiOperation({ operationId: 'recordFamilyResponse', summary: 'Record the parent’s or young person’s comments and preferred setting' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   familyResponse(@CaseId() caseId: string, @Body() b: dto.RecordFamilyResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordFamilyResponse', caseId, at: stepDate(b.at), preferredSettingRef: b.preferredSettingRef, commentsRef: b.commentsRef, nothingMoreToSay: b.nothingMoreToSay }, p, req);
   }
 
   @Post(':caseId/consultations')
-  @ApiOperation({ summary: 'Consult the school or setting to be named (CFA 2014 s.39(2): needed before it is named; a response is expected within 15 days)' })
+  @ApiOperation({ operationId: 'consultSetting', summary: 'Consult the school or setting to be named (CFA 2014 s.39(2): needed before it is named; a response is expected within 15 days)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   consult(@CaseId() caseId: string, @Body() b: dto.ConsultSettingDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'ConsultSetting', caseId, at: stepDate(b.at), consultationId: b.consultationId ?? newId(req, p, 'consultationId'), settingRef: b.settingRef }, p, req);
   }
 
   @Post(':caseId/consultations/responses')
-  @ApiOperation({ summary: 'Record the consulted setting’s response' })
+  @ApiOperation({ operationId: 'recordSettingResponse', summary: 'Record the consulted setting’s response' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   settingResponse(@CaseId() caseId: string, @Body() b: dto.RecordSettingResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordSettingResponse', caseId, at: stepDate(b.at), consultationId: b.consultationId, canMeetNeeds: b.canMeetNeeds }, p, req);
   }
 
   @Post(':caseId/final-plan')
-  @ApiOperation({ summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request; reg 13(1): from day 16 after the draft unless the family said they had nothing more to say; a named setting must have been consulted, s.39(2))' })
+  @ApiOperation({ operationId: 'issueFinalPlan', summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request; reg 13(1): from day 16 after the draft unless the family said they had nothing more to say; a named setting must have been consulted, s.39(2))' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   issueFinal(@CaseId() caseId: string, @Body() b: dto.IssueFinalPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'IssueFinalPlan', caseId, at: stepDate(b.at), planId: b.planId ?? newId(req, p, 'planId'), namedSettingRef: b.namedSettingRef, contents: planContentsOf(b.contents) }, p, req);
   }
 
   @Post(':caseId/amendments')
-  @ApiOperation({ summary: 'Propose amendments to the plan (reg 22: 15 days to comment, amended plan within 8 weeks)' })
+  @ApiOperation({ operationId: 'proposeAmendment', summary: 'Propose amendments to the plan (reg 22: 15 days to comment, amended plan within 8 weeks)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   propose(@CaseId() caseId: string, @Body() b: dto.ProposeAmendmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       { type: 'ProposeAmendment', caseId, at: stepDate(b.at), amendmentId: b.amendmentId ?? newId(req, p, 'amendmentId'), trigger: b.trigger, reviewId: b.reviewId, phaseTransferId: b.phaseTransferId, tribunalOrderId: b.tribunalOrderId, reassessmentId: b.reassessmentId },
@@ -139,92 +179,137 @@ export class CaseController {
   }
 
   @Post(':caseId/amended-plan')
-  @ApiOperation({ summary: 'Issue the amended plan (not before the family’s 15 days end, reg 22(2); within 8 weeks of the proposals, reg 22(3))' })
+  @ApiOperation({ operationId: 'issueAmendedPlan', summary: 'Issue the amended plan (not before the family’s 15 days end, reg 22(2); within 8 weeks of the proposals, reg 22(3))' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   amend(@CaseId() caseId: string, @Body() b: dto.AmendPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'AmendPlan', caseId, at: stepDate(b.at), amendmentId: b.amendmentId, namedSettingRef: b.namedSettingRef, contents: planContentsOf(b.contents) }, p, req);
   }
 
   @Post(':caseId/amendments/not-amending')
-  @ApiOperation({ summary: 'Decide not to make the proposed amendments after all (reg 22(4) / 28: within 8 weeks of the proposals, with the right of appeal)' })
+  @ApiOperation({ operationId: 'decideNotToAmend', summary: 'Decide not to make the proposed amendments after all (reg 22(4) / 28: within 8 weeks of the proposals, with the right of appeal)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   notAmend(@CaseId() caseId: string, @Body() b: dto.DecideNotToAmendDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'DecideNotToAmend', caseId, at: stepDate(b.at), amendmentId: b.amendmentId }, p, req);
   }
 
   @Post(':caseId/reviews')
-  @ApiOperation({ summary: 'Arrange an annual review meeting (reg 20-21; papers 2 weeks before)' })
+  @ApiOperation({ operationId: 'scheduleReview', summary: 'Arrange an annual review meeting (reg 20-21; papers 2 weeks before)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   scheduleReview(@CaseId() caseId: string, @Body() b: dto.ScheduleReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'ScheduleReviewMeeting', caseId, at: stepDate(b.at), reviewId: b.reviewId ?? newId(req, p, 'reviewId'), meetingOn: b.meetingOn }, p, req);
   }
 
   @Post(':caseId/reviews/:reviewId/papers')
-  @ApiOperation({ summary: 'Record that the review papers were circulated' })
+  @ApiOperation({ operationId: 'circulateReviewPapers', summary: 'Record that the review papers were circulated' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   papers(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'CirculateReviewPapers', caseId, at: stepDate(b.at), reviewId }, p, req);
   }
 
   @Post(':caseId/reviews/:reviewId/meeting')
-  @ApiOperation({ summary: 'Record that the review meeting was held' })
+  @ApiOperation({ operationId: 'holdReviewMeeting', summary: 'Record that the review meeting was held' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   held(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'HoldReviewMeeting', caseId, at: stepDate(b.at), reviewId }, p, req);
   }
 
   @Post(':caseId/reviews/:reviewId/report')
-  @ApiOperation({ summary: 'Record the review report (within 2 weeks of the meeting)' })
+  @ApiOperation({ operationId: 'submitReviewReport', summary: 'Record the review report (within 2 weeks of the meeting)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   report(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'SubmitReviewReport', caseId, at: stepDate(b.at), reviewId }, p, req);
   }
 
   @Post(':caseId/reviews/:reviewId/decision')
-  @ApiOperation({ summary: 'Decide to maintain, amend or cease the plan (within 4 weeks of the meeting)' })
+  @ApiOperation({ operationId: 'makeReviewDecision', summary: 'Decide to maintain, amend or cease the plan (within 4 weeks of the meeting)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   reviewDecision(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.ReviewDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'MakeReviewDecision', caseId, at: stepDate(b.at), reviewId, decision: b.decision }, p, req);
   }
 
   @Post(':caseId/phase-transfers')
-  @ApiOperation({ summary: 'Schedule a phase transfer (reg 18: plan amended by 15 Feb / 31 Mar / 5 months before)' })
+  @ApiOperation({ operationId: 'schedulePhaseTransfer', summary: 'Schedule a phase transfer (reg 18: plan amended by 15 Feb / 31 Mar / 5 months before)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   phaseTransfer(@CaseId() caseId: string, @Body() b: dto.SchedulePhaseTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'SchedulePhaseTransfer', caseId, at: stepDate(b.at), phaseTransferId: b.phaseTransferId ?? newId(req, p, 'phaseTransferId'), kind: b.kind, transferOn: b.transferOn }, p, req);
   }
 
   @Post(':caseId/cessation')
-  @ApiOperation({ summary: 'Cease to maintain the plan: only after a decision to cease (regs 29-31), once the time for appealing has passed or the appeal is concluded (reg 31), or under a Tribunal order to cease (reg 44(2))' })
+  @ApiOperation({ operationId: 'ceasePlan', summary: 'Cease to maintain the plan: only after a decision to cease (regs 29-31), once the time for appealing has passed or the appeal is concluded (reg 31), or under a Tribunal order to cease (reg 44(2))' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   cease(@CaseId() caseId: string, @Body() b: dto.CeasePlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'CeasePlan', caseId, at: stepDate(b.at), ...(b.reason ? { reason: b.reason } : {}) }, p, req);
   }
 
   @Post(':caseId/cessation-proposals')
-  @ApiOperation({ summary: 'Propose to cease the plan and tell the family (reg 29)' })
+  @ApiOperation({ operationId: 'proposeCessation', summary: 'Propose to cease the plan and tell the family (reg 29)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   proposeCessation(@CaseId() caseId: string, @Body() b: dto.ProposeCessationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'ProposeCessation', caseId, at: stepDate(b.at), cessationId: b.cessationId ?? newId(req, p, 'cessationId'), reason: b.reason }, p, req);
   }
 
   @Post(':caseId/cessation-proposals/:cessationId/consultations')
-  @ApiOperation({ summary: 'Record the consultation of the parent or young person, or of the institution, on ceasing the plan (reg 29)' })
+  @ApiOperation({ operationId: 'recordCessationConsultation', summary: 'Record the consultation of the parent or young person, or of the institution, on ceasing the plan (reg 29)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   consultOnCessation(@CaseId() caseId: string, @Id('cessationId') cessationId: string, @Body() b: dto.CessationConsultationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordCessationConsultation', caseId, at: stepDate(b.at), cessationId, consultee: b.consultee, ...(b.institutionRef ? { institutionRef: b.institutionRef } : {}) }, p, req);
   }
 
   @Post(':caseId/cessation-proposals/:cessationId/decision')
-  @ApiOperation({ summary: 'Decide to cease the plan after consulting the family and the institution (reg 29, 31); the plan stays maintained meanwhile' })
+  @ApiOperation({ operationId: 'decideToCease', summary: 'Decide to cease the plan after consulting the family and the institution (reg 29, 31); the plan stays maintained meanwhile' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   decideToCease(@CaseId() caseId: string, @Id('cessationId') cessationId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'DecideToCease', caseId, at: stepDate(b.at), cessationId }, p, req);
   }
 
   @Post(':caseId/reassessment-requests')
-  @ApiOperation({ summary: 'Record a request for reassessment from the family, the institution or the NHS commissioning body (CFA 2014 s.44(2); reg 24): the LA decides within 15 days (reg 25)' })
+  @ApiOperation({ operationId: 'requestReassessment', summary: 'Record a request for reassessment from the family, the institution or the NHS commissioning body (CFA 2014 s.44(2); reg 24): the LA decides within 15 days (reg 25)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   requestReassessment(@CaseId() caseId: string, @Body() b: dto.RequestReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RequestReassessment', caseId, at: stepDate(b.at), reassessmentId: b.reassessmentId ?? newId(req, p, 'reassessmentId'), requestedBy: b.requestedBy }, p, req);
   }
 
   @Post(':caseId/reassessment-requests/:reassessmentId/decision')
-  @ApiOperation({ summary: 'Decide whether to reassess (reg 25; not to reassess is appealable, s.51(2)(d)); reassessing opens its own assessment for advice (reg 26) with the amended plan due within 14 weeks (reg 27)' })
+  @ApiOperation({ operationId: 'decideOnReassessment', summary: 'Decide whether to reassess (reg 25; not to reassess is appealable, s.51(2)(d)); reassessing opens its own assessment for advice (reg 26) with the amended plan due within 14 weeks (reg 27)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   decideOnReassessment(@CaseId() caseId: string, @Id('reassessmentId') reassessmentId: string, @Body() b: dto.DecideOnReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const assessmentId = b.decision === 'reassess' ? (b.assessmentId ?? newId(req, p, 'assessmentId')) : b.assessmentId;
     return this.run({ type: 'DecideOnReassessment', caseId, at: stepDate(b.at), reassessmentId, decision: b.decision, ...(assessmentId ? { assessmentId } : {}) }, p, req);
   }
 
   @Post(':caseId/appeal-notices')
-  @ApiOperation({ summary: 'Record the notice of an appealable decision with the right of appeal, mediation, disagreement resolution and the information, advice and support service (regs 5(3), 10(3), 14, 22(4), 31)' })
+  @ApiOperation({ operationId: 'notifyAppealRights', summary: 'Record the notice of an appealable decision with the right of appeal, mediation, disagreement resolution and the information, advice and support service (regs 5(3), 10(3), 14, 22(4), 31)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   appealNotice(@CaseId() caseId: string, @Body() b: dto.NotifyAppealRightsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
@@ -238,37 +323,55 @@ export class CaseController {
   }
 
   @Post(':caseId/mediations')
-  @ApiOperation({ summary: 'Record the family’s choice whether to mediate after the mediation adviser’s advice (certificate within 3 working days of not mediating, reg 33; mediation within 30 days, reg 37)' })
+  @ApiOperation({ operationId: 'recordMediationDecision', summary: 'Record the family’s choice whether to mediate after the mediation adviser’s advice (certificate within 3 working days of not mediating, reg 33; mediation within 30 days, reg 37)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   mediation(@CaseId() caseId: string, @Body() b: dto.MediationDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordMediationDecision', caseId, at: stepDate(b.at), mediationId: b.mediationId ?? newId(req, p, 'mediationId'), noticeId: b.noticeId, adviceGivenOn: b.adviceGivenOn, choice: b.choice }, p, req);
   }
 
   @Post(':caseId/mediations/:mediationId/meeting')
-  @ApiOperation({ summary: 'Record that the mediation was held, with its outcome (certificate within 3 working days, reg 39)' })
+  @ApiOperation({ operationId: 'recordMediationHeld', summary: 'Record that the mediation was held, with its outcome (certificate within 3 working days, reg 39)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   mediationHeld(@CaseId() caseId: string, @Id('mediationId') mediationId: string, @Body() b: dto.MediationHeldDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordMediationHeld', caseId, at: stepDate(b.at), mediationId, outcome: b.outcome }, p, req);
   }
 
   @Post(':caseId/mediations/:mediationId/certificate')
-  @ApiOperation({ summary: 'Record the mediation certificate (the appeal window: 2 months from the decision or 1 month from the certificate, whichever is later)' })
+  @ApiOperation({ operationId: 'issueMediationCertificate', summary: 'Record the mediation certificate (the appeal window: 2 months from the decision or 1 month from the certificate, whichever is later)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   mediationCertificate(@CaseId() caseId: string, @Id('mediationId') mediationId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'IssueMediationCertificate', caseId, at: stepDate(b.at), mediationId }, p, req);
   }
 
   @Post(':caseId/appeals')
-  @ApiOperation({ summary: 'Record an appeal registered by the First-tier Tribunal (SEND) against a notified decision (in time or not)' })
+  @ApiOperation({ operationId: 'registerAppeal', summary: 'Record an appeal registered by the First-tier Tribunal (SEND) against a notified decision (in time or not)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   registerAppeal(@CaseId() caseId: string, @Body() b: dto.RegisterAppealDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RegisterAppeal', caseId, at: stepDate(b.at), appealId: b.appealId ?? newId(req, p, 'appealId'), noticeId: b.noticeId, ...(b.hearingOn ? { hearingOn: b.hearingOn } : {}) }, p, req);
   }
 
   @Post(':caseId/appeals/:appealId/decision')
-  @ApiOperation({ summary: 'Record the appeal’s outcome (allowed, dismissed, withdrawn, conceded); orders follow as tribunal orders' })
+  @ApiOperation({ operationId: 'decideAppeal', summary: 'Record the appeal’s outcome (allowed, dismissed, withdrawn, conceded); orders follow as tribunal orders' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   decideAppeal(@CaseId() caseId: string, @Id('appealId') appealId: string, @Body() b: dto.DecideAppealDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'DecideAppeal', caseId, at: stepDate(b.at), appealId, outcome: b.outcome, ...(b.hearingOn ? { hearingOn: b.hearingOn } : {}) }, p, req);
   }
 
   @Post(':caseId/exceptions')
-  @ApiOperation({ summary: 'Record an exception to a time limit with its reason and dates (reg 5(4), 8(2), 10(4), 13(3), 44(3))' })
+  @ApiOperation({ operationId: 'recordException', summary: 'Record an exception to a time limit with its reason and dates (reg 5(4), 8(2), 10(4), 13(3), 44(3))' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   exception(@CaseId() caseId: string, @Body() b: dto.RecordExceptionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
@@ -281,25 +384,37 @@ export class CaseController {
   }
 
   @Post(':caseId/tribunal-orders')
-  @ApiOperation({ summary: 'Record a First-tier Tribunal order (reg 44), or under reg 45 the LA’s notice to the Tribunal that it will not oppose the appeal (at = that notice); new clocks start from it' })
+  @ApiOperation({ operationId: 'recordTribunalOrder', summary: 'Record a First-tier Tribunal order (reg 44), or under reg 45 the LA’s notice to the Tribunal that it will not oppose the appeal (at = that notice); new clocks start from it' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   tribunal(@CaseId() caseId: string, @Body() b: dto.RecordTribunalOrderDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordTribunalOrder', caseId, at: stepDate(b.at), orderId: b.orderId ?? newId(req, p, 'orderId'), regulation: b.regulation, kind: b.kind }, p, req);
   }
 
   @Post(':caseId/transfers')
-  @ApiOperation({ summary: 'Record that the family is moving to another local authority (reg 15)' })
+  @ApiOperation({ operationId: 'notifyTransfer', summary: 'Record that the family is moving to another local authority (reg 15)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   notifyTransfer(@CaseId() caseId: string, @Body() b: dto.NotifyTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'NotifyTransfer', caseId, at: stepDate(b.at), transferId: b.transferId ?? newId(req, p, 'transferId'), toLocalAuthority: b.toLocalAuthority, moveOn: b.moveOn }, p, req);
   }
 
   @Post(':caseId/transfers/:transferId/completion')
-  @ApiOperation({ summary: 'Transfer the plan: the new local authority is responsible from this day' })
+  @ApiOperation({ operationId: 'completeTransfer', summary: 'Transfer the plan: the new local authority is responsible from this day' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   completeTransfer(@CaseId() caseId: string, @Id('transferId') transferId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'TransferPlan', caseId, at: stepDate(b.at), transferId }, p, req);
   }
 
   @Post(':caseId/transfers/:transferId/reassessment-decision')
-  @ApiOperation({ summary: 'The new local authority tells the family whether it will reassess (within 6 weeks)' })
+  @ApiOperation({ operationId: 'decideReassessmentAfterTransfer', summary: 'The new local authority tells the family whether it will reassess (within 6 weeks)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   reassessment(@CaseId() caseId: string, @Id('transferId') transferId: string, @Body() b: dto.ReassessmentDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'DecideReassessmentAfterTransfer', caseId, at: stepDate(b.at), transferId, willReassess: b.willReassess }, p, req);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import type { Request } from 'express';
 import { requestContext } from '@tio/event-sourcing';
@@ -7,6 +8,7 @@ import { stepDate } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { ErasureDto, StatusQueryDto } from '../http/dtos';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ErasureResponse, RetentionReportResponse, RetentionRunResponse } from './responses';
 import { ErasePersonalDataCommand, RetentionDueQuery, RunRetentionCommand } from './personal-data-bus';
 
 type CorrelatedRequest = Request & { correlationId?: string };
@@ -17,6 +19,7 @@ type CorrelatedRequest = Request & { correlationId?: string };
  */
 @ApiTags('personal data')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @UseFilters(DomainErrorFilter)
 @Controller()
 export class PersonalDataController {
@@ -28,17 +31,22 @@ export class PersonalDataController {
   @Post('cases/:caseId/personal-data-erasure')
   @HttpCode(200)
   @RequireRoles('case-officer')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({
+    operationId: 'erasePersonalData',
     summary: "Erase the case's personal data: destroy its key (every personal field in every store and topic then reads \"[erased]\") and record ehc.personal-data-erased.v1",
   })
+  @ApiOkResponse({ type: ErasureResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   erase(@Param('caseId', new ParseUUIDPipe()) caseId: string, @Body() b: ErasureDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.commands.execute(new ErasePersonalDataCommand(caseId, b.ground, p, requestContext(caseId, p, req)));
   }
 
   @Get('personal-data/retention')
   @RequireRoles('case-officer', 'service')
-  @ApiOperation({ summary: "Cases whose retention period (child's date of birth + RETENTION_YEARS_AFTER_BIRTH years, default 31) has ended: the caller's LA, or every LA for a service token" })
+  @ApiOperation({ operationId: 'listRetentionDue', summary: "Cases whose retention period (child's date of birth + RETENTION_YEARS_AFTER_BIRTH years, default 31) has ended: the caller's LA, or every LA for a service token" })
+  @ApiOkResponse({ type: RetentionReportResponse })
+  @ApiProblems(400)
   retention(@Query() q: StatusQueryDto, @CurrentPrincipal() p: Principal) {
     return this.queries.execute(new RetentionDueQuery(stepDate(q.asOf), this.scope(p)));
   }
@@ -46,7 +54,10 @@ export class PersonalDataController {
   @Post('personal-data/retention/erasures')
   @HttpCode(200)
   @RequireRoles('case-officer', 'service')
-  @ApiOperation({ summary: 'Erase every case whose retention period has ended (ground retention-period-ended): the caller\'s LA, or every LA for a service token' })
+  @ApiOperation({ operationId: 'runRetentionErasures', summary: 'Erase every case whose retention period has ended (ground retention-period-ended): the caller\'s LA, or every LA for a service token' })
+  @ApiOkResponse({ type: RetentionRunResponse })
+  @ApiIdempotencyKey()
+  @ApiProblems(400, 409, 413, 422)
   runRetention(@Query() q: StatusQueryDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const { caseId: _, ...context } = requestContext('retention', p, req);
     return this.commands.execute(new RunRetentionCommand(stepDate(q.asOf), this.scope(p), p, context));

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, type PipeTransform } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NotInFuture } from '@tio/contracts';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { AdviceErrorFilter } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { requestContext } from '@tio/event-sourcing';
 import { londonDateOf } from '@tio/ehc-domain';
 import type { Request, Response } from 'express';
-import { invalidField } from '@tio/service-kit';
+import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems, invalidField } from '@tio/service-kit';
 import { nextStep, REVIEW_OUTCOMES, STEPS, type RecordStep, type ReviewOutcome, type Step } from './graduated-response';
 import { GraduatedResponseCommand } from './graduated-response-aggregate';
 import { GetGraduatedResponseQuery } from './graduated-response-queries';
@@ -55,8 +55,26 @@ export class RecordStepDto {
 }
 
 /** Education's own record: the school's graduated response (SEN support: assess, plan, do, review) per pupil. */
+/** A pupil's graduated response as the routes answer it. */
+export class GraduatedResponseView {
+  @ApiProperty({ example: '100000' })
+  schoolUrn!: string;
+  @ApiProperty({ example: 'pupil:4411' })
+  childRef!: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Every cycle with its steps and evidence references' })
+  cycles!: unknown[];
+  @ApiProperty({ enum: STEPS, description: 'The step expected next' })
+  nextStep!: string;
+}
+
+export class GraduatedResponseRecorded extends GraduatedResponseView {
+  @ApiProperty({ description: 'True when this answers a retry with the same Idempotency-Key: nothing new was recorded', example: false })
+  replayed!: boolean;
+}
+
 @ApiTags('education')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @UseFilters(AdviceErrorFilter)
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('schools/:schoolUrn/pupils/:childRef/graduated-response')
@@ -67,8 +85,10 @@ export class GraduatedResponseController {
   ) {}
 
   @Post('steps')
-  @ApiOperation({ summary: 'Record the next step of the graduated response (only the school itself; steps in order: assess, plan, do, review)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: GraduatedResponseRecorded, description: 'The step is recorded (a retry with the same key: the first result)' })
+  @ApiCommandProblems()
+  @ApiOperation({ operationId: 'recordGraduatedResponseStep', summary: 'Record the next step of the graduated response (only the school itself; steps in order: assess, plan, do, review)' })
+  @ApiIdempotencyKey()
   async record(
     @Param('schoolUrn', new RefPipe('schoolUrn')) schoolUrn: string,
     @Param('childRef', new RefPipe('childRef')) childRef: string,
@@ -87,7 +107,9 @@ export class GraduatedResponseController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The pupil's graduated response: every cycle and step with its evidence references, and the step expected next (the school itself, auditors and the service identity; every read is in the access log)" })
+  @ApiOkResponse({ type: GraduatedResponseView })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'getGraduatedResponse', summary: "The pupil's graduated response: every cycle and step with its evidence references, and the step expected next (the school itself, auditors and the service identity; every read is in the access log)" })
   async get(
     @Param('schoolUrn', new RefPipe('schoolUrn')) schoolUrn: string,
     @Param('childRef', new RefPipe('childRef')) childRef: string,

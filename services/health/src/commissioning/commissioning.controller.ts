@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NotInFuture } from '@tio/contracts';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { AdviceErrorFilter } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
@@ -36,8 +37,24 @@ export class RecordCommissioningBodyDto {
  * case-scoped route, both go through the service's involvement rule (AuthGuard + CASE_SCOPE_CHECK: refused and
  * logged unless the caller's organisation is involved); writing also needs health's own write grant on the case.
  */
+/** The case's responsible NHS commissioning body as the routes answer it. */
+export class CommissioningBodyView {
+  @ApiProperty({ format: 'uuid', example: '5b2f6a0e-8f7e-4a43-9c1d-2f0a6b7c8d9e' })
+  caseId!: string;
+  @ApiProperty({ ...{ type: 'object', additionalProperties: true }, nullable: true, description: 'The body responsible now (ODS code, from, who recorded it and why)' })
+  current!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Every earlier body' })
+  history!: unknown[];
+}
+
+export class CommissioningBodyRecorded extends CommissioningBodyView {
+  @ApiProperty({ description: 'True when this answers a retry with the same Idempotency-Key: nothing new was recorded', example: false })
+  replayed!: boolean;
+}
+
 @ApiTags('health')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @UseFilters(AdviceErrorFilter)
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('cases')
@@ -48,8 +65,10 @@ export class CommissioningController {
   ) {}
 
   @Put(':caseId/commissioning-body')
-  @ApiOperation({ summary: 'Record the responsible NHS commissioning body for the case (a change is a new entry; the reg 16 notification and the new body’s answer are an nhs-body service transfer on the case service)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: CommissioningBodyRecorded, description: 'Recorded (a retry with the same key: the first result)' })
+  @ApiCommandProblems()
+  @ApiOperation({ operationId: 'recordCommissioningBody', summary: 'Record the responsible NHS commissioning body for the case (a change is a new entry; the reg 16 notification and the new body’s answer are an nhs-body service transfer on the case service)' })
+  @ApiIdempotencyKey()
   async record(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() b: RecordCommissioningBodyDto,
@@ -67,7 +86,9 @@ export class CommissioningController {
   }
 
   @Get(':caseId/commissioning-body')
-  @ApiOperation({ summary: 'The responsible NHS commissioning body now, and every earlier one with who recorded it and why' })
+  @ApiOkResponse({ type: CommissioningBodyView })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'getCommissioningBody', summary: 'The responsible NHS commissioning body now, and every earlier one with who recorded it and why' })
   async get(@Param('caseId', new ParseUUIDPipe()) caseId: string) {
     return { caseId, ...(await this.queries.execute(new GetCommissioningBodyQuery(caseId))) };
   }

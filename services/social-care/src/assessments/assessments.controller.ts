@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NotInFuture } from '@tio/contracts';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { AdviceErrorFilter } from '@tio/agency-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
@@ -30,8 +31,22 @@ export class ReferenceAssessmentDto {
 }
 
 /** Social care's own record on a case: the social care assessments its advice rests on, by reference. */
+/** The social care assessments referenced on a case, as the routes answer them. */
+export class SocialCareAssessmentsView {
+  @ApiProperty({ format: 'uuid', example: '5b2f6a0e-8f7e-4a43-9c1d-2f0a6b7c8d9e' })
+  caseId!: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Each reference with its kind, date and who referenced it' })
+  assessments!: unknown[];
+}
+
+export class SocialCareAssessmentRecorded extends SocialCareAssessmentsView {
+  @ApiProperty({ description: 'True when this answers a retry with the same Idempotency-Key: nothing new was recorded', example: false })
+  replayed!: boolean;
+}
+
 @ApiTags('social-care')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @UseFilters(AdviceErrorFilter)
 @RequireRoles('practitioner', 'case-officer', 'auditor', 'service')
 @Controller('cases')
@@ -42,8 +57,10 @@ export class AssessmentsController {
   ) {}
 
   @Post(':caseId/social-care-assessments')
-  @ApiOperation({ summary: 'Reference a social care assessment on the case (the assessment stays in the social care system)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: SocialCareAssessmentRecorded, description: 'Referenced (a retry with the same key: the first result)' })
+  @ApiCommandProblems()
+  @ApiOperation({ operationId: 'referenceSocialCareAssessment', summary: 'Reference a social care assessment on the case (the assessment stays in the social care system)' })
+  @ApiIdempotencyKey()
   async reference(
     @Param('caseId', new ParseUUIDPipe()) caseId: string,
     @Body() b: ReferenceAssessmentDto,
@@ -61,7 +78,9 @@ export class AssessmentsController {
   }
 
   @Get(':caseId/social-care-assessments')
-  @ApiOperation({ summary: 'The social care assessments referenced on the case, with who referenced them' })
+  @ApiOkResponse({ type: SocialCareAssessmentsView })
+  @ApiProblems(400, 404)
+  @ApiOperation({ operationId: 'listSocialCareAssessments', summary: 'The social care assessments referenced on the case, with who referenced them' })
   async list(@Param('caseId', new ParseUUIDPipe()) caseId: string, @CurrentPrincipal() p: Principal) {
     const { assessments } = await this.queries.execute(new GetAssessmentsQuery(caseId, p));
     return { caseId, assessments };

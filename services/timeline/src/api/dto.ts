@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FutureDateAllowed } from '@tio/contracts';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsISO8601, ValidateBy, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -20,15 +20,16 @@ const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const FULL_DATE = /^\d{4}-\d{2}-\d{2}(T.+)?$/;
 
 export class CaseIdParam {
+  @ApiProperty({ format: 'uuid', description: 'The case', example: '5b2f6a0e-8f7e-4a43-9c1d-2f0a6b7c8d9e' })
   @IsUUID() caseId!: string;
 }
 
 export class TimelineQueryDto {
-  @ApiPropertyOptional({ description: 'Only entries about these agencies (comma-separated)', example: 'health,education', enum: ENTRY_AGENCIES, isArray: true })
+  @ApiPropertyOptional({ description: 'Only entries about these agencies (comma-separated)', example: ['health', 'education'], enum: ENTRY_AGENCIES, isArray: true })
   @IsOptional() @Transform(list) @IsIn(ENTRY_AGENCIES, { each: true })
   agency?: string[];
 
-  @ApiPropertyOptional({ description: 'Only these entry kinds (comma-separated)', example: 'advice-requested,advice', enum: ENTRY_KINDS, isArray: true })
+  @ApiPropertyOptional({ description: 'Only these entry kinds (comma-separated)', example: ['advice-requested', 'advice'], enum: ENTRY_KINDS, isArray: true })
   @IsOptional() @Transform(list) @IsIn(ENTRY_KINDS as unknown as string[], { each: true })
   kind?: EntryKind[];
 
@@ -86,7 +87,7 @@ export class CasesQueryDto {
 }
 
 export class AccessLogQueryDto {
-  @ApiPropertyOptional({ description: 'The case whose access log to read' })
+  @ApiProperty({ format: 'uuid', description: 'The case whose access log to read (required)', example: '5b2f6a0e-8f7e-4a43-9c1d-2f0a6b7c8d9e' })
   @IsUUID()
   caseId!: string;
 
