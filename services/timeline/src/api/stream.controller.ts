@@ -1,6 +1,7 @@
 import { Controller, ForbiddenException, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@tio/service-kit';
 import { bearerChallenge, Public, TokenRejected, TokenVerifier, type Principal } from '@tio/auth';
 import type { Request, Response } from 'express';
 import { CaseFeeds, type StreamSink } from '../live/case-feeds';
@@ -43,9 +44,18 @@ export class StreamController {
 
   @Public()
   @Get(':caseId/timeline/stream')
-  @ApiProduces('text/event-stream')
+  @ApiBearerAuth()
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume token `<generation>-<arrival>` (the id of the last event received, or `resumeToken` of a timeline read)' })
-  @ApiOperation({ summary: "Follow a case's timeline live (Server-Sent Events), resuming without gaps from Last-Event-ID" })
+  @ApiOperation({
+    operationId: 'followCaseTimeline',
+    summary: "Follow a case's timeline live (Server-Sent Events), resuming without gaps from Last-Event-ID",
+    description: 'The token comes in the Authorization header or, for EventSource (which cannot send headers), as `access_token` in the query. Events: `entry` (id `<generation>-<arrival>`, data an entry as in the timeline read), `reset`, `expired`, `revoked`.',
+  })
+  @ApiOkResponse({
+    description: 'A Server-Sent Events stream, open until the client leaves, the token expires or access is revoked',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'retry: 2000\n\nid: 1-1\nevent: entry\ndata: {"seq":1,"kind":"request","arrival":1}\n\n' } },
+  })
+  @ApiProblems(400, 401, 403, 429, 503)
   async stream(@Param() p: CaseIdParam, @Query() q: StreamQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const principal = await this.authenticate(req, q.access_token);
     await this.queries.execute(new OpenCaseStreamQuery(principal, p.caseId));
