@@ -4,6 +4,7 @@ import { TOPICS, fromKafkaRecord } from '@tio/contracts';
 import { KafkaJsClient } from '@tio/messaging';
 import { consumeUntil, startTestService, tokenFor, type TestService } from '@tio/testing';
 import { caseService } from './service';
+import { adviceForDraft } from './assessment-advice/advice-for-draft';
 
 // The plan's contents (SEND Regulations 2014 reg 12: sections A-K, versioned; CFA 2014 s.38(5)) and personal budgets
 // (CFA 2014 s.49; Personal Budgets Regulations 2014) through the case service: HTTP via supertest, the real
@@ -52,6 +53,7 @@ describe('plan contents and personal budgets end to end', () => {
     await step(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' });
     // reg 6(4): the school's advice from an earlier assessment, re-used by agreement; section K lists it
     await step(`/cases/${caseId}/advice-reuses`, { at: '2026-02-03', adviceType: 'educational', agency: 'education', adviceId, version: 1, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } });
+    await adviceForDraft(step, caseId, '2026-02-03'); // reg 6(1): the rest of what a draft needs
 
     // input is validated at the boundary (400 naming the field); the rules of reg 12 / s.38(5) answer 409 with their code
     expect((await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06', contents: { sections: [{ section: 'Z', text: 'x' }] } }).expect(400)).text).toContain('section');
