@@ -68,7 +68,7 @@ describe('appeals, mediation and ceasing a plan end to end', () => {
     // window: 15 Jun + 2 months = 15 Aug, later than 14 Jul + 1 month = 14 Aug
     const appealId = randomUUID();
     await post(`/cases/${caseId}/appeals`, { at: '2026-08-03', appealId, noticeId, hearingOn: '2026-10-05' }).expect(201);
-    expect((await post(`/cases/${caseId}/cessation`, { at: '2026-09-01' }).expect(409)).body.message).toMatch(/appeal .* is pending/);
+    expect((await post(`/cases/${caseId}/cessation`, { at: '2026-09-01' }).expect(409)).body.detail).toMatch(/appeal .* is pending/);
     await post(`/cases/${caseId}/appeals/${appealId}/decision`, { at: '2026-10-12', outcome: 'allowed', hearingOn: '2026-10-05' }).expect(201);
 
     const after = await get(caseId, '2026-10-13');

@@ -34,7 +34,7 @@ describe('tribunal orders end to end (regs 44-45)', () => {
     expect(s.deadlines.find((d: { id: string }) => d.id === 'final-plan')).toMatchObject({ dueOn: '2026-05-25', status: 'lapsed' });
 
     const missed = await post(`/cases/${caseId}/exceptions`, { at: '2026-03-20', limit: 'tribunal', tribunalOrderId: orderId, reason: 'missed-appointment', fromOn: '2026-03-10' }).expect(409);
-    expect(missed.body.message).toMatch(/reg 44\(3\) allows no "missed-appointment"/);
+    expect(missed.body.detail).toMatch(/reg 44\(3\) allows no "missed-appointment"/);
     // away 3-16 Mar 2026: 14 days counted inclusively, the 2 weeks reg 44(3)(b) asks for
     await post(`/cases/${caseId}/exceptions`, { at: '2026-03-20', limit: 'tribunal', tribunalOrderId: orderId, reason: 'absent-from-area', fromOn: '2026-03-03', toOn: '2026-03-16' }).expect(201);
     // the confirmation due 16 Mar is excused until 30 Mar (16 Mar + 14 days), overdue after it

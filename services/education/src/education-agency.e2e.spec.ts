@@ -33,7 +33,7 @@ describe('education service: the graduated response record and educational advic
 
     await step({ step: 'assess', on: '2025-09-15', summary: 'Reading age 2 years below', evidenceRefs: ['mis:assessment:2291'] }).expect(201);
     expect((await step({ step: 'do', on: '2025-09-20', summary: 'x' }).expect(409)).body).toMatchObject({ code: 'graduated-response-order', details: { expected: 'plan' } });
-    expect((await step({ step: 'plan', on: '2025-09-22', summary: 'x' }, otherSchool).expect(403)).body.message).toMatch(/only urn:school:100001/);
+    expect((await step({ step: 'plan', on: '2025-09-22', summary: 'x' }, otherSchool).expect(403)).body.detail).toMatch(/only urn:school:100001/);
     expect((await step({ step: 'plan', summary: 'x', evidenceRefs: ['Jane Smith'] }).expect(400)).body.errors[0].field).toMatch(/evidenceRefs/);
     await step({ step: 'plan', on: '2025-09-22', summary: 'Daily reading intervention, 6 weeks', evidenceRefs: ['mis:provision-map:77'] }).expect(201);
     await step({ step: 'do', on: '2025-09-29', summary: 'Intervention delivered by TA' }).expect(201);
@@ -47,7 +47,7 @@ describe('education service: the graduated response record and educational advic
     for (const stranger of [otherSchool, ep, health]) {
       const refused = await request(service.server).get(path).set(auth(stranger)).expect(403);
       const unknown = await request(service.server).get(`/schools/${school}/pupils/child:none-${randomUUID().slice(0, 6)}/graduated-response`).set(auth(stranger)).expect(403);
-      expect(unknown.body.message).toBe(refused.body.message);
+      expect(unknown.body.detail).toBe(refused.body.detail);
     }
     await request(service.server).get(path).set(auth(auditor)).expect(200);
     const log = await request(service.server).get('/access-log').set(auth(auditor)).expect(200);

@@ -166,7 +166,7 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
 
   it("refuses a practitioner whose organisation is not involved, logs every read, and lets only auditors read the log", async () => {
     const refused = await get(`/cases/${caseA}/timeline`, 'stranger').expect(403);
-    expect(refused.body.message).toContain('Your organisation (nhs-elsewhere) is not involved in case');
+    expect(refused.body.detail).toContain('Your organisation (nhs-elsewhere) is not involved in case');
     await get(`/cases/${caseA}/status`, 'stranger').expect(403);
     expect((await get(`/cases`, 'stranger').expect(200)).body.cases).toEqual([]);
     await get(`/cases/${caseA}/timeline`, 'auditor').expect(200);

@@ -56,7 +56,8 @@ describe('family views (Section A) in the case service', () => {
 
     const first = await post(`/cases/${caseId}/advice`, body, caseworker, { 'Idempotency-Key': key }).expect(201);
     expect(first.body).toMatchObject({ caseId, agency: 'local-authority', adviceType: 'parent-views', adviceRequestId, version: 1, status: 'submitted', replayed: false });
-    const retry = await post(`/cases/${caseId}/advice`, body, caseworker, { 'Idempotency-Key': key }).expect(200);
+    const retry = await post(`/cases/${caseId}/advice`, body, caseworker, { 'Idempotency-Key': key }).expect(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toMatchObject({ adviceId: first.body.adviceId, version: 1, replayed: true, recorded: first.body.recorded });
 
     const corrected = await post(
@@ -106,10 +107,10 @@ describe('family views (Section A) in the case service', () => {
     const otherLa = await tokenFor({ agency: 'local-authority', roles: ['practitioner'], organisationId: 'E10000016', userId: 'someone-else' });
     const denied = await post(`/cases/${caseId}/advice`, body, otherLa, { 'Idempotency-Key': `views-${randomUUID()}` }).expect(403);
     // another LA is not involved in the case at all: the case service's involvement rule refuses it before the views' own rule
-    expect(denied.body.message).toBe(`Your organisation (E10000016, local-authority) is not involved in case ${caseId} at the case service. Only organisations involved in a case, and auditors, may see it or act on it.`);
+    expect(denied.body.detail).toBe(`Your organisation (E10000016, local-authority) is not involved in case ${caseId} at the case service. Only organisations involved in a case, and auditors, may see it or act on it.`);
     await get(`/cases/${caseId}/advice`, otherLa).expect(403);
     const school = await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: 'school-1' });
-    expect((await post(`/cases/${caseId}/advice`, body, school, { 'Idempotency-Key': `views-${randomUUID()}` }).expect(403)).body.message).toMatch(/is not involved in case/);
+    expect((await post(`/cases/${caseId}/advice`, body, school, { 'Idempotency-Key': `views-${randomUUID()}` }).expect(403)).body.detail).toMatch(/is not involved in case/);
     const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], organisationId: 'audit' });
     await post(`/cases/${caseId}/advice`, body, auditor, { 'Idempotency-Key': `views-${randomUUID()}` }).expect(403);
 

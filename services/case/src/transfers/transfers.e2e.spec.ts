@@ -73,7 +73,7 @@ describe('service transfers end to end', () => {
 
     // the new LA accepts; the old LA, or a third LA, may not
     const acc403 = await post(`${base}/${transferId}/acceptance`, { at: '2026-03-09' }, oldOfficer).expect(403);
-    expect(acc403.body.message).toBe(`accepting a transfer belongs to the receiving organisation ${NEW}; the token is for ${OLD}`);
+    expect(acc403.body.detail).toBe(`accepting a transfer belongs to the receiving organisation ${NEW}; the token is for ${OLD}`);
     await post(`${base}/${transferId}/acceptance`, { at: '2026-03-09' }, stranger).expect(403);
     // completing before acceptance is a domain error (409)
     const early = await post(`${base}/${transferId}/completion`, { at: '2026-03-05' }, oldOfficer).expect(409);
@@ -98,7 +98,7 @@ describe('service transfers end to end', () => {
     // reg 15(4)-(5): it also says when it will review: plan made 24 Nov 2025 -> 12 months end 23 Nov 2026; the 3 months
     // beginning with the transfer on 14 Apr 2026 end 13 Jul 2026; the later, 23 Nov 2026, is the last day it may name
     const tooLate = await post(`${base}/${transferId}/reassessment-decision`, { at: '2026-05-01', willReassess: false, reviewOn: '2026-11-24' }, newOfficer).expect(409);
-    expect(tooLate.body.message).toMatch(/reg 15\(5\): the new LA must review by 2026-11-23/);
+    expect(tooLate.body.detail).toMatch(/reg 15\(5\): the new LA must review by 2026-11-23/);
     const decided = await post(`${base}/${transferId}/reassessment-decision`, { at: '2026-05-01', willReassess: false, reviewOn: '2026-11-20' }, newOfficer).expect(200);
     expect(decided.body.case).toMatchObject({ followed: true, command: 'DecideReassessmentAfterTransfer' });
     expect(decided.body.transfer.reassessment).toEqual({ willReassess: false, decidedOn: '2026-05-01', reviewOn: '2026-11-20' });
