@@ -83,7 +83,8 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
       const res = await fetch(`${url['case']}${path}`, { method: 'POST', headers: { authorization: `Bearer ${la}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     };
-    const request = (caseId: string, at: string) => post('/cases', { caseId, at, childRef: `child:${caseId.slice(0, 6)}`, localAuthority: LA, source: 'school', requestedBy: { role: 'SENCO', organisationRef: 'urn:school:124356' } });
+    const bySchool = { source: 'school', requestedBy: { role: 'SENCO', organisationRef: 'urn:school:124356' } };
+    const request = (caseId: string, at: string, from: object = bySchool) => post('/cases', { caseId, at, childRef: `child:${caseId.slice(0, 6)}`, localAuthority: LA, ...from });
     const day0 = addWeeks(today, -19);
     await request(demoCase, day0);
     await post(`/cases/${demoCase}/decision-to-assess`, { at: addWeeks(day0, 5) });
@@ -91,7 +92,8 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
       await post(`/cases/${demoCase}/advice-requests`, { at: addWeeks(day0, 5), agency, adviceType, adviceRequestId: randomUUID() });
     }
     await request(dueSoonCase, addDays(addWeeks(today, -6), 5));
-    await request(recentCase, addWeeks(today, -1));
+    // asked for by the parent: no school is involved and no agency has been asked for advice
+    await request(recentCase, addWeeks(today, -1), { source: 'parent', requestedBy: { role: 'parent' } });
     await waitFor('the timeline to list the three cases with the demo case\'s five entries', async () => {
       const res = await fetch(`${url['timeline']}/cases`, { headers: { authorization: `Bearer ${la}` } });
       const body = (await res.json()) as { cases?: Array<{ caseId: string; entryCount: number }> };
@@ -219,7 +221,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     await page.close();
   }, 180_000);
 
-  it('keeps the session in an HttpOnly SameSite=Lax cookie holding no token, and signs out at the service and the provider', async () => {
+  it('keeps the session in an HttpOnly SameSite=Lax cookie holding no token, signs out at the service and the provider, and refuses another organisation the case', async () => {
     const page = await openPage();
     await page.goto(`${url['web']}/caseload`);
     const cookies = await (context as BrowserContext).cookies(url['web']);
@@ -236,9 +238,18 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     await Promise.all([page.waitForURL(`${url['web']}/signed-out`), page.locator('button[value=yes]').click()]);
     await axe(page, '07-signed-out');
     expect((await (context as BrowserContext).cookies(url['web'])).find((c) => c.name === 'tio_session')).toBeUndefined();
-    // signed out: the caseload sends the browser to sign in again, at the provider's sign-in page
-    await page.goto(`${url['web']}/caseload`);
+    // signed out: a case page sends the browser to sign in again, at the provider's sign-in page; the school's SENCO
+    // signs in there and is refused the case their school is not involved in (the timeline API's rule, shown as a page)
+    await page.goto(`${url['web']}/cases/${recentCase}`);
     await page.waitForURL(/\/interaction\//);
+    await page.fill('#username', 'tom');
+    await page.fill('#password', 'demo');
+    const refused = page.waitForResponse((r) => r.url() === `${url['web']}/cases/${recentCase}`);
+    await page.locator('button[type=submit]').click();
+    expect((await refused).status()).toBe(403);
+    await expect(page.locator('h1').textContent()).resolves.toBe('You cannot see this case');
+    await expect(page.locator('#problem').textContent()).resolves.toContain('is not involved in case');
+    await axe(page, '08-case-refused');
     await page.close();
     if (problems.length) console.warn(problems.splice(0).join('\n'));
   }, 180_000);
