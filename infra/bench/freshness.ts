@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       timeline: { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline`, ...TIMELINE_ENV },
     };
     for (const s of SERVICES) services.push(await startService(s, await freePort(), logDir, { ...baseEnv, ...extra[s.name], DATABASE_URL: databases[s.name] }));
-    await Promise.all(services.map((s) => waitReady(s, 180_000)));
+    await Promise.all(services.map((s) => waitReady(s, 360_000))); // a loaded shared machine can take minutes
     const url = (name: string) => `http://127.0.0.1:${services.find((s) => s.entry.name === name)?.port}`;
     console.log(`all ${services.length} services ready in ${((Date.now() - started) / 1000).toFixed(0)}s (timeline env: ${JSON.stringify(TIMELINE_ENV)})`);
 
