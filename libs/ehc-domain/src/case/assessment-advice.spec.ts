@@ -84,6 +84,16 @@ describe('reg 6(4): advice re-used by agreement (tell it once)', () => {
     expect(adviceChecklist(replay(events)).items.find((i) => i.adviceType === 'educational')).toMatchObject({ status: 'reused', reuseIds: ['reuse-educational'], adviceRequestIds: [] });
   });
 
+  it('reg 6(4), reg 26: a re-use agreed for the first assessment stops asking again in it, not in a reassessment, which seeks its own advice', () => {
+    const reusedFirst = history(steps.request(), steps.assess(), scope(), reuse('educational', 'education'),
+      ...REQUIRED_ADVICE.filter(([t]) => t !== 'educational').flatMap(([type, agency]) => [steps.askAdvice(`req-${type}`, type, agency), steps.receiveAdvice(`req-${type}`, agency)]));
+    spec.given(reusedFirst).when(steps.askAdvice('req-edu-again', 'educational', 'education', '2025-03-02')).thenThrows(E.AdviceAlreadyProvidedError);
+    const reassessing = run(reusedFirst, steps.draft(), steps.familyResponse(), steps.final(),
+      cmd('2026-03-02', { type: 'RequestReassessment', reassessmentId: 'rea-1', requestedBy: 'parent-or-young-person' }),
+      cmd('2026-03-16', { type: 'DecideOnReassessment', reassessmentId: 'rea-1', decision: 'reassess', assessmentId: 'asmt-2' }));
+    spec.given(reassessing).when(steps.askAdvice('req-edu-2', 'educational', 'education', '2026-03-17')).thenMatches([{ type: 'ehc.advice-requested.v1', data: { assessmentId: 'asmt-2' } }]);
+  });
+
   it('reg 6(4) covers (1)(b)-(h) only: the parent’s or young person’s own advice (a) cannot be re-used (advice-not-reusable)', () => {
     spec.given(assessing()).when(reuse('parent-views', 'local-authority')).thenThrows(A.AdviceNotReusableError, /reg 6\(4\) covers the advice of reg 6\(1\)\(b\) to \(h\)/);
   });

@@ -44,8 +44,10 @@ function assertNotAlreadySought(command: RequestAdvice, state: EhcCaseState): vo
       adviceRequestId: open.adviceRequestId,
     });
   }
-  // reg 6(4): the LA must not seek advice that is already available and agreed to be sufficient.
-  const reused = Object.values(state.reusedAdvice).find((r) => r.adviceType === adviceType && r.agency === agency);
+  // reg 6(4): the LA must not seek advice that is already available and agreed to be sufficient for this assessment
+  // (a reassessment seeks its own advice, reg 26: an agreement made for the earlier assessment does not stop it).
+  const reused = Object.values(state.reusedAdvice)
+    .find((r) => r.adviceType === adviceType && r.agency === agency && (r.assessmentId === undefined || r.assessmentId === state.assessmentId));
   if (reused) {
     const message = `${adviceType} advice from ${agency} is already available by agreed re-use (${reused.adviceId}); `
       + 'reg 6(4) forbids asking again';
