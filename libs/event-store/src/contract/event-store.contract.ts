@@ -415,6 +415,16 @@ export function eventStoreContract(harness: EventStoreContractHarness): void {
         await eventually(() => sub.position(), (p) => p === seen[7]!.globalPosition);
       });
 
+      it('Given a saved checkpoint, When a lower one is saved, or several are saved at once, Then it never moves back', async () => {
+        const id = `checkpoint-${randomUUID()}`;
+        expect(await store.checkpoints.load(id)).toBeUndefined();
+        await store.checkpoints.save(id, 50n);
+        await store.checkpoints.save(id, 20n); // a slower replica's forwarder, late
+        expect(await store.checkpoints.load(id)).toBe(50n);
+        await Promise.all([70n, 60n, 90n, 80n].map((p) => store.checkpoints.save(id, p)));
+        expect(await store.checkpoints.load(id)).toBe(90n);
+      });
+
       it('Given a subscription that stopped, When it restarts with the same id, Then it resumes after its checkpoint', async () => {
         const category = uniqueCategory();
         const id = `sub-${randomUUID()}`;
