@@ -104,6 +104,8 @@ export interface ObservedResponse {
   method: string;
   /** The route template as Express has it (`/cases/:caseId`) or as OpenAPI does (`/cases/{caseId}`). */
   path: string;
+  /** False when the path is the request's URL (answered before routing): it is matched against the templates. */
+  routed?: boolean;
   status: number;
   contentType?: string;
   body: unknown;
@@ -133,8 +135,12 @@ export class OpenApiConformance {
     return problem;
   }
 
+  private templateOf(url: string): string {
+    return templateIn(this.document, url);
+  }
+
   private problemWith(o: ObservedResponse): string | undefined {
-    const path = o.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const path = o.routed === false ? this.templateOf(o.path) : o.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const where = `${o.method.toUpperCase()} ${path} ${o.status}`;
     const op = this.document.paths?.[path]?.[o.method.toLowerCase()];
     if (!op) return `${where}: the route is not in the document`;
@@ -158,6 +164,12 @@ export class OpenApiConformance {
     if (validate(o.body)) return undefined;
     return `${where}: body does not match the schema: ${this.ajv.errorsText(validate.errors, { separator: '; ' })}`;
   }
+}
+
+/** A URL path's template in the document (`/cases/5b2f...` -> `/cases/{caseId}`), literal segments first; the URL itself when none matches. */
+function templateIn(document: OpenApiDocument, url: string): string {
+  const matches = Object.keys(document.paths ?? {}).filter((t) => new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`).test(url));
+  return matches.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0] ?? url;
 }
 
 function escape(segment: string): string {

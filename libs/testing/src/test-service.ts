@@ -21,8 +21,10 @@ function recordResponses(observed: ObservedResponse[]) {
       return send(body);
     };
     res.on('finish', () => {
-      const path = req.route?.path;
-      if (!path || (req.originalUrl ?? '').startsWith('/docs')) return;
+      // refused before routing (a body over the limit, malformed JSON): the URL's path, matched to a template later
+      const url = (req.originalUrl ?? '').split('?')[0];
+      const path = req.route?.path ?? url;
+      if (!path || url.startsWith('/docs')) return;
       const contentType = String(res.getHeader('content-type') ?? '');
       let body: unknown = sent;
       if (/json/.test(contentType) && (typeof sent === 'string' || Buffer.isBuffer(sent))) {
@@ -32,7 +34,7 @@ function recordResponses(observed: ObservedResponse[]) {
           body = sent;
         }
       }
-      observed.push({ method: req.method, path, status: res.statusCode, contentType, body });
+      observed.push({ method: req.method, path, routed: req.route?.path !== undefined, status: res.statusCode, contentType, body });
     });
     next();
   };
