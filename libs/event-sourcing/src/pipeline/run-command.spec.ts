@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type Actor } from '@tio/event-store';
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
 import type { Decider, DomainEvent } from '../decider';
-import { IdempotencyKeyReusedError } from './errors';
+import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './errors';
+import { eventIdFor } from './ids';
 import { loadState, runCommand, type CommandContext } from './run-command';
 
 // A tiny tally decider: enough to exercise loading, deciding, appending, retries and idempotency for real.
@@ -90,6 +91,35 @@ describe('runCommand (the command pipeline) against the PostgreSQL event store',
     // another organisation's key space is its own
     const theirs = await runCommand(store, other, tally, { add: 1 }, ctx({ idempotencyKey: 'submission-3', actor: { ...actor, organisationId: 'la-2' } }));
     expect(theirs.recorded).toHaveLength(1);
+  });
+
+  it('when a command with the same key is still being recorded, then an HTTP request is refused as in flight and a redelivered message replays', async () => {
+    for (const refuseConcurrentRetry of [true, false]) {
+      const stream = `tally-${randomUUID()}`;
+      const key = `in-flight-${randomUUID()}`;
+      // the first attempt has appended but not committed (the stream stays locked until it does)
+      const first = await store.beginAppend(stream, [{
+        type: 'tally.added.v1', data: { amount: 3 },
+        metadata: { eventId: eventIdFor(`tally:${actor.organisationId}`, key, 0), caseId: 'c1', occurredAt: new Date().toISOString(), actor, correlationId: 'first' },
+      }], { expectedRevision: 'no_stream' });
+      // the retry reads the stream without it, decides and reaches its append, which waits for the first to commit
+      const retry = runCommand(store, stream, tally, { add: 3 }, ctx({ idempotencyKey: key, ...(refuseConcurrentRetry ? { refuseConcurrentRetry } : {}) })).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      for (;;) {
+        const { rows } = await store.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%append_events%'`,
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await first.commit();
+      const outcome = await retry;
+      if (refuseConcurrentRetry) expect((outcome as { error: unknown }).error).toBeInstanceOf(IdempotencyKeyInFlightError);
+      else expect((outcome as { result: { replayed: boolean } }).result.replayed).toBe(true);
+      expect(await store.readStream(stream)).toHaveLength(1);
+    }
   });
 
   it('when the access rule refuses the caller, then nothing is decided or written', async () => {
