@@ -131,11 +131,22 @@ export function synthesiseCase(rand: () => number, caseId: string, la: string, s
   if (done(1)) return out;
   const askedOn = addDays(start, decisionDay + 1 + Math.floor(rand() * 3));
   let lastAdvice = askedOn;
+  // reg 6(1): the scope of the advice; the educational psychologist's earlier report re-used by agreement (reg 6(4));
+  // the family's views asked for and recorded through the family's caseworker
+  ehc({ type: 'RecordAdviceScope', at: askedOn, inOrBeyondYear9: false, visionOrHearingImpaired: false } as never, laActor);
+  ehc({ type: 'ReuseAdvice', at: askedOn, reuseId: randomUUID(), adviceType: 'psychological', agency: 'education', adviceId: randomUUID(), version: 1, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } } as never, laActor);
+  const viewsRequestId = randomUUID();
+  ehc({ type: 'RequestAdvice', at: askedOn, adviceRequestId: viewsRequestId, adviceType: 'parent-views', agency: 'local-authority' } as never, laActor);
+  ehc({ type: 'RecordAdviceReceived', at: addDays(askedOn, 14), adviceRequestId: viewsRequestId, adviceId: randomUUID(), version: 1, agency: 'local-authority' } as never, laActor);
+  const neverArrived: string[] = [];
   for (const a of AGENCY_ADVICE) {
     const adviceRequestId = randomUUID();
     const adviserOrg = `${a.agency}-org-${Math.floor(rand() * 200)}`;
     ehc({ type: 'RequestAdvice', at: askedOn, adviceRequestId, adviceType: a.adviceType, agency: a.agency, adviserRef: adviserOrg } as never, laActor);
-    if (rand() < 0.03) continue; // never arrives
+    if (rand() < 0.03) {
+      neverArrived.push(adviceRequestId); // never arrives: the LA goes on without it once its 6 weeks are over (reg 8(1))
+      continue;
+    }
     stats.advice++;
     const late = rand() < 0.5;
     if (late) stats.lateAdvice++;
@@ -178,6 +189,7 @@ export function synthesiseCase(rand: () => number, caseId: string, la: string, s
   const draftOn = [addDays(finalOn, -30), addDays(lastAdvice, 2)].sort()[1] as string;
   const planId = randomUUID();
   const final = draftOn > addDays(finalOn, -30) ? addDays(draftOn, 30) : finalOn;
+  if (neverArrived.length) ehc({ type: 'ProceedWithoutAdvice', at: draftOn, adviceRequestIds: neverArrived, reason: 'adviser-did-not-respond' } as never, laActor);
   ehc({ type: 'IssueDraftPlan', at: draftOn, planId } as never, laActor);
   if (done(3)) return out;
   const setting = `school-urn-${100000 + Math.floor(rand() * 20000)}`;
