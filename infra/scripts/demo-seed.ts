@@ -1,9 +1,10 @@
 /**
  * Seeds one realistic case through the services' own HTTP APIs, as their users would: the LA SEND team records a
  * request and decides to assess, asks education, health and social care for advice and records the family's views;
- * each agency gives its advice (health's arrives after its 6-week limit); the draft and the final plan follow.
- * Dates are set relative to today so the statutory clock has a story to tell. Idempotent: a second run finds the
- * case and changes nothing.
+ * each agency gives its advice (health's arrives after its 6-week limit); the draft (with its sections A-K, reg 12) and
+ * the final plan follow; a year later the annual review, where the family ask for a personal budget (agreed as a
+ * direct payment) and the LA amends the plan (sections F and J change). Dates are set relative to today so the
+ * statutory clock has a story to tell. Idempotent: a second run finds the case and changes nothing.
  */
 import { addWeeks, addDays, londonDateOf } from '@tio/ehc-domain';
 import { mintToken, type TokenRequest } from '@tio/auth';
@@ -14,6 +15,37 @@ const DEMO_CONSULTATION_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f04';
 const DEMO_REQUEST_IDS = ['6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f01', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f02', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f03', '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f05'];
 /** The educational psychologist's report written for the school's SEN support last year, re-used by agreement (reg 6(4)). */
 const DEMO_EP_REPORT_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f06';
+const DEMO_REVIEW_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f07';
+const DEMO_PERSONAL_BUDGET_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f08';
+const DEMO_AMENDMENT_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f09';
+
+/** The plan's sections A-K (reg 12(1)): each need in B has an outcome in E and provision in F; I names no school in a draft (s.38(5)). */
+function demoPlanSections(adviceIds: string[]): Json[] {
+  return [
+    { section: 'A', text: 'Loves drawing and trains; wants to read on their own and to stay at school with their friends.' },
+    { section: 'B', items: [
+      { itemId: 'need-reading', text: 'Reading age two years below chronological age (phonological processing).' },
+      { itemId: 'need-communication', text: 'Social communication and sensory processing differences (autism spectrum condition).' },
+    ] },
+    { section: 'C', items: [{ itemId: 'need-sensory', text: 'Sensory processing differences needing an occupational therapy review each term.' }] },
+    { section: 'D', text: 'No social care needs requiring provision; the family were told about short breaks.' },
+    { section: 'E', items: [
+      { itemId: 'out-reading', text: 'By the end of the school year, reads a familiar book aloud with 90% accuracy.', needIds: ['need-reading'] },
+      { itemId: 'out-transitions', text: 'By the end of the school year, moves between activities using a visual timetable without adult prompting.', needIds: ['need-communication'] },
+    ] },
+    { section: 'F', items: [
+      { itemId: 'prov-phonics', text: 'Small-group phonics, 3 x 30 minutes a week, by a trained teaching assistant.', needIds: ['need-reading'] },
+      { itemId: 'prov-visual', text: 'A visual timetable in every lesson and a quiet space at lunchtime, planned by the SENCO.', needIds: ['need-communication'] },
+      { itemId: 'prov-slt', text: 'Speech and language therapy, 6 sessions a term, by a specialist therapist.', needIds: ['need-communication'] },
+    ] },
+    { section: 'G', items: [{ itemId: 'prov-ot', text: 'Occupational therapy review each term and a sensory diet at school.', needIds: ['need-sensory'] }] },
+    { section: 'H1', text: 'None.' },
+    { section: 'H2', text: 'None.' },
+    { section: 'I', text: 'The school is named in the final plan, after the family have commented.' },
+    { section: 'J', text: 'No personal budget has been asked for.' },
+    { section: 'K', adviceIds },
+  ];
+}
 
 export interface DemoUrls {
   case: string;
@@ -74,8 +106,8 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
     return DEMO_CASE_ID;
   }
 
-  // Day 0 was 19 weeks ago: the plan is due next week.
-  const day0 = addWeeks(today, -19);
+  // Day 0 was 71 weeks ago: the final plan in week 18, its first annual review a year later, the amended plan last week.
+  const day0 = addWeeks(today, -71);
   const on = (weeks: number, days = 0) => addDays(addWeeks(day0, weeks), days);
   const lifecycle = (path: string, body: Json, key: string) => expectOk(path, call('POST', `${caseUrl}${path}`, tokens.caseworker, body, `demo-${key}`));
 
@@ -134,19 +166,49 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
     }, `demo-advice-${a.adviceType}`));
     log(`${DEMO_PEOPLE[a.person].name} gave ${a.adviceType} advice on ${a.givenAt}${a.agency === 'health' ? ' (after its 6-week limit)' : ''}`);
   }
-  await waitFor('the case to record all agency advice', async () => {
-    const state = (await expectOk('case', call('GET', caseUrl, tokens.caseworker)))['state'] as { adviceRequests: Record<string, { current?: unknown }> };
-    return Object.values(state.adviceRequests).every((r) => r.current) ? true : undefined;
+  const adviceIds = await waitFor('the case to record all agency advice', async () => {
+    const state = (await expectOk('case', call('GET', caseUrl, tokens.caseworker)))['state'] as { adviceRequests: Record<string, { current?: { adviceId: string } }> };
+    const current = Object.values(state.adviceRequests).map((r) => r.current?.adviceId);
+    return current.every(Boolean) ? [DEMO_EP_REPORT_ID, ...(current as string[])] : undefined;
   });
 
-  await lifecycle('/draft-plan', { at: on(14) }, 'draft');
-  log(`draft plan issued ${on(14)}`);
+  // reg 12: the draft's sections A-K; section K lists the advice recorded on the case
+  await lifecycle('/draft-plan', { at: on(14), contents: { sections: demoPlanSections(adviceIds) } }, 'draft');
+  log(`draft plan issued ${on(14)} with sections A-K`);
   await lifecycle('/family-response', { at: on(15), preferredSettingRef: 'urn:school:124356', commentsRef: 'doc:family-comments-1' }, 'family');
   await lifecycle('/consultations', { at: on(15), settingRef: 'urn:school:124356', consultationId: DEMO_CONSULTATION_ID }, 'consult');
   log(`family responded and asked for the current school ${on(15)}; school consulted`);
   await lifecycle('/consultations/responses', { at: on(16, 3), consultationId: DEMO_CONSULTATION_ID, canMeetNeeds: true }, 'consulted');
   log(`the school answered ${on(16, 3)}: it can meet the child's needs`);
   await lifecycle('/final-plan', { at: on(18), namedSettingRef: 'urn:school:124356' }, 'final');
-  log(`final plan issued ${on(18)}, within 20 weeks`);
+  log(`final plan issued ${on(18)}, within 20 weeks (the draft's sections carried forward, the school named in section I)`);
+
+  // A year on: the annual review (CFA 2014 s.44; regs 20-21); the family ask for a personal budget with a direct payment
+  // for the speech and language therapy (CFA 2014 s.49; Personal Budgets Regulations reg 4), agreed before the meeting
+  const after = (weeks: number, days = 0) => on(18 + weeks, days);
+  await lifecycle('/reviews', { at: after(44), reviewId: DEMO_REVIEW_ID, meetingOn: after(49) }, 'review');
+  await lifecycle('/personal-budgets', { at: after(45), personalBudgetId: DEMO_PERSONAL_BUDGET_ID, requestedBy: 'parent', reviewId: DEMO_REVIEW_ID, directPaymentRequested: true }, 'pb-request');
+  await lifecycle(`/personal-budgets/${DEMO_PERSONAL_BUDGET_ID}/decision`, {
+    at: after(47), decision: 'agreed', parts: [{ arrangement: 'direct-payment', annualAmountPence: 120000, provisionItemIds: ['prov-slt'] }],
+  }, 'pb-decision');
+  log(`annual review arranged ${after(44)} for ${after(49)}; personal budget asked for ${after(45)}, agreed ${after(47)} as a direct payment of £1,200 a year`);
+  await lifecycle(`/reviews/${DEMO_REVIEW_ID}/papers`, { at: after(47) }, 'review-papers');
+  await lifecycle(`/reviews/${DEMO_REVIEW_ID}/meeting`, { at: after(49) }, 'review-meeting');
+  await lifecycle(`/personal-budgets/${DEMO_PERSONAL_BUDGET_ID}/reviews`, { at: after(49), reviewId: DEMO_REVIEW_ID, outcome: 'continued' }, 'pb-review');
+  await lifecycle(`/reviews/${DEMO_REVIEW_ID}/report`, { at: after(50) }, 'review-report');
+  await lifecycle(`/reviews/${DEMO_REVIEW_ID}/decision`, { at: after(50), reviewId: DEMO_REVIEW_ID, decision: 'amend' }, 'review-decision');
+  // reg 22: the proposals go with the decision; the amended plan after the family's 15 days changes F and J
+  await lifecycle('/amendments', { at: after(50), amendmentId: DEMO_AMENDMENT_ID, trigger: 'annual-review', reviewId: DEMO_REVIEW_ID }, 'amend-proposal');
+  await lifecycle('/amended-plan', {
+    at: after(52, 2), amendmentId: DEMO_AMENDMENT_ID, contents: { sections: [
+      { section: 'F', items: [
+        { itemId: 'prov-phonics', text: 'Small-group phonics, 4 x 30 minutes a week, by a trained teaching assistant.', needIds: ['need-reading'] },
+        { itemId: 'prov-visual', text: 'A visual timetable in every lesson and a quiet space at lunchtime, planned by the SENCO.', needIds: ['need-communication'] },
+        { itemId: 'prov-slt', text: 'Speech and language therapy, 6 sessions a term, by a specialist therapist the family arrange with the direct payment.', needIds: ['need-communication'] },
+      ] },
+      { section: 'J', text: 'A personal budget of £1,200 a year, paid as a direct payment to the parent, for the speech and language therapy in F.' },
+    ] },
+  }, 'amended');
+  log(`review held ${after(49)}, decided to amend ${after(50)}; amended plan issued ${after(52, 2)} (sections F and J changed)`);
   return DEMO_CASE_ID;
 }
