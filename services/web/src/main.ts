@@ -1,3 +1,4 @@
+import './tracing'; // first: see tracing.ts
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
