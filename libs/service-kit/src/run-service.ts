@@ -54,12 +54,19 @@ function serviceMetricsOf(app: INestApplication): ServiceMetrics | undefined {
   return undefined;
 }
 
+export interface ServiceAppOptions {
+  logger?: boolean;
+  /** A middleware run before every other (tests record every response with it, even one refused by the body parser). */
+  observe?: (req: never, res: never, next: () => void) => void;
+}
+
 /** Applies what every service shares: HTTP metrics, JSON logs, correlation ids, strict validation, safe errors, OpenAPI at /docs. */
-export async function createServiceApp(definition: ServiceDefinition, options: { logger?: boolean } = {}): Promise<INestApplication> {
+export async function createServiceApp(definition: ServiceDefinition, options: ServiceAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(definition.module, {
     logger: options.logger === false ? false : new JsonLogger(definition.name),
     bodyParser: false,
   });
+  if (options.observe) app.use(options.observe);
   // timed from the very start, so requests refused before routing (a body too large) count too
   const metrics = serviceMetricsOf(app);
   if (metrics) app.use(httpMetricsMiddleware(metrics.http));

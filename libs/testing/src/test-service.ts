@@ -67,9 +67,8 @@ export async function startTestService(definition: ServiceDefinition, extraEnv: 
   const topicPrefix = `t-${randomUUID().slice(0, 8)}.`;
   Object.assign(process.env, { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: publicKeyPem, KAFKA_TOPIC_PREFIX: topicPrefix, ...extraEnv });
   try {
-    const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1' });
     const observed: ObservedResponse[] = [];
-    app.use(recordResponses(observed));
+    const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1', observe: recordResponses(observed) as never });
     await app.listen(0, '127.0.0.1');
     return {
       app,
