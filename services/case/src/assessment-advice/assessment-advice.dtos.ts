@@ -4,6 +4,7 @@ import {
   ADVICE_NOT_AWAITED_REASONS, FAMILY_ADVICE_DECLINE_REASONS, FAMILY_INVOLVEMENT_KINDS, FAMILY_MEMBERS, INVOLVEMENT_METHODS, INVOLVEMENT_PROVIDERS,
   type AdviceNotAwaitedReason, type FamilyAdviceDeclineReason, type FamilyInvolvementKind, type FamilyMember, type InvolvementMethod, type InvolvementProvider,
 } from '@tio/ehc-domain';
+import { RecordedEventResponse } from '../http/responses';
 import { StepDto } from '../http/dtos';
 
 const REF = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
@@ -88,7 +89,7 @@ export class RecordFamilyInvolvementDto extends StepDto {
 export class CaseStepResponse {
   @ApiProperty({ format: 'uuid' }) caseId!: string;
   @ApiProperty({ description: 'The case stream’s revision after the step' }) revision!: number;
-  @ApiProperty({ description: 'The events this step recorded', example: [{ eventId: '0b7e…', type: 'ehc.advice-scope-recorded.v1' }] }) recorded!: Array<{ eventId: string; type: string }>;
+  @ApiProperty({ type: [RecordedEventResponse], description: 'The events this step recorded', example: [{ eventId: '0b8f7c1e-2a3d-4e5f-8a9b-1c2d3e4f5a6b', type: 'ehc.advice-scope-recorded.v1' }] }) recorded!: Array<{ eventId: string; type: string }>;
   @ApiProperty({ description: 'True for a retry with the same Idempotency-Key (nothing recorded twice)' }) replayed!: boolean;
   @ApiProperty({ description: 'The statutory status as of today (deadlines, week of the process)', type: 'object', additionalProperties: true }) status!: Record<string, unknown>;
 }
