@@ -87,9 +87,18 @@ describe('timeline consumer under hostile Kafka messages (fast-check)', () => {
     }, 120_000);
 
     const ids = samples.map((s) => s.headers['ce_id']).filter((id): id is string => !!id);
-    const entries = new Set((await pool.query<{ id: string }>(`SELECT source_event_id AS id FROM timeline.timeline_entries WHERE source_event_id = ANY($1)`, [ids])).rows.map((r) => r.id));
-    const letters = (await listDeadLetters(client, topic)).filter((l) => l.key?.startsWith('fuzz-'));
-    const lettered = new Map(letters.map((l) => [l.key as string, l]));
+    // The counters move when a partition's batch is handled; with several partitions projected at once, another
+    // partition's commit or dead letter may become visible a moment later. Wait until every message has an outcome
+    // (or time runs out), then check that each has exactly one.
+    let entries = new Set<string>();
+    let letters: Awaited<ReturnType<typeof listDeadLetters>> = [];
+    let lettered = new Map<string, (typeof letters)[number]>();
+    await waitFor('every message visible as an entry or a dead letter', async () => {
+      entries = new Set((await pool.query<{ id: string }>(`SELECT source_event_id AS id FROM timeline.timeline_entries WHERE source_event_id = ANY($1)`, [ids])).rows.map((r) => r.id));
+      letters = (await listDeadLetters(client, topic)).filter((l) => l.key?.startsWith('fuzz-'));
+      lettered = new Map(letters.map((l) => [l.key as string, l]));
+      return samples.every((s, i) => (!!s.headers['ce_id'] && entries.has(s.headers['ce_id'])) || lettered.has(`fuzz-${i}`));
+    }, 60_000).catch(() => undefined);
     for (const l of letters) {
       expect(l.reason.trim()).not.toBe('');
       expect(l.headers[DLQ_HEADERS.originalOffset]).toMatch(/^\d+$/);
