@@ -44,12 +44,3 @@ export class PlanChangesResponse {
   })
   changes!: unknown[];
 }
-
-/** What a personal budget step answers: the events recorded and the case's revision. */
-export class PlanStepResponse {
-  @ApiProperty(CASE_ID) caseId!: string;
-  @ApiProperty({ type: 'integer', minimum: 0 }) revision!: number;
-  @ApiProperty({ type: 'array', items: OBJECT, description: '{ eventId, type } of each event recorded' }) recorded!: unknown[];
-  @ApiProperty({ description: 'True when this answers a retry with the same Idempotency-Key' }) replayed!: boolean;
-  @ApiProperty({ ...OBJECT, description: 'The statutory status after the step' }) status!: Record<string, unknown>;
-}

@@ -1,26 +1,22 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseIntPipe, ParseUUIDPipe, Post, Req, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
 import { PersonalBudgetNotFoundError, type EhcCommand } from '@tio/ehc-domain';
-import { ProblemDetails } from '@tio/service-kit';
+import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import type { Request } from 'express';
 import { CaseCommand, caseCommandResult } from '../case-aggregate';
 import { stepDate } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { budgetPartsOf, DecidePersonalBudgetDto, RequestPersonalBudgetDto, ReviewPersonalBudgetDto } from './plan-dtos';
 import { GetPlanChangesQuery, GetPlanQuery } from './plan-queries';
-import { PlanChangesResponse, PlanResponse, PlanStepResponse } from './plan-responses';
+import { CaseCommandResponse } from '../http/responses';
+import { PlanChangesResponse, PlanResponse } from './plan-responses';
 
 type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 
-const problem = (status: number, description: string) => ApiResponse({ status, type: ProblemDetails, description });
-const BAD_INPUT = problem(400, 'Invalid input: the field and why');
-const UNAUTHORISED = problem(401, 'No valid bearer token');
-const FORBIDDEN = problem(403, 'A role the caller lacks, or a case its organisation is not responsible for or involved in');
-const NO_CASE = problem(404, 'No such case (or, on a budget route, no such personal budget)');
 
 /**
  * The plan's contents (reg 12: sections A-K, versioned; contents go with the draft, final plan and amendment routes)
@@ -28,6 +24,7 @@ const NO_CASE = problem(404, 'No such case (or, on a budget route, no such perso
  */
 @ApiTags('plan')
 @ApiBearerAuth()
+@ApiAuthenticatedProblems()
 @UseFilters(DomainErrorFilter)
 @RequireRoles('case-officer', 'auditor', 'service')
 @Controller('cases')
@@ -48,27 +45,26 @@ export class PlanController {
   }
 
   @Get(':caseId/plan')
-  @ApiOperation({ summary: 'The plan’s contents (reg 12: sections A-K) as last recorded, every version with the sections it changed, and the personal budgets' })
-  @ApiResponse({ status: 200, type: PlanResponse, description: 'The plan; section text reads "[erased]" after the case’s personal data was erased' })
-  @UNAUTHORISED @FORBIDDEN @NO_CASE
+  @ApiOperation({ operationId: 'getPlan', summary: 'The plan’s contents (reg 12: sections A-K) as last recorded, every version with the sections it changed, and the personal budgets' })
+  @ApiOkResponse({ type: PlanResponse, description: 'The plan; section text reads "[erased]" after the case’s personal data was erased' })
+  @ApiProblems(400, 404)
   plan(@CaseId() caseId: string, @CurrentPrincipal() p: Principal) {
     return this.queries.execute(new GetPlanQuery(caseId, p));
   }
 
   @Get(':caseId/plan/versions/:version/changes')
-  @ApiOperation({ summary: 'What a version of the plan changed against the one before it, section by section (reg 22: the amended plan)' })
-  @ApiResponse({ status: 200, type: PlanChangesResponse, description: 'The changed sections with their content before and after, and which needs, outcomes or provision were added, removed or changed' })
-  @BAD_INPUT @UNAUTHORISED @FORBIDDEN
-  @ApiResponse({ status: 404, type: ProblemDetails, description: 'No such case, or no such version of its plan' })
+  @ApiOperation({ operationId: 'getPlanVersionChanges', summary: 'What a version of the plan changed against the one before it, section by section (reg 22: the amended plan)' })
+  @ApiOkResponse({ type: PlanChangesResponse, description: 'The changed sections with their content before and after, and which needs, outcomes or provision were added, removed or changed' })
+  @ApiProblems(400, 404)
   changes(@CaseId() caseId: string, @Param('version', new ParseIntPipe()) version: number, @CurrentPrincipal() p: Principal) {
     return this.queries.execute(new GetPlanChangesQuery(caseId, version, p));
   }
 
   @Post(':caseId/personal-budgets')
-  @ApiOperation({ summary: 'Record that the parent or young person asked for a personal budget, and whether for direct payments (CFA 2014 s.49(1); Personal Budgets Regulations reg 4: while the plan is prepared, at a review or a reassessment)' })
-  @ApiResponse({ status: 201, type: PlanStepResponse, description: 'The request is recorded' })
-  @BAD_INPUT @UNAUTHORISED @FORBIDDEN @NO_CASE
-  @ApiResponse({ status: 409, type: ProblemDetails, description: 'Not a time a request may be made (personal-budget-request-not-allowed), another request undecided (already-recorded), an id used (duplicate-id)' })
+  @ApiOperation({ operationId: 'requestPersonalBudget', summary: 'Record that the parent or young person asked for a personal budget, and whether for direct payments (CFA 2014 s.49(1); Personal Budgets Regulations reg 4: while the plan is prepared, at a review or a reassessment)' })
+  @ApiCreatedResponse({ type: CaseCommandResponse, description: 'The request is recorded; 409 when it is not a time a request may be made (personal-budget-request-not-allowed), another request is undecided (already-recorded) or the id is used (duplicate-id)' })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   request(@CaseId() caseId: string, @Body() b: RequestPersonalBudgetDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     const personalBudgetId = b.personalBudgetId ?? newIdFor('personalBudgetId', idempotencyKeyOf(req), p.organisationId);
     return this.run(
@@ -84,10 +80,10 @@ export class PlanController {
 
   @Post(':caseId/personal-budgets/:personalBudgetId/decision')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Agree the personal budget (its parts: direct payment, notional, third party, with yearly amounts and the provision each pays for) or refuse it with reasons; a direct payment asked for and not agreed names its ground and reasons (Personal Budgets Regulations reg 5-6)' })
-  @ApiResponse({ status: 200, type: PlanStepResponse, description: 'The decision is recorded' })
-  @BAD_INPUT @UNAUTHORISED @FORBIDDEN @NO_CASE
-  @ApiResponse({ status: 409, type: ProblemDetails, description: 'Reasons missing (reasons-required), a direct payment not asked for or an empty budget (invalid-command), provision not in the plan (plan-contents-invalid), already decided (already-recorded), dated before the request (chronology)' })
+  @ApiOperation({ operationId: 'decidePersonalBudget', summary: 'Agree the personal budget (its parts: direct payment, notional, third party, with yearly amounts and the provision each pays for) or refuse it with reasons; a direct payment asked for and not agreed names its ground and reasons (Personal Budgets Regulations reg 5-6)' })
+  @ApiOkResponse({ type: CaseCommandResponse, description: 'The decision is recorded; 409 for reasons missing (reasons-required), a direct payment not asked for or an empty budget (invalid-command), provision not in the plan (plan-contents-invalid), already decided (already-recorded), dated before the request (chronology); 404 for no such budget' })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   decide(@CaseId() caseId: string, @Param('personalBudgetId', new ParseUUIDPipe()) personalBudgetId: string, @Body() b: DecidePersonalBudgetDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
@@ -102,10 +98,10 @@ export class PlanController {
 
   @Post(':caseId/personal-budgets/:personalBudgetId/reviews')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Review the personal budget with the plan at a held annual review: continued, changed or ended (a reduction or an end with reasons; Personal Budgets Regulations reg 11-14)' })
-  @ApiResponse({ status: 200, type: PlanStepResponse, description: 'The review of the budget is recorded' })
-  @BAD_INPUT @UNAUTHORISED @FORBIDDEN @NO_CASE
-  @ApiResponse({ status: 409, type: ProblemDetails, description: 'No agreed budget in force (personal-budget-not-agreed), the review not held (review-not-held), reasons missing (reasons-required), already reviewed there (already-recorded)' })
+  @ApiOperation({ operationId: 'reviewPersonalBudget', summary: 'Review the personal budget with the plan at a held annual review: continued, changed or ended (a reduction or an end with reasons; Personal Budgets Regulations reg 11-14)' })
+  @ApiOkResponse({ type: CaseCommandResponse, description: 'The review of the budget is recorded; 409 for no agreed budget in force (personal-budget-not-agreed), the review not held (review-not-held), reasons missing (reasons-required), already reviewed there (already-recorded); 404 for no such budget' })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
   review(@CaseId() caseId: string, @Param('personalBudgetId', new ParseUUIDPipe()) personalBudgetId: string, @Body() b: ReviewPersonalBudgetDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run(
       {
