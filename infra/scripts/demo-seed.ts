@@ -125,7 +125,7 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   await lifecycle('/advice-scope', { at: on(5), visionOrHearingImpaired: false }, 'advice-scope');
   // reg 9 and reg 7: the family told about the information, advice and support service; the child and parent consulted at home
   await lifecycle('/family-involvement', { at: on(5), kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }, 'ias');
-  await lifecycle('/family-involvement', { at: on(6), kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }, 'consulted');
+  await lifecycle('/family-involvement', { at: on(6), kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }, 'family-consulted');
   // reg 6(4), tell it once: last year's educational psychology report is sufficient for the adviser, the LA and the family
   await lifecycle('/advice-reuses', {
     at: on(5), adviceType: 'psychological', agency: 'education', adviceId: DEMO_EP_REPORT_ID, version: 1, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true },
