@@ -176,9 +176,10 @@ export interface FuzzResponse {
 }
 
 /**
- * The bad-input property: a 4xx (of `allowed`) with a JSON body that names the reason (a 400 lists each field in
- * `errors[].field` with `reasons`, or says what was wrong in `message`; every other 4xx has a `message`). A 5xx, a
- * non-JSON body or a reasonless answer throws with the request shown, so fast-check can shrink it.
+ * The bad-input property: a 4xx (of `allowed`) answered as Problem Details (`application/problem+json` with
+ * `status`, `code` and a `detail` that names the reason; a 400 may instead list each field in `errors[].field` with
+ * `reasons`). A 5xx, another media type or a reasonless answer throws with the request shown, so fast-check can
+ * shrink it.
  */
 export function assertClientError(res: FuzzResponse, what: string, allowed: number[] = [400, 401, 403, 404, 409, 413, 415, 422]): void {
   const fail = (why: string) => {
@@ -187,10 +188,12 @@ export function assertClientError(res: FuzzResponse, what: string, allowed: numb
   // 431/414: Node's HTTP parser refuses oversized headers or request line before the app runs (no JSON to name why)
   if (res.status === 431 || res.status === 414) return;
   if (!allowed.includes(res.status)) fail(`expected one of ${allowed.join(', ')}`);
-  if (!/json/.test(res.headers['content-type'] ?? '')) fail('the answer is not JSON');
-  const body = res.body as { message?: unknown; errors?: { field?: unknown; reasons?: unknown }[] };
+  if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) fail('the answer is not application/problem+json');
+  const body = res.body as { detail?: unknown; status?: unknown; code?: unknown; errors?: { field?: unknown; reasons?: unknown }[] };
   if (!body || typeof body !== 'object') fail('the answer has no body');
-  const message = typeof body.message === 'string' ? body.message : Array.isArray(body.message) ? body.message.join('; ') : '';
+  if (body.status !== res.status) fail('the problem\'s status is not the HTTP status');
+  if (typeof body.code !== 'string' || body.code === '') fail('the problem has no code');
+  const message = typeof body.detail === 'string' ? body.detail : '';
   if (res.status === 400 && Array.isArray(body.errors)) {
     if (body.errors.length === 0) fail('errors[] is empty');
     for (const e of body.errors) {
@@ -198,7 +201,7 @@ export function assertClientError(res: FuzzResponse, what: string, allowed: numb
     }
     return;
   }
-  if (!message.trim()) fail('the answer names no reason (message)');
+  if (!message.trim()) fail('the answer names no reason (detail)');
 }
 
 /** Client errors or success for a read route: never a 5xx, always JSON. */
