@@ -3,7 +3,7 @@ import {
   streamNameFilter, excludeSystemEvents, WrongExpectedVersionError, type AllStreamSubscription, type AppendExpectedRevision,
 } from '@eventstore/db-client';
 import type { CheckpointStore } from '../checkpoints';
-import { EventIdConflictError, EventStoreClosedError, EventStoreError, InvalidEventError, SubscriptionStoppedError, WrongExpectedRevisionError } from '../errors';
+import { EventIdConflictError, EventStoreClosedError, InvalidEventError, SubscriptionStoppedError, WrongExpectedRevisionError } from '../errors';
 import { computeEventHash } from '../hashing';
 import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
@@ -18,6 +18,7 @@ import { defined } from '../defined';
 import { CHECKPOINT_CATEGORY, EventStoreDbCheckpointStore } from './checkpoints';
 import { fromEsdb, toEsdbMetadata } from './mapping';
 import { tracedAppend } from '../tracing';
+import { measuredAppend } from '../append-metrics';
 import type { EventStoreMetrics } from '../postgres/postgres-event-store';
 
 export interface EventStoreDbEventStoreOptions {
@@ -63,21 +64,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    return tracedAppend('eventstoredb', streamName, Array.isArray(events) ? events.length : 0, () => this.measuredAppend(streamName, events, options));
-  }
-
-  private async measuredAppend(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
-    const metrics = this.options.metrics;
-    if (!metrics) return this.append(streamName, events, options);
-    const started = performance.now();
-    try {
-      const result = await this.append(streamName, events, options);
-      metrics.append((performance.now() - started) / 1000, 'appended');
-      return result;
-    } catch (err) {
-      metrics.append((performance.now() - started) / 1000, err instanceof EventStoreError ? 'refused' : 'failed');
-      throw err;
-    }
+    return tracedAppend('eventstoredb', streamName, Array.isArray(events) ? events.length : 0, () => measuredAppend(this.options.metrics, () => this.append(streamName, events, options)));
   }
 
   private async append(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {

@@ -1,6 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { CatchUpSubscription } from '../catch-up-subscription';
 import { tracedAppend } from '../tracing';
+import { measuredAppend } from '../append-metrics';
 import { survivePostgresRestarts } from '../connection-errors';
 import type { CheckpointStore } from '../checkpoints';
 import { EventStoreClosedError, EventStoreError, InvalidEventError, WrongExpectedRevisionError } from '../errors';
@@ -111,21 +112,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
-    return tracedAppend('postgresql', streamName, Array.isArray(events) ? events.length : 0, () => this.measuredAppend(streamName, events, options));
-  }
-
-  private async measuredAppend(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
-    const metrics = this.options.metrics;
-    if (!metrics) return this.append(streamName, events, options);
-    const started = performance.now();
-    try {
-      const result = await this.append(streamName, events, options);
-      metrics.append((performance.now() - started) / 1000, 'appended');
-      return result;
-    } catch (err) {
-      metrics.append((performance.now() - started) / 1000, err instanceof EventStoreError ? 'refused' : 'failed');
-      throw err;
-    }
+    return tracedAppend('postgresql', streamName, Array.isArray(events) ? events.length : 0, () => measuredAppend(this.options.metrics, () => this.append(streamName, events, options)));
   }
 
   /**
