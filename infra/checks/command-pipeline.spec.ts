@@ -140,7 +140,7 @@ describe('the command pipeline is the only way to write', () => {
         controllers: ['StreamController', 'PerformanceController'],
         why: '@Public routes that authenticate their own token: EventSource and a browser navigation cannot send an Authorization header',
       },
-      '@Inject(ChangeNotifier)': { controllers: ['StreamController'], why: 'the push side of an open SSE response: wakes the stream when its case has new entries' },
+      '@Inject(CaseFeeds)': { controllers: ['StreamController'], why: "the push side of an open SSE response: the case's feed, which reads each change once through the QueryBus for all of the case's open streams" },
       '@Inject(TimelineMetrics)': { controllers: ['StreamController'], why: 'the gauge of open SSE connections, counted where a connection opens and closes' },
     };
     const offending = (c: { controller: string; injects: string[] }) =>
@@ -150,7 +150,7 @@ describe('the command pipeline is the only way to write', () => {
       .flatMap((rel) => controllerInjections(rel, readFileSync(join(root, rel), 'utf8')));
     expect(controllers.map((c) => c.controller).sort()).toEqual(['AccessLogController', 'AuditController', 'PerformanceController', 'StreamController', 'TimelineController', 'WebController']);
     expect(controllers.filter((c) => offending(c).length > 0)).toEqual([]);
-    const leaky = `@Controller('x') class StreamController { constructor(private readonly queries: QueryBus, @Inject(ChangeNotifier) n: ChangeNotifier, @Inject(TimelineQueries) private readonly repo: TimelineQueries, private readonly audit: AuditService) {} }`;
+    const leaky = `@Controller('x') class StreamController { constructor(private readonly queries: QueryBus, @Inject(CaseFeeds) feeds: CaseFeeds, @Inject(TimelineQueries) private readonly repo: TimelineQueries, private readonly audit: AuditService) {} }`;
     expect(controllerInjections('x.controller.ts', leaky).map(offending)).toEqual([['@Inject(TimelineQueries)', 'AuditService']]);
     const elsewhere = `@Controller('x') class TimelineController { constructor(private readonly queries: QueryBus, @Inject(TokenVerifier) v: TokenVerifier) {} }`;
     expect(controllerInjections('x.controller.ts', elsewhere).map(offending)).toEqual([['@Inject(TokenVerifier)']]);

@@ -21,7 +21,13 @@ describe('metrics census', () => {
   });
 
   it("scrapes every service's /metrics for the HTTP histogram in its health e2e", () => {
-    const services = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')));
+    // Not yet a service-kit service, each with its reason (a named service must exist, so the list cannot rot).
+    const notYet: Record<string, string> = {
+      web: "the practitioners' page server (issue 18): no database or Kafka of its own, its own /health routes, no /metrics yet",
+    };
+    const all = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')));
+    expect(Object.keys(notYet).filter((s) => !all.includes(s))).toEqual([]);
+    const services = all.filter((s) => !Object.hasOwn(notYet, s));
     console.log(`[census] services: ${services.join(', ')}`);
     expect(services.length).toBeGreaterThanOrEqual(6);
     const helper = read(join(root, 'libs/testing/src/service-health.spec-helper.ts'));

@@ -76,7 +76,7 @@ describe('system: request to final plan across case, education, health and socia
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
+    return { status: res.status, replayed: res.headers.get('idempotent-replayed') === 'true', body: (await res.json()) as Record<string, any> };
   }
   const ok = async (p: ReturnType<typeof call>, status = [200, 201]) => {
     const res = await p;
@@ -107,8 +107,9 @@ describe('system: request to final plan across case, education, health and socia
     const education = { at: '2026-02-20', adviceRequestId: ids.educational, adviceType: 'educational', sections: [{ heading: 'Attainment', text: 'Reading age two years below.' }] };
     const first = await ok(call('education', 'POST', `/cases/${caseId}/advice`, tokens['school'], education, 'school-submission-0001'));
     const retry = await call('education', 'POST', `/cases/${caseId}/advice`, tokens['school'], education, 'school-submission-0001');
-    expect(retry.status).toBe(200);
-    expect(retry.body).toEqual({ ...first, replayed: true }); // the same answer, marked as a replay
+    expect(retry.status).toBe(201); // the first answer's status and body, marked as a replay (Idempotent-Replayed)
+    expect(retry.replayed).toBe(true);
+    expect(retry.body).toEqual({ ...first, replayed: true });
 
     // Social care submits, then corrects: version 2 supersedes version 1, which stays in the history.
     await ok(call('social-care', 'POST', `/cases/${caseId}/advice`, tokens['social'], { at: '2026-02-25', adviceRequestId: ids['social-care'], adviceType: 'social-care', sections: [{ heading: 'Family context', text: 'Known to early help.' }] }, 'social-submission-01'));
