@@ -8,12 +8,12 @@ export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 const PROBLEMS: Record<ProblemStatus, { description: string; code: string; title: string; detail: string }> = {
   400: { description: 'Invalid input: `errors[]` names each invalid field (body, query, path or header) and why', code: 'validation-failed', title: 'Validation failed', detail: 'The request has 1 invalid field: at' },
-  401: { description: 'No bearer token, or one that is invalid or expired (`WWW-Authenticate: Bearer`)', code: 'unauthorized', title: 'Unauthorized', detail: 'A valid bearer token is required' },
+  401: { description: 'No bearer token, or one that is invalid or expired (`WWW-Authenticate: Bearer`)', code: 'token-required', title: 'A bearer token is required', detail: 'A valid bearer token is required' },
   403: { description: 'The caller may not do this: a role it lacks, or a case its organisation is not involved in (the same answer whether the case exists or not)', code: 'forbidden', title: 'Forbidden', detail: 'Your organisation is not involved in this case' },
   404: { description: 'Nothing of that id, for a caller allowed to know', code: 'not-found', title: 'Not found', detail: 'No case 5b2f6a0e-8f7e-4a43-9c1d-2f0a6b7c8d9e' },
   409: { description: "The resource's state does not allow this now (the stable `code` says which rule), or a concurrent write won the race: read again and retry", code: 'conflict', title: 'Conflict', detail: 'The step is not allowed in the current state' },
   413: { description: 'The request body is larger than the limit', code: 'payload-too-large', title: 'Payload too large', detail: 'Request body is larger than the limit' },
-  422: { description: 'Well-formed but cannot be accepted: the same Idempotency-Key with another body, or input the store cannot record', code: 'unprocessable', title: 'Unprocessable content', detail: 'The input cannot be recorded' },
+  422: { description: 'Well-formed but cannot be accepted: the same Idempotency-Key with another body, or input the store cannot record', code: 'idempotency-key-reused', title: 'Idempotency key already used for another request', detail: 'Idempotency-Key 6d3a2b1c-create-case-0001 was used with another body' },
   429: { description: 'Too many requests from this client this minute (`Retry-After` says when to try again)', code: 'too-many-requests', title: 'Too many requests', detail: 'Rate limit exceeded' },
   503: { description: 'The database is unavailable for a moment; nothing was recorded. Retry (with the same Idempotency-Key)', code: 'service-unavailable', title: 'Service unavailable', detail: 'The database is unavailable for a moment; nothing was recorded' },
 };
@@ -59,7 +59,7 @@ export function ApiIdempotencyKey(required = false, why?: string): MethodDecorat
     description:
       `${required ? 'Required' : 'Optional'}: a retry with the same key and body answers the first result and records nothing twice; ` +
       `the same key with another body is 422, a retry while the first is still running 409.${why ? ` ${why}` : ''}`,
-    schema: { type: 'string', minLength: 1, maxLength: 255, example: '6d3a2b1c-create-case-0001' },
+    schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9._:-]{8,128}$', example: '6d3a2b1c-create-case-0001' },
   }) as MethodDecorator & ClassDecorator;
 }
 
