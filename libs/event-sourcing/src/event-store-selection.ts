@@ -25,7 +25,7 @@ export interface ServiceEventStoreOptions {
   pool: Pool;
   /** Stream categories the service may append to. */
   categories: string[];
-  /** The key every append is MACed with (PostgreSQL adapter; see the README for EventStoreDB). */
+  /** The key every append is MACed with, on either adapter (EventStoreDB keeps the MACs in each event's metadata). */
   chainKey: Buffer;
   metrics?: EventStoreMetrics;
 }
@@ -36,7 +36,7 @@ export interface ServiceEventStoreOptions {
  */
 export async function openEventStore(choice: EventStoreChoice, options: ServiceEventStoreOptions): Promise<EventStore> {
   if (choice.adapter === 'eventstoredb') {
-    return new EventStoreDbEventStore({ connectionString: choice.connectionString, allowedCategories: options.categories, metrics: options.metrics });
+    return new EventStoreDbEventStore({ connectionString: choice.connectionString, allowedCategories: options.categories, chainKey: options.chainKey, metrics: options.metrics });
   }
   return PostgresEventStore.create({ pool: options.pool, allowedCategories: options.categories, chainKey: options.chainKey, metrics: options.metrics });
 }

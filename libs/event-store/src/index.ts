@@ -9,6 +9,7 @@ export * from './verification';
 export * from './upcasting';
 export * from './prepare-events';
 export * from './checkpoints';
+export * from './audit-reads';
 export { CatchUpSubscription, DEFAULT_BATCH_SIZE } from './catch-up-subscription';
 export { PostgresEventStore, type PostgresEventStoreOptions, type HeldAppend, type EventStoreMetrics } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/checkpoints';
@@ -19,3 +20,5 @@ export { EventStoreDbCheckpointStore, CHECKPOINT_CATEGORY as ESDB_CHECKPOINT_CAT
 export { EVENT_COLUMNS as POSTGRES_EVENT_COLUMNS, toRecordedEvent as recordedEventFromPostgresRow, type EventRow as PostgresEventRow } from './postgres/rows';
 export { applySqlMigrations, runSqlMigrations, type SqlMigration, type SqlMigrationClient, type SqlMigrationOptions } from './postgres/sql-migrations';
 export { EventStoreForger } from './postgres/forgery';
+export { PostgresAuditReads, CASE_INDEX_NAME as POSTGRES_CASE_INDEX_NAME } from './postgres/audit-reads';
+export { EventStoreDbAuditReads } from './esdb/audit-reads';

@@ -6,6 +6,7 @@
 
 import type { Actor } from '@tio/kernel';
 import type { CheckpointStore } from './checkpoints';
+import type { AuditReads } from './audit-reads';
 
 /** Who caused an event (defined once, in the shared kernel). */
 export type { Actor, ActorAgency } from '@tio/kernel';
@@ -117,6 +118,8 @@ export interface EventStore {
    * events they read: the PostgreSQL store's `checkpoints` table, EventStoreDB's checkpoint streams.
    */
   readonly checkpoints: CheckpointStore;
+  /** A case across streams, the log by position ranges, and what integrity verification compares (audit-reads.ts). */
+  readonly audit: AuditReads;
   appendToStream(streamName: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -1,6 +1,6 @@
 import { DomainError } from '@tio/kernel';
 import type {
-  AppendResult, CheckpointStore, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVerification, Subscription, SubscriptionOptions,
+  AppendResult, AuditReads, CheckpointStore, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVerification, Subscription, SubscriptionOptions,
 } from '@tio/event-store';
 import { decryptValue, encryptValue, isEnvelope, type DataKey } from './envelope';
 import type { KeyStore } from './key-store';
@@ -116,6 +116,11 @@ export class PersonalDataEventStore implements EventStore {
   /** The inner store's checkpoint store (the forwarder keeps its position there). */
   get checkpoints(): CheckpointStore {
     return this.inner.checkpoints;
+  }
+
+  /** The inner store's audit reads, in the stored (encrypted) form: the audit decrypts with its own key store. */
+  get audit(): AuditReads {
+    return this.inner.audit;
   }
 
   async appendToStream(streamName: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {

@@ -12,11 +12,14 @@ import type {
 import { contentKeyOf, DEFAULT_MAX_EVENT_BYTES, prepareEvents, type PreparedEvent } from '../prepare-events';
 import { assertCategory, assertWritableStream, parseStreamName } from '../stream-name';
 import { UpcasterRegistry, type Upcaster } from '../upcasting';
-import { verifyChain } from '../verification';
+import { verifyStreamHistory, type AuthenticatedEvent } from '../verification';
+import { eventMac, headMac } from '../authentication';
+import type { AuditReads } from '../audit-reads';
+import { EventStoreDbAuditReads } from './audit-reads';
 import { Wakeup } from '../wakeup';
 import { defined } from '../defined';
 import { CHECKPOINT_CATEGORY, EventStoreDbCheckpointStore } from './checkpoints';
-import { fromEsdb, toEsdbMetadata } from './mapping';
+import { fromEsdb, toEsdbMetadata, type StoredTioFields } from './mapping';
 import { tracedAppend } from '../tracing';
 import { measuredAppend } from '../append-metrics';
 import type { EventStoreMetrics } from '../postgres/postgres-event-store';
@@ -33,6 +36,11 @@ export interface EventStoreDbEventStoreOptions {
   idempotencyWindow?: number;
   /** Told how long each append took and how it ended (a service passes `ServiceMetrics.eventStore`). */
   metrics?: EventStoreMetrics;
+  /**
+   * The chain key (`chainKeyFrom()`): every append then writes each event's MAC and, on its last event, the new
+   * head's MAC into the events' metadata, and `verifyStream` requires them, as on PostgreSQL.
+   */
+  chainKey?: Buffer;
 }
 
 const MAX_ANY_RETRIES = 50;
@@ -50,6 +58,7 @@ export class EventStoreDbEventStore implements EventStore {
   readonly client: EventStoreDBClient;
   private readonly upcasters: UpcasterRegistry;
   readonly checkpoints: CheckpointStore;
+  readonly audit: AuditReads;
   private readonly subscriptions = new Set<Subscription>();
   private readonly appended = new Wakeup();
   private watcher: AllStreamSubscription | undefined;
@@ -61,6 +70,7 @@ export class EventStoreDbEventStore implements EventStore {
     for (const c of options.allowedCategories ?? []) assertCategory(c);
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.checkpoints = options.checkpointStore ?? new EventStoreDbCheckpointStore(this.client);
+    this.audit = new EventStoreDbAuditReads(this.client);
   }
 
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
@@ -90,7 +100,10 @@ export class EventStoreDbEventStore implements EventStore {
         const revision = current + 1 + i;
         const metadata = { ...event.metadata, recordedAt };
         const hash = computeEventHash({ streamName, revision, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash });
-        const tio = { schemaVersion: event.schemaVersion, hash, previousHash };
+        const key = this.options.chainKey;
+        const tio: StoredTioFields = { schemaVersion: event.schemaVersion, hash, previousHash };
+        if (key) tio.mac = eventMac(key, streamName, revision, hash);
+        if (key && i === prepared.length - 1) tio.headMac = headMac(key, streamName, revision, hash);
         previousHash = hash;
         return jsonEvent({ id: event.eventId, type: event.type, data: event.data as Record<string, unknown>, metadata: toEsdbMetadata(metadata, tio) });
       });
@@ -239,20 +252,11 @@ export class EventStoreDbEventStore implements EventStore {
   async verifyStream(streamName: string): Promise<StreamVerification> {
     this.assertOpen();
     parseStreamName(streamName);
-    const raw: RecordedEvent[] = [];
-    try {
-      for await (const resolved of this.client.readStream(streamName, { direction: FORWARDS, fromRevision: START })) {
-        const event = fromEsdb(resolved);
-        if (event) raw.push(event);
-        else if (resolved.event) {
-          // an event without our metadata inside a store stream: the chain is broken there
-          raw.push({ streamName, revision: Number(resolved.event.revision), globalPosition: 0n, type: resolved.event.type, data: null, schemaVersion: 0, metadata: { eventId: resolved.event.id } as RecordedEvent['metadata'], hash: '', previousHash: null });
-        }
-      }
-    } catch (err) {
-      if (!(err instanceof StreamNotFoundError)) throw err;
-    }
-    return verifyChain(streamName, raw);
+    const events: AuthenticatedEvent[] = [];
+    for await (const batch of this.audit.authenticatedStreams([streamName])) events.push(...batch);
+    const key = this.options.chainKey;
+    const heads = await this.audit.streamHeads([streamName]);
+    return verifyStreamHistory(streamName, events, heads.get(streamName), key ? { key } : {});
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,10 @@ export interface StoredTioFields {
   schemaVersion: number;
   hash: string;
   previousHash: string | null;
+  /** With the chain key: the MAC of (stream, revision, hash), as PostgreSQL keeps in its `mac` column. */
+  mac?: string;
+  /** With the chain key, on the last event of each append: the MAC of the stream head it makes (see audit-reads.ts). */
+  headMac?: string;
 }
 
 /** EventStoreDB metadata = EventMetadata (+recordedAt) + `$correlationId`/`$causationId` for ESDB projections + `tio`. */
@@ -19,6 +23,13 @@ export function toEsdbMetadata(metadata: RecordedEvent['metadata'], tio: StoredT
     ...(metadata.causationId ? { $causationId: metadata.causationId } : {}),
     [TIO_KEY]: tio,
   };
+}
+
+/** The store's own fields of a resolved event, or undefined when this store did not write it. */
+export function tioFieldsOf(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredTioFields | undefined {
+  const event = resolved.event;
+  if (!event || !event.isJson) return undefined;
+  return ((event.metadata ?? {}) as Record<string, unknown>)[TIO_KEY] as StoredTioFields | undefined;
 }
 
 /** Maps a resolved EventStoreDB event back to the port's RecordedEvent (stored form, before upcasting). */

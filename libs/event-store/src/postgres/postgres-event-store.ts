@@ -16,6 +16,8 @@ import { verifyStreamHistory, type StreamCheckpoint } from '../verification';
 import { Wakeup } from '../wakeup';
 import { appendInTransaction, callAppendEvents, findPreviousAppend, type AppendContext, type AppendOutcome } from './append';
 import { PostgresCheckpointStore } from './checkpoints';
+import type { AuditReads } from '../audit-reads';
+import { PostgresAuditReads } from './audit-reads';
 import { StreamHeadCache, type StreamHead } from './head-cache';
 import { HeadPoller } from './head-poller';
 import { migrate } from './migrator';
@@ -78,6 +80,7 @@ export class PostgresEventStore implements EventStore {
   readonly schema: string;
   readonly pool: Pool;
   readonly checkpoints: CheckpointStore;
+  readonly audit: AuditReads;
   private readonly upcasters: UpcasterRegistry;
   private readonly wakeup = new Wakeup();
   private readonly headPoller: HeadPoller;
@@ -108,6 +111,7 @@ export class PostgresEventStore implements EventStore {
     for (const c of options.allowedCategories ?? []) assertCategory(c);
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.checkpoints = options.checkpointStore ?? new PostgresCheckpointStore(this.pool, this.schema);
+    this.audit = new PostgresAuditReads(this.pool, this.schema);
     this.headPoller = new HeadPoller(this.pool, this.schema, this.wakeup, options.headPollIntervalMs ?? 25, () => this.subscriptions.size > 0 || this.wakeup.listening > 0);
   }
 
