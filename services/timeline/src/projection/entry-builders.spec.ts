@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ADVICE_EVENT_TYPES } from '@tio/advice-domain';
 import { EHC_EVENT_TYPES } from '@tio/ehc-domain';
 import type { ConsumedEvent } from '@tio/messaging';
-import type { IntegrationEvent } from '@tio/contracts';
+import { integrationEvents, type IntegrationEvent } from '@tio/contracts';
+import { TRANSFER_EVENT_TYPES } from '@tio/transfer-domain';
 import { ACTORS, DomainCase } from '../testing/fixtures';
 import { ENTRY_BUILDERS, buildEntry } from './entry-builders';
 
@@ -203,6 +204,30 @@ describe('entry builders', () => {
     expect(decided).toMatchObject({ kind: 'personal-budget', title: 'Personal budget agreed', details: { annualAmountPence: 120000, arrangements: [{ arrangement: 'direct-payment', annualAmountPence: 120000 }] } });
     expect(decided?.summary).toContain('£1,200.00 a year (direct payment £1,200.00)');
     expect(entries.find(([type]) => type === 'ehc.personal-budget-requested.v1')?.[1].title).toBe('Personal budget asked for by the parent, with direct payments');
+  });
+
+  it('reads every registered event type without its type name: each contract example makes an entry whose title and summary are words, not a type', () => {
+    const raw = /\b[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)*\.v\d+\b/;
+    const unreadable = integrationEvents.all().flatMap((def) => {
+      const entry = buildEntry(consumed({ id: 'e', source: '/tio/x', type: def.type, subject: 'c', time: t('2025-01-01'), data: def.example as Record<string, unknown>, correlationId: 'c', actor: ACTORS.la }));
+      return raw.test(`${entry.title} ${entry.summary}`) || !entry.title ? [`${def.type}: ${entry.title} / ${entry.summary}`] : [];
+    });
+    expect(unreadable).toEqual([]);
+    expect(integrationEvents.all().length).toBeGreaterThan(60);
+  });
+
+  it('says for each transfer step from whom, to whom, from which day, and who is responsible meanwhile', () => {
+    expect(TRANSFER_EVENT_TYPES.map((i) => i.type).filter((type) => !ENTRY_BUILDERS[type])).toEqual([]);
+    const example = (type: string) => integrationEvents.get(type)?.example as Record<string, unknown>;
+    const build = (type: string) => buildEntry(consumed({ id: 'e', source: '/tio/x', type, subject: 'c', time: t('2025-03-03'), data: example(type), correlationId: 'c', actor: ACTORS.la }));
+    const requested = build('transfer.requested.v1');
+    expect(requested).toMatchObject({ kind: 'transfer', title: 'Transfer to another local authority requested', details: { fromOrganisation: 'E08000025', toOrganisation: 'E08000026', moveOn: '2025-04-14' } });
+    expect(requested.summary).toContain('From E08000025 to E08000026');
+    expect(requested.summary).toContain('the family moves on 2025-04-14');
+    expect(requested.summary).toContain('E08000025 stays responsible until the transfer completes');
+    expect(requested.members).toEqual(expect.arrayContaining([expect.objectContaining({ organisationId: 'E08000026', reason: 'receiving organisation' })]));
+    expect(build('transfer.completed.v1').summary).toMatch(/^E08000025 handed over on 2025-04-14: from that day the receiving organisation is responsible/);
+    expect(build('transfer.declined.v1').summary).toContain('The sending organisation stays responsible.');
   });
 
   it('falls back to a generic entry, never an error, for an unknown type or a payload that breaks its contract', () => {

@@ -15,6 +15,7 @@ import {
   type ReassessmentRequester, type TribunalOrderKind,
 } from '@tio/ehc-domain';
 import type { AdviceCorrectedV1, AdviceEventDataMap, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
+import { TRANSFER_EVENT_TYPES, type TransferEventDataMap, type TransferKind } from '@tio/transfer-domain';
 import type { AdviceNotAwaitedReason, FamilyAdviceDeclineReason, InvolvementProvider } from '@tio/ehc-domain';
 import type { ConsumedEvent } from '@tio/messaging';
 import type { EntryKind } from '../read-model/entities';
@@ -136,6 +137,22 @@ const PB_OCCASION_LABELS: Record<string, string> = { 'plan-preparation': 'while 
 const pounds = (pence: number | undefined) => `£${((pence ?? 0) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const namedSetting = (ref: string | undefined) => (ref ? `; names ${ref}` : '');
 const byTribunal = (id: string | undefined) => (id ? ' (complying with a tribunal order)' : '');
+
+
+const TRANSFER_INFO = new Map(TRANSFER_EVENT_TYPES.map((i) => [i.type, i]));
+const TRANSFER_KIND_LABELS: Record<TransferKind, string> = {
+  'local-authority': 'to another local authority', school: 'to another school or setting', 'nhs-body': 'to another NHS commissioning body', 'adult-services': "from children's to adult social care",
+};
+/** A transfer step (`@tio/transfer-domain`): who asks, who answers, from when; the receiving side is named on the request. */
+function transfer<K extends keyof TransferEventDataMap>(type: K, build: (d: TransferEventDataMap[K]) => Omit<EntryDraft, 'kind' | 'details'> & { details: Data }): [K, EntryBuilder] {
+  const info = TRANSFER_INFO.get(type);
+  return [type, (e) => {
+    const d = e.data as unknown as TransferEventDataMap[K];
+    const b = build(d);
+    return { ...b, kind: 'transfer', details: { ...b.details, transferId: d.transferId, ...(info?.regulation ? { regulation: info.regulation } : {}) } };
+  }];
+}
+const transferAgency = (org: string | undefined, fallback: string) => (org && /^E\d{8}$/.test(org) ? LA : fallback);
 
 export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
   ehc('ehc.request-received.v1', (d) => ({
@@ -419,6 +436,43 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} (version ${d.version}) withdrawn on ${d.withdrawnOn}: ${cut(d.reason)}. The request is open again.`,
     details: { ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'withdrawnOn']), reason: cut(d.reason) },
   })),
+  // transfers of responsibility (`transfer-<id>` streams): at every step the entry says who is responsible
+  transfer('transfer.requested.v1', (d) => ({
+    agency: transferAgency(d.fromOrganisation, LA), title: `Transfer ${TRANSFER_KIND_LABELS[d.kind] ?? d.kind} requested`,
+    summary: `From ${d.fromOrganisation} to ${d.toOrganisation}, asked on ${d.requestedOn} (learned ${d.learnedOn})${d.moveOn ? `; the family moves on ${d.moveOn}` : ''}; responsibility is proposed to pass on ${d.proposedOn}${d.transferDueOn ? `, the plan to be transferred by ${d.transferDueOn}` : ''}. ${d.fromOrganisation} stays responsible until the transfer completes.`,
+    details: pick(d, ['kind', 'fromOrganisation', 'toOrganisation', 'requestedOn', 'learnedOn', 'proposedOn', 'moveOn', 'transferDueOn', 'adulthoodOn']),
+    members: [...member(d.fromOrganisation, transferAgency(d.fromOrganisation, 'other'), 'transferring organisation'), ...member(d.toOrganisation, transferAgency(d.toOrganisation, 'other'), 'receiving organisation')],
+  })),
+  transfer('transfer.accepted.v1', (d) => ({
+    agency: transferAgency(d.organisation, 'other'), title: 'Transfer accepted by the receiving organisation',
+    summary: `${d.organisation} accepted on ${d.acceptedOn}${d.transitionAssessedOn ? ` after its transition assessment of ${d.transitionAssessedOn}` : ''}${d.asksLocalAuthorityFor ? `, and asks the local authority for ${d.asksLocalAuthorityFor === 'assessment' ? 'an EHC needs assessment' : 'a review of the plan'} (reg 16(4))` : ''}. The sending organisation stays responsible until it hands over.`,
+    details: pick(d, ['organisation', 'acceptedOn', 'transitionAssessedOn', 'asksLocalAuthorityFor']),
+  })),
+  transfer('transfer.declined.v1', (d) => ({
+    agency: transferAgency(d.organisation, 'other'), title: 'Transfer declined by the receiving organisation',
+    summary: `${d.organisation} declined on ${d.declinedOn}: ${cut(d.reason)}. The sending organisation stays responsible.`,
+    details: { ...pick(d, ['organisation', 'declinedOn']), reason: cut(d.reason) },
+  })),
+  transfer('transfer.completed.v1', (d) => ({
+    agency: transferAgency(d.organisation, 'other'), title: 'Transfer completed: responsibility handed over',
+    summary: `${d.organisation} handed over on ${d.completedOn}: from that day the receiving organisation is responsible, with ${d.moved.planId ? 'the plan, ' : ''}${d.moved.adviceIds.length} piece(s) of advice${d.moved.fundingRef ? ' and the funding' : ''}.`,
+    details: { ...pick(d, ['organisation', 'completedOn']), ...(d.moved.planId ? { planId: d.moved.planId } : {}), adviceIds: d.moved.adviceIds, ...(d.moved.fundingRef ? { fundingRef: d.moved.fundingRef } : {}) },
+  })),
+  transfer('transfer.acknowledged.v1', (d) => ({
+    agency: transferAgency(d.organisation, 'other'), title: 'Transfer acknowledged by the receiving organisation',
+    summary: `${d.organisation} confirmed on ${d.acknowledgedOn} that it holds responsibility, the plan, the advice and the funding.`,
+    details: pick(d, ['organisation', 'acknowledgedOn']),
+  })),
+  transfer('transfer.cancelled.v1', (d) => ({
+    agency: transferAgency(d.organisation, 'other'), title: 'Transfer cancelled',
+    summary: `${d.organisation} cancelled the transfer on ${d.cancelledOn}: ${cut(d.reason)}. ${d.organisation} stays responsible.`,
+    details: { ...pick(d, ['organisation', 'cancelledOn']), reason: cut(d.reason) },
+  })),
+  transfer('transfer.reassessment-decided.v1', (d) => ({
+    agency: LA, title: d.willReassess ? 'The new local authority will reassess' : 'The new local authority will not reassess',
+    summary: `${d.organisation} decided on ${d.decidedOn}${d.reviewOn ? `; it will review the plan by ${d.reviewOn}` : ''} (reg 15(4)).`,
+    details: pick(d, ['organisation', 'willReassess', 'decidedOn', 'reviewOn']),
+  })),
 ]);
 
 /** The views of the child and family (Section A, reg 6(1)(a)) are the family's contribution, not an agency's advice. */
@@ -445,7 +499,8 @@ export const fallbackEntry: EntryBuilder = (e) => {
   return {
     kind: KIND_HINTS.find(([re]) => re.test(name))?.[1] ?? 'other',
     title: words.charAt(0).toUpperCase() + words.slice(1),
-    summary: `Recorded by ${label(e.actor.agency).toLowerCase()} (${e.type}).`,
+    // the type's name stays in the entry's source fields, never in what a reader sees
+    summary: `Recorded by ${label(e.actor.agency).toLowerCase()}.`,
     agency: str((e.data ?? {})['agency']) ?? e.actor.agency,
     details: ids,
   };

@@ -18,9 +18,10 @@ export const CHANGES_CHANNEL = 'timeline_changes';
 /**
  * The version of what this projection stores for an event. Raise it when a change would store an event differently
  * (a read model built by an older version is rebuilt aside on start, see rebuild/stale-model.ts):
- * 1: `recorded_at` was the event's business date; 2: it is the store's recorded time (CloudEvents `recordedat`).
+ * 1: `recorded_at` was the event's business date; 2: it is the store's recorded time (CloudEvents `recordedat`);
+ * 3: transfer steps (`transfer.*`) have their own entries (from, to, dates, who is responsible), no entry shows a type name.
  */
-export const PROJECTION_VERSION = 2;
+export const PROJECTION_VERSION = 3;
 
 /** Events whose payload the statutory clock replays: the EHC case stream's (`@tio/ehc-domain`). */
 export const isClockEvent = (type: string): boolean => type.startsWith('ehc.');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
 import { startTestService, type TestService } from '@tio/testing';
-import { resequence } from '../projection/projector';
+import { PROJECTION_VERSION, resequence } from '../projection/projector';
 import { timelineService } from '../service';
 import { ACTORS, Publisher, caseStory, dumpTimeline, event, testTopics, topicList, waitFor } from '../testing/fixtures';
 import { StaleReadModelRebuild } from './stale-model';
@@ -72,7 +72,7 @@ describe('a read model built by an older projection is rebuilt on start (real Ka
     const rebuild = service.app.get(StaleReadModelRebuild).running;
     expect(rebuild).toBeDefined();
     await rebuild;
-    expect((await pool.query(`SELECT generation, projection FROM timeline.model_info`)).rows).toEqual([{ generation: 2, projection: 2 }]);
+    expect((await pool.query(`SELECT generation, projection FROM timeline.model_info`)).rows).toEqual([{ generation: 2, projection: PROJECTION_VERSION }]);
     const rebuilt = await dumpTimeline(pool);
     expect(rebuilt.text).toBe(current.text);
     expect(rebuilt.hash).toBe(current.hash);
@@ -82,6 +82,6 @@ describe('a read model built by an older projection is rebuilt on start (real Ka
     await service?.close();
     service = await startTestService(timelineService, env());
     expect(service.app.get(StaleReadModelRebuild).running).toBeUndefined();
-    expect((await pool.query(`SELECT generation, projection FROM timeline.model_info`)).rows).toEqual([{ generation: 2, projection: 2 }]);
+    expect((await pool.query(`SELECT generation, projection FROM timeline.model_info`)).rows).toEqual([{ generation: 2, projection: PROJECTION_VERSION }]);
   });
 });
