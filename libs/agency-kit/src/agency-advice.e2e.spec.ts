@@ -295,6 +295,46 @@ describe('agency kit: tell it once, for health', () => {
     expect(byKey('nhs-msg-unknown1')?.reason).toMatch(/unknown event type health.lab-result.v1/);
   });
 
+  it("lists the organisation's worklist across cases: the requests it may answer under the case rule, overdue ones flagged, answered ones only when asked for", async () => {
+    const trust = `RW${randomUUID().slice(0, 4)}`;
+    const token = await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'dr-worklist', organisationId: trust });
+    const named = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical', adviserRef: trust, dueOn: '2026-01-05' });
+    const elsewhere = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical', adviserRef: 'RYJ' });
+    const unnamed = await publishAdviceRequest(bus, { agency: 'health', adviceType: 'medical', dueOn: '2999-01-01' });
+    const list = async (query = '') => (await request(service.server).get(`/advice-requests${query}`).set(auth(token)).expect(200)).body;
+    const ids = (body: { requests: Array<{ adviceRequestId: string }> }) => body.requests.map((r) => r.adviceRequestId);
+    const body = await eventually('the worklist', async () => {
+      const b = await list();
+      return ids(b).includes(named.adviceRequestId) && ids(b).includes(unnamed.adviceRequestId) && b;
+    });
+    expect(body).toMatchObject({ agency: 'health', organisationId: trust });
+    // another trust's named request is not this trust's, whatever the case
+    expect(ids(body)).not.toContain(elsewhere.adviceRequestId);
+    expect(body.requests.find((r: { adviceRequestId: string }) => r.adviceRequestId === named.adviceRequestId)).toMatchObject({
+      caseId: named.caseId, dueOn: '2026-01-05', status: 'open', overdue: true, ground: 'named-adviser',
+    });
+    expect(body.requests.find((r: { adviceRequestId: string }) => r.adviceRequestId === unnamed.adviceRequestId)).toMatchObject({ status: 'open', overdue: false, daysOverdue: 0, ground: 'agency-advice-request' });
+    // overdue first: ordered by due date
+    expect(ids(body).indexOf(named.adviceRequestId)).toBeLessThan(ids(body).indexOf(unnamed.adviceRequestId));
+
+    // answered: off the open list, on the full list with its advice; the case's own rule still lets the author in
+    await submit(named, `k-${randomUUID()}`, {}, token).expect(201);
+    expect(ids(await list())).not.toContain(named.adviceRequestId);
+    const all = await list('?status=all');
+    expect(all.requests.find((r: { adviceRequestId: string }) => r.adviceRequestId === named.adviceRequestId)).toMatchObject({ status: 'answered', overdue: false, advice: { version: 1, status: 'current' } });
+    // answered by another trust: an unnamed request leaves this trust's list, as the case-scoped routes stop letting it in
+    await submit(unnamed, `k-${randomUUID()}`, {}, await tokenFor({ agency: 'health', roles: ['practitioner'], userId: 'u-other', organisationId: `RO${randomUUID().slice(0, 4)}` })).expect(201);
+    expect(ids(await list('?status=all'))).not.toContain(unnamed.adviceRequestId);
+
+    // the query is validated; another agency's practitioner sees none of health's requests; auditors have no worklist
+    const bad = await request(service.server).get('/advice-requests?status=closed').set(auth(token)).expect(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(bad.body)).toContain('status');
+    expect((await request(service.server).get('/advice-requests').set(auth(teacher)).expect(200)).body.requests).toEqual([]);
+    const auditor = await tokenFor({ agency: 'system', roles: ['auditor'], userId: 'inspector-1', organisationId: 'ofsted' });
+    await request(service.server).get('/advice-requests').set(auth(auditor)).expect(403);
+  });
+
   it('publishes its advice events to Kafka through the forwarder (on the agency topic)', async () => {
     const published = await bus.consumeUntil([TOPICS.healthEvents, TOPICS.caseEvents], (m) => m.type === 'advice.submitted.v1' && m.subject === medical.caseId, 20_000);
     expect(published.topic).toBe(TOPICS.healthEvents);

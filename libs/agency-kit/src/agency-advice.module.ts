@@ -19,6 +19,7 @@ import { InboundRetention } from './inbound/inbound-retention';
 import { ADVICE_ACCESS, ADVICE_FORWARDER, AGENCY_OPTIONS, AGENCY_READ_MODEL, type AdviceKitOptions, type AgencyAdviceOptions, type HostedAdviceOptions } from './options';
 import { CaseFeed } from './read-model/case-feed';
 import { migrate } from './read-model/migrations';
+import { GetWorklistHandler, WorklistController } from './worklist';
 
 /** The checkpoint name of the forwarder of `advice` streams in a host service (`hostedIn`). */
 export const hostedAdviceForwarderName = (service: string) => `forwarder-${service}-advice`;
@@ -81,9 +82,11 @@ export class AgencyAdviceModule {
         PublishingModule.forService({ service: options.service, category: 'advice' }),
         ReactionsModule.forService({ service: options.service }),
       ],
-      controllers: [AdviceController, AgencyAccessLogController],
+      controllers: [AdviceController, AgencyAccessLogController, WorklistController],
       providers: [
         ...shared(options),
+        // the practitioner's worklist across cases (agency services only: the hosted variant has no agency practitioners)
+        GetWorklistHandler,
         // the service's own forwarder publishes category `advice`
         { provide: ADVICE_FORWARDER, useExisting: FORWARDER },
         // practitioners see the cases their organisation is involved in: the rule of every case-scoped route of the

@@ -19,3 +19,4 @@ export * from './access/involved-organisations';
 export * from './access/case-reads';
 export * from './access/access-log.controller';
 export * from './access/access-log-queries';
+export * from './worklist';
