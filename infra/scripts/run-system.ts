@@ -84,7 +84,12 @@ async function main(): Promise<void> {
     // the practitioners' web service: sign-in at the OpenID provider, pages over the timeline's API
     if (process.env['OIDC_ISSUER'] || identityProvider) {
       const timelinePort = services.find((s) => s.entry.name === 'timeline')?.port;
-      const web = await startService(WEB_SERVICE, webPort, localStateDir('run', 'logs'), { ...baseEnv, ...oidc, TIMELINE_URL: process.env['TIMELINE_URL'] ?? `http://127.0.0.1:${timelinePort}` });
+      const local = (name: string) => `http://127.0.0.1:${services.find((s) => s.entry.name === name)?.port}`;
+      const web = await startService(WEB_SERVICE, webPort, localStateDir('run', 'logs'), {
+        ...baseEnv, ...oidc, TIMELINE_URL: process.env['TIMELINE_URL'] ?? `http://127.0.0.1:${timelinePort}`,
+        EDUCATION_URL: process.env['EDUCATION_URL'] ?? local('education'), HEALTH_URL: process.env['HEALTH_URL'] ?? local('health'),
+        SOCIAL_CARE_URL: process.env['SOCIAL_CARE_URL'] ?? local('social-care'), AUDIT_URL: process.env['AUDIT_URL'] ?? local('audit'),
+      });
       services.push(web);
       await waitReady(web);
     }

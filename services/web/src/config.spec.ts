@@ -15,6 +15,14 @@ describe("the web service's configuration", () => {
     expect(() => webConfig({ ...env, [name]: '' })).toThrow(new RegExp(`^${name} is not set`));
   });
 
+  it('reads the agency services and the audit service when set; an agency left out has no worklist', () => {
+    expect(webConfig(env)).toMatchObject({ agencyUrls: {}, auditUrl: undefined });
+    expect(webConfig({ ...env, EDUCATION_URL: 'http://education:3001/', SOCIAL_CARE_URL: 'http://social-care:3003', AUDIT_URL: 'http://audit:3005' })).toMatchObject({
+      agencyUrls: { education: 'http://education:3001', 'social-care': 'http://social-care:3003' }, auditUrl: 'http://audit:3005',
+    });
+    expect(() => webConfig({ ...env, HEALTH_URL: 'health' })).toThrow('HEALTH_URL=health is not a URL');
+  });
+
   it('refuses a URL that is not one, and a session length out of range', () => {
     expect(() => webConfig({ ...env, OIDC_ISSUER: 'login' })).toThrow('OIDC_ISSUER=login is not a URL');
     expect(() => webConfig({ ...env, WEB_SESSION_HOURS: '48' })).toThrow(/WEB_SESSION_HOURS=48/);

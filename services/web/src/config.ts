@@ -15,6 +15,10 @@ export interface WebConfig {
   resource?: string;
   /** The timeline service's API (its base URL). */
   timelineUrl: string;
+  /** Each agency service's API (base URL), for its practitioners' worklist and advice form; an agency left out has no worklist here. */
+  agencyUrls: Partial<Record<'education' | 'health' | 'social-care', string>>;
+  /** The audit service's API (base URL): auditors' "as recorded" reading of a case; unset, the page offers only the business-date reading. */
+  auditUrl?: string;
   /** Session cookies are Secure (and `__Host-` prefixed) when this service is reached over https. */
   secureCookies: boolean;
   /** How long a signed-in session lasts at most (it also ends when the access token expires). */
@@ -54,6 +58,10 @@ export function webConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     scope: env['OIDC_SCOPE'] ?? 'openid profile tio',
     resource: env['OIDC_RESOURCE'] || undefined,
     timelineUrl: url('TIMELINE_URL', required(env, 'TIMELINE_URL', "the timeline service's base URL, e.g. http://127.0.0.1:3000")),
+    agencyUrls: Object.fromEntries(
+      ([['education', 'EDUCATION_URL'], ['health', 'HEALTH_URL'], ['social-care', 'SOCIAL_CARE_URL']] as const).filter(([, name]) => env[name]).map(([agency, name]) => [agency, url(name, env[name] as string)]),
+    ),
+    auditUrl: env['AUDIT_URL'] ? url('AUDIT_URL', env['AUDIT_URL']) : undefined,
     secureCookies: redirectUri.startsWith('https:'),
     sessionHours,
   };
