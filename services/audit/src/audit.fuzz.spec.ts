@@ -40,7 +40,7 @@ describe('audit read routes under bad input (fast-check)', () => {
     await dropDatabase(clusterUrl(), timelineDb);
   });
 
-  const QUERY = ['at', 'asOf', 'format', 'caseId', 'afterSeq', 'limit', 'from', 'to', 'localAuthority', 'year', 'reason'];
+  const QUERY = ['at', 'recordedAt', 'businessDate', 'asOf', 'format', 'caseId', 'afterSeq', 'limit', 'from', 'to', 'localAuthority', 'year', 'reason'];
   const ROUTES = ['history', 'why', 'as-of', 'transfers', 'integrity', 'drift', 'report.html', 'store-integrity', 'access-log', 'performance'];
 
   it('answers random ids and query strings on every read route with 200 or a 4xx, never a 5xx', async () => {

@@ -99,6 +99,14 @@ export class AuditService {
     return replay.summary(at);
   }
 
+  /** What was true on `businessDate` as far as is known now: every event recorded by now whose fact happened by that day. */
+  async asOfBusinessDate(caseId: string, businessDate: string): Promise<AsOfSummary> {
+    const knownAt = new Date().toISOString();
+    const replay = new CaseReplay(caseId, businessDate);
+    for await (const batch of this.sources.history(caseId, { at: knownAt })) for (const e of batch) replay.apply(e);
+    return replay.summary(knownAt);
+  }
+
   async transfers(caseId: string, at = new Date().toISOString()): Promise<TransferAudit[]> {
     return (await this.asOf(caseId, at)).transfers;
   }

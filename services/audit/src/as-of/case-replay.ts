@@ -1,5 +1,5 @@
 import {
-  EHC_EVENT_TYPES, evolve, initialState, statutoryStatus, type EhcCaseState, type EhcEvent, type StatutoryStatus,
+  EHC_EVENT_TYPES, evolve, initialState, localAuthorityOn, statutoryStatus, type EhcCaseState, type EhcEvent, type StatutoryStatus,
 } from '@tio/ehc-domain';
 import type { SourcedEvent } from '../stores/store-reader';
 import { foldTransfers, isTransferEvent, type TransferAudit, TransferFolder } from './transfers';
@@ -23,13 +23,34 @@ export interface AdviceView {
   reused?: boolean;
 }
 
+/**
+ * The two readings of "as of". `recorded`: what had been recorded by an instant (every event recorded at or before it,
+ * whatever day its fact happened). `business-date`: what was true on a calendar day as far as is known now (every event
+ * recorded by now whose fact happened on or before that day in England; a transfer recorded late still counts from its
+ * own date).
+ */
+export type AsOfReading = 'recorded' | 'business-date';
+
+export const READING_MEANING: Record<AsOfReading, (on: string) => string> = {
+  recorded: (at) => `What had been recorded by ${at}: every event recorded at or before that instant, replayed; facts recorded later are not shown, even if they happened earlier.`,
+  'business-date': (day) => `What was true on ${day} as far as is known now: every event recorded so far whose fact happened on or before that day (in England), replayed; the statutory clock is read on that day.`,
+};
+
 /** The case as its events described it at `at`. */
 export interface AsOfSummary {
   caseId: string;
-  /** The instant asked about: events recorded at or before it were replayed. */
+  /** Which reading this answer is (see `AsOfReading`), and what it means in words. */
+  reading: AsOfReading;
+  meaning: string;
+  /** `recorded`: the instant asked about. `business-date`: the day asked about. */
+  recordedAt?: string;
+  businessDate?: string;
+  /** The instant of knowledge: events recorded at or before it were read (`recorded`: the instant asked about; `business-date`: now). */
   at: string;
-  /** Its date in England, the day the statutory clock is evaluated on. */
+  /** The day in England the statutory clock is evaluated on (`business-date`: the day asked about). */
   asOfDate: string;
+  /** `business-date`: events recorded by `at` whose fact happened after `businessDate`, not replayed. */
+  eventsAfterBusinessDate?: number;
   eventsReplayed: number;
   lastEvent?: { eventId: string; type: string; source: string; recordedAt: string };
   bySource: Record<string, number>;
@@ -80,10 +101,19 @@ export class CaseReplay {
   private readonly byType: Record<string, number> = {};
   private readonly notInterpreted: Record<string, number> = {};
   private readonly errors: AsOfSummary['replayErrors'] = [];
+  private later = 0;
 
-  constructor(private readonly caseId: string) {}
+  /** `factsUpTo`: the business-date reading; events whose fact (occurredAt, in England) is after that day are skipped. */
+  constructor(
+    private readonly caseId: string,
+    private readonly factsUpTo?: string,
+  ) {}
 
   apply(e: SourcedEvent): void {
+    if (this.factsUpTo !== undefined && englishDate(e.metadata.occurredAt) > this.factsUpTo) {
+      this.later++;
+      return;
+    }
     this.count++;
     this.last = e;
     this.bySource[e.source] = (this.bySource[e.source] ?? 0) + 1;
@@ -106,9 +136,13 @@ export class CaseReplay {
     return this.count;
   }
 
+  /** `at`: the instant of knowledge. The business-date reading evaluates the clock on its day, the recorded one on `at`'s. */
   summary(at: string): AsOfSummary {
     const s = this.state;
-    const asOfDate = englishDate(at);
+    const businessDate = this.factsUpTo;
+    const asOfDate = businessDate ?? englishDate(at);
+    const reading: AsOfReading = businessDate !== undefined ? 'business-date' : 'recorded';
+    const responsibleLa = s.status !== 'none' ? localAuthorityOn(s, asOfDate) : s.localAuthority;
     const statutory = s.status !== 'none' && s.requestReceivedOn ? statutoryStatus(s, asOfDate) : undefined;
     const advice: AdviceView[] = Object.values(s.adviceRequests)
       .filter((r) => !!r)
@@ -123,6 +157,9 @@ export class CaseReplay {
     const last = this.last;
     return {
       caseId: this.caseId,
+      reading,
+      meaning: READING_MEANING[reading](businessDate ?? at),
+      ...(businessDate !== undefined ? { businessDate, eventsAfterBusinessDate: this.later } : { recordedAt: at }),
       at,
       asOfDate,
       eventsReplayed: this.count,
@@ -132,7 +169,7 @@ export class CaseReplay {
       interpretedWith: 'ehc-domain',
       case: {
         status: s.status,
-        ...(s.localAuthority ? { responsibleLocalAuthority: s.localAuthority } : {}),
+        ...(responsibleLa ? { responsibleLocalAuthority: responsibleLa } : {}),
         ...(s.requestReceivedOn ? { requestReceivedOn: s.requestReceivedOn } : {}),
         ...(s.source ? { requestSource: s.source } : {}),
         ...(s.assessmentId ? { assessmentId: s.assessmentId } : {}),
@@ -147,12 +184,12 @@ export class CaseReplay {
       adviceHeld: [...advice.filter((a) => a.answeredOn), ...reusedWithoutRequest],
       adviceOutstanding: advice.filter((a) => !a.answeredOn),
       responsible: {
-        ...(s.localAuthority ? { localAuthority: s.localAuthority } : {}),
+        ...(responsibleLa ? { localAuthority: responsibleLa } : {}),
         ...(statutory?.next ? { next: { what: statutory.next.what, responsible: statutory.next.responsible, dueOn: statutory.next.dueOn, regulation: statutory.next.regulation } } : {}),
         overdue: (statutory?.overdue ?? []).map((d) => ({ what: d.what, responsible: d.responsible, dueOn: d.dueOn, regulation: d.regulation, ...(d.daysLate !== undefined ? { daysLate: d.daysLate } : {}) })),
       },
       ...(statutory ? { statutory } : {}),
-      transfers: foldTransfers(this.transfers, at),
+      transfers: foldTransfers(this.transfers, businessDate ?? at),
       notInterpreted: { ...this.notInterpreted },
       replayErrors: [...this.errors],
     };

@@ -54,10 +54,16 @@ export class AuditController {
   @Get('cases/:caseId/as-of')
   @ApiOkResponse({ type: AsOfResponse })
   @ApiProblems(400, 404)
-  @ApiOperation({ operationId: 'getCaseAsOf', summary: 'The case as it stood at an instant', description: 'Replays the events recorded at or before `at` through the EHC case model and the statutory clock: status, advice held, deadlines, who was responsible.' })
+  @ApiOperation({
+    operationId: 'getCaseAsOf',
+    summary: 'The case as it stood on a business date, or as recorded by an instant',
+    description:
+      'Two readings, each answer labelled with its `reading` and `meaning`. `businessDate=YYYY-MM-DD`: what was true on that day as far as is known now (events recorded so far whose fact happened by that day; who was responsible that day, even if a transfer was recorded later). ' +
+      '`recordedAt=<instant>` (or its older name `at`): what had been recorded by that instant. Either is replayed through the EHC case model and the statutory clock: status, advice held, deadlines, who was responsible.',
+  })
   async asOf(@Param() p: CaseParams, @Query() q: AsOfQuery, @CurrentPrincipal() who: Principal): Promise<unknown> {
-    const at = instant(q.at) as string;
-    return this.queries.execute(new CaseAsOfQuery(who, p.caseId, at));
+    const when = q.businessDate !== undefined ? { businessDate: q.businessDate } : { recordedAt: instant(q.recordedAt ?? q.at) as string };
+    return this.queries.execute(new CaseAsOfQuery(who, p.caseId, when));
   }
 
   @Get('cases/:caseId/transfers')

@@ -37,9 +37,19 @@ export class WhyResponse {
 export class AsOfResponse {
   @ApiProperty(CASE_ID)
   caseId!: string;
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ enum: ['recorded', 'business-date'], description: '`recorded`: what had been recorded by `recordedAt`. `business-date`: what was true on `businessDate` as far as is known now.' })
+  reading!: string;
+  @ApiProperty({ description: 'The reading in words, for a person', example: 'What was true on 2025-11-07 as far as is known now: …' })
+  meaning!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'The instant asked about (`recorded` reading)' })
+  recordedAt?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'The day asked about (`business-date` reading)' })
+  businessDate?: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: '`business-date`: events known now whose fact happened after that day, not replayed' })
+  eventsAfterBusinessDate?: number;
+  @ApiProperty({ format: 'date-time', description: 'The instant of knowledge: events recorded at or before it were read' })
   at!: string;
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ format: 'date', description: 'The day in England the statutory clock is read on' })
   asOfDate!: string;
   @ApiProperty({ type: 'integer', minimum: 0 })
   eventsReplayed!: number;

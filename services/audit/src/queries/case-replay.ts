@@ -6,12 +6,15 @@ import { AuditService } from '../audit.service';
 import type { HistoryEntry } from '../history/entry';
 import type { IntegrityReport } from '../integrity/integrity';
 
-/** The case as it stood at an instant: its events recorded at or before `at`, replayed. */
+/**
+ * The case as it stood: `recordedAt` (its events recorded at or before that instant, replayed) or `businessDate` (what
+ * was true on that day as far as is known now).
+ */
 export class CaseAsOfQuery extends Query<AsOfSummary> {
   constructor(
     readonly who: Principal,
     readonly caseId: string,
-    readonly at: string,
+    readonly when: { recordedAt: string } | { businessDate: string },
   ) {
     super();
   }
@@ -21,9 +24,13 @@ export class CaseAsOfQuery extends Query<AsOfSummary> {
 export class CaseAsOfHandler implements IQueryHandler<CaseAsOfQuery> {
   constructor(private readonly audit: AuditService) {}
 
-  async execute({ who, caseId, at }: CaseAsOfQuery): Promise<AsOfSummary> {
-    await this.audit.recordAccess(who, 'as-of', caseId, { at });
-    return this.audit.asOf(caseId, at);
+  async execute({ who, caseId, when }: CaseAsOfQuery): Promise<AsOfSummary> {
+    if ('businessDate' in when) {
+      await this.audit.recordAccess(who, 'as-of', caseId, { businessDate: when.businessDate });
+      return this.audit.asOfBusinessDate(caseId, when.businessDate);
+    }
+    await this.audit.recordAccess(who, 'as-of', caseId, { at: when.recordedAt });
+    return this.audit.asOf(caseId, when.recordedAt);
   }
 }
 
