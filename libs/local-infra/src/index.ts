@@ -5,3 +5,4 @@ export * from './postgres';
 export * from './kafka';
 export * from './local-infra';
 export * from './shutdown';
+export * from './mail';

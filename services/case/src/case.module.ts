@@ -9,6 +9,7 @@ import { GetCaseHandler } from './case-queries';
 import { DEFAULT_PORT } from './default-port';
 import { AdviceHeldHere } from './family-views/advice-held-here.reaction';
 import { FamilyViewsModule } from './family-views/family-views.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { AssessmentAdviceController } from './assessment-advice/assessment-advice.controller';
 import { CaseController } from './http/case.controller';
 import { PersonalDataController } from './personal-data/personal-data.controller';
@@ -28,6 +29,8 @@ import { TransfersModule } from './transfers/transfers.module';
     TransfersModule,
     // the views of the child and family: `local-authority` advice through the agency kit (its own `advice` forwarder)
     FamilyViewsModule,
+    // messages to families: a ledger, its sender, the deadline job and a reaction to the case's own events
+    NotificationsModule,
   ],
   controllers: [CaseController, AssessmentAdviceController, PersonalDataController, PlanController],
   providers: [

@@ -1,0 +1,224 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { Counter } from 'prom-client';
+import { EVENT_STORE, KEY_STORE, loadState } from '@tio/event-sourcing';
+import type { EventStore } from '@tio/event-store';
+import { ehcCaseDecider, familyAccessOf, londonDateOf, type EhcCaseState, type IsoDate } from '@tio/ehc-domain';
+import { ERASED, revealValue, type KeyStore } from '@tio/personal-data';
+import { PG_POOL, SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
+import { caseStream } from '../case-aggregate';
+import type { FamilyNotifier } from './family-notifier';
+import { firstNameOf, govukDate } from './message-texts';
+import { NotificationLedger, referenceOf, type LedgerEntry } from './notification-ledger';
+import { intentsForDeadlines, invitationRecipient, type NotificationIntent } from './notification-plan';
+import { notificationSettings, type NotificationSettings } from './notification-settings';
+
+/** Where messages link to on the web service (its family pages). */
+export const familyCasePath = (caseId: string) => `/family/cases/${encodeURIComponent(caseId)}`;
+export const invitationPath = (invitationId: string) => `/family/join?invitation=${encodeURIComponent(invitationId)}`;
+
+const BATCH = 20;
+const IDLE_POLL_MS = 5_000;
+const DEADLINE_SWEEP_MS = 60 * 60 * 1000;
+/** The lease (one replica at a time) under which the sender and the deadline job run. */
+export const NOTIFICATIONS_JOB = 'notifications-case';
+/** An invitation not (yet) on its case after this many attempts was never recorded: given up as skipped. */
+const INVITATION_NOT_RECORDED_ATTEMPTS = 8;
+
+type Outcome = 'sent' | 'failed' | 'skipped';
+
+/**
+ * Family notifications in the case service: the ledger (what is to be sent, once per event, recipient and channel),
+ * the sender (single-active across replicas on a lease, claims due rows, reads the address from the case at that
+ * moment, sends through the configured adapter, records the outcome; failures retried with backoff, never dropped),
+ * and the deadline job (hourly over the cases with a family, same lease). Off when neither NOTIFY_API_KEY nor
+ * SMTP_URL is set: then nothing is queued or sent, and the start-up log says so.
+ */
+@Injectable()
+export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('notifications');
+  readonly settings: NotificationSettings;
+  readonly ledger: NotificationLedger;
+  private readonly lease: SingleActiveLease;
+  private readonly counter: Counter<'channel' | 'provider' | 'outcome'>;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private woken = false;
+  private wake: (() => void) | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(KEY_STORE) private readonly keys: KeyStore,
+    @Inject(PG_POOL) pool: Pool,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    metrics: ServiceMetrics,
+  ) {
+    this.settings = notificationSettings();
+    this.ledger = new NotificationLedger(pool);
+    this.lease = singleActive(config, NOTIFICATIONS_JOB, { start: () => this.startJobs(), stop: () => this.stopJobs() });
+    this.counter = new Counter({
+      name: 'tio_family_notifications_total',
+      help: 'Messages to family members by channel, provider (notify, smtp) and outcome: sent, failed (an attempt; retried later) or skipped (erased, unlinked, no address)',
+      labelNames: ['channel', 'provider', 'outcome'],
+      registers: [metrics.registry],
+    });
+    if (this.notifier) for (const outcome of ['sent', 'failed', 'skipped'] as const) this.counter.inc({ channel: 'email', provider: this.notifier.provider, outcome }, 0);
+  }
+
+  get notifier(): FamilyNotifier | undefined {
+    return this.settings.notifier;
+  }
+
+  get enabled(): boolean {
+    return this.notifier !== undefined;
+  }
+
+  /** Before any bootstrap hook, so the ledger exists when the reactions start. */
+  async onModuleInit(): Promise<void> {
+    if (!this.notifier) {
+      this.logger.log({ msg: 'family notifications are off: set NOTIFY_API_KEY (GOV.UK Notify) or SMTP_URL (an SMTP server) to send them' });
+      return;
+    }
+    await this.ledger.migrate();
+    this.logger.log({ msg: `family notifications by ${this.notifier.describe()}; links to ${this.settings.familyWebUrl}` });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.notifier) await this.lease.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.notifier) return;
+    await this.lease.stop();
+    await this.notifier.close?.();
+  }
+
+  /** Queues an intent's rows (with an invitation's code, encrypted with the case key) and wakes the sender. */
+  async enqueue(caseId: string, intent: NotificationIntent, secret?: string): Promise<number> {
+    if (!this.enabled) return 0;
+    const added = await this.ledger.enqueue(caseId, intent, secret);
+    this.nudge();
+    return added;
+  }
+
+  /** Tells the sender there may be work (it also looks every few seconds on its own). */
+  nudge(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  /**
+   * The deadline job, once: every case with a family, the statutory clock on `today`, one intent per time limit
+   * passed. Idempotent (the ledger's keys), so two replicas in the moment of a lease hand-over add nothing twice.
+   */
+  async sweepDeadlines(today: IsoDate = londonDateOf(new Date())): Promise<number> {
+    if (!this.enabled) return 0;
+    let added = 0;
+    for (const caseId of await this.ledger.familyCases()) {
+      const { state } = await loadState(this.store, caseStream(caseId), ehcCaseDecider);
+      for (const intent of intentsForDeadlines(state, today)) added += await this.ledger.enqueue(caseId, intent);
+    }
+    if (added) this.nudge();
+    return added;
+  }
+
+  /** Sends everything due now, one batch after another, until nothing is due (the loop calls it; so may a test). */
+  async sendDue(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const rows = await this.ledger.claimDue(BATCH);
+      if (!rows.length) return handled;
+      for (const row of rows) await this.sendOne(row);
+      handled += rows.length;
+    }
+  }
+
+  private async sendOne(row: LedgerEntry): Promise<void> {
+    const notifier = this.notifier as FamilyNotifier;
+    const count = (outcome: Outcome) => this.counter.inc({ channel: row.channel, provider: notifier.provider, outcome });
+    try {
+      const message = await this.messageFor(row);
+      if ('skip' in message) {
+        await this.ledger.markSkipped(row.key, message.skip);
+        count('skipped');
+        this.logger.log({ msg: `notification not sent: ${message.skip}`, caseId: row.caseId, source: row.source, template: row.templateId });
+        return;
+      }
+      const sent = await notifier.send({ ...message, templateId: row.templateId, reference: referenceOf(row.key) });
+      await this.ledger.markSent(row.key, notifier.provider, sent.providerId);
+      count('sent');
+    } catch (err) {
+      const error = (err as Error).message;
+      await this.ledger.markFailed(row.key, error).catch(() => undefined);
+      count('failed');
+      // the key names the case, the event and an invitation id: never an address or a name
+      this.logger.warn({ msg: 'a notification could not be sent; it will be tried again', caseId: row.caseId, source: row.source, attempt: row.attempts, err: error });
+    }
+  }
+
+  /** The address and personalisation, read from the case now; or why there is nobody to send it to. */
+  private async messageFor(row: LedgerEntry): Promise<{ email: string; personalisation: Record<string, string> } | { skip: string }> {
+    const { state } = await loadState(this.store, caseStream(row.caseId), ehcCaseDecider);
+    const invitation = state.family?.invitations[row.recipient];
+    const base = `${this.settings.familyWebUrl}`;
+    const personalisation: Record<string, string> = { ...row.personalisation, case_link: `${base}${familyCasePath(row.caseId)}` };
+    if (row.templateId === 'invitation') {
+      if (!invitation) {
+        if (row.attempts >= INVITATION_NOT_RECORDED_ATTEMPTS) return { skip: 'the invitation was never recorded on the case' };
+        throw new Error('the invitation is not on the case yet');
+      }
+      if (!invitationRecipient(state, row.recipient)) return { skip: invitation.linkedSubject ? 'the invitation has been used' : 'no email address (or erased)' };
+      const code = row.secret ? await revealValue(row.secret, row.caseId, this.keys) : undefined;
+      if (typeof code !== 'string' || code === ERASED) return { skip: 'personal data erased' };
+      Object.assign(personalisation, { code, invitation_link: `${base}${invitationPath(row.recipient)}`, expires_on: govukDate(invitation.expiresOn) });
+    } else if (!this.stillLinked(state, row.recipient)) {
+      return { skip: 'no longer linked to the case, or may not see it' };
+    }
+    const email = invitation?.contact.email;
+    if (!email || email === ERASED) return { skip: email === ERASED ? 'personal data erased' : 'no email address' };
+    return { email, personalisation: { ...personalisation, first_name: firstNameOf(invitation.contact.name) } };
+  }
+
+  private stillLinked(state: EhcCaseState, invitationId: string): boolean {
+    const today = londonDateOf(new Date());
+    return Object.entries(state.family?.members ?? {}).some(([subject, m]) => m.invitationId === invitationId && familyAccessOf(state, subject, today).see);
+  }
+
+  private startJobs(): void {
+    this.running = true;
+    this.loop = this.run();
+    const sweep = () =>
+      void this.sweepDeadlines().catch((err: Error) => this.logger.warn({ msg: 'the deadline job failed; it runs again within the hour', err: err.message }));
+    sweep();
+    this.sweepTimer = setInterval(sweep, DEADLINE_SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  private async stopJobs(): Promise<void> {
+    this.running = false;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      try {
+        await this.sendDue();
+      } catch (err) {
+        this.logger.warn({ msg: 'the notification sender could not read its ledger; retrying', err: (err as Error).message });
+      }
+      if (!this.running || this.woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, IDLE_POLL_MS);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * What families are told, in plain English (GOV.UK style: short sentences, "you", dates written out). Each template
+ * is written in GOV.UK Notify's syntax, ((placeholder)), so the same text is pasted into Notify's templates and
+ * rendered here for SMTP. A message names no child and carries nothing the recipient may not see: the recipient's
+ * own first name, dates, who must act, and a link to sign in and see the case.
+ */
+export const TEMPLATE_IDS = [
+  'invitation',
+  'draft-plan-issued',
+  'final-plan-issued',
+  'decision-made',
+  'advice-received',
+  'deadline-passed',
+] as const;
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+
+export interface MessageTemplate {
+  subject: string;
+  body: string;
+}
+
+const SIGN_IN = 'Sign in to see the case and what happens next:\n((case_link))';
+const HELP = 'If you have a question, contact the SEND team at your council. Do not reply to this email.';
+
+export const MESSAGE_TEMPLATES: Readonly<Record<TemplateId, MessageTemplate>> = {
+  invitation: {
+    subject: 'You have been invited to see an EHC needs assessment',
+    body: [
+      'Hello ((first_name)),',
+      'The SEND team at your council has invited you to see an education, health and care (EHC) needs assessment online. You can read what has been said, see what is due and give your own views.',
+      'Your code is: ((code))',
+      'To join, go to this link and enter your code:\n((invitation_link))',
+      'The code works once. It ends on ((expires_on)).',
+      'If you did not expect this email, you can ignore it.',
+      HELP,
+    ].join('\n\n'),
+  },
+  'draft-plan-issued': {
+    subject: 'A draft EHC plan is ready for you to read',
+    body: [
+      'Hello ((first_name)),',
+      'The council has sent a draft education, health and care (EHC) plan.',
+      'Please read it and tell the council what you think by ((comments_due_on)). You can ask for a meeting and name the school you want.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
+  'final-plan-issued': {
+    subject: 'The final EHC plan has been sent',
+    body: [
+      'Hello ((first_name)),',
+      'The council sent the final education, health and care (EHC) plan on ((issued_on)).',
+      'If you do not agree with it, you can ask for mediation or appeal. The plan says how and by when.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
+  'decision-made': {
+    subject: 'The council has made a decision',
+    body: ['Hello ((first_name)),', '((decision_text))', '((rights_text))', SIGN_IN, HELP].join('\n\n'),
+  },
+  'advice-received': {
+    subject: 'New advice has been added',
+    body: [
+      'Hello ((first_name)),',
+      'Advice from ((advice_from)) was added on ((received_on)).',
+      'The council will share the advice with you. You do not need to tell them the same things again.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
+  'deadline-passed': {
+    subject: 'A legal deadline has passed',
+    body: [
+      'Hello ((first_name)),',
+      '((who)) had to ((what)) by ((due_on)). The law sets this date. It has not been done yet.',
+      'You can ask the SEND team at your council why it is late and when it will be done.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
+};
+
+/** The placeholders each template uses: what the personalisation must supply (Notify refuses a message without them). */
+export function placeholdersOf(templateId: TemplateId): string[] {
+  const { subject, body } = MESSAGE_TEMPLATES[templateId];
+  return [...new Set([...`${subject}\n${body}`.matchAll(/\(\(([a-z_]+)\)\)/g)].map((m) => m[1] as string))];
+}
+
+export class MissingPersonalisationError extends Error {
+  override readonly name = 'MissingPersonalisationError';
+}
+
+/** The message as Notify would render it: every ((placeholder)) replaced; a missing one is an error, never blank. */
+export function renderMessage(templateId: TemplateId, personalisation: Readonly<Record<string, string>>): MessageTemplate {
+  const missing = placeholdersOf(templateId).filter((p) => personalisation[p] === undefined);
+  if (missing.length) throw new MissingPersonalisationError(`${templateId} needs ${missing.join(', ')}`);
+  const fill = (text: string) => text.replace(/\(\(([a-z_]+)\)\)/g, (_m, name: string) => personalisation[name] as string);
+  const { subject, body } = MESSAGE_TEMPLATES[templateId];
+  return { subject: fill(subject), body: fill(body) };
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** GOV.UK style: `2026-03-04` -> `4 March 2026`. */
+export function govukDate(isoDate: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!m) return isoDate;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+/** The recipient's first name, as the family gave it; "there" ("Hello there") when none was given or it was erased. */
+export function firstNameOf(name: string | undefined): string {
+  const first = name?.trim().split(/\s+/)[0];
+  return first && first !== '[erased]' ? first : 'there';
+}
+
+/** Who must act, as a family reads it. */
+export const WHO_MUST_ACT: Readonly<Record<string, string>> = {
+  'local-authority': 'The council',
+  education: 'The school or education service',
+  health: 'The health service (NHS)',
+  'social-care': 'Social care',
+  other: 'The person asked for advice',
+  family: 'You',
+};
+
+/** Whose advice it is, as a family reads it. */
+export const ADVICE_FROM: Readonly<Record<string, string>> = {
+  'local-authority': 'the council',
+  education: 'the school or education service',
+  health: 'the health service (NHS)',
+  'social-care': 'social care',
+  other: 'someone the council asked',
+};
+
+const APPEAL = 'You can appeal against this decision to a tribunal. First you must think about mediation. The letter from the council tells you how and by when.';
+const NO_APPEAL = 'You do not need to do anything now.';
+
+/** The decision texts of `decision-made` (its `decision_text` and `rights_text`), by kind of decision. */
+export const DECISION_TEXTS = {
+  assess: { decision: 'The council has decided to carry out an EHC needs assessment. It will ask for advice about your needs from the people who know you.', rights: NO_APPEAL },
+  'not-assess': { decision: 'The council has decided not to carry out an EHC needs assessment.', rights: APPEAL },
+  'not-to-issue': { decision: 'After the assessment, the council has decided not to make an EHC plan.', rights: APPEAL },
+  reassess: { decision: 'The council has decided to carry out a new EHC needs assessment.', rights: NO_APPEAL },
+  'not-reassess': { decision: 'The council has decided not to carry out a new EHC needs assessment.', rights: APPEAL },
+  cease: { decision: 'The council has decided to stop the EHC plan.', rights: APPEAL },
+  'review-maintain': { decision: 'After the annual review, the council has decided to keep the EHC plan as it is.', rights: 'If you do not agree, you can appeal to a tribunal. First you must think about mediation.' },
+  'review-amend': { decision: 'After the annual review, the council has decided to change the EHC plan. It will send you the changes to comment on.', rights: NO_APPEAL },
+  'review-cease': { decision: 'After the annual review, the council plans to stop the EHC plan. It will ask for your views first.', rights: NO_APPEAL },
+} as const satisfies Record<string, { decision: string; rights: string }>;
+export type DecisionKind = keyof typeof DECISION_TEXTS;

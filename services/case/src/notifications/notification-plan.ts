@@ -1,0 +1,123 @@
+import {
+  familyAccessOf, statutoryStatus, type DecisionToAssessV1, type DeadlineStep, type DraftPlanIssuedV1, type EhcCaseState, type FinalPlanIssuedV1,
+  type IsoDate, type ReassessmentDecidedV1, type ReviewDecisionMadeV1, type AdviceReceivedV1,
+} from '@tio/ehc-domain';
+import { ERASED } from '@tio/personal-data';
+import { ADVICE_FROM, DECISION_TEXTS, govukDate, WHO_MUST_ACT, type DecisionKind, type TemplateId } from './message-texts';
+
+/**
+ * What to tell the family, decided purely from the case (no I/O): the notification ledger turns each intent into one
+ * row per recipient. Personalisation here is never personal (dates, who must act, the kind of decision): the
+ * recipient's first name, address and any one-time code are read at the moment of sending, so erasure stops them.
+ */
+export interface NotificationIntent {
+  /** What it is about, unique per case: `event:<eventId>` or `deadline:<deadlineId>:<dueOn>`. */
+  source: string;
+  templateId: TemplateId;
+  personalisation: Record<string, string>;
+  /** Invitation ids: each family member is reached through the contact their invitation recorded. */
+  recipients: string[];
+}
+
+const hasEmail = (email: string | undefined): email is string => !!email && email !== ERASED && email.includes('@');
+
+/**
+ * The family members to tell on `today`: every one linked now who may see the case (familyAccessOf: a parent the
+ * young person chose to shut out is not told) and whose invitation gave an email address.
+ */
+export function linkedRecipients(state: EhcCaseState, today: IsoDate): string[] {
+  const family = state.family;
+  if (!family) return [];
+  return Object.entries(family.members)
+    .filter(([subject, m]) => familyAccessOf(state, subject, today).see && hasEmail(family.invitations[m.invitationId]?.contact.email))
+    .map(([, m]) => m.invitationId)
+    .sort();
+}
+
+/** Whether the invitation can still be sent: it exists, is not used, and has an address that is not erased. */
+export function invitationRecipient(state: EhcCaseState, invitationId: string): boolean {
+  const invitation = state.family?.invitations[invitationId];
+  return !!invitation && !invitation.linkedSubject && hasEmail(invitation.contact.email);
+}
+
+function decisionOf(type: string, data: unknown): DecisionKind | undefined {
+  switch (type) {
+    case 'ehc.decision-to-assess.v1':
+      return (data as DecisionToAssessV1).decision === 'assess' ? 'assess' : 'not-assess';
+    case 'ehc.decision-not-to-issue.v1':
+      return 'not-to-issue';
+    case 'ehc.reassessment-decided.v1':
+      return (data as ReassessmentDecidedV1).decision === 'reassess' ? 'reassess' : 'not-reassess';
+    case 'ehc.decision-to-cease.v1':
+      return 'cease';
+    case 'ehc.review-decision-made.v1':
+      return `review-${(data as ReviewDecisionMadeV1).decision}` as DecisionKind;
+    default:
+      return undefined;
+  }
+}
+
+/** The message a case event gives the family, if any (template and non-personal personalisation). */
+export function messageForEvent(type: string, data: unknown): { templateId: TemplateId; personalisation: Record<string, string> } | undefined {
+  if (type === 'ehc.draft-plan-issued.v1') return { templateId: 'draft-plan-issued', personalisation: { comments_due_on: govukDate((data as DraftPlanIssuedV1).commentsDueOn) } };
+  if (type === 'ehc.final-plan-issued.v1') return { templateId: 'final-plan-issued', personalisation: { issued_on: govukDate((data as FinalPlanIssuedV1).issuedOn) } };
+  if (type === 'ehc.advice-received.v1') {
+    const advice = data as AdviceReceivedV1;
+    // the family's own views come back to them as "advice": nothing to tell them
+    if (advice.adviceType === 'parent-views') return undefined;
+    return { templateId: 'advice-received', personalisation: { advice_from: ADVICE_FROM[advice.agency] ?? 'someone the council asked', received_on: govukDate(advice.receivedOn) } };
+  }
+  const decision = decisionOf(type, data);
+  if (!decision) return undefined;
+  return { templateId: 'decision-made', personalisation: { decision_text: DECISION_TEXTS[decision].decision, rights_text: DECISION_TEXTS[decision].rights } };
+}
+
+/** One case event: the intent to tell every linked family member, as the case stood when the event was recorded. */
+export function intentForEvent(event: { type: string; data: unknown; eventId: string }, stateAtEvent: EhcCaseState, today: IsoDate): NotificationIntent | undefined {
+  const message = messageForEvent(event.type, event.data);
+  if (!message) return undefined;
+  const recipients = linkedRecipients(stateAtEvent, today);
+  return recipients.length ? { source: `event:${event.eventId}`, ...message, recipients } : undefined;
+}
+
+/** The steps a family is told about when their time limit passes, in the family's words ("<who> had to <what>"). */
+export const DEADLINE_WORDS: Partial<Record<DeadlineStep, string>> = {
+  'decision-to-assess': 'decide whether to carry out an EHC needs assessment',
+  advice: 'give their advice for the EHC needs assessment',
+  'decision-whether-to-issue': 'decide whether to make an EHC plan',
+  'final-plan': 'send the final EHC plan',
+  'annual-review': 'hold the yearly review of the EHC plan',
+  'review-notice': 'tell everyone about the review meeting at least 2 weeks before it',
+  'review-papers': 'send the papers for the review meeting',
+  'review-report': 'send the report of the review meeting',
+  'review-decision': 'decide what happens to the EHC plan after the review',
+  'amended-plan': 'send the changed EHC plan',
+  'phase-transfer': 'review the EHC plan before the move to a new school',
+  tribunal: 'do what the tribunal ordered',
+  transfer: 'move the EHC plan to the new council',
+  'transfer-reassessment': 'tell you whether the new council will assess again',
+  'reassessment-decision': 'decide whether to carry out a new EHC needs assessment',
+  'reassessment-final-plan': 'send the EHC plan after the new assessment',
+};
+
+/**
+ * Time limits that passed undone by `today` (the statutory clock's `overdue`: after any lawful exception's delay),
+ * other than the family's own: one intent each, keyed by the limit and its due date, so a rerun (or a second replica)
+ * adds nothing and a limit moved to a new date is told again.
+ */
+export function intentsForDeadlines(state: EhcCaseState, today: IsoDate): NotificationIntent[] {
+  if (state.status === 'none' || state.status === 'ceased') return [];
+  const recipients = linkedRecipients(state, today);
+  if (!recipients.length) return [];
+  return statutoryStatus(state, today)
+    .overdue.filter((d) => d.kind === 'time-limit' && d.responsible !== 'family' && DEADLINE_WORDS[d.step])
+    .map((d) => {
+      const who = WHO_MUST_ACT[d.responsible] ?? 'The council';
+      return {
+        source: `deadline:${d.id}:${d.dueOn}`,
+        templateId: 'deadline-passed' as const,
+        personalisation: { due_on: govukDate(d.dueOn), what: DEADLINE_WORDS[d.step] as string, who },
+        recipients,
+      };
+    });
+}
