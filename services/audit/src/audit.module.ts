@@ -44,7 +44,7 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
     { provide: INTEGRITY_ANCHORS, inject: [PG_POOL], useFactory: (pool: Pool) => integrityAnchors(pool) },
     CheckpointKeeper,
     AuditService,
-    { provide: PerformanceService, inject: [AUDIT_SOURCES, AUDIT_CONFIG], useFactory: (s: AuditSources, c: AuditConfig) => new PerformanceService(s, c.schema) },
+    { provide: PerformanceService, inject: [AUDIT_SOURCES], useFactory: (s: AuditSources) => new PerformanceService(s) },
     AuditLifecycle,
     ...AUDIT_QUERY_HANDLERS,
   ],

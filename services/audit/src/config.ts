@@ -3,7 +3,9 @@
  *
  * - `AUDIT_EVENT_STORES` (required): every service's event store the audit reads, as comma-separated
  *   `name=postgresUrl` pairs, e.g. `case=postgres://…/tio_case,education=postgres://…/tio_education`. The name is
- *   the "source" shown on every history entry and breaks ties in the merged order, so keep it stable.
+ *   the "source" shown on every history entry and breaks ties in the merged order, so keep it stable. A service
+ *   whose events are in EventStoreDB is named with its `esdb://` connection string instead; all reads go through
+ *   the event store port, so either engine gives the same history and verification.
  * - `AUDIT_EVENT_STORE_SCHEMA` (optional, default `event_store`): the schema of the store tables in each database.
  * - `AUDIT_TIMELINE_DATABASE_URL` (optional): the timeline read model's database, for the drift check. Without it
  *   `GET /cases/:id/drift` answers 503 and says so.
@@ -39,7 +41,7 @@ export function parseEventStores(value: string | undefined): EventStoreSource[] 
     const name = eq > 0 ? part.slice(0, eq).trim() : '';
     const url = eq > 0 ? part.slice(eq + 1).trim() : '';
     if (!SOURCE_NAME.test(name)) throw new Error(`${EVENT_STORES_VAR}: "${part.split('=')[0]}" is not a valid store name (lowercase letters, digits, - and _)`);
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`${EVENT_STORES_VAR}: the store "${name}" needs a postgres:// URL`);
+    if (!/^(postgres(ql)?|esdb(\+discover)?):\/\//.test(url)) throw new Error(`${EVENT_STORES_VAR}: the store "${name}" needs a postgres:// URL (or esdb:// for a service whose events are in EventStoreDB)`);
     if (out.some((s) => s.name === name)) throw new Error(`${EVENT_STORES_VAR}: the store name "${name}" appears twice`);
     out.push({ name, url });
   }

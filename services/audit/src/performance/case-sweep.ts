@@ -1,5 +1,4 @@
-import type { PoolClient } from 'pg';
-import { POSTGRES_EVENT_COLUMNS, recordedEventFromPostgresRow, type PostgresEventRow } from '@tio/event-store';
+import type { CaseSweepFilter } from '@tio/event-store';
 import { compareEvents } from '../history/merge';
 import type { SourcedEvent, StoreReader } from '../stores/store-reader';
 
@@ -9,15 +8,13 @@ export interface CaseEvents {
   events: SourcedEvent[];
 }
 
-type Row = PostgresEventRow & { case_id: string };
-
 /**
- * Every case in every store, one case at a time: per store one server-side cursor (REPEATABLE READ READ ONLY, a
- * consistent snapshot) ordered by case id, merged across stores by case id. Only the events the measures read are
- * fetched: the EHC case events (`ehc.*`) and agency events that name an advice request (who gave the advice).
+ * Every case in every store, one case at a time: per store the event store port's case sweep (on PostgreSQL one
+ * server-side cursor in a consistent snapshot) ordered by case id, merged across stores by case id. Only the events
+ * the measures read are fetched (MEASURED_EVENTS).
  */
-export async function* sweepCases(readers: StoreReader[], schema = 'event_store', batchSize = 2000): AsyncGenerator<CaseEvents> {
-  const iterators = readers.map((r) => casesOfStore(r, schema, batchSize)[Symbol.asyncIterator]());
+export async function* sweepCases(readers: StoreReader[], batchSize = 2000): AsyncGenerator<CaseEvents> {
+  const iterators = readers.map((r) => casesOfStore(r, batchSize)[Symbol.asyncIterator]());
   try {
     const heads = await Promise.all(iterators.map((it) => it.next()));
     for (;;) {
@@ -40,37 +37,9 @@ export async function* sweepCases(readers: StoreReader[], schema = 'event_store'
   }
 }
 
-async function* casesOfStore(reader: StoreReader, schema: string, batchSize: number): AsyncGenerator<CaseEvents> {
-  if (!(await reader.exists())) return;
-  const table = `"${schema.replace(/"/g, '""')}"."events"`;
-  const sql = `SELECT metadata->>'caseId' AS case_id, ${POSTGRES_EVENT_COLUMNS}
-    FROM ${table}
-    WHERE metadata ? 'caseId' AND (type LIKE 'ehc.%' OR data ? 'adviceRequestId')
-    ORDER BY metadata->>'caseId' COLLATE "C", global_position`;
-  const client: PoolClient = await reader.pool.connect();
-  let open = false;
-  let current: CaseEvents | undefined;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    open = true;
-    await client.query(`DECLARE performance_cursor NO SCROLL CURSOR FOR ${sql}`);
-    for (;;) {
-      const { rows } = await client.query<Row>(`FETCH ${batchSize} FROM performance_cursor`);
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        if (current && current.caseId !== r.case_id) {
-          yield current;
-          current = undefined;
-        }
-        current ??= { caseId: r.case_id, events: [] };
-        current.events.push({ source: reader.name, ...recordedEventFromPostgresRow(r) });
-      }
-    }
-    if (current) yield current;
-    await client.query('COMMIT');
-    open = false;
-  } finally {
-    if (open) await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
-  }
+/** What the measures read: the EHC case events and agency events that name an advice request (who gave the advice). */
+export const MEASURED_EVENTS: CaseSweepFilter = { typePrefixes: ['ehc.'], dataKeys: ['adviceRequestId'] };
+
+function casesOfStore(reader: StoreReader, batchSize: number): AsyncGenerator<CaseEvents> {
+  return reader.cases(MEASURED_EVENTS, batchSize);
 }

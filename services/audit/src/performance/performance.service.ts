@@ -5,14 +5,11 @@ import { PerformanceAccumulator, type PerformanceReport } from './measures';
 
 /** Sweeps every case in every event store and computes the measures for a period (nothing is stored). */
 export class PerformanceService {
-  constructor(
-    private readonly sources: AuditSources,
-    private readonly schema: string,
-  ) {}
+  constructor(private readonly sources: AuditSources) {}
 
   async report(q: { from: IsoDate; to: IsoDate; localAuthority?: string; asOf?: IsoDate }): Promise<PerformanceReport> {
     const acc = new PerformanceAccumulator({ from: q.from, to: q.to, asOf: q.asOf ?? londonDateOf(new Date()), ...(q.localAuthority ? { localAuthority: q.localAuthority } : {}) });
-    for await (const c of sweepCases(this.sources.readers, this.schema)) acc.addCase(c.caseId, c.events);
+    for await (const c of sweepCases(this.sources.readers)) acc.addCase(c.caseId, c.events);
     return acc.result();
   }
 }
