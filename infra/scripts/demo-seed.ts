@@ -59,11 +59,13 @@ export interface DemoIdentity {
   token: TokenRequest;
 }
 
-export const DEMO_PEOPLE: Record<'caseworker' | 'senco' | 'paediatrician' | 'socialWorker', DemoIdentity> = {
+export const DEMO_PEOPLE: Record<'caseworker' | 'senco' | 'paediatrician' | 'socialWorker' | 'parent', DemoIdentity> = {
   caseworker: { name: 'Priya Shah, SEND caseworker', token: { userId: 'caseworker-priya', name: 'Priya Shah', organisationId: DEMO_LA, agency: 'local-authority', roles: ['case-officer', 'practitioner'] } },
   senco: { name: 'Tom Evans, SENCO', token: { userId: 'senco-tom', name: 'Tom Evans', organisationId: 'urn:school:124356', agency: 'education', roles: ['practitioner'] } },
   paediatrician: { name: 'Dr Aisha Okafor, community paediatrician', token: { userId: 'paed-aisha', name: 'Dr Aisha Okafor', organisationId: 'nhs-trust-rlj', agency: 'health', roles: ['practitioner'] } },
   socialWorker: { name: 'Mark Lewis, social worker', token: { userId: 'sw-mark', name: 'Mark Lewis', organisationId: 'E10000028-csc', agency: 'social-care', roles: ['practitioner'] } },
+  // a citizen: signs in at the citizen identity provider, so no organisation of her own (org `family`)
+  parent: { name: 'Jo Carter, parent of the demo child', token: { userId: 'family-jo', name: 'Jo Carter', organisationId: 'family', agency: 'family', roles: ['family'] } },
 };
 
 type Json = Record<string, unknown>;

@@ -38,6 +38,7 @@ export const DEV_USERS: DevUser[] = [
   fromDemo('tom', DEMO_PEOPLE.senco),
   fromDemo('aisha', DEMO_PEOPLE.paediatrician),
   fromDemo('mark', DEMO_PEOPLE.socialWorker),
+  fromDemo('jo', DEMO_PEOPLE.parent),
   { username: 'sam', description: 'Sam Reid, auditor (local authority quality assurance)', sub: 'auditor-sam', name: 'Sam Reid', org: DEMO_LA, agency: 'local-authority', roles: ['auditor'] },
 ];
 

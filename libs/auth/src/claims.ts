@@ -9,9 +9,20 @@ export type Role =
   /** auditors, complaints and tribunal staff, inspectors: read everything, write nothing */
   | 'auditor'
   /** another service of this system calling internally */
-  | 'service';
+  | 'service'
+  /**
+   * a parent, carer or young person signed in at the citizen identity provider (agency `family`, organisation
+   * `family`, `sub` their id there): sees and acts only on the cases they are linked to (issue #21)
+   */
+  | 'family';
 
-export const ROLES: readonly Role[] = ['practitioner', 'case-officer', 'auditor', 'service'];
+export const ROLES: readonly Role[] = ['practitioner', 'case-officer', 'auditor', 'service', 'family'];
+
+/** The organisation claim of every family principal: citizens have no organisation, and the claim is required. */
+export const FAMILY_ORGANISATION = 'family';
+
+/** A family member (parent, carer, young person) signed in at the citizen identity provider. */
+export const isFamilyPrincipal = (p: Pick<Principal, 'roles'>): boolean => p.roles.includes('family');
 
 /** The authenticated caller, from a verified JWT. */
 export interface Principal {
@@ -43,6 +54,10 @@ export function principalFromClaims(claims: TioClaims): Principal | { invalid: s
   }
   if (!Array.isArray(claims.roles) || claims.roles.length === 0 || !claims.roles.every((r) => ROLES.includes(r as Role))) {
     return { invalid: `token's roles claim must be a non-empty list of ${ROLES.join(', ')}` };
+  }
+  // a citizen's token is only ever a family token: never mixed with a practitioner's roles, never of an organisation
+  if (claims.roles.includes('family') && (claims.roles.length !== 1 || claims.agency !== 'family' || claims.org !== FAMILY_ORGANISATION)) {
+    return { invalid: `a family token carries only the role family, agency family and org ${FAMILY_ORGANISATION}` };
   }
   return {
     userId: claims.sub,

@@ -94,6 +94,10 @@ export class AuthGuard implements CanActivate {
       return deny(403, 'auditors read, never write', principal);
     }
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    // family members reach only the routes made for them (a route without roles is for practitioners and services)
+    if (principal.roles.includes('family') && !required?.includes('family')) {
+      return deny(403, 'this action is not open to family members; they use the family routes', principal);
+    }
     if (required?.length && !required.some((r) => principal.roles.includes(r))) {
       return deny(403, `this action needs one of the roles ${required.join(', ')}; the token has ${principal.roles.join(', ')}`, principal);
     }

@@ -21,6 +21,9 @@ export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'transfer.accepted.v1': ['note'],
   'transfer.declined.v1': ['reason'],
   'transfer.cancelled.v1': ['reason'],
+  // the family on the case (issue #21): how to reach an invited family member; why a young person lacks capacity
+  'ehc.family-member-invited.v1': ['contact.name', 'contact.email', 'contact.phone'],
+  'ehc.young-person-rights-recorded.v1': ['capacityException'],
   // agencies' own records
   'education.graduated-response-step-recorded.v1': ['summary'],
   'health.commissioning-body-recorded.v1': ['reason'],

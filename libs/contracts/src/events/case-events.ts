@@ -9,6 +9,7 @@ import type { EventTypeRegistry } from '../registry';
 import { allOf, alwaysTrue, bool, ENCRYPTED, id, integer, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
 import { TOPICS } from '../topics';
 import { ASSESSMENT_ADVICE_CONTRACTS } from './assessment-advice-contracts';
+import { FAMILY_CONTRACTS, type FamilyPublishedDataMap } from './family-contracts';
 import { PLAN_CONTRACTS } from './plan-contracts';
 
 /**
@@ -22,9 +23,15 @@ import { PLAN_CONTRACTS } from './plan-contracts';
 
 /** One EHC case event type's contract: its payload schema and a realistic example. */
 export interface CaseEventContract<K extends EhcEventType> {
+  /** The published payload's schema (the stored data's, except for the types with `toPayload`). */
   schema: JsonSchema;
-  example: EhcEventDataMap[K];
+  example: PublishedCaseEventData<K>;
+  /** Only for the family types whose personal fields stay out of Kafka (family-contracts.ts). */
+  toPayload?: (stored: EhcEventDataMap[K]) => PublishedCaseEventData<K>;
 }
+
+/** What an EHC case event type is published as: its stored data, or for a family type its published shape. */
+export type PublishedCaseEventData<K extends EhcEventType> = K extends keyof FamilyPublishedDataMap ? FamilyPublishedDataMap[K] : EhcEventDataMap[K];
 
 // The domain's lists, re-exported here for the contracts' users (they were once defined in this file).
 export { AMENDMENT_TRIGGERS, PHASE_TRANSFER_KINDS, REVIEW_DECISIONS };
@@ -54,6 +61,7 @@ const SETTING = 'urn:100001';
 export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventContract<K> } = {
   ...ASSESSMENT_ADVICE_CONTRACTS,
   ...PLAN_CONTRACTS,
+  ...FAMILY_CONTRACTS,
   'ehc.request-received.v1': {
     schema: shapeOf<RequestReceivedV1>({
       caseId,
@@ -446,9 +454,12 @@ export function registerCaseEvents(registry: EventTypeRegistry): void {
       name, version: v, direction: 'outbound', topic: TOPICS.caseEvents,
       summary: info.summary,
       ...(info.regulation ? { regulation: info.regulation } : {}),
-      description: 'Published exactly as the case service stores it (the EHC case domain event); dates are calendar dates YYYY-MM-DD.',
+      description: contract.toPayload
+        ? 'The EHC case domain event without its personal fields (they stay in the case service); dates are calendar dates YYYY-MM-DD.'
+        : 'Published exactly as the case service stores it (the EHC case domain event); dates are calendar dates YYYY-MM-DD.',
       schema: contract.schema,
       example: contract.example,
+      ...(contract.toPayload ? { toPayload: contract.toPayload as (stored: unknown) => unknown } : {}),
     });
   }
 }

@@ -8,6 +8,7 @@ export * from './case-events';
 export * from './advice-events';
 export * from './inbound-advice';
 export * from './transfer-events';
+export * from './family-contracts';
 
 /**
  * A registry holding every integration event type Tell It Once publishes or accepts: the EHC case domain events

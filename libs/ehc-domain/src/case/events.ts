@@ -5,6 +5,7 @@ import {
   ASSESSMENT_ADVICE_EVENT_TYPES, type AdviceNotAwaitedV1, type AdviceScopeRecordedV1, type FamilyAdviceRequestRecordedV1, type FamilyInvolvementRecordedV1,
 } from './assessment-advice-events';
 import { PLAN_AND_BUDGET_EVENT_TYPES, type PlanAndBudgetEventDataMap } from './plan-events';
+import { FAMILY_EVENT_TYPES, type FamilyEventDataMap } from './family-events';
 
 /**
  * The EHC case stream's events. Names are namespaced and versioned (`ehc.<fact>.v<n>`); once published, a version's
@@ -506,7 +507,7 @@ export interface CommissioningBodyNotifiedV1 {
 }
 
 /** Every EHC case event type and its data: the single list the contracts library generates documents from. */
-export interface EhcEventDataMap extends PlanAndBudgetEventDataMap {
+export interface EhcEventDataMap extends PlanAndBudgetEventDataMap, FamilyEventDataMap {
   'ehc.request-received.v1': RequestReceivedV1;
   'ehc.decision-to-assess.v1': DecisionToAssessV1;
   'ehc.advice-requested.v1': AdviceRequestedV1;
@@ -618,4 +619,6 @@ export const EHC_EVENT_TYPES: readonly EventTypeInfo[] = [
   ...PLAN_AND_BUDGET_EVENT_TYPES,
   { type: 'ehc.reassessment-decided.v1', summary: 'The LA decided whether to reassess (a decision not to is appealable); a reassessment runs the assessment steps under its own assessment id and the amended plan is due within 14 weeks.', regulation: 'CFA 2014 s.44, s.51(2)(d); reg 25-27' },
   ...ASSESSMENT_ADVICE_EVENT_TYPES,
+  // the family on the case: invitations, links, the young person's rights, early review requests (family-events.ts)
+  ...FAMILY_EVENT_TYPES,
 ];

@@ -17,3 +17,6 @@ export * from './plan-errors';
 export * from './plan-state';
 export * from './plan-diff';
 export * from './plan-view';
+export * from './family-events';
+export * from './family-state';
+export * from './family-access';

@@ -37,6 +37,8 @@ import { requestReducers } from './evolve/request';
 import { reviewAndAmendmentReducers } from './evolve/reviews-and-amendments';
 import { transferReducers } from './evolve/transfers';
 import { assessmentAdviceReducers } from './evolve/assessment-advice';
+import { familyReducers } from './evolve/family';
+import type { FamilyState } from './family-state';
 import type { AdviceScopeRecordedV1, FamilyAdviceRequestRecordedV1, FamilyInvolvementRecordedV1, AdviceNotAwaitedReason } from './assessment-advice-events';
 
 export type CaseStatus =
@@ -265,6 +267,8 @@ export interface EhcCaseState {
   planVersions?: PlanVersionState[];
   /** Personal budgets asked for (CFA 2014 s.49; absent until the first). */
   personalBudgets?: Record<string, PersonalBudgetState>;
+  /** The family on the case: invitations, linked members, the young person's rights (absent until the first invitation). */
+  family?: FamilyState;
 }
 
 export function initialState(): EhcCaseState {
@@ -298,6 +302,7 @@ const REDUCERS: Reducers<EhcEventType> = {
   ...appealReducers,
   ...recordReducers,
   ...assessmentAdviceReducers,
+  ...familyReducers,
 };
 
 /** evolve(state, event) -> state. An event type this version does not know leaves the state as it was. */

@@ -1,0 +1,34 @@
+import type { IsoDate } from '../calendar';
+import type { EarlyReviewRequester, FamilyContact, FamilyRelationship, ParentAccess, UnlinkReason } from './family-events';
+
+export interface FamilyInvitationState {
+  relationship: FamilyRelationship;
+  parentalResponsibility?: boolean;
+  /** Personal: clear text in the service that holds the key, "[erased]" after erasure. */
+  contact: FamilyContact;
+  codeDigest: string;
+  invitedOn: IsoDate;
+  expiresOn: IsoDate;
+  /** Set once the code has been used: an invitation links one person, once. */
+  linkedSubject?: string;
+}
+
+export interface FamilyMemberState {
+  invitationId: string;
+  relationship: FamilyRelationship;
+  linkedOn: IsoDate;
+}
+
+/** The family on the case: invitations by id, linked members by subject, and the young person's rights (CFA 2014 s.80). */
+export interface FamilyState {
+  invitations: Record<string, FamilyInvitationState>;
+  /** Members linked now (an unlinked member is removed; their history stays in `unlinked`). */
+  members: Record<string, FamilyMemberState>;
+  unlinked: Array<{ subject: string; reason: UnlinkReason; unlinkedOn: IsoDate }>;
+  youngPersonRights?: { holdsRights: boolean; capacityException?: string; parentAccess: ParentAccess; recordedOn: IsoDate };
+  earlyReviewRequests: Record<string, { requestedBy: EarlyReviewRequester; requestedOn: IsoDate }>;
+}
+
+export function emptyFamily(): FamilyState {
+  return { invitations: {}, members: {}, unlinked: [], earlyReviewRequests: {} };
+}
