@@ -1,0 +1,88 @@
+import { DECISION_TEXTS, MESSAGE_TEMPLATES, MissingPersonalisationError, placeholdersOf, renderMessage, TEMPLATE_IDS } from './message-texts';
+import { DEADLINE_WORDS, messageForEvent } from './notification-plan';
+
+import { spawnSync } from 'node:child_process';
+
+/**
+ * Flesch reading ease of each text by `text-readability`, an ES module Jest's CommonJS runtime cannot load: it runs
+ * in one plain Node process over all the texts at once.
+ */
+function fleschScores(texts: string[]): number[] {
+  const script = `import('text-readability').then(({ default: r }) => {
+    const texts = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+    process.stdout.write(JSON.stringify(texts.map((t) => r.fleschReadingEase(t))));
+  });`;
+  const run = spawnSync(process.execPath, ['-e', script], { input: JSON.stringify(texts), encoding: 'utf8', cwd: __dirname });
+  if (run.status !== 0) throw new Error(`text-readability failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as number[];
+}
+
+const SAMPLE: Record<string, string> = {
+  first_name: 'Jo',
+  code: 'K7PQ-2M9X',
+  invitation_link: 'https://send.example.gov.uk/family/join?invitation=5b1c',
+  expires_on: '28 March 2026',
+  case_link: 'https://send.example.gov.uk/family/cases/5b1c',
+  comments_due_on: '14 March 2026',
+  issued_on: '4 April 2026',
+  advice_from: 'the health service (NHS)',
+  received_on: '2 March 2026',
+  due_on: '1 March 2026',
+  who: 'The council',
+  what: 'send the final EHC plan',
+  decision_text: DECISION_TEXTS['not-assess'].decision,
+  rights_text: DECISION_TEXTS['not-assess'].rights,
+};
+
+/** The words a reader reads: links and codes are not prose, so they are left out of the score. */
+const prose = (text: string) => text.split('\n').filter((line) => !/^https?:\/\//.test(line.trim())).join('\n').replace(/Your code is: \S+/, 'Your code is here.');
+
+/** Every text a family can receive: each template with the sample, each decision, each late deadline. */
+const TEXTS: Array<[string, string]> = [
+  ...TEMPLATE_IDS.map((t): [string, string] => {
+    const { subject, body } = renderMessage(t, SAMPLE);
+    return [`template ${t}`, prose(`${subject}.\n${body}`)];
+  }),
+  ...Object.entries(DECISION_TEXTS).map(([kind, text]): [string, string] => [`decision ${kind}`, prose(renderMessage('decision-made', { ...SAMPLE, decision_text: text.decision, rights_text: text.rights }).body)]),
+  ...Object.entries(DEADLINE_WORDS).map(([step, words]): [string, string] => [`late ${step}`, prose(renderMessage('deadline-passed', { ...SAMPLE, what: words as string }).body)]),
+];
+
+describe('the messages families are sent', () => {
+  let scores: Map<string, number>;
+  beforeAll(() => {
+    const values = fleschScores(TEXTS.map(([, text]) => text));
+    scores = new Map(TEXTS.map(([name], i) => [name, values[i] as number]));
+  });
+
+  it.each(TEXTS.map(([name]) => [name]))('%s reads easily (Flesch reading ease of at least 60)', (name: string) => {
+    const score = scores.get(name) as number;
+    expect({ name, score: Math.round(score), easy: score >= 60 }).toEqual({ name, score: expect.any(Number), easy: true });
+  });
+
+  it('uses no event-type names, internal codes or regulation numbers', () => {
+    for (const id of TEMPLATE_IDS) {
+      const { subject, body } = renderMessage(id, SAMPLE);
+      expect(`${subject}\n${body}`).not.toMatch(/ehc\.[a-z-]+\.v\d|reg \d|\bregulation\b|s\.\d|\(\(|\)\)|undefined|null/i);
+    }
+  });
+
+  it('names no child: the templates have no placeholder for one', () => {
+    const all = TEMPLATE_IDS.flatMap(placeholdersOf);
+    expect(all.filter((p) => /child|dob|birth|nhs|school|name/.test(p) && p !== 'first_name')).toEqual([]);
+  });
+
+  it('refuses to render a message with a placeholder missing (never a blank in the text)', () => {
+    const { comments_due_on: _dropped, ...rest } = SAMPLE;
+    expect(() => renderMessage('draft-plan-issued', rest)).toThrow(MissingPersonalisationError);
+  });
+
+  it('writes dates the GOV.UK way and the draft plan message carries the 15-day response date', () => {
+    const message = messageForEvent('ehc.draft-plan-issued.v1', { caseId: 'c', planId: 'p', issuedOn: '2026-03-02', commentsDueOn: '2026-03-16' });
+    expect(message).toEqual({ templateId: 'draft-plan-issued', personalisation: { comments_due_on: '16 March 2026' } });
+    expect(renderMessage('draft-plan-issued', { ...SAMPLE, ...message?.personalisation }).body).toContain('tell the council what you think by 16 March 2026');
+  });
+
+  it('has a subject and body for every template', () => {
+    expect(Object.keys(MESSAGE_TEMPLATES).sort()).toEqual([...TEMPLATE_IDS].sort());
+  });
+});
