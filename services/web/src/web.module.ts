@@ -1,5 +1,8 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditApi } from './audit/audit-api';
+import { AuditPagesController } from './audit/audit-pages.controller';
+import { AUDIT_QUERY_HANDLERS } from './audit/audit-queries';
 import { AuthController } from './auth/auth.controller';
 import { OidcClient } from './auth/oidc';
 import { SessionMiddleware } from './auth/session.middleware';
@@ -10,11 +13,14 @@ import { WEB_QUERY_HANDLERS } from './queries';
 import { Renderer } from './render';
 import { TimelineApi } from './timeline-api';
 import { WEB_CONFIG } from './tokens';
+import { AgencyApi } from './worklist/agency-api';
+import { WorklistController } from './worklist/worklist.controller';
+import { WORKLIST_HANDLERS } from './worklist/worklist.queries';
 
 /** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [AuthController, PagesController],
+  controllers: [AuthController, PagesController, WorklistController, AuditPagesController],
   providers: [
     { provide: WEB_CONFIG, useFactory: () => webConfig() },
     { provide: SessionStore, useFactory: () => new SessionStore() },
@@ -22,10 +28,14 @@ import { WEB_CONFIG } from './tokens';
     Renderer,
     TimelineApi,
     ...WEB_QUERY_HANDLERS,
+    AuditApi,
+    ...AUDIT_QUERY_HANDLERS,
+    AgencyApi,
+    ...WORKLIST_HANDLERS,
   ],
 })
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController);
+    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController);
   }
 }
