@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
+import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startDevMailServer, startLocalInfra, workspaceRoot, type DevMailServer } from '@tio/local-infra';
 import { DEFAULT_ISSUER, devKeys, mintToken } from '@tio/auth';
 import { DEMO_PEOPLE, seedDemoCase } from './demo-seed';
 import { DEV_PASSWORD, DEV_USERS, startDevIdentityProvider, type DevProvider } from './dev-identity-provider';
@@ -35,12 +35,14 @@ async function main(): Promise<void> {
   const services: RunningService[] = [];
   let demoCaseId: string | undefined;
   let identityProvider: DevProvider | undefined;
+  let mail: DevMailServer | undefined;
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
     console.log('\nStopping services, Kafka and PostgreSQL...');
     await Promise.all(services.map(stopService));
     await identityProvider?.close();
+    await mail?.close();
     await infra.stop();
     console.log('Stopped.');
   };
@@ -69,7 +71,13 @@ async function main(): Promise<void> {
       : {};
     // personal fields are encrypted with per-case keys held in their own database (tio_keys), apart from the events
     const keyStore = { KEYSTORE_DATABASE_URL: process.env['KEYSTORE_DATABASE_URL'] || (await ensureDatabase(infra.databaseUrl, 'tio_keys')), TIO_MASTER_KEY: developmentMasterKey() };
-    const baseEnv = { ...process.env, ...auth, ...keyStore, KAFKA_BROKERS: infra.kafkaBrokers };
+    // families' messages: unless GOV.UK Notify or an SMTP server is configured, a development SMTP server in this
+    // process keeps each message as a .eml file; links in them point at the web service
+    if (!process.env['NOTIFY_API_KEY'] && !process.env['SMTP_URL']) {
+      mail = await startDevMailServer({ port: Number(process.env['DEV_SMTP_PORT'] ?? 3025), dir: localStateDir('mail') });
+    }
+    const notifications = { ...(mail ? { SMTP_URL: mail.url } : {}), FAMILY_WEB_URL: process.env['FAMILY_WEB_URL'] ?? webUrl };
+    const baseEnv = { ...process.env, ...auth, ...keyStore, ...notifications, KAFKA_BROKERS: infra.kafkaBrokers };
     const databases: Record<string, string> = {};
     for (const entry of SERVICES) databases[entry.name] = await ensureDatabase(infra.databaseUrl, entry.database);
     // The audit service replays every service's event store (read-only) and compares the timeline's read model.
@@ -120,6 +128,7 @@ async function main(): Promise<void> {
     console.log(`  ${pad(s.entry.name, 13)} http://127.0.0.1:${s.port}  ${s.entry.name === 'web' ? '' : '(API docs /docs)  '}${s.entry.what}`);
   }
   if (identityProvider) console.log(`  ${pad('identity', 13)} ${identityProvider.issuer}  development OpenID provider (in this process)`);
+  if (mail) console.log(`  ${pad('mail', 13)} ${mail.url}  development SMTP server (in this process): messages to families in ${relative(workspaceRoot(), mail.dir)}/*.eml`);
   console.log(`\n  Logs: ${localStateDir('run', 'logs')}/<service>.log`);
   if (demoCaseId) {
     const timeline = services.find((s) => s.entry.name === 'timeline');
