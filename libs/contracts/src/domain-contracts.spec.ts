@@ -206,6 +206,13 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     // regs 6(1)(g), 6(1)(h), 7, 9: the scope of the advice, the family's request for advice, their consultation and support
     at('2025-02-04', { type: 'RecordAdviceScope', inOrBeyondYear9: false, visionOrHearingImpaired: false }),
     at('2025-02-06', { type: 'RecordFamilyAdviceRequest', familyRequestId: `${caseId}-fr`, adviserRef: 'slt:nhs:RXK:4471', reasonable: false, declineReason: 'advice-already-available' }),
+    // issue #21: the family on the case: invited, linked (with the code's digest), one more invited and unlinked; the family ask for advice
+    at('2025-01-07', { type: 'InviteFamilyMember', invitationId: `${caseId}-inv`, relationship: 'parent', parentalResponsibility: true, contact: { name: 'Jo Carter', email: 'jo@example.org' }, codeDigest: 'ab'.repeat(32), invitedBy: { userId: 'caseworker-1', organisationId: 'E08000025' } }),
+    at('2025-01-08', { type: 'AcceptFamilyInvitation', invitationId: `${caseId}-inv`, codeDigest: 'ab'.repeat(32), subject: 'family-jo' }),
+    at('2025-01-08', { type: 'InviteFamilyMember', invitationId: `${caseId}-inv2`, relationship: 'carer', contact: { name: 'Kim Carter', phone: '07700 900123' }, codeDigest: 'cd'.repeat(32), invitedBy: { userId: 'caseworker-1', organisationId: 'E08000025' } }),
+    at('2025-01-09', { type: 'AcceptFamilyInvitation', invitationId: `${caseId}-inv2`, codeDigest: 'cd'.repeat(32), subject: 'family-kim' }),
+    at('2025-01-10', { type: 'UnlinkFamilyMember', subject: 'family-kim', reason: 'linked-in-error' }),
+    at('2025-02-06', { type: 'AskForAdvice', familyRequestId: `${caseId}-fa`, adviser: { name: 'Dr Ann Example', role: 'speech and language therapist' } }),
     at('2025-02-07', { type: 'RecordFamilyInvolvement', involvementId: `${caseId}-consulted`, kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }),
     at('2025-02-07', { type: 'RecordFamilyInvolvement', involvementId: `${caseId}-ias`, kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }),
     // reg 6(1)(f): other advice the LA asked for and, once its 6 weeks were over, went on without (reg 8(1))
@@ -228,12 +235,15 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-03-27', { type: 'NotifyCommissioningBody', changeId: change }),
     // reg 12: the draft's sections A-K (I says no school yet: CFA 2014 s.38(5)); the final plan carries them forward
     at('2025-04-14', { type: 'IssueDraftPlan', planId: plan, contents: { sections: planSections(advEdu) } }),
-    at('2025-04-22', { type: 'RecordFamilyResponse', ...opt('preferredSettingRef', v.preferredSettingRef), ...opt('commentsRef', v.commentsRef) }),
+    at('2025-04-22', { type: 'RecordFamilyResponse', ...opt('preferredSettingRef', v.preferredSettingRef), ...opt('commentsRef', v.commentsRef), meetingRequested: true, comments: 'Please add speech therapy.' }),
     at('2025-04-23', { type: 'ConsultSetting', consultationId: consult, settingRef: v.preferredSettingRef ?? 'urn:100002' }),
     // s.39(2): the school the plan names is consulted before it is named
     ...(v.namedSettingRef !== undefined && v.namedSettingRef !== v.preferredSettingRef ? [at('2025-04-24', { type: 'ConsultSetting', consultationId: `${consult}-named`, settingRef: v.namedSettingRef })] : []),
     at('2025-05-02', { type: 'RecordSettingResponse', consultationId: consult, canMeetNeeds: v.canMeetNeeds }),
     at('2025-05-19', { type: 'IssueFinalPlan', planId: plan, ...opt('namedSettingRef', v.namedSettingRef) }),
+    // issue #21: the family ask for an early review; the young person's rights recorded (no date of birth on this case: the LA's record stands)
+    at('2025-09-01', { type: 'RequestEarlyReview', earlyReviewRequestId: `${caseId}-er`, requestedBy: 'parent-or-young-person' }),
+    at('2025-09-02', { type: 'RecordYoungPersonRights', holdsRights: false, capacityException: 'Lacks capacity to make decisions about the plan', parentAccess: 'see-and-act' }),
     at('2026-02-02', { type: 'ScheduleReviewMeeting', reviewId: review, meetingOn: d('2026-04-13') }),
     // CFA 2014 s.49; Personal Budgets Regulations 2014: a budget asked for at the review, agreed as a direct payment, reviewed with the plan
     at('2026-02-09', { type: 'RequestPersonalBudget', personalBudgetId: `${caseId}-pb`, requestedBy: 'parent', reviewId: review, directPaymentRequested: true }),

@@ -24,6 +24,8 @@ export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   // the family on the case (issue #21): how to reach an invited family member; why a young person lacks capacity
   'ehc.family-member-invited.v1': ['contact.name', 'contact.email', 'contact.phone'],
   'ehc.young-person-rights-recorded.v1': ['capacityException'],
+  'ehc.family-advice-asked.v1': ['adviser.name'],
+  'ehc.family-response-received.v1': ['comments'],
   // agencies' own records
   'education.graduated-response-step-recorded.v1': ['summary'],
   'health.commissioning-body-recorded.v1': ['reason'],

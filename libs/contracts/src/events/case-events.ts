@@ -157,6 +157,8 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
       preferredSettingRef: opt(id('The school or setting the family asks to be named (s.38 CFA 2014).')),
       commentsRef: opt(id('Reference to the comments document held by the case service.')),
       nothingMoreToSay: opt(bool('reg 13(1): the family said they have nothing more to say, so the final plan may follow before their 15 days end.')),
+      meetingRequested: opt(bool('The family asked to meet an officer of the LA to discuss the draft (CoP 9.78).')),
+      comments: opt(str(`The family's comments on the draft in their own words ${ENCRYPTED}`)),
     }),
     example: { caseId: C, planId: PLAN, receivedOn: '2025-04-22', preferredSettingRef: SETTING },
   },

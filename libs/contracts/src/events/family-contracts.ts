@@ -3,7 +3,7 @@ import {
   type EhcEventDataMap, type FamilyEventDataMap, type FamilyMemberInvitedPublishedV1, type YoungPersonRightsRecordedV1,
 } from '@tio/ehc-domain';
 import type { JsonSchema } from '../json-schema';
-import { bool, id, isoDate, oneOf, opt, req, shapeOf } from '../schema-helpers';
+import { bool, ENCRYPTED, id, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
 
 /**
  * The contracts of the family on the case (issue #21), merged into CASE_EVENT_CONTRACTS. Two events are published
@@ -27,6 +27,7 @@ export type YoungPersonRightsRecordedPublishedV1 = Omit<YoungPersonRightsRecorde
 
 /** What each family event type is published as. */
 export interface FamilyPublishedDataMap {
+  'ehc.family-advice-asked.v1': EhcEventDataMap['ehc.family-advice-asked.v1'];
   'ehc.family-member-invited.v1': FamilyMemberInvitedPublishedV1;
   'ehc.family-member-linked.v1': EhcEventDataMap['ehc.family-member-linked.v1'];
   'ehc.family-member-unlinked.v1': EhcEventDataMap['ehc.family-member-unlinked.v1'];
@@ -91,6 +92,22 @@ export const FAMILY_CONTRACTS: Contracts = {
     }),
     example: { caseId: C, holdsRights: true, parentAccess: 'see-only', recordedOn: '2031-07-01' },
     toPayload: ({ capacityException, ...rest }) => ({ ...rest, ...(capacityException ? { lacksCapacity: true } : {}) }),
+  },
+  'ehc.family-advice-asked.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.family-advice-asked.v1']>({
+      caseId,
+      assessmentId: req(id('The EHC needs assessment (or reassessment) under way.')),
+      familyRequestId: req(id('The family’s request; the LA’s finding (ehc.family-advice-request-recorded.v1) carries the same id.')),
+      adviser: req(shapeOf<EhcEventDataMap['ehc.family-advice-asked.v1']['adviser']>({
+        name: req(str(`The person the family named ${ENCRYPTED}`)),
+        role: req(id('What they do, e.g. "speech and language therapist".')),
+      }, 'Who the family asked the LA to seek advice from.')),
+      askedOn: req(isoDate('The day the family asked.')),
+    }),
+    example: {
+      caseId: C, assessmentId: '7e0d4c8a-1b2c-4d3e-8f40-5a6b7c8d0002', familyRequestId: 'c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d0032',
+      adviser: { name: '$enc:tio-aes-256-gcm/v1:k1:aXY:Y3Q:dGFn', role: 'speech and language therapist' }, askedOn: '2025-02-10',
+    },
   },
   'ehc.early-review-requested.v1': {
     schema: shapeOf<EhcEventDataMap['ehc.early-review-requested.v1']>({

@@ -1,6 +1,7 @@
 import type { IsoDate, PhaseTransferKind } from '../calendar';
 import type { AdviceType, Agency } from './advice-types';
 import type { AssessmentAdviceCommand } from './assessment-advice-commands';
+import type { FamilyCommand } from './family-commands';
 import type { PersonalBudgetCommand, PlanContentsInput } from './plan-commands';
 import type { AmendmentTrigger, AppealableDecision, AppealOutcome, CessationConsultee, MediationChoice, MediationOutcome, AssessmentTransferClock, CeaseReason, ClosedSetting, ChildDetails, ErasureGround, ExceptionLimit, ExceptionReason, RequestSource, ReassessmentDecision, ReassessmentRequester, ReviewDecision, TribunalOrderKind, TribunalOrderRegulation } from './events';
 
@@ -72,6 +73,10 @@ export interface RecordFamilyResponse extends Base {
   commentsRef?: string;
   /** reg 13(1): the family say they have nothing more to say (lets the final plan follow before their 15 days end). */
   nothingMoreToSay?: boolean;
+  /** CoP 9.78: they ask to meet an officer of the LA about the draft. */
+  meetingRequested?: boolean;
+  /** Their comments in their own words (personal: encrypted). */
+  comments?: string;
 }
 export interface ConsultSetting extends Base {
   type: 'ConsultSetting';
@@ -325,6 +330,7 @@ export type EhcCommand =
   | RecordCessationConsultation
   | DecideToCease
   | PersonalBudgetCommand
-  | AssessmentAdviceCommand;
+  | AssessmentAdviceCommand
+  | FamilyCommand;
 
 export type EhcCommandType = EhcCommand['type'];

@@ -27,6 +27,8 @@ import {
   decideReassessmentAfterTransfer, notifyTransfer, schedulePhaseTransfer, transferAssessment, transferPlan,
 } from './decide/transfers';
 import { recordTribunalOrder } from './decide/tribunal';
+import { acceptFamilyInvitation, askForAdvice, inviteFamilyMember, recordYoungPersonRights, requestEarlyReview, unlinkFamilyMember } from './decide/family';
+export { INVITATION_DAYS } from './decide/family';
 
 export { appealWindowEnd } from './decide/appeals';
 export { openCessation } from './decide/cessation';
@@ -102,6 +104,13 @@ const HANDLERS: { readonly [K in EhcCommandType]: CommandHandler<K> } = {
   RecordException: recordException,
   // personal data
   RecordPersonalDataErasure: recordPersonalDataErasure,
+  // the family on the case (issue #21): invitations, links, the young person's rights; the family's own requests
+  InviteFamilyMember: inviteFamilyMember,
+  AcceptFamilyInvitation: acceptFamilyInvitation,
+  UnlinkFamilyMember: unlinkFamilyMember,
+  RecordYoungPersonRights: recordYoungPersonRights,
+  RequestEarlyReview: requestEarlyReview,
+  AskForAdvice: askForAdvice,
 };
 
 /** Notices, mediation and appeals go on after a plan ceased (an appeal against the decision to cease may follow). */

@@ -172,6 +172,10 @@ export interface FamilyResponseReceivedV1 {
   commentsRef?: string;
   /** reg 13(1): the family said they have nothing more to say, so the final plan may follow before their 15 days end. */
   nothingMoreToSay?: boolean;
+  /** The family asked to meet an officer of the LA to discuss the draft (CoP 9.78). */
+  meetingRequested?: boolean;
+  /** The family's comments on the draft in their own words (personal data: stored and published only encrypted). */
+  comments?: string;
 }
 export interface SettingConsultedV1 {
   caseId: string;

@@ -84,7 +84,21 @@ export interface EarlyReviewRequestedV1 {
   requestedOn: IsoDate;
 }
 
+/**
+ * reg 6(1)(h): the parent or young person asked the LA to seek advice from a person they name. The LA then finds the
+ * request reasonable or not (`ehc.family-advice-request-recorded.v1`, same `familyRequestId`). The adviser's name is
+ * personal data (encrypted with the case key).
+ */
+export interface FamilyAdviceAskedV1 {
+  caseId: string;
+  assessmentId: string;
+  familyRequestId: string;
+  adviser: { name: string; role: string };
+  askedOn: IsoDate;
+}
+
 export interface FamilyEventDataMap {
+  'ehc.family-advice-asked.v1': FamilyAdviceAskedV1;
   'ehc.family-member-invited.v1': FamilyMemberInvitedV1;
   'ehc.family-member-linked.v1': FamilyMemberLinkedV1;
   'ehc.family-member-unlinked.v1': FamilyMemberUnlinkedV1;
@@ -112,6 +126,11 @@ export const FAMILY_EVENT_TYPES = [
     type: 'ehc.young-person-rights-recorded.v1',
     summary: 'The case records whether the young person (over compulsory school age) holds the rights to make requests and appeal, or why not (lacking capacity), and what their parents may see or do.',
     regulation: 'CFA 2014 s.80, s.83(2); Mental Capacity Act 2005; SEND Regs 2014 reg 64; CoP 8.13-8.15',
+  },
+  {
+    type: 'ehc.family-advice-asked.v1',
+    summary: 'The parent or young person asked the LA to seek advice from a person they name; the LA then records whether the request is reasonable.',
+    regulation: 'reg 6(1)(h)',
   },
   {
     type: 'ehc.early-review-requested.v1',

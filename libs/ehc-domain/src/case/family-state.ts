@@ -27,8 +27,10 @@ export interface FamilyState {
   unlinked: Array<{ subject: string; reason: UnlinkReason; unlinkedOn: IsoDate }>;
   youngPersonRights?: { holdsRights: boolean; capacityException?: string; parentAccess: ParentAccess; recordedOn: IsoDate };
   earlyReviewRequests: Record<string, { requestedBy: EarlyReviewRequester; requestedOn: IsoDate }>;
+  /** reg 6(1)(h): the family's own requests for advice from a person they name (the LA's finding follows by the same id). */
+  adviceAsked: Record<string, { assessmentId: string; adviser: { name: string; role: string }; askedOn: IsoDate }>;
 }
 
 export function emptyFamily(): FamilyState {
-  return { invitations: {}, members: {}, unlinked: [], earlyReviewRequests: {} };
+  return { invitations: {}, members: {}, unlinked: [], earlyReviewRequests: {}, adviceAsked: {} };
 }

@@ -20,3 +20,5 @@ export * from './plan-view';
 export * from './family-events';
 export * from './family-state';
 export * from './family-access';
+export * from './family-commands';
+export * from './family-errors';

@@ -12,7 +12,7 @@ import { fail, requireOneOf, requireText, unique } from './guards';
 import { openReassessment } from './reassessment';
 
 /** The assessment advice is sought for: the first one while assessing, or a reassessment under way (reg 26). */
-function assessmentUnderWay(state: EhcCaseState, step: string): string {
+export function assessmentUnderWay(state: EhcCaseState, step: string): string {
   const reassessment = state.status === 'plan-in-force' ? openReassessment(state) : undefined;
   if (reassessment?.assessmentId) return reassessment.assessmentId;
   if (state.status === 'assessing' && state.assessmentId) return state.assessmentId;

@@ -61,6 +61,8 @@ export function recordFamilyResponse(command: RecordFamilyResponse, state: EhcCa
       ...(command.preferredSettingRef ? { preferredSettingRef: command.preferredSettingRef } : {}),
       ...(command.commentsRef ? { commentsRef: command.commentsRef } : {}),
       ...(command.nothingMoreToSay === true ? { nothingMoreToSay: true } : {}),
+      ...(command.meetingRequested === true ? { meetingRequested: true } : {}),
+      ...(typeof command.comments === 'string' && command.comments.trim() ? { comments: command.comments.trim() } : {}),
     },
   }];
 }

@@ -2,7 +2,7 @@ import { emptyFamily, type FamilyState } from '../family-state';
 import type { EhcCaseState } from '../state';
 import { put, type Reducers } from './reducer';
 
-type Types = 'ehc.family-member-invited.v1' | 'ehc.family-member-linked.v1' | 'ehc.family-member-unlinked.v1' | 'ehc.young-person-rights-recorded.v1' | 'ehc.early-review-requested.v1';
+type Types = 'ehc.family-advice-asked.v1' | 'ehc.family-member-invited.v1' | 'ehc.family-member-linked.v1' | 'ehc.family-member-unlinked.v1' | 'ehc.young-person-rights-recorded.v1' | 'ehc.early-review-requested.v1';
 
 const withFamily = (state: EhcCaseState, change: (f: FamilyState) => FamilyState): EhcCaseState => ({ ...state, family: change(state.family ?? emptyFamily()) });
 
@@ -31,6 +31,9 @@ export const familyReducers: Reducers<Types> = {
       holdsRights: d.holdsRights, ...(d.capacityException === undefined ? {} : { capacityException: d.capacityException }),
       parentAccess: d.parentAccess, recordedOn: d.recordedOn,
     },
+  })),
+  'ehc.family-advice-asked.v1': (state, d) => withFamily(state, (f) => ({
+    ...f, adviceAsked: put(f.adviceAsked ?? {}, d.familyRequestId, { assessmentId: d.assessmentId, adviser: d.adviser, askedOn: d.askedOn }),
   })),
   'ehc.early-review-requested.v1': (state, d) => withFamily(state, (f) => ({
     ...f, earlyReviewRequests: put(f.earlyReviewRequests, d.earlyReviewRequestId, { requestedBy: d.requestedBy, requestedOn: d.requestedOn }),

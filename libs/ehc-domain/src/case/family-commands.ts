@@ -1,0 +1,49 @@
+import type { IsoDate } from '../calendar';
+import type { EarlyReviewRequester, FamilyContact, FamilyRelationship, ParentAccess, UnlinkReason } from './family-events';
+
+interface Base {
+  caseId: string;
+  at: IsoDate;
+}
+
+/** The LA invites a family member; the service made the one-time code and passes only its SHA-256 digest. */
+export interface InviteFamilyMember extends Base {
+  type: 'InviteFamilyMember';
+  invitationId: string;
+  relationship: FamilyRelationship;
+  parentalResponsibility?: boolean;
+  contact: FamilyContact;
+  codeDigest: string;
+  invitedBy: { userId: string; organisationId: string };
+}
+/** A signed-in family member used the code: `codeDigest` is the digest of the code they typed. */
+export interface AcceptFamilyInvitation extends Base {
+  type: 'AcceptFamilyInvitation';
+  invitationId: string;
+  codeDigest: string;
+  subject: string;
+}
+export interface UnlinkFamilyMember extends Base {
+  type: 'UnlinkFamilyMember';
+  subject: string;
+  reason: UnlinkReason;
+}
+export interface RecordYoungPersonRights extends Base {
+  type: 'RecordYoungPersonRights';
+  holdsRights: boolean;
+  capacityException?: string;
+  parentAccess: ParentAccess;
+}
+export interface RequestEarlyReview extends Base {
+  type: 'RequestEarlyReview';
+  earlyReviewRequestId: string;
+  requestedBy: EarlyReviewRequester;
+}
+/** reg 6(1)(h): the family ask the LA to seek advice from a person they name. */
+export interface AskForAdvice extends Base {
+  type: 'AskForAdvice';
+  familyRequestId: string;
+  adviser: { name: string; role: string };
+}
+
+export type FamilyCommand = InviteFamilyMember | AcceptFamilyInvitation | UnlinkFamilyMember | RecordYoungPersonRights | RequestEarlyReview | AskForAdvice;
