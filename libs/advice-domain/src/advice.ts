@@ -17,6 +17,23 @@ export interface Citation {
   version?: number;
   agency?: Agency;
 }
+/**
+ * The lawful grounds on which an agency may keep its advice from the family (Data Protection Act 2018, Sch 3: the
+ * serious harm test for health and social work data, and information about other people). Advice so marked is never
+ * shown in the family's view; the reason stays in the practitioners' timeline. Everything else the family sees with
+ * the draft plan (SEND Regulations 2014, reg 13).
+ */
+export const WITHHOLDING_REASONS = ['serious-harm', 'third-party-information', 'safeguarding-enquiry'] as const;
+export type WithholdingReason = (typeof WITHHOLDING_REASONS)[number];
+export const WITHHOLDING_REASON_LABELS: Record<WithholdingReason, string> = {
+  'serious-harm': 'sharing it would be likely to cause serious harm to the physical or mental health of the child or another person',
+  'third-party-information': 'it would identify another person who has not agreed to it being shared',
+  'safeguarding-enquiry': 'it is part of a safeguarding enquiry that sharing would prejudice',
+};
+export interface WithheldFromFamily {
+  reason: WithholdingReason;
+}
+
 /** Who did it: opaque references, never names. */
 export interface Author {
   userRef: string;
@@ -54,6 +71,8 @@ export interface SubmitAdvice extends CommandBase {
   request?: AdviceRequestFacts;
   sections: AdviceSection[];
   citations?: Citation[];
+  /** Not for the family's view, and why (absent: the family sees it with the draft plan). */
+  withheldFromFamily?: WithheldFromFamily;
 }
 export interface CorrectAdvice extends CommandBase {
   type: 'CorrectAdvice';
@@ -62,6 +81,8 @@ export interface CorrectAdvice extends CommandBase {
   reason: string;
   sections: AdviceSection[];
   citations?: Citation[];
+  /** Not for the family's view, and why; the latest version decides. */
+  withheldFromFamily?: WithheldFromFamily;
 }
 export interface WithdrawAdvice extends CommandBase {
   type: 'WithdrawAdvice';
@@ -82,6 +103,7 @@ export interface AdviceSubmittedV1 extends EventBase {
   submittedOn: IsoDate;
   sections: AdviceSection[];
   citations: Citation[];
+  withheldFromFamily?: WithheldFromFamily;
 }
 export interface AdviceCorrectedV1 extends EventBase {
   supersedesVersion: number;
@@ -89,6 +111,7 @@ export interface AdviceCorrectedV1 extends EventBase {
   reason: string;
   sections: AdviceSection[];
   citations: Citation[];
+  withheldFromFamily?: WithheldFromFamily;
 }
 export interface AdviceWithdrawnV1 extends EventBase {
   withdrawnOn: IsoDate;
@@ -153,6 +176,7 @@ export interface AdviceVersion {
   reason?: string;
   sections: AdviceSection[];
   citations: Citation[];
+  withheldFromFamily?: WithheldFromFamily;
   supersededOn?: IsoDate;
 }
 export interface AdviceState {
@@ -180,14 +204,14 @@ export function evolveAdvice(state: AdviceState, event: AdviceEvent): AdviceStat
       const e = event.data;
       return {
         ...state, status: 'submitted', key, adviceRequestId: e.adviceRequestId, adviceId: e.adviceId, version: e.version,
-        history: [...supersede(state.history, e.submittedOn), { version: e.version, adviceId: e.adviceId, on: e.submittedOn, by: e.by, kind: 'submitted', sections: e.sections, citations: e.citations }],
+        history: [...supersede(state.history, e.submittedOn), { version: e.version, adviceId: e.adviceId, on: e.submittedOn, by: e.by, kind: 'submitted', sections: e.sections, citations: e.citations, ...(e.withheldFromFamily ? { withheldFromFamily: e.withheldFromFamily } : {}) }],
       };
     }
     case 'advice.corrected.v1': {
       const e = event.data;
       return {
         ...state, version: e.version,
-        history: [...supersede(state.history, e.correctedOn), { version: e.version, adviceId: e.adviceId, on: e.correctedOn, by: e.by, kind: 'corrected', reason: e.reason, sections: e.sections, citations: e.citations }],
+        history: [...supersede(state.history, e.correctedOn), { version: e.version, adviceId: e.adviceId, on: e.correctedOn, by: e.by, kind: 'corrected', reason: e.reason, sections: e.sections, citations: e.citations, ...(e.withheldFromFamily ? { withheldFromFamily: e.withheldFromFamily } : {}) }],
       };
     }
     case 'advice.withdrawn.v1': {
@@ -223,6 +247,13 @@ export function fingerprint(command: AdviceCommand): string {
  */
 export function isRetryOfAdvice(command: AdviceCommand, earlier: ReadonlyArray<{ data: unknown }>): boolean {
   return earlier.length > 0 && (earlier[0].data as { fingerprint?: string }).fingerprint === fingerprint(command);
+}
+
+/** The marker as the event carries it (absent when not given); an unknown reason is refused. */
+function withheldOf(w: WithheldFromFamily | undefined): { withheldFromFamily?: WithheldFromFamily } {
+  if (w === undefined) return {};
+  if (!w || !WITHHOLDING_REASONS.includes(w.reason)) throw new InvalidAdviceError(`withheldFromFamily.reason must be one of ${WITHHOLDING_REASONS.join(', ')}`);
+  return { withheldFromFamily: { reason: w.reason } };
 }
 
 function validateContent(sections: AdviceSection[], citations: Citation[], ownAdviceId: string | undefined): void {
@@ -272,9 +303,10 @@ export function decideAdvice(command: AdviceCommand, state: AdviceState): Advice
       if (state.history.some((v) => v.adviceId === command.adviceId)) throw new AdviceWithdrawnError(`Advice ${command.adviceId} was withdrawn; a new submission needs a new advice id`);
       const citations = command.citations ?? [];
       validateContent(command.sections, citations, command.adviceId);
+      const withheld = withheldOf(command.withheldFromFamily);
       return [{
         type: 'advice.submitted.v1',
-        data: { ...base, adviceRequestId: r.adviceRequestId, adviceId: command.adviceId, version: state.version + 1, submittedOn: command.at, sections: command.sections.map((s) => ({ ...s })), citations: citations.map((c) => ({ ...c })) },
+        data: { ...base, adviceRequestId: r.adviceRequestId, adviceId: command.adviceId, version: state.version + 1, submittedOn: command.at, sections: command.sections.map((s) => ({ ...s })), citations: citations.map((c) => ({ ...c })), ...withheld },
       }];
     }
     case 'CorrectAdvice': {
@@ -287,14 +319,16 @@ export function decideAdvice(command: AdviceCommand, state: AdviceState): Advice
       const citations = command.citations ?? [];
       validateContent(command.sections, citations, state.adviceId);
       const current = currentAdvice(state) as AdviceVersion;
-      if (canonical(current.sections) === canonical(command.sections) && canonical(current.citations) === canonical(citations)) {
+      const withheld = withheldOf(command.withheldFromFamily);
+      if (canonical(current.sections) === canonical(command.sections) && canonical(current.citations) === canonical(citations)
+        && canonical(current.withheldFromFamily ?? null) === canonical(withheld.withheldFromFamily ?? null)) {
         throw new CorrectionWithoutChangeError('The correction changes nothing');
       }
       return [{
         type: 'advice.corrected.v1',
         data: {
           ...base, adviceRequestId: state.adviceRequestId as string, adviceId: state.adviceId as string, version: state.version + 1, supersedesVersion: state.version,
-          correctedOn: command.at, reason: command.reason, sections: command.sections.map((s) => ({ ...s })), citations: citations.map((c) => ({ ...c })),
+          correctedOn: command.at, reason: command.reason, sections: command.sections.map((s) => ({ ...s })), citations: citations.map((c) => ({ ...c })), ...withheld,
         },
       }];
     }

@@ -11,6 +11,7 @@ import {
   type AdviceSection,
   type AdviceState,
   type Citation,
+  type WithheldFromFamily,
 } from '@tio/advice-domain';
 import {
   AggregateCommand, AggregateCommandHandler, EVENT_STORE, idFromKey, ReactionsRunner,
@@ -48,6 +49,8 @@ export interface SubmitAdviceInput {
   adviceType: AdviceType;
   sections: AdviceSection[];
   citations?: Citation[];
+  /** Not for the family's view, and the lawful ground (absent: the family sees it with the draft plan). */
+  withheldFromFamily?: WithheldFromFamily;
   /** Date the advice was given (YYYY-MM-DD); default today in England. */
   at?: string;
 }
@@ -59,6 +62,7 @@ export interface CorrectAdviceInput {
   reason: string;
   sections: AdviceSection[];
   citations?: Citation[];
+  withheldFromFamily?: WithheldFromFamily;
   at?: string;
 }
 export interface WithdrawAdviceInput {
@@ -198,6 +202,7 @@ export class AdviceCommands {
       request: facts,
       sections: input.sections.map((s) => ({ heading: s.heading, text: s.text })),
       citations,
+      ...(input.withheldFromFamily ? { withheldFromFamily: { reason: input.withheldFromFamily.reason } } : {}),
     };
     return this.run(command, ctx);
   }
@@ -211,6 +216,7 @@ export class AdviceCommands {
         type: 'CorrectAdvice', caseId: input.caseId, assessmentId, agency: this.agency, adviceType: input.adviceType, idempotencyKey: ctx.idempotencyKey,
         at: input.at ?? londonDateOf(new Date()), by: this.author(ctx), correctsVersion: input.correctsVersion, reason: input.reason,
         sections: input.sections.map((s) => ({ heading: s.heading, text: s.text })), citations,
+        ...(input.withheldFromFamily ? { withheldFromFamily: { reason: input.withheldFromFamily.reason } } : {}),
       },
       ctx,
     );

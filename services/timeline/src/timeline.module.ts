@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { AccessLogController } from './access/access-log.controller';
 import { CaseAccess } from './access/access.service';
+import { FamilyController } from './api/family.controller';
 import { StreamController } from './api/stream.controller';
 import { TimelineController } from './api/timeline.controller';
 import { TimelineService } from './api/timeline.service';
@@ -31,7 +32,7 @@ class DataSourceCloser implements OnApplicationShutdown {
   // its own series (TimelineMetrics) go into the service's registry, which CoreModule serves at /metrics
   // the query bus (and the command bus for the stream's one access-log write): controllers only dispatch
   imports: [CoreModule.forService('timeline', DEFAULT_PORT), CqrsModule.forRoot()],
-  controllers: [TimelineController, StreamController, AccessLogController, WebController],
+  controllers: [TimelineController, FamilyController, StreamController, AccessLogController, WebController],
   providers: [
     // over the service's pool (PG_POOL): one pool for the timeline's database
     { provide: TIMELINE_DB, inject: [PG_POOL], useFactory: (pool: Pool) => timelineDataSource(pool).initialize() },

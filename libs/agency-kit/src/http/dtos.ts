@@ -3,6 +3,7 @@ import { NotInFuture } from '@tio/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { ADVICE_TYPES, AGENCIES, type AdviceType, type Agency } from '@tio/ehc-domain';
+import { WITHHOLDING_REASONS, WITHHOLDING_REASON_LABELS, type WithholdingReason } from '@tio/advice-domain';
 import { ISO_DATE } from '@tio/service-kit';
 
 
@@ -35,6 +36,15 @@ export class CitationDto {
   agency?: Agency;
 }
 
+export class WithheldFromFamilyDto {
+  @ApiProperty({
+    enum: WITHHOLDING_REASONS,
+    description: `The lawful ground for keeping this advice from the family's view (Data Protection Act 2018, Sch 3): ${WITHHOLDING_REASONS.map((r) => `\`${r}\`: ${WITHHOLDING_REASON_LABELS[r]}`).join('; ')}`,
+  })
+  @IsIn(WITHHOLDING_REASONS as unknown as string[], { message: `$property must be one of ${WITHHOLDING_REASONS.join(', ')}` })
+  reason!: WithholdingReason;
+}
+
 class DatedDto {
   @ApiPropertyOptional({ description: 'Date it was given (YYYY-MM-DD, Europe/London); default today', example: '2026-02-16' })
   @IsOptional()
@@ -59,6 +69,12 @@ class ContentDto extends DatedDto {
   @ValidateNested({ each: true })
   @Type(() => CitationDto)
   citations?: CitationDto[];
+
+  @ApiPropertyOptional({ type: WithheldFromFamilyDto, description: "Keep this advice out of the family's view, with the lawful ground (kept for practitioners). Omit it and the family sees the advice with the draft plan (reg 13)." })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WithheldFromFamilyDto)
+  withheldFromFamily?: WithheldFromFamilyDto;
 }
 
 export class SubmitAdviceDto extends ContentDto {

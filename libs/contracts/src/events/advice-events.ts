@@ -1,5 +1,5 @@
 import {
-  ADVICE_EVENT_TYPES, type AdviceEventDataMap, type AdviceEventType, type AdviceSection, type Author, type Citation,
+  ADVICE_EVENT_TYPES, type AdviceEventDataMap, type AdviceEventType, type AdviceSection, type Author, type Citation, WITHHOLDING_REASONS, type WithheldFromFamily,
 } from '@tio/advice-domain';
 import { ADVICE_TYPES, AGENCIES, type Agency } from '@tio/ehc-domain';
 import type { JsonSchema } from '../json-schema';
@@ -70,6 +70,9 @@ const base = {
   fingerprint: req({ type: 'string', pattern: '^[0-9a-f]{64}$', description: 'SHA-256 (hex) of the command content; a retry with the same key must match it.' }),
 } satisfies Partial<FieldsOf<AdviceEventDataMap['advice.submitted.v1']>>;
 
+const withheldFromFamily = opt(shapeOf<WithheldFromFamily>({
+  reason: req(oneOf(WITHHOLDING_REASONS, 'The lawful ground (Data Protection Act 2018, Sch 3): serious harm, another person\'s information, or a safeguarding enquiry.')),
+}, 'Present when the agency keeps this advice from the family\'s view; the latest version decides. Absent: the family sees it with the draft plan (reg 13).'));
 const sections = arrayOf(section, 'The advice, section by section (may be empty when it consists of citations only).');
 const citations = arrayOf(citation, 'Other advice it cites by id instead of copying it.');
 
@@ -87,6 +90,7 @@ export const ADVICE_EVENT_CONTRACTS: { readonly [K in AdviceEventType]: AdviceEv
       submittedOn: req(isoDate('The day it was given.')),
       sections: req(sections),
       citations: req(citations),
+      withheldFromFamily,
     }),
     example: {
       ...KEY, version: 1, by: BY, idempotencyKey: 'RW3-EPR-88213', fingerprint: '9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d0f',
@@ -102,6 +106,7 @@ export const ADVICE_EVENT_CONTRACTS: { readonly [K in AdviceEventType]: AdviceEv
       reason: req(id(`Why it was corrected ${ENCRYPTED}`)),
       sections: req(sections),
       citations: req(citations),
+      withheldFromFamily,
     }),
     example: {
       ...KEY, version: 2, by: { userRef: 'user-8c1e44' }, idempotencyKey: 'RW3-EPR-88213-c1', fingerprint: '0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d',

@@ -1,5 +1,7 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
-import type { Principal } from '@tio/auth';
+import { isFamilyPrincipal, type Principal } from '@tio/auth';
+import { londonDateOf } from '@tio/ehc-domain';
+import { familyAccessFromLinks } from '../family/family-access';
 import { AccessLog, PG_POOL, ServiceMetrics, migrateAccessLog, type AccessLogEntry, type AccessLogTable } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { TimelineQueries } from '../read-model/timeline.queries';
@@ -10,7 +12,7 @@ import { TimelineQueries } from '../read-model/timeline.queries';
  */
 export const TIMELINE_ACCESS_LOG: AccessLogTable = { table: 'timeline_case_access_log', migrationsTable: 'timeline_case_access_log_migrations' };
 
-export type CaseAction = 'timeline' | 'status' | 'stream' | 'cases' | 'access-log';
+export type CaseAction = 'timeline' | 'status' | 'stream' | 'cases' | 'access-log' | 'family-timeline' | 'family-cases';
 
 export const isAuditor = (p: Principal) => p.roles.includes('auditor');
 
@@ -23,7 +25,8 @@ export function agencyGrantAgency(p: Principal): string | undefined {
 }
 
 /**
- * Who may read a case: auditors every case; anyone else a case their organisation is involved in (case_members), and
+ * Who may read a case: auditors every case; a family member a case they are linked to and may see (family_links,
+ * ground `linked-family-member`); anyone else a case their organisation is involved in (case_members), and
  * a practitioner of education, health or social care a case with an open advice request to their agency that names no
  * organisation (README "Membership"). Every read, and every refusal, is written to the access log.
  */
@@ -52,6 +55,9 @@ export class CaseAccess implements OnModuleInit {
     }
     await this.log(principal, caseId, action, 'denied', detail);
     // the same answer whether or not the case exists: a refusal must not reveal that a case exists
+    if (isFamilyPrincipal(principal)) {
+      throw new ForbiddenException(`You are not linked to case ${caseId}, or may no longer see it. Ask the council's SEND team to invite you.`);
+    }
     throw new ForbiddenException(
       `Your organisation (${principal.organisationId}) is not involved in case ${caseId}. Practitioners see only the cases their organisation is involved in; ask the local authority SEND team to involve you.`,
     );
@@ -59,6 +65,11 @@ export class CaseAccess implements OnModuleInit {
 
   /** Why the caller may read the case now (the access-log detail), or undefined. Not logged: see authorise. */
   async groundFor(principal: Principal, caseId: string): Promise<Record<string, unknown> | undefined> {
+    // a family member: linked to the case and allowed to see it by the domain's rule (familyAccessOf), nothing else
+    if (isFamilyPrincipal(principal)) {
+      const access = familyAccessFromLinks(await this.queries.familyLinks(caseId), principal.userId, londonDateOf(new Date()));
+      return access.see ? { via: 'linked-family-member', relationship: access.relationship, act: access.act } : undefined;
+    }
     if (isAuditor(principal)) return {};
     if (await this.queries.isMember(caseId, principal.organisationId)) return {};
     const viaAgency = agencyGrantAgency(principal);

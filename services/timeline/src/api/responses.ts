@@ -91,3 +91,55 @@ export class TimelineAccessLogResponse {
   @ApiProperty(ACCESS_LOG_VERIFICATION_SCHEMA)
   verification!: Record<string, unknown>;
 }
+
+const FAMILY_DEADLINE = {
+  type: 'object', additionalProperties: false, required: ['id', 'dueOn', 'responsible', 'who', 'status', 'text'],
+  properties: {
+    id: { type: 'string' }, dueOn: { type: 'string', format: 'date' }, responsible: { type: 'string', example: 'health' }, who: { type: 'string', example: 'The health service' },
+    status: { type: 'string', example: 'overdue' }, daysLate: { type: 'integer', minimum: 0 }, text: { type: 'string', example: 'The health service should have done this by 2 March 2026: give their advice. They are 12 days late.' },
+  },
+} as Record<string, unknown>;
+
+export class FamilyTimelineResponse {
+  @ApiProperty(CASE_ID)
+  caseId!: string;
+  @ApiProperty({ format: 'date', description: 'The day the clock was evaluated on' })
+  asOf!: string;
+  @ApiProperty({ type: 'object', additionalProperties: false, required: ['status', 'text'], properties: { status: { type: 'string', example: 'assessing' }, text: { type: 'string', example: 'The council is assessing your child' } }, description: 'Where the process is' } as ApiPropertyOptions)
+  stage!: Record<string, unknown>;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Week of the 20-week process, when it has started' })
+  weekOfProcess!: number | null;
+  @ApiProperty({ ...FAMILY_DEADLINE, nullable: true, description: 'What is due next' } as ApiPropertyOptions)
+  next!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'array', items: FAMILY_DEADLINE, description: 'What is due (not late), soonest first' } as ApiPropertyOptions)
+  due!: unknown[];
+  @ApiProperty({ type: 'array', items: FAMILY_DEADLINE, description: 'What is late, who is responsible and by how many days' } as ApiPropertyOptions)
+  late!: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['id', 'kind', 'on', 'date', 'who', 'text'], properties: { id: { type: 'string' }, kind: { type: 'string' }, on: { type: 'string', format: 'date-time' }, date: { type: 'string', example: '3 March 2026' }, who: { type: 'string', example: 'The council' }, text: { type: 'string', example: 'The council sent you a draft plan on 3 March 2026. Tell them what you think by 18 March 2026.' } } },
+    description: 'The entries the family may see, in the case order, each as one plain-English sentence',
+  } as ApiPropertyOptions)
+  entries!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: false, required: ['agency', 'who'], properties: { agency: { type: 'string' }, who: { type: 'string' } } }, description: 'The people involved' } as ApiPropertyOptions)
+  people!: unknown[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: false, required: ['relationship', 'mayAct', 'why'], properties: { relationship: { type: 'string', nullable: true, example: 'parent' }, mayAct: { type: 'boolean' }, why: { type: 'string' } }, description: 'For a family member: their link and whether they may act (give views, respond, ask)' } as ApiPropertyOptions)
+  you?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['entryId', 'title', 'why'], properties: { entryId: { type: 'string' }, title: { type: 'string' }, why: { type: 'string', enum: ['internal', 'withheld', 'before-draft'] }, reason: { type: 'string' } } },
+    description: 'For a practitioner previewing the family view: what is held back from the family and why (never sent to a family member)',
+  } as ApiPropertyOptions)
+  heldBack?: unknown[];
+}
+
+export class FamilyCasesResponse {
+  @ApiProperty({ format: 'date' })
+  asOf!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['caseId', 'relationship', 'mayAct', 'stage', 'overdueCount'], properties: { caseId: { type: 'string', format: 'uuid' }, relationship: { type: 'string', nullable: true }, mayAct: { type: 'boolean' }, stage: { type: 'string' }, overdueCount: { type: 'integer', minimum: 0 } } },
+    description: 'The cases the family member is linked to and may see today',
+  } as ApiPropertyOptions)
+  cases!: unknown[];
+}

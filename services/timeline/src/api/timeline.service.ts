@@ -1,6 +1,9 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@tio/auth';
+import { isFamilyPrincipal, type Principal } from '@tio/auth';
 import { londonDateOf, statutoryStatus } from '@tio/ehc-domain';
+import { familyAccessFromLinks } from '../family/family-access';
+import { familyTimeline } from '../family/family-timeline';
+import { FAMILY_STAGES } from '../family/family-text';
 import { CaseAccess, agencyGrantAgency, isAuditor } from '../access/access.service';
 import { TimelineQueries, decodeCursor } from '../read-model/timeline.queries';
 import type { CasesQueryDto, TimelineQueryDto } from './dto';
@@ -25,6 +28,48 @@ export class TimelineService {
     await this.access.authorise(principal, caseId, 'status', { asOf: day });
     const events = (await this.queries.clockEvents([caseId])).get(caseId) ?? [];
     return { caseId, clockEvents: events.length, computedBy: COMPUTED_BY, ...statutoryStatus(events, day) };
+  }
+
+  /**
+   * The case as its family sees it: the entries the family rule lets them see, in plain English, and the same
+   * statutory clock as the practitioners' status. A practitioner involved in the case may preview it, and sees what
+   * is held back from the family and why (`heldBack`); a family member never does.
+   */
+  async familyTimeline(principal: Principal, caseId: string, asOf?: string) {
+    const day = asOfDay(asOf);
+    await this.access.authorise(principal, caseId, 'family-timeline', { asOf: day });
+    const [page, clock] = await Promise.all([this.queries.entries(caseId, { limit: 100_000 }), this.queries.clockEvents([caseId])]);
+    const entries = page.map((r) => r.view);
+    const { view, decisions } = familyTimeline(caseId, entries, statutoryStatus(clock.get(caseId) ?? [], day));
+    if (isFamilyPrincipal(principal)) {
+      const access = familyAccessFromLinks(await this.queries.familyLinks(caseId), principal.userId, day);
+      return { ...view, you: { relationship: access.relationship ?? null, mayAct: access.act, why: access.why } };
+    }
+    const heldBack = entries.flatMap((e) => {
+      const d = decisions.get(e.id);
+      return d && !d.show ? [{ entryId: e.id, title: e.title, why: d.why, ...(d.reason ? { reason: d.reason } : {}) }] : [];
+    });
+    return { ...view, heldBack };
+  }
+
+  /** A family member's cases: those they are linked to and may see today, each with where it is. Logged as `family-cases`. */
+  async familyCases(principal: Principal) {
+    const day = londonDateOf(new Date());
+    const linked = await this.queries.familyCaseIds(principal.userId);
+    const visible: Array<{ caseId: string; relationship: string | null; mayAct: boolean }> = [];
+    for (const caseId of linked) {
+      const access = familyAccessFromLinks(await this.queries.familyLinks(caseId), principal.userId, day);
+      if (access.see) visible.push({ caseId, relationship: access.relationship ?? null, mayAct: access.act });
+    }
+    await this.access.log(principal, null, 'family-cases', 'allowed', { caseIds: visible.map((c) => c.caseId) });
+    const clocks = await this.queries.clockEvents(visible.map((c) => c.caseId));
+    return {
+      asOf: day,
+      cases: visible.map((c) => {
+        const s = statutoryStatus(clocks.get(c.caseId) ?? [], day);
+        return { ...c, stage: FAMILY_STAGES[s.caseStatus] ?? FAMILY_STAGES['none'], overdueCount: s.overdue.length };
+      }),
+    };
   }
 
   async cases(principal: Principal, q: CasesQueryDto) {

@@ -18,6 +18,12 @@ function histories(): IntegrationEvent[] {
   const out: IntegrationEvent[] = [
     a.ehc(t('2025-01-06'), la, { type: 'ReceiveRequest', at: '2025-01-06', childRef: 'child-1', localAuthority: la.organisationId, source: 'school', requestedBy: { role: 'SENCO', organisationRef: ACTORS.school.organisationId } }),
     a.ehc(t('2025-02-03'), la, { type: 'DecideToAssess', at: '2025-02-03', assessmentId: 'asmt-1' }),
+    // issue #21: the family on the case (invited, linked, asks for advice, unlinked; the young person's rights)
+    a.ehc(t('2025-02-03'), la, { type: 'InviteFamilyMember', at: '2025-02-03', invitationId: 'inv-1', relationship: 'parent', contact: { name: 'Jo Carter', email: 'jo@example.org' }, codeDigest: 'a'.repeat(64), invitedBy: { userId: la.userId, organisationId: la.organisationId } }),
+    a.ehc(t('2025-02-04'), la, { type: 'AcceptFamilyInvitation', at: '2025-02-04', invitationId: 'inv-1', codeDigest: 'a'.repeat(64), subject: 'family-jo' }),
+    a.ehc(t('2025-02-05'), la, { type: 'AskForAdvice', at: '2025-02-05', familyRequestId: 'fa-1', adviser: { name: 'Sam Green', role: 'speech therapist' } }),
+    a.ehc(t('2025-02-05'), la, { type: 'RecordYoungPersonRights', at: '2025-02-05', holdsRights: false, parentAccess: 'see-and-act' }),
+    a.ehc(t('2025-02-06'), la, { type: 'UnlinkFamilyMember', at: '2025-02-06', subject: 'family-jo', reason: 'linked-in-error' }),
     a.ehc(t('2025-02-04'), la, { type: 'RequestAdvice', at: '2025-02-04', adviceRequestId: edu, adviceType: 'educational', agency: 'education', adviserRef: ACTORS.school.organisationId }),
     a.ehc(t('2025-02-04'), la, { type: 'RequestAdvice', at: '2025-02-04', adviceRequestId: med, adviceType: 'medical', agency: 'health' }),
     a.ehc(t('2025-02-10'), la, { type: 'RecordException', at: '2025-02-10', exceptionId: 'exc-1', limit: 'advice', adviceRequestId: med, reason: 'exceptional-personal-circumstances', fromOn: '2025-02-10', toOn: '2025-03-10' }),
@@ -42,6 +48,7 @@ function histories(): IntegrationEvent[] {
     a.ehc(t('2025-04-23'), la, { type: 'ConsultSetting', at: '2025-04-23', consultationId: 'cons-1', settingRef: 'urn-100001' }),
     a.ehc(t('2025-04-30'), la, { type: 'RecordSettingResponse', at: '2025-04-30', consultationId: 'cons-1', canMeetNeeds: true }),
     a.ehc(t('2025-05-19'), la, { type: 'IssueFinalPlan', at: '2025-05-19', planId: 'plan-1', namedSettingRef: 'urn-100001' }),
+    a.ehc(t('2025-06-02'), la, { type: 'RequestEarlyReview', at: '2025-06-02', earlyReviewRequestId: 'er-1', requestedBy: 'parent-or-young-person' }),
     a.ehc(t('2026-03-01'), la, { type: 'ScheduleReviewMeeting', at: '2026-03-01', reviewId: 'rev-1', meetingOn: '2026-04-01' }),
     // CFA 2014 s.49: a personal budget asked for at the review, agreed as a direct payment, reviewed with the plan
     a.ehc(t('2026-03-02'), la, { type: 'RequestPersonalBudget', at: '2026-03-02', personalBudgetId: 'pb-1', requestedBy: 'parent', reviewId: 'rev-1', directPaymentRequested: true }),

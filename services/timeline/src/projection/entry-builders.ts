@@ -14,7 +14,7 @@ import {
   ADVICE_TYPE_RULES, EHC_EVENT_TYPES, type AdviceType, type AppealableDecision, type EhcEventDataMap, type EhcEventType, type ExceptionLimit, type ExceptionReason,
   type ReassessmentRequester, type TribunalOrderKind,
 } from '@tio/ehc-domain';
-import type { AdviceCorrectedV1, AdviceEventDataMap, AdviceSubmittedV1, AdviceWithdrawnV1 } from '@tio/advice-domain';
+import { WITHHOLDING_REASON_LABELS, type AdviceCorrectedV1, type AdviceEventDataMap, type AdviceSubmittedV1, type AdviceWithdrawnV1, type WithheldFromFamily } from '@tio/advice-domain';
 import { TRANSFER_EVENT_TYPES, type TransferEventDataMap, type TransferKind } from '@tio/transfer-domain';
 import type { AdviceNotAwaitedReason, FamilyAdviceDeclineReason, InvolvementProvider } from '@tio/ehc-domain';
 import type { ConsumedEvent } from '@tio/messaging';
@@ -51,6 +51,7 @@ export const AGENCY_LABELS: Record<string, string> = {
 };
 
 const label = (agency: unknown) => AGENCY_LABELS[String(agency)] ?? String(agency ?? 'Unknown agency');
+const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const pick = (data: object, keys: string[]): Data =>
   Object.fromEntries(keys.filter((k) => (data as Data)[k] !== undefined && (data as Data)[k] !== null).map((k) => [k, (data as Data)[k]]));
@@ -409,12 +410,46 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     details: pick(d, ['involvementId', 'kind', 'who', 'providedBy', 'method', 'on']),
   })),
 
+  // the family on the case (issue #21): who is linked (an opaque subject, never a name or contact), the young person's rights
+  ehc('ehc.family-advice-asked.v1', (d) => ({
+    kind: 'advice-requested', agency: 'family', title: 'Family asked for advice from someone they chose',
+    specifics: `Asked on ${d.askedOn}${str(d.adviser?.role) && !String(d.adviser.role).startsWith('$enc:') ? ` (${cut(d.adviser.role, 80)})` : ''}; the local authority decides whether it is reasonable to seek it (reg 6(1)(h)).`,
+    details: pick(d, ['familyRequestId', 'assessmentId', 'askedOn']),
+  })),
+  ehc('ehc.family-member-invited.v1', (d) => ({
+    kind: 'family-views', agency: LA, title: `${cap(d.relationship.replace(/-/g, ' '))} invited to the case`,
+    specifics: `Invited on ${d.invitedOn}; the code can be used until ${d.expiresOn}.`,
+    details: pick(d, ['invitationId', 'relationship', 'parentalResponsibility', 'invitedOn', 'expiresOn']),
+  })),
+  ehc('ehc.family-member-linked.v1', (d) => ({
+    kind: 'family-views', agency: 'family', title: `${cap(d.relationship.replace(/-/g, ' '))} linked to the case`,
+    specifics: `Linked on ${d.linkedOn} with their invitation.`, details: pick(d, ['invitationId', 'relationship', 'linkedOn']),
+  })),
+  ehc('ehc.family-member-unlinked.v1', (d) => ({
+    kind: 'family-views', agency: LA, title: 'Family member unlinked from the case',
+    specifics: `Unlinked on ${d.unlinkedOn} (${String(d.reason).replace(/-/g, ' ')}).`, details: pick(d, ['reason', 'unlinkedOn']),
+  })),
+  ehc('ehc.young-person-rights-recorded.v1', (d) => {
+    const p = d as unknown as Data;
+    return {
+      kind: 'family-views', agency: LA, title: d.holdsRights ? 'The young person holds the rights' : 'The parent acts for the young person',
+      specifics: `Recorded on ${d.recordedOn}${p['lacksCapacity'] ? ' (lacking capacity; the reason is in the case record)' : ''}; parents may ${d.parentAccess === 'see-and-act' ? 'see and act' : d.parentAccess === 'see-only' ? 'see only' : 'not see the case'}.`,
+      details: pick(d, ['holdsRights', 'parentAccess', 'recordedOn', 'lacksCapacity']),
+    };
+  }),
+  ehc('ehc.early-review-requested.v1', (d) => ({
+    kind: 'review', agency: d.requestedBy === 'parent-or-young-person' ? 'family' : d.requestedBy === 'institution' ? 'education' : LA,
+    title: `Early review asked for by ${REASSESSMENT_REQUESTER_LABELS[d.requestedBy as ReassessmentRequester] ?? d.requestedBy}`,
+    specifics: `Asked on ${d.requestedOn}.`, details: pick(d, ['earlyReviewRequestId', 'requestedBy', 'requestedOn']),
+  })),
+
   advice('advice.submitted.v1', (d: AdviceSubmittedV1) => {
     const h = headings(d.sections);
     return {
       kind: adviceKind(d.adviceType), agency: d.agency, title: adviceTitle(d.agency, d.adviceType, `submitted (version ${d.version})`),
-      summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId}, version ${d.version}, given on ${d.submittedOn}: ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}${d.citations?.length ? `, citing ${d.citations.length} earlier advice` : ''}.`,
+      summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId}, version ${d.version}, given on ${d.submittedOn}: ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}${d.citations?.length ? `, citing ${d.citations.length} earlier advice` : ''}.${withheld(d.withheldFromFamily).note}`,
       details: {
+        ...withheld(d.withheldFromFamily).details,
         ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'agency', 'adviceType', 'submittedOn']),
         sectionHeadings: h, citedAdvice: (d.citations ?? []).map((c) => pick(c, ['adviceId', 'version', 'agency'])), regulation: adviceRegulation(d.adviceType),
       },
@@ -424,8 +459,9 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     const h = headings(d.sections);
     return {
       kind: adviceKind(d.adviceType), agency: d.agency, title: adviceTitle(d.agency, d.adviceType, `corrected (version ${d.version} supersedes version ${d.supersedesVersion})`),
-      summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} corrected on ${d.correctedOn}: ${cut(d.reason)}. Version ${d.supersedesVersion} is superseded and stays in the agency's record. ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}.`,
+      summary: `${adviceTypeLabel(d.adviceType)} advice ${d.adviceId} corrected on ${d.correctedOn}: ${cut(d.reason)}. Version ${d.supersedesVersion} is superseded and stays in the agency's record. ${h.length} section(s)${h.length ? ` (${h.join(', ')})` : ''}.${withheld(d.withheldFromFamily).note}`,
       details: {
+        ...withheld(d.withheldFromFamily).details,
         ...pick(d, ['adviceRequestId', 'assessmentId', 'adviceId', 'version', 'supersedesVersion', 'agency', 'adviceType', 'correctedOn']),
         reason: cut(d.reason), sectionHeadings: h, citedAdvice: (d.citations ?? []).map((c) => pick(c, ['adviceId', 'version', 'agency'])),
       },
@@ -474,6 +510,12 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     details: pick(d, ['organisation', 'willReassess', 'decidedOn', 'reviewOn']),
   })),
 ]);
+
+/** Advice its agency keeps from the family: the marker stays in the entry (the family rule reads it), the reason is said to practitioners. */
+function withheld(w: WithheldFromFamily | undefined): { note: string; details: Data } {
+  if (!w) return { note: '', details: {} };
+  return { note: ` Not shared with the family: ${WITHHOLDING_REASON_LABELS[w.reason] ?? w.reason}.`, details: { withheldFromFamily: { reason: w.reason } } };
+}
 
 /** The views of the child and family (Section A, reg 6(1)(a)) are the family's contribution, not an agency's advice. */
 function adviceKind(adviceType: string): EntryKind {

@@ -19,9 +19,14 @@ export const CHANGES_CHANNEL = 'timeline_changes';
  * The version of what this projection stores for an event. Raise it when a change would store an event differently
  * (a read model built by an older version is rebuilt aside on start, see rebuild/stale-model.ts):
  * 1: `recorded_at` was the event's business date; 2: it is the store's recorded time (CloudEvents `recordedat`);
- * 3: transfer steps (`transfer.*`) have their own entries (from, to, dates, who is responsible), no entry shows a type name.
+ * 3: transfer steps (`transfer.*`) have their own entries (from, to, dates, who is responsible), no entry shows a type name;
+ * 4: the family events (linked, unlinked, the young person's rights) are kept in `family_links`, family members are
+ * never case members, and advice marked `withheldFromFamily` keeps the marker in its entry.
  */
-export const PROJECTION_VERSION = 3;
+export const PROJECTION_VERSION = 4;
+
+/** The family events the family read replays (family/family-access.ts): kept in `family_links`. */
+export const FAMILY_LINK_TYPES = new Set(['ehc.family-member-linked.v1', 'ehc.family-member-unlinked.v1', 'ehc.young-person-rights-recorded.v1']);
 
 /** Events whose payload the statutory clock replays: the EHC case stream's (`@tio/ehc-domain`). */
 export const isClockEvent = (type: string): boolean => type.startsWith('ehc.');
@@ -55,8 +60,9 @@ function prepareEntry(event: ConsumedEvent): PreparedEntry {
   return { event, caseId: event.subject, occurredAt, recordedAt, draft };
 }
 
+/** A family member acting on their case is not an organisation: their access comes from `family_links` only. */
 function membersOf(event: ConsumedEvent, draft: EntryDraft): MemberDraft[] {
-  return [{ organisationId: event.actor.organisationId, agency: event.actor.agency, reason: 'recorded an event' }, ...(draft.members ?? [])];
+  return [{ organisationId: event.actor.organisationId, agency: event.actor.agency, reason: 'recorded an event' }, ...(draft.members ?? [])].filter((m) => m.agency !== 'family');
 }
 
 /** The order rule's key, exact to the microsecond like PostgreSQL's timestamptz; ids compared byte-wise (COLLATE "C"). */
@@ -112,6 +118,7 @@ export async function projectBatch(tx: TransactionContext, schema: string, event
   const results: ProjectionResult[] = [];
   const rows: Record<string, unknown>[] = [];
   const clockRows: Record<string, unknown>[] = [];
+  const familyRows: Record<string, unknown>[] = [];
   const counts: { case_id: string; n: number; f: string; l: string }[] = [];
   const lateCases: string[] = [];
   for (const caseId of caseIds) {
@@ -134,6 +141,10 @@ export async function projectBatch(tx: TransactionContext, schema: string, event
         occurred_at: p.occurredAt, recorded_at: p.recordedAt, details: draft.details, source_event_type: event.type, source_topic: event.topic,
         source_partition: event.partition, source_offset: event.offset,
       });
+      if (FAMILY_LINK_TYPES.has(event.type)) {
+        const subject = (event.data as Record<string, unknown> | undefined)?.['subject'];
+        familyRows.push({ source_event_id: event.id, case_id: caseId, subject: typeof subject === 'string' ? subject : null, type: event.type, data: event.data ?? {}, occurred_at: p.occurredAt, recorded_at: p.recordedAt });
+      }
       if (isClockEvent(event.type)) {
         clockRows.push({
           source_event_id: event.id, case_id: caseId, type: event.type, data: event.data ?? {}, occurred_at: p.occurredAt, recorded_at: p.recordedAt,
@@ -165,6 +176,15 @@ export async function projectBatch(tx: TransactionContext, schema: string, event
               source_topic text, source_partition int, source_offset bigint)
        ON CONFLICT (source_event_id) DO NOTHING`,
       [JSON.stringify(clockRows)],
+    );
+  }
+  if (familyRows.length) {
+    await tx.query(
+      `INSERT INTO ${s}.family_links (source_event_id, case_id, subject, type, data, occurred_at, recorded_at)
+       SELECT x.source_event_id, x.case_id, x.subject, x.type, x.data, x.occurred_at, x.recorded_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(source_event_id text, case_id text, subject text, type text, data jsonb, occurred_at timestamptz, recorded_at timestamptz)
+       ON CONFLICT (source_event_id) DO NOTHING`,
+      [JSON.stringify(familyRows)],
     );
   }
   if (counts.length) {

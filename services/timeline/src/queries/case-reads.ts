@@ -63,3 +63,40 @@ export class CaseStatusHandler implements IQueryHandler<CaseStatusQuery> {
     return this.timeline.status(principal, caseId, asOf);
   }
 }
+
+type FamilyTimelinePage = Awaited<ReturnType<TimelineService['familyTimeline']>>;
+type FamilyCasesPage = Awaited<ReturnType<TimelineService['familyCases']>>;
+
+/** The case as its family sees it (plain English, the withholding rule, the statutory clock), after the access check (logged as `family-timeline`). */
+export class FamilyTimelineQuery extends Query<FamilyTimelinePage> {
+  constructor(
+    readonly principal: Principal,
+    readonly caseId: string,
+    readonly asOf: string | undefined,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(FamilyTimelineQuery)
+export class FamilyTimelineHandler implements IQueryHandler<FamilyTimelineQuery> {
+  constructor(@Inject(TimelineService) private readonly timeline: TimelineService) {}
+  execute({ principal, caseId, asOf }: FamilyTimelineQuery): Promise<FamilyTimelinePage> {
+    return this.timeline.familyTimeline(principal, caseId, asOf);
+  }
+}
+
+/** A family member's cases (logged as `family-cases`). */
+export class FamilyCasesQuery extends Query<FamilyCasesPage> {
+  constructor(readonly principal: Principal) {
+    super();
+  }
+}
+
+@QueryHandler(FamilyCasesQuery)
+export class FamilyCasesHandler implements IQueryHandler<FamilyCasesQuery> {
+  constructor(@Inject(TimelineService) private readonly timeline: TimelineService) {}
+  execute({ principal }: FamilyCasesQuery): Promise<FamilyCasesPage> {
+    return this.timeline.familyCases(principal);
+  }
+}

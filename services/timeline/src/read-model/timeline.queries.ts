@@ -212,4 +212,18 @@ export class TimelineQueries {
     if (afterCaseId) q.andWhere('c.case_id > :after', { after: afterCaseId });
     return q.orderBy('c.case_id', 'ASC').limit(limit).getMany();
   }
+
+  /** The case's published family events (linked, unlinked, the young person's rights) in the case order. */
+  async familyLinks(caseId: string): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+    return this.db.query(
+      `SELECT type, data FROM "${LIVE_SCHEMA}".family_links WHERE case_id = $1 ORDER BY occurred_at, recorded_at, source_event_id`,
+      [caseId],
+    );
+  }
+
+  /** The cases a family member has ever been linked to (whether they still may see each is the caller's to decide). */
+  async familyCaseIds(subject: string): Promise<string[]> {
+    const rows = await this.db.query(`SELECT DISTINCT case_id FROM "${LIVE_SCHEMA}".family_links WHERE subject = $1 ORDER BY case_id`, [subject]);
+    return (rows as Array<{ case_id: string }>).map((r) => r.case_id);
+  }
 }

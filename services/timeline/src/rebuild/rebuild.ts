@@ -157,7 +157,7 @@ async function swap(pool: Pool, generation: number): Promise<{ merged: number; o
   const tx = { query: async <R>(sql: string, params?: unknown[]) => (await c.query(sql, params)).rows as R[] };
   try {
     await c.query('BEGIN');
-    await c.query(`LOCK TABLE ${L}.timeline_cases, ${L}.timeline_entries, ${L}.case_members, ${L}.case_clock_events IN EXCLUSIVE MODE`);
+    await c.query(`LOCK TABLE ${L}.timeline_cases, ${L}.timeline_entries, ${L}.case_members, ${L}.case_clock_events, ${L}.family_links IN EXCLUSIVE MODE`);
     await c.query(
       `INSERT INTO ${N}.timeline_cases (case_id, entry_count, first_occurred_at, last_occurred_at)
        SELECT case_id, 0, first_occurred_at, last_occurred_at FROM ${L}.timeline_cases ON CONFLICT (case_id) DO NOTHING`,
@@ -178,6 +178,7 @@ async function swap(pool: Pool, generation: number): Promise<{ merged: number; o
        WHERE (EXCLUDED.since_occurred_at, EXCLUDED.since_event_id, EXCLUDED.reason) < (m.since_occurred_at, m.since_event_id, m.reason)`,
     );
     await c.query(`INSERT INTO ${N}.case_clock_events SELECT * FROM ${L}.case_clock_events ON CONFLICT (source_event_id) DO NOTHING`);
+    await c.query(`INSERT INTO ${N}.family_links SELECT * FROM ${L}.family_links ON CONFLICT (source_event_id) DO NOTHING`);
     const touched = [...new Set(inserted.map((r) => r.case_id))];
     await resequence(tx, NEXT_SCHEMA, touched);
     await c.query(`ALTER SCHEMA ${L} RENAME TO "${oldSchema}"`);

@@ -1,0 +1,76 @@
+import type { Deadline, StatutoryStatus } from '@tio/ehc-domain';
+import { familyDecisions, type FamilyDecision } from './family-rule';
+import { deadlineSentence, FAMILY_RESPONSIBLE, FAMILY_STAGES, familySentence, plainDate, WHO, type Names } from './family-text';
+
+/** A timeline entry as the family read needs it. */
+export interface SourceEntry {
+  id: string;
+  kind: string;
+  agency: string;
+  occurredAt: string;
+  details: Record<string, unknown>;
+  source: { type: string };
+}
+
+export interface FamilyDeadline {
+  id: string;
+  dueOn: string;
+  responsible: string;
+  who: string;
+  status: string;
+  daysLate?: number;
+  text: string;
+}
+
+export interface FamilyTimeline {
+  caseId: string;
+  asOf: string;
+  stage: { status: string; text: string };
+  weekOfProcess: number | null;
+  next: FamilyDeadline | null;
+  due: FamilyDeadline[];
+  late: FamilyDeadline[];
+  entries: Array<{ id: string; kind: string; on: string; date: string; who: string; text: string }>;
+  people: Array<{ agency: string; who: string }>;
+}
+
+/** Deadlines between health bodies are not the family's business (the commissioning body notice). */
+const FAMILY_DEADLINE = (d: Deadline) => d.step !== 'commissioning-body-notice';
+
+function deadline(d: Deadline, asOf: string): FamilyDeadline {
+  return {
+    id: d.id, dueOn: d.dueOn, responsible: d.responsible, who: FAMILY_RESPONSIBLE[d.responsible] ?? 'Someone', status: d.status,
+    ...(d.daysLate ? { daysLate: d.daysLate } : {}), text: deadlineSentence(d, asOf),
+  };
+}
+
+/**
+ * The family's view of a case, from the practitioners' entries and the same statutory clock (`statutoryStatus`):
+ * the entries the rule lets them see, each as a sentence, where the process is, what is due and who is late.
+ * Returns the decisions too, so the practitioners' preview can say what is held back and why.
+ */
+export function familyTimeline(caseId: string, entries: readonly SourceEntry[], status: StatutoryStatus, names: Names = {}): { view: FamilyTimeline; decisions: Map<string, FamilyDecision> } {
+  const decisions = familyDecisions(entries.map((e) => ({ id: e.id, type: e.source.type, occurredAt: e.occurredAt, details: e.details })));
+  const shown = entries.filter((e) => decisions.get(e.id)?.show);
+  const deadlines = status.deadlines.filter(FAMILY_DEADLINE);
+  const open = status.open.filter(FAMILY_DEADLINE);
+  const late = status.overdue.filter(FAMILY_DEADLINE);
+  const agencies = [...new Set(['local-authority', ...shown.map((e) => e.agency), ...deadlines.map((d) => d.responsible)])].filter((a) => a !== 'family' && WHO[a]);
+  return {
+    decisions,
+    view: {
+      caseId,
+      asOf: status.asOf,
+      stage: { status: status.caseStatus, text: FAMILY_STAGES[status.caseStatus] ?? FAMILY_STAGES['none'] },
+      weekOfProcess: status.weekOfProcess ?? null,
+      next: status.next && FAMILY_DEADLINE(status.next) ? deadline(status.next, status.asOf) : (open[0] ? deadline(open[0], status.asOf) : null),
+      due: open.map((d) => deadline(d, status.asOf)),
+      late: late.map((d) => deadline(d, status.asOf)),
+      entries: shown.map((e) => ({
+        id: e.id, kind: e.kind, on: e.occurredAt, date: plainDate(e.occurredAt), who: FAMILY_RESPONSIBLE[e.agency as keyof typeof FAMILY_RESPONSIBLE] ?? 'Another adviser',
+        text: familySentence(e.source.type, e.details, e.occurredAt, names),
+      })),
+      people: agencies.map((agency) => ({ agency, who: FAMILY_RESPONSIBLE[agency as keyof typeof FAMILY_RESPONSIBLE] })),
+    },
+  };
+}
