@@ -87,9 +87,8 @@ export class EventStoreDbAuditReads implements AuditReads {
     const out = new Map<string, StoredStreamHead>();
     for (const stream of names) {
       const [last] = await this.readStored(stream, { backwards: true, maxCount: 1 });
-      if (!last?.event) continue;
-      const tio = tioFieldsOf(last);
-      out.set(stream, { revision: Number(last.event.revision), lastHash: tio?.hash ?? null, mac: tio?.headMac ?? null });
+      const head = last ? headOf(last) : undefined;
+      if (head) out.set(stream, head);
     }
     return out;
   }
@@ -171,4 +170,11 @@ export function authenticated(streamName: string, resolved: ResolvedEvent | AllS
     streamName, revision: Number(raw?.revision ?? -1), globalPosition: raw?.position?.commit ?? 0n, type: raw?.type ?? '', data: null, schemaVersion: 0,
     metadata: { eventId: raw?.id } as RecordedEvent['metadata'], hash: '', previousHash: null, mac: null,
   };
+}
+
+/** The head a stream's last event makes: its revision and hash, and the head MAC its append wrote. */
+export function headOf(last: ResolvedEvent | AllStreamResolvedEvent): StoredStreamHead | undefined {
+  if (!last.event) return undefined;
+  const tio = tioFieldsOf(last);
+  return { revision: Number(last.event.revision), lastHash: tio?.hash ?? null, mac: tio?.headMac ?? null };
 }

@@ -4,7 +4,6 @@ import {
 } from '@eventstore/db-client';
 import type { CheckpointStore } from '../checkpoints';
 import { EventIdConflictError, EventStoreClosedError, InvalidEventError, SubscriptionStoppedError, WrongExpectedRevisionError } from '../errors';
-import { computeEventHash } from '../hashing';
 import type {
   AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
   StreamVerification, Subscription, SubscriptionOptions,
@@ -13,13 +12,12 @@ import { contentKeyOf, DEFAULT_MAX_EVENT_BYTES, prepareEvents, type PreparedEven
 import { assertCategory, assertWritableStream, parseStreamName } from '../stream-name';
 import { UpcasterRegistry, type Upcaster } from '../upcasting';
 import { verifyStreamHistory, type AuthenticatedEvent } from '../verification';
-import { eventMac, headMac } from '../authentication';
 import type { AuditReads } from '../audit-reads';
 import { EventStoreDbAuditReads } from './audit-reads';
 import { Wakeup } from '../wakeup';
 import { defined } from '../defined';
 import { CHECKPOINT_CATEGORY, EventStoreDbCheckpointStore } from './checkpoints';
-import { fromEsdb, toEsdbMetadata, type StoredTioFields } from './mapping';
+import { chainForEsdb, fromEsdb } from './mapping';
 import { tracedAppend } from '../tracing';
 import { measuredAppend } from '../append-metrics';
 import type { EventStoreMetrics } from '../postgres/postgres-event-store';
@@ -94,19 +92,7 @@ export class EventStoreDbEventStore implements EventStore {
       const ok = expected === 'any' || (expected === 'no_stream' ? current === -1 : expected === 'stream_exists' ? current >= 0 : expected === current);
       if (!ok) throw new WrongExpectedRevisionError(streamName, expected, current === -1 ? 'no_stream' : current);
 
-      const recordedAt = new Date().toISOString();
-      let previousHash = head?.hash ?? null;
-      const data = prepared.map((event, i) => {
-        const revision = current + 1 + i;
-        const metadata = { ...event.metadata, recordedAt };
-        const hash = computeEventHash({ streamName, revision, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash });
-        const key = this.options.chainKey;
-        const tio: StoredTioFields = { schemaVersion: event.schemaVersion, hash, previousHash };
-        if (key) tio.mac = eventMac(key, streamName, revision, hash);
-        if (key && i === prepared.length - 1) tio.headMac = headMac(key, streamName, revision, hash);
-        previousHash = hash;
-        return jsonEvent({ id: event.eventId, type: event.type, data: event.data as Record<string, unknown>, metadata: toEsdbMetadata(metadata, tio) });
-      });
+      const data = chainForEsdb(streamName, prepared, { revision: current, hash: head?.hash ?? null }, new Date().toISOString(), this.options.chainKey).map((e) => jsonEvent(e));
       const at: AppendExpectedRevision = current === -1 ? NO_STREAM : BigInt(current);
       try {
         const result = await this.client.appendToStream(streamName, data, { expectedRevision: at });

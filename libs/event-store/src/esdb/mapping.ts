@@ -1,5 +1,7 @@
 import type { AllStreamResolvedEvent, ResolvedEvent } from '@eventstore/db-client';
-import type { RecordedEvent } from '../port';
+import { eventMac, headMac } from '../authentication';
+import { computeEventHash } from '../hashing';
+import type { EventMetadata, RecordedEvent } from '../port';
 
 /** Key under which the store keeps its own fields in an EventStoreDB event's metadata. */
 export const TIO_KEY = 'tio';
@@ -53,4 +55,39 @@ export function fromEsdb(resolved: ResolvedEvent | AllStreamResolvedEvent): Reco
     hash: tio.hash,
     previousHash: tio.previousHash,
   };
+}
+
+/** An event ready to be chained (prepareEvents' output). */
+export interface ChainInput {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+/** What goes to EventStoreDB for one event (`jsonEvent`'s input). */
+export interface EsdbEventData {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Hash-chains a batch onto the stream's head (revision -1 and hash null for a new stream), exactly as on PostgreSQL,
+ * and with the chain key MACs each event and, on the batch's last event, the head it makes.
+ */
+export function chainForEsdb(streamName: string, events: readonly ChainInput[], head: { revision: number; hash: string | null }, recordedAt: string, key?: Buffer): EsdbEventData[] {
+  let previousHash = head.hash;
+  return events.map((event, i) => {
+    const revision = head.revision + 1 + i;
+    const metadata = { ...event.metadata, recordedAt };
+    const hash = computeEventHash({ streamName, revision, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, previousHash });
+    const tio: StoredTioFields = { schemaVersion: event.schemaVersion, hash, previousHash };
+    if (key) tio.mac = eventMac(key, streamName, revision, hash);
+    if (key && i === events.length - 1) tio.headMac = headMac(key, streamName, revision, hash);
+    previousHash = hash;
+    return { id: event.eventId, type: event.type, data: event.data as Record<string, unknown>, metadata: toEsdbMetadata(metadata, tio) };
+  });
 }
