@@ -5,7 +5,7 @@ import { toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import type { Actor } from '@tio/event-store';
 import { KafkaJsClient, ensureTopics, type MessageProducer } from '@tio/messaging';
 import type { Pool } from 'pg';
-import { adviceDecider, type AdviceCommand, type AdviceState } from '@tio/advice-domain';
+import { adviceDecider, type AdviceCommand, type AdviceState, type WithheldFromFamily } from '@tio/advice-domain';
 import { ehcCaseDecider, londonDateOf, type EhcCaseState, type EhcCommand } from '@tio/ehc-domain';
 
 export const ACTORS = {
@@ -59,7 +59,7 @@ export class DomainCase {
   }
 
   /** An agency's advice event for one of the case's advice requests (advice decider; sections carry text that must never reach the timeline). */
-  adviceEvent(time: string, actor: Actor, adviceRequestId: string, command: { type: 'SubmitAdvice'; adviceId: string; headings: string[] } | { type: 'CorrectAdvice'; reason: string; headings: string[] } | { type: 'WithdrawAdvice'; reason: string }): IntegrationEvent {
+  adviceEvent(time: string, actor: Actor, adviceRequestId: string, command: { type: 'SubmitAdvice'; adviceId: string; headings: string[]; withheldFromFamily?: WithheldFromFamily } | { type: 'CorrectAdvice'; reason: string; headings: string[] } | { type: 'WithdrawAdvice'; reason: string }): IntegrationEvent {
     const r = this.state.adviceRequests[adviceRequestId];
     if (!r) throw new Error(`no advice request ${adviceRequestId}`);
     const key = { caseId: this.caseId, assessmentId: r.assessmentId, agency: r.agency, adviceType: r.adviceType };
@@ -67,7 +67,7 @@ export class DomainCase {
     const base = { ...key, idempotencyKey: randomUUID(), at: londonDateOf(time), by: { userRef: actor.userId, organisationRef: actor.organisationId } };
     const sections = 'headings' in command ? command.headings.map((heading) => ({ heading, text: `private text about the child under ${heading}` })) : [];
     const cmd: AdviceCommand = command.type === 'SubmitAdvice'
-      ? { ...base, type: 'SubmitAdvice', adviceId: command.adviceId, request: { ...key, adviceRequestId }, sections }
+      ? { ...base, type: 'SubmitAdvice', adviceId: command.adviceId, request: { ...key, adviceRequestId }, sections, ...(command.withheldFromFamily ? { withheldFromFamily: command.withheldFromFamily } : {}) }
       : command.type === 'CorrectAdvice' ? { ...base, type: 'CorrectAdvice', reason: command.reason, sections } : { ...base, type: 'WithdrawAdvice', reason: command.reason };
     const [e] = adviceDecider.decide(cmd, state);
     this.advice.set(adviceRequestId, adviceDecider.evolve(state, e));
