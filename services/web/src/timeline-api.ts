@@ -20,6 +20,8 @@ export interface ApiEntry {
   occurredAt: string;
   recordedAt: string;
   who: { userId: string; organisationId: string; agency: string; role: string };
+  details?: Record<string, unknown>;
+  source?: { type?: string } & Record<string, unknown>;
 }
 
 /**
@@ -61,17 +63,28 @@ export class TimelineApi {
     return { asOf: day, cases };
   }
 
-  async timeline(accessToken: string, caseId: string): Promise<{ entryCount: number; entries: ApiEntry[]; nextCursor: string | null }> {
-    return this.get(`/cases/${encodeURIComponent(caseId)}/timeline?limit=500`, accessToken);
+  /** The case's entries; `before` (YYYY-MM-DD, exclusive) keeps those that happened before that day. */
+  async timeline(accessToken: string, caseId: string, before?: string): Promise<{ entryCount: number; entries: ApiEntry[]; nextCursor: string | null; resumeToken?: string }> {
+    return this.get(`/cases/${encodeURIComponent(caseId)}/timeline?limit=500${before ? `&to=${before}` : ''}`, accessToken);
   }
 
-  async status(accessToken: string, caseId: string): Promise<CaseStatusView> {
-    return this.get(`/cases/${encodeURIComponent(caseId)}/status`, accessToken);
+  /** The statutory clock on `asOf` (YYYY-MM-DD; today in England when omitted): facts dated after it are ignored. */
+  async status(accessToken: string, caseId: string, asOf?: string): Promise<CaseStatusView> {
+    return this.get(`/cases/${encodeURIComponent(caseId)}/status${asOf ? `?asOf=${asOf}` : ''}`, accessToken);
+  }
+
+  /** The case's live stream (Server-Sent Events), opened with the user's token in the header: the token stays here. */
+  async stream(accessToken: string, caseId: string, lastEventId: string | undefined, signal: AbortSignal): Promise<globalThis.Response> {
+    return fetch(`${this.config.timelineUrl}/cases/${encodeURIComponent(caseId)}/timeline/stream`, {
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      signal,
+    });
   }
 }
 
 export interface StatusDeadline {
   id: string;
+  startsOn?: string;
   what: string;
   regulation: string;
   responsible: string;

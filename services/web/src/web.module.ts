@@ -15,12 +15,13 @@ import { TimelineApi } from './timeline-api';
 import { WEB_CONFIG } from './tokens';
 import { AgencyApi } from './worklist/agency-api';
 import { WorklistController } from './worklist/worklist.controller';
+import { LiveController } from './case-page/live.controller';
 import { WORKLIST_HANDLERS } from './worklist/worklist.queries';
 
 /** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [AuthController, PagesController, WorklistController, AuditPagesController],
+  controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController],
   providers: [
     { provide: WEB_CONFIG, useFactory: () => webConfig() },
     { provide: SessionStore, useFactory: () => new SessionStore() },
@@ -36,6 +37,6 @@ import { WORKLIST_HANDLERS } from './worklist/worklist.queries';
 })
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController);
+    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController, LiveController);
   }
 }

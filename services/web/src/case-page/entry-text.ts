@@ -50,7 +50,7 @@ export const AGENCY_NAMES: Record<string, string> = {
 /** An event type name such as `transfer.requested.v1` or `ehc.plan-ceased.v1`. */
 export const RAW_TYPE = /\b[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)*\.v\d+\b/;
 const RAW_TYPE_IN_BRACKETS = /\s*\(\s*[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)*\.v\d+\s*\)/g;
-const ISO_DAY = /\b(\d{4}-\d{2}-\d{2})(?![\d:T])/g;
+const ISO_DAY = /\b(\d{4}-\d{2}-\d{2})(?![\dT]|:\d)/g;
 
 /** Writes every YYYY-MM-DD in a text as a date and takes out any event type name. */
 export function readableText(text: string): string {

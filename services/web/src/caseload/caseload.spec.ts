@@ -37,6 +37,11 @@ describe('the caseload order and filters', () => {
     expect(ids(caseload(all, {}, TODAY))).toEqual(['c-overdue', 'c-soon', 'c-later', 'c-done']);
   });
 
+  it('shows the stage’s own clock: week N of 20 while assessing, no week of 20 once a plan is in force (it read "week 71 of 20")', () => {
+    expect(caseloadRow(kase('c-assessing', { weekOfProcess: 19 }))).toMatchObject({ week: 19, clock: 'Week 19 of 20' });
+    expect(caseloadRow(kase('c-in-force', { caseStatus: 'plan-in-force', weekOfProcess: 71 }))).toMatchObject({ week: null, clock: expect.stringMatching(/^Plan in force/) });
+  });
+
   it('sorts by due date, by week of the process (latest first) or by case reference', () => {
     expect(ids(caseload(all, { sort: 'due' }, TODAY))).toEqual(['c-overdue', 'c-soon', 'c-later', 'c-done']);
     expect(ids(caseload(all, { sort: 'week' }, TODAY))).toEqual(['c-overdue', 'c-soon', 'c-later', 'c-done']);

@@ -1,3 +1,5 @@
+import { stageClock } from '../case-page/clock';
+
 /**
  * The caseload: the rows a caseworker scans (stage, week, next deadline, who must act, overdue), its filters, its
  * order and its CSV. Pure: the timeline service's case list in, rows out.
@@ -60,7 +62,10 @@ export interface CaseloadRow {
   caseId: string;
   stage: string;
   stageKey: string;
+  /** The week of the stage's own 20-week clock; null when none runs (a plan in force has no week of 20). */
   week: number | null;
+  /** The stage's clock in words: "Week 7 of 20", or the stage's own words when the 20-week clock does not run. */
+  clock: string;
   /** The overdue deadline that is latest, else the next open one. */
   deadline: { what: string; dueOn: string; regulation: string; responsible: string } | null;
   overdueCount: number;
@@ -76,6 +81,7 @@ export interface CaseloadRow {
 const label = (map: Record<string, string>, key: string) => map[key] ?? key;
 
 export function caseloadRow(c: ApiCase): CaseloadRow {
+  const clock = stageClock(c.caseStatus, c.weekOfProcess);
   const overdue = Object.values(c.overdueByResponsible ?? {}).flat();
   const worst = [...overdue].sort((a, b) => (b.daysLate ?? 0) - (a.daysLate ?? 0) || a.dueOn.localeCompare(b.dueOn))[0];
   const deadline = worst ?? c.next ?? null;
@@ -84,7 +90,8 @@ export function caseloadRow(c: ApiCase): CaseloadRow {
     caseId: c.caseId,
     stage: label(STAGES, c.caseStatus),
     stageKey: c.caseStatus,
-    week: c.weekOfProcess,
+    week: clock.week,
+    clock: clock.text,
     deadline: deadline ? { what: deadline.what, dueOn: deadline.dueOn, regulation: deadline.regulation, responsible: label(RESPONSIBLE, deadline.responsible) } : null,
     overdueCount: c.overdueCount,
     daysOverdue: overdue.reduce((m, d) => Math.max(m, d.daysLate ?? 0), 0),
