@@ -97,6 +97,7 @@ async function main(): Promise<void> {
         ...baseEnv, ...oidc, TIMELINE_URL: process.env['TIMELINE_URL'] ?? `http://127.0.0.1:${timelinePort}`,
         EDUCATION_URL: process.env['EDUCATION_URL'] ?? local('education'), HEALTH_URL: process.env['HEALTH_URL'] ?? local('health'),
         SOCIAL_CARE_URL: process.env['SOCIAL_CARE_URL'] ?? local('social-care'), AUDIT_URL: process.env['AUDIT_URL'] ?? local('audit'),
+        CASE_URL: process.env['CASE_URL'] ?? local('case'),
       });
       services.push(web);
       await waitReady(web);

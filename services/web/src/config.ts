@@ -17,6 +17,8 @@ export interface WebConfig {
   timelineUrl: string;
   /** Each agency service's API (base URL), for its practitioners' worklist and advice form; an agency left out has no worklist here. */
   agencyUrls: Partial<Record<'education' | 'health' | 'social-care', string>>;
+  /** The case service's API (base URL): the family's actions (accept an invitation, give views, respond to the draft, ask); unset, the family pages only read. */
+  caseUrl?: string;
   /** The audit service's API (base URL): auditors' "as recorded" reading of a case; unset, the page offers only the business-date reading. */
   auditUrl?: string;
   /** Session cookies are Secure (and `__Host-` prefixed) when this service is reached over https. */
@@ -62,6 +64,7 @@ export function webConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
       ([['education', 'EDUCATION_URL'], ['health', 'HEALTH_URL'], ['social-care', 'SOCIAL_CARE_URL']] as const).filter(([, name]) => env[name]).map(([agency, name]) => [agency, url(name, env[name] as string)]),
     ),
     auditUrl: env['AUDIT_URL'] ? url('AUDIT_URL', env['AUDIT_URL']) : undefined,
+    caseUrl: env['CASE_URL'] ? url('CASE_URL', env['CASE_URL']) : undefined,
     secureCookies: redirectUri.startsWith('https:'),
     sessionHours,
   };
