@@ -2,19 +2,15 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, UseFilters } fr
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
 import { adviceChecklist, type EhcCommand } from '@tio/ehc-domain';
 import { ProblemDetails } from '@tio/service-kit';
-import type { Request } from 'express';
-import { CaseCommand, caseCommandResult, type CaseCommandResult } from '../case-aggregate';
+import type { CaseCommandResult } from '../case-aggregate';
 import { GetCaseQuery } from '../case-queries';
-import { stepDate } from '../http/command-context';
+import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import * as dto from './assessment-advice.dtos';
 
-type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
-const newId = (req: CorrelatedRequest, p: Principal, what: string) => newIdFor(what, idempotencyKeyOf(req), p.organisationId);
 
 /** The 4xx every step here may answer. */
 function StepProblems(): MethodDecorator {
@@ -45,9 +41,8 @@ export class AssessmentAdviceController {
     private readonly queries: QueryBus,
   ) {}
 
-  private async run(command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
-    const result = await this.commands.execute(new CaseCommand(command, principal, requestContext(command.caseId, principal, req)));
-    return caseCommandResult(command.caseId, result, stepDate(undefined));
+  private run(command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
+    return runCaseCommand(this.commands, command, principal, req);
   }
 
   @Get(':caseId/advice-checklist')

@@ -3,22 +3,17 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
 import { statutoryStatus, type EhcCommand } from '@tio/ehc-domain';
-import type { Request } from 'express';
-import { CaseCommand, caseCommandResult, type CaseCommandResult } from '../case-aggregate';
+import type { CaseCommandResult } from '../case-aggregate';
 import { GetCaseQuery } from '../case-queries';
-import { stepDate } from './command-context';
+import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from './command-context';
 import { DomainErrorFilter } from './domain-error.filter';
 import * as dto from './dtos';
 import { planContentsOf } from '../plan/plan-contents.dto';
 import { CaseCommandResponse, CaseResponse } from './responses';
 
-type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 const Id = (name: string) => Param(name, new ParseUUIDPipe());
-/** The id of something a command creates when the body does not name it: a retry with the same key names the same. */
-const newId = (req: CorrelatedRequest, p: Principal, what: string) => newIdFor(what, idempotencyKeyOf(req), p.organisationId);
 
 /** The LA SEND team's lifecycle API. Every write is a command to the case's event-sourced decider. */
 @ApiTags('cases')
@@ -33,9 +28,8 @@ export class CaseController {
     private readonly queries: QueryBus,
   ) {}
 
-  private async run(command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
-    const result = await this.commands.execute(new CaseCommand(command, principal, requestContext(command.caseId, principal, req)));
-    return caseCommandResult(command.caseId, result, stepDate(undefined));
+  private run(command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
+    return runCaseCommand(this.commands, command, principal, req);
   }
 
   @Post()

@@ -1,20 +1,16 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseIntPipe, ParseUUIDPipe, Post, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Req, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
-import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
-import { PersonalBudgetNotFoundError, type EhcCommand } from '@tio/ehc-domain';
+import type { EhcCommand } from '@tio/ehc-domain';
 import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
-import type { Request } from 'express';
-import { CaseCommand, caseCommandResult } from '../case-aggregate';
-import { stepDate } from '../http/command-context';
+import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { budgetPartsOf, DecidePersonalBudgetDto, RequestPersonalBudgetDto, ReviewPersonalBudgetDto } from './plan-dtos';
 import { GetPlanChangesQuery, GetPlanQuery } from './plan-queries';
 import { CaseCommandResponse } from '../http/responses';
 import { PlanChangesResponse, PlanResponse } from './plan-responses';
 
-type CorrelatedRequest = Request & { correlationId?: string };
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 
 
@@ -34,14 +30,8 @@ export class PlanController {
     private readonly queries: QueryBus,
   ) {}
 
-  private async run(command: EhcCommand, principal: Principal, req: CorrelatedRequest) {
-    try {
-      const result = await this.commands.execute(new CaseCommand(command, principal, requestContext(command.caseId, principal, req)));
-      return caseCommandResult(command.caseId, result, stepDate(undefined));
-    } catch (e) {
-      if (e instanceof PersonalBudgetNotFoundError) throw new NotFoundException(e.message);
-      throw e;
-    }
+  private run(command: EhcCommand, principal: Principal, req: CorrelatedRequest) {
+    return runCaseCommand(this.commands, command, principal, req);
   }
 
   @Get(':caseId/plan')
@@ -66,7 +56,7 @@ export class PlanController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   request(@CaseId() caseId: string, @Body() b: RequestPersonalBudgetDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    const personalBudgetId = b.personalBudgetId ?? newIdFor('personalBudgetId', idempotencyKeyOf(req), p.organisationId);
+    const personalBudgetId = b.personalBudgetId ?? newId(req, p, 'personalBudgetId');
     return this.run(
       {
         type: 'RequestPersonalBudget', caseId, at: stepDate(b.at), personalBudgetId, requestedBy: b.requestedBy,
