@@ -1,0 +1,225 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { simpleParser } from 'mailparser';
+import { Pool } from 'pg';
+import request from 'supertest';
+import type { Principal } from '@tio/auth';
+import { EVENT_STORE, reactionCaller, ReactionsRunner } from '@tio/event-sourcing';
+import type { Actor, EventStore } from '@tio/event-store';
+import { addDays, londonDateOf, type EhcCommand } from '@tio/ehc-domain';
+import { startDevMailServer, type DevMailServer } from '@tio/local-infra';
+import { metricValue } from '@tio/service-kit';
+import { startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
+import { adviceForDraft } from '../assessment-advice/advice-for-draft';
+import { CaseCommand, caseStream } from '../case-aggregate';
+import { caseService } from '../service';
+import { FamilyNotifications } from './family-notifications';
+import { INVITATION_DELIVERY, type InvitationDelivery } from './invitation-delivery';
+
+jest.setTimeout(300_000);
+
+interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  template: string;
+  reference: string;
+}
+
+/**
+ * Messages to families through the real case service: its PostgreSQL event store and ledger, its reactions
+ * subscription, and a real SMTP server in this process (the one `npm start` runs) whose messages are read back with
+ * mailparser. Nothing is mocked; the only waits are for the asynchronous sender, never on timing.
+ */
+describe('notifications to families, sent over SMTP and read back', () => {
+  const LA = 'E10000028';
+  const WEB = 'https://send.example.gov.uk';
+  const today = londonDateOf(new Date());
+  let dir: string;
+  let mail: DevMailServer;
+  let service: TestService;
+  let pool: Pool;
+  let officer: string;
+  let officerPrincipal: Principal;
+  const post = (path: string, body: object) => request(service.server).post(path).set('Authorization', `Bearer ${officer}`).send(body);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tio-mail-'));
+    mail = await startDevMailServer({ dir });
+    service = await startTestService(caseService, { SMTP_URL: mail.url, NOTIFY_FROM: 'SEND team <send@example.gov.uk>', FAMILY_WEB_URL: WEB });
+    pool = new Pool({ connectionString: service.databaseUrl, max: 2 });
+    officerPrincipal = { userId: 'caseworker-n', organisationId: LA, agency: 'local-authority', roles: ['case-officer'] };
+    officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'caseworker-n' });
+  });
+  afterAll(async () => {
+    // what the closing note lists: every message this suite sent, as the SMTP server received it
+    if (mail) console.log(`[notifications] ${mail.messages().length} messages received over SMTP:\n${(await mails()).map((m) => `  ${m.template.padEnd(18)} ${m.subject}`).join('\n')}`);
+    await pool?.end();
+    await service?.close();
+    await mail?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const notifications = () => service.app.get(FamilyNotifications);
+
+  async function mails(): Promise<Mail[]> {
+    return Promise.all(mail.messages().map(async ({ raw }) => {
+      const m = await simpleParser(raw);
+      return {
+        to: m.to && !Array.isArray(m.to) ? m.to.text : '', subject: m.subject ?? '', text: m.text ?? '', messageId: m.messageId ?? '',
+        template: String(m.headers.get('x-tio-template') ?? ''), reference: String(m.headers.get('x-tio-reference') ?? ''),
+      };
+    }));
+  }
+  const about = (caseId: string, template?: string) => async () => (await mails()).filter((m) => m.text.includes(`/family/cases/${caseId}`) && (!template || m.template === template));
+
+  /** The service has done all it will: its reactions reached the case's last event and the ledger has nothing left to send. */
+  async function settled(caseId: string): Promise<void> {
+    const store = service.app.get<EventStore>(EVENT_STORE);
+    const head = (await store.readStream(caseStream(caseId))).at(-1)?.globalPosition as bigint;
+    expect(await service.app.get(ReactionsRunner).reachedPosition(head, 120_000)).toBe(true);
+    await waitFor('the ledger to be worked through', async () => (await notifications().ledger.outstanding(caseId)) === 0, 120_000);
+  }
+
+  async function record(command: EhcCommand, who: Principal = officerPrincipal, asReaction = false): Promise<void> {
+    const actor: Actor = { userId: who.userId, organisationId: who.organisationId, agency: who.agency, role: who.roles[0] as string };
+    await service.app.get(CommandBus).execute(new CaseCommand(command, asReaction ? reactionCaller(who) : who, { caseId: command.caseId, actor, correlationId: randomUUID() }));
+  }
+
+  async function newCase(at: string): Promise<string> {
+    return (await post('/cases', { at, childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201)).body.caseId as string;
+  }
+
+  /** The LA invites a family member; the service makes a one-time code, records its digest and hands the code to the delivery port. */
+  async function invite(caseId: string, contact: { name: string; email: string }, at: string): Promise<{ invitationId: string; code: string }> {
+    const invitationId = randomUUID();
+    const code = randomBytes(6).toString('base64url');
+    await record({ type: 'InviteFamilyMember', caseId, at, invitationId, relationship: 'parent', contact, codeDigest: createHash('sha256').update(code).digest('hex'), invitedBy: { userId: 'caseworker-n', organisationId: LA } } as EhcCommand);
+    await service.app.get<InvitationDelivery>(INVITATION_DELIVERY).deliver({ caseId, invitationId, code, expiresOn: addDays(at, 28) });
+    return { invitationId, code };
+  }
+
+  /** The family member signs in and types the code: linked. */
+  async function accept(caseId: string, invitationId: string, code: string, subject: string, at: string): Promise<void> {
+    const family = { userId: subject, organisationId: 'family', agency: 'family' as const, roles: ['family'] as Principal['roles'] };
+    await record({ type: 'AcceptFamilyInvitation', caseId, at, invitationId, subject, codeDigest: createHash('sha256').update(code).digest('hex') } as EhcCommand, family, true);
+  }
+
+  /** Invited and linked, with the code taken from the invitation email. */
+  async function linkedMember(caseId: string, name: string, email: string, at: string): Promise<string> {
+    const { invitationId } = await invite(caseId, { name, email }, at);
+    const invitation = await waitFor(`the invitation to ${email}`, async () => (await mails()).find((m) => m.template === 'invitation' && m.to === email && m.text.includes(invitationId)));
+    const code = /Your code is: (\S+)/.exec(invitation.text)?.[1] as string;
+    await accept(caseId, invitationId, code, `family-${randomUUID().slice(0, 8)}`, at);
+    return invitationId;
+  }
+
+  it('the invitation email carries a code that works, a link to join, and nothing about the child', async () => {
+    const caseId = await newCase(addDays(today, -3));
+    const email = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    const { invitationId, code } = await invite(caseId, { name: 'Jo Carter', email }, addDays(today, -2));
+    const [invitation] = await waitFor('the invitation email', async () => {
+      const found = (await mails()).filter((m) => m.to === email);
+      return found.length ? found : undefined;
+    });
+    expect(invitation).toMatchObject({ template: 'invitation', subject: 'You have been invited to see an EHC needs assessment' });
+    expect(invitation?.text).toContain('Hello Jo,');
+    expect(invitation?.text).toContain(`Your code is: ${code}`);
+    expect(invitation?.text).toContain(`${WEB}/family/join?invitation=${invitationId}`);
+    expect(invitation?.text).not.toMatch(/Carter|child:/);
+    // the code from the email links the person who types it
+    const typed = /Your code is: (\S+)/.exec(invitation?.text ?? '')?.[1] as string;
+    const subject = `family-${randomUUID().slice(0, 8)}`;
+    await accept(caseId, invitationId, typed, subject, addDays(today, -1));
+    const state = (await request(service.server).get(`/cases/${caseId}`).set('Authorization', `Bearer ${officer}`).expect(200)).body.state;
+    expect(state.family.members[subject]).toMatchObject({ invitationId, relationship: 'parent' });
+    // the code was kept only encrypted, and is gone from the ledger once sent
+    const rows = (await pool.query("SELECT status, secret FROM notifications.ledger WHERE case_id = $1 AND template_id = 'invitation'", [caseId])).rows;
+    expect(rows).toEqual([{ status: 'sent', secret: null }]);
+  });
+
+  it('a draft plan: one email to each linked member with their 15-day date; none to someone only invited; a replay and a restarted reaction send nothing again', async () => {
+    const caseId = await newCase('2026-01-05');
+    const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    const sam = `sam.${randomUUID().slice(0, 6)}@example.com`;
+    const lee = `lee.${randomUUID().slice(0, 6)}@example.com`;
+    await linkedMember(caseId, 'Jo Carter', jo, '2026-01-06');
+    await linkedMember(caseId, 'Sam Carter', sam, '2026-01-06');
+    await invite(caseId, { name: 'Lee Carter', email: lee }, '2026-01-06');
+    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
+    await adviceForDraft((path, body) => post(path, body).expect(201), caseId, '2026-02-02');
+    await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06' }).expect(201);
+
+    const drafts = await waitFor('the draft plan emails', async () => {
+      const found = await about(caseId, 'draft-plan-issued')();
+      return found.length >= 2 ? found : undefined;
+    });
+    await settled(caseId);
+    expect((await about(caseId, 'draft-plan-issued')()).map((m) => m.to).sort()).toEqual([jo, sam].sort());
+    for (const m of drafts) {
+      expect(m.subject).toBe('A draft EHC plan is ready for you to read');
+      // reg 13(1): 15 days beginning with 6 April
+      expect(m.text).toContain('tell the council what you think by 20 April 2026');
+      expect(m.messageId).toMatch(/^<[0-9a-f]{40}@notifications\.tio>$/);
+    }
+    expect(drafts[0]?.text).toMatch(/^Hello (Jo|Sam),/);
+    // the decision to assess was told too, once to each
+    expect((await about(caseId, 'decision-made')()).map((m) => m.to).sort()).toEqual([jo, sam].sort());
+    const before = (await mails()).length;
+
+    // the reactions start again from the first event (a new replica, a lost checkpoint): the ledger knows them all
+    const runner = service.app.get(ReactionsRunner);
+    await runner.onApplicationShutdown();
+    await pool.query("DELETE FROM event_store.checkpoints WHERE subscription_id = 'reactions-case'");
+    await runner.onApplicationBootstrap();
+    await settled(caseId);
+    expect(await notifications().sendDue()).toBe(0);
+    expect((await about(caseId, 'draft-plan-issued')()).length).toBe(2);
+    expect((await about(caseId, 'decision-made')()).length).toBe(2);
+    expect((await mails()).filter((m) => m.to === lee).map((m) => m.template)).toEqual(['invitation']);
+    expect((await mails()).length).toBe(before);
+  });
+
+  it('a time limit passed: the deadline job run twice tells each linked member once', async () => {
+    // a request received 60 days ago and no decision: the 6-week decision (reg 5(1)) is late
+    const requestedOn = addDays(today, -60);
+    const caseId = await newCase(requestedOn);
+    const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    await linkedMember(caseId, 'Jo Carter', jo, addDays(requestedOn, 1));
+    const job = notifications();
+    await job.sweepDeadlines(today);
+    expect(await job.sweepDeadlines(today)).toBe(0);
+    await waitFor('the late deadline email', async () => (await about(caseId, 'deadline-passed')()).length > 0);
+    await settled(caseId);
+    const late = await about(caseId, 'deadline-passed')();
+    expect(late.map((m) => [m.to, m.subject])).toEqual([[jo, 'A legal deadline has passed']]);
+    expect(late[0]?.text).toContain('The council had to decide whether to carry out an EHC needs assessment by');
+  });
+
+  it('erased personal data: nobody is written to, and an invitation after erasure is not sent', async () => {
+    const caseId = await newCase(addDays(today, -10));
+    const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    await linkedMember(caseId, 'Jo Carter', jo, addDays(today, -9));
+    const sentBefore = (await mails()).filter((m) => m.to === jo).length;
+    await post(`/cases/${caseId}/personal-data-erasure`, { ground: 'erasure-request' }).expect(200);
+    await post(`/cases/${caseId}/decision-to-assess`, { at: addDays(today, -8) }).expect(200);
+    const late = await service.app.get<InvitationDelivery>(INVITATION_DELIVERY).deliver({ caseId, invitationId: randomUUID(), code: 'never-sent', expiresOn: today });
+    expect(late).toEqual({ queued: false });
+    await notifications().sweepDeadlines(today);
+    await settled(caseId);
+    expect((await mails()).filter((m) => m.to === jo).length).toBe(sentBefore);
+    const queued = (await pool.query("SELECT template_id, status FROM notifications.ledger WHERE case_id = $1 AND template_id <> 'invitation'", [caseId])).rows;
+    expect(queued.filter((r) => r.status === 'sent')).toEqual([]);
+  });
+
+  it('counts what it sent on /metrics, by channel, provider and outcome', async () => {
+    const scraper = await tokenFor({ agency: 'system', roles: ['service'], organisationId: 'tio', userId: 'prometheus' });
+    const text = (await request(service.server).get('/metrics').set('Authorization', `Bearer ${scraper}`).expect(200)).text;
+    const sent = metricValue(text, 'tio_family_notifications_total', { channel: 'email', provider: 'smtp', outcome: 'sent' }) ?? 0;
+    expect(sent).toBe((await mails()).length);
+  });
+});
