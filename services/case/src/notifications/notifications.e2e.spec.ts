@@ -17,6 +17,7 @@ import { adviceForDraft } from '../assessment-advice/advice-for-draft';
 import { CaseCommand, caseStream } from '../case-aggregate';
 import { caseService } from '../service';
 import { FamilyNotifications } from './family-notifications';
+import { referenceOf } from './notification-ledger';
 import { INVITATION_DELIVERY, type InvitationDelivery } from './invitation-delivery';
 
 jest.setTimeout(300_000);
@@ -214,6 +215,52 @@ describe('notifications to families, sent over SMTP and read back', () => {
     expect((await mails()).filter((m) => m.to === jo).length).toBe(sentBefore);
     const queued = (await pool.query("SELECT template_id, status FROM notifications.ledger WHERE case_id = $1 AND template_id <> 'invitation'", [caseId])).rows;
     expect(queued.filter((r) => r.status === 'sent')).toEqual([]);
+  });
+
+  it('an SMTP server that is down: the failure is recorded and retried with backoff until the message goes, once, with the same reference', async () => {
+    // a port with nothing listening: taken from a server started and closed at once
+    const gone = await startDevMailServer({ dir: mkdtempSync(join(tmpdir(), 'tio-mail-gone-')) });
+    await gone.close();
+    rmSync(gone.dir, { recursive: true, force: true });
+    const flaky = await startTestService(caseService, { SMTP_URL: gone.url, FAMILY_WEB_URL: WEB });
+    const laterDir = mkdtempSync(join(tmpdir(), 'tio-mail-later-'));
+    let later: DevMailServer | undefined;
+    try {
+      const caseId = (await request(flaky.server).post('/cases').set('Authorization', `Bearer ${officer}`)
+        .send({ at: addDays(today, -2), childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201)).body.caseId as string;
+      const invitationId = randomUUID();
+      const code = randomBytes(6).toString('base64url');
+      const actor: Actor = { userId: 'caseworker-n', organisationId: LA, agency: 'local-authority', role: 'case-officer' };
+      await flaky.app.get(CommandBus).execute(new CaseCommand({
+        type: 'InviteFamilyMember', caseId, at: addDays(today, -1), invitationId, relationship: 'carer', contact: { name: 'Ash Lee', email: 'ash.lee@example.com' },
+        codeDigest: createHash('sha256').update(code).digest('hex'), invitedBy: { userId: 'caseworker-n', organisationId: LA },
+      } as EhcCommand, officerPrincipal, { caseId, actor, correlationId: randomUUID() }));
+      expect(await flaky.app.get<InvitationDelivery>(INVITATION_DELIVERY).deliver({ caseId, invitationId, code, expiresOn: today })).toEqual({ queued: true });
+      const ledger = flaky.app.get(FamilyNotifications).ledger;
+      const failed = await waitFor('a failed attempt in the ledger', async () => (await ledger.entries(caseId)).find((e) => e.lastError && e.status === 'pending'), 120_000);
+      expect(failed).toMatchObject({ templateId: 'invitation', recipient: invitationId, attempts: 1 });
+      expect(failed.lastError).not.toContain('ash.lee');
+
+      later = await startDevMailServer({ port: gone.port, dir: laterDir });
+      const server = later;
+      const [received] = await waitFor('the retried invitation', async () => (server.messages().length ? server.messages() : undefined), 180_000);
+      const parsed = await simpleParser(received?.raw ?? '');
+      expect(parsed.headers.get('x-tio-reference')).toBe(referenceOf(failed.key));
+      expect(parsed.text).toContain(`Your code is: ${code}`);
+      const [sent] = await ledger.entries(caseId);
+      expect(sent).toMatchObject({ status: 'sent', lastError: null, secret: null });
+      expect(sent?.attempts).toBeGreaterThanOrEqual(2);
+      expect(await flaky.app.get(FamilyNotifications).sendDue()).toBe(0);
+      expect(server.messages()).toHaveLength(1);
+      const scraper = await tokenFor({ agency: 'system', roles: ['service'], organisationId: 'tio', userId: 'prometheus' });
+      const text = (await request(flaky.server).get('/metrics').set('Authorization', `Bearer ${scraper}`).expect(200)).text;
+      expect(metricValue(text, 'tio_family_notifications_total', { provider: 'smtp', outcome: 'failed' })).toBeGreaterThanOrEqual(1);
+      expect(metricValue(text, 'tio_family_notifications_total', { provider: 'smtp', outcome: 'sent' })).toBe(1);
+    } finally {
+      await flaky.close();
+      await later?.close();
+      rmSync(laterDir, { recursive: true, force: true });
+    }
   });
 
   it('counts what it sent on /metrics, by channel, provider and outcome', async () => {
