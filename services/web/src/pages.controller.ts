@@ -19,6 +19,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DUE_LABELS: Record<string, string> = { overdue: 'Overdue', 'next-2-weeks': 'Due in the next 2 weeks' };
 const SORT_LABELS: Record<string, string> = { urgency: 'Overdue first, then next due', due: 'Next due date', week: 'Week of the process (latest first)', case: 'Case reference' };
 
+const isFamily = (req: WebRequest) => Boolean(req.webSession?.principal.roles.includes('family'));
+
 /** Checks the caseload's query string: the filter, or the errors to show in the error summary (field and reason). */
 function caseloadFilter(query: Record<string, unknown>): { filter: CaseloadFilter; errors: Array<{ text: string; href: string }> } {
   const cleaned = Object.fromEntries(['stage', 'due', 'awaiting', 'sort'].map((k) => [k, typeof query[k] === 'string' && query[k] ? query[k] : undefined]));
@@ -37,7 +39,7 @@ export class PagesController {
 
   @Get()
   start(@Req() req: WebRequest, @Res() res: Response) {
-    if (req.webSession) return res.redirect(303, '/caseload');
+    if (req.webSession) return res.redirect(303, isFamily(req) ? '/family' : '/caseload');
     return this.render.page(req, res, 'start.njk', { title: 'Tell It Once' });
   }
 
@@ -61,6 +63,8 @@ export class PagesController {
   @Get('caseload')
   async caseload(@Req() req: WebRequest, @Res() res: Response, @Query() query: Record<string, unknown>) {
     const session = req.webSession as WebSession;
+    // a family member signs in to their own case, never a caseload (the default page after signing in)
+    if (isFamily(req)) return res.redirect(303, '/family');
     const { filter, errors } = caseloadFilter(query);
     const options = (labels: Record<string, string>, keys: readonly string[], chosen: unknown, any: string) => [
       { value: '', text: any }, ...keys.map((k) => ({ value: k, text: labels[k] ?? k, selected: chosen === k })),

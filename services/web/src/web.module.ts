@@ -17,11 +17,13 @@ import { AgencyApi } from './worklist/agency-api';
 import { WorklistController } from './worklist/worklist.controller';
 import { LiveController } from './case-page/live.controller';
 import { WORKLIST_HANDLERS } from './worklist/worklist.queries';
+import { FamilyApi } from './family/family-api';
+import { FamilyController } from './family/family.controller';
 
 /** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController],
+  controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController],
   providers: [
     { provide: WEB_CONFIG, useFactory: () => webConfig() },
     { provide: SessionStore, useFactory: () => new SessionStore() },
@@ -33,10 +35,11 @@ import { WORKLIST_HANDLERS } from './worklist/worklist.queries';
     ...AUDIT_QUERY_HANDLERS,
     AgencyApi,
     ...WORKLIST_HANDLERS,
+    FamilyApi,
   ],
 })
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController, LiveController);
+    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController);
   }
 }
