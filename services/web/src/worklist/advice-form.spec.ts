@@ -38,7 +38,7 @@ describe('the advice form', () => {
       { field: 'section-1-text', text: 'Enter the advice for section 1' },
       { field: 'at-day', text: 'The date the advice was given must be a real date, for example 27 3 2026' },
     ]);
-    expect(formErrors({ status: 422, code: 'date-in-future', errors: [{ field: 'at', reasons: ['at must not be in the future'] }] }, 'withdraw')).toEqual([
+    expect(formErrors({ status: 422, code: 'date-in-future', errors: [{ field: 'at', reasons: ['at must not be after today (2026-11-30 in England): a step is recorded when it has happened'] }] }, 'withdraw')).toEqual([
       { field: 'at-day', text: 'The date the advice was withdrawn must be today or in the past' },
     ]);
     expect(formErrors({ status: 400, errors: [{ field: 'reason', reasons: ['reason must be longer than or equal to 1 characters'] }] }, 'withdraw')).toEqual([{ field: 'reason', text: 'Enter why the advice is withdrawn' }]);

@@ -77,7 +77,7 @@ function fieldError(apiField: string, reasons: string[], action: AdviceAction): 
   }
   if (apiField === 'sections') return { field: 'section-1-heading', text: 'Enter at least one section of advice, with a heading and the advice' };
   if (apiField === 'at') {
-    if (/future/.test(reason)) return { field: 'at-day', text: `The date the advice was ${action === 'withdraw' ? 'withdrawn' : 'given'} must be today or in the past` };
+    if (/future|after today/.test(reason)) return { field: 'at-day', text: `The date the advice was ${action === 'withdraw' ? 'withdrawn' : 'given'} must be today or in the past` };
     return { field: 'at-day', text: `The date the advice was ${action === 'withdraw' ? 'withdrawn' : 'given'} must be a real date, for example 27 3 2026` };
   }
   if (apiField === 'reason') {

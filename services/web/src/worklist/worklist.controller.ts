@@ -121,7 +121,6 @@ export class WorklistController {
   }
 
   private renderForm(req: WebRequest, res: Response, agency: AdviceAgency, caseId: string, request: CaseAdviceRequest, action: AdviceAction | undefined, values: PostedForm, errors: FieldError[], status = 200) {
-    const session = req.webSession as WebSession;
     const byField = Object.fromEntries(errors.map((e) => [e.field, e.text]));
     const heading = action ? ACTIONS[action].title : 'Your advice';
     return this.render.page(req, res, 'worklist/advice-form.njk', {
