@@ -11,6 +11,11 @@ import { dateFromParts, londonInstant, timeField } from './dates';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GSS = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,49}$/;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const dayParts = (iso: string) => {
+  const [year, month, day] = iso.split('-');
+  return { 'd-day': day, 'd-month': month, 'd-year': year };
+};
 const READINGS = { 'business-date': 'By business date', recorded: 'As recorded' } as const;
 type Reading = keyof typeof READINGS;
 
@@ -134,9 +139,13 @@ export class AuditPagesController {
     const session = this.auditor(req, res);
     if (!session) return;
     if (name !== 'performance.csv' && name !== 'performance.json') return this.page(req, res, 'error.njk', { title: 'Page not found', message: `There is no export called ${name}.` }, 404);
-    const { period, errors } = this.period(query);
-    if (errors.length) return res.status(400).type('text').send(errors.map((e) => `${e.href.slice(1)}: ${e.text}`).join('\n'));
-    return this.download(req, res, new AuditExportQuery(session.accessToken, name, '', period));
+    // the export links carry the period shown as from/to (YYYY-MM-DD); the audit service validates them again
+    const day = (k: string) => (typeof query[k] === 'string' && ISO_DAY.test(query[k] as string) && dateFromParts(dayParts(query[k] as string), 'd', k).value) || undefined;
+    const bad = ['from', 'to'].filter((k) => query[k] !== undefined && !day(k));
+    const la = typeof query['localAuthority'] === 'string' ? query['localAuthority'] : undefined;
+    if (la !== undefined && !GSS.test(la)) bad.push('localAuthority');
+    if (bad.length) return res.status(400).type('text').send(bad.map((k) => `${k}: ${k === 'localAuthority' ? 'a local authority code, for example E10000028' : 'a real date as YYYY-MM-DD'}`).join('\n'));
+    return this.download(req, res, new AuditExportQuery(session.accessToken, name, '', { from: day('from'), to: day('to'), localAuthority: la }));
   }
 
   @Get('cases/:caseId/exports/:name')

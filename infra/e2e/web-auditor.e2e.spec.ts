@@ -1,0 +1,325 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
+import { dropDatabase, ensureDatabase, freePort, localStateDir, workspaceRoot } from '@tio/local-infra';
+import { testKeys, tokenFor, waitFor } from '@tio/testing';
+import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { SERVICES, WEB_SERVICE } from '../scripts/services';
+
+/**
+ * The auditor's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
+ * development OpenID provider as `sam` (auditor): statutory performance (the chart's every label inside its viewBox)
+ * -> integrity -> a case's history and why an event happened -> the case as at a business date (before and on the day
+ * of a move mid-assessment) and as recorded before the move was recorded. The case, timeline and audit services, the
+ * provider and the web service each run as their own process, as under `npm start`. Every page is checked with
+ * axe-core (no serious or critical violation); a caseworker (`priya`) is refused the auditor's pages with a page
+ * saying why. Screenshots and the axe counts go to .local/test-results/web-auditor/.
+ */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE = join(workspaceRoot(), 'node_modules/axe-core/axe.min.js');
+const SHOTS = join(process.env['TIO_TEST_RESULTS'] ?? localStateDir('test-results'), 'web-auditor');
+const JWT = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/;
+const LONDON_MINUTE = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const londonMinute = () => LONDON_MINUTE.format(new Date());
+const long = (day: string) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+
+describe("the auditor's pages: performance, integrity, a case's history and the case as at a date (real browser, dev OpenID provider)", () => {
+  const OLD = 'E10000028';
+  const NEW = 'E08000025';
+  const prefix = `webaud-${randomUUID().slice(0, 8)}.`;
+  const cluster = process.env['DATABASE_URL'] as string;
+  const running: RunningService[] = [];
+  const dbNames: string[] = [];
+  const dbUrls: Record<string, string> = {};
+  const url: Record<string, string> = {};
+  let provider: ChildProcess | undefined;
+  const contexts: BrowserContext[] = [];
+  const profiles: string[] = [];
+  const today = londonDateOf(new Date());
+  const day0 = addWeeks(today, -10);
+  const moveOn = addWeeks(day0, 5);
+  const dayBeforeMove = addDays(moveOn, -3);
+  const caseId = randomUUID();
+  /** The minute (in England) by which everything before the move had been recorded, and the move had not. */
+  let beforeMoveRecorded = '';
+  const axeResults: Record<string, { serious: number; critical: number; moderate: number; minor: number; passes: number; violations: string[] }> = {};
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`);
+    mkdirSync(SHOTS, { recursive: true });
+    const keys = await testKeys();
+    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-auditor-e2e-'));
+    const [providerPort, webPort] = [await freePort(), await freePort()];
+    const issuer = `http://127.0.0.1:${providerPort}`;
+    url['web'] = `http://127.0.0.1:${webPort}`;
+    const clientSecret = randomBytes(24).toString('base64url');
+
+    provider = spawn(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(), 'infra/scripts/dev-identity-provider.ts')], {
+      cwd: workspaceRoot(),
+      env: {
+        ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(providerPort), DEV_OIDC_PRIVATE_KEY: keys.privateKeyPem,
+        DEV_OIDC_CLIENT_ID: 'tio-web', DEV_OIDC_CLIENT_SECRET: clientSecret, DEV_OIDC_REDIRECT_URIS: `${url['web']}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${url['web']}/signed-out`,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let providerOutput = '';
+    provider.stdout?.on('data', (d) => (providerOutput += d));
+    provider.stderr?.on('data', (d) => (providerOutput += d));
+    await waitFor('the development OpenID provider', async () => providerOutput.includes(`issuer ${issuer}`) || (provider?.exitCode !== null ? Promise.reject(new Error(providerOutput)) : false), 60_000);
+
+    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
+    for (const name of ['case', 'timeline', 'audit']) {
+      const db = `webaud_${name}_${randomUUID().slice(0, 6)}`;
+      dbNames.push(db);
+      dbUrls[name] = await ensureDatabase(cluster, db);
+    }
+    for (const name of ['case', 'timeline', 'audit']) {
+      const port = await freePort();
+      // the audit service replays the case service's event store and compares the timeline's read model, as under npm start
+      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` }
+        : name === 'audit' ? { AUDIT_EVENT_STORES: `case=${dbUrls['case']}`, AUDIT_TIMELINE_DATABASE_URL: dbUrls['timeline'] } : {};
+      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: dbUrls[name], KAFKA_TOPIC_PREFIX: prefix }));
+      url[name] = `http://127.0.0.1:${port}`;
+    }
+    running.push(await startService(WEB_SERVICE, webPort, logDir, {
+      ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`, TIMELINE_URL: url['timeline'], AUDIT_URL: url['audit'],
+    }));
+    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+
+    // a case of the old LA, assessing; the family moves to the new LA mid-assessment (CFA 2014 s.24), the move
+    // recorded in a later minute than everything before it
+    const officer = async (organisationId: string) => tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId, userId: `officer-${organisationId}` });
+    const [oldLa, newLa] = [await officer(OLD), await officer(NEW)];
+    const post = async (path: string, body: object, token: string) => {
+      const res = await fetch(`${url['case']}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    await post('/cases', { caseId, at: day0, childRef: `child:${caseId.slice(0, 6)}`, localAuthority: OLD, source: 'parent', requestedBy: { role: 'parent' } }, oldLa);
+    await post(`/cases/${caseId}/decision-to-assess`, { at: addWeeks(day0, 2) }, oldLa);
+    const recordedIn = londonMinute();
+    beforeMoveRecorded = await waitFor('the next minute in England', async () => (londonMinute() !== recordedIn ? londonMinute() : false), 75_000, 500);
+    const requested = await post(`/cases/${caseId}/service-transfers`, { at: addWeeks(day0, 4), kind: 'local-authority', toOrganisation: NEW, moveOn }, oldLa);
+    const transferId = requested['transferId'] as string;
+    await post(`/cases/${caseId}/service-transfers/${transferId}/acceptance`, { at: addDays(addWeeks(day0, 4), 1) }, newLa);
+    await post(`/cases/${caseId}/service-transfers/${transferId}/completion`, { at: moveOn }, oldLa);
+
+    for (let i = 0; i < 2; i++) {
+      const profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
+      profiles.push(profile);
+      // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
+      contexts.push(await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, bypassCSP: true, acceptDownloads: true }));
+    }
+  }, 420_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    for (const p of profiles) rmSync(p, { recursive: true, force: true });
+    await Promise.all(running.map(stopService));
+    provider?.stdin?.end();
+    for (const db of dbNames) await dropDatabase(cluster, db);
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
+  });
+
+  const problems: string[] = [];
+  async function openPage(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+    page.on('response', (r) => r.status() === 404 && problems.push(`404 ${r.url()}`));
+    return page;
+  }
+
+  /** axe-core on the page as it is now: no serious or critical violation; the counts are kept for the report. */
+  async function axe(page: Page, name: string): Promise<void> {
+    await page.addScriptTag({ path: AXE });
+    const result = (await page.evaluate('axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } })')) as {
+      violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
+      passes: unknown[];
+    };
+    const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
+    axeResults[name] = { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length, violations: result.violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
+    const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(blocking.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  async function signIn(page: Page, path: string, username: string): Promise<void> {
+    await page.goto(`${url['web']}${path}`);
+    await page.waitForURL(/\/interaction\//);
+    await page.fill('#username', username);
+    await page.fill('#password', 'demo');
+    await Promise.all([page.waitForURL(`${url['web']}${path}`), page.locator('button[type=submit]').click()]);
+  }
+
+  async function noTokenIn(page: Page): Promise<void> {
+    expect(await page.content()).not.toMatch(JWT);
+    expect(page.url()).not.toMatch(JWT);
+  }
+
+  /** The value of a summary list row, by its key's text. */
+  const row = (page: Page, list: string, key: string) => page.locator(`${list} .govuk-summary-list__row`, { has: page.locator('.govuk-summary-list__key', { hasText: new RegExp(`^\\s*${key}\\s*$`) }) }).locator('.govuk-summary-list__value').textContent();
+
+  it('shows statutory performance for a period with a chart whose every label lies inside it, the same figures as a table, and the exports', async () => {
+    const page = await openPage(contexts[0] as BrowserContext);
+    await signIn(page, '/audit/performance', 'sam');
+    await expect(page.locator('#signed-in-as').textContent()).resolves.toContain('Sam Reid');
+    const nav = await page.locator('.govuk-service-navigation__list').textContent();
+    expect(nav).toMatch(/Performance[\s\S]*Integrity[\s\S]*Case audit/);
+
+    // the period through the GOV.UK date inputs: from the case's request to today
+    const [fy, fm, fd] = day0.split('-');
+    const [ty, tm, td] = today.split('-');
+    await page.fill('#from-day', String(Number(fd)));
+    await page.fill('#from-month', String(Number(fm)));
+    await page.fill('#from-year', fy as string);
+    await page.fill('#to-day', String(Number(td)));
+    await page.fill('#to-month', String(Number(tm)));
+    await page.fill('#to-year', ty as string);
+    await Promise.all([page.waitForURL(/\/audit\/performance\?/), page.locator('#show-period').click()]);
+    await expect(page.locator('#performance-scope').textContent()).resolves.toContain(`${long(day0)} to ${long(today)}, all local authorities`);
+    await expect(row(page, '#counts', 'Requests for an assessment')).resolves.toMatch(/^\s*1\s*$/);
+    await expect(page.locator('#performance-table tbody tr').count()).resolves.toBe(6);
+    await expect(page.locator('#performance-table tbody tr[data-measure="decisions"] td').last().textContent()).resolves.toMatch(/^\s*100\.0%\s*$/);
+
+    // every text of the chart (labels, values, axis, legend) inside the SVG's viewBox, as the browser lays it out
+    const boxes = (await page.evaluate(`(() => {
+      const svg = document.querySelector('svg.tio-chart');
+      const vb = svg.viewBox.baseVal;
+      return { viewBox: { x: vb.x, y: vb.y, width: vb.width, height: vb.height }, texts: [...svg.querySelectorAll('text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, width: b.width, height: b.height }; }) };
+    })()`)) as { viewBox: { x: number; y: number; width: number; height: number }; texts: Array<{ text: string; x: number; y: number; width: number; height: number }> };
+    expect(boxes.texts.length).toBeGreaterThanOrEqual(6 * 2 + 6 + 2);
+    const outside = boxes.texts.filter((t) => t.x < boxes.viewBox.x || t.y < boxes.viewBox.y || t.x + t.width > boxes.viewBox.x + boxes.viewBox.width || t.y + t.height > boxes.viewBox.y + boxes.viewBox.height);
+    expect(outside).toEqual([]);
+    expect(boxes.texts.map((t) => t.text)).toEqual(expect.arrayContaining(['Final plans issued within 20 weeks (excluding exception cases)', 'Staffordshire target (2020): 80%']));
+    await expect(page.locator('svg.tio-chart').getAttribute('role')).resolves.toBe('img');
+    await noTokenIn(page);
+    await axe(page, '01-performance');
+
+    const csvHref = await page.locator('#exports a', { hasText: 'CSV' }).getAttribute('href');
+    expect(csvHref).toBe(`/audit/exports/performance.csv?from=${day0}&to=${today}`);
+    const csv = await page.request.get(`${url['web']}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers()['content-disposition']).toBe(`attachment; filename="performance-${day0}-${today}.csv"`);
+    expect((await csv.text()).split(/\r?\n/)[0]).toBe('measure,breakdown,group,metric,value');
+
+    // an impossible date: the error summary names the field, the figures for the default period still show
+    const bad = await page.goto(`${url['web']}/audit/performance?from-day=31&from-month=2&from-year=2025&to-day=1&to-month=3&to-year=2025`);
+    expect(bad?.status()).toBe(400);
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toMatch(/The first day of the period must be a real date/);
+    await expect(page.locator('.govuk-error-summary a').first().getAttribute('href')).resolves.toBe('#from-day');
+    await axe(page, '02-performance-error');
+    await page.close();
+  }, 240_000);
+
+  it('shows the integrity of every store and what was checked, then finds the case from there', async () => {
+    const page = await openPage(contexts[0] as BrowserContext);
+    await page.goto(`${url['web']}/audit/performance`);
+    await Promise.all([page.waitForURL(`${url['web']}/audit/integrity`), page.locator('.govuk-service-navigation__link', { hasText: 'Integrity' }).click()]);
+    await expect(row(page, '#integrity-summary', 'Result')).resolves.toContain('Every chain verifies');
+    await expect(row(page, '#integrity-summary', 'Checked')).resolves.toMatch(/\d{1,2} \w+ \d{4} at \d\d:\d\d:\d\d/);
+    await expect(row(page, '#integrity-summary', 'What was checked')).resolves.toMatch(/\d+ events in \d+ streams of 1 event store/);
+    await expect(page.locator('#stores tbody tr[data-store="case"]').textContent()).resolves.toContain('Verified');
+    await expect(page.locator('#what-is-checked li').count()).resolves.toBe(4);
+    await axe(page, '03-integrity');
+
+    await page.fill('#caseId', caseId);
+    await Promise.all([page.waitForURL(`${url['web']}/audit/cases/${caseId}`), page.locator('#find-case').click()]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Audit of the case');
+    await page.close();
+  }, 120_000);
+
+  it("shows the case's history with what caused each event, why the move happened, and the drift check", async () => {
+    const page = await openPage(contexts[0] as BrowserContext);
+    await page.goto(`${url['web']}/audit/cases/${caseId}`);
+    const types = await page.locator('#history-table tbody tr code').evaluateAll((els) => els.map((e) => e.textContent));
+    expect(types).toEqual(expect.arrayContaining(['ehc.request-received.v1', 'ehc.decision-to-assess.v1', 'transfer.completed.v1', 'ehc.assessment-transferred.v1']));
+    await expect(row(page, '#case-summary', 'Integrity')).resolves.toContain('Every chain verifies');
+    await expect(page.locator('#drift-result').textContent()).resolves.toMatch(/\S/);
+    // the assessment moved because the transfer was completed: its "caused by" links to that event's row
+    const moved = page.locator('#history-table tbody tr', { has: page.locator('code', { hasText: /^ehc\.assessment-transferred\.v1$/ }) });
+    await expect(moved.locator('td[data-caused-by] a').textContent()).resolves.toContain('transfer.completed.v1');
+    await noTokenIn(page);
+    await axe(page, '04-case-audit');
+
+    await Promise.all([page.waitForURL(/\/events\//), moved.locator('a', { hasText: 'Why?' }).click()]);
+    const chain = await page.locator('#chain > li code').evaluateAll((els) => els.map((e) => e.textContent));
+    expect(chain.slice(0, 2)).toEqual(['ehc.assessment-transferred.v1', 'transfer.completed.v1']);
+    await axe(page, '05-why');
+
+    const history = await page.request.get(`${url['web']}/audit/cases/${caseId}/exports/history.csv`);
+    expect(history.status()).toBe(200);
+    expect(history.headers()['content-type']).toMatch(/^text\/csv/);
+    expect((await history.text()).split(/\r?\n/)[0]).toMatch(/^position,recordedAt,occurredAt,source/);
+    await page.close();
+  }, 120_000);
+
+  it('reads the case as at a business date (the old LA before the move, the new LA on the day) and as recorded before the move was recorded, each labelled', async () => {
+    const page = await openPage(contexts[0] as BrowserContext);
+    await page.goto(`${url['web']}/audit/cases/${caseId}`);
+    const ask = async (reading: 'business-date' | 'recorded', day: string, time?: string) => {
+      const [y, m, d] = day.split('-');
+      await page.check(`input[name=reading][value=${reading}]`);
+      await page.fill('#date-day', String(Number(d)));
+      await page.fill('#date-month', String(Number(m)));
+      await page.fill('#date-year', y as string);
+      await page.fill('#time', time ?? '');
+      await Promise.all([page.waitForURL(/\/as-at\?/), page.locator('#show-as-at').click()]);
+    };
+
+    await ask('business-date', dayBeforeMove);
+    await expect(page.locator('h1').textContent()).resolves.toBe(`The case on ${long(dayBeforeMove)}, as known now`);
+    await expect(page.locator('#reading-label').textContent()).resolves.toContain('By business date');
+    await expect(page.locator('#reading-meaning').textContent()).resolves.toMatch(/What was true on \d{4}-\d\d-\d\d as far as is known now/);
+    await expect(row(page, '#as-at-summary', 'Local authority responsible')).resolves.toContain(OLD);
+    await expect(row(page, '#as-at-summary', 'Stage')).resolves.toContain('Assessing');
+    await axe(page, '06-as-at-business-date');
+
+    await ask('business-date', moveOn);
+    await expect(row(page, '#as-at-summary', 'Local authority responsible')).resolves.toContain(NEW);
+
+    await ask('recorded', today, beforeMoveRecorded);
+    await expect(page.locator('h1').textContent()).resolves.toMatch(new RegExp(`^The case as recorded by ${long(today)} at ${beforeMoveRecorded}:00$`));
+    await expect(page.locator('#reading-label').textContent()).resolves.toContain('As recorded');
+    await expect(page.locator('#reading-meaning').textContent()).resolves.toMatch(/^\s*What had been recorded by /);
+    await expect(row(page, '#as-at-summary', 'Local authority responsible')).resolves.toContain(OLD);
+    await expect(row(page, '#as-at-summary', 'Events read')).resolves.toMatch(/^\s*2 replayed\s*$/);
+    await expect(page.locator('[data-transfer]').count()).resolves.toBe(0);
+    await axe(page, '07-as-at-recorded');
+
+    const [y] = today.split('-');
+    await page.goto(`${url['web']}/audit/cases/${caseId}/as-at?reading=business-date&date-day=30&date-month=2&date-year=${y}`);
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toMatch(/The date must be a real date/);
+    await expect(page.locator('.govuk-error-summary a').getAttribute('href')).resolves.toBe('#date-day');
+    await axe(page, '08-as-at-error');
+    await page.close();
+  }, 180_000);
+
+  it("refuses a caseworker the auditor's pages with a page that says why, and shows them no auditor navigation", async () => {
+    const page = await openPage(contexts[1] as BrowserContext);
+    await page.goto(`${url['web']}/audit/integrity`);
+    await page.waitForURL(/\/interaction\//);
+    await page.fill('#username', 'priya');
+    await page.fill('#password', 'demo');
+    const refused = page.waitForResponse((r) => r.url() === `${url['web']}/audit/integrity` && r.status() !== 303);
+    await page.locator('button[type=submit]').click();
+    expect((await refused).status()).toBe(403);
+    await expect(page.locator('h1').textContent()).resolves.toBe('You cannot see the auditor’s pages');
+    await expect(page.locator('#problem').textContent()).resolves.toMatch(/which do(es)? not include auditor/);
+    expect(await page.locator('.govuk-service-navigation__list').textContent()).not.toMatch(/Integrity|Case audit/);
+    await axe(page, '09-not-auditor');
+    for (const path of [`/audit/cases/${caseId}`, `/audit/cases/${caseId}/as-at?reading=business-date&date-day=1&date-month=1&date-year=2025`, '/audit/exports/performance.csv']) {
+      const res = await page.request.get(`${url['web']}${path}`);
+      expect({ path, status: res.status() }).toEqual({ path, status: 403 });
+    }
+    await page.close();
+    if (problems.length) console.warn(problems.splice(0).join('\n'));
+  }, 120_000);
+});
