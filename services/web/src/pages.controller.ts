@@ -9,7 +9,7 @@ import { caseloadCsv, DUE_FILTERS, RESPONSIBLE, SORTS, STAGES, type CaseloadFilt
 import { CaseloadQueryDto } from './caseload/caseload.dto';
 import { asAtFrom, readingMeaning } from './case-page/as-at';
 import { CaseViewQuery } from './case-page/case-page.query';
-import { londonDay } from './case-page/entry-text';
+import { londonDay, readableText } from './case-page/entry-text';
 import { CaseloadQuery } from './queries';
 import { displayDate, Renderer } from './render';
 import { TimelineRefused } from './timeline-api';
@@ -114,7 +114,8 @@ export class PagesController {
         title: `Case ${caseId.slice(0, 8)}`, nav: 'caseload', caseId, ...page, errors, picked, auditor, advice,
         meaning: page.asAt ? (page.asAt.meaning && page.asAt.reading === 'recorded' ? `${readingMeaning('recorded', displayDate(page.asAt.date))} ${page.asAt.meaning}` : readingMeaning(page.asAt.reading, displayDate(page.asAt.date))) : undefined,
         stageName: STAGES[s.caseStatus] ?? s.caseStatus, responsible: RESPONSIBLE,
-        deadlines: page.clock.running, lapsed: page.clock.lapsed,
+        // the domain's deadline names may carry dates ("clock from 2026-10-26"): written as dates, as everywhere on the page
+        deadlines: page.clock.running.map((d) => ({ ...d, what: readableText(d.what) })), lapsed: page.clock.lapsed.map((d) => ({ ...d, what: readableText(d.what) })),
         liveHref: page.asAt ? undefined : `/cases/${caseId}/live${page.resumeToken ? `?lastEventId=${encodeURIComponent(page.resumeToken)}` : ''}`,
       }, errors.length ? 400 : 200);
     } catch (err) {
