@@ -122,3 +122,24 @@ describe('several trusted issuers (JWT_ISSUER comma-separated)', () => {
     await expect(verifier.verify(await mintToken(privateKeyPem, { ...request, issuer: 'http://127.0.0.1:3008' }))).rejects.toThrow(/unexpected "iss" claim value/);
   });
 });
+
+describe('a token verified lately', () => {
+  it('is taken as verified again until its expiry and never after it; a changed token is verified afresh', async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    const privateKeyPem = await exportPKCS8(pair.privateKey);
+    let clock = Date.now();
+    const verifier = new TokenVerifier(authConfigFromEnv({ JWT_PUBLIC_KEY: await exportSPKI(pair.publicKey) }), () => clock);
+    const request: TokenRequest = { userId: 'u-1', organisationId: 'school-42', agency: 'education', roles: ['practitioner'], expiresIn: '90s' };
+    const token = await mintToken(privateKeyPem, request);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ userId: 'u-1', organisationId: 'school-42', roles: ['practitioner'] });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ userId: 'u-1' });
+    // one character of the signature changed: not the remembered token, and its signature fails
+    const [head, body, signature] = token.split('.');
+    const forged = `${head}.${body}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+    await expect(verifier.verify(forged)).rejects.toThrow(/signature verification failed/);
+    clock += 70_000; // past the minute it is remembered for: verified again, still valid
+    await expect(verifier.verify(token)).resolves.toMatchObject({ userId: 'u-1' });
+    clock += 21_000; // past its expiry, while it is remembered
+    await expect(verifier.verify(token)).rejects.toThrow(/"exp" claim timestamp check failed/);
+  });
+});

@@ -33,11 +33,26 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
 
 export class TokenRejected extends Error {}
 
+/**
+ * How long a token whose signature, issuer and audience were verified is taken as verified again without checking
+ * the signature (a caller sends the same token with every request; the signature check is most of the CPU of an
+ * authenticated request). Its expiry is still checked on every use, and a key withdrawn from the identity provider's
+ * JWKS stops being trusted sooner than that document's own cache (jose keeps it 10 minutes).
+ */
+const REVERIFY_AFTER_MS = 60_000;
+/** Tokens remembered at most (the oldest forgotten first): about 5 MB. */
+const MAX_REMEMBERED = 10_000;
+
 /** Verifies a bearer token's signature, issuer, audience and expiry, then its Tell It Once claims. */
 export class TokenVerifier {
   private keyPromise?: Promise<KeyLike | JWTVerifyGetKey>;
+  /** Tokens verified lately, by their exact text, with their claims and until when they are taken as verified. */
+  private readonly verified = new Map<string, { payload: TioClaims; until: number }>();
 
-  constructor(private readonly config: AuthConfig) {}
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private key(): Promise<KeyLike | JWTVerifyGetKey> {
     this.keyPromise ??= (async () => {
@@ -50,6 +65,9 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const remembered = this.verified.get(token);
+    if (remembered && this.now() < remembered.until) return this.principalOf(remembered.payload);
+    if (remembered) this.verified.delete(token);
     let payload: TioClaims;
     try {
       const key = await this.key();
@@ -58,11 +76,21 @@ export class TokenVerifier {
         issuer: this.config.issuer.split(',').map((i) => i.trim()).filter(Boolean),
         audience: this.config.audience,
         algorithms: this.config.algorithms,
+        currentDate: new Date(this.now()),
       });
       payload = result.payload as TioClaims;
     } catch (err) {
       throw new TokenRejected(`invalid token: ${(err as Error).message}`);
     }
+    const principal = this.principalOf(payload);
+    // jose refuses a token once exp <= now (whole seconds): remembered no longer than that
+    const until = Math.min(this.now() + REVERIFY_AFTER_MS, typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity);
+    if (this.verified.size >= MAX_REMEMBERED) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { payload, until });
+    return principal;
+  }
+
+  private principalOf(payload: TioClaims): Principal {
     const principal = principalFromClaims(payload);
     if ('invalid' in principal) throw new TokenRejected(principal.invalid);
     return principal;
