@@ -1,24 +1,23 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandBus } from '@nestjs/cqrs';
 import { simpleParser } from 'mailparser';
 import { Pool } from 'pg';
 import request from 'supertest';
-import type { Principal } from '@tio/auth';
-import { EVENT_STORE, reactionCaller, ReactionsRunner } from '@tio/event-sourcing';
-import type { Actor, EventStore } from '@tio/event-store';
-import { addDays, londonDateOf, type EhcCommand } from '@tio/ehc-domain';
+import { EVENT_STORE, ReactionsRunner } from '@tio/event-sourcing';
+import type { EventStore } from '@tio/event-store';
+import { addDays, londonDateOf } from '@tio/ehc-domain';
 import { startDevMailServer, type DevMailServer } from '@tio/local-infra';
 import { metricValue } from '@tio/service-kit';
 import { startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { adviceForDraft } from '../assessment-advice/advice-for-draft';
-import { CaseCommand, caseStream } from '../case-aggregate';
+import { caseStream } from '../case-aggregate';
 import { caseService } from '../service';
 import { FamilyNotifications } from './family-notifications';
 import { referenceOf } from './notification-ledger';
 import { INVITATION_DELIVERY, type InvitationDelivery } from './invitation-delivery';
+import { govukDate } from './message-texts';
 
 jest.setTimeout(300_000);
 
@@ -45,7 +44,6 @@ describe('notifications to families, sent over SMTP and read back', () => {
   let service: TestService;
   let pool: Pool;
   let officer: string;
-  let officerPrincipal: Principal;
   const post = (path: string, body: object) => request(service.server).post(path).set('Authorization', `Bearer ${officer}`).send(body);
 
   beforeAll(async () => {
@@ -53,7 +51,6 @@ describe('notifications to families, sent over SMTP and read back', () => {
     mail = await startDevMailServer({ dir });
     service = await startTestService(caseService, { SMTP_URL: mail.url, NOTIFY_FROM: 'SEND team <send@example.gov.uk>', FAMILY_WEB_URL: WEB });
     pool = new Pool({ connectionString: service.databaseUrl, max: 2 });
-    officerPrincipal = { userId: 'caseworker-n', organisationId: LA, agency: 'local-authority', roles: ['case-officer'] };
     officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'caseworker-n' });
   });
   afterAll(async () => {
@@ -86,36 +83,28 @@ describe('notifications to families, sent over SMTP and read back', () => {
     await waitFor('the ledger to be worked through', async () => (await notifications().ledger.outstanding(caseId)) === 0, 120_000);
   }
 
-  async function record(command: EhcCommand, who: Principal = officerPrincipal, asReaction = false): Promise<void> {
-    const actor: Actor = { userId: who.userId, organisationId: who.organisationId, agency: who.agency, role: who.roles[0] as string };
-    await service.app.get(CommandBus).execute(new CaseCommand(command, asReaction ? reactionCaller(who) : who, { caseId: command.caseId, actor, correlationId: randomUUID() }));
-  }
-
   async function newCase(at: string): Promise<string> {
     return (await post('/cases', { at, childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201)).body.caseId as string;
   }
 
-  /** The LA invites a family member; the service makes a one-time code, records its digest and hands the code to the delivery port. */
+  /** The LA invites a family member (the case service's route): it makes the one-time code and hands it to the delivery port. */
   async function invite(caseId: string, contact: { name: string; email: string }, at: string): Promise<{ invitationId: string; code: string }> {
-    const invitationId = randomUUID();
-    const code = randomBytes(6).toString('base64url');
-    await record({ type: 'InviteFamilyMember', caseId, at, invitationId, relationship: 'parent', contact, codeDigest: createHash('sha256').update(code).digest('hex'), invitedBy: { userId: 'caseworker-n', organisationId: LA } } as EhcCommand);
-    await service.app.get<InvitationDelivery>(INVITATION_DELIVERY).deliver({ caseId, invitationId, code, expiresOn: addDays(at, 28) });
-    return { invitationId, code };
+    const answer = (await post(`/cases/${caseId}/family/invitations`, { at, relationship: 'parent', parentalResponsibility: true, contact }).expect(201)).body;
+    return { invitationId: answer.invitationId as string, code: answer.code as string };
   }
 
-  /** The family member signs in and types the code: linked. */
-  async function accept(caseId: string, invitationId: string, code: string, subject: string, at: string): Promise<void> {
-    const family = { userId: subject, organisationId: 'family', agency: 'family' as const, roles: ['family'] as Principal['roles'] };
-    await record({ type: 'AcceptFamilyInvitation', caseId, at, invitationId, subject, codeDigest: createHash('sha256').update(code).digest('hex') } as EhcCommand, family, true);
+  /** The family member, signed in, types the code from their email (the case service's route): linked. */
+  async function accept(code: string, subject: string): Promise<string> {
+    const family = await tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: subject });
+    const answer = await request(service.server).post('/family/invitations/acceptance').set('Authorization', `Bearer ${family}`).send({ code }).expect(200);
+    return answer.body.caseId as string;
   }
 
   /** Invited and linked, with the code taken from the invitation email. */
   async function linkedMember(caseId: string, name: string, email: string, at: string): Promise<string> {
     const { invitationId } = await invite(caseId, { name, email }, at);
     const invitation = await waitFor(`the invitation to ${email}`, async () => (await mails()).find((m) => m.template === 'invitation' && m.to === email && m.text.includes(invitationId)));
-    const code = /Your code is: (\S+)/.exec(invitation.text)?.[1] as string;
-    await accept(caseId, invitationId, code, `family-${randomUUID().slice(0, 8)}`, at);
+    await accept(/Your code is: (\S+)/.exec(invitation.text)?.[1] as string, `family-${randomUUID().slice(0, 8)}`);
     return invitationId;
   }
 
@@ -134,8 +123,9 @@ describe('notifications to families, sent over SMTP and read back', () => {
     expect(invitation?.text).not.toMatch(/Carter|child:/);
     // the code from the email links the person who types it
     const typed = /Your code is: (\S+)/.exec(invitation?.text ?? '')?.[1] as string;
+    expect(typed).toBe(code);
     const subject = `family-${randomUUID().slice(0, 8)}`;
-    await accept(caseId, invitationId, typed, subject, addDays(today, -1));
+    expect(await accept(typed, subject)).toBe(caseId);
     const state = (await request(service.server).get(`/cases/${caseId}`).set('Authorization', `Bearer ${officer}`).expect(200)).body.state;
     expect(state.family.members[subject]).toMatchObject({ invitationId, relationship: 'parent' });
     // the code was kept only encrypted, and is gone from the ledger once sent
@@ -144,16 +134,17 @@ describe('notifications to families, sent over SMTP and read back', () => {
   });
 
   it('a draft plan: one email to each linked member with their 15-day date; none to someone only invited; a replay and a restarted reaction send nothing again', async () => {
-    const caseId = await newCase('2026-01-05');
+    // linking is dated today (the day the code is typed), so the case's later steps are today too
+    const caseId = await newCase(addDays(today, -50));
     const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
     const sam = `sam.${randomUUID().slice(0, 6)}@example.com`;
     const lee = `lee.${randomUUID().slice(0, 6)}@example.com`;
-    await linkedMember(caseId, 'Jo Carter', jo, '2026-01-06');
-    await linkedMember(caseId, 'Sam Carter', sam, '2026-01-06');
-    await invite(caseId, { name: 'Lee Carter', email: lee }, '2026-01-06');
-    await post(`/cases/${caseId}/decision-to-assess`, { at: '2026-02-02' }).expect(200);
-    await adviceForDraft((path, body) => post(path, body).expect(201), caseId, '2026-02-02');
-    await post(`/cases/${caseId}/draft-plan`, { at: '2026-04-06' }).expect(201);
+    await linkedMember(caseId, 'Jo Carter', jo, addDays(today, -20));
+    await linkedMember(caseId, 'Sam Carter', sam, addDays(today, -20));
+    await invite(caseId, { name: 'Lee Carter', email: lee }, addDays(today, -20));
+    await post(`/cases/${caseId}/decision-to-assess`, { at: today }).expect(200);
+    await adviceForDraft((path, body) => post(path, body).expect(201), caseId, today);
+    await post(`/cases/${caseId}/draft-plan`, { at: today }).expect(201);
 
     const drafts = await waitFor('the draft plan emails', async () => {
       const found = await about(caseId, 'draft-plan-issued')();
@@ -163,8 +154,8 @@ describe('notifications to families, sent over SMTP and read back', () => {
     expect((await about(caseId, 'draft-plan-issued')()).map((m) => m.to).sort()).toEqual([jo, sam].sort());
     for (const m of drafts) {
       expect(m.subject).toBe('A draft EHC plan is ready for you to read');
-      // reg 13(1): 15 days beginning with 6 April
-      expect(m.text).toContain('tell the council what you think by 20 April 2026');
+      // reg 13(1): 15 days beginning with the day it was issued
+      expect(m.text).toContain(`tell the council what you think by ${govukDate(addDays(today, 14))}`);
       expect(m.messageId).toMatch(/^<[0-9a-f]{40}@notifications\.tio>$/);
     }
     expect(drafts[0]?.text).toMatch(/^Hello (Jo|Sam),/);
@@ -190,7 +181,7 @@ describe('notifications to families, sent over SMTP and read back', () => {
     const requestedOn = addDays(today, -60);
     const caseId = await newCase(requestedOn);
     const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
-    await linkedMember(caseId, 'Jo Carter', jo, addDays(requestedOn, 1));
+    await linkedMember(caseId, 'Jo Carter', jo, addDays(today, -10)); // codes last 28 days
     const job = notifications();
     await job.sweepDeadlines(today);
     expect(await job.sweepDeadlines(today)).toBe(0);
@@ -207,7 +198,7 @@ describe('notifications to families, sent over SMTP and read back', () => {
     await linkedMember(caseId, 'Jo Carter', jo, addDays(today, -9));
     const sentBefore = (await mails()).filter((m) => m.to === jo).length;
     await post(`/cases/${caseId}/personal-data-erasure`, { ground: 'erasure-request' }).expect(200);
-    await post(`/cases/${caseId}/decision-to-assess`, { at: addDays(today, -8) }).expect(200);
+    await post(`/cases/${caseId}/decision-to-assess`, { at: today }).expect(200);
     const late = await service.app.get<InvitationDelivery>(INVITATION_DELIVERY).deliver({ caseId, invitationId: randomUUID(), code: 'never-sent', expiresOn: today });
     expect(late).toEqual({ queued: false });
     await notifications().sweepDeadlines(today);
@@ -228,14 +219,8 @@ describe('notifications to families, sent over SMTP and read back', () => {
     try {
       const caseId = (await request(flaky.server).post('/cases').set('Authorization', `Bearer ${officer}`)
         .send({ at: addDays(today, -2), childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201)).body.caseId as string;
-      const invitationId = randomUUID();
-      const code = randomBytes(6).toString('base64url');
-      const actor: Actor = { userId: 'caseworker-n', organisationId: LA, agency: 'local-authority', role: 'case-officer' };
-      await flaky.app.get(CommandBus).execute(new CaseCommand({
-        type: 'InviteFamilyMember', caseId, at: addDays(today, -1), invitationId, relationship: 'carer', contact: { name: 'Ash Lee', email: 'ash.lee@example.com' },
-        codeDigest: createHash('sha256').update(code).digest('hex'), invitedBy: { userId: 'caseworker-n', organisationId: LA },
-      } as EhcCommand, officerPrincipal, { caseId, actor, correlationId: randomUUID() }));
-      expect(await flaky.app.get<InvitationDelivery>(INVITATION_DELIVERY).deliver({ caseId, invitationId, code, expiresOn: today })).toEqual({ queued: true });
+      const { invitationId, code } = (await request(flaky.server).post(`/cases/${caseId}/family/invitations`).set('Authorization', `Bearer ${officer}`)
+        .send({ at: addDays(today, -1), relationship: 'carer', contact: { name: 'Ash Lee', email: 'ash.lee@example.com' } }).expect(201)).body;
       const ledger = flaky.app.get(FamilyNotifications).ledger;
       const failed = await waitFor('a failed attempt in the ledger', async () => (await ledger.entries(caseId)).find((e) => e.lastError && e.status === 'pending'), 120_000);
       expect(failed).toMatchObject({ templateId: 'invitation', recipient: invitationId, attempts: 1 });
