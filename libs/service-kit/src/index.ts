@@ -1,5 +1,6 @@
 export * from './config';
 export * from './correlation';
+export * from './request-scope';
 export * from './dependency-checks';
 export * from './exception-filter';
 export * from './problem-details';

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { jsonDepthExceeds } from '@tio/event-store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { correlationMiddleware } from './correlation';
+import { requestScopeMiddleware } from './request-scope';
 import { problemOf, SafeExceptionFilter } from './exception-filter';
 import { writeProblem } from './problem-details';
 import { JsonLogger } from './json-logger';
@@ -74,6 +75,7 @@ export async function createServiceApp(definition: ServiceDefinition, options: S
   app.useBodyParser('json', { limit: definition.bodyLimit ?? '256kb' });
   app.use(answerBodyErrors);
   app.use(rejectDeepBodies);
+  app.use(requestScopeMiddleware);
   // Security headers; pages that need a content security policy (the timeline page) set their own strict one,
   // the OpenAPI UI at /docs needs inline scripts.
   app.use(helmet({ contentSecurityPolicy: false }));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type Actor } from '@tio/event-store';
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
+import { requestScopeMiddleware } from '@tio/service-kit';
 import type { Decider, DomainEvent } from '../decider';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './errors';
 import { eventIdFor } from './ids';
@@ -142,5 +143,40 @@ describe('runCommand (the command pipeline) against the PostgreSQL event store',
     expect(result.recorded.map(({ eventId, type, revision }) => ({ eventId, type, revision }))).toEqual(
       stored.slice(1).map(({ metadata, type, revision }) => ({ eventId: metadata.eventId, type, revision })),
     );
+  });
+
+  describe('in one HTTP request (the request scope)', () => {
+    const inRequest = <T>(fn: () => Promise<T>) => new Promise<T>((resolve, reject) => requestScopeMiddleware(undefined, undefined, () => fn().then(resolve, reject)));
+
+    it('given the request read the stream (its involvement check), when the command runs, then it decides on that read without reading again', async () => {
+      const stream = `tally-${randomUUID()}`;
+      await runCommand(store, stream, tally, { add: 1 }, ctx());
+      const read = jest.spyOn(store, 'readStream');
+      const { result, after } = await inRequest(async () => {
+        expect((await loadState(store, stream, tally)).state).toEqual({ total: 1 });
+        const result = await runCommand(store, stream, tally, { add: 2 }, ctx());
+        // the read was used once: a later load in the request reads again and sees the command's event
+        return { result, after: await loadState(store, stream, tally) };
+      });
+      expect(read).toHaveBeenCalledTimes(2);
+      read.mockRestore();
+      expect(result).toMatchObject({ state: { total: 3 }, revision: 1 });
+      expect(after).toMatchObject({ state: { total: 3 }, revision: 1 });
+    });
+
+    it('given another writer appends between the request\'s read and its command, then the append at the old revision fails and the command is decided again on a fresh read', async () => {
+      const stream = `tally-${randomUUID()}`;
+      await runCommand(store, stream, tally, { add: 50 }, ctx());
+      const decide = jest.spyOn(tally, 'decide');
+      await expect(inRequest(async () => {
+        await loadState(store, stream, tally);
+        // another writer (another replica, say): total 90
+        await store.appendToStream(stream, [{ type: 'tally.added.v1', data: { amount: 40 }, metadata: { eventId: randomUUID(), caseId: 'c1', occurredAt: new Date().toISOString(), actor, correlationId: randomUUID() } }]);
+        return runCommand(store, stream, tally, { add: 20 }, ctx());
+      })).rejects.toThrow(TooMuch); // decided on the stale read (50 + 20) the append fails; on the fresh read, 110 > 100
+      expect(decide).toHaveBeenCalledTimes(2);
+      decide.mockRestore();
+      expect((await loadState(store, stream, tally)).state).toEqual({ total: 90 });
+    });
   });
 });

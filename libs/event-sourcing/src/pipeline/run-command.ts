@@ -4,6 +4,7 @@ import {
   canonicalJson, EventIdConflictError, WrongExpectedRevisionError,
   type Actor, type EventMetadata, type EventStore, type NewEvent, type RecordedEvent,
 } from '@tio/event-store';
+import { requestScope } from '@tio/service-kit';
 import type { Decider, DomainEvent } from '../decider';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './errors';
 import { eventIdFor } from './ids';
@@ -57,13 +58,34 @@ export interface StreamState<State> {
   events: RecordedEvent[];
 }
 
-/** Replays a stream into state with the decider's evolve. */
+const SHARED_READS = Symbol('stream reads of this request');
+
+/** The streams read so far in the current HTTP request, by store; none outside a request. */
+function sharedReads(store: EventStore): Map<string, RecordedEvent[]> | undefined {
+  const scope = requestScope();
+  if (!scope) return undefined;
+  let byStore = scope.get(SHARED_READS) as WeakMap<EventStore, Map<string, RecordedEvent[]>> | undefined;
+  if (!byStore) scope.set(SHARED_READS, (byStore = new WeakMap()));
+  let reads = byStore.get(store);
+  if (!reads) byStore.set(store, (reads = new Map()));
+  return reads;
+}
+
+/**
+ * Replays a stream into state with the decider's evolve. In an HTTP request the read is kept for the request's
+ * command on the same stream (e.g. the involvement check's read of the case, then the command): see runCommand.
+ */
 export async function loadState<State, Event extends DomainEvent>(
   store: EventStore,
   streamName: string,
   decider: Pick<Decider<State, unknown, Event>, 'evolve' | 'initialState'>,
 ): Promise<StreamState<State>> {
   const events = await store.readStream(streamName);
+  sharedReads(store)?.set(streamName, events);
+  return stateOf(decider, events);
+}
+
+function stateOf<State, Event extends DomainEvent>(decider: Pick<Decider<State, unknown, Event>, 'evolve' | 'initialState'>, events: RecordedEvent[]): StreamState<State> {
   return { state: fold(decider, events), revision: events.length ? events[events.length - 1].revision : -1, events };
 }
 
@@ -99,6 +121,11 @@ function activeTraceparent(): string | undefined {
  * Runs a command against a stream: load once, authorise, recognise a retry by its derived event ids, decide, append
  * at the expected revision. When another writer got there first the command is decided again on the new state
  * (optimistic concurrency). The recorded events come from what was appended: the stream is not read again.
+ *
+ * Loading once: when the same HTTP request already read the stream (`loadState`, e.g. the involvement check of a
+ * case-scoped route, a few milliseconds earlier), the first attempt decides on that read instead of reading again.
+ * Nothing is weakened: the append at that read's revision fails if anyone wrote since, and the next attempt reads
+ * afresh. The read is used once: later loads in the request read again and see the command's events.
  *
  * Traced as one `command <type>` span (a child of the HTTP request's or the consumed message's); the events it
  * records carry that span's `traceparent` in their metadata, so their publication continues the trace.
@@ -140,8 +167,11 @@ async function execute<State, Command, Event extends DomainEvent>(
   // the key's events were absent when this request first read the stream: if they are there after a lost append, a
   // request with the same key was in flight at the same time
   let keyAbsentAtFirstRead = false;
+  const reads = sharedReads(store);
   for (let attempt = 1; ; attempt++) {
-    const { state, revision, events } = await loadState(store, streamName, decider);
+    const earlierRead = reads?.get(streamName);
+    reads?.delete(streamName);
+    const { state, revision, events } = attempt === 1 && earlierRead ? stateOf(decider, earlierRead) : stateOf(decider, await store.readStream(streamName));
     options.authorise?.(state);
     if (context.idempotencyKey) {
       const replay = earlierAttempt(events, idOf, decider, command, context.idempotencyKey, options.isRetryOf);
