@@ -46,14 +46,30 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 /** Days since 1970-01-01 (UTC day number). */
+// The clock turns the same few hundred dates back and forth for every deadline of every case on every answer:
+// both conversions are remembered (valid dates only; forgotten wholesale past a bound).
+const MAX_REMEMBERED_DATES = 100_000;
+const dayNumbers = new Map<string, number>();
+const isoDates = new Map<number, IsoDate>();
+
 export function toDayNumber(date: IsoDate): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
   assertIsoDate(date);
   const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  const day = Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  if (dayNumbers.size >= MAX_REMEMBERED_DATES) dayNumbers.clear();
+  dayNumbers.set(date, day);
+  return day;
 }
 
 export function fromDayNumber(day: number): IsoDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const known = isoDates.get(day);
+  if (known !== undefined) return known;
+  const date = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  if (isoDates.size >= MAX_REMEMBERED_DATES) isoDates.clear();
+  isoDates.set(day, date);
+  return date;
 }
 
 export function dateFromParts(year: number, month: number, day: number): IsoDate {
@@ -70,11 +86,20 @@ const LONDON_DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London',
 
 export function londonDateOf(instant: string | Date): IsoDate {
   const when = typeof instant === 'string' ? new Date(instant) : instant;
-  if (Number.isNaN(when.getTime())) throw new InvalidDateError(instant);
+  const ms = when.getTime();
+  if (Number.isNaN(ms)) throw new InvalidDateError(instant);
+  // Since 1972 England's offset from UTC is 0 or 1 whole hour, changed on the hour: the date is the same through any
+  // UTC hour, so the last hour's answer is remembered (every request asks for today's date)
+  const hour = Math.floor(ms / 3_600_000);
+  if (hour === lastLondonHour.hour) return lastLondonHour.date;
   const parts = LONDON_DAY.formatToParts(when);
   const get = (t: string) => parts.find((p) => p.type === t)?.value;
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const date = `${get('year')}-${get('month')}-${get('day')}`;
+  if (ms >= SINCE_WHOLE_HOUR_OFFSETS) lastLondonHour = { hour, date };
+  return date;
 }
+const SINCE_WHOLE_HOUR_OFFSETS = Date.UTC(1972, 0, 1);
+let lastLondonHour = { hour: NaN, date: '' };
 
 export function addDays(date: IsoDate, days: number): IsoDate {
   return fromDayNumber(toDayNumber(date) + days);
