@@ -62,7 +62,12 @@ export class FamilyController {
     if (!code) return this.joinForm(req, res, body, [{ field: 'code', text: 'Enter the code from your invitation' }], 400);
     try {
       const answer = await this.api.act('/family/invitations/acceptance', { code }, session.accessToken, this.key(body));
-      if (answer.ok) return res.redirect(303, `/family/cases/${String(answer.body['caseId'])}?done=joined`);
+      if (answer.ok) {
+        const caseId = String(answer.body['caseId']);
+        // the case record learns of the link from the case service's events: a moment later, usually well under a second
+        if (await this.visibleSoon(session.accessToken, caseId)) return res.redirect(303, `/family/cases/${caseId}?done=joined`);
+        return this.render.page(req, res, 'family/joined.njk', { title: 'Your code worked', nav: 'family', caseId });
+      }
       const errors = answer.status === 404
         ? [{ field: 'code', text: 'This code cannot be used. Check it against your invitation: it may have been used already or be more than 28 days old.' }]
         : problemErrors(answer.problem, 'code');
@@ -131,6 +136,16 @@ export class FamilyController {
       title: 'Use your invitation code', nav: 'family', values, byField: Object.fromEntries(errors.map((e) => [e.field, e.text])),
       errors: errors.map((e) => ({ text: e.text, href: `#${e.field}` })), idempotencyKey: typeof values['idempotencyKey'] === 'string' ? values['idempotencyKey'] : randomUUID(),
     }, status);
+  }
+
+  /** Whether the case record shows the case to the member within a few seconds (it follows the case service's events). */
+  private async visibleSoon(accessToken: string, caseId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const { cases } = await this.api.cases(accessToken);
+      if (cases.some((c) => c.caseId === caseId)) return true;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return false;
   }
 
   private key(body: Posted): string {
