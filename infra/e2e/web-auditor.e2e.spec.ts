@@ -163,6 +163,15 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
     expect(page.url()).not.toMatch(JWT);
   }
 
+  type Boxes = { viewBox: { x: number; y: number; width: number; height: number }; texts: Array<{ text: string; x: number; y: number; width: number; height: number }> };
+  /** Each <text> of the SVG with the box the browser laid it out in, and the SVG's viewBox (both in user units). */
+  const textBoxes = async (page: Page, selector: string) => (await page.evaluate(`(() => {
+      const svg = document.querySelector(${JSON.stringify(selector)});
+      const vb = svg.viewBox.baseVal;
+      return { viewBox: { x: vb.x, y: vb.y, width: vb.width, height: vb.height }, texts: [...svg.querySelectorAll('text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, width: b.width, height: b.height }; }) };
+    })()`)) as Boxes;
+  const outsideViewBox = (b: Boxes) => b.texts.filter((t) => t.x < b.viewBox.x || t.y < b.viewBox.y || t.x + t.width > b.viewBox.x + b.viewBox.width || t.y + t.height > b.viewBox.y + b.viewBox.height);
+
   /** The value of a summary list row, by its key's text. */
   const row = (page: Page, list: string, key: string) => page.locator(`${list} .govuk-summary-list__row`, { has: page.locator('.govuk-summary-list__key', { hasText: new RegExp(`^\\s*${key}\\s*$`) }) }).locator('.govuk-summary-list__value').textContent();
 
@@ -189,14 +198,9 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
     await expect(page.locator('#performance-table tbody tr[data-measure="decisions"] td').last().textContent()).resolves.toMatch(/^\s*100\.0%\s*$/);
 
     // every text of the chart (labels, values, axis, legend) inside the SVG's viewBox, as the browser lays it out
-    const boxes = (await page.evaluate(`(() => {
-      const svg = document.querySelector('svg.tio-chart');
-      const vb = svg.viewBox.baseVal;
-      return { viewBox: { x: vb.x, y: vb.y, width: vb.width, height: vb.height }, texts: [...svg.querySelectorAll('text')].map((t) => { const b = t.getBBox(); return { text: t.textContent, x: b.x, y: b.y, width: b.width, height: b.height }; }) };
-    })()`)) as { viewBox: { x: number; y: number; width: number; height: number }; texts: Array<{ text: string; x: number; y: number; width: number; height: number }> };
+    const boxes = await textBoxes(page, 'svg.tio-chart');
     expect(boxes.texts.length).toBeGreaterThanOrEqual(6 * 2 + 6 + 2);
-    const outside = boxes.texts.filter((t) => t.x < boxes.viewBox.x || t.y < boxes.viewBox.y || t.x + t.width > boxes.viewBox.x + boxes.viewBox.width || t.y + t.height > boxes.viewBox.y + boxes.viewBox.height);
-    expect(outside).toEqual([]);
+    expect(outsideViewBox(boxes)).toEqual([]);
     expect(boxes.texts.map((t) => t.text)).toEqual(expect.arrayContaining(['Final plans issued within 20 weeks (excluding exception cases)', 'Staffordshire target (2020): 80%']));
     await expect(page.locator('svg.tio-chart').getAttribute('role')).resolves.toBe('img');
     await noTokenIn(page);
@@ -209,6 +213,16 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers()['content-disposition']).toBe(`attachment; filename="performance-${day0}-${today}.csv"`);
     expect((await csv.text()).split(/\r?\n/)[0]).toBe('measure,breakdown,group,metric,value');
+
+    // the audit service's own printable page (performance.html) draws its chart the same way: nothing cut there either
+    const auditPage = await openPage(contexts[0] as BrowserContext);
+    await auditPage.setExtraHTTPHeaders({ authorization: `Bearer ${await tokenFor({ agency: 'local-authority', roles: ['auditor'], organisationId: OLD, userId: 'auditor-sam' })}` });
+    await auditPage.goto(`${url['audit']}/performance.html?from=${day0}&to=${today}`);
+    const auditBoxes = await textBoxes(auditPage, 'figure svg');
+    expect(auditBoxes.texts.length).toBeGreaterThanOrEqual(6 * 2 + 6 + 2);
+    expect(outsideViewBox(auditBoxes)).toEqual([]);
+    await auditPage.screenshot({ path: join(SHOTS, '01b-audit-service-performance-page.png'), fullPage: true });
+    await auditPage.close();
 
     // an impossible date: the error summary names the field, the figures for the default period still show
     const bad = await page.goto(`${url['web']}/audit/performance?from-day=31&from-month=2&from-year=2025&to-day=1&to-month=3&to-year=2025`);

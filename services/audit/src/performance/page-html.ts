@@ -31,33 +31,53 @@ export function barsOf(r: PerformanceReport): Bar[] {
 
 const COLOURS: Record<Bar['kind'], string> = { plans: '#1d70b8', 'plans-excl': '#5694ca', advice: '#00703c', decisions: '#4c2c92' };
 
-/** A horizontal bar chart as inline SVG with role="img", a <title> and a <desc> (text alternative). */
+/** A generous estimate of a text's width in user units (wider than the common sans-serif fonts set it). */
+export function textWidth(text: string, fontSize: number): number {
+  let units = 0;
+  for (const ch of text) units += /[A-Z%mwMW@]/.test(ch) ? 0.95 : /[ilj.,:;'()\s|!]/.test(ch) ? 0.38 : 0.64;
+  return units * fontSize;
+}
+
+/**
+ * A horizontal bar chart as inline SVG with role="img", a <title> and a <desc> (text alternative). Each label sits on
+ * its own line above its bar and the reference lines are named in a legend below, so no label is cut at an edge or
+ * drawn over another; the viewBox is sized from the longest texts (estimated generously).
+ */
 export function renderChart(bars: Bar[]): string {
-  const labelW = 330;
-  const plotW = 420;
-  const rowH = 34;
-  const top = 34;
-  const height = top + bars.length * rowH + 34;
-  const width = labelW + plotW + 90;
-  const x = (p: number) => labelW + (plotW * Math.max(0, Math.min(100, p))) / 100;
+  const FONT = 14;
+  const SMALL = 12;
+  const left = 20;
+  const valueText = (b: Bar) => `${fmt(b.percent)} (${b.detail})`;
+  const valueW = Math.max(...bars.map((b) => textWidth(valueText(b), SMALL))) + 10;
+  const refs = [REFERENCE.target, REFERENCE.national].map((r, i) => ({ ...r, colour: i === 0 ? '#d4351c' : '#505a5f', dash: i === 0 ? '6 4' : '2 3' }));
+  const width = Math.ceil(Math.max(left + Math.max(...bars.map((b) => textWidth(b.label, FONT))), left + 420 + valueW, left + 40 + Math.max(...refs.map((r) => textWidth(`${r.label}: ${r.percent}%`, SMALL)))) + 12);
+  const plotW = width - left - 12 - valueW;
+  const rowH = 54;
+  const top = 6;
+  const plotBottom = top + bars.length * rowH;
+  const axisY = plotBottom + 20;
+  const legendTop = axisY + 14;
+  const height = legendTop + refs.length * 22 + 6;
+  const x = (p: number) => left + (plotW * Math.max(0, Math.min(100, p))) / 100;
+  const band = (at: number, attrs: string) => bars.map((_, i) => `<line x1="${at.toFixed(1)}" y1="${top + i * rowH + 22}" x2="${at.toFixed(1)}" y2="${top + i * rowH + 48}" ${attrs}/>`).join('');
   const desc = bars.map((b) => `${b.label}: ${fmt(b.percent)} (${b.detail})`).join('; ')
     + `. Reference lines: ${REFERENCE.target.label} ${REFERENCE.target.percent}%, ${REFERENCE.national.label} ${REFERENCE.national.percent}%.`;
-  const grid = [0, 20, 40, 60, 80, 100].map((g) => `<line x1="${x(g)}" y1="${top - 6}" x2="${x(g)}" y2="${height - 28}" stroke="#e1e1e1"/><text x="${x(g)}" y="${height - 12}" text-anchor="middle" class="axis">${g}%</text>`).join('');
+  const grid = [0, 20, 40, 60, 80, 100].map((g) => `${band(x(g), 'stroke="#e1e1e1"')}<text x="${x(g).toFixed(1)}" y="${axisY}" text-anchor="middle" font-size="${SMALL}" class="axis">${g}%</text>`).join('');
   const rows = bars.map((b, i) => {
     const y = top + i * rowH;
-    const w = b.percent === null ? 0 : x(b.percent) - labelW;
-    return `<g><text x="${labelW - 10}" y="${y + 20}" text-anchor="end" class="label">${esc(b.label)}</text>`
-      + `<rect x="${labelW}" y="${y + 6}" width="${w.toFixed(1)}" height="${rowH - 12}" fill="${COLOURS[b.kind]}"/>`
-      + `<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 20}" class="value">${esc(fmt(b.percent))} (${esc(b.detail)})</text></g>`;
+    const w = b.percent === null ? 0 : x(b.percent) - left;
+    return `<g><text x="${left}" y="${y + 16}" font-size="${FONT}" class="label">${esc(b.label)}</text>`
+      + `<rect x="${left}" y="${y + 24}" width="${w.toFixed(1)}" height="22" fill="${COLOURS[b.kind]}"/>`
+      + `<text x="${(left + w + 6).toFixed(1)}" y="${y + 40}" font-size="${SMALL}" class="value">${esc(valueText(b))}</text></g>`;
   }).join('');
-  const ref = (p: number, label: string, colour: string, dash: string, dy: number) =>
-    `<line x1="${x(p)}" y1="${top - 8}" x2="${x(p)}" y2="${top + 2 * rowH}" stroke="${colour}" stroke-width="2.5" stroke-dasharray="${dash}"/>`
-    + `<text x="${x(p)}" y="${top - 12 + dy}" text-anchor="middle" class="ref" fill="${colour}">${esc(label)} ${p}%</text>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMinYMin meet">`
+  const lines = refs.map((r) => band(x(r.percent), `stroke="${r.colour}" stroke-width="2.5" stroke-dasharray="${r.dash}"`)).join('');
+  const legend = refs.map((r, i) => {
+    const y = legendTop + i * 22;
+    return `<line x1="${left}" y1="${y + 8}" x2="${left + 30}" y2="${y + 8}" stroke="${r.colour}" stroke-width="2.5" stroke-dasharray="${r.dash}"/><text x="${left + 40}" y="${y + 12}" font-size="${SMALL}" class="ref" fill="${r.colour}">${esc(`${r.label}: ${r.percent}%`)}</text>`;
+  }).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" preserveAspectRatio="xMinYMin meet">`
     + `<title id="chart-title">Statutory timeliness: percentage within the time limit</title><desc id="chart-desc">${esc(desc)}</desc>`
-    + grid + rows
-    + ref(REFERENCE.target.percent, REFERENCE.target.label, '#d4351c', '6 4', 0)
-    + ref(REFERENCE.national.percent, REFERENCE.national.label, '#505a5f', '2 3', -14)
+    + grid + rows + lines + legend
     + '</svg>';
 }
 
@@ -70,8 +90,8 @@ const CSS = `
   .headline div { border-left: 5px solid #1d70b8; padding: .25rem .75rem; min-width: 12rem; }
   .headline strong { display: block; font-size: 2rem; line-height: 1.2; }
   figure { margin: 0; } figcaption { color: #505a5f; font-size: .9rem; }
-  svg text { font-family: inherit; } svg .label { font-size: 13px; fill: #0b0c0c; } svg .value { font-size: 12px; fill: #0b0c0c; }
-  svg .axis { font-size: 11px; fill: #505a5f; } svg .ref { font-size: 11px; font-weight: 600; }
+  figure svg { max-width: 100%; height: auto; } svg text { font-family: inherit; } svg .label { fill: #0b0c0c; } svg .value { fill: #0b0c0c; }
+  svg .axis { fill: #505a5f; } svg .ref { font-weight: 600; }
   table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .95rem; }
   caption { text-align: left; font-weight: 600; padding: .25rem 0; }
   th, td { border-bottom: 1px solid #b1b4b6; padding: .4rem .5rem; text-align: left; vertical-align: top; }

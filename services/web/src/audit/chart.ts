@@ -116,8 +116,10 @@ export function renderChart(bars: Bar[], id = 'performance-chart'): ChartLayout 
   const height = legendTop + REFERENCE_LINES.length * 24 + 6;
 
   const parts: string[] = [];
+  // grid and reference lines run through the bars' bands only, never through a label
+  const bands = (xAt: number, attrs: string) => bars.map((_, i) => `<line x1="${xAt.toFixed(1)}" y1="${top + i * rowHeight + 26}" x2="${xAt.toFixed(1)}" y2="${top + i * rowHeight + 54}" ${attrs}/>`).join('');
   for (const g of [0, 20, 40, 60, 80, 100]) {
-    parts.push(`<line x1="${x(g).toFixed(1)}" y1="${top}" x2="${x(g).toFixed(1)}" y2="${plotBottom}" stroke="#b1b4b6" stroke-width="1"/>`);
+    parts.push(bands(x(g), 'stroke="#b1b4b6" stroke-width="1"'));
     parts.push(`<text x="${x(g).toFixed(1)}" y="${axisY}" text-anchor="middle" font-size="${SMALL}" fill="#505a5f">${g}%</text>`);
   }
   bars.forEach((b, i) => {
@@ -127,16 +129,14 @@ export function renderChart(bars: Bar[], id = 'performance-chart'): ChartLayout 
       + `<rect x="${LEFT}" y="${y + 28}" width="${w.toFixed(1)}" height="24" fill="${b.colour}"/>`
       + `<text x="${(LEFT + w + 8).toFixed(1)}" y="${y + 45}" font-size="${SMALL}" fill="#0b0c0c">${esc(valueText(b))}</text></g>`);
   });
-  for (const l of REFERENCE_LINES) {
-    parts.push(`<line x1="${x(l.percent).toFixed(1)}" y1="${top}" x2="${x(l.percent).toFixed(1)}" y2="${plotBottom}" stroke="${l.colour}" stroke-width="3" stroke-dasharray="${l.dash}"/>`);
-  }
+  for (const l of REFERENCE_LINES) parts.push(bands(x(l.percent), `stroke="${l.colour}" stroke-width="3" stroke-dasharray="${l.dash}"`));
   REFERENCE_LINES.forEach((l, i) => {
     const y = legendTop + i * 24;
     parts.push(`<line x1="${LEFT}" y1="${y + 10}" x2="${LEFT + 30}" y2="${y + 10}" stroke="${l.colour}" stroke-width="3" stroke-dasharray="${l.dash}"/>`
       + `<text x="${LEFT + 40}" y="${y + 15}" font-size="${SMALL}" fill="#0b0c0c">${esc(`${l.label}: ${l.percent}%`)}</text>`);
   });
   const desc = `${bars.map((b) => `${b.label}: ${valueText(b)}`).join('; ')}. Reference lines: ${REFERENCE_LINES.map((l) => `${l.label} ${l.percent}%`).join(', ')}. The same figures are in the table that follows.`;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" class="tio-chart" id="${esc(id)}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMinYMin meet" font-family="arial, sans-serif">`
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" class="tio-chart" id="${esc(id)}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" preserveAspectRatio="xMinYMin meet" font-family="arial, sans-serif">`
     + `<title id="${esc(id)}-title">Statutory timeliness: the percentage of each step done within its time limit</title><desc id="${esc(id)}-desc">${esc(desc)}</desc>`
     + parts.join('') + '</svg>';
   return { width, height, svg };
