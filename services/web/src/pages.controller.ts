@@ -39,7 +39,7 @@ export class PagesController {
 
   @Get()
   start(@Req() req: WebRequest, @Res() res: Response) {
-    if (req.webSession) return res.redirect(303, isFamily(req) ? '/family' : '/caseload');
+    if (req.webSession) return res.redirect(303, isFamily(req) ? '/family' : req.webSession.principal.roles.includes('auditor') ? '/audit/performance' : '/caseload');
     return this.render.page(req, res, 'start.njk', { title: 'Tell It Once' });
   }
 
