@@ -40,6 +40,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
   let provider: ChildProcess | undefined;
   let tomContext: BrowserContext | undefined;
   let priyaContext: BrowserContext | undefined;
+  let samContext: BrowserContext | undefined;
   const today = londonDateOf(new Date());
   const adviceCase = randomUUID();
   const adviceRequestId = randomUUID();
@@ -72,17 +73,21 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     await waitFor('the development OpenID provider', async () => providerOutput.includes(`issuer ${issuer}`) || (provider?.exitCode !== null ? Promise.reject(new Error(providerOutput)) : false), 60_000);
 
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
-    for (const name of ['case', 'timeline', 'education']) {
+    const databases: Record<string, string> = {};
+    for (const name of ['case', 'timeline', 'education', 'audit']) {
       const db = `webag_${name.replace('-', '_')}_${randomUUID().slice(0, 6)}`;
       dbNames.push(db);
+      databases[name] = await ensureDatabase(cluster, db);
       const port = await freePort();
-      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {};
-      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: await ensureDatabase(cluster, db), KAFKA_TOPIC_PREFIX: prefix }));
+      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` }
+        // the audit service replays the case and education event stores (read-only) for the auditor's as-recorded reading
+        : name === 'audit' ? { AUDIT_EVENT_STORES: `case=${databases['case']},education=${databases['education']}`, AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] } : {};
+      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: databases[name], KAFKA_TOPIC_PREFIX: prefix }));
       url[name] = `http://127.0.0.1:${port}`;
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
       ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
-      TIMELINE_URL: url['timeline'], EDUCATION_URL: url['education'],
+      TIMELINE_URL: url['timeline'], EDUCATION_URL: url['education'], AUDIT_URL: url['audit'],
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
 
@@ -125,11 +130,13 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     };
     tomContext = await launch();
     priyaContext = await launch();
+    samContext = await launch();
   }, 480_000);
 
   afterAll(async () => {
     await tomContext?.close();
     await priyaContext?.close();
+    await samContext?.close();
     for (const p of profiles) rmSync(p, { recursive: true, force: true });
     await Promise.all(running.map(stopService));
     provider?.stdin?.end();
@@ -169,7 +176,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     throw new Error(`Tab never reached ${what}`);
   }
 
-  async function signIn(page: Page, username: string): Promise<void> {
+  async function signIn(page: Page, username: string, lands: string | RegExp = `${url['web']}/caseload`): Promise<void> {
     await page.goto(`${url['web']}/`);
     await tabTo(page, `el.id === 'sign-in'`, 'the Sign in button');
     await Promise.all([page.waitForURL(/\/interaction\//), page.keyboard.press('Enter')]);
@@ -177,7 +184,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     await page.keyboard.type(username);
     await page.keyboard.press('Tab');
     await page.keyboard.type('demo');
-    await Promise.all([page.waitForURL(`${url['web']}/caseload`), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForURL(lands), page.keyboard.press('Enter')]);
   }
 
   /** Types into the form field with this id, reached with Tab from where the focus is. */
@@ -348,5 +355,30 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     expect(await page.locator('#caseload').innerText()).not.toMatch(/Week (2[1-9]|[3-9]\d) of 20/);
     await page.close();
     if (problems.length) console.warn(problems.splice(0).join('\n'));
+  }, 300_000);
+  it('an auditor reads the case two ways on the same date, each labelled: as it stood that day (known now) and as it had been recorded by then', async () => {
+    const page = await openPage(samContext);
+    await signIn(page, 'sam', new RegExp(`^${url['web']}/`));
+    // every event of this test was recorded today: by the end of yesterday the record held nothing of the case,
+    // while the business-date reading of yesterday shows everything that had happened by then
+    const [y, m, d] = addDays(today, -1).split('-');
+    const on = `asAt-day=${Number(d)}&asAt-month=${Number(m)}&asAt-year=${y}`;
+    await page.goto(`${url['web']}/cases/${movedCase}?${on}&reading=business`);
+    await expect(page.locator('input[name=reading][value=recorded]').count()).resolves.toBe(1);
+    await expect(page.locator('#as-at-meaning').innerText()).resolves.toMatch(/^As it stood on .*as far as is known now/);
+    const known = await page.locator('#entries li').count();
+    expect(known).toBeGreaterThanOrEqual(6);
+    await axe(page, '13-auditor-as-it-stood');
+    await page.goto(`${url['web']}/cases/${movedCase}?${on}&reading=recorded`);
+    await expect(page.locator('#as-at-meaning').innerText()).resolves.toMatch(/^As recorded by the end of .*before anything recorded later\. For auditors\./);
+    await expect(page.locator('#entries li').count()).resolves.toBe(0);
+    await axe(page, '14-auditor-as-recorded');
+    // a caseworker is offered the business-date reading only
+    const priya = await openPage(priyaContext);
+    await priya.goto(`${url['web']}/cases/${movedCase}?${on}&reading=recorded`);
+    await expect(priya.locator('input[name=reading]').count()).resolves.toBe(0);
+    await expect(priya.locator('#as-at-meaning').innerText()).resolves.toMatch(/^As it stood on /);
+    await priya.close();
+    await page.close();
   }, 300_000);
 });
