@@ -89,7 +89,9 @@ export interface AdviceCommandResult {
 }
 
 /** The rule every advice write obeys: only the service's own agency writes its advice. */
-export function assertOwnAgency(agency: string, caller: { agency: string }): void {
+export function assertOwnAgency(agency: string, caller: { agency: string }, familyWriters = false): void {
+  // a family member writes the family's own views in the host that keeps them (the host's family routes check the case)
+  if (familyWriters && caller.agency === 'family') return;
   if (caller.agency !== agency) {
     throw new WrongAgencyError(`only ${agency} practitioners and systems record ${agency} advice here; the caller is from ${caller.agency}`, {
       required: agency,
@@ -99,11 +101,16 @@ export function assertOwnAgency(agency: string, caller: { agency: string }): voi
 }
 
 /** One agency's advice streams: the advice decider, its stream per case, assessment, agency and type, its write rule. */
-export function adviceAggregate(agency: string): Aggregate<AdviceState, AdviceCommand, AdviceEvent> {
+export function adviceAggregate(agency: string, familyWriters = false): Aggregate<AdviceState, AdviceCommand, AdviceEvent> {
   return {
     decider: adviceDecider,
     streamOf: adviceStreamName,
-    authorise: (_command, _state, caller) => assertOwnAgency(agency, caller),
+    authorise: (command, _state, caller) => {
+      if (familyWriters && caller.agency === 'family' && command.adviceType !== 'parent-views') {
+        throw new WrongAgencyError('a family member writes only the family’s own views (parent-views)', { required: agency, actual: caller.agency });
+      }
+      assertOwnAgency(agency, caller, familyWriters);
+    },
     // the same advice content is a retry whatever day it comes on (the events carry the content's fingerprint)
     isRetryOf: isRetryOfAdvice,
     occurredAt: (command) => (command.at === londonDateOf(new Date()) ? new Date().toISOString() : `${command.at}T12:00:00.000Z`),
@@ -116,7 +123,7 @@ export class AdviceBusCommand extends AggregateCommand<AdviceCommand, AdviceStat
 @CommandHandler(AdviceBusCommand)
 export class AdviceCommandHandler extends AggregateCommandHandler<AdviceState, AdviceCommand, AdviceEvent> {
   constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(AGENCY_OPTIONS) options: AdviceKitOptions) {
-    super(store, adviceAggregate(options.agency));
+    super(store, adviceAggregate(options.agency, options.familyWriters));
   }
 }
 
@@ -160,7 +167,7 @@ export class AdviceCommands {
 
   /** The rule every write obeys: only the service's own agency writes its advice. */
   assertOwnAgency(actor: { agency: string }): void {
-    assertOwnAgency(this.options.agency, actor);
+    assertOwnAgency(this.options.agency, actor, this.options.familyWriters);
   }
 
   /**

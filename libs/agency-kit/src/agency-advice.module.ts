@@ -114,7 +114,7 @@ export class AgencyAdviceModule {
    * No inbound topic: the host's own practitioners write through REST.
    */
   static hostedIn(options: HostedAdviceOptions): DynamicModule {
-    const kitOptions: AdviceKitOptions = { agency: options.agency, service: options.service, writerRoles: options.writerRoles };
+    const kitOptions: AdviceKitOptions = { agency: options.agency, service: options.service, writerRoles: options.writerRoles, ...(options.familyWriters ? { familyWriters: true } : {}) };
     return {
       module: AgencyAdviceModule,
       controllers: [AdviceController, AgencyAccessLogController],

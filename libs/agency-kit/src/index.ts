@@ -20,3 +20,4 @@ export * from './access/case-reads';
 export * from './access/access-log.controller';
 export * from './access/access-log-queries';
 export * from './worklist';
+export { AdviceCommandResponse } from './http/responses';

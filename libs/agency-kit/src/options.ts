@@ -48,6 +48,11 @@ export interface HostedAdviceOptions {
   writerRoles?: Role[];
   /** Host-specific access rule for every route, instantiated in the kit's module (global providers only: EVENT_STORE, PG_POOL, ...). */
   access?: Type<AdviceAccessPolicy>;
+  /**
+   * The family write their own views (`parent-views` only, agency `family`) through the host's family routes, which
+   * check that the member may act on the case before calling `AdviceCommands` (issue #21).
+   */
+  familyWriters?: boolean;
 }
 
 /** What the kit's shared classes need of either variant (`forAgency` or `hostedIn`). */
@@ -55,6 +60,8 @@ export interface AdviceKitOptions {
   agency: AdviceAgency | HostedAdviceAgency;
   service: string;
   writerRoles?: readonly Role[];
+  /** See `HostedAdviceOptions.familyWriters`. */
+  familyWriters?: boolean;
 }
 
 /** The options of either variant, under the kit's classes' view (`AdviceKitOptions`). */

@@ -6,6 +6,7 @@ import {
 } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { ehcCaseDecider, statutoryStatus, type EhcCaseState, type EhcCommand, type EhcEvent } from '@tio/ehc-domain';
+import { authoriseFamilyCommand, authorisePublicRequest, PUBLIC_REQUEST_ROLE } from './family/family-authorisation';
 
 export const caseStream = (caseId: string) => `case-${caseId}`;
 
@@ -16,6 +17,9 @@ export const caseStream = (caseId: string) => `case-${caseId}`;
  */
 export function authoriseCaseCommand(command: EhcCommand, state: EhcCaseState, caller: Caller): void {
   if (isReaction(caller)) return;
+  // issue #21: family members act on their own case (family/family-authorisation.ts); the public request on their behalf
+  if (caller.roles.includes('family')) return authoriseFamilyCommand(command, state, caller);
+  if (caller.roles.includes(PUBLIC_REQUEST_ROLE)) return authorisePublicRequest(command);
   if (command.type === 'RecordPersonalDataErasure' && command.ground === 'retention-period-ended' && caller.roles.includes('service')) return;
   if (!caller.roles.includes('case-officer')) {
     throw new ForbiddenException(command.type === 'RecordPersonalDataErasure'

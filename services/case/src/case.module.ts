@@ -9,6 +9,7 @@ import { GetCaseHandler } from './case-queries';
 import { DEFAULT_PORT } from './default-port';
 import { AdviceHeldHere } from './family-views/advice-held-here.reaction';
 import { FamilyViewsModule } from './family-views/family-views.module';
+import { FAMILY_CONTROLLERS, FAMILY_PROVIDERS } from './family/family.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AssessmentAdviceController } from './assessment-advice/assessment-advice.controller';
 import { CaseController } from './http/case.controller';
@@ -32,9 +33,10 @@ import { TransfersModule } from './transfers/transfers.module';
     // messages to families: a ledger, its sender, the deadline job and a reaction to the case's own events
     NotificationsModule,
   ],
-  controllers: [CaseController, AssessmentAdviceController, PersonalDataController, PlanController],
+  // the family on the case (issue #21): invitations, links, the young person's rights, the family's own acts (family/)
+  controllers: [CaseController, AssessmentAdviceController, PersonalDataController, PlanController, ...FAMILY_CONTROLLERS],
   providers: [
-    CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure, ...PERSONAL_DATA_HANDLERS, ...PLAN_QUERY_HANDLERS,
+    CaseCommandHandler, GetCaseHandler, AdviceIntake, AdviceHeldHere, PersonalDataErasure, ...PERSONAL_DATA_HANDLERS, ...PLAN_QUERY_HANDLERS, ...FAMILY_PROVIDERS,
     // every route with :caseId (lifecycle, transfers, family views, erasure) refuses an organisation not involved in
     // the case, the same for an unknown case, and writes the attempt to the access log (the kit's agency_access_log)
     CaseInvolvement,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@tio/auth';
 import { EVENT_STORE, loadState } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
-import { ehcCaseDecider, type EhcCaseState } from '@tio/ehc-domain';
+import { ehcCaseDecider, familyAccessOf, londonDateOf, type EhcCaseState } from '@tio/ehc-domain';
 import type { InvolvementGround, InvolvementRule } from '@tio/service-kit';
 import { foldTransfer } from '@tio/transfer-domain';
 import { caseStream } from '../case-aggregate';
@@ -26,8 +26,8 @@ function namedOnCase(state: EhcCaseState): Set<string> {
  * Who may see a case in the case service at all (every route with `:caseId` goes through it, see InvolvementCheck):
  * auditors and the service identity every case; the LA responsible now; an organisation the case names (an LA it
  * had or is moving to, a consulted or named setting, a commissioning body); a party to a transfer of responsibility
- * of the case. Nobody else, and nobody for a case that does not exist: the refusal is the same either way. The
- * routes keep their finer rules (only the responsible LA's case officers move the lifecycle, each transfer step by
+ * of the case; a family member linked to it who may see it (`linked-family-member`, issue #21). Nobody else, and
+ * nobody for a case that does not exist: the refusal is the same either way. The routes keep their finer rules (only the responsible LA's case officers move the lifecycle, each transfer step by
  * its own side, the family's views by the responsible LA).
  */
 @Injectable()
@@ -42,6 +42,11 @@ export class CaseInvolvement implements InvolvementRule {
     if (p.roles.includes('service')) return { ground: 'service' };
     const { state } = await loadState(this.store, caseStream(caseId), ehcCaseDecider);
     if (state.status === 'none') return undefined;
+    // a family member: linked to this case and allowed to see it (familyAccessOf); never by organisation (theirs is `family`)
+    if (p.roles.includes('family')) {
+      const access = familyAccessOf(state, p.userId, londonDateOf(new Date()));
+      return access.see ? { ground: 'linked-family-member', relationship: access.relationship, act: access.act } : undefined;
+    }
     if (p.organisationId === state.localAuthority) return { ground: 'responsible-local-authority' };
     if (namedOnCase(state).has(p.organisationId)) return { ground: 'named-on-case' };
     // transfers of responsibility live in their own streams (a scan; only for callers not found above)

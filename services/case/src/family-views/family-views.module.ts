@@ -13,4 +13,6 @@ export const FamilyViewsModule = AgencyAdviceModule.hostedIn({
   service: 'case',
   writerRoles: ['practitioner', 'case-officer'],
   access: FamilyViewsAccess,
+  // a linked family member who may act gives, corrects and withdraws the family's views themselves (family/family.controller.ts)
+  familyWriters: true,
 });

@@ -1,0 +1,12 @@
+import { FAMILY_QUERY_HANDLERS } from './family-queries';
+import { FamilyStore } from './family-store';
+import { FamilyActionsController, FamilyEntryController, FamilyLinksController } from './family.controller';
+import { FamilyService } from './family.service';
+
+/**
+ * The family on the case (issue #21): invitations and links, the young person's rights, the family's own acts and
+ * reads. Registered in CaseModule itself, beside the family-views kit (its AdviceCommands) and the notifications
+ * module (the invitation delivery port): a module of its own would import the kit a second time.
+ */
+export const FAMILY_CONTROLLERS = [FamilyLinksController, FamilyActionsController, FamilyEntryController];
+export const FAMILY_PROVIDERS = [FamilyStore, FamilyService, ...FAMILY_QUERY_HANDLERS];
