@@ -89,6 +89,8 @@ export class Forwarder {
   /** Acknowledged batches whose position is not saved yet. */
   private unsavedBatches = 0;
   private saving: Promise<void> | undefined;
+  /** Sends waiting for the checkpoint to catch up: told after every save. */
+  private saveWaiters: (() => void)[] = [];
   private sending = false;
 
   constructor(private readonly options: ForwarderOptions) {}
@@ -196,15 +198,25 @@ export class Forwarder {
    * and a crash resends at most that batch and the one in flight. False if the forwarder stopped first.
    */
   private async checkpointCaughtUp(): Promise<boolean> {
-    while (this.unsavedBatches > 1 && this.saving) await this.saving;
+    // woken by each save, not by the end of the saver's loop: that may go on to save the batch just acknowledged too
+    while (this.unsavedBatches > 1 && this.saving) await new Promise<void>((resolve) => this.saveWaiters.push(resolve));
     return this.running;
+  }
+
+  private wakeSaveWaiters(): void {
+    const waiters = this.saveWaiters;
+    this.saveWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Kafka acknowledged everything up to `position`: checkpoint it in the background (one save at a time). */
   private acknowledged(position: bigint): void {
     this.acked = position;
     this.unsavedBatches++;
-    this.saving ??= this.saveCheckpoints().finally(() => (this.saving = undefined));
+    this.saving ??= this.saveCheckpoints().finally(() => {
+      this.saving = undefined;
+      this.wakeSaveWaiters();
+    });
   }
 
   /** Saves the latest acknowledged position until the checkpoint has caught up with it. */
@@ -216,6 +228,7 @@ export class Forwarder {
       if (!saved) return; // stopped while the checkpoint store was failing: the next start resends from the last save
       this.checkpoint = target;
       this.unsavedBatches -= batches;
+      this.wakeSaveWaiters();
       if (!this.sending) this.options.metrics?.backlog(0);
       this.notifyWaiters();
     }
