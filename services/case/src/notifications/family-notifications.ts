@@ -10,7 +10,7 @@ import { caseStream } from '../case-aggregate';
 import type { FamilyNotifier } from './family-notifier';
 import { firstNameOf, govukDate } from './message-texts';
 import { NotificationLedger, referenceOf, type LedgerEntry } from './notification-ledger';
-import { intentsForDeadlines, invitationRecipient, type NotificationIntent } from './notification-plan';
+import { addressOf, channelsFor, intentsForDeadlines, invitationRecipient, type NotificationIntent } from './notification-plan';
 import { notificationSettings, type NotificationSettings } from './notification-settings';
 
 /** Where messages link to on the web service (its family pages). */
@@ -63,7 +63,9 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
       labelNames: ['channel', 'provider', 'outcome'],
       registers: [metrics.registry],
     });
-    if (this.notifier) for (const outcome of ['sent', 'failed', 'skipped'] as const) this.counter.inc({ channel: 'email', provider: this.notifier.provider, outcome }, 0);
+    for (const channel of this.notifier?.channels ?? []) {
+      for (const outcome of ['sent', 'failed', 'skipped'] as const) this.counter.inc({ channel, provider: this.notifier?.provider as string, outcome }, 0);
+    }
   }
 
   get notifier(): FamilyNotifier | undefined {
@@ -94,12 +96,26 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
     await this.notifier.close?.();
   }
 
-  /** Queues an intent's rows (with an invitation's code, encrypted with the case key) and wakes the sender. */
-  async enqueue(caseId: string, intent: NotificationIntent, secret?: string): Promise<number> {
-    if (!this.enabled) return 0;
-    const added = await this.ledger.enqueue(caseId, intent, secret);
+  /**
+   * Queues an intent's rows, one per recipient and channel the provider offers and the recipient can be reached on
+   * (as `state` records them; an invitation's code encrypted with the case key), and wakes the sender.
+   */
+  async enqueue(caseId: string, intent: NotificationIntent, state: EhcCaseState, secret?: string): Promise<number> {
+    if (!this.notifier) return 0;
+    const offered = this.notifier.channels;
+    const deliveries = intent.recipients.flatMap((recipient) => {
+      const channels = channelsFor(state, recipient, offered);
+      // an invitation not yet visible here is queued by email: the sender waits for it to be recorded
+      return (channels.length || state.family?.invitations[recipient] ? channels : ['email' as const]).map((channel) => ({ recipient, channel }));
+    });
+    const added = await this.ledger.enqueue(caseId, intent, secret, deliveries);
     this.nudge();
     return added;
+  }
+
+  /** The case as it stands now (personal fields decrypted, "[erased]" after erasure). */
+  async caseState(caseId: string): Promise<EhcCaseState> {
+    return (await loadState(this.store, caseStream(caseId), ehcCaseDecider)).state;
   }
 
   /** Tells the sender there may be work (it also looks every few seconds on its own). */
@@ -116,8 +132,8 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
     if (!this.enabled) return 0;
     let added = 0;
     for (const caseId of await this.ledger.familyCases()) {
-      const { state } = await loadState(this.store, caseStream(caseId), ehcCaseDecider);
-      for (const intent of intentsForDeadlines(state, today)) added += await this.ledger.enqueue(caseId, intent);
+      const state = await this.caseState(caseId);
+      for (const intent of intentsForDeadlines(state, today)) added += await this.enqueue(caseId, intent, state);
     }
     if (added) this.nudge();
     return added;
@@ -145,7 +161,7 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
         this.logger.log({ msg: `notification not sent: ${message.skip}`, caseId: row.caseId, source: row.source, template: row.templateId });
         return;
       }
-      const sent = await notifier.send({ ...message, templateId: row.templateId, reference: referenceOf(row.key) });
+      const sent = await notifier.send({ ...message, channel: row.channel, templateId: row.templateId, reference: referenceOf(row.key) });
       await this.ledger.markSent(row.key, notifier.provider, sent.providerId);
       count('sent');
     } catch (err) {
@@ -158,8 +174,8 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
   }
 
   /** The address and personalisation, read from the case now; or why there is nobody to send it to. */
-  private async messageFor(row: LedgerEntry): Promise<{ email: string; personalisation: Record<string, string> } | { skip: string }> {
-    const { state } = await loadState(this.store, caseStream(row.caseId), ehcCaseDecider);
+  private async messageFor(row: LedgerEntry): Promise<{ to: string; personalisation: Record<string, string> } | { skip: string }> {
+    const state = await this.caseState(row.caseId);
     const invitation = state.family?.invitations[row.recipient];
     const base = `${this.settings.familyWebUrl}`;
     const personalisation: Record<string, string> = { ...row.personalisation, case_link: `${base}${familyCasePath(row.caseId)}` };
@@ -168,16 +184,17 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
         if (row.attempts >= INVITATION_NOT_RECORDED_ATTEMPTS) return { skip: 'the invitation was never recorded on the case' };
         throw new Error('the invitation is not on the case yet');
       }
-      if (!invitationRecipient(state, row.recipient)) return { skip: invitation.linkedSubject ? 'the invitation has been used' : 'no email address (or erased)' };
+      if (!invitationRecipient(state, row.recipient)) return { skip: invitation.linkedSubject ? 'the invitation has been used' : 'no address (or erased)' };
       const code = row.secret ? await revealValue(row.secret, row.caseId, this.keys) : undefined;
       if (typeof code !== 'string' || code === ERASED) return { skip: 'personal data erased' };
       Object.assign(personalisation, { code, invitation_link: `${base}${invitationPath(row.recipient)}`, expires_on: govukDate(invitation.expiresOn) });
     } else if (!this.stillLinked(state, row.recipient)) {
       return { skip: 'no longer linked to the case, or may not see it' };
     }
-    const email = invitation?.contact.email;
-    if (!email || email === ERASED) return { skip: email === ERASED ? 'personal data erased' : 'no email address' };
-    return { email, personalisation: { ...personalisation, first_name: firstNameOf(invitation.contact.name) } };
+    const to = addressOf(state, row.recipient, row.channel);
+    const recorded = row.channel === 'sms' ? invitation?.contact.phone : invitation?.contact.email;
+    if (!to || !invitation) return { skip: recorded === ERASED ? 'personal data erased' : `no ${row.channel === 'sms' ? 'phone number' : 'email address'}` };
+    return { to, personalisation: { ...personalisation, first_name: firstNameOf(invitation.contact.name) } };
   }
 
   private stillLinked(state: EhcCaseState, invitationId: string): boolean {

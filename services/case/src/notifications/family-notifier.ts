@@ -1,9 +1,10 @@
-import type { TemplateId } from './message-texts';
+import type { Channel, TemplateId } from './message-texts';
 
 /** One message to one family member. */
 export interface FamilyMessage {
-  /** The recipient's email address (read from the case at the moment of sending; never stored by the ledger). */
-  email: string;
+  channel: Channel;
+  /** The recipient's email address or mobile number (read from the case at the moment of sending; never stored by the ledger). */
+  to: string;
   templateId: TemplateId;
   /** Every placeholder of the template (message-texts.ts), as strings. */
   personalisation: Record<string, string>;
@@ -23,6 +24,8 @@ export interface SentMessage {
 export interface FamilyNotifier {
   /** `notify` (GOV.UK Notify) or `smtp`: recorded with each message and used as the metrics' `provider` label. */
   readonly provider: 'notify' | 'smtp';
+  /** What it can send: SMTP email only; Notify email, and text messages when it has SMS templates. */
+  readonly channels: readonly Channel[];
   /** What the start-up log says (no secrets). */
   describe(): string;
   send(message: FamilyMessage): Promise<SentMessage>;

@@ -36,7 +36,8 @@ export class EmailInvitationDelivery implements InvitationDelivery {
     const key = await this.keys.keyFor(caseId, { create: true });
     if (key.status !== 'active') return { queued: false };
     await this.notifications.ledger.addFamilyCase(caseId);
-    await this.notifications.enqueue(caseId, { source: `invitation:${invitationId}`, templateId: 'invitation', personalisation: {}, recipients: [invitationId] }, encryptValue(code, key.key, caseId));
+    const intent = { source: `invitation:${invitationId}`, templateId: 'invitation' as const, personalisation: {}, recipients: [invitationId] };
+    await this.notifications.enqueue(caseId, intent, await this.notifications.caseState(caseId), encryptValue(code, key.key, caseId));
     return { queued: true };
   }
 }

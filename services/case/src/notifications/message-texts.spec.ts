@@ -1,4 +1,4 @@
-import { DECISION_TEXTS, MESSAGE_TEMPLATES, MissingPersonalisationError, placeholdersOf, renderMessage, TEMPLATE_IDS } from './message-texts';
+import { DECISION_TEXTS, MESSAGE_TEMPLATES, MissingPersonalisationError, placeholdersOf, renderMessage, renderSms, TEMPLATE_IDS } from './message-texts';
 import { DEADLINE_WORDS, messageForEvent } from './notification-plan';
 
 import { spawnSync } from 'node:child_process';
@@ -45,6 +45,7 @@ const TEXTS: Array<[string, string]> = [
   }),
   ...Object.entries(DECISION_TEXTS).map(([kind, text]): [string, string] => [`decision ${kind}`, prose(renderMessage('decision-made', { ...SAMPLE, decision_text: text.decision, rights_text: text.rights }).body)]),
   ...Object.entries(DEADLINE_WORDS).map(([step, words]): [string, string] => [`late ${step}`, prose(renderMessage('deadline-passed', { ...SAMPLE, what: words as string }).body)]),
+  ...TEMPLATE_IDS.map((t): [string, string] => [`text message ${t}`, renderSms(t, SAMPLE).replace(/https?:\/\/\S+/g, 'the link').replace(/code is \S+\./, 'code is here.')]),
 ];
 
 describe('the messages families are sent', () => {
@@ -67,7 +68,7 @@ describe('the messages families are sent', () => {
   });
 
   it('names no child: the templates have no placeholder for one', () => {
-    const all = TEMPLATE_IDS.flatMap(placeholdersOf);
+    const all = TEMPLATE_IDS.flatMap((t) => [...placeholdersOf(t), ...placeholdersOf(t, 'sms')]);
     expect(all.filter((p) => /child|dob|birth|nhs|school|name/.test(p) && p !== 'first_name')).toEqual([]);
   });
 
@@ -80,6 +81,13 @@ describe('the messages families are sent', () => {
     const message = messageForEvent('ehc.draft-plan-issued.v1', { caseId: 'c', planId: 'p', issuedOn: '2026-03-02', commentsDueOn: '2026-03-16' });
     expect(message).toEqual({ templateId: 'draft-plan-issued', personalisation: { comments_due_on: '16 March 2026' } });
     expect(renderMessage('draft-plan-issued', { ...SAMPLE, ...message?.personalisation }).body).toContain('tell the council what you think by 16 March 2026');
+  });
+
+  it('keeps each text message to two SMS fragments at most, asking only for what the email also has', () => {
+    for (const t of TEMPLATE_IDS) {
+      expect({ t, length: renderSms(t, SAMPLE).length <= 306 }).toEqual({ t, length: true });
+      expect(placeholdersOf(t, 'sms').filter((p) => !placeholdersOf(t).includes(p))).toEqual([]);
+    }
   });
 
   it('has a subject and body for every template', () => {

@@ -81,10 +81,36 @@ export const MESSAGE_TEMPLATES: Readonly<Record<TemplateId, MessageTemplate>> = 
   },
 };
 
+export const CHANNELS = ['email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The text messages (GOV.UK Notify only; SMTP sends email): the same news in a line or two, one or two SMS fragments,
+ * with the link to sign in. Their placeholders are a subset of the email's, so one personalisation serves both.
+ */
+export const SMS_TEMPLATES: Readonly<Record<TemplateId, string>> = {
+  invitation: 'Your council has invited you to see an EHC needs assessment online. Your code is ((code)). It works once, until ((expires_on)). Join at ((invitation_link))',
+  'draft-plan-issued': 'A draft EHC plan is ready. Tell the council what you think by ((comments_due_on)). See it at ((case_link))',
+  'final-plan-issued': 'The council sent the final EHC plan on ((issued_on)). See it at ((case_link))',
+  'decision-made': 'The council has made a decision about the EHC needs assessment. See it and what you can do at ((case_link))',
+  'advice-received': 'Advice from ((advice_from)) was added on ((received_on)). See the case at ((case_link))',
+  'deadline-passed': '((who)) had to ((what)) by ((due_on)). It has not been done yet. See the case at ((case_link))',
+};
+
+const placeholdersIn = (text: string) => [...new Set([...text.matchAll(/\(\(([a-z_]+)\)\)/g)].map((m) => m[1] as string))];
+
 /** The placeholders each template uses: what the personalisation must supply (Notify refuses a message without them). */
-export function placeholdersOf(templateId: TemplateId): string[] {
+export function placeholdersOf(templateId: TemplateId, channel: Channel = 'email'): string[] {
+  if (channel === 'sms') return placeholdersIn(SMS_TEMPLATES[templateId]);
   const { subject, body } = MESSAGE_TEMPLATES[templateId];
-  return [...new Set([...`${subject}\n${body}`.matchAll(/\(\(([a-z_]+)\)\)/g)].map((m) => m[1] as string))];
+  return placeholdersIn(`${subject}\n${body}`);
+}
+
+/** The text message as Notify would render it (for the tests: its length and reading ease). */
+export function renderSms(templateId: TemplateId, personalisation: Readonly<Record<string, string>>): string {
+  const missing = placeholdersOf(templateId, 'sms').filter((p) => personalisation[p] === undefined);
+  if (missing.length) throw new MissingPersonalisationError(`${templateId} (text message) needs ${missing.join(', ')}`);
+  return SMS_TEMPLATES[templateId].replace(/\(\(([a-z_]+)\)\)/g, (_m, name: string) => personalisation[name] as string);
 }
 
 export class MissingPersonalisationError extends Error {

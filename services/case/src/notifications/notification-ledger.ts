@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { runSqlMigrations, type SqlMigration } from '@tio/event-store';
-import type { TemplateId } from './message-texts';
+import type { Channel, TemplateId } from './message-texts';
 import type { NotificationIntent } from './notification-plan';
 
 /**
@@ -49,14 +49,12 @@ const MIGRATIONS: readonly SqlMigration[] = [
   },
 ];
 
-export const CHANNEL = 'email';
-
 export interface LedgerRow {
   key: string;
   caseId: string;
   source: string;
   recipient: string;
-  channel: string;
+  channel: Channel;
   templateId: TemplateId;
   personalisation: Record<string, string>;
   secret: string | null;
@@ -71,7 +69,7 @@ export interface LedgerEntry extends LedgerRow {
 }
 
 /** The ledger key: what makes a message one message. */
-export const ledgerKey = (caseId: string, source: string, recipient: string, channel = CHANNEL) => `${caseId}|${source}|${recipient}|${channel}`;
+export const ledgerKey = (caseId: string, source: string, recipient: string, channel: Channel = 'email') => `${caseId}|${source}|${recipient}|${channel}`;
 
 /** The provider reference of a ledger key (Notify `reference`, the SMTP Message-ID's seed): stable, and names nobody. */
 export const referenceOf = (key: string) => `tio-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
@@ -80,7 +78,7 @@ export const referenceOf = (key: string) => `tio-${createHash('sha256').update(k
 export const retryDelaySeconds = (attempts: number) => Math.min(3600, 5 * 2 ** Math.max(0, attempts - 1));
 
 type DbRow = {
-  key: string; case_id: string; source: string; recipient: string; channel: string; template_id: TemplateId; personalisation: Record<string, string>;
+  key: string; case_id: string; source: string; recipient: string; channel: Channel; template_id: TemplateId; personalisation: Record<string, string>;
   secret: string | null; attempts: number; status: LedgerEntry['status']; last_error: string | null; skipped_reason: string | null; provider_id: string | null;
 };
 const fromDb = (r: DbRow): LedgerEntry => ({
@@ -95,14 +93,17 @@ export class NotificationLedger {
     return runSqlMigrations(this.pool, MIGRATIONS, { schema: 'notifications', table: 'notifications.migrations', lockKey: "hashtext('notifications.migrations')" });
   }
 
-  /** Adds one pending row per recipient; rows already there (a replay, a rerun) are left as they are. Returns the rows added. */
-  async enqueue(caseId: string, intent: NotificationIntent, secret?: string): Promise<number> {
+  /**
+   * Adds one pending row per recipient and channel (by default each of the intent's recipients by email); rows
+   * already there (a replay, a rerun) are left as they are. Returns the rows added.
+   */
+  async enqueue(caseId: string, intent: NotificationIntent, secret?: string, deliveries?: Array<{ recipient: string; channel: Channel }>): Promise<number> {
     let added = 0;
-    for (const recipient of intent.recipients) {
+    for (const { recipient, channel } of deliveries ?? intent.recipients.map((recipient) => ({ recipient, channel: 'email' as const }))) {
       const { rowCount } = await this.pool.query(
         `INSERT INTO notifications.ledger (key, case_id, source, recipient, channel, template_id, personalisation, secret)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`,
-        [ledgerKey(caseId, intent.source, recipient), caseId, intent.source, recipient, CHANNEL, intent.templateId, JSON.stringify(intent.personalisation), secret ?? null],
+        [ledgerKey(caseId, intent.source, recipient, channel), caseId, intent.source, recipient, channel, intent.templateId, JSON.stringify(intent.personalisation), secret ?? null],
       );
       added += rowCount ?? 0;
     }

@@ -1,15 +1,15 @@
 import { ehcCaseDecider, type EhcCaseState, type EhcEvent } from '@tio/ehc-domain';
 import { ERASED } from '@tio/personal-data';
-import { intentForEvent, intentsForDeadlines, linkedRecipients } from './notification-plan';
+import { channelsFor, intentForEvent, intentsForDeadlines, linkedRecipients } from './notification-plan';
 
 const CASE = 'case-1';
 const given = (...events: Array<{ type: string; data: object }>): EhcCaseState =>
   events.reduce<EhcCaseState>((s, e) => ehcCaseDecider.evolve(s, { type: e.type, data: { caseId: CASE, ...e.data } } as EhcEvent), ehcCaseDecider.initialState());
 
 const requested = (on = '2026-01-05') => ({ type: 'ehc.request-received.v1', data: { childRef: 'child:1', localAuthority: 'E10000028', source: 'parent', requestedBy: { role: 'parent' }, receivedOn: on } });
-const invited = (invitationId: string, email: string | undefined, relationship = 'parent') => ({
+const invited = (invitationId: string, email: string | undefined, relationship = 'parent', phone?: string) => ({
   type: 'ehc.family-member-invited.v1',
-  data: { invitationId, relationship, contact: { name: 'Jo Carter', ...(email ? { email } : {}) }, codeDigest: 'ab', expiresOn: '2026-02-02', invitedOn: '2026-01-05', invitedBy: { userId: 'u', organisationId: 'E10000028' } },
+  data: { invitationId, relationship, contact: { name: 'Jo Carter', ...(email ? { email } : {}), ...(phone ? { phone } : {}) }, codeDigest: 'ab', expiresOn: '2026-02-02', invitedOn: '2026-01-05', invitedBy: { userId: 'u', organisationId: 'E10000028' } },
 });
 const linked = (invitationId: string, subject: string, relationship = 'parent') => ({ type: 'ehc.family-member-linked.v1', data: { invitationId, subject, relationship, linkedOn: '2026-01-06' } });
 const unlinked = (subject: string) => ({ type: 'ehc.family-member-unlinked.v1', data: { subject, reason: 'no-longer-involved', unlinkedOn: '2026-01-07' } });
@@ -28,11 +28,19 @@ describe('who is told, and what', () => {
       requested(),
       invited('i1', 'jo@example.com'), // invited only
       invited('i2', 'sam@example.com'), linked('i2', 'family-sam'), unlinked('family-sam'),
-      invited('i3', undefined), linked('i3', 'family-lee'),
+      invited('i3', undefined), linked('i3', 'family-lee'), // neither an email address nor a phone number
       invited('i4', ERASED), linked('i4', 'family-ash'),
     );
     expect(linkedRecipients(state, '2026-04-06')).toEqual([]);
     expect(intentForEvent({ ...draft, eventId: 'e1' }, state, '2026-04-06')).toBeUndefined();
+  });
+
+  it('Given a member reached by phone only, Then they are told by text message where the provider sends them, and not at all by SMTP email', () => {
+    const state = given(requested(), invited('i1', undefined, 'carer', '07700 900123'), linked('i1', 'family-lee', 'carer'), invited('i2', 'jo@example.com', 'parent', '07700 900456'), linked('i2', 'family-jo'));
+    expect(linkedRecipients(state, '2026-04-06')).toEqual(['i1', 'i2']);
+    expect(channelsFor(state, 'i1', ['email', 'sms'])).toEqual(['sms']);
+    expect(channelsFor(state, 'i1', ['email'])).toEqual([]);
+    expect(channelsFor(state, 'i2', ['email', 'sms'])).toEqual(['email', 'sms']);
   });
 
   it('Given the young person holds the rights and chose that parents see nothing, Then the parent is not told and the young person is', () => {

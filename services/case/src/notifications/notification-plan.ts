@@ -3,7 +3,7 @@ import {
   type IsoDate, type ReassessmentDecidedV1, type ReviewDecisionMadeV1, type AdviceReceivedV1,
 } from '@tio/ehc-domain';
 import { ERASED } from '@tio/personal-data';
-import { ADVICE_FROM, DECISION_TEXTS, govukDate, WHO_MUST_ACT, type DecisionKind, type TemplateId } from './message-texts';
+import { ADVICE_FROM, DECISION_TEXTS, govukDate, WHO_MUST_ACT, type Channel, type DecisionKind, type TemplateId } from './message-texts';
 
 /**
  * What to tell the family, decided purely from the case (no I/O): the notification ledger turns each intent into one
@@ -20,24 +20,36 @@ export interface NotificationIntent {
 }
 
 const hasEmail = (email: string | undefined): email is string => !!email && email !== ERASED && email.includes('@');
+const hasPhone = (phone: string | undefined): phone is string => !!phone && phone !== ERASED && /\d/.test(phone);
+
+/** The address of one family member on one channel, as their invitation recorded it; undefined when none (or erased). */
+export function addressOf(state: EhcCaseState, invitationId: string, channel: Channel): string | undefined {
+  const contact = state.family?.invitations[invitationId]?.contact;
+  if (!contact) return undefined;
+  return channel === 'sms' ? (hasPhone(contact.phone) ? contact.phone : undefined) : hasEmail(contact.email) ? contact.email : undefined;
+}
+
+/** The channels, of those the provider offers, on which this family member can be reached. */
+export const channelsFor = (state: EhcCaseState, invitationId: string, offered: readonly Channel[]): Channel[] =>
+  offered.filter((c) => addressOf(state, invitationId, c) !== undefined);
 
 /**
  * The family members to tell on `today`: every one linked now who may see the case (familyAccessOf: a parent the
- * young person chose to shut out is not told) and whose invitation gave an email address.
+ * young person chose to shut out is not told) and whose invitation gave an email address or a phone number.
  */
 export function linkedRecipients(state: EhcCaseState, today: IsoDate): string[] {
   const family = state.family;
   if (!family) return [];
   return Object.entries(family.members)
-    .filter(([subject, m]) => familyAccessOf(state, subject, today).see && hasEmail(family.invitations[m.invitationId]?.contact.email))
+    .filter(([subject, m]) => familyAccessOf(state, subject, today).see && channelsFor(state, m.invitationId, ['email', 'sms']).length > 0)
     .map(([, m]) => m.invitationId)
     .sort();
 }
 
-/** Whether the invitation can still be sent: it exists, is not used, and has an address that is not erased. */
+/** Whether the invitation can still be sent: it exists, is not used, and has an address (or number) that is not erased. */
 export function invitationRecipient(state: EhcCaseState, invitationId: string): boolean {
   const invitation = state.family?.invitations[invitationId];
-  return !!invitation && !invitation.linkedSubject && hasEmail(invitation.contact.email);
+  return !!invitation && !invitation.linkedSubject && channelsFor(state, invitationId, ['email', 'sms']).length > 0;
 }
 
 function decisionOf(type: string, data: unknown): DecisionKind | undefined {

@@ -36,7 +36,7 @@ export class FamilyNotificationsReaction extends Reaction {
     const state = upToEvent.reduce<EhcCaseState>((s, e) => ehcCaseDecider.evolve(s, { type: e.type, data: e.data } as EhcEvent), ehcCaseDecider.initialState());
     const intent = intentForEvent({ type: event.type, data: event.data, eventId }, state, londonDateOf(event.metadata.occurredAt));
     if (!intent) return;
-    const added = await this.notifications.enqueue(caseId, intent);
+    const added = await this.notifications.enqueue(caseId, intent, state);
     if (added) this.logger.log({ msg: `queued ${added} notification(s)`, caseId, eventId, template: intent.templateId });
   }
 }

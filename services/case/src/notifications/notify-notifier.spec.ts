@@ -17,8 +17,9 @@ const TEMPLATES = Object.fromEntries(TEMPLATE_IDS.map((t, i) => [t, `00000000-00
 interface Received {
   path: string;
   claims: { iss?: unknown; iat?: unknown };
-  body: { template_id: string; email_address: string; personalisation: Record<string, string>; reference: string };
+  body: { template_id: string; email_address?: string; phone_number?: string; personalisation: Record<string, string>; reference: string };
 }
+const SMS_TEMPLATES = Object.fromEntries(TEMPLATE_IDS.map((t, i) => [t, `10000000-0000-4000-8000-00000000000${i}`])) as Record<TemplateId, string>;
 
 describe('the GOV.UK Notify adapter', () => {
   let server: Server;
@@ -63,7 +64,7 @@ describe('the GOV.UK Notify adapter', () => {
     answer = 'created';
     const notifier = new NotifyNotifier(API_KEY, TEMPLATES, baseUrl);
     const sent = await notifier.send({
-      email: 'jo.carter@example.com', templateId: 'draft-plan-issued', reference: 'tio-0123456789abcdef',
+      channel: 'email', to: 'jo.carter@example.com', templateId: 'draft-plan-issued', reference: 'tio-0123456789abcdef',
       personalisation: { first_name: 'Jo', comments_due_on: '16 March 2026', case_link: 'https://send.example.gov.uk/family/cases/c1', unrelated: 'not sent' },
     });
     expect(sent).toEqual({ providerId: '740e5834-3a29-46b4-9a6f-16142fde533a' });
@@ -79,10 +80,27 @@ describe('the GOV.UK Notify adapter', () => {
     });
   });
 
+  it('sends a text message with the SMS template, the mobile number and only the placeholders that template has', async () => {
+    answer = 'created';
+    const notifier = new NotifyNotifier(API_KEY, TEMPLATES, baseUrl, SMS_TEMPLATES);
+    expect(notifier.channels).toEqual(['email', 'sms']);
+    await notifier.send({
+      channel: 'sms', to: '07700 900123', templateId: 'draft-plan-issued', reference: 'tio-sms-1',
+      personalisation: { first_name: 'Jo', comments_due_on: '16 March 2026', case_link: 'https://send.example.gov.uk/family/cases/c1' },
+    });
+    expect(received.at(-1)).toEqual({
+      path: '/v2/notifications/sms',
+      claims: expect.objectContaining({ iss: SERVICE_ID }),
+      body: { template_id: SMS_TEMPLATES['draft-plan-issued'], phone_number: '07700 900123', personalisation: { comments_due_on: '16 March 2026', case_link: 'https://send.example.gov.uk/family/cases/c1' }, reference: 'tio-sms-1' },
+    });
+    await expect(new NotifyNotifier(API_KEY, TEMPLATES, baseUrl).send({ channel: 'sms', to: '07700 900123', templateId: 'invitation', reference: 'r', personalisation: {} }))
+      .rejects.toThrow(/NOTIFY_SMS_TEMPLATE_IDS/);
+  });
+
   it("turns Notify's refusal into an error that says why, without the address or the key", async () => {
     answer = 'bad-request';
     const notifier = new NotifyNotifier(API_KEY, TEMPLATES, baseUrl);
-    const attempt = notifier.send({ email: 'jo.carter@example.com', templateId: 'final-plan-issued', reference: 'tio-1', personalisation: { first_name: 'Jo', issued_on: '4 April 2026', case_link: 'x' } });
+    const attempt = notifier.send({ channel: 'email', to: 'jo.carter@example.com', templateId: 'final-plan-issued', reference: 'tio-1', personalisation: { first_name: 'Jo', issued_on: '4 April 2026', case_link: 'x' } });
     await expect(attempt).rejects.toThrow('GOV.UK Notify answered 400 (BadRequestError: Can’t send to this recipient using a team-only API key)');
     await expect(attempt.catch((e: Error) => e.message)).resolves.not.toMatch(/jo\.carter|3d844edf/);
   });
@@ -101,9 +119,16 @@ describe('choosing the adapter from the environment', () => {
     expect(settings.familyWebUrl).toBe('https://send.example.gov.uk');
   });
 
+  it('sends text messages too when NOTIFY_SMS_TEMPLATE_IDS names a template for each message', () => {
+    const settings = notificationSettings({ NOTIFY_API_KEY: API_KEY, NOTIFY_TEMPLATE_IDS: templateIds, NOTIFY_SMS_TEMPLATE_IDS: templateIds, FAMILY_WEB_URL: 'https://x' });
+    expect(settings.notifier?.channels).toEqual(['email', 'sms']);
+    expect(notificationSettings({ NOTIFY_API_KEY: API_KEY, NOTIFY_TEMPLATE_IDS: templateIds, FAMILY_WEB_URL: 'https://x' }).notifier?.channels).toEqual(['email']);
+  });
+
   it('uses SMTP when only SMTP_URL is set', () => {
     const settings = notificationSettings({ SMTP_URL: 'smtp://127.0.0.1:3025', NOTIFY_FROM: 'SEND team <send@example.gov.uk>', FAMILY_WEB_URL: 'http://127.0.0.1:3006' });
     expect(settings.notifier).toBeInstanceOf(SmtpNotifier);
+    expect(settings.notifier?.channels).toEqual(['email']);
     expect(settings.notifier?.describe()).toBe('SMTP via smtp://127.0.0.1:3025 from SEND team <send@example.gov.uk>');
   });
 

@@ -12,6 +12,7 @@ export const messageIdFor = (reference: string) => `<${createHash('sha256').upda
  */
 export class SmtpNotifier implements FamilyNotifier {
   readonly provider = 'smtp' as const;
+  readonly channels = ['email'] as const;
   private readonly transport: Transporter;
 
   constructor(
@@ -27,10 +28,11 @@ export class SmtpNotifier implements FamilyNotifier {
   }
 
   async send(message: FamilyMessage): Promise<SentMessage> {
+    if (message.channel !== 'email') throw new Error(`the SMTP adapter sends email, not ${message.channel}`);
     const { subject, body } = renderMessage(message.templateId, message.personalisation);
     const messageId = messageIdFor(message.reference);
     await this.transport.sendMail({
-      from: this.from, to: message.email, subject, text: body, messageId,
+      from: this.from, to: message.to, subject, text: body, messageId,
       headers: { 'X-Tio-Reference': message.reference, 'X-Tio-Template': message.templateId },
     });
     return { providerId: messageId };
