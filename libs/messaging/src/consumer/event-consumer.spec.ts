@@ -6,7 +6,7 @@ import { listDeadLetters } from '../dead-letters/dead-letters';
 import { ensureTopics } from '../kafka/topics';
 import type { MessageProducer } from '../kafka/port';
 import {
-  appliedOrder, client, count, createTimeline, expectContiguous, stepRecord, testDatabase, timelineHandlers, unique, waitFor,
+  appliedOrder, client, count, createTimeline, expectContiguous, stepEvent, stepRecord, testDatabase, timelineHandlers, unique, waitFor,
 } from '../testing/support';
 import { EventConsumer } from './event-consumer';
 import { EventHandlers } from './handlers';
@@ -52,6 +52,22 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
     expect(await count(pool, table)).toBe(cases.length * perCase);
     expect(consumer.stats).toMatchObject({ applied: cases.length * perCase, duplicates: cases.length * perCase, deadLettered: 0 });
     expectContiguous(await appliedOrder(pool, table), perCase);
+  });
+
+  it('ignores a type it has no handler for from its ce_type header alone (its value is never decoded); a message without the header is still decoded and dead-lettered', async () => {
+    const topic = unique('tio.test.filter');
+    const table = unique('timeline_filter').replace(/-/g, '_');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const caseId = randomUUID();
+    const other = toKafkaRecord({ ...stepEvent(caseId, 2), type: 'ehc.something-else.v1' });
+    const notCloudEvent = { key: caseId, value: Buffer.from('{"hello":"world"}'), headers: { 'content-type': 'application/json' } };
+    // an unhandled type whose value is not even JSON: decoding it would dead-letter it
+    await producer.send([{ topic, messages: [stepRecord(caseId, 1), { ...other, value: Buffer.from('not json') }, notCloudEvent, stepRecord(caseId, 2)] }]);
+    const consumer = await start(new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table) }));
+    await waitFor('all four handled', async () => consumer.stats.applied + consumer.stats.ignored + consumer.stats.deadLettered >= 4);
+    expect(consumer.stats).toMatchObject({ applied: 2, ignored: 1, deadLettered: 1 });
+    expect(await count(pool, table)).toBe(2);
   });
 
   it('changes nothing when a second group member / a rebalance redelivers: the claim is per group and event id', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DLQ_HEADERS, EnvelopeError, fromKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { CE_HEADERS, DLQ_HEADERS, EnvelopeError, fromKafkaRecord, type IntegrationEvent } from '@tio/contracts';
 import { isConnectionError } from '@tio/event-store';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import { DeadLetterPublisher, type DeadLetterSeal } from '../dead-letters/dead-letter-publisher';
@@ -245,6 +245,13 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
   }
 
   private async prepare(message: ConsumedMessage, controls: BatchControls): Promise<Prepared<TCtx>> {
+    // A type this consumer ignores is known from its ce_type header, before anything is decoded: a topic carries
+    // every type of its producer (all the case's events) while a consumer may handle two of them. Without the header
+    // the message is decoded in full (and dead-lettered if it is not a CloudEvent).
+    if ((this.options.unknownTypes ?? 'ignore') === 'ignore') {
+      const type = headerText(message.headers[CE_HEADERS.type]);
+      if (type !== undefined && !this.options.handlers.get(type)) return { message, outcome: 'ignored' };
+    }
     let envelope: IntegrationEvent;
     try {
       envelope = fromKafkaRecord(message);
@@ -407,4 +414,12 @@ export function isRefusal(error: unknown): boolean {
     e = (e.cause ?? e.originalError) as typeof e;
   }
   return false;
+}
+
+/** A header's text as the decoder reads it (the last value when it repeats); undefined when absent or empty. */
+function headerText(value: ConsumedMessage['headers'][string] | undefined): string | undefined {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  if (last === undefined || last === null) return undefined;
+  const text = Buffer.isBuffer(last) ? last.toString('utf8') : String(last);
+  return text || undefined;
 }
