@@ -1,0 +1,279 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
+import { dropDatabase, ensureDatabase, freePort, localStateDir, workspaceRoot } from '@tio/local-infra';
+import { testKeys, tokenFor, waitFor } from '@tio/testing';
+import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { SERVICES, WEB_SERVICE } from '../scripts/services';
+
+/**
+ * The family's journey in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a
+ * desktop: Jo Carter, a parent, signs in at the development OpenID provider (user `jo`), uses the invitation codes the
+ * council gave her, reads her child's case in plain English (where it is, what is late and who is responsible), gives
+ * her views, and replies to a draft plan within her 15 days. The case and timeline services, the provider and the web
+ * service each run as their own process, as under `npm start`. Every family page is checked with axe-core at both
+ * sizes (no serious or critical violation); screenshots go to .local/test-results/web-family/.
+ */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE = join(workspaceRoot(), 'node_modules/axe-core/axe.min.js');
+const SHOTS = join(process.env['TIO_TEST_RESULTS'] ?? localStateDir('test-results'), 'web-family');
+const PHONE = { width: 375, height: 812 };
+const DESKTOP = { width: 1280, height: 900 };
+const DATE = /\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/;
+
+describe("the family's pages: a parent follows and takes part in her child's case (real browser, phone and desktop)", () => {
+  const LA = 'E10000028';
+  const prefix = `webfam-${randomUUID().slice(0, 8)}.`;
+  const cluster = process.env['DATABASE_URL'] as string;
+  const running: RunningService[] = [];
+  const dbNames: string[] = [];
+  const url: Record<string, string> = {};
+  let provider: ChildProcess | undefined;
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  const today = londonDateOf(new Date());
+  const assessing = randomUUID();
+  const drafted = randomUUID();
+  const codes: Record<string, string> = {};
+  const axeResults: Record<string, { serious: number; critical: number; moderate: number; minor: number; passes: number; violations: string[] }> = {};
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`);
+    mkdirSync(SHOTS, { recursive: true });
+    const keys = await testKeys();
+    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-family-e2e-'));
+    const [providerPort, webPort] = [await freePort(), await freePort()];
+    const issuer = `http://127.0.0.1:${providerPort}`;
+    url['web'] = `http://127.0.0.1:${webPort}`;
+    const clientSecret = randomBytes(24).toString('base64url');
+
+    provider = spawn(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(), 'infra/scripts/dev-identity-provider.ts')], {
+      cwd: workspaceRoot(),
+      env: {
+        ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(providerPort), DEV_OIDC_PRIVATE_KEY: keys.privateKeyPem,
+        DEV_OIDC_CLIENT_ID: 'tio-web', DEV_OIDC_CLIENT_SECRET: clientSecret, DEV_OIDC_REDIRECT_URIS: `${url['web']}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${url['web']}/signed-out`,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let providerOutput = '';
+    provider.stdout?.on('data', (d) => (providerOutput += d));
+    provider.stderr?.on('data', (d) => (providerOutput += d));
+    await waitFor('the development OpenID provider', async () => providerOutput.includes(`issuer ${issuer}`) || (provider?.exitCode !== null ? Promise.reject(new Error(providerOutput)) : false), 60_000);
+
+    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
+    for (const name of ['case', 'timeline']) {
+      const db = `webfam_${name}_${randomUUID().slice(0, 6)}`;
+      dbNames.push(db);
+      const port = await freePort();
+      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {};
+      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: await ensureDatabase(cluster, db), KAFKA_TOPIC_PREFIX: prefix }));
+      url[name] = `http://127.0.0.1:${port}`;
+    }
+    running.push(await startService(WEB_SERVICE, webPort, logDir, {
+      ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
+      TIMELINE_URL: url['timeline'], CASE_URL: url['case'],
+    }));
+    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+
+    const la = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: LA, userId: 'caseworker-priya' });
+    const post = async (path: string, body: object) => {
+      const res = await fetch(`${url['case']}${path}`, { method: 'POST', headers: { authorization: `Bearer ${la}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body) });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+    const ADVICE = [['local-authority', 'parent-views'], ['education', 'educational'], ['health', 'medical'], ['education', 'psychological'], ['social-care', 'social-care']] as const;
+
+    // case 1, 19 weeks in: every adviser asked at week 5 (due week 11): all late; the council's decision whether to issue (week 16) too
+    const day0 = addWeeks(today, -19);
+    await post('/cases', { caseId: assessing, at: day0, childRef: 'child:fam-1', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } });
+    await post(`/cases/${assessing}/decision-to-assess`, { at: addWeeks(day0, 5) });
+    await post(`/cases/${assessing}/advice-scope`, { at: addWeeks(day0, 5), inOrBeyondYear9: false, visionOrHearingImpaired: false });
+    for (const [agency, adviceType] of ADVICE) await post(`/cases/${assessing}/advice-requests`, { at: addWeeks(day0, 5), agency, adviceType, adviceRequestId: randomUUID() });
+
+    // case 2: the draft plan was issued 3 days ago (the council went on without the advice after the advisers' 6 weeks)
+    const d0 = addWeeks(today, -15);
+    await post('/cases', { caseId: drafted, at: d0, childRef: 'child:fam-2', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } });
+    await post(`/cases/${drafted}/decision-to-assess`, { at: addWeeks(d0, 1) });
+    await post(`/cases/${drafted}/advice-scope`, { at: addWeeks(d0, 1), inOrBeyondYear9: false, visionOrHearingImpaired: false });
+    const requestIds: Record<string, string> = {};
+    for (const [agency, adviceType] of ADVICE) {
+      requestIds[adviceType] = randomUUID();
+      await post(`/cases/${drafted}/advice-requests`, { at: addWeeks(d0, 1), agency, adviceType, adviceRequestId: requestIds[adviceType] });
+    }
+    await post(`/cases/${drafted}/advice-not-awaited`, { at: addWeeks(d0, 8), adviceRequestIds: [requestIds['parent-views']], reason: 'family-declined-to-give-views' });
+    await post(`/cases/${drafted}/advice-not-awaited`, { at: addWeeks(d0, 8), adviceRequestIds: ADVICE.slice(1).map(([, t]) => requestIds[t]), reason: 'adviser-did-not-respond' });
+    await post(`/cases/${drafted}/draft-plan`, { at: addDays(today, -3) });
+
+    for (const caseId of [assessing, drafted]) {
+      const invitation = await post(`/cases/${caseId}/family/invitations`, { relationship: 'parent', parentalResponsibility: true, contact: { name: 'Jo Carter', email: 'jo@example.org' } });
+      codes[caseId] = String(invitation['code']);
+    }
+    // the case service's own advice kit (which keeps the family's views) learns of its requests from the case's events
+    await waitFor('the case service to know the request for the family views', async () => {
+      const res = await fetch(`${url['case']}/cases/${assessing}/advice-requests`, { headers: { authorization: `Bearer ${la}` } });
+      return res.status === 200 && JSON.stringify(await res.json()).includes('parent-views');
+    }, 90_000);
+    await waitFor('the timeline to hold both cases', async () => {
+      const res = await fetch(`${url['timeline']}/cases`, { headers: { authorization: `Bearer ${la}` } });
+      const body = (await res.json()) as { cases?: Array<{ caseId: string; entryCount: number }> };
+      return (body.cases ?? []).filter((c) => c.caseId === assessing || c.caseId === drafted).length === 2;
+    }, 90_000);
+
+    profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
+    // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, bypassCSP: true, viewport: PHONE });
+  }, 420_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await Promise.all(running.map(stopService));
+    provider?.stdin?.end();
+    for (const db of dbNames) await dropDatabase(cluster, db);
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
+  });
+
+  const problems: string[] = [];
+  async function openPage(): Promise<Page> {
+    const page = await (context as BrowserContext).newPage();
+    await page.setViewportSize(PHONE);
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('response', (r) => r.status() === 404 && problems.push(`404 ${r.url()}`));
+    return page;
+  }
+
+  /** Sends the form and expects to land on `target`; otherwise fails with what the page says (the error summary). */
+  async function sendAndExpect(page: Page, target: string): Promise<void> {
+    await Promise.all([page.waitForLoadState('load'), page.waitForResponse((r) => r.request().method() === 'POST'), page.locator('#send').click()]);
+    await page.waitForLoadState('load');
+    if (page.url() !== target) throw new Error(`the form did not go through: ${((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ').trim()}`);
+  }
+
+  /** axe-core on the page at a phone's size and on a desktop: no serious or critical violation; a screenshot of each. */
+  async function axe(page: Page, name: string): Promise<void> {
+    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+      await page.setViewportSize(viewport);
+      await page.addScriptTag({ path: AXE });
+      const result = (await page.evaluate('axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } })')) as {
+        violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
+        passes: unknown[];
+      };
+      const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
+      axeResults[`${name}-${size}`] = { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length, violations: result.violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
+      const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(blocking.map((v) => `${size} ${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      // nothing wider than the screen: a phone reader never scrolls sideways
+      if (size === 'phone') expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
+      await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
+    }
+    await page.setViewportSize(PHONE);
+  }
+
+  it('signs Jo in to her own pages (not a caseload), takes her invitation code, and shows the case in plain English with what is late and who is responsible', async () => {
+    const page = await openPage();
+    await page.goto(`${url['web']}/`);
+    await Promise.all([page.waitForURL(/\/interaction\//), page.locator('#sign-in').click()]);
+    await page.fill('#username', 'jo');
+    await page.fill('#password', 'demo');
+    await Promise.all([page.waitForURL(`${url['web']}/family`), page.locator('button[type=submit]').click()]);
+    await expect(page.locator('#signed-in-as').textContent()).resolves.toContain('Jo Carter');
+    await expect(page.locator('#no-case').textContent()).resolves.toContain('You are not linked to a case yet');
+    await axe(page, '01-no-case-yet');
+
+    await Promise.all([page.waitForURL(`${url['web']}/family/join`), page.locator('#join-link').click()]);
+    await axe(page, '02-invitation-code');
+    // a wrong code: the error summary links to the field, which says what to do
+    await page.fill('#code', 'WRONG-CODE-00000');
+    const refused = page.waitForResponse((r) => r.url() === `${url['web']}/family/join` && r.request().method() === 'POST');
+    await page.locator('#join').click();
+    expect((await refused).status()).toBe(400);
+    await expect(page.locator('.govuk-error-summary a').getAttribute('href')).resolves.toBe('#code');
+    await expect(page.locator('#code-error').textContent()).resolves.toMatch(/This code cannot be used/);
+    await axe(page, '03-invitation-code-error');
+
+    await page.fill('#code', codes[assessing].toLowerCase());
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${assessing}?done=joined`), page.locator('#join').click()]);
+    await expect(page.locator('#banner').textContent()).resolves.toContain('You can now follow');
+    await expect(page.locator('#stage').textContent()).resolves.toBe('The council is assessing your child');
+    // the health service's advice was due at week 11: 8 weeks late, and named as responsible
+    const late = (await page.locator('#late').textContent()) ?? '';
+    expect(late).toMatch(new RegExp(`The health service should have done this by ${DATE.source}: give their advice\\. They are 56 days late\\.`));
+    expect(late).toMatch(/The council should have done this by .*: decide whether to make a plan\. They are 21 days late\./);
+    const entries = (await page.locator('#entries').textContent()) ?? '';
+    expect(entries).toMatch(/The council got a request to assess your child's needs on/);
+    expect(entries).toMatch(/A family member joined this record on/);
+    // plain English only: no event types, ids, codes or ISO dates on the page
+    const body = (await page.locator('main').textContent()) ?? '';
+    expect(body).not.toMatch(/ehc\.|\.v1|\d{4}-\d{2}-\d{2}|[0-9a-f]{8}-[0-9a-f]{4}|reg \d|urn:/);
+    await expect(page.locator('#people').textContent()).resolves.toMatch(/The council[\s\S]*The health service/);
+    await axe(page, '04-your-case-late');
+    await page.close();
+  }, 240_000);
+
+  it('lets Jo give her views (error summary first), then shows them in her timeline', async () => {
+    const page = await openPage();
+    await page.goto(`${url['web']}/family/cases/${assessing}`);
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${assessing}/views`), page.locator('#action-views').click()]);
+    await axe(page, '05-give-views');
+    const empty = page.waitForResponse((r) => r.url().endsWith('/views') && r.request().method() === 'POST');
+    await page.locator('#send').click();
+    expect((await empty).status()).toBe(400);
+    await expect(page.locator('.govuk-error-summary a').getAttribute('href')).resolves.toBe('#views-1');
+    await axe(page, '06-give-views-error');
+    await page.fill('#views-1', 'Sam loves trains and drawing. A good day is a calm start and time with friends.');
+    await page.fill('#views-3', 'Pictures of the plan for the day help. Loud rooms do not.');
+    await sendAndExpect(page, `${url['web']}/family/cases/${assessing}?done=views`);
+    await expect(page.locator('#banner').textContent()).resolves.toContain('Your views have been sent to the council.');
+    await waitFor('her views in the timeline', async () => {
+      await page.reload();
+      return /Your views were added on/.test((await page.locator('#entries').textContent()) ?? '');
+    }, 60_000);
+    await axe(page, '07-your-case-views-given');
+    await page.close();
+  }, 240_000);
+
+  it('lets Jo join her second case and reply to the draft plan within her 15 days', async () => {
+    const page = await openPage();
+    await page.goto(`${url['web']}/family/join`);
+    await page.fill('#code', codes[drafted]);
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${drafted}?done=joined`), page.locator('#join').click()]);
+    await expect(page.locator('#stage').textContent()).resolves.toBe('You have a draft plan to look at');
+    const due = (await page.locator('#due').textContent()) ?? '';
+    // issued 3 days ago: the family's 15 days (reg 13(1)) are still running, and it is theirs to act
+    expect(due).toMatch(new RegExp(`You must tell the council what you think of the draft plan by ${DATE.source}\\.`));
+    expect(due).toMatch(new RegExp(`The council must send the final plan by ${DATE.source}\\.`));
+    await expect(page.locator('#entries').textContent()).resolves.toMatch(/The council sent you a draft plan on .* Tell them what you think by /);
+    await axe(page, '08-your-case-draft');
+
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${drafted}/draft-response`), page.locator('#action-draft-response').click()]);
+    await expect(page.locator('#draft-due').textContent()).resolves.toMatch(/^You must tell the council what you think of the draft plan by /);
+    await axe(page, '09-reply-to-draft');
+    await page.fill('#comments', 'Please add speech and language therapy each week.');
+    await page.fill('#school', 'urn:school:124356');
+    await page.locator('#meeting').check();
+    await sendAndExpect(page, `${url['web']}/family/cases/${drafted}?done=draft-response`);
+    await expect(page.locator('#banner').textContent()).resolves.toContain('Your reply to the draft plan has been sent');
+    await waitFor('her reply in the timeline', async () => {
+      await page.reload();
+      return /The council got your reply to the draft plan on/.test((await page.locator('#entries').textContent()) ?? '');
+    }, 60_000);
+    await axe(page, '10-your-case-replied');
+
+    // both cases now: the landing page lists them
+    await page.goto(`${url['web']}/family`);
+    await expect(page.locator('#cases li').count()).resolves.toBe(2);
+    await axe(page, '11-your-cases');
+    // a caseload is not hers: signing in again, or asking for it, brings her back here
+    await page.goto(`${url['web']}/caseload`);
+    expect(page.url()).toBe(`${url['web']}/family`);
+    await page.close();
+    if (problems.length) console.warn(problems.splice(0).join('\n'));
+  }, 240_000);
+});
