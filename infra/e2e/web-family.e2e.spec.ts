@@ -204,7 +204,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     await expect(page.locator('#stage').textContent()).resolves.toBe('The council is assessing your child');
     // the health service's advice was due at week 11: 8 weeks late, and named as responsible
     const late = (await page.locator('#late').textContent()) ?? '';
-    expect(late).toMatch(new RegExp(`The health service should have done this by ${DATE.source}: give their advice\\. They are 56 days late\\.`));
+    expect(late).toMatch(new RegExp(`The health service should have done this by ${DATE.source}: give their health advice\\. They are 56 days late\\.`));
     expect(late).toMatch(/The council should have done this by .*: decide whether to make a plan\. They are 21 days late\./);
     const entries = (await page.locator('#entries').textContent()) ?? '';
     expect(entries).toMatch(/The council got a request to assess your child's needs on/);

@@ -53,7 +53,9 @@ export const FAMILY_TEXT: Record<string, (d: D, names: Names) => string> = {
   'ehc.decision-to-assess.v1': (d) => d['decision'] === 'not-assess'
     ? `On ${on(d, 'decidedOn')} the council said it will not assess your child's needs. You can appeal.`
     : `On ${on(d, 'decidedOn')} the council said it will assess your child's needs.`,
-  'ehc.advice-requested.v1': (d) => `The council asked ${who(d['agency'])} for ${adviceWords(d['adviceType'])} on ${on(d, 'requestedOn')}. It is due by ${on(d, 'dueOn')}.`,
+  'ehc.advice-requested.v1': (d) => d['adviceType'] === 'parent-views'
+    ? `The council asked for your views on ${on(d, 'requestedOn')}. Please send them by ${on(d, 'dueOn')}.`
+    : `The council asked ${who(d['agency'])} for ${adviceWords(d['adviceType'])} on ${on(d, 'requestedOn')}. It is due by ${on(d, 'dueOn')}.`,
   'ehc.advice-received.v1': (d) => `The council got ${adviceWords(d['adviceType'])} from ${who(d['agency'])} on ${on(d, 'receivedOn')}.`,
   'ehc.advice-reused.v1': (d) => `You and the council agreed to use ${adviceWords(d['adviceType'])} given before. This was on ${on(d, 'agreedOn')}.`,
   'ehc.advice-withdrawn.v1': (d) => `Some advice was taken back on ${on(d, 'withdrawnOn')}. The council has asked for it again.`,
@@ -177,6 +179,8 @@ export const FAMILY_DEADLINES: Record<DeadlineStep, string> = {
 
 export interface FamilyDeadlineInput {
   step: DeadlineStep;
+  /** For an advice deadline: the kind of advice (from its request), so two advisers of one agency read apart. */
+  adviceType?: string;
   responsible: Responsible;
   dueOn: string;
   status: string;
@@ -190,7 +194,7 @@ const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 /** A deadline as a sentence: who must do what by when, and who is late and by how long. */
 export function deadlineSentence(d: FamilyDeadlineInput, asOf: string): string {
   const whoActs = FAMILY_RESPONSIBLE[d.responsible] ?? 'Someone';
-  const what = FAMILY_DEADLINES[d.step] ?? 'take the next step';
+  const what = d.step === 'advice' && d.adviceType && d.adviceType !== 'parent-views' ? `give their ${adviceWords(d.adviceType)}` : FAMILY_DEADLINES[d.step] ?? 'take the next step';
   if (d.status === 'overdue') return `${whoActs} should have done this by ${plainDate(d.dueOn)}: ${what}. ${d.responsible === 'family' ? 'You are' : 'They are'} ${days(d.daysLate ?? daysBetween(d.dueOn, asOf))} late.`;
   if (d.status === 'late') return `${whoActs} did this ${days(d.daysLate ?? 0)} late: ${what}.`;
   if (d.status === 'met') return `${whoActs} did this in time: ${what}.`;

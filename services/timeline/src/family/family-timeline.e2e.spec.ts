@@ -70,7 +70,7 @@ describe("the family's timeline (real Kafka, PostgreSQL and HTTP)", () => {
     // the council's decision whether to issue a plan (week 16) is 21 days late
     const late = view.late.map((d: { who: string; daysLate: number; text: string }) => `${d.who}: ${d.daysLate}`);
     expect(late).toEqual(expect.arrayContaining(['The health service: 56', 'The school or education service: 56', 'The council: 21']));
-    expect(view.late.find((d: { who: string }) => d.who === 'The health service').text).toMatch(/^The health service should have done this by \d{1,2} \w+ \d{4}: give their advice\. They are 56 days late\.$/);
+    expect(view.late.find((d: { who: string }) => d.who === 'The health service').text).toMatch(/^The health service should have done this by \d{1,2} \w+ \d{4}: give their health advice\. They are 56 days late\.$/);
     const texts = view.entries.map((e: { text: string }) => e.text);
     expect(texts[0]).toMatch(/^The council got a request to assess your child's needs on \d{1,2} \w+ \d{4}\.$/);
     expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/^A family member joined this record on /), expect.stringMatching(/^The council asked the health service for health advice on /)]));

@@ -37,10 +37,11 @@ export interface FamilyTimeline {
 /** Deadlines between health bodies are not the family's business (the commissioning body notice). */
 const FAMILY_DEADLINE = (d: Deadline) => d.step !== 'commissioning-body-notice';
 
-function deadline(d: Deadline, asOf: string): FamilyDeadline {
+function deadline(d: Deadline, asOf: string, adviceTypes: ReadonlyMap<string, string>): FamilyDeadline {
+  const adviceType = d.step === 'advice' ? adviceTypes.get(d.id.slice('advice:'.length)) : undefined;
   return {
     id: d.id, dueOn: d.dueOn, responsible: d.responsible, who: FAMILY_RESPONSIBLE[d.responsible] ?? 'Someone', status: d.status,
-    ...(d.daysLate ? { daysLate: d.daysLate } : {}), text: deadlineSentence(d, asOf),
+    ...(d.daysLate ? { daysLate: d.daysLate } : {}), text: deadlineSentence({ ...d, ...(adviceType ? { adviceType } : {}) }, asOf),
   };
 }
 
@@ -55,6 +56,9 @@ export function familyTimeline(caseId: string, entries: readonly SourceEntry[], 
   const deadlines = status.deadlines.filter(FAMILY_DEADLINE);
   const open = status.open.filter(FAMILY_DEADLINE);
   const late = status.overdue.filter(FAMILY_DEADLINE);
+  // an advice deadline is `advice:<adviceRequestId>`: its request says which advice
+  const adviceTypes = new Map(entries.filter((e) => e.source.type === 'ehc.advice-requested.v1').map((e) => [String(e.details['adviceRequestId']), String(e.details['adviceType'])]));
+  const dl = (d: Deadline) => deadline(d, status.asOf, adviceTypes);
   const agencies = [...new Set(['local-authority', ...shown.map((e) => e.agency), ...deadlines.map((d) => d.responsible)])].filter((a) => a !== 'family' && WHO[a]);
   return {
     decisions,
@@ -63,9 +67,9 @@ export function familyTimeline(caseId: string, entries: readonly SourceEntry[], 
       asOf: status.asOf,
       stage: { status: status.caseStatus, text: FAMILY_STAGES[status.caseStatus] ?? FAMILY_STAGES['none'] },
       weekOfProcess: status.weekOfProcess ?? null,
-      next: status.next && FAMILY_DEADLINE(status.next) ? deadline(status.next, status.asOf) : (open[0] ? deadline(open[0], status.asOf) : null),
-      due: open.map((d) => deadline(d, status.asOf)),
-      late: late.map((d) => deadline(d, status.asOf)),
+      next: status.next && FAMILY_DEADLINE(status.next) ? dl(status.next) : (open[0] ? dl(open[0]) : null),
+      due: open.map(dl),
+      late: late.map(dl),
       entries: shown.map((e) => ({
         id: e.id, kind: e.kind, on: e.occurredAt, date: plainDate(e.occurredAt), who: FAMILY_RESPONSIBLE[e.agency as keyof typeof FAMILY_RESPONSIBLE] ?? 'Another adviser',
         text: familySentence(e.source.type, e.details, e.occurredAt, names),

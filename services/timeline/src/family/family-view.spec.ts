@@ -31,10 +31,17 @@ describe("the family's view: every entry type has plain English or a reason it i
     for (const [type, why] of Object.entries(INTERNAL_ENTRY_TYPES)) expect({ type, why: why.length > 10 }).toEqual({ type, why: true });
   });
 
-  const sentences = types.filter((type) => FAMILY_TEXT[type]).map((type) => {
-    const e = entryOf(type, example(type));
-    return { type, text: familySentence(type, e.details, e.occurredAt) };
-  });
+  // each type's contract example, and the same with each choice the sentences branch on turned the other way
+  const VARIANTS: Array<Record<string, unknown>> = [
+    {}, { adviceType: 'parent-views' }, { canMeetNeeds: false }, { canMeetNeeds: true }, { decision: 'not-assess' }, { decision: 'agreed' }, { decision: 'reassess' },
+    { reasonable: false }, { reasonable: true }, { holdsRights: true }, { holdsRights: false }, { willReassess: true }, { willReassess: false },
+    { choice: 'mediate' }, { choice: 'not-mediate' }, { kind: 'consulted' }, { consultee: 'institution' }, { stage: 'final' }, { outcome: 'allowed' },
+  ];
+  const sentences = [...new Map(types.filter((type) => FAMILY_TEXT[type]).flatMap((type) => VARIANTS.map((v) => {
+    const e = entryOf(type, { ...example(type), ...v });
+    const text = familySentence(type, e.details, e.occurredAt);
+    return [`${type} ${text}`, { type, text }] as const;
+  }))).values()];
 
   it('writes each sentence without event-type names, ids, codes or ISO dates: dates as dates', () => {
     const bad = sentences.filter(({ text }) =>
@@ -49,6 +56,9 @@ describe("the family's view: every entry type has plain English or a reason it i
       deadlineSentence({ step, responsible: 'local-authority', dueOn: '2026-03-02', status: 'overdue', daysLate: 12 }, '2026-03-14'),
       deadlineSentence({ step, responsible: 'health', dueOn: '2026-03-02', status: 'open' }, '2026-02-14'),
     ]);
+    for (const adviceType of ['educational', 'medical', 'psychological', 'social-care', 'vision-hearing', 'preparing-for-adulthood', 'requested-by-family', 'other']) {
+      deadlines.push(deadlineSentence({ step: 'advice', adviceType, responsible: 'education', dueOn: '2026-03-02', status: 'overdue', daysLate: 12 }, '2026-03-14'));
+    }
     const texts = [...sentences.map((s) => s.text), ...deadlines, ...Object.values(FAMILY_STAGES)];
     const scores = readingEase(texts);
     const hard = texts.map((text, i) => ({ text, score: scores[i] })).filter((x) => !(x.score >= 60));
@@ -58,6 +68,8 @@ describe("the family's view: every entry type has plain English or a reason it i
   it('says who is late and by how long, and who must act by when', () => {
     expect(deadlineSentence({ step: 'advice', responsible: 'health', dueOn: '2026-03-02', status: 'overdue', daysLate: 12 }, '2026-03-14'))
       .toBe('The health service should have done this by 2 March 2026: give their advice. They are 12 days late.');
+    expect(deadlineSentence({ step: 'advice', adviceType: 'psychological', responsible: 'education', dueOn: '2026-03-02', status: 'overdue', daysLate: 3 }, '2026-03-05'))
+      .toBe('The school or education service should have done this by 2 March 2026: give their advice from a psychologist. They are 3 days late.');
     expect(deadlineSentence({ step: 'draft-comments', responsible: 'family', dueOn: '2026-03-02', status: 'open' }, '2026-02-20'))
       .toBe('You must tell the council what you think of the draft plan by 2 March 2026.');
     expect(deadlineSentence({ step: 'final-plan', responsible: 'local-authority', dueOn: '2026-03-02', status: 'late', daysLate: 1, metOn: '2026-03-03' }, '2026-03-20'))
