@@ -1,6 +1,7 @@
 /**
  * Seeds one realistic case through the services' own HTTP APIs, as their users would: the LA SEND team records a
- * request and decides to assess, asks education, health and social care for advice and records the family's views;
+ * request and decides to assess, invites the parent (Jo Carter), who links herself with the code, gives the family's
+ * views and later answers the draft; the LA asks education, health and social care for advice;
  * each agency gives its advice (health's arrives after its 6-week limit); the draft (with its sections A-K, reg 12) and
  * the final plan follow; a year later the annual review, where the family ask for a personal budget (agreed as a
  * direct payment) and the LA amends the plan (sections F and J change). Dates are set relative to today so the
@@ -18,6 +19,7 @@ const DEMO_EP_REPORT_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f06';
 const DEMO_REVIEW_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f07';
 const DEMO_PERSONAL_BUDGET_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f08';
 const DEMO_AMENDMENT_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f09';
+const DEMO_INVITATION_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f0a';
 
 /** The plan's sections A-K (reg 12(1)): each need in B has an outcome in E and provision in F; I names no school in a draft (s.38(5)). */
 function demoPlanSections(adviceIds: string[]): Json[] {
@@ -134,8 +136,17 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   }, 'reuse-psychological');
   log(`advice scope recorded, family consulted and supported, last year's educational psychology report re-used by agreement ${on(5)}`);
 
+  // issue #21: the SEND team invites Jo (parent, with parental responsibility); she signs in and uses the one-time code.
+  // The invitation is dated today: a code is good for 28 days, and Jo uses it now.
+  const invitation = await expectOk('family invitation', call('POST', `${caseUrl}/family/invitations`, tokens.caseworker, {
+    invitationId: DEMO_INVITATION_ID, relationship: 'parent', parentalResponsibility: true, contact: { name: 'Jo Carter', email: 'jo.carter@example.org' },
+  }, 'demo-family-invitation'));
+  await expectOk('Jo uses her code', call('POST', `${urls.case}/family/invitations/acceptance`, tokens.parent, { code: invitation['code'] }, 'demo-family-acceptance'));
+  log(`${DEMO_PEOPLE.parent.name} invited and linked to the case ${today} (signs in as jo)`);
+
   const asks: Array<{ agency: string; adviceType: string; person: keyof typeof DEMO_PEOPLE; url: string; givenAt: string; sections: Json[] }> = [
-    { agency: 'local-authority', adviceType: 'parent-views', person: 'caseworker', url: urls.case, givenAt: on(7), sections: [
+    // the family's views (Section A): Jo gives them herself, through the family route
+    { agency: 'local-authority', adviceType: 'parent-views', person: 'parent', url: urls.case, givenAt: on(7), sections: [
       { heading: 'What I want', text: 'To stay at my school with my friends and to read on my own.' },
       { heading: 'How best to support me', text: 'Give me time to answer; show me pictures of the plan for the day.' },
     ] },
@@ -159,13 +170,16 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
 
   for (const a of asks) {
     const url = a.url;
+    const family = a.person === 'parent';
     await waitFor(`${a.agency} to learn of the advice request`, async () => {
-      const res = await call('GET', `${url}/cases/${DEMO_CASE_ID}/advice-requests`, tokens[a.person]);
+      const res = await call('GET', `${url}/cases/${DEMO_CASE_ID}/advice-requests`, tokens[family ? 'caseworker' : a.person]);
       return res.status === 200 && JSON.stringify(res.body).includes(requestIds[a.adviceType]) ? true : undefined;
     });
-    await expectOk(`${a.agency} advice`, call('POST', `${url}/cases/${DEMO_CASE_ID}/advice`, tokens[a.person], {
-      at: a.givenAt, adviceRequestId: requestIds[a.adviceType], adviceType: a.adviceType, sections: a.sections,
-    }, `demo-advice-${a.adviceType}`));
+    await expectOk(`${a.agency} advice`, family
+      ? call('POST', `${caseUrl}/family/views`, tokens.parent, { at: a.givenAt, sections: a.sections }, `demo-advice-${a.adviceType}`)
+      : call('POST', `${url}/cases/${DEMO_CASE_ID}/advice`, tokens[a.person], {
+        at: a.givenAt, adviceRequestId: requestIds[a.adviceType], adviceType: a.adviceType, sections: a.sections,
+      }, `demo-advice-${a.adviceType}`));
     log(`${DEMO_PEOPLE[a.person].name} gave ${a.adviceType} advice on ${a.givenAt}${a.agency === 'health' ? ' (after its 6-week limit)' : ''}`);
   }
   const adviceIds = await waitFor('the case to record all agency advice', async () => {
@@ -177,9 +191,13 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   // reg 12: the draft's sections A-K; section K lists the advice recorded on the case
   await lifecycle('/draft-plan', { at: on(14), contents: { sections: demoPlanSections(adviceIds) } }, 'draft');
   log(`draft plan issued ${on(14)} with sections A-K`);
-  await lifecycle('/family-response', { at: on(15), preferredSettingRef: 'urn:school:124356', commentsRef: 'doc:family-comments-1' }, 'family');
+  // Jo answers the draft herself within her 15 days: her comments, a meeting, and the school she wants named
+  await expectOk('Jo responds to the draft', call('POST', `${caseUrl}/family/draft-response`, tokens.parent, {
+    at: on(15), preferredSettingRef: 'urn:school:124356', meetingRequested: true,
+    comments: 'We are happy with most of the plan. Please make the speech and language therapy weekly, and can we meet to talk about lunchtimes?',
+  }, 'demo-family'));
   await lifecycle('/consultations', { at: on(15), settingRef: 'urn:school:124356', consultationId: DEMO_CONSULTATION_ID }, 'consult');
-  log(`family responded and asked for the current school ${on(15)}; school consulted`);
+  log(`${DEMO_PEOPLE.parent.name} responded to the draft ${on(15)}: comments, a meeting, the current school; school consulted`);
   await lifecycle('/consultations/responses', { at: on(16, 3), consultationId: DEMO_CONSULTATION_ID, canMeetNeeds: true }, 'consulted');
   log(`the school answered ${on(16, 3)}: it can meet the child's needs`);
   await lifecycle('/final-plan', { at: on(18), namedSettingRef: 'urn:school:124356' }, 'final');

@@ -128,15 +128,21 @@ export async function caseRouteCensus(o: {
   strangerUserId: string;
   deniedAttempts(caseId: string, userId: string): Promise<number>;
   unknownCaseId: string;
+  /**
+   * For the routes only family members reach (`@RequireRoles('family')`): a signed-in family member not linked to the
+   * case, so that involvement, not the role, is what refuses them there too.
+   */
+  familyStranger?: { token: string; userId: string; routes: (route: RegisteredRoute) => boolean };
 }): Promise<CaseRouteCensusRow[]> {
   const server = o.app.getHttpServer();
   const rows: CaseRouteCensusRow[] = [];
   const anonymise = (body: unknown, caseId: string) => JSON.stringify({ ...(body as object), correlationId: undefined }).split(caseId).join('<case>');
   for (const route of caseScopedRoutes(o.app)) {
-    const before = await o.deniedAttempts(o.existingCaseId, o.strangerUserId);
-    const existing = await callRoute(server, route, o.existingCaseId, o.strangerToken).send({});
-    const after = await o.deniedAttempts(o.existingCaseId, o.strangerUserId);
-    const unknown = await callRoute(server, route, o.unknownCaseId, o.strangerToken).send({});
+    const stranger = o.familyStranger?.routes(route) ? o.familyStranger : { token: o.strangerToken, userId: o.strangerUserId };
+    const before = await o.deniedAttempts(o.existingCaseId, stranger.userId);
+    const existing = await callRoute(server, route, o.existingCaseId, stranger.token).send({});
+    const after = await o.deniedAttempts(o.existingCaseId, stranger.userId);
+    const unknown = await callRoute(server, route, o.unknownCaseId, stranger.token).send({});
     rows.push({
       route: `${route.method} ${route.path}`,
       existing: existing.status,

@@ -28,9 +28,12 @@ describe('case service census', () => {
       .send({ at: '2026-01-05', childRef: 'child:census', localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201);
     // another LA's case officer and practitioner roles together: past every role check, so only involvement can refuse
     const strangerToken = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: 'E09000033', userId: 'census-stranger' });
+    // the family routes (issue #21) are for family members only: there, a signed-in family member not linked to the case
+    const familyToken = await tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: 'census-family-stranger' });
     const rows = await caseRouteCensus({
       app: service.app, existingCaseId: created.body.caseId, unknownCaseId: randomUUID(), strangerToken, strangerUserId: 'census-stranger',
       deniedAttempts: (caseId, userId) => denials.count(caseId, userId),
+      familyStranger: { token: familyToken, userId: 'census-family-stranger', routes: (r) => /\/family\/(?!invitations$|unlinks$)/.test(r.path) },
     });
     console.log(`[census] case: ${rows.length} case-scoped routes\n${rows.map((r) => `  ${r.route}: ${r.existing}/${r.unknown} same=${r.sameAnswer} logged=${r.logged}`).join('\n')}`);
     expect(rows.length).toBe(caseScopedRoutes(service.app).length);

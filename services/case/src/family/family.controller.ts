@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
@@ -7,11 +7,11 @@ import { AdviceCommandResponse, AdviceErrorFilter } from '@tio/agency-kit';
 import { CurrentPrincipal, Public, RequireRoles, type Principal } from '@tio/auth';
 import { londonDateOf } from '@tio/ehc-domain';
 import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
-import { newId, stepDate, type CorrelatedRequest } from '../http/command-context';
+import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { CaseCommandResponse } from '../http/responses';
 import { GetCasePeopleQuery, GetFamilyContributionsQuery } from './family-queries';
-import { FamilyService } from './family.service';
+import { AcceptInvitationRequest, FamilyViewsRequest, InviteFamilyMemberRequest, PublicAssessmentRequest } from './family.commands';
 import * as dto from './family.dtos';
 
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
@@ -31,7 +31,7 @@ const publicRequestLimit = () => Number(process.env['PUBLIC_REQUEST_RATE_LIMIT_P
 @RequireRoles('case-officer')
 @Controller('cases')
 export class FamilyLinksController {
-  constructor(private readonly family: FamilyService) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post(':caseId/family/invitations')
   @ApiOperation({ operationId: 'inviteFamilyMember', summary: 'Invite a parent, carer or the young person to follow and take part in the case: the answer carries the one-time code (valid 28 days) once; only its digest is kept. A retry with the same Idempotency-Key is 409: make a new invitation for a new code.' })
@@ -39,7 +39,7 @@ export class FamilyLinksController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   invite(@CaseId() caseId: string, @Body() b: dto.InviteFamilyMemberDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.invite(caseId, b, p, req);
+    return this.commands.execute(new InviteFamilyMemberRequest(caseId, b, p, req));
   }
 
   @Post(':caseId/family/unlinks')
@@ -48,7 +48,7 @@ export class FamilyLinksController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   unlink(@CaseId() caseId: string, @Body() b: dto.UnlinkFamilyMemberDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.act({ type: 'UnlinkFamilyMember', caseId, at: stepDate(b.at), subject: b.subject, reason: b.reason }, p, req);
+    return runCaseCommand(this.commands, { type: 'UnlinkFamilyMember', caseId, at: stepDate(b.at), subject: b.subject, reason: b.reason }, p, req);
   }
 
   @Post(':caseId/young-person-rights')
@@ -57,7 +57,7 @@ export class FamilyLinksController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   rights(@CaseId() caseId: string, @Body() b: dto.RecordYoungPersonRightsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.act({
+    return runCaseCommand(this.commands, {
       type: 'RecordYoungPersonRights', caseId, at: stepDate(b.at), holdsRights: b.holdsRights, parentAccess: b.parentAccess,
       ...(b.capacityException === undefined ? {} : { capacityException: b.capacityException }),
     }, p, req);
@@ -79,7 +79,7 @@ export class FamilyLinksController {
 @Controller('cases')
 export class FamilyActionsController {
   constructor(
-    private readonly family: FamilyService,
+    private readonly commands: CommandBus,
     private readonly queries: QueryBus,
   ) {}
 
@@ -89,7 +89,7 @@ export class FamilyActionsController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   respond(@CaseId() caseId: string, @Body() b: dto.FamilyDraftResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.act({
+    return runCaseCommand(this.commands, {
       type: 'RecordFamilyResponse', caseId, at: stepDate(b.at),
       ...(b.preferredSettingRef ? { preferredSettingRef: b.preferredSettingRef } : {}), ...(b.comments ? { comments: b.comments } : {}),
       ...(b.meetingRequested ? { meetingRequested: true } : {}), ...(b.nothingMoreToSay ? { nothingMoreToSay: true } : {}),
@@ -102,7 +102,7 @@ export class FamilyActionsController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   askForAdvice(@CaseId() caseId: string, @Body() b: dto.FamilyAdviceAskDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.act({ type: 'AskForAdvice', caseId, at: today(), familyRequestId: newId(req, p, 'familyRequestId'), adviser: { name: b.adviserName, role: b.adviserRole } }, p, req);
+    return runCaseCommand(this.commands, { type: 'AskForAdvice', caseId, at: today(), familyRequestId: newId(req, p, 'familyRequestId'), adviser: { name: b.adviserName, role: b.adviserRole } }, p, req);
   }
 
   @Post(':caseId/family/reassessment-requests')
@@ -111,7 +111,7 @@ export class FamilyActionsController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   reassessment(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.act({ type: 'RequestReassessment', caseId, at: today(), reassessmentId: newId(req, p, 'reassessmentId'), requestedBy: 'parent-or-young-person' }, p, req);
+    return runCaseCommand(this.commands, { type: 'RequestReassessment', caseId, at: today(), reassessmentId: newId(req, p, 'reassessmentId'), requestedBy: 'parent-or-young-person' }, p, req);
   }
 
   @Post(':caseId/family/early-review-requests')
@@ -120,7 +120,7 @@ export class FamilyActionsController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   earlyReview(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.act({ type: 'RequestEarlyReview', caseId, at: today(), earlyReviewRequestId: newId(req, p, 'earlyReviewRequestId'), requestedBy: 'parent-or-young-person' }, p, req);
+    return runCaseCommand(this.commands, { type: 'RequestEarlyReview', caseId, at: today(), earlyReviewRequestId: newId(req, p, 'earlyReviewRequestId'), requestedBy: 'parent-or-young-person' }, p, req);
   }
 
   @Post(':caseId/family/parent-access')
@@ -129,7 +129,7 @@ export class FamilyActionsController {
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   parentAccess(@CaseId() caseId: string, @Body() b: dto.ParentAccessDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.act({ type: 'RecordYoungPersonRights', caseId, at: today(), holdsRights: true, parentAccess: b.parentAccess }, p, req);
+    return runCaseCommand(this.commands, { type: 'RecordYoungPersonRights', caseId, at: today(), holdsRights: true, parentAccess: b.parentAccess }, p, req);
   }
 
   @Post(':caseId/family/views')
@@ -139,8 +139,7 @@ export class FamilyActionsController {
   @ApiCreatedResponse({ type: AdviceCommandResponse })
   @ApiCommandProblems()
   async giveViews(@CaseId() caseId: string, @Body() b: dto.FamilyViewsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest, @Res({ passthrough: true }) res: Response) {
-    const result = await this.family.views(caseId, p, req, (ctx, adviceRequestId) =>
-      this.family.adviceCommands.submit({ caseId, adviceType: 'parent-views', adviceRequestId: adviceRequestId ?? '', sections: b.sections.map((s) => ({ heading: s.heading, text: s.text })), ...(b.at ? { at: b.at } : {}) }, ctx));
+    const result = await this.commands.execute(new FamilyViewsRequest(caseId, { kind: 'submit', body: b }, p, req));
     res.status(201);
     return result;
   }
@@ -152,8 +151,7 @@ export class FamilyActionsController {
   @ApiCreatedResponse({ type: AdviceCommandResponse })
   @ApiCommandProblems()
   async correctViews(@CaseId() caseId: string, @Body() b: dto.FamilyViewsCorrectionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest, @Res({ passthrough: true }) res: Response) {
-    const result = await this.family.views(caseId, p, req, (ctx) =>
-      this.family.adviceCommands.correct({ caseId, adviceType: 'parent-views', correctsVersion: b.correctsVersion, reason: b.reason, sections: b.sections.map((s) => ({ heading: s.heading, text: s.text })), ...(b.at ? { at: b.at } : {}) }, ctx));
+    const result = await this.commands.execute(new FamilyViewsRequest(caseId, { kind: 'correct', body: b }, p, req));
     res.status(201);
     return result;
   }
@@ -166,7 +164,7 @@ export class FamilyActionsController {
   @ApiOkResponse({ type: AdviceCommandResponse })
   @ApiCommandProblems()
   withdrawViews(@CaseId() caseId: string, @Body() b: dto.FamilyViewsWithdrawalDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.views(caseId, p, req, (ctx) => this.family.adviceCommands.withdraw({ caseId, adviceType: 'parent-views', reason: b.reason }, ctx));
+    return this.commands.execute(new FamilyViewsRequest(caseId, { kind: 'withdraw', body: b }, p, req));
   }
 
   @Get(':caseId/family/contributions')
@@ -194,7 +192,7 @@ export class FamilyActionsController {
 @UseFilters(DomainErrorFilter)
 @Controller('family')
 export class FamilyEntryController {
-  constructor(private readonly family: FamilyService) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post('invitations/acceptance')
   @RequireRoles('family')
@@ -206,7 +204,7 @@ export class FamilyEntryController {
   @ApiProblems(400, 404, 409, 413, 422)
   @HttpCode(200)
   accept(@Body() b: dto.AcceptInvitationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
-    return this.family.accept(b.code, p, req);
+    return this.commands.execute(new AcceptInvitationRequest(b.code, p, req));
   }
 
   @Post('assessment-requests')
@@ -217,6 +215,6 @@ export class FamilyEntryController {
   @ApiAcceptedResponse({ type: dto.PublicAssessmentRequestResponse })
   @ApiProblems(400, 409, 413, 429, 503)
   publicRequest(@Body() b: dto.PublicAssessmentRequestDto, @Req() req: CorrelatedRequest) {
-    return this.family.publicRequest(b, req);
+    return this.commands.execute(new PublicAssessmentRequest(b, req));
   }
 }

@@ -251,7 +251,7 @@ export class FamilyContributionResponse {
   on!: string;
   @ApiProperty({ description: 'Who: you, another family member (by relationship), or the council on the family’s behalf', example: 'you' })
   by!: string;
-  @ApiPropertyOptional({ description: 'Details the family gave (e.g. the school asked for, a meeting asked for)' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Details the family gave (e.g. the school asked for, a meeting asked for)' })
   details?: Record<string, unknown>;
 }
 
@@ -262,6 +262,15 @@ export class FamilyContributionsResponse {
   contributions!: FamilyContributionResponse[];
 }
 
+export class NextStepResponse {
+  @ApiProperty({ example: 'Issue the final EHC plan' })
+  what!: string;
+  @ApiProperty({ format: 'date', example: '2026-05-25' })
+  dueOn!: string;
+  @ApiProperty({ example: 'open', description: 'open, or overdue' })
+  status!: string;
+}
+
 export class CasePersonResponse {
   @ApiProperty({ description: 'Who: a council, school, NHS body or agency (by its reference), or a family member (by relationship)', example: 'E10000028' })
   who!: string;
@@ -269,8 +278,8 @@ export class CasePersonResponse {
   role!: string;
   @ApiProperty({ description: 'Whether they can see the case' })
   canSee!: boolean;
-  @ApiPropertyOptional({ description: 'What they must do next and by when', example: { what: 'Issue the final EHC plan', dueOn: '2026-05-25', status: 'open' } })
-  mustActNext?: Array<{ what: string; dueOn: string; status: string }>;
+  @ApiPropertyOptional({ type: [NextStepResponse], description: 'What they must do next and by when' })
+  mustActNext?: NextStepResponse[];
 }
 
 export class CasePeopleResponse {

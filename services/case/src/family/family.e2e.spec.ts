@@ -79,7 +79,7 @@ describe('the family on the case, end to end', () => {
       const res = await post(`/cases/${caseId}/family/views`, views, jo, { 'Idempotency-Key': `views-${caseId}` });
       last = [res.status, res.body];
       return res.status === 201 ? res : undefined;
-    }, 90_000).catch((err) => { throw new Error(`${err}: ${JSON.stringify(last)}`); });
+    }, 150_000).catch((err) => { throw new Error(`${err}: ${JSON.stringify(last)}`); });
     expect(given.body).toMatchObject({ caseId, adviceType: 'parent-views', version: 1 });
     await post(`/cases/${caseId}/family/views/corrections`, { sections: [{ heading: 'What matters to Sam', text: 'Trains, drawing, friends at school, and walking to school alone.' }], correctsVersion: 1, reason: 'Sam now walks to school.' }, jo, { 'Idempotency-Key': `views-2-${caseId}` }).expect(201);
     // the case records the views as advice received (the reaction), so the draft can be issued
@@ -119,7 +119,7 @@ describe('the family on the case, end to end', () => {
       ['ehc.family-member-invited.v1', 'local-authority'], ['ehc.family-member-linked.v1', 'family'], ['ehc.family-advice-asked.v1', 'family'],
       ['ehc.family-response-received.v1', 'family'], ['ehc.early-review-requested.v1', 'family'], ['ehc.reassessment-requested.v1', 'family'],
     ]);
-  }, 240_000);
+  }, 300_000);
 
   it('refuses another family, an unlinked member, an expired code and a used code; a code refusal never says whether a case exists', async () => {
     const caseId = await newCase('2016-09-14');

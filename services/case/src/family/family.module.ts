@@ -1,4 +1,5 @@
 import { FAMILY_QUERY_HANDLERS } from './family-queries';
+import { FAMILY_COMMAND_HANDLERS } from './family.commands';
 import { FamilyStore } from './family-store';
 import { FamilyActionsController, FamilyEntryController, FamilyLinksController } from './family.controller';
 import { FamilyService } from './family.service';
@@ -9,4 +10,4 @@ import { FamilyService } from './family.service';
  * module (the invitation delivery port): a module of its own would import the kit a second time.
  */
 export const FAMILY_CONTROLLERS = [FamilyLinksController, FamilyActionsController, FamilyEntryController];
-export const FAMILY_PROVIDERS = [FamilyStore, FamilyService, ...FAMILY_QUERY_HANDLERS];
+export const FAMILY_PROVIDERS = [FamilyStore, FamilyService, ...FAMILY_COMMAND_HANDLERS, ...FAMILY_QUERY_HANDLERS];

@@ -86,11 +86,6 @@ export class FamilyService {
     }
   }
 
-  /** A family act: the same command the LA's route records, authored by the family member (checked in the aggregate). */
-  act(command: EhcCommand, p: Principal, req: CorrelatedRequest) {
-    return runCaseCommand(this.commands, command, p, req);
-  }
-
   /** The family's own views (Section A, `parent-views`), through the hosted advice kit; only a member who may act. */
   async views(caseId: string, p: Principal, req: CorrelatedRequest, write: (ctx: Parameters<AdviceCommands['submit']>[1], adviceRequestId?: string) => Promise<AdviceCommandResult>): Promise<AdviceCommandResult> {
     const { state } = await this.queries.execute(new GetFamilyCaseQuery(caseId));
