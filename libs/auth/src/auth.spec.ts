@@ -31,6 +31,12 @@ class ProbeController {
   write() {
     return { written: true };
   }
+
+  @RequireRoles('family')
+  @Get('family/mine')
+  family(@CurrentPrincipal() principal: Principal) {
+    return { userId: principal.userId };
+  }
 }
 
 @Module({ imports: [AuthModule], controllers: [ProbeController] })
@@ -101,6 +107,22 @@ describe('authentication and authorisation', () => {
       .post('/lifecycle')
       .set('Authorization', `Bearer ${await token({ agency: 'local-authority', roles: ['case-officer'] })}`)
       .expect(201, { moved: true });
+  });
+
+  it('a family token (issue #21) reaches only the routes listing the role family, and carries nothing else', async () => {
+    const jo = { userId: 'family-jo', organisationId: 'family', agency: 'family', roles: ['family'] } as const;
+    const ok = await token({ ...jo, roles: [...jo.roles] });
+    await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${ok}`).expect(200, { userId: 'family-jo' });
+    // a route without roles is for practitioners and services, not for family members
+    expect((await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${ok}`).expect(403)).body.message).toBe('this action is not open to family members; they use the family routes');
+    await request(app.getHttpServer()).post('/anything').set('Authorization', `Bearer ${ok}`).expect(403);
+    // and a practitioner never reaches a family route
+    await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${await token()}`).expect(403);
+    // a family token mixed with a practitioner's role, or of an organisation or agency other than family, is refused
+    for (const bad of [{ roles: ['family', 'case-officer'] }, { organisationId: 'E10000028' }, { agency: 'local-authority' }] as const) {
+      const res = await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${await token({ ...jo, roles: [...jo.roles], ...bad } as never)}`).expect(401);
+      expect(res.body.detail).toMatch(/a family token carries only the role family, agency family and org family/);
+    }
   });
 
   it('lets auditors read but never write', async () => {
