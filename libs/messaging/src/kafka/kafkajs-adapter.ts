@@ -11,8 +11,9 @@ export interface KafkaJsClientOptions {
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
   /**
-   * Prepended to every topic name on the wire and stripped on the way back, so code always sees the canonical
-   * names. Lets several deployments (or test runs) share one cluster without seeing each other's messages.
+   * Prepended to every topic name and consumer group id on the wire (topic names are stripped on the way back), so
+   * code always sees the canonical names. Lets several deployments (or test runs) share one cluster without seeing
+   * each other's messages or joining each other's groups.
    */
   topicPrefix?: string;
 }
@@ -22,6 +23,8 @@ export class KafkaJsClient implements MessagingClient {
   readonly kafka: Kafka;
   private readonly prefix: string;
   private readonly wire = (topic: string) => `${this.prefix}${topic}`;
+  /** Consumer groups are prefixed like topics: two deployments (or test runs) on one cluster never share a group and its rebalances. */
+  private readonly wireGroup = (groupId: string) => `${this.prefix}${groupId}`;
   private readonly canonical = (topic: string) => (this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic);
 
   constructor(options: KafkaJsClientOptions) {
@@ -67,7 +70,7 @@ export class KafkaJsClient implements MessagingClient {
 
   consumer(options: ConsumerOptions): MessageConsumer {
     const consumer: Consumer = this.kafka.consumer({
-      groupId: options.groupId,
+      groupId: this.wireGroup(options.groupId),
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
       maxBytesPerPartition: options.maxBytesPerPartition,
@@ -111,7 +114,7 @@ export class KafkaJsClient implements MessagingClient {
       disconnect: () => admin.disconnect(),
       listTopics: async () => (await admin.listTopics()).filter((t) => t.startsWith(this.prefix)).map(this.canonical),
       deleteGroups: async (groupIds) => {
-        await admin.deleteGroups(groupIds);
+        await admin.deleteGroups(groupIds.map(this.wireGroup));
       },
       createTopics: async (topics: TopicSpec[]) => {
         const existing = new Set(await admin.listTopics());
@@ -127,7 +130,7 @@ export class KafkaJsClient implements MessagingClient {
       fetchTopicOffsets: async (topic): Promise<PartitionOffsets[]> =>
         (await admin.fetchTopicOffsets(this.wire(topic))).map((p) => ({ partition: p.partition, low: p.low, high: p.high })),
       fetchCommittedOffsets: async (groupId, topic) => {
-        const [found] = await admin.fetchOffsets({ groupId, topics: [this.wire(topic)] });
+        const [found] = await admin.fetchOffsets({ groupId: this.wireGroup(groupId), topics: [this.wire(topic)] });
         return (found?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset }));
       },
       deleteRecordsBefore: async (topic, partitions) => {
