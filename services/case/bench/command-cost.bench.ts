@@ -15,11 +15,12 @@
  * Env: DATABASE_URL, KAFKA_BROKERS (from `node infra/bin/bootstrap.cjs infra`), BENCH_CASES (default 100),
  * BENCH_ROUNDS (default 5), BENCH_COMMANDS (per round, default 400), BENCH_CONCURRENCY (default 4),
  * BENCH_PROFILE (a path: writes a .cpuprofile of one extra round and prints its top costs), BENCH_SERVICE_ENV
- * (extra `K=V,K=V` for the service process).
+ * (extra `K=V,K=V` for the service process), BENCH_SIDES (`name=checkout,name=checkout`: a before/after comparison,
+ * one service process per checkout, rounds interleaved; a checkout is e.g. a `git worktree` with node_modules linked).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,32 +107,43 @@ function summarise(path: string, commands: number): void {
   for (const [k, v] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`    ${perCommand(v).padStart(7)}  ${k}`);
 }
 
-async function main(): Promise<void> {
+interface Side {
+  name: string;
+  /** cpu ms per command of one round (idle rate subtracted); `started` runs once the process is idle, before the first command. */
+  round(started?: () => Promise<unknown>): Promise<{ ms: number; failed: number }>;
+  service: ReturnType<typeof ipc>;
+  close(): Promise<void>;
+}
+
+/** One case service process started from `sideRoot` (a checkout of the workspace), with its own databases and cases. */
+async function startSide(name: string, sideRoot: string, clusterUrl: string, keys: { privateKeyPem: string; publicKeyPem: string }): Promise<Side> {
   const root = workspaceRoot();
-  const clusterUrl = env['DATABASE_URL'];
-  if (!clusterUrl || !env['KAFKA_BROKERS']) throw new Error('DATABASE_URL and KAFKA_BROKERS are needed: start them with `node infra/bin/bootstrap.cjs infra`');
   const run = `cc${randomBytes(3).toString('hex')}`;
   const dbName = `case_${run}`;
   const keysDb = `tio_keys_${run}`;
   const databaseUrl = await ensureDatabase(clusterUrl, dbName);
-  const keys = await devKeys(join(tmpdir(), `tio-command-cost-keys-${run}`));
   const port = await freePort();
-  const logDir = join(root, 'bench-results');
-  mkdirSync(logDir, { recursive: true });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', '-r', join(root, 'services/case/bench/profiler-hook.cjs'), join(root, 'services/case/src/main.ts')], {
-    cwd: root,
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', '-r', join(root, 'services/case/bench/profiler-hook.cjs'), join(sideRoot, 'services/case/src/main.ts')], {
+    cwd: sideRoot,
     stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
     env: {
       ...process.env, DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: keys.publicKeyPem, KAFKA_TOPIC_PREFIX: `${run}.`, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0',
       KEYSTORE_DATABASE_URL: await ensureDatabase(clusterUrl, keysDb), TIO_MASTER_KEY: randomBytes(32).toString('base64'),
-      PORT: String(port), HOST: '127.0.0.1', TIO_WATCH_STDIN: '1', SWC_NODE_PROJECT: join(root, 'tsconfig.base.json'), ...SERVICE_ENV,
+      PORT: String(port), HOST: '127.0.0.1', TIO_WATCH_STDIN: '1', SWC_NODE_PROJECT: join(sideRoot, 'tsconfig.base.json'), ...SERVICE_ENV,
     },
   });
   const service = ipc(child);
   const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    child.stdin?.end();
+    await Promise.race([new Promise((r) => child.once('exit', r)), sleep(10_000)]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await dropDatabase(clusterUrl, dbName).catch(() => undefined);
+    await dropDatabase(clusterUrl, keysDb).catch(() => undefined);
+  };
   try {
     for (let ready = false; !ready; ) {
-      if (child.exitCode !== null) throw new Error(`the case service exited with ${child.exitCode}`);
+      if (child.exitCode !== null) throw new Error(`the case service (${name}) exited with ${child.exitCode}`);
       ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
       if (!ready) await sleep(300);
     }
@@ -146,7 +158,6 @@ async function main(): Promise<void> {
       if (a >= 300 || b >= 300) throw new Error(`setting up case ${caseId}: ${a}, ${b}`);
     };
     for (let i = 0; i < caseIds.length; i += 10) await Promise.all(caseIds.slice(i, i + 10).map(setup));
-    console.log(`${CASES} cases set up`);
 
     // one command per case at a time (CONCURRENCY workers over disjoint slices of the cases): no 409 retries
     const command = (caseId: string) => post(`${url}/cases/${caseId}/exceptions`, token, {
@@ -188,31 +199,57 @@ async function main(): Promise<void> {
     };
     await sleep(3000);
     idleRate = Math.min((await rateOver(2000)).per, (await rateOver(2000)).per);
-    console.log(`idle: ${(idleRate * 1000).toFixed(1)} CPU ms/s with no command`);
-    console.log(`case command cost: ${CASES} cases, ${ROUNDS} rounds x ${COMMANDS} commands, concurrency ${CONCURRENCY}; load ${load()}; service env ${JSON.stringify(SERVICE_ENV)}`);
+    console.log(`${name} (${sideRoot}): ${CASES} cases set up; idle ${(idleRate * 1000).toFixed(1)} CPU ms/s with no command`);
     await round(); // warm-up (JIT, pools, the producer's connection)
-    const results: number[] = [];
+    return { name, round, service, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const clusterUrl = env['DATABASE_URL'];
+  if (!clusterUrl || !env['KAFKA_BROKERS']) throw new Error('DATABASE_URL and KAFKA_BROKERS are needed: start them with `node infra/bin/bootstrap.cjs infra`');
+  const keys = await devKeys(join(tmpdir(), `tio-command-cost-keys-${randomBytes(3).toString('hex')}`));
+  // BENCH_SIDES=before=/tmp/old-checkout,after=/work/main: each side a checkout of the workspace (with node_modules),
+  // its own service process; rounds interleaved (A B B A ...). Default: this workspace alone.
+  const sideSpecs = (env['BENCH_SIDES'] ?? `this=${workspaceRoot()}`).split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as const);
+  const sides: Side[] = [];
+  try {
+    for (const [name, sideRoot] of sideSpecs) sides.push(await startSide(name, sideRoot, clusterUrl, keys));
+    console.log(`case command cost: ${CASES} cases per side, ${ROUNDS} rounds x ${COMMANDS} commands, concurrency ${CONCURRENCY}; load ${load()}; service env ${JSON.stringify(SERVICE_ENV)}`);
+    const results = new Map<string, number[]>(sides.map((s) => [s.name, []]));
     for (let r = 1; r <= ROUNDS; r++) {
-      const { ms, failed } = await round();
-      results.push(ms);
-      console.log(`  round ${r}: ${ms.toFixed(2)} CPU ms/command${failed ? ` (${failed} non-2xx)` : ''}; load ${load()}`);
+      const order = r % 2 ? sides : [...sides].reverse();
+      const line: string[] = [];
+      for (const side of order) {
+        const { ms, failed } = await side.round();
+        results.get(side.name)?.push(ms);
+        line.push(`${side.name} ${ms.toFixed(2)}${failed ? ` (${failed} non-2xx)` : ''}`);
+      }
+      const ratio = sides.length === 2 ? `; ratio ${sides[1].name}/${sides[0].name} ${((results.get(sides[1].name)?.[r - 1] ?? 0) / (results.get(sides[0].name)?.[r - 1] ?? 1)).toFixed(2)}` : '';
+      console.log(`  round ${r}: ${line.join(', ')} CPU ms/command${ratio}; load ${load()}`);
     }
-    console.log(`median ${median(results).toFixed(2)} CPU ms/command (rounds ${results.map((x) => x.toFixed(2)).join(', ')})`);
+    for (const side of sides) {
+      const xs = results.get(side.name) as number[];
+      console.log(`${side.name}: median ${median(xs).toFixed(2)} CPU ms/command (rounds ${xs.map((x) => x.toFixed(2)).join(', ')})`);
+    }
     if (PROFILE) {
-      await round(() => service.profileStart().then(() => service.queries()));
-      const statements = await service.queries();
-      await service.profileStop(PROFILE);
-      summarise(PROFILE, COMMANDS);
-      console.log(`SQL statements per command in that round (${statements.reduce((n, [, c]) => n + c, 0) / COMMANDS} in all, background included):`);
-      for (const [text, count] of statements.slice(0, 25)) console.log(`  ${(count / COMMANDS).toFixed(2).padStart(6)}  ${text}`);
+      for (const side of sides) {
+        const path = sides.length > 1 ? PROFILE.replace(/(\.cpuprofile)?$/, `-${side.name}.cpuprofile`) : PROFILE;
+        await side.round(() => side.service.profileStart().then(() => side.service.queries()));
+        const statements = await side.service.queries();
+        await side.service.profileStop(path);
+        console.log(`--- ${side.name}`);
+        summarise(path, COMMANDS);
+        console.log(`SQL statements per command in that round (${statements.reduce((n, [, c]) => n + c, 0) / COMMANDS} in all, background included):`);
+        for (const [text, count] of statements.slice(0, 25)) console.log(`  ${(count / COMMANDS).toFixed(2).padStart(6)}  ${text}`);
+      }
     }
   } finally {
-    child.stdin?.end();
-    await Promise.race([new Promise((r) => child.once('exit', r)), sleep(10_000)]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    for (const side of sides) await side.close();
     agent.destroy();
-    await dropDatabase(clusterUrl, dbName).catch(() => undefined);
-    await dropDatabase(clusterUrl, keysDb).catch(() => undefined);
   }
 }
 
