@@ -32,7 +32,7 @@ describe('the family on the case, end to end', () => {
   const family = (sub: string) => tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: sub });
 
   beforeAll(async () => {
-    service = await startTestService(caseService, { KAFKA_TOPIC_PREFIX: prefix, PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '50' });
+    service = await startTestService(caseService, { KAFKA_TOPIC_PREFIX: prefix, PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '5' });
     service.app.get(FamilyService).bindDelivery(capturingDelivery);
     officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'case-officer-f' });
   });
@@ -191,6 +191,17 @@ describe('the family on the case, end to end', () => {
     await post('/family/assessment-requests', { localAuthority: 'E99999999', child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'parent', name: 'R', email: 'r@example.org' } }).expect(400);
     await post('/family/assessment-requests', { localAuthority: LA, child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'parent', name: 'R' } }).expect(400);
     await post('/family/assessment-requests', { localAuthority: LA, child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'school', name: 'R', email: 'r@example.org' } }).expect(400);
+    // per client address: PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE=5 here, and this client has sent 4 this minute
+    await post('/family/assessment-requests', { localAuthority: 'E99999999' }).expect(400);
+    const limited = await post('/family/assessment-requests', { localAuthority: 'E99999999' }).expect(429);
+    expect(limited.body).toMatchObject({ status: 429, code: 'too-many-requests' });
+  });
+
+  it('every response the family routes gave in this suite is the one the served OpenAPI document describes', async () => {
+    const conformance = await service.conformance();
+    const family = conformance.checked.filter((o) => /\/family\/|young-person-rights/.test(o.path));
+    expect(family.length).toBeGreaterThan(40);
+    expect(conformance.undocumented).toEqual([]);
   });
 });
 
