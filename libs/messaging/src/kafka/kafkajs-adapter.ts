@@ -1,3 +1,4 @@
+import './kafkajs-idle-fix'; // first: before any KafkaJS client exists
 import { CompressionTypes, ConfigResourceTypes, Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
 import type {
   ConsumerOptions, MessageAdmin, MessageConsumer, MessageProducer, MessagingClient, PartitionOffsets, ProducerOptions, TopicMessages, TopicSpec,
