@@ -7,7 +7,7 @@ import type { Span } from '@opentelemetry/api';
 
 export interface ForwarderOptions {
   store: EventStore;
-  /** Where the forwarder keeps its position (e.g. the event store's own `PostgresCheckpointStore`). */
+  /** Where the forwarder keeps its position: the event store's own `store.checkpoints` (either adapter). */
   checkpoints: CheckpointStore;
   client: MessagingClient;
   /** Durable name: the checkpoint id. */
