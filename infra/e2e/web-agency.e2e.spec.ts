@@ -269,9 +269,11 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     if (problems.length) console.warn(problems.splice(0).join('\n'));
   }, 300_000);
 
-  it('corrects the advice (a new version, with a reason) and then withdraws it, each from the worklist and each on the timeline', async () => {
+  it('corrects the advice (a new version, with a reason) and then withdraws it, each from the worklist with the keyboard alone and each on the timeline', async () => {
     const page = await openPage(tomContext);
-    await page.goto(`${url['web']}/worklist?show=all`);
+    await page.goto(`${url['web']}/worklist`);
+    await tabTo(page, `el.id === 'show-all'`, 'Show answered requests too');
+    await Promise.all([page.waitForURL(`${url['web']}/worklist?show=all`), page.keyboard.press('Enter')]);
     const row = page.locator(`#worklist tr[data-request-id="${adviceRequestId}"]`);
     await expect(row.textContent()).resolves.toMatch(/Advice given \(version 1\)/);
     await axe(page, '05-worklist-all');
@@ -294,7 +296,13 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     await Promise.all([page.waitForURL(new RegExp(`/cases/${adviceCase}\\?advice=corrected`)), page.keyboard.press('Enter')]);
     await page.locator('#entries li', { hasText: 'Education advice corrected (version 2 supersedes version 1)' }).first().waitFor({ timeout: 120_000 });
 
-    await page.goto(`${url['web']}/worklist/${adviceCase}/${adviceRequestId}`);
+    // back to the request with the keyboard: Worklist, answered ones too, the request
+    await tabTo(page, `el.getAttribute('href') === '/worklist'`, 'the Worklist link');
+    await Promise.all([page.waitForURL(`${url['web']}/worklist`), page.keyboard.press('Enter')]);
+    await tabTo(page, `el.id === 'show-all'`, 'Show answered requests too');
+    await Promise.all([page.waitForURL(`${url['web']}/worklist?show=all`), page.keyboard.press('Enter')]);
+    await tabTo(page, `el.getAttribute('href') === '/worklist/${adviceCase}/${adviceRequestId}'`, 'the request link');
+    await Promise.all([page.waitForURL(`${url['web']}/worklist/${adviceCase}/${adviceRequestId}`), page.keyboard.press('Enter')]);
     await expect(page.locator('#request').innerText()).resolves.toMatch(/Version 2, current/);
     await tabTo(page, `el.id === 'withdraw'`, 'Withdraw the advice');
     await Promise.all([page.waitForURL(/\/withdraw$/), page.keyboard.press('Enter')]);
