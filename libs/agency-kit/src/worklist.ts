@@ -143,7 +143,7 @@ export class WorklistResponse {
 @RequireRoles('practitioner')
 @Controller('advice-requests')
 export class WorklistController {
-  constructor(@Inject(QueryBus) private readonly queries: QueryBus) {}
+  constructor(private readonly queries: QueryBus) {}
 
   @Get()
   @ApiOperation({ operationId: 'listMyAdviceRequests', summary: "The caller's organisation's worklist: this agency's advice requests it may answer, due dates (reg 8) and overdue flags, across cases" })
