@@ -28,6 +28,12 @@ export class StaleReadModelRebuild implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.settings.enabled) return;
+    // an empty model has nothing an older projection stored: it is the current version's (a new database's migrations
+    // mark it with the version they were written with)
+    await this.pool.query(
+      `UPDATE "${LIVE_SCHEMA}".model_info SET projection = $1 WHERE id = 1 AND projection < $1 AND NOT EXISTS (SELECT 1 FROM "${LIVE_SCHEMA}".timeline_entries)`,
+      [PROJECTION_VERSION],
+    );
     const { rows } = await this.pool.query<{ projection: number }>(`SELECT projection FROM "${LIVE_SCHEMA}".model_info WHERE id = 1`);
     const builtBy = rows[0]?.projection;
     if (builtBy === undefined || builtBy >= PROJECTION_VERSION) return;
