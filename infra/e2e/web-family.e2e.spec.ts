@@ -118,7 +118,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     await waitFor('the case service to know the request for the family views', async () => {
       const res = await fetch(`${url['case']}/cases/${assessing}/advice-requests`, { headers: { authorization: `Bearer ${la}` } });
       return res.status === 200 && JSON.stringify(await res.json()).includes('parent-views');
-    }, 90_000);
+    }, 240_000);
     await waitFor('the timeline to hold both cases', async () => {
       const res = await fetch(`${url['timeline']}/cases`, { headers: { authorization: `Bearer ${la}` } });
       const body = (await res.json()) as { cases?: Array<{ caseId: string; entryCount: number }> };
@@ -128,7 +128,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
     // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, bypassCSP: true, viewport: PHONE });
-  }, 420_000);
+  }, 600_000);
 
   afterAll(async () => {
     await context?.close();
