@@ -83,7 +83,10 @@ export class SessionStore {
   }
 }
 
-/** Only a path of this service (no scheme, host or `//`): where to go back to after signing in. */
+/**
+ * Only a path of this service (no scheme, host or `//`): where to go back to after signing in. Without one, the start
+ * page, which sends each user to their own first page (caseload, auditor's pages or the family's case).
+ */
 export function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length <= 500 ? value : '/caseload';
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length <= 500 ? value : '/';
 }
