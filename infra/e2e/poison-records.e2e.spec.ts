@@ -72,10 +72,13 @@ describe('system: oversized compressed records on every consumer (real broker at
     await outside.send({ topic: `${prefix}${topic}`, compression: CompressionTypes.GZIP, acks: -1, messages });
   }
 
-  /** Over 2 MB once decompressed, and not a Tell It Once CloudEvent: ce_correlationid is missing. */
-  function oversizedRecord(caseId: string) {
+  /**
+   * Over 2 MB once decompressed, and not a Tell It Once CloudEvent: ce_correlationid is missing. Its type is one every
+   * reader of the topic handles (a consumer skips a type it does not handle from the ce_type header, unread).
+   */
+  function oversizedRecord(caseId: string, type: string) {
     const record = toKafkaRecord({
-      id: randomUUID(), source: '/somewhere', type: 'ehc.request-received.v1', subject: caseId, time: new Date().toISOString(), correlationId: 'x',
+      id: randomUUID(), source: '/somewhere', type, subject: caseId, time: new Date().toISOString(), correlationId: 'x',
       data: { caseId, note: 'n'.repeat(2 * 1024 * 1024) }, actor: { userId: 'u', organisationId: 'o', agency: 'system', role: 'system' },
     });
     const headers = { ...record.headers } as Record<string, string>;
@@ -96,8 +99,8 @@ describe('system: oversized compressed records on every consumer (real broker at
     await waitFor('health to see its advice request', async () => JSON.stringify((await call('health', 'GET', `/cases/${caseId}/advice-requests`, tokens['nhs'])).body).includes(medical), 90_000);
 
     // the bad records, each on the partition the case's later valid records use (same key)
-    const onCase = oversizedRecord(caseId);
-    const onHealth = oversizedRecord(caseId);
+    const onCase = oversizedRecord(caseId, 'ehc.request-received.v1');
+    const onHealth = oversizedRecord(caseId, 'advice.submitted.v1');
     await sendGzip(TOPICS.caseEvents, [onCase]);
     await sendGzip(TOPICS.healthEvents, [onHealth]);
     // a valid case event after the bad one on the case topic: every reader of the case topic must get past it
