@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort, localStateDir, workspaceRoot } from '@tio/local-infra';
+import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
+import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, type AxeCounts } from './web-harness';
 
 /**
  * The agency practitioner's journey in a real browser (Debian's Chromium through playwright-core), signed in through
@@ -20,10 +21,7 @@ import { SERVICES, WEB_SERVICE } from '../scripts/services';
  * the provider and the web service each run as their own process. axe-core on every page (no serious or critical
  * violation); counts and full-page screenshots in .local/test-results/web-agency/.
  */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE = join(workspaceRoot(), 'node_modules/axe-core/axe.min.js');
-const SHOTS = join(process.env['TIO_TEST_RESULTS'] ?? localStateDir('test-results'), 'web-agency');
+const SHOTS = resultsDir('web-agency');
 const RAW_TYPE = /\b[a-z]+(?:-[a-z]+)*\.[a-z]+(?:-[a-z]+)*\.v\d+\b/;
 const TIME_OF_DAY = /\b\d{1,2}:\d{2}\b/;
 
@@ -47,30 +45,19 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
   const movedCase = randomUUID();
   const day0 = addWeeks(today, -10);
   const moveOn = addWeeks(day0, 5);
-  const axeResults: Record<string, { serious: number; critical: number; moderate: number; minor: number; passes: number; violations: string[] }> = {};
+  const axeResults: Record<string, AxeCounts> = {};
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`);
+    if (!existsSync(CHROMIUM)) throw new Error(chromiumMissing());
     mkdirSync(SHOTS, { recursive: true });
     const keys = await testKeys();
     const logDir = mkdtempSync(join(tmpdir(), 'tio-web-agency-e2e-'));
     const [providerPort, webPort] = [await freePort(), await freePort()];
-    const issuer = `http://127.0.0.1:${providerPort}`;
     url['web'] = `http://127.0.0.1:${webPort}`;
-    const clientSecret = randomBytes(24).toString('base64url');
-
-    provider = spawn(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(), 'infra/scripts/dev-identity-provider.ts')], {
-      cwd: workspaceRoot(),
-      env: {
-        ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(providerPort), DEV_OIDC_PRIVATE_KEY: keys.privateKeyPem,
-        DEV_OIDC_CLIENT_ID: 'tio-web', DEV_OIDC_CLIENT_SECRET: clientSecret, DEV_OIDC_REDIRECT_URIS: `${url['web']}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${url['web']}/signed-out`,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let providerOutput = '';
-    provider.stdout?.on('data', (d) => (providerOutput += d));
-    provider.stderr?.on('data', (d) => (providerOutput += d));
-    await waitFor('the development OpenID provider', async () => providerOutput.includes(`issuer ${issuer}`) || (provider?.exitCode !== null ? Promise.reject(new Error(providerOutput)) : false), 60_000);
+    // the development OpenID provider, as its own process, signing with the key the services trust
+    const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
+    provider = dev.process;
+    const { issuer, clientSecret } = dev;
 
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
     const databases: Record<string, string> = {};
@@ -126,7 +113,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
       const profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
       profiles.push(profile);
       // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-      return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, bypassCSP: true });
+      return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true });
     };
     tomContext = await launch();
     priyaContext = await launch();
@@ -155,15 +142,9 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
 
   /** axe-core on the page as it is now: no serious or critical violation; the counts are kept for the report. */
   async function axe(page: Page, name: string): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const result = (await page.evaluate('axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } })')) as {
-      violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
-      passes: unknown[];
-    };
-    const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
-    axeResults[name] = { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length, violations: result.violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
-    const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(blocking.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    const { counts, blocking } = await runAxe(page);
+    axeResults[name] = counts;
+    expect(blocking).toEqual([]);
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   }
 

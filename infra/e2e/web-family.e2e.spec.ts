@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort, localStateDir, workspaceRoot } from '@tio/local-infra';
+import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
+import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, type AxeCounts } from './web-harness';
 
 /**
  * The family's journey in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a
@@ -18,10 +19,7 @@ import { SERVICES, WEB_SERVICE } from '../scripts/services';
  * service each run as their own process, as under `npm start`. Every family page is checked with axe-core at both
  * sizes (no serious or critical violation); screenshots go to .local/test-results/web-family/.
  */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE = join(workspaceRoot(), 'node_modules/axe-core/axe.min.js');
-const SHOTS = join(process.env['TIO_TEST_RESULTS'] ?? localStateDir('test-results'), 'web-family');
+const SHOTS = resultsDir('web-family');
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 900 };
 const DATE = /\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/;
@@ -40,30 +38,19 @@ describe("the family's pages: a parent follows and takes part in her child's cas
   const assessing = randomUUID();
   const drafted = randomUUID();
   const codes: Record<string, string> = {};
-  const axeResults: Record<string, { serious: number; critical: number; moderate: number; minor: number; passes: number; violations: string[] }> = {};
+  const axeResults: Record<string, AxeCounts> = {};
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`);
+    if (!existsSync(CHROMIUM)) throw new Error(chromiumMissing());
     mkdirSync(SHOTS, { recursive: true });
     const keys = await testKeys();
     const logDir = mkdtempSync(join(tmpdir(), 'tio-web-family-e2e-'));
     const [providerPort, webPort] = [await freePort(), await freePort()];
-    const issuer = `http://127.0.0.1:${providerPort}`;
     url['web'] = `http://127.0.0.1:${webPort}`;
-    const clientSecret = randomBytes(24).toString('base64url');
-
-    provider = spawn(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(), 'infra/scripts/dev-identity-provider.ts')], {
-      cwd: workspaceRoot(),
-      env: {
-        ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(providerPort), DEV_OIDC_PRIVATE_KEY: keys.privateKeyPem,
-        DEV_OIDC_CLIENT_ID: 'tio-web', DEV_OIDC_CLIENT_SECRET: clientSecret, DEV_OIDC_REDIRECT_URIS: `${url['web']}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${url['web']}/signed-out`,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let providerOutput = '';
-    provider.stdout?.on('data', (d) => (providerOutput += d));
-    provider.stderr?.on('data', (d) => (providerOutput += d));
-    await waitFor('the development OpenID provider', async () => providerOutput.includes(`issuer ${issuer}`) || (provider?.exitCode !== null ? Promise.reject(new Error(providerOutput)) : false), 60_000);
+    // the development OpenID provider, as its own process, signing with the key the services trust
+    const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
+    provider = dev.process;
+    const { issuer, clientSecret } = dev;
 
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
     for (const name of ['case', 'timeline']) {
@@ -127,7 +114,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
 
     profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
     // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, bypassCSP: true, viewport: PHONE });
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true, viewport: PHONE });
   }, 600_000);
 
   afterAll(async () => {
@@ -160,15 +147,9 @@ describe("the family's pages: a parent follows and takes part in her child's cas
   async function axe(page: Page, name: string): Promise<void> {
     for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
       await page.setViewportSize(viewport);
-      await page.addScriptTag({ path: AXE });
-      const result = (await page.evaluate('axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } })')) as {
-        violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
-        passes: unknown[];
-      };
-      const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
-      axeResults[`${name}-${size}`] = { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length, violations: result.violations.map((v) => `${v.impact} ${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) };
-      const blocking = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect(blocking.map((v) => `${size} ${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      const { counts, blocking } = await runAxe(page);
+      axeResults[`${name}-${size}`] = counts;
+      expect(blocking.map((b) => `${size} ${b}`)).toEqual([]);
       // nothing wider than the screen: a phone reader never scrolls sideways
       if (size === 'phone') expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
       await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });

@@ -1,0 +1,75 @@
+/**
+ * What every browser journey of the web service shares: the browser and axe-core on disk, where results go, the
+ * development OpenID provider started as a process of its own (as `npm start` runs it in-process), and one axe-core
+ * check of a page.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { localStateDir, workspaceRoot } from '@tio/local-infra';
+import { waitFor } from '@tio/testing';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const BROWSER_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE_SCRIPT = join(workspaceRoot(), 'node_modules/axe-core/axe.min.js');
+
+/** Where a journey's screenshots and axe counts go: `$TIO_TEST_RESULTS/<journey>` or `.local/test-results/<journey>`. */
+export function resultsDir(journey: string): string {
+  return join(process.env['TIO_TEST_RESULTS'] ?? localStateDir('test-results'), journey);
+}
+
+export function chromiumMissing(): string {
+  return `Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`;
+}
+
+export interface DevProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  process: ChildProcess;
+}
+
+/** The development OpenID provider as its own process, signing with the key the services trust, registered for the web service at `webUrl`. */
+export async function startDevProvider(port: number, webUrl: string, privateKeyPem: string): Promise<DevProvider> {
+  const issuer = `http://127.0.0.1:${port}`;
+  const clientId = 'tio-web';
+  const clientSecret = randomBytes(24).toString('base64url');
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(), 'infra/scripts/dev-identity-provider.ts')], {
+    cwd: workspaceRoot(),
+    env: {
+      ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(port), DEV_OIDC_PRIVATE_KEY: privateKeyPem,
+      DEV_OIDC_CLIENT_ID: clientId, DEV_OIDC_CLIENT_SECRET: clientSecret, DEV_OIDC_REDIRECT_URIS: `${webUrl}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${webUrl}/signed-out`,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  await waitFor('the development OpenID provider', async () => output.includes(`issuer ${issuer}`) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false), 60_000);
+  return { issuer, clientId, clientSecret, process: child };
+}
+
+export interface AxeCounts {
+  serious: number;
+  critical: number;
+  moderate: number;
+  minor: number;
+  passes: number;
+  violations: string[];
+}
+
+/** axe-core (WCAG 2.0, 2.1, 2.2 A and AA and best practice) on the page as it is now: the counts, and each serious or critical violation described. */
+export async function runAxe(page: Page): Promise<{ counts: AxeCounts; blocking: string[] }> {
+  await page.addScriptTag({ path: AXE_SCRIPT });
+  const result = (await page.evaluate('axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } })')) as {
+    violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
+    passes: unknown[];
+  };
+  const count = (impact: string) => result.violations.filter((v) => v.impact === impact).length;
+  const where = (v: { nodes: Array<{ target: string[] }> }) => v.nodes.map((n) => n.target.join(' ')).join(', ');
+  return {
+    counts: { serious: count('serious'), critical: count('critical'), moderate: count('moderate'), minor: count('minor'), passes: result.passes.length, violations: result.violations.map((v) => `${v.impact} ${v.id} at ${where(v)}`) },
+    blocking: result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${where(v)}`),
+  };
+}
