@@ -56,7 +56,9 @@ export const FAMILY_TEXT: Record<string, (d: D, names: Names) => string> = {
   'ehc.advice-requested.v1': (d) => d['adviceType'] === 'parent-views'
     ? `The council asked for your views on ${on(d, 'requestedOn')}. Please send them by ${on(d, 'dueOn')}.`
     : `The council asked ${who(d['agency'])} for ${adviceWords(d['adviceType'])} on ${on(d, 'requestedOn')}. It is due by ${on(d, 'dueOn')}.`,
-  'ehc.advice-received.v1': (d) => `The council got ${adviceWords(d['adviceType'])} from ${who(d['agency'])} on ${on(d, 'receivedOn')}.`,
+  'ehc.advice-received.v1': (d) => d['adviceType'] === 'parent-views'
+    ? `The council got your views on ${on(d, 'receivedOn')}.`
+    : `The council got ${adviceWords(d['adviceType'])} from ${who(d['agency'])} on ${on(d, 'receivedOn')}.`,
   'ehc.advice-reused.v1': (d) => `You and the council agreed to use ${adviceWords(d['adviceType'])} given before. This was on ${on(d, 'agreedOn')}.`,
   'ehc.advice-withdrawn.v1': (d) => `Some advice was taken back on ${on(d, 'withdrawnOn')}. The council has asked for it again.`,
   'ehc.decision-not-to-issue.v1': (d) => `On ${on(d, 'decidedOn')} the council said it will not make a plan. You can appeal.`,

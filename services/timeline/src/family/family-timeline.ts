@@ -50,6 +50,14 @@ function deadline(d: Deadline, asOf: string, adviceTypes: ReadonlyMap<string, st
  * the entries the rule lets them see, each as a sentence, where the process is, what is due and who is late.
  * Returns the decisions too, so the practitioners' preview can say what is held back and why.
  */
+/** The stages the 20-week clock runs in (request to final plan); after them a week of 20 would read "week 71 of 20". */
+const TWENTY_WEEK_STAGES = new Set(['requested', 'assessing', 'draft-issued']);
+
+/** The week of the 20-week process while it runs, else null. */
+export function weekOfProcessShown(status: Pick<StatutoryStatus, 'caseStatus' | 'weekOfProcess'>): number | null {
+  return TWENTY_WEEK_STAGES.has(status.caseStatus) ? status.weekOfProcess ?? null : null;
+}
+
 export function familyTimeline(caseId: string, entries: readonly SourceEntry[], status: StatutoryStatus, names: Names = {}): { view: FamilyTimeline; decisions: Map<string, FamilyDecision> } {
   const decisions = familyDecisions(entries.map((e) => ({ id: e.id, type: e.source.type, occurredAt: e.occurredAt, details: e.details })));
   const shown = entries.filter((e) => decisions.get(e.id)?.show);
@@ -66,7 +74,7 @@ export function familyTimeline(caseId: string, entries: readonly SourceEntry[], 
       caseId,
       asOf: status.asOf,
       stage: { status: status.caseStatus, text: FAMILY_STAGES[status.caseStatus] ?? FAMILY_STAGES['none'] },
-      weekOfProcess: status.weekOfProcess ?? null,
+      weekOfProcess: weekOfProcessShown(status),
       next: status.next && FAMILY_DEADLINE(status.next) ? dl(status.next) : (open[0] ? dl(open[0]) : null),
       due: open.map(dl),
       late: late.map(dl),

@@ -49,6 +49,8 @@ describe("the family's view: every entry type has plain English or a reason it i
       || /undefined|null|NaN|\[object/.test(text) || /a date not recorded/.test(text));
     expect(bad).toEqual([]);
     expect(sentences.find((s) => s.type === 'ehc.draft-plan-issued.v1')?.text).toMatch(/^The council sent you a draft plan on \d{1,2} [A-Z][a-z]+ \d{4}\. Tell them what you think by \d{1,2} [A-Z][a-z]+ \d{4}\.$/);
+    // the family's own views, received by the council, are theirs: not "from the council"
+    expect(sentences.filter((s) => s.type === 'ehc.advice-received.v1' && /your views/.test(s.text)).map((s) => s.text)).toEqual([expect.stringMatching(/^The council got your views on \d{1,2} [A-Z][a-z]+ \d{4}\.$/)]);
   });
 
   it('is easy to read: Flesch reading ease of at least 60 for every sentence, deadline and stage (text-readability)', () => {
