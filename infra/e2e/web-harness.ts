@@ -73,3 +73,12 @@ export async function runAxe(page: Page): Promise<{ counts: AxeCounts; blocking:
     blocking: result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${where(v)}`),
   };
 }
+
+/** Presses Tab until the focused element matches `test` (a JS expression over `el`), as a keyboard user would. */
+export async function tabTo(page: Page, test: string, what: string, maxPresses = 60): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(`(() => { const el = document.activeElement; return Boolean(el && (${test})); })()`)) return;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}

@@ -9,7 +9,7 @@ import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, type AxeCounts } from './web-harness';
+import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, tabTo, type AxeCounts } from './web-harness';
 
 /**
  * The caseworker's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
@@ -118,14 +118,6 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   }
 
-  /** Presses Tab until the focused element matches, as a keyboard user would (at most 60 presses). */
-  async function tabTo(page: Page, test: string, what: string): Promise<void> {
-    for (let i = 0; i < 60; i++) {
-      await page.keyboard.press('Tab');
-      if (await page.evaluate(`(() => { const el = document.activeElement; return Boolean(el && (${test})); })()`)) return;
-    }
-    throw new Error(`Tab never reached ${what}`);
-  }
 
   async function noTokenIn(page: Page): Promise<void> {
     expect(await page.content()).not.toMatch(JWT);
