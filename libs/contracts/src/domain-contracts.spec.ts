@@ -213,6 +213,7 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-01-09', { type: 'AcceptFamilyInvitation', invitationId: `${caseId}-inv2`, codeDigest: 'cd'.repeat(32), subject: 'family-kim' }),
     at('2025-01-10', { type: 'UnlinkFamilyMember', subject: 'family-kim', reason: 'linked-in-error' }),
     at('2025-02-06', { type: 'AskForAdvice', familyRequestId: `${caseId}-fa`, adviser: { name: 'Dr Ann Example', role: 'speech and language therapist' } }),
+    at('2025-02-06', { type: 'RecordFamilyAdviceRequest', familyRequestId: `${caseId}-fa`, adviserRef: 'slt:nhs:RXK:4471', reasonable: false, declineReason: 'advice-already-available' }),
     at('2025-02-07', { type: 'RecordFamilyInvolvement', involvementId: `${caseId}-consulted`, kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }),
     at('2025-02-07', { type: 'RecordFamilyInvolvement', involvementId: `${caseId}-ias`, kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }),
     // reg 6(1)(f): other advice the LA asked for and, once its 6 weeks were over, went on without (reg 8(1))

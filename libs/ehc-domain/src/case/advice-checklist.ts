@@ -21,6 +21,9 @@ import type { AdviceRequestState, EhcCaseState, ReusedAdviceState } from './stat
  *   neither answered nor so recorded refuses the draft (`not-received`).
  * - The scope must be recorded first (`scope-not-recorded`): whether the child is in or beyond year 9 (reg 6(1)(g))
  *   and whether they are vision or hearing impaired (reg 6(1)(b) with 6(2)).
+ * - A request for advice the family made themselves (`ehc.family-advice-asked.v1`, reg 6(1)(h)) needs the LA's
+ *   finding (`ehc.family-advice-request-recorded.v1` with the same familyRequestId: reasonable, or declined with a
+ *   reason) before a draft (`finding-not-recorded`): until the LA has decided, it cannot know whether (h) applies.
  *
  * Which items apply: (a) the parent's or young person's advice, (b) educational, (c) medical, (d) psychological and
  * (e) social care always; the qualified teacher of the vision/hearing impaired when the scope says so; (g)
@@ -29,7 +32,7 @@ import type { AdviceRequestState, EhcCaseState, ReusedAdviceState } from './stat
  */
 
 export type AdviceItemStatus = 'not-required' | 'not-sought' | 'awaited' | 'received' | 'reused' | 'not-awaited';
-export type MissingAdviceProblem = 'scope-not-recorded' | 'not-sought' | 'not-received';
+export type MissingAdviceProblem = 'scope-not-recorded' | 'not-sought' | 'not-received' | 'finding-not-recorded';
 
 export interface AdviceChecklistItem {
   adviceType: AdviceType;
@@ -50,7 +53,7 @@ export interface MissingAdvice {
   /** For `not-received`: the requests still unanswered, and whether the LA may now record going on without them. */
   adviceRequestIds?: string[];
   dueOn?: IsoDate;
-  /** For (h): the family's reasonable requests not yet sought. */
+  /** For (h): the family's reasonable requests not yet sought (`not-sought`), or their own requests awaiting the LA's finding (`finding-not-recorded`). */
   familyRequestIds?: string[];
 }
 
@@ -59,6 +62,8 @@ export interface AdviceChecklist {
   scope?: Pick<AdviceScopeRecordedV1, 'inOrBeyondYear9' | 'yearGroupFrom' | 'visionOrHearingImpaired' | 'recordedOn'>;
   items: AdviceChecklistItem[];
   familyRequests: Array<{ familyRequestId: string; requestedOn: IsoDate; reasonable: boolean; sought: boolean }>;
+  /** reg 6(1)(h): requests the family made themselves that the LA has not yet found reasonable or declined. */
+  familyAsksAwaitingFinding: Array<{ familyRequestId: string; askedOn: IsoDate; adviser: { name: string; role: string } }>;
   /** What a draft plan still needs (empty: it may be issued). */
   missing: MissingAdvice[];
   /** reg 7: consultations of the child and family; reg 9: information, advice and support given. */
@@ -96,6 +101,9 @@ export function adviceChecklist(state: EhcCaseState): AdviceChecklist {
   const reuses = Object.values(state.reusedAdvice).filter((r) => here(r.assessmentId));
   const familyAsked = Object.values(state.familyAdviceRequests ?? {}).filter((f) => here(f.assessmentId));
   const reasonable = familyAsked.filter((f) => f.reasonable);
+  const awaitingFinding = Object.entries(state.family?.adviceAsked ?? {})
+    .filter(([id, ask]) => here(ask.assessmentId) && !state.familyAdviceRequests?.[id])
+    .map(([familyRequestId, ask]) => ({ familyRequestId, askedOn: ask.askedOn, adviser: ask.adviser }));
   const missing: MissingAdvice[] = [];
   if (!scope) missing.push({ item: 'advice-scope', regulation: 'reg 6(1)(b), 6(1)(g), 6(2)', problem: 'scope-not-recorded' });
 
@@ -119,6 +127,9 @@ export function adviceChecklist(state: EhcCaseState): AdviceChecklist {
     if ((required && mine.length + reused.length === 0) || unsought.length) {
       missing.push({ item: adviceType, regulation, problem: 'not-sought', ...(unsought.length ? { familyRequestIds: unsought.map((f) => f.familyRequestId) } : {}) });
     }
+    if (adviceType === 'requested-by-family' && awaitingFinding.length) {
+      missing.push({ item: adviceType, regulation, problem: 'finding-not-recorded', familyRequestIds: awaitingFinding.map((f) => f.familyRequestId) });
+    }
     if (outstanding.length) {
       missing.push({ item: adviceType, regulation, problem: 'not-received', adviceRequestIds: outstanding.map((r) => r.adviceRequestId), ...(dueOn ? { dueOn } : {}) });
     }
@@ -136,6 +147,7 @@ export function adviceChecklist(state: EhcCaseState): AdviceChecklist {
       familyRequestId: f.familyRequestId, requestedOn: f.requestedOn, reasonable: f.reasonable,
       sought: f.reasonable && reasonable.indexOf(f) < familySought,
     })),
+    familyAsksAwaitingFinding: awaitingFinding,
     missing,
     consultations: involvement.filter((i) => i.kind === 'consulted'),
     informationAdviceSupport: involvement.filter((i) => i.kind === 'information-advice-support'),

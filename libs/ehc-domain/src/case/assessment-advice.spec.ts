@@ -174,6 +174,39 @@ describe('reg 6(1)(h): advice from a person the family reasonably asks the LA to
   });
 });
 
+describe('reg 6(1)(h): a request the family made themselves waits for the LA’s finding before a draft', () => {
+  const familyAsksThemselves = (id: string, at = '2025-02-06') => cmd(at, {
+    type: 'AskForAdvice', familyRequestId: id, adviser: { name: 'Dr Ann Example', role: 'speech and language therapist' },
+  } as never);
+  const finding = (id: string, reasonable: boolean, at = '2025-02-10') => cmd(at, {
+    type: 'RecordFamilyAdviceRequest', familyRequestId: id, adviserRef: `adviser-${id}`, reasonable,
+    ...(reasonable ? {} : { declineReason: 'advice-already-available' }),
+  } as never);
+
+  it('given the family asked for advice and the LA has not found on it, when a draft is issued, then it is refused (finding-not-recorded) and the checklist lists the ask', () => {
+    const asked = run(history(steps.request(), steps.assess(), ...steps.adviceGathered()), familyAsksThemselves('fa-1'));
+    expect(missingOf(asked)).toEqual(['requested-by-family:finding-not-recorded']);
+    const error = spec.given(asked).when(steps.draft()).thenThrows(A.AdviceMissingError, /requested-by-family \(reg 6\(1\)\(h\)\): finding not recorded/);
+    expect(error as A.AdviceMissingError).toMatchObject({ details: { missing: [{ item: 'requested-by-family', regulation: 'reg 6(1)(h)', problem: 'finding-not-recorded', familyRequestIds: ['fa-1'] }] } });
+    expect(adviceChecklist(replay(asked)).familyAsksAwaitingFinding).toEqual([
+      { familyRequestId: 'fa-1', askedOn: '2025-02-06', adviser: { name: 'Dr Ann Example', role: 'speech and language therapist' } },
+    ]);
+  });
+
+  it('given the LA declines the family’s own request with a reason, then the draft is issued and nothing awaits a finding', () => {
+    const declined = run(history(steps.request(), steps.assess(), ...steps.adviceGathered()), familyAsksThemselves('fa-2'), finding('fa-2', false));
+    expect(adviceChecklist(replay(declined)).familyAsksAwaitingFinding).toEqual([]);
+    spec.given(declined).when(steps.draft()).thenMatches([{ type: 'ehc.draft-plan-issued.v1' }]);
+  });
+
+  it('given the LA finds the family’s own request reasonable, then the advice must be sought (not-sought) and, once received, the draft is issued', () => {
+    const found = run(history(steps.request(), steps.assess(), ...steps.adviceGathered()), familyAsksThemselves('fa-3'), finding('fa-3', true));
+    expect(missingOf(found)).toEqual(['requested-by-family:not-sought']);
+    const sought = run(found, steps.askAdvice('req-slt', 'requested-by-family', 'health', '2025-02-11'), steps.receiveAdvice('req-slt', 'health', '2025-03-07'));
+    spec.given(sought).when(steps.draft()).thenMatches([{ type: 'ehc.draft-plan-issued.v1' }]);
+  });
+});
+
 describe('reg 8(1): going on without a late adviser’s advice, recorded with the reason', () => {
   const asked = () => history(steps.request(), steps.assess(), scope(), ...askAll(), ...receiveAll('2025-03-01', ['medical']));
 
