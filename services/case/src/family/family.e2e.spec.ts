@@ -73,6 +73,12 @@ describe('the family on the case, end to end', () => {
     await post(`/cases/${caseId}/advice-requests`, { at: '2026-02-02', adviceType: 'parent-views', agency: 'local-authority', adviceRequestId: randomUUID() }, officer).expect(201);
     // reg 6(1)(h): Jo asks for advice from someone she names
     await post(`/cases/${caseId}/family/advice-requests`, { adviserName: 'Dr Ann Example', adviserRole: 'speech and language therapist' }, jo).expect(201);
+    // the council must find on it before a draft: the checklist names the request awaiting its finding
+    const checklist = (await get(`/cases/${caseId}/advice-checklist`, officer).expect(200)).body;
+    expect(checklist.missing).toContainEqual(expect.objectContaining({ item: 'requested-by-family', problem: 'finding-not-recorded' }));
+    const [asked] = checklist.familyAsksAwaitingFinding as Array<{ familyRequestId: string; adviser: { name: string } }>;
+    expect(asked?.adviser.name).toBe('Dr Ann Example');
+    await post(`/cases/${caseId}/family-advice-requests`, { at: today, familyRequestId: asked?.familyRequestId, adviserRef: 'slt:nhs:RXK:4471', reasonable: false, declineReason: 'advice-already-available' }, officer).expect(201);
     const views = { sections: [{ heading: 'What matters to Sam', text: 'Trains, drawing and staying with friends at school.' }] };
     let last: unknown;
     const given = await waitFor('the views request to reach the kit’s read model', async () => {
