@@ -35,7 +35,7 @@ function histories(): IntegrationEvent[] {
     a.ehc(t('2025-03-05'), la, { type: 'ReuseAdvice', at: '2025-03-05', reuseId: 'reuse-1', adviceType: 'medical', agency: 'health', adviceId: 'old-med', version: 2, adviceRequestId: med, sourceCaseId: 'case-earlier', agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true } }),
     // reg 6(1): the rest of what the draft needs; the withdrawn educational advice is not awaited after its 6 weeks (reg 8(1)); regs 7, 9
     a.ehc(t('2025-03-06'), la, { type: 'RecordAdviceScope', at: '2025-03-06', inOrBeyondYear9: true, visionOrHearingImpaired: false }),
-    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyAdviceRequest', at: '2025-03-06', familyRequestId: 'fr-1', adviserRef: 'speech-therapist-1', reasonable: false, declineReason: 'advice-already-available' }),
+    a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyAdviceRequest', at: '2025-03-06', familyRequestId: 'fa-1', adviserRef: 'speech-therapist-1', reasonable: false, declineReason: 'advice-already-available' }),
     a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyInvolvement', at: '2025-03-06', involvementId: 'inv-1', kind: 'consulted', who: ['child', 'parent'], providedBy: 'local-authority', method: 'home-visit' }),
     a.ehc(t('2025-03-06'), la, { type: 'RecordFamilyInvolvement', at: '2025-03-06', involvementId: 'inv-2', kind: 'information-advice-support', who: ['parent'], providedBy: 'information-advice-support-service', method: 'phone' }),
     ...([['parent-views', 'local-authority'], ['psychological', 'education'], ['social-care', 'social-care'], ['preparing-for-adulthood', 'social-care']] as const).flatMap(([adviceType, agency]) => [
