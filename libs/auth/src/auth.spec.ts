@@ -1,8 +1,9 @@
 import { Controller, Get, Module, Post, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
+import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import request from 'supertest';
 import { AuthModule } from './auth.module';
+import { citizenSubject, DEFAULT_FAMILY_ISSUER, mintFamilyToken } from './citizen';
 import type { Principal } from './claims';
 import { mintToken, type TokenRequest } from './dev-keys';
 import { CurrentPrincipal, Public, RequireRoles } from './guard';
@@ -110,19 +111,38 @@ describe('authentication and authorisation', () => {
   });
 
   it('a family token (issue #21) reaches only the routes listing the role family, and carries nothing else', async () => {
-    const jo = { userId: 'family-jo', organisationId: 'family', agency: 'family', roles: ['family'] } as const;
-    const ok = await token({ ...jo, roles: [...jo.roles] });
-    await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${ok}`).expect(200, { userId: 'family-jo' });
+    const jo = citizenSubject('https://citizen.test', 'jo');
+    const ok = await mintFamilyToken(privateKeyPem, { subject: jo });
+    await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${ok}`).expect(200, { userId: jo });
     // a route without roles is for practitioners and services, not for family members
     expect((await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${ok}`).expect(403)).body.message).toBe('this action is not open to family members; they use the family routes');
     await request(app.getHttpServer()).post('/anything').set('Authorization', `Bearer ${ok}`).expect(403);
     // and a practitioner never reaches a family route
     await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${await token()}`).expect(403);
-    // a family token mixed with a practitioner's role, or of an organisation or agency other than family, is refused
-    for (const bad of [{ roles: ['family', 'case-officer'] }, { organisationId: 'E10000028' }, { agency: 'local-authority' }] as const) {
-      const res = await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${await token({ ...jo, roles: [...jo.roles], ...bad } as never)}`).expect(401);
-      expect(res.body.detail).toMatch(/a family token carries only the role family, agency family and org family/);
+  });
+
+  it("a practitioners' issuer can make neither a family member nor a citizen's subject (401)", async () => {
+    const bad: Array<Partial<TokenRequest>> = [
+      { userId: 'family-jo', organisationId: 'family', agency: 'family', roles: ['family'] },
+      { agency: 'local-authority', roles: ['family', 'case-officer'] },
+      { userId: citizenSubject('https://citizen.test', 'jo') },
+    ];
+    for (const overrides of bad) {
+      const res = await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${await token(overrides)}`).expect(401);
+      expect(res.body.detail).toMatch(/the role family comes only from the family token issuer|a practitioner's subject never starts with citizen:/);
     }
+  });
+
+  it("a family token issuer's token claiming practitioner roles and an organisation is still a family member's only", async () => {
+    const key = await importPKCS8(privateKeyPem, 'ES256');
+    const forged = await new SignJWT({ roles: ['case-officer'], org: 'E10000028', agency: 'local-authority' })
+      .setProtectedHeader({ alg: 'ES256' }).setSubject(citizenSubject('https://citizen.test', 'mallory')).setIssuer(DEFAULT_FAMILY_ISSUER).setAudience('tell-it-once').setExpirationTime('5m').sign(key);
+    await request(app.getHttpServer()).post('/lifecycle').set('Authorization', `Bearer ${forged}`).expect(403);
+    await request(app.getHttpServer()).get('/me').set('Authorization', `Bearer ${forged}`).expect(403);
+    await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${forged}`).expect(200, { userId: citizenSubject('https://citizen.test', 'mallory') });
+    // and its subject must be a citizen's: the family issuer cannot speak for a practitioner's subject either
+    const practitionerSubject = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('caseworker-priya').setIssuer(DEFAULT_FAMILY_ISSUER).setAudience('tell-it-once').setExpirationTime('5m').sign(key);
+    expect((await request(app.getHttpServer()).get('/family/mine').set('Authorization', `Bearer ${practitionerSubject}`).expect(401)).body.detail).toMatch(/a family token's subject is a citizen subject/);
   });
 
   it('lets auditors read but never write', async () => {

@@ -1,3 +1,4 @@
+import { CITIZEN_SUBJECT_PREFIX } from './citizen';
 import { ACTOR_AGENCIES, isActorAgency, type ActorAgency } from '@tio/kernel';
 
 /** What a caller may do. A token may carry several. */
@@ -12,7 +13,8 @@ export type Role =
   | 'service'
   /**
    * a parent, carer or young person signed in at the citizen identity provider (agency `family`, organisation
-   * `family`, `sub` their id there): sees and acts only on the cases they are linked to (issue #21)
+   * `family`, subject `citizen:<issuer>#<sub>`): sees and acts only on the cases they are linked to (issue #21). Only a
+   * token of the family token issuer carries it (citizen.ts)
    */
   | 'family';
 
@@ -45,7 +47,7 @@ export interface TioClaims {
   exp?: unknown;
 }
 
-/** Checks the custom claims and returns the principal, or the reason the token is unusable. */
+/** Checks the custom claims of a practitioners' (or services') token and returns the principal, or the reason the token is unusable. */
 export function principalFromClaims(claims: TioClaims): Principal | { invalid: string } {
   if (typeof claims.sub !== 'string' || !claims.sub) return { invalid: 'token has no subject (sub)' };
   if (typeof claims.org !== 'string' || !claims.org) return { invalid: 'token has no organisation (org claim)' };
@@ -55,10 +57,12 @@ export function principalFromClaims(claims: TioClaims): Principal | { invalid: s
   if (!Array.isArray(claims.roles) || claims.roles.length === 0 || !claims.roles.every((r) => ROLES.includes(r as Role))) {
     return { invalid: `token's roles claim must be a non-empty list of ${ROLES.join(', ')}` };
   }
-  // a citizen's token is only ever a family token: never mixed with a practitioner's roles, never of an organisation
-  if (claims.roles.includes('family') && (claims.roles.length !== 1 || claims.agency !== 'family' || claims.org !== FAMILY_ORGANISATION)) {
-    return { invalid: `a family token carries only the role family, agency family and org ${FAMILY_ORGANISATION}` };
+  // the role family comes only from the family token issuer (the citizen sign-in's exchange: familyPrincipalFromClaims),
+  // and a citizen's subject only with it: a practitioners' issuer can make neither, so the two never meet
+  if (claims.roles.includes('family') || claims.agency === 'family') {
+    return { invalid: 'the role family comes only from the family token issuer (citizen sign-in), not from a practitioners\' issuer' };
   }
+  if (claims.sub.startsWith(CITIZEN_SUBJECT_PREFIX)) return { invalid: `a practitioner's subject never starts with ${CITIZEN_SUBJECT_PREFIX}` };
   return {
     userId: claims.sub,
     name: typeof claims.name === 'string' ? claims.name : undefined,

@@ -1,4 +1,6 @@
 export * from './claims';
+export * from './citizen';
+export * from './citizen-exchange';
 export * from './verifier';
 export * from './dev-keys';
 export * from './guard';

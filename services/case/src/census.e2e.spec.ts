@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { dateFieldsWithoutFutureRule } from '@tio/contracts';
-import { accessLogDenials, caseRouteCensus, caseScopedRoutes, controllerDtos, openApiCensus, REFUSED_AND_LOGGED, startTestService, tokenFor, type TestService } from '@tio/testing';
+import { accessLogDenials, caseRouteCensus, caseScopedRoutes, controllerDtos, openApiCensus, REFUSED_AND_LOGGED, startTestService, tokenFor, testCitizenSubject, type TestService } from '@tio/testing';
 import { AdviceCorrectedFieldsDto, AdviceSubmittedFieldsDto, AdviceWithdrawnFieldsDto } from './advice-intake.dto';
 import { caseService } from './service';
+
+const FAMILY_STRANGER = testCitizenSubject('census-family-stranger');
 
 // Census of the case service as it runs: every registered route with :caseId (lifecycle, transfers, the family's
 // views through the agency kit, erasure) refuses an organisation that is not involved, answers the same for an id
@@ -29,11 +31,11 @@ describe('case service census', () => {
     // another LA's case officer and practitioner roles together: past every role check, so only involvement can refuse
     const strangerToken = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: 'E09000033', userId: 'census-stranger' });
     // the family routes (issue #21) are for family members only: there, a signed-in family member not linked to the case
-    const familyToken = await tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: 'census-family-stranger' });
+    const familyToken = await tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: FAMILY_STRANGER });
     const rows = await caseRouteCensus({
       app: service.app, existingCaseId: created.body.caseId, unknownCaseId: randomUUID(), strangerToken, strangerUserId: 'census-stranger',
       deniedAttempts: (caseId, userId) => denials.count(caseId, userId),
-      familyStranger: { token: familyToken, userId: 'census-family-stranger', routes: (r) => /\/family\/(?!invitations$|unlinks$)/.test(r.path) },
+      familyStranger: { token: familyToken, userId: FAMILY_STRANGER, routes: (r) => /\/family\/(?!invitations$|unlinks$)/.test(r.path) },
     });
     console.log(`[census] case: ${rows.length} case-scoped routes\n${rows.map((r) => `  ${r.route}: ${r.existing}/${r.unknown} same=${r.sameAnswer} logged=${r.logged}`).join('\n')}`);
     expect(rows.length).toBe(caseScopedRoutes(service.app).length);

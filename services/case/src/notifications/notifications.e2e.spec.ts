@@ -10,7 +10,7 @@ import type { EventStore } from '@tio/event-store';
 import { addDays, londonDateOf } from '@tio/ehc-domain';
 import { startDevMailServer, type DevMailServer } from '@tio/local-infra';
 import { metricValue } from '@tio/service-kit';
-import { startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
+import { startTestService, testCitizenSubject, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { adviceForDraft } from '../assessment-advice/advice-for-draft';
 import { caseStream } from '../case-aggregate';
 import { caseService } from '../service';
@@ -124,7 +124,7 @@ describe('notifications to families, sent over SMTP and read back', () => {
     // the code from the email links the person who types it
     const typed = /Your code is: (\S+)/.exec(invitation?.text ?? '')?.[1] as string;
     expect(typed).toBe(code);
-    const subject = `family-${randomUUID().slice(0, 8)}`;
+    const subject = testCitizenSubject(`family-${randomUUID().slice(0, 8)}`);
     expect(await accept(typed, subject)).toBe(caseId);
     const state = (await request(service.server).get(`/cases/${caseId}`).set('Authorization', `Bearer ${officer}`).expect(200)).body.state;
     expect(state.family.members[subject]).toMatchObject({ invitationId, relationship: 'parent' });

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { addDays, londonDateOf } from '@tio/ehc-domain';
-import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import { startTestService, testCitizenSubject, tokenFor, type TestService } from '@tio/testing';
 import { TIMELINE_ACCESS_LOG } from '../access/access.service';
 import { timelineService } from '../service';
 import { ACTORS, DomainCase, Publisher, event, testTopics, topicList, waitFor } from '../testing/fixtures';
+
+/** Jo's subject: signed in at the citizen identity provider (her sub there, namespaced by its issuer). */
+const JO = testCitizenSubject('family-jo');
 
 /**
  * What a family sees of their case, end to end: the family events are published on the case topic like any case
@@ -32,15 +35,15 @@ describe("the family's timeline (real Kafka, PostgreSQL and HTTP)", () => {
     await publisher.ensure(topicList(topics));
     service = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-family-${randomUUID().slice(0, 6)}` });
     pool = new Pool({ connectionString: service.databaseUrl, max: 2 });
-    tokens['jo'] = await tokenFor({ userId: 'family-jo', organisationId: 'family', agency: 'family', roles: ['family'] });
-    tokens['sam'] = await tokenFor({ userId: 'family-sam', organisationId: 'family', agency: 'family', roles: ['family'] });
+    tokens['jo'] = await tokenFor({ userId: JO, organisationId: 'family', agency: 'family', roles: ['family'] });
+    tokens['sam'] = await tokenFor({ userId: testCitizenSubject('family-sam'), organisationId: 'family', agency: 'family', roles: ['family'] });
     tokens['la'] = await tokenFor({ userId: ACTORS.la.userId, organisationId: ACTORS.la.organisationId, agency: 'local-authority', roles: ['case-officer', 'practitioner'] });
     // 19 weeks ago the request; the advice asked at week 5 (due week 11): social care's is marked not for sharing, health never answers
     const la = ACTORS.la;
     const story = [
       { topic: topics.case, e: c.ehc(at(-133), la, { type: 'ReceiveRequest', at: day(-133), childRef: 'child-f', localAuthority: la.organisationId, source: 'parent', requestedBy: { role: 'parent' } }) },
       { topic: topics.case, e: c.ehc(at(-132), la, { type: 'InviteFamilyMember', at: day(-132), invitationId: 'inv-jo', relationship: 'parent', contact: { name: 'Jo Carter', email: 'jo@example.org' }, codeDigest: 'b'.repeat(64), invitedBy: { userId: la.userId, organisationId: la.organisationId } }) },
-      { topic: topics.case, e: c.ehc(at(-131), la, { type: 'AcceptFamilyInvitation', at: day(-131), invitationId: 'inv-jo', codeDigest: 'b'.repeat(64), subject: 'family-jo' }) },
+      { topic: topics.case, e: c.ehc(at(-131), la, { type: 'AcceptFamilyInvitation', at: day(-131), invitationId: 'inv-jo', codeDigest: 'b'.repeat(64), subject: JO }) },
       { topic: topics.case, e: c.ehc(at(-98), la, { type: 'DecideToAssess', at: day(-98), assessmentId: randomUUID() }) },
       { topic: topics.case, e: c.ehc(at(-98, 1), la, { type: 'RequestAdvice', at: day(-98), adviceRequestId: requests.education, adviceType: 'educational', agency: 'education', adviserRef: ACTORS.school.organisationId }) },
       { topic: topics.case, e: c.ehc(at(-98, 2), la, { type: 'RequestAdvice', at: day(-98), adviceRequestId: requests.socialCare, adviceType: 'social-care', agency: 'social-care', adviserRef: ACTORS.socialCare.organisationId }) },
@@ -108,7 +111,7 @@ describe("the family's timeline (real Kafka, PostgreSQL and HTTP)", () => {
     await get(`/cases`, 'jo').expect(403);
     expect((await get('/family/cases', 'jo').expect(200)).body.cases).toEqual([expect.objectContaining({ caseId: linked, relationship: 'parent', mayAct: true })]);
     expect((await get('/family/cases', 'sam').expect(200)).body.cases).toEqual([]);
-    const log = (await pool.query(`SELECT action, case_id, detail FROM ${TIMELINE_ACCESS_LOG.table} WHERE user_id = 'family-jo' ORDER BY seq`)).rows;
+    const log = (await pool.query(`SELECT action, case_id, detail FROM ${TIMELINE_ACCESS_LOG.table} WHERE user_id = $1 ORDER BY seq`, [JO])).rows;
     expect(log).toEqual(expect.arrayContaining([
       expect.objectContaining({ action: 'family-timeline', case_id: linked, detail: expect.objectContaining({ outcome: 'allowed', via: 'linked-family-member', relationship: 'parent' }) }),
       expect.objectContaining({ action: 'family-timeline', case_id: other, detail: expect.objectContaining({ outcome: 'denied' }) }),
@@ -116,7 +119,7 @@ describe("the family's timeline (real Kafka, PostgreSQL and HTTP)", () => {
   });
 
   it('ends the access when the LA unlinks the parent', async () => {
-    await publisher.publish([{ topic: topics.case, e: event('ehc.family-member-unlinked.v1', linked, at(-1), ACTORS.la, { subject: 'family-jo', reason: 'no-longer-involved', unlinkedOn: day(-1) }) }]);
+    await publisher.publish([{ topic: topics.case, e: event('ehc.family-member-unlinked.v1', linked, at(-1), ACTORS.la, { subject: JO, reason: 'no-longer-involved', unlinkedOn: day(-1) }) }]);
     await waitFor('the unlink', async () => (await entries(linked)) === 12);
     await get(`/cases/${linked}/family-timeline`, 'jo').expect(403);
     expect((await get('/family/cases', 'jo').expect(200)).body.cases).toEqual([]);

@@ -1,0 +1,122 @@
+import { createLocalJWKSet, decodeJwt, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { citizenIdentityFromClaims, citizenSubject, DEFAULT_FAMILY_ISSUER, familyPrincipalFromClaims, mintFamilyToken } from './citizen';
+import { CitizenTokenExchange, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, votsOf } from './citizen-exchange';
+import { mintToken } from './dev-keys';
+import { authConfigFromEnv, TokenVerifier } from './verifier';
+
+const ONE_LOGIN = 'https://oidc.integration.account.gov.uk/';
+const CLIENT_ID = 'tio-web-citizen';
+
+describe('claim mapping in: a citizen ID token to the platform', () => {
+  it('given a One Login-shaped ID token, when mapped, then only sub (namespaced by issuer), email and vot are taken', () => {
+    expect(citizenIdentityFromClaims(ONE_LOGIN, { sub: 'urn:fdc:gov.uk:2022:abc', email: 'jo@example.org', email_verified: true, vot: 'Cl.Cm', sid: 's-1', iss: ONE_LOGIN, aud: CLIENT_ID })).toEqual({
+      subject: 'citizen:https://oidc.integration.account.gov.uk/#urn:fdc:gov.uk:2022:abc', email: 'jo@example.org', emailVerified: true, vot: 'Cl.Cm',
+    });
+  });
+
+  it('given a citizen token claiming practitioner roles, an organisation and an agency, when mapped, then none of them is taken', () => {
+    const identity = citizenIdentityFromClaims(ONE_LOGIN, { sub: 'x', roles: ['case-officer'], org: 'E10000028', agency: 'local-authority', name: 'Priya' });
+    expect(identity).toEqual({ subject: citizenSubject(ONE_LOGIN, 'x') });
+  });
+
+  it('given no sub, or one too long to store, when mapped, then it is refused', () => {
+    expect(citizenIdentityFromClaims(ONE_LOGIN, { email: 'jo@example.org' })).toEqual({ invalid: 'the citizen ID token has no subject (sub)' });
+    expect(citizenIdentityFromClaims(ONE_LOGIN, { sub: 'a'.repeat(250) })).toHaveProperty('invalid');
+  });
+
+  it('namespaces by issuer: the same sub at two providers is two people, and neither is a practitioner subject', () => {
+    expect(citizenSubject(ONE_LOGIN, 'same')).not.toBe(citizenSubject('https://other.example/', 'same'));
+    // an issuer's text cannot run into the sub: an issuer identifier has no fragment
+    expect(() => citizenSubject('https://evil.example/#x', 'y')).toThrow(/no fragment/);
+    expect(citizenSubject(ONE_LOGIN, 'caseworker-priya')).not.toBe('caseworker-priya');
+  });
+});
+
+describe('claim mapping out: a family token at the APIs', () => {
+  it('given a family token claiming roles case-officer, org and agency, when mapped, then the principal is family only', () => {
+    expect(familyPrincipalFromClaims({ sub: citizenSubject(ONE_LOGIN, 'x'), roles: ['case-officer'], org: 'E10000028', agency: 'local-authority', exp: 2_000_000_000 })).toEqual({
+      userId: citizenSubject(ONE_LOGIN, 'x'), organisationId: 'family', agency: 'family', roles: ['family'], expiresAt: 2_000_000_000_000,
+    });
+  });
+
+  it('given a family token whose subject is not a citizen subject, when mapped, then it is refused', () => {
+    expect(familyPrincipalFromClaims({ sub: 'caseworker-priya' })).toHaveProperty('invalid');
+  });
+});
+
+describe('the token verifier: the family token issuer only ever makes family members', () => {
+  let privateKeyPem: string;
+  let verifier: TokenVerifier;
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    privateKeyPem = await exportPKCS8(pair.privateKey);
+    verifier = new TokenVerifier(authConfigFromEnv({ JWT_PUBLIC_KEY: await exportSPKI(pair.publicKey) }));
+  });
+
+  it('verifies the exchange\'s token as a family principal, and refuses a practitioners\' issuer speaking for a family member', async () => {
+    await expect(verifier.verify(await mintFamilyToken(privateKeyPem, { subject: citizenSubject(ONE_LOGIN, 'jo') }))).resolves.toMatchObject({ userId: citizenSubject(ONE_LOGIN, 'jo'), roles: ['family'] });
+    await expect(verifier.verify(await mintToken(privateKeyPem, { userId: 'jo', organisationId: 'family', agency: 'family', roles: ['family'] }))).rejects.toThrow(/the role family comes only from the family token issuer/);
+  });
+
+  it('checks a family token with the family key when one is set (FAMILY_JWT_PUBLIC_KEY), not the practitioners\' key', async () => {
+    const family = await generateKeyPair('ES256', { extractable: true });
+    const practitioners = await generateKeyPair('ES256', { extractable: true });
+    const separate = new TokenVerifier(authConfigFromEnv({ JWT_PUBLIC_KEY: await exportSPKI(practitioners.publicKey), FAMILY_JWT_PUBLIC_KEY: await exportSPKI(family.publicKey) }));
+    await expect(separate.verify(await mintFamilyToken(await exportPKCS8(family.privateKey), { subject: citizenSubject(ONE_LOGIN, 'jo') }))).resolves.toMatchObject({ roles: ['family'] });
+    await expect(separate.verify(await mintFamilyToken(await exportPKCS8(practitioners.privateKey), { subject: citizenSubject(ONE_LOGIN, 'jo') }))).rejects.toThrow(/signature verification failed/);
+  });
+
+  it('refuses a configuration where the family token issuer is also a practitioners\' issuer', () => {
+    expect(() => authConfigFromEnv({ JWT_PUBLIC_KEY: 'x', JWT_ISSUER: `tell-it-once-dev,${DEFAULT_FAMILY_ISSUER}` })).toThrow(/must be one of its own/);
+  });
+});
+
+describe('the citizen token exchange (RFC 8693)', () => {
+  let citizenKey: KeyLike;
+  let practitionerKey: KeyLike;
+  let exchange: CitizenTokenExchange;
+  let platformKeyPem: string;
+  const idToken = (claims: Record<string, unknown>, opts: { issuer?: string; audience?: string; key?: KeyLike; expires?: string } = {}) =>
+    new SignJWT({ vot: 'Cl.Cm', sid: 'sid-1', nonce: 'n-1', ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'citizen' })
+      .setIssuer(opts.issuer ?? ONE_LOGIN).setAudience(opts.audience ?? CLIENT_ID).setSubject('urn:fdc:gov.uk:2022:jo').setIssuedAt().setExpirationTime(opts.expires ?? '3m').sign(opts.key ?? citizenKey);
+  const ask = (subjectToken: string, nonce?: string) => exchange.exchange({ grant_type: TOKEN_EXCHANGE_GRANT, subject_token: subjectToken, subject_token_type: ID_TOKEN_TYPE, ...(nonce ? { nonce } : {}) });
+
+  beforeAll(async () => {
+    const citizen = await generateKeyPair('ES256', { extractable: true });
+    citizenKey = citizen.privateKey;
+    practitionerKey = (await generateKeyPair('ES256', { extractable: true })).privateKey;
+    platformKeyPem = await exportPKCS8((await generateKeyPair('ES256', { extractable: true })).privateKey);
+    const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(citizen.publicKey)), kid: 'citizen', alg: 'ES256' }] });
+    exchange = new CitizenTokenExchange({ citizenIssuer: ONE_LOGIN, clientId: CLIENT_ID, citizenKeys: jwks, acceptedVots: votsOf('["Cl.Cm"]'), familyToken: { privateKeyPem: platformKeyPem, lifetimeSeconds: 900 } });
+  });
+
+  it('given a citizen ID token, when exchanged, then a short platform token of the family issuer, subject namespaced, nothing else', async () => {
+    const answer = await ask(await idToken({ email: 'jo@example.org', email_verified: true, roles: ['case-officer'], org: 'E10000028' }), 'n-1');
+    expect(answer).toMatchObject({ issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: 900, identity: { subject: citizenSubject(ONE_LOGIN, 'urn:fdc:gov.uk:2022:jo'), email: 'jo@example.org' } });
+    const claims = decodeJwt(answer.access_token);
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub']);
+    expect(claims).toMatchObject({ iss: DEFAULT_FAMILY_ISSUER, aud: 'tell-it-once', sub: citizenSubject(ONE_LOGIN, 'urn:fdc:gov.uk:2022:jo') });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(900);
+  });
+
+  it("refuses a practitioner's token on the citizen path: another issuer, another audience, another key", async () => {
+    await expect(ask(await idToken({}, { issuer: 'http://127.0.0.1:3007' }))).rejects.toThrow(/unexpected "iss" claim value/);
+    await expect(ask(await idToken({}, { audience: 'tio-web' }))).rejects.toThrow(/unexpected "aud" claim value/);
+    await expect(ask(await idToken({}, { key: practitionerKey }))).rejects.toThrow(/signature verification failed/);
+    await expect(ask(await mintToken(platformKeyPem, { userId: 'caseworker-priya', organisationId: 'E10000028', agency: 'local-authority', roles: ['case-officer'] }))).rejects.toThrow(/not an ID token of the citizen identity provider/);
+  });
+
+  it('refuses an expired ID token, another sign-in\'s nonce, a lower level of authentication, and another token type', async () => {
+    await expect(ask(await idToken({ iat: Math.floor(Date.now() / 1000) - 600 }, { expires: '-5m' }))).rejects.toThrow(/"exp" claim timestamp check failed/);
+    await expect(ask(await idToken({}), 'another-nonce')).rejects.toThrow(/nonce/);
+    await expect(ask(await idToken({ vot: 'Cl' }))).rejects.toThrow(/signed in at level Cl, not one of Cl.Cm/);
+    await expect(exchange.exchange({ grant_type: TOKEN_EXCHANGE_GRANT, subject_token: await idToken({}), subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' })).rejects.toThrow(/subject_token_type must be/);
+  });
+
+  it('reads the vtr asked for as the vot values accepted', () => {
+    expect(votsOf('["Cl.Cm"]')).toEqual(['Cl.Cm']);
+    expect(votsOf('["P2.Cl.Cm", "Cl"]')).toEqual(['Cl.Cm', 'Cl']);
+    expect(votsOf('')).toEqual([]);
+    expect(() => votsOf('Cl.Cm')).toThrow(/JSON list/);
+  });
+});
