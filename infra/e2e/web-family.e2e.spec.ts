@@ -9,14 +9,15 @@ import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, type AxeCounts } from './web-harness';
+import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, citizenSignInEnv, resultsDir, runAxe, startDevCitizenProvider, startDevProvider, type AxeCounts } from './web-harness';
 
 /**
  * The family's journey in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a
- * desktop: Jo Carter, a parent, signs in at the development OpenID provider (user `jo`), uses the invitation codes the
+ * desktop: Jo Carter, a parent, signs in at the development citizen identity provider (user `jo`; One Login-shaped,
+ * apart from the practitioners' provider), uses the invitation codes the
  * council gave her, reads her child's case in plain English (where it is, what is late and who is responsible), gives
- * her views, and replies to a draft plan within her 15 days. The case and timeline services, the provider and the web
- * service each run as their own process, as under `npm start`. Every family page is checked with axe-core at both
+ * her views, and replies to a draft plan within her 15 days. The case and timeline services, both providers and the
+ * web service each run as their own process, as under `npm start`. Every family page is checked with axe-core at both
  * sizes (no serious or critical violation); screenshots go to .local/test-results/web-family/.
  */
 const SHOTS = resultsDir('web-family');
@@ -32,6 +33,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
   let provider: ChildProcess | undefined;
+  let citizenProvider: ChildProcess | undefined;
   let context: BrowserContext | undefined;
   let profile: string | undefined;
   const today = londonDateOf(new Date());
@@ -45,12 +47,15 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     mkdirSync(SHOTS, { recursive: true });
     const keys = await testKeys();
     const logDir = mkdtempSync(join(tmpdir(), 'tio-web-family-e2e-'));
-    const [providerPort, webPort] = [await freePort(), await freePort()];
+    const [providerPort, citizenPort, webPort] = [await freePort(), await freePort(), await freePort()];
     url['web'] = `http://127.0.0.1:${webPort}`;
     // the development OpenID provider, as its own process, signing with the key the services trust
     const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
     provider = dev.process;
     const { issuer, clientSecret } = dev;
+    // families sign in at the citizen provider; the web service exchanges its ID tokens for family tokens signed with the key the services trust
+    const citizen = await startDevCitizenProvider(citizenPort, url['web']);
+    citizenProvider = citizen.process;
 
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
     for (const name of ['case', 'timeline']) {
@@ -63,7 +68,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
       ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
-      TIMELINE_URL: url['timeline'], CASE_URL: url['case'],
+      TIMELINE_URL: url['timeline'], CASE_URL: url['case'], ...citizenSignInEnv(citizen, keys.privateKeyPem),
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
 
@@ -122,6 +127,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     if (profile) rmSync(profile, { recursive: true, force: true });
     await Promise.all(running.map(stopService));
     provider?.stdin?.end();
+    citizenProvider?.stdin?.end();
     for (const db of dbNames) await dropDatabase(cluster, db);
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
@@ -160,11 +166,13 @@ describe("the family's pages: a parent follows and takes part in her child's cas
   it('signs Jo in to her own pages (not a caseload), takes her invitation code, and shows the case in plain English with what is late and who is responsible', async () => {
     const page = await openPage();
     await page.goto(`${url['web']}/`);
-    await Promise.all([page.waitForURL(/\/interaction\//), page.locator('#sign-in').click()]);
+    await Promise.all([page.waitForURL(/\/interaction\//), page.locator('#sign-in-family').click()]);
+    expect(await page.locator('h1').textContent()).toBe('Sign in as a parent, carer or young person');
     await page.fill('#username', 'jo');
     await page.fill('#password', 'demo');
     await Promise.all([page.waitForURL(`${url['web']}/family`), page.locator('button[type=submit]').click()]);
-    await expect(page.locator('#signed-in-as').textContent()).resolves.toContain('Jo Carter');
+    // the citizen provider gives no name, only an email address: that is who is signed in
+    await expect(page.locator('#signed-in-as').textContent()).resolves.toContain('jo.carter@example.org');
     await expect(page.locator('#no-case').textContent()).resolves.toContain('You are not linked to a case yet');
     await axe(page, '01-no-case-yet');
 

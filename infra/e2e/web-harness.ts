@@ -1,10 +1,11 @@
 /**
  * What every browser journey of the web service shares: the browser and axe-core on disk, where results go, the
- * development OpenID provider started as a process of its own (as `npm start` runs it in-process), and one axe-core
- * check of a page.
+ * development OpenID providers (the practitioners' and the families' citizen one) started as processes of their own
+ * (as `npm start` runs them in-process), and one axe-core check of a page.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { localStateDir, workspaceRoot } from '@tio/local-infra';
@@ -32,22 +33,47 @@ export interface DevProvider {
 
 /** The development OpenID provider as its own process, signing with the key the services trust, registered for the web service at `webUrl`. */
 export async function startDevProvider(port: number, webUrl: string, privateKeyPem: string): Promise<DevProvider> {
-  const issuer = `http://127.0.0.1:${port}`;
-  const clientId = 'tio-web';
   const clientSecret = randomBytes(24).toString('base64url');
+  const { issuer, process: child } = await providerProcess('the development OpenID provider', port, webUrl, { DEV_OIDC_PRIVATE_KEY: privateKeyPem, DEV_OIDC_CLIENT_ID: 'tio-web', DEV_OIDC_CLIENT_SECRET: clientSecret });
+  return { issuer, clientId: 'tio-web', clientSecret, process: child };
+}
+
+export interface DevCitizenProvider {
+  issuer: string;
+  clientId: string;
+  /** The web service's client key (PEM) for private_key_jwt: CITIZEN_OIDC_PRIVATE_KEY. */
+  clientPrivateKeyPem: string;
+  process: ChildProcess;
+}
+
+/** The development citizen identity provider (One Login-shaped) as its own process, the web service at `webUrl` registered with a key made here. */
+export async function startDevCitizenProvider(port: number, webUrl: string): Promise<DevCitizenProvider> {
+  const key = await generateKeyPair('ES256', { extractable: true });
+  const clientId = 'tio-web-families';
+  const { issuer, process: child } = await providerProcess('the development citizen identity provider', port, webUrl, { DEV_OIDC_KIND: 'citizen', DEV_OIDC_CLIENT_ID: clientId, DEV_OIDC_CLIENT_PUBLIC_KEY: await exportSPKI(key.publicKey) });
+  return { issuer, clientId, clientPrivateKeyPem: await exportPKCS8(key.privateKey), process: child };
+}
+
+/** The web service's environment for families' sign-in at `citizen`, signing family tokens with `familyKeyPem` (a key the services trust). */
+export function citizenSignInEnv(citizen: DevCitizenProvider, familyKeyPem: string): Record<string, string> {
+  return { CITIZEN_OIDC_ISSUER: citizen.issuer, CITIZEN_OIDC_CLIENT_ID: citizen.clientId, CITIZEN_OIDC_PRIVATE_KEY: citizen.clientPrivateKeyPem, FAMILY_JWT_PRIVATE_KEY: familyKeyPem };
+}
+
+async function providerProcess(what: string, port: number, webUrl: string, env: Record<string, string>): Promise<{ issuer: string; process: ChildProcess }> {
+  const issuer = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(), 'infra/scripts/dev-identity-provider.ts')], {
     cwd: workspaceRoot(),
     env: {
-      ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(port), DEV_OIDC_PRIVATE_KEY: privateKeyPem,
-      DEV_OIDC_CLIENT_ID: clientId, DEV_OIDC_CLIENT_SECRET: clientSecret, DEV_OIDC_REDIRECT_URIS: `${webUrl}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${webUrl}/signed-out`,
+      ...process.env, SWC_NODE_PROJECT: join(workspaceRoot(), 'tsconfig.base.json'), DEV_OIDC_PORT: String(port),
+      DEV_OIDC_REDIRECT_URIS: `${webUrl}/auth/callback`, DEV_OIDC_POST_LOGOUT_REDIRECT_URIS: `${webUrl}/signed-out`, ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  await waitFor('the development OpenID provider', async () => output.includes(`issuer ${issuer}`) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false), 60_000);
-  return { issuer, clientId, clientSecret, process: child };
+  await waitFor(what, async () => output.includes(`issuer ${issuer}`) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false), 60_000);
+  return { issuer, process: child };
 }
 
 export interface AxeCounts {

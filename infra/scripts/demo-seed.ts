@@ -8,7 +8,8 @@
  * statutory clock has a story to tell. Idempotent: a second run finds the case and changes nothing.
  */
 import { addWeeks, addDays, londonDateOf } from '@tio/ehc-domain';
-import { mintToken, type TokenRequest } from '@tio/auth';
+import { citizenSubject, mintFamilyToken, mintToken, type TokenRequest } from '@tio/auth';
+import { DEV_CITIZEN_OIDC_PORT } from './services';
 
 export const DEMO_CASE_ID = '6f1b3a52-4c1e-4d8a-9b7e-2a6d4e9c1f00';
 export const DEMO_LA = 'E10000028'; // Staffordshire County Council (GSS code)
@@ -54,21 +55,32 @@ export interface DemoUrls {
   education: string;
   health: string;
   socialCare: string;
+  /** The citizen identity provider Jo signs in at (her subject is namespaced by it): by default the development one. */
+  citizenIssuer?: string;
 }
+
+/** Where `npm start` runs the development citizen identity provider unless DEV_CITIZEN_OIDC_PORT says otherwise. */
+export const DEV_CITIZEN_ISSUER = `http://127.0.0.1:${DEV_CITIZEN_OIDC_PORT.port}`;
 
 export interface DemoIdentity {
   name: string;
   token: TokenRequest;
 }
 
-export const DEMO_PEOPLE: Record<'caseworker' | 'senco' | 'paediatrician' | 'socialWorker' | 'parent', DemoIdentity> = {
+export const DEMO_PEOPLE: Record<'caseworker' | 'senco' | 'paediatrician' | 'socialWorker', DemoIdentity> = {
   caseworker: { name: 'Priya Shah, SEND caseworker', token: { userId: 'caseworker-priya', name: 'Priya Shah', organisationId: DEMO_LA, agency: 'local-authority', roles: ['case-officer', 'practitioner'] } },
   senco: { name: 'Tom Evans, SENCO', token: { userId: 'senco-tom', name: 'Tom Evans', organisationId: 'urn:school:124356', agency: 'education', roles: ['practitioner'] } },
   paediatrician: { name: 'Dr Aisha Okafor, community paediatrician', token: { userId: 'paed-aisha', name: 'Dr Aisha Okafor', organisationId: 'nhs-trust-rlj', agency: 'health', roles: ['practitioner'] } },
   socialWorker: { name: 'Mark Lewis, social worker', token: { userId: 'sw-mark', name: 'Mark Lewis', organisationId: 'E10000028-csc', agency: 'social-care', roles: ['practitioner'] } },
-  // a citizen: signs in at the citizen identity provider, so no organisation of her own (org `family`)
-  parent: { name: 'Jo Carter, parent of the demo child', token: { userId: 'family-jo', name: 'Jo Carter', organisationId: 'family', agency: 'family', roles: ['family'] } },
 };
+
+/**
+ * The demo's family: Jo is a citizen, so she signs in at the citizen identity provider (user `jo` at the development
+ * one), where she has only a `sub` and an email address; the platform knows her as citizen:<issuer>#<sub>.
+ */
+export const DEMO_FAMILY = {
+  jo: { name: 'Jo Carter, parent of the demo child', sub: 'urn:fdc:gov.uk:2022:dev-jo-carter-4Kx9', email: 'jo.carter@example.org' },
+} as const;
 
 type Json = Record<string, unknown>;
 
@@ -102,7 +114,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (line: string) => void = () => undefined, today = londonDateOf(new Date())): Promise<string> {
   const tokens = Object.fromEntries(
     await Promise.all(Object.entries(DEMO_PEOPLE).map(async ([k, v]) => [k, await mintToken(privateKeyPem, v.token)] as const)),
-  ) as Record<keyof typeof DEMO_PEOPLE, string>;
+  ) as Record<keyof typeof DEMO_PEOPLE | 'parent', string>;
+  // Jo's token is the one the web service's exchange gives her after she signs in at the citizen identity provider
+  tokens.parent = await mintFamilyToken(privateKeyPem, { subject: citizenSubject(urls.citizenIssuer ?? DEV_CITIZEN_ISSUER, DEMO_FAMILY.jo.sub), expiresIn: '1h' });
   const caseUrl = `${urls.case}/cases/${DEMO_CASE_ID}`;
   const existing = await call('GET', caseUrl, tokens.caseworker);
   if (existing.status === 200) {
@@ -139,10 +153,10 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   // issue #21: the SEND team invites Jo (parent, with parental responsibility); she signs in and uses the one-time code.
   // The invitation is dated today: a code is good for 28 days, and Jo uses it now.
   const invitation = await expectOk('family invitation', call('POST', `${caseUrl}/family/invitations`, tokens.caseworker, {
-    invitationId: DEMO_INVITATION_ID, relationship: 'parent', parentalResponsibility: true, contact: { name: 'Jo Carter', email: 'jo.carter@example.org' },
+    invitationId: DEMO_INVITATION_ID, relationship: 'parent', parentalResponsibility: true, contact: { name: 'Jo Carter', email: DEMO_FAMILY.jo.email },
   }, 'demo-family-invitation'));
   await expectOk('Jo uses her code', call('POST', `${urls.case}/family/invitations/acceptance`, tokens.parent, { code: invitation['code'] }, 'demo-family-acceptance'));
-  log(`${DEMO_PEOPLE.parent.name} invited and linked to the case ${today} (signs in as jo)`);
+  log(`${DEMO_FAMILY.jo.name} invited and linked to the case ${today} (signs in as jo at the citizen identity provider)`);
 
   const asks: Array<{ agency: string; adviceType: string; person: keyof typeof DEMO_PEOPLE; url: string; givenAt: string; sections: Json[] }> = [
     // the family's views (Section A): Jo gives them herself, through the family route
@@ -197,7 +211,7 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
     comments: 'We are happy with most of the plan. Please make the speech and language therapy weekly, and can we meet to talk about lunchtimes?',
   }, 'demo-family'));
   await lifecycle('/consultations', { at: on(15), settingRef: 'urn:school:124356', consultationId: DEMO_CONSULTATION_ID }, 'consult');
-  log(`${DEMO_PEOPLE.parent.name} responded to the draft ${on(15)}: comments, a meeting, the current school; school consulted`);
+  log(`${DEMO_FAMILY.jo.name} responded to the draft ${on(15)}: comments, a meeting, the current school; school consulted`);
   await lifecycle('/consultations/responses', { at: on(16, 3), consultationId: DEMO_CONSULTATION_ID, canMeetNeeds: true }, 'consulted');
   log(`the school answered ${on(16, 3)}: it can meet the child's needs`);
   await lifecycle('/final-plan', { at: on(18), namedSettingRef: 'urn:school:124356' }, 'final');

@@ -6,14 +6,19 @@
  * key the services already trust (.local/dev-keys): the services add this issuer to JWT_ISSUER and nothing else
  * changes; `npm run token` keeps working. Never for production: there, the organisation's identity provider is the
  * issuer (OIDC_ISSUER for the web service, JWT_JWKS_URL for the APIs).
+ *
+ * Beside it, and apart from it, the development CITIZEN provider (startDevCitizenProvider): shaped like GOV.UK One
+ * Login for parents, carers and young people. Its own issuer URL and signing key; ID tokens with only sub,
+ * email, email_verified and vot (the same at userinfo); `private_key_jwt` client authentication; the `vtr`
+ * parameter accepted. The web service exchanges its ID tokens for the platform's family token (@tio/auth citizen.ts).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, importPKCS8 } from 'jose';
+import { exportJWK, generateKeyPair, importPKCS8, importSPKI } from 'jose';
 import type { ActorAgency } from '@tio/kernel';
 import type { Role } from '@tio/auth';
-import { DEMO_LA, DEMO_PEOPLE } from './demo-seed';
+import { DEMO_FAMILY, DEMO_LA, DEMO_PEOPLE } from './demo-seed';
 
 export interface DevUser {
   username: string;
@@ -26,6 +31,20 @@ export interface DevUser {
   roles: Role[];
 }
 
+/** A citizen account at the development citizen provider: One Login gives only these (sub is pairwise there). */
+export interface DevCitizen {
+  username: string;
+  description: string;
+  sub: string;
+  email: string;
+}
+
+/** The demo's families: Jo is linked to the demo case (the seed uses her invitation code as her citizen subject). */
+export const DEV_CITIZENS: DevCitizen[] = [
+  { username: 'jo', description: DEMO_FAMILY.jo.name, sub: DEMO_FAMILY.jo.sub, email: DEMO_FAMILY.jo.email },
+  { username: 'alex', description: 'Alex Reid, a parent not linked to a case yet', sub: 'urn:fdc:gov.uk:2022:dev-alex-reid-7Qm2', email: 'alex.reid@example.org' },
+];
+
 /** One password for every development user: they are demo people, not accounts. */
 export const DEV_PASSWORD = 'demo';
 
@@ -33,12 +52,12 @@ const fromDemo = (username: string, who: (typeof DEMO_PEOPLE)[keyof typeof DEMO_
   username, description: who.name, sub: who.token.userId, name: who.token.name ?? who.name, org: who.token.organisationId, agency: who.token.agency, roles: who.token.roles,
 });
 
+/** The practitioners' (and the auditor's) accounts. Families sign in at the citizen provider (DEV_CITIZENS). */
 export const DEV_USERS: DevUser[] = [
   fromDemo('priya', DEMO_PEOPLE.caseworker),
   fromDemo('tom', DEMO_PEOPLE.senco),
   fromDemo('aisha', DEMO_PEOPLE.paediatrician),
   fromDemo('mark', DEMO_PEOPLE.socialWorker),
-  fromDemo('jo', DEMO_PEOPLE.parent),
   { username: 'sam', description: 'Sam Reid, auditor (local authority quality assurance)', sub: 'auditor-sam', name: 'Sam Reid', org: DEMO_LA, agency: 'local-authority', roles: ['auditor'] },
 ];
 
@@ -93,16 +112,38 @@ input{font-size:1.1rem;padding:.3rem;width:100%;max-width:20rem;border:2px solid
 </head><body><main>${body}</main></body></html>`;
 }
 
-function loginPage(uid: string, clientName: string, error?: string): string {
-  const users = DEV_USERS.map((u) => `<tr><td>${escape(u.username)}</td><td>${escape(u.description)}</td><td>${escape(u.org)}</td></tr>`).join('');
-  return page('Sign in', `<h1>Sign in to ${escape(clientName)}</h1>
-<p>Development identity provider: every demo user's password is <strong>${DEV_PASSWORD}</strong>.</p>
+interface LoginPage {
+  heading: string;
+  intro: string;
+  /** Each account's username, who they are, and one more column (`extraColumn`). */
+  accounts: Array<[string, string, string]>;
+  extraColumn: string;
+}
+
+const PRACTITIONER_LOGIN: LoginPage = {
+  heading: 'Sign in to Tell It Once',
+  intro: 'Development identity provider',
+  accounts: DEV_USERS.map((u) => [u.username, u.description, u.org]),
+  extraColumn: 'Organisation',
+};
+
+const CITIZEN_LOGIN: LoginPage = {
+  heading: 'Sign in as a parent, carer or young person',
+  intro: 'Development citizen identity provider (in place of GOV.UK One Login)',
+  accounts: DEV_CITIZENS.map((c) => [c.username, c.description, c.email]),
+  extraColumn: 'Email address',
+};
+
+function loginPage(uid: string, login: LoginPage, error?: string): string {
+  const rows = login.accounts.map((cells) => `<tr>${cells.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('');
+  return page('Sign in', `<h1>${escape(login.heading)}</h1>
+<p>${escape(login.intro)}: every demo user's password is <strong>${DEV_PASSWORD}</strong>.</p>
 ${error ? `<p class="error" role="alert" id="login-error">${escape(error)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}/login">
 <label for="username">Username</label><input id="username" name="username" autocomplete="username" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>
-<table><caption>Demo users</caption><thead><tr><th scope="col">Username</th><th scope="col">Who</th><th scope="col">Organisation</th></tr></thead><tbody>${users}</tbody></table>`);
+<table><caption>Demo users</caption><thead><tr><th scope="col">Username</th><th scope="col">Who</th><th scope="col">${escape(login.extraColumn)}</th></tr></thead><tbody>${rows}</tbody></table>`);
 }
 
 async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
@@ -120,14 +161,47 @@ function passwordMatches(given: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** `form` is the provider's hidden form (id op.logoutForm): this page only adds the question and the buttons. */
+function logoutSource(ctx: { body: string }, form: string): void {
+  ctx.body = page('Sign out', `<h1>Sign out of the development identity provider?</h1>${form}
+<p>You have signed out of Tell It Once. Sign out here too, so the next sign-in asks for a username again.</p>
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign out</button>
+<button type="submit" form="op.logoutForm" class="secondary">No, stay signed in here</button>`);
+}
+
+/** The provider's own endpoints, and this file's sign-in page for its interactions (a username and the demo password). */
+function serveInteractions(server: Server, provider: OidcProvider, login: LoginPage, accountOf: (username: string) => string | undefined): void {
+  const handleProvider = provider.callback();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec((req.url ?? '').split('?')[0] ?? '');
+      if (!match) return handleProvider(req, res);
+      const send = (status: number, html: string) => {
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(html);
+      };
+      try {
+        const details = await provider.interactionDetails(req, res);
+        if (req.method === 'GET' && !match[2]) return send(200, loginPage(details.uid, login));
+        if (req.method === 'POST' && match[2]) {
+          const form = await formBody(req);
+          const accountId = accountOf((form.get('username') ?? '').trim().toLowerCase());
+          if (!accountId || !passwordMatches(form.get('password') ?? '')) return send(401, loginPage(details.uid, login, 'Enter a demo username and the password shown above'));
+          return provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+        }
+        return send(405, page('Not allowed', '<h1>Not allowed</h1>'));
+      } catch (err) {
+        return send(400, page('Sign-in expired', `<h1>Sign-in expired</h1><p>${escape((err as Error).message)}</p><p>Go back to the service and sign in again.</p>`));
+      }
+    })();
+  });
+}
+
 /** Starts the provider on `port` (0: any free port) and answers its issuer URL. */
 export async function startDevIdentityProvider(options: DevProviderOptions): Promise<DevProvider> {
   // oidc-provider is an ES module without type declarations: loaded here, at run time (Node's require of ES modules)
   const { default: Provider } = (await import('oidc-provider' as string)) as { default: OidcProviderClass };
-  const host = options.host ?? '127.0.0.1';
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
-  const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const { server, issuer } = await listen(options.port, options.host);
   const jwk = { ...(await exportJWK(await importPKCS8(options.privateKeyPem, 'ES256'))), kid: 'tio-dev', alg: 'ES256', use: 'sig' };
   const byUsername = new Map(DEV_USERS.map((u) => [u.username, u]));
   const bySub = new Map(DEV_USERS.map((u) => [u.sub, u]));
@@ -154,13 +228,7 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
-        // `form` is the provider's hidden form (id op.logoutForm): this page only adds the question and the buttons
-        logoutSource: (ctx: { body: string }, form: string) => {
-          ctx.body = page('Sign out', `<h1>Sign out of the development identity provider?</h1>${form}
-<p>You have signed out of Tell It Once. Sign out here too, so the next sign-in asks for a username again.</p>
-<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign out</button>
-<button type="submit" form="op.logoutForm" class="secondary">No, stay signed in here</button>`);
-        },
+        logoutSource,
       },
       resourceIndicators: {
         enabled: true,
@@ -182,49 +250,78 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
         },
       },
     },
-    // a development provider: every client is first-party, so no consent screen
-    loadExistingGrant: async (ctx: OidcContext) => {
-      const { client, session, provider: op, result } = ctx.oidc;
-      if (!client || !session?.accountId) return undefined;
-      const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
-      const existing = grantId ? await op.Grant.find(grantId) : undefined;
-      if (existing) return existing;
-      const grant = new op.Grant({ clientId: client.clientId, accountId: session.accountId });
-      grant.addOIDCScope('openid profile tio');
-      grant.addOIDCClaims(['name', 'org', 'agency', 'roles']);
-      grant.addResourceScope(API_RESOURCE, 'tio');
-      await grant.save();
-      return grant;
-    },
+    loadExistingGrant: firstPartyGrant('openid profile tio', ['name', 'org', 'agency', 'roles'], API_RESOURCE),
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     ttl: { AccessToken: 60 * 60, IdToken: 60 * 60, Session: 8 * 60 * 60, Interaction: 15 * 60, Grant: 8 * 60 * 60 },
   });
 
-  const handleProvider = provider.callback();
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void (async () => {
-      const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec((req.url ?? '').split('?')[0] ?? '');
-      if (!match) return handleProvider(req, res);
-      const send = (status: number, html: string) => {
-        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(html);
-      };
-      try {
-        const details = await provider.interactionDetails(req, res);
-        if (req.method === 'GET' && !match[2]) return send(200, loginPage(details.uid, 'Tell It Once'));
-        if (req.method === 'POST' && match[2]) {
-          const form = await formBody(req);
-          const user = byUsername.get((form.get('username') ?? '').trim().toLowerCase());
-          if (!user || !passwordMatches(form.get('password') ?? '')) return send(401, loginPage(details.uid, 'Tell It Once', 'Enter a demo username and the password shown above'));
-          return provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
-        }
-        return send(405, page('Not allowed', '<h1>Not allowed</h1>'));
-      } catch (err) {
-        return send(400, page('Sign-in expired', `<h1>Sign-in expired</h1><p>${escape((err as Error).message)}</p><p>Go back to the service and sign in again.</p>`));
-      }
-    })();
+  serveInteractions(server, provider, PRACTITIONER_LOGIN, (username) => byUsername.get(username)?.sub);
+  return running(issuer, server);
+}
+
+export interface DevCitizenProviderOptions {
+  port: number;
+  host?: string;
+  /** The web service's registration: its public key (PEM) checks the client assertions it authenticates with (private_key_jwt). */
+  client: { clientId: string; publicKeyPem: string; redirectUris: string[]; postLogoutRedirectUris: string[] };
+}
+
+/** The level of authentication every development citizen signs in at (One Login's medium level, `Cl.Cm`). */
+export const DEV_CITIZEN_VOT = 'Cl.Cm';
+
+/**
+ * The development citizen identity provider on `port` (0: any free port), shaped like GOV.UK One Login: its own issuer
+ * and its own signing key (made at each start; the web service reads it from the JWKS), ID tokens of 2 minutes with
+ * only sub, email, email_verified and vot, an access token of 3 minutes for userinfo alone, no refresh token, and
+ * the client authenticated with private_key_jwt only.
+ */
+export async function startDevCitizenProvider(options: DevCitizenProviderOptions): Promise<DevProvider> {
+  const { default: Provider } = (await import('oidc-provider' as string)) as { default: OidcProviderClass };
+  const { server, issuer } = await listen(options.port, options.host);
+  const signing = await generateKeyPair('ES256', { extractable: true });
+  const jwk = { ...(await exportJWK(signing.privateKey)), kid: 'tio-dev-citizen', alg: 'ES256', use: 'sig' };
+  const clientJwk = { ...(await exportJWK(await importSPKI(options.client.publicKeyPem, 'ES256'))), alg: 'ES256', use: 'sig' };
+  const byUsername = new Map(DEV_CITIZENS.map((c) => [c.username, c]));
+  const bySub = new Map(DEV_CITIZENS.map((c) => [c.sub, c]));
+
+  const provider = new Provider(issuer, {
+    clients: [{
+      client_id: options.client.clientId, client_name: 'Tell It Once (families)',
+      redirect_uris: options.client.redirectUris, post_logout_redirect_uris: options.client.postLogoutRedirectUris,
+      grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [clientJwk] },
+    }],
+    clientAuthMethods: ['private_key_jwt'],
+    jwks: { keys: [jwk] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    pkce: { required: () => true },
+    // One Login's vector of trust request, e.g. vtr=["Cl.Cm"]: taken (every development citizen signs in at Cl.Cm)
+    extraParams: ['vtr'],
+    scopes: ['openid', 'email'],
+    claims: { openid: ['sub', 'vot'], email: ['email', 'email_verified'] },
+    // the email claims ride in the ID token too (One Login gives them at userinfo, which the web service asks when they are missing)
+    conformIdTokenClaims: false,
+    findAccount: (_ctx: unknown, sub: string) => {
+      const citizen = bySub.get(sub);
+      return citizen ? { accountId: sub, claims: () => ({ sub, vot: DEV_CITIZEN_VOT, email: citizen.email, email_verified: true }) } : undefined;
+    },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true, logoutSource }, userinfo: { enabled: true } },
+    loadExistingGrant: firstPartyGrant('openid email', ['vot', 'email', 'email_verified']),
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    ttl: { AccessToken: 3 * 60, IdToken: 2 * 60, Session: 8 * 60 * 60, Interaction: 15 * 60, Grant: 8 * 60 * 60 },
   });
 
+  serveInteractions(server, provider, CITIZEN_LOGIN, (username) => byUsername.get(username)?.sub);
+  return running(issuer, server);
+}
+
+async function listen(port: number, host = '127.0.0.1'): Promise<{ server: Server; issuer: string }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return { server, issuer: `http://${host}:${(server.address() as AddressInfo).port}` };
+}
+
+function running(issuer: string, server: Server): DevProvider {
   return {
     issuer,
     server,
@@ -235,19 +332,39 @@ export async function startDevIdentityProvider(options: DevProviderOptions): Pro
   };
 }
 
+/** A development provider's clients are all first-party: the grant is made at sign-in, with no consent screen. */
+function firstPartyGrant(scope: string, claims: string[], resource?: string) {
+  return async (ctx: OidcContext) => {
+    const { client, session, provider: op, result } = ctx.oidc;
+    if (!client || !session?.accountId) return undefined;
+    const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+    const existing = grantId ? await op.Grant.find(grantId) : undefined;
+    if (existing) return existing;
+    const grant = new op.Grant({ clientId: client.clientId, accountId: session.accountId });
+    grant.addOIDCScope(scope);
+    grant.addOIDCClaims(claims);
+    if (resource) grant.addResourceScope(resource, 'tio');
+    await grant.save();
+    return grant;
+  };
+}
+
 /**
- * As a process of its own (the web journey test): DEV_OIDC_PORT, DEV_OIDC_PRIVATE_KEY (PEM), DEV_OIDC_CLIENT_ID,
- * DEV_OIDC_CLIENT_SECRET, DEV_OIDC_REDIRECT_URIS and DEV_OIDC_POST_LOGOUT_REDIRECT_URIS (comma-separated); prints
- * `issuer <url>` when listening and stops when its stdin ends.
+ * As a process of its own (the web journey tests): DEV_OIDC_PORT, DEV_OIDC_CLIENT_ID, DEV_OIDC_REDIRECT_URIS and
+ * DEV_OIDC_POST_LOGOUT_REDIRECT_URIS (comma-separated), and either DEV_OIDC_PRIVATE_KEY (PEM) and DEV_OIDC_CLIENT_SECRET
+ * for the practitioners' provider, or with DEV_OIDC_KIND=citizen the citizen provider and DEV_OIDC_CLIENT_PUBLIC_KEY
+ * (the web service's client key, PEM). Prints `issuer <url>` when listening and stops when its stdin ends.
  */
 if (require.main === module) {
   const env = process.env;
   const list = (v: string | undefined) => (v ?? '').split(',').filter(Boolean);
-  startDevIdentityProvider({
-    port: Number(env['DEV_OIDC_PORT'] ?? 0),
-    privateKeyPem: (env['DEV_OIDC_PRIVATE_KEY'] ?? '').replace(/\\n/g, '\n'),
-    client: { clientId: env['DEV_OIDC_CLIENT_ID'] ?? 'tio-web', clientSecret: env['DEV_OIDC_CLIENT_SECRET'] ?? '', redirectUris: list(env['DEV_OIDC_REDIRECT_URIS']), postLogoutRedirectUris: list(env['DEV_OIDC_POST_LOGOUT_REDIRECT_URIS']) },
-  }).then((p) => {
+  const pem = (v: string | undefined) => (v ?? '').replace(/\\n/g, '\n');
+  const registration = { clientId: env['DEV_OIDC_CLIENT_ID'] ?? 'tio-web', redirectUris: list(env['DEV_OIDC_REDIRECT_URIS']), postLogoutRedirectUris: list(env['DEV_OIDC_POST_LOGOUT_REDIRECT_URIS']) };
+  const port = Number(env['DEV_OIDC_PORT'] ?? 0);
+  (env['DEV_OIDC_KIND'] === 'citizen'
+    ? startDevCitizenProvider({ port, client: { ...registration, publicKeyPem: pem(env['DEV_OIDC_CLIENT_PUBLIC_KEY']) } })
+    : startDevIdentityProvider({ port, privateKeyPem: pem(env['DEV_OIDC_PRIVATE_KEY']), client: { ...registration, clientSecret: env['DEV_OIDC_CLIENT_SECRET'] ?? '' } })
+  ).then((p) => {
     console.log(`issuer ${p.issuer}`);
     process.stdin.resume();
     process.stdin.on('end', () => void p.close().then(() => process.exit(0)));

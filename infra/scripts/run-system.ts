@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { ensureDatabase, InfraPrerequisiteError, localStateDir, onShutdown, startDevMailServer, startLocalInfra, workspaceRoot, type DevMailServer } from '@tio/local-infra';
+import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { DEFAULT_ISSUER, devKeys, mintToken } from '@tio/auth';
 import { DEMO_PEOPLE, seedDemoCase } from './demo-seed';
-import { DEV_PASSWORD, DEV_USERS, startDevIdentityProvider, type DevProvider } from './dev-identity-provider';
+import { DEV_CITIZENS, DEV_PASSWORD, DEV_USERS, startDevCitizenProvider, startDevIdentityProvider, type DevProvider } from './dev-identity-provider';
 import { startService, stopService, waitReady, type RunningService } from './service-processes';
-import { DEV_OIDC_PORT, SERVICES, WEB_SERVICE } from './services';
+import { DEV_CITIZEN_OIDC_PORT, DEV_OIDC_PORT, SERVICES, WEB_SERVICE } from './services';
 
 /**
  * The master key that wraps the per-case data keys: TIO_MASTER_KEY when set; otherwise one made once for this
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const services: RunningService[] = [];
   let demoCaseId: string | undefined;
   let identityProvider: DevProvider | undefined;
+  let citizenProvider: DevProvider | undefined;
   let mail: DevMailServer | undefined;
   let stopping = false;
   const stopAll = async () => {
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     console.log('\nStopping services, Kafka and PostgreSQL...');
     await Promise.all(services.map(stopService));
     await identityProvider?.close();
+    await citizenProvider?.close();
     await mail?.close();
     await infra.stop();
     console.log('Stopped.');
@@ -65,6 +68,21 @@ async function main(): Promise<void> {
         client: { clientId: 'tio-web', clientSecret, redirectUris: [`${webUrl}/auth/callback`], postLogoutRedirectUris: [`${webUrl}/signed-out`] },
       });
       Object.assign(oidc, { OIDC_ISSUER: identityProvider.issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${webUrl}/auth/callback` });
+    }
+    // Families sign in at the citizen identity provider (CITIZEN_OIDC_ISSUER: GOV.UK One Login); otherwise a
+    // development one in this process, One Login-shaped, with the demo's families. The web service authenticates to it
+    // with a key made for this run (private_key_jwt) and signs the family tokens it exchanges its ID tokens for with
+    // the development key, which the services already trust (for the family token issuer only).
+    if (!process.env['CITIZEN_OIDC_ISSUER'] && ownKeys) {
+      const clientKey = await generateKeyPair('ES256', { extractable: true });
+      citizenProvider = await startDevCitizenProvider({
+        port: Number(process.env[DEV_CITIZEN_OIDC_PORT.portVariable] ?? DEV_CITIZEN_OIDC_PORT.port),
+        client: { clientId: 'tio-web-families', publicKeyPem: await exportSPKI(clientKey.publicKey), redirectUris: [`${webUrl}/auth/callback`], postLogoutRedirectUris: [`${webUrl}/signed-out`] },
+      });
+      Object.assign(oidc, {
+        CITIZEN_OIDC_ISSUER: citizenProvider.issuer, CITIZEN_OIDC_CLIENT_ID: 'tio-web-families', CITIZEN_OIDC_PRIVATE_KEY: await exportPKCS8(clientKey.privateKey),
+        FAMILY_JWT_PRIVATE_KEY: (await devKeys(localStateDir('dev-keys'))).privateKeyPem,
+      });
     }
     const auth = ownKeys
       ? { JWT_PUBLIC_KEY: (await devKeys(localStateDir('dev-keys'))).publicKeyPem, ...(identityProvider ? { JWT_ISSUER: `${process.env['JWT_ISSUER'] ?? DEFAULT_ISSUER},${identityProvider.issuer}` } : {}) }
@@ -107,7 +125,10 @@ async function main(): Promise<void> {
       console.log('Seeding the demo case through the services\' APIs...');
       try {
         demoCaseId = await seedDemoCase(
-          { case: `http://127.0.0.1:${port('case')}`, education: `http://127.0.0.1:${port('education')}`, health: `http://127.0.0.1:${port('health')}`, socialCare: `http://127.0.0.1:${port('social-care')}` },
+          {
+            case: `http://127.0.0.1:${port('case')}`, education: `http://127.0.0.1:${port('education')}`, health: `http://127.0.0.1:${port('health')}`, socialCare: `http://127.0.0.1:${port('social-care')}`,
+            citizenIssuer: citizenProvider?.issuer ?? process.env['CITIZEN_OIDC_ISSUER'],
+          },
           (await devKeys(localStateDir('dev-keys'))).privateKeyPem,
           (line) => console.log(`  ${line}`),
         );
@@ -128,7 +149,8 @@ async function main(): Promise<void> {
   for (const s of services) {
     console.log(`  ${pad(s.entry.name, 13)} http://127.0.0.1:${s.port}  ${s.entry.name === 'web' ? '' : '(API docs /docs)  '}${s.entry.what}`);
   }
-  if (identityProvider) console.log(`  ${pad('identity', 13)} ${identityProvider.issuer}  development OpenID provider (in this process)`);
+  if (identityProvider) console.log(`  ${pad('identity', 13)} ${identityProvider.issuer}  development OpenID provider for practitioners (in this process)`);
+  if (citizenProvider) console.log(`  ${pad('families', 13)} ${citizenProvider.issuer}  development citizen identity provider, in place of GOV.UK One Login (in this process)`);
   if (mail) console.log(`  ${pad('mail', 13)} ${mail.url}  development SMTP server (in this process): messages to families in ${relative(workspaceRoot(), mail.dir)}/*.eml`);
   console.log(`\n  Logs: ${localStateDir('run', 'logs')}/<service>.log`);
   if (demoCaseId) {
@@ -143,6 +165,11 @@ async function main(): Promise<void> {
     console.log(`\n  Sign in at http://127.0.0.1:${web.port}/ as one of the demo users (password: ${DEV_PASSWORD}):`);
     for (const u of DEV_USERS) console.log(`    ${pad(u.username, 7)} ${u.description} (${u.org})`);
     if (demoCaseId) console.log(`  As priya, the demo case ${demoCaseId.slice(0, 8)} is in the caseload: http://127.0.0.1:${web.port}/cases/${demoCaseId}`);
+  }
+  if (web && citizenProvider) {
+    console.log(`\n  Families: at http://127.0.0.1:${web.port}/ choose "Sign in as a parent, carer or young person" and sign in at the development citizen provider (password: ${DEV_PASSWORD}):`);
+    for (const c of DEV_CITIZENS) console.log(`    ${pad(c.username, 7)} ${c.description} (${c.email})`);
+    if (demoCaseId) console.log(`  As jo, the demo case is under Your case: http://127.0.0.1:${web.port}/family/cases/${demoCaseId}`);
   }
   for (const s of services) {
     void s.exited.then((code) => {

@@ -33,3 +33,5 @@ export const WEB_SERVICE: ServiceEntry = { ...entry('web', 3006, 'WEB_PORT', "pa
 
 /** The development OpenID provider `npm start` runs in-process for the web service's sign-in. */
 export const DEV_OIDC_PORT = { port: 3007, portVariable: 'DEV_OIDC_PORT' };
+/** The development citizen identity provider (families' sign-in, in place of GOV.UK One Login), also in-process. */
+export const DEV_CITIZEN_OIDC_PORT = { port: 3008, portVariable: 'DEV_CITIZEN_OIDC_PORT' };

@@ -27,4 +27,18 @@ describe("the web service's configuration", () => {
     expect(() => webConfig({ ...env, OIDC_ISSUER: 'login' })).toThrow('OIDC_ISSUER=login is not a URL');
     expect(() => webConfig({ ...env, WEB_SESSION_HOURS: '48' })).toThrow(/WEB_SESSION_HOURS=48/);
   });
+
+  it("reads the families' citizen identity provider (One Login's defaults) and the family token, or none when CITIZEN_OIDC_ISSUER is unset", () => {
+    expect(webConfig(env).citizen).toBeUndefined();
+    const citizen = { CITIZEN_OIDC_ISSUER: 'https://oidc.integration.account.gov.uk/', CITIZEN_OIDC_CLIENT_ID: 'tio-families', CITIZEN_OIDC_PRIVATE_KEY: 'client-key', FAMILY_JWT_PRIVATE_KEY: 'family-key' };
+    expect(webConfig({ ...env, ...citizen }).citizen).toEqual({
+      issuer: 'https://oidc.integration.account.gov.uk/', clientId: 'tio-families', privateKeyPem: 'client-key', keyId: undefined, scope: 'openid email', vtr: '["Cl.Cm"]',
+      familyToken: { privateKeyPem: 'family-key', issuer: 'tell-it-once-family', audience: 'tell-it-once', lifetimeSeconds: 3600 },
+    });
+    expect(webConfig({ ...env, ...citizen, CITIZEN_OIDC_KEY_ID: 'k1', CITIZEN_OIDC_SCOPE: 'openid', CITIZEN_OIDC_VTR: '', FAMILY_JWT_ISSUER: 'fam', JWT_AUDIENCE: 'api', FAMILY_TOKEN_MINUTES: '15' }).citizen).toMatchObject({
+      keyId: 'k1', scope: 'openid', vtr: '', familyToken: { issuer: 'fam', audience: 'api', lifetimeSeconds: 900 },
+    });
+    for (const name of ['CITIZEN_OIDC_CLIENT_ID', 'CITIZEN_OIDC_PRIVATE_KEY', 'FAMILY_JWT_PRIVATE_KEY']) expect(() => webConfig({ ...env, ...citizen, [name]: '' })).toThrow(new RegExp(`^${name} is not set`));
+    expect(() => webConfig({ ...env, ...citizen, FAMILY_TOKEN_MINUTES: '1000' })).toThrow(/FAMILY_TOKEN_MINUTES=1000/);
+  });
 });

@@ -1,3 +1,23 @@
+import { DEFAULT_AUDIENCE, DEFAULT_FAMILY_ISSUER } from '@tio/auth';
+
+/**
+ * Families' sign-in: the citizen identity provider (GOV.UK One Login in production), separate from the practitioners'
+ * one, and the platform's family token the web service exchanges a citizen's ID token for (see @tio/auth citizen.ts).
+ */
+export interface CitizenSignInConfig {
+  /** Its issuer URL (One Login: https://oidc.account.gov.uk/, integration https://oidc.integration.account.gov.uk/). */
+  issuer: string;
+  clientId: string;
+  /** The private key (PEM) whose public half is registered with it: `private_key_jwt` client authentication. */
+  privateKeyPem: string;
+  keyId?: string;
+  scope: string;
+  /** One Login's vector of trust request (a JSON list, e.g. ["Cl.Cm"]); empty for a provider without one. */
+  vtr: string;
+  /** The platform's family token: signing key (PEM), issuer and audience the APIs check, lifetime. */
+  familyToken: { privateKeyPem: string; issuer: string; audience: string; lifetimeSeconds: number };
+}
+
 /** The web service's settings, from the environment; a missing one stops it at start naming the variable. */
 export interface WebConfig {
   port: number;
@@ -6,7 +26,9 @@ export interface WebConfig {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** This service's callback, registered with the provider: https://<host>/auth/callback. */
+  /** Families' identity provider and the family token; unset (no CITIZEN_OIDC_ISSUER), families cannot sign in here. */
+  citizen?: CitizenSignInConfig;
+  /** This service's callback, registered with the provider (and the citizen provider): https://<host>/auth/callback. */
   redirectUri: string;
   /** Where the provider sends the browser after signing out: /signed-out of this service. */
   postLogoutRedirectUri: string;
@@ -67,5 +89,30 @@ export function webConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     caseUrl: env['CASE_URL'] ? url('CASE_URL', env['CASE_URL']) : undefined,
     secureCookies: redirectUri.startsWith('https:'),
     sessionHours,
+    citizen: citizenConfig(env),
+  };
+}
+
+function citizenConfig(env: NodeJS.ProcessEnv): CitizenSignInConfig | undefined {
+  if (!env['CITIZEN_OIDC_ISSUER']) return undefined;
+  const minutes = Number(env['FAMILY_TOKEN_MINUTES'] ?? 60);
+  if (!(minutes >= 5 && minutes <= 480)) throw new Error(`FAMILY_TOKEN_MINUTES=${env['FAMILY_TOKEN_MINUTES']} must be a number of minutes between 5 and 480`);
+  const pem = (name: string, hint: string) => required(env, name, hint).replace(/\\n/g, '\n');
+  const issuer = env['CITIZEN_OIDC_ISSUER'];
+  url('CITIZEN_OIDC_ISSUER', issuer);
+  return {
+    // kept as given (not normalised): One Login's issuer identifier ends with a slash
+    issuer,
+    clientId: required(env, 'CITIZEN_OIDC_CLIENT_ID', 'the client id this service is registered with at the citizen identity provider'),
+    privateKeyPem: pem('CITIZEN_OIDC_PRIVATE_KEY', 'the private key (PEM) whose public half is registered with the citizen identity provider (private_key_jwt)'),
+    keyId: env['CITIZEN_OIDC_KEY_ID'] || undefined,
+    scope: env['CITIZEN_OIDC_SCOPE'] ?? 'openid email',
+    vtr: env['CITIZEN_OIDC_VTR'] ?? '["Cl.Cm"]',
+    familyToken: {
+      privateKeyPem: pem('FAMILY_JWT_PRIVATE_KEY', 'the key (PEM) this service signs family tokens with; the APIs verify them with its public half (FAMILY_JWT_PUBLIC_KEY, by default their JWT key)'),
+      issuer: env['FAMILY_JWT_ISSUER'] ?? DEFAULT_FAMILY_ISSUER,
+      audience: env['JWT_AUDIENCE'] ?? DEFAULT_AUDIENCE,
+      lifetimeSeconds: minutes * 60,
+    },
   };
 }

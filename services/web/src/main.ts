@@ -14,14 +14,14 @@ import { WebModule } from './web.module';
  * from this service only, forms posting here or to the identity provider (sign-out redirects there), no framing, no
  * referrer (URLs carry case ids), and pages not cached (they show case data).
  */
-function securityHeaders(issuer: string) {
-  const provider = new URL(issuer).origin;
+function securityHeaders(...issuers: Array<string | undefined>) {
+  const providers = issuers.filter((i): i is string => Boolean(i)).map((i) => new URL(i).origin).join(' ');
   return (req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString('base64');
     res.locals['cspNonce'] = nonce;
     res.setHeader('content-security-policy', [
       "default-src 'self'", `script-src 'self' 'nonce-${nonce}'`, "style-src 'self'", "img-src 'self' data:", "font-src 'self' data:",
-      `form-action 'self' ${provider}`, "frame-ancestors 'none'", "base-uri 'self'", "object-src 'none'",
+      `form-action 'self' ${providers}`, "frame-ancestors 'none'", "base-uri 'self'", "object-src 'none'",
     ].join('; '));
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
@@ -36,13 +36,13 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(WebModule, { logger: ['error', 'warn', 'log'] });
   app.disable('x-powered-by');
   app.set('trust proxy', process.env['TRUST_PROXY'] === '1');
-  app.use(securityHeaders(config.issuer));
+  app.use(securityHeaders(config.issuer, config.citizen?.issuer));
   app.useStaticAssets(join(GOVUK_DIST, 'govuk', 'assets'), { prefix: '/assets', index: false });
   app.useStaticAssets(join(__dirname, 'public'), { index: false });
   for (const prefix of ['/stylesheets', '/javascripts']) app.useStaticAssets(join(GOVUK_DIST, 'govuk'), { prefix, index: false });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  console.log(`web listening on http://${config.host}:${config.port} (identity provider ${config.issuer}, timeline ${config.timelineUrl})`);
+  console.log(`web listening on http://${config.host}:${config.port} (identity provider ${config.issuer}, families' ${config.citizen?.issuer ?? 'none'}, timeline ${config.timelineUrl})`);
   // the run command closes a service by ending its stdin (as the other services do)
   if (process.env['TIO_WATCH_STDIN'] === '1') {
     process.stdin.resume();

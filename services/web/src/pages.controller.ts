@@ -3,6 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Response } from 'express';
+import { CitizenOidcClient } from './auth/citizen-oidc';
 import type { WebRequest } from './auth/session.middleware';
 import type { WebSession } from './auth/sessions';
 import { caseloadCsv, DUE_FILTERS, RESPONSIBLE, SORTS, STAGES, type CaseloadFilter } from './caseload/caseload';
@@ -35,12 +36,13 @@ export class PagesController {
   constructor(
     @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(Renderer) private readonly render: Renderer,
+    @Inject(CitizenOidcClient) private readonly citizen: CitizenOidcClient,
   ) {}
 
   @Get()
   start(@Req() req: WebRequest, @Res() res: Response) {
     if (req.webSession) return res.redirect(303, isFamily(req) ? '/family' : req.webSession.principal.roles.includes('auditor') ? '/audit/performance' : '/caseload');
-    return this.render.page(req, res, 'start.njk', { title: 'Tell It Once' });
+    return this.render.page(req, res, 'start.njk', { title: 'Tell It Once', familySignIn: this.citizen.enabled });
   }
 
   @Get('accessibility')

@@ -4,6 +4,7 @@ import { AuditApi } from './audit/audit-api';
 import { AuditPagesController } from './audit/audit-pages.controller';
 import { AUDIT_QUERY_HANDLERS } from './audit/audit-queries';
 import { AuthController } from './auth/auth.controller';
+import { CitizenOidcClient } from './auth/citizen-oidc';
 import { OidcClient } from './auth/oidc';
 import { SessionMiddleware } from './auth/session.middleware';
 import { SessionStore } from './auth/sessions';
@@ -28,6 +29,7 @@ import { FamilyController } from './family/family.controller';
     { provide: WEB_CONFIG, useFactory: () => webConfig() },
     { provide: SessionStore, useFactory: () => new SessionStore() },
     OidcClient,
+    CitizenOidcClient,
     Renderer,
     TimelineApi,
     ...WEB_QUERY_HANDLERS,

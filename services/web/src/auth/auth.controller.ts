@@ -4,17 +4,23 @@ import type { WebConfig } from '../config';
 import { Renderer } from '../render';
 import { WEB_CONFIG } from '../tokens';
 import { cookie, cookieNames, parseCookies } from './cookies';
+import { CitizenOidcClient } from './citizen-oidc';
 import { OidcClient, SignInFailed } from './oidc';
 import type { WebRequest } from './session.middleware';
 import { safeReturnTo, SessionStore } from './sessions';
 
-/** Sign-in (authorization code with PKCE at the organisation's OpenID provider), its callback, and sign-out. */
+/**
+ * Sign-in (authorization code with PKCE) at the organisation's OpenID provider for practitioners (/sign-in), or at the
+ * citizen identity provider for parents, carers and young people (/sign-in/family), one callback for both (the
+ * sign-in under way says which), and sign-out at the provider the session came from.
+ */
 @Controller()
 export class AuthController {
   private readonly names: ReturnType<typeof cookieNames>;
 
   constructor(
     @Inject(OidcClient) private readonly oidc: OidcClient,
+    @Inject(CitizenOidcClient) private readonly citizen: CitizenOidcClient,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(Renderer) private readonly render: Renderer,
     @Inject(WEB_CONFIG) private readonly config: WebConfig,
@@ -23,11 +29,21 @@ export class AuthController {
   }
 
   @Get('sign-in')
-  async signIn(@Req() req: WebRequest, @Res() res: Response, @Query('returnTo') returnTo: unknown) {
+  signIn(@Req() req: WebRequest, @Res() res: Response, @Query('returnTo') returnTo: unknown) {
+    return this.startSignIn(req, res, returnTo, 'practitioner');
+  }
+
+  /** Parents, carers and young people: the citizen identity provider (GOV.UK One Login), never the practitioners'. */
+  @Get('sign-in/family')
+  signInFamily(@Req() req: WebRequest, @Res() res: Response, @Query('returnTo') returnTo: unknown) {
+    return this.startSignIn(req, res, returnTo ?? '/family', 'citizen');
+  }
+
+  private async startSignIn(req: WebRequest, res: Response, returnTo: unknown, provider: 'practitioner' | 'citizen') {
     if (req.webSession) return res.redirect(303, safeReturnTo(returnTo));
     try {
-      const flow = await this.oidc.begin();
-      const pending = this.sessions.startSignIn({ state: flow.state, nonce: flow.nonce, codeVerifier: flow.codeVerifier, returnTo: safeReturnTo(returnTo) });
+      const flow = await (provider === 'citizen' ? this.citizen : this.oidc).begin();
+      const pending = this.sessions.startSignIn({ state: flow.state, nonce: flow.nonce, codeVerifier: flow.codeVerifier, returnTo: safeReturnTo(returnTo), provider });
       res.setHeader('set-cookie', cookie(this.names.signIn, pending.id, this.config.secureCookies, 600));
       return res.redirect(303, flow.url);
     } catch (err) {
@@ -51,8 +67,8 @@ export class AuthController {
     try {
       const callbackUrl = new URL(this.config.redirectUri);
       callbackUrl.search = params.toString();
-      const signedIn = await this.oidc.finish(callbackUrl, pending);
-      const session = this.sessions.create(signedIn.principal, signedIn, this.config.sessionHours);
+      const signedIn = await (pending.provider === 'citizen' ? this.citizen : this.oidc).finish(callbackUrl, pending);
+      const session = this.sessions.create(signedIn.principal, { ...signedIn, provider: pending.provider }, this.config.sessionHours);
       res.setHeader('set-cookie', [clearSignIn, cookie(this.names.session, session.id, this.config.secureCookies, (session.expiresAt - Date.now()) / 1000)]);
       return res.redirect(303, pending.returnTo);
     } catch (err) {
@@ -69,7 +85,7 @@ export class AuthController {
     }
     this.sessions.end(session?.id);
     res.setHeader('set-cookie', cookie(this.names.session, '', this.config.secureCookies, 0));
-    const providerLogout = await this.oidc.endSessionUrl(session?.idToken);
+    const providerLogout = await (session?.provider === 'citizen' ? this.citizen : this.oidc).endSessionUrl(session?.idToken);
     return res.redirect(303, providerLogout ?? '/signed-out');
   }
 
@@ -80,6 +96,6 @@ export class AuthController {
 
   private failed(req: WebRequest, res: Response, err: unknown) {
     if (!(err instanceof SignInFailed)) throw err;
-    return this.render.page(req, res, 'start.njk', { title: 'Tell It Once', error: err.message }, err.status);
+    return this.render.page(req, res, 'start.njk', { title: 'Tell It Once', error: err.message, familySignIn: this.citizen.enabled }, err.status);
   }
 }

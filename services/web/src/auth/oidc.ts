@@ -5,7 +5,15 @@ import { WEB_CONFIG } from '../tokens';
 import type { WebConfig } from '../config';
 
 /** Plain http is allowed only for a provider on this machine (the development one). */
-const isLoopback = (issuer: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(issuer).hostname);
+export const isLoopback = (issuer: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(issuer).hostname);
+
+/** Who signed in, and the tokens the web service calls the APIs (and signs out) with. */
+export interface SignedIn {
+  principal: Principal;
+  accessToken: string;
+  idToken?: string;
+  expiresInSeconds?: number;
+}
 
 export class SignInFailed extends Error {
   constructor(message: string, readonly status = 502) {
@@ -53,7 +61,7 @@ export class OidcClient {
   }
 
   /** Exchanges the code the provider sent back; answers who signed in and the tokens to call the APIs with. */
-  async finish(callbackUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }): Promise<{ principal: Principal; accessToken: string; idToken?: string; expiresInSeconds?: number }> {
+  async finish(callbackUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }): Promise<SignedIn> {
     const configuration = await this.discovered();
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
     try {

@@ -6,7 +6,7 @@ import { cookieNames, parseCookies } from './cookies';
 import { SessionStore, type WebSession } from './sessions';
 
 /** Paths anyone may open; every other page needs a signed-in session and sends the browser to sign in without one. */
-const PUBLIC_EXACT = new Set(['/', '/sign-in', '/auth/callback', '/signed-out', '/accessibility', '/favicon.ico']);
+const PUBLIC_EXACT = new Set(['/', '/sign-in', '/sign-in/family', '/auth/callback', '/signed-out', '/accessibility', '/favicon.ico']);
 const PUBLIC_PREFIXES = ['/health/', '/assets/', '/stylesheets/', '/javascripts/'];
 
 export const isPublicPath = (path: string) => PUBLIC_EXACT.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p));
@@ -28,6 +28,8 @@ export class SessionMiddleware implements NestMiddleware {
       res.status(401).type('text').send('Sign in first.');
       return;
     }
-    res.redirect(303, `/sign-in?returnTo=${encodeURIComponent(req.originalUrl)}`);
+    // a family page (an invitation's link among them) signs in at the citizen identity provider
+    const family = req.path === '/family' || req.path.startsWith('/family/');
+    res.redirect(303, `${family ? '/sign-in/family' : '/sign-in'}?returnTo=${encodeURIComponent(req.originalUrl)}`);
   }
 }

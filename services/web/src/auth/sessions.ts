@@ -5,6 +5,8 @@ import type { Principal } from '@tio/auth';
 export interface WebSession {
   id: string;
   principal: Principal;
+  /** Where they signed in: the organisation's provider, or the citizen identity provider (families). */
+  provider: SignInProvider;
   accessToken: string;
   idToken?: string;
   /** For the sign-out form (a POST from this service's own page). */
@@ -12,9 +14,12 @@ export interface WebSession {
   expiresAt: number;
 }
 
-/** A sign-in under way: what the callback must match (state, nonce) and prove (the PKCE verifier). */
+export type SignInProvider = 'practitioner' | 'citizen';
+
+/** A sign-in under way: what the callback must match (state, nonce) and prove (the PKCE verifier), and at which provider. */
 export interface PendingSignIn {
   id: string;
+  provider: SignInProvider;
   state: string;
   nonce: string;
   codeVerifier: string;
@@ -34,11 +39,11 @@ export class SessionStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  create(principal: Principal, tokens: { accessToken: string; idToken?: string; expiresInSeconds?: number }, maxHours: number): WebSession {
+  create(principal: Principal, tokens: { accessToken: string; idToken?: string; expiresInSeconds?: number; provider?: SignInProvider }, maxHours: number): WebSession {
     this.sweep();
     const limit = this.now() + maxHours * 3_600_000;
     const tokenEnd = tokens.expiresInSeconds ? this.now() + tokens.expiresInSeconds * 1000 : limit;
-    const session: WebSession = { id: newId(), principal, accessToken: tokens.accessToken, idToken: tokens.idToken, csrf: newId(), expiresAt: Math.min(limit, tokenEnd, principal.expiresAt ?? limit) };
+    const session: WebSession = { id: newId(), principal, provider: tokens.provider ?? 'practitioner', accessToken: tokens.accessToken, idToken: tokens.idToken, csrf: newId(), expiresAt: Math.min(limit, tokenEnd, principal.expiresAt ?? limit) };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -58,9 +63,9 @@ export class SessionStore {
     return session;
   }
 
-  startSignIn(values: Omit<PendingSignIn, 'id' | 'expiresAt'>): PendingSignIn {
+  startSignIn(values: Omit<PendingSignIn, 'id' | 'expiresAt' | 'provider'> & { provider?: SignInProvider }): PendingSignIn {
     this.sweep();
-    const pending: PendingSignIn = { ...values, id: newId(), expiresAt: this.now() + 10 * 60_000 };
+    const pending: PendingSignIn = { ...values, provider: values.provider ?? 'practitioner', id: newId(), expiresAt: this.now() + 10 * 60_000 };
     this.pending.set(pending.id, pending);
     return pending;
   }
