@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EnvelopeError, cloudEventToKafkaRecord, deriveTraceparent, fromKafkaRecord, integrationEventFromRecorded, integrationEvents, toCloudEvent, toKafkaRecord, type PublishableRecordedEvent } from './index';
 
 const recorded: PublishableRecordedEvent = {
@@ -71,6 +72,15 @@ describe('envelope', () => {
 
   it('does not publish event types that are not registered', () => {
     expect(integrationEventFromRecorded({ ...recorded, type: 'InternalNoteAdded' }, { source: '/x', registry: integrationEvents })).toBeUndefined();
+  });
+
+  it('derives a traceparent from the SHA-256 of the correlation and event ids, the same whatever came before', () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const expected = (correlationId: string, eventId: string) => `00-${sha(correlationId).slice(0, 32)}-${sha(eventId).slice(0, 16)}-01`;
+    for (const [correlationId, eventId] of [['corr-1', 'e1'], ['corr-1', 'e2'], ['corr-2', 'e2'], ['', 'e3'], ['corr-1', 'e1']]) {
+      expect(deriveTraceparent(correlationId, eventId)).toBe(expected(correlationId, eventId));
+    }
+    expect(deriveTraceparent('corr-1', 'e1')).toBe('00-12423b976fe4078b3c8b6b4c279cd86e-8b5cc4df7eec7d32-01');
   });
 
   it('keeps a valid traceparent from the metadata', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CloudEvent, Kafka, ValidationError, type KafkaMessage } from 'cloudevents';
 import { ACTOR_AGENCIES, isActorAgency, type Actor, type ActorAgency } from '@tio/kernel';
 import type { EventTypeRegistry, RegisteredEventType } from './registry';
@@ -86,11 +86,17 @@ export class EnvelopeError extends Error {
   }
 }
 
-/** A deterministic W3C traceparent: trace id from the correlation id, span id from the event id. */
+/** The last correlation id's trace id: the events of one command, published together, share it. */
+let lastTrace: { correlationId: string; trace: string } | undefined;
+
+/**
+ * A deterministic W3C traceparent: trace id from the correlation id, span id from the event id (the first 32 and 16
+ * hex digits of their SHA-256). The forwarder derives one per published event without a stored traceparent, so it
+ * uses the one-shot `crypto.hash` (half the cost of a Hash object) and remembers the last trace id.
+ */
 export function deriveTraceparent(correlationId: string, eventId: string): string {
-  const trace = createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
-  const span = createHash('sha256').update(eventId).digest('hex').slice(0, 16);
-  return `00-${trace}-${span}-01`;
+  if (lastTrace?.correlationId !== correlationId) lastTrace = { correlationId, trace: hash('sha256', correlationId).slice(0, 32) };
+  return `00-${lastTrace.trace}-${hash('sha256', eventId).slice(0, 16)}-01`;
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
