@@ -7,8 +7,11 @@
 // one request in flight). Its records are built before the clock starts, so the gap is everything the forwarder does
 // besides sending: reading the store, building CloudEvents, checkpointing. Both sides connect a fresh producer inside
 // the timed section. The contenders are interleaved over ROUNDS rounds (forwarder, raw, raw, forwarder, ...: the order
-// alternates each round); printed are the medians over the rounds, their ratio and the per-round ratios.
+// alternates each round), after one untimed warm-up round of each (the same for both: a fresh process's code is cold);
+// printed are the medians over the rounds, their ratio, the per-round ratios, this process's CPU per event of each
+// side (less sensitive than the rates to other jobs on a shared machine) and the load average as each round ends.
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { EventTypeRegistry, integrationEventFromRecorded, toKafkaRecord } from '@tio/contracts';
@@ -54,11 +57,16 @@ async function paced(total: number, rate: number, fn: (i: number) => Promise<voi
   }
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
+/** Seconds `fn` took, and this process's CPU (user + system) meanwhile, in ms. */
+async function timed(fn: () => Promise<void>): Promise<{ seconds: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await fn();
-  return (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000 };
 }
+
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 async function main(): Promise<void> {
   const infra = await startLocalInfra({ mode: 'test' });
@@ -83,6 +91,7 @@ async function main(): Promise<void> {
   const rawProducer = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   const results: string[] = [];
   try {
+    process.stderr.write(`load average at start: ${load()}\n`);
     // ---- the backlog both sides send ----
     for (let i = 0; i < BACKLOG; i += CASES) {
       await Promise.all(cases.map((c, k) => (i + k < BACKLOG ? store.appendToStream(`bench-${c}`, [event(c, i + k)]) : undefined)));
@@ -101,35 +110,46 @@ async function main(): Promise<void> {
     // ---- throughput, interleaved: a fresh forwarder (own checkpoint, from the start) against a fresh raw producer ----
     const forwarderRounds: number[] = [];
     const rawRounds: number[] = [];
+    // this process's CPU per 1,000 events sent, ms (forwarder: reading, building, sending, checkpointing; raw: sending)
+    const forwarderCpu: number[] = [];
+    const rawCpu: number[] = [];
+    const loads: string[] = [];
     const sides = {
       forwarder: async (round: number) => {
         const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client, name: `bench-${run}-${round}`, source: SOURCE, registry, category: 'bench', batchSize: BATCH });
-        const seconds = await timed(async () => {
+        const { seconds, cpuMs } = await timed(async () => {
           await forwarder.start();
           await forwarder.waitFor(lastPosition);
         });
         await forwarder.stop();
-        forwarderRounds.push(stored.length / seconds);
+        return { rate: stored.length / seconds, cpu: cpuMs / (stored.length / 1000) };
       },
       raw: async () => {
         const producer = rawProducer();
-        const seconds = await timed(async () => {
+        const { seconds, cpuMs } = await timed(async () => {
           await producer.connect();
           for (const batch of rawBatches) await producer.sendBatch({ acks: -1, topicMessages: batch });
         });
         await producer.disconnect();
-        rawRounds.push(stored.length / seconds);
+        return { rate: stored.length / seconds, cpu: cpuMs / (stored.length / 1000) };
       },
     };
-    for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) {
-        await sides.forwarder(round);
-        await sides.raw();
-      } else {
-        await sides.raw();
-        await sides.forwarder(round);
-      }
-      process.stderr.write(`round ${round + 1}/${ROUNDS}: forwarder ${fmt(forwarderRounds[round])} ev/s, raw ${fmt(rawRounds[round])} ev/s\n`);
+    // round -1 warms both up, untimed; then the order alternates (forwarder first in even rounds)
+    for (let round = -1; round < ROUNDS; round++) {
+      const forwarderFirst = round % 2 === 0;
+      const first = forwarderFirst ? await sides.forwarder(round) : await sides.raw();
+      const second = forwarderFirst ? await sides.raw() : await sides.forwarder(round);
+      if (round < 0) continue;
+      const [f, r] = forwarderFirst ? [first, second] : [second, first];
+      forwarderRounds.push(f.rate);
+      rawRounds.push(r.rate);
+      forwarderCpu.push(f.cpu);
+      rawCpu.push(r.cpu);
+      loads.push(load());
+      process.stderr.write(
+        `round ${round + 1}/${ROUNDS}: forwarder ${fmt(f.rate)} ev/s, raw ${fmt(r.rate)} ev/s (${(f.rate / r.rate).toFixed(2)}); ` +
+          `CPU ms per 1,000 events: forwarder ${fmt(f.cpu)}, raw ${fmt(r.cpu)}; load ${loads.at(-1)}\n`,
+      );
     }
     const forwarderThroughput = median(forwarderRounds);
     const rawThroughput = median(rawRounds);
@@ -216,9 +236,11 @@ async function main(): Promise<void> {
       '| measure | Tell It Once | raw KafkaJS | ratio | per-round ratios (median; min-max) |',
       '|---|---:|---:|---:|---:|',
       `| throughput, events/s (forwarder: store -> Kafka ack -> checkpoint; raw: idempotent producer, same records and batches) | ${fmt(forwarderThroughput)} | ${fmt(rawThroughput)} | ${ratio.toFixed(2)} | ${median(roundRatios).toFixed(2)}; ${Math.min(...roundRatios).toFixed(2)}-${Math.max(...roundRatios).toFixed(2)} |`,
+      `| this process's CPU, ms per 1,000 events (median) | ${fmt(median(forwarderCpu))} | ${fmt(median(rawCpu))} | ${(median(forwarderCpu) / median(rawCpu)).toFixed(2)} | |`,
       `| latency p50, ms (append -> read-model commit; raw: produce -> consume) | ${fmt(p50)} | ${fmt(rawP50)} | ${(p50 / rawP50).toFixed(1)} | |`,
       `| latency p99, ms | ${fmt(p99)} | ${fmt(rawP99)} | ${(p99 / rawP99).toFixed(1)} | |`,
     );
+    results.push('', `Per round (forwarder / raw ev/s, ratio; load average 1/5/15 min as the round ended): ${forwarderRounds.map((f, i) => `${fmt(f)}/${fmt(rawRounds[i])} ${roundRatios[i].toFixed(2)} (${loads[i]})`).join(', ')}`);
     console.log(results.join('\n'));
     // one machine-readable line for infra/bench/run-all.ts (npm run bench); forwarder / rawProducer are the medians
     console.log(`BENCH_JSON ${JSON.stringify({
@@ -226,6 +248,7 @@ async function main(): Promise<void> {
       sizes: { backlog: stored.length, cases: CASES, rate: RATE, seconds: SECONDS, payloadBytes: valueBytes, headerBytes, batch: BATCH, rounds: ROUNDS },
       forwarder: forwarderThroughput, rawProducer: rawThroughput, p50, p99, rawP50, rawP99,
       throughputRatio: ratio, forwarderRounds, rawRounds, roundRatios, medianRoundRatio: median(roundRatios),
+      forwarderCpuMsPer1000: forwarderCpu, rawCpuMsPer1000: rawCpu, loadAverages: loads, loadAtEnd: load(),
     })}`);
   } finally {
     await store.close();
