@@ -232,6 +232,9 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-03-17', { type: 'RecordAdviceReceived', adviceRequestId: reqLa, adviceId: advLa, version: 1, agency: 'local-authority' }),
     at('2025-03-18', { type: 'RecordAdviceReceived', adviceRequestId: reqExtra, adviceId: advExtra, version: 1, agency: xAgency }),
     at('2025-03-20', { type: 'ProceedWithoutAdvice', adviceRequestIds: [`${caseId}-yot`], reason: 'adviser-did-not-respond' }),
+    // issue #21: the LA shares the educational advice with the family before the draft (reg 13 shares it all with the draft)
+    at('2025-03-21', { type: 'ShareAdviceWithFamily', shareId: `${caseId}-share`, adviceIds: [advEdu], sharedBy: { userId: 'caseworker-1', organisationId: 'E08000025' } }),
+    at('2025-03-24', { type: 'ShareAdviceWithFamily', shareId: `${caseId}-share-all`, sharedBy: { userId: 'caseworker-1', organisationId: 'E08000025' } }),
     at('2025-03-20', { type: 'RecordCommissioningBodyChange', changeId: change, newCommissioningBodyRef: 'QOP' }),
     at('2025-03-27', { type: 'NotifyCommissioningBody', changeId: change }),
     // reg 12: the draft's sections A-K (I says no school yet: CFA 2014 s.38(5)); the final plan carries them forward
@@ -244,6 +247,10 @@ function mainLifecycle(v: CaseVariation): EhcCommand[] {
     at('2025-05-19', { type: 'IssueFinalPlan', planId: plan, ...opt('namedSettingRef', v.namedSettingRef) }),
     // issue #21: the family ask for an early review; the young person's rights recorded (no date of birth on this case: the LA's record stands)
     at('2025-09-01', { type: 'RequestEarlyReview', earlyReviewRequestId: `${caseId}-er`, requestedBy: 'parent-or-young-person' }),
+    // the LA declines it with reasons; a second request is agreed, with its reg 20 review meeting
+    at('2025-09-08', { type: 'AnswerEarlyReviewRequest', earlyReviewRequestId: `${caseId}-er`, answer: 'declined', reasons: 'Reviewed in May; nothing has changed.' }),
+    at('2025-10-06', { type: 'RequestEarlyReview', earlyReviewRequestId: `${caseId}-er2`, requestedBy: 'institution' }),
+    at('2025-10-13', { type: 'AnswerEarlyReviewRequest', earlyReviewRequestId: `${caseId}-er2`, answer: 'agreed', reviewId: `${caseId}-early-review`, meetingOn: d('2025-11-10') }),
     at('2025-09-02', { type: 'RecordYoungPersonRights', holdsRights: false, capacityException: 'Lacks capacity to make decisions about the plan', parentAccess: 'see-and-act' }),
     at('2026-02-02', { type: 'ScheduleReviewMeeting', reviewId: review, meetingOn: d('2026-04-13') }),
     // CFA 2014 s.49; Personal Budgets Regulations 2014: a budget asked for at the review, agreed as a direct payment, reviewed with the plan

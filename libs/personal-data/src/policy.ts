@@ -26,6 +26,7 @@ export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'ehc.young-person-rights-recorded.v1': ['capacityException'],
   'ehc.family-advice-asked.v1': ['adviser.name'],
   'ehc.family-response-received.v1': ['comments'],
+  'ehc.early-review-declined.v1': ['reasons'],
   // agencies' own records
   'education.graduated-response-step-recorded.v1': ['summary'],
   'health.commissioning-body-recorded.v1': ['reason'],

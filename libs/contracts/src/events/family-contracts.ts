@@ -1,9 +1,9 @@
 import {
-  EARLY_REVIEW_REQUESTERS, FAMILY_RELATIONSHIPS, PARENT_ACCESS_CHOICES, UNLINK_REASONS,
+  ADVICE_SHARE_SCOPES, EARLY_REVIEW_REQUESTERS, FAMILY_RELATIONSHIPS, PARENT_ACCESS_CHOICES, UNLINK_REASONS,
   type EhcEventDataMap, type FamilyEventDataMap, type FamilyMemberInvitedPublishedV1, type YoungPersonRightsRecordedV1,
 } from '@tio/ehc-domain';
 import type { JsonSchema } from '../json-schema';
-import { bool, ENCRYPTED, id, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
+import { arrayOf, bool, ENCRYPTED, id, isoDate, oneOf, opt, req, shapeOf, str } from '../schema-helpers';
 
 /**
  * The contracts of the family on the case (issue #21), merged into CASE_EVENT_CONTRACTS. Two events are published
@@ -33,6 +33,9 @@ export interface FamilyPublishedDataMap {
   'ehc.family-member-unlinked.v1': EhcEventDataMap['ehc.family-member-unlinked.v1'];
   'ehc.young-person-rights-recorded.v1': YoungPersonRightsRecordedPublishedV1;
   'ehc.early-review-requested.v1': EhcEventDataMap['ehc.early-review-requested.v1'];
+  'ehc.early-review-agreed.v1': EhcEventDataMap['ehc.early-review-agreed.v1'];
+  'ehc.early-review-declined.v1': EhcEventDataMap['ehc.early-review-declined.v1'];
+  'ehc.advice-shared-with-family.v1': EhcEventDataMap['ehc.advice-shared-with-family.v1'];
 }
 
 type Contracts = {
@@ -117,5 +120,41 @@ export const FAMILY_CONTRACTS: Contracts = {
       requestedOn: req(isoDate('The day the LA received the request.')),
     }),
     example: { caseId: C, earlyReviewRequestId: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c0031', requestedBy: 'parent-or-young-person', requestedOn: '2026-01-12' },
+  },
+  'ehc.early-review-agreed.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.early-review-agreed.v1']>({
+      caseId,
+      earlyReviewRequestId: req(id('The request for an early review this answers.')),
+      reviewId: req(id('The review (reg 20) it schedules: ehc.review-meeting-scheduled.v1 with the same reviewId follows.')),
+      meetingOn: req(isoDate('The day of the review meeting.')),
+      agreedOn: req(isoDate('The day the LA agreed.')),
+    }),
+    example: { caseId: C, earlyReviewRequestId: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c0031', reviewId: 'e4f5a6b7-c8d9-4e0f-8a1b-2c3d4e5f0033', meetingOn: '2026-02-16', agreedOn: '2026-01-19' },
+  },
+  'ehc.early-review-declined.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.early-review-declined.v1']>({
+      caseId,
+      earlyReviewRequestId: req(id('The request for an early review this answers.')),
+      reasons: req(str(`Why the LA declined ${ENCRYPTED}`)),
+      declinedOn: req(isoDate('The day the LA declined (no statutory time limit applies to this answer).')),
+    }),
+    example: { caseId: C, earlyReviewRequestId: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c0031', reasons: '$enc:tio-aes-256-gcm/v1:k1:aXY:Y3Q:dGFn', declinedOn: '2026-01-19' },
+  },
+  'ehc.advice-shared-with-family.v1': {
+    schema: shapeOf<EhcEventDataMap['ehc.advice-shared-with-family.v1']>({
+      caseId,
+      shareId: req(id('This decision to share (a UUID).')),
+      scope: req(oneOf(ADVICE_SHARE_SCOPES, 'listed: the advice the LA named; all-received: every advice on the case that day (listed in adviceIds).')),
+      adviceIds: req(arrayOf(id('An advice id as its agency gave it.'), 'The advice shared with the family from this day. Advice its agency marked not for sharing with the family stays withheld.', 1)),
+      sharedBy: req(shapeOf<EhcEventDataMap['ehc.advice-shared-with-family.v1']['sharedBy']>({
+        userId: req(id('The case officer who shared it.')),
+        organisationId: req(id('Their organisation (the responsible LA, GSS code).')),
+      }, 'Who shared it.')),
+      sharedOn: req(isoDate('The day the LA shared it.')),
+    }),
+    example: {
+      caseId: C, shareId: 'f5a6b7c8-d9e0-4f1a-8b2c-3d4e5f6a0034', scope: 'listed', adviceIds: ['ep-2025-0042'],
+      sharedBy: { userId: 'caseworker-priya', organisationId: 'E10000028' }, sharedOn: '2025-03-14',
+    },
   },
 };

@@ -27,7 +27,9 @@ import {
   decideReassessmentAfterTransfer, notifyTransfer, schedulePhaseTransfer, transferAssessment, transferPlan,
 } from './decide/transfers';
 import { recordTribunalOrder } from './decide/tribunal';
-import { acceptFamilyInvitation, askForAdvice, inviteFamilyMember, recordYoungPersonRights, requestEarlyReview, unlinkFamilyMember } from './decide/family';
+import {
+  acceptFamilyInvitation, answerEarlyReviewRequest, askForAdvice, inviteFamilyMember, recordYoungPersonRights, requestEarlyReview, shareAdviceWithFamily, unlinkFamilyMember,
+} from './decide/family';
 export { INVITATION_DAYS } from './decide/family';
 
 export { appealWindowEnd } from './decide/appeals';
@@ -111,6 +113,8 @@ const HANDLERS: { readonly [K in EhcCommandType]: CommandHandler<K> } = {
   RecordYoungPersonRights: recordYoungPersonRights,
   RequestEarlyReview: requestEarlyReview,
   AskForAdvice: askForAdvice,
+  AnswerEarlyReviewRequest: answerEarlyReviewRequest,
+  ShareAdviceWithFamily: shareAdviceWithFamily,
 };
 
 /** Notices, mediation and appeals go on after a plan ceased (an appeal against the decision to cease may follow). */

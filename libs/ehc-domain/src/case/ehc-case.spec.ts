@@ -507,6 +507,7 @@ describe('EHC case: the event list', () => {
       'ehc.plan-contents-recorded.v1': true, 'ehc.personal-budget-requested.v1': true, 'ehc.personal-budget-decided.v1': true, 'ehc.personal-budget-reviewed.v1': true,
       'ehc.family-member-invited.v1': true, 'ehc.family-member-linked.v1': true, 'ehc.family-member-unlinked.v1': true, 'ehc.young-person-rights-recorded.v1': true,
       'ehc.early-review-requested.v1': true, 'ehc.family-advice-asked.v1': true,
+      'ehc.early-review-agreed.v1': true, 'ehc.early-review-declined.v1': true, 'ehc.advice-shared-with-family.v1': true,
     };
     expect(EHC_EVENT_TYPES.map((e) => e.type).sort()).toEqual(Object.keys(all).sort());
     for (const e of EHC_EVENT_TYPES) expect(e.type).toMatch(/^ehc\.[a-z-]+\.v\d+$/);

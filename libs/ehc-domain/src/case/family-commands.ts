@@ -1,5 +1,5 @@
 import type { IsoDate } from '../calendar';
-import type { EarlyReviewRequester, FamilyContact, FamilyRelationship, ParentAccess, UnlinkReason } from './family-events';
+import type { AdviceShareScope, EarlyReviewRequester, FamilyContact, FamilyRelationship, ParentAccess, UnlinkReason } from './family-events';
 
 interface Base {
   caseId: string;
@@ -46,4 +46,25 @@ export interface AskForAdvice extends Base {
   adviser: { name: string; role: string };
 }
 
-export type FamilyCommand = InviteFamilyMember | AcceptFamilyInvitation | UnlinkFamilyMember | RecordYoungPersonRights | RequestEarlyReview | AskForAdvice;
+/** The LA's answer to a request for an early review: agreed with the meeting date (a reg 20 review), or declined with reasons. */
+export interface AnswerEarlyReviewRequest extends Base {
+  type: 'AnswerEarlyReviewRequest';
+  earlyReviewRequestId: string;
+  answer: 'agreed' | 'declined';
+  /** agreed: the review to schedule and its meeting date. */
+  reviewId?: string;
+  meetingOn?: IsoDate;
+  /** declined: why (personal data: stored encrypted). */
+  reasons?: string;
+}
+/** The LA shares advice with the family before the draft: the advice named, or (no ids) all advice received so far. */
+export interface ShareAdviceWithFamily extends Base {
+  type: 'ShareAdviceWithFamily';
+  shareId: string;
+  adviceIds?: string[];
+  sharedBy: { userId: string; organisationId: string };
+}
+
+export type FamilyCommand =
+  | InviteFamilyMember | AcceptFamilyInvitation | UnlinkFamilyMember | RecordYoungPersonRights | RequestEarlyReview | AskForAdvice
+  | AnswerEarlyReviewRequest | ShareAdviceWithFamily;

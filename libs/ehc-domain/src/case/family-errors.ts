@@ -23,3 +23,15 @@ export class FamilyMemberNotLinkedError extends DomainError {
 export class YoungPersonRightsNotApplicableError extends DomainError {
   readonly code = 'young-person-rights-not-applicable';
 }
+/** No request for an early review on this case has that id. */
+export class EarlyReviewRequestNotFoundError extends DomainError {
+  readonly code = 'early-review-request-not-found';
+}
+/** The LA has already answered that request for an early review. */
+export class EarlyReviewAlreadyAnsweredError extends DomainError {
+  readonly code = 'early-review-already-answered';
+}
+/** Advice the LA would share is not on the case (not received, or replaced by a later version's id). */
+export class AdviceNotOnCaseError extends DomainError {
+  readonly code = 'advice-not-on-case';
+}

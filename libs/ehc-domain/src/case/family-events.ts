@@ -6,7 +6,8 @@ import type { IsoDate } from '../calendar';
  * young person holds the rights to make requests and appeal (CFA 2014 s.80) and what their parents may then do.
  * Family members are named by the citizen identity provider's `sub` (an opaque id). The invitation's `contact` is
  * personal data (encrypted with the case key); neither it nor the code's digest is published on Kafka.
- * Also the family's request for an early review (CFA 2014 s.44(1), reg 20; CoP 9.176), which had no event before.
+ * Also the family's request for an early review (CFA 2014 s.44(1), reg 20; CoP 9.176), which had no event before, the
+ * LA's answer to it, and the LA's decision to share advice with the family before the draft.
  */
 
 export const FAMILY_RELATIONSHIPS = ['parent', 'carer', 'young-person'] as const;
@@ -85,6 +86,50 @@ export interface EarlyReviewRequestedV1 {
 }
 
 /**
+ * The LA agreed to review the plan early. The review is a review under reg 20 like any other: the same command also
+ * records `ehc.review-meeting-scheduled.v1` with the same `reviewId`, so its notice, papers, report and decision
+ * follow the annual review's rules and clocks.
+ */
+export interface EarlyReviewAgreedV1 {
+  caseId: string;
+  earlyReviewRequestId: string;
+  reviewId: string;
+  meetingOn: IsoDate;
+  agreedOn: IsoDate;
+}
+
+/**
+ * The LA declined to review the plan early, with its reasons. No statutory time limit applies to this answer (neither
+ * CFA 2014 s.44 nor reg 20 sets one), so the clock has no deadline for it. The reasons are the LA's own words about the
+ * child: personal data, stored and published only encrypted.
+ */
+export interface EarlyReviewDeclinedV1 {
+  caseId: string;
+  earlyReviewRequestId: string;
+  reasons: string;
+  declinedOn: IsoDate;
+}
+
+export const ADVICE_SHARE_SCOPES = ['listed', 'all-received'] as const;
+/** `listed`: the advice the LA named; `all-received`: every piece of advice on the case that day (its ids are listed too). */
+export type AdviceShareScope = (typeof ADVICE_SHARE_SCOPES)[number];
+
+/**
+ * The LA shared advice with the family before the draft plan (reg 13 makes it share all of it with the draft; it may
+ * share earlier: CoP 9.77 and the "tell it once" principle). From then on the family sees that advice. Advice its
+ * agency marked not for sharing with the family stays withheld: the timeline's rule decides that, not this event.
+ */
+export interface AdviceSharedWithFamilyV1 {
+  caseId: string;
+  shareId: string;
+  scope: AdviceShareScope;
+  /** The advice shared (the ids its agencies gave it); for `all-received`, every advice on the case that day. */
+  adviceIds: string[];
+  sharedBy: { userId: string; organisationId: string };
+  sharedOn: IsoDate;
+}
+
+/**
  * reg 6(1)(h): the parent or young person asked the LA to seek advice from a person they name. The LA then finds the
  * request reasonable or not (`ehc.family-advice-request-recorded.v1`, same `familyRequestId`). The adviser's name is
  * personal data (encrypted with the case key).
@@ -104,6 +149,9 @@ export interface FamilyEventDataMap {
   'ehc.family-member-unlinked.v1': FamilyMemberUnlinkedV1;
   'ehc.young-person-rights-recorded.v1': YoungPersonRightsRecordedV1;
   'ehc.early-review-requested.v1': EarlyReviewRequestedV1;
+  'ehc.early-review-agreed.v1': EarlyReviewAgreedV1;
+  'ehc.early-review-declined.v1': EarlyReviewDeclinedV1;
+  'ehc.advice-shared-with-family.v1': AdviceSharedWithFamilyV1;
 }
 
 export const FAMILY_EVENT_TYPES = [
@@ -136,5 +184,20 @@ export const FAMILY_EVENT_TYPES = [
     type: 'ehc.early-review-requested.v1',
     summary: 'The family (or the school or the LA) asked for the plan to be reviewed before its annual review is due.',
     regulation: 'CFA 2014 s.44(1); reg 20; CoP 9.176',
+  },
+  {
+    type: 'ehc.early-review-agreed.v1',
+    summary: 'The LA agreed to review the plan early, with the date of the review meeting; the review meeting is recorded as scheduled (same reviewId) and follows the reg 20 rules.',
+    regulation: 'CFA 2014 s.44(1); reg 20; CoP 9.176',
+  },
+  {
+    type: 'ehc.early-review-declined.v1',
+    summary: 'The LA declined to review the plan early, with its reasons (encrypted). No statutory time limit applies to this answer.',
+    regulation: 'CFA 2014 s.44(1); CoP 9.176',
+  },
+  {
+    type: 'ehc.advice-shared-with-family.v1',
+    summary: 'The LA shared advice with the family before the draft plan (named advice, or all received so far); advice marked not for sharing with the family stays withheld.',
+    regulation: 'reg 13; CoP 9.77',
   },
 ] as const;

@@ -13,6 +13,10 @@ export interface FamilyInvitationState {
   linkedSubject?: string;
 }
 
+export type EarlyReviewAnswerState =
+  | { answer: 'agreed'; on: IsoDate; reviewId: string; meetingOn: IsoDate }
+  | { answer: 'declined'; on: IsoDate };
+
 export interface FamilyMemberState {
   invitationId: string;
   relationship: FamilyRelationship;
@@ -26,7 +30,9 @@ export interface FamilyState {
   members: Record<string, FamilyMemberState>;
   unlinked: Array<{ subject: string; reason: UnlinkReason; unlinkedOn: IsoDate }>;
   youngPersonRights?: { holdsRights: boolean; capacityException?: string; parentAccess: ParentAccess; recordedOn: IsoDate };
-  earlyReviewRequests: Record<string, { requestedBy: EarlyReviewRequester; requestedOn: IsoDate }>;
+  earlyReviewRequests: Record<string, { requestedBy: EarlyReviewRequester; requestedOn: IsoDate; answer?: EarlyReviewAnswerState }>;
+  /** The LA's shares of advice with the family before the draft, by share id (absent until the first). */
+  adviceShares?: Record<string, { adviceIds: string[]; sharedOn: IsoDate }>;
   /** reg 6(1)(h): the family's own requests for advice from a person they name (the LA's finding follows by the same id). */
   adviceAsked: Record<string, { assessmentId: string; adviser: { name: string; role: string }; askedOn: IsoDate }>;
 }

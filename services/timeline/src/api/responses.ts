@@ -123,6 +123,12 @@ export class FamilyTimelineResponse {
   entries!: unknown[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: false, required: ['agency', 'who'], properties: { agency: { type: 'string' }, who: { type: 'string' } } }, description: 'The people involved' } as ApiPropertyOptions)
   people!: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['requestedOn', 'status', 'text'], properties: { requestedOn: { type: 'string', format: 'date' }, status: { type: 'string', enum: ['waiting', 'agreed', 'declined'] }, text: { type: 'string', example: "You asked for an early review on 12 January 2026. We are waiting for the council's answer. The law sets no time limit for it." } } },
+    description: "Each request for an early review of the plan and the council's answer (no statutory time limit applies to the answer, so none is shown)",
+  } as ApiPropertyOptions)
+  earlyReviews!: unknown[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: false, required: ['relationship', 'mayAct', 'why'], properties: { relationship: { type: 'string', nullable: true, example: 'parent' }, mayAct: { type: 'boolean' }, why: { type: 'string' } }, description: 'For a family member: their link and whether they may act (give views, respond, ask)' } as ApiPropertyOptions)
   you?: Record<string, unknown>;
   @ApiPropertyOptional({

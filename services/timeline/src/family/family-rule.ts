@@ -3,14 +3,14 @@
  *
  * 1. Entries about the process (requests, decisions, deadlines set, plans, reviews, appeals) are the family's to see.
  * 2. Advice from the agencies is shown from when the local authority sends the draft plan: it must send the advice
- *    it obtained with the draft (SEND Regulations 2014, reg 13; Code of Practice 9.77). The family's own views
- *    (the views of the child and family, reg 6(1)(a)) are theirs from the start.
+ *    it obtained with the draft (SEND Regulations 2014, reg 13; Code of Practice 9.77), or earlier, from when the
+ *    local authority shares it (`ehc.advice-shared-with-family.v1`: the advice it names, by advice id). The family's
+ *    own views (the views of the child and family, reg 6(1)(a)) are theirs from the start.
  * 3. Advice its agency marked `withheldFromFamily` is never shown to the family, before or after the draft: the
  *    marker's reason stays in the practitioners' timeline (the entry's details). The latest version decides, so a
  *    correction can lift or add the marker; the local authority's record of receiving that advice follows it.
  * 4. Internal and technical entries (NHS commissioning changes, data erasure, the advice-scope record, family
  *    invitations) are never shown.
- * There is no event today for the local authority to share one piece of advice before the draft (README gaps).
  */
 
 export type FamilyEntryClass = 'process' | 'advice' | 'internal';
@@ -40,7 +40,7 @@ export interface RuleEntry {
 }
 
 export type FamilyDecision =
-  | { show: true; basis: 'process' | 'family-views' | 'advice-with-draft' }
+  | { show: true; basis: 'process' | 'family-views' | 'advice-with-draft' | 'advice-shared-early' }
   | { show: false; why: 'internal' | 'withheld' | 'before-draft'; reason?: string };
 
 const isParentViews = (d: Record<string, unknown>) => d['adviceType'] === 'parent-views';
@@ -55,6 +55,9 @@ const withheldOf = (d: Record<string, unknown>): string | undefined => {
  */
 export function familyDecisions(entries: readonly RuleEntry[]): Map<string, FamilyDecision> {
   const draftIssued = entries.some((e) => e.type === 'ehc.draft-plan-issued.v1');
+  // the advice the local authority shared before the draft (by the ids its agencies gave it)
+  const sharedEarly = new Set(entries.filter((e) => e.type === 'ehc.advice-shared-with-family.v1')
+    .flatMap((e) => (Array.isArray(e.details['adviceIds']) ? e.details['adviceIds'].map(String) : [])));
   // the latest version of each advice (by adviceId) decides whether it is withheld
   const latest = new Map<string, { version: number; reason?: string }>();
   for (const e of entries) {
@@ -82,8 +85,9 @@ export function familyDecisions(entries: readonly RuleEntry[]): Map<string, Fami
     const adviceId = typeof e.details['adviceId'] === 'string' ? e.details['adviceId'] : undefined;
     const reason = adviceId && latest.has(adviceId) ? latest.get(adviceId)?.reason : withheldOf(e.details);
     if (reason) decisions.set(e.id, { show: false, why: 'withheld', reason });
-    else if (!draftIssued) decisions.set(e.id, { show: false, why: 'before-draft' });
-    else decisions.set(e.id, { show: true, basis: 'advice-with-draft' });
+    else if (draftIssued) decisions.set(e.id, { show: true, basis: 'advice-with-draft' });
+    else if (adviceId && sharedEarly.has(adviceId)) decisions.set(e.id, { show: true, basis: 'advice-shared-early' });
+    else decisions.set(e.id, { show: false, why: 'before-draft' });
   }
   return decisions;
 }

@@ -78,7 +78,8 @@ export const FAMILY_TEXT: Record<string, (d: D, names: Names) => string> = {
     : `The council said no to a personal budget on ${on(d, 'decidedOn')}. It has told you why.`,
   'ehc.personal-budget-reviewed.v1': (d) => `The personal budget was looked at again on ${on(d, 'reviewedOn')}.`,
   'ehc.decision-not-to-amend.v1': (d) => `On ${on(d, 'decidedOn')} the council said it will not change the plan after all. You can appeal.`,
-  'ehc.review-meeting-scheduled.v1': (d) => `The yearly review meeting is on ${on(d, 'meetingOn')}. Papers should be sent by ${on(d, 'papersDueOn')}.`,
+  // also the meeting of an early review the council agreed to (a review like the yearly one)
+  'ehc.review-meeting-scheduled.v1': (d) => `The review meeting is on ${on(d, 'meetingOn')}. Papers should be sent by ${on(d, 'papersDueOn')}.`,
   'ehc.review-papers-circulated.v1': (d) => `The papers for the yearly review were sent on ${on(d, 'circulatedOn')}.`,
   'ehc.review-meeting-held.v1': (d) => `The yearly review meeting took place on ${on(d, 'heldOn')}.`,
   'ehc.review-report-submitted.v1': (d) => `The report of the yearly review was sent to the council on ${on(d, 'submittedOn')}.`,
@@ -122,6 +123,11 @@ export const FAMILY_TEXT: Record<string, (d: D, names: Names) => string> = {
     : `The young person's parents still make choices about the plan. This was noted on ${on(d, 'recordedOn')}.`,
   'ehc.family-advice-asked.v1': (d) => `You asked for advice from someone you chose on ${on(d, 'askedOn')}. The council will tell you what it decides.`,
   'ehc.early-review-requested.v1': (d) => `A review of the plan before the yearly one was asked for on ${on(d, 'requestedOn')}.`,
+  'ehc.early-review-agreed.v1': (d) => `On ${on(d, 'agreedOn')} the council agreed to review the plan early. The meeting is on ${on(d, 'meetingOn')}.`,
+  'ehc.early-review-declined.v1': (d) => `On ${on(d, 'declinedOn')} the council said no to an early review. It has told you why.`,
+  'ehc.advice-shared-with-family.v1': (d) => d['scope'] === 'all-received'
+    ? `On ${on(d, 'sharedOn')} the council shared with you all the advice it has so far.`
+    : `On ${on(d, 'sharedOn')} the council shared some advice with you before the draft plan.`,
   'advice.submitted.v1': (d) => d['adviceType'] === 'parent-views'
     ? `Your views were added on ${on(d, 'submittedOn')}.`
     : `${cap(who(d['agency']))} gave ${adviceWords(d['adviceType'])} on ${on(d, 'submittedOn')}.`,

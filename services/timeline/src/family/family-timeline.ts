@@ -1,4 +1,5 @@
 import type { Deadline, StatutoryStatus } from '@tio/ehc-domain';
+import { earlyReviewsOf, type FamilyEarlyReview } from './early-reviews';
 import { familyDecisions, type FamilyDecision } from './family-rule';
 import { deadlineSentence, FAMILY_RESPONSIBLE, FAMILY_STAGES, familySentence, plainDate, WHO, type Names } from './family-text';
 
@@ -32,6 +33,8 @@ export interface FamilyTimeline {
   late: FamilyDeadline[];
   entries: Array<{ id: string; kind: string; on: string; date: string; who: string; text: string }>;
   people: Array<{ agency: string; who: string }>;
+  /** Requests for an early review and the council's answer to each (no statutory time limit applies to the answer). */
+  earlyReviews: FamilyEarlyReview[];
 }
 
 /** Deadlines between health bodies are not the family's business (the commissioning body notice). */
@@ -83,6 +86,7 @@ export function familyTimeline(caseId: string, entries: readonly SourceEntry[], 
         text: familySentence(e.source.type, e.details, e.occurredAt, names),
       })),
       people: agencies.map((agency) => ({ agency, who: FAMILY_RESPONSIBLE[agency as keyof typeof FAMILY_RESPONSIBLE] })),
+      earlyReviews: earlyReviewsOf(shown),
     },
   };
 }

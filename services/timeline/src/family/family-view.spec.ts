@@ -4,6 +4,7 @@ import type { DeadlineStep } from '@tio/ehc-domain';
 import { workspaceRoot } from '@tio/local-infra';
 import { ENTRY_BUILDERS, buildEntry } from '../projection/entry-builders';
 import { ACTORS } from '../testing/fixtures';
+import { earlyReviewsOf } from './early-reviews';
 import { classOf, familyDecisions, INTERNAL_ENTRY_TYPES, type RuleEntry } from './family-rule';
 import { deadlineSentence, FAMILY_DEADLINES, FAMILY_STAGES, FAMILY_TEXT, familySentence } from './family-text';
 
@@ -61,7 +62,13 @@ describe("the family's view: every entry type has plain English or a reason it i
     for (const adviceType of ['educational', 'medical', 'psychological', 'social-care', 'vision-hearing', 'preparing-for-adulthood', 'requested-by-family', 'other']) {
       deadlines.push(deadlineSentence({ step: 'advice', adviceType, responsible: 'education', dueOn: '2026-03-02', status: 'overdue', daysLate: 12 }, '2026-03-14'));
     }
-    const texts = [...sentences.map((s) => s.text), ...deadlines, ...Object.values(FAMILY_STAGES)];
+    // an early review waiting for the council's answer, agreed, declined
+    const early = earlyReviewsOf(['waiting', 'agreed', 'declined'].flatMap((answer, i) => [
+      { source: { type: 'ehc.early-review-requested.v1' }, details: { earlyReviewRequestId: `er-${i}`, requestedBy: 'parent-or-young-person', requestedOn: '2026-01-12' } },
+      ...(answer === 'waiting' ? [] : [{ source: { type: `ehc.early-review-${answer}.v1` }, details: { earlyReviewRequestId: `er-${i}`, meetingOn: '2026-02-16' } }]),
+    ])).map((r) => r.text);
+    expect(early).toHaveLength(3);
+    const texts = [...sentences.map((s) => s.text), ...deadlines, ...Object.values(FAMILY_STAGES), ...early];
     const scores = readingEase(texts);
     const hard = texts.map((text, i) => ({ text, score: scores[i] })).filter((x) => !(x.score >= 60));
     expect(hard).toEqual([]);
@@ -120,6 +127,26 @@ describe('the withholding rule (pure): what the family may see of the advice', (
   it("Given the family's own views, then they show from the start, before any draft", () => {
     const d = familyDecisions([submitted('v1', 'adv-views', 1, { adviceType: 'parent-views', agency: 'local-authority' })]);
     expect(d.get('v1')).toEqual({ show: true, basis: 'family-views' });
+  });
+
+  const shared = (adviceIds: string[], on = '2025-03-03') => entryOf('ehc.advice-shared-with-family.v1', { ...example('ehc.advice-shared-with-family.v1'), adviceIds, sharedOn: on }, `share-${adviceIds.join('+')}`, t(on));
+
+  it('Given the council shares one piece of advice before the draft, when the family reads, then that advice and its receipt show and other advice still waits (reg 13)', () => {
+    const d = familyDecisions([request, submitted('a1', 'adv-1', 1), received('r1', 'adv-1'), submitted('a2', 'adv-2', 1), received('r2', 'adv-2'), shared(['adv-1'])]);
+    expect([d.get('a1'), d.get('r1')]).toEqual([{ show: true, basis: 'advice-shared-early' }, { show: true, basis: 'advice-shared-early' }]);
+    expect([d.get('a2'), d.get('r2')]).toEqual([{ show: false, why: 'before-draft' }, { show: false, why: 'before-draft' }]);
+    expect(d.get('share-adv-1')).toEqual({ show: true, basis: 'process' });
+  });
+
+  it('Given advice marked not for sharing, when the council shares it (or everything) before the draft, then it is still withheld, with its reason', () => {
+    const d = familyDecisions([submitted('a1', 'adv-sc', 1, { agency: 'social-care', adviceType: 'social-care', ...withheld }), received('r1', 'adv-sc'), submitted('a2', 'adv-edu', 1), shared(['adv-sc', 'adv-edu'])]);
+    expect([d.get('a1'), d.get('r1')]).toEqual([{ show: false, why: 'withheld', reason: 'serious-harm' }, { show: false, why: 'withheld', reason: 'serious-harm' }]);
+    expect(d.get('a2')).toEqual({ show: true, basis: 'advice-shared-early' });
+  });
+
+  it('Given shared advice whose agency later marks a correction not for sharing, then no version shows', () => {
+    const d = familyDecisions([submitted('a1', 'adv-1', 1), shared(['adv-1']), submitted('a2', 'adv-1', 2, withheld, '2025-03-05')]);
+    expect([d.get('a1'), d.get('a2')]).toEqual([{ show: false, why: 'withheld', reason: 'serious-harm' }, { show: false, why: 'withheld', reason: 'serious-harm' }]);
   });
 
   it('Given internal or technical entries, then they are never shown, draft or not', () => {

@@ -442,6 +442,20 @@ export const ENTRY_BUILDERS: Record<string, EntryBuilder> = Object.fromEntries([
     title: `Early review asked for by ${REASSESSMENT_REQUESTER_LABELS[d.requestedBy as ReassessmentRequester] ?? d.requestedBy}`,
     specifics: `Asked on ${d.requestedOn}.`, details: pick(d, ['earlyReviewRequestId', 'requestedBy', 'requestedOn']),
   })),
+  ehc('ehc.early-review-agreed.v1', (d) => ({
+    kind: 'review', agency: LA, title: 'Early review agreed',
+    specifics: `Agreed on ${d.agreedOn}; the review meeting is on ${d.meetingOn}.`, details: pick(d, ['earlyReviewRequestId', 'reviewId', 'meetingOn', 'agreedOn']),
+  })),
+  ehc('ehc.early-review-declined.v1', (d) => ({
+    kind: 'review', agency: LA, title: 'Early review declined',
+    // the reasons are personal (encrypted): the entry says only that they were given
+    specifics: `Declined on ${d.declinedOn}; the reasons are in the case record.`, details: pick(d, ['earlyReviewRequestId', 'declinedOn']),
+  })),
+  ehc('ehc.advice-shared-with-family.v1', (d) => ({
+    kind: 'family-views', agency: LA, title: d.scope === 'all-received' ? 'All advice received so far shared with the family' : 'Advice shared with the family',
+    specifics: `Shared on ${d.sharedOn}, before the draft plan: ${d.adviceIds.join(', ')}. Advice marked not for sharing with the family stays withheld.`,
+    details: pick(d, ['shareId', 'scope', 'adviceIds', 'sharedOn']),
+  })),
 
   advice('advice.submitted.v1', (d: AdviceSubmittedV1) => {
     const h = headings(d.sections);

@@ -2,13 +2,17 @@ import { addDays, isIsoDate } from '../../calendar';
 import * as E from '../errors';
 import type { EhcEvent } from '../events';
 import { compulsorySchoolAgeEnds, overCompulsorySchoolAge } from '../family-access';
-import type { AcceptFamilyInvitation, AskForAdvice, InviteFamilyMember, RecordYoungPersonRights, RequestEarlyReview, UnlinkFamilyMember } from '../family-commands';
+import type {
+  AcceptFamilyInvitation, AnswerEarlyReviewRequest, AskForAdvice, InviteFamilyMember, RecordYoungPersonRights, RequestEarlyReview, ShareAdviceWithFamily, UnlinkFamilyMember,
+} from '../family-commands';
 import * as F from '../family-errors';
 import { EARLY_REVIEW_REQUESTERS, FAMILY_RELATIONSHIPS, PARENT_ACCESS_CHOICES, UNLINK_REASONS } from '../family-events';
 import { emptyFamily } from '../family-state';
 import type { EhcCaseState } from '../state';
 import { assessmentUnderWay } from './assessment-advice';
-import { assertPlanInForce, fail, requireOneOf, requireText, unique } from './guards';
+import { adviceOnCase } from './plan-contents';
+import { scheduleReviewMeeting } from './reviews-and-amendments';
+import { assertPlanInForce, fail, notBefore, requireDate, requireOneOf, requireText, unique } from './guards';
 
 /** How long an invitation code can be used: 28 days from the invitation, the last day included. */
 export const INVITATION_DAYS = 28;
@@ -123,5 +127,58 @@ export function askForAdvice(command: AskForAdvice, state: EhcCaseState): EhcEve
   return [{
     type: 'ehc.family-advice-asked.v1',
     data: { caseId, assessmentId, familyRequestId: command.familyRequestId, adviser: { name: command.adviser.name.trim(), role: command.adviser.role.trim() }, askedOn: at },
+  }];
+}
+
+/**
+ * The LA's answer to a request for an early review, once: agreed, with the meeting date, which schedules the review as
+ * any reg 20 review (`ScheduleReviewMeeting`: 2 weeks' notice, papers 2 weeks before, report and decision after); or
+ * declined, with its reasons. No statutory time limit applies to the answer (CFA 2014 s.44, reg 20 and CoP 9.176 set
+ * none), so nothing here sets one.
+ */
+export function answerEarlyReviewRequest(command: AnswerEarlyReviewRequest, state: EhcCaseState): EhcEvent[] {
+  const { caseId, at, earlyReviewRequestId } = command;
+  assertPlanInForce(state, 'Answering a request for an early review');
+  const request = Object.hasOwn(familyOf(state).earlyReviewRequests, earlyReviewRequestId) ? familyOf(state).earlyReviewRequests[earlyReviewRequestId] : undefined;
+  if (!request) return fail(F.EarlyReviewRequestNotFoundError, `No request for an early review ${earlyReviewRequestId} on this case`);
+  if (request.answer) return fail(F.EarlyReviewAlreadyAnsweredError, `The request for an early review was answered (${request.answer.answer}) on ${request.answer.on}`);
+  notBefore(at, request.requestedOn, 'the request for an early review');
+  requireOneOf(command.answer, ['agreed', 'declined'] as const, 'answer');
+  if (command.answer === 'declined') {
+    if (command.reviewId !== undefined || command.meetingOn !== undefined) fail(E.InvalidCommandError, 'A declined request has no review meeting', { field: 'meetingOn' });
+    requireText(command.reasons, 'reasons');
+    return [{ type: 'ehc.early-review-declined.v1', data: { caseId, earlyReviewRequestId, reasons: (command.reasons as string).trim(), declinedOn: at } }];
+  }
+  if (command.reasons !== undefined) fail(E.InvalidCommandError, 'An agreed request has no reasons for declining', { field: 'reasons' });
+  requireText(command.reviewId, 'reviewId');
+  const meetingOn = requireDate(command.meetingOn, 'meetingOn');
+  notBefore(meetingOn, at, 'the day the early review was agreed');
+  const reviewId = command.reviewId as string;
+  const scheduled = scheduleReviewMeeting({ type: 'ScheduleReviewMeeting', caseId, at, reviewId, meetingOn }, state);
+  return [{ type: 'ehc.early-review-agreed.v1', data: { caseId, earlyReviewRequestId, reviewId, meetingOn, agreedOn: at } }, ...scheduled];
+}
+
+/**
+ * The LA shares advice with the family before the draft (reg 13 makes it share it all with the draft). Named advice
+ * must be on the case (its current version's id, or re-used advice); without ids, everything on the case that day is
+ * shared, and the event lists it, so advice that arrives later is not shared by this decision.
+ */
+export function shareAdviceWithFamily(command: ShareAdviceWithFamily, state: EhcCaseState): EhcEvent[] {
+  const { caseId, at } = command;
+  unique(familyOf(state).adviceShares ?? {}, command.shareId, 'shareId');
+  requireText(command.sharedBy?.userId, 'sharedBy.userId');
+  requireText(command.sharedBy?.organisationId, 'sharedBy.organisationId');
+  const onCase = adviceOnCase(state);
+  if (command.adviceIds !== undefined && (!Array.isArray(command.adviceIds) || command.adviceIds.length === 0)) {
+    fail(E.InvalidCommandError, 'adviceIds: name at least one piece of advice, or leave it out to share all advice received so far', { field: 'adviceIds' });
+  }
+  const named = command.adviceIds ? [...new Set(command.adviceIds)] : undefined;
+  const missing = (named ?? []).filter((id) => !onCase.has(id));
+  if (missing.length) fail(F.AdviceNotOnCaseError, `Advice not on this case: ${missing.join(', ')}`, { adviceIds: missing });
+  const adviceIds = named ?? [...onCase].sort();
+  if (adviceIds.length === 0) fail(F.AdviceNotOnCaseError, 'No advice has been received on this case yet');
+  return [{
+    type: 'ehc.advice-shared-with-family.v1',
+    data: { caseId, shareId: command.shareId, scope: named ? 'listed' : 'all-received', adviceIds, sharedBy: { userId: command.sharedBy.userId, organisationId: command.sharedBy.organisationId }, sharedOn: at },
   }];
 }
