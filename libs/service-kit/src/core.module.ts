@@ -7,7 +7,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { serviceConfig, type ServiceConfig } from './config';
 import { kafkaCheck, postgresCheck } from './dependency-checks';
 import { MetricsController, registerConsumerMetrics, ServiceMetrics } from './metrics';
-import { ConsumerHealthRegistry, DEPENDENCY_CHECKS, HEALTH_CHECKS, HealthController } from './health';
+import { ComponentHealthRegistry, ConsumerHealthRegistry, DEPENDENCY_CHECKS, HEALTH_CHECKS, HealthController } from './health';
 import { ReplayMarkerInterceptor } from './idempotency';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -62,6 +62,7 @@ export class CoreModule {
         { provide: HEALTH_CHECKS, inject: [PG_POOL], useFactory: (pool: Pool) => [postgresCheck(pool)] },
         { provide: DEPENDENCY_CHECKS, inject: [KAFKA_HEALTH], useFactory: (kafka: ReturnType<typeof kafkaCheck>) => [kafka] },
         ConsumerHealthRegistry,
+        ComponentHealthRegistry,
         {
           provide: ServiceMetrics,
           inject: [ConsumerHealthRegistry],
@@ -75,7 +76,7 @@ export class CoreModule {
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: ReplayMarkerInterceptor },
       ],
-      exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS, DEPENDENCY_CHECKS, ConsumerHealthRegistry, ServiceMetrics],
+      exports: [SERVICE_CONFIG, PG_POOL, HEALTH_CHECKS, DEPENDENCY_CHECKS, ConsumerHealthRegistry, ComponentHealthRegistry, ServiceMetrics],
     };
   }
 }

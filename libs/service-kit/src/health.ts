@@ -51,6 +51,39 @@ export class ConsumerHealthRegistry {
   }
 }
 
+/**
+ * A part of the service that configuration may switch off or that may work only in part (e.g. family notifications:
+ * off without a mail provider): /health/ready shows it under `components`, so an operator sees it; it makes the
+ * service unready only when the deployment says it is `required` and it is `off`.
+ */
+export interface ComponentReport {
+  name: string;
+  status: 'on' | 'off' | 'degraded';
+  required: boolean;
+  /** What an operator should know (no personal data: the health routes answer without a token). */
+  detail?: string;
+}
+
+export interface ComponentHealthSource {
+  component(): Promise<ComponentReport>;
+}
+
+/** The service's switchable parts, registered by whoever owns them; readiness asks them. */
+@Injectable()
+export class ComponentHealthRegistry {
+  private readonly sources = new Set<ComponentHealthSource>();
+
+  register(source: ComponentHealthSource): void {
+    this.sources.add(source);
+  }
+
+  async reports(): Promise<ComponentReport[]> {
+    return Promise.all([...this.sources].map((s) => s.component()));
+  }
+}
+
+const componentReady = (c: ComponentReport) => !c.required || c.status !== 'off';
+
 type CheckResult = { name: string; status: 'up' | 'down'; error?: string };
 
 async function runCheck(check: HealthCheck): Promise<CheckResult> {
@@ -92,6 +125,13 @@ export class ReadinessResponse {
   checks!: Record<string, { status: 'up' | 'down'; error?: string }>;
   @ApiPropertyOptional(CONSUMER_STATES)
   consumers?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    description: 'Parts configuration may switch off (e.g. notifications): on, off or degraded, and whether the deployment requires them (an `off` required part makes the service unready)',
+    additionalProperties: { type: 'object', required: ['status', 'required'], properties: { status: { type: 'string', enum: ['on', 'off', 'degraded'] }, required: { type: 'boolean' }, detail: { type: 'string' } } },
+    example: { notifications: { status: 'off', required: false, detail: 'no NOTIFY_API_KEY or SMTP_URL: families are not sent messages' } },
+  })
+  components?: Record<string, { status: 'on' | 'off' | 'degraded'; required: boolean; detail?: string }>;
 }
 
 export class DependenciesResponse {
@@ -119,6 +159,7 @@ export class HealthController {
     @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
     @Inject(DEPENDENCY_CHECKS) private readonly dependencies: HealthCheck[],
     @Inject(ConsumerHealthRegistry) private readonly consumers: ConsumerHealthRegistry,
+    @Inject(ComponentHealthRegistry) private readonly components: ComponentHealthRegistry,
   ) {}
 
   @Get('live')
@@ -131,14 +172,15 @@ export class HealthController {
   @Get(['ready', ''])
   @ApiOkResponse({ type: ReadinessResponse, description: 'Ready: every check is up' })
   @ApiResponse({ status: 503, type: ReadinessResponse, description: 'Not ready: the checks say which is down' })
-  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: the service can do its own job (its database answers, no consumer stalled or crashed); 503 otherwise. Kafka is reported at /health/dependencies.' })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: the service can do its own job (its database answers, no consumer stalled or crashed, no required component off); 503 otherwise; components configuration may switch off are shown. Kafka is reported at /health/dependencies.' })
   async ready(@Res() res: Response) {
-    const [results, consumers] = await Promise.all([Promise.all(this.checks.map(runCheck)), this.consumers.reports()]);
-    const ok = results.every((r) => r.status === 'up') && consumers.every((c) => c.ok);
+    const [results, consumers, components] = await Promise.all([Promise.all(this.checks.map(runCheck)), this.consumers.reports(), this.components.reports()]);
+    const ok = results.every((r) => r.status === 'up') && consumers.every((c) => c.ok) && components.every(componentReady);
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
       status: ok ? 'ok' : 'unavailable',
       checks: asEntries(results),
       ...(consumers.length ? { consumers: publicConsumers(consumers) } : {}),
+      ...(components.length ? { components: Object.fromEntries(components.map(({ name, ...c }) => [name, c])) } : {}),
     });
   }
 

@@ -4,10 +4,11 @@ import type { AdviceCommandResult } from '@tio/agency-kit';
 import type { CorrelatedRequest } from '../http/command-context';
 import type * as dto from './family.dtos';
 import { FamilyService } from './family.service';
+import { PublicRequestService } from './public-request.service';
 
 type Invited = Awaited<ReturnType<FamilyService['invite']>>;
 type Accepted = Awaited<ReturnType<FamilyService['accept']>>;
-type PublicAnswer = Awaited<ReturnType<FamilyService['publicRequest']>>;
+type PublicAnswer = Awaited<ReturnType<PublicRequestService['submit']>>;
 
 /**
  * The family routes' steps that do more than one case command (make a code, keep its digest, hand it to the delivery
@@ -61,9 +62,9 @@ export class AcceptInvitationHandler implements ICommandHandler<AcceptInvitation
 
 @CommandHandler(PublicAssessmentRequest)
 export class PublicAssessmentRequestHandler implements ICommandHandler<PublicAssessmentRequest> {
-  constructor(private readonly family: FamilyService) {}
+  constructor(private readonly requests: PublicRequestService) {}
   execute({ body, req }: PublicAssessmentRequest) {
-    return this.family.publicRequest(body, req);
+    return this.requests.submit(body, req);
   }
 }
 

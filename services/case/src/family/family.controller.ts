@@ -13,11 +13,14 @@ import { CaseCommandResponse } from '../http/responses';
 import { GetCasePeopleQuery, GetFamilyContributionsQuery } from './family-queries';
 import { AcceptInvitationRequest, FamilyViewsRequest, InviteFamilyMemberRequest, PublicAssessmentRequest } from './family.commands';
 import * as dto from './family.dtos';
+import { GetPublicRequestFormQuery } from './public-request-form.query';
 
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 const today = () => londonDateOf(new Date());
 /** Requests per client address and minute on the public assessment request (no account, so the address is all there is). */
 const publicRequestLimit = () => Number(process.env['PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE'] ?? 5);
+/** Form loads per request allowed from one address (a reload, a second tab, a token that ran out). */
+const FORM_LOADS_PER_REQUEST = 4;
 
 /**
  * The LA's side of the family on a case (issue #21): invite a parent, carer or the young person (the one-time code
@@ -192,7 +195,10 @@ export class FamilyActionsController {
 @UseFilters(DomainErrorFilter)
 @Controller('family')
 export class FamilyEntryController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post('invitations/acceptance')
   @RequireRoles('family')
@@ -207,13 +213,24 @@ export class FamilyEntryController {
     return this.commands.execute(new AcceptInvitationRequest(b.code, p, req));
   }
 
+  @Get('assessment-requests/form-token')
+  @Public()
+  @Throttle({ 'per-minute': { limit: () => publicRequestLimit() * FORM_LOADS_PER_REQUEST, ttl: 60_000 } })
+  @ApiOperation({ operationId: 'publicRequestFormToken', summary: 'Load the request form: a signed token to send it with (one request, no sooner than a person can fill the form in, within 2 hours) and the councils this service covers' })
+  @ApiOkResponse({ type: dto.PublicRequestFormResponse })
+  @ApiProblems(429)
+  formToken() {
+    return this.queries.execute(new GetPublicRequestFormQuery());
+  }
+
   @Post('assessment-requests')
   @Public()
   @Throttle({ 'per-minute': { limit: publicRequestLimit, ttl: 60_000 } })
   @HttpCode(202)
-  @ApiOperation({ operationId: 'requestAssessmentAsFamily', summary: 'Ask for an EHC needs assessment as a parent or young person, without an account (reg 3): the request goes to the council and you are emailed an invitation to follow it. The answer is a reference, never the case.' })
+  @ApiOperation({ operationId: 'requestAssessmentAsFamily', summary: 'Ask for an EHC needs assessment as a parent or young person, without an account (reg 3): the request goes to the council and you are emailed an invitation to follow it. The answer is a reference, never the case. Sent once: a retry with the same Idempotency-Key (or, without one, the same child, council and email address within a day) answers the first request’s reference with Idempotent-Replayed: true; the same key with another body is 422. Refused without the form’s token (form-token-invalid, form-sent-too-quickly, form-token-used) or with the hidden field filled in (automated-request-refused).' })
   @ApiAcceptedResponse({ type: dto.PublicAssessmentRequestResponse })
-  @ApiProblems(400, 409, 413, 429, 503)
+  @ApiIdempotencyKey()
+  @ApiProblems(400, 409, 413, 422, 429, 503)
   publicRequest(@Body() b: dto.PublicAssessmentRequestDto, @Req() req: CorrelatedRequest) {
     return this.commands.execute(new PublicAssessmentRequest(b, req));
   }

@@ -235,6 +235,35 @@ export class PublicAssessmentRequestDto {
   @ValidateNested()
   @Type(() => RequesterContactDto)
   requester!: RequesterContactDto;
+
+  @ApiProperty({ description: 'The token from GET /family/assessment-requests/form-token, loaded with the form: each token sends one request, no sooner than a person can fill the form in and within 2 hours', example: 'v1.mbx3k2a0.Zq3...' })
+  @IsString()
+  @MaxLength(200)
+  formToken!: string;
+
+  @ApiPropertyOptional({ description: 'Leave empty. The form hides this field from people; automated form-fillers fill it in, and their request is refused (automated-request-refused).', example: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  website?: string;
+}
+
+export class ServedCouncilResponse {
+  @ApiProperty({ description: 'GSS code', example: 'E10000028' })
+  code!: string;
+  @ApiProperty({ example: 'Staffordshire County Council' })
+  name!: string;
+}
+
+export class PublicRequestFormResponse {
+  @ApiProperty({ description: 'Send it back as formToken with the request (it sends one request)' })
+  formToken!: string;
+  @ApiProperty({ format: 'date-time', description: 'The earliest moment the form may be sent with this token (PUBLIC_REQUEST_MIN_FILL_SECONDS after it was issued)' })
+  notBefore!: string;
+  @ApiProperty({ format: 'date-time', description: 'The token ends 2 hours after it was issued' })
+  expiresAt!: string;
+  @ApiProperty({ type: [ServedCouncilResponse], description: 'The councils this service covers: a request may go to these only' })
+  councils!: ServedCouncilResponse[];
 }
 
 export class PublicAssessmentRequestResponse {
@@ -242,6 +271,8 @@ export class PublicAssessmentRequestResponse {
   reference!: string;
   @ApiProperty({ description: 'What happens next', example: 'We have sent your request to the council. We have emailed you an invitation to follow it.' })
   message!: string;
+  @ApiProperty({ description: 'true when this is the same request sent again (same Idempotency-Key, or the same child, council and email address within the duplicate window): nothing new was recorded or sent' })
+  replayed!: boolean;
 }
 
 export class FamilyContributionResponse {

@@ -32,7 +32,7 @@ describe('the family on the case, end to end', () => {
   const family = (sub: string) => tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: sub });
 
   beforeAll(async () => {
-    service = await startTestService(caseService, { KAFKA_TOPIC_PREFIX: prefix, PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '5' });
+    service = await startTestService(caseService, { KAFKA_TOPIC_PREFIX: prefix, PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '5', PUBLIC_REQUEST_MIN_FILL_SECONDS: '0' });
     service.app.get(FamilyService).bindDelivery(capturingDelivery);
     officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'case-officer-f' });
   });
@@ -179,11 +179,15 @@ describe('the family on the case, end to end', () => {
 
   it('a parent asks for an assessment without an account: 202 with a reference, the delivery port got the code, and using it links them', async () => {
     const before = delivered.length;
+    // the form is loaded first: its token sends one request (public-request.e2e.spec.ts: the bot protection itself)
+    const form = (await request(service.server).get('/family/assessment-requests/form-token').expect(200)).body;
+    expect(form.councils).toContainEqual({ code: LA, name: 'Staffordshire County Council' });
+    const formToken = form.formToken as string;
     const res = await post('/family/assessment-requests', {
-      localAuthority: LA, child: { dateOfBirth: '2018-05-01', name: 'Alex Example' },
-      requester: { relationship: 'parent', name: 'Robin Example', email: 'robin@example.org' },
+      localAuthority: LA, child: { dateOfBirth: '2018-05-01', name: `Alex ${randomUUID().slice(0, 6)}` },
+      requester: { relationship: 'parent', name: 'Robin Example', email: 'robin@example.org' }, formToken,
     }).expect(202);
-    expect(res.body).toEqual({ reference: expect.stringMatching(/^REQ-[0-9A-F]{4}-[0-9A-F]{4}$/), message: expect.stringMatching(/emailed you an invitation/) });
+    expect(res.body).toEqual({ reference: expect.stringMatching(/^REQ-[0-9A-F]{4}-[0-9A-F]{4}$/), message: expect.stringMatching(/emailed you an invitation/), replayed: false });
     expect(JSON.stringify(res.body)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
     expect(delivered.length).toBe(before + 1);
     const { caseId, code } = delivered[delivered.length - 1];
@@ -192,11 +196,12 @@ describe('the family on the case, end to end', () => {
     const contributions = (await get(`/cases/${caseId}/family/contributions`, robin).expect(200)).body.contributions;
     expect(contributions).toEqual([{ what: 'Asked for an EHC needs assessment', on: today, by: 'the family (request sent online)' }]);
     // the LA sees the request from a parent with the child's details
-    expect((await get(`/cases/${caseId}`, officer).expect(200)).body.state).toMatchObject({ source: 'parent', localAuthority: LA, child: { dateOfBirth: '2018-05-01', name: 'Alex Example' } });
+    expect((await get(`/cases/${caseId}`, officer).expect(200)).body.state).toMatchObject({ source: 'parent', localAuthority: LA, child: { dateOfBirth: '2018-05-01', name: expect.stringMatching(/^Alex /) } });
     // strict validation: an unknown council, no email, a token-free call to anything else
-    await post('/family/assessment-requests', { localAuthority: 'E99999999', child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'parent', name: 'R', email: 'r@example.org' } }).expect(400);
-    await post('/family/assessment-requests', { localAuthority: LA, child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'parent', name: 'R' } }).expect(400);
-    await post('/family/assessment-requests', { localAuthority: LA, child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'school', name: 'R', email: 'r@example.org' } }).expect(400);
+    const unknownCouncil = await post('/family/assessment-requests', { localAuthority: 'E99999999', child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'parent', name: 'R', email: 'r@example.org' }, formToken }).expect(400);
+    expect(unknownCouncil.body.errors).toEqual([{ field: 'localAuthority', reasons: [expect.stringMatching(/councils this service covers: E10000028/)] }]);
+    await post('/family/assessment-requests', { localAuthority: LA, child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'parent', name: 'R' }, formToken }).expect(400);
+    await post('/family/assessment-requests', { localAuthority: LA, child: { dateOfBirth: '2018-05-01' }, requester: { relationship: 'school', name: 'R', email: 'r@example.org' }, formToken }).expect(400);
     // per client address: PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE=5 here, and this client has sent 4 this minute
     await post('/family/assessment-requests', { localAuthority: 'E99999999' }).expect(400);
     const limited = await post('/family/assessment-requests', { localAuthority: 'E99999999' }).expect(429);

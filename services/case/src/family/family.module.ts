@@ -3,6 +3,8 @@ import { FAMILY_COMMAND_HANDLERS } from './family.commands';
 import { FamilyStore } from './family-store';
 import { FamilyActionsController, FamilyEntryController, FamilyLinksController } from './family.controller';
 import { FamilyService } from './family.service';
+import { PublicRequestService } from './public-request.service';
+import { GetPublicRequestFormHandler } from './public-request-form.query';
 
 /**
  * The family on the case (issue #21): invitations and links, the young person's rights, the family's own acts and
@@ -10,4 +12,4 @@ import { FamilyService } from './family.service';
  * module (the invitation delivery port): a module of its own would import the kit a second time.
  */
 export const FAMILY_CONTROLLERS = [FamilyLinksController, FamilyActionsController, FamilyEntryController];
-export const FAMILY_PROVIDERS = [FamilyStore, FamilyService, ...FAMILY_COMMAND_HANDLERS, ...FAMILY_QUERY_HANDLERS];
+export const FAMILY_PROVIDERS = [FamilyStore, FamilyService, PublicRequestService, ...FAMILY_COMMAND_HANDLERS, ...FAMILY_QUERY_HANDLERS, GetPublicRequestFormHandler];

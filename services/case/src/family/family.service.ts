@@ -3,22 +3,19 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@tio/auth';
 import { AdviceCommands, type AdviceCommandResult } from '@tio/agency-kit';
-import { requestContext, type Caller } from '@tio/event-sourcing';
+import { requestContext } from '@tio/event-sourcing';
 import {
   CaseClosedError, CaseNotFoundError, familyAccessOf, InvitationExpiredError, InvitationNotFoundError, InvitationUsedError, londonDateOf,
   type EhcCommand, type FamilyRelationship,
 } from '@tio/ehc-domain';
-import { invalidField } from '@tio/service-kit';
 import { CaseCommand } from '../case-aggregate';
 import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { INVITATION_DELIVERY, type InvitationDelivery } from '../notifications/invitation-delivery';
 import { invitationPath } from '../notifications/family-notifications';
-import { PUBLIC_REQUEST_ROLE } from './family-authorisation';
 import { GetFamilyCaseQuery } from './family-queries';
 import { FamilyStore } from './family-store';
 import type * as dto from './family.dtos';
 import { codeDigest, newInvitationCode, normaliseCode } from './invitation-codes';
-import { KNOWN_LOCAL_AUTHORITIES } from './known-local-authorities';
 
 /** The one answer to a code that cannot be used, whatever the reason: it never says whether a case exists. */
 export const CODE_NOT_USABLE = 'This code cannot be used. It may be mistyped, already used or past its end date. Ask the council’s SEND team for a new invitation.';
@@ -44,6 +41,11 @@ export class FamilyService {
   /** The delivery port is bound by the notifications module; a test without it binds a capturing implementation here. */
   bindDelivery(delivery: InvitationDelivery): void {
     this.delivery = delivery;
+  }
+
+  /** Where invitation codes go (the public request's invitation too); none when no notifications module is bound. */
+  get invitationDelivery(): InvitationDelivery | undefined {
+    return this.delivery;
   }
 
   async invite(caseId: string, b: dto.InviteFamilyMemberDto, p: Principal, req: CorrelatedRequest) {
@@ -102,41 +104,5 @@ export class FamilyService {
 
   get adviceCommands(): AdviceCommands {
     return this.advice;
-  }
-
-  /** reg 3: a parent or young person asks without an account; the request and the invitation to follow it. */
-  async publicRequest(b: dto.PublicAssessmentRequestDto, req: CorrelatedRequest) {
-    if (!KNOWN_LOCAL_AUTHORITIES.has(b.localAuthority)) {
-      throw invalidField('localAuthority', `localAuthority must be one of the councils this service covers: ${[...KNOWN_LOCAL_AUTHORITIES.keys()].join(', ')}`);
-    }
-    if (!b.requester.email) throw invalidField('requester.email', 'requester.email is needed to send you the invitation to follow the request');
-    const caseId = randomUUID();
-    const reference = `REQ-${caseId.slice(0, 4).toUpperCase()}-${caseId.slice(4, 8).toUpperCase()}`;
-    const caller: Caller = { userId: `public-request:${reference}`, organisationId: 'family', agency: 'family', roles: [PUBLIC_REQUEST_ROLE] };
-    const at = londonDateOf(new Date());
-    const context = { ...requestContext(caseId, caller, { header: () => undefined, correlationId: req.correlationId } as never) };
-    await this.commands.execute(new CaseCommand({
-      type: 'ReceiveRequest', caseId, at, childRef: `child:${caseId.slice(0, 8)}`, localAuthority: b.localAuthority, source: b.requester.relationship,
-      requestedBy: { role: b.requester.relationship === 'parent' ? 'parent' : 'young person' },
-      child: { dateOfBirth: b.child.dateOfBirth, ...(b.child.name ? { name: b.child.name } : {}), ...(b.child.nhsNumber ? { nhsNumber: b.child.nhsNumber } : {}) },
-    }, caller, context));
-    const code = newInvitationCode();
-    const digest = codeDigest(code);
-    const invitationId = randomUUID();
-    await this.store.addCode(digest, caseId, invitationId);
-    const invited = await this.commands.execute(new CaseCommand({
-      type: 'InviteFamilyMember', caseId, at, invitationId, relationship: b.requester.relationship,
-      contact: { name: b.requester.name, email: b.requester.email, ...(b.requester.phone ? { phone: b.requester.phone } : {}) },
-      codeDigest: digest, invitedBy: { userId: 'public-request', organisationId: b.localAuthority },
-    }, caller, context));
-    await this.store.addPublicRequest(reference, caseId);
-    const expiresOn = invited.state.family?.invitations[invitationId]?.expiresOn ?? at;
-    const sent = this.delivery ? await this.delivery.deliver({ caseId, invitationId, code, expiresOn }) : { queued: false };
-    return {
-      reference,
-      message: sent.queued
-        ? 'We have sent your request to the council. We have emailed you an invitation to follow it online.'
-        : 'We have sent your request to the council. The council will send you an invitation to follow it online.',
-    };
   }
 }

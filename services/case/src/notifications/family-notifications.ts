@@ -2,15 +2,15 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import { EVENT_STORE, KEY_STORE, loadState } from '@tio/event-sourcing';
-import type { EventStore } from '@tio/event-store';
-import { ehcCaseDecider, familyAccessOf, londonDateOf, type EhcCaseState, type IsoDate } from '@tio/ehc-domain';
+import type { EventStore, RecordedEvent } from '@tio/event-store';
+import { ehcCaseDecider, familyAccessOf, londonDateOf, type EhcCaseState, type EhcEvent, type FamilyMemberLinkedV1, type IsoDate } from '@tio/ehc-domain';
 import { ERASED, revealValue, type KeyStore } from '@tio/personal-data';
-import { PG_POOL, SERVICE_CONFIG, ServiceMetrics, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
+import { ComponentHealthRegistry, PG_POOL, SERVICE_CONFIG, ServiceMetrics, singleActive, type ComponentReport, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { caseStream } from '../case-aggregate';
 import type { FamilyNotifier } from './family-notifier';
 import { firstNameOf, govukDate } from './message-texts';
 import { NotificationLedger, referenceOf, type LedgerEntry } from './notification-ledger';
-import { addressOf, channelsFor, intentsForDeadlines, invitationRecipient, type NotificationIntent } from './notification-plan';
+import { addressOf, caseSoFarIntent, channelsFor, intentsForDeadlines, invitationRecipient, type NotificationIntent } from './notification-plan';
 import { notificationSettings, type NotificationSettings } from './notification-settings';
 
 /** Where messages link to on the web service (its family pages). */
@@ -53,8 +53,10 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
     @Inject(PG_POOL) pool: Pool,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     metrics: ServiceMetrics,
+    components: ComponentHealthRegistry,
   ) {
     this.settings = notificationSettings();
+    components.register({ component: () => this.health() });
     this.ledger = new NotificationLedger(pool);
     this.lease = singleActive(config, NOTIFICATIONS_JOB, { start: () => this.startJobs(), stop: () => this.stopJobs() });
     this.counter = new Counter({
@@ -74,6 +76,20 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
 
   get enabled(): boolean {
     return this.notifier !== undefined;
+  }
+
+  /**
+   * What /health/ready shows: off (no provider configured: families are told nothing; unready only when
+   * NOTIFICATIONS_REQUIRED=true), degraded (messages waiting after a failed attempt: the provider refuses or is
+   * down), or on.
+   */
+  async health(): Promise<ComponentReport> {
+    const required = this.settings.required;
+    if (!this.notifier) return { name: 'notifications', status: 'off', required, detail: 'neither NOTIFY_API_KEY nor SMTP_URL is set: families are not sent invitations or messages' };
+    const failing = await this.ledger.failing();
+    return failing
+      ? { name: 'notifications', status: 'degraded', required, detail: `${failing} message(s) waiting to be tried again after ${this.notifier.provider} refused or failed them` }
+      : { name: 'notifications', status: 'on', required, detail: `sending by ${this.notifier.provider}` };
   }
 
   /** Before any bootstrap hook, so the ledger exists when the reactions start. */
@@ -122,6 +138,51 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
   nudge(): void {
     this.woken = true;
     this.wake?.();
+  }
+
+  /**
+   * A member linked: one message with the case so far (what the family was told before they joined), keyed by the
+   * linking event and decided from the events up to it, so the reaction and the catch-up make the same one, once.
+   */
+  async tellCaseSoFar(linkedEvent: RecordedEvent): Promise<number> {
+    if (!this.notifier) return 0;
+    const linked = linkedEvent.data as FamilyMemberLinkedV1;
+    const events = await this.store.readStream(linkedEvent.streamName, { maxCount: linkedEvent.revision + 1 });
+    const state = events.reduce<EhcCaseState>((s, e) => ehcCaseDecider.evolve(s, { type: e.type, data: e.data } as EhcEvent), ehcCaseDecider.initialState());
+    const told = events.filter((e) => e.revision !== linkedEvent.revision).map((e) => ({ type: e.type, data: e.data, on: londonDateOf(e.metadata.occurredAt) }));
+    const intent = caseSoFarIntent({ eventId: linkedEvent.metadata.eventId, invitationId: linked.invitationId, subject: linked.subject }, told, state, londonDateOf(new Date()));
+    return intent ? this.enqueue(linked.caseId, intent, state) : 0;
+  }
+
+  /**
+   * Catch-up, at start (on the lease) when notifications are on: the case events since the last catch-up (all of
+   * them the first time), so that cases whose family was invited or linked while notifications were off are in the
+   * deadline job's list, and a member linked then who was never sent anything gets the case so far, once.
+   */
+  async catchUp(): Promise<{ cases: number; told: number }> {
+    if (!this.notifier) return { cases: 0, told: 0 };
+    let after = await this.ledger.catchUpPosition();
+    const links: RecordedEvent[] = [];
+    const cases = new Set<string>();
+    for (;;) {
+      const page = await this.store.readAll({ after, category: 'case', maxCount: 1000 });
+      if (!page.length) break;
+      for (const e of page) {
+        if (e.type === 'ehc.family-member-invited.v1' || e.type === 'ehc.family-member-linked.v1') cases.add(e.metadata.caseId);
+        if (e.type === 'ehc.family-member-linked.v1') links.push(e);
+      }
+      after = page[page.length - 1]?.globalPosition as bigint;
+    }
+    for (const caseId of cases) await this.ledger.addFamilyCase(caseId);
+    let told = 0;
+    for (const link of links) {
+      const { caseId, invitationId } = link.data as FamilyMemberLinkedV1;
+      // a member already sent something since (linked while on, or told of later events) is owed nothing more
+      if (await this.ledger.anythingFor(caseId, invitationId)) continue;
+      told += await this.tellCaseSoFar(link);
+    }
+    await this.ledger.saveCatchUpPosition(after);
+    return { cases: cases.size, told };
   }
 
   /**
@@ -207,7 +268,10 @@ export class FamilyNotifications implements OnModuleInit, OnApplicationBootstrap
     this.loop = this.run();
     const sweep = () =>
       void this.sweepDeadlines().catch((err: Error) => this.logger.warn({ msg: 'the deadline job failed; it runs again within the hour', err: err.message }));
-    sweep();
+    void this.catchUp()
+      .then(({ cases, told }) => cases && this.logger.log({ msg: `catch-up: ${cases} case(s) with a family; ${told} member(s) sent the case so far` }))
+      .catch((err: Error) => this.logger.warn({ msg: 'the catch-up of cases with a family failed; it runs again at the next start', err: err.message }))
+      .finally(sweep);
     this.sweepTimer = setInterval(sweep, DEADLINE_SWEEP_MS);
     this.sweepTimer.unref();
   }

@@ -1,5 +1,5 @@
-import { DECISION_TEXTS, MESSAGE_TEMPLATES, MissingPersonalisationError, placeholdersOf, renderMessage, renderSms, TEMPLATE_IDS } from './message-texts';
-import { DEADLINE_WORDS, messageForEvent } from './notification-plan';
+import { APPEAL_OUTCOME_TEXTS, DECISION_TEXTS, MESSAGE_TEMPLATES, TRIBUNAL_ORDER_LEADS, TRIBUNAL_ORDER_TEXTS, MissingPersonalisationError, placeholdersOf, renderMessage, renderSms, TEMPLATE_IDS } from './message-texts';
+import { caseSoFarLine, DEADLINE_WORDS, messageForEvent } from './notification-plan';
 
 import { spawnSync } from 'node:child_process';
 
@@ -32,6 +32,13 @@ const SAMPLE: Record<string, string> = {
   what: 'send the final EHC plan',
   decision_text: DECISION_TEXTS['not-assess'].decision,
   rights_text: DECISION_TEXTS['not-assess'].rights,
+  amended_plan_due_on: '27 April 2026',
+  outcome_text: APPEAL_OUTCOME_TEXTS.allowed,
+  order_text: `${TRIBUNAL_ORDER_LEADS['reg 44']} ${TRIBUNAL_ORDER_TEXTS.assess}`,
+  case_so_far: [
+    caseSoFarLine('ehc.decision-to-assess.v1', { decision: 'assess' }, '2026-02-02'),
+    caseSoFarLine('ehc.advice-received.v1', { adviceType: 'health', agency: 'health', receivedOn: '2026-03-02' }, '2026-03-02'),
+  ].join('\n'),
 };
 
 /** The words a reader reads: links and codes are not prose, so they are left out of the score. */
@@ -45,6 +52,8 @@ const TEXTS: Array<[string, string]> = [
   }),
   ...Object.entries(DECISION_TEXTS).map(([kind, text]): [string, string] => [`decision ${kind}`, prose(renderMessage('decision-made', { ...SAMPLE, decision_text: text.decision, rights_text: text.rights }).body)]),
   ...Object.entries(DEADLINE_WORDS).map(([step, words]): [string, string] => [`late ${step}`, prose(renderMessage('deadline-passed', { ...SAMPLE, what: words as string }).body)]),
+  ...Object.entries(APPEAL_OUTCOME_TEXTS).map(([outcome, text]): [string, string] => [`appeal ${outcome}`, prose(renderMessage('appeal-decided', { ...SAMPLE, outcome_text: text }).body)]),
+  ...Object.entries(TRIBUNAL_ORDER_TEXTS).flatMap(([kind, text]) => Object.entries(TRIBUNAL_ORDER_LEADS).map(([reg, lead]): [string, string] => [`tribunal order ${kind} (${reg})`, prose(renderMessage('tribunal-order', { ...SAMPLE, order_text: `${lead} ${text}` }).body)])),
   ...TEMPLATE_IDS.map((t): [string, string] => [`text message ${t}`, renderSms(t, SAMPLE).replace(/https?:\/\/\S+/g, 'the link').replace(/code is \S+\./, 'code is here.')]),
 ];
 
@@ -81,6 +90,22 @@ describe('the messages families are sent', () => {
     const message = messageForEvent('ehc.draft-plan-issued.v1', { caseId: 'c', planId: 'p', issuedOn: '2026-03-02', commentsDueOn: '2026-03-16' });
     expect(message).toEqual({ templateId: 'draft-plan-issued', personalisation: { comments_due_on: '16 March 2026' } });
     expect(renderMessage('draft-plan-issued', { ...SAMPLE, ...message?.personalisation }).body).toContain('tell the council what you think by 16 March 2026');
+  });
+
+  it('the amendment proposal carries the 15 days to comment and the 8 weeks for the changed plan (reg 22)', () => {
+    const message = messageForEvent('ehc.amendment-proposed.v1', { caseId: 'c', amendmentId: 'a', trigger: 'change-of-circumstances', proposedOn: '2026-03-02', commentsDueOn: '2026-03-16', amendedPlanDueOn: '2026-04-27' });
+    expect(message).toEqual({ templateId: 'amendment-proposed', personalisation: { comments_due_on: '16 March 2026', amended_plan_due_on: '27 April 2026' } });
+    const { body } = renderMessage('amendment-proposed', { ...SAMPLE, ...message?.personalisation });
+    expect(body).toContain('tell the council what you think by 16 March 2026');
+    expect(body).toContain('send the changed plan by 27 April 2026');
+  });
+
+  it('tells each appeal outcome and each tribunal order in its own words, with who acts', () => {
+    expect(messageForEvent('ehc.appeal-decided.v1', { caseId: 'c', appealId: 'a', decidedOn: '2026-10-12', outcome: 'dismissed' })).toEqual({ templateId: 'appeal-decided', personalisation: { outcome_text: APPEAL_OUTCOME_TEXTS.dismissed } });
+    expect(messageForEvent('ehc.tribunal-order-received.v1', { caseId: 'c', orderId: 'o', regulation: 'reg 45', kind: 'make-plan', orderOn: '2026-10-12' })).toEqual({
+      templateId: 'tribunal-order', personalisation: { order_text: 'The council has told the tribunal it will not fight the appeal. The council must now make an EHC plan.' },
+    });
+    expect(new Set(Object.values(APPEAL_OUTCOME_TEXTS)).size).toBe(4);
   });
 
   it('keeps each text message to two SMS fragments at most, asking only for what the email also has', () => {

@@ -11,6 +11,10 @@ export const TEMPLATE_IDS = [
   'decision-made',
   'advice-received',
   'deadline-passed',
+  'amendment-proposed',
+  'appeal-decided',
+  'tribunal-order',
+  'case-so-far',
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -79,6 +83,42 @@ export const MESSAGE_TEMPLATES: Readonly<Record<TemplateId, MessageTemplate>> = 
       HELP,
     ].join('\n\n'),
   },
+  'amendment-proposed': {
+    subject: 'The council wants to change the EHC plan',
+    body: [
+      'Hello ((first_name)),',
+      'The council has sent the changes it wants to make to the education, health and care (EHC) plan.',
+      'Please read them and tell the council what you think by ((comments_due_on)). You can ask for a meeting and name the school you want.',
+      'The council must send the changed plan by ((amended_plan_due_on)).',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
+  'appeal-decided': {
+    subject: 'There is news about the appeal',
+    body: ['Hello ((first_name)),', '((outcome_text))', SIGN_IN, HELP].join('\n\n'),
+  },
+  'tribunal-order': {
+    subject: 'The council must act on the tribunal’s order',
+    body: [
+      'Hello ((first_name)),',
+      '((order_text))',
+      'The law sets how long the council has to do this. We will tell you if it is late.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
+  'case-so-far': {
+    subject: 'Your case so far',
+    body: [
+      'Hello ((first_name)),',
+      'You can now see the EHC needs assessment online. This is what has happened so far:',
+      '((case_so_far))',
+      'We will email you when something new happens.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
 };
 
 export const CHANNELS = ['email', 'sms'] as const;
@@ -95,6 +135,10 @@ export const SMS_TEMPLATES: Readonly<Record<TemplateId, string>> = {
   'decision-made': 'The council has made a decision about the EHC needs assessment. See it and what you can do at ((case_link))',
   'advice-received': 'Advice from ((advice_from)) was added on ((received_on)). See the case at ((case_link))',
   'deadline-passed': '((who)) had to ((what)) by ((due_on)). It has not been done yet. See the case at ((case_link))',
+  'amendment-proposed': 'The council wants to change the EHC plan. Tell it what you think by ((comments_due_on)). See the changes at ((case_link))',
+  'appeal-decided': 'There is news about the appeal. See it at ((case_link))',
+  'tribunal-order': 'The council must act on the tribunal’s order. See what it must do at ((case_link))',
+  'case-so-far': 'You can now see the EHC needs assessment online. See what has happened so far at ((case_link))',
 };
 
 const placeholdersIn = (text: string) => [...new Set([...text.matchAll(/\(\(([a-z_]+)\)\)/g)].map((m) => m[1] as string))];
@@ -176,3 +220,29 @@ export const DECISION_TEXTS = {
   'review-cease': { decision: 'After the annual review, the council plans to stop the EHC plan. It will ask for your views first.', rights: NO_APPEAL },
 } as const satisfies Record<string, { decision: string; rights: string }>;
 export type DecisionKind = keyof typeof DECISION_TEXTS;
+
+/** What the family is told when an appeal ends (`appeal-decided`'s `outcome_text`), by outcome. */
+export const APPEAL_OUTCOME_TEXTS = {
+  allowed: 'The tribunal has agreed with the appeal. The council must now do what the tribunal orders. We will tell you what that is.',
+  conceded: 'The council has told the tribunal it will not fight the appeal. The council must now do what the appeal asked for. We will tell you what that is.',
+  dismissed: 'The tribunal did not agree with the appeal. The council’s decision stays as it was.',
+  withdrawn: 'The appeal has been withdrawn. The council’s decision stays as it was.',
+} as const satisfies Record<string, string>;
+export type AppealOutcomeKind = keyof typeof APPEAL_OUTCOME_TEXTS;
+
+/** What the tribunal ordered, as a family reads it (`tribunal-order`'s `order_text` follows the lead), by kind of order. */
+export const TRIBUNAL_ORDER_TEXTS = {
+  assess: 'The council must now carry out an EHC needs assessment.',
+  'make-plan': 'The council must now make an EHC plan.',
+  'amend-plan': 'The council must now change the EHC plan.',
+  'amend-placement': 'The council must now change the school or other place named in the EHC plan.',
+  'continue-to-maintain': 'The council must keep the EHC plan.',
+  cease: 'The tribunal has agreed that the council can stop the EHC plan.',
+} as const satisfies Record<string, string>;
+export type TribunalOrderText = keyof typeof TRIBUNAL_ORDER_TEXTS;
+
+/** The lead of an order: the tribunal's order (reg 44), or the council not opposing the appeal (reg 45: no order is made). */
+export const TRIBUNAL_ORDER_LEADS = {
+  'reg 44': 'The tribunal has made an order about the appeal.',
+  'reg 45': 'The council has told the tribunal it will not fight the appeal.',
+} as const;

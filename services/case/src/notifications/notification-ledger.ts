@@ -47,6 +47,17 @@ const MIGRATIONS: readonly SqlMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'catch-up position',
+    sql: `
+      -- how far the catch-up at start has read the case events (cases with a family, members linked while off)
+      CREATE TABLE notifications.catch_up (
+        id        boolean PRIMARY KEY DEFAULT true CHECK (id),
+        position  bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export interface LedgerRow {
@@ -119,6 +130,22 @@ export class NotificationLedger {
     return rows.map((r) => r.case_id);
   }
 
+  async catchUpPosition(): Promise<bigint | undefined> {
+    const { rows } = await this.pool.query<{ position: string }>('SELECT position FROM notifications.catch_up');
+    return rows[0] ? BigInt(rows[0].position) : undefined;
+  }
+
+  async saveCatchUpPosition(position: bigint | undefined): Promise<void> {
+    if (position === undefined) return;
+    await this.pool.query('INSERT INTO notifications.catch_up (id, position) VALUES (true, $1) ON CONFLICT (id) DO UPDATE SET position = GREATEST(notifications.catch_up.position, EXCLUDED.position)', [position.toString()]);
+  }
+
+  /** Whether a family member was ever queued anything but their invitation. */
+  async anythingFor(caseId: string, recipient: string): Promise<boolean> {
+    const { rows } = await this.pool.query("SELECT 1 FROM notifications.ledger WHERE case_id = $1 AND recipient = $2 AND template_id <> 'invitation' LIMIT 1", [caseId, recipient]);
+    return rows.length > 0;
+  }
+
   /**
    * Claims up to `limit` rows due now (pending, or claimed by a sender that never finished: it crashed mid-send) and
    * moves their next attempt on by the backoff, so a crash between sending and `markSent` resends once, later, with
@@ -160,6 +187,12 @@ export class NotificationLedger {
       `SELECT count(*) AS n FROM notifications.ledger WHERE status IN ('pending', 'sending') AND ($1::text IS NULL OR case_id = $1)`,
       [caseId ?? null],
     );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Rows waiting for another attempt after a failed one (what readiness reports as degraded). */
+  async failing(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>("SELECT count(*) AS n FROM notifications.ledger WHERE status IN ('pending', 'sending') AND last_error IS NOT NULL");
     return Number(rows[0]?.n ?? 0);
   }
 

@@ -1,6 +1,6 @@
 import { ehcCaseDecider, type EhcCaseState, type EhcEvent } from '@tio/ehc-domain';
 import { ERASED } from '@tio/personal-data';
-import { channelsFor, intentForEvent, intentsForDeadlines, linkedRecipients } from './notification-plan';
+import { caseSoFarIntent, channelsFor, intentForEvent, intentsForDeadlines, linkedRecipients } from './notification-plan';
 
 const CASE = 'case-1';
 const given = (...events: Array<{ type: string; data: object }>): EhcCaseState =>
@@ -94,5 +94,41 @@ describe('deadlines that pass', () => {
 
   it('Given nobody linked, Then the job has nobody to tell', () => {
     expect(intentsForDeadlines(given(requested('2026-01-05'), invited('i1', 'jo@example.com')), '2026-03-01')).toEqual([]);
+  });
+});
+
+describe('a member linked after things happened: the case so far, once', () => {
+  const before = [
+    { ...requested(), on: '2026-01-05' },
+    { type: 'ehc.decision-to-assess.v1', data: { assessmentId: 'a1', decision: 'assess', decidedOn: '2026-02-02' }, on: '2026-02-02' },
+    { type: 'ehc.advice-received.v1', data: { adviceType: 'parent-views', agency: 'family', receivedOn: '2026-02-10' }, on: '2026-02-10' },
+    { type: 'ehc.advice-received.v1', data: { adviceType: 'health', agency: 'health', receivedOn: '2026-03-02' }, on: '2026-03-02' },
+    { ...draft, on: '2026-04-06' },
+  ];
+
+  it('Given a decision, advice and a draft before they joined, When a parent is linked, Then one message lists them in order, keyed by the linking event', () => {
+    const state = given(requested(), invited('i1', 'jo@example.com'), linked('i1', 'family-jo'));
+    expect(caseSoFarIntent({ eventId: 'link-1', invitationId: 'i1', subject: 'family-jo' }, before, state, '2026-04-07')).toEqual({
+      source: 'event:link-1', templateId: 'case-so-far', recipients: ['i1'],
+      personalisation: {
+        case_so_far: [
+          '* 2 February 2026: The council has decided to carry out an EHC needs assessment. It will ask for advice about your needs from the people who know you.',
+          '* 2 March 2026: Advice from the health service (NHS) was added.',
+          '* 6 April 2026: The council sent a draft EHC plan. Comments were asked for by 20 April 2026.',
+        ].join('\n'),
+      },
+    });
+  });
+
+  it('Given nothing yet the family is told about, When a parent is linked, Then no message', () => {
+    const state = given(requested(), invited('i1', 'jo@example.com'), linked('i1', 'family-jo'));
+    expect(caseSoFarIntent({ eventId: 'link-1', invitationId: 'i1', subject: 'family-jo' }, before.slice(0, 1), state, '2026-04-07')).toBeUndefined();
+  });
+
+  it('Given a parent the young person holding the rights shut out, or one without an address, Then no message', () => {
+    const shut = given(requested(), invited('i1', 'jo@example.com'), linked('i1', 'family-jo'), { type: 'ehc.young-person-rights-recorded.v1', data: { holdsRights: true, parentAccess: 'none', recordedOn: '2026-04-01' } });
+    expect(caseSoFarIntent({ eventId: 'link-1', invitationId: 'i1', subject: 'family-jo' }, before, shut, '2026-04-07')).toBeUndefined();
+    const unreachable = given(requested(), invited('i1', ERASED), linked('i1', 'family-jo'));
+    expect(caseSoFarIntent({ eventId: 'link-1', invitationId: 'i1', subject: 'family-jo' }, before, unreachable, '2026-04-07')).toBeUndefined();
   });
 });

@@ -1,9 +1,13 @@
 import {
-  familyAccessOf, statutoryStatus, type DecisionToAssessV1, type DeadlineStep, type DraftPlanIssuedV1, type EhcCaseState, type FinalPlanIssuedV1,
-  type IsoDate, type ReassessmentDecidedV1, type ReviewDecisionMadeV1, type AdviceReceivedV1,
+  familyAccessOf, statutoryStatus, type AmendmentProposedV1, type AppealDecidedV1, type DecisionToAssessV1, type DeadlineStep, type DraftPlanIssuedV1,
+  type EhcCaseState, type FinalPlanIssuedV1, type IsoDate, type ReassessmentDecidedV1, type ReviewDecisionMadeV1, type AdviceReceivedV1,
+  type TribunalOrderReceivedV1,
 } from '@tio/ehc-domain';
 import { ERASED } from '@tio/personal-data';
-import { ADVICE_FROM, DECISION_TEXTS, govukDate, WHO_MUST_ACT, type Channel, type DecisionKind, type TemplateId } from './message-texts';
+import {
+  ADVICE_FROM, APPEAL_OUTCOME_TEXTS, DECISION_TEXTS, govukDate, TRIBUNAL_ORDER_LEADS, TRIBUNAL_ORDER_TEXTS, WHO_MUST_ACT,
+  type Channel, type DecisionKind, type TemplateId,
+} from './message-texts';
 
 /**
  * What to tell the family, decided purely from the case (no I/O): the notification ledger turns each intent into one
@@ -79,6 +83,15 @@ export function messageForEvent(type: string, data: unknown): { templateId: Temp
     if (advice.adviceType === 'parent-views') return undefined;
     return { templateId: 'advice-received', personalisation: { advice_from: ADVICE_FROM[advice.agency] ?? 'someone the council asked', received_on: govukDate(advice.receivedOn) } };
   }
+  if (type === 'ehc.amendment-proposed.v1') {
+    const proposed = data as AmendmentProposedV1;
+    return { templateId: 'amendment-proposed', personalisation: { comments_due_on: govukDate(proposed.commentsDueOn), amended_plan_due_on: govukDate(proposed.amendedPlanDueOn) } };
+  }
+  if (type === 'ehc.appeal-decided.v1') return { templateId: 'appeal-decided', personalisation: { outcome_text: APPEAL_OUTCOME_TEXTS[(data as AppealDecidedV1).outcome] } };
+  if (type === 'ehc.tribunal-order-received.v1') {
+    const order = data as TribunalOrderReceivedV1;
+    return { templateId: 'tribunal-order', personalisation: { order_text: `${TRIBUNAL_ORDER_LEADS[order.regulation]} ${TRIBUNAL_ORDER_TEXTS[order.kind]}` } };
+  }
   const decision = decisionOf(type, data);
   if (!decision) return undefined;
   return { templateId: 'decision-made', personalisation: { decision_text: DECISION_TEXTS[decision].decision, rights_text: DECISION_TEXTS[decision].rights } };
@@ -90,6 +103,45 @@ export function intentForEvent(event: { type: string; data: unknown; eventId: st
   if (!message) return undefined;
   const recipients = linkedRecipients(stateAtEvent, today);
   return recipients.length ? { source: `event:${event.eventId}`, ...message, recipients } : undefined;
+}
+
+/** One line of "your case so far": what an event told (or would have told) the family, in a sentence, dated. */
+export function caseSoFarLine(type: string, data: unknown, on: IsoDate): string | undefined {
+  const message = messageForEvent(type, data);
+  if (!message) return undefined;
+  const p = message.personalisation;
+  const what: Record<TemplateId, () => string | undefined> = {
+    'draft-plan-issued': () => `The council sent a draft EHC plan. Comments were asked for by ${p['comments_due_on']}.`,
+    'final-plan-issued': () => 'The council sent the final EHC plan.',
+    'advice-received': () => `Advice from ${p['advice_from']} was added.`,
+    'decision-made': () => p['decision_text'],
+    'amendment-proposed': () => `The council sent changes it wants to make to the EHC plan. Comments were asked for by ${p['comments_due_on']}.`,
+    'appeal-decided': () => p['outcome_text'],
+    'tribunal-order': () => p['order_text'],
+    invitation: () => undefined,
+    'deadline-passed': () => undefined,
+    'case-so-far': () => undefined,
+  };
+  const sentence = what[message.templateId]();
+  return sentence && `* ${govukDate(on)}: ${sentence}`;
+}
+
+/**
+ * A member just linked (or linked while notifications were off) is owed what the others were told: one message, the
+ * case so far (a line per event that told the family something, up to the link), never one message per event. Keyed
+ * by the linking event, so the reaction and the catch-up at start make it once between them. Nothing when nothing
+ * has happened yet that the family is told about, or when the member may not see the case or cannot be reached.
+ */
+export function caseSoFarIntent(
+  linked: { eventId: string; invitationId: string; subject: string },
+  before: ReadonlyArray<{ type: string; data: unknown; on: IsoDate }>,
+  state: EhcCaseState,
+  today: IsoDate,
+): NotificationIntent | undefined {
+  if (!familyAccessOf(state, linked.subject, today).see || !channelsFor(state, linked.invitationId, ['email', 'sms']).length) return undefined;
+  const lines = before.map((e) => caseSoFarLine(e.type, e.data, e.on)).filter((l): l is string => !!l);
+  if (!lines.length) return undefined;
+  return { source: `event:${linked.eventId}`, templateId: 'case-so-far', personalisation: { case_so_far: lines.join('\n') }, recipients: [linked.invitationId] };
 }
 
 /** The steps a family is told about when their time limit passes, in the family's words ("<who> had to <what>"). */

@@ -8,6 +8,8 @@ export interface NotificationSettings {
   notifier: FamilyNotifier | undefined;
   /** The web service's address as families reach it: links in messages point there. */
   familyWebUrl: string;
+  /** NOTIFICATIONS_REQUIRED=true: the service is not ready while notifications are off (a deployment that must tell families). */
+  required: boolean;
 }
 
 export class NotificationSettingsError extends Error {
@@ -41,5 +43,6 @@ export function notificationSettings(env: NodeJS.ProcessEnv = process.env): Noti
     notifier = new SmtpNotifier(smtpUrl, env['NOTIFY_FROM'] || 'Tell It Once <no-reply@tell-it-once.invalid>');
   }
   if (notifier && !webUrl) throw new NotificationSettingsError('FAMILY_WEB_URL is not set: messages to families link to the web service (its public address, e.g. https://send.example.gov.uk)');
-  return { notifier, familyWebUrl: (webUrl ?? 'http://127.0.0.1:3006').replace(/\/$/, '') };
+  const required = env['NOTIFICATIONS_REQUIRED'] === 'true';
+  return { notifier, familyWebUrl: (webUrl ?? 'http://127.0.0.1:3006').replace(/\/$/, ''), required };
 }

@@ -30,6 +30,12 @@ export class FamilyNotificationsReaction extends Reaction {
       await this.notifications.ledger.addFamilyCase(caseId);
       return;
     }
+    if (event.type === 'ehc.family-member-linked.v1') {
+      await this.notifications.ledger.addFamilyCase(caseId);
+      const added = await this.notifications.tellCaseSoFar(event);
+      if (added) this.logger.log({ msg: 'queued the case so far for a newly linked member', caseId, eventId });
+      return;
+    }
     if (!messageForEvent(event.type, event.data)) return;
     // who is told is decided as the case stood when the event was recorded (a replay tells nobody linked later)
     const upToEvent = await this.store.readStream(event.streamName, { maxCount: event.revision + 1 });
