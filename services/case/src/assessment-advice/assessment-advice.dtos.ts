@@ -100,7 +100,7 @@ export class AdviceChecklistResponse {
   @ApiProperty() revision!: number;
   @ApiProperty({
     type: 'object', additionalProperties: true,
-    description: 'assessmentId; scope (inOrBeyondYear9, yearGroupFrom, visionOrHearingImpaired, recordedOn); items (adviceType, regulation, required, status: not-required | not-sought | awaited | received | reused | not-awaited, adviceRequestIds, reuseIds, dueOn); familyRequests; familyAsksAwaitingFinding (the family's own reg 6(1)(h) requests the LA has not yet found reasonable or declined: familyRequestId, askedOn, adviser); missing (item, regulation, problem: scope-not-recorded | not-sought | not-received | finding-not-recorded); consultations (reg 7); informationAdviceSupport (reg 9)',
+    description: 'assessmentId; scope (inOrBeyondYear9, yearGroupFrom, visionOrHearingImpaired, recordedOn); items (adviceType, regulation, required, status: not-required | not-sought | awaited | received | reused | not-awaited, adviceRequestIds, reuseIds, dueOn); familyRequests; familyAsksAwaitingFinding (the family’s own reg 6(1)(h) requests the LA has not yet found reasonable or declined: familyRequestId, askedOn, adviser); missing (item, regulation, problem: scope-not-recorded | not-sought | not-received | finding-not-recorded); consultations (reg 7); informationAdviceSupport (reg 9)',
   })
   checklist!: Record<string, unknown>;
 }
