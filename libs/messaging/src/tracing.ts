@@ -28,12 +28,23 @@ interface TracedMessage {
   traceparent?: string;
 }
 
-/** A `publish <topic>` span for one record, continuing the trace its event was recorded in. */
-export function startPublishSpan(topic: string, event: TracedMessage): Span {
+/**
+ * A `publish <topic>` span for the records of one batch that continue one trace (their stored traceparent): a span
+ * can have one parent only, so a batch gets one span per trace it continues (usually one: a command's events are
+ * published together). `describePublish` says what it covered once the batch is built.
+ */
+export function startPublishSpan(topic: string, parentTraceparent: string | undefined): Span {
   return tracer.startSpan(`publish ${topic}`, {
     kind: SpanKind.PRODUCER,
-    attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topic, 'messaging.message.id': event.id, 'cloudevents.event_type': event.type },
-  }, contextOfTraceparent(event.traceparent));
+    attributes: { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topic },
+  }, contextOfTraceparent(parentTraceparent));
+}
+
+/** The records a publish span covers: one record's id and type, or how many records. */
+export function describePublish(span: Span, events: readonly TracedMessage[]): void {
+  if (!span.isRecording()) return;
+  if (events.length === 1) span.setAttributes({ 'messaging.message.id': events[0].id, 'cloudevents.event_type': events[0].type });
+  else span.setAttribute('messaging.batch.message_count', events.length);
 }
 
 /** A `process <topic>` span for one consumed record: a child of the span that published it. */

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
+import { propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { EventTypeRegistry } from '@tio/contracts';
 import { PostgresEventStore, type NewEvent } from '@tio/event-store';
 import { ensureDatabase, startKafka, type RunningKafka } from '@tio/local-infra';
@@ -102,6 +105,59 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     expect(consumed?.time).toBe('2025-02-03T00:00:00.000Z');
     expect(consumed?.recordedAt).toBe(stored.metadata.recordedAt);
     expect(consumed?.recordedAt).not.toBe(consumed?.time);
+  });
+
+  it('publishes a batch with one span per trace it continues: each record parented by its own trace\'s span, that span by the stored context', async () => {
+    const exporter = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const kafka = client();
+    const topic = unique('tio.test.fwd-spans');
+    await ensureTopics(kafka, [topic]);
+    const commands = [
+      { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', events: 3 },
+      { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', events: 1 },
+    ];
+    const appended: { eventId: string; command: (typeof commands)[number] }[] = [];
+    const caseId = randomUUID();
+    const name = unique('forwarder');
+    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case' });
+    const seen: ConsumedEvent[] = [];
+    const consumer = new EventConsumer({
+      client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool),
+      handlers: new EventHandlers<PgTransaction>().on(STEP_TYPE, async (e) => void seen.push(e)),
+    });
+    try {
+      let seq = 0;
+      let first: bigint | undefined;
+      for (const command of commands) {
+        const events = Array.from({ length: command.events }, () => step(caseId, ++seq)).map((e) => ({ ...e, metadata: { ...e.metadata, traceparent: `00-${command.traceId}-${command.spanId}-01` } }));
+        const { position } = await store.appendToStream(`case-${caseId}`, events);
+        first ??= position - BigInt(command.events);
+        for (const e of events) appended.push({ eventId: e.metadata.eventId, command });
+      }
+      await store.checkpoints.save(name, first!); // all four events in the forwarder's first batch
+      await forwarder.start();
+      await consumer.start();
+      await waitFor('the forwarded events', async () => appended.every((a) => seen.some((e) => e.id === a.eventId)));
+    } finally {
+      await consumer.stop();
+      await forwarder.stop();
+      trace.disable();
+      propagation.disable();
+    }
+    const publishes = exporter.getFinishedSpans().filter((s) => s.name === `publish ${topic}`);
+    expect(publishes).toHaveLength(2);
+    for (const command of commands) {
+      const span = publishes.find((s) => s.spanContext().traceId === command.traceId);
+      expect(span?.parentSpanContext?.spanId).toBe(command.spanId);
+      expect(span?.attributes['tio.outcome']).toBe('published');
+      if (command.events === 1) expect(span?.attributes['messaging.message.id']).toBe(appended.find((a) => a.command === command)?.eventId);
+      else expect(span?.attributes['messaging.batch.message_count']).toBe(command.events);
+      for (const { eventId } of appended.filter((a) => a.command === command)) {
+        expect(seen.find((e) => e.id === eventId)?.traceparent).toBe(`00-${command.traceId}-${span?.spanContext().spanId}-01`);
+      }
+    }
   });
 
   it('a crash mid-batch skips nothing: after a restart from the checkpoint, N events give exactly N rows', async () => {

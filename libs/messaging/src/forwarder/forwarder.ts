@@ -1,8 +1,8 @@
-import { integrationEventFromRecorded, toKafkaRecord, type EventTypeRegistry } from '@tio/contracts';
+import { integrationEventFromRecorded, toKafkaRecord, type EventTypeRegistry, type IntegrationEvent } from '@tio/contracts';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@tio/event-store';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import type { MessageProducer, MessagingClient, TopicMessages } from '../kafka/port';
-import { endSpan, startPublishSpan, traceparentOf } from '../tracing';
+import { describePublish, endSpan, startPublishSpan, traceparentOf } from '../tracing';
 import type { Span } from '@opentelemetry/api';
 
 export interface ForwarderOptions {
@@ -49,7 +49,7 @@ interface Batch {
   messages: TopicMessages[];
   /** How many records `messages` holds. */
   count: number;
-  /** A `publish <topic>` span per record (ended when Kafka acknowledges the batch). */
+  /** A `publish <topic>` span per topic and trace the batch continues (ended when Kafka acknowledges the batch). */
   spans: Span[];
   /** Whether the store said events were appended since this batch's read began. */
   appendedSinceRead(): boolean;
@@ -171,7 +171,8 @@ export class Forwarder {
     if (!read) return undefined;
     const events = read.value;
     const byTopic = new Map<string, TopicMessages>();
-    const spans: Span[] = [];
+    // records of one topic that continue one trace share a publish span (key: topic and stored traceparent)
+    const traced = new Map<string, { span: Span; traceparent: string | undefined; events: IntegrationEvent[] }>();
     let count = 0;
     for (const event of events) {
       const integration = integrationEventFromRecorded(event, { source: this.options.source, registry: this.options.registry });
@@ -180,15 +181,25 @@ export class Forwarder {
         continue;
       }
       const topic = this.options.registry.topicOf(integration);
-      // the record continues the trace its event was recorded in, through this publish span (when tracing is on)
-      const span = startPublishSpan(topic, integration);
-      spans.push(span);
-      integration.traceparent = traceparentOf(span) ?? integration.traceparent;
+      // the record continues the trace its event was recorded in, through the publish span (when tracing is on)
+      const traceKey = `${topic} ${integration.traceparent ?? ''}`;
+      let trace = traced.get(traceKey);
+      if (!trace) {
+        const span = startPublishSpan(topic, integration.traceparent);
+        trace = { span, traceparent: traceparentOf(span), events: [] };
+        traced.set(traceKey, trace);
+      }
+      trace.events.push(integration);
+      integration.traceparent = trace.traceparent ?? integration.traceparent;
       const entry = byTopic.get(topic) ?? { topic, messages: [] };
       entry.messages.push(toKafkaRecord(integration));
       byTopic.set(topic, entry);
       count++;
     }
+    const spans = [...traced.values()].map(({ span, events: covered }) => {
+      describePublish(span, covered);
+      return span;
+    });
     const appendedSinceRead = () => this.appended;
     return { events, last: events.length ? events[events.length - 1].globalPosition : after ?? 0n, messages: [...byTopic.values()], count, spans, appendedSinceRead };
   }
