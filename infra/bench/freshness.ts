@@ -56,7 +56,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { devKeys, mintToken } from '@tio/auth';
 import { TOPICS } from '@tio/contracts';
-import { ensureDatabase, freePort, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
+import { dropDatabase, ensureDatabase, freePort, onShutdown, startLocalInfra, workspaceRoot } from '@tio/local-infra';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES } from '../scripts/services';
 import { CpuMeter, listenerPid } from './process-cpu';
@@ -218,15 +218,17 @@ async function main(): Promise<void> {
   const services: RunningService[] = [];
   const raws: Awaited<ReturnType<typeof startRaw>>[] = [];
   const results: FreshnessResult[] = [];
+  const created: string[] = []; // databases of this run, dropped at the end (a shared cluster would fill up)
   const kafka = new Kafka({ clientId: 'bench-freshness', brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {
     const databases: Record<string, string> = {};
-    for (const s of SERVICES) databases[s.name] = await ensureDatabase(infra.databaseUrl, `${s.database}_${run}`);
+    for (const s of SERVICES) created.push((databases[s.name] = await ensureDatabase(infra.databaseUrl, `${s.database}_${run}`)));
     const keys = await devKeys(join(tmpdir(), `tio-freshness-keys-${run}`));
     const prefix = `${run}.`;
     const keyStore = await ensureDatabase(infra.databaseUrl, `tio_keys_${run}`);
+    created.push(keyStore);
     const baseEnv: NodeJS.ProcessEnv = {
       ...process.env, JWT_PUBLIC_KEY: keys.publicKeyPem, KAFKA_BROKERS: infra.kafkaBrokers, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0',
       KEYSTORE_DATABASE_URL: keyStore, TIO_MASTER_KEY: randomBytes(32).toString('base64'),
@@ -335,6 +337,7 @@ async function main(): Promise<void> {
       const rawTopic = `${prefix}raw.case.events`;
       await admin.createTopics({ topics: [{ topic: rawTopic, numPartitions: partitions }], waitForLeaders: true });
       const rawDatabase = await ensureDatabase(infra.databaseUrl, `raw_pipeline_${run}`);
+      created.push(rawDatabase);
       const rawEnv = { JWT_PUBLIC_KEY: keys.publicKeyPem, DATABASE_URL: rawDatabase, KAFKA_BROKERS: infra.kafkaBrokers, RAW_TOPIC: rawTopic, RAW_GROUP: `${prefix}raw-read`, RAW_PARTITIONS: String(partitions), RAW_TEMPLATE_FILE: templateFile };
       raws.push(await startRaw('read', await freePort(), logDir, rawEnv));
       raws.push(await startRaw('command', await freePort(), logDir, rawEnv));
@@ -446,6 +449,7 @@ async function main(): Promise<void> {
       if ((await Promise.race([r.exited, sleep(10_000).then(() => 'timeout')])) === 'timeout') r.child.kill('SIGKILL');
     }));
     await Promise.all(services.map(stopService));
+    for (const db of created) await dropDatabase(infra.databaseUrl, databaseOf(db)).catch(() => undefined);
     await infra.stop();
   }
   report(results);
@@ -477,9 +481,9 @@ function report(results: FreshnessResult[]): void {
   const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((c) => `| ${c.join(' | ')} |`)].join('\n');
   console.log(`\nfreshness: HTTP 2xx -> entry on an SSE client, ${CASES} cases x ${SSE_PER_CASE} clients, open loop, a case's next command only after its previous answer; ${ROUNDS} round(s), medians (${cpus().length} cores)`);
   console.log(table(
-    ['rate', 'side', 'accepted/sent', 'achieved /s', 'p50 ms', 'p99 ms', 'p99 all clients ms', 'HTTP p99 ms', 'deferred', 'unseen', 'failed', 'CPU ms/event (all processes)', 'of which Node / PostgreSQL / Kafka', 'load 1-min before -> after'],
+    ['rate', 'side', 'accepted/sent', 'unsent', 'achieved /s', 'p50 ms', 'p99 ms', 'p99 all clients ms', 'HTTP p99 ms', 'deferred', 'unseen', 'failed', 'CPU ms/event (all processes)', 'of which Node / PostgreSQL / Kafka', 'load 1-min before -> after'],
     [...ours, ...raw].sort((a, b) => a.rate - b.rate || a.side.localeCompare(b.side)).map((s) => [
-      `${s.rate}/s`, s.side, `${s.accepted}/${s.sent}`, f(s.achieved, 0), f(s.p50), f(s.p99), f(s.p99AllClients), f(s.httpP99), String(s.deferred), String(s.unseen),
+      `${s.rate}/s`, s.side, `${s.accepted}/${s.sent}`, String(s.unsent), f(s.achieved, 0), f(s.p50), f(s.p99), f(s.p99AllClients), f(s.httpP99), String(s.deferred), String(s.unseen),
       `${s.failed + s.errors}${Object.keys(s.non2xx).length ? ` (${Object.entries(s.non2xx).map(([c, n]) => `${n}x${c}`).join(' ')})` : ''}`,
       f(s.cpuSecondsPerEvent * 1000, 2), `${f(s.cpuProcessesPerEvent * 1000, 2)} / ${f(s.cpuPostgresPerEvent * 1000, 2)} / ${f(s.cpuKafkaPerEvent * 1000, 2)}`, `${s.loadBefore.split(' ')[0]} -> ${s.loadAfter.split(' ')[0]}`,
     ]),

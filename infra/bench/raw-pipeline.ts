@@ -166,19 +166,20 @@ async function readRole(): Promise<() => Promise<void>> {
     eachBatch: async ({ batch }) => {
       const entries = batch.messages.map((message) => {
         const caseId = message.key?.toString() as string;
-        const event = JSON.parse(message.value?.toString() ?? '{}') as { id: string; data?: { exceptionId?: string } };
+        const data = JSON.parse(message.value?.toString() ?? '{}') as { exceptionId?: string }; // CloudEvents binary mode: the value is the data
+        const eventId = message.headers?.['ce_id']?.toString() ?? '';
         const arrival = (arrivals.get(caseId) ?? 0) + 1;
         arrivals.set(caseId, arrival);
-        const view = { ...(JSON.parse(fill(template.entry, caseId, event.data?.exceptionId ?? '', event.id)) as Record<string, unknown>), arrival };
-        return { caseId, eventId: event.id, arrival, offset: message.offset, view };
+        const view = { ...(JSON.parse(fill(template.entry, caseId, data.exceptionId ?? '', eventId)) as Record<string, unknown>), arrival };
+        return { caseId, eventId, arrival, offset: message.offset, view };
       });
       if (entries.length === 0) return;
       const params: unknown[] = [];
       const tuples = entries.map((e) => {
-        const v = e.view as Record<string, unknown> & { actor?: Record<string, unknown> };
+        const v = e.view as Record<string, unknown> & { who?: Record<string, unknown>; source?: Record<string, unknown> };
         const p = params.push(e.eventId, e.caseId, e.arrival, e.arrival, v['kind'] ?? '', v['title'] ?? '', v['summary'] ?? '', v['agency'] ?? '',
-          v.actor?.['userId'] ?? '', v.actor?.['organisationId'] ?? '', v.actor?.['agency'] ?? '', v.actor?.['role'] ?? '', v['occurredAt'] ?? new Date(), v['recordedAt'] ?? new Date(),
-          JSON.stringify(v['details'] ?? {}), v['sourceEventType'] ?? '', batch.topic, batch.partition, e.offset) - 19;
+          v.who?.['userId'] ?? '', v.who?.['organisationId'] ?? '', v.who?.['agency'] ?? '', v.who?.['role'] ?? '', v['occurredAt'] ?? new Date(), v['recordedAt'] ?? new Date(),
+          JSON.stringify(v['details'] ?? {}), v.source?.['type'] ?? '', batch.topic, batch.partition, e.offset) - 19;
         return `(${Array.from({ length: 19 }, (_, i) => `$${p + i + 1}`).join(', ')}, now())`;
       });
       await pool.query(`INSERT INTO raw_timeline_entries (source_event_id, case_id, seq, arrival, kind, title, summary, agency, actor_user_id, actor_organisation_id,
