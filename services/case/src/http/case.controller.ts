@@ -9,6 +9,7 @@ import { GetCaseQuery } from '../case-queries';
 import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from './command-context';
 import { DomainErrorFilter } from './domain-error.filter';
 import * as dto from './dtos';
+import { AnswerEarlyReviewDto, RequestEarlyReviewDto, ShareAdviceWithFamilyDto } from './family-decisions.dtos';
 import { planContentsOf } from '../plan/plan-contents.dto';
 import { CaseCommandResponse, CaseResponse } from './responses';
 
@@ -233,6 +234,38 @@ export class CaseController {
   @ApiCommandProblems()
   reviewDecision(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.ReviewDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'MakeReviewDecision', caseId, at: stepDate(b.at), reviewId, decision: b.decision }, p, req);
+  }
+
+  @Post(':caseId/early-review-requests')
+  @ApiOperation({ operationId: 'requestEarlyReview', summary: 'Record a request for an early review of the plan from the family, the school or college, or the LA itself (CFA 2014 s.44(1); reg 20; CoP 9.176); a family member may ask themselves through the family routes' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
+  requestEarlyReview(@CaseId() caseId: string, @Body() b: RequestEarlyReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({ type: 'RequestEarlyReview', caseId, at: stepDate(b.at), earlyReviewRequestId: b.earlyReviewRequestId ?? newId(req, p, 'earlyReviewRequestId'), requestedBy: b.requestedBy }, p, req);
+  }
+
+  @Post(':caseId/early-review-requests/:earlyReviewRequestId/answer')
+  @ApiOperation({ operationId: 'answerEarlyReviewRequest', summary: 'Answer a request for an early review: agreed with the meeting date (scheduled as a reg 20 review, with its notice, papers, report and decision) or declined with reasons. No statutory time limit applies to the answer.' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
+  answerEarlyReview(@CaseId() caseId: string, @Id('earlyReviewRequestId') earlyReviewRequestId: string, @Body() b: AnswerEarlyReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run(b.answer === 'agreed'
+      ? { type: 'AnswerEarlyReviewRequest', caseId, at: stepDate(b.at), earlyReviewRequestId, answer: 'agreed', reviewId: b.reviewId ?? newId(req, p, 'reviewId'), meetingOn: b.meetingOn }
+      : { type: 'AnswerEarlyReviewRequest', caseId, at: stepDate(b.at), earlyReviewRequestId, answer: 'declined', reasons: b.reasons }, p, req);
+  }
+
+  @Post(':caseId/advice-shares')
+  @ApiOperation({ operationId: 'shareAdviceWithFamily', summary: 'Share advice with the family before the draft plan (reg 13 shares it all with the draft): the advice named, or all received so far. From then on the family sees it, except advice its agency marked not for sharing with the family.' })
+  @ApiCreatedResponse({ type: CaseCommandResponse })
+  @ApiIdempotencyKey()
+  @ApiCommandProblems()
+  shareAdvice(@CaseId() caseId: string, @Body() b: ShareAdviceWithFamilyDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
+    return this.run({
+      type: 'ShareAdviceWithFamily', caseId, at: stepDate(b.at), shareId: newId(req, p, 'shareId'), ...(b.adviceIds ? { adviceIds: b.adviceIds } : {}),
+      sharedBy: { userId: p.userId, organisationId: p.organisationId },
+    }, p, req);
   }
 
   @Post(':caseId/phase-transfers')
