@@ -14,11 +14,10 @@ import { GetCasePeopleQuery, GetFamilyContributionsQuery } from './family-querie
 import { AcceptInvitationRequest, FamilyViewsRequest, InviteFamilyMemberRequest, PublicAssessmentRequest } from './family.commands';
 import * as dto from './family.dtos';
 import { GetPublicRequestFormQuery } from './public-request-form.query';
+import { publicRequestLimit } from './public-request.service';
 
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 const today = () => londonDateOf(new Date());
-/** Requests per client address and minute on the public assessment request (no account, so the address is all there is). */
-const publicRequestLimit = () => Number(process.env['PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE'] ?? 5);
 /** Form loads per request allowed from one address (a reload, a second tab, a token that ran out). */
 const FORM_LOADS_PER_REQUEST = 4;
 

@@ -22,6 +22,13 @@ const SENT_AND_EMAILED = 'We have sent your request to the council. We have emai
 const SENT = 'We have sent your request to the council. The council will send you an invitation to follow it online.';
 const ALREADY = 'We already have this request, so we have not sent it again. If it is for a different child, send the form again with the child’s name.';
 
+/**
+ * Requests per client address and minute on the public request (no account, so the address is all there is):
+ * PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE, read at start like every other setting (the route's throttle asks here).
+ */
+let requestsPerMinute = 5;
+export const publicRequestLimit = () => requestsPerMinute;
+
 /** How long two requests without an Idempotency-Key for the same child, council and email address are one request. */
 const duplicateWindowHours = (env: NodeJS.ProcessEnv = process.env) => {
   const hours = Number(env['PUBLIC_REQUEST_DUPLICATE_WINDOW_HOURS'] ?? 24);
@@ -52,7 +59,9 @@ export class PublicRequestService {
     private readonly queries: QueryBus,
     private readonly store: FamilyStore,
     private readonly family: FamilyService,
-  ) {}
+  ) {
+    requestsPerMinute = Number(process.env['PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE'] ?? 5);
+  }
 
   /** What the form needs: a token to send it with, and the councils it may go to. */
   formToken() {
