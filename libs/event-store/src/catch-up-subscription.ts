@@ -63,7 +63,7 @@ export class CatchUpSubscription implements Subscription {
       handled = this.checkpointed;
       while (!this.stopping) {
         // a nudge while this batch is read and handled must not be slept through
-        const generation = this.sources.wakeup.generation;
+        const mark = this.sources.wakeup.mark(category);
         const batch = await this.sources.readAfter(handled, batchSize, category);
         for (const event of batch) {
           if (this.stopping) break;
@@ -77,7 +77,8 @@ export class CatchUpSubscription implements Subscription {
             this.isCaughtUp = true;
             this.resolveCaughtUp();
           }
-          const sleep = this.sources.wakeup.wait(this.sources.pollIntervalMs, generation);
+          // woken only by appends to its category past what it has handled
+          const sleep = this.sources.wakeup.wait(this.sources.pollIntervalMs, { category, after: handled }, mark);
           this.sleeper = sleep;
           if (!this.stopping) await sleep.promise;
           this.sleeper = undefined;

@@ -112,6 +112,14 @@ export interface StreamVerification {
   firstBreak?: { revision: number; eventId?: string; reason: StreamBreakReason };
 }
 
+/** What `onAppended` tells a listener: what became readable, as far as the one who noticed knows: the category appended to and its highest position. */
+export interface Appended {
+  /** Undefined when not known: then it concerns every category. */
+  category?: string;
+  /** Undefined when not known: then it concerns every reader of the category, however far it has read. */
+  position?: bigint;
+}
+
 export interface EventStore {
   /**
    * Where durable readers outside the store (the forwarder, the reactions runner) keep their positions, next to the
@@ -125,14 +133,16 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribe(options: SubscriptionOptions): Subscription;
   /**
-   * Calls `listener` whenever events may have become readable (by `readAll`, subscriptions): right after each of
-   * this store's appends commits, and soon after other processes' appends (the adapter watches the store for them).
-   * It is called synchronously, so keep it cheap (set a flag, resolve a promise, cancel a sleep); it is a hint, at
-   * least once per change and sometimes more, so read after it and treat an empty read as nothing new. A reader
-   * that cannot miss one should set a flag in the listener, clear it before each read and sleep only if it is still
-   * clear after the read. Returns the function that stops the calls.
+   * Calls `listener` whenever events of `options.category` (any category when omitted) may have become readable (by
+   * `readAll`, subscriptions): right after each of this store's appends commits, and soon after other processes'
+   * appends (the adapter watches the store for them). It is told what it can of the change: the category and the
+   * highest global position (either may be undefined: then assume it concerns you). It is called synchronously, so
+   * keep it cheap (set a flag, resolve a promise, cancel a sleep); it is a hint, at least once per change and
+   * sometimes more, so read after it and treat an empty read as nothing new, and a position you have read already as
+   * nothing new either. A reader that cannot miss one should set a flag in the listener, clear it before each read
+   * and sleep only if it is still clear after the read. Returns the function that stops the calls.
    */
-  onAppended(listener: () => void): () => void;
+  onAppended(listener: (appended: Appended) => void, options?: { category?: string }): () => void;
   verifyStream(streamName: string): Promise<StreamVerification>;
   close(): Promise<void>;
 }

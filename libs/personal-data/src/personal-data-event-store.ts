@@ -1,6 +1,6 @@
 import { DomainError } from '@tio/kernel';
 import type {
-  AppendResult, AuditReads, CheckpointStore, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVerification, Subscription, SubscriptionOptions,
+  Appended, AppendResult, AuditReads, CheckpointStore, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamVerification, Subscription, SubscriptionOptions,
 } from '@tio/event-store';
 import { decryptValue, encryptValue, isEnvelope, type DataKey } from './envelope';
 import type { KeyStore } from './key-store';
@@ -139,8 +139,8 @@ export class PersonalDataEventStore implements EventStore {
     return this.inner.subscribe(options);
   }
 
-  onAppended(listener: () => void): () => void {
-    return this.inner.onAppended(listener);
+  onAppended(listener: (appended: Appended) => void, options?: { category?: string }): () => void {
+    return this.inner.onAppended(listener, options);
   }
 
   verifyStream(streamName: string): Promise<StreamVerification> {

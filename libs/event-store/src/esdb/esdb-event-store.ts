@@ -5,7 +5,7 @@ import {
 import type { CheckpointStore } from '../checkpoints';
 import { EventIdConflictError, EventStoreClosedError, InvalidEventError, SubscriptionStoppedError, WrongExpectedRevisionError } from '../errors';
 import type {
-  AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
+  Appended, AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
   StreamVerification, Subscription, SubscriptionOptions,
 } from '../port';
 import { contentKeyOf, DEFAULT_MAX_EVENT_BYTES, prepareEvents, type PreparedEvent } from '../prepare-events';
@@ -97,7 +97,7 @@ export class EventStoreDbEventStore implements EventStore {
       try {
         const result = await this.client.appendToStream(streamName, data, { expectedRevision: at });
         if (result.position === undefined) throw new Error('EventStoreDB returned no position for the append');
-        this.appended.notify();
+        this.appended.notify({ category: parseStreamName(streamName).category });
         return { nextExpectedRevision: Number(result.nextExpectedRevision), position: result.position.commit };
       } catch (err) {
         if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -204,11 +204,13 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * See the port. This store's appends call the listeners as they are acknowledged; other processes' appends arrive
-   * through one live `$all` subscription (from the end, system events excluded) held while anyone listens.
+   * through one live `$all` subscription (from the end, system events excluded) held while anyone listens. Listeners
+   * are told the category (from the stream name), not the position.
    */
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (appended: Appended) => void, options: { category?: string } = {}): () => void {
     this.assertOpen();
-    const off = this.appended.listen(listener);
+    if (options.category !== undefined) assertCategory(options.category);
+    const off = this.appended.listen(listener, options.category);
     this.watchAll();
     return () => {
       off();
@@ -221,7 +223,9 @@ export class EventStoreDbEventStore implements EventStore {
     const watcher = this.client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
     this.watcher = watcher;
     watcher.on('data', (resolved) => {
-      if (!resolved.event?.streamId.startsWith(`${CHECKPOINT_CATEGORY}-`)) this.appended.notify();
+      const streamId = resolved.event?.streamId;
+      if (streamId?.startsWith(`${CHECKPOINT_CATEGORY}-`)) return;
+      this.appended.notify({ category: streamId?.slice(0, Math.max(0, streamId.indexOf('-'))) || undefined });
     });
     // a lost subscription is opened again by the next listener; appends of this store still call listeners
     watcher.on('error', () => {

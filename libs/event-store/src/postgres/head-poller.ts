@@ -2,16 +2,28 @@ import type { Pool } from 'pg';
 import type { Wakeup } from '../wakeup';
 import { table } from './schema';
 
+export interface HeadPollIntervals {
+  /** Between polls while appends are being found. */
+  minMs: number;
+  /** The longest pause once nothing new turns up: the interval doubles after each empty poll up to this. */
+  maxMs: number;
+}
+
 /**
  * Learns of appends made by other processes (this store's own appends nudge the wakeup as they commit): one query
- * per store every `intervalMs`, whatever the number of subscribers, while anyone is waiting. It asks for the highest
+ * per store, whatever the number of subscribers, while anyone is waiting. It asks, per category, for the highest
  * position a reader may be handed now (written by a transaction older than every one in flight, as readAll's filter
- * says), above the last one seen: normally one probe of the primary key's last entry. When that moves, or a late
- * commit makes earlier events readable, the wakeup is nudged. Best effort: a failed poll is retried on the next tick,
- * and subscriptions also poll on their own, slower, interval.
+ * says) above the last one seen: normally a probe of the primary key's last entries. Each category that moved is
+ * announced with its position, so only its readers that have not read that far wake (not the readers that this
+ * store's own append already woke and that read it). The pause between polls starts at `minMs` and doubles after
+ * each poll that found nothing new (nothing, or only what this store appended itself) up to `maxMs`. Best effort: a
+ * failed poll is retried on the next tick, and subscriptions also poll on their own, slower, interval.
  */
 export class HeadPoller {
   private visibleHead = '0';
+  /** The highest position this store's own appends announced: the poller finding only those is idle. */
+  private ownHead = 0n;
+  private intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -20,14 +32,21 @@ export class HeadPoller {
     private readonly pool: Pool,
     private readonly schema: string,
     private readonly wakeup: Wakeup,
-    private readonly intervalMs: number,
+    private readonly intervals: HeadPollIntervals,
     /** Whether anyone still wants to be woken; the poller stops when not, and `ensureRunning` restarts it. */
     private readonly wanted: () => boolean,
-  ) {}
+  ) {
+    this.intervalMs = intervals.minMs;
+  }
 
   ensureRunning(): void {
     if (this.stopped || this.timer || this.running) return;
     this.schedule();
+  }
+
+  /** This store appended up to `position` (and announced it itself). */
+  appended(position: bigint): void {
+    if (position > this.ownHead) this.ownHead = position;
   }
 
   async stop(): Promise<void> {
@@ -49,20 +68,26 @@ export class HeadPoller {
   }
 
   private async poll(): Promise<void> {
+    let foundOthers = false;
     try {
-      const { rows } = await this.pool.query<{ head: string | null }>({
-        name: `tio-event-store-visible-head:${this.schema}`,
-        text: `SELECT max(global_position)::text AS head FROM ${table(this.schema, 'events')}
-                WHERE global_position > $1::bigint AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      const { rows } = await this.pool.query<{ category: string; head: string }>({
+        name: `tio-event-store-visible-heads:${this.schema}`,
+        text: `SELECT category, max(global_position)::text AS head FROM ${table(this.schema, 'events')}
+                WHERE global_position > $1::bigint AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                GROUP BY category`,
         values: [this.visibleHead],
       });
-      const head = rows[0]?.head;
-      if (head && !this.stopped) {
-        this.visibleHead = head;
-        this.wakeup.notify();
+      for (const { category, head } of rows) {
+        if (this.stopped) return;
+        const position = BigInt(head);
+        if (position > BigInt(this.visibleHead)) this.visibleHead = head;
+        if (position > this.ownHead) foundOthers = true;
+        this.wakeup.notify({ category, position });
       }
     } catch {
       // the database is away; subscriptions keep their own poll and report their own errors
+    } finally {
+      this.intervalMs = foundOthers ? this.intervals.minMs : Math.min(this.intervalMs * 2, this.intervals.maxMs);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
 import { Pool } from 'pg';
 import { eventStoreContract, type ContractStoreOptions } from '../contract/event-store.contract';
-import type { EventStore } from '../port';
+import type { Appended, EventStore } from '../port';
 import { PostgresEventStore } from './postgres-event-store';
 import { table } from './schema';
 
@@ -165,6 +165,62 @@ describe('PostgreSQL adapter specifics', () => {
       offOther();
       await writer.close();
       await reader.close();
+    }
+  });
+
+  it('Given listeners of two categories on another store, When a case append is made, Then the case listener hears its category and position, the advice listener nothing, and the writer\'s poller does not announce it again past its readers', async () => {
+    const writer = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_categories', headPollIntervalMs: 10 });
+    const reader = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_categories', headPollIntervalMs: 10 });
+    const { newEvent, eventually } = await import('../contract/fixtures');
+    const heard: Record<string, Appended[]> = { case: [], advice: [], own: [] };
+    const offs = [
+      reader.onAppended((a) => heard['case'].push(a), { category: 'case' }),
+      reader.onAppended((a) => heard['advice'].push(a), { category: 'advice' }),
+      writer.onAppended((a) => heard['own'].push(a), { category: 'case' }),
+    ];
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // both pollers have seen the head as it is
+      for (const list of Object.values(heard)) list.length = 0;
+      const { position } = await writer.appendToStream('case-categories', [newEvent()]);
+      expect(heard['own'][0]).toEqual({ category: 'case', position }); // as the append resolves
+      await eventually(() => heard['case'], (list) => list.some((a) => a.position === position), 2_000);
+      expect(heard['case'].every((a) => a.category === 'case')).toBe(true);
+      expect(heard['advice']).toEqual([]);
+      // the writer's own poller sees it too, and announces no position beyond the one its append announced
+      await new Promise((r) => setTimeout(r, 100));
+      expect(heard['own'].every((a) => a.position === position)).toBe(true);
+    } finally {
+      for (const off of offs) off();
+      await writer.close();
+      await reader.close();
+    }
+  });
+
+  it('Given a listener and no appends, When time passes, Then the head poller looks less and less often (up to its idle interval) and at its shortest interval again once it finds an append', async () => {
+    const { pool, statements } = recordingPool();
+    const reader = await PostgresEventStore.create({ pool, schema: 'es_backoff', headPollIntervalMs: 10, headPollIdleIntervalMs: 160 });
+    const writer = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_backoff' });
+    const { newEvent, eventually } = await import('../contract/fixtures');
+    const polls = () => statements.filter((text) => /max\(global_position\)/.test(text)).length;
+    const heard: Appended[] = [];
+    statements.length = 0;
+    const off = reader.onAppended((a) => heard.push(a));
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+      const idle = polls();
+      // 10, 20, 40, 80 then every 160 ms: about 9 in a second, against 100 at a steady 10 ms
+      expect(idle).toBeGreaterThanOrEqual(4);
+      expect(idle).toBeLessThanOrEqual(14);
+      const { position } = await writer.appendToStream('case-backoff', [newEvent()]);
+      await eventually(() => heard, (list) => list.some((a) => a.position === position), 2_000);
+      const found = polls();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(polls() - found).toBeGreaterThanOrEqual(3); // 10, 30, 70, 150 ms after finding it (at 160 ms: 1 or 2)
+    } finally {
+      off();
+      await reader.close();
+      await writer.close();
+      await pool.end();
     }
   });
 

@@ -6,7 +6,7 @@ import { survivePostgresRestarts } from '../connection-errors';
 import type { CheckpointStore } from '../checkpoints';
 import { EventStoreClosedError, EventStoreError, InvalidEventError, WrongExpectedRevisionError } from '../errors';
 import type {
-  AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
+  Appended, AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent,
   StreamVerification, Subscription, SubscriptionOptions,
 } from '../port';
 import { DEFAULT_MAX_EVENT_BYTES, prepareEvents } from '../prepare-events';
@@ -41,10 +41,16 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /**
    * How often the store looks for appends made by other processes (one query per store, while anything subscribes
-   * or listens): the catch-up latency for those. This store's own appends wake its subscribers as they commit.
-   * Default 25 ms.
+   * or listens) while it is finding some: the catch-up latency for those. This store's own appends wake its
+   * subscribers as they commit. Default 25 ms.
    */
   headPollIntervalMs?: number;
+  /**
+   * The longest pause between those looks once they find nothing new: the pause doubles after each empty look, from
+   * `headPollIntervalMs` up to this (the catch-up latency for another process's first append after a quiet spell).
+   * Default 200 ms.
+   */
+  headPollIdleIntervalMs?: number;
   /** Where subscriptions keep checkpoints. Default: `<schema>.checkpoints`. */
   checkpointStore?: CheckpointStore;
   /**
@@ -112,7 +118,8 @@ export class PostgresEventStore implements EventStore {
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.checkpoints = options.checkpointStore ?? new PostgresCheckpointStore(this.pool, this.schema);
     this.audit = new PostgresAuditReads(this.pool, this.schema);
-    this.headPoller = new HeadPoller(this.pool, this.schema, this.wakeup, options.headPollIntervalMs ?? 25, () => this.subscriptions.size > 0 || this.wakeup.listening > 0);
+    const minMs = options.headPollIntervalMs ?? 25;
+    this.headPoller = new HeadPoller(this.pool, this.schema, this.wakeup, { minMs, maxMs: Math.max(minMs, options.headPollIdleIntervalMs ?? 200) }, () => this.subscriptions.size > 0 || this.wakeup.listening > 0);
   }
 
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
@@ -196,7 +203,7 @@ export class PostgresEventStore implements EventStore {
           throw err;
         }
         client.release();
-        this.committed(ctx.streamName, head);
+        this.committed(ctx, head, result.position);
       },
       rollback: async () => {
         await client.query('ROLLBACK');
@@ -229,7 +236,7 @@ export class PostgresEventStore implements EventStore {
   private settle(ctx: AppendContext, outcome: Exclude<AppendOutcome, { kind: 'stale-head' }>): AppendResult {
     switch (outcome.kind) {
       case 'appended':
-        this.committed(ctx.streamName, outcome.head);
+        this.committed(ctx, outcome.head, outcome.result.position);
         return outcome.result;
       case 'replayed':
         return outcome.result;
@@ -239,10 +246,14 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** After an append commits: its head is the stream's, and this store's subscribers and listeners hear of it at once. */
-  private committed(streamName: string, head: StreamHead): void {
-    this.heads.remember(streamName, head);
-    this.wakeup.notify();
+  /**
+   * After an append commits: its head is the stream's, and this store's subscribers and listeners of its category
+   * hear of it at once (the head poller, seeing it later, wakes only those that have not read it yet).
+   */
+  private committed(ctx: AppendContext, head: StreamHead, position: bigint): void {
+    this.heads.remember(ctx.streamName, head);
+    this.headPoller.appended(position);
+    this.wakeup.notify({ category: ctx.category, position });
   }
 
   private async failAppend(client: PoolClient, ctx: AppendContext, err: unknown, inTransaction: boolean): Promise<AppendResult> {
@@ -304,14 +315,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Calls `listener` (synchronously: keep it cheap, e.g. set a flag or resolve a promise) whenever events may have
-   * become readable: right after each append of this store commits, and when the head poller sees that appends of
-   * other processes, or a late commit, made events readable. A hint, at least once per change, never a guarantee of
-   * new events for a given reader: read after it and treat an empty read as nothing new. Returns the unsubscribe.
+   * Calls `listener` (synchronously: keep it cheap, e.g. set a flag or resolve a promise) whenever events of
+   * `options.category` (any, when omitted) may have become readable, with the category and the highest position:
+   * right after each append of this store commits, and when the head poller sees that appends of other processes,
+   * or a late commit, made events readable (then again for an append this store announced already). A hint, at least
+   * once per change, never a guarantee of new events for a given reader: read after it and treat an empty read as
+   * nothing new. Returns the unsubscribe.
    */
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (appended: Appended) => void, options: { category?: string } = {}): () => void {
     this.assertOpen();
-    const off = this.wakeup.listen(listener);
+    if (options.category !== undefined) assertCategory(options.category);
+    const off = this.wakeup.listen(listener, options.category);
     this.headPoller.ensureRunning();
     return off;
   }

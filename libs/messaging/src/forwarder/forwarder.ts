@@ -80,8 +80,13 @@ export class Forwarder {
   /** The sleep once caught up (an append ends it; a backoff sleep after a failure is not cut short by appends). */
   private idle: { cancel(): void } | undefined;
   private checkpoint: bigint | undefined;
-  /** Set by the store when events were appended since the last read: the loop reads again instead of sleeping. */
-  private appended = false;
+  /**
+   * The highest position the store announced for this forwarder's category since the last read began ('unknown' when
+   * an announcement had none): if above what that read returned, the loop reads again instead of sleeping.
+   */
+  private announced: bigint | 'unknown' | undefined;
+  /** Where the last read ended: an announcement at or below it wakes nothing (the read had it). */
+  private readUpTo: bigint | undefined;
   private stopListening: (() => void) | undefined;
   private positionWaiters: { position: bigint; resolve: () => void }[] = [];
   /** The last position Kafka acknowledged (the checkpoint follows it, saved in the background). */
@@ -102,11 +107,17 @@ export class Forwarder {
     const loaded = await this.withRetry('load checkpoint', () => this.options.checkpoints.load(this.options.name));
     if (!loaded) return;
     this.checkpoint = loaded.value;
-    this.stopListening = this.options.store.onAppended(() => {
-      this.appended = true;
-      this.idle?.cancel();
-    });
+    this.readUpTo = this.checkpoint;
+    this.stopListening = this.options.store.onAppended(({ position }) => this.heard(position), this.options.category !== undefined ? { category: this.options.category } : {});
     this.loop = this.run();
+  }
+
+  /** The store announced an append of this forwarder's category up to `position` (undefined: not known). */
+  private heard(position: bigint | undefined): void {
+    const announced = this.announced;
+    if (position === undefined || announced === 'unknown') this.announced = 'unknown';
+    else if (announced === undefined || position > announced) this.announced = position;
+    if (position === undefined || this.readUpTo === undefined || position > this.readUpTo) this.idle?.cancel();
   }
 
   /** Stops after the batch in flight (its checkpoint is only saved if Kafka acknowledged it). */
@@ -166,7 +177,7 @@ export class Forwarder {
 
   /** Reads the events after `after` and builds their Kafka records. */
   private async read(after: bigint | undefined, batchSize: number): Promise<Batch | undefined> {
-    this.appended = false; // an append from here on makes the loop read again rather than sleep
+    this.announced = undefined; // an append from here on makes the loop read again rather than sleep
     const read = await this.withRetry('read events', () => this.options.store.readAll({ after, maxCount: batchSize, category: this.options.category }));
     if (!read) return undefined;
     const events = read.value;
@@ -200,8 +211,10 @@ export class Forwarder {
       describePublish(span, covered);
       return span;
     });
-    const appendedSinceRead = () => this.appended;
-    return { events, last: events.length ? events[events.length - 1].globalPosition : after ?? 0n, messages: [...byTopic.values()], count, spans, appendedSinceRead };
+    const last = events.length ? events[events.length - 1].globalPosition : after ?? 0n;
+    this.readUpTo = last;
+    const appendedSinceRead = () => this.announced === 'unknown' || (this.announced !== undefined && this.announced > last);
+    return { events, last, messages: [...byTopic.values()], count, spans, appendedSinceRead };
   }
 
   /**
