@@ -158,7 +158,7 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
   await expectOk('Jo uses her code', call('POST', `${urls.case}/family/invitations/acceptance`, tokens.parent, { code: invitation['code'] }, 'demo-family-acceptance'));
   log(`${DEMO_FAMILY.jo.name} invited and linked to the case ${today} (signs in as jo at the citizen identity provider)`);
 
-  const asks: Array<{ agency: string; adviceType: string; person: keyof typeof DEMO_PEOPLE; url: string; givenAt: string; sections: Json[] }> = [
+  const asks: Array<{ agency: string; adviceType: string; person: keyof typeof DEMO_PEOPLE | 'parent'; url: string; givenAt: string; sections: Json[] }> = [
     // the family's views (Section A): Jo gives them herself, through the family route
     { agency: 'local-authority', adviceType: 'parent-views', person: 'parent', url: urls.case, givenAt: on(7), sections: [
       { heading: 'What I want', text: 'To stay at my school with my friends and to read on my own.' },
@@ -194,7 +194,7 @@ export async function seedDemoCase(urls: DemoUrls, privateKeyPem: string, log: (
       : call('POST', `${url}/cases/${DEMO_CASE_ID}/advice`, tokens[a.person], {
         at: a.givenAt, adviceRequestId: requestIds[a.adviceType], adviceType: a.adviceType, sections: a.sections,
       }, `demo-advice-${a.adviceType}`));
-    log(`${DEMO_PEOPLE[a.person].name} gave ${a.adviceType} advice on ${a.givenAt}${a.agency === 'health' ? ' (after its 6-week limit)' : ''}`);
+    log(`${a.person === 'parent' ? DEMO_FAMILY.jo.name : DEMO_PEOPLE[a.person].name} gave ${a.adviceType} advice on ${a.givenAt}${a.agency === 'health' ? ' (after its 6-week limit)' : ''}`);
   }
   const adviceIds = await waitFor('the case to record all agency advice', async () => {
     const state = (await expectOk('case', call('GET', caseUrl, tokens.caseworker)))['state'] as { adviceRequests: Record<string, { current?: { adviceId: string } }> };
