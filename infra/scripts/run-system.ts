@@ -95,7 +95,9 @@ async function main(): Promise<void> {
       mail = await startDevMailServer({ port: Number(process.env['DEV_SMTP_PORT'] ?? 3025), dir: localStateDir('mail') });
     }
     const notifications = { ...(mail ? { SMTP_URL: mail.url } : {}), FAMILY_WEB_URL: process.env['FAMILY_WEB_URL'] ?? webUrl };
-    const baseEnv = { ...process.env, ...auth, ...keyStore, ...notifications, KAFKA_BROKERS: infra.kafkaBrokers };
+    // reference data: the demo organisations' names (the family's view names them, never their codes)
+    const organisations = { ORGANISATION_DIRECTORY: process.env['ORGANISATION_DIRECTORY'] ?? `${workspaceRoot()}/infra/demo/organisations.json` };
+    const baseEnv = { ...process.env, ...auth, ...keyStore, ...notifications, ...organisations, KAFKA_BROKERS: infra.kafkaBrokers };
     const databases: Record<string, string> = {};
     for (const entry of SERVICES) databases[entry.name] = await ensureDatabase(infra.databaseUrl, entry.database);
     // The audit service replays every service's event store (read-only) and compares the timeline's read model.

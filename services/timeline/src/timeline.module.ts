@@ -9,6 +9,7 @@ import { FamilyController } from './api/family.controller';
 import { StreamController } from './api/stream.controller';
 import { TimelineController } from './api/timeline.controller';
 import { TimelineService } from './api/timeline.service';
+import { loadOrganisationDirectory, OrganisationDirectory } from './family/organisation-directory';
 import { TIMELINE_CONSUMER_SETTINGS, TIMELINE_MESSAGING, TimelineConsumer, consumerSettings, timelineMessagingClient } from './consumer/timeline-consumer';
 import { DEFAULT_PORT } from './default-port';
 import { CaseFeeds } from './live/case-feeds';
@@ -43,6 +44,8 @@ class DataSourceCloser implements OnApplicationShutdown {
     StaleReadModelRebuild,
     TimelineQueries,
     CaseAccess,
+    // reference data: organisation names for the family's view (ORGANISATION_DIRECTORY); a bad file stops the start
+    { provide: OrganisationDirectory, useFactory: () => loadOrganisationDirectory() },
     TimelineService,
     ChangeNotifier,
     CaseFeeds,

@@ -123,6 +123,8 @@ export class FamilyTimelineResponse {
   entries!: unknown[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: false, required: ['agency', 'who'], properties: { agency: { type: 'string' }, who: { type: 'string' } } }, description: 'The people involved' } as ApiPropertyOptions)
   people!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: false, required: ['agency', 'name'], properties: { agency: { type: 'string' }, name: { type: 'string', example: 'Oakfield Primary School' } } }, description: 'The organisations involved, by name from the organisation directory (ORGANISATION_DIRECTORY), else by what they are ("A school"): never a code' } as ApiPropertyOptions)
+  organisations!: unknown[];
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: false, required: ['requestedOn', 'status', 'text'], properties: { requestedOn: { type: 'string', format: 'date' }, status: { type: 'string', enum: ['waiting', 'agreed', 'declined'] }, text: { type: 'string', example: "You asked for an early review on 12 January 2026. We are waiting for the council's answer. The law sets no time limit for it." } } },

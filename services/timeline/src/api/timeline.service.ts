@@ -3,30 +3,39 @@ import { isFamilyPrincipal, type Principal } from '@tio/auth';
 import { londonDateOf, statutoryStatus } from '@tio/ehc-domain';
 import { familyAccessFromLinks } from '../family/family-access';
 import { familyTimeline } from '../family/family-timeline';
+import { OrganisationDirectory } from '../family/organisation-directory';
 import { FAMILY_STAGES } from '../family/family-text';
 import { CaseAccess, agencyGrantAgency, isAuditor } from '../access/access.service';
 import { TimelineQueries, decodeCursor } from '../read-model/timeline.queries';
 import type { CasesQueryDto, TimelineQueryDto } from './dto';
 
-/** What the controllers answer; access checks and logging happen here, before any case data is read. */
+/**
+ * What the controllers answer; access checks and logging happen here, before any case data is returned (a page is
+ * read while its reader is checked and logged: CaseAccess.authorisedRead).
+ */
 @Injectable()
 export class TimelineService {
   constructor(
     @Inject(TimelineQueries) private readonly queries: TimelineQueries,
     @Inject(CaseAccess) private readonly access: CaseAccess,
+    @Inject(OrganisationDirectory) private readonly organisations: OrganisationDirectory,
   ) {}
 
   async timeline(principal: Principal, caseId: string, q: TimelineQueryDto) {
-    await this.access.authorise(principal, caseId, 'timeline', { query: { ...q } });
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (q.cursor && !after) throw new BadRequestException('cursor is not one this API issued');
-    return this.queries.page(caseId, { agency: q.agency, kind: q.kind, from: q.from, to: q.to, after, limit: q.limit ?? 100 });
+    const detail = { query: { ...q } };
+    if (q.cursor && !after) {
+      await this.access.authorise(principal, caseId, 'timeline', detail);
+      throw new BadRequestException('cursor is not one this API issued');
+    }
+    return this.access.authorisedRead(principal, caseId, 'timeline', detail, () =>
+      this.queries.page(caseId, { agency: q.agency, kind: q.kind, from: q.from, to: q.to, after, limit: q.limit ?? 100 }));
   }
 
   async status(principal: Principal, caseId: string, asOf?: string) {
     const day = asOfDay(asOf);
-    await this.access.authorise(principal, caseId, 'status', { asOf: day });
-    const events = (await this.queries.clockEvents([caseId])).get(caseId) ?? [];
+    const clock = await this.access.authorisedRead(principal, caseId, 'status', { asOf: day }, () => this.queries.clockEvents([caseId]));
+    const events = clock.get(caseId) ?? [];
     return { caseId, clockEvents: events.length, computedBy: COMPUTED_BY, ...statutoryStatus(events, day) };
   }
 
@@ -38,9 +47,9 @@ export class TimelineService {
   async familyTimeline(principal: Principal, caseId: string, asOf?: string) {
     const day = asOfDay(asOf);
     await this.access.authorise(principal, caseId, 'family-timeline', { asOf: day });
-    const [page, clock] = await Promise.all([this.queries.entries(caseId, { limit: 100_000 }), this.queries.clockEvents([caseId])]);
+    const [page, clock, members] = await Promise.all([this.queries.entries(caseId, { limit: 100_000 }), this.queries.clockEvents([caseId]), this.queries.members(caseId)]);
     const entries = page.map((r) => r.view);
-    const { view, decisions } = familyTimeline(caseId, entries, statutoryStatus(clock.get(caseId) ?? [], day));
+    const { view, decisions } = familyTimeline(caseId, entries, statutoryStatus(clock.get(caseId) ?? [], day), this.organisations, members);
     if (isFamilyPrincipal(principal)) {
       const access = familyAccessFromLinks(await this.queries.familyLinks(caseId), principal.userId, day);
       return { ...view, you: { relationship: access.relationship ?? null, mayAct: access.act, why: access.why } };

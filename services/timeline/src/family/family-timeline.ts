@@ -1,7 +1,8 @@
 import type { Deadline, StatutoryStatus } from '@tio/ehc-domain';
 import { earlyReviewsOf, type FamilyEarlyReview } from './early-reviews';
 import { familyDecisions, type FamilyDecision } from './family-rule';
-import { deadlineSentence, FAMILY_RESPONSIBLE, FAMILY_STAGES, familySentence, plainDate, WHO, type Names } from './family-text';
+import { deadlineSentence, FAMILY_RESPONSIBLE, FAMILY_STAGES, familySentence, plainDate, WHO } from './family-text';
+import { OrganisationDirectory } from './organisation-directory';
 
 /** A timeline entry as the family read needs it. */
 export interface SourceEntry {
@@ -33,6 +34,8 @@ export interface FamilyTimeline {
   late: FamilyDeadline[];
   entries: Array<{ id: string; kind: string; on: string; date: string; who: string; text: string }>;
   people: Array<{ agency: string; who: string }>;
+  /** The organisations involved in the case, by name (from the organisation directory), else by what they are. */
+  organisations: Array<{ agency: string; name: string }>;
   /** Requests for an early review and the council's answer to each (no statutory time limit applies to the answer). */
   earlyReviews: FamilyEarlyReview[];
 }
@@ -61,7 +64,27 @@ export function weekOfProcessShown(status: Pick<StatutoryStatus, 'caseStatus' | 
   return TWENTY_WEEK_STAGES.has(status.caseStatus) ? status.weekOfProcess ?? null : null;
 }
 
-export function familyTimeline(caseId: string, entries: readonly SourceEntry[], status: StatutoryStatus, names: Names = {}): { view: FamilyTimeline; decisions: Map<string, FamilyDecision> } {
+/** An organisation involved in the case (the timeline's case members). */
+export interface CaseOrganisation {
+  organisationId: string;
+  agency: string;
+}
+
+/** Each organisation once, by name or by what it is; descriptions of unknown ones are not repeated. */
+function organisationsOf(members: readonly CaseOrganisation[], directory: OrganisationDirectory): Array<{ agency: string; name: string }> {
+  const seen = new Set<string>();
+  return members.flatMap((m) => {
+    const name = directory.describe(m.organisationId, m.agency);
+    if (seen.has(name)) return [];
+    seen.add(name);
+    return [{ agency: m.agency, name: name.charAt(0).toUpperCase() + name.slice(1) }];
+  });
+}
+
+export function familyTimeline(
+  caseId: string, entries: readonly SourceEntry[], status: StatutoryStatus, directory: OrganisationDirectory = new OrganisationDirectory(), members: readonly CaseOrganisation[] = [],
+): { view: FamilyTimeline; decisions: Map<string, FamilyDecision> } {
+  const names = directory.names();
   const decisions = familyDecisions(entries.map((e) => ({ id: e.id, type: e.source.type, occurredAt: e.occurredAt, details: e.details })));
   const shown = entries.filter((e) => decisions.get(e.id)?.show);
   const deadlines = status.deadlines.filter(FAMILY_DEADLINE);
@@ -86,6 +109,7 @@ export function familyTimeline(caseId: string, entries: readonly SourceEntry[], 
         text: familySentence(e.source.type, e.details, e.occurredAt, names),
       })),
       people: agencies.map((agency) => ({ agency, who: FAMILY_RESPONSIBLE[agency as keyof typeof FAMILY_RESPONSIBLE] })),
+      organisations: organisationsOf(members, directory),
       earlyReviews: earlyReviewsOf(shown),
     },
   };

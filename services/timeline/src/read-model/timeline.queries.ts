@@ -107,6 +107,13 @@ export class TimelineQueries {
     return (await this.db.getRepository(ModelInfoEntity).findOneBy({ id: 1 }))?.generation ?? 1;
   }
 
+  /** The organisations involved in a case, in the order they became involved. */
+  async members(caseId: string): Promise<Array<{ organisationId: string; agency: string }>> {
+    const rows: Array<{ organisation_id: string; agency: string }> = await this.db.query(
+      `SELECT organisation_id, agency FROM "${LIVE_SCHEMA}".case_members WHERE case_id = $1 ORDER BY since_occurred_at, organisation_id`, [caseId]);
+    return rows.map((r) => ({ organisationId: r.organisation_id, agency: r.agency }));
+  }
+
   async isMember(caseId: string, organisationId: string): Promise<boolean> {
     const rows = await this.db.query(`SELECT 1 FROM "${LIVE_SCHEMA}".case_members WHERE case_id = $1 AND organisation_id = $2`, [caseId, organisationId]);
     return rows.length > 0;

@@ -18,6 +18,8 @@ export interface FamilyTimelineView {
   late: FamilyDeadline[];
   entries: Array<{ id: string; kind: string; on: string; date: string; who: string; text: string }>;
   people: Array<{ agency: string; who: string }>;
+  organisations?: Array<{ agency: string; name: string }>;
+  earlyReviews?: Array<{ requestedOn: string; status: string; text: string }>;
   you?: { relationship: string | null; mayAct: boolean; why: string };
 }
 
