@@ -27,6 +27,7 @@ describe('the case so far, appeals and tribunal orders, and notifications off', 
   let dir: string;
   let mail: DevMailServer;
   let service: TestService;
+  let offline: TestService | undefined;
   let officer: string;
 
   beforeAll(async () => {
@@ -37,6 +38,7 @@ describe('the case so far, appeals and tribunal orders, and notifications off', 
   afterAll(async () => {
     if (mail) console.log(`[notifications] case so far suite: ${mail.messages().length} messages received over SMTP:\n${(await mails()).map((m) => `  ${m.template.padEnd(18)} ${m.subject}`).join('\n')}`);
     await service?.close();
+    await offline?.close();
     await mail?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -94,11 +96,11 @@ describe('the case so far, appeals and tribunal orders, and notifications off', 
     try {
       caseId = await refusedCase(off);
       await link(off, caseId, jo);
+      // the same database, now with the SMTP server: the catch-up at start finds the link made while off
+      service = await startTestService(caseService, { DATABASE_URL: off.databaseUrl, SMTP_URL: mail.url, FAMILY_WEB_URL: WEB });
     } finally {
-      await off.close();
+      offline = off; // closed after the service on its database (closing a test service drops its database)
     }
-    // the same database, now with the SMTP server: the catch-up at start finds the link made while off
-    service = await startTestService(caseService, { DATABASE_URL: off.databaseUrl, SMTP_URL: mail.url, FAMILY_WEB_URL: WEB });
     const [soFar] = await waitFor('the case so far', async () => ((await to(jo)).length ? to(jo) : undefined), 120_000);
     expect(soFar).toMatchObject({ template: 'case-so-far', subject: 'Your case so far' });
     expect(soFar?.text).toContain('The council has decided not to carry out an EHC needs assessment.');
