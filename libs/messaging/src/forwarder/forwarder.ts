@@ -1,5 +1,5 @@
 import { integrationEventFromRecorded, toKafkaRecord, type EventTypeRegistry, type IntegrationEvent } from '@tio/contracts';
-import type { CheckpointStore, EventStore, RecordedEvent } from '@tio/event-store';
+import type { CheckpointStore, EventStore } from '@tio/event-store';
 import { backoffDelay, sleep, type BackoffOptions } from '../backoff';
 import type { MessageProducer, MessagingClient, TopicMessages } from '../kafka/port';
 import { describePublish, endSpan, startPublishSpan, traceparentOf } from '../tracing';
@@ -43,7 +43,13 @@ export interface ForwarderMetrics {
 
 /** Events read from the store, with the Kafka records of those that are published. */
 interface Batch {
-  events: RecordedEvent[];
+  /**
+   * How many events were read, and when the store recorded the first. The events themselves are not kept: only
+   * their records live until Kafka acknowledges them (parsed events held across a send survive into the old
+   * generation, and the collector's work on them showed in the forwarder's CPU).
+   */
+  size: number;
+  oldestRecordedAt: string | undefined;
   /** The global position of the last event read (the checkpoint once the batch is acknowledged). */
   last: bigint;
   messages: TopicMessages[];
@@ -153,16 +159,16 @@ export class Forwarder {
         const batch = await (next ?? this.read(position, batchSize));
         next = undefined;
         if (!this.running || !batch) break;
-        if (batch.events.length > 0) {
+        if (batch.size > 0) {
           position = batch.last;
           // a full batch means more is waiting: read and build the next one while Kafka takes this one
-          if (batch.events.length === batchSize) next = this.read(position, batchSize);
-          this.options.metrics?.backlog(batch.events.length, batch.events[0].metadata.recordedAt);
+          if (batch.size === batchSize) next = this.read(position, batchSize);
+          this.options.metrics?.backlog(batch.size, batch.oldestRecordedAt);
           if (!(await this.checkpointCaughtUp())) break;
           if (!(await this.publish(batch))) break; // stopping
           this.acknowledged(batch.last);
         }
-        if (batch.events.length < batchSize && this.running && !batch.appendedSinceRead()) {
+        if (batch.size < batchSize && this.running && !batch.appendedSinceRead()) {
           const s = sleep(this.options.pollIntervalMs ?? 1000);
           this.idle = s;
           await s.promise;
@@ -214,7 +220,7 @@ export class Forwarder {
     const last = events.length ? events[events.length - 1].globalPosition : after ?? 0n;
     this.readUpTo = last;
     const appendedSinceRead = () => this.announced === 'unknown' || (this.announced !== undefined && this.announced > last);
-    return { events, last, messages: [...byTopic.values()], count, spans, appendedSinceRead };
+    return { size: events.length, oldestRecordedAt: events[0]?.metadata.recordedAt, last, messages: [...byTopic.values()], count, spans, appendedSinceRead };
   }
 
   /**
