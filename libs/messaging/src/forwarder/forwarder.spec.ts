@@ -136,7 +136,8 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
         first ??= position - BigInt(command.events);
         for (const e of events) appended.push({ eventId: e.metadata.eventId, command });
       }
-      await store.checkpoints.save(name, first!); // all four events in the forwarder's first batch
+      if (first === undefined) throw new Error('nothing was appended');
+      await store.checkpoints.save(name, first); // all four events in the forwarder's first batch
       await forwarder.start();
       await consumer.start();
       await waitFor('the forwarded events', async () => appended.every((a) => seen.some((e) => e.id === a.eventId)));
