@@ -20,15 +20,14 @@ describe('metrics census', () => {
     expect(files.filter((f) => /collectDefaultMetrics\(/.test(read(f))).map(rel)).toEqual(['libs/service-kit/src/metrics/service-metrics.ts']);
   });
 
-  it("scrapes every service's /metrics for the HTTP histogram in its health e2e", () => {
-    // Not yet a service-kit service, each with its reason (a named service must exist, so the list cannot rot).
-    const notYet: Record<string, string> = {
-      web: "the practitioners' page server (issue 18): no database or Kafka of its own, its own /health routes, no /metrics yet",
-    };
-    const all = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')));
-    expect(Object.keys(notYet).filter((s) => !all.includes(s))).toEqual([]);
-    const services = all.filter((s) => !Object.hasOwn(notYet, s));
-    console.log(`[census] services: ${services.join(', ')}`);
+  // Not service-kit's CoreModule services (no database or Kafka of their own), each checked as a process by its spec.
+  const pageServers: Record<string, string> = { web: 'infra/e2e/web-service.e2e.spec.ts' };
+  const all = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')));
+
+  it("scrapes every service's /metrics for the HTTP histogram in its health e2e (a page server's in its process spec)", () => {
+    expect(Object.keys(pageServers).filter((s) => !all.includes(s))).toEqual([]);
+    const services = all.filter((s) => !Object.hasOwn(pageServers, s));
+    console.log(`[census] services: ${services.join(', ')}; page servers: ${Object.keys(pageServers).join(', ')}`);
     expect(services.length).toBeGreaterThanOrEqual(6);
     const helper = read(join(root, 'libs/testing/src/service-health.spec-helper.ts'));
     expect(helper).toContain("'tio_http_request_duration_seconds_count'");
@@ -36,5 +35,18 @@ describe('metrics census', () => {
       const spec = join(root, 'services', s, 'src', 'health.e2e.spec.ts');
       expect(`${s}: ${existsSync(spec) && /describeServiceHealth\(/.test(read(spec))}`).toBe(`${s}: true`);
     }
+    for (const [s, spec] of Object.entries(pageServers)) {
+      const text = existsSync(join(root, spec)) ? read(join(root, spec)) : '';
+      expect(`${s}: ${/'tio_http_request_duration_seconds_count'/.test(text) && text.includes("'/metrics'") && /JSON/.test(text)}`).toBe(`${s}: true`);
+    }
+  });
+
+  it('starts every service through service-kit, so each logs JSON lines (JsonLogger) and times every request', () => {
+    for (const s of all) {
+      const main = read(join(root, 'services', s, 'src', 'main.ts'));
+      const through = Object.hasOwn(pageServers, s) ? /createPageServerApp\(/ : /runService\(/;
+      expect(`${s}: ${through.test(main) && !/NestFactory/.test(main)}`).toBe(`${s}: true`);
+    }
+    expect(read(join(root, 'libs/service-kit/src/page-server.ts'))).toMatch(/new JsonLogger\(name\)[\s\S]*httpMetricsMiddleware/);
   });
 });

@@ -17,3 +17,4 @@ export * from './access-log-query.dto';
 export * from './case-scope';
 export * from './single-active-lease';
 export * from './service-lease';
+export * from './page-server';

@@ -2,8 +2,8 @@ import './tracing'; // first: see tracing.ts
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from '@nestjs/common';
+import { createPageServerApp } from '@tio/service-kit';
 import type { NextFunction, Request, Response } from 'express';
 import { webConfig } from './config';
 import { GOVUK_DIST } from './render';
@@ -33,7 +33,7 @@ function securityHeaders(...issuers: Array<string | undefined>) {
 
 async function main(): Promise<void> {
   const config = webConfig();
-  const app = await NestFactory.create<NestExpressApplication>(WebModule, { logger: ['error', 'warn', 'log'] });
+  const app = await createPageServerApp('web', WebModule);
   app.disable('x-powered-by');
   app.set('trust proxy', process.env['TRUST_PROXY'] === '1');
   app.use(securityHeaders(config.issuer, config.citizen?.issuer));
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   for (const prefix of ['/stylesheets', '/javascripts']) app.useStaticAssets(join(GOVUK_DIST, 'govuk'), { prefix, index: false });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  console.log(`web listening on http://${config.host}:${config.port} (identity provider ${config.issuer}, families' ${config.citizen?.issuer ?? 'none'}, timeline ${config.timelineUrl})`);
+  new Logger('bootstrap').log(`web listening on http://${config.host}:${config.port} (identity provider ${config.issuer}, families' ${config.citizen?.issuer ?? 'none'}, timeline ${config.timelineUrl})`);
   // the run command closes a service by ending its stdin (as the other services do)
   if (process.env['TIO_WATCH_STDIN'] === '1') {
     process.stdin.resume();

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
 import type { WebSession } from './auth/sessions';
@@ -21,6 +21,7 @@ export function displayDate(value: unknown): string {
 /** The Nunjucks environment: this service's views, then govuk-frontend's macros (`govuk/components/...`). */
 @Injectable()
 export class Renderer {
+  private readonly logger = new Logger('pages');
   private readonly env = new nunjucks.Environment(new nunjucks.FileSystemLoader([join(__dirname, 'views'), GOVUK_DIST]), { autoescape: true });
 
   constructor() {
@@ -36,6 +37,8 @@ export class Renderer {
       csrf: session?.csrf,
       cspNonce: res.locals['cspNonce'],
     });
+    // what failed is logged inside the request's trace (its traceId on the line when tracing is on); the page says it
+    if (status >= 500) this.logger.warn({ msg: 'page answered with a server error', status, method: req.method, route: req.route?.path ?? 'unmatched', template });
     res.status(status).type('html').send(html);
   }
 }

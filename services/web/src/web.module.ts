@@ -1,5 +1,6 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { PageServerModule } from '@tio/service-kit';
 import { AuditApi } from './audit/audit-api';
 import { AuditPagesController } from './audit/audit-pages.controller';
 import { AUDIT_QUERY_HANDLERS } from './audit/audit-queries';
@@ -21,9 +22,9 @@ import { WORKLIST_HANDLERS } from './worklist/worklist.queries';
 import { FamilyApi } from './family/family-api';
 import { FamilyController } from './family/family.controller';
 
-/** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. */
+/** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. Its /metrics and JSON logs are service-kit's (PageServerModule). */
 @Module({
-  imports: [CqrsModule.forRoot()],
+  imports: [CqrsModule.forRoot(), PageServerModule],
   controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController],
   providers: [
     { provide: WEB_CONFIG, useFactory: () => webConfig() },

@@ -19,6 +19,9 @@ export interface KafkaJsClientOptions {
   topicPrefix?: string;
 }
 
+/** An empty fetch's wait at the broker: what an idle consumer's stop waits for (see ConsumerOptions.maxWaitTimeMs). */
+export const DEFAULT_FETCH_MAX_WAIT_MS = 500;
+
 /** The KafkaJS adapter of our messaging port (the only place KafkaJS is imported). */
 export class KafkaJsClient implements MessagingClient {
   readonly kafka: Kafka;
@@ -75,6 +78,8 @@ export class KafkaJsClient implements MessagingClient {
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
       maxBytesPerPartition: options.maxBytesPerPartition,
+      // KafkaJS's 5 s default: each idle consumer held the process that long after SIGTERM (disconnect waits for it)
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? DEFAULT_FETCH_MAX_WAIT_MS,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10, restartOnFailure: async () => true },
     });

@@ -68,6 +68,11 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
+  /**
+   * How long the broker holds a fetch that finds nothing new (default 500 ms). Stopping waits for the fetch in flight,
+   * so this bounds how long an idle consumer takes to stop; a record that arrives meanwhile is answered at once.
+   */
+  maxWaitTimeMs?: number;
 }
 
 export interface MessageConsumer {

@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../openapi';
-import { RequireRoles } from '@tio/auth';
+import { AuthGuard, RequireRoles } from '@tio/auth';
 import { ServiceMetrics } from './service-metrics';
 
 /**
@@ -25,3 +25,11 @@ export class MetricsController {
     return this.metrics.scrape();
   }
 }
+
+/**
+ * The same `GET /metrics` in an app whose other routes are not bearer-token routes (the web service's pages go by its
+ * session cookie, so it has no app-wide AuthGuard): the guard is this controller's own, with the same rule.
+ */
+@UseGuards(AuthGuard)
+@Controller('metrics')
+export class GuardedMetricsController extends MetricsController {}
