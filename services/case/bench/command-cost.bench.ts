@@ -173,8 +173,9 @@ async function startSide(name: string, sideRoot: string, clusterUrl: string, key
       return { cpuMs: used, per: used / (performance.now() - t) };
     };
     let idleRate = Infinity;
+    // bounded: with the profiler sampling (BENCH_PROFILE) or a busy neighbour the process may never look idle again
     const settle = async () => {
-      for (;;) {
+      for (let tries = 0; tries < 40; tries++) {
         const { per } = await rateOver(500);
         if (per <= idleRate * 1.5 + 0.004) return;
       }
