@@ -56,7 +56,15 @@ export interface TestService {
  * Boots a real service (its NestJS module, real PostgreSQL database of its own, the real Kafka broker) on a random
  * port for an end-to-end test. Needs DATABASE_URL (cluster) and KAFKA_BROKERS from the Jest global setup.
  */
-export async function startTestService(definition: ServiceDefinition, extraEnv: Record<string, string> = {}): Promise<TestService> {
+export interface TestServiceOptions {
+  /**
+   * Record every response for `conformance()` (default true). A benchmark turns it off: recording parses and keeps
+   * every body, which a real process does not pay for.
+   */
+  recordResponses?: boolean;
+}
+
+export async function startTestService(definition: ServiceDefinition, extraEnv: Record<string, string> = {}, options: TestServiceOptions = {}): Promise<TestService> {
   const clusterUrl = process.env['TIO_CLUSTER_URL'] ?? (process.env['DATABASE_URL'] as string);
   process.env['TIO_CLUSTER_URL'] = clusterUrl;
   const dbName = `test_${definition.name.replace(/-/g, '_')}_${randomUUID().slice(0, 8)}`;
@@ -68,7 +76,8 @@ export async function startTestService(definition: ServiceDefinition, extraEnv: 
   Object.assign(process.env, { DATABASE_URL: databaseUrl, JWT_PUBLIC_KEY: publicKeyPem, KAFKA_TOPIC_PREFIX: topicPrefix, ...extraEnv });
   try {
     const observed: ObservedResponse[] = [];
-    const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1', observe: recordResponses(observed) as never });
+    const observe = options.recordResponses === false ? undefined : (recordResponses(observed) as never);
+    const app = await createServiceApp(definition, { logger: process.env['TEST_LOGS'] === '1', observe });
     await app.listen(0, '127.0.0.1');
     return {
       app,

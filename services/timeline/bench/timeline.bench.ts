@@ -66,7 +66,7 @@ async function main() {
   const topics = testTopics('bench');
   const publisher = new Publisher();
   await publisher.ensure(topicList(topics));
-  const service: TestService = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-bench-${randomUUID().slice(0, 6)}` });
+  const service: TestService = await startTestService(timelineService, { KAFKA_TOPIC_PREFIX: '', TIMELINE_TOPICS: topicList(topics).join(','), TIMELINE_CONSUMER_GROUP: `timeline-bench-${randomUUID().slice(0, 6)}` }, { recordResponses: false });
   const base = `http://127.0.0.1:${(service.server.address() as AddressInfo).port}`;
   const token = await tokenFor({ userId: 'paed-1', organisationId: ACTORS.nhs.organisationId, agency: 'health', roles: ['practitioner'] });
   const headers = { authorization: `Bearer ${token}` };

@@ -186,6 +186,25 @@ describe('the shared case timeline (real Kafka, PostgreSQL and HTTP)', () => {
     expect((await get(`/access-log?caseId=${caseA}&limit=1`, 'auditor').expect(200)).body.verification).toMatchObject({ valid: true });
   });
 
+  it('answers a read only once its access-log entry is committed: no data when the entry cannot be written', async () => {
+    // the page and the clock are read while the entry is written; here the log refuses this reader's entries
+    await pool.query(`CREATE FUNCTION refuse_log_entry() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'access log unavailable'; END $$`);
+    await pool.query(`CREATE TRIGGER refuse_log_entry BEFORE INSERT ON timeline_case_access_log FOR EACH ROW WHEN (NEW.user_id = 'paed-1') EXECUTE FUNCTION refuse_log_entry()`);
+    try {
+      for (const path of [`/cases/${caseA}/timeline`, `/cases/${caseA}/status`]) {
+        const failed = await get(path, 'nhs');
+        expect(failed.status).toBeGreaterThanOrEqual(500);
+        expect(failed.body).not.toHaveProperty('entries');
+        expect(failed.body).not.toHaveProperty('clockEvents');
+        expect(JSON.stringify(failed.body)).not.toContain(storyA[0].e.id);
+      }
+    } finally {
+      await pool.query('DROP TRIGGER refuse_log_entry ON timeline_case_access_log');
+      await pool.query('DROP FUNCTION refuse_log_entry()');
+    }
+    expect((await get(`/cases/${caseA}/timeline`, 'nhs').expect(200)).body.entries).toHaveLength(await entryCount(caseA));
+  });
+
   it('ends a live stream with `expired` when its token expires', async () => {
     const shortLived = await tokenFor({ userId: 'paed-1', organisationId: ACTORS.nhs.organisationId, agency: 'health', roles: ['practitioner'], expiresIn: '2s' });
     const live = openSse(url(`/cases/${caseA}/timeline/stream?access_token=${shortLived}`));

@@ -5,6 +5,7 @@ import { familyAccessFromLinks } from '../family/family-access';
 import { AccessLog, PG_POOL, ServiceMetrics, migrateAccessLog, type AccessLogEntry, type AccessLogTable } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { TimelineQueries } from '../read-model/timeline.queries';
+import { RecentMemberships, membershipCacheMs } from './recent-memberships';
 
 /**
  * The timeline's access log: hash-chained (service-kit AccessLog). The first, unchained table
@@ -33,6 +34,7 @@ export function agencyGrantAgency(p: Principal): string | undefined {
 @Injectable()
 export class CaseAccess implements OnModuleInit {
   private readonly accessLog: AccessLog;
+  private readonly memberships = new RecentMemberships(membershipCacheMs());
   constructor(
     @Inject(TimelineQueries) private readonly queries: TimelineQueries,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -43,6 +45,18 @@ export class CaseAccess implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await migrateAccessLog(this.pool, TIMELINE_ACCESS_LOG);
+  }
+
+  /**
+   * A read of the case that runs while the caller is authorised and the access-log entry commits (rather than after):
+   * its data is returned only once both have succeeded. A refusal, or a log write that fails, throws, and whatever was
+   * read is dropped unseen.
+   */
+  async authorisedRead<T>(principal: Principal, caseId: string, action: CaseAction, detail: Record<string, unknown>, read: () => Promise<T>): Promise<T> {
+    const data = read();
+    data.catch(() => undefined); // awaited below once access is granted; when refused, its outcome is of no interest
+    await this.authorise(principal, caseId, action, detail);
+    return data;
   }
 
   async authorise(principal: Principal, caseId: string, action: CaseAction, detail: Record<string, unknown> = {}): Promise<void> {
@@ -71,10 +85,18 @@ export class CaseAccess implements OnModuleInit {
       return access.see ? { via: 'linked-family-member', relationship: access.relationship, act: access.act } : undefined;
     }
     if (isAuditor(principal)) return {};
-    if (await this.queries.isMember(caseId, principal.organisationId)) return {};
+    if (await this.isMember(caseId, principal.organisationId)) return {};
     const viaAgency = agencyGrantAgency(principal);
     const request = viaAgency ? await this.queries.openUnnamedAdviceRequest(caseId, viaAgency) : undefined;
     return request ? { via: 'agency-advice-request', adviceRequestId: request } : undefined;
+  }
+
+  /** The organisation is a member of the case (remembered a few seconds once seen: members are only ever added). */
+  private async isMember(caseId: string, organisationId: string): Promise<boolean> {
+    if (this.memberships.has(caseId, organisationId)) return true;
+    const member = await this.queries.isMember(caseId, organisationId);
+    if (member) this.memberships.add(caseId, organisationId);
+    return member;
   }
 
   async log(principal: Principal, caseId: string | null, action: CaseAction, outcome: 'allowed' | 'denied', detail: Record<string, unknown> = {}): Promise<void> {

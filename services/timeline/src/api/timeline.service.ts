@@ -9,7 +9,10 @@ import { CaseAccess, agencyGrantAgency, isAuditor } from '../access/access.servi
 import { TimelineQueries, decodeCursor } from '../read-model/timeline.queries';
 import type { CasesQueryDto, TimelineQueryDto } from './dto';
 
-/** What the controllers answer; access checks and logging happen here, before any case data is read. */
+/**
+ * What the controllers answer; access checks and logging happen here, before any case data is returned (a page is
+ * read while its reader is checked and logged: CaseAccess.authorisedRead).
+ */
 @Injectable()
 export class TimelineService {
   constructor(
@@ -19,16 +22,20 @@ export class TimelineService {
   ) {}
 
   async timeline(principal: Principal, caseId: string, q: TimelineQueryDto) {
-    await this.access.authorise(principal, caseId, 'timeline', { query: { ...q } });
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (q.cursor && !after) throw new BadRequestException('cursor is not one this API issued');
-    return this.queries.page(caseId, { agency: q.agency, kind: q.kind, from: q.from, to: q.to, after, limit: q.limit ?? 100 });
+    const detail = { query: { ...q } };
+    if (q.cursor && !after) {
+      await this.access.authorise(principal, caseId, 'timeline', detail);
+      throw new BadRequestException('cursor is not one this API issued');
+    }
+    return this.access.authorisedRead(principal, caseId, 'timeline', detail, () =>
+      this.queries.page(caseId, { agency: q.agency, kind: q.kind, from: q.from, to: q.to, after, limit: q.limit ?? 100 }));
   }
 
   async status(principal: Principal, caseId: string, asOf?: string) {
     const day = asOfDay(asOf);
-    await this.access.authorise(principal, caseId, 'status', { asOf: day });
-    const events = (await this.queries.clockEvents([caseId])).get(caseId) ?? [];
+    const clock = await this.access.authorisedRead(principal, caseId, 'status', { asOf: day }, () => this.queries.clockEvents([caseId]));
+    const events = clock.get(caseId) ?? [];
     return { caseId, clockEvents: events.length, computedBy: COMPUTED_BY, ...statutoryStatus(events, day) };
   }
 
