@@ -74,7 +74,7 @@ describe('the family on the case, end to end', () => {
     // reg 6(1)(h): Jo asks for advice from someone she names
     await post(`/cases/${caseId}/family/advice-requests`, { adviserName: 'Dr Ann Example', adviserRole: 'speech and language therapist' }, jo).expect(201);
     // the council must find on it before a draft: the checklist names the request awaiting its finding
-    const checklist = (await get(`/cases/${caseId}/advice-checklist`, officer).expect(200)).body;
+    const { checklist } = (await get(`/cases/${caseId}/advice-checklist`, officer).expect(200)).body;
     expect(checklist.missing).toContainEqual(expect.objectContaining({ item: 'requested-by-family', problem: 'finding-not-recorded' }));
     const [asked] = checklist.familyAsksAwaitingFinding as Array<{ familyRequestId: string; adviser: { name: string } }>;
     expect(asked?.adviser.name).toBe('Dr Ann Example');
@@ -123,7 +123,7 @@ describe('the family on the case, end to end', () => {
     expect(JSON.stringify(messages)).not.toMatch(/jo\.carter@example\.org|Jo Carter/);
     expect(messages.filter((e) => /family|early-review|reassessment-requested/.test(e.type)).map((e) => [e.type, e.actor?.agency])).toEqual([
       ['ehc.family-member-invited.v1', 'local-authority'], ['ehc.family-member-linked.v1', 'family'], ['ehc.family-advice-asked.v1', 'family'],
-      ['ehc.family-response-received.v1', 'family'], ['ehc.early-review-requested.v1', 'family'], ['ehc.reassessment-requested.v1', 'family'],
+      ['ehc.family-advice-request-recorded.v1', 'local-authority'], ['ehc.family-response-received.v1', 'family'], ['ehc.early-review-requested.v1', 'family'], ['ehc.reassessment-requested.v1', 'family'],
     ]);
   }, 300_000);
 
