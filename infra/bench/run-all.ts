@@ -6,7 +6,8 @@
  *   1. runs every area's own benchmark as a child process against them (event store, messaging at two rates,
  *      timeline API + freshness, timeline rebuild of 1M events, audit replay), each printing one `BENCH_JSON {...}` line;
  *   2. freshness end to end (./freshness.ts): all services as `npm start` runs them, HTTP command -> SSE entry at
- *      fixed open-loop rates, p50/p99, achieved rate, CPU per event;
+ *      fixed open-loop rates, p50/p99, achieved rate, CPU per event, beside a raw same-work pipeline run interleaved
+ *      (./raw-pipeline.ts: node:http, one INSERT, KafkaJS producer and consumer, raw SSE) with the ratios;
  *   3. the system phase (./system.ts): a synthetic dataset from the deciders (./generate-dataset.ts) in the services'
  *      own event stores, every service started the way `npm start` starts it, RSS at rest and under load, the
  *      timeline API of the real service process, audit replay of the generated data, and a timeline rebuild beside a
