@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * The councils (GSS codes, with their names) a family may send a request for an assessment to through the public
- * route: the councils this deployment serves, from SERVED_LOCAL_AUTHORITIES (`E10000028=Staffordshire County
- * Council,E10000029=Suffolk County Council`). A request to any other code is refused (400 naming `localAuthority`),
+ * route: the councils this deployment serves, from SERVED_LOCAL_AUTHORITIES (`E10000028,E10000029`, or with names:
+ * `E10000028=Staffordshire County Council`). A request to any other code is refused (400 naming `localAuthority`),
  * so nobody's request goes to a council that does not use the service. Unset: the five councils of the development
  * system and the demo.
+ *
+ * Names come from one place where there is one: the organisation directory (ORGANISATION_DIRECTORY, the JSON file
+ * the timeline names organisations from); a name given in SERVED_LOCAL_AUTHORITIES is for a deployment without it.
  */
 export const DEVELOPMENT_LOCAL_AUTHORITIES: ReadonlyMap<string, string> = new Map([
   ['E10000028', 'Staffordshire County Council'],
@@ -20,18 +25,32 @@ export class ServedLocalAuthoritiesError extends Error {
   override readonly name = 'ServedLocalAuthoritiesError';
 }
 
-/** Reads SERVED_LOCAL_AUTHORITIES; a malformed entry stops the service at start with a message naming it. */
+/** The names of the organisations ORGANISATION_DIRECTORY lists (`{ "<id>": { "name": "..." } }`); none when unset. */
+function directoryNames(env: NodeJS.ProcessEnv): ReadonlyMap<string, string> {
+  const path = env['ORGANISATION_DIRECTORY']?.trim();
+  if (!path) return new Map();
+  let data: Record<string, { name?: unknown }>;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { name?: unknown }>;
+  } catch (err) {
+    throw new ServedLocalAuthoritiesError(`ORGANISATION_DIRECTORY: cannot read the councils' names from ${path} (${(err as Error).message})`);
+  }
+  return new Map(Object.entries(data ?? {}).flatMap(([id, e]) => (typeof e?.name === 'string' && e.name.trim() ? [[id, e.name.trim()] as const] : [])));
+}
+
+/** Reads SERVED_LOCAL_AUTHORITIES; a malformed entry, or a council without a name, stops the service at start. */
 export function servedLocalAuthorities(env: NodeJS.ProcessEnv = process.env): ReadonlyMap<string, string> {
   const value = env['SERVED_LOCAL_AUTHORITIES']?.trim();
-  if (!value) return DEVELOPMENT_LOCAL_AUTHORITIES;
+  const directory = directoryNames(env);
+  if (!value) return new Map([...DEVELOPMENT_LOCAL_AUTHORITIES].map(([code, name]) => [code, directory.get(code) ?? name]));
   const served = new Map<string, string>();
   for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
-    const [code = '', ...name] = entry.split('=');
+    const [code = '', ...rest] = entry.split('=');
     const gss = code.trim();
-    if (!GSS_CODE.test(gss) || !name.join('=').trim()) {
-      throw new ServedLocalAuthoritiesError(`SERVED_LOCAL_AUTHORITIES: "${entry}" is not CODE=Name with an English local authority's GSS code (e.g. E10000028=Staffordshire County Council)`);
-    }
-    served.set(gss, name.join('=').trim());
+    if (!GSS_CODE.test(gss)) throw new ServedLocalAuthoritiesError(`SERVED_LOCAL_AUTHORITIES: "${entry}" does not start with an English local authority's GSS code (e.g. E10000028)`);
+    const name = directory.get(gss) ?? rest.join('=').trim();
+    if (!name) throw new ServedLocalAuthoritiesError(`SERVED_LOCAL_AUTHORITIES: ${gss} has no name: list it in ORGANISATION_DIRECTORY or give it as ${gss}=Name`);
+    served.set(gss, name);
   }
   if (!served.size) throw new ServedLocalAuthoritiesError('SERVED_LOCAL_AUTHORITIES names no council');
   return served;
