@@ -67,7 +67,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
       url[name] = `http://127.0.0.1:${port}`;
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
+      ...process.env, ...auth, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       TIMELINE_URL: url['timeline'], CASE_URL: url['case'], ...citizenSignInEnv(citizen, keys.privateKeyPem),
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
