@@ -9,9 +9,11 @@ import type { EventStore } from '@tio/event-store';
 import { addDays, londonDateOf } from '@tio/ehc-domain';
 import { startDevMailServer, type DevMailServer } from '@tio/local-infra';
 import { startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
+import { adviceForDraft } from '../assessment-advice/advice-for-draft';
 import { caseStream } from '../case-aggregate';
 import { caseService } from '../service';
 import { FamilyNotifications } from './family-notifications';
+import { govukDate } from './message-texts';
 
 jest.setTimeout(300_000);
 
@@ -64,8 +66,8 @@ describe('the case so far, appeals and tribunal orders, and notifications off', 
   }
 
   /** Invited and linked with the code from the LA's answer (the person types it, signed in). */
-  async function link(svc: TestService, caseId: string, email: string): Promise<void> {
-    const { code } = (await post(svc, `/cases/${caseId}/family/invitations`, { at: addDays(today, -20), relationship: 'parent', contact: { name: 'Jo Carter', email } }).expect(201)).body;
+  async function link(svc: TestService, caseId: string, email: string, invitedOn = addDays(today, -20)): Promise<void> {
+    const { code } = (await post(svc, `/cases/${caseId}/family/invitations`, { at: invitedOn, relationship: 'parent', contact: { name: 'Jo Carter', email } }).expect(201)).body;
     const family = await tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: `family-${randomUUID().slice(0, 8)}` });
     await request(svc.server).post('/family/invitations/acceptance').set('Authorization', `Bearer ${family}`).send({ code }).expect(200);
   }
@@ -133,5 +135,30 @@ describe('the case so far, appeals and tribunal orders, and notifications off', 
     expect(received.find((m) => m.template === 'appeal-decided')?.text).toContain('The tribunal has agreed with the appeal.');
     expect(received.find((m) => m.template === 'tribunal-order')?.text).toContain('The council must now carry out an EHC needs assessment.');
     for (const m of received) expect(m.text).toContain(`${WEB}/family/cases/${caseId}`);
+  });
+
+  it('linked before anything happened: no case so far; a proposal to amend the plan is told with its 15 days and the date of the changed plan', async () => {
+    const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    const caseId = (await post(service, '/cases', { at: addDays(today, -3), childRef: `child:${randomUUID().slice(0, 6)}`, localAuthority: LA, source: 'parent', requestedBy: { role: 'parent' } }).expect(201)).body.caseId as string;
+    await link(service, caseId, jo, addDays(today, -2));
+    await post(service, `/cases/${caseId}/decision-to-assess`, { at: today }).expect(200);
+    await adviceForDraft((path, body) => post(service, path, body).expect(201), caseId, today);
+    await post(service, `/cases/${caseId}/draft-plan`, { at: today }).expect(201);
+    await post(service, `/cases/${caseId}/family-response`, { at: today, nothingMoreToSay: true }).expect(201);
+    await post(service, `/cases/${caseId}/final-plan`, { at: today }).expect(201);
+    const amendmentId = randomUUID();
+    await post(service, `/cases/${caseId}/amendments`, { at: today, amendmentId, trigger: 'change-of-circumstances' }).expect(201);
+    const proposed = (await request(service.server).get(`/cases/${caseId}`).set('Authorization', `Bearer ${officer}`).expect(200)).body.state.amendments[amendmentId];
+    const [email] = await waitFor('the amendment email', async () => {
+      const found = (await to(jo)).filter((m) => m.template === 'amendment-proposed');
+      return found.length ? found : undefined;
+    }, 120_000);
+    await settled(service, caseId);
+    expect(email?.subject).toBe('The council wants to change the EHC plan');
+    expect(email?.text).toContain(`tell the council what you think by ${govukDate(proposed.commentsDueOn)}`);
+    expect(email?.text).toContain(`The council must send the changed plan by ${govukDate(proposed.amendedPlanDueOn)}`);
+    const templates = (await to(jo)).map((m) => m.template);
+    expect(templates).not.toContain('case-so-far');
+    expect(templates.filter((t) => t === 'amendment-proposed')).toHaveLength(1);
   });
 });
