@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { idempotencyKeyOf, newIdFor, requestContext, type Caller } from '@tio/event-sourcing';
@@ -61,6 +61,9 @@ export class PublicRequestService {
     private readonly family: FamilyService,
   ) {
     requestsPerMinute = Number(process.env['PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE'] ?? 5);
+    if (!this.guard.configuredSecret) {
+      new Logger('public-requests').warn({ msg: 'PUBLIC_REQUEST_FORM_SECRET is not set: form tokens are signed with a key made at start, so they do not outlive this process or work on another replica; set it (32+ characters) wherever more than one replica serves the public request' });
+    }
   }
 
   /** What the form needs: a token to send it with, and the councils it may go to. */
