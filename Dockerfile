@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every service; docker-compose.yml picks the service with SERVICE (timeline, case, education, health,
-# social-care or audit). The build stage compiles every service to JavaScript (`nx run-many -t build`, see
+# social-care, audit or web). The build stage compiles every service to JavaScript (`nx run-many -t build`, see
 # infra/scripts/build-service.ts); the image holds that output and the production dependencies only, runs as the
 # unprivileged `node` user and reports its health from /health/ready. There is no container engine where this
 # project is built: infra/checks/image-recipe.spec.ts performs these steps and starts every service from them.
@@ -24,4 +24,4 @@ COPY --from=build /app/dist ./dist
 ENV HOST=0.0.0.0 PORT=3000
 USER node
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=6 CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["sh", "-c", "exec node --enable-source-maps dist/services/${SERVICE:?set SERVICE to timeline, case, education, health, social-care or audit}/main.js"]
+CMD ["sh", "-c", "exec node --enable-source-maps dist/services/${SERVICE:?set SERVICE to timeline, case, education, health, social-care, audit or web}/main.js"]

