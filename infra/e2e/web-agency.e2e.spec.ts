@@ -73,7 +73,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
       url[name] = `http://127.0.0.1:${port}`;
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
+      ...process.env, ...auth, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       TIMELINE_URL: url['timeline'], EDUCATION_URL: url['education'], AUDIT_URL: url['audit'],
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));

@@ -59,7 +59,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
       url[name] = `http://127.0.0.1:${port}`;
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`, TIMELINE_URL: url['timeline'],
+      ...process.env, ...auth, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`, TIMELINE_URL: url['timeline'],
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
 
