@@ -26,7 +26,9 @@
  * entries never seen within the drain time, non-2xx and transport errors, and the CPU per accepted event of every
  * process the pipeline uses: its Node processes, the PostgreSQL backends of its own databases, PostgreSQL's background
  * processes and the Kafka broker (utime+stime from /proc, sampled, ./process-cpu.ts). On a shared machine the
- * background processes and the broker also work for others: their share is printed apart.
+ * background processes and the broker also work for others: their share is printed apart. The other side's processes
+ * stay up, idle, during a step (the real services' idle background competes with the raw pipeline for the cores, so
+ * the raw side is if anything handicapped): their CPU is printed, not charged.
  * Then per rate: ours/raw for the rate, raw/ours for p50 and p99, raw/ours for CPU per event (< 1 is always worse).
  *
  * Order: BENCH_ROUNDS rounds (default 1); in each, every rate runs both sides back to back, the side first alternating
@@ -174,6 +176,8 @@ export interface CpuBreakdown {
   kafka: number;
   /** Backends of other databases on the cluster (other users of a shared machine): not charged to the side. */
   postgresOthers: number;
+  /** The other side's Node processes, idle meanwhile (their background work competes for the cores): not charged. */
+  otherSide: number;
 }
 
 export interface FreshnessResult {
@@ -357,7 +361,8 @@ async function main(): Promise<void> {
       const deferWaits: number[] = [];
       const errorKinds: Record<string, number> = {};
       const non2xx: Record<string, number> = {};
-      const meter = new CpuMeter({ processes: { ...side.processes, kafka: broker }, postmaster });
+      const others = Object.fromEntries(sides.filter((o) => o !== side).flatMap((o) => Object.entries(o.processes)).map(([n, pid]) => [`other:${n}`, pid]));
+      const meter = new CpuMeter({ processes: { ...side.processes, ...others, kafka: broker }, postmaster });
       const benchBefore = process.cpuUsage();
       const loadBefore = load();
       const inFlight: Promise<void>[] = [];
@@ -411,6 +416,7 @@ async function main(): Promise<void> {
         postgresBackground: groups['pg:background'] ?? 0,
         kafka: groups['kafka'] ?? 0,
         postgresOthers: pg.filter(([g]) => !own.has(g)).reduce((a, [, v]) => a + v, 0),
+        otherSide: Object.keys(others).reduce((a, n) => a + (groups[n] ?? 0), 0),
       };
       const cpuTotal = Object.values(cpu.processes).reduce((a, b) => a + b, 0) + cpu.postgres + cpu.postgresBackground + cpu.kafka;
       const first = accepted.filter((p) => p.firstSeenAt !== undefined).map((p) => Math.max(0, (p.firstSeenAt as number) - (p.acceptedAt as number))).sort((a, b) => a - b);
@@ -426,7 +432,7 @@ async function main(): Promise<void> {
       };
     };
     const ms = (s: number) => (s * 1000).toFixed(2);
-    const describe = (r: FreshnessResult) => `[${r.side}] rate ${r.rate}/s: ${r.accepted}/${r.sent} accepted${r.unsent ? ` (${r.unsent} unsent)` : ''} (${r.achieved.toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (all clients ${r.p99AllClients.toFixed(1)}), HTTP p50/p99 ${r.httpP50.toFixed(1)}/${r.httpP99.toFixed(1)} ms, deferred ${r.deferred} (wait p99 ${Number.isNaN(r.deferP99) ? '-' : r.deferP99.toFixed(0)} ms), unseen ${r.unseen}, non-2xx ${JSON.stringify(r.non2xx)}, errors ${r.errors} ${JSON.stringify(r.errorKinds)}, sent in ${r.seconds}s; CPU ${ms(r.cpuSecondsPerEvent)} ms/event = processes ${JSON.stringify(Object.fromEntries(Object.entries(r.cpu.processes).map(([k, v]) => [k, +v.toFixed(2)])))} + postgres ${r.cpu.postgres.toFixed(2)} + pg background ${r.cpu.postgresBackground.toFixed(2)} + kafka ${r.cpu.kafka.toFixed(2)} s (other databases ${r.cpu.postgresOthers.toFixed(2)} s, not counted; bench client ${r.benchCpuSeconds.toFixed(1)} s); load ${r.loadBefore} -> ${r.loadAfter}`;
+    const describe = (r: FreshnessResult) => `[${r.side}] rate ${r.rate}/s: ${r.accepted}/${r.sent} accepted${r.unsent ? ` (${r.unsent} unsent)` : ''} (${r.achieved.toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (all clients ${r.p99AllClients.toFixed(1)}), HTTP p50/p99 ${r.httpP50.toFixed(1)}/${r.httpP99.toFixed(1)} ms, deferred ${r.deferred} (wait p99 ${Number.isNaN(r.deferP99) ? '-' : r.deferP99.toFixed(0)} ms), unseen ${r.unseen}, non-2xx ${JSON.stringify(r.non2xx)}, errors ${r.errors} ${JSON.stringify(r.errorKinds)}, sent in ${r.seconds}s; CPU ${ms(r.cpuSecondsPerEvent)} ms/event = processes ${JSON.stringify(Object.fromEntries(Object.entries(r.cpu.processes).map(([k, v]) => [k, +v.toFixed(2)])))} + postgres ${r.cpu.postgres.toFixed(2)} + pg background ${r.cpu.postgresBackground.toFixed(2)} + kafka ${r.cpu.kafka.toFixed(2)} s (not counted: other databases ${r.cpu.postgresOthers.toFixed(2)} s, the other side's idle processes ${r.cpu.otherSide.toFixed(2)} s, bench client ${r.benchCpuSeconds.toFixed(1)} s); load ${r.loadBefore} -> ${r.loadAfter}`;
 
     for (const side of sides) await step(side, 50, 50, 0); // warm-up, not reported: JIT, pools, sockets
     let k = 0;
