@@ -21,11 +21,13 @@ import { LiveController } from './case-page/live.controller';
 import { WORKLIST_HANDLERS } from './worklist/worklist.queries';
 import { FamilyApi } from './family/family-api';
 import { FamilyController } from './family/family.controller';
+import { AssessmentRequestController } from './family/assessment-request.controller';
+import { PublicRequestApi } from './family/public-request-api';
 
 /** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. Its /metrics and JSON logs are service-kit's (PageServerModule). */
 @Module({
   imports: [CqrsModule.forRoot(), PageServerModule],
-  controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController],
+  controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController, AssessmentRequestController],
   providers: [
     { provide: WEB_CONFIG, useFactory: () => webConfig() },
     { provide: SessionStore, useFactory: () => new SessionStore() },
@@ -39,10 +41,11 @@ import { FamilyController } from './family/family.controller';
     AgencyApi,
     ...WORKLIST_HANDLERS,
     FamilyApi,
+    PublicRequestApi,
   ],
 })
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController);
+    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController, AssessmentRequestController);
   }
 }

@@ -17,10 +17,14 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 export interface CookieNames {
   session: string;
   signIn: string;
+  /** The public request form's CSRF token (no session there): double-submitted, the form's hidden field must match it. */
+  publicForm: string;
 }
 
 export const cookieNames = (secure: boolean): CookieNames =>
-  secure ? { session: '__Host-tio_session', signIn: '__Host-tio_signin' } : { session: 'tio_session', signIn: 'tio_signin' };
+  secure
+    ? { session: '__Host-tio_session', signIn: '__Host-tio_signin', publicForm: '__Host-tio_form' }
+    : { session: 'tio_session', signIn: 'tio_signin', publicForm: 'tio_form' };
 
 /** A Set-Cookie value; `maxAgeSeconds` 0 deletes the cookie. */
 export function cookie(name: string, value: string, secure: boolean, maxAgeSeconds: number): string {

@@ -6,7 +6,7 @@ import { cookieNames, parseCookies } from './cookies';
 import { SessionStore, type WebSession } from './sessions';
 
 /** Paths anyone may open; every other page needs a signed-in session and sends the browser to sign in without one. */
-const PUBLIC_EXACT = new Set(['/', '/sign-in', '/sign-in/family', '/auth/callback', '/signed-out', '/accessibility', '/favicon.ico']);
+const PUBLIC_EXACT = new Set(['/', '/sign-in', '/sign-in/family', '/auth/callback', '/signed-out', '/accessibility', '/favicon.ico', '/request-an-assessment', '/request-an-assessment/sent']);
 const PUBLIC_PREFIXES = ['/health/', '/assets/', '/stylesheets/', '/javascripts/'];
 
 export const isPublicPath = (path: string) => PUBLIC_EXACT.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p));
