@@ -22,6 +22,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
@@ -55,6 +57,21 @@ async function infra(): Promise<ChildProcess | undefined> {
   return child;
 }
 
+/**
+ * CPU time of this process's main thread so far (ms), where Linux tells it (/proc), else undefined. The servers run on
+ * the main thread and the load generator on a worker, so this is the servers' CPU: on a shared machine, CPU per request
+ * moves far less with other jobs than req/s does.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -62,6 +79,7 @@ const median = (xs: number[]) => {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
+  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const infraProcess = await infra();
   const topics = testTopics('bench');
   const publisher = new Publisher();
@@ -88,8 +106,8 @@ async function main() {
 
     const raw = await startRawPageServer(service.databaseUrl);
     const rows: string[] = [];
-    type Figures = { p50: number; p99: number; rps: number; errors: number };
-    type Round = { ours: Figures; baseline: Figures; ratio: number; p99Ratio: number };
+    type Figures = { p50: number; p99: number; rps: number; errors: number; cpuMsPerRequest?: number };
+    type Round = { ours: Figures; baseline: Figures; ratio: number; p99Ratio: number; cpuRatio?: number };
     const figures: Array<{ name: string; path: string } & Figures & { baseline?: { name: string } & Figures; ratio?: number; p99Ratio?: number; medianRoundRatio?: number; rounds?: Round[] }> = [];
     // requests still being answered when a run ends are drained before the next run, so no contender pays for another's backlog
     let inFlight = 0;
@@ -103,8 +121,11 @@ async function main() {
     const cannon = async (url: string, auth: boolean): Promise<Figures> => {
       await drained();
       // the load generator on a worker thread: the servers have this process's event loop to themselves
+      const cpuBefore = mainThreadCpuMs();
       const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: auth ? headers : {}, workers: 1 });
-      return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.non2xx + result.errors + result.timeouts };
+      const cpuAfter = mainThreadCpuMs();
+      const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+      return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.non2xx + result.errors + result.timeouts, cpuMsPerRequest };
     };
     const run = async (name: string, path: string, auth: boolean) => {
       const f = await cannon(`${base}${path}`, auth);
@@ -123,20 +144,26 @@ async function main() {
         const order = r % 2 === 0 ? ['ours', 'baseline'] as const : ['baseline', 'ours'] as const;
         const got: Partial<Record<'ours' | 'baseline', Figures>> = {};
         for (const who of order) got[who] = who === 'ours' ? await cannon(`${base}${path}`, true) : await cannon(`${raw.url}${path}`, false);
-        const round = { ours: got.ours as Figures, baseline: got.baseline as Figures, ratio: (got.ours as Figures).rps / (got.baseline as Figures).rps, p99Ratio: (got.ours as Figures).p99 / (got.baseline as Figures).p99 };
+        const [o, b] = [got.ours as Figures, got.baseline as Figures];
+        // what the service would do against the baseline if both were held by CPU alone: baseline CPU per request / ours
+        const cpuRatio = o.cpuMsPerRequest && b.cpuMsPerRequest ? b.cpuMsPerRequest / o.cpuMsPerRequest : undefined;
+        const round: Round = { ours: o, baseline: b, ratio: o.rps / b.rps, p99Ratio: o.p99 / b.p99, cpuRatio };
         rounds.push(round);
-        console.log(`${name} round ${r + 1}/${ROUNDS}: service ${round.ours.rps.toFixed(0)} req/s (p50 ${round.ours.p50}, p99 ${round.ours.p99} ms), raw ${round.baseline.rps.toFixed(0)} req/s (p50 ${round.baseline.p50}, p99 ${round.baseline.p99} ms): ratio ${round.ratio.toFixed(2)}`);
+        const cpu = cpuRatio ? `; main-thread CPU per request ${o.cpuMsPerRequest?.toFixed(2)} vs ${b.cpuMsPerRequest?.toFixed(2)} ms (${cpuRatio.toFixed(2)})` : '';
+        console.log(`${name} round ${r + 1}/${ROUNDS} (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}): service ${round.ours.rps.toFixed(0)} req/s (p50 ${round.ours.p50}, p99 ${round.ours.p99} ms), raw ${round.baseline.rps.toFixed(0)} req/s (p50 ${round.baseline.p50}, p99 ${round.baseline.p99} ms): ratio ${round.ratio.toFixed(2)}${cpu}`);
       }
       const med = (who: 'ours' | 'baseline'): Figures => ({
         rps: median(rounds.map((x) => x[who].rps)), p50: median(rounds.map((x) => x[who].p50)), p99: median(rounds.map((x) => x[who].p99)),
         errors: rounds.reduce((n, x) => n + x[who].errors, 0),
       });
       const [o, bl] = [med('ours'), med('baseline')];
-      const entry = { name, path, ...o, baseline: { name: BASELINE, ...bl }, ratio: o.rps / bl.rps, p99Ratio: o.p99 / bl.p99, medianRoundRatio: median(rounds.map((x) => x.ratio)), rounds };
+      const cpuRatios = rounds.flatMap((x) => (x.cpuRatio ? [x.cpuRatio] : []));
+      const medianCpuRatio = cpuRatios.length ? median(cpuRatios) : undefined;
+      const entry = { name, path, ...o, baseline: { name: BASELINE, ...bl }, ratio: o.rps / bl.rps, p99Ratio: o.p99 / bl.p99, medianRoundRatio: median(rounds.map((x) => x.ratio)), medianCpuRatio, rounds };
       figures.push(entry);
       const perRound = rounds.map((x) => x.ratio.toFixed(2)).join(', ');
       rows.push(`| ${name} | ${o.p50} | ${o.p99} | ${o.rps.toFixed(0)} | ${o.errors} | ${bl.rps.toFixed(0)} req/s, p50 ${bl.p50}, p99 ${bl.p99} ms (${bl.errors} errors) | ${entry.ratio.toFixed(2)} (rounds ${perRound}); p99 x${entry.p99Ratio.toFixed(2)} |`);
-      console.log(`${name}: medians service ${o.rps.toFixed(0)} req/s vs raw ${bl.rps.toFixed(0)} req/s = ${entry.ratio.toFixed(2)}; per round ${perRound}; p99 ${o.p99} vs ${bl.p99} ms (x${entry.p99Ratio.toFixed(2)})`);
+      console.log(`${name}: medians service ${o.rps.toFixed(0)} req/s vs raw ${bl.rps.toFixed(0)} req/s = ${entry.ratio.toFixed(2)}; per round ${perRound}; p99 ${o.p99} vs ${bl.p99} ms (x${entry.p99Ratio.toFixed(2)})${medianCpuRatio ? `; CPU-per-request ratio (median of rounds) ${medianCpuRatio.toFixed(2)}` : ''}`);
     };
     try {
       await run('GET /health/live (trivial)', '/health/live', false);
