@@ -61,12 +61,26 @@ export interface ServiceAppOptions {
   observe?: (req: never, res: never, next: () => void) => void;
 }
 
+/**
+ * TRUSTED_PROXIES: the addresses or subnets (comma-separated, or express's names `loopback`, `linklocal`,
+ * `uniquelocal`) whose X-Forwarded-For is believed. Unset or empty: none.
+ */
+export function trustedProxiesFrom(value: string | undefined): string[] | undefined {
+  const list = (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return list.length ? list : undefined;
+}
+
 /** Applies what every service shares: HTTP metrics, JSON logs, correlation ids, strict validation, safe errors, OpenAPI at /docs. */
 export async function createServiceApp(definition: ServiceDefinition, options: ServiceAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(definition.module, {
     logger: options.logger === false ? false : new JsonLogger(definition.name),
     bodyParser: false,
   });
+  // Which peers may say who the client is (X-Forwarded-For), e.g. the web service or a gateway in front: the
+  // per-address limits then count the family's address, not the forwarder's. Off by default, so nobody else can
+  // spoof an address to escape a limit.
+  const trustedProxies = trustedProxiesFrom(process.env['TRUSTED_PROXIES']);
+  if (trustedProxies) app.set('trust proxy', trustedProxies);
   if (options.observe) app.use(options.observe);
   // timed from the very start, so requests refused before routing (a body too large) count too
   const metrics = serviceMetricsOf(app);

@@ -88,6 +88,27 @@ describe('the public request for an assessment: once, from a person, to a counci
     }
   });
 
+  it('the per-address limit counts the address a trusted proxy forwards (TRUSTED_PROXIES), and ignores X-Forwarded-For from anyone else', async () => {
+    const sendFrom = (server: TestService['server'], address: string) => request(server).post('/family/assessment-requests').set('X-Forwarded-For', address).send({});
+    const behindWeb = await startTestService(caseService, { PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '1', TRUSTED_PROXIES: 'loopback' });
+    try {
+      // the web service forwards each family's own address: each gets its own request a minute
+      expect((await sendFrom(behindWeb.server, '203.0.113.7')).status).toBe(400);
+      expect((await sendFrom(behindWeb.server, '203.0.113.7')).status).toBe(429);
+      expect((await sendFrom(behindWeb.server, '198.51.100.20')).status).toBe(400);
+    } finally {
+      await behindWeb.close();
+    }
+    const direct = await startTestService(caseService, { PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '1' });
+    try {
+      // no trusted proxy: a forged X-Forwarded-For does not buy a second request
+      expect((await sendFrom(direct.server, '203.0.113.7')).status).toBe(400);
+      expect((await sendFrom(direct.server, '198.51.100.20')).status).toBe(429);
+    } finally {
+      await direct.close();
+    }
+  });
+
   it('every response the public routes gave is the one the served OpenAPI document describes', async () => {
     const conformance = await service.conformance();
     expect(conformance.checked.filter((o) => /assessment-requests/.test(o.path)).length).toBeGreaterThanOrEqual(2);

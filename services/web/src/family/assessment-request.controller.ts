@@ -42,7 +42,7 @@ export class AssessmentRequestController {
   @Get()
   async show(@Req() req: WebRequest, @Res() res: Response) {
     try {
-      const form = await this.api.form();
+      const form = await this.api.form(req.ip);
       const csrf = randomBytes(24).toString('base64url');
       res.setHeader('set-cookie', cookie(this.formCookie, csrf, this.config.secureCookies, FORM_COOKIE_SECONDS));
       return this.page(req, res, { formToken: form.formToken, idempotencyKey: randomUUID() }, form.councils, csrf, []);
@@ -61,7 +61,7 @@ export class AssessmentRequestController {
     const request = assessmentRequestBody(values, londonDay(new Date().toISOString()));
     try {
       if ('errors' in request) return await this.again(req, res, values, csrf, request.errors, 'same-form');
-      const answer = await this.api.send(request.body, values['idempotencyKey'] as string);
+      const answer = await this.api.send(request.body, values['idempotencyKey'] as string, req.ip);
       if (answer.ok) return res.redirect(303, `/request-an-assessment/sent?reference=${encodeURIComponent(answer.reference)}${answer.replayed ? '&again=yes' : ''}`);
       const { errors, retry } = requestProblemErrors(answer.status, answer.problem);
       return await this.again(req, res, values, csrf, errors, retry, answer.status === 429 ? 429 : 400);
@@ -80,7 +80,7 @@ export class AssessmentRequestController {
   private async again(req: WebRequest, res: Response, values: Posted, csrf: string, errors: FieldError[], retry: Retry, status = 400) {
     let councils = this.api.lastCouncils;
     if (retry !== 'same-form' || !councils.length || !String(values['formToken'] ?? '')) {
-      const form = await this.api.form();
+      const form = await this.api.form(req.ip);
       councils = form.councils;
       if (retry !== 'same-form' || !String(values['formToken'] ?? '')) values = { ...values, formToken: form.formToken };
     }

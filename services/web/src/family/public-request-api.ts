@@ -42,8 +42,9 @@ export class PublicRequestApi {
     return { status: res.status, body: await res.json().catch(() => ({})) };
   }
 
-  async form(): Promise<RequestForm> {
-    const { status, body } = await this.call('/family/assessment-requests/form-token');
+  /** `clientAddress`: the family's address, forwarded so the case service's per-address limit counts each family apart (it believes it only from a peer in its TRUSTED_PROXIES). */
+  async form(clientAddress?: string): Promise<RequestForm> {
+    const { status, body } = await this.call('/family/assessment-requests/form-token', { headers: forwardedFor(clientAddress) });
     if (status !== 200) {
       const p = body as ProblemDetails;
       throw new TimelineRefused(status === 429 ? 429 : 503, status === 429 ? 'Too many people have opened this form from here in the last minute. Wait a minute and try again.' : (p.detail ?? 'The form could not be loaded. Try again in a few minutes.'));
@@ -53,12 +54,16 @@ export class PublicRequestApi {
     return form;
   }
 
-  async send(request: AssessmentRequestBody, idempotencyKey: string): Promise<RequestAnswer> {
-    const { status, body } = await this.call('/family/assessment-requests', { method: 'POST', body: JSON.stringify(request), headers: { 'idempotency-key': idempotencyKey } });
+  async send(request: AssessmentRequestBody, idempotencyKey: string, clientAddress?: string): Promise<RequestAnswer> {
+    const { status, body } = await this.call('/family/assessment-requests', { method: 'POST', body: JSON.stringify(request), headers: { 'idempotency-key': idempotencyKey, ...forwardedFor(clientAddress) } });
     if (status < 300) {
       const answer = body as { reference: string; replayed?: boolean };
       return { ok: true, reference: answer.reference, replayed: Boolean(answer.replayed) };
     }
     return { ok: false, status, problem: body as ProblemDetails };
   }
+}
+
+function forwardedFor(clientAddress: string | undefined): Record<string, string> {
+  return clientAddress ? { 'x-forwarded-for': clientAddress } : {};
 }
