@@ -4,6 +4,7 @@ import { EVENT_STORE } from '@tio/event-sourcing';
 import type { EventStore, RecordedEvent } from '@tio/event-store';
 import { CaseNotFoundError, familyAccessOf, londonDateOf, replay, statutoryStatus, type EhcCaseState, type EhcEvent } from '@tio/ehc-domain';
 import { caseStream } from '../case-aggregate';
+import { familyPlan, type FamilyPlan } from './family-plan';
 
 export interface FamilyContribution {
   what: string;
@@ -170,4 +171,22 @@ export class GetFamilyCaseHandler implements IQueryHandler<GetFamilyCaseQuery> {
   }
 }
 
-export const FAMILY_QUERY_HANDLERS = [GetFamilyContributionsHandler, GetCasePeopleHandler, GetFamilyCaseHandler];
+
+/** The plan now, for a family member who may see the case (the route's involvement check ran): see familyPlan. */
+export class GetFamilyPlanQuery extends Query<FamilyPlan | undefined> {
+  constructor(readonly caseId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetFamilyPlanQuery)
+export class GetFamilyPlanHandler implements IQueryHandler<GetFamilyPlanQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ caseId }: GetFamilyPlanQuery): Promise<FamilyPlan | undefined> {
+    const { state } = await readCase(this.store, caseId);
+    return familyPlan(state, londonDateOf(new Date()));
+  }
+}
+
+export const FAMILY_QUERY_HANDLERS = [GetFamilyContributionsHandler, GetCasePeopleHandler, GetFamilyCaseHandler, GetFamilyPlanHandler];

@@ -10,7 +10,7 @@ import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiPro
 import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { CaseCommandResponse } from '../http/responses';
-import { GetCasePeopleQuery, GetFamilyContributionsQuery } from './family-queries';
+import { GetCasePeopleQuery, GetFamilyContributionsQuery, GetFamilyPlanQuery } from './family-queries';
 import { AcceptInvitationRequest, FamilyViewsRequest, InviteFamilyMemberRequest, PublicAssessmentRequest } from './family.commands';
 import * as dto from './family.dtos';
 import { GetPublicRequestFormQuery } from './public-request-form.query';
@@ -68,9 +68,10 @@ export class FamilyLinksController {
 
 /**
  * What a linked family member does on their case themselves (issue #21 item 3), each the same fact the LA's routes
- * record, with the family member as its author; and what they read: what the family have already said, and who is
- * involved. Writes need a link that may act now (the young person's choice decides for parents once they hold the
- * rights); reads need one that may see. Dated today, except views and a draft response the family wrote earlier
+ * record, with the family member as its author; and what they read: what the family have already said, who is
+ * involved, and the plan (the draft while they comment on it, then the final or amended plan). Writes need a link
+ * that may act now (the young person's choice decides for parents once they hold the rights); reads need one that
+ * may see. Dated today, except views and a draft response the family wrote earlier
  * (`at`, never after today), as the LA's own routes record them.
  */
 @ApiTags('family')
@@ -175,6 +176,15 @@ export class FamilyActionsController {
   @ApiProblems(400, 404)
   async contributions(@CaseId() caseId: string, @CurrentPrincipal() p: Principal) {
     return { caseId, contributions: await this.queries.execute(new GetFamilyContributionsQuery(caseId, p.userId)) };
+  }
+
+  @Get(':caseId/family/plan')
+  @ApiOperation({ operationId: 'familyPlan', summary: 'The plan now: the draft while you comment on it (with the last day for comments, reg 13(1), and whether you have replied), then the final or amended plan, sections A-K as the council recorded them' })
+  @ApiOkResponse({ type: dto.FamilyPlanResponse, description: 'No `plan` until a draft is issued; section text reads "[erased]" after the case’s personal data was erased' })
+  @ApiProblems(400, 404)
+  async plan(@CaseId() caseId: string) {
+    const plan = await this.queries.execute(new GetFamilyPlanQuery(caseId));
+    return { caseId, ...(plan ? { plan } : {}) };
   }
 
   @Get(':caseId/family/people')

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { FAMILY_RELATIONSHIPS, PARENT_ACCESS_CHOICES, UNLINK_REASONS, type FamilyRelationship, type ParentAccess, type UnlinkReason } from '@tio/ehc-domain';
+import { FAMILY_RELATIONSHIPS, PARENT_ACCESS_CHOICES, PLAN_STAGES, UNLINK_REASONS, type FamilyRelationship, type ParentAccess, type UnlinkReason } from '@tio/ehc-domain';
 import { ChildDetailsDto, StepDto } from '../http/dtos';
 import { RecordedEventResponse, StatutoryStatusResponse } from '../http/responses';
 
@@ -318,4 +318,35 @@ export class CasePeopleResponse {
   caseId!: string;
   @ApiProperty({ type: [CasePersonResponse] })
   people!: CasePersonResponse[];
+}
+
+export class FamilyDraftWindowResponse {
+  @ApiProperty({ format: 'date', example: '2026-03-16', description: 'The last day to comment on the draft and ask for a school (reg 13(1): 15 days beginning with the day it was issued)' })
+  commentsDueOn!: string;
+  @ApiProperty({ description: 'Whether today is on or before that day' })
+  openForComments!: boolean;
+  @ApiProperty({ description: 'Whether the family (you, another family member or the council for you) has replied to this draft' })
+  responded!: boolean;
+  @ApiPropertyOptional({ format: 'date' })
+  respondedOn?: string;
+}
+
+export class FamilyPlanVersionResponse {
+  @ApiProperty({ enum: PLAN_STAGES, description: 'draft: for your comments; final: the plan in force; amended: the plan as amended' })
+  stage!: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'The version of the plan’s contents (absent for a draft issued without contents)' })
+  version?: number;
+  @ApiProperty({ format: 'date', example: '2026-03-02' })
+  issuedOn!: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Sections A-K as the council recorded them: { section, text?, items?: [{ itemId, text, needIds? }], settingRef?, settingType?, adviceIds? }; text reads "[erased]" after erasure' })
+  sections!: unknown[];
+  @ApiPropertyOptional({ type: FamilyDraftWindowResponse, description: 'For a draft: until when you may comment, and whether you have' })
+  draft?: FamilyDraftWindowResponse;
+}
+
+export class FamilyPlanResponse {
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+  @ApiPropertyOptional({ type: FamilyPlanVersionResponse, description: 'The plan now (absent until a draft is issued)' })
+  plan?: FamilyPlanVersionResponse;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { TOPICS, fromKafkaRecord } from '@tio/contracts';
-import { addDays, londonDateOf } from '@tio/ehc-domain';
+import { addDays, draftCommentsDue, londonDateOf } from '@tio/ehc-domain';
 import { KafkaJsClient } from '@tio/messaging';
 import { consumeUntil, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import type { InvitationDelivery, InvitationToDeliver } from '../notifications/invitation-delivery';
@@ -48,6 +48,21 @@ describe('the family on the case, end to end', () => {
     return res.body;
   }
   const accept = (code: string, token: string) => post('/family/invitations/acceptance', { code }, token);
+  // the draft's contents, sections A-K (reg 12(1)), so the final plan can carry them forward
+  const DRAFT_SECTIONS = [
+    { section: 'A', text: 'Sam loves trains and drawing.' },
+    { section: 'B', items: [{ itemId: 'need-1', text: 'Expressive language below age expectations.' }] },
+    { section: 'C', text: 'No health needs relating to SEN.' },
+    { section: 'D', text: 'No social care needs identified.' },
+    { section: 'E', items: [{ itemId: 'out-1', text: 'By July Sam asks for help in class in short sentences.', needIds: ['need-1'] }] },
+    { section: 'F', items: [{ itemId: 'prov-1', text: 'Speech and language therapy, 1 hour a week.', needIds: ['need-1'] }] },
+    { section: 'G', text: 'None.' },
+    { section: 'H1', text: 'None.' },
+    { section: 'H2', text: 'None.' },
+    { section: 'I', text: 'To be named after the family’s comments.' },
+    { section: 'J', text: 'No personal budget asked for.' },
+    { section: 'K', text: 'The advice gathered for the assessment.' },
+  ];
 
   it('invite -> accept -> see -> act: the parent gives the family’s views, responds to the draft, asks for advice, an early review and a reassessment, each as themselves; published without contact or code', async () => {
     const caseId = await newCase('2016-09-14');
@@ -64,6 +79,8 @@ describe('the family on the case, end to end', () => {
     const accepted = await accept(inv.code.toLowerCase().replace(/-/g, ' '), jo).expect(200);
     expect(accepted.body).toEqual({ caseId, relationship: 'parent', linked: true });
     expect((await accept(inv.code, jo).expect(200)).body).toEqual({ caseId, relationship: 'parent', linked: false });
+    // no draft yet: no plan to read
+    expect((await get(`/cases/${caseId}/family/plan`, jo).expect(200)).body).toEqual({ caseId });
 
     // reg 6(1): the advice the draft needs, except the family's own views, which Jo gives herself
     await post(`/cases/${caseId}/advice-scope`, { at: '2026-02-02', inOrBeyondYear9: false, visionOrHearingImpaired: false }, officer).expect(201);
@@ -89,10 +106,16 @@ describe('the family on the case, end to end', () => {
     expect(given.body).toMatchObject({ caseId, adviceType: 'parent-views', version: 1 });
     await post(`/cases/${caseId}/family/views/corrections`, { sections: [{ heading: 'What matters to Sam', text: 'Trains, drawing, friends at school, and walking to school alone.' }], correctsVersion: 1, reason: 'Sam now walks to school.' }, jo, { 'Idempotency-Key': `views-2-${caseId}` }).expect(201);
     // the case records the views as advice received (the reaction), so the draft can be issued
-    await waitFor('the views to be advice received on the case', async () => (await post(`/cases/${caseId}/draft-plan`, { at: today }, officer)).status === 201 || undefined);
+    await waitFor('the views to be advice received on the case', async () => (await post(`/cases/${caseId}/draft-plan`, { at: today, contents: { sections: DRAFT_SECTIONS } }, officer)).status === 201 || undefined);
+    // Jo reads the draft, its sections and the last day of her 15 days (reg 13(1))
+    const draft = (await get(`/cases/${caseId}/family/plan`, jo).expect(200)).body;
+    expect(draft).toEqual({ caseId, plan: { stage: 'draft', version: 1, issuedOn: today, sections: DRAFT_SECTIONS, draft: { commentsDueOn: draftCommentsDue(today), openForComments: true, responded: false } } });
     const response = await post(`/cases/${caseId}/family/draft-response`, { comments: 'Please add speech therapy each week.', meetingRequested: true, preferredSettingRef: 'urn:school:124356', nothingMoreToSay: true }, jo).expect(201);
     expect(response.body.recorded.map((r: { type: string }) => r.type)).toEqual(['ehc.family-response-received.v1']);
+    expect((await get(`/cases/${caseId}/family/plan`, jo).expect(200)).body.plan.draft).toEqual({ commentsDueOn: draftCommentsDue(today), openForComments: true, responded: true, respondedOn: today });
     await post(`/cases/${caseId}/final-plan`, { at: today }, officer).expect(201);
+    // then the final plan: the draft's contents carried forward, no comment window
+    expect((await get(`/cases/${caseId}/family/plan`, jo).expect(200)).body).toEqual({ caseId, plan: { stage: 'final', version: 2, issuedOn: today, sections: DRAFT_SECTIONS } });
     await post(`/cases/${caseId}/family/early-review-requests`, {}, jo).expect(201);
     await post(`/cases/${caseId}/family/reassessment-requests`, {}, jo).expect(201);
     // a family member cannot take the LA's steps
@@ -134,6 +157,7 @@ describe('the family on the case, end to end', () => {
     await accept(inv.code, jo).expect(200);
     // another family (signed in, not linked to this case) sees nothing and does nothing
     await get(`/cases/${caseId}/family/contributions`, other).expect(403);
+    await get(`/cases/${caseId}/family/plan`, other).expect(403);
     await post(`/cases/${caseId}/family/early-review-requests`, {}, other).expect(403);
     // a used code: the same answer as an unknown one
     const used = await accept(inv.code, other).expect(404);
@@ -151,6 +175,7 @@ describe('the family on the case, end to end', () => {
     expect(jos).toMatchObject({ canSee: true });
     await post(`/cases/${caseId}/family/unlinks`, { subject: subjectOf(jo), reason: 'linked-in-error' }, officer).expect(201);
     await get(`/cases/${caseId}/family/contributions`, jo).expect(403);
+    await get(`/cases/${caseId}/family/plan`, jo).expect(403);
     await post(`/cases/${caseId}/family/early-review-requests`, {}, jo).expect(403);
   });
 
@@ -172,7 +197,9 @@ describe('the family on the case, end to end', () => {
     await post(`/cases/${caseId}/family/advice-requests`, { adviserName: 'A', adviserRole: 'tutor' }, mum).expect(403);
     await post(`/cases/${caseId}/family/parent-access`, { parentAccess: 'none' }, sam).expect(201);
     await get(`/cases/${caseId}/family/contributions`, mum).expect(403);
+    await get(`/cases/${caseId}/family/plan`, mum).expect(403);
     await get(`/cases/${caseId}/family/contributions`, sam).expect(200);
+    expect((await get(`/cases/${caseId}/family/plan`, sam).expect(200)).body).toEqual({ caseId });
     await post(`/cases/${caseId}/family/parent-access`, { parentAccess: 'see-and-act' }, sam).expect(201);
     await get(`/cases/${caseId}/family/contributions`, mum).expect(200);
   });
