@@ -23,6 +23,27 @@ export interface FamilyTimelineView {
   you?: { relationship: string | null; mayAct: boolean; why: string };
 }
 
+export interface FamilyPlanSection {
+  section: string;
+  text?: string;
+  items?: Array<{ itemId: string; text: string; needIds?: string[] }>;
+  settingRef?: string;
+  settingType?: string;
+  adviceIds?: string[];
+}
+
+/** `GET /cases/:caseId/family/plan` of the case service. */
+export interface FamilyPlanAnswer {
+  caseId: string;
+  plan?: {
+    stage: 'draft' | 'final' | 'amended';
+    version?: number;
+    issuedOn: string;
+    sections: FamilyPlanSection[];
+    draft?: { commentsDueOn: string; openForComments: boolean; responded: boolean; respondedOn?: string };
+  };
+}
+
 export interface FamilyCase { caseId: string; relationship: string | null; mayAct: boolean; stage: string; overdueCount: number }
 
 export type FamilyAnswer = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; status: number; problem: ProblemDetails };
@@ -53,8 +74,8 @@ export class FamilyApi {
     return { status: res.status, body: await res.json().catch(() => ({})) };
   }
 
-  private async read<T>(path: string, accessToken: string): Promise<T> {
-    const { status, body } = await this.call(this.config.timelineUrl, 'case record', path, accessToken);
+  private async read<T>(path: string, accessToken: string, base = this.config.timelineUrl, what = 'case record'): Promise<T> {
+    const { status, body } = await this.call(base, what, path, accessToken);
     if (status !== 200) {
       const p = body as ProblemDetails;
       throw new TimelineRefused(status, p.detail ?? p.title ?? `The case record answered ${status}`);
@@ -68,6 +89,12 @@ export class FamilyApi {
 
   timeline(accessToken: string, caseId: string): Promise<FamilyTimelineView> {
     return this.read(`/cases/${encodeURIComponent(caseId)}/family-timeline`, accessToken);
+  }
+
+  /** The plan now (`GET /cases/:caseId/family/plan` of the case service): the draft while they comment, then the final plan. */
+  plan(accessToken: string, caseId: string): Promise<FamilyPlanAnswer> {
+    if (!this.config.caseUrl) throw new TimelineRefused(503, 'This service is not connected to the case service (CASE_URL is not set), so it cannot show the plan.');
+    return this.read(`/cases/${encodeURIComponent(caseId)}/family/plan`, accessToken, this.config.caseUrl, 'council’s case service');
   }
 
   /** One family action at the case service, with the form's Idempotency-Key (a double submit records once). */
