@@ -16,8 +16,8 @@ import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, citizenSignInEnv, resultsDir,
  * desktop: Jo Carter, a parent, signs in at the development citizen identity provider (user `jo`; One Login-shaped,
  * apart from the practitioners' provider), uses the invitation codes the
  * council gave her, reads her child's case in plain English (where it is, what is late and who is responsible), gives
- * her views, and replies to a draft plan within her 15 days. The case and timeline services, both providers and the
- * web service each run as their own process, as under `npm start`. Every family page is checked with axe-core at both
+ * her views, reads the draft plan ("Your plan") and replies to it within her 15 days. The case and timeline
+ * services, both providers and the web service each run as their own process, as under `npm start`. Every family page is checked with axe-core at both
  * sizes (no serious or critical violation); screenshots go to .local/test-results/web-family/.
  */
 const SHOTS = resultsDir('web-family');
@@ -240,6 +240,16 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     expect(due).toMatch(new RegExp(`The council must send the final plan by ${DATE.source}\\.`));
     await expect(page.locator('#entries').textContent()).resolves.toMatch(/The council sent you a draft plan on .* Tell them what you think by /);
     await axe(page, '08-your-case-draft');
+
+    // "Your plan": the draft as the council issued it, the last day of her 15 days and the way to reply
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${drafted}/plan`), page.locator('#plan-link').click()]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Your draft plan');
+    await expect(page.locator('#draft-status').textContent()).resolves.toMatch(new RegExp(`This is a draft\\. You have until ${DATE.source} to comment\\.`));
+    await expect(page.locator('#section-f-heading').textContent()).resolves.toMatch(/Section F\s*Help with learning/);
+    await expect(page.locator('#reply-to-draft').getAttribute('href')).resolves.toBe(`/family/cases/${drafted}/draft-response`);
+    expect((await page.locator('main').textContent()) ?? '').not.toMatch(/ehc\.|\.v1|\d{4}-\d{2}-\d{2}|[0-9a-f]{8}-[0-9a-f]{4}|urn:/);
+    await axe(page, '08b-your-plan-draft');
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${drafted}`), page.locator('#back').click()]);
 
     await Promise.all([page.waitForURL(`${url['web']}/family/cases/${drafted}/draft-response`), page.locator('#action-draft-response').click()]);
     await expect(page.locator('#draft-due').textContent()).resolves.toMatch(/^You must tell the council what you think of the draft plan by /);
