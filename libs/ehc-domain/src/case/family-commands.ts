@@ -1,5 +1,5 @@
 import type { IsoDate } from '../calendar';
-import type { AdviceShareScope, EarlyReviewRequester, FamilyContact, FamilyRelationship, ParentAccess, UnlinkReason } from './family-events';
+import type { EarlyReviewRequester, FamilyContact, FamilyRelationship, ParentAccess, UnlinkReason } from './family-events';
 
 interface Base {
   caseId: string;
