@@ -103,8 +103,13 @@ describe('a parent asks her council for an EHC needs assessment without an accou
   /** Sends the form from the keyboard (Enter on the focused button), answering with the web service's status. */
   async function sendByKeyboard(page: Page): Promise<number> {
     await page.locator('#send').focus();
-    const [answer] = await Promise.all([page.waitForResponse((r) => r.url() === `${url['web']}/request-an-assessment` && r.request().method() === 'POST'), page.keyboard.press('Enter')]);
-    await page.waitForLoadState('load');
+    // the answer's page must have replaced the form before anything reads it: wait for that navigation to load, not
+    // only for the response (the old page is already loaded, so waiting for 'load' alone can return too early)
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${url['web']}/request-an-assessment` && r.request().method() === 'POST'),
+      page.waitForNavigation({ waitUntil: 'load' }),
+      page.keyboard.press('Enter'),
+    ]);
     return answer.status();
   }
 

@@ -1,6 +1,7 @@
 export * from './kafka/port';
 export * from './kafka/kafkajs-adapter';
 export * from './kafka/topics';
+export * from './kafka/topic-not-ready';
 export * from './backoff';
 export * from './forwarder/forwarder';
 export * from './consumer/unit-of-work';

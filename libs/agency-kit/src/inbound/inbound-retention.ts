@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { dlqTopic } from '@tio/contracts';
 import { KEY_STORE, MESSAGING_CLIENT } from '@tio/event-sourcing';
-import { ensureTopics, type MessagingClient } from '@tio/messaging';
+import { ensureTopics, untilTopicsServe, type MessagingClient } from '@tio/messaging';
 import { destroyExpiredDeadLetterKeys, type KeyStore } from '@tio/personal-data';
 import { SERVICE_CONFIG, singleActive, type ServiceConfig, type SingleActiveLease } from '@tio/service-kit';
 import { AGENCY_OPTIONS, type AgencyAdviceOptions } from '../options';
@@ -91,23 +91,9 @@ export class InboundRetention implements OnApplicationBootstrap, OnApplicationSh
     await this.running;
   }
 
-  /**
-   * Right after a topic is created the broker may still answer "does not host this topic-partition" for a moment
-   * (seen once on a fresh broker at start-up): retry that for up to 15 s; any other error fails the start.
-   */
-  private async untilTopicServes(configure: () => Promise<void>): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      try {
-        return await configure();
-      } catch (err) {
-        const e = err as { retriable?: boolean; type?: string; message?: string };
-        const transient = e.retriable === true || e.type === 'UNKNOWN_TOPIC_OR_PARTITION' || /does not host this topic-partition|leader/i.test(e.message ?? '');
-        if (!transient || Date.now() > deadline) throw err;
-        this.logger.warn({ msg: 'topic not ready for its retention settings yet; retrying', err: e.message });
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+  /** Right after a topic is created the broker may refuse its settings for a moment: retried for up to 15 s. */
+  private untilTopicServes(configure: () => Promise<void>): Promise<void> {
+    return untilTopicsServe(configure, 15_000, (err) => this.logger.warn({ msg: 'topic not ready for its retention settings yet; retrying', err: err.message }));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,5 @@
 import './kafkajs-idle-fix'; // first: before any KafkaJS client exists
+import { untilTopicsServe } from './topic-not-ready';
 import { CompressionTypes, ConfigResourceTypes, Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
 import type {
   ConsumerOptions, MessageAdmin, MessageConsumer, MessageProducer, MessagingClient, PartitionOffsets, ProducerOptions, TopicMessages, TopicSpec,
@@ -122,17 +123,20 @@ export class KafkaJsClient implements MessagingClient {
       deleteGroups: async (groupIds) => {
         await admin.deleteGroups(groupIds.map(this.wireGroup));
       },
-      createTopics: async (topics: TopicSpec[]) => {
+      createTopics: (topics: TopicSpec[]) => untilTopicsServe(async () => {
         const existing = new Set(await admin.listTopics());
         const missing = topics.filter((t) => !existing.has(this.wire(t.topic)));
-        if (missing.length === 0) return;
-        try {
-          await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: this.wire(t.topic), numPartitions: t.numPartitions ?? 3, replicationFactor: 1 })) });
-        } catch (err) {
-          // another process created them at the same time
-          if (!/already exists/i.test((err as Error).message)) throw err;
+        if (missing.length > 0) {
+          try {
+            await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: this.wire(t.topic), numPartitions: t.numPartitions ?? 3, replicationFactor: 1 })) });
+          } catch (err) {
+            // another process created them at the same time
+            if (!/already exists/i.test((err as Error).message)) throw err;
+          }
         }
-      },
+        // answered only once the broker serves every one of them (a new topic may be unknown to it for a moment)
+        await admin.fetchTopicMetadata({ topics: topics.map((t) => this.wire(t.topic)) });
+      }),
       fetchTopicOffsets: async (topic): Promise<PartitionOffsets[]> =>
         (await admin.fetchTopicOffsets(this.wire(topic))).map((p) => ({ partition: p.partition, low: p.low, high: p.high })),
       fetchCommittedOffsets: async (groupId, topic) => {
