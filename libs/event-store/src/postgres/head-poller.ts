@@ -16,8 +16,11 @@ export interface HeadPollIntervals {
  * says) above the last one seen: normally a probe of the primary key's last entries. Each category that moved is
  * announced with its position, so only its readers that have not read that far wake (not the readers that this
  * store's own append already woke and that read it). The pause between polls starts at `minMs` and doubles after
- * each poll that found nothing new (nothing, or only what this store appended itself) up to `maxMs`. Best effort: a
- * failed poll is retried on the next tick, and subscriptions also poll on their own, slower, interval.
+ * each poll that found nothing new up to `maxMs`, but only once every append this store announced has become
+ * readable: an append announced while an older transaction (of any process, any database of the cluster) is still in
+ * flight is hidden from readers until that one ends, and nobody but this poller will tell them when. So an own
+ * append brings the pause back to `minMs` at once. Best effort: a failed poll is retried on the next tick, and
+ * subscriptions also poll on their own, slower, interval.
  */
 export class HeadPoller {
   private visibleHead = '0';
@@ -47,6 +50,15 @@ export class HeadPoller {
   /** This store appended up to `position` (and announced it itself). */
   appended(position: bigint): void {
     if (position > this.ownHead) this.ownHead = position;
+    if (this.intervalMs > this.intervals.minMs) {
+      this.intervalMs = this.intervals.minMs;
+      if (this.timer) {
+        // a long idle pause is under way: the append may stay hidden behind an older transaction, so poll soon
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.schedule();
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -68,7 +80,7 @@ export class HeadPoller {
   }
 
   private async poll(): Promise<void> {
-    let foundOthers = false;
+    let foundNew = false;
     try {
       const { rows } = await this.pool.query<{ category: string; head: string }>({
         name: `tio-event-store-visible-heads:${this.schema}`,
@@ -80,14 +92,17 @@ export class HeadPoller {
       for (const { category, head } of rows) {
         if (this.stopped) return;
         const position = BigInt(head);
-        if (position > BigInt(this.visibleHead)) this.visibleHead = head;
-        if (position > this.ownHead) foundOthers = true;
+        if (position > BigInt(this.visibleHead)) {
+          this.visibleHead = head;
+          foundNew = true;
+        }
         this.wakeup.notify({ category, position });
       }
     } catch {
       // the database is away; subscriptions keep their own poll and report their own errors
     } finally {
-      this.intervalMs = foundOthers ? this.intervals.minMs : Math.min(this.intervalMs * 2, this.intervals.maxMs);
+      const ownHidden = this.ownHead > BigInt(this.visibleHead);
+      this.intervalMs = foundNew || ownHidden ? this.intervals.minMs : Math.min(this.intervalMs * 2, this.intervals.maxMs);
     }
   }
 }
