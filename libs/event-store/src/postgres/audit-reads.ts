@@ -134,7 +134,7 @@ export class PostgresAuditReads implements AuditReads {
         `SELECT ${EVENT_COLUMNS} FROM ${this.events}
           WHERE global_position > $1::bigint AND ($3::bigint IS NULL OR global_position <= $3::bigint)
             AND ($4::text IS NULL OR category = $4::text)
-            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
           ORDER BY global_position LIMIT $2`,
         params,
       );

@@ -85,7 +85,7 @@ export class HeadPoller {
       const { rows } = await this.pool.query<{ category: string; head: string }>({
         name: `tio-event-store-visible-heads:${this.schema}`,
         text: `SELECT category, max(global_position)::text AS head FROM ${table(this.schema, 'events')}
-                WHERE global_position > $1::bigint AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                WHERE global_position > $1::bigint AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
                 GROUP BY category`,
         values: [this.visibleHead],
       });

@@ -1,5 +1,5 @@
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { eventStoreContract, type ContractStoreOptions } from '../contract/event-store.contract';
 import type { Appended, EventStore } from '../port';
 import { PostgresEventStore } from './postgres-event-store';
@@ -220,6 +220,34 @@ describe('PostgreSQL adapter specifics', () => {
       off();
       await reader.close();
       await writer.close();
+      await pool.end();
+    }
+  });
+
+  it('Given an idle poller, When this store appends while an older transaction is in flight (the append hidden from readers), Then it polls at its shortest interval until that transaction ends and announces the append then', async () => {
+    const { pool, statements } = recordingPool();
+    const store = await PostgresEventStore.create({ pool, schema: 'es_hidden', headPollIntervalMs: 10, headPollIdleIntervalMs: 60_000 });
+    const { newEvent, eventually } = await import('../contract/fixtures');
+    const polls = () => statements.filter((text) => /max\(global_position\)/.test(text)).length;
+    const heard: Appended[] = [];
+    const off = store.onAppended((a) => heard.push(a));
+    const older = new Client({ connectionString: dbUrl });
+    await older.connect();
+    try {
+      await new Promise((r) => setTimeout(r, 700)); // backed off: 10, 20, 40, 80, 160, 320 ms ... then 640 ms
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()'); // holds a transaction id older than the append's
+      const { position } = await store.appendToStream('case-hidden', [newEvent()]);
+      expect(heard.filter((a) => a.position === position)).toHaveLength(1); // announced as it resolved, still hidden
+      const before = polls();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(polls() - before).toBeGreaterThanOrEqual(5); // every ~10 ms while hidden (backed off: none or one)
+      await older.query('COMMIT');
+      await eventually(() => heard.filter((a) => a.position !== undefined && a.position >= position).length, (n) => n >= 2, 2_000);
+    } finally {
+      off();
+      await older.end();
+      await store.close();
       await pool.end();
     }
   });

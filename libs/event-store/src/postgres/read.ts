@@ -27,7 +27,8 @@ export async function readStreamRows(pool: Pool, schema: string, streamName: str
  * Events in global order, but only those written by transactions older than every transaction still in flight
  * (`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`). Anything an in-flight transaction commits later
  * gets a higher position than everything returned here, so a reader that continues "after" the last returned
- * position can never skip it. See README.md.
+ * position can never skip it. See README.md. The horizon is a sub-select so that it is taken once per query (an
+ * InitPlan), not once per row scanned: `pg_current_snapshot()` copies the list of in-flight transactions each time.
  */
 export async function readAllRows(pool: Pool, schema: string, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
   const params: unknown[] = [options.after?.toString() ?? '0', options.maxCount ?? NO_LIMIT];
@@ -39,7 +40,7 @@ export async function readAllRows(pool: Pool, schema: string, options: ReadAllOp
   const { rows } = await pool.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM ${table(schema, 'events')}
       WHERE global_position > $1::bigint ${categoryFilter}
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
       ORDER BY global_position LIMIT $2`,
     params,
   );
