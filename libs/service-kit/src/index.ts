@@ -18,3 +18,4 @@ export * from './case-scope';
 export * from './single-active-lease';
 export * from './service-lease';
 export * from './page-server';
+export * from './organisation-directory';

@@ -1,6 +1,6 @@
 import { Module, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CoreModule, PG_POOL, SERVICE_CONFIG } from '@tio/service-kit';
+import { CoreModule, loadOrganisationDirectory, OrganisationDirectory, PG_POOL, SERVICE_CONFIG } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { AccessLogController } from './access/access-log.controller';
@@ -9,7 +9,6 @@ import { FamilyController } from './api/family.controller';
 import { StreamController } from './api/stream.controller';
 import { TimelineController } from './api/timeline.controller';
 import { TimelineService } from './api/timeline.service';
-import { loadOrganisationDirectory, OrganisationDirectory } from './family/organisation-directory';
 import { TIMELINE_CONSUMER_SETTINGS, TIMELINE_MESSAGING, TimelineConsumer, consumerSettings, timelineMessagingClient } from './consumer/timeline-consumer';
 import { DEFAULT_PORT } from './default-port';
 import { CaseFeeds } from './live/case-feeds';

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OrganisationDirectoryError } from '@tio/service-kit';
 import { DEVELOPMENT_LOCAL_AUTHORITIES, servedLocalAuthorities, ServedLocalAuthoritiesError } from './served-local-authorities';
 
 describe('the councils this deployment serves (SERVED_LOCAL_AUTHORITIES)', () => {
@@ -36,5 +37,12 @@ describe('the councils this deployment serves (SERVED_LOCAL_AUTHORITIES)', () =>
       expect(() => servedLocalAuthorities({ SERVED_LOCAL_AUTHORITIES: value })).toThrow(ServedLocalAuthoritiesError);
     }
     expect(() => servedLocalAuthorities({ SERVED_LOCAL_AUTHORITIES: 'E09000033', ORGANISATION_DIRECTORY: directory })).toThrow(/E09000033 has no name/);
+  });
+
+  it('reads the directory with the one strict loader: a directory entry without a kind stops the start, as it does the timeline', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ E06000001: { name: 'Hartlepool Borough Council' } }));
+    expect(() => servedLocalAuthorities({ SERVED_LOCAL_AUTHORITIES: 'E06000001', ORGANISATION_DIRECTORY: bad })).toThrow(OrganisationDirectoryError);
+    expect(() => servedLocalAuthorities({ ORGANISATION_DIRECTORY: join(dir, 'missing.json') })).toThrow(/cannot read/);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { loadOrganisationDirectory } from '@tio/service-kit';
 
 /**
  * The councils (GSS codes, with their names) a family may send a request for an assessment to through the public
@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
  * system and the demo.
  *
  * Names come from one place where there is one: the organisation directory (ORGANISATION_DIRECTORY, the JSON file
- * the timeline names organisations from); a name given in SERVED_LOCAL_AUTHORITIES is for a deployment without it.
+ * the timeline names organisations from, read by the one strict loader in @tio/service-kit: a malformed directory stops
+ * the start); a name given in SERVED_LOCAL_AUTHORITIES is for a deployment without it.
  */
 export const DEVELOPMENT_LOCAL_AUTHORITIES: ReadonlyMap<string, string> = new Map([
   ['E10000028', 'Staffordshire County Council'],
@@ -25,30 +26,17 @@ export class ServedLocalAuthoritiesError extends Error {
   override readonly name = 'ServedLocalAuthoritiesError';
 }
 
-/** The names of the organisations ORGANISATION_DIRECTORY lists (`{ "<id>": { "name": "..." } }`); none when unset. */
-function directoryNames(env: NodeJS.ProcessEnv): ReadonlyMap<string, string> {
-  const path = env['ORGANISATION_DIRECTORY']?.trim();
-  if (!path) return new Map();
-  let data: Record<string, { name?: unknown }>;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { name?: unknown }>;
-  } catch (err) {
-    throw new ServedLocalAuthoritiesError(`ORGANISATION_DIRECTORY: cannot read the councils' names from ${path} (${(err as Error).message})`);
-  }
-  return new Map(Object.entries(data ?? {}).flatMap(([id, e]) => (typeof e?.name === 'string' && e.name.trim() ? [[id, e.name.trim()] as const] : [])));
-}
-
 /** Reads SERVED_LOCAL_AUTHORITIES; a malformed entry, or a council without a name, stops the service at start. */
 export function servedLocalAuthorities(env: NodeJS.ProcessEnv = process.env): ReadonlyMap<string, string> {
   const value = env['SERVED_LOCAL_AUTHORITIES']?.trim();
-  const directory = directoryNames(env);
-  if (!value) return new Map([...DEVELOPMENT_LOCAL_AUTHORITIES].map(([code, name]) => [code, directory.get(code) ?? name]));
+  const directory = loadOrganisationDirectory(env);
+  if (!value) return new Map([...DEVELOPMENT_LOCAL_AUTHORITIES].map(([code, name]) => [code, directory.get(code)?.name ?? name]));
   const served = new Map<string, string>();
   for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
     const [code = '', ...rest] = entry.split('=');
     const gss = code.trim();
     if (!GSS_CODE.test(gss)) throw new ServedLocalAuthoritiesError(`SERVED_LOCAL_AUTHORITIES: "${entry}" does not start with an English local authority's GSS code (e.g. E10000028)`);
-    const name = directory.get(gss) ?? rest.join('=').trim();
+    const name = directory.get(gss)?.name ?? rest.join('=').trim();
     if (!name) throw new ServedLocalAuthoritiesError(`SERVED_LOCAL_AUTHORITIES: ${gss} has no name: list it in ORGANISATION_DIRECTORY or give it as ${gss}=Name`);
     served.set(gss, name);
   }

@@ -3,7 +3,7 @@ import { isFamilyPrincipal, type Principal } from '@tio/auth';
 import { londonDateOf, statutoryStatus } from '@tio/ehc-domain';
 import { familyAccessFromLinks } from '../family/family-access';
 import { familyTimeline } from '../family/family-timeline';
-import { OrganisationDirectory } from '../family/organisation-directory';
+import { OrganisationDirectory } from '@tio/service-kit';
 import { FAMILY_STAGES } from '../family/family-text';
 import { CaseAccess, agencyGrantAgency, isAuditor } from '../access/access.service';
 import { TimelineQueries, decodeCursor } from '../read-model/timeline.queries';

@@ -2,7 +2,7 @@ import type { Deadline, StatutoryStatus } from '@tio/ehc-domain';
 import { earlyReviewsOf, type FamilyEarlyReview } from './early-reviews';
 import { familyDecisions, type FamilyDecision } from './family-rule';
 import { deadlineSentence, FAMILY_RESPONSIBLE, FAMILY_STAGES, familySentence, plainDate, WHO } from './family-text';
-import { OrganisationDirectory } from './organisation-directory';
+import { OrganisationDirectory } from '@tio/service-kit';
 
 /** A timeline entry as the family read needs it. */
 export interface SourceEntry {

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 /**
  * Reference data: the names of the organisations a case mentions by id (an LA's GSS code, a school's URN, an NHS
  * body's ODS code), read from the JSON file ORGANISATION_DIRECTORY names: `{ "<id>": { "name": "...", "kind": "school" } }`.
- * A family is never shown a raw code: an organisation the directory does not know is described by what it is.
+ * One loader for every service that names organisations (the timeline's family view, the case service's served
+ * councils and the family's plan): strict, so a malformed entry stops the start of whichever service reads it.
+ * A family is never shown a bare code: an organisation the directory does not know is described by what it is.
  */
 export const ORGANISATION_KINDS = ['local-authority', 'school', 'health', 'social-care', 'other'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
@@ -45,6 +47,14 @@ export class OrganisationDirectory {
     const known = this.entries.get(id);
     if (known) return known.name;
     return KIND_WORDS[KIND_OF_AGENCY[agency ?? ''] ?? 'other'];
+  }
+
+  /**
+   * For a reference the family must be able to act on (the school a plan names): the name, else what it is with the
+   * reference the council recorded ("a school (reference urn:school:100234)"), so the family can still ask about it.
+   */
+  describeWithReference(id: string, agency?: string): string {
+    return this.entries.has(id) ? this.describe(id, agency) : `${this.describe(id, agency)} (reference ${id})`;
   }
 }
 
