@@ -1,4 +1,5 @@
 import { initialState, type EhcCaseState, type PlanVersionState } from '@tio/ehc-domain';
+import { parseOrganisationDirectory } from '@tio/service-kit';
 import { familyPlan } from './family-plan';
 
 const A = { section: 'A' as const, text: 'Sam loves trains.' };
@@ -39,5 +40,18 @@ describe('the plan as the family reads it (pure)', () => {
   it('Given a final plan issued without contents, then the final plan with no sections', () => {
     expect(familyPlan(state({ status: 'plan-in-force', drafts: [draft], finalPlan: { planId: 'plan-1', issuedOn: '2026-04-01' } }), '2026-04-02'))
       .toEqual({ stage: 'final', issuedOn: '2026-04-01', sections: [] });
+  });
+
+  it('Given a plan naming a school, then section I names it from the organisation directory, else says what it is with its reference', () => {
+    const directory = parseOrganisationDirectory(JSON.stringify({ 'urn:school:124356': { name: 'Oakfield Primary School', kind: 'school' } }));
+    const I = (settingRef: string) => ({ section: 'I' as const, settingRef, settingType: 'special' as const });
+    const final = (settingRef: string) => state({
+      status: 'plan-in-force', drafts: [draft], finalPlan: { planId: 'plan-1', issuedOn: '2026-04-01' },
+      planVersions: [{ ...version(2, 'final', '2026-04-01'), sections: [A, I(settingRef)] }],
+    });
+    expect(familyPlan(final('urn:school:124356'), '2026-04-02', directory)?.sections).toEqual([A, { ...I('urn:school:124356'), settingName: 'Oakfield Primary School' }]);
+    expect(familyPlan(final('urn:school:100234'), '2026-04-02', directory)?.sections[1]).toEqual({ ...I('urn:school:100234'), settingName: 'a school (reference urn:school:100234)' });
+    // without a directory (ORGANISATION_DIRECTORY unset) every school is described with its reference
+    expect(familyPlan(final('urn:school:124356'), '2026-04-02')?.sections[1]?.settingName).toBe('a school (reference urn:school:124356)');
   });
 });

@@ -1,4 +1,5 @@
 import { currentDraft, type EhcCaseState, type IsoDate, type PlanSectionContent, type PlanStage } from '@tio/ehc-domain';
+import { OrganisationDirectory } from '@tio/service-kit';
 
 /** The draft's comment window as the family sees it (reg 13(1): at least 15 days beginning with the day it was served). */
 export interface FamilyDraftWindow {
@@ -8,12 +9,19 @@ export interface FamilyDraftWindow {
   respondedOn?: IsoDate;
 }
 
+/**
+ * A section as the family reads it: as recorded, and section I's school or college also by name (settingName) from the
+ * organisation directory, else what it is with its reference ("a school (reference urn:school:100234)"), as the
+ * timeline words an organisation the directory does not know.
+ */
+export type FamilyPlanSection = PlanSectionContent & { settingName?: string };
+
 /** The plan now, for the family: the current version's sections A-K as the practitioners' route returns them. */
 export interface FamilyPlan {
   stage: PlanStage;
   version?: number;
   issuedOn: IsoDate;
-  sections: PlanSectionContent[];
+  sections: FamilyPlanSection[];
   draft?: FamilyDraftWindow;
 }
 
@@ -23,7 +31,9 @@ export interface FamilyPlan {
  * version history and the council's working fields are not part of it; section text reads "[erased]" after erasure,
  * as the event store returns it.
  */
-export function familyPlan(state: EhcCaseState, today: IsoDate): FamilyPlan | undefined {
+export function familyPlan(state: EhcCaseState, today: IsoDate, directory: OrganisationDirectory = new OrganisationDirectory()): FamilyPlan | undefined {
+  const named = (sections: readonly PlanSectionContent[]): FamilyPlanSection[] =>
+    sections.map((s) => (s.settingRef ? { ...s, settingName: directory.describeWithReference(s.settingRef, 'education') } : s));
   const current = state.planVersions?.at(-1);
   const draft = currentDraft(state);
   const final = state.finalPlan;
@@ -32,13 +42,13 @@ export function familyPlan(state: EhcCaseState, today: IsoDate): FamilyPlan | un
   if (draft && draftOpen && (!current || current.stage === 'draft' || draft.issuedOn > current.recordedOn)) {
     const contents = current?.stage === 'draft' ? current : undefined;
     return {
-      stage: 'draft', ...(contents ? { version: contents.version } : {}), issuedOn: draft.issuedOn, sections: contents?.sections ?? [],
+      stage: 'draft', ...(contents ? { version: contents.version } : {}), issuedOn: draft.issuedOn, sections: named(contents?.sections ?? []),
       draft: {
         commentsDueOn: draft.commentsDueOn, openForComments: today <= draft.commentsDueOn, responded: draft.familyResponse !== undefined,
         ...(draft.familyResponse ? { respondedOn: draft.familyResponse.receivedOn } : {}),
       },
     };
   }
-  if (current) return { stage: current.stage, version: current.version, issuedOn: current.recordedOn, sections: current.sections };
+  if (current) return { stage: current.stage, version: current.version, issuedOn: current.recordedOn, sections: named(current.sections) };
   return final ? { stage: 'final', issuedOn: final.issuedOn, sections: [] } : undefined;
 }

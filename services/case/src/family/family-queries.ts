@@ -3,7 +3,9 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE } from '@tio/event-sourcing';
 import type { EventStore, RecordedEvent } from '@tio/event-store';
 import { CaseNotFoundError, familyAccessOf, londonDateOf, replay, statutoryStatus, type EhcCaseState, type EhcEvent } from '@tio/ehc-domain';
+import { OrganisationDirectory } from '@tio/service-kit';
 import { caseStream } from '../case-aggregate';
+import { familyEarlyReviews, type FamilyEarlyReview } from './family-early-reviews';
 import { familyPlan, type FamilyPlan } from './family-plan';
 
 export interface FamilyContribution {
@@ -181,12 +183,29 @@ export class GetFamilyPlanQuery extends Query<FamilyPlan | undefined> {
 
 @QueryHandler(GetFamilyPlanQuery)
 export class GetFamilyPlanHandler implements IQueryHandler<GetFamilyPlanQuery> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(OrganisationDirectory) private readonly organisations: OrganisationDirectory) {}
 
   async execute({ caseId }: GetFamilyPlanQuery): Promise<FamilyPlan | undefined> {
     const { state } = await readCase(this.store, caseId);
-    return familyPlan(state, londonDateOf(new Date()));
+    return familyPlan(state, londonDateOf(new Date()), this.organisations);
   }
 }
 
-export const FAMILY_QUERY_HANDLERS = [GetFamilyContributionsHandler, GetCasePeopleHandler, GetFamilyCaseHandler, GetFamilyPlanHandler];
+/** The requests for an early review and the council's answers, for a family member who may see the case: see familyEarlyReviews. */
+export class GetFamilyEarlyReviewsQuery extends Query<FamilyEarlyReview[]> {
+  constructor(readonly caseId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetFamilyEarlyReviewsQuery)
+export class GetFamilyEarlyReviewsHandler implements IQueryHandler<GetFamilyEarlyReviewsQuery> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ caseId }: GetFamilyEarlyReviewsQuery): Promise<FamilyEarlyReview[]> {
+    const { events } = await readCase(this.store, caseId);
+    return familyEarlyReviews(events);
+  }
+}
+
+export const FAMILY_QUERY_HANDLERS = [GetFamilyContributionsHandler, GetCasePeopleHandler, GetFamilyCaseHandler, GetFamilyPlanHandler, GetFamilyEarlyReviewsHandler];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, Min, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { FAMILY_RELATIONSHIPS, PARENT_ACCESS_CHOICES, PLAN_STAGES, UNLINK_REASONS, type FamilyRelationship, type ParentAccess, type UnlinkReason } from '@tio/ehc-domain';
+import { EARLY_REVIEW_REQUESTERS, FAMILY_RELATIONSHIPS, PARENT_ACCESS_CHOICES, PLAN_STAGES, UNLINK_REASONS, type FamilyRelationship, type ParentAccess, type UnlinkReason } from '@tio/ehc-domain';
 import { ChildDetailsDto, StepDto } from '../http/dtos';
 import { RecordedEventResponse, StatutoryStatusResponse } from '../http/responses';
 
@@ -338,7 +338,7 @@ export class FamilyPlanVersionResponse {
   version?: number;
   @ApiProperty({ format: 'date', example: '2026-03-02' })
   issuedOn!: string;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Sections A-K as the council recorded them: { section, text?, items?: [{ itemId, text, needIds? }], settingRef?, settingType?, adviceIds? }; text reads "[erased]" after erasure' })
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Sections A-K as the council recorded them: { section, text?, items?: [{ itemId, text, needIds? }], settingRef?, settingName?, settingType?, adviceIds? }; settingName is section I\'s school or college by name from ORGANISATION_DIRECTORY, else what it is with its reference ("a school (reference urn:school:100234)"); text reads "[erased]" after erasure' })
   sections!: unknown[];
   @ApiPropertyOptional({ type: FamilyDraftWindowResponse, description: 'For a draft: until when you may comment, and whether you have' })
   draft?: FamilyDraftWindowResponse;
@@ -349,4 +349,30 @@ export class FamilyPlanResponse {
   caseId!: string;
   @ApiPropertyOptional({ type: FamilyPlanVersionResponse, description: 'The plan now (absent until a draft is issued)' })
   plan?: FamilyPlanVersionResponse;
+}
+
+export class FamilyEarlyReviewResponse {
+  @ApiProperty({ format: 'uuid' })
+  earlyReviewRequestId!: string;
+  @ApiProperty({ enum: EARLY_REVIEW_REQUESTERS, description: 'Who asked: the parent or young person (you or another family member, or the council for you), the school or college, or the council' })
+  requestedBy!: string;
+  @ApiProperty({ format: 'date', example: '2026-05-04' })
+  requestedOn!: string;
+  @ApiProperty({ enum: ['waiting', 'agreed', 'declined'], description: 'waiting: the council has not answered (no statutory time limit applies to the answer); agreed: a review meeting is set; declined: with the council’s reasons' })
+  status!: string;
+  @ApiPropertyOptional({ format: 'date', description: 'The day the council answered' })
+  answeredOn?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Agreed: the day of the review meeting (a review under reg 20)' })
+  meetingOn?: string;
+  @ApiPropertyOptional({ description: 'Declined: why, in the council’s words; "[erased]" after the case’s personal data was erased', example: 'The plan is five weeks old and nothing has changed.' })
+  reasons?: string;
+  @ApiPropertyOptional({ description: 'Declined: whether the reasons were erased with the case’s personal data' })
+  reasonsErased?: boolean;
+}
+
+export class FamilyEarlyReviewsResponse {
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+  @ApiProperty({ type: [FamilyEarlyReviewResponse], description: 'Every request for an early review on the case, oldest first' })
+  earlyReviews!: FamilyEarlyReviewResponse[];
 }

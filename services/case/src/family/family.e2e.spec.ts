@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { TOPICS, fromKafkaRecord } from '@tio/contracts';
 import { addDays, draftCommentsDue, londonDateOf } from '@tio/ehc-domain';
+import { workspaceRoot } from '@tio/local-infra';
 import { KafkaJsClient } from '@tio/messaging';
 import { consumeUntil, startTestService, tokenFor, waitFor, type TestService } from '@tio/testing';
 import type { InvitationDelivery, InvitationToDeliver } from '../notifications/invitation-delivery';
@@ -32,7 +33,7 @@ describe('the family on the case, end to end', () => {
   const family = (sub: string) => tokenFor({ agency: 'family', roles: ['family'], organisationId: 'family', userId: sub });
 
   beforeAll(async () => {
-    service = await startTestService(caseService, { KAFKA_TOPIC_PREFIX: prefix, PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '5', PUBLIC_REQUEST_MIN_FILL_SECONDS: '0' });
+    service = await startTestService(caseService, { KAFKA_TOPIC_PREFIX: prefix, PUBLIC_REQUEST_RATE_LIMIT_PER_MINUTE: '5', PUBLIC_REQUEST_MIN_FILL_SECONDS: '0', ORGANISATION_DIRECTORY: `${workspaceRoot()}/infra/demo/organisations.json` });
     service.app.get(FamilyService).bindDelivery(capturingDelivery);
     officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer'], organisationId: LA, userId: 'case-officer-f' });
   });
@@ -113,9 +114,13 @@ describe('the family on the case, end to end', () => {
     const response = await post(`/cases/${caseId}/family/draft-response`, { comments: 'Please add speech therapy each week.', meetingRequested: true, preferredSettingRef: 'urn:school:124356', nothingMoreToSay: true }, jo).expect(201);
     expect(response.body.recorded.map((r: { type: string }) => r.type)).toEqual(['ehc.family-response-received.v1']);
     expect((await get(`/cases/${caseId}/family/plan`, jo).expect(200)).body.plan.draft).toEqual({ commentsDueOn: draftCommentsDue(today), openForComments: true, responded: true, respondedOn: today });
-    await post(`/cases/${caseId}/final-plan`, { at: today }, officer).expect(201);
-    // then the final plan: the draft's contents carried forward, no comment window
-    expect((await get(`/cases/${caseId}/family/plan`, jo).expect(200)).body).toEqual({ caseId, plan: { stage: 'final', version: 2, issuedOn: today, sections: DRAFT_SECTIONS } });
+    // the council consults the school Jo asked for and names it (CFA 2014 s.39(2))
+    await post(`/cases/${caseId}/consultations`, { at: today, settingRef: 'urn:school:124356' }, officer).expect(201);
+    await post(`/cases/${caseId}/final-plan`, { at: today, namedSettingRef: 'urn:school:124356' }, officer).expect(201);
+    // then the final plan: the draft's contents carried forward, no comment window; section I names the school by its
+    // name from ORGANISATION_DIRECTORY (the demo directory), its reference kept
+    const namedSections = DRAFT_SECTIONS.map((s) => (s.section === 'I' ? { ...s, settingRef: 'urn:school:124356', settingName: 'Oakfield Primary School' } : s));
+    expect((await get(`/cases/${caseId}/family/plan`, jo).expect(200)).body).toEqual({ caseId, plan: { stage: 'final', version: 2, issuedOn: today, sections: namedSections } });
     await post(`/cases/${caseId}/family/early-review-requests`, {}, jo).expect(201);
     await post(`/cases/${caseId}/family/reassessment-requests`, {}, jo).expect(201);
     // a family member cannot take the LA's steps

@@ -1,3 +1,4 @@
+import { loadOrganisationDirectory, OrganisationDirectory } from '@tio/service-kit';
 import { FAMILY_QUERY_HANDLERS } from './family-queries';
 import { FAMILY_COMMAND_HANDLERS } from './family.commands';
 import { FamilyStore } from './family-store';
@@ -12,4 +13,8 @@ import { GetPublicRequestFormHandler } from './public-request-form.query';
  * module (the invitation delivery port): a module of its own would import the kit a second time.
  */
 export const FAMILY_CONTROLLERS = [FamilyLinksController, FamilyActionsController, FamilyEntryController];
-export const FAMILY_PROVIDERS = [FamilyStore, FamilyService, PublicRequestService, ...FAMILY_COMMAND_HANDLERS, ...FAMILY_QUERY_HANDLERS, GetPublicRequestFormHandler];
+export const FAMILY_PROVIDERS = [
+  // reference data: the school section I of the family's plan names, by name (ORGANISATION_DIRECTORY); a bad file stops the start
+  { provide: OrganisationDirectory, useFactory: () => loadOrganisationDirectory() },
+  FamilyStore, FamilyService, PublicRequestService, ...FAMILY_COMMAND_HANDLERS, ...FAMILY_QUERY_HANDLERS, GetPublicRequestFormHandler,
+];

@@ -28,6 +28,8 @@ export interface FamilyPlanSection {
   text?: string;
   items?: Array<{ itemId: string; text: string; needIds?: string[] }>;
   settingRef?: string;
+  /** Section I's school or college by name (ORGANISATION_DIRECTORY), else "a school (reference ...)": the case service words it. */
+  settingName?: string;
   settingType?: string;
   adviceIds?: string[];
 }

@@ -33,11 +33,19 @@ describe('the "Your plan" page (pure): the case service’s answer in plain Engl
     expect(by['K']?.lines).toEqual(['2 pieces of advice are listed.']);
   });
 
-  it('Given the final plan naming a school, then its reference and type in words, and no comment window', () => {
-    const page = planPage({ caseId: CASE, plan: { stage: 'final', version: 2, issuedOn: '2026-04-01', sections: [...SECTIONS, { section: 'I', settingRef: 'urn:school:124356', settingType: 'special' }] } });
+  it('Given the final plan naming a school, then its name and type in words, and no comment window', () => {
+    const named = { section: 'I', settingRef: 'urn:school:124356', settingName: 'Oakfield Primary School', settingType: 'special' };
+    const page = planPage({ caseId: CASE, plan: { stage: 'final', version: 2, issuedOn: '2026-04-01', sections: [...SECTIONS, named] } });
     expect(page).toMatchObject({ title: 'Your plan', stage: 'final' });
     expect(page.draft).toBeUndefined();
-    expect(page.sections.find((s) => s.section === 'I')?.lines).toEqual(['School or college: urn:school:124356', 'Type: Special school']);
+    expect(page.sections.find((s) => s.section === 'I')?.lines).toEqual(['School or college: Oakfield Primary School', 'Type: Special school']);
+  });
+
+  it('Given a school the directory does not know, then what it is with its reference, as the case service words it (and never a bare code)', () => {
+    const lines = (i: { section: string; settingRef: string; settingName?: string }) =>
+      planPage({ caseId: CASE, plan: { stage: 'final', issuedOn: '2026-04-01', sections: [i] } }).sections.find((s) => s.section === 'I')?.lines;
+    expect(lines({ section: 'I', settingRef: 'urn:school:100234', settingName: 'a school (reference urn:school:100234)' })).toEqual(['School or college: A school (reference urn:school:100234)']);
+    expect(lines({ section: 'I', settingRef: 'urn:school:100234' })).toEqual(['School or college: A school or college (reference urn:school:100234)']);
   });
 
   it('Given no plan yet, then a page that says so and no sections', () => {

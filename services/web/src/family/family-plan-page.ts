@@ -69,7 +69,8 @@ function sectionOf(h: (typeof SECTION_HEADINGS)[number], s: FamilyPlanSection | 
     return { label, text: i.text, ...(forNeeds.length ? { forNeeds: `For ${forNeeds.join(', ')}` } : {}) };
   });
   const lines: string[] = [];
-  if (s?.settingRef) lines.push(`School or college: ${s.settingRef}`);
+  // by name; a school the directory does not know is what it is with its reference, never a bare code
+  if (s?.settingRef) lines.push(`School or college: ${capitalise(s.settingName ?? `a school or college (reference ${s.settingRef})`)}`);
   if (s?.settingType) lines.push(`Type: ${SETTING_TYPES[s.settingType] ?? s.settingType}`);
   if (h.section === 'I' && stage === 'draft' && !s?.settingRef) lines.push('A draft plan does not name a school or college. Tell the council which one you want in your reply.');
   if (s?.adviceIds?.length) lines.push(s.adviceIds.length === 1 ? '1 piece of advice is listed.' : `${s.adviceIds.length} pieces of advice are listed.`);
