@@ -20,6 +20,8 @@ import { ADVICE_ACCESS, ADVICE_FORWARDER, AGENCY_OPTIONS, AGENCY_READ_MODEL, typ
 import { CaseFeed } from './read-model/case-feed';
 import { migrate } from './read-model/migrations';
 import { GetWorklistHandler, WorklistController } from './worklist';
+import { FamilyAdviceController } from './family/family-advice.controller';
+import { GetFamilyAdviceHandler } from './family/family-advice.query';
 
 /** The checkpoint name of the forwarder of `advice` streams in a host service (`hostedIn`). */
 export const hostedAdviceForwarderName = (service: string) => `forwarder-${service}-advice`;
@@ -48,6 +50,8 @@ function shared(options: AdviceKitOptions): Provider[] {
     AdviceCommands,
     AdviceCommandHandler,
     ...ADVICE_QUERY_HANDLERS,
+    // the family reads the advice itself (issue #21): every host of the kit answers GET /cases/:caseId/family/advice
+    GetFamilyAdviceHandler,
     GetAccessLogHandler,
     OwnAdviceProjection,
     CaseFeed,
@@ -82,7 +86,7 @@ export class AgencyAdviceModule {
         PublishingModule.forService({ service: options.service, category: 'advice' }),
         ReactionsModule.forService({ service: options.service }),
       ],
-      controllers: [AdviceController, AgencyAccessLogController, WorklistController],
+      controllers: [AdviceController, AgencyAccessLogController, WorklistController, FamilyAdviceController],
       providers: [
         ...shared(options),
         // the practitioner's worklist across cases (agency services only: the hosted variant has no agency practitioners)
@@ -117,7 +121,7 @@ export class AgencyAdviceModule {
     const kitOptions: AdviceKitOptions = { agency: options.agency, service: options.service, writerRoles: options.writerRoles, ...(options.familyWriters ? { familyWriters: true } : {}) };
     return {
       module: AgencyAdviceModule,
-      controllers: [AdviceController, AgencyAccessLogController],
+      controllers: [AdviceController, AgencyAccessLogController, FamilyAdviceController],
       providers: [
         ...shared(kitOptions),
         {

@@ -21,3 +21,6 @@ export * from './access/access-log.controller';
 export * from './access/access-log-queries';
 export * from './worklist';
 export { AdviceCommandResponse } from './http/responses';
+export * from './family/family-advice-rule';
+export * from './family/family-advice.query';
+export { FamilyAdviceController, FamilyAdviceResponse } from './family/family-advice.controller';

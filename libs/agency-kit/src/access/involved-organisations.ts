@@ -1,8 +1,11 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@tio/auth';
+import { isFamilyPrincipal, type Principal } from '@tio/auth';
+import { londonDateOf } from '@tio/ehc-domain';
 import { PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
+import { familyAccessFromEvents } from '../family/family-advice-rule';
 import { AGENCY_OPTIONS, type AdviceAccessPolicy, type AdviceKitOptions } from '../options';
+import { poolSql, readModel } from '../read-model/read-model';
 
 /** Why a caller may see a case in an agency service; undefined when they may not. */
 export type AccessGround =
@@ -11,7 +14,8 @@ export type AccessGround =
   | 'responsible-local-authority'
   | 'named-adviser'
   | 'advice-author'
-  | 'agency-advice-request';
+  | 'agency-advice-request'
+  | 'linked-family-member';
 
 /**
  * The default access rule of an agency service (education, health, social care): who may read a case's advice
@@ -24,6 +28,8 @@ export type AccessGround =
  *     is this service's agency's;
  *   - any organisation of an agency while a request to that agency names no adviser and is unanswered (the agency
  *     decides who answers), as on the shared timeline.
+ *   - a family member linked to the case who may see it (the domain's `familyAccessOf` over the case's published
+ *     family events), on the routes made for the family (the AuthGuard keeps them from every other route); never to write.
  * Anyone else gets a 403 that does not reveal whether the case exists.
  */
 @Injectable()
@@ -42,6 +48,11 @@ export class InvolvedOrganisationsAccess implements AdviceAccessPolicy {
   }
 
   async groundFor(p: Principal, caseId: string, access: 'read' | 'write'): Promise<AccessGround | undefined> {
+    if (isFamilyPrincipal(p)) {
+      if (access !== 'read') return undefined;
+      const events = await readModel.familyCaseEvents(poolSql(this.pool), caseId);
+      return familyAccessFromEvents(events, p.userId, londonDateOf(new Date())).see ? 'linked-family-member' : undefined;
+    }
     if (access === 'read' && p.roles.includes('auditor')) return 'auditor';
     if (p.roles.includes('service')) return 'service';
     const { rows } = await this.pool.query<{ ground: AccessGround }>(

@@ -67,6 +67,25 @@ export const MIGRATIONS: readonly SqlMigration[] = [
     // reused on another stream, so this table (written outside the append) is no longer needed
     sql: 'DROP TABLE IF EXISTS agency_kit.idempotency_keys',
   },
+  {
+    version: 3,
+    name: 'case events for the family',
+    // the case's published events the family's advice route needs (issue #21): who is linked (linked, unlinked, the
+    // young person's rights), the draft (or a final or amended plan) and the advice the LA shared early. Fed from the
+    // case topic from now on: a service that ran before this migration learns of earlier links when its consumer
+    // group is replayed (a case that linked a family before it is refused until then)
+    sql: `
+      CREATE TABLE agency_kit.case_family_events (
+        event_id       text PRIMARY KEY,
+        case_id        text NOT NULL,
+        type           text NOT NULL,
+        data           jsonb NOT NULL,
+        occurred_at    text NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX case_family_events_case ON agency_kit.case_family_events (case_id, occurred_at, recorded_at, event_id);
+    `,
+  },
 ];
 
 export async function migrate(pool: Pool): Promise<number[]> {

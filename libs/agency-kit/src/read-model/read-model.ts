@@ -86,6 +86,22 @@ export const readModel = {
     );
   },
 
+  /** A case event the family's advice route needs (family_advice-rule.ts FAMILY_CASE_EVENT_TYPES), once. */
+  async recordFamilyCaseEvent(q: Sql, e: { eventId: string; caseId: string; type: string; data: Record<string, unknown>; occurredAt: string }): Promise<void> {
+    await q.query(
+      `INSERT INTO agency_kit.case_family_events (event_id, case_id, type, data, occurred_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
+      [e.eventId, e.caseId, e.type, JSON.stringify(e.data), e.occurredAt],
+    );
+  },
+
+  /** The case's kept family events, in the case's order. */
+  async familyCaseEvents(q: Sql, caseId: string): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+    return q.query<{ type: string; data: Record<string, unknown> }>(
+      'SELECT type, data FROM agency_kit.case_family_events WHERE case_id = $1 ORDER BY occurred_at, recorded_at, event_id',
+      [caseId],
+    );
+  },
+
   async caseKnown(q: Sql, caseId: string): Promise<boolean> {
     return (await q.query('SELECT 1 FROM agency_kit.cases WHERE case_id = $1', [caseId])).length > 0;
   },
