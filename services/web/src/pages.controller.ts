@@ -8,11 +8,9 @@ import type { WebRequest } from './auth/session.middleware';
 import type { WebSession } from './auth/sessions';
 import { caseloadCsv, DUE_FILTERS, RESPONSIBLE, SORTS, STAGES, type CaseloadFilter } from './caseload/caseload';
 import { CaseloadQueryDto } from './caseload/caseload.dto';
-import { asAtFrom, readingMeaning } from './case-page/as-at';
-import { CaseViewQuery } from './case-page/case-page.query';
-import { londonDay, readableText } from './case-page/entry-text';
+import { CasePageView } from './case-page/case-page-view';
 import { CaseloadQuery } from './queries';
-import { displayDate, Renderer } from './render';
+import { Renderer } from './render';
 import { TimelineRefused } from './timeline-api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,6 +35,7 @@ export class PagesController {
     @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(Renderer) private readonly render: Renderer,
     @Inject(CitizenOidcClient) private readonly citizen: CitizenOidcClient,
+    @Inject(CasePageView) private readonly casePageView: CasePageView,
   ) {}
 
   @Get()
@@ -103,26 +102,8 @@ export class PagesController {
 
   @Get('cases/:caseId')
   async casePage(@Req() req: WebRequest, @Res() res: Response, @Param('caseId') caseId: string, @Query() query: Record<string, unknown>) {
-    const session = req.webSession as WebSession;
     if (!UUID.test(caseId)) return this.render.page(req, res, 'error.njk', { title: 'Page not found', message: `${caseId} is not a case reference (a UUID).` }, 400);
-    const auditor = session.principal.roles.includes('auditor');
-    const picked = asAtFrom(query, londonDay(new Date().toISOString()), auditor);
-    const errors = picked.error ? [{ text: picked.error.text, href: `#${picked.error.field}` }] : [];
-    try {
-      const page = await this.queries.execute(new CaseViewQuery(session.accessToken, caseId, picked.date ? { date: picked.date, reading: picked.reading } : undefined));
-      const s = page.status;
-      const advice = typeof query['advice'] === 'string' && ['given', 'corrected', 'withdrawn'].includes(query['advice']) ? query['advice'] : undefined;
-      return this.render.page(req, res, 'case.njk', {
-        title: `Case ${caseId.slice(0, 8)}`, nav: 'caseload', caseId, ...page, errors, picked, auditor, advice,
-        meaning: page.asAt ? (page.asAt.meaning && page.asAt.reading === 'recorded' ? `${readingMeaning('recorded', displayDate(page.asAt.date))} ${page.asAt.meaning}` : readingMeaning(page.asAt.reading, displayDate(page.asAt.date))) : undefined,
-        stageName: STAGES[s.caseStatus] ?? s.caseStatus, responsible: RESPONSIBLE,
-        // the domain's deadline names may carry dates ("clock from 2026-10-26"): written as dates, as everywhere on the page
-        deadlines: page.clock.running.map((d) => ({ ...d, what: readableText(d.what) })), lapsed: page.clock.lapsed.map((d) => ({ ...d, what: readableText(d.what) })),
-        liveHref: page.asAt ? undefined : `/cases/${caseId}/live${page.resumeToken ? `?lastEventId=${encodeURIComponent(page.resumeToken)}` : ''}`,
-      }, errors.length ? 400 : 200);
-    } catch (err) {
-      return this.refused(req, res, err);
-    }
+    return this.casePageView.show(req, res, caseId, query);
   }
 
   private refused(req: WebRequest, res: Response, err: unknown) {

@@ -23,11 +23,14 @@ import { FamilyApi } from './family/family-api';
 import { FamilyController } from './family/family.controller';
 import { AssessmentRequestController } from './family/assessment-request.controller';
 import { PublicRequestApi } from './family/public-request-api';
+import { CaseApi, CaseOfficerHandler } from './case-page/case-api';
+import { CasePageView } from './case-page/case-page-view';
+import { CaseworkerFormsController } from './case-page/caseworker-forms.controller';
 
 /** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. Its /metrics and JSON logs are service-kit's (PageServerModule). */
 @Module({
   imports: [CqrsModule.forRoot(), PageServerModule],
-  controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController, AssessmentRequestController],
+  controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController, AssessmentRequestController, CaseworkerFormsController],
   providers: [
     { provide: WEB_CONFIG, useFactory: () => webConfig() },
     { provide: SessionStore, useFactory: () => new SessionStore() },
@@ -42,10 +45,13 @@ import { PublicRequestApi } from './family/public-request-api';
     ...WORKLIST_HANDLERS,
     FamilyApi,
     PublicRequestApi,
+    CaseApi,
+    CaseOfficerHandler,
+    CasePageView,
   ],
 })
 export class WebModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController, AssessmentRequestController);
+    consumer.apply(SessionMiddleware).forRoutes(AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController, AssessmentRequestController, CaseworkerFormsController);
   }
 }
