@@ -10,7 +10,7 @@ import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiPro
 import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { CaseCommandResponse } from '../http/responses';
-import { GetCasePeopleQuery, GetFamilyContributionsQuery, GetFamilyPlanQuery } from './family-queries';
+import { GetCasePeopleQuery, GetFamilyContributionsQuery, GetFamilyEarlyReviewsQuery, GetFamilyPlanQuery } from './family-queries';
 import { AcceptInvitationRequest, FamilyViewsRequest, InviteFamilyMemberRequest, PublicAssessmentRequest } from './family.commands';
 import * as dto from './family.dtos';
 import { GetPublicRequestFormQuery } from './public-request-form.query';
@@ -69,7 +69,8 @@ export class FamilyLinksController {
 /**
  * What a linked family member does on their case themselves (issue #21 item 3), each the same fact the LA's routes
  * record, with the family member as its author; and what they read: what the family have already said, who is
- * involved, and the plan (the draft while they comment on it, then the final or amended plan). Writes need a link
+ * involved, the plan (the draft while they comment on it, then the final or amended plan), and the council's answers
+ * to their requests for an early review, with its reasons when it said no. Writes need a link
  * that may act now (the young person's choice decides for parents once they hold the rights); reads need one that
  * may see. Dated today, except views and a draft response the family wrote earlier
  * (`at`, never after today), as the LA's own routes record them.
@@ -185,6 +186,14 @@ export class FamilyActionsController {
   async plan(@CaseId() caseId: string) {
     const plan = await this.queries.execute(new GetFamilyPlanQuery(caseId));
     return { caseId, ...(plan ? { plan } : {}) };
+  }
+
+  @Get(':caseId/family/early-review-requests')
+  @ApiOperation({ operationId: 'familyEarlyReviews', summary: 'Your requests for an early review of the plan (CFA 2014 s.44(1); reg 20) and the council’s answers: agreed, with the date of the review meeting, or declined, with the council’s reasons' })
+  @ApiOkResponse({ type: dto.FamilyEarlyReviewsResponse, description: 'The reasons read "[erased]" (and `reasonsErased` is true) after the case’s personal data was erased' })
+  @ApiProblems(400, 404)
+  async earlyReviews(@CaseId() caseId: string) {
+    return { caseId, earlyReviews: await this.queries.execute(new GetFamilyEarlyReviewsQuery(caseId)) };
   }
 
   @Get(':caseId/family/people')
