@@ -18,8 +18,11 @@ export interface CitizenExchangeConfig {
    * a provider without them, and `vot` is not checked.
    */
   acceptedVots: string[];
-  /** The platform's family token: its signing key (PEM), issuer, audience and lifetime in seconds. */
-  familyToken: { privateKeyPem: string; issuer?: string; audience?: string; lifetimeSeconds?: number };
+  /**
+   * The platform's family token: its signing key (PEM), the `kid` its header carries (default: the key's RFC 7638
+   * thumbprint), issuer, audience and lifetime in seconds.
+   */
+  familyToken: { privateKeyPem: string; keyId?: string; issuer?: string; audience?: string; lifetimeSeconds?: number };
 }
 
 /** RFC 8693 §2.1: what the web service asks, with the citizen's ID token as the subject token. */
@@ -90,6 +93,7 @@ export class CitizenTokenExchange {
       expiresIn: lifetime,
       issuer: this.config.familyToken.issuer ?? DEFAULT_FAMILY_ISSUER,
       audience: this.config.familyToken.audience ?? DEFAULT_AUDIENCE,
+      ...(this.config.familyToken.keyId ? { keyId: this.config.familyToken.keyId } : {}),
     });
     return { access_token: accessToken, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: lifetime, identity };
   }

@@ -1,5 +1,5 @@
-import { createLocalJWKSet, decodeJwt, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
-import { citizenIdentityFromClaims, citizenSubject, DEFAULT_FAMILY_ISSUER, familyPrincipalFromClaims, mintFamilyToken } from './citizen';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { citizenIdentityFromClaims, citizenSubject, DEFAULT_FAMILY_ISSUER, familyKeyId, familyPrincipalFromClaims, mintFamilyToken } from './citizen';
 import { CitizenTokenExchange, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, votsOf } from './citizen-exchange';
 import { mintToken } from './dev-keys';
 import { authConfigFromEnv, TokenVerifier } from './verifier';
@@ -66,6 +66,37 @@ describe('the token verifier: the family token issuer only ever makes family mem
     await expect(separate.verify(await mintFamilyToken(await exportPKCS8(practitioners.privateKey), { subject: citizenSubject(ONE_LOGIN, 'jo') }))).rejects.toThrow(/signature verification failed/);
   });
 
+  it('names the signing key in the family token\'s header: kid is the public key\'s RFC 7638 thumbprint, or the key id configured', async () => {
+    const family = await generateKeyPair('ES256', { extractable: true });
+    const pem = await exportPKCS8(family.privateKey);
+    const thumbprint = await calculateJwkThumbprint(await exportJWK(family.publicKey), 'sha256');
+    expect(decodeProtectedHeader(await mintFamilyToken(pem, { subject: citizenSubject(ONE_LOGIN, 'jo') }))).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: thumbprint });
+    expect([await familyKeyId(pem), await familyKeyId(await exportSPKI(family.publicKey))]).toEqual([thumbprint, thumbprint]);
+    expect(decodeProtectedHeader(await mintFamilyToken(pem, { subject: citizenSubject(ONE_LOGIN, 'jo'), keyId: 'family-2026' })).kid).toBe('family-2026');
+    const rsa = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+    expect(decodeProtectedHeader(await mintFamilyToken(await exportPKCS8(rsa.privateKey), { subject: citizenSubject(ONE_LOGIN, 'jo') })))
+      .toEqual({ alg: 'RS256', typ: 'at+jwt', kid: await calculateJwkThumbprint(await exportJWK(rsa.publicKey), 'sha256') });
+  });
+
+  it('picks the family key by kid from a key set (FAMILY_JWT_JWKS): across a rotation each token by the key that signed it, kids by thumbprint when the set has none', async () => {
+    const pair = () => generateKeyPair('ES256', { extractable: true });
+    const [old, current, stranger] = [await pair(), await pair(), await pair()];
+    const pem = (k: typeof old) => exportPKCS8(k.privateKey);
+    const jo = { subject: citizenSubject(ONE_LOGIN, 'jo') };
+    const practitioners = await exportSPKI((await generateKeyPair('ES256', { extractable: true })).publicKey);
+    // a set written from the public keys alone, no kids: the verifier gives each its thumbprint, which the tokens carry
+    const bare = new TokenVerifier(authConfigFromEnv({ JWT_PUBLIC_KEY: practitioners, FAMILY_JWT_JWKS: JSON.stringify({ keys: [await exportJWK(old.publicKey), await exportJWK(current.publicKey)] }) }));
+    await expect(bare.verify(await mintFamilyToken(await pem(old), jo))).resolves.toMatchObject({ roles: ['family'] });
+    await expect(bare.verify(await mintFamilyToken(await pem(current), jo))).resolves.toMatchObject({ roles: ['family'] });
+    await expect(bare.verify(await mintFamilyToken(await pem(stranger), jo))).rejects.toThrow(/no applicable key found in the JSON Web Key Set/);
+    // configured key ids (FAMILY_JWT_KEY_ID at the web service): the kid picks the key, and a kid that is not the signer's fails
+    const named = new TokenVerifier(authConfigFromEnv({ JWT_PUBLIC_KEY: practitioners, FAMILY_JWT_JWKS: JSON.stringify({ keys: [{ ...(await exportJWK(old.publicKey)), kid: 'family-2025' }, { ...(await exportJWK(current.publicKey)), kid: 'family-2026' }] }) }));
+    await expect(named.verify(await mintFamilyToken(await pem(current), { ...jo, keyId: 'family-2026' }))).resolves.toMatchObject({ roles: ['family'] });
+    await expect(named.verify(await mintFamilyToken(await pem(old), { ...jo, keyId: 'family-2025' }))).resolves.toMatchObject({ roles: ['family'] });
+    await expect(named.verify(await mintFamilyToken(await pem(current), { ...jo, keyId: 'family-2025' }))).rejects.toThrow(/signature verification failed/);
+    await expect(named.verify(await mintFamilyToken(await pem(current), jo))).rejects.toThrow(/no applicable key found/);
+  });
+
   it('refuses a configuration where the family token issuer is also a practitioners\' issuer', () => {
     expect(() => authConfigFromEnv({ JWT_PUBLIC_KEY: 'x', JWT_ISSUER: `tell-it-once-dev,${DEFAULT_FAMILY_ISSUER}` })).toThrow(/must be one of its own/);
   });
@@ -75,6 +106,7 @@ describe('the citizen token exchange (RFC 8693)', () => {
   let citizenKey: KeyLike;
   let practitionerKey: KeyLike;
   let exchange: CitizenTokenExchange;
+  let exchangeWithKeyId: CitizenTokenExchange;
   let platformKeyPem: string;
   const idToken = (claims: Record<string, unknown>, opts: { issuer?: string; audience?: string; key?: KeyLike; expires?: string } = {}) =>
     new SignJWT({ vot: 'Cl.Cm', sid: 'sid-1', nonce: 'n-1', ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'citizen' })
@@ -88,6 +120,7 @@ describe('the citizen token exchange (RFC 8693)', () => {
     platformKeyPem = await exportPKCS8((await generateKeyPair('ES256', { extractable: true })).privateKey);
     const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(citizen.publicKey)), kid: 'citizen', alg: 'ES256' }] });
     exchange = new CitizenTokenExchange({ citizenIssuer: ONE_LOGIN, clientId: CLIENT_ID, citizenKeys: jwks, acceptedVots: votsOf('["Cl.Cm"]'), familyToken: { privateKeyPem: platformKeyPem, lifetimeSeconds: 900 } });
+    exchangeWithKeyId = new CitizenTokenExchange({ citizenIssuer: ONE_LOGIN, clientId: CLIENT_ID, citizenKeys: jwks, acceptedVots: [], familyToken: { privateKeyPem: platformKeyPem, keyId: 'family-2026' } });
   });
 
   it('given a citizen ID token, when exchanged, then a short platform token of the family issuer, subject namespaced, nothing else', async () => {
@@ -97,6 +130,13 @@ describe('the citizen token exchange (RFC 8693)', () => {
     expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'sub']);
     expect(claims).toMatchObject({ iss: DEFAULT_FAMILY_ISSUER, aud: 'tell-it-once', sub: citizenSubject(ONE_LOGIN, 'urn:fdc:gov.uk:2022:jo') });
     expect((claims.exp as number) - (claims.iat as number)).toBe(900);
+  });
+
+  it('names its signing key in the issued token\'s header (kid: the configured key id, else the key\'s thumbprint)', async () => {
+    const token = (await ask(await idToken({}), 'n-1')).access_token;
+    expect(decodeProtectedHeader(token).kid).toBe(await familyKeyId(platformKeyPem));
+    const answer = await exchangeWithKeyId.exchange({ grant_type: TOKEN_EXCHANGE_GRANT, subject_token: await idToken({}), subject_token_type: ID_TOKEN_TYPE });
+    expect(decodeProtectedHeader(answer.access_token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'family-2026' });
   });
 
   it("refuses a practitioner's token on the citizen path: another issuer, another audience, another key", async () => {

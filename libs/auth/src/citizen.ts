@@ -1,5 +1,5 @@
-import { createPrivateKey } from 'node:crypto';
-import { importPKCS8, SignJWT } from 'jose';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, importPKCS8, SignJWT, type KeyLike } from 'jose';
 import { FAMILY_ORGANISATION, type Principal } from './claims';
 import { DEFAULT_AUDIENCE } from './verifier';
 
@@ -90,16 +90,46 @@ export interface FamilyTokenRequest {
   expiresIn?: number | string;
   issuer?: string;
   audience?: string;
+  /** The `kid` header (FAMILY_JWT_KEY_ID); by default the signing key's RFC 7638 thumbprint (familyKeyId). */
+  keyId?: string;
 }
 
-/** The platform token of a family member: only `sub`, issuer, audience and times; signed ES256 (or RS256 with an RSA key). */
+/**
+ * The RFC 7638 JWK thumbprint (SHA-256, base64url) of a key's public half, from its PEM (private PKCS#8 or public
+ * SPKI): the default `kid` of family tokens, and the id a family JWKS without kids gives each of its keys.
+ */
+export async function familyKeyId(pem: string): Promise<string> {
+  const publicKey = pem.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(pem)) : createPublicKey(pem);
+  return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
+}
+
+/** Signing keys by PEM, with their algorithm and kid: importing and thumbprinting once, not per token. */
+const signingKeys = new Map<string, Promise<{ alg: string; key: KeyLike; thumbprint: string }>>();
+
+function signingKey(privateKeyPem: string) {
+  let loaded = signingKeys.get(privateKeyPem);
+  if (!loaded) {
+    loaded = (async () => {
+      const alg = createPrivateKey(privateKeyPem).asymmetricKeyType === 'rsa' ? 'RS256' : 'ES256';
+      return { alg, key: await importPKCS8(privateKeyPem, alg), thumbprint: await familyKeyId(privateKeyPem) };
+    })();
+    loaded.catch(() => signingKeys.delete(privateKeyPem));
+    signingKeys.set(privateKeyPem, loaded);
+  }
+  return loaded;
+}
+
+/**
+ * The platform token of a family member: only `sub`, issuer, audience and times; signed ES256 (or RS256 with an RSA
+ * key); its header names the key (`kid`), so an API holding several family keys (FAMILY_JWT_JWKS, e.g. across a key
+ * rotation) picks the one that signed it.
+ */
 export async function mintFamilyToken(privateKeyPem: string, request: FamilyTokenRequest): Promise<string> {
   if (!isCitizenSubject(request.subject)) throw new Error(`a family token is for a citizen subject, not ${request.subject}`);
-  const alg = createPrivateKey(privateKeyPem).asymmetricKeyType === 'rsa' ? 'RS256' : 'ES256';
-  const key = await importPKCS8(privateKeyPem, alg);
+  const { alg, key, thumbprint } = await signingKey(privateKeyPem);
   const expiresIn = request.expiresIn ?? 3600;
   return new SignJWT({})
-    .setProtectedHeader({ alg, typ: 'at+jwt' })
+    .setProtectedHeader({ alg, typ: 'at+jwt', kid: request.keyId || thumbprint })
     .setSubject(request.subject)
     .setIssuer(request.issuer ?? DEFAULT_FAMILY_ISSUER)
     .setAudience(request.audience ?? DEFAULT_AUDIENCE)

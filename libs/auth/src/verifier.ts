@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, createRemoteJWKSet, decodeJwt, importSPKI, jwtVerify, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import { DEFAULT_FAMILY_ISSUER, familyPrincipalFromClaims } from './citizen';
 import { principalFromClaims, type Principal, type TioClaims } from './claims';
 
@@ -64,6 +64,17 @@ function loadKey(key: VerificationKey, algorithms: string[]): Promise<KeyLike | 
   })();
 }
 
+/**
+ * The family token key. Family tokens name their key (`kid`: FAMILY_JWT_KEY_ID or the key's RFC 7638 thumbprint), and
+ * a key set (FAMILY_JWT_JWKS) is searched by it: a key listed without a kid gets its thumbprint as one, so a set written
+ * from the public keys alone still matches, and during a rotation each token is checked with the key that signed it.
+ */
+async function familyKey(key: VerificationKey, algorithms: string[]): Promise<KeyLike | JWTVerifyGetKey> {
+  if (!key.jwks || key.jwksUrl) return loadKey(key, algorithms);
+  const keys = await Promise.all((key.jwks.keys as JWK[]).map(async (jwk) => (jwk.kid ? jwk : { ...jwk, kid: await calculateJwkThumbprint(jwk, 'sha256') })));
+  return loadKey({ ...key, jwks: { keys } }, algorithms);
+}
+
 export class TokenRejected extends Error {}
 
 /**
@@ -94,7 +105,7 @@ export class TokenVerifier {
   private key(which: 'practitioner' | 'family'): Promise<KeyLike | JWTVerifyGetKey> {
     let key = this.keys.get(which);
     if (!key) {
-      key = loadKey(which === 'family' ? this.config.family : this.config, this.config.algorithms);
+      key = which === 'family' ? familyKey(this.config.family, this.config.algorithms) : loadKey(this.config, this.config.algorithms);
       this.keys.set(which, key);
     }
     return key;

@@ -35,10 +35,24 @@ describe("the web service's configuration", () => {
       issuer: 'https://oidc.integration.account.gov.uk/', clientId: 'tio-families', privateKeyPem: 'client-key', keyId: undefined, scope: 'openid email', vtr: '["Cl.Cm"]',
       familyToken: { privateKeyPem: 'family-key', issuer: 'tell-it-once-family', audience: 'tell-it-once', lifetimeSeconds: 3600 },
     });
-    expect(webConfig({ ...env, ...citizen, CITIZEN_OIDC_KEY_ID: 'k1', CITIZEN_OIDC_SCOPE: 'openid', CITIZEN_OIDC_VTR: '', FAMILY_JWT_ISSUER: 'fam', JWT_AUDIENCE: 'api', FAMILY_TOKEN_MINUTES: '15' }).citizen).toMatchObject({
-      keyId: 'k1', scope: 'openid', vtr: '', familyToken: { issuer: 'fam', audience: 'api', lifetimeSeconds: 900 },
+    expect(webConfig({ ...env, ...citizen, CITIZEN_OIDC_KEY_ID: 'k1', CITIZEN_OIDC_SCOPE: 'openid', CITIZEN_OIDC_VTR: '', FAMILY_JWT_ISSUER: 'fam', FAMILY_JWT_KEY_ID: 'family-2026', JWT_AUDIENCE: 'api', FAMILY_TOKEN_MINUTES: '15' }).citizen).toMatchObject({
+      keyId: 'k1', scope: 'openid', vtr: '', familyToken: { keyId: 'family-2026', issuer: 'fam', audience: 'api', lifetimeSeconds: 900 },
     });
     for (const name of ['CITIZEN_OIDC_CLIENT_ID', 'CITIZEN_OIDC_PRIVATE_KEY', 'FAMILY_JWT_PRIVATE_KEY']) expect(() => webConfig({ ...env, ...citizen, [name]: '' })).toThrow(new RegExp(`^${name} is not set`));
     expect(() => webConfig({ ...env, ...citizen, FAMILY_TOKEN_MINUTES: '1000' })).toThrow(/FAMILY_TOKEN_MINUTES=1000/);
+  });
+
+  it('keeps sessions in PostgreSQL with DATABASE_URL, sealed under WEB_SESSION_KEY (required over https; made at start over plain http)', () => {
+    expect(webConfig(env).sessionDatabase).toBeUndefined();
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(webConfig({ ...env, DATABASE_URL: 'postgres://db/tio_web', WEB_SESSION_KEY: key }).sessionDatabase).toEqual({
+      url: 'postgres://db/tio_web', key: Buffer.alloc(32, 7), keyMadeAtStart: false, sweepEveryMs: 300_000,
+    });
+    expect(() => webConfig({ ...env, DATABASE_URL: 'postgres://db/tio_web' })).toThrow(/^WEB_SESSION_KEY is not set/);
+    expect(() => webConfig({ ...env, DATABASE_URL: 'postgres://db/tio_web', WEB_SESSION_KEY: Buffer.alloc(16).toString('base64') })).toThrow('WEB_SESSION_KEY must be base64 of 32 random bytes');
+    expect(() => webConfig({ ...env, DATABASE_URL: 'postgres://db/tio_web', WEB_SESSION_KEY: 'not a key!' })).toThrow('WEB_SESSION_KEY must be base64 of 32 random bytes');
+    const development = webConfig({ ...env, OIDC_REDIRECT_URI: 'http://127.0.0.1:3006/auth/callback', DATABASE_URL: 'postgres://db/tio_web' }).sessionDatabase;
+    expect(development).toMatchObject({ keyMadeAtStart: true });
+    expect(development?.key).toHaveLength(32);
   });
 });

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { DEFAULT_AUDIENCE, DEFAULT_FAMILY_ISSUER } from '@tio/auth';
+import { sessionKeyFrom } from './auth/session-crypto';
 
 /**
  * Families' sign-in: the citizen identity provider (GOV.UK One Login in production), separate from the practitioners'
@@ -15,7 +17,7 @@ export interface CitizenSignInConfig {
   /** One Login's vector of trust request (a JSON list, e.g. ["Cl.Cm"]); empty for a provider without one. */
   vtr: string;
   /** The platform's family token: signing key (PEM), issuer and audience the APIs check, lifetime. */
-  familyToken: { privateKeyPem: string; issuer: string; audience: string; lifetimeSeconds: number };
+  familyToken: { privateKeyPem: string; keyId?: string; issuer: string; audience: string; lifetimeSeconds: number };
 }
 
 /** The web service's settings, from the environment; a missing one stops it at start naming the variable. */
@@ -47,7 +49,21 @@ export interface WebConfig {
   secureCookies: boolean;
   /** How long a signed-in session lasts at most (it also ends when the access token expires). */
   sessionHours: number;
+  /** Sessions and sign-ins under way in this service's PostgreSQL database (DATABASE_URL); unset, in this process's memory. */
+  sessionDatabase?: SessionDatabaseConfig;
 }
+
+export interface SessionDatabaseConfig {
+  url: string;
+  /** AES-256-GCM key the rows are sealed with (WEB_SESSION_KEY, base64 of 32 bytes). */
+  key: Buffer;
+  /** True when no WEB_SESSION_KEY was given over plain http (development): a key made at start, so a restart signs everyone out. */
+  keyMadeAtStart: boolean;
+  /** How often expired rows are deleted. */
+  sweepEveryMs: number;
+}
+
+const SESSION_SWEEP_MS = 5 * 60_000;
 
 const DEFAULT_PORT = 3006;
 
@@ -90,6 +106,24 @@ export function webConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
     secureCookies: redirectUri.startsWith('https:'),
     sessionHours,
     citizen: citizenConfig(env),
+    sessionDatabase: sessionDatabaseConfig(env, redirectUri.startsWith('https:')),
+  };
+}
+
+/**
+ * With DATABASE_URL, sessions live in PostgreSQL sealed under WEB_SESSION_KEY. The key is required when the service is
+ * reached over https (a deployment); over plain http (development, tests) a missing key is made at start instead.
+ */
+function sessionDatabaseConfig(env: NodeJS.ProcessEnv, deployed: boolean): SessionDatabaseConfig | undefined {
+  const databaseUrl = env['DATABASE_URL'];
+  if (!databaseUrl) return undefined;
+  const given = env['WEB_SESSION_KEY'];
+  if (!given && deployed) throw new Error('WEB_SESSION_KEY is not set: base64 of 32 random bytes (openssl rand -base64 32), the key sessions are sealed with in the database (DATABASE_URL)');
+  return {
+    url: databaseUrl,
+    key: given ? sessionKeyFrom('WEB_SESSION_KEY', given) : randomBytes(32),
+    keyMadeAtStart: !given,
+    sweepEveryMs: SESSION_SWEEP_MS,
   };
 }
 
@@ -110,6 +144,8 @@ function citizenConfig(env: NodeJS.ProcessEnv): CitizenSignInConfig | undefined 
     vtr: env['CITIZEN_OIDC_VTR'] ?? '["Cl.Cm"]',
     familyToken: {
       privateKeyPem: pem('FAMILY_JWT_PRIVATE_KEY', 'the key (PEM) this service signs family tokens with; the APIs verify them with its public half (FAMILY_JWT_PUBLIC_KEY, by default their JWT key)'),
+      // the tokens' kid: by default the key's RFC 7638 thumbprint, which is what an API's FAMILY_JWT_JWKS matches it by
+      ...(env['FAMILY_JWT_KEY_ID'] ? { keyId: env['FAMILY_JWT_KEY_ID'] } : {}),
       issuer: env['FAMILY_JWT_ISSUER'] ?? DEFAULT_FAMILY_ISSUER,
       audience: env['JWT_AUDIENCE'] ?? DEFAULT_AUDIENCE,
       lifetimeSeconds: minutes * 60,
