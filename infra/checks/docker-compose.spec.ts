@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { DEFAULT_FAMILY_ISSUER } from '@tio/auth';
 import { workspaceRoot } from '@tio/local-infra';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
 
@@ -9,7 +10,7 @@ import { SERVICES, WEB_SERVICE } from '../scripts/services';
 describe('docker-compose.yml matches the run command', () => {
   const root = workspaceRoot();
   const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { environment?: Record<string, unknown>; ports?: string[]; healthcheck?: unknown; build?: unknown }>;
+    services: Record<string, { environment?: Record<string, unknown>; ports?: string[]; healthcheck?: unknown; build?: unknown; volumes?: string[] }>;
     volumes: Record<string, unknown>;
   };
   const initSql = readFileSync(join(root, 'infra/compose/init-databases.sql'), 'utf8');
@@ -53,6 +54,35 @@ describe('docker-compose.yml matches the run command', () => {
     for (const variable of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI', 'JWT_JWKS_URL', 'JWT_PUBLIC_KEY']) expect(Object.keys(env)).toContain(variable);
     // it needs the operator's OpenID provider: started with `--profile web`, so `docker compose up` alone still runs the rest
     expect(web.profiles).toEqual(['web']);
+  });
+
+  /** The variables with a prefix that a source file reads (as a whole string literal: `env['X']`, `required(env, 'X')`). */
+  const readIn = (file: string, prefix: RegExp) =>
+    [...new Set([...readFileSync(join(root, file), 'utf8').matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] as string))].filter((n) => prefix.test(n)).sort();
+
+  it("passes the web service every variable of families' sign-in and family tokens that its configuration reads, with the code's defaults", () => {
+    const env = compose.services[WEB_SERVICE.name]?.environment ?? {};
+    const read = readIn('services/web/src/config.ts', /^(CITIZEN_OIDC|FAMILY_JWT|FAMILY_TOKEN)_/);
+    expect(read).toEqual(expect.arrayContaining(['CITIZEN_OIDC_ISSUER', 'CITIZEN_OIDC_CLIENT_ID', 'CITIZEN_OIDC_PRIVATE_KEY', 'FAMILY_JWT_PRIVATE_KEY', 'FAMILY_JWT_KEY_ID', 'FAMILY_JWT_ISSUER']));
+    // each passed through from the operator's environment by its own name
+    for (const variable of read) expect(`${variable}=${String(env[variable])}`).toMatch(new RegExp(`^${variable}=\\$\\{${variable}:?-`));
+    expect(env['FAMILY_JWT_ISSUER']).toBe(`\${FAMILY_JWT_ISSUER:-${DEFAULT_FAMILY_ISSUER}}`);
+    expect([env['CITIZEN_OIDC_SCOPE'], env['CITIZEN_OIDC_VTR'], env['FAMILY_TOKEN_MINUTES']]).toEqual(['${CITIZEN_OIDC_SCOPE:-openid email}', '${CITIZEN_OIDC_VTR-["Cl.Cm"]}', '${FAMILY_TOKEN_MINUTES:-60}']);
+  });
+
+  it.each(SERVICES.map((s) => [s.name] as const))('passes the %s service the family token verification the token verifier reads', (name) => {
+    const env = compose.services[name]?.environment ?? {};
+    const read = readIn('libs/auth/src/verifier.ts', /^FAMILY_JWT_/);
+    expect(read).toEqual(['FAMILY_JWT_ISSUER', 'FAMILY_JWT_JWKS', 'FAMILY_JWT_PUBLIC_KEY']);
+    for (const variable of read) expect(`${variable}=${String(env[variable])}`).toMatch(new RegExp(`^${variable}=\\$\\{${variable}:-`));
+    expect(env['FAMILY_JWT_ISSUER']).toBe(`\${FAMILY_JWT_ISSUER:-${DEFAULT_FAMILY_ISSUER}}`);
+  });
+
+  it.each([['timeline'], ['case']])('gives the %s service the organisation directory, a file mounted read-only where ORGANISATION_DIRECTORY points', (name) => {
+    const service = compose.services[name];
+    const path = String(service?.environment?.['ORGANISATION_DIRECTORY']);
+    expect(service?.volumes).toEqual([`\${ORGANISATION_DIRECTORY_FILE:-./infra/demo/organisations.json}:${path}:ro`]);
+    expect(readFileSync(join(root, 'infra/demo/organisations.json'), 'utf8')).toContain('"kind"');
   });
 
   it('declares no service the run command does not start', () => {
