@@ -8,7 +8,7 @@ import { AuthController } from './auth/auth.controller';
 import { CitizenOidcClient } from './auth/citizen-oidc';
 import { OidcClient } from './auth/oidc';
 import { SessionMiddleware } from './auth/session.middleware';
-import { SessionStore } from './auth/sessions';
+import { SESSION_STORE_PROVIDER } from './auth/session-store.provider';
 import { webConfig } from './config';
 import { PagesController } from './pages.controller';
 import { WEB_QUERY_HANDLERS } from './queries';
@@ -27,13 +27,13 @@ import { CaseApi, CaseOfficerHandler } from './case-page/case-api';
 import { CasePageView } from './case-page/case-page-view';
 import { CaseworkerFormsController } from './case-page/caseworker-forms.controller';
 
-/** The practitioners' web service: no database of its own; it reads the services' APIs as the signed-in user. Its /metrics and JSON logs are service-kit's (PageServerModule). */
+/** The practitioners' web service: it reads the services' APIs as the signed-in user; its own database (DATABASE_URL), if any, holds only sessions. Its /metrics and JSON logs are service-kit's (PageServerModule). */
 @Module({
   imports: [CqrsModule.forRoot(), PageServerModule],
   controllers: [AuthController, PagesController, WorklistController, AuditPagesController, LiveController, FamilyController, AssessmentRequestController, CaseworkerFormsController],
   providers: [
     { provide: WEB_CONFIG, useFactory: () => webConfig() },
-    { provide: SessionStore, useFactory: () => new SessionStore() },
+    SESSION_STORE_PROVIDER,
     OidcClient,
     CitizenOidcClient,
     Renderer,

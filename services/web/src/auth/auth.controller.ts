@@ -43,7 +43,7 @@ export class AuthController {
     if (req.webSession) return res.redirect(303, safeReturnTo(returnTo));
     try {
       const flow = await (provider === 'citizen' ? this.citizen : this.oidc).begin();
-      const pending = this.sessions.startSignIn({ state: flow.state, nonce: flow.nonce, codeVerifier: flow.codeVerifier, returnTo: safeReturnTo(returnTo), provider });
+      const pending = await this.sessions.startSignIn({ state: flow.state, nonce: flow.nonce, codeVerifier: flow.codeVerifier, returnTo: safeReturnTo(returnTo), provider });
       res.setHeader('set-cookie', cookie(this.names.signIn, pending.id, this.config.secureCookies, 600));
       return res.redirect(303, flow.url);
     } catch (err) {
@@ -53,7 +53,7 @@ export class AuthController {
 
   @Get('auth/callback')
   async callback(@Req() req: WebRequest, @Res() res: Response) {
-    const pending = this.sessions.takeSignIn(parseCookies(req.headers.cookie).get(this.names.signIn));
+    const pending = await this.sessions.takeSignIn(parseCookies(req.headers.cookie).get(this.names.signIn));
     const clearSignIn = cookie(this.names.signIn, '', this.config.secureCookies, 0);
     if (!pending) {
       res.setHeader('set-cookie', clearSignIn);
@@ -68,7 +68,7 @@ export class AuthController {
       const callbackUrl = new URL(this.config.redirectUri);
       callbackUrl.search = params.toString();
       const signedIn = await (pending.provider === 'citizen' ? this.citizen : this.oidc).finish(callbackUrl, pending);
-      const session = this.sessions.create(signedIn.principal, { ...signedIn, provider: pending.provider }, this.config.sessionHours);
+      const session = await this.sessions.create(signedIn.principal, { ...signedIn, provider: pending.provider }, this.config.sessionHours);
       res.setHeader('set-cookie', [clearSignIn, cookie(this.names.session, session.id, this.config.secureCookies, (session.expiresAt - Date.now()) / 1000)]);
       return res.redirect(303, pending.returnTo);
     } catch (err) {
@@ -83,7 +83,7 @@ export class AuthController {
     if (session && body?.csrf !== session.csrf) {
       return this.render.page(req, res, 'error.njk', { title: 'Sign out from this service', message: 'The sign-out form had expired. Use the Sign out button again.' }, 400);
     }
-    this.sessions.end(session?.id);
+    await this.sessions.end(session?.id);
     res.setHeader('set-cookie', cookie(this.names.session, '', this.config.secureCookies, 0));
     const providerLogout = await (session?.provider === 'citizen' ? this.citizen : this.oidc).endSessionUrl(session?.idToken);
     return res.redirect(303, providerLogout ?? '/signed-out');

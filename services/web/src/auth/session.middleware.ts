@@ -20,9 +20,13 @@ export class SessionMiddleware implements NestMiddleware {
     @Inject(WEB_CONFIG) private readonly config: WebConfig,
   ) {}
 
-  use(req: WebRequest, res: Response, next: NextFunction): void {
+  async use(req: WebRequest, res: Response, next: NextFunction): Promise<void> {
     const id = parseCookies(req.headers.cookie).get(cookieNames(this.config.secureCookies).session);
-    req.webSession = this.sessions.get(id);
+    try {
+      req.webSession = await this.sessions.get(id);
+    } catch (err) {
+      return next(err);
+    }
     if (req.webSession || isPublicPath(req.path)) return next();
     if (req.method !== 'GET') {
       res.status(401).type('text').send('Sign in first.');

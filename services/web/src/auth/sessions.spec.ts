@@ -1,35 +1,35 @@
 import type { Principal } from '@tio/auth';
 import { cookie, cookieNames, parseCookies } from './cookies';
-import { safeReturnTo, SessionStore } from './sessions';
+import { MemorySessionStore, safeReturnTo } from './sessions';
 
 const priya: Principal = { userId: 'caseworker-priya', name: 'Priya Shah', organisationId: 'E10000028', agency: 'local-authority', roles: ['case-officer'] };
 
-describe('the server-side sessions', () => {
+describe('the server-side sessions in memory (no DATABASE_URL)', () => {
   let now = 1_000_000;
-  const store = new SessionStore(() => now);
+  const store = new MemorySessionStore(() => now);
 
-  it('keys a session by a random 256-bit id and ends it when the access token expires', () => {
-    const s = store.create(priya, { accessToken: 'at', idToken: 'it', expiresInSeconds: 3600 }, 8);
+  it('keys a session by a random 256-bit id and ends it when the access token expires', async () => {
+    const s = await store.create(priya, { accessToken: 'at', idToken: 'it', expiresInSeconds: 3600 }, 8);
     expect(s.id).toMatch(/^[\w-]{43}$/);
-    expect(store.get(s.id)?.principal).toEqual(priya);
+    expect((await store.get(s.id))?.principal).toEqual(priya);
     now += 3_600_000;
-    expect(store.get(s.id)).toBeUndefined();
+    expect(await store.get(s.id)).toBeUndefined();
   });
 
-  it('ends at the session limit when the token lasts longer, and on sign-out', () => {
-    const s = store.create(priya, { accessToken: 'at', expiresInSeconds: 48 * 3600 }, 8);
+  it('ends at the session limit when the token lasts longer, and on sign-out', async () => {
+    const s = await store.create(priya, { accessToken: 'at', expiresInSeconds: 48 * 3600 }, 8);
     expect(s.expiresAt).toBe(now + 8 * 3_600_000);
-    expect(store.end(s.id)?.id).toBe(s.id);
-    expect(store.get(s.id)).toBeUndefined();
+    expect((await store.end(s.id))?.id).toBe(s.id);
+    expect(await store.get(s.id)).toBeUndefined();
   });
 
-  it('gives a sign-in under way to one callback only, for 10 minutes', () => {
-    const p = store.startSignIn({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/caseload' });
-    expect(store.takeSignIn(p.id)?.state).toBe('s');
-    expect(store.takeSignIn(p.id)).toBeUndefined();
-    const late = store.startSignIn({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/caseload' });
+  it('gives a sign-in under way to one callback only, for 10 minutes', async () => {
+    const p = await store.startSignIn({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/caseload' });
+    expect((await store.takeSignIn(p.id))?.state).toBe('s');
+    expect(await store.takeSignIn(p.id)).toBeUndefined();
+    const late = await store.startSignIn({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/caseload' });
     now += 10 * 60_000;
-    expect(store.takeSignIn(late.id)).toBeUndefined();
+    expect(await store.takeSignIn(late.id)).toBeUndefined();
   });
 });
 

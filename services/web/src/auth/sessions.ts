@@ -27,28 +27,65 @@ export interface PendingSignIn {
   expiresAt: number;
 }
 
-const newId = () => randomBytes(32).toString('base64url');
+export const newSessionId = () => randomBytes(32).toString('base64url');
+
+/** What a new session holds: it ends at the session limit, or sooner when the access token or the principal does. */
+export function newSession(principal: Principal, tokens: SessionTokens, maxHours: number, now: number): WebSession {
+  const limit = now + maxHours * 3_600_000;
+  const tokenEnd = tokens.expiresInSeconds ? now + tokens.expiresInSeconds * 1000 : limit;
+  return { id: newSessionId(), principal, provider: tokens.provider ?? 'practitioner', accessToken: tokens.accessToken, idToken: tokens.idToken, csrf: newSessionId(), expiresAt: Math.min(limit, tokenEnd, principal.expiresAt ?? limit) };
+}
+
+/** A sign-in under way lasts 10 minutes. */
+export function newPendingSignIn(values: SignInValues, now: number): PendingSignIn {
+  return { ...values, provider: values.provider ?? 'practitioner', id: newSessionId(), expiresAt: now + 10 * 60_000 };
+}
+
+export interface SessionTokens {
+  accessToken: string;
+  idToken?: string;
+  expiresInSeconds?: number;
+  provider?: SignInProvider;
+}
+
+export type SignInValues = Omit<PendingSignIn, 'id' | 'expiresAt' | 'provider'> & { provider?: SignInProvider };
 
 /**
- * Sessions in this process's memory, keyed by a random 256-bit id (the only thing in the cookie). Expired ones are
- * dropped when met and swept on each write. One instance only: a restart signs everyone out (README "Known gaps").
+ * Where sessions and sign-ins under way are kept, keyed by a random 256-bit id (the only thing in the cookie): in
+ * PostgreSQL when the service has DATABASE_URL (PostgresSessionStore: shared by replicas, kept across restarts), else
+ * in this process's memory (MemorySessionStore). Also the injection token.
  */
-export class SessionStore {
+export abstract class SessionStore {
+  abstract create(principal: Principal, tokens: SessionTokens, maxHours: number): Promise<WebSession>;
+  /** The session, unless it has expired or was ended. */
+  abstract get(id: string | undefined): Promise<WebSession | undefined>;
+  /** Sign-out: the session is gone (and answered, if it was there). */
+  abstract end(id: string | undefined): Promise<WebSession | undefined>;
+  abstract startSignIn(values: SignInValues): Promise<PendingSignIn>;
+  /** The sign-in under way, once: a callback replayed with the same cookie finds nothing. */
+  abstract takeSignIn(id: string | undefined): Promise<PendingSignIn | undefined>;
+}
+
+/**
+ * Sessions in this process's memory (without DATABASE_URL: development and tests). Expired ones are dropped when met
+ * and swept on each write. One instance only: a restart signs everyone out.
+ */
+export class MemorySessionStore extends SessionStore {
   private readonly sessions = new Map<string, WebSession>();
   private readonly pending = new Map<string, PendingSignIn>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
 
-  create(principal: Principal, tokens: { accessToken: string; idToken?: string; expiresInSeconds?: number; provider?: SignInProvider }, maxHours: number): WebSession {
+  async create(principal: Principal, tokens: SessionTokens, maxHours: number): Promise<WebSession> {
     this.sweep();
-    const limit = this.now() + maxHours * 3_600_000;
-    const tokenEnd = tokens.expiresInSeconds ? this.now() + tokens.expiresInSeconds * 1000 : limit;
-    const session: WebSession = { id: newId(), principal, provider: tokens.provider ?? 'practitioner', accessToken: tokens.accessToken, idToken: tokens.idToken, csrf: newId(), expiresAt: Math.min(limit, tokenEnd, principal.expiresAt ?? limit) };
+    const session = newSession(principal, tokens, maxHours, this.now());
     this.sessions.set(session.id, session);
     return session;
   }
 
-  get(id: string | undefined): WebSession | undefined {
+  async get(id: string | undefined): Promise<WebSession | undefined> {
     const session = id ? this.sessions.get(id) : undefined;
     if (session && session.expiresAt <= this.now()) {
       this.sessions.delete(session.id);
@@ -57,21 +94,20 @@ export class SessionStore {
     return session;
   }
 
-  end(id: string | undefined): WebSession | undefined {
-    const session = this.get(id);
+  async end(id: string | undefined): Promise<WebSession | undefined> {
+    const session = await this.get(id);
     if (id) this.sessions.delete(id);
     return session;
   }
 
-  startSignIn(values: Omit<PendingSignIn, 'id' | 'expiresAt' | 'provider'> & { provider?: SignInProvider }): PendingSignIn {
+  async startSignIn(values: SignInValues): Promise<PendingSignIn> {
     this.sweep();
-    const pending: PendingSignIn = { ...values, provider: values.provider ?? 'practitioner', id: newId(), expiresAt: this.now() + 10 * 60_000 };
+    const pending = newPendingSignIn(values, this.now());
     this.pending.set(pending.id, pending);
     return pending;
   }
 
-  /** The sign-in under way, once: a callback replayed with the same cookie finds nothing. */
-  takeSignIn(id: string | undefined): PendingSignIn | undefined {
+  async takeSignIn(id: string | undefined): Promise<PendingSignIn | undefined> {
     const pending = id ? this.pending.get(id) : undefined;
     if (id) this.pending.delete(id);
     return pending && pending.expiresAt > this.now() ? pending : undefined;
