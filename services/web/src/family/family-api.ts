@@ -46,6 +46,24 @@ export interface FamilyPlanAnswer {
   };
 }
 
+/** One piece of advice as an advice service's `GET /cases/:caseId/family/advice` answers it (libs/agency-kit). */
+export interface FamilyAdviceItem {
+  adviceId: string;
+  agency: string;
+  adviceType: string;
+  organisationName: string;
+  givenOn: string;
+  version: number;
+  status: 'given' | 'corrected' | 'withdrawn';
+  updatedOn: string;
+  withdrawnOn?: string;
+  sections: Array<{ heading: string; text: string }>;
+  shownBecause: 'family-views' | 'advice-with-draft' | 'advice-shared-early';
+}
+
+/** What one advice service answered: its advice, or why it could not say (refused, or not reached). */
+export type FamilyAdviceSource = { source: string; ok: true; advice: FamilyAdviceItem[] } | { source: string; ok: false; status: number };
+
 export interface FamilyCase { caseId: string; relationship: string | null; mayAct: boolean; stage: string; overdueCount: number }
 
 export type FamilyAnswer = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; status: number; problem: ProblemDetails };
@@ -60,6 +78,11 @@ export class FamilyApi {
 
   get canAct(): boolean {
     return Boolean(this.config.caseUrl);
+  }
+
+  /** Whether any service that holds advice is connected (the case service, or an agency service). */
+  get canReadAdvice(): boolean {
+    return Boolean(this.config.caseUrl) || Object.keys(this.config.agencyUrls).length > 0;
   }
 
   private async call(base: string, what: string, path: string, accessToken: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
@@ -97,6 +120,35 @@ export class FamilyApi {
   plan(accessToken: string, caseId: string): Promise<FamilyPlanAnswer> {
     if (!this.config.caseUrl) throw new TimelineRefused(503, 'This service is not connected to the case service (CASE_URL is not set), so it cannot show the plan.');
     return this.read(`/cases/${encodeURIComponent(caseId)}/family/plan`, accessToken, this.config.caseUrl, 'council’s case service');
+  }
+
+  /**
+   * The advice the family may read now, from every service that holds advice (`GET /cases/:caseId/family/advice`):
+   * the case service (the family's own views) and each agency service (education, health, social care). Each service
+   * decides by its own rule; one that refuses or cannot be reached is reported, the others still shown. When every
+   * service refuses, the member is not linked to the case (or may no longer see it): a refusal.
+   */
+  async advice(accessToken: string, caseId: string): Promise<FamilyAdviceSource[]> {
+    const bases: Array<[string, string]> = [
+      ...(this.config.caseUrl ? [['local-authority', this.config.caseUrl] as [string, string]] : []),
+      ...(Object.entries(this.config.agencyUrls) as Array<[string, string]>),
+    ];
+    if (!bases.length) throw new TimelineRefused(503, 'This service is not connected to the services that hold the advice, so it cannot show it.');
+    const path = `/cases/${encodeURIComponent(caseId)}/family/advice`;
+    const answers = await Promise.all(bases.map(async ([source, base]): Promise<FamilyAdviceSource> => {
+      try {
+        const { status, body } = await this.call(base, 'advice service', path, accessToken);
+        if (status === 200) return { source, ok: true, advice: (body as { advice?: FamilyAdviceItem[] }).advice ?? [] };
+        return { source, ok: false, status };
+      } catch (err) {
+        return { source, ok: false, status: err instanceof TimelineRefused ? err.status : 503 };
+      }
+    }));
+    const statuses = answers.map((a) => (a.ok ? 200 : a.status));
+    if (statuses.every((s) => s === 401 || s === 403)) {
+      throw new TimelineRefused(statuses.includes(401) ? 401 : 403, 'You are not linked to this case, or may no longer see it. Ask the council’s SEND team to invite you.');
+    }
+    return answers;
   }
 
   /** One family action at the case service, with the form's Idempotency-Key (a double submit records once). */

@@ -7,6 +7,7 @@ import { Renderer } from '../render';
 import { TimelineRefused } from '../timeline-api';
 import { FamilyApi, type FamilyTimelineView } from './family-api';
 import { familyRequest, problemErrors, VIEWS_QUESTIONS, type FamilyAction, type FieldError, type Posted } from './family-forms';
+import { advicePage } from './family-advice-page';
 import { planPage } from './family-plan-page';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +29,8 @@ export function actionsFor(view: Pick<FamilyTimelineView, 'stage' | 'you'>, canA
 /**
  * The family's pages (a parent, carer or young person signed in at the citizen identity provider): "Your case"
  * (where the process is, what is due and who is late, the timeline in plain English, the people involved), "Your
- * plan" (the draft and its last day for comments, then the final plan, sections A-K in plain English), the
+ * plan" (the draft and its last day for comments, then the final plan, sections A-K in plain English), "Advice about
+ * your child" (the advice itself, from every service that holds it, from the draft plan or when the council shares it), the
  * invitation code, and the forms for what they may do. No JavaScript needed; each form carries the session's CSRF
  * token and an Idempotency-Key made when the form is shown.
  */
@@ -87,7 +89,7 @@ export class FamilyController {
       const view = await this.api.timeline(session.accessToken, caseId);
       const banner = done === 'joined' ? 'You can now follow your child’s case here.' : done && isAction(done) ? ACTIONS[done].done : undefined;
       return this.render.page(req, res, 'family/case.njk', {
-        title: 'Your case', nav: 'family', caseId, view, banner, actions: actionsFor(view, this.api.canAct), planLink: this.api.canAct,
+        title: 'Your case', nav: 'family', caseId, view, banner, actions: actionsFor(view, this.api.canAct), planLink: this.api.canAct, adviceLink: this.api.canReadAdvice,
         entries: [...view.entries].reverse(),
       });
     } catch (err) {
@@ -103,6 +105,19 @@ export class FamilyController {
     try {
       const page = planPage(await this.api.plan(session.accessToken, caseId));
       return this.render.page(req, res, 'family/plan.njk', { title: page.title, nav: 'family', caseId, page });
+    } catch (err) {
+      return this.refused(req, res, err);
+    }
+  }
+
+  /** "Advice about your child": every advice service's advice the family may read now (declared before `:action`). */
+  @Get('cases/:caseId/advice')
+  async yourAdvice(@Req() req: WebRequest, @Res() res: Response, @Param('caseId') caseId: string) {
+    const session = req.webSession as WebSession;
+    if (!UUID.test(caseId)) return this.notFound(req, res);
+    try {
+      const page = advicePage(await this.api.advice(session.accessToken, caseId));
+      return this.render.page(req, res, 'family/advice.njk', { title: page.title, nav: 'family', caseId, page });
     } catch (err) {
       return this.refused(req, res, err);
     }
