@@ -36,7 +36,7 @@ describe('docker-compose.yml matches the run command', () => {
     expect(initSql).toContain(`CREATE DATABASE ${entry.database};`);
   });
 
-  it('has the web service on its port, with no database or broker, calling each service by its compose name and port', () => {
+  it('has the web service on its port, with its sessions database and no broker, calling each service by its compose name and port', () => {
     const web = compose.services[WEB_SERVICE.name] as (typeof compose.services)[string] & { profiles?: string[] };
     expect(web?.build).toBe('.');
     expect(web?.healthcheck).toEqual(compose.services['timeline']?.healthcheck);
@@ -44,7 +44,10 @@ describe('docker-compose.yml matches the run command', () => {
     expect(env['SERVICE']).toBe('web');
     expect(Number(env['PORT'])).toBe(WEB_SERVICE.port);
     expect(web.ports).toEqual([`${WEB_SERVICE.port}:${WEB_SERVICE.port}`]);
-    expect(env['DATABASE_URL']).toBeUndefined();
+    expect(String(env['DATABASE_URL'])).toMatch(new RegExp(`/${WEB_SERVICE.database}$`));
+    expect(WEB_SERVICE.database).toBe('tio_web');
+    expect(initSql).toContain(`CREATE DATABASE ${WEB_SERVICE.database};`);
+    expect(env['WEB_SESSION_KEY']).toBe('${WEB_SESSION_KEY:-}');
     expect(env['KAFKA_BROKERS']).toBeUndefined();
     // the APIs it reads and acts through, as the run command gives them
     const apis = { TIMELINE_URL: 'timeline', CASE_URL: 'case', EDUCATION_URL: 'education', HEALTH_URL: 'health', SOCIAL_CARE_URL: 'social-care', AUDIT_URL: 'audit' };

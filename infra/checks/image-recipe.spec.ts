@@ -121,7 +121,7 @@ describe('the image recipe, performed without a container engine', () => {
       TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] as string, JWT_PUBLIC_KEY: publicKeyPem,
       OIDC_ISSUER: 'http://127.0.0.1:9/provider', OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: 'not-used-here',
     };
-    const composeDatabases = new Set(SERVICES.flatMap(({ name }) => Object.values(compose.services[name]?.environment ?? {}).flatMap((v) => [...String(v).matchAll(COMPOSE_POSTGRES)].map((m) => m[1] as string))));
+    const composeDatabases = new Set(IMAGE_SERVICES.flatMap(({ name }) => Object.values(compose.services[name]?.environment ?? {}).flatMap((v) => [...String(v).matchAll(COMPOSE_POSTGRES)].map((m) => m[1] as string))));
     for (const database of composeDatabases) {
       const db = `img_${database.replace(/^tio_/, '')}_${randomUUID().slice(0, 6)}`;
       dbNames.push(db);

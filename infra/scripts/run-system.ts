@@ -20,8 +20,21 @@ import { DEV_CITIZEN_OIDC_PORT, DEV_OIDC_PORT, SERVICES, WEB_SERVICE } from './s
  * across restarts. Deleting that file makes every case's personal data unreadable (as if erased).
  */
 function developmentMasterKey(): string {
-  if (process.env['TIO_MASTER_KEY']) return process.env['TIO_MASTER_KEY'];
-  const file = localStateDir('run', 'master-key');
+  return process.env['TIO_MASTER_KEY'] || keyOnThisMachine('master-key');
+}
+
+/**
+ * The key the web service seals its sessions with in its database: WEB_SESSION_KEY when set; otherwise one made
+ * once in .local/run/web-session-key, so a restart of the web service keeps everyone signed in. Deleting that file
+ * signs everyone out.
+ */
+function developmentWebSessionKey(): string {
+  return process.env['WEB_SESSION_KEY'] || keyOnThisMachine('web-session-key');
+}
+
+/** 32 random bytes (base64) made once for this machine in .local/run/<name> (mode 0600) and reused. */
+function keyOnThisMachine(name: string): string {
+  const file = localStateDir('run', name);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
@@ -113,8 +126,9 @@ async function main(): Promise<void> {
     if (process.env['OIDC_ISSUER'] || identityProvider) {
       const timelinePort = services.find((s) => s.entry.name === 'timeline')?.port;
       const local = (name: string) => `http://127.0.0.1:${services.find((s) => s.entry.name === name)?.port}`;
+      // its own database holds the sessions (sealed with a key kept on this machine): a restart keeps everyone signed in
       const web = await startService(WEB_SERVICE, webPort, localStateDir('run', 'logs'), {
-        ...baseEnv, ...oidc, TIMELINE_URL: process.env['TIMELINE_URL'] ?? `http://127.0.0.1:${timelinePort}`,
+        ...baseEnv, ...oidc, DATABASE_URL: await ensureDatabase(infra.databaseUrl, WEB_SERVICE.database), WEB_SESSION_KEY: developmentWebSessionKey(), TIMELINE_URL: process.env['TIMELINE_URL'] ?? `http://127.0.0.1:${timelinePort}`,
         EDUCATION_URL: process.env['EDUCATION_URL'] ?? local('education'), HEALTH_URL: process.env['HEALTH_URL'] ?? local('health'),
         SOCIAL_CARE_URL: process.env['SOCIAL_CARE_URL'] ?? local('social-care'), AUDIT_URL: process.env['AUDIT_URL'] ?? local('audit'),
         CASE_URL: process.env['CASE_URL'] ?? local('case'),

@@ -26,10 +26,11 @@ export const SERVICES: ServiceEntry[] = [
 ];
 
 /**
- * The practitioners' web service: no database or Kafka of its own (it reads the services' APIs as the signed-in
- * user), so it is not one of SERVICES (the compose and image checks cover those); the run command starts it last.
+ * The practitioners' web service: no Kafka and no events of its own (it reads the services' APIs as the signed-in
+ * user); its database (tio_web) holds only the sessions, so a restart keeps them and replicas share them. It is not
+ * one of SERVICES (the compose and image checks cover it apart); the run command starts it last.
  */
-export const WEB_SERVICE: ServiceEntry = { ...entry('web', 3006, 'WEB_PORT', "pages for practitioners, auditors and families: caseload, worklist, case, audit, Your case"), database: '' };
+export const WEB_SERVICE: ServiceEntry = entry('web', 3006, 'WEB_PORT', "pages for practitioners, auditors and families: caseload, worklist, case, audit, Your case");
 
 /** The development OpenID provider `npm start` runs in-process for the web service's sign-in. */
 export const DEV_OIDC_PORT = { port: 3007, portVariable: 'DEV_OIDC_PORT' };
