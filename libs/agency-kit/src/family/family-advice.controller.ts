@@ -22,6 +22,8 @@ class FamilyAdviceItemResponse {
   adviceType!: string;
   @ApiProperty({ description: 'Who gave it: the organisation’s name (ORGANISATION_DIRECTORY), else what it is, never a code', example: 'a health service' })
   organisationName!: string;
+  @ApiProperty({ description: 'The family gave it themselves (their own views)', example: false })
+  byFamily!: boolean;
   @ApiProperty({ format: 'date', example: '2026-02-20' })
   givenOn!: string;
   @ApiProperty({ type: 'integer', minimum: 1, example: 1 })

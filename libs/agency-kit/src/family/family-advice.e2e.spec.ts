@@ -75,7 +75,7 @@ describe('agency kit: the family reads the advice (GET /cases/:caseId/family/adv
     await eventually('the share', async () => (await idsSeen(jo)).length > 0);
     const body = (await familyAdvice(jo).expect(200)).body;
     expect(body.advice).toEqual([
-      expect.objectContaining({ adviceId: advice.b.adviceId, agency: 'health', adviceType: 'medical', organisationName: 'a health service', version: 1, status: 'given',
+      expect.objectContaining({ adviceId: advice.b.adviceId, agency: 'health', adviceType: 'medical', organisationName: 'a health service', byFamily: false, version: 1, status: 'given',
         sections: [{ heading: 'Health needs', text: 'Eczema; needs cream at lunch.' }], shownBecause: 'advice-shared-early' }),
     ]);
   });

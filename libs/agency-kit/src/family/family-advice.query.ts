@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { adviceDecider, adviceStreamName } from '@tio/advice-domain';
-import type { Principal } from '@tio/auth';
+import { FAMILY_ORGANISATION, type Principal } from '@tio/auth';
 import type { AdviceType, Agency } from '@tio/ehc-domain';
 import { EVENT_STORE, KEY_STORE, loadState } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
@@ -19,6 +19,8 @@ export interface FamilyAdviceItem {
   adviceType: AdviceType;
   /** Who gave it: the organisation's name from the directory (ORGANISATION_DIRECTORY), else what it is ("a health service"). */
   organisationName: string;
+  /** The family gave it themselves (their own views, written at the family's pages). */
+  byFamily: boolean;
   /** The day the advice was first given. */
   givenOn: string;
   /** The current version (1 = as first given). */
@@ -88,6 +90,7 @@ export class GetFamilyAdviceHandler implements IQueryHandler<GetFamilyAdviceQuer
         agency,
         adviceType: summary.adviceType as AdviceType,
         organisationName: this.directory.describe(latest.by.organisationRef ?? '', agency),
+        byFamily: latest.by.organisationRef === FAMILY_ORGANISATION,
         givenOn: first.on,
         version: latest.version,
         status: withdrawn ? 'withdrawn' : latest.kind === 'corrected' ? 'corrected' : 'given',

@@ -27,6 +27,8 @@ describe('the "Advice about your child" page (pure)', () => {
     ]);
     expect(page.pieces[1]).toMatchObject({ id: 'advice-2', givenOn: '2026-02-10', changedOn: '2026-02-27', withdrawn: false, sections: school.sections });
     expect(page.pieces[2].changedOn).toBeUndefined();
+    // views the family wrote themselves say so
+    expect(advicePage(sources({ source: 'local-authority', ok: true, advice: [{ ...views, byFamily: true }] })).pieces[0].who).toBe('Given by your family');
   });
 
   it('Given advice shared before the draft, then a note says the council shared it early', () => {
@@ -73,7 +75,7 @@ describe('the "Advice about your child" template', () => {
 
   it('Given no advice yet, then it says when they will get it; a service that could not answer is named', () => {
     const html = render(advicePage(sources({ source: 'health', ok: true, advice: [] }, { source: 'education', ok: false, status: 503 })));
-    expect(html).toContain('There is no advice for you to read yet. You will get it with the draft plan.');
+    expect(html).toContain('There is no advice for you to read yet.');
     expect(html).toContain('We could not get the advice from education services just now.');
   });
 });

@@ -56,7 +56,7 @@ function pieceOf(a: FamilyAdviceItem, n: number): AdvicePiece {
   return {
     id: `advice-${n + 1}`,
     title: ADVICE_TITLES[a.adviceType] ?? 'Advice',
-    who: a.adviceType === 'parent-views' ? 'Recorded by the council' : `From ${a.organisationName || 'an adviser'}`,
+    who: a.byFamily ? 'Given by your family' : a.adviceType === 'parent-views' ? 'Recorded by the council' : `From ${a.organisationName || 'an adviser'}`,
     givenOn: a.givenOn,
     ...(a.status === 'corrected' && a.updatedOn !== a.givenOn ? { changedOn: a.updatedOn } : {}),
     ...(withdrawn && a.withdrawnOn ? { withdrawnOn: a.withdrawnOn } : {}),

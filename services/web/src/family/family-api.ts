@@ -52,6 +52,7 @@ export interface FamilyAdviceItem {
   agency: string;
   adviceType: string;
   organisationName: string;
+  byFamily?: boolean;
   givenOn: string;
   version: number;
   status: 'given' | 'corrected' | 'withdrawn';
