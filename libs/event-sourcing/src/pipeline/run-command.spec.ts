@@ -5,7 +5,7 @@ import { requestScopeMiddleware } from '@tio/service-kit';
 import type { Decider, DomainEvent } from '../decider';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './errors';
 import { eventIdFor } from './ids';
-import { loadState, runCommand, type CommandContext } from './run-command';
+import { forgetStreamState, loadState, runCommand, type CommandContext } from './run-command';
 
 // A tiny tally decider: enough to exercise loading, deciding, appending, retries and idempotency for real.
 type TallyEvent = DomainEvent<'tally.added.v1', { amount: number }>;
@@ -143,6 +143,62 @@ describe('runCommand (the command pipeline) against the PostgreSQL event store',
     expect(result.recorded.map(({ eventId, type, revision }) => ({ eventId, type, revision }))).toEqual(
       stored.slice(1).map(({ metadata, type, revision }) => ({ eventId: metadata.eventId, type, revision })),
     );
+  });
+
+  describe('the cached state of a stream (StreamStateCache)', () => {
+    // its own evolve (the cache is per decider), counting the events it folds
+    let folded = 0;
+    const counted: typeof tally = { ...tally, evolve: (s, e) => (folded++, tally.evolve(s, e)) };
+    const other = (amount: number) => [{ type: 'tally.added.v1', data: { amount }, metadata: { eventId: randomUUID(), caseId: 'c1', occurredAt: new Date().toISOString(), actor, correlationId: randomUUID() } }];
+
+    it('given this process ran commands on a stream, when the next command runs, then it reads and folds only its own last append, and decides on the whole stream\'s state', async () => {
+      const stream = `tally-${randomUUID()}`;
+      for (const add of [1, 2, 3]) await runCommand(store, stream, counted, { add }, ctx());
+      const read = jest.spyOn(store, 'readStream');
+      folded = 0;
+      const result = await runCommand(store, stream, counted, { add: 4 }, ctx());
+      expect(read.mock.calls).toEqual([[stream, { fromRevision: 2 }]]);
+      read.mockRestore();
+      expect(folded).toBe(2); // the third command's event, then the fourth's for the answer
+      expect(result).toMatchObject({ state: { total: 10 }, revision: 3 });
+      expect((await loadState(store, stream, tally)).state).toEqual({ total: 10 });
+    });
+
+    it('given another process appended to the stream, when the next command runs, then it reads the stream whole and decides on it', async () => {
+      const stream = `tally-${randomUUID()}`;
+      const replica = await PostgresEventStore.create({ connectionString: store.pool.options.connectionString as string, allowedCategories: ['tally'], migrate: false });
+      try {
+        await runCommand(store, stream, counted, { add: 50 }, ctx());
+        await runCommand(replica, stream, tally, { add: 40 }, ctx());
+        const read = jest.spyOn(store, 'readStream');
+        await expect(runCommand(store, stream, counted, { add: 20 }, ctx())).rejects.toThrow(TooMuch);
+        expect(read.mock.calls).toEqual([[stream, { fromRevision: 0 }], [stream]]); // its own first event, then the replica's: read whole
+        read.mockRestore();
+      } finally {
+        await replica.close();
+      }
+    });
+
+    it('given a cached stream is forgotten (its personal data erased here), when it is loaded, then it is read whole', async () => {
+      const stream = `tally-${randomUUID()}`;
+      await runCommand(store, stream, counted, { add: 5 }, ctx());
+      expect((await loadState(store, stream, counted, { cached: true })).state).toEqual({ total: 5 });
+      forgetStreamState(store, stream);
+      const read = jest.spyOn(store, 'readStream');
+      expect((await loadState(store, stream, counted, { cached: true })).state).toEqual({ total: 5 });
+      expect(read.mock.calls).toEqual([[stream]]);
+      read.mockRestore();
+    });
+
+    it('given a command decided on the cached state loses its append to a writer in this process, then it is decided again on a fresh read', async () => {
+      const stream = `tally-${randomUUID()}`;
+      await runCommand(store, stream, counted, { add: 10 }, ctx());
+      const results = await Promise.all(Array.from({ length: 8 }, () => runCommand(store, stream, counted, { add: 10 }, ctx(), { maxAttempts: 50 })));
+      expect(results.map((r) => r.revision).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect((await runCommand(store, stream, counted, { add: 0 }, ctx())).state).toEqual({ total: 90 });
+      await store.appendToStream(stream, other(5));
+      expect((await loadState(store, stream, counted, { cached: true })).state).toEqual({ total: 95 });
+    });
   });
 
   describe('in one HTTP request (the request scope)', () => {

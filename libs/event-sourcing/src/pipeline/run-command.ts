@@ -60,32 +60,136 @@ export interface StreamState<State> {
 
 const SHARED_READS = Symbol('stream reads of this request');
 
+type Folding<State, Event extends DomainEvent> = Pick<Decider<State, unknown, Event>, 'evolve' | 'initialState'>;
+
+/** A stream as one read found it, folded with one decider's evolve (the shared read and the cache keep both). */
+interface FoldedRead {
+  evolve: unknown;
+  read: StreamState<unknown>;
+}
+
 /** The streams read so far in the current HTTP request, by store; none outside a request. */
-function sharedReads(store: EventStore): Map<string, RecordedEvent[]> | undefined {
+function sharedReads(store: EventStore): Map<string, FoldedRead> | undefined {
   const scope = requestScope();
   if (!scope) return undefined;
-  let byStore = scope.get(SHARED_READS) as WeakMap<EventStore, Map<string, RecordedEvent[]>> | undefined;
+  let byStore = scope.get(SHARED_READS) as WeakMap<EventStore, Map<string, FoldedRead>> | undefined;
   if (!byStore) scope.set(SHARED_READS, (byStore = new WeakMap()));
   let reads = byStore.get(store);
   if (!reads) byStore.set(store, (reads = new Map()));
   return reads;
 }
 
+/** How many streams' folded state a store keeps per decider (least recently used evicted). */
+export const STREAM_STATE_CACHE_CAPACITY = 2_000;
+
+interface CachedStream extends StreamState<unknown> {
+  /** The stream's events up to this revision that follow `revision` were appended by this process's commands. */
+  ownUpTo: number;
+}
+
+/**
+ * The folded state of recently used streams, per store and decider: a command reads only the events after the
+ * cached revision (usually none, or the one its previous command appended) instead of the whole stream, so neither
+ * the rows, nor their decryption (and its data key lookup), nor the fold are repeated. The read is still a read of
+ * the database, made by the same request at the same moment as before: nothing is decided on a stale state.
+ * Events written by anyone else (another replica, a late commit: they follow the cached revision and are not this
+ * process's own appends) make the next read a full one, so anything that changed how earlier events read (a
+ * destroyed data key, an upcaster) is read again; `forgetStreamState` drops a stream at once (the erasure of its
+ * personal data in this process).
+ */
+class StreamStateCache {
+  private readonly streams = new Map<string, CachedStream>();
+
+  get(streamName: string): CachedStream | undefined {
+    const cached = this.streams.get(streamName);
+    if (cached) {
+      this.streams.delete(streamName);
+      this.streams.set(streamName, cached);
+    }
+    return cached;
+  }
+
+  set(streamName: string, entry: CachedStream): void {
+    this.streams.delete(streamName);
+    this.streams.set(streamName, entry);
+    if (this.streams.size > STREAM_STATE_CACHE_CAPACITY) this.streams.delete(this.streams.keys().next().value as string);
+  }
+
+  /** This process appended the events after `revision` up to `upTo`, deciding on the cached state at `revision`. */
+  appended(streamName: string, revision: number, upTo: number): void {
+    const cached = this.streams.get(streamName);
+    if (cached && cached.revision === revision) cached.ownUpTo = upTo;
+  }
+
+  forget(streamName: string): void {
+    this.streams.delete(streamName);
+  }
+}
+
+/** By store, then by the decider's evolve (a module's constant: a handful per service). */
+const caches = new WeakMap<EventStore, Map<unknown, StreamStateCache>>();
+
+function cacheOf(store: EventStore, evolve: unknown): StreamStateCache {
+  let byDecider = caches.get(store);
+  if (!byDecider) caches.set(store, (byDecider = new Map()));
+  let cache = byDecider.get(evolve);
+  if (!cache) byDecider.set(evolve, (cache = new StreamStateCache()));
+  return cache;
+}
+
+/** Drops this process's cached state of a stream (every decider's): its next read reads it whole. */
+export function forgetStreamState(store: EventStore, streamName: string): void {
+  for (const cache of caches.get(store)?.values() ?? []) cache.forget(streamName);
+}
+
+/**
+ * The stream now, folded: the cached state and the events after it when this process has it, otherwise the whole
+ * stream. Always a read of the database (see StreamStateCache).
+ */
+async function readFolded<State, Event extends DomainEvent>(store: EventStore, streamName: string, decider: Folding<State, Event>): Promise<StreamState<State>> {
+  const cache = cacheOf(store, decider.evolve);
+  const cached = cache.get(streamName);
+  if (cached) {
+    const delta = await store.readStream(streamName, { fromRevision: cached.revision + 1 });
+    const last = delta.length ? delta[delta.length - 1].revision : cached.revision;
+    const contiguous = delta.every((e, i) => e.revision === cached.revision + 1 + i);
+    if (contiguous && last <= Math.max(cached.revision, cached.ownUpTo)) {
+      if (delta.length === 0) return cached as StreamState<State>;
+      const entry: CachedStream = {
+        state: delta.reduce((s, e) => decider.evolve(s as State, { type: e.type, data: e.data } as Event), cached.state as State),
+        revision: last,
+        events: cached.events.concat(delta),
+        ownUpTo: cached.ownUpTo,
+      };
+      cache.set(streamName, entry);
+      return entry as StreamState<State>;
+    }
+  }
+  const read = stateOf(decider, await store.readStream(streamName));
+  cache.set(streamName, { ...read, ownUpTo: -1 });
+  return read;
+}
+
 /**
  * Replays a stream into state with the decider's evolve. In an HTTP request the read is kept for the request's
  * command on the same stream (e.g. the involvement check's read of the case, then the command): see runCommand.
+ *
+ * `cached: true` (access checks, whose state is only decided on): the read starts from this process's cached state
+ * of the stream when it has one (see StreamStateCache); the state is as fresh as a whole read's. Reads whose state
+ * or events are shown to someone read the whole stream (the default), so personal data reads as the key store says now.
  */
 export async function loadState<State, Event extends DomainEvent>(
   store: EventStore,
   streamName: string,
-  decider: Pick<Decider<State, unknown, Event>, 'evolve' | 'initialState'>,
+  decider: Folding<State, Event>,
+  options: { cached?: boolean } = {},
 ): Promise<StreamState<State>> {
-  const events = await store.readStream(streamName);
-  sharedReads(store)?.set(streamName, events);
-  return stateOf(decider, events);
+  const read = options.cached ? await readFolded(store, streamName, decider) : stateOf(decider, await store.readStream(streamName));
+  sharedReads(store)?.set(streamName, { evolve: decider.evolve, read });
+  return read;
 }
 
-function stateOf<State, Event extends DomainEvent>(decider: Pick<Decider<State, unknown, Event>, 'evolve' | 'initialState'>, events: RecordedEvent[]): StreamState<State> {
+function stateOf<State, Event extends DomainEvent>(decider: Folding<State, Event>, events: RecordedEvent[]): StreamState<State> {
   return { state: fold(decider, events), revision: events.length ? events[events.length - 1].revision : -1, events };
 }
 
@@ -124,6 +228,8 @@ function activeTraceparent(): string | undefined {
  *
  * Loading once: when the same HTTP request already read the stream (`loadState`, e.g. the involvement check of a
  * case-scoped route, a few milliseconds earlier), the first attempt decides on that read instead of reading again.
+ * Otherwise the read starts from this process's cached state of the stream (StreamStateCache: only the events after
+ * it are read, usually none or this process's own last append).
  * Nothing is weakened: the append at that read's revision fails if anyone wrote since, and the next attempt reads
  * afresh. The read is used once: later loads in the request read again and see the command's events.
  *
@@ -171,7 +277,10 @@ async function execute<State, Command, Event extends DomainEvent>(
   for (let attempt = 1; ; attempt++) {
     const earlierRead = reads?.get(streamName);
     reads?.delete(streamName);
-    const { state, revision, events } = attempt === 1 && earlierRead ? stateOf(decider, earlierRead) : stateOf(decider, await store.readStream(streamName));
+    const read: StreamState<State> = attempt === 1 && earlierRead
+      ? (earlierRead.evolve === decider.evolve ? (earlierRead.read as StreamState<State>) : stateOf(decider, earlierRead.read.events))
+      : await readFolded(store, streamName, decider);
+    const { state, revision, events } = read;
     options.authorise?.(state);
     if (context.idempotencyKey) {
       const replay = earlierAttempt(events, idOf, decider, command, context.idempotencyKey, options.isRetryOf);
@@ -197,6 +306,10 @@ async function execute<State, Command, Event extends DomainEvent>(
     }));
     try {
       const appended = await store.appendToStream(streamName, toAppend, { expectedRevision: revision === -1 ? 'no_stream' : revision });
+      // the next command on this stream reads only what follows: these events, known to be this process's own
+      const cache = cacheOf(store, decider.evolve);
+      if (cache.get(streamName)?.revision !== revision) cache.set(streamName, { ...read, ownUpTo: -1 });
+      cache.appended(streamName, revision, appended.nextExpectedRevision);
       const first = appended.nextExpectedRevision - toAppend.length + 1;
       return {
         state: newEvents.reduce(decider.evolve, state),

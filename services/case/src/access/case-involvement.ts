@@ -40,7 +40,8 @@ export class CaseInvolvement implements InvolvementRule {
   async groundFor(p: Principal, caseId: string): Promise<InvolvementGround> {
     if (p.roles.includes('auditor')) return { ground: 'auditor' };
     if (p.roles.includes('service')) return { ground: 'service' };
-    const { state } = await loadState(this.store, caseStream(caseId), ehcCaseDecider);
+    // an access decision, never shown: from this process's cached state of the case plus what followed it (a read all the same)
+    const { state } = await loadState(this.store, caseStream(caseId), ehcCaseDecider, { cached: true });
     if (state.status === 'none') return undefined;
     // a family member: linked to this case and allowed to see it (familyAccessOf); never by organisation (theirs is `family`)
     if (p.roles.includes('family')) {

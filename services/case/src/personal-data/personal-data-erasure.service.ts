@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Principal } from '@tio/auth';
-import { EVENT_STORE, KEY_STORE, loadState, newIdFor, type CommandContext } from '@tio/event-sourcing';
+import { EVENT_STORE, forgetStreamState, KEY_STORE, loadState, newIdFor, type CommandContext } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { CaseNotFoundError, ehcCaseDecider, londonDateOf, type EhcCommand, type ErasureGround } from '@tio/ehc-domain';
 import { ERASED, isRetentionOver, retentionEndsOn, retentionYearsFrom, type KeyStore } from '@tio/personal-data';
@@ -63,7 +63,10 @@ export class PersonalDataErasure {
     // the case's write rule, checked before the key is destroyed (the command pipeline checks it again on append)
     authoriseCaseCommand(erase(londonDateOf(new Date())), state, principal);
     const tombstone = await this.keys.destroy(caseId, { userId: principal.userId, ground });
+    // the case as this process had it folded holds its personal data in clear: read whole (as "[erased]") from now on
+    forgetStreamState(this.store, caseStream(caseId));
     const result = await this.commands.execute(new CaseCommand(erase(londonDateOf(new Date(tombstone.erasedAt))), principal, { ...context, occurredAt: tombstone.erasedAt }));
+    forgetStreamState(this.store, caseStream(caseId));
     // ids, dates and the ground only: never anything personal
     this.logger.log({ msg: 'personal data erased', caseId, ground, by: principal.userId, alreadyErased: tombstone.alreadyErased });
     return { caseId, erasedAt: tombstone.erasedAt, erasedBy: tombstone.erasedBy, ground: tombstone.ground, alreadyErased: tombstone.alreadyErased, revision: result.revision };
