@@ -1,4 +1,4 @@
-import { APPEAL_OUTCOME_TEXTS, DECISION_TEXTS, MESSAGE_TEMPLATES, TRIBUNAL_ORDER_LEADS, TRIBUNAL_ORDER_TEXTS, MissingPersonalisationError, placeholdersOf, renderMessage, renderSms, TEMPLATE_IDS } from './message-texts';
+import { APPEAL_OUTCOME_TEXTS, DECISION_TEXTS, EARLY_REVIEW_REQUEST_WORDS, MESSAGE_TEMPLATES, TRIBUNAL_ORDER_LEADS, TRIBUNAL_ORDER_TEXTS, MissingPersonalisationError, placeholdersOf, renderMessage, renderSms, TEMPLATE_IDS } from './message-texts';
 import { caseSoFarLine, DEADLINE_WORDS, messageForEvent } from './notification-plan';
 
 import { spawnSync } from 'node:child_process';
@@ -35,6 +35,10 @@ const SAMPLE: Record<string, string> = {
   amended_plan_due_on: '27 April 2026',
   outcome_text: APPEAL_OUTCOME_TEXTS.allowed,
   order_text: `${TRIBUNAL_ORDER_LEADS['reg 44']} ${TRIBUNAL_ORDER_TEXTS.assess}`,
+  shared_on: '4 February 2026',
+  advice_list: 'health advice from the health service (NHS), advice from a psychologist from the school or education service and social care advice from social care',
+  request_words: 'your request',
+  meeting_on: '8 June 2026',
   case_so_far: [
     caseSoFarLine('ehc.decision-to-assess.v1', { decision: 'assess' }, '2026-02-02'),
     caseSoFarLine('ehc.advice-received.v1', { adviceType: 'health', agency: 'health', receivedOn: '2026-03-02' }, '2026-03-02'),
@@ -54,6 +58,8 @@ const TEXTS: Array<[string, string]> = [
   ...Object.entries(DEADLINE_WORDS).map(([step, words]): [string, string] => [`late ${step}`, prose(renderMessage('deadline-passed', { ...SAMPLE, what: words as string }).body)]),
   ...Object.entries(APPEAL_OUTCOME_TEXTS).map(([outcome, text]): [string, string] => [`appeal ${outcome}`, prose(renderMessage('appeal-decided', { ...SAMPLE, outcome_text: text }).body)]),
   ...Object.entries(TRIBUNAL_ORDER_TEXTS).flatMap(([kind, text]) => Object.entries(TRIBUNAL_ORDER_LEADS).map(([reg, lead]): [string, string] => [`tribunal order ${kind} (${reg})`, prose(renderMessage('tribunal-order', { ...SAMPLE, order_text: `${lead} ${text}` }).body)])),
+  ...Object.values(EARLY_REVIEW_REQUEST_WORDS).flatMap((words): Array<[string, string]> => (['early-review-agreed', 'early-review-declined'] as const)
+    .map((t) => [`${t} (${words})`, prose(renderMessage(t, { ...SAMPLE, request_words: words }).body)])),
   ...TEMPLATE_IDS.map((t): [string, string] => [`text message ${t}`, renderSms(t, SAMPLE).replace(/https?:\/\/\S+/g, 'the link').replace(/code is \S+\./, 'code is here.')]),
 ];
 

@@ -15,6 +15,9 @@ export const TEMPLATE_IDS = [
   'appeal-decided',
   'tribunal-order',
   'case-so-far',
+  'advice-shared',
+  'early-review-agreed',
+  'early-review-declined',
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -25,6 +28,17 @@ export interface MessageTemplate {
 
 const SIGN_IN = 'Sign in to see the case and what happens next:\n((case_link))';
 const HELP = 'If you have a question, contact the SEND team at your council. Do not reply to this email.';
+
+/**
+ * What a family can do when the council will not review the plan early: this is not a decision they can appeal to
+ * the tribunal (DOMAIN.md: the appealable decisions), but they can ask again, use the council's disagreement
+ * resolution (independent and free), and get free help from SENDIASS.
+ */
+export const EARLY_REVIEW_DECLINED_RIGHTS = [
+  'You cannot appeal to a tribunal about this. But you can ask again at any time, for example if things change.',
+  'If you do not agree, you can ask the council for disagreement resolution. This is a free meeting with someone who does not work for the council.',
+  'Your local SEND information and support service (SENDIASS) can help you for free.',
+].join('\n\n');
 
 export const MESSAGE_TEMPLATES: Readonly<Record<TemplateId, MessageTemplate>> = {
   invitation: {
@@ -119,6 +133,37 @@ export const MESSAGE_TEMPLATES: Readonly<Record<TemplateId, MessageTemplate>> = 
       HELP,
     ].join('\n\n'),
   },
+  'advice-shared': {
+    subject: 'The council has shared advice with you',
+    body: [
+      'Hello ((first_name)),',
+      'On ((shared_on)) the council shared this advice with you: ((advice_list)).',
+      'You can read it now, before the draft plan. It is on your case page, under what has happened.',
+      'Sign in to read it:\n((case_link))',
+      HELP,
+    ].join('\n\n'),
+  },
+  'early-review-agreed': {
+    subject: 'The council has said yes to an early review',
+    body: [
+      'Hello ((first_name)),',
+      'The council has said yes to ((request_words)) for an early review of the EHC plan.',
+      'The review meeting is on ((meeting_on)). The council will send you the papers at least 2 weeks before it.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
+  'early-review-declined': {
+    subject: 'The council has said no to an early review',
+    body: [
+      'Hello ((first_name)),',
+      'The council has said no to ((request_words)) for an early review of the EHC plan. It has told you why. You can read its reasons on your case page.',
+      EARLY_REVIEW_DECLINED_RIGHTS,
+      'The plan will still be reviewed at least once every 12 months.',
+      SIGN_IN,
+      HELP,
+    ].join('\n\n'),
+  },
 };
 
 export const CHANNELS = ['email', 'sms'] as const;
@@ -139,6 +184,9 @@ export const SMS_TEMPLATES: Readonly<Record<TemplateId, string>> = {
   'appeal-decided': 'There is news about the appeal. See it at ((case_link))',
   'tribunal-order': 'The council must act on the tribunal’s order. See what it must do at ((case_link))',
   'case-so-far': 'You can now see the EHC needs assessment online. See what has happened so far at ((case_link))',
+  'advice-shared': 'The council shared advice with you on ((shared_on)). Read it before the draft plan at ((case_link))',
+  'early-review-agreed': 'The council said yes to ((request_words)) for an early review of the EHC plan. The meeting is on ((meeting_on)). See the case at ((case_link))',
+  'early-review-declined': 'The council said no to ((request_words)) for an early review of the EHC plan. Read why and what you can do at ((case_link))',
 };
 
 const placeholdersIn = (text: string) => [...new Set([...text.matchAll(/\(\(([a-z_]+)\)\)/g)].map((m) => m[1] as string))];
@@ -202,6 +250,26 @@ export const ADVICE_FROM: Readonly<Record<string, string>> = {
   health: 'the health service (NHS)',
   'social-care': 'social care',
   other: 'someone the council asked',
+};
+
+/** What kind of advice it is, as a family reads it (the advice the council shares with them, reg 6(1)). */
+export const ADVICE_KINDS: Readonly<Record<string, string>> = {
+  'parent-views': 'your views',
+  educational: 'advice about learning',
+  medical: 'health advice',
+  psychological: 'advice from a psychologist',
+  'social-care': 'social care advice',
+  'vision-hearing': 'advice about sight or hearing',
+  'preparing-for-adulthood': 'advice about preparing for adult life',
+  other: 'other advice',
+  'requested-by-family': 'the advice you asked for',
+};
+
+/** Whose request for an early review the council answered (`request_words`), by who asked. */
+export const EARLY_REVIEW_REQUEST_WORDS: Readonly<Record<string, string>> = {
+  'parent-or-young-person': 'your request',
+  institution: 'the request from the school or college',
+  'local-authority': 'its own request',
 };
 
 const APPEAL = 'You can appeal against this decision to a tribunal. First you must think about mediation. The letter from the council tells you how and by when.';

@@ -1,6 +1,7 @@
 import { ehcCaseDecider, type EhcCaseState, type EhcEvent } from '@tio/ehc-domain';
 import { ERASED } from '@tio/personal-data';
-import { caseSoFarIntent, channelsFor, intentForEvent, intentsForDeadlines, linkedRecipients } from './notification-plan';
+import { EARLY_REVIEW_DECLINED_RIGHTS, renderMessage } from './message-texts';
+import { caseSoFarIntent, caseSoFarLine, channelsFor, intentForEvent, intentsForDeadlines, linkedRecipients, sharedAdviceWords } from './notification-plan';
 
 const CASE = 'case-1';
 const given = (...events: Array<{ type: string; data: object }>): EhcCaseState =>
@@ -72,6 +73,75 @@ describe('who is told, and what', () => {
   it('says nothing about events that are not news for the family', () => {
     const state = given(requested(), invited('i1', 'jo@example.com'), linked('i1', 'family-jo'));
     expect(intentForEvent({ type: 'ehc.advice-requested.v1', data: {}, eventId: 'e4' }, state, '2026-02-03')).toBeUndefined();
+  });
+});
+
+describe('advice shared early and the answer to a request for an early review', () => {
+  const reused = (adviceId: string, adviceType: string, agency: string) => ({
+    type: 'ehc.advice-reused.v1', data: { assessmentId: 'a1', reuseId: `u-${adviceId}`, adviceType, agency, adviceId, version: 1, agreement: { adviser: true, localAuthority: true, parentOrYoungPerson: true }, agreedOn: '2026-02-03' },
+  });
+  const earlyReview = (id: string, requestedBy: string) => ({ type: 'ehc.early-review-requested.v1', data: { earlyReviewRequestId: id, requestedBy, requestedOn: '2026-05-04' } });
+  const family = [requested(), invited('i1', 'jo@example.com'), linked('i1', 'family-jo')] as const;
+  const SAMPLE = { first_name: 'Jo', case_link: 'https://send.example.gov.uk/family/cases/c' };
+
+  it('Given health and psychology advice shared before the draft, Then the family hear which kinds of advice, from which kind of organisation, the day, and where to read it', () => {
+    const state = given(...family, reused('x-med', 'medical', 'health'), reused('x-ep', 'psychological', 'education'));
+    const intent = intentForEvent({ type: 'ehc.advice-shared-with-family.v1', eventId: 'e5', data: { caseId: CASE, shareId: 's1', scope: 'listed', adviceIds: ['x-med', 'x-ep'], sharedBy: { userId: 'u', organisationId: 'E10000028' }, sharedOn: '2026-02-04' } }, state, '2026-02-04');
+    expect(intent).toEqual({
+      source: 'event:e5', templateId: 'advice-shared', recipients: ['i1'],
+      personalisation: { shared_on: '4 February 2026', advice_list: 'health advice from the health service (NHS) and advice from a psychologist from the school or education service' },
+    });
+    const { subject, body } = renderMessage('advice-shared', { ...SAMPLE, ...intent?.personalisation });
+    expect(subject).toBe('The council has shared advice with you');
+    expect(body).toContain('It is on your case page');
+    // who shared it (a caseworker's id, the council's code) is not in the message
+    expect(`${subject}\n${body}`).not.toMatch(/E10000028|\bu\b/);
+  });
+
+  it('lists each kind once, leaves out the family’s own views, and says "some advice" for advice the case does not know', () => {
+    const state = given(...family, reused('x1', 'medical', 'health'), reused('x2', 'medical', 'health'), reused('x3', 'parent-views', 'local-authority'), reused('x4', 'social-care', 'social-care'));
+    expect(sharedAdviceWords(['x1', 'x2', 'x3', 'x4'], state)).toBe('health advice from the health service (NHS) and social care advice from social care');
+    expect(sharedAdviceWords(['x1', 'x2', 'x4', 'x9'], state)).toBe('health advice from the health service (NHS) and social care advice from social care');
+    expect(sharedAdviceWords(['x9'], state)).toBe('some advice');
+    expect(sharedAdviceWords(['x1'])).toBe('some advice');
+  });
+
+  it('Given the family asked for an early review, When the council agrees, Then they hear it said yes to their request, with the meeting date', () => {
+    const state = given(...family, earlyReview('er1', 'parent-or-young-person'));
+    expect(intentForEvent({ type: 'ehc.early-review-agreed.v1', eventId: 'e6', data: { caseId: CASE, earlyReviewRequestId: 'er1', reviewId: 'r1', meetingOn: '2026-06-08', agreedOn: '2026-05-11' } }, state, '2026-05-11')).toEqual({
+      source: 'event:e6', templateId: 'early-review-agreed', recipients: ['i1'], personalisation: { request_words: 'your request', meeting_on: '8 June 2026' },
+    });
+  });
+
+  it('Given the school asked, When the council says no, Then the family hear it said no, where to read why, and what they can do; never the reasons themselves', () => {
+    const state = given(...family, earlyReview('er2', 'institution'));
+    const intent = intentForEvent({ type: 'ehc.early-review-declined.v1', eventId: 'e7', data: { caseId: CASE, earlyReviewRequestId: 'er2', reasons: 'The plan is five weeks old.', declinedOn: '2026-05-11' } }, state, '2026-05-11');
+    expect(intent).toEqual({ source: 'event:e7', templateId: 'early-review-declined', recipients: ['i1'], personalisation: { request_words: 'the request from the school or college' } });
+    const { body } = renderMessage('early-review-declined', { ...SAMPLE, ...intent?.personalisation });
+    expect(body).toContain('The council has said no to the request from the school or college for an early review of the EHC plan. It has told you why. You can read its reasons on your case page.');
+    // not appealable to the tribunal; ask again, disagreement resolution, SENDIASS
+    expect(body).toContain(EARLY_REVIEW_DECLINED_RIGHTS);
+    expect(body).toMatch(/cannot appeal to a tribunal/);
+    expect(body).toMatch(/ask again/);
+    expect(body).toMatch(/disagreement resolution/);
+    expect(body).toMatch(/SENDIASS/);
+    expect(body).not.toContain('five weeks');
+  });
+
+  it('Given a parent the young person shut out, Then they are not told of the answer', () => {
+    const state = given(...family, invited('i2', 'alex@example.com', 'young-person'), linked('i2', 'family-alex', 'young-person'),
+      { type: 'ehc.young-person-rights-recorded.v1', data: { holdsRights: true, parentAccess: 'none', recordedOn: '2026-01-08' } }, earlyReview('er1', 'parent-or-young-person'));
+    expect(intentForEvent({ type: 'ehc.early-review-declined.v1', eventId: 'e8', data: { caseId: CASE, earlyReviewRequestId: 'er1', reasons: 'No.', declinedOn: '2026-05-11' } }, state, '2026-05-11')?.recipients).toEqual(['i2']);
+  });
+
+  it('tells both in the case so far of a member linked later', () => {
+    const state = given(...family, reused('x-med', 'medical', 'health'), earlyReview('er1', 'parent-or-young-person'));
+    expect(caseSoFarLine('ehc.advice-shared-with-family.v1', { adviceIds: ['x-med'], sharedOn: '2026-02-04' }, '2026-02-04', state))
+      .toBe('* 4 February 2026: The council shared this advice with you: health advice from the health service (NHS).');
+    expect(caseSoFarLine('ehc.early-review-declined.v1', { earlyReviewRequestId: 'er1', reasons: 'No.', declinedOn: '2026-05-11' }, '2026-05-11', state))
+      .toBe('* 11 May 2026: The council said no to your request for an early review. You can read why on your case page.');
+    expect(caseSoFarLine('ehc.early-review-agreed.v1', { earlyReviewRequestId: 'er1', meetingOn: '2026-06-08', agreedOn: '2026-05-11' }, '2026-05-11', state))
+      .toBe('* 11 May 2026: The council said yes to your request for an early review. The meeting is on 8 June 2026.');
   });
 });
 

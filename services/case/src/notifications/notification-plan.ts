@@ -1,11 +1,11 @@
 import {
-  familyAccessOf, statutoryStatus, type AmendmentProposedV1, type AppealDecidedV1, type DecisionToAssessV1, type DeadlineStep, type DraftPlanIssuedV1,
+  familyAccessOf, statutoryStatus, type AdviceSharedWithFamilyV1, type AmendmentProposedV1, type AppealDecidedV1, type DecisionToAssessV1, type DeadlineStep, type DraftPlanIssuedV1,
   type EhcCaseState, type FinalPlanIssuedV1, type IsoDate, type ReassessmentDecidedV1, type ReviewDecisionMadeV1, type AdviceReceivedV1,
-  type TribunalOrderReceivedV1,
+  type EarlyReviewAgreedV1, type EarlyReviewDeclinedV1, type TribunalOrderReceivedV1,
 } from '@tio/ehc-domain';
 import { ERASED } from '@tio/personal-data';
 import {
-  ADVICE_FROM, APPEAL_OUTCOME_TEXTS, DECISION_TEXTS, govukDate, TRIBUNAL_ORDER_LEADS, TRIBUNAL_ORDER_TEXTS, WHO_MUST_ACT,
+  ADVICE_FROM, ADVICE_KINDS, APPEAL_OUTCOME_TEXTS, EARLY_REVIEW_REQUEST_WORDS, DECISION_TEXTS, govukDate, TRIBUNAL_ORDER_LEADS, TRIBUNAL_ORDER_TEXTS, WHO_MUST_ACT,
   type Channel, type DecisionKind, type TemplateId,
 } from './message-texts';
 
@@ -73,8 +73,42 @@ function decisionOf(type: string, data: unknown): DecisionKind | undefined {
   }
 }
 
-/** The message a case event gives the family, if any (template and non-personal personalisation). */
-export function messageForEvent(type: string, data: unknown): { templateId: TemplateId; personalisation: Record<string, string> } | undefined {
+/**
+ * The advice a share names, in words ("health advice from the health service (NHS)"): its kind and the kind of
+ * organisation that gave it, as the case knows them (the advice asked for or re-used with that id), never who wrote
+ * it or what it says. The family's own views are theirs already and not listed; advice the case does not know (or a
+ * case not given) reads "some advice".
+ */
+export function sharedAdviceWords(adviceIds: readonly string[], state?: EhcCaseState): string {
+  const known = new Map<string, { adviceType: string; agency: string }>();
+  for (const r of Object.values(state?.adviceRequests ?? {})) if (r.current) known.set(r.current.adviceId, r);
+  for (const r of Object.values(state?.reusedAdvice ?? {})) known.set(r.adviceId, r);
+  const words = [...new Set(adviceIds.map((id) => known.get(id)).filter((a) => a !== undefined && a.adviceType !== 'parent-views')
+    .map((a) => `${ADVICE_KINDS[a?.adviceType as string] ?? 'advice'} from ${ADVICE_FROM[a?.agency as string] ?? 'someone the council asked'}`))];
+  if (!words.length) return 'some advice';
+  return words.length === 1 ? words[0] as string : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/** Whose request for an early review it was, in words (the case's record of the request; "the request" when unknown). */
+const requestWords = (earlyReviewRequestId: string, state?: EhcCaseState): string =>
+  EARLY_REVIEW_REQUEST_WORDS[state?.family?.earlyReviewRequests[earlyReviewRequestId]?.requestedBy ?? ''] ?? 'the request';
+
+/**
+ * The message a case event gives the family, if any (template and non-personal personalisation). `state`, the case
+ * as it stood at the event, names the advice shared and who asked for an early review; without it they read
+ * "some advice" and "the request" (enough to know whether the event tells the family anything).
+ */
+export function messageForEvent(type: string, data: unknown, state?: EhcCaseState): { templateId: TemplateId; personalisation: Record<string, string> } | undefined {
+  if (type === 'ehc.advice-shared-with-family.v1') {
+    const shared = data as AdviceSharedWithFamilyV1;
+    return { templateId: 'advice-shared', personalisation: { shared_on: govukDate(shared.sharedOn), advice_list: sharedAdviceWords(shared.adviceIds, state) } };
+  }
+  if (type === 'ehc.early-review-agreed.v1') {
+    const agreed = data as EarlyReviewAgreedV1;
+    return { templateId: 'early-review-agreed', personalisation: { request_words: requestWords(agreed.earlyReviewRequestId, state), meeting_on: govukDate(agreed.meetingOn) } };
+  }
+  // the reasons are personal (stored encrypted): the message says where to read them, never what they are
+  if (type === 'ehc.early-review-declined.v1') return { templateId: 'early-review-declined', personalisation: { request_words: requestWords((data as EarlyReviewDeclinedV1).earlyReviewRequestId, state) } };
   if (type === 'ehc.draft-plan-issued.v1') return { templateId: 'draft-plan-issued', personalisation: { comments_due_on: govukDate((data as DraftPlanIssuedV1).commentsDueOn) } };
   if (type === 'ehc.final-plan-issued.v1') return { templateId: 'final-plan-issued', personalisation: { issued_on: govukDate((data as FinalPlanIssuedV1).issuedOn) } };
   if (type === 'ehc.advice-received.v1') {
@@ -99,15 +133,15 @@ export function messageForEvent(type: string, data: unknown): { templateId: Temp
 
 /** One case event: the intent to tell every linked family member, as the case stood when the event was recorded. */
 export function intentForEvent(event: { type: string; data: unknown; eventId: string }, stateAtEvent: EhcCaseState, today: IsoDate): NotificationIntent | undefined {
-  const message = messageForEvent(event.type, event.data);
+  const message = messageForEvent(event.type, event.data, stateAtEvent);
   if (!message) return undefined;
   const recipients = linkedRecipients(stateAtEvent, today);
   return recipients.length ? { source: `event:${event.eventId}`, ...message, recipients } : undefined;
 }
 
 /** One line of "your case so far": what an event told (or would have told) the family, in a sentence, dated. */
-export function caseSoFarLine(type: string, data: unknown, on: IsoDate): string | undefined {
-  const message = messageForEvent(type, data);
+export function caseSoFarLine(type: string, data: unknown, on: IsoDate, state?: EhcCaseState): string | undefined {
+  const message = messageForEvent(type, data, state);
   if (!message) return undefined;
   const p = message.personalisation;
   const what: Record<TemplateId, () => string | undefined> = {
@@ -118,6 +152,9 @@ export function caseSoFarLine(type: string, data: unknown, on: IsoDate): string 
     'amendment-proposed': () => `The council sent changes it wants to make to the EHC plan. Comments were asked for by ${p['comments_due_on']}.`,
     'appeal-decided': () => p['outcome_text'],
     'tribunal-order': () => p['order_text'],
+    'advice-shared': () => `The council shared this advice with you: ${p['advice_list']}.`,
+    'early-review-agreed': () => `The council said yes to ${p['request_words']} for an early review. The meeting is on ${p['meeting_on']}.`,
+    'early-review-declined': () => `The council said no to ${p['request_words']} for an early review. You can read why on your case page.`,
     invitation: () => undefined,
     'deadline-passed': () => undefined,
     'case-so-far': () => undefined,
@@ -139,7 +176,7 @@ export function caseSoFarIntent(
   today: IsoDate,
 ): NotificationIntent | undefined {
   if (!familyAccessOf(state, linked.subject, today).see || !channelsFor(state, linked.invitationId, ['email', 'sms']).length) return undefined;
-  const lines = before.map((e) => caseSoFarLine(e.type, e.data, e.on)).filter((l): l is string => !!l);
+  const lines = before.map((e) => caseSoFarLine(e.type, e.data, e.on, state)).filter((l): l is string => !!l);
   if (!lines.length) return undefined;
   return { source: `event:${linked.eventId}`, templateId: 'case-so-far', personalisation: { case_so_far: lines.join('\n') }, recipients: [linked.invitationId] };
 }

@@ -208,6 +208,62 @@ describe('notifications to families, sent over SMTP and read back', () => {
     expect(queued.filter((r) => r.status === 'sent')).toEqual([]);
   });
 
+  it('advice shared before the draft: each linked member is told which kinds of advice, from which kind of organisation, and where to read it', async () => {
+    const caseId = await newCase(addDays(today, -30));
+    const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    await linkedMember(caseId, 'Jo Carter', jo, addDays(today, -20));
+    await post(`/cases/${caseId}/decision-to-assess`, { at: today }).expect(200);
+    await adviceForDraft((path, body) => post(path, body).expect(201), caseId, today);
+    await post(`/cases/${caseId}/advice-shares`, { at: today }).expect(201);
+    const [shared] = await waitFor('the advice-shared email', async () => {
+      const found = await about(caseId, 'advice-shared')();
+      return found.length ? found : undefined;
+    });
+    await settled(caseId);
+    expect((await about(caseId, 'advice-shared')()).map((m) => [m.to, m.subject])).toEqual([[jo, 'The council has shared advice with you']]);
+    expect(shared?.text).toContain(`On ${govukDate(today)} the council shared this advice with you: `);
+    // adviceForDraft re-uses educational, medical, psychological (education) and social care advice
+    for (const words of ['advice about learning from the school or education service', 'health advice from the health service (NHS)', 'advice from a psychologist from the school or education service', 'social care advice from social care']) {
+      expect(shared?.text).toContain(words);
+    }
+    expect(shared?.text).toContain('It is on your case page');
+    expect(shared?.text).toContain(`${WEB}/family/cases/${caseId}`);
+    expect(shared?.text).not.toMatch(/caseworker-n|E10000028|Carter/);
+  });
+
+  it('an early review answered: the family hear the council said no (where to read why and what they can do, never the reasons), and said yes with the meeting date', async () => {
+    const caseId = await newCase(addDays(today, -60));
+    const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    await linkedMember(caseId, 'Jo Carter', jo, addDays(today, -20));
+    await post(`/cases/${caseId}/decision-to-assess`, { at: today }).expect(200);
+    await adviceForDraft((path, body) => post(path, body).expect(201), caseId, today);
+    await post(`/cases/${caseId}/draft-plan`, { at: today }).expect(201);
+    await post(`/cases/${caseId}/family-response`, { at: today, nothingMoreToSay: true }).expect(201);
+    await post(`/cases/${caseId}/final-plan`, { at: today }).expect(201);
+    const [first, second] = [randomUUID(), randomUUID()];
+    const reasons = 'The plan was made this week and nothing has changed since.';
+    await post(`/cases/${caseId}/early-review-requests`, { at: today, earlyReviewRequestId: first, requestedBy: 'parent-or-young-person' }).expect(201);
+    await post(`/cases/${caseId}/early-review-requests/${first}/answer`, { at: today, answer: 'declined', reasons }).expect(201);
+    await post(`/cases/${caseId}/early-review-requests`, { at: today, earlyReviewRequestId: second, requestedBy: 'institution' }).expect(201);
+    await post(`/cases/${caseId}/early-review-requests/${second}/answer`, { at: today, answer: 'agreed', reviewId: randomUUID(), meetingOn: addDays(today, 28) }).expect(201);
+    await waitFor('both answers by email', async () => ((await about(caseId, 'early-review-declined')()).length && (await about(caseId, 'early-review-agreed')()).length) || undefined);
+    await settled(caseId);
+
+    const [declined] = await about(caseId, 'early-review-declined')();
+    expect(declined).toMatchObject({ to: jo, subject: 'The council has said no to an early review' });
+    expect(declined?.text).toContain('The council has said no to your request for an early review of the EHC plan. It has told you why. You can read its reasons on your case page.');
+    expect(declined?.text).toContain('You cannot appeal to a tribunal about this. But you can ask again at any time');
+    expect(declined?.text).toContain('disagreement resolution');
+    expect(declined?.text).toContain('(SENDIASS)');
+    // the reasons are personal data, stored encrypted: read on the case page, never sent
+    expect(declined?.text).not.toContain(reasons);
+    const [agreed] = await about(caseId, 'early-review-agreed')();
+    expect(agreed).toMatchObject({ to: jo, subject: 'The council has said yes to an early review' });
+    expect(agreed?.text).toContain('The council has said yes to the request from the school or college for an early review of the EHC plan.');
+    expect(agreed?.text).toContain(`The review meeting is on ${govukDate(addDays(today, 28))}.`);
+    expect((await about(caseId)()).filter((m) => m.template.startsWith('early-review')).length).toBe(2);
+  });
+
   it('an SMTP server that is down: the failure is recorded and retried with backoff until the message goes, once, with the same reference', async () => {
     // a port with nothing listening: taken from a server started and closed at once
     const gone = await startDevMailServer({ dir: mkdtempSync(join(tmpdir(), 'tio-mail-gone-')) });
