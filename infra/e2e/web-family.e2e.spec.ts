@@ -275,4 +275,30 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     await page.close();
     if (problems.length) console.warn(problems.splice(0).join('\n'));
   }, 240_000);
+
+  it('lets Jo read the advice itself: her own views on the first case from the start, and none yet on the second, in plain English', async () => {
+    const page = await openPage();
+    await page.goto(`${url['web']}/family/cases/${assessing}`);
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${assessing}/advice`), page.locator('#advice-link').click()]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Advice about your child');
+    // her views are hers from the start (reg 6(1)(a)); the case service's advice kit answers for them
+    await waitFor('her views on the advice page', async () => {
+      await page.reload();
+      return /Sam loves trains and drawing/.test((await page.locator('main').textContent()) ?? '');
+    }, 60_000);
+    await expect(page.locator('#advice-1-heading').textContent()).resolves.toBe('Your family’s views');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Given by your family');
+    expect(main).toMatch(new RegExp(`Given on ${DATE.source}\.`));
+    expect(main).not.toMatch(/ehc\.|\.v1|\d{4}-\d{2}-\d{2}|[0-9a-f]{8}-[0-9a-f]{4}|reg \d|urn:|parent-views/);
+    await axe(page, '12-advice');
+
+    // the second case: the council went on without advice, so there is nothing to read
+    await page.goto(`${url['web']}/family/cases/${drafted}/advice`);
+    await expect(page.locator('#no-advice').textContent()).resolves.toBe('There is no advice for you to read yet.');
+    await axe(page, '13-advice-none');
+    await Promise.all([page.waitForURL(`${url['web']}/family/cases/${drafted}`), page.locator('#back').click()]);
+    await page.close();
+    if (problems.length) console.warn(problems.splice(0).join('\n'));
+  }, 240_000);
 });
