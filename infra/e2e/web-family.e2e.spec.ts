@@ -289,7 +289,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     await expect(page.locator('#advice-1-heading').textContent()).resolves.toBe('Your family’s views');
     const main = (await page.locator('main').textContent()) ?? '';
     expect(main).toContain('Given by your family');
-    expect(main).toMatch(new RegExp(`Given on ${DATE.source}\.`));
+    expect(main).toMatch(new RegExp(`Given on ${DATE.source}\\.`));
     expect(main).not.toMatch(/ehc\.|\.v1|\d{4}-\d{2}-\d{2}|[0-9a-f]{8}-[0-9a-f]{4}|reg \d|urn:|parent-views/);
     await axe(page, '12-advice');
 
