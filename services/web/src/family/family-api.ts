@@ -65,6 +65,21 @@ export interface FamilyAdviceItem {
 /** What one advice service answered: its advice, or why it could not say (refused, or not reached). */
 export type FamilyAdviceSource = { source: string; ok: true; advice: FamilyAdviceItem[] } | { source: string; ok: false; status: number };
 
+/** `GET /cases/:caseId/family/early-review-requests` of the case service: each request and the council's answer. */
+export interface FamilyEarlyReviewsAnswer {
+  caseId: string;
+  earlyReviews: Array<{
+    earlyReviewRequestId: string;
+    requestedBy: string;
+    requestedOn: string;
+    status: 'waiting' | 'agreed' | 'declined';
+    answeredOn?: string;
+    meetingOn?: string;
+    reasons?: string;
+    reasonsErased?: boolean;
+  }>;
+}
+
 export interface FamilyCase { caseId: string; relationship: string | null; mayAct: boolean; stage: string; overdueCount: number }
 
 export type FamilyAnswer = { ok: true; status: number; body: Record<string, unknown> } | { ok: false; status: number; problem: ProblemDetails };
@@ -150,6 +165,12 @@ export class FamilyApi {
       throw new TimelineRefused(statuses.includes(401) ? 401 : 403, 'You are not linked to this case, or may no longer see it. Ask the council’s SEND team to invite you.');
     }
     return answers;
+  }
+
+  /** The requests for an early review and the council's answers, with its reasons when it said no (the case service). */
+  earlyReviews(accessToken: string, caseId: string): Promise<FamilyEarlyReviewsAnswer> {
+    if (!this.config.caseUrl) throw new TimelineRefused(503, 'This service is not connected to the case service (CASE_URL is not set), so it cannot show the council’s answers.');
+    return this.read(`/cases/${encodeURIComponent(caseId)}/family/early-review-requests`, accessToken, this.config.caseUrl, 'council’s case service');
   }
 
   /** One family action at the case service, with the form's Idempotency-Key (a double submit records once). */

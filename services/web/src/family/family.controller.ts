@@ -8,6 +8,7 @@ import { TimelineRefused } from '../timeline-api';
 import { FamilyApi, type FamilyTimelineView } from './family-api';
 import { familyRequest, problemErrors, VIEWS_QUESTIONS, type FamilyAction, type FieldError, type Posted } from './family-forms';
 import { advicePage } from './family-advice-page';
+import { earlyReviewItems, DECLINED_NEXT_STEPS, type EarlyReviewItem } from './family-early-reviews-page';
 import { planPage } from './family-plan-page';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -87,10 +88,11 @@ export class FamilyController {
     if (!UUID.test(caseId)) return this.notFound(req, res);
     try {
       const view = await this.api.timeline(session.accessToken, caseId);
+      const earlyReviews = view.earlyReviews?.length ? await this.earlyReviews(session.accessToken, caseId) : undefined;
       const banner = done === 'joined' ? 'You can now follow your child’s case here.' : done && isAction(done) ? ACTIONS[done].done : undefined;
       return this.render.page(req, res, 'family/case.njk', {
         title: 'Your case', nav: 'family', caseId, view, banner, actions: actionsFor(view, this.api.canAct), planLink: this.api.canAct, adviceLink: this.api.canReadAdvice,
-        entries: [...view.entries].reverse(),
+        entries: [...view.entries].reverse(), earlyReviews, declinedNextSteps: DECLINED_NEXT_STEPS,
       });
     } catch (err) {
       return this.refused(req, res, err);
@@ -158,6 +160,21 @@ export class FamilyController {
       }, status);
     } catch (err) {
       return this.refused(req, res, err);
+    }
+  }
+
+  /**
+   * The council's answers to the family's requests for an early review, with its reasons when it said no (the case
+   * service holds them encrypted; the timeline can only say it told them why). Undefined when the case service is not
+   * connected or does not answer: the page then shows the timeline's list.
+   */
+  private async earlyReviews(accessToken: string, caseId: string): Promise<EarlyReviewItem[] | undefined> {
+    if (!this.api.canAct) return undefined;
+    try {
+      return earlyReviewItems(await this.api.earlyReviews(accessToken, caseId));
+    } catch (err) {
+      if (err instanceof TimelineRefused) return undefined;
+      throw err;
     }
   }
 
