@@ -1,4 +1,4 @@
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { WebConfig } from '../config';
 import { WEB_CONFIG } from '../tokens';
@@ -15,6 +15,8 @@ export type WebRequest = Request & { webSession?: WebSession };
 
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
+  private readonly log = new Logger('sessions');
+
   constructor(
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(WEB_CONFIG) private readonly config: WebConfig,
@@ -25,7 +27,12 @@ export class SessionMiddleware implements NestMiddleware {
     try {
       req.webSession = await this.sessions.get(id);
     } catch (err) {
-      return next(err);
+      // the session database cannot be reached: public pages still open (as signed out), the others say so
+      this.log.warn(`session not read: ${(err as Error).message}`);
+      if (isPublicPath(req.path)) return next();
+      res.status(503).setHeader('retry-after', '30');
+      res.type('text').send('Signed-in pages are unavailable just now. Try again in a minute.');
+      return;
     }
     if (req.webSession || isPublicPath(req.path)) return next();
     if (req.method !== 'GET') {
