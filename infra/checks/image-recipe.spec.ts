@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { dropDatabase, ensureDatabase, freePort, workspaceRoot } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
@@ -20,16 +20,30 @@ const recipe = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
 const imageSteps = (keyword: string) => recipe.image.instructions.filter((i) => i.keyword === keyword);
 const lastArgs = (keyword: string) => splitFlags(imageSteps(keyword).at(-1)?.args ?? '').rest;
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { build?: unknown; command?: unknown; healthcheck?: { test?: string[] }; environment?: Record<string, string | number> }>;
+  services: Record<string, { build?: unknown; command?: unknown; healthcheck?: { test?: string[] }; environment?: Record<string, string | number>; volumes?: string[] }>;
 };
 
-/** `${VAR:?message}`, `${VAR:-default}` and `${VAR}` in docker-compose.yml, filled in from the operator's shell. */
+/** `${VAR:?message}`, `${VAR:-default}`, `${VAR-default}` and `${VAR}` in docker-compose.yml, filled in from the operator's shell. */
 function interpolate(value: string, shell: Record<string, string>): string {
-  return value.replace(/\$\{(\w+)(?:(:\?|:-)([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
+  return value.replace(/\$\{(\w+)(?:(:\?|:-|-)([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
     if (shell[name]) return shell[name] as string;
     if (op === ':?') throw new Error(`docker compose would refuse to start: ${arg}`);
-    return op === ':-' ? (arg ?? '') : '';
+    if (op === '-' && name in shell) return '';
+    return op === ':-' || op === '-' ? (arg ?? '') : '';
   });
+}
+
+/**
+ * A service's bind mounts (`host:container[:ro]`), as the paths its variables name: the container path becomes the
+ * host file itself (relative to the compose file), so a service reads what compose would have mounted for it.
+ */
+function mountedPaths(name: string, shell: Record<string, string>): Map<string, string> {
+  const mounts = new Map<string, string>();
+  for (const volume of compose.services[name]?.volumes ?? []) {
+    const [host = '', container = ''] = interpolate(volume, shell).split(':');
+    if (host.startsWith('.') || host.startsWith('/')) mounts.set(container, resolve(root, host));
+  }
+  return mounts;
 }
 
 // compose's PostgreSQL and broker, as its services reach them
@@ -134,7 +148,9 @@ describe('the image recipe, performed without a container engine', () => {
     };
     const fromCompose = (name: string) => Object.fromEntries(Object.entries(compose.services[name]?.environment ?? {})
       .filter(([key]) => !NOT_HERE.includes(key))
-      .map(([key, value]) => [key, interpolate(String(value), shell).replace(COMPOSE_POSTGRES, (_, db: string) => databases[db] as string).replaceAll(COMPOSE_KAFKA, process.env['KAFKA_BROKERS'] as string).replace(COMPOSE_SERVICE_URL, (url, host: string) => serviceUrl(host) ?? url)]));
+      .map(([key, value]) => [key, interpolate(String(value), shell).replace(COMPOSE_POSTGRES, (_, db: string) => databases[db] as string).replaceAll(COMPOSE_KAFKA, process.env['KAFKA_BROKERS'] as string).replace(COMPOSE_SERVICE_URL, (url, host: string) => serviceUrl(host) ?? url)])
+      // a file compose mounts (the organisation directory): the host file it mounts
+      .map(([key, value]) => [key, mountedPaths(name, shell).get(value as string) ?? value]));
     // and what sharing this machine needs: a free port on the loopback, topics and a timeline consumer group of its own
     const here = (name: string, port: number) => ({ PORT: String(port), HOST: '127.0.0.1', KAFKA_TOPIC_PREFIX: prefix, ...(name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {}) });
     // the writers first (they create the topics), then the readers, then the web service (it calls them all)
@@ -183,6 +199,8 @@ describe('the image recipe, performed without a container engine', () => {
       const result = spawnSync(healthcheck[0] as string, healthcheck.slice(1), { cwd: image.workdir, env: s.env, encoding: 'utf8', timeout: 30_000 });
       expect({ service: s.entry.name, status: result.status, stderr: result.stderr }).toEqual({ service: s.entry.name, status: 0, stderr: '' });
     }
+    // the services that name organisations read the directory compose mounts for them (a file they cannot read stops their start)
+    for (const s of running.filter((r) => ['timeline', 'case'].includes(r.entry.name))) expect(existsSync(s.env['ORGANISATION_DIRECTORY'] ?? '')).toBe(true);
   });
 
   it('answers an authenticated request on every service, the six working together through Kafka', async () => {
