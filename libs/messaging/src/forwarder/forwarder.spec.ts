@@ -49,6 +49,31 @@ async function messagesIn(kafka: MessagingClient, topic: string): Promise<number
   }
 }
 
+/** A client whose producer sends `fullSends` batches, then half of the next one and "dies" (resolving `crash`). */
+function crashingClient(kafka: MessagingClient, fullSends = 0): { client: MessagingClient; crash: Promise<void> } {
+  let sends = 0;
+  let crashed!: () => void;
+  const crash = new Promise<void>((r) => (crashed = r));
+  const client: MessagingClient = {
+    admin: () => kafka.admin(),
+    consumer: (o) => kafka.consumer(o),
+    producer: (o) => {
+      const real = kafka.producer(o);
+      return {
+        connect: () => real.connect(),
+        disconnect: () => real.disconnect(),
+        send: async (batch: TopicMessages[]) => {
+          if (++sends <= fullSends) return real.send(batch);
+          await real.send(batch.map((t) => ({ topic: t.topic, messages: t.messages.slice(0, Math.ceil(t.messages.length / 2)) })));
+          crashed();
+          throw new Error('simulated crash after a partial send');
+        },
+      };
+    },
+  };
+  return { client, crash };
+}
+
 /** local-infra formats storage with a random base64url cluster id; one starting with '-' is misread as an option. */
 async function startBroker(options: Parameters<typeof startKafka>[0]): Promise<RunningKafka> {
   for (let attempt = 1; ; attempt++) {
@@ -76,6 +101,25 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     await pool.end();
   });
 
+  /** Forwards the case streams to `topic` (checkpoint `name`) with a consumer of it keeping every event, until `done`. */
+  async function forwardUntil(kafka: MessagingClient, topic: string, name: string, what: string, done: (seen: readonly ConsumedEvent[]) => boolean): Promise<ConsumedEvent[]> {
+    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case' });
+    const seen: ConsumedEvent[] = [];
+    const consumer = new EventConsumer({
+      client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool),
+      handlers: new EventHandlers<PgTransaction>().on(STEP_TYPE, async (e) => void seen.push(e)),
+    });
+    try {
+      await forwarder.start();
+      await consumer.start();
+      await waitFor(what, async () => done(seen));
+    } finally {
+      await consumer.stop();
+      await forwarder.stop();
+    }
+    return seen;
+  }
+
   it('carries when the store recorded each event (ce_recordedat) besides when it happened (ce_time)', async () => {
     const kafka = client();
     const topic = unique('tio.test.fwd-recorded');
@@ -87,20 +131,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     if (!stored) throw new Error('the event was not stored');
     const name = unique('forwarder');
     await store.checkpoints.save(name, stored.globalPosition - 1n);
-    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case' });
-    const seen: ConsumedEvent[] = [];
-    const consumer = new EventConsumer({
-      client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool),
-      handlers: new EventHandlers<PgTransaction>().on(STEP_TYPE, async (e) => void seen.push(e)),
-    });
-    try {
-      await forwarder.start();
-      await consumer.start();
-      await waitFor('the forwarded event', async () => seen.some((e) => e.id === event.metadata.eventId));
-    } finally {
-      await consumer.stop();
-      await forwarder.stop();
-    }
+    const seen = await forwardUntil(kafka, topic, name, 'the forwarded event', (got) => got.some((e) => e.id === event.metadata.eventId));
     const consumed = seen.find((e) => e.id === event.metadata.eventId);
     expect(consumed?.time).toBe('2025-02-03T00:00:00.000Z');
     expect(consumed?.recordedAt).toBe(stored.metadata.recordedAt);
@@ -121,12 +152,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     const appended: { eventId: string; command: (typeof commands)[number] }[] = [];
     const caseId = randomUUID();
     const name = unique('forwarder');
-    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case' });
-    const seen: ConsumedEvent[] = [];
-    const consumer = new EventConsumer({
-      client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool),
-      handlers: new EventHandlers<PgTransaction>().on(STEP_TYPE, async (e) => void seen.push(e)),
-    });
+    let seen: ConsumedEvent[] = [];
     try {
       let seq = 0;
       let first: bigint | undefined;
@@ -138,12 +164,8 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
       }
       if (first === undefined) throw new Error('nothing was appended');
       await store.checkpoints.save(name, first); // all four events in the forwarder's first batch
-      await forwarder.start();
-      await consumer.start();
-      await waitFor('the forwarded events', async () => appended.every((a) => seen.some((e) => e.id === a.eventId)));
+      seen = await forwardUntil(kafka, topic, name, 'the forwarded events', (got) => appended.every((a) => got.some((e) => e.id === a.eventId)));
     } finally {
-      await consumer.stop();
-      await forwarder.stop();
       trace.disable();
       propagation.disable();
     }
@@ -176,25 +198,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     await store.checkpoints.save(name, startPosition);
 
     // a client whose producer publishes half of the first batch, then the process "dies"
-    let crashed!: () => void;
-    const crash = new Promise<void>((r) => (crashed = r));
-    const crashing: MessagingClient = {
-      admin: () => kafka.admin(),
-      consumer: (o) => kafka.consumer(o),
-      producer: (o) => {
-        const real = kafka.producer(o);
-        return {
-          connect: () => real.connect(),
-          disconnect: () => real.disconnect(),
-          send: async (batch: TopicMessages[]) => {
-            const half = batch.map((t) => ({ topic: t.topic, messages: t.messages.slice(0, Math.ceil(t.messages.length / 2)) }));
-            await real.send(half);
-            crashed();
-            throw new Error('simulated crash after a partial send');
-          },
-        };
-      },
-    };
+    const { client: crashing, crash } = crashingClient(kafka);
     const registry = registryFor(topic);
     const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize: 1000, backoff: { initialMs: 50, maxMs: 200 } });
     await first.start();
@@ -233,26 +237,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     await store.checkpoints.save(name, before);
 
     // full sends for batches 1-3, then half of batch 4 and the process "dies"
-    let sends = 0;
-    let crashed!: () => void;
-    const crash = new Promise<void>((r) => (crashed = r));
-    const crashing: MessagingClient = {
-      admin: () => kafka.admin(),
-      consumer: (o) => kafka.consumer(o),
-      producer: (o) => {
-        const real = kafka.producer(o);
-        return {
-          connect: () => real.connect(),
-          disconnect: () => real.disconnect(),
-          send: async (batch: TopicMessages[]) => {
-            if (++sends <= 3) return real.send(batch);
-            await real.send(batch.map((t) => ({ topic: t.topic, messages: t.messages.slice(0, Math.ceil(t.messages.length / 2)) })));
-            crashed();
-            throw new Error('simulated crash after a partial send');
-          },
-        };
-      },
-    };
+    const { client: crashing, crash } = crashingClient(kafka, 3);
     const registry = registryFor(topic);
     const batchSize = 10;
     const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize, backoff: { initialMs: 50, maxMs: 200 } });
