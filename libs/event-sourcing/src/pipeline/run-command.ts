@@ -269,7 +269,9 @@ async function execute<State, Command, Event extends DomainEvent>(
 ): Promise<CommandResult<State, Event>> {
   const traceparent = activeTraceparent();
   const maxAttempts = options.maxAttempts ?? 5;
-  const idOf = (i: number) => eventIdFor(`${streamName.split('-')[0]}:${context.actor.organisationId}`, context.idempotencyKey as string, i);
+  const scope = `${streamName.split('-')[0]}:${context.actor.organisationId}`;
+  const ids: string[] = []; // each a SHA-256: derived once per command, not once per event looked at
+  const idOf = (i: number) => (ids[i] ??= eventIdFor(scope, context.idempotencyKey as string, i));
   // the key's events were absent when this request first read the stream: if they are there after a lost append, a
   // request with the same key was in flight at the same time
   let keyAbsentAtFirstRead = false;
@@ -350,7 +352,8 @@ function earlierAttempt<State, Command, Event extends DomainEvent>(
   key: string,
   isRetryOf?: (earlier: RecordedEvent[]) => boolean,
 ): RecordedEvent[] | undefined {
-  const at = events.findIndex((e) => e.metadata.eventId === idOf(0));
+  const first = idOf(0);
+  const at = events.findIndex((e) => e.metadata.eventId === first);
   if (at === -1) return undefined;
   const earlier: RecordedEvent[] = [];
   for (let i = 0; events[at + i]?.metadata.eventId === idOf(i); i++) earlier.push(events[at + i]);
