@@ -1,7 +1,6 @@
 import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { jsonDepthExceeds } from '@tio/event-store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { correlationMiddleware } from './correlation';
@@ -12,6 +11,8 @@ import { JsonLogger } from './json-logger';
 import { buildOpenApiDocument } from './openapi';
 import { httpMetricsMiddleware, ServiceMetrics } from './metrics';
 import { strictValidationPipe } from './validation';
+import { replayMarkerMiddleware } from './idempotency';
+import { securityHeadersMiddleware, weakETag } from './response-headers';
 
 /** Bodies nested deeper than this are refused before validation (recursive validators would overflow the stack). */
 export const MAX_BODY_DEPTH = 32;
@@ -81,6 +82,8 @@ export async function createServiceApp(definition: ServiceDefinition, options: S
   // spoof an address to escape a limit.
   const trustedProxies = trustedProxiesFrom(process.env['TRUSTED_PROXIES']);
   if (trustedProxies) app.set('trust proxy', trustedProxies);
+  // conditional GET as Express's default weak ETag does, without a SHA-1 of every answer (see weakETag)
+  app.set('etag', weakETag);
   if (options.observe) app.use(options.observe);
   // timed from the very start, so requests refused before routing (a body too large) count too
   const metrics = serviceMetricsOf(app);
@@ -90,9 +93,11 @@ export async function createServiceApp(definition: ServiceDefinition, options: S
   app.use(answerBodyErrors);
   app.use(rejectDeepBodies);
   app.use(requestScopeMiddleware);
-  // Security headers; pages that need a content security policy (the timeline page) set their own strict one,
-  // the OpenAPI UI at /docs needs inline scripts.
-  app.use(helmet({ contentSecurityPolicy: false }));
+  // Security headers (helmet's, worked out once); pages that need a content security policy (the timeline page) set
+  // their own strict one, the OpenAPI UI at /docs needs inline scripts.
+  app.use(securityHeadersMiddleware());
+  // Idempotent-Replayed: true on a write answered as the replay of an earlier one
+  app.use(replayMarkerMiddleware);
   // Cross-origin browser calls only from the origins named in CORS_ORIGINS (none by default).
   const origins = (process.env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'last-event-id'] });
