@@ -40,6 +40,8 @@ describe('case service census', () => {
     console.log(`[census] case: ${rows.length} case-scoped routes\n${rows.map((r) => `  ${r.route}: ${r.existing}/${r.unknown} same=${r.sameAnswer} logged=${r.logged}`).join('\n')}`);
     expect(rows.length).toBe(caseScopedRoutes(service.app).length);
     expect(rows.length).toBeGreaterThanOrEqual(30);
+    // the family's reads (issue #21) are among them: a stranger family member gets the same 403, logged
+    expect(rows.map((r) => r.route)).toEqual(expect.arrayContaining(['GET /cases/:caseId/family/plan', 'GET /cases/:caseId/family/early-review-requests']));
     expect(rows).toEqual(rows.map((r) => ({ ...REFUSED_AND_LOGGED, route: r.route })));
   });
 
