@@ -5,7 +5,7 @@ import { requestScopeMiddleware } from '@tio/service-kit';
 import type { Decider, DomainEvent } from '../decider';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './errors';
 import { eventIdFor } from './ids';
-import { forgetStreamState, loadState, runCommand, type CommandContext } from './run-command';
+import { forgetStreamState, loadState, runCommand, STREAM_STATE_CACHE_CAPACITY, type CommandContext } from './run-command';
 
 // A tiny tally decider: enough to exercise loading, deciding, appending, retries and idempotency for real.
 type TallyEvent = DomainEvent<'tally.added.v1', { amount: number }>;
@@ -188,6 +188,22 @@ describe('runCommand (the command pipeline) against the PostgreSQL event store',
       expect((await loadState(store, stream, counted, { cached: true })).state).toEqual({ total: 5 });
       expect(read.mock.calls).toEqual([[stream]]);
       read.mockRestore();
+    });
+
+    it('given a stream longer than the cache holds (events in all), when the next command runs, then it reads the stream whole: memory stays bounded', async () => {
+      const stream = `tally-${randomUUID()}`;
+      const { events } = STREAM_STATE_CACHE_CAPACITY;
+      STREAM_STATE_CACHE_CAPACITY.events = 3;
+      try {
+        // the fifth command reads what follows the fourth, and the four events it then has are not kept
+        for (const add of [1, 1, 1, 1, 1]) await runCommand(store, stream, counted, { add }, ctx());
+        const read = jest.spyOn(store, 'readStream');
+        expect((await runCommand(store, stream, counted, { add: 1 }, ctx())).state).toEqual({ total: 6 });
+        expect(read.mock.calls).toEqual([[stream]]);
+        read.mockRestore();
+      } finally {
+        STREAM_STATE_CACHE_CAPACITY.events = events;
+      }
     });
 
     it('given a command decided on the cached state loses its append to a writer in this process, then it is decided again on a fresh read', async () => {

@@ -79,8 +79,12 @@ function sharedReads(store: EventStore): Map<string, FoldedRead> | undefined {
   return reads;
 }
 
-/** How many streams' folded state a store keeps per decider (least recently used evicted). */
-export const STREAM_STATE_CACHE_CAPACITY = 2_000;
+/**
+ * How much a store keeps per decider (least recently used evicted): at most this many streams, and this many events
+ * in all (they are kept for the idempotency check; a stream longer than that is not kept at all). Memory stays
+ * bounded however long a case's history grows: ~20,000 decrypted events of a few KiB at most.
+ */
+export const STREAM_STATE_CACHE_CAPACITY = { streams: 1_000, events: 20_000 };
 
 interface CachedStream extends StreamState<unknown> {
   /** The stream's events up to this revision that follow `revision` were appended by this process's commands. */
@@ -109,10 +113,15 @@ class StreamStateCache {
     return cached;
   }
 
+  private events = 0;
+
   set(streamName: string, entry: CachedStream): void {
-    this.streams.delete(streamName);
+    this.forget(streamName);
     this.streams.set(streamName, entry);
-    if (this.streams.size > STREAM_STATE_CACHE_CAPACITY) this.streams.delete(this.streams.keys().next().value as string);
+    this.events += entry.events.length;
+    while (this.streams.size > STREAM_STATE_CACHE_CAPACITY.streams || this.events > STREAM_STATE_CACHE_CAPACITY.events) {
+      this.forget(this.streams.keys().next().value as string);
+    }
   }
 
   /** This process appended the events after `revision` up to `upTo`, deciding on the cached state at `revision`. */
@@ -122,7 +131,10 @@ class StreamStateCache {
   }
 
   forget(streamName: string): void {
+    const cached = this.streams.get(streamName);
+    if (!cached) return;
     this.streams.delete(streamName);
+    this.events -= cached.events.length;
   }
 }
 
