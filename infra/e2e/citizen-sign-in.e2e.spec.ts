@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { decodeJwt, importPKCS8, SignJWT } from 'jose';
 import { CitizenTokenExchange, citizenSubject, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, votsOf } from '@tio/auth';
 import { addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { DEV_CITIZENS } from '../scripts/dev-identity-provider';
-import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES } from '../scripts/services';
-import { startDevCitizenProvider, startDevProvider } from './web-harness';
+import { closeJourney, startDevCitizenProvider, startDevProvider } from './web-harness';
 
 /**
  * A family member's identity end to end, over real HTTP between real processes: the development citizen identity
@@ -79,11 +79,7 @@ describe("a family member's identity: the citizen identity provider, the token e
     await api('case', 'POST', `/cases/${caseId}/advice-requests`, la, { at: addWeeks(day0, 1), adviceType: 'parent-views', agency: 'local-authority', adviceRequestId: randomUUID() }).then(expectStatus(201));
   }, 600_000);
 
-  afterAll(async () => {
-    await Promise.all(running.map(stopService));
-    for (const p of providers) p.stdin?.end();
-    for (const db of dbNames) await dropDatabase(cluster, db);
-  });
+  afterAll(() => closeJourney({ services: running, providers, cluster, databases: dbNames }));
 
   async function api(service: string, method: string, path: string, token: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(`${url[service]}${path}`, {

@@ -1,15 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, type AxeCounts } from './web-harness';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, type AxeCounts, type JourneyBrowser } from './web-harness';
 
 /**
  * The auditor's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
@@ -36,8 +36,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   const dbUrls: Record<string, string> = {};
   const url: Record<string, string> = {};
   let provider: ChildProcess | undefined;
-  const contexts: BrowserContext[] = [];
-  const profiles: string[] = [];
+  const browsers: JourneyBrowser[] = [];
   const today = londonDateOf(new Date());
   const day0 = addWeeks(today, -10);
   const moveOn = addWeeks(day0, 5);
@@ -96,23 +95,10 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
     await post(`/cases/${caseId}/service-transfers/${transferId}/acceptance`, { at: addDays(addWeeks(day0, 4), 1) }, newLa);
     await post(`/cases/${caseId}/service-transfers/${transferId}/completion`, { at: moveOn }, oldLa);
 
-    for (let i = 0; i < 2; i++) {
-      const profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
-      profiles.push(profile);
-      // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-      contexts.push(await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true, acceptDownloads: true }));
-    }
+    for (let i = 0; i < 2; i++) browsers.push(await launchJourneyBrowser({ acceptDownloads: true }));
   }, 420_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    for (const p of profiles) rmSync(p, { recursive: true, force: true });
-    await Promise.all(running.map(stopService));
-    provider?.stdin?.end();
-    for (const db of dbNames) await dropDatabase(cluster, db);
-    mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
-  });
+  afterAll(() => closeJourney({ browsers, services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(context: BrowserContext): Promise<Page> {
@@ -157,7 +143,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   const row = (page: Page, list: string, key: string) => page.locator(`${list} .govuk-summary-list__row`, { has: page.locator('.govuk-summary-list__key', { hasText: new RegExp(`^\\s*${key}\\s*$`) }) }).locator('.govuk-summary-list__value').textContent();
 
   it('shows statutory performance for a period with a chart whose every label lies inside it, the same figures as a table, and the exports', async () => {
-    const page = await openPage(contexts[0] as BrowserContext);
+    const page = await openPage((browsers[0] as JourneyBrowser).context);
     await signIn(page, '/audit/performance', 'sam');
     await expect(page.locator('#signed-in-as').textContent()).resolves.toContain('Sam Reid');
     const nav = await page.locator('.govuk-service-navigation__list').textContent();
@@ -196,7 +182,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
     expect((await csv.text()).split(/\r?\n/)[0]).toBe('measure,breakdown,group,metric,value');
 
     // the audit service's own printable page (performance.html) draws its chart the same way: nothing cut there either
-    const auditPage = await openPage(contexts[0] as BrowserContext);
+    const auditPage = await openPage((browsers[0] as JourneyBrowser).context);
     await auditPage.setExtraHTTPHeaders({ authorization: `Bearer ${await tokenFor({ agency: 'local-authority', roles: ['auditor'], organisationId: OLD, userId: 'auditor-sam' })}` });
     await auditPage.goto(`${url['audit']}/performance.html?from=${day0}&to=${today}`);
     const auditBoxes = await textBoxes(auditPage, 'figure svg');
@@ -215,7 +201,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   }, 240_000);
 
   it('shows the integrity of every store and what was checked, then finds the case from there', async () => {
-    const page = await openPage(contexts[0] as BrowserContext);
+    const page = await openPage((browsers[0] as JourneyBrowser).context);
     await page.goto(`${url['web']}/audit/performance`);
     await Promise.all([page.waitForURL(`${url['web']}/audit/integrity`), page.locator('.govuk-service-navigation__link', { hasText: 'Integrity' }).click()]);
     await expect(row(page, '#integrity-summary', 'Result')).resolves.toContain('Every chain verifies');
@@ -232,7 +218,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   }, 120_000);
 
   it("shows the case's history with what caused each event, why the move happened, and the drift check", async () => {
-    const page = await openPage(contexts[0] as BrowserContext);
+    const page = await openPage((browsers[0] as JourneyBrowser).context);
     await page.goto(`${url['web']}/audit/cases/${caseId}`);
     const types = await page.locator('#history-table tbody tr code').evaluateAll((els) => els.map((e) => e.textContent));
     expect(types).toEqual(expect.arrayContaining(['ehc.request-received.v1', 'ehc.decision-to-assess.v1', 'transfer.completed.v1', 'ehc.assessment-transferred.v1']));
@@ -257,7 +243,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   }, 120_000);
 
   it('reads the case as at a business date (the old LA before the move, the new LA on the day) and as recorded before the move was recorded, each labelled', async () => {
-    const page = await openPage(contexts[0] as BrowserContext);
+    const page = await openPage((browsers[0] as JourneyBrowser).context);
     await page.goto(`${url['web']}/audit/cases/${caseId}`);
     const ask = async (reading: 'business-date' | 'recorded', day: string, time?: string) => {
       const [y, m, d] = day.split('-');
@@ -298,7 +284,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   }, 180_000);
 
   it("refuses a caseworker the auditor's pages with a page that says why, and shows them no auditor navigation", async () => {
-    const page = await openPage(contexts[1] as BrowserContext);
+    const page = await openPage((browsers[1] as JourneyBrowser).context);
     await page.goto(`${url['web']}/audit/integrity`);
     await page.waitForURL(/\/interaction\//);
     await page.fill('#username', 'priya');

@@ -1,15 +1,19 @@
 /**
  * What every browser journey of the web service shares: the browser and axe-core on disk, where results go, the
  * development OpenID providers (the practitioners' and the families' citizen one) started as processes of their own
- * (as `npm start` runs them in-process), and one axe-core check of a page.
+ * (as `npm start` runs them in-process), one axe-core check of a page, and the browser's launch and the journey's
+ * teardown (launchJourneyBrowser, closeJourney).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { localStateDir, workspaceRoot } from '@tio/local-infra';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { dropDatabase, localStateDir, workspaceRoot } from '@tio/local-infra';
 import { waitFor } from '@tio/testing';
+import { stopService, type RunningService } from '../scripts/service-processes';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const BROWSER_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -22,6 +26,52 @@ export function resultsDir(journey: string): string {
 
 export function chromiumMissing(): string {
   return `Chromium is missing at ${CHROMIUM}: the browser test needs Debian's Chromium (apt-get install -y chromium). It never downloads a browser.`;
+}
+
+/** A journey's browser: Chromium with a profile of its own. */
+export interface JourneyBrowser {
+  context: BrowserContext;
+  profile: string;
+}
+
+/** Options of a journey's browser context (viewport, downloads); the browser, its flags and bypassCSP are the harness's. */
+export type JourneyBrowserOptions = Omit<NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>, 'executablePath' | 'headless' | 'args' | 'bypassCSP'>;
+
+/** Debian's Chromium, headless, with a new profile; CSP bypassed so axe-core can be injected as a script. */
+export async function launchJourneyBrowser(options: JourneyBrowserOptions = {}): Promise<JourneyBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
+  // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
+  const context = await chromium.launchPersistentContext(profile, { ...options, executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true });
+  return { context, profile };
+}
+
+/** What a journey started, as far as it got (a beforeAll that failed half-way still tears down what it made). */
+export interface JourneyParts {
+  browsers?: ReadonlyArray<JourneyBrowser | undefined>;
+  services?: readonly RunningService[];
+  /** The development providers' processes: each stops when its stdin ends. */
+  providers?: ReadonlyArray<ChildProcess | undefined>;
+  /** The PostgreSQL cluster (DATABASE_URL) and the databases the journey made there. */
+  cluster?: string;
+  databases?: readonly string[];
+  /** Where the axe-core counts go (resultsDir) and the counts: written to axe-results.json. */
+  axe?: { dir: string; results: Record<string, AxeCounts> };
+}
+
+/** Tears a journey down: browsers closed and their profiles removed, services stopped, providers ended, databases dropped, axe results written. */
+export async function closeJourney(parts: JourneyParts): Promise<void> {
+  for (const browser of parts.browsers ?? []) {
+    if (!browser) continue;
+    await browser.context.close();
+    rmSync(browser.profile, { recursive: true, force: true });
+  }
+  await Promise.all((parts.services ?? []).map(stopService));
+  for (const provider of parts.providers ?? []) provider?.stdin?.end();
+  for (const db of parts.databases ?? []) if (db && parts.cluster) await dropDatabase(parts.cluster, db);
+  if (parts.axe) {
+    mkdirSync(parts.axe.dir, { recursive: true });
+    writeFileSync(join(parts.axe.dir, 'axe-results.json'), `${JSON.stringify(parts.axe.results, null, 2)}\n`);
+  }
 }
 
 export interface DevProvider {

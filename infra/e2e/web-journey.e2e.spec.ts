@@ -1,15 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, tabTo, type AxeCounts } from './web-harness';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo, type AxeCounts, type JourneyBrowser } from './web-harness';
 
 /**
  * The caseworker's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
@@ -29,8 +29,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
   let provider: ChildProcess | undefined;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: JourneyBrowser | undefined;
   const today = londonDateOf(new Date());
   const demoCase = randomUUID();
   const recentCase = randomUUID();
@@ -86,24 +85,14 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
       return body.cases?.length === 3 && body.cases.find((c) => c.caseId === demoCase)?.entryCount === 5;
     }, 90_000);
 
-    profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
-    // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true, acceptDownloads: true });
+    browser = await launchJourneyBrowser({ acceptDownloads: true });
   }, 360_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await Promise.all(running.map(stopService));
-    provider?.stdin?.end();
-    for (const db of dbNames) await dropDatabase(cluster, db);
-    mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
-  });
+  afterAll(() => closeJourney({ browsers: [browser], services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(): Promise<Page> {
-    const page = await (context as BrowserContext).newPage();
+    const page = await (browser as JourneyBrowser).context.newPage();
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
     page.on('response', (r) => r.status() === 404 && problems.push(`404 ${r.url()}`));
@@ -196,7 +185,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
   it('keeps the session in an HttpOnly SameSite=Lax cookie holding no token, signs out at the service and the provider, and refuses another organisation the case', async () => {
     const page = await openPage();
     await page.goto(`${url['web']}/caseload`);
-    const cookies = await (context as BrowserContext).cookies(url['web']);
+    const cookies = await (browser as JourneyBrowser).context.cookies(url['web']);
     const session = cookies.find((c) => c.name === 'tio_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     // Secure (and __Host-) only over https: this test runs on http://127.0.0.1, so the cookie cannot be Secure here
@@ -209,7 +198,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     await axe(page, '06-provider-sign-out');
     await Promise.all([page.waitForURL(`${url['web']}/signed-out`), page.locator('button[value=yes]').click()]);
     await axe(page, '07-signed-out');
-    expect((await (context as BrowserContext).cookies(url['web'])).find((c) => c.name === 'tio_session')).toBeUndefined();
+    expect((await (browser as JourneyBrowser).context.cookies(url['web'])).find((c) => c.name === 'tio_session')).toBeUndefined();
     // signed out: a case page sends the browser to sign in again, at the provider's sign-in page; the school's SENCO
     // signs in there and is refused the case their school is not involved in (the timeline API's rule, shown as a page)
     await page.goto(`${url['web']}/cases/${recentCase}`);

@@ -1,15 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import type { Page } from 'playwright-core';
+import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor } from '@tio/testing';
-import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, tabTo, type AxeCounts } from './web-harness';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo, type AxeCounts, type JourneyBrowser } from './web-harness';
 
 /**
  * reg 3 in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a desktop: a parent
@@ -33,8 +33,7 @@ describe('a parent asks her council for an EHC needs assessment without an accou
   const url: Record<string, string> = {};
   let caseDb = '';
   let provider: ChildProcess | undefined;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: JourneyBrowser | undefined;
   const axeResults: Record<string, AxeCounts> = {};
   const problems: string[] = [];
 
@@ -63,24 +62,16 @@ describe('a parent asks her council for an EHC needs assessment without an accou
       TIMELINE_URL: 'http://127.0.0.1:9', CASE_URL: url['case'],
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
-    profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
-    // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true, viewport: PHONE });
+    browser = await launchJourneyBrowser({ viewport: PHONE });
   }, 600_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await Promise.all(running.map(stopService));
-    provider?.stdin?.end();
-    if (caseDb) await dropDatabase(cluster, caseDb);
-    mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
+    await closeJourney({ browsers: [browser], services: running, providers: [provider], cluster, databases: [caseDb], axe: { dir: SHOTS, results: axeResults } });
     if (problems.length) console.warn(problems.join('\n'));
   });
 
   async function openPage(): Promise<Page> {
-    const page = await (context as BrowserContext).newPage();
+    const page = await (browser as JourneyBrowser).context.newPage();
     await page.setViewportSize(PHONE);
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('response', (r) => r.status() === 404 && problems.push(`404 ${r.url()}`));
