@@ -79,3 +79,25 @@ describe('the "Advice about your child" template', () => {
     expect(html).toContain('We could not get the advice from education services just now.');
   });
 });
+
+describe('the family’s case page links to the advice', () => {
+  it('Given the advice services are connected, then "Read the advice" under its heading and on each advice entry of the timeline, not on others', () => {
+    let html = '';
+    const res = { locals: {}, status: () => res, type: () => res, send: (h: string) => (html = h) } as unknown as Response;
+    const view = {
+      caseId: CASE, asOf: '2026-03-05', stage: { status: 'draft-issued', text: 'You have a draft plan to look at' }, weekOfProcess: 15, next: null, due: [], late: [], people: [],
+      entries: [
+        { id: 'e1', kind: 'advice', on: '2026-02-20', date: '20 February 2026', who: 'The health service', text: 'The health service gave their health advice on 20 February 2026.' },
+        { id: 'e2', kind: 'draft', on: '2026-03-02', date: '2 March 2026', who: 'The council', text: 'The council sent you a draft plan on 2 March 2026.' },
+      ],
+    };
+    new Renderer().page({} as Request, res, 'family/case.njk', { title: 'Your case', nav: 'family', caseId: CASE, view, entries: view.entries, actions: [], adviceLink: true });
+    expect(html).toContain(`<a class="govuk-link" href="/family/cases/${CASE}/advice" id="advice-link">Read the advice</a>`);
+    const links = html.match(new RegExp(`href="/family/cases/${CASE}/advice"`, 'g')) ?? [];
+    expect(links).toHaveLength(2);
+    expect(html).toMatch(/gave their health advice on 20 February 2026\. <a class="govuk-link" href="[^"]+\/advice">Read the advice<span class="govuk-visually-hidden"> \(20 February 2026\)<\/span><\/a>/);
+
+    new Renderer().page({} as Request, res, 'family/case.njk', { title: 'Your case', nav: 'family', caseId: CASE, view, entries: view.entries, actions: [], adviceLink: false });
+    expect(html).not.toContain('/advice"');
+  });
+});
