@@ -41,7 +41,7 @@ describe('case service census', () => {
     expect(rows.length).toBe(caseScopedRoutes(service.app).length);
     expect(rows.length).toBeGreaterThanOrEqual(30);
     // the family's reads (issue #21) are among them: a stranger family member gets the same 403, logged
-    expect(rows.map((r) => r.route)).toEqual(expect.arrayContaining(['GET /cases/:caseId/family/plan', 'GET /cases/:caseId/family/early-review-requests']));
+    expect(rows.map((r) => r.route)).toEqual(expect.arrayContaining(['GET /cases/:caseId/family/plan', 'GET /cases/:caseId/family/early-review-requests', 'GET /cases/:caseId/family/advice']));
     expect(rows).toEqual(rows.map((r) => ({ ...REFUSED_AND_LOGGED, route: r.route })));
   });
 

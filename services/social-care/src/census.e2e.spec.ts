@@ -23,6 +23,8 @@ describe('social-care service census', () => {
     const rows = await agencyRouteCensus(service, bus, 'social-care', 'social-care');
     console.log(`[census] social-care: ${rows.length} case-scoped routes\n${rows.map((r) => `  ${r.route}: ${r.existing}/${r.unknown} same=${r.sameAnswer} logged=${r.logged}`).join('\n')}`);
     expect(rows.length).toBe(caseScopedRoutes(service.app).length);
+    // the family's read of the advice (issue #21) is among them, walked by a family member not linked to the case
+    expect(rows.map((r) => r.route)).toContain('GET /cases/:caseId/family/advice');
     expect(rows.length).toBeGreaterThanOrEqual(8);
     expect(rows).toEqual(rows.map((r) => ({ ...REFUSED_AND_LOGGED, route: r.route })));
   });
