@@ -81,7 +81,7 @@ describe('docker-compose.yml matches the run command', () => {
     expect(env['FAMILY_JWT_ISSUER']).toBe(`\${FAMILY_JWT_ISSUER:-${DEFAULT_FAMILY_ISSUER}}`);
   });
 
-  it.each([['timeline'], ['case']])('gives the %s service the organisation directory, a file mounted read-only where ORGANISATION_DIRECTORY points', (name) => {
+  it.each([['timeline'], ['case'], ['education'], ['health'], ['social-care']])('gives the %s service the organisation directory, a file mounted read-only where ORGANISATION_DIRECTORY points', (name) => {
     const service = compose.services[name];
     const path = String(service?.environment?.['ORGANISATION_DIRECTORY']);
     expect(service?.volumes).toEqual([`\${ORGANISATION_DIRECTORY_FILE:-./infra/demo/organisations.json}:${path}:ro`]);
