@@ -30,6 +30,7 @@ describe('consumer census', () => {
     expect(consumers).toEqual([
       'libs/agency-kit/src/inbound/inbound-advice.consumer.ts',
       'libs/agency-kit/src/read-model/case-feed.ts',
+      'libs/agency-kit/src/read-model/family-facts-feed.ts',
       'services/case/src/advice-intake.ts',
       'services/timeline/src/consumer/timeline-consumer.ts',
       'services/timeline/src/rebuild/rebuild.ts',

@@ -18,6 +18,7 @@ import { InboundAdviceConsumer } from './inbound/inbound-advice.consumer';
 import { InboundRetention } from './inbound/inbound-retention';
 import { ADVICE_ACCESS, ADVICE_FORWARDER, AGENCY_OPTIONS, AGENCY_READ_MODEL, type AdviceKitOptions, type AgencyAdviceOptions, type HostedAdviceOptions } from './options';
 import { CaseFeed } from './read-model/case-feed';
+import { FamilyFactsFeed } from './read-model/family-facts-feed';
 import { migrate } from './read-model/migrations';
 import { GetWorklistHandler, WorklistController } from './worklist';
 import { FamilyAdviceController } from './family/family-advice.controller';
@@ -55,6 +56,8 @@ function shared(options: AdviceKitOptions): Provider[] {
     GetAccessLogHandler,
     OwnAdviceProjection,
     CaseFeed,
+    // the family's facts from the case topic, a consumer group of its own: new, it reads the topic from its beginning
+    FamilyFactsFeed,
     {
       provide: AGENCY_ACCESS_LOG,
       inject: [PG_POOL, ServiceMetrics],
@@ -106,7 +109,7 @@ export class AgencyAdviceModule {
         // the inbound topic carries agency systems' plaintext: processed records are deleted, the rest expire
         InboundRetention,
       ],
-      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, InboundAdviceConsumer, InboundRetention, CaseReads, AGENCY_ACCESS_LOG],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, FamilyFactsFeed, InboundAdviceConsumer, InboundRetention, CaseReads, AGENCY_ACCESS_LOG],
     };
   }
 
@@ -139,7 +142,7 @@ export class AgencyAdviceModule {
         HostedAdviceForwarderLifecycle,
         ...(options.access ? [{ provide: ADVICE_ACCESS, useClass: options.access }] : []),
       ],
-      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, ADVICE_FORWARDER, CaseReads, AGENCY_ACCESS_LOG],
+      exports: [AGENCY_OPTIONS, AdviceCommands, CaseFeed, FamilyFactsFeed, ADVICE_FORWARDER, CaseReads, AGENCY_ACCESS_LOG],
     };
   }
 }

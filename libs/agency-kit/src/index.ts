@@ -7,6 +7,7 @@ export * from './read-model/read-model';
 export * from './read-model/advice-facts';
 export * from './read-model/migrations';
 export * from './read-model/case-feed';
+export * from './read-model/family-facts-feed';
 export * from './inbound/inbound-advice.consumer';
 export * from './http/advice.controller';
 export * from './http/dtos';

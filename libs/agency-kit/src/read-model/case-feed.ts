@@ -8,7 +8,6 @@ import { AGENCY_READ_MODEL } from '../options';
 import { AGENCY_OPTIONS, type AdviceKitOptions } from '../options';
 import { adviceFactFrom } from './advice-facts';
 import { readModel } from './read-model';
-import { FAMILY_CASE_EVENT_TYPES } from '../family/family-advice-rule';
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
@@ -19,8 +18,9 @@ export const FEED_TOPICS = [TOPICS.caseEvents, TOPICS.educationEvents, TOPICS.he
 /**
  * Keeps the kit's read model from Kafka, exactly once per event (EventConsumer): which cases exist
  * (`ehc.request-received.v1`), what the case asked each agency for (`ehc.advice-requested.v1`), and every version of
- * every agency's advice (`advice.*.v1`), so "advice that others already gave is visible before you write"; and for
- * the family's advice route, who is linked, the draft or plan and the advice the LA shared early.
+ * every agency's advice (`advice.*.v1`), so "advice that others already gave is visible before you write". The
+ * family's facts (who is linked, the draft or plan, the advice the LA shared early) have a consumer group of their
+ * own (FamilyFactsFeed), which reads the case topic from its beginning when it is new.
  */
 @Injectable()
 export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -47,12 +47,6 @@ export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
       if (!fact) throw new PermanentHandlerError(`${event.type} ${event.id} names no adviceId`);
       await readModel.recordCase(tx, { caseId: fact.caseId });
       await readModel.recordAdviceVersion(tx, fact);
-    };
-    // what the family's advice route needs: who is linked, the draft (or plan) and the advice shared early
-    const familyCaseEvent = async (event: ConsumedEvent<Data>, tx: PgTransaction) => {
-      const caseId = str(event.data['caseId']) ?? event.subject;
-      await readModel.recordCase(tx, { caseId });
-      await readModel.recordFamilyCaseEvent(tx, { eventId: event.id, caseId, type: event.type, data: event.data, occurredAt: event.time });
     };
     const handlers = new EventHandlers<PgTransaction>()
       .on<Data>('ehc.request-received.v1', async (event, tx) => {
@@ -86,7 +80,6 @@ export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
       .on('advice.submitted.v1', advice)
       .on('advice.corrected.v1', advice)
       .on('advice.withdrawn.v1', advice);
-    for (const type of FAMILY_CASE_EVENT_TYPES) handlers.on(type, familyCaseEvent);
     await ensureTopics(this.client, FEED_TOPICS);
     this.consumer = new EventConsumer<PgTransaction>({
       client: this.client,

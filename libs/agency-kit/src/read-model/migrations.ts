@@ -71,9 +71,9 @@ export const MIGRATIONS: readonly SqlMigration[] = [
     version: 3,
     name: 'case events for the family',
     // the case's published events the family's advice route needs (issue #21): who is linked (linked, unlinked, the
-    // young person's rights), the draft (or a final or amended plan) and the advice the LA shared early. Fed from the
-    // case topic from now on: a service that ran before this migration learns of earlier links when its consumer
-    // group is replayed (a case that linked a family before it is refused until then)
+    // young person's rights), the draft (or a final or amended plan) and the advice the LA shared early. Fed by
+    // FamilyFactsFeed, consumer group `tio-<service>-family-facts` of its own: new, it reads the case topic from its
+    // beginning, so a service that ran before this migration learns of earlier links on its first start with it
     sql: `
       CREATE TABLE agency_kit.case_family_events (
         event_id       text PRIMARY KEY,
