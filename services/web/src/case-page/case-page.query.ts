@@ -5,7 +5,7 @@ import { TimelineApi, TimelineRefused, type CaseStatusView } from '../timeline-a
 import { WEB_CONFIG } from '../tokens';
 import { endOfLondonDay, nextDay, type Reading } from './as-at';
 import { responsibleClock, stageClock, type AssessmentMove, type ClockStatus, type ResponsibleClock, type StageClock } from './clock';
-import { openEarlyReviews, shareableAdvice, type OpenEarlyReview, type ShareableAdvice } from './caseworker-forms';
+import { draftIssuedOn, openEarlyReviews, shareableAdvice, type OpenEarlyReview, type ShareableAdvice } from './caseworker-forms';
 import { assessmentMoves, readableEntries, type ReadableEntry, type TimelineEntry } from './entry-text';
 
 export interface CasePage {
@@ -20,7 +20,7 @@ export interface CasePage {
   /** The live stream's resume token, for the page's enhancement to start from (no entry missed in between). */
   resumeToken?: string;
   /** Now (not as at a day): the advice the council may share with the family, and the requests for an early review not answered. */
-  actions?: { shareable: ShareableAdvice[]; earlyReviews: OpenEarlyReview[] };
+  actions?: { shareable: ShareableAdvice[]; earlyReviews: OpenEarlyReview[]; draftIssuedOn?: string };
 }
 
 /** The case page: its entries as they read, the clock of the authority responsible, now or as at a day. */
@@ -71,7 +71,7 @@ export class CaseViewHandler implements IQueryHandler<CaseViewQuery> {
       status,
       clock,
       stage: stageClock(status.caseStatus, status.weekOfProcess, status.asOf, clock.move),
-      ...(asAt ? { asAt: { ...asAt, ...(recorded ?? {}) } } : { resumeToken: timeline.resumeToken, actions: { shareable: shareableAdvice(entries), earlyReviews: openEarlyReviews(entries) } }),
+      ...(asAt ? { asAt: { ...asAt, ...(recorded ?? {}) } } : { resumeToken: timeline.resumeToken, actions: { shareable: shareableAdvice(entries), earlyReviews: openEarlyReviews(entries), draftIssuedOn: draftIssuedOn(entries) } }),
     };
   }
 

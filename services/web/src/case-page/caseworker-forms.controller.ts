@@ -13,6 +13,8 @@ import { answerBody, problemErrors, shareRequest, type CaseworkerForm, type Fiel
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY = /^[\w-]{8,128}$/;
+/** The service's words as a sentence: capital first, full stop last. */
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 
 /**
  * A case officer's forms on the case page, posted here and sent to the case service as the signed-in practitioner:
@@ -76,7 +78,7 @@ export class CaseworkerFormsController {
     try {
       const answer = await this.commands.execute(new CaseOfficerCommand(session.accessToken, path, command, key));
       if (answer.ok) return res.redirect(303, `/cases/${caseId}?done=${done}#actions`);
-      if (answer.status === 403) return this.forbidden(req, res, `${answer.problem.detail ?? 'The case service refused it for your organisation or role.'} Only a case officer of the local authority responsible for the case can share its advice with the family or answer a request for an early review.`);
+      if (answer.status === 403) return this.forbidden(req, res, caseId, `${sentence(answer.problem.detail ?? 'The case service refused it for your organisation or role')} Only a case officer of the local authority responsible for the case can share its advice with the family or answer a request for an early review.`);
       if (answer.status === 401) return this.render.page(req, res, 'error.njk', { title: 'Sign in again', message: answer.problem.detail ?? 'Your sign-in has ended.' }, 401);
       const errors: FieldError[] = problemErrors(answer.problem, form);
       return this.view.show(req, res, caseId, {}, { form, values: body, errors }, answer.status >= 500 ? 502 : answer.status === 422 ? 400 : answer.status);
@@ -86,7 +88,7 @@ export class CaseworkerFormsController {
     }
   }
 
-  private forbidden(req: WebRequest, res: Response, message: string) {
-    return this.render.page(req, res, 'error.njk', { title: 'You cannot do this on this case', message }, 403);
+  private forbidden(req: WebRequest, res: Response, caseId: string, message: string) {
+    return this.render.page(req, res, 'error.njk', { title: 'You cannot do this on this case', message, link: { href: `/cases/${caseId}`, text: 'Back to the case' } }, 403);
   }
 }

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { WebSession } from '../auth/sessions';
 import { Renderer } from '../render';
 import { isResponsibleCaseOfficer } from './case-page-view';
-import { actionsView, answerBody, openEarlyReviews, problemErrors, shareableAdvice, shareRequest, type FormState } from './caseworker-forms';
+import { actionsView, answerBody, draftIssuedOn, openEarlyReviews, problemErrors, shareableAdvice, shareRequest, type FormState } from './caseworker-forms';
 import type { TimelineEntry } from './entry-text';
 
 const CASE = '5b2f6a0e-8f7e-4a43-9c1d-2f0a6b7c8d9e';
@@ -26,13 +26,15 @@ describe('the case officer’s forms on the case page', () => {
       submitted('shared-1', '2026-02-06'),
       entry('ehc.advice-shared-with-family.v1', '2026-02-07', { shareId: 's1', scope: 'listed', adviceIds: ['shared-1'], sharedOn: '2026-02-07' }),
       entry('advice.submitted.v1', '2026-02-08', { adviceId: 'views-1', version: 1, agency: 'local-authority', adviceType: 'parent-views', submittedOn: '2026-02-08' }),
+      entry('ehc.advice-reused.v1', '2026-02-09', { reuseId: 'u1', adviceId: 'psy-0', version: 3, agency: 'education', adviceType: 'psychological', agreedOn: '2026-02-09' }),
     ];
     expect(shareableAdvice(entries)).toEqual([
       { adviceId: 'ep-1', version: 2, agency: 'education', adviceType: 'educational', label: 'Educational advice from Education, version 2, given on 10 February 2026' },
       { adviceId: 'med-1', version: 1, agency: 'health', adviceType: 'medical', label: 'Medical advice from Health, version 1, given on 2 February 2026' },
+      { adviceId: 'psy-0', version: 3, agency: 'education', adviceType: 'psychological', label: 'Psychological advice from Education, version 3, re-used by agreement on 9 February 2026' },
     ]);
     // a later version marked withheld takes the advice off the list
-    expect(shareableAdvice([...entries, entry('advice.corrected.v1', '2026-02-11', { adviceId: 'med-1', version: 2, agency: 'health', adviceType: 'medical', correctedOn: '2026-02-11', withheldFromFamily: { reason: 'third-party-information' } }, 'health')]).map((a) => a.adviceId)).toEqual(['ep-1']);
+    expect(shareableAdvice([...entries, entry('advice.corrected.v1', '2026-02-11', { adviceId: 'med-1', version: 2, agency: 'health', adviceType: 'medical', correctedOn: '2026-02-11', withheldFromFamily: { reason: 'third-party-information' } }, 'health')]).map((a) => a.adviceId)).toEqual(['ep-1', 'psy-0']);
   });
 
   it('given requests for an early review, then the answer form offers those not agreed or declined, oldest first', () => {
@@ -139,6 +141,15 @@ describe('the case officer’s forms on the case page', () => {
       expect(html).toMatch(/value="ep-2" checked/);
       expect(html).not.toMatch(/value="ep-1" checked/);
       expect(html).toContain('<span class="govuk-visually-hidden">Error:</span> The case is closed');
+    });
+
+    it('given the draft plan issued (reg 13: the family sees the advice with it), then no share form, the early review form still', () => {
+      const draft = draftIssuedOn([entry('ehc.draft-plan-issued.v1', '2026-04-06', { planId: 'p1', issuedOn: '2026-04-06', commentsDueOn: '2026-04-21' })]);
+      expect(draft).toBe('2026-04-06');
+      const html = render(undefined, { actionsView: actionsView(CASE, { ...actions, draftIssuedOn: draft }, undefined, () => 'key-12345678') });
+      expect(html).not.toContain('advice-shares');
+      expect(html).not.toContain('Share advice with the family');
+      expect(html).toContain(`action="/cases/${CASE}/early-review-requests/${RID}/answer"`);
     });
 
     it('given anyone else (no forms for them), then neither form is on the page', () => {

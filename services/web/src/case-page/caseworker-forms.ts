@@ -55,10 +55,11 @@ const typeLabel = (t: string) => {
 /**
  * The advice the share form lists: the current version of each piece of advice on the case (a withdrawn one is not
  * on the case any more), not yet shared with the family, and not marked by its agency as withheld from the family
- * (its latest version decides). The family's own views are theirs already, so they are not offered.
+ * (its latest version decides); advice re-used by agreement (reg 6(4)) too. The family's own views are theirs already, so
+ * they are not offered.
  */
 export function shareableAdvice(entries: readonly TimelineEntry[]): ShareableAdvice[] {
-  const current = new Map<string, { version: number; agency: string; adviceType: string; on: string; withheld: boolean }>();
+  const current = new Map<string, { version: number; agency: string; adviceType: string; on: string; withheld: boolean; reused?: boolean }>();
   const shared = new Set<string>();
   const ordered = [...entries].sort((a, b) => (a.occurredAt === b.occurredAt ? a.recordedAt.localeCompare(b.recordedAt) : a.occurredAt.localeCompare(b.occurredAt)));
   for (const e of ordered) {
@@ -78,6 +79,9 @@ export function shareableAdvice(entries: readonly TimelineEntry[]): ShareableAdv
         version, agency: str(d['agency']) ?? e.agency, adviceType: str(d['adviceType']) ?? 'advice',
         on: str(d['correctedOn']) ?? str(d['submittedOn']) ?? e.occurredAt.slice(0, 10), withheld: Boolean(d['withheldFromFamily']),
       });
+    } else if (type === 'ehc.advice-reused.v1') {
+      // advice re-used by agreement (reg 6(4)) is on the case too; whether it is withheld is its own entry's to say
+      if (!current.has(adviceId)) current.set(adviceId, { version, agency: str(d['agency']) ?? e.agency, adviceType: str(d['adviceType']) ?? 'advice', on: str(d['agreedOn']) ?? e.occurredAt.slice(0, 10), withheld: false, reused: true });
     } else if (type === 'advice.withdrawn.v1') {
       const seen = current.get(adviceId);
       if (seen && seen.version <= version) current.delete(adviceId);
@@ -87,9 +91,15 @@ export function shareableAdvice(entries: readonly TimelineEntry[]): ShareableAdv
     .filter(([id, a]) => !a.withheld && !shared.has(id) && a.adviceType !== 'parent-views')
     .map(([adviceId, a]) => ({
       adviceId, version: a.version, agency: a.agency, adviceType: a.adviceType,
-      label: `${typeLabel(a.adviceType)} advice from ${AGENCY_NAMES[a.agency] ?? a.agency}, version ${a.version}, given on ${displayDate(a.on)}`,
+      label: `${typeLabel(a.adviceType)} advice from ${AGENCY_NAMES[a.agency] ?? a.agency}, version ${a.version}, ${a.reused ? 're-used by agreement on' : 'given on'} ${displayDate(a.on)}`,
     }))
     .sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** The day the draft plan was issued, if it was: from then the family sees all advice not withheld (reg 13), so nothing is shared early. */
+export function draftIssuedOn(entries: readonly TimelineEntry[]): string | undefined {
+  const draft = entries.find((e) => typeOf(e) === 'ehc.draft-plan-issued.v1');
+  return draft ? (str(draft.details?.['issuedOn']) ?? draft.occurredAt.slice(0, 10)) : undefined;
 }
 
 /** The requests for an early review the answer form offers: asked for, not agreed or declined yet. */
@@ -188,24 +198,30 @@ export interface FormState {
 }
 
 export interface ActionsView {
-  share: { items: Array<{ value: string; text: string; checked: boolean }>; formAction: string; idempotencyKey: string };
+  /** Before the draft plan only (reg 13 shares the advice with the draft). */
+  share?: { items: Array<{ value: string; text: string; checked: boolean }>; formAction: string; idempotencyKey: string };
   /** The oldest request not answered (one form at a time: the page's field ids stay unique); how many more wait. */
   review?: { request: OpenEarlyReview; others: number; formAction: string; idempotencyKey: string; values: Record<string, string> };
+  /** The draft plan's day of issue, once issued: the share form is not offered after it. */
+  draftIssuedOn?: string;
   /** Each field's message, by the form field's id. */
   byField: Record<string, string>;
 }
 
 /** The forms as the case page shows them to a case officer of the local authority responsible (never to anyone else). */
-export function actionsView(caseId: string, actions: { shareable: ShareableAdvice[]; earlyReviews: OpenEarlyReview[] }, state: FormState | undefined, newKey: () => string): ActionsView {
+export function actionsView(caseId: string, actions: { shareable: ShareableAdvice[]; earlyReviews: OpenEarlyReview[]; draftIssuedOn?: string }, state: FormState | undefined, newKey: () => string): ActionsView {
   const values = state?.values ?? {};
   const ticked = new Set(state?.form === 'share-advice' ? listOf(values['adviceIds']) : []);
   const request = actions.earlyReviews[0];
   const typed = state?.form === 'answer-early-review' ? Object.fromEntries(Object.entries(values).filter(([k]) => k !== 'csrf').map(([k, v]) => [k, one(v)])) : {};
   return {
-    share: {
-      items: actions.shareable.map((a) => ({ value: a.adviceId, text: a.label, checked: ticked.has(a.adviceId) })),
-      formAction: `/cases/${caseId}/advice-shares`, idempotencyKey: newKey(),
-    },
+    ...(actions.draftIssuedOn ? {} : {
+      share: {
+        items: actions.shareable.map((a) => ({ value: a.adviceId, text: a.label, checked: ticked.has(a.adviceId) })),
+        formAction: `/cases/${caseId}/advice-shares`, idempotencyKey: newKey(),
+      },
+    }),
+    ...(actions.draftIssuedOn ? { draftIssuedOn: actions.draftIssuedOn } : {}),
     ...(request ? {
       review: {
         request, others: actions.earlyReviews.length - 1, values: typed, idempotencyKey: newKey(),
