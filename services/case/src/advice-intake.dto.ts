@@ -1,4 +1,6 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { WITHHOLDING_REASONS } from '@tio/advice-domain';
 import { NotInFuture } from '@tio/contracts';
 import { AGENCIES } from '@tio/ehc-domain';
 
@@ -26,16 +28,28 @@ class AdviceFieldsDto {
   version!: number;
 }
 
+/** The agency keeps this version from the family; the case keeps only that it does (never the reason). */
+export class WithheldFromFamilyDto {
+  @IsIn(WITHHOLDING_REASONS, { message: `withheldFromFamily.reason must be one of ${WITHHOLDING_REASONS.join(', ')}` })
+  reason!: string;
+}
+
 export class AdviceSubmittedFieldsDto extends AdviceFieldsDto {
   @Matches(DAY, { message: 'submittedOn must be a date (YYYY-MM-DD)' })
   @NotInFuture()
   submittedOn!: string;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => WithheldFromFamilyDto)
+  withheldFromFamily?: WithheldFromFamilyDto;
 }
 
 export class AdviceCorrectedFieldsDto extends AdviceFieldsDto {
   @Matches(DAY, { message: 'correctedOn must be a date (YYYY-MM-DD)' })
   @NotInFuture()
   correctedOn!: string;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => WithheldFromFamilyDto)
+  withheldFromFamily?: WithheldFromFamilyDto;
 }
 
 export class AdviceWithdrawnFieldsDto extends AdviceFieldsDto {

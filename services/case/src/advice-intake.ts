@@ -15,8 +15,9 @@ import { CaseCommand, caseStream } from './case-aggregate';
 type AdviceEventData = AdviceSubmittedV1 | AdviceCorrectedV1 | AdviceWithdrawnV1;
 
 /**
- * What an advice event means for the case: advice submitted or corrected is "advice received" (reg 8); a withdrawal
- * re-opens the request. Undefined for any other event type.
+ * What an advice event means for the case: advice submitted or corrected is "advice received" (reg 8), marked
+ * withheld from the family when this version is (the latest version decides: a correction can withhold advice or
+ * release it); a withdrawal re-opens the request. Undefined for any other event type.
  */
 export function adviceOnCaseCommand(type: string, data: AdviceEventData): EhcCommand | undefined {
   if (type === 'advice.withdrawn.v1' && 'withdrawnOn' in data) {
@@ -26,6 +27,7 @@ export function adviceOnCaseCommand(type: string, data: AdviceEventData): EhcCom
     return {
       type: 'RecordAdviceReceived', caseId: data.caseId, at: 'submittedOn' in data ? data.submittedOn : data.correctedOn,
       adviceRequestId: data.adviceRequestId as string, adviceId: data.adviceId, version: data.version, agency: data.agency,
+      ...(data.withheldFromFamily ? { withheldFromFamily: true } : {}),
     };
   }
   return undefined;

@@ -109,6 +109,7 @@ export const CASE_EVENT_CONTRACTS: { readonly [K in EhcEventType]: CaseEventCont
     schema: shapeOf<EhcEventDataMap['ehc.advice-received.v1']>({
       caseId, assessmentId: req(assessmentId), adviceRequestId: req(adviceRequestId), adviceId: req(adviceId), version: req(version),
       agency: req(agency), adviceType: req(adviceType), receivedOn: req(isoDate('The day the advice (this version) was received.')),
+      withheldFromFamily: opt(alwaysTrue('Present when the agency keeps this version from the family (the advice event\'s withheldFromFamily; never its reason): it is never shown, named or counted to them. The latest version decides.')),
     }),
     example: { caseId: C, assessmentId: ASMT, adviceRequestId: REQ, adviceId: ADV, version: 1, agency: 'health', adviceType: 'medical', receivedOn: '2025-03-10' },
   },

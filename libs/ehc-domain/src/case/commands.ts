@@ -39,6 +39,8 @@ export interface RecordAdviceReceived extends Base {
   adviceId: string;
   version: number;
   agency: Agency;
+  /** The agency keeps this version from the family (its advice's `withheldFromFamily`); the latest version decides. */
+  withheldFromFamily?: boolean;
 }
 export interface ReuseAdvice extends Base {
   type: 'ReuseAdvice';

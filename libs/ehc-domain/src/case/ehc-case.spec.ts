@@ -128,6 +128,19 @@ describe('EHC case: advice received', () => {
     spec.given(events).when(steps.receiveAdvice('req-med', 'health', '2025-03-12', 'adv-9', 3)).thenMatches([{ type: 'ehc.advice-received.v1', data: { version: 3 } }]);
     spec.given(events).when(steps.receiveAdvice('req-med', 'health', '2025-03-12', 'adv-9', 1)).thenThrows(E.StaleAdviceVersionError);
   });
+  it('Given health advice asked for, When a version its agency withholds from the family arrives, Then the case records that it is withheld; When a correction releases it, Then it no longer is', () => {
+    const withheld = cmd('2025-03-10', { type: 'RecordAdviceReceived', adviceRequestId: 'req-med', adviceId: 'adv-9', version: 1, agency: 'health', withheldFromFamily: true });
+    spec.given(withAdviceRequested()).when(withheld).thenState((state, events) => {
+      expect(events).toMatchObject([{ type: 'ehc.advice-received.v1', data: { adviceId: 'adv-9', version: 1, withheldFromFamily: true } }]);
+      expect(state.adviceRequests['req-med'].current?.withheldFromFamily).toBe(true);
+    });
+    const released = cmd('2025-03-12', { type: 'RecordAdviceReceived', adviceRequestId: 'req-med', adviceId: 'adv-9', version: 2, agency: 'health' });
+    spec.given(history(steps.request(), steps.assess(), steps.askAdvice('req-med', 'medical', 'health'), withheld)).when(released).thenState((state, events) => {
+      expect(events[0].data).not.toHaveProperty('withheldFromFamily');
+      expect(state.adviceRequests['req-med'].current).toMatchObject({ version: 2 });
+      expect(state.adviceRequests['req-med'].current?.withheldFromFamily).toBeUndefined();
+    });
+  });
   it('advice that was never requested fails (AdviceNotRequestedError)', () => {
     spec.given(assessing()).when(steps.receiveAdvice('nope', 'health')).thenThrows(E.AdviceNotRequestedError);
   });

@@ -126,6 +126,11 @@ export interface AdviceReceivedV1 {
   agency: Agency;
   adviceType: AdviceType;
   receivedOn: IsoDate;
+  /**
+   * Present (true) when the agency keeps this version from the family (never shown, named or counted to them); the
+   * latest version decides, so a correction can withhold advice or release it. Absent: not withheld.
+   */
+  withheldFromFamily?: true;
 }
 export interface AdviceReusedV1 {
   caseId: string;

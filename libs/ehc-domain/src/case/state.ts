@@ -64,7 +64,14 @@ export interface AdviceRequestState {
   /** First date an answer (advice or agreed re-use) arrived: what the reg 8 deadline is measured by. */
   firstAnsweredOn?: IsoDate;
   /** The advice currently answering it (latest version), if any. */
-  current?: { adviceId: string; version: number; receivedOn: IsoDate; reused: boolean };
+  current?: {
+    adviceId: string;
+    version: number;
+    receivedOn: IsoDate;
+    reused: boolean;
+    /** The agency keeps this advice from the family (its latest version says so): never named or counted to them. */
+    withheldFromFamily?: boolean;
+  };
   withdrawn: Array<{ adviceId: string; withdrawnOn: IsoDate; reason: string }>;
 }
 

@@ -1,7 +1,7 @@
 import { ehcCaseDecider, type EhcCaseState, type EhcEvent } from '@tio/ehc-domain';
 import { ERASED } from '@tio/personal-data';
 import { EARLY_REVIEW_DECLINED_RIGHTS, renderMessage } from './message-texts';
-import { caseSoFarIntent, caseSoFarLine, channelsFor, intentForEvent, intentsForDeadlines, linkedRecipients, sharedAdviceWords } from './notification-plan';
+import { caseSoFarIntent, caseSoFarLine, channelsFor, intentForEvent, intentsForDeadlines, linkedRecipients, sharedAdviceWords, withheldFromFamily } from './notification-plan';
 
 const CASE = 'case-1';
 const given = (...events: Array<{ type: string; data: object }>): EhcCaseState =>
@@ -200,5 +200,91 @@ describe('a member linked after things happened: the case so far, once', () => {
     expect(caseSoFarIntent({ eventId: 'link-1', invitationId: 'i1', subject: 'family-jo' }, before, shut, '2026-04-07')).toBeUndefined();
     const unreachable = given(requested(), invited('i1', ERASED), linked('i1', 'family-jo'));
     expect(caseSoFarIntent({ eventId: 'link-1', invitationId: 'i1', subject: 'family-jo' }, before, unreachable, '2026-04-07')).toBeUndefined();
+  });
+});
+
+describe('advice its agency withholds from the family is never named, counted or hinted at', () => {
+  const family = [requested(), invited('i1', 'jo@example.com'), linked('i1', 'family-jo')] as const;
+  const asked = (adviceRequestId: string, adviceType: string, agency: string) => ({
+    type: 'ehc.advice-requested.v1', data: { assessmentId: 'a1', adviceRequestId, adviceType, agency, requestedOn: '2026-02-03', dueOn: '2026-03-17' },
+  });
+  const received = (adviceRequestId: string, adviceId: string, adviceType: string, agency: string, version: number, withheld: boolean, on = '2026-03-02') => ({
+    type: 'ehc.advice-received.v1',
+    data: { caseId: CASE, assessmentId: 'a1', adviceRequestId, adviceId, version, agency, adviceType, receivedOn: on, ...(withheld ? { withheldFromFamily: true } : {}) },
+  });
+  const share = (adviceIds: string[], eventId = 'share-1') => ({
+    type: 'ehc.advice-shared-with-family.v1', eventId,
+    data: { caseId: CASE, shareId: 's1', scope: 'listed', adviceIds, sharedBy: { userId: 'u', organisationId: 'E10000028' }, sharedOn: '2026-03-09' },
+  });
+  const healthAndSocialCare = [asked('r-med', 'medical', 'health'), asked('r-sc', 'social-care', 'social-care')] as const;
+
+  it('Given health advice shared and a social care assessment withheld for safeguarding, When the council shares both, Then the message names only the health advice', () => {
+    const state = given(...family, ...healthAndSocialCare, received('r-med', 'x-med', 'medical', 'health', 1, false), received('r-sc', 'x-sc', 'social-care', 'social-care', 1, true));
+    const intent = intentForEvent(share(['x-sc', 'x-med']), state, '2026-03-09');
+    expect(intent).toEqual({
+      source: 'event:share-1', templateId: 'advice-shared', recipients: ['i1'],
+      personalisation: { shared_on: '9 March 2026', advice_list: 'health advice from the health service (NHS)' },
+    });
+    expect(renderMessage('advice-shared', { first_name: 'Jo', case_link: 'https://x', ...intent?.personalisation }).body).not.toMatch(/social care/i);
+  });
+
+  it('Given everything a share names is withheld (alone, or with the family’s own views), When the council shares it, Then no message at all', () => {
+    const state = given(...family, ...healthAndSocialCare, asked('r-pv', 'parent-views', 'local-authority'),
+      received('r-sc', 'x-sc', 'social-care', 'social-care', 1, true), received('r-pv', 'x-pv', 'parent-views', 'local-authority', 1, false));
+    expect(intentForEvent(share(['x-sc']), state, '2026-03-09')).toBeUndefined();
+    expect(intentForEvent(share(['x-sc', 'x-pv']), state, '2026-03-09')).toBeUndefined();
+    expect(sharedAdviceWords(['x-sc'], state)).toBeUndefined();
+    // the case so far of a member linked later has no line for it either
+    expect(caseSoFarLine('ehc.advice-shared-with-family.v1', { adviceIds: ['x-sc'], sharedOn: '2026-03-09' }, '2026-03-09', state)).toBeUndefined();
+  });
+
+  it('Given two pieces of health advice, one withheld, When both are shared, Then the one kind is named once and nothing counts the other', () => {
+    const state = given(...family, asked('r-med', 'medical', 'health'), asked('r-pfa', 'preparing-for-adulthood', 'health'),
+      received('r-med', 'x-med', 'medical', 'health', 1, false), received('r-pfa', 'x-pfa', 'preparing-for-adulthood', 'health', 1, true));
+    expect(sharedAdviceWords(['x-med', 'x-pfa'], state)).toBe('health advice from the health service (NHS)');
+  });
+
+  it('Given advice withheld in version 1 and released by its correction (version 2), When it is shared, Then it is named', () => {
+    const state = given(...family, ...healthAndSocialCare, received('r-sc', 'x-sc', 'social-care', 'social-care', 1, true), received('r-sc', 'x-sc', 'social-care', 'social-care', 2, false, '2026-03-05'));
+    expect(withheldFromFamily('x-sc', state)).toBe(false);
+    expect(intentForEvent(share(['x-sc']), state, '2026-03-09')?.personalisation['advice_list']).toBe('social care advice from social care');
+  });
+
+  it('Given advice shared in version 1 and withheld by its correction (version 2), When it is shared, Then it is left out', () => {
+    const state = given(...family, ...healthAndSocialCare, received('r-med', 'x-med', 'medical', 'health', 1, false),
+      received('r-sc', 'x-sc', 'social-care', 'social-care', 1, false), received('r-sc', 'x-sc', 'social-care', 'social-care', 2, true, '2026-03-05'));
+    expect(withheldFromFamily('x-sc', state)).toBe(true);
+    expect(intentForEvent(share(['x-med', 'x-sc']), state, '2026-03-09')?.personalisation['advice_list']).toBe('health advice from the health service (NHS)');
+  });
+
+  it('Given withheld advice is received, Then the family are not told advice arrived; Given a correction releases it, Then they are', () => {
+    const withheld = received('r-sc', 'x-sc', 'social-care', 'social-care', 1, true);
+    const atWithheld = given(...family, ...healthAndSocialCare, withheld);
+    expect(intentForEvent({ ...withheld, eventId: 'e-sc-1' }, atWithheld, '2026-03-02')).toBeUndefined();
+    const released = received('r-sc', 'x-sc', 'social-care', 'social-care', 2, false, '2026-03-05');
+    const atReleased = given(...family, ...healthAndSocialCare, withheld, released);
+    expect(intentForEvent({ ...released, eventId: 'e-sc-2' }, atReleased, '2026-03-05')).toMatchObject({ templateId: 'advice-received', personalisation: { advice_from: 'social care' } });
+  });
+
+  it('Given advice withheld by a correction before a member is linked, When they are sent the case so far, Then it has no line for that advice, its receipt or its share', () => {
+    const v1 = received('r-sc', 'x-sc', 'social-care', 'social-care', 1, false);
+    const med = received('r-med', 'x-med', 'medical', 'health', 1, false);
+    const v2 = received('r-sc', 'x-sc', 'social-care', 'social-care', 2, true, '2026-03-12');
+    const state = given(...family, ...healthAndSocialCare, v1, med, v2);
+    const before = [
+      { ...v1, on: '2026-03-02' }, { ...med, on: '2026-03-02' },
+      { type: 'ehc.advice-shared-with-family.v1', data: share(['x-sc']).data, on: '2026-03-09' },
+      { type: 'ehc.advice-shared-with-family.v1', data: share(['x-sc', 'x-med']).data, on: '2026-03-10' },
+      { ...v2, on: '2026-03-12' },
+    ];
+    expect(caseSoFarIntent({ eventId: 'link-1', invitationId: 'i1', subject: 'family-jo' }, before, state, '2026-03-13')?.personalisation['case_so_far']).toBe([
+      '* 2 March 2026: Advice from the health service (NHS) was added.',
+      '* 10 March 2026: The council shared this advice with you: health advice from the health service (NHS).',
+    ].join('\n'));
+  });
+
+  it('Given a share with advice the case does not know beside withheld advice, Then it reads "some advice", never the withheld kind', () => {
+    const state = given(...family, ...healthAndSocialCare, received('r-sc', 'x-sc', 'social-care', 'social-care', 1, true));
+    expect(sharedAdviceWords(['x-sc', 'x-unknown'], state)).toBe('some advice');
   });
 });

@@ -73,20 +73,52 @@ function decisionOf(type: string, data: unknown): DecisionKind | undefined {
   }
 }
 
+/** The advice the case knows by id (asked for and received, or re-used), with whether its agency withholds it from the family. */
+function knownAdvice(state?: EhcCaseState): Map<string, { adviceType: string; agency: string; withheld: boolean }> {
+  const known = new Map<string, { adviceType: string; agency: string; withheld: boolean }>();
+  for (const r of Object.values(state?.adviceRequests ?? {})) {
+    if (r.current) known.set(r.current.adviceId, { adviceType: r.adviceType, agency: r.agency, withheld: r.current.withheldFromFamily === true });
+  }
+  for (const r of Object.values(state?.reusedAdvice ?? {})) if (!known.has(r.adviceId)) known.set(r.adviceId, { adviceType: r.adviceType, agency: r.agency, withheld: false });
+  return known;
+}
+
+/**
+ * Whether the case knows this advice is withheld from the family: its latest version, as `state` records it (a
+ * correction can withhold advice or release it). Advice the case does not know is not known to be withheld.
+ */
+export function withheldFromFamily(adviceId: string, state?: EhcCaseState): boolean {
+  return knownAdvice(state).get(adviceId)?.withheld === true;
+}
+
 /**
  * The advice a share names, in words ("health advice from the health service (NHS)"): its kind and the kind of
  * organisation that gave it, as the case knows them (the advice asked for or re-used with that id), never who wrote
- * it or what it says. The family's own views are theirs already and not listed; advice the case does not know (or a
- * case not given) reads "some advice".
+ * it or what it says. Advice its agency withholds from the family (latest version) is left out as if never named:
+ * neither named, counted nor hinted at; undefined (no message at all) when that leaves nothing the family did not
+ * already have. The family's own views are theirs already and not listed; advice the case does not know (or a case
+ * not given) reads "some advice".
  */
-export function sharedAdviceWords(adviceIds: readonly string[], state?: EhcCaseState): string {
-  const known = new Map<string, { adviceType: string; agency: string }>();
-  for (const r of Object.values(state?.adviceRequests ?? {})) if (r.current) known.set(r.current.adviceId, r);
-  for (const r of Object.values(state?.reusedAdvice ?? {})) known.set(r.adviceId, r);
-  const words = [...new Set(adviceIds.map((id) => known.get(id)).filter((a) => a !== undefined && a.adviceType !== 'parent-views')
+export function sharedAdviceWords(adviceIds: readonly string[], state?: EhcCaseState): string | undefined {
+  const known = knownAdvice(state);
+  const visible = adviceIds.filter((id) => known.get(id)?.withheld !== true);
+  const named = visible.map((id) => known.get(id)).filter((a) => a === undefined || a.adviceType !== 'parent-views');
+  // everything named was withheld (or withheld and the family's own views): a message would only hint at it
+  if (!named.length && visible.length < adviceIds.length) return undefined;
+  const words = [...new Set(named.filter((a) => a !== undefined)
     .map((a) => `${ADVICE_KINDS[a?.adviceType as string] ?? 'advice'} from ${ADVICE_FROM[a?.agency as string] ?? 'someone the council asked'}`))];
   if (!words.length) return 'some advice';
   return words.length === 1 ? words[0] as string : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/**
+ * Whether advice received is withheld from the family: as `state` (the case at the event, or later for the case so
+ * far) records the latest version of that advice, else as the event itself says.
+ */
+function receivedWithheld(advice: AdviceReceivedV1, state?: EhcCaseState): boolean {
+  const current = state?.adviceRequests[advice.adviceRequestId]?.current;
+  if (current && !current.reused && current.adviceId === advice.adviceId) return current.withheldFromFamily === true;
+  return advice.withheldFromFamily === true;
 }
 
 /** Whose request for an early review it was, in words (the case's record of the request; "the request" when unknown). */
@@ -101,7 +133,8 @@ const requestWords = (earlyReviewRequestId: string, state?: EhcCaseState): strin
 export function messageForEvent(type: string, data: unknown, state?: EhcCaseState): { templateId: TemplateId; personalisation: Record<string, string> } | undefined {
   if (type === 'ehc.advice-shared-with-family.v1') {
     const shared = data as AdviceSharedWithFamilyV1;
-    return { templateId: 'advice-shared', personalisation: { shared_on: govukDate(shared.sharedOn), advice_list: sharedAdviceWords(shared.adviceIds, state) } };
+    const adviceList = sharedAdviceWords(shared.adviceIds, state);
+    return adviceList === undefined ? undefined : { templateId: 'advice-shared', personalisation: { shared_on: govukDate(shared.sharedOn), advice_list: adviceList } };
   }
   if (type === 'ehc.early-review-agreed.v1') {
     const agreed = data as EarlyReviewAgreedV1;
@@ -113,8 +146,9 @@ export function messageForEvent(type: string, data: unknown, state?: EhcCaseStat
   if (type === 'ehc.final-plan-issued.v1') return { templateId: 'final-plan-issued', personalisation: { issued_on: govukDate((data as FinalPlanIssuedV1).issuedOn) } };
   if (type === 'ehc.advice-received.v1') {
     const advice = data as AdviceReceivedV1;
-    // the family's own views come back to them as "advice": nothing to tell them
-    if (advice.adviceType === 'parent-views') return undefined;
+    // the family's own views come back to them as "advice": nothing to tell them; advice withheld from them is never
+    // mentioned (its latest version decides)
+    if (advice.adviceType === 'parent-views' || receivedWithheld(advice, state)) return undefined;
     return { templateId: 'advice-received', personalisation: { advice_from: ADVICE_FROM[advice.agency] ?? 'someone the council asked', received_on: govukDate(advice.receivedOn) } };
   }
   if (type === 'ehc.amendment-proposed.v1') {

@@ -97,6 +97,7 @@ export function recordAdviceReceived(command: RecordAdviceReceived, state: EhcCa
     data: {
       caseId, assessmentId: request.assessmentId, adviceRequestId: request.adviceRequestId, adviceId: command.adviceId,
       version: command.version, agency: request.agency, adviceType: request.adviceType, receivedOn: at,
+      ...(command.withheldFromFamily === true ? { withheldFromFamily: true as const } : {}),
     },
   }];
 }

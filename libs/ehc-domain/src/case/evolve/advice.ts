@@ -18,7 +18,7 @@ export const adviceReducers: Reducers<Types> = {
       adviceRequests: put(state.adviceRequests, d.adviceRequestId, {
         ...r,
         firstAnsweredOn: r.firstAnsweredOn ?? d.receivedOn,
-        current: { adviceId: d.adviceId, version: d.version, receivedOn: d.receivedOn, reused: false },
+        current: { adviceId: d.adviceId, version: d.version, receivedOn: d.receivedOn, reused: false, ...(d.withheldFromFamily ? { withheldFromFamily: true } : {}) },
       }),
     };
   },
