@@ -14,10 +14,13 @@ export interface CatchUpSources {
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
+/** The longest a subscription that is never idle defers saving its checkpoint (see `run`). */
+export const CHECKPOINT_DEFERRED_AT_MOST_MS = 1000;
 
 /**
  * A polling catch-up subscription: load checkpoint, read a batch, hand each event to the handler in order, save
- * the checkpoint after the batch (or the part of it that succeeded), repeat; when a read comes back short it has
+ * the checkpoint after the batch (or the part of it that succeeded; deferred while more is already waiting, see
+ * `run`), repeat; when a read comes back short it has
  * caught up and sleeps until woken (an append, or the store's head poller) or the poll interval passes. At-least-once: after a crash the events
  * handled since the last saved checkpoint are delivered again.
  */
@@ -61,6 +64,8 @@ export class CatchUpSubscription implements Subscription {
       await this.sources.beforeFirstRead?.();
       this.checkpointed = await this.sources.checkpoints.load(subscriptionId);
       handled = this.checkpointed;
+      let savedAt = Date.now();
+      let unsaved = 0;
       while (!this.stopping) {
         // a nudge while this batch is read and handled must not be slept through
         const mark = this.sources.wakeup.mark(category);
@@ -69,8 +74,18 @@ export class CatchUpSubscription implements Subscription {
           if (this.stopping) break;
           await handler(event);
           handled = event.globalPosition;
+          unsaved++;
         }
-        await this.saveCheckpoint(handled);
+        // When more was appended while this batch was handled, it is read first and one save covers both (a busy
+        // subscription saved after every one-event batch); the checkpoint is saved whenever the subscription goes
+        // idle, on stop, and at least every CHECKPOINT_DEFERRED_AT_MOST_MS or batch size of events, so a restart
+        // redelivers little more than before (at-least-once either way).
+        const moreWaiting = batch.length < batchSize && this.sources.wakeup.cameSince({ category, after: handled }, mark);
+        if (!moreWaiting || this.stopping || unsaved >= batchSize || Date.now() - savedAt >= CHECKPOINT_DEFERRED_AT_MOST_MS) {
+          await this.saveCheckpoint(handled);
+          savedAt = Date.now();
+          unsaved = 0;
+        }
         if (this.stopping) break;
         if (batch.length < batchSize) {
           if (!this.isCaughtUp) {
@@ -84,6 +99,7 @@ export class CatchUpSubscription implements Subscription {
           this.sleeper = undefined;
         }
       }
+      await this.saveCheckpoint(handled); // stopped while a save was deferred
       this.rejectCaughtUp(new SubscriptionStoppedError(subscriptionId));
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));

@@ -101,7 +101,8 @@ export class Wakeup {
     return { promise, cancel: () => wake() };
   }
 
-  private cameSince(filter: WakeFilter, since: WakeMark): boolean {
+  /** Whether a nudge that concerns `filter` came since `since` (a `wait` would return at once). */
+  cameSince(filter: WakeFilter, since: WakeMark): boolean {
     const now = this.mark(filter.category);
     if (now.unpositioned !== since.unpositioned) return true;
     if (now.nudges === since.nudges) return false;

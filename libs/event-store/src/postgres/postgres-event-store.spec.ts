@@ -265,4 +265,40 @@ describe('PostgreSQL adapter specifics', () => {
       await store.close();
     }
   });
+
+  it('Given a subscription busy with a slow handler, When appends keep arriving while it handles, Then it saves its checkpoint less often than it reads batches, and at the last event once idle and when stopped', async () => {
+    const store = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_deferred_checkpoints' });
+    const { newEvent } = await import('../contract/fixtures');
+    const saved: bigint[] = [];
+    const save = store.checkpoints.save.bind(store.checkpoints);
+    store.checkpoints.save = (id, position) => (saved.push(position), save(id, position));
+    let batches = 0; // reads that found events: before, each was followed by a save
+    const readAll = store.readAll.bind(store);
+    store.readAll = async (options) => {
+      const read = await readAll(options);
+      if (read.length) batches++;
+      return read;
+    };
+    const handled: bigint[] = [];
+    const sub = store.subscribe({ subscriptionId: 'deferred', handler: async (e) => (handled.push(e.globalPosition), new Promise((r) => setTimeout(r, 20))) });
+    try {
+      await sub.caughtUp;
+      let last = 0n;
+      for (let i = 0; i < 12; i++) {
+        last = (await store.appendToStream(`case-busy-${i}`, [newEvent()], { expectedRevision: 'no_stream' })).position;
+        await new Promise((r) => setTimeout(r, 5)); // one at a time, faster than the handler
+      }
+      for (let i = 0; i < 200 && sub.position() !== last; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(handled).toHaveLength(12);
+      expect(sub.position()).toBe(last); // saved once it went idle
+      expect(await store.checkpoints.load('deferred')).toBe(last);
+      expect(batches).toBeGreaterThan(1);
+      expect(saved.length).toBeLessThan(batches);
+      const more = (await store.appendToStream('case-busy-last', [newEvent()], { expectedRevision: 'no_stream' })).position;
+      await sub.stop(); // stopped at once: whatever it handled is saved
+      if (handled.includes(more)) expect(await store.checkpoints.load('deferred')).toBe(more);
+    } finally {
+      await store.close();
+    }
+  });
 });
