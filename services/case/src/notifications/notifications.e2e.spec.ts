@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { Pool } from 'pg';
 import request from 'supertest';
-import { EVENT_STORE, ReactionsRunner } from '@tio/event-sourcing';
+import { TOPICS, toKafkaRecord, type IntegrationEvent } from '@tio/contracts';
+import { EVENT_STORE, MESSAGING_CLIENT, ReactionsRunner } from '@tio/event-sourcing';
 import type { EventStore } from '@tio/event-store';
 import { addDays, londonDateOf } from '@tio/ehc-domain';
 import { startDevMailServer, type DevMailServer } from '@tio/local-infra';
+import type { MessagingClient } from '@tio/messaging';
 import { metricValue } from '@tio/service-kit';
 import { startTestService, testCitizenSubject, tokenFor, waitFor, type TestService } from '@tio/testing';
 import { adviceForDraft } from '../assessment-advice/advice-for-draft';
@@ -229,6 +231,59 @@ describe('notifications to families, sent over SMTP and read back', () => {
     expect(shared?.text).toContain('It is on your case page');
     expect(shared?.text).toContain(`${WEB}/family/cases/${caseId}`);
     expect(shared?.text).not.toMatch(/caseworker-n|E10000028|Carter/);
+  });
+
+  it('advice withheld from the family: a share naming a social care assessment withheld for safeguarding and health advice tells the family of the health advice only, and nothing of the withheld advice arriving', async () => {
+    const caseId = await newCase(addDays(today, -30));
+    const jo = `jo.${randomUUID().slice(0, 6)}@example.com`;
+    await linkedMember(caseId, 'Jo Carter', jo, addDays(today, -20));
+    await post(`/cases/${caseId}/decision-to-assess`, { at: today }).expect(200);
+    const [medRequest, scRequest, medAdvice, scAdvice] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await post(`/cases/${caseId}/advice-requests`, { at: today, adviceType: 'medical', agency: 'health', adviceRequestId: medRequest }).expect(201);
+    await post(`/cases/${caseId}/advice-requests`, { at: today, adviceType: 'social-care', agency: 'social-care', adviceRequestId: scRequest }).expect(201);
+    const { assessmentId } = (await request(service.server).get(`/cases/${caseId}`).set('Authorization', `Bearer ${officer}`).expect(200)).body.state;
+    // the agencies publish their advice on their own topics (through the service's own Kafka client, so its topic prefix)
+    const submitted = (agency: 'health' | 'social-care', adviceType: string, adviceRequestId: string, adviceId: string, withheld?: string): IntegrationEvent<Record<string, unknown>> => ({
+      id: randomUUID(), source: `/tio/${agency}`, type: 'advice.submitted.v1', subject: caseId, time: new Date().toISOString(), correlationId: randomUUID(),
+      actor: { userId: `${agency}-worker`, organisationId: `${agency}-org`, agency, role: 'practitioner' },
+      data: {
+        caseId, assessmentId, agency, adviceType, adviceRequestId, adviceId, version: 1, by: { userRef: `${agency}-worker` }, idempotencyKey: randomUUID(), fingerprint: 'f',
+        submittedOn: today, sections: [{ heading: 'Needs', text: 'Seen at home.' }], citations: [], ...(withheld ? { withheldFromFamily: { reason: withheld } } : {}),
+      },
+    });
+    const kafka = service.app.get<MessagingClient>(MESSAGING_CLIENT);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics([TOPICS.healthEvents, TOPICS.socialCareEvents].flatMap((topic) => [{ topic }, { topic: `${topic}.dlq` }]));
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send([
+      { topic: TOPICS.socialCareEvents, messages: [toKafkaRecord(submitted('social-care', 'social-care', scRequest, scAdvice, 'safeguarding-enquiry'))] },
+      { topic: TOPICS.healthEvents, messages: [toKafkaRecord(submitted('health', 'medical', medRequest, medAdvice))] },
+    ]);
+    await producer.disconnect();
+    const recorded = await waitFor('both pieces of advice on the case', async () => {
+      const { adviceRequests } = (await request(service.server).get(`/cases/${caseId}`).set('Authorization', `Bearer ${officer}`).expect(200)).body.state;
+      return adviceRequests[medRequest]?.current && adviceRequests[scRequest]?.current ? adviceRequests : undefined;
+    }, 120_000);
+    // the case keeps that the social care advice is withheld (never why)
+    expect(recorded[scRequest].current).toMatchObject({ adviceId: scAdvice, withheldFromFamily: true });
+    expect(recorded[medRequest].current.withheldFromFamily).toBeUndefined();
+
+    await post(`/cases/${caseId}/advice-shares`, { at: today, adviceIds: [scAdvice, medAdvice] }).expect(201);
+    const [shared] = await waitFor('the advice-shared email', async () => {
+      const found = await about(caseId, 'advice-shared')();
+      return found.length ? found : undefined;
+    });
+    await settled(caseId);
+    expect((await about(caseId, 'advice-shared')()).map((m) => m.to)).toEqual([jo]);
+    expect(shared?.text).toContain(`On ${govukDate(today)} the council shared this advice with you: health advice from the health service (NHS).`);
+    // the withheld advice arriving was not told either: one "advice received" message, for the health advice
+    const received = await about(caseId, 'advice-received')();
+    expect(received.map((m) => m.to)).toEqual([jo]);
+    expect(received[0]?.text).toContain('the health service (NHS)');
+    for (const m of await about(caseId)()) expect(`${m.subject}\n${m.text}`).not.toMatch(/social care|safeguarding/i);
   });
 
   it('an early review answered: the family hear the council said no (where to read why and what they can do, never the reasons), and said yes with the meeting date', async () => {
