@@ -20,6 +20,17 @@ export const INBOUND_TOPICS: readonly TopicName[] = [TOPICS.educationInbound, TO
 
 export const DLQ_SUFFIX = '.dlq';
 
+/**
+ * Topic settings given when a topic is created (by whichever service creates it first). The published event topics
+ * and their dead letters are the integration history that read models are built and rebuilt from (the timeline's
+ * rebuild, a new consumer group such as the agency kit's family facts), so they are kept forever, whatever the
+ * broker's default retention (Kafka's is 7 days). Inbound topics are not here: their retention is set by the agency
+ * kit (`INBOUND_RETENTION_*`).
+ */
+export function topicCreationConfig(topic: string): Record<string, string> {
+  return (OUTBOUND_TOPICS as readonly string[]).includes(originalTopicOf(topic)) ? { 'retention.ms': '-1' } : {};
+}
+
 /** The dead-letter topic of a topic. */
 export function dlqTopic(topic: string): string {
   return topic.endsWith(DLQ_SUFFIX) ? topic : `${topic}${DLQ_SUFFIX}`;

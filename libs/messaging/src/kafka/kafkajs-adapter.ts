@@ -128,7 +128,7 @@ export class KafkaJsClient implements MessagingClient {
         const missing = topics.filter((t) => !existing.has(this.wire(t.topic)));
         if (missing.length > 0) {
           try {
-            await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: this.wire(t.topic), numPartitions: t.numPartitions ?? 3, replicationFactor: 1 })) });
+            await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: this.wire(t.topic), numPartitions: t.numPartitions ?? 3, replicationFactor: 1, configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) })) });
           } catch (err) {
             // another process created them at the same time
             if (!/already exists/i.test((err as Error).message)) throw err;

@@ -88,6 +88,8 @@ export interface MessageConsumer {
 export interface TopicSpec {
   topic: string;
   numPartitions?: number;
+  /** Topic-level settings given at creation (e.g. `retention.ms`); a topic that exists already keeps its own. */
+  config?: Record<string, string>;
 }
 
 export interface PartitionOffsets {
