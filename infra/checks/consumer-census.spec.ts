@@ -29,8 +29,7 @@ describe('consumer census', () => {
     console.log(`[census] EventConsumer in: ${consumers.join(', ')}`);
     expect(consumers).toEqual([
       'libs/agency-kit/src/inbound/inbound-advice.consumer.ts',
-      'libs/agency-kit/src/read-model/case-feed.ts',
-      'libs/agency-kit/src/read-model/family-facts-feed.ts',
+      'libs/agency-kit/src/read-model/read-model-feed.ts', // CaseFeed and FamilyFactsFeed
       'services/case/src/advice-intake.ts',
       'services/timeline/src/consumer/timeline-consumer.ts',
       'services/timeline/src/rebuild/rebuild.ts',

@@ -1,13 +1,9 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TOPICS } from '@tio/contracts';
-import { MESSAGING_CLIENT } from '@tio/event-sourcing';
-import { EventConsumer, EventHandlers, PermanentHandlerError, PgUnitOfWork, ensureTopics, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
-import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
-import type { Pool } from 'pg';
-import { AGENCY_READ_MODEL } from '../options';
-import { AGENCY_OPTIONS, type AdviceKitOptions } from '../options';
+import { EventHandlers, PermanentHandlerError, type ConsumedEvent, type PgTransaction } from '@tio/messaging';
 import { adviceFactFrom } from './advice-facts';
 import { readModel } from './read-model';
+import { ReadModelFeed, type FeedSubscription } from './read-model-feed';
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
@@ -23,23 +19,10 @@ export const FEED_TOPICS = [TOPICS.caseEvents, TOPICS.educationEvents, TOPICS.he
  * own (FamilyFactsFeed), which reads the case topic from its beginning when it is new.
  */
 @Injectable()
-export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('agency-feed');
-  private consumer?: EventConsumer<PgTransaction>;
+export class CaseFeed extends ReadModelFeed {
+  protected readonly logger = new Logger('agency-feed');
 
-  constructor(
-    @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
-    @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(AGENCY_READ_MODEL) _readModel: unknown,
-    @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
-  ) {}
-
-  get stats() {
-    return this.consumer?.stats;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
+  protected subscription(): FeedSubscription {
     const advice = async (event: ConsumedEvent<Data>, tx: PgTransaction) => {
       // this service's own advice reaches the read model from its own store (OwnAdviceProjection), not twice
       if (event.source === `/tio/${this.options.service}`) return;
@@ -80,21 +63,6 @@ export class CaseFeed implements OnApplicationBootstrap, OnApplicationShutdown {
       .on('advice.submitted.v1', advice)
       .on('advice.corrected.v1', advice)
       .on('advice.withdrawn.v1', advice);
-    await ensureTopics(this.client, FEED_TOPICS);
-    this.consumer = new EventConsumer<PgTransaction>({
-      client: this.client,
-      groupId: `tio-${this.options.service}-advice-view`,
-      topics: FEED_TOPICS,
-      unitOfWork: new PgUnitOfWork(this.pool),
-      handlers,
-      log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
-    });
-    await this.consumer.start();
-    this.consumerHealth?.register(this.consumer);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.consumer) this.consumerHealth?.unregister(this.consumer);
-    await this.consumer?.stop();
+    return { groupId: `tio-${this.options.service}-advice-view`, topics: FEED_TOPICS, handlers };
   }
 }

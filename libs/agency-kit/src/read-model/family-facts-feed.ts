@@ -1,12 +1,9 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TOPICS } from '@tio/contracts';
-import { MESSAGING_CLIENT } from '@tio/event-sourcing';
-import { EventConsumer, EventHandlers, PgUnitOfWork, ensureTopics, type ConsumedEvent, type MessagingClient, type PgTransaction } from '@tio/messaging';
-import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
-import type { Pool } from 'pg';
+import { EventHandlers, type ConsumedEvent, type PgTransaction } from '@tio/messaging';
 import { FAMILY_CASE_EVENT_TYPES } from '../family/family-advice-rule';
-import { AGENCY_OPTIONS, AGENCY_READ_MODEL, type AdviceKitOptions } from '../options';
 import { readModel } from './read-model';
+import { ReadModelFeed, type FeedSubscription } from './read-model-feed';
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
@@ -28,23 +25,10 @@ export const familyFactsGroup = (service: string) => `tio-${service}-family-fact
  * docker-compose.yml): a topic that expires events loses the family facts older than its retention.
  */
 @Injectable()
-export class FamilyFactsFeed implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('agency-family-facts');
-  private consumer?: EventConsumer<PgTransaction>;
+export class FamilyFactsFeed extends ReadModelFeed {
+  protected readonly logger = new Logger('agency-family-facts');
 
-  constructor(
-    @Inject(AGENCY_OPTIONS) private readonly options: AdviceKitOptions,
-    @Inject(MESSAGING_CLIENT) private readonly client: MessagingClient,
-    @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(AGENCY_READ_MODEL) _readModel: unknown,
-    @Optional() @Inject(ConsumerHealthRegistry) private readonly consumerHealth?: ConsumerHealthRegistry,
-  ) {}
-
-  get stats() {
-    return this.consumer?.stats;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
+  protected subscription(): FeedSubscription {
     const familyCaseEvent = async (event: ConsumedEvent<Data>, tx: PgTransaction) => {
       const caseId = str(event.data['caseId']) ?? event.subject;
       await readModel.recordCase(tx, { caseId });
@@ -52,23 +36,7 @@ export class FamilyFactsFeed implements OnApplicationBootstrap, OnApplicationShu
     };
     const handlers = new EventHandlers<PgTransaction>();
     for (const type of FAMILY_CASE_EVENT_TYPES) handlers.on(type, familyCaseEvent);
-    await ensureTopics(this.client, [TOPICS.caseEvents]);
-    this.consumer = new EventConsumer<PgTransaction>({
-      client: this.client,
-      groupId: familyFactsGroup(this.options.service),
-      topics: [TOPICS.caseEvents],
-      // a new group (first start, here or on a deployment that ran before the family route) reads the whole topic
-      fromBeginning: true,
-      unitOfWork: new PgUnitOfWork(this.pool),
-      handlers,
-      log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),
-    });
-    await this.consumer.start();
-    this.consumerHealth?.register(this.consumer);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.consumer) this.consumerHealth?.unregister(this.consumer);
-    await this.consumer?.stop();
+    // a new group (first start, here or on a deployment that ran before the family route) reads the whole topic
+    return { groupId: familyFactsGroup(this.options.service), topics: [TOPICS.caseEvents], handlers };
   }
 }
