@@ -1,15 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, type AxeCounts } from './web-harness';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser } from './web-harness';
 
 /**
  * The caseworker's decisions for the family (issue #21) in a real browser (Debian's Chromium through playwright-core),
@@ -35,9 +35,9 @@ describe("the caseworker's forms on the case page: share advice with the family,
   const running: RunningService[] = [];
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
-  const profiles: string[] = [];
+  const browsers: JourneyBrowser[] = [];
   let provider: ChildProcess | undefined;
-  let context: BrowserContext | undefined;
+  let browser: JourneyBrowser | undefined;
   const today = londonDateOf(new Date());
   const adviceCase = randomUUID();
   const planCase = randomUUID();
@@ -71,7 +71,7 @@ describe("the caseworker's forms on the case page: share advice with the family,
       url[name] = `http://127.0.0.1:${port}`;
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
+      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       TIMELINE_URL: url['timeline'], CASE_URL: url['case'],
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
@@ -136,25 +136,15 @@ describe("the caseworker's forms on the case page: share advice with the family,
       return JSON.stringify(await res.json()).includes(adviceIds['educational'] as string);
     }, 120_000);
 
-    const profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
-    profiles.push(profile);
-    // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true, viewport: PHONE });
+    browser = await launchJourneyBrowser({ viewport: PHONE });
+    browsers.push(browser);
   }, 600_000);
 
-  afterAll(async () => {
-    await context?.close();
-    for (const p of profiles) rmSync(p, { recursive: true, force: true });
-    await Promise.all(running.map(stopService));
-    provider?.stdin?.end();
-    for (const db of dbNames) await dropDatabase(cluster, db);
-    mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
-  });
+  afterAll(() => closeJourney({ browsers, services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(): Promise<Page> {
-    const page = await (context as BrowserContext).newPage();
+    const page = await (browser as JourneyBrowser).context.newPage();
     await page.setViewportSize(PHONE);
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     return page;
@@ -290,9 +280,9 @@ describe("the caseworker's forms on the case page: share advice with the family,
   }, 240_000);
 
   it('an auditor of the same authority gets no forms; a post made anyway is refused by the case service (403), said on a page, never a server error', async () => {
-    const profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
-    profiles.push(profile);
-    const samContext = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true, viewport: PHONE });
+    const sam = await launchJourneyBrowser({ viewport: PHONE });
+    browsers.push(sam);
+    const samContext = sam.context;
     try {
       const page = await samContext.newPage();
       await page.goto(`${url['web']}/`);

@@ -1,8 +1,8 @@
 /**
  * What every browser journey of the web service shares: the browser and axe-core on disk, where results go, the
  * development OpenID providers (the practitioners' and the families' citizen one) started as processes of their own
- * (as `npm start` runs them in-process), one axe-core check of a page, and the browser's launch and the journey's
- * teardown (launchJourneyBrowser, closeJourney).
+ * (as `npm start` runs them in-process), the web service's session database (webSessionEnv), one axe-core check of a
+ * page, and the browser's launch and the journey's teardown (launchJourneyBrowser, closeJourney).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { dropDatabase, localStateDir, workspaceRoot } from '@tio/local-infra';
+import { dropDatabase, ensureDatabase, localStateDir, workspaceRoot } from '@tio/local-infra';
 import { waitFor } from '@tio/testing';
 import { stopService, type RunningService } from '../scripts/service-processes';
 
@@ -102,6 +102,17 @@ export async function startDevCitizenProvider(port: number, webUrl: string): Pro
   const clientId = 'tio-web-families';
   const { issuer, process: child } = await providerProcess('the development citizen identity provider', port, webUrl, { DEV_OIDC_KIND: 'citizen', DEV_OIDC_CLIENT_ID: clientId, DEV_OIDC_CLIENT_PUBLIC_KEY: await exportSPKI(key.publicKey) });
   return { issuer, clientId, clientPrivateKeyPem: await exportPKCS8(key.privateKey), process: child };
+}
+
+/**
+ * The web service's sessions as `npm start` keeps them: a database of its own in `cluster` (its name added to
+ * `dbNames`, so the journey's teardown drops it) and WEB_SESSION_KEY (base64 of 32 random bytes) to seal the rows.
+ * Spread after `...process.env`: the cluster's own DATABASE_URL (the maintenance database) is never the web service's.
+ */
+export async function webSessionEnv(cluster: string, dbNames: string[]): Promise<{ DATABASE_URL: string; WEB_SESSION_KEY: string }> {
+  const db = `web_sessions_${randomBytes(4).toString('hex')}`;
+  dbNames.push(db);
+  return { DATABASE_URL: await ensureDatabase(cluster, db), WEB_SESSION_KEY: randomBytes(32).toString('base64') };
 }
 
 /** The web service's environment for families' sign-in at `citizen`, signing family tokens with `familyKeyPem` (a key the services trust). */
