@@ -1,15 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, citizenSignInEnv, resultsDir, runAxe, startDevCitizenProvider, startDevProvider, type AxeCounts } from './web-harness';
+import { CHROMIUM, chromiumMissing, citizenSignInEnv, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevCitizenProvider, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser } from './web-harness';
 
 /**
  * The family's journey in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a
@@ -34,8 +34,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
   const url: Record<string, string> = {};
   let provider: ChildProcess | undefined;
   let citizenProvider: ChildProcess | undefined;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: JourneyBrowser | undefined;
   const today = londonDateOf(new Date());
   const assessing = randomUUID();
   const drafted = randomUUID();
@@ -67,7 +66,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
       url[name] = `http://127.0.0.1:${port}`;
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
+      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       TIMELINE_URL: url['timeline'], CASE_URL: url['case'], ...citizenSignInEnv(citizen, keys.privateKeyPem),
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
@@ -117,25 +116,14 @@ describe("the family's pages: a parent follows and takes part in her child's cas
       return (body.cases ?? []).filter((c) => c.caseId === assessing || c.caseId === drafted).length === 2;
     }, 90_000);
 
-    profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
-    // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true, viewport: PHONE });
+    browser = await launchJourneyBrowser({ viewport: PHONE });
   }, 600_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await Promise.all(running.map(stopService));
-    provider?.stdin?.end();
-    citizenProvider?.stdin?.end();
-    for (const db of dbNames) await dropDatabase(cluster, db);
-    mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
-  });
+  afterAll(() => closeJourney({ browsers: [browser], services: running, providers: [provider, citizenProvider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(): Promise<Page> {
-    const page = await (context as BrowserContext).newPage();
+    const page = await (browser as JourneyBrowser).context.newPage();
     await page.setViewportSize(PHONE);
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
     page.on('response', (r) => r.status() === 404 && problems.push(`404 ${r.url()}`));
