@@ -1,15 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { BROWSER_FLAGS, CHROMIUM, chromiumMissing, resultsDir, runAxe, startDevProvider, tabTo as pressTab, type AxeCounts } from './web-harness';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo as pressTab, webSessionEnv, type AxeCounts, type JourneyBrowser } from './web-harness';
 
 /**
  * The agency practitioner's journey in a real browser (Debian's Chromium through playwright-core), signed in through
@@ -34,7 +34,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
   const running: RunningService[] = [];
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
-  const profiles: string[] = [];
+  const browsers: JourneyBrowser[] = [];
   let provider: ChildProcess | undefined;
   let tomContext: BrowserContext | undefined;
   let priyaContext: BrowserContext | undefined;
@@ -73,7 +73,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
       url[name] = `http://127.0.0.1:${port}`;
     }
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
+      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       TIMELINE_URL: url['timeline'], EDUCATION_URL: url['education'], AUDIT_URL: url['audit'],
     }));
     await Promise.all(running.map((s) => waitReady(s, 240_000)));
@@ -109,28 +109,18 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
       return Boolean(body.entries?.some((e) => e.source?.type === 'ehc.assessment-transferred.v1'));
     }, 120_000);
 
+    // one browser (profile) each: their sessions are apart
     const launch = async () => {
-      const profile = mkdtempSync(join(tmpdir(), 'tio-chromium-'));
-      profiles.push(profile);
-      // bypassCSP: axe-core is injected as an inline script, which the service's Content-Security-Policy (rightly) refuses
-      return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS, bypassCSP: true });
+      const browser = await launchJourneyBrowser();
+      browsers.push(browser);
+      return browser.context;
     };
     tomContext = await launch();
     priyaContext = await launch();
     samContext = await launch();
   }, 480_000);
 
-  afterAll(async () => {
-    await tomContext?.close();
-    await priyaContext?.close();
-    await samContext?.close();
-    for (const p of profiles) rmSync(p, { recursive: true, force: true });
-    await Promise.all(running.map(stopService));
-    provider?.stdin?.end();
-    for (const db of dbNames) await dropDatabase(cluster, db);
-    mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(SHOTS, 'axe-results.json'), `${JSON.stringify(axeResults, null, 2)}\n`);
-  });
+  afterAll(() => closeJourney({ browsers, services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(context: BrowserContext | undefined): Promise<Page> {
