@@ -9,7 +9,7 @@ import { ensureDatabase, freePort } from '@tio/local-infra';
 import { testKeys, tokenFor } from '@tio/testing';
 import { startService, waitReady, type RunningService } from '../scripts/service-processes';
 import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo, type AxeCounts, type JourneyBrowser } from './web-harness';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo, webSessionEnv, type AxeCounts, type JourneyBrowser } from './web-harness';
 
 /**
  * reg 3 in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a desktop: a parent
@@ -32,6 +32,7 @@ describe('a parent asks her council for an EHC needs assessment without an accou
   const running: RunningService[] = [];
   const url: Record<string, string> = {};
   let caseDb = '';
+  const dbNames: string[] = [];
   let provider: ChildProcess | undefined;
   let browser: JourneyBrowser | undefined;
   const axeResults: Record<string, AxeCounts> = {};
@@ -50,6 +51,7 @@ describe('a parent asks her council for an EHC needs assessment without an accou
     provider = dev.process;
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${dev.issuer}` };
     caseDb = `webreq_case_${randomUUID().slice(0, 6)}`;
+    dbNames.push(caseDb);
     running.push(await startService(SERVICES.find((s) => s.name === 'case') as (typeof SERVICES)[number], casePort, logDir, {
       ...process.env, ...auth, DATABASE_URL: await ensureDatabase(cluster, caseDb), KAFKA_TOPIC_PREFIX: `webreq-${randomUUID().slice(0, 8)}.`,
       // every browser request reaches the case service from the web service's one address
@@ -57,7 +59,7 @@ describe('a parent asks her council for an EHC needs assessment without an accou
       SERVED_LOCAL_AUTHORITIES: `${LA}=Staffordshire County Council,E10000029=Suffolk County Council`,
     }));
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, OIDC_ISSUER: dev.issuer, OIDC_CLIENT_ID: dev.clientId, OIDC_CLIENT_SECRET: dev.clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
+      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: dev.issuer, OIDC_CLIENT_ID: dev.clientId, OIDC_CLIENT_SECRET: dev.clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       // nothing here reads the case record: the timeline service is not started
       TIMELINE_URL: 'http://127.0.0.1:9', CASE_URL: url['case'],
     }));
@@ -66,7 +68,7 @@ describe('a parent asks her council for an EHC needs assessment without an accou
   }, 600_000);
 
   afterAll(async () => {
-    await closeJourney({ browsers: [browser], services: running, providers: [provider], cluster, databases: [caseDb], axe: { dir: SHOTS, results: axeResults } });
+    await closeJourney({ browsers: [browser], services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } });
     if (problems.length) console.warn(problems.join('\n'));
   });
 
