@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, freePort } from '@tio/local-infra';
+import { dropDatabase, freePort } from '@tio/local-infra';
 import { metricLabelValues, metricValue, testKeys, tokenFor, waitFor } from '@tio/testing';
 import { DEV_PASSWORD } from '../scripts/dev-identity-provider';
 import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
 import { WEB_SERVICE } from '../scripts/services';
-import { startDevProvider, type DevProvider } from './web-harness';
+import { startDevProvider, webSessionEnv, type DevProvider } from './web-harness';
 
 const HISTOGRAM = 'tio_http_request_duration_seconds_count';
 
@@ -135,7 +135,7 @@ class CookieJar {
  */
 describe('the web service process: sessions in its database survive a restart and are shared by replicas', () => {
   const cluster = process.env['DATABASE_URL'] as string;
-  const dbName = `web_sessions_e2e_${randomBytes(3).toString('hex')}`;
+  const dbNames: string[] = [];
   const logDir = mkdtempSync(join(tmpdir(), 'tio-web-sessions-'));
   const running: RunningService[] = [];
   let provider: DevProvider;
@@ -157,7 +157,7 @@ describe('the web service process: sessions in its database survive a restart an
     provider = await startDevProvider(await freePort(), url, keys.privateKeyPem);
     env = {
       ...process.env, JWT_PUBLIC_KEY: keys.publicKeyPem, LOG_LEVEL: 'log',
-      DATABASE_URL: await ensureDatabase(cluster, dbName), WEB_SESSION_KEY: randomBytes(32).toString('base64'),
+      ...(await webSessionEnv(cluster, dbNames)),
       OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: provider.clientId, OIDC_CLIENT_SECRET: provider.clientSecret, OIDC_REDIRECT_URI: `${url}/auth/callback`,
       // no page here reads a case: the timeline service is not started
       TIMELINE_URL: 'http://127.0.0.1:9',
@@ -168,7 +168,7 @@ describe('the web service process: sessions in its database survive a restart an
   afterAll(async () => {
     await Promise.all(running.map(stopService));
     provider?.process.kill();
-    await dropDatabase(cluster, dbName).catch(() => undefined);
+    for (const db of dbNames) await dropDatabase(cluster, db).catch(() => undefined);
     rmSync(logDir, { recursive: true, force: true });
   });
 
