@@ -3,26 +3,29 @@
 // starts a private pair through the infra CLI and Jest's workers inherit the variables.
 'use strict';
 const { spawn } = require('node:child_process');
-const { randomBytes } = require('node:crypto');
+const { createHash, randomBytes } = require('node:crypto');
 const { join } = require('node:path');
 
 // Services encrypt personal fields with per-case keys held in a key store database of their own, wrapped with a
-// master key from the environment. Tests get a random master key per run and one shared key store database
-// (`tio_test_keys` in the cluster; subjects are random case ids, so test files never meet).
+// master key from the environment. Tests get a random master key per run and a key store database for that master
+// key (`tio_test_keys_<digest of the key>` in the cluster): subjects are mostly random case ids, but some are not
+// (a month's dead-letter key, `dead-letters:<topic>:<yyyy-mm>`), and a key wrapped under another run's master key
+// would not unwrap, so runs against a long-lived cluster never share a key store.
 async function keyStoreForTests() {
   if (!process.env.TIO_MASTER_KEY) process.env.TIO_MASTER_KEY = randomBytes(32).toString('base64');
   if (process.env.KEYSTORE_DATABASE_URL) return;
+  const database = `tio_test_keys_${createHash('sha256').update(process.env.TIO_MASTER_KEY).digest('hex').slice(0, 16)}`;
   const { Client } = require('pg');
   const client = new Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'tio_test_keys'");
-    if (exists.rowCount === 0) await client.query('CREATE DATABASE tio_test_keys').catch((err) => { if (err.code !== '42P04' && err.code !== '23505') throw err; });
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${database}`).catch((err) => { if (err.code !== '42P04' && err.code !== '23505') throw err; });
   } finally {
     await client.end();
   }
   const url = new URL(process.env.DATABASE_URL);
-  url.pathname = '/tio_test_keys';
+  url.pathname = `/${database}`;
   process.env.KEYSTORE_DATABASE_URL = url.toString();
 }
 

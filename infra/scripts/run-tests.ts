@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   const resultsDir = localStateDir('test-results');
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
-  // one random master key for the whole run (the projects' key store database is shared, see infra/jest/global-setup.cjs)
+  // one random master key for the whole run: every project uses the key store database of that key (infra/jest/global-setup.cjs)
   const env = {
     ...process.env, DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers, TIO_TEST_RESULTS: resultsDir, NX_DAEMON: 'false',
     TIO_MASTER_KEY: process.env['TIO_MASTER_KEY'] || randomBytes(32).toString('base64'),

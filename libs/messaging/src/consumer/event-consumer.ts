@@ -173,6 +173,8 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
       const error = err as Error;
       const where = `${key}@${batch.messages[0]?.offset ?? '?'}`;
       this.noteError(error, where);
+      // readiness says "see the service log": this is the line it means (the batch is redelivered from `where`)
+      this.options.log?.(`consumer ${this.options.groupId}: the batch at ${where} failed and is redelivered`, error);
       if (!String(error.name).startsWith('KafkaJS')) {
         const offset = batch.messages[0]?.offset ?? '';
         const previous = this.failing.get(key);
