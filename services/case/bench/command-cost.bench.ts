@@ -12,7 +12,12 @@
  *
  *   SWC_NODE_PROJECT=tsconfig.base.json node -r @swc-node/register services/case/bench/command-cost.bench.ts
  *
- * Env: DATABASE_URL, KAFKA_BROKERS (from `node infra/bin/bootstrap.cjs infra`), BENCH_CASES (default 100),
+ *   npm run bench:case-command
+ *
+ * Also counts the SQL statements the service sends, by text (checkpoint saves by subscription), per command over the
+ * measured rounds, background work included: the exact figure, where CPU is the noisy one.
+ *
+ * Env: DATABASE_URL, KAFKA_BROKERS (PostgreSQL and Kafka are started for the run when unset), BENCH_CASES (default 100),
  * BENCH_ROUNDS (default 5), BENCH_COMMANDS (per round, default 400), BENCH_CONCURRENCY (default 4),
  * BENCH_PROFILE (a path: writes a .cpuprofile of one extra round and prints its top costs), BENCH_SERVICE_ENV
  * (extra `K=V,K=V` for the service process), BENCH_SIDES (`name=checkout,name=checkout`: a before/after comparison,
@@ -25,7 +30,7 @@ import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devKeys, mintToken } from '@tio/auth';
-import { dropDatabase, ensureDatabase, freePort, workspaceRoot } from '@tio/local-infra';
+import { dropDatabase, ensureDatabase, freePort, startLocalInfra, workspaceRoot } from '@tio/local-infra';
 
 const env = process.env;
 const CASES = Number(env['BENCH_CASES'] ?? 100);
@@ -210,8 +215,9 @@ async function startSide(name: string, sideRoot: string, clusterUrl: string, key
 }
 
 async function main(): Promise<void> {
-  const clusterUrl = env['DATABASE_URL'];
-  if (!clusterUrl || !env['KAFKA_BROKERS']) throw new Error('DATABASE_URL and KAFKA_BROKERS are needed: start them with `node infra/bin/bootstrap.cjs infra`');
+  const infra = env['DATABASE_URL'] && env['KAFKA_BROKERS'] ? undefined : await startLocalInfra({ mode: 'test' });
+  if (infra) Object.assign(env, { DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.kafkaBrokers });
+  const clusterUrl = env['DATABASE_URL'] as string;
   const keys = await devKeys(join(tmpdir(), `tio-command-cost-keys-${randomBytes(3).toString('hex')}`));
   // BENCH_SIDES=before=/tmp/old-checkout,after=/work/main: each side a checkout of the workspace (with node_modules),
   // its own service process; rounds interleaved (A B B A ...). Default: this workspace alone.
@@ -221,6 +227,7 @@ async function main(): Promise<void> {
     for (const [name, sideRoot] of sideSpecs) sides.push(await startSide(name, sideRoot, clusterUrl, keys));
     console.log(`case command cost: ${CASES} cases per side, ${ROUNDS} rounds x ${COMMANDS} commands, concurrency ${CONCURRENCY}; load ${load()}; service env ${JSON.stringify(SERVICE_ENV)}`);
     const results = new Map<string, number[]>(sides.map((s) => [s.name, []]));
+    for (const side of sides) await side.service.queries(); // counts from here on: the measured rounds
     for (let r = 1; r <= ROUNDS; r++) {
       const order = r % 2 ? sides : [...sides].reverse();
       const line: string[] = [];
@@ -235,6 +242,12 @@ async function main(): Promise<void> {
     for (const side of sides) {
       const xs = results.get(side.name) as number[];
       console.log(`${side.name}: median ${median(xs).toFixed(2)} CPU ms/command (rounds ${xs.map((x) => x.toFixed(2)).join(', ')})`);
+    }
+    for (const side of sides) {
+      const statements = await side.service.queries();
+      const commands = ROUNDS * COMMANDS;
+      console.log(`${side.name}: ${(statements.reduce((n, [, c]) => n + c, 0) / commands).toFixed(2)} SQL statements per command over the rounds (background included):`);
+      for (const [text, count] of statements.slice(0, 25)) console.log(`  ${(count / commands).toFixed(3).padStart(6)}  ${text}`);
     }
     if (PROFILE) {
       for (const side of sides) {
@@ -251,6 +264,7 @@ async function main(): Promise<void> {
   } finally {
     for (const side of sides) await side.close();
     agent.destroy();
+    await infra?.stop();
   }
 }
 

@@ -10,7 +10,10 @@ const pg = require('pg');
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(config, ...rest) {
   const text = typeof config === 'string' ? config : config?.text ?? config?.name ?? '?';
-  const key = String(text).replace(/\s+/g, ' ').slice(0, 110);
+  const values = typeof config === 'string' ? rest[0] : config?.values;
+  // checkpoint saves by subscription (the first parameter): the forwarder's apart from the reactions'
+  const by = /checkpoints/.test(text) && Array.isArray(values) ? ` [${values[0]}]` : '';
+  const key = String(text).replace(/\s+/g, ' ').slice(0, 110) + by;
   queries.set(key, (queries.get(key) ?? 0) + 1);
   return query.call(this, config, ...rest);
 };
