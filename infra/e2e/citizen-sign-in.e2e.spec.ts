@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { decodeJwt, importPKCS8, SignJWT } from 'jose';
 import { CitizenTokenExchange, citizenSubject, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, votsOf } from '@tio/auth';
 import { addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { ensureDatabase, freePort } from '@tio/local-infra';
+import { freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { DEV_CITIZENS } from '../scripts/dev-identity-provider';
-import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { SERVICES } from '../scripts/services';
-import { closeJourney, startDevCitizenProvider, startDevProvider } from './web-harness';
+import { waitReady, type RunningService } from '../scripts/service-processes';
+import { closeJourney, startDevCitizenProvider, startDevProvider, startJourneyServices } from './web-harness';
 
 /**
  * A family member's identity end to end, over real HTTP between real processes: the development citizen identity
@@ -54,14 +53,7 @@ describe("a family member's identity: the citizen identity provider, the token e
 
     // the services trust the development key for practitioners and, by default, for the family token issuer
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${dev.issuer}` };
-    for (const name of ['case', 'timeline']) {
-      const db = `citizen_${name}_${randomUUID().slice(0, 6)}`;
-      dbNames.push(db);
-      const port = await freePort();
-      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {};
-      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: await ensureDatabase(cluster, db), KAFKA_TOPIC_PREFIX: prefix }));
-      url[name] = `http://127.0.0.1:${port}`;
-    }
+    await startJourneyServices(['case', 'timeline'], { cluster, prefix, dbPrefix: 'citizen', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url });
 
     // the relying party as the web service is one: private_key_jwt at the citizen provider, a client secret at the practitioners'
     citizen = { ...(await discover(devCitizen.issuer)), clientId: devCitizen.clientId, clientKeyPem: devCitizen.clientPrivateKeyPem };

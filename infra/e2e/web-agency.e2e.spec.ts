@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { ensureDatabase, freePort } from '@tio/local-infra';
+import { freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo as pressTab, webSessionEnv, type AxeCounts, type JourneyBrowser } from './web-harness';
+import { WEB_SERVICE } from '../scripts/services';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo as pressTab, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
 
 /**
  * The agency practitioner's journey in a real browser (Debian's Chromium through playwright-core), signed in through
@@ -60,18 +60,8 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     const { issuer, clientSecret } = dev;
 
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
-    const databases: Record<string, string> = {};
-    for (const name of ['case', 'timeline', 'education', 'audit']) {
-      const db = `webag_${name.replace('-', '_')}_${randomUUID().slice(0, 6)}`;
-      dbNames.push(db);
-      databases[name] = await ensureDatabase(cluster, db);
-      const port = await freePort();
-      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` }
-        // the audit service replays the case and education event stores (read-only) for the auditor's as-recorded reading
-        : name === 'audit' ? { AUDIT_EVENT_STORES: `case=${databases['case']},education=${databases['education']}`, AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] } : {};
-      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: databases[name], KAFKA_TOPIC_PREFIX: prefix }));
-      url[name] = `http://127.0.0.1:${port}`;
-    }
+    // the audit service replays the case and education event stores (read-only) for the auditor's as-recorded reading
+    await startJourneyServices(['case', 'timeline', 'education', 'audit'], { cluster, prefix, dbPrefix: 'webag', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url });
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
       ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       TIMELINE_URL: url['timeline'], EDUCATION_URL: url['education'], AUDIT_URL: url['audit'],

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { ensureDatabase, freePort } from '@tio/local-infra';
+import { freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser } from './web-harness';
+import { WEB_SERVICE } from '../scripts/services';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
 
 /**
  * The auditor's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
@@ -59,19 +59,8 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
     const { issuer, clientSecret } = dev;
 
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
-    for (const name of ['case', 'timeline', 'audit']) {
-      const db = `webaud_${name}_${randomUUID().slice(0, 6)}`;
-      dbNames.push(db);
-      dbUrls[name] = await ensureDatabase(cluster, db);
-    }
-    for (const name of ['case', 'timeline', 'audit']) {
-      const port = await freePort();
-      // the audit service replays the case service's event store and compares the timeline's read model, as under npm start
-      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` }
-        : name === 'audit' ? { AUDIT_EVENT_STORES: `case=${dbUrls['case']}`, AUDIT_TIMELINE_DATABASE_URL: dbUrls['timeline'] } : {};
-      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: dbUrls[name], KAFKA_TOPIC_PREFIX: prefix }));
-      url[name] = `http://127.0.0.1:${port}`;
-    }
+    // the audit service replays the case service's event store and compares the timeline's read model, as under npm start
+    Object.assign(dbUrls, await startJourneyServices(['case', 'timeline', 'audit'], { cluster, prefix, dbPrefix: 'webaud', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url }));
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
       ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`, TIMELINE_URL: url['timeline'], AUDIT_URL: url['audit'],
     }));

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { ensureDatabase, freePort } from '@tio/local-infra';
+import { freePort } from '@tio/local-infra';
 import { testKeys, tokenFor, waitFor } from '@tio/testing';
 import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { SERVICES, WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, citizenSignInEnv, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevCitizenProvider, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser } from './web-harness';
+import { WEB_SERVICE } from '../scripts/services';
+import { CHROMIUM, chromiumMissing, citizenSignInEnv, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevCitizenProvider, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
 
 /**
  * The family's journey in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a
@@ -57,14 +57,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     citizenProvider = citizen.process;
 
     const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
-    for (const name of ['case', 'timeline']) {
-      const db = `webfam_${name}_${randomUUID().slice(0, 6)}`;
-      dbNames.push(db);
-      const port = await freePort();
-      const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline` } : {};
-      running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, logDir, { ...process.env, ...auth, ...extra, DATABASE_URL: await ensureDatabase(cluster, db), KAFKA_TOPIC_PREFIX: prefix }));
-      url[name] = `http://127.0.0.1:${port}`;
-    }
+    await startJourneyServices(['case', 'timeline'], { cluster, prefix, dbPrefix: 'webfam', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url });
     running.push(await startService(WEB_SERVICE, webPort, logDir, {
       ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
       TIMELINE_URL: url['timeline'], CASE_URL: url['case'], ...citizenSignInEnv(citizen, keys.privateKeyPem),

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { dropDatabase, ensureDatabase, localStateDir, workspaceRoot } from '@tio/local-infra';
+import { dropDatabase, ensureDatabase, freePort, localStateDir, workspaceRoot } from '@tio/local-infra';
 import { waitFor } from '@tio/testing';
-import { stopService, type RunningService } from '../scripts/service-processes';
+import { startService, stopService, type RunningService } from '../scripts/service-processes';
+import { SERVICES } from '../scripts/services';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const BROWSER_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -102,6 +103,47 @@ export async function startDevCitizenProvider(port: number, webUrl: string): Pro
   const clientId = 'tio-web-families';
   const { issuer, process: child } = await providerProcess('the development citizen identity provider', port, webUrl, { DEV_OIDC_KIND: 'citizen', DEV_OIDC_CLIENT_ID: clientId, DEV_OIDC_CLIENT_PUBLIC_KEY: await exportSPKI(key.publicKey) });
   return { issuer, clientId, clientPrivateKeyPem: await exportPKCS8(key.privateKey), process: child };
+}
+
+/** What a journey's API services share: the cluster, their topic prefix, and where what they start is recorded. */
+export interface JourneyServicesOptions {
+  cluster: string;
+  /** KAFKA_TOPIC_PREFIX of the journey (and of the timeline's consumer group). */
+  prefix: string;
+  /** Prefix of the databases' names, e.g. `webfam`. */
+  dbPrefix: string;
+  logDir: string;
+  /** The environment every service gets (process.env and the journey's token settings). */
+  env: NodeJS.ProcessEnv;
+  /** Filled as they start (a start that fails half-way still tears down what it made). */
+  running: RunningService[];
+  databases: string[];
+  url: Record<string, string>;
+}
+
+const EVENT_STORE_SERVICES = ['case', 'education', 'health', 'social-care'];
+
+/**
+ * The API services a journey needs, each its own process with a database of its own, wired as `npm start` wires
+ * them: the timeline in a consumer group of the journey's, the audit service over the started services' event
+ * stores (read-only) and the timeline's read model. Answers each service's database URL.
+ */
+export async function startJourneyServices(names: readonly string[], o: JourneyServicesOptions): Promise<Record<string, string>> {
+  const dbUrls: Record<string, string> = {};
+  for (const name of names) {
+    const db = `${o.dbPrefix}_${name.replace('-', '_')}_${randomBytes(3).toString('hex')}`;
+    o.databases.push(db);
+    dbUrls[name] = await ensureDatabase(o.cluster, db);
+  }
+  for (const name of names) {
+    const port = await freePort();
+    const stores = names.filter((n) => EVENT_STORE_SERVICES.includes(n)).map((n) => `${n}=${dbUrls[n]}`).join(',');
+    const extra = name === 'timeline' ? { TIMELINE_CONSUMER_GROUP: `${o.prefix}tio-timeline` }
+      : name === 'audit' ? { AUDIT_EVENT_STORES: stores, AUDIT_TIMELINE_DATABASE_URL: dbUrls['timeline'] } : {};
+    o.running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, o.logDir, { ...o.env, ...extra, DATABASE_URL: dbUrls[name], KAFKA_TOPIC_PREFIX: o.prefix }));
+    o.url[name] = `http://127.0.0.1:${port}`;
+  }
+  return dbUrls;
 }
 
 /**
