@@ -15,7 +15,8 @@ export interface RunningService {
   exited: Promise<number | null>;
 }
 
-export async function startService(entry: ServiceEntry, port: number, logDir: string, env: NodeJS.ProcessEnv): Promise<RunningService> {
+/** `nodeArgs`: extra Node options before the script (a bench's `--cpu-prof`, which NODE_OPTIONS refuses). */
+export async function startService(entry: ServiceEntry, port: number, logDir: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<RunningService> {
   if (!(await isPortFree(port))) {
     throw new InfraPrerequisiteError(
       `Port ${port} for the ${entry.name} service is already in use. Stop whatever listens there or set ${entry.portVariable} to another port.`,
@@ -24,7 +25,7 @@ export async function startService(entry: ServiceEntry, port: number, logDir: st
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${entry.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'services', entry.name, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(root, 'services', entry.name, 'src/main.ts')], {
     cwd: root,
     env: { ...env, PORT: String(port), HOST: process.env['HOST'] ?? '127.0.0.1', TIO_WATCH_STDIN: '1', SWC_NODE_PROJECT: join(root, 'tsconfig.base.json') },
     stdio: ['pipe', 'pipe', 'pipe'],
