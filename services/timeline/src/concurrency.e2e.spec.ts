@@ -3,8 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { startTestService, tokenFor, type TestService } from '@tio/testing';
+import type { ConsumedEvent } from '@tio/messaging';
+import type { DataSource } from 'typeorm';
 import { TimelineConsumer } from './consumer/timeline-consumer';
 import { CaseFeeds } from './live/case-feeds';
+import { CaseChangesBatcher } from './live/changes-batcher';
+import { projectBatch } from './projection/projector';
+import { LIVE_SCHEMA } from './read-model/entities';
+import { TIMELINE_DB } from './read-model/timeline.queries';
 import { ACTORS, Publisher, caseStory, event, testTopics, topicList, waitFor } from './testing/fixtures';
 import { openSse } from './testing/sse';
 import { timelineService } from './service';
@@ -12,7 +18,7 @@ import { timelineService } from './service';
 /**
  * Issue 20: the consumer projects several partitions at once, and a case's open streams share one read per change.
  * Neither may cost a guarantee: a case's entries keep their partition's order, and every stream of a case gets every
- * change once, in arrival order.
+ * change once, in arrival order. The streams of the cases one consumer batch changed are served by one statement.
  */
 describe('timeline concurrency (real Kafka, PostgreSQL and HTTP)', () => {
   let service: TestService;
@@ -22,6 +28,17 @@ describe('timeline concurrency (real Kafka, PostgreSQL and HTTP)', () => {
   const tokens: Record<string, string> = {};
   const url = (path: string) => `http://127.0.0.1:${(service.server.address() as AddressInfo).port}${path}`;
   const count = async (sql: string, params: unknown[]) => Number((await pool.query(sql, params)).rows[0].n);
+  /** Projects events in one transaction, NOTIFYing every case it changed at commit, as one consumer batch does. */
+  const projectOneBatch = async (events: ConsumedEvent[]) => {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      await projectBatch({ query: async (sql, params) => (await c.query(sql, params)).rows }, LIVE_SCHEMA, events, { notify: true });
+      await c.query('COMMIT');
+    } finally {
+      c.release();
+    }
+  };
 
   beforeAll(async () => {
     await publisher.ensure(topicList(topics)); // 3 partitions each: 12 partitions in all
@@ -92,5 +109,52 @@ describe('timeline concurrency (real Kafka, PostgreSQL and HTTP)', () => {
     expect(feeds.reads - readsBefore).toBeLessThanOrEqual(changes.length + streams.length);
     for (const s of streams) s.close();
     await waitFor('the feed closed with its last stream', async () => feeds.size === 0);
+  });
+
+  it('answers the streams of all the cases one batch changed with ONE statement, each stream getting its entries in arrival order', async () => {
+    const cases = Array.from({ length: 5 }, () => randomUUID());
+    let offset = 0;
+    const consumed = (e: ReturnType<typeof event>): ConsumedEvent => ({ ...e, topic: topics.health, partition: 0, offset: String(offset++) }) as ConsumedEvent;
+    const held = (caseId: string, day: number) => consumed(event('health.clinic-appointment-held.v1', caseId, `2025-07-${String(day).padStart(2, '0')}T10:00:00Z`, ACTORS.nhs, {}));
+    // each case starts with one entry by the health organisation (a member from then on)
+    await projectOneBatch(cases.map((c) => held(c, 1)));
+    // on each case a member's stream and an auditor's, both from the beginning
+    const streams = cases.flatMap((c) => [
+      { caseId: c, sse: openSse(url(`/cases/${c}/timeline/stream?access_token=${tokens['nhs']}`)) },
+      { caseId: c, sse: openSse(url(`/cases/${c}/timeline/stream?access_token=${tokens['auditor']}`)) },
+    ]);
+    await Promise.all(streams.map((s) => s.sse.ready));
+    expect(streams.map((s) => s.sse.status())).toEqual(streams.map(() => 200));
+    await waitFor('every stream has the first entry', async () => streams.every((s) => s.sse.events.length === 1));
+
+    // every statement the service reads the live model with, from here on
+    const db = service.app.get<DataSource>(TIMELINE_DB);
+    const statements: Array<{ sql: string; params: unknown[] }> = [];
+    const query = db.query.bind(db);
+    db.query = ((sql: string, params?: unknown[]) => (statements.push({ sql, params: params ?? [] }), query(sql, params))) as DataSource['query'];
+    const batcher = service.app.get(CaseChangesBatcher);
+    const statementsBefore = batcher.statements;
+    try {
+      // one batch, two entries on every case, the cases interleaved
+      const batch = [...cases.map((c) => held(c, 2)), ...cases.map((c) => held(c, 3))];
+      await projectOneBatch(batch);
+      await waitFor('every stream has the batch', async () => streams.every((s) => s.sse.events.length === 3));
+      await new Promise((r) => setTimeout(r, 500)); // anything sent twice would have arrived by now
+
+      for (const s of streams) {
+        const expected = batch.filter((e) => e.subject === s.caseId).map((e) => e.id);
+        expect(s.sse.events.map((x) => x.event)).toEqual(['entry', 'entry', 'entry']);
+        expect(s.sse.events.map((x) => x.id)).toEqual(['1-1', '1-2', '1-3']);
+        expect(s.sse.events.slice(1).map((x) => JSON.parse(x.data).id)).toEqual(expected);
+      }
+      // the statements that asked about these cases: one, naming all five (the old path made one per case)
+      const asked = statements.filter((s) => Array.isArray(s.params[0]) && (s.params[0] as unknown[]).some((c) => cases.includes(c as string)));
+      expect(asked).toHaveLength(1);
+      expect([...(asked[0].params[0] as string[])].sort()).toEqual([...cases].sort());
+      expect(batcher.statements - statementsBefore).toBe(1);
+    } finally {
+      db.query = query;
+      for (const s of streams) s.sse.close();
+    }
   });
 });

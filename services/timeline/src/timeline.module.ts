@@ -12,6 +12,7 @@ import { TimelineService } from './api/timeline.service';
 import { TIMELINE_CONSUMER_SETTINGS, TIMELINE_MESSAGING, TimelineConsumer, consumerSettings, timelineMessagingClient } from './consumer/timeline-consumer';
 import { DEFAULT_PORT } from './default-port';
 import { CaseFeeds } from './live/case-feeds';
+import { CaseChangesBatcher } from './live/changes-batcher';
 import { ChangeNotifier } from './live/notifier';
 import { TimelineMetrics } from './metrics/metrics';
 import { TIMELINE_BUS_HANDLERS } from './queries';
@@ -48,6 +49,7 @@ class DataSourceCloser implements OnApplicationShutdown {
     TimelineService,
     ChangeNotifier,
     CaseFeeds,
+    CaseChangesBatcher,
     DataSourceCloser,
     ...TIMELINE_BUS_HANDLERS,
   ],

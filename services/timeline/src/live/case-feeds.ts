@@ -38,8 +38,9 @@ interface Feed {
 /**
  * The live side of a case's open streams: one feed per case, woken by the change notifier, reads once per change for
  * every stream of the case (CaseChangesQuery: generation, membership of the streams' organisations and the new
- * entries in ONE statement) and hands each stream the entries it has not had. A change costs one query whatever the
- * number of streams on the case, instead of four per stream; wakes during a read coalesce into one more read.
+ * entries) and hands each stream the entries it has not had. A change costs one read whatever the number of streams
+ * on the case, instead of four queries per stream; wakes during a read coalesce into one more read. The reads of the
+ * feeds woken together (the cases of one consumer batch) are made by one statement (CaseChangesBatcher).
  *
  * Each stream still gets every entry once, in arrival order, and nothing after its reader's access ended: an auditor
  * or a member organisation reads on; any other reader (an agency-wide grant) is asked about by StreamAccessGroundQuery

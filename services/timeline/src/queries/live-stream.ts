@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, Query, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Principal } from '@tio/auth';
 import { CaseAccess } from '../access/access.service';
+import { CaseChangesBatcher } from '../live/changes-batcher';
 import { TimelineQueries, type CaseChanges } from '../read-model/timeline.queries';
 
 /** Opens a live stream on a case: the involvement check, logged as `stream` (allowed or denied, 403 when denied). */
@@ -53,7 +54,8 @@ export class TimelineGenerationHandler implements IQueryHandler<TimelineGenerati
 
 /**
  * What the open streams of a case need after a change, in one read shared by all of them: the generation, which of
- * the streams' organisations are members of the case, and the entries stored after the `after`-th arrival.
+ * the streams' organisations are members of the case, and the entries stored after the `after`-th arrival. The reads
+ * of all cases asked in the same turn (the cases of one consumer batch) are made by one statement.
  */
 export class CaseChangesQuery extends Query<CaseChanges> {
   constructor(
@@ -67,9 +69,9 @@ export class CaseChangesQuery extends Query<CaseChanges> {
 
 @QueryHandler(CaseChangesQuery)
 export class CaseChangesHandler implements IQueryHandler<CaseChangesQuery> {
-  constructor(@Inject(TimelineQueries) private readonly queries: TimelineQueries) {}
+  constructor(@Inject(CaseChangesBatcher) private readonly batcher: CaseChangesBatcher) {}
   execute({ caseId, after, organisations }: CaseChangesQuery): Promise<CaseChanges> {
-    return this.queries.changesAfter(caseId, after, organisations);
+    return this.batcher.read({ caseId, after, organisations });
   }
 }
 

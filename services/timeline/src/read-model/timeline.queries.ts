@@ -60,6 +60,13 @@ interface RawEntry {
   source_event_type: string; source_topic: string; source_partition: number; source_offset: string;
 }
 
+/** What an open feed asks (TimelineQueries.changesAfter): its case, the last arrival all its streams have, their readers' organisations. */
+export interface ChangesRequest {
+  caseId: string;
+  after: number;
+  organisations: string[];
+}
+
 /** See TimelineQueries.changesAfter. */
 export interface CaseChanges {
   generation: number;
@@ -157,24 +164,39 @@ export class TimelineQueries {
   }
 
   /**
-   * What an open stream of a case needs after a change, in ONE statement, whatever the number of streams: the read
-   * model's generation, which of `organisations` are members of the case (their readers may still see it), and the
-   * case's entries stored after the `after`-th arrival, in arrival order (up to `limit`).
+   * What the open streams of several cases need after their changes, in ONE statement (the live feeds' reads of one
+   * turn, see CaseChangesBatcher), per request in request order: the read model's generation (read once, so every
+   * case sees the same), which of the request's `organisations` are members of its case (their readers may still see
+   * it), and the case's entries stored after its `after`-th arrival, in arrival order (up to `limit`). A case may be
+   * asked about twice (each request is answered on its own).
    */
-  async changesAfter(caseId: string, after: number, organisations: string[], limit = 500): Promise<CaseChanges> {
+  async changesAfter(requests: readonly ChangesRequest[], limit = 500): Promise<CaseChanges[]> {
+    if (requests.length === 0) return [];
+    // the organisations as (request number, organisation) pairs: a PostgreSQL array cannot be ragged
+    const asker = requests.flatMap((r, i) => r.organisations.map(() => i + 1));
+    const organisation = requests.flatMap((r) => r.organisations);
+    // a resume token's arrival past any bigint cannot fail the statement (and the other cases' streams with it)
+    const afters = requests.map((r) => Math.min(r.after, Number.MAX_SAFE_INTEGER));
     const rows = (await this.db.query(
-      `SELECT g.generation, g.members, x.* FROM (
-         SELECT COALESCE((SELECT generation FROM "${LIVE_SCHEMA}".model_info WHERE id = 1), 1) AS generation,
-                ARRAY(SELECT m.organisation_id FROM "${LIVE_SCHEMA}".case_members m WHERE m.case_id = $1 AND m.organisation_id = ANY($3::text[])) AS members) g
-       LEFT JOIN LATERAL (${ENTRY_SELECT} WHERE e.case_id = $1 AND e.arrival > $2 ORDER BY e.arrival ASC LIMIT $4) x ON true`,
-      [caseId, after, organisations, limit],
-    )) as (RawEntry & { generation: number; members: string[] })[];
-    const first = rows[0];
-    return {
-      generation: first?.generation ?? 1,
-      members: first?.members ?? [],
-      rows: rows.filter((r) => r.arrival !== null).map(entryRow),
-    };
+      `SELECT r.i::int AS request, g.generation,
+              ARRAY(SELECT m.organisation_id FROM unnest($3::int[], $4::text[]) AS o(i, organisation_id)
+                      JOIN "${LIVE_SCHEMA}".case_members m ON m.case_id = r.case_id AND m.organisation_id = o.organisation_id
+                     WHERE o.i = r.i) AS members,
+              x.*
+         FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS r(case_id, after, i)
+        CROSS JOIN (SELECT COALESCE((SELECT generation FROM "${LIVE_SCHEMA}".model_info WHERE id = 1), 1) AS generation) g
+         LEFT JOIN LATERAL (${ENTRY_SELECT} WHERE e.case_id = r.case_id AND e.arrival > r.after ORDER BY e.arrival ASC LIMIT $5) x ON true
+        ORDER BY r.i, x.arrival`,
+      [requests.map((r) => r.caseId), afters, asker, organisation, limit],
+    )) as (RawEntry & { request: number; generation: number; members: string[] })[];
+    const out = requests.map((): CaseChanges => ({ generation: 1, members: [], rows: [] }));
+    for (const r of rows) {
+      const changes = out[r.request - 1];
+      changes.generation = r.generation;
+      changes.members = r.members;
+      if (r.arrival !== null) changes.rows.push(entryRow(r));
+    }
+    return out;
   }
 
   /**
