@@ -25,6 +25,9 @@ const BATCH = Number(process.env['BENCH_BATCH'] ?? 500);
 const RATE = Number(process.env['BENCH_RATE'] ?? 200); // events/s for the latency runs
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const NOTE_BYTES = Number(process.env['BENCH_NOTE_BYTES'] ?? 690); // a Kafka value of ~757 B, as a case event's
+// the read model's messages per transaction: the timeline's TIMELINE_BATCH_SIZE default (1 is EventConsumer's default,
+// one transaction and commit per message, as a consumer with side effects outside the database keeps)
+const CONSUMER_BATCH = Number(process.env['BENCH_CONSUMER_BATCH'] ?? 500);
 const CASES = 100;
 const SOURCE = '/tio/bench';
 
@@ -47,14 +50,26 @@ function event(caseId: string, seq: number): NewEvent {
   };
 }
 
+/** At most this many sends or appends under way at once in the latency runs (open loop, bounded memory). */
+const MAX_IN_FLIGHT = 256;
+
+/**
+ * Open loop: `fn(i)` starts when it falls due whether or not earlier ones have finished (a sequential writer whose
+ * appends take 2 ms offers at most 500/s, whatever the rate asked), up to MAX_IN_FLIGHT at once; resolves when all
+ * have finished. The measured latency starts inside `fn`, so time spent waiting for a free slot is not hidden in it.
+ */
 async function paced(total: number, rate: number, fn: (i: number) => Promise<void>): Promise<void> {
   const start = Date.now();
+  const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await fn(i);
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    const running: Promise<void> = fn(i).finally(() => inFlight.delete(running));
+    inFlight.add(running);
   }
+  await Promise.all(inFlight);
 }
 
 /** Seconds `fn` took, and this process's CPU (user + system) meanwhile, in ms. */
@@ -213,18 +228,27 @@ async function main(): Promise<void> {
       await tx.client.query('INSERT INTO bench_timeline VALUES ($1, $2, $3)', [ev.id, ev.subject, ev.data.seq]);
       (tx as PgTransaction & { ids: string[] }).ids.push(ev.id);
     });
-    const consumer = new EventConsumer({ client, groupId: `bench-${run}`, topics: [liveTopic], unitOfWork: timedUnit, handlers });
+    const consumer = new EventConsumer({ client, groupId: `bench-${run}`, topics: [liveTopic], unitOfWork: timedUnit, handlers, transactionBatchSize: CONSUMER_BATCH });
     await consumer.start();
     // one event through the whole path first: the group has joined and every connection is open before timing
     await store.appendToStream(`bench-${cases[0]}`, [event(cases[0], -1)]);
     while (consumer.stats.applied < 1) await new Promise((r) => setTimeout(r, 50));
+    // where a rate is not kept: the appender, the forwarder and the consumer share this process's one thread; the
+    // achieved append rate and the thread's CPU (a second of CPU per second: saturated) say whether it kept up
+    const e2eCpu = process.cpuUsage();
+    const e2eStarted = performance.now();
     await paced(latencyCount, RATE, async (i) => {
       const c = cases[i % CASES];
       const ev = event(c, BACKLOG + i);
       appendedAt.set(ev.metadata.eventId, performance.now());
       await store.appendToStream(`bench-${c}`, [ev]); // the store wakes the forwarder
     });
+    const appendSeconds = (performance.now() - e2eStarted) / 1000;
     while (e2e.length < latencyCount) await new Promise((r) => setTimeout(r, 50));
+    const e2eSeconds = (performance.now() - e2eStarted) / 1000;
+    const e2eCpuUsed = process.cpuUsage(e2eCpu);
+    const e2eCpuShare = (e2eCpuUsed.user + e2eCpuUsed.system) / 1e6 / e2eSeconds;
+    const achievedRate = latencyCount / appendSeconds;
     await consumer.stop();
     await forwarder.stop();
 
@@ -243,6 +267,8 @@ async function main(): Promise<void> {
       `| this process's CPU, ms per 1,000 events (median) | ${fmt(median(forwarderCpu))} | ${fmt(median(rawCpu))} | ${(median(forwarderCpu) / median(rawCpu)).toFixed(2)} | |`,
       `| latency p50, ms (append -> read-model commit; raw: produce -> consume) | ${fmt(p50)} | ${fmt(rawP50)} | ${(p50 / rawP50).toFixed(1)} | |`,
       `| latency p99, ms | ${fmt(p99)} | ${fmt(rawP99)} | ${(p99 / rawP99).toFixed(1)} | |`,
+      '',
+      `Latency run: appends at ${fmt(achievedRate)}/s achieved of ${RATE}/s offered (open loop, up to ${MAX_IN_FLIGHT} appends under way); the read model's consumer applied up to ${CONSUMER_BATCH} message(s) per transaction; this process (appender + forwarder + consumer on one thread) used ${(e2eCpuShare * 100).toFixed(0)}% of a core until the last event was in the read model (${e2eSeconds.toFixed(1)} s).`,
     );
     results.push('', `Per round (forwarder / raw ev/s, ratio; load average 1/5/15 min as the round ended): ${forwarderRounds.map((f, i) => `${fmt(f)}/${fmt(rawRounds[i])} ${roundRatios[i].toFixed(2)} (${loads[i]})`).join(', ')}`);
     console.log(results.join('\n'));
@@ -253,6 +279,7 @@ async function main(): Promise<void> {
       forwarder: forwarderThroughput, rawProducer: rawThroughput, p50, p99, rawP50, rawP99,
       throughputRatio: ratio, forwarderRounds, rawRounds, roundRatios, medianRoundRatio: median(roundRatios),
       forwarderCpuMsPer1000: forwarderCpu, rawCpuMsPer1000: rawCpu, loadAverages: loads, loadAtEnd: load(),
+      latencyRun: { consumerBatch: CONSUMER_BATCH, offered: RATE, achievedAppendRate: achievedRate, seconds: e2eSeconds, processCpuShare: e2eCpuShare },
     })}`);
   } finally {
     await store.close();
