@@ -114,6 +114,40 @@ describe('PostgreSQL adapter specifics', () => {
     }
   });
 
+  it('Given the statements every command and subscription repeats (append, stream read, checkpoint save), When they run, Then each is a named prepared statement and still reads what is stored now', async () => {
+    const named: { name: string | undefined; text: string }[] = [];
+    const pool = new Pool({ connectionString: dbUrl, max: 1 }); // one connection: the prepared statements are reused
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const config = args[0] as string | { name?: string; text: string };
+        if (typeof config !== 'string') named.push({ name: config.name, text: config.text });
+        return query(...args);
+      };
+    });
+    const store = await PostgresEventStore.create({ pool, schema: 'es_prepared' });
+    try {
+      const { newEvent } = await import('../contract/fixtures');
+      named.length = 0;
+      for (let i = 0; i < 7; i++) {
+        await store.appendToStream('case-prepared', [newEvent()]);
+        // past PostgreSQL's five custom plans: the generic plan must read the same rows
+        expect((await store.readStream('case-prepared')).map((e) => e.revision)).toEqual([...Array(i + 1).keys()]);
+        expect((await store.readStream('case-prepared', { fromRevision: i })).map((e) => e.revision)).toEqual([i]);
+        await store.checkpoints.save('sub', BigInt(i + 1));
+      }
+      expect(await store.checkpoints.load('sub')).toBe(7n);
+      const kinds = (pattern: RegExp) => named.filter((q) => pattern.test(q.text));
+      for (const pattern of [/append_events/, /WHERE stream_name = \$1/, /INSERT INTO .*checkpoints/s]) {
+        expect(kinds(pattern).length).toBeGreaterThanOrEqual(7);
+        for (const q of kinds(pattern)) expect(q.name).toMatch(/^tio-event-store-/);
+      }
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
   it('Given another process appended since this store last saw the stream, When this store appends, Then it is told the head, chains onto it in one more call, and the stream verifies', async () => {
     const { pool, statements } = recordingPool();
     const key = Buffer.alloc(32, 9);
@@ -280,14 +314,20 @@ describe('PostgreSQL adapter specifics', () => {
       return read;
     };
     const handled: bigint[] = [];
-    const sub = store.subscribe({ subscriptionId: 'deferred', handler: async (e) => (handled.push(e.globalPosition), new Promise((r) => setTimeout(r, 20))) });
+    // the handler of the first event waits until all twelve are stored: the rest are then read back to back, in
+    // batches of three, whatever the machine's speed (appends timed against a slow handler were not, on a busy one)
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const sub = store.subscribe({ subscriptionId: 'deferred', batchSize: 3, handler: async (e) => {
+      handled.push(e.globalPosition);
+      if (handled.length === 1) await gate;
+    } });
     try {
       await sub.caughtUp;
       let last = 0n;
-      for (let i = 0; i < 12; i++) {
-        last = (await store.appendToStream(`case-busy-${i}`, [newEvent()], { expectedRevision: 'no_stream' })).position;
-        await new Promise((r) => setTimeout(r, 5)); // one at a time, faster than the handler
-      }
+      for (let i = 0; i < 12; i++) last = (await store.appendToStream(`case-busy-${i}`, [newEvent()], { expectedRevision: 'no_stream' })).position;
+      for (let i = 0; i < 200 && handled.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      release();
       for (let i = 0; i < 200 && sub.position() !== last; i++) await new Promise((r) => setTimeout(r, 25));
       expect(handled).toHaveLength(12);
       expect(sub.position()).toBe(last); // saved once it went idle

@@ -14,12 +14,15 @@ export async function readStreamRows(pool: Pool, schema: string, streamName: str
     params.push(options.fromRevision);
     from = backwards ? 'AND revision <= $3' : 'AND revision >= $3';
   }
-  const { rows } = await pool.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${table(schema, 'events')}
+  // a named (prepared) statement: every command reads its stream, and parsing and planning this statement cost the
+  // server more than running it (one plan fits every stream: the (stream_name, revision) index)
+  const { rows } = await pool.query<EventRow>({
+    name: `tio-event-store-read-stream:${schema}:${backwards ? 'backwards' : 'forwards'}${from ? ':from' : ''}`,
+    text: `SELECT ${EVENT_COLUMNS} FROM ${table(schema, 'events')}
       WHERE stream_name = $1 ${from}
       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`,
-    params,
-  );
+    values: params,
+  });
   return rows.map(toRecordedEvent);
 }
 
