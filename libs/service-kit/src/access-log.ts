@@ -407,8 +407,10 @@ export class AccessLog {
       chain: e.chain, position: e.position, at: e.at, user_id: e.userId, organisation_id: e.organisationId, agency: e.agency, roles: e.roles,
       action: e.action, case_id: e.caseId, detail: e.detail, previous_hash: e.previousHash, hash: e.hash,
     })));
-    const { rows: inserted } = await this.pool.query<{ seq: string; chain: string; position: string }>(
-      `WITH moves AS (
+    // named (prepared): every read of a case runs it, and parsing and planning it cost PostgreSQL more than running it
+    const { rows: inserted } = await this.pool.query<{ seq: string; chain: string; position: string }>({
+      name: `tio-access-log-append:${this.table}`,
+      text: `WITH moves AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS m(chain text, from_position bigint, from_hash text, position bigint, hash text, mac text)
        ), moved AS (
          UPDATE ${this.heads} h SET position = m.position, hash = m.hash, mac = m.mac FROM moves m
@@ -426,13 +428,13 @@ export class AccessLog {
         WHERE e.chain IN (SELECT chain FROM moved UNION ALL SELECT chain FROM created)
         ORDER BY e.chain, e.position
        RETURNING seq, chain, position`,
-      [JSON.stringify(moves), JSON.stringify(rows)],
-    );
+      values: [JSON.stringify(moves), JSON.stringify(rows)],
+    });
     return new Map(inserted.map((r) => [`${r.chain}\0${Number(r.position)}`, Number(r.seq)]));
   }
 
   private async readHeads(chains: string[]): Promise<Map<string, Head>> {
-    const { rows } = await this.pool.query<HeadRow>(`SELECT chain, position, hash FROM ${this.heads} WHERE chain = ANY($1)`, [chains]);
+    const { rows } = await this.pool.query<HeadRow>({ name: `tio-access-log-heads:${this.heads}`, text: `SELECT chain, position, hash FROM ${this.heads} WHERE chain = ANY($1)`, values: [chains] });
     const found = new Map(rows.map((r) => [r.chain, { position: Number(r.position), hash: r.hash }]));
     return new Map(chains.map((chain) => [chain, found.get(chain) ?? { position: 0, hash: null }]));
   }
