@@ -47,7 +47,8 @@
  * BENCH_SSE_PER_CASE (default 2), BENCH_DRAIN_SECONDS, BENCH_SEND_LIMIT_SECONDS, BENCH_ROUNDS, BENCH_RAW (default 1;
  * 0 runs the real system alone), BENCH_TIMELINE_ENV (extra `K=V,K=V` for the timeline process, e.g.
  * TIMELINE_PARTITIONS_CONCURRENTLY=1 to measure the old consumer setting), BENCH_PROFILE (a directory: each real service
- * writes a V8 CPU profile there, `<service>.cpuprofile`, when it stops; profiling slows it, so its figures are not comparable).
+ * writes a V8 CPU profile there, `<service>.cpuprofile`, when it stops; profiling slows it, so its figures are not comparable),
+ * BENCH_NODE_ARGS (Node options for every real service, space-separated, e.g. `--max-semi-space-size=64`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -243,7 +244,7 @@ async function main(): Promise<void> {
       audit: { AUDIT_EVENT_STORES: ['case', 'education', 'health', 'social-care'].map((n) => `${n}=${databases[n]}`).join(','), AUDIT_TIMELINE_DATABASE_URL: databases['timeline'] },
       timeline: { TIMELINE_CONSUMER_GROUP: `${prefix}tio-timeline`, ...TIMELINE_ENV },
     };
-    for (const s of SERVICES) services.push(await startService(s, await freePort(), logDir, { ...baseEnv, ...extra[s.name], DATABASE_URL: databases[s.name] }, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${s.name}.cpuprofile`] : []));
+    for (const s of SERVICES) services.push(await startService(s, await freePort(), logDir, { ...baseEnv, ...extra[s.name], DATABASE_URL: databases[s.name] }, [...(env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean), ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${s.name}.cpuprofile`] : [])]));
     await Promise.all(services.map((s) => waitReady(s, 360_000))); // a loaded shared machine can take minutes
     const url = (name: string) => `http://127.0.0.1:${services.find((s) => s.entry.name === name)?.port}`;
     console.log(`all ${services.length} services ready in ${((Date.now() - started) / 1000).toFixed(0)}s (timeline env: ${JSON.stringify(TIMELINE_ENV)})`);
