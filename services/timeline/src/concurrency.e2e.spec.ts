@@ -148,7 +148,7 @@ describe('timeline concurrency (real Kafka, PostgreSQL and HTTP)', () => {
         expect(s.sse.events.slice(1).map((x) => JSON.parse(x.data).id)).toEqual(expected);
       }
       // the statements that asked about these cases: one, naming all five (the old path made one per case)
-      const asked = statements.filter((s) => Array.isArray(s.params[0]) && (s.params[0] as unknown[]).some((c) => cases.includes(c as string)));
+      const asked = statements.filter((s) => Array.isArray(s.params[0]) && (s.params[0] as unknown[]).some((c) => (cases as string[]).includes(c as string)));
       expect(asked).toHaveLength(1);
       expect([...(asked[0].params[0] as string[])].sort()).toEqual([...cases].sort());
       expect(batcher.statements - statementsBefore).toBe(1);
