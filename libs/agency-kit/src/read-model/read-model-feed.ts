@@ -13,6 +13,16 @@ export interface FeedSubscription {
 }
 
 /**
+ * How a feed fetches: the broker answers once 64 KiB are waiting or after 250 ms. A feed reads the whole case topic
+ * for a few of its types, and answered at once it cost a fetch and an offset commit per case event (~270 of each per
+ * second per group at 300 case events/s); batched, ~4 fetches and ~10 commits per second. What it adds: up to 250 ms
+ * between a case event and the read model when the topic is quiet (none once 64 KiB are waiting). The read model
+ * serves people (a request in an agency's worklist, a family's facts), for whom that does not show; readiness and
+ * stop are unaffected (the wait stays under the 500 ms an idle fetch was held before).
+ */
+export const READ_MODEL_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: 250 };
+
+/**
  * A consumer group that keeps part of the kit's read model from Kafka: it starts once the read model's tables exist
  * (AGENCY_READ_MODEL), applies each event exactly once in a PostgreSQL transaction (EventConsumer's claim in
  * `processed_messages`), is reported to readiness and /metrics, and stops with the service. A new group reads its
@@ -45,6 +55,7 @@ export abstract class ReadModelFeed implements OnApplicationBootstrap, OnApplica
       groupId,
       topics,
       fromBeginning: true,
+      fetch: READ_MODEL_FETCH,
       unitOfWork: new PgUnitOfWork(this.pool),
       handlers,
       log: (message, error) => this.logger.warn({ msg: message, err: error?.message }),

@@ -6,7 +6,7 @@ import { listDeadLetters } from '../dead-letters/dead-letters';
 import { ensureTopics } from '../kafka/topics';
 import type { MessageProducer } from '../kafka/port';
 import {
-  appliedOrder, client, count, createTimeline, expectContiguous, stepEvent, stepRecord, testDatabase, timelineHandlers, unique, waitFor,
+  STEP_TYPE, appliedOrder, client, count, createTimeline, expectContiguous, stepEvent, stepRecord, testDatabase, timelineHandlers, unique, waitFor,
 } from '../testing/support';
 import { EventConsumer } from './event-consumer';
 import { EventHandlers } from './handlers';
@@ -68,6 +68,38 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
     await waitFor('all four handled', async () => consumer.stats.applied + consumer.stats.ignored + consumer.stats.deadLettered >= 4);
     expect(consumer.stats).toMatchObject({ applied: 2, ignored: 1, deadLettered: 1 });
     expect(await count(pool, table)).toBe(2);
+  });
+
+  it('moves past runs of types it has no handler for (offsets committed to the end, nothing claimed) and applies the handled events among them once, with fetches batched by minBytes', async () => {
+    const topic = unique('tio.test.skip-runs');
+    const table = unique('timeline_skip_runs').replace(/-/g, '_');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    const cases = Array.from({ length: 3 }, () => randomUUID());
+    const others = (caseId: string) => Array.from({ length: 10 }, (_, i) => toKafkaRecord({ ...stepEvent(caseId, 100 + i), type: 'ehc.exception-recorded.v1' }));
+    // per case: a run of ten unhandled, step 1, ten more, step 2, ten more (the case topic as a feed of two types sees it)
+    const messages = cases.flatMap((c) => [...others(c), stepRecord(c, 1), ...others(c), stepRecord(c, 2), ...others(c)]);
+    await producer.send([{ topic, messages }]);
+    const groupId = unique('g');
+    // far more bytes asked for than the topic will ever hold: every fetch is answered by its wait, and still delivers
+    const consumer = await start(new EventConsumer({
+      client: kafka, groupId, topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table), fetch: { minBytes: 1024 * 1024, maxWaitTimeMs: 200 },
+    }));
+    await waitFor('all seen', async () => consumer.stats.applied + consumer.stats.ignored >= messages.length);
+    expect(consumer.stats).toMatchObject({ applied: 6, ignored: 90, duplicates: 0, deadLettered: 0 });
+    expectContiguous(await appliedOrder(pool, table), 2);
+    const claimed = await pool.query('SELECT event_type, count(*)::int AS n FROM processed_messages WHERE consumer_group = $1 GROUP BY event_type', [groupId]);
+    expect(claimed.rows).toEqual([{ event_type: STEP_TYPE, n: 6 }]);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      // the last record of a partition may be an ignored one: the committed offset still reaches the partition's end
+      await waitFor('offsets committed to the end', async () =>
+        (await admin.fetchCommittedOffsets(groupId, topic)).every((p) => p.offset === ends.get(p.partition)) && (await admin.fetchCommittedOffsets(groupId, topic)).length === ends.size);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('changes nothing when a second group member / a rebalance redelivers: the claim is per group and event id', async () => {

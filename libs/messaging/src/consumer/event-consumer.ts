@@ -25,6 +25,11 @@ export interface EventConsumerOptions<TCtx extends TransactionContext> {
   retryBackoff?: BackoffOptions;
   /** Types with no handler: skip them (integration topics) or dead-letter them (inbound topics). Default ignore. */
   unknownTypes?: 'ignore' | 'dead-letter';
+  /**
+   * How the broker batches fetches (ConsumerOptions.minBytes, maxWaitTimeMs). Default: answered at once. A group
+   * that may lag a little (up to maxWaitTimeMs) for fewer fetches and commits sets both.
+   */
+  fetch?: { minBytes: number; maxWaitTimeMs: number };
   /** Where a new group starts. Default true (the whole topic). */
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
@@ -130,7 +135,7 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     this.producer = this.options.client.producer({ idempotent: true });
     await this.producer.connect();
     this.deadLetters = new DeadLetterPublisher(this.producer, { seal: this.options.seal });
-    this.consumer = this.options.client.consumer({ groupId: this.options.groupId, sessionTimeoutMs: this.options.sessionTimeoutMs });
+    this.consumer = this.options.client.consumer({ groupId: this.options.groupId, sessionTimeoutMs: this.options.sessionTimeoutMs, ...this.options.fetch });
     this.consumer.onCrash((error, restarting) => {
       this.noteError(error, 'client');
       if (!restarting) this.state = 'crashed';
@@ -194,9 +199,21 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
 
   private async processBatch(batch: MessageBatch, controls: BatchControls): Promise<void> {
     const size = Math.max(1, this.options.transactionBatchSize ?? 1);
-    for (let i = 0; i < batch.messages.length; i += size) {
+    for (let i = 0; i < batch.messages.length; ) {
       if (!controls.isRunning() || controls.isStale()) return;
+      // a run of types this consumer ignores (most of a busy topic, for a feed of a few types) moves the offset past
+      // the whole run at once: one resolve and one heartbeat per run rather than per record, nothing claimed
+      let end = i;
+      while (end < batch.messages.length && this.ignoredByHeader(batch.messages[end])) end++;
+      if (end > i) {
+        this.stats.ignored += end - i;
+        controls.resolveOffset(batch.messages[end - 1].offset);
+        await controls.heartbeat();
+        i = end;
+        continue;
+      }
       const chunk = batch.messages.slice(i, i + size);
+      i += chunk.length;
       if (chunk.length === 1) {
         const prepared = await this.prepare(chunk[0], controls);
         this.count('outcome' in prepared ? prepared.outcome : await this.applyOne(prepared, controls));
@@ -246,14 +263,19 @@ export class EventConsumer<TCtx extends TransactionContext = TransactionContext>
     }
   }
 
+  /**
+   * A type this consumer ignores is known from its ce_type header, before anything is decoded: a topic carries every
+   * type of its producer (all the case's events) while a consumer may handle two of them. Without the header the
+   * message is decoded in full (and dead-lettered if it is not a CloudEvent).
+   */
+  private ignoredByHeader(message: ConsumedMessage): boolean {
+    if ((this.options.unknownTypes ?? 'ignore') !== 'ignore') return false;
+    const type = headerText(message.headers[CE_HEADERS.type]);
+    return type !== undefined && !this.options.handlers.get(type);
+  }
+
   private async prepare(message: ConsumedMessage, controls: BatchControls): Promise<Prepared<TCtx>> {
-    // A type this consumer ignores is known from its ce_type header, before anything is decoded: a topic carries
-    // every type of its producer (all the case's events) while a consumer may handle two of them. Without the header
-    // the message is decoded in full (and dead-lettered if it is not a CloudEvent).
-    if ((this.options.unknownTypes ?? 'ignore') === 'ignore') {
-      const type = headerText(message.headers[CE_HEADERS.type]);
-      if (type !== undefined && !this.options.handlers.get(type)) return { message, outcome: 'ignored' };
-    }
+    if (this.ignoredByHeader(message)) return { message, outcome: 'ignored' };
     let envelope: IntegrationEvent;
     try {
       envelope = fromKafkaRecord(message);

@@ -81,6 +81,7 @@ export class KafkaJsClient implements MessagingClient {
       maxBytesPerPartition: options.maxBytesPerPartition,
       // KafkaJS's 5 s default: each idle consumer held the process that long after SIGTERM (disconnect waits for it)
       maxWaitTimeInMs: options.maxWaitTimeMs ?? DEFAULT_FETCH_MAX_WAIT_MS,
+      minBytes: options.minBytes ?? 1,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10, restartOnFailure: async () => true },
     });

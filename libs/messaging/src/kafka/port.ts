@@ -73,6 +73,12 @@ export interface ConsumerOptions {
    * so this bounds how long an idle consumer takes to stop; a record that arrives meanwhile is answered at once.
    */
   maxWaitTimeMs?: number;
+  /**
+   * The broker answers a fetch once this many bytes are waiting, or after maxWaitTimeMs (default 1: at once, a fetch
+   * and an offset commit per record or two at a steady rate). Larger trades up to maxWaitTimeMs of delay per record
+   * for fewer, fuller fetches: a group that reads a busy topic for a few of its types pays per fetch, not per record.
+   */
+  minBytes?: number;
 }
 
 export interface MessageConsumer {
