@@ -1,6 +1,6 @@
 import { Inject, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MESSAGING_CLIENT } from '@tio/event-sourcing';
-import { EventConsumer, PgUnitOfWork, ensureTopics, type EventHandlers, type MessagingClient, type PgTransaction } from '@tio/messaging';
+import { DEFAULT_FETCH_MAX_WAIT_MS, EventConsumer, PgUnitOfWork, ensureTopics, type EventHandlers, type MessagingClient, type PgTransaction } from '@tio/messaging';
 import { ConsumerHealthRegistry, PG_POOL } from '@tio/service-kit';
 import type { Pool } from 'pg';
 import { AGENCY_OPTIONS, AGENCY_READ_MODEL, type AdviceKitOptions } from '../options';
@@ -13,14 +13,15 @@ export interface FeedSubscription {
 }
 
 /**
- * How a feed fetches: the broker answers once 64 KiB are waiting or after 250 ms. A feed reads the whole case topic
- * for a few of its types, and answered at once it cost a fetch and an offset commit per case event (~270 of each per
- * second per group at 300 case events/s); batched, ~4 fetches and ~10 commits per second. What it adds: up to 250 ms
- * between a case event and the read model when the topic is quiet (none once 64 KiB are waiting). The read model
- * serves people (a request in an agency's worklist, a family's facts), for whom that does not show; readiness and
- * stop are unaffected (the wait stays under the 500 ms an idle fetch was held before).
+ * How a feed fetches: the broker answers once 64 KiB are waiting, or after 500 ms (the wait an idle fetch had
+ * already). A feed reads the whole case topic for a few of its types; answered at once, a producer that publishes
+ * records one by one cost each feed group a fetch and an offset commit per case event (~280 of each per second at
+ * 300 events/s, measured), where batched it is ~2 fetches and a commit per partition with records per 500 ms.
+ * What it adds: up to 500 ms between a case event and the read model while the topic carries less than 64 KiB per
+ * 500 ms (none beyond that). The read model serves people (a request in an agency's worklist, a family's facts),
+ * for whom that does not show; an idle feed fetches exactly as before, and stops as fast.
  */
-export const READ_MODEL_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: 250 };
+export const READ_MODEL_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: DEFAULT_FETCH_MAX_WAIT_MS };
 
 /**
  * A consumer group that keeps part of the kit's read model from Kafka: it starts once the read model's tables exist
