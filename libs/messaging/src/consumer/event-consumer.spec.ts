@@ -93,10 +93,14 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      // the partitions the cases' keys landed on (three random keys over three partitions: often fewer than three)
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => p.high !== '0').map((p) => [p.partition, p.high]));
+      expect(ends.size).toBeGreaterThan(0);
       // the last record of a partition may be an ignored one: the committed offset still reaches the partition's end
-      await waitFor('offsets committed to the end', async () =>
-        (await admin.fetchCommittedOffsets(groupId, topic)).every((p) => p.offset === ends.get(p.partition)) && (await admin.fetchCommittedOffsets(groupId, topic)).length === ends.size);
+      await waitFor('offsets committed to the end', async () => {
+        const committed = new Map((await admin.fetchCommittedOffsets(groupId, topic)).map((p) => [p.partition, p.offset]));
+        return [...ends].every(([partition, high]) => committed.get(partition) === high);
+      });
     } finally {
       await admin.disconnect();
     }
