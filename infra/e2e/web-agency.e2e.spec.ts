@@ -1,15 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { freePort } from '@tio/local-infra';
-import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo as pressTab, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
+import { tokenFor, waitFor } from '@tio/testing';
+import type { RunningService } from '../scripts/service-processes';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, tabTo as pressTab, type AxeCounts, type JourneyBrowser, startWebJourney } from './web-harness';
 
 /**
  * The agency practitioner's journey in a real browser (Debian's Chromium through playwright-core), signed in through
@@ -35,7 +32,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
   const browsers: JourneyBrowser[] = [];
-  let provider: ChildProcess | undefined;
+  const providers: ChildProcess[] = [];
   let tomContext: BrowserContext | undefined;
   let priyaContext: BrowserContext | undefined;
   let samContext: BrowserContext | undefined;
@@ -50,23 +47,11 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(chromiumMissing());
     mkdirSync(SHOTS, { recursive: true });
-    const keys = await testKeys();
-    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-agency-e2e-'));
-    const [providerPort, webPort] = [await freePort(), await freePort()];
-    url['web'] = `http://127.0.0.1:${webPort}`;
-    // the development OpenID provider, as its own process, signing with the key the services trust
-    const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
-    provider = dev.process;
-    const { issuer, clientSecret } = dev;
-
-    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
     // the audit service replays the case and education event stores (read-only) for the auditor's as-recorded reading
-    await startJourneyServices(['case', 'timeline', 'education', 'audit'], { cluster, prefix, dbPrefix: 'webag', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url });
-    running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
-      TIMELINE_URL: url['timeline'], EDUCATION_URL: url['education'], AUDIT_URL: url['audit'],
-    }));
-    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+    await startWebJourney({
+      journey: 'web-agency', services: ['case', 'timeline', 'education', 'audit'], cluster, prefix, dbPrefix: 'webag', running, databases: dbNames, url, providers,
+      webEnv: ({ url }) => ({ TIMELINE_URL: url['timeline'], EDUCATION_URL: url['education'], AUDIT_URL: url['audit'] }),
+    });
 
     const officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: LA, userId: 'caseworker-priya' });
     const newOfficer = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: NEW_LA, userId: 'caseworker-new' });
@@ -110,7 +95,7 @@ describe("the practitioners' web service: an agency practitioner's worklist and 
     samContext = await launch();
   }, 480_000);
 
-  afterAll(() => closeJourney({ browsers, services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
+  afterAll(() => closeJourney({ browsers, services: running, providers, cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(context: BrowserContext | undefined): Promise<Page> {

@@ -1,15 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { freePort } from '@tio/local-infra';
-import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
+import { tokenFor, waitFor } from '@tio/testing';
+import type { RunningService } from '../scripts/service-processes';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, type AxeCounts, type JourneyBrowser, startWebJourney } from './web-harness';
 
 /**
  * The auditor's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
@@ -35,7 +32,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   const dbNames: string[] = [];
   const dbUrls: Record<string, string> = {};
   const url: Record<string, string> = {};
-  let provider: ChildProcess | undefined;
+  const providers: ChildProcess[] = [];
   const browsers: JourneyBrowser[] = [];
   const today = londonDateOf(new Date());
   const day0 = addWeeks(today, -10);
@@ -49,22 +46,11 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(chromiumMissing());
     mkdirSync(SHOTS, { recursive: true });
-    const keys = await testKeys();
-    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-auditor-e2e-'));
-    const [providerPort, webPort] = [await freePort(), await freePort()];
-    url['web'] = `http://127.0.0.1:${webPort}`;
-    // the development OpenID provider, as its own process, signing with the key the services trust
-    const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
-    provider = dev.process;
-    const { issuer, clientSecret } = dev;
-
-    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
     // the audit service replays the case service's event store and compares the timeline's read model, as under npm start
-    Object.assign(dbUrls, await startJourneyServices(['case', 'timeline', 'audit'], { cluster, prefix, dbPrefix: 'webaud', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url }));
-    running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`, TIMELINE_URL: url['timeline'], AUDIT_URL: url['audit'],
+    Object.assign(dbUrls, await startWebJourney({
+      journey: 'web-auditor', services: ['case', 'timeline', 'audit'], cluster, prefix, dbPrefix: 'webaud', running, databases: dbNames, url, providers,
+      webEnv: ({ url }) => ({ TIMELINE_URL: url['timeline'], AUDIT_URL: url['audit'] }),
     }));
-    await Promise.all(running.map((s) => waitReady(s, 240_000)));
 
     // a case of the old LA, assessing; the family moves to the new LA mid-assessment (CFA 2014 s.24), the move
     // recorded in a later minute than everything before it
@@ -87,7 +73,7 @@ describe("the auditor's pages: performance, integrity, a case's history and the 
     for (let i = 0; i < 2; i++) browsers.push(await launchJourneyBrowser({ acceptDownloads: true }));
   }, 420_000);
 
-  afterAll(() => closeJourney({ browsers, services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
+  afterAll(() => closeJourney({ browsers, services: running, providers, cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(context: BrowserContext): Promise<Page> {

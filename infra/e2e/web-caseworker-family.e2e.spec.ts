@@ -1,15 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { freePort } from '@tio/local-infra';
-import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
+import { tokenFor, waitFor } from '@tio/testing';
+import type { RunningService } from '../scripts/service-processes';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, type AxeCounts, type JourneyBrowser, startWebJourney } from './web-harness';
 
 /**
  * The caseworker's decisions for the family (issue #21) in a real browser (Debian's Chromium through playwright-core),
@@ -36,7 +33,7 @@ describe("the caseworker's forms on the case page: share advice with the family,
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
   const browsers: JourneyBrowser[] = [];
-  let provider: ChildProcess | undefined;
+  const providers: ChildProcess[] = [];
   let browser: JourneyBrowser | undefined;
   const today = londonDateOf(new Date());
   const adviceCase = randomUUID();
@@ -53,21 +50,10 @@ describe("the caseworker's forms on the case page: share advice with the family,
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(chromiumMissing());
     mkdirSync(SHOTS, { recursive: true });
-    const keys = await testKeys();
-    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-caseworker-e2e-'));
-    const [providerPort, webPort] = [await freePort(), await freePort()];
-    url['web'] = `http://127.0.0.1:${webPort}`;
-    const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
-    provider = dev.process;
-    const { issuer, clientSecret } = dev;
-
-    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
-    await startJourneyServices(['case', 'timeline', 'education'], { cluster, prefix, dbPrefix: 'webcw', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url });
-    running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
-      TIMELINE_URL: url['timeline'], CASE_URL: url['case'],
-    }));
-    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+    await startWebJourney({
+      journey: 'web-caseworker', services: ['case', 'timeline', 'education'], cluster, prefix, dbPrefix: 'webcw', running, databases: dbNames, url, providers,
+      webEnv: ({ url }) => ({ TIMELINE_URL: url['timeline'], CASE_URL: url['case'] }),
+    });
 
     officer = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: LA, userId: 'caseworker-priya' });
     const school = await tokenFor({ agency: 'education', roles: ['practitioner'], organisationId: SCHOOL, userId: 'senco-tom' });
@@ -133,7 +119,7 @@ describe("the caseworker's forms on the case page: share advice with the family,
     browsers.push(browser);
   }, 600_000);
 
-  afterAll(() => closeJourney({ browsers, services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
+  afterAll(() => closeJourney({ browsers, services: running, providers, cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(): Promise<Page> {

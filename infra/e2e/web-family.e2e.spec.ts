@@ -1,15 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
 import { freePort } from '@tio/local-infra';
-import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, citizenSignInEnv, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevCitizenProvider, startDevProvider, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
+import { tokenFor, waitFor } from '@tio/testing';
+import type { RunningService } from '../scripts/service-processes';
+import { CHROMIUM, chromiumMissing, citizenSignInEnv, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevCitizenProvider, type AxeCounts, type JourneyBrowser, startWebJourney } from './web-harness';
 
 /**
  * The family's journey in a real browser (Debian's Chromium through playwright-core), at a phone's size and on a
@@ -32,8 +30,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
   const running: RunningService[] = [];
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
-  let provider: ChildProcess | undefined;
-  let citizenProvider: ChildProcess | undefined;
+  const providers: ChildProcess[] = [];
   let browser: JourneyBrowser | undefined;
   const today = londonDateOf(new Date());
   const assessing = randomUUID();
@@ -44,25 +41,15 @@ describe("the family's pages: a parent follows and takes part in her child's cas
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(chromiumMissing());
     mkdirSync(SHOTS, { recursive: true });
-    const keys = await testKeys();
-    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-family-e2e-'));
-    const [providerPort, citizenPort, webPort] = [await freePort(), await freePort(), await freePort()];
-    url['web'] = `http://127.0.0.1:${webPort}`;
-    // the development OpenID provider, as its own process, signing with the key the services trust
-    const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
-    provider = dev.process;
-    const { issuer, clientSecret } = dev;
-    // families sign in at the citizen provider; the web service exchanges its ID tokens for family tokens signed with the key the services trust
-    const citizen = await startDevCitizenProvider(citizenPort, url['web']);
-    citizenProvider = citizen.process;
-
-    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
-    await startJourneyServices(['case', 'timeline'], { cluster, prefix, dbPrefix: 'webfam', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url });
-    running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`,
-      TIMELINE_URL: url['timeline'], CASE_URL: url['case'], ...citizenSignInEnv(citizen, keys.privateKeyPem),
-    }));
-    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+    await startWebJourney({
+      journey: 'web-family', services: ['case', 'timeline'], cluster, prefix, dbPrefix: 'webfam', running, databases: dbNames, url, providers,
+      webEnv: async ({ keys, url, providers }) => {
+        // families sign in at the citizen provider; the web service exchanges its ID tokens for family tokens signed with the key the services trust
+        const citizen = await startDevCitizenProvider(await freePort(), url['web']);
+        providers.push(citizen.process);
+        return { TIMELINE_URL: url['timeline'], CASE_URL: url['case'], ...citizenSignInEnv(citizen, keys.privateKeyPem) };
+      },
+    });
 
     const la = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: LA, userId: 'caseworker-priya' });
     const post = async (path: string, body: object) => {
@@ -112,7 +99,7 @@ describe("the family's pages: a parent follows and takes part in her child's cas
     browser = await launchJourneyBrowser({ viewport: PHONE });
   }, 600_000);
 
-  afterAll(() => closeJourney({ browsers: [browser], services: running, providers: [provider, citizenProvider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
+  afterAll(() => closeJourney({ browsers: [browser], services: running, providers, cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(): Promise<Page> {

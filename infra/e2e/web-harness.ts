@@ -12,9 +12,9 @@ import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { dropDatabase, ensureDatabase, freePort, localStateDir, workspaceRoot } from '@tio/local-infra';
-import { waitFor } from '@tio/testing';
-import { startService, stopService, type RunningService } from '../scripts/service-processes';
-import { SERVICES } from '../scripts/services';
+import { testKeys, waitFor } from '@tio/testing';
+import { startService, stopService, waitReady, type RunningService } from '../scripts/service-processes';
+import { SERVICES, WEB_SERVICE } from '../scripts/services';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const BROWSER_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -143,6 +143,41 @@ export async function startJourneyServices(names: readonly string[], o: JourneyS
     o.running.push(await startService(SERVICES.find((s) => s.name === name) as (typeof SERVICES)[number], port, o.logDir, { ...o.env, ...extra, DATABASE_URL: dbUrls[name], KAFKA_TOPIC_PREFIX: o.prefix }));
     o.url[name] = `http://127.0.0.1:${port}`;
   }
+  return dbUrls;
+}
+
+export interface WebJourneyOptions extends Omit<JourneyServicesOptions, 'logDir' | 'env'> {
+  /** Names the services' log directory (`tio-<journey>-e2e-*`). */
+  journey: string;
+  /** The API services behind the web service (startJourneyServices). */
+  services: readonly string[];
+  /** Filled with the development providers' processes as they start, for closeJourney. */
+  providers: ChildProcess[];
+  /** The web service's settings beyond sign-in and sessions (the APIs it calls), once every service's URL is known. */
+  webEnv(started: { keys: { privateKeyPem: string; publicKeyPem: string }; url: Record<string, string>; providers: ChildProcess[] }): NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
+}
+
+/**
+ * A browser journey's system, as `npm start` runs it: the development OpenID provider (its own process, signing with
+ * the key the services trust), the API services (startJourneyServices), and the web service signing practitioners in
+ * there with its sessions in a database of its own; resolves once every process is ready. Answers each API service's
+ * database URL.
+ */
+export async function startWebJourney(o: WebJourneyOptions): Promise<Record<string, string>> {
+  const keys = await testKeys();
+  const logDir = mkdtempSync(join(tmpdir(), `tio-${o.journey}-e2e-`));
+  const [providerPort, webPort] = [await freePort(), await freePort()];
+  o.url['web'] = `http://127.0.0.1:${webPort}`;
+  const dev = await startDevProvider(providerPort, o.url['web'], keys.privateKeyPem);
+  o.providers.push(dev.process);
+  const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${dev.issuer}` };
+  const dbUrls = await startJourneyServices(o.services, { ...o, logDir, env: { ...process.env, ...auth } });
+  o.running.push(await startService(WEB_SERVICE, webPort, logDir, {
+    ...process.env, ...auth, ...(await webSessionEnv(o.cluster, o.databases)),
+    OIDC_ISSUER: dev.issuer, OIDC_CLIENT_ID: dev.clientId, OIDC_CLIENT_SECRET: dev.clientSecret, OIDC_REDIRECT_URI: `${o.url['web']}/auth/callback`,
+    ...(await o.webEnv({ keys, url: o.url, providers: o.providers })),
+  }));
+  await Promise.all(o.running.map((s) => waitReady(s, 240_000)));
   return dbUrls;
 }
 

@@ -1,15 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, addWeeks, londonDateOf } from '@tio/ehc-domain';
-import { freePort } from '@tio/local-infra';
-import { testKeys, tokenFor, waitFor } from '@tio/testing';
-import { startService, waitReady, type RunningService } from '../scripts/service-processes';
-import { WEB_SERVICE } from '../scripts/services';
-import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, startDevProvider, tabTo, webSessionEnv, type AxeCounts, type JourneyBrowser, startJourneyServices } from './web-harness';
+import { tokenFor, waitFor } from '@tio/testing';
+import type { RunningService } from '../scripts/service-processes';
+import { CHROMIUM, chromiumMissing, closeJourney, launchJourneyBrowser, resultsDir, runAxe, tabTo, type AxeCounts, type JourneyBrowser, startWebJourney } from './web-harness';
 
 /**
  * The caseworker's journey in a real browser (Debian's Chromium through playwright-core), signed in through the
@@ -28,7 +25,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
   const running: RunningService[] = [];
   const dbNames: string[] = [];
   const url: Record<string, string> = {};
-  let provider: ChildProcess | undefined;
+  const providers: ChildProcess[] = [];
   let browser: JourneyBrowser | undefined;
   const today = londonDateOf(new Date());
   const demoCase = randomUUID();
@@ -39,21 +36,10 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(chromiumMissing());
     mkdirSync(SHOTS, { recursive: true });
-    const keys = await testKeys();
-    const logDir = mkdtempSync(join(tmpdir(), 'tio-web-e2e-'));
-    const [providerPort, webPort] = [await freePort(), await freePort()];
-    url['web'] = `http://127.0.0.1:${webPort}`;
-    // the development OpenID provider, as its own process, signing with the key the services trust
-    const dev = await startDevProvider(providerPort, url['web'], keys.privateKeyPem);
-    provider = dev.process;
-    const { issuer, clientSecret } = dev;
-
-    const auth = { JWT_PUBLIC_KEY: keys.publicKeyPem, JWT_ISSUER: `tell-it-once-dev,${issuer}` };
-    await startJourneyServices(['case', 'timeline'], { cluster, prefix, dbPrefix: 'web', logDir, env: { ...process.env, ...auth }, running, databases: dbNames, url });
-    running.push(await startService(WEB_SERVICE, webPort, logDir, {
-      ...process.env, ...auth, ...(await webSessionEnv(cluster, dbNames)), OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tio-web', OIDC_CLIENT_SECRET: clientSecret, OIDC_REDIRECT_URI: `${url['web']}/auth/callback`, TIMELINE_URL: url['timeline'],
-    }));
-    await Promise.all(running.map((s) => waitReady(s, 240_000)));
+    await startWebJourney({
+      journey: 'web', services: ['case', 'timeline'], cluster, prefix, dbPrefix: 'web', running, databases: dbNames, url, providers,
+      webEnv: ({ url }) => ({ TIMELINE_URL: url['timeline'] }),
+    });
 
     // three cases of the LA through the case service's API: the demo-like one (19 weeks in, advice overdue), one due soon, one recent
     const la = await tokenFor({ agency: 'local-authority', roles: ['case-officer', 'practitioner'], organisationId: LA, userId: 'caseworker-priya' });
@@ -81,7 +67,7 @@ describe("the practitioners' web service: a caseworker signs in and finds the ca
     browser = await launchJourneyBrowser({ acceptDownloads: true });
   }, 360_000);
 
-  afterAll(() => closeJourney({ browsers: [browser], services: running, providers: [provider], cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
+  afterAll(() => closeJourney({ browsers: [browser], services: running, providers, cluster, databases: dbNames, axe: { dir: SHOTS, results: axeResults } }));
 
   const problems: string[] = [];
   async function openPage(): Promise<Page> {
