@@ -15,14 +15,16 @@
  *    receives the entry minus the event's CloudEvents time (set at publish): source -> Kafka -> consumer -> PostgreSQL
  *    -> NOTIFY -> SSE, end to end.
  *
- * Uses DATABASE_URL / KAFKA_BROKERS if set, otherwise starts the local PostgreSQL and Kafka itself.
+ * Uses DATABASE_URL / KAFKA_BROKERS if set, otherwise starts the local PostgreSQL and Kafka itself. BENCH_PROFILE=<dir>
+ * writes a CPU profile of each page run (see startProfile).
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -72,6 +74,28 @@ function mainThreadCpuMs(): number | undefined {
 }
 const CLOCK_TICKS = 100;
 
+/**
+ * BENCH_PROFILE=<dir>: the main thread's V8 CPU profile of each page run, one file per contender and round
+ * (`service-page100-round1-<requests>req.cpuprofile`, ...), so what the service adds to a request can be read side by
+ * side with the baseline's (the profiler's own cost falls on both). Without it, nothing is profiled.
+ */
+async function startProfile(): Promise<{ stop(name: string): Promise<void> } | undefined> {
+  const dir = process.env['BENCH_PROFILE'];
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -118,11 +142,13 @@ async function main() {
       });
     }
     const drained = () => waitFor('in-flight requests answered', async () => inFlight === 0, 60_000);
-    const cannon = async (url: string, auth: boolean): Promise<Figures> => {
+    const cannon = async (url: string, auth: boolean, profileAs?: string): Promise<Figures> => {
       await drained();
       // the load generator on a worker thread: the servers have this process's event loop to themselves
       const cpuBefore = mainThreadCpuMs();
+      const profiling = profileAs ? await startProfile() : undefined;
       const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: auth ? headers : {}, workers: 1 });
+      if (profiling && profileAs) await profiling.stop(`${profileAs}-${result.requests.total}req`);
       const cpuAfter = mainThreadCpuMs();
       const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
       return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.non2xx + result.errors + result.timeouts, cpuMsPerRequest };
@@ -143,7 +169,8 @@ async function main() {
       for (let r = 0; r < ROUNDS; r++) {
         const order = r % 2 === 0 ? ['ours', 'baseline'] as const : ['baseline', 'ours'] as const;
         const got: Partial<Record<'ours' | 'baseline', Figures>> = {};
-        for (const who of order) got[who] = who === 'ours' ? await cannon(`${base}${path}`, true) : await cannon(`${raw.url}${path}`, false);
+        const profileAs = (who: string) => `${who}-${path.includes('limit=500') ? 'page500' : 'page100'}-round${r + 1}`;
+        for (const who of order) got[who] = who === 'ours' ? await cannon(`${base}${path}`, true, profileAs('service')) : await cannon(`${raw.url}${path}`, false, profileAs('raw'));
         const [o, b] = [got.ours as Figures, got.baseline as Figures];
         // what the service would do against the baseline if both were held by CPU alone: baseline CPU per request / ours
         const cpuRatio = o.cpuMsPerRequest && b.cpuMsPerRequest ? b.cpuMsPerRequest / o.cpuMsPerRequest : undefined;
