@@ -29,6 +29,15 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
     await pool.end();
   });
 
+  /** A topic and a timeline table of their own for one test (unique names), both created. */
+  async function timelineTopic(topicName: string, tableName: string): Promise<{ topic: string; table: string }> {
+    const topic = unique(topicName);
+    const table = unique(tableName).replace(/-/g, '_');
+    await ensureTopics(kafka, [topic]);
+    await createTimeline(pool, table);
+    return { topic, table };
+  }
+
   async function start(c: EventConsumer<PgTransaction>) {
     consumers.push(c);
     await c.start();
@@ -36,10 +45,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   }
 
   it('applies every event exactly once when every message is delivered twice, keeping per-case order', async () => {
-    const topic = unique('tio.test.twice');
-    const table = unique('timeline_twice').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.twice', 'timeline_twice');
     const cases = Array.from({ length: 10 }, () => randomUUID());
     const perCase = 20;
     const messages = [];
@@ -55,10 +61,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   });
 
   it('ignores a type it has no handler for from its ce_type header alone (its value is never decoded); a message without the header is still decoded and dead-lettered', async () => {
-    const topic = unique('tio.test.filter');
-    const table = unique('timeline_filter').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.filter', 'timeline_filter');
     const caseId = randomUUID();
     const other = toKafkaRecord({ ...stepEvent(caseId, 2), type: 'ehc.something-else.v1' });
     const notCloudEvent = { key: caseId, value: Buffer.from('{"hello":"world"}'), headers: { 'content-type': 'application/json' } };
@@ -71,10 +74,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   });
 
   it('moves past runs of types it has no handler for (offsets committed to the end, nothing claimed) and applies the handled events among them once, with fetches batched by minBytes', async () => {
-    const topic = unique('tio.test.skip-runs');
-    const table = unique('timeline_skip_runs').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.skip-runs', 'timeline_skip_runs');
     const cases = Array.from({ length: 3 }, () => randomUUID());
     const others = (caseId: string) => Array.from({ length: 10 }, (_, i) => toKafkaRecord({ ...stepEvent(caseId, 100 + i), type: 'ehc.exception-recorded.v1' }));
     // per case: a run of ten unhandled, step 1, ten more, step 2, ten more (the case topic as a feed of two types sees it)
@@ -107,10 +107,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   });
 
   it('changes nothing when a second group member / a rebalance redelivers: the claim is per group and event id', async () => {
-    const topic = unique('tio.test.rebalance');
-    const table = unique('timeline_rebalance').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.rebalance', 'timeline_rebalance');
     const groupId = unique('g');
     const cases = Array.from({ length: 6 }, () => randomUUID());
     const messages = cases.flatMap((c) => [1, 2, 3, 4, 5].map((seq) => stepRecord(c, seq)));
@@ -183,10 +180,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   });
 
   it('retries a failing handler a bounded number of times, then dead-letters it and moves on', async () => {
-    const topic = unique('tio.test.poison');
-    const table = unique('timeline_poison').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.poison', 'timeline_poison');
     const caseId = randomUUID();
     let attempts = 0;
     const handlers = new EventHandlers<PgTransaction>().on<{ caseId: string; seq: number }>('test.case-step.v1', async (event, tx) => {
@@ -212,10 +206,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   });
 
   it('batched (transactionBatchSize): every message delivered twice is still applied exactly once, in per-case order', async () => {
-    const topic = unique('tio.test.batched');
-    const table = unique('timeline_batched').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.batched', 'timeline_batched');
     const cases = Array.from({ length: 10 }, () => randomUUID());
     const perCase = 30;
     const messages = [];
@@ -237,10 +228,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   });
 
   it('batched: a chunk with a failing message falls back to one transaction per message; only that one is dead-lettered', async () => {
-    const topic = unique('tio.test.batched-poison');
-    const table = unique('timeline_bpoison').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.batched-poison', 'timeline_bpoison');
     const caseId = randomUUID();
     await producer.send([{ topic, messages: Array.from({ length: 20 }, (_, i) => stepRecord(caseId, i + 1)) }]);
     const consumer = await start(new EventConsumer({
@@ -254,10 +242,7 @@ describe('EventConsumer (real Kafka and PostgreSQL)', () => {
   });
 
   it('waits out a lost database connection instead of dead-lettering: the message is applied once the database is back', async () => {
-    const topic = unique('tio.test.outage');
-    const table = unique('timeline_outage').replace(/-/g, '_');
-    await ensureTopics(kafka, [topic]);
-    await createTimeline(pool, table);
+    const { topic, table } = await timelineTopic('tio.test.outage', 'timeline_outage');
     const caseId = randomUUID();
     // once armed, the next 6 transactions fail the way node-postgres fails while PostgreSQL restarts (more than maxAttempts)
     let failures = 0;
