@@ -157,15 +157,16 @@ async function main(): Promise<void> {
     };
     async function sendRaw(batchOf: (k: number) => { topic: string; messages: Message[] }[]): Promise<{ rate: number; cpu: number }> {
       const producer = rawProducer();
-      let seconds = 0;
-      let cpuMs = 0;
-      const count = (t: { seconds: number; cpuMs: number }) => ((seconds += t.seconds), (cpuMs += t.cpuMs));
-      count(await timed(() => producer.connect()));
+      const spent = [await timed(() => producer.connect())];
       for (let k = 0; k < batchStarts.length; k++) {
         const topicMessages = batchOf(k);
-        count(await timed(async () => void (await producer.sendBatch({ acks: -1, topicMessages }))));
+        spent.push(await timed(async () => {
+          await producer.sendBatch({ acks: -1, topicMessages });
+        }));
       }
       await producer.disconnect();
+      const seconds = spent.reduce((n, t) => n + t.seconds, 0);
+      const cpuMs = spent.reduce((n, t) => n + t.cpuMs, 0);
       return { rate: stored.length / seconds, cpu: cpuMs / (stored.length / 1000) };
     }
     // round -1 warms every side up, untimed; then the order rotates (each side goes first, second and third in turn)
