@@ -18,7 +18,7 @@ export interface AppendContext {
   chainKey?: Buffer;
 }
 
-type Queryable = Pick<PoolClient, 'query'>;
+export type Queryable = Pick<PoolClient, 'query'>;
 
 /** What one call of `append_events` did. Nothing is written unless `appended`. */
 export type AppendOutcome =
@@ -118,7 +118,7 @@ function expectedText(expected: ExpectedRevision): string {
   return typeof expected === 'number' ? String(expected) : expected;
 }
 
-interface OutcomeRow {
+export interface OutcomeRow {
   outcome: 'appended' | 'stored' | 'wrong_expected_revision' | 'stale_head';
   revision: string;
   last_hash: string | null;
@@ -132,26 +132,27 @@ function maxPosition(positions: readonly string[]): bigint {
   return max;
 }
 
-/**
- * One call of `<schema>.append_events` (schema.ts, migrations 3, 4, 6, 7): the whole append in one statement, so in one round
- * trip when `head` is the stream's head. With an unknown head only the ids travel (the call is a probe: it answers
- * with the head, or a replay, or a wrong revision). `reserved`: the positions an earlier call in the same
- * transaction took (see `stale-head`).
- */
-export async function callAppendEvents(client: Queryable, ctx: AppendContext, head: StreamHead, reserved?: string[]): Promise<AppendOutcome> {
+/** The text of one `append_events` call with its parameters numbered from `$first`. */
+export function appendEventsCall(schema: string, first: number): string {
+  const $ = (i: number) => `$${first + i}`;
+  return `${table(schema, 'append_events')}(${$(0)}, ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}::uuid[], ${$(6)}::text[], ${$(7)}::integer[], ${$(8)}::jsonb,
+                  ${$(9)}::jsonb, ${$(10)}::text[], ${$(11)}::text[], ${$(12)}, ${$(13)}::timestamptz, ${$(14)}::bigint[])`;
+}
+
+export const OUTCOME_COLUMNS = 'outcome, revision::text AS revision, last_hash, positions::text[] AS positions, existing';
+
+/** The parameters of one `append_events` call (see `appendEventsCall`). */
+export function appendEventsValues(ctx: AppendContext, head: StreamHead, reserved?: string[]): unknown[] {
   const cols = head === UNKNOWN_HEAD ? PROBE : chainOnto(ctx, head);
-  const { rows } = await client.query<OutcomeRow>({
-    name: `tio-event-store-append:${ctx.schema}`,
-    text: `SELECT outcome, revision::text AS revision, last_hash, positions::text[] AS positions, existing
-             FROM ${table(ctx.schema, 'append_events')}($1, $2, $3, $4, $5, $6::uuid[], $7::text[], $8::integer[], $9::jsonb,
-                  $10::jsonb, $11::text[], $12::text[], $13, $14::timestamptz, $15::bigint[])`,
-    values: [
-      ctx.streamName, ctx.category, expectedText(ctx.expectedRevision), head.revision, head.hash, ctx.events.map((e) => e.eventId),
-      // the canonical documents joined into one JSON array each (no array literal to escape)
-      cols.types, cols.versions, `[${cols.data.join(',')}]`, `[${cols.metadata.join(',')}]`, cols.hashes, cols.macs, cols.headMac, cols.recordedAt, reserved ?? null,
-    ],
-  });
-  const row = defined(rows[0], 'append_events outcome');
+  return [
+    ctx.streamName, ctx.category, expectedText(ctx.expectedRevision), head.revision, head.hash, ctx.events.map((e) => e.eventId),
+    // the canonical documents joined into one JSON array each (no array literal to escape)
+    cols.types, cols.versions, `[${cols.data.join(',')}]`, `[${cols.metadata.join(',')}]`, cols.hashes, cols.macs, cols.headMac, cols.recordedAt, reserved ?? null,
+  ];
+}
+
+/** What the row one `append_events` call answered means for this append. */
+export function outcomeOf(ctx: AppendContext, row: OutcomeRow): AppendOutcome {
   const current: StreamHead = { revision: Number(row.revision), hash: row.last_hash };
   switch (row.outcome) {
     case 'appended':
@@ -163,6 +164,21 @@ export async function callAppendEvents(client: Queryable, ctx: AppendContext, he
     case 'stale_head':
       return { kind: 'stale-head', head: current, reserved: defined(row.positions ?? undefined, 'reserved positions') };
   }
+}
+
+/**
+ * One call of `<schema>.append_events` (schema.ts, migrations 3, 4, 6, 7): the whole append in one statement, so in one round
+ * trip when `head` is the stream's head. With an unknown head only the ids travel (the call is a probe: it answers
+ * with the head, or a replay, or a wrong revision). `reserved`: the positions an earlier call in the same
+ * transaction took (see `stale-head`).
+ */
+export async function callAppendEvents(client: Queryable, ctx: AppendContext, head: StreamHead, reserved?: string[]): Promise<AppendOutcome> {
+  const { rows } = await client.query<OutcomeRow>({
+    name: `tio-event-store-append:${ctx.schema}`,
+    text: `SELECT ${OUTCOME_COLUMNS} FROM ${appendEventsCall(ctx.schema, 1)}`,
+    values: appendEventsValues(ctx, head, reserved),
+  });
+  return outcomeOf(ctx, defined(rows[0], 'append_events outcome'));
 }
 
 /** Most calls one append makes inside a transaction that holds the stream lock before giving up (it never should). */

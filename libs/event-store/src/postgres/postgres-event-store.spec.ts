@@ -114,6 +114,110 @@ describe('PostgreSQL adapter specifics', () => {
     }
   });
 
+  it('Given appends to twenty streams asked for in one turn, When they run, Then they share one statement and each gets its own revision, positions and verified chain', async () => {
+    const { pool, statements } = recordingPool();
+    const store = await PostgresEventStore.create({ pool, schema: 'es_append_batch', chainKey: Buffer.alloc(32, 7) });
+    try {
+      const { events, uniqueStream } = await import('../contract/fixtures');
+      const streams = Array.from({ length: 20 }, () => uniqueStream('case'));
+      statements.length = 0;
+      const results = await Promise.all(streams.map((s, i) => store.appendToStream(s, events(1 + (i % 3)), { expectedRevision: 'no_stream' })));
+      expect(statements.filter((t) => /append_events/.test(t))).toHaveLength(1);
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual(streams.map((_, i) => i % 3));
+      const all = await store.readAll({ category: 'case' });
+      expect(all.map((e) => e.streamName).sort()).toEqual(streams.flatMap((s, i) => Array(1 + (i % 3)).fill(s)).sort());
+      expect(new Set(all.map((e) => e.globalPosition)).size).toBe(all.length);
+      for (const [i, s] of streams.entries()) {
+        const own = all.filter((e) => e.streamName === s);
+        expect(own.at(-1)?.globalPosition).toBe(results[i]?.position);
+        expect(await store.verifyStream(s)).toEqual({ streamName: s, eventsChecked: own.length, valid: true });
+      }
+      // the next appends know each head from the batch: one statement again, no probe
+      statements.length = 0;
+      await Promise.all(streams.map((s, i) => store.appendToStream(s, events(1), { expectedRevision: i % 3 })));
+      expect(statements.filter((t) => /append_events/.test(t))).toHaveLength(1);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it('Given one turn of appends with a wrong expected revision, a retry of a stored append and new appends, When they share a statement, Then each caller gets its own answer and only the new events are written', async () => {
+    const { pool, statements } = recordingPool();
+    const store = await PostgresEventStore.create({ pool, schema: 'es_append_batch_mixed' });
+    try {
+      const { events, newEvent, uniqueStream } = await import('../contract/fixtures');
+      const [stale, retried, fresh1, fresh2] = Array.from({ length: 4 }, () => uniqueStream('case'));
+      await store.appendToStream(stale as string, events(2));
+      const stored = [newEvent()];
+      const first = await store.appendToStream(retried as string, stored);
+      statements.length = 0;
+      const [wrong, replay, a, b] = await Promise.allSettled([
+        store.appendToStream(stale as string, [newEvent()], { expectedRevision: 0 }),
+        store.appendToStream(retried as string, stored, { expectedRevision: 'no_stream' }),
+        store.appendToStream(fresh1 as string, events(2), { expectedRevision: 'no_stream' }),
+        store.appendToStream(fresh2 as string, [newEvent()], { expectedRevision: 'no_stream' }),
+      ]);
+      expect(statements.filter((t) => /append_events/.test(t))).toHaveLength(1);
+      expect(wrong.status === 'rejected' && String(wrong.reason)).toMatch(/Wrong expected revision/);
+      expect(replay).toEqual({ status: 'fulfilled', value: first });
+      expect(a).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1 } });
+      expect(b).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
+      const counts = Object.fromEntries(await Promise.all([stale, retried, fresh1, fresh2].map(async (s) => [s, (await store.readStream(s as string)).length])));
+      expect(counts).toEqual({ [stale as string]: 2, [retried as string]: 1, [fresh1 as string]: 2, [fresh2 as string]: 1 });
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it('Given one turn of appends where one reuses an event id stored in another stream, When the shared statement fails, Then the others are still appended on their own and that one alone is refused', async () => {
+    const { pool, statements } = recordingPool();
+    const store = await PostgresEventStore.create({ pool, schema: 'es_append_batch_conflict' });
+    try {
+      const { events, newEvent, uniqueStream } = await import('../contract/fixtures');
+      const taken = newEvent();
+      await store.appendToStream(uniqueStream('case'), [taken]);
+      const others = Array.from({ length: 5 }, () => uniqueStream('case'));
+      const thief = uniqueStream('case');
+      statements.length = 0;
+      const settled = await Promise.allSettled([
+        ...others.map((s) => store.appendToStream(s, events(2), { expectedRevision: 'no_stream' })),
+        store.appendToStream(thief, [newEvent('CaseNoteAdded', { other: true }, { metadata: taken.metadata })]),
+      ]);
+      expect(statements.filter((t) => /UNION ALL/.test(t))).toHaveLength(1);
+      expect(settled.slice(0, 5).every((r) => r.status === 'fulfilled')).toBe(true);
+      const refused = settled[5];
+      expect(refused?.status === 'rejected' && (refused.reason as { reason?: string }).reason).toBe('other-stream');
+      for (const s of others) expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0, 1]);
+      expect(await store.readStream(thief)).toEqual([]);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it('Given thirty stream reads asked for in one turn (whole, from a revision, one stream twice), When they run, Then two statements answer them and each caller gets what it would alone', async () => {
+    const { pool, statements } = recordingPool();
+    const store = await PostgresEventStore.create({ pool, schema: 'es_read_batch' });
+    try {
+      const { events, uniqueStream } = await import('../contract/fixtures');
+      const streams = Array.from({ length: 29 }, () => uniqueStream('case'));
+      for (const [i, s] of streams.entries()) await store.appendToStream(s, events(1 + (i % 4)));
+      const asks = [...streams.map((s, i) => ({ s, from: i % 2 === 0 ? undefined : i % 4 })), { s: streams[0] as string, from: 0 }];
+      const alone: number[][] = [];
+      for (const { s, from } of asks) alone.push((await store.readStream(s, from === undefined ? {} : { fromRevision: from })).map((e) => Number(e.globalPosition)));
+      statements.length = 0;
+      const together = await Promise.all(asks.map(({ s, from }) => store.readStream(s, from === undefined ? {} : { fromRevision: from })));
+      expect(statements.filter((t) => /FROM .*events/s.test(t))).toHaveLength(2); // the stream asked for twice goes in a second
+      expect(together.map((read) => read.map((e) => Number(e.globalPosition)))).toEqual(alone);
+      expect(together[1]?.[0]).toMatchObject({ streamName: streams[1], revision: 1, type: 'CaseNoteAdded' });
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
   it('Given the statements every command and subscription repeats (append, stream read, checkpoint save), When they run, Then each is a named prepared statement and still reads what is stored now', async () => {
     const named: { name: string | undefined; text: string }[] = [];
     const pool = new Pool({ connectionString: dbUrl, max: 1 }); // one connection: the prepared statements are reused

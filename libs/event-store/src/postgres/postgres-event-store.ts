@@ -23,6 +23,8 @@ import { HeadPoller } from './head-poller';
 import { migrate } from './migrator';
 import { readAllRows, readAuthenticatedStream, readStreamHead, readStreamRows } from './read';
 import { assertSchemaName, DEFAULT_SCHEMA } from './schema';
+import { StreamReadBatcher } from './stream-read-batcher';
+import { AppendBatcher } from './append-batcher';
 
 export interface PostgresEventStoreOptions {
   /** Connection string; or pass `pool` to share one (then `close()` leaves it open). */
@@ -91,6 +93,8 @@ export class PostgresEventStore implements EventStore {
   private readonly wakeup = new Wakeup();
   private readonly headPoller: HeadPoller;
   private readonly heads = new StreamHeadCache();
+  private readonly streamReads: StreamReadBatcher;
+  private readonly appends: AppendBatcher;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -118,6 +122,8 @@ export class PostgresEventStore implements EventStore {
     this.upcasters = options.upcasters instanceof UpcasterRegistry ? options.upcasters : new UpcasterRegistry(options.upcasters ?? []);
     this.checkpoints = options.checkpointStore ?? new PostgresCheckpointStore(this.pool, this.schema);
     this.audit = new PostgresAuditReads(this.pool, this.schema);
+    this.streamReads = new StreamReadBatcher(this.pool, this.schema);
+    this.appends = new AppendBatcher(this.pool, this.schema);
     const minMs = options.headPollIntervalMs ?? 25;
     this.headPoller = new HeadPoller(this.pool, this.schema, this.wakeup, { minMs, maxMs: Math.max(minMs, options.headPollIdleIntervalMs ?? 200) }, () => this.subscriptions.size > 0 || this.wakeup.listening > 0);
   }
@@ -146,23 +152,19 @@ export class PostgresEventStore implements EventStore {
       await held.commit();
       return held.result;
     }
-    const client = await this.connect();
     let head = this.heads.assumed(streamName, ctx.expectedRevision);
     for (let attempt = 0; attempt < AUTOCOMMIT_ATTEMPTS; attempt++) {
       let outcome: AppendOutcome;
       try {
-        outcome = await callAppendEvents(client, ctx, head);
+        // the first call shares a statement with the other appends of this turn (AppendBatcher)
+        outcome = attempt === 0 ? await this.appends.call(ctx, head) : await callAppendEvents(this.pool, ctx, head);
       } catch (err) {
-        return this.failAppend(client, ctx, err, false);
+        return this.failedAutocommit(ctx, err);
       }
-      if (outcome.kind !== 'stale-head') {
-        client.release();
-        return this.settle(ctx, outcome);
-      }
+      if (outcome.kind !== 'stale-head') return this.settle(ctx, outcome);
       this.heads.remember(streamName, outcome.head);
       head = outcome.head;
     }
-    client.release();
     const held = await this.appendHeld(ctx);
     if ('replayed' in held) return held.replayed;
     await held.commit();
@@ -257,7 +259,6 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async failAppend(client: PoolClient, ctx: AppendContext, err: unknown, inTransaction: boolean): Promise<AppendResult> {
-    this.heads.forget(ctx.streamName);
     try {
       if (inTransaction) await client.query('ROLLBACK');
       // Our own errors leave the connection clean; anything else (e.g. a cancelled statement) may have left a
@@ -266,6 +267,12 @@ export class PostgresEventStore implements EventStore {
     } catch {
       client.release(true);
     }
+    return this.failedAutocommit(ctx, err);
+  }
+
+  /** An append call failed (its connection already dealt with): a replay if another writer stored its ids, else the error. */
+  private async failedAutocommit(ctx: AppendContext, err: unknown): Promise<AppendResult> {
+    this.heads.forget(ctx.streamName);
     if ((err as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION && (err as { constraint?: string }).constraint === 'events_event_id_key') {
       // Another transaction stored one of these ids (in another stream, or a concurrent retry) while we waited.
       const replay = await findPreviousAppend(this.pool, ctx);
@@ -277,7 +284,11 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     parseStreamName(streamName);
-    const events = await readStreamRows(this.pool, this.schema, streamName, options);
+    // forward reads without a limit (what commands and views make) share statements with the others of this turn
+    const batched = options.direction !== 'backwards' && options.maxCount === undefined;
+    const events = batched
+      ? await this.streamReads.read(streamName, options.fromRevision)
+      : await readStreamRows(this.pool, this.schema, streamName, options);
     this.heads.observe(streamName, events);
     return events.map((e) => this.upcasters.apply(e));
   }

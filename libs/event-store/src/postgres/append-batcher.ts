@@ -1,0 +1,101 @@
+import type { Pool } from 'pg';
+import {
+  appendEventsCall, appendEventsValues, callAppendEvents, OUTCOME_COLUMNS, outcomeOf,
+  type AppendContext, type AppendOutcome, type OutcomeRow,
+} from './append';
+import type { StreamHead } from './head-cache';
+
+/** The most appends one statement carries (15 parameters each). */
+export const APPEND_BATCH_LIMIT = 32;
+
+interface PendingAppend {
+  ctx: AppendContext;
+  head: StreamHead;
+  resolve(outcome: AppendOutcome): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Appends to different streams asked for in the same turn of the event loop go to PostgreSQL as one statement: one
+ * `append_events` call per append, in one transaction, so one round trip, one wake-up of the server and one commit
+ * (one WAL flush) for all of them. Each call answers for its own append exactly as it would alone (appended, a
+ * replay, a wrong expected revision, a stale head); a call that writes nothing leaves the others' writes alone. An
+ * append made alone (the usual case when the service is not busy) is the same single call as before.
+ *
+ * If the statement fails as a whole (one call raised: a unique event id another writer stored meanwhile, a lost
+ * connection, a deadlock), nothing of it was written and each append is made again on its own, so each caller gets
+ * the answer or error of its own append. The calls run in stream-name order, so two batches lock stream rows in the
+ * same order. Global order holds as for appends in one explicit transaction: every call reserves its positions under
+ * the reservation lock, and the transaction's id is taken with the first of them (schema.ts, README.md).
+ */
+export class AppendBatcher {
+  private pending: PendingAppend[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  call(ctx: AppendContext, head: StreamHead): Promise<AppendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ctx, head, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const appends = this.pending;
+    this.pending = [];
+    for (const batch of batchesOf(appends)) void this.send(batch);
+  }
+
+  private async send(batch: PendingAppend[]): Promise<void> {
+    if (batch.length === 1) return this.alone(batch[0] as PendingAppend);
+    let rows: (OutcomeRow & { call: number })[];
+    try {
+      rows = (await this.pool.query<OutcomeRow & { call: number }>({
+        name: `tio-event-store-append-batch:${this.schema}:${batch.length}`,
+        text: batch.map((_, i) => `SELECT ${i} AS call, ${OUTCOME_COLUMNS} FROM ${appendEventsCall(this.schema, 1 + 15 * i)}`).join('\nUNION ALL\n'),
+        values: batch.flatMap((a) => appendEventsValues(a.ctx, a.head)),
+      })).rows;
+    } catch {
+      // nothing of the statement was written: each append on its own, with its own answer or error
+      await Promise.all(batch.map((a) => this.alone(a)));
+      return;
+    }
+    batch.forEach((a, i) => {
+      try {
+        const row = rows.find((r) => r.call === i);
+        if (!row) throw new Error(`append_events gave no outcome for ${a.ctx.streamName}`);
+        a.resolve(outcomeOf(a.ctx, row));
+      } catch (err) {
+        a.reject(err);
+      }
+    });
+  }
+
+  private async alone(a: PendingAppend): Promise<void> {
+    try {
+      a.resolve(await callAppendEvents(this.pool, a.ctx, a.head));
+    } catch (err) {
+      a.reject(err);
+    }
+  }
+}
+
+/** Statements of at most APPEND_BATCH_LIMIT appends, each stream once per statement, in stream-name order. */
+function batchesOf(appends: PendingAppend[]): PendingAppend[][] {
+  const batches: { streams: Set<string>; appends: PendingAppend[] }[] = [];
+  for (const append of appends) {
+    let batch = batches.find((b) => b.appends.length < APPEND_BATCH_LIMIT && !b.streams.has(append.ctx.streamName));
+    if (!batch) batches.push((batch = { streams: new Set(), appends: [] }));
+    batch.streams.add(append.ctx.streamName);
+    batch.appends.push(append);
+  }
+  return batches.map((b) => b.appends.sort((x, y) => (x.ctx.streamName < y.ctx.streamName ? -1 : x.ctx.streamName > y.ctx.streamName ? 1 : 0)));
+}
