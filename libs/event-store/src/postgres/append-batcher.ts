@@ -4,6 +4,7 @@ import {
   type AppendContext, type AppendOutcome, type OutcomeRow,
 } from './append';
 import type { StreamHead } from './head-cache';
+import { table } from './schema';
 
 /** The most appends one statement carries (15 parameters each). */
 export const APPEND_BATCH_LIMIT = 32;
@@ -25,8 +26,7 @@ interface PendingAppend {
  * If the statement fails as a whole (one call raised: a unique event id another writer stored meanwhile, a lost
  * connection, a deadlock), nothing of it was written and each append is made again on its own, so each caller gets
  * the answer or error of its own append. The calls run in stream-name order, so two batches lock stream rows in the
- * same order. Global order holds as for appends in one explicit transaction: every call reserves its positions under
- * the reservation lock, and the transaction's id is taken with the first of them (schema.ts, README.md).
+ * same order. Global order holds: the batch reserves all its positions at once (`batchStatement`).
  */
 export class AppendBatcher {
   private pending: PendingAppend[] = [];
@@ -58,11 +58,7 @@ export class AppendBatcher {
     if (batch.length === 1) return this.alone(batch[0] as PendingAppend);
     let rows: (OutcomeRow & { call: number })[];
     try {
-      rows = (await this.pool.query<OutcomeRow & { call: number }>({
-        name: `tio-event-store-append-batch:${this.schema}:${batch.length}`,
-        text: batch.map((_, i) => `SELECT ${i} AS call, ${OUTCOME_COLUMNS} FROM ${appendEventsCall(this.schema, 1 + 15 * i)}`).join('\nUNION ALL\n'),
-        values: batch.flatMap((a) => appendEventsValues(a.ctx, a.head)),
-      })).rows;
+      rows = (await this.pool.query<OutcomeRow & { call: number }>(batchStatement(this.schema, batch))).rows;
     } catch {
       // nothing of the statement was written: each append on its own, with its own answer or error
       await Promise.all(batch.map((a) => this.alone(a)));
@@ -86,6 +82,34 @@ export class AppendBatcher {
       a.reject(err);
     }
   }
+}
+
+/** Parameters per call in a batch: the call's own 14, then where its positions start and end in the reservation. */
+const PER_CALL = 16;
+
+/**
+ * One statement for the batch: every position it may need is reserved first, in one `reserve_positions` call (the
+ * transaction id and all the positions together under the reservation lock), and each call is handed its slice. So
+ * the batch's transaction holds no position above one another appender took later, and readers' `transaction_id <
+ * pg_snapshot_xmin` horizon keeps its promise: calls that each reserved their own would hand later calls positions
+ * above an appender that took its own in between and may commit after this batch, and a reader could pass them.
+ * Positions of a call that writes nothing stay unused, as a failed append's always did.
+ */
+function batchStatement(schema: string, batch: PendingAppend[]): { name: string; text: string; values: unknown[] } {
+  const values: unknown[] = [batch.reduce((n, a) => n + a.ctx.events.length, 0)];
+  const calls: string[] = [];
+  let reservedUpTo = 0;
+  batch.forEach((a, i) => {
+    const first = 2 + PER_CALL * i;
+    values.push(...appendEventsValues(a.ctx, a.head).slice(0, 14), reservedUpTo + 1, (reservedUpTo += a.ctx.events.length));
+    calls.push(`SELECT ${i} AS call, ${OUTCOME_COLUMNS} FROM ${appendEventsCall(schema, first, `r.positions[$${first + 14}::integer:$${first + 15}::integer]`)}`);
+  });
+  return {
+    name: `tio-event-store-append-batch:${schema}:${batch.length}`,
+    text: `WITH r AS MATERIALIZED (SELECT positions FROM ${table(schema, 'reserve_positions')}($1::integer))
+           SELECT b.* FROM r CROSS JOIN LATERAL (${calls.join('\n             UNION ALL ')}) AS b`,
+    values,
+  };
 }
 
 /** Statements of at most APPEND_BATCH_LIMIT appends, each stream once per statement, in stream-name order. */

@@ -132,11 +132,14 @@ function maxPosition(positions: readonly string[]): bigint {
   return max;
 }
 
-/** The text of one `append_events` call with its parameters numbered from `$first`. */
-export function appendEventsCall(schema: string, first: number): string {
+/**
+ * The text of one `append_events` call with its parameters numbered from `$first`; `reserved`, an SQL expression for
+ * the positions reserved beforehand (then the call takes 14 parameters, else 15).
+ */
+export function appendEventsCall(schema: string, first: number, reserved?: string): string {
   const $ = (i: number) => `$${first + i}`;
   return `${table(schema, 'append_events')}(${$(0)}, ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}::uuid[], ${$(6)}::text[], ${$(7)}::integer[], ${$(8)}::jsonb,
-                  ${$(9)}::jsonb, ${$(10)}::text[], ${$(11)}::text[], ${$(12)}, ${$(13)}::timestamptz, ${$(14)}::bigint[])`;
+                  ${$(9)}::jsonb, ${$(10)}::text[], ${$(11)}::text[], ${$(12)}, ${$(13)}::timestamptz, ${reserved ?? `${$(14)}::bigint[]`})`;
 }
 
 export const OUTCOME_COLUMNS = 'outcome, revision::text AS revision, last_hash, positions::text[] AS positions, existing';

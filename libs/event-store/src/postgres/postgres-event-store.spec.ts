@@ -197,6 +197,41 @@ describe('PostgreSQL adapter specifics', () => {
     }
   });
 
+  it('Given a shared append statement held up on one of its streams while another appender takes positions and stays open, When the shared statement commits first, Then a reader that follows the global order still gets every event', async () => {
+    const schema = 'es_append_batch_order';
+    const store = await PostgresEventStore.create({ connectionString: dbUrl, poolSize: 8, schema });
+    const locker = new Client({ connectionString: dbUrl });
+    await locker.connect();
+    try {
+      const { eventually, newEvent, uniqueStream } = await import('../contract/fixtures');
+      const [a, b, c] = [uniqueStream('case'), uniqueStream('case'), uniqueStream('case')] as [string, string, string];
+      await store.appendToStream(b, [newEvent()]);
+      const start = (await store.readAll()).at(-1)?.globalPosition as bigint;
+      // B's stream row held elsewhere: the shared statement's call for B waits for it, whatever the calls' order
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM ${schema}.streams WHERE stream_name = $1 FOR UPDATE`, [b]);
+      const shared = Promise.all([
+        store.appendToStream(a, [newEvent()], { expectedRevision: 'no_stream' }),
+        store.appendToStream(b, [newEvent()], { expectedRevision: 0 }),
+      ]);
+      await eventually(
+        async () => (await store.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%reserve_positions%'`)).rows[0].n,
+        (n) => n === 1,
+      );
+      // another appender takes its positions now, and its transaction stays open past the shared statement's commit
+      const held = await store.beginAppend(c, [newEvent()]);
+      await locker.query('COMMIT');
+      await shared;
+      const before = await store.readAll({ after: start });
+      await held.commit();
+      const rest = await store.readAll({ after: before.at(-1)?.globalPosition ?? start });
+      expect([...before, ...rest].map((e) => e.streamName).sort()).toEqual([a, b, c].sort());
+    } finally {
+      await locker.end();
+      await store.close();
+    }
+  });
+
   it('Given thirty stream reads asked for in one turn (whole, from a revision, one stream twice), When they run, Then two statements answer them and each caller gets what it would alone', async () => {
     const { pool, statements } = recordingPool();
     const store = await PostgresEventStore.create({ pool, schema: 'es_read_batch' });
