@@ -5,8 +5,9 @@ import {
 } from './append';
 import type { StreamHead } from './head-cache';
 import { table } from './schema';
+import { TurnBatches } from './turn-batches';
 
-/** The most appends one statement carries (15 parameters each). */
+/** The most appends one statement carries (16 parameters each). */
 export const APPEND_BATCH_LIMIT = 32;
 
 interface PendingAppend {
@@ -29,8 +30,7 @@ interface PendingAppend {
  * same order. Global order holds: the batch reserves all its positions at once (`batchStatement`).
  */
 export class AppendBatcher {
-  private pending: PendingAppend[] = [];
-  private scheduled = false;
+  private readonly turn = new TurnBatches<PendingAppend>(APPEND_BATCH_LIMIT, (a) => a.ctx.streamName, (batch) => void this.send(batch));
 
   constructor(
     private readonly pool: Pool,
@@ -38,24 +38,12 @@ export class AppendBatcher {
   ) {}
 
   call(ctx: AppendContext, head: StreamHead): Promise<AppendOutcome> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ ctx, head, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const appends = this.pending;
-    this.pending = [];
-    for (const batch of batchesOf(appends)) void this.send(batch);
+    return new Promise((resolve, reject) => this.turn.add({ ctx, head, resolve, reject }));
   }
 
   private async send(batch: PendingAppend[]): Promise<void> {
     if (batch.length === 1) return this.alone(batch[0] as PendingAppend);
+    batch.sort((x, y) => (x.ctx.streamName < y.ctx.streamName ? -1 : x.ctx.streamName > y.ctx.streamName ? 1 : 0));
     let rows: (OutcomeRow & { call: number })[];
     try {
       rows = (await this.pool.query<OutcomeRow & { call: number }>(batchStatement(this.schema, batch))).rows;
@@ -110,16 +98,4 @@ function batchStatement(schema: string, batch: PendingAppend[]): { name: string;
            SELECT b.* FROM r CROSS JOIN LATERAL (${calls.join('\n             UNION ALL ')}) AS b`,
     values,
   };
-}
-
-/** Statements of at most APPEND_BATCH_LIMIT appends, each stream once per statement, in stream-name order. */
-function batchesOf(appends: PendingAppend[]): PendingAppend[][] {
-  const batches: { streams: Set<string>; appends: PendingAppend[] }[] = [];
-  for (const append of appends) {
-    let batch = batches.find((b) => b.appends.length < APPEND_BATCH_LIMIT && !b.streams.has(append.ctx.streamName));
-    if (!batch) batches.push((batch = { streams: new Set(), appends: [] }));
-    batch.streams.add(append.ctx.streamName);
-    batch.appends.push(append);
-  }
-  return batches.map((b) => b.appends.sort((x, y) => (x.ctx.streamName < y.ctx.streamName ? -1 : x.ctx.streamName > y.ctx.streamName ? 1 : 0)));
 }

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../port';
 import { readStreamRows } from './read';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
 import { table } from './schema';
+import { TurnBatches } from './turn-batches';
 
 /** The most streams one statement reads. */
 export const STREAM_READ_BATCH_LIMIT = 100;
@@ -29,8 +30,7 @@ const QUALIFIED_COLUMNS = EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(',
  * separate statements, so every event object is handed to one caller only (callers decrypt and fold them).
  */
 export class StreamReadBatcher {
-  private pending: PendingRead[] = [];
-  private scheduled = false;
+  private readonly turn = new TurnBatches<PendingRead>(STREAM_READ_BATCH_LIMIT, (r) => r.streamName, (batch) => void this.send(batch));
 
   constructor(
     private readonly pool: Pool,
@@ -38,20 +38,7 @@ export class StreamReadBatcher {
   ) {}
 
   read(streamName: string, fromRevision: number | undefined): Promise<RecordedEvent[]> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ streamName, fromRevision, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const reads = this.pending;
-    this.pending = [];
-    for (const batch of batchesOf(reads)) void this.send(batch);
+    return new Promise((resolve, reject) => this.turn.add({ streamName, fromRevision, resolve, reject }));
   }
 
   private async send(batch: PendingRead[]): Promise<void> {
@@ -77,16 +64,4 @@ export class StreamReadBatcher {
       for (const r of batch) r.reject(err);
     }
   }
-}
-
-/** Statements of at most STREAM_READ_BATCH_LIMIT reads, each stream once per statement. */
-function batchesOf(reads: PendingRead[]): PendingRead[][] {
-  const batches: { streams: Set<string>; reads: PendingRead[] }[] = [];
-  for (const read of reads) {
-    let batch = batches.find((b) => b.reads.length < STREAM_READ_BATCH_LIMIT && !b.streams.has(read.streamName));
-    if (!batch) batches.push((batch = { streams: new Set(), reads: [] }));
-    batch.streams.add(read.streamName);
-    batch.reads.push(read);
-  }
-  return batches.map((b) => b.reads);
 }
