@@ -134,7 +134,8 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * The append in one round trip when this store knows the stream's head (it appended or read it last): validated
-   * and hashed here, written by one call of `append_events` outside any explicit transaction. If another process
+   * and hashed here, written by one call of `append_events` outside any explicit transaction (in a statement shared
+   * with the other appends asked for in the same turn, AppendBatcher). If another process
    * moved the head, the call answers with it and is repeated once; if it moved again (a hot stream written with
    * 'any'), the append takes the stream lock in a transaction and cannot lose again.
    */
