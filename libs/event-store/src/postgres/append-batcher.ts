@@ -1,13 +1,13 @@
 import type { Pool } from 'pg';
 import {
-  appendEventsCall, appendEventsValues, callAppendEvents, OUTCOME_COLUMNS, outcomeOf,
+  APPEND_EVENTS_PARAMETERS, appendEventsCall, appendEventsValues, callAppendEvents, OUTCOME_COLUMNS, outcomeOf,
   type AppendContext, type AppendOutcome, type OutcomeRow,
 } from './append';
 import type { StreamHead } from './head-cache';
 import { table } from './schema';
 import { TurnBatches } from './turn-batches';
 
-/** The most appends one statement carries (16 parameters each). */
+/** The most appends one statement carries (15 parameters each). */
 export const APPEND_BATCH_LIMIT = 32;
 
 interface PendingAppend {
@@ -72,9 +72,6 @@ export class AppendBatcher {
   }
 }
 
-/** Parameters per call in a batch: the call's own 14, then where its positions start and end in the reservation. */
-const PER_CALL = 16;
-
 /**
  * One statement for the batch: every position it may need is reserved first, in one `reserve_positions` call (the
  * transaction id and all the positions together under the reservation lock), and each call is handed its slice. So
@@ -88,9 +85,11 @@ function batchStatement(schema: string, batch: PendingAppend[]): { name: string;
   const calls: string[] = [];
   let reservedUpTo = 0;
   batch.forEach((a, i) => {
-    const first = 2 + PER_CALL * i;
-    values.push(...appendEventsValues(a.ctx, a.head).slice(0, 14), reservedUpTo + 1, (reservedUpTo += a.ctx.events.length));
-    calls.push(`SELECT ${i} AS call, ${OUTCOME_COLUMNS} FROM ${appendEventsCall(schema, first, `r.positions[$${first + 14}::integer:$${first + 15}::integer]`)}`);
+    const first = 2 + APPEND_EVENTS_PARAMETERS * i;
+    // the call's last parameter: where its positions start and end in the reservation
+    values.push(...appendEventsValues(a.ctx, a.head, [reservedUpTo + 1, (reservedUpTo += a.ctx.events.length)]));
+    const slice = (bounds: string) => `r.positions[(${bounds}::integer[])[1]:(${bounds}::integer[])[2]]`;
+    calls.push(`SELECT ${i} AS call, ${OUTCOME_COLUMNS} FROM ${appendEventsCall(schema, first, slice)}`);
   });
   return {
     name: `tio-event-store-append-batch:${schema}:${batch.length}`,

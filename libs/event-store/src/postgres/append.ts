@@ -132,20 +132,23 @@ function maxPosition(positions: readonly string[]): bigint {
   return max;
 }
 
+/** Parameters of one `append_events` call. */
+export const APPEND_EVENTS_PARAMETERS = 15;
+
 /**
- * The text of one `append_events` call with its parameters numbered from `$first`; `reserved`, an SQL expression for
- * the positions reserved beforehand (then the call takes 14 parameters, else 15).
+ * The text of one `append_events` call with its parameters numbered from `$first`. `reserved`: how the last one becomes
+ * the positions reserved beforehand (default: it is those positions, or null).
  */
-export function appendEventsCall(schema: string, first: number, reserved?: string): string {
+export function appendEventsCall(schema: string, first: number, reserved: (parameter: string) => string = (p) => `${p}::bigint[]`): string {
   const $ = (i: number) => `$${first + i}`;
   return `${table(schema, 'append_events')}(${$(0)}, ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}, ${$(5)}::uuid[], ${$(6)}::text[], ${$(7)}::integer[], ${$(8)}::jsonb,
-                  ${$(9)}::jsonb, ${$(10)}::text[], ${$(11)}::text[], ${$(12)}, ${$(13)}::timestamptz, ${reserved ?? `${$(14)}::bigint[]`})`;
+                  ${$(9)}::jsonb, ${$(10)}::text[], ${$(11)}::text[], ${$(12)}, ${$(13)}::timestamptz, ${reserved($(14))})`;
 }
 
 export const OUTCOME_COLUMNS = 'outcome, revision::text AS revision, last_hash, positions::text[] AS positions, existing';
 
 /** The parameters of one `append_events` call (see `appendEventsCall`). */
-export function appendEventsValues(ctx: AppendContext, head: StreamHead, reserved?: string[]): unknown[] {
+export function appendEventsValues(ctx: AppendContext, head: StreamHead, reserved?: readonly (string | number)[]): unknown[] {
   const cols = head === UNKNOWN_HEAD ? PROBE : chainOnto(ctx, head);
   return [
     ctx.streamName, ctx.category, expectedText(ctx.expectedRevision), head.revision, head.hash, ctx.events.map((e) => e.eventId),

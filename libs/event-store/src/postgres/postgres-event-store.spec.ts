@@ -95,10 +95,23 @@ describe('PostgreSQL adapter specifics', () => {
     return { pool, statements };
   }
 
-  it('Given a stream this store created, When it appends at the expected revision, Then each append is one statement, with no transaction and no NOTIFY', async () => {
+  /** A store on a recordingPool, closed with its pool after `run`. */
+  async function withRecordingStore(
+    options: Omit<Parameters<typeof PostgresEventStore.create>[0], 'pool'>,
+    run: (store: PostgresEventStore, statements: string[]) => Promise<void>,
+  ): Promise<void> {
     const { pool, statements } = recordingPool();
-    const store = await PostgresEventStore.create({ pool, schema: 'es_round_trips', chainKey: Buffer.alloc(32, 7) });
+    const store = await PostgresEventStore.create({ pool, ...options });
     try {
+      await run(store, statements);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  }
+
+  it('Given a stream this store created, When it appends at the expected revision, Then each append is one statement, with no transaction and no NOTIFY', async () => {
+    await withRecordingStore({ schema: 'es_round_trips', chainKey: Buffer.alloc(32, 7) }, async (store, statements) => {
       const { newEvent, events } = await import('../contract/fixtures');
       statements.length = 0;
       await store.appendToStream('case-rt', events(3), { expectedRevision: 'no_stream' });
@@ -108,16 +121,11 @@ describe('PostgreSQL adapter specifics', () => {
       for (const text of statements) expect(text).toMatch(/append_events/);
       expect(statements.join('\n')).not.toMatch(/BEGIN|COMMIT|pg_notify/i);
       expect(await store.verifyStream('case-rt')).toEqual({ streamName: 'case-rt', eventsChecked: 6, valid: true });
-    } finally {
-      await store.close();
-      await pool.end();
-    }
+    });
   });
 
   it('Given appends to twenty streams asked for in one turn, When they run, Then they share one statement and each gets its own revision, positions and verified chain', async () => {
-    const { pool, statements } = recordingPool();
-    const store = await PostgresEventStore.create({ pool, schema: 'es_append_batch', chainKey: Buffer.alloc(32, 7) });
-    try {
+    await withRecordingStore({ schema: 'es_append_batch', chainKey: Buffer.alloc(32, 7) }, async (store, statements) => {
       const { events, uniqueStream } = await import('../contract/fixtures');
       const streams = Array.from({ length: 20 }, () => uniqueStream('case'));
       statements.length = 0;
@@ -136,16 +144,11 @@ describe('PostgreSQL adapter specifics', () => {
       statements.length = 0;
       await Promise.all(streams.map((s, i) => store.appendToStream(s, events(1), { expectedRevision: i % 3 })));
       expect(statements.filter((t) => /append_events/.test(t))).toHaveLength(1);
-    } finally {
-      await store.close();
-      await pool.end();
-    }
+    });
   });
 
   it('Given one turn of appends with a wrong expected revision, a retry of a stored append and new appends, When they share a statement, Then each caller gets its own answer and only the new events are written', async () => {
-    const { pool, statements } = recordingPool();
-    const store = await PostgresEventStore.create({ pool, schema: 'es_append_batch_mixed' });
-    try {
+    await withRecordingStore({ schema: 'es_append_batch_mixed' }, async (store, statements) => {
       const { events, newEvent, uniqueStream } = await import('../contract/fixtures');
       const [stale, retried, fresh1, fresh2] = Array.from({ length: 4 }, () => uniqueStream('case'));
       await store.appendToStream(stale as string, events(2));
@@ -165,16 +168,11 @@ describe('PostgreSQL adapter specifics', () => {
       expect(b).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
       const counts = Object.fromEntries(await Promise.all([stale, retried, fresh1, fresh2].map(async (s) => [s, (await store.readStream(s as string)).length])));
       expect(counts).toEqual({ [stale as string]: 2, [retried as string]: 1, [fresh1 as string]: 2, [fresh2 as string]: 1 });
-    } finally {
-      await store.close();
-      await pool.end();
-    }
+    });
   });
 
   it('Given one turn of appends where one reuses an event id stored in another stream, When the shared statement fails, Then the others are still appended on their own and that one alone is refused', async () => {
-    const { pool, statements } = recordingPool();
-    const store = await PostgresEventStore.create({ pool, schema: 'es_append_batch_conflict' });
-    try {
+    await withRecordingStore({ schema: 'es_append_batch_conflict' }, async (store, statements) => {
       const { events, newEvent, uniqueStream } = await import('../contract/fixtures');
       const taken = newEvent();
       await store.appendToStream(uniqueStream('case'), [taken]);
@@ -191,10 +189,7 @@ describe('PostgreSQL adapter specifics', () => {
       expect(refused?.status === 'rejected' && (refused.reason as { reason?: string }).reason).toBe('other-stream');
       for (const s of others) expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0, 1]);
       expect(await store.readStream(thief)).toEqual([]);
-    } finally {
-      await store.close();
-      await pool.end();
-    }
+    });
   });
 
   it('Given a shared append statement held up on one of its streams while another appender takes positions and stays open, When the shared statement commits first, Then a reader that follows the global order still gets every event', async () => {
@@ -233,9 +228,7 @@ describe('PostgreSQL adapter specifics', () => {
   });
 
   it('Given thirty stream reads asked for in one turn (whole, from a revision, one stream twice), When they run, Then two statements answer them and each caller gets what it would alone', async () => {
-    const { pool, statements } = recordingPool();
-    const store = await PostgresEventStore.create({ pool, schema: 'es_read_batch' });
-    try {
+    await withRecordingStore({ schema: 'es_read_batch' }, async (store, statements) => {
       const { events, uniqueStream } = await import('../contract/fixtures');
       const streams = Array.from({ length: 29 }, () => uniqueStream('case'));
       for (const [i, s] of streams.entries()) await store.appendToStream(s, events(1 + (i % 4)));
@@ -247,10 +240,7 @@ describe('PostgreSQL adapter specifics', () => {
       expect(statements.filter((t) => /FROM .*events/s.test(t))).toHaveLength(2); // the stream asked for twice goes in a second
       expect(together.map((read) => read.map((e) => Number(e.globalPosition)))).toEqual(alone);
       expect(together[1]?.[0]).toMatchObject({ streamName: streams[1], revision: 1, type: 'CaseNoteAdded' });
-    } finally {
-      await store.close();
-      await pool.end();
-    }
+    });
   });
 
   it('Given the statements every command and subscription repeats (append, stream read, checkpoint save), When they run, Then each is a named prepared statement and still reads what is stored now', async () => {

@@ -160,7 +160,7 @@ export class PostgresEventStore implements EventStore {
         // the first call shares a statement with the other appends of this turn (AppendBatcher)
         outcome = attempt === 0 ? await this.appends.call(ctx, head) : await callAppendEvents(this.pool, ctx, head);
       } catch (err) {
-        return this.failedAutocommit(ctx, err);
+        return this.failedCall(ctx, err);
       }
       if (outcome.kind !== 'stale-head') return this.settle(ctx, outcome);
       this.heads.remember(streamName, outcome.head);
@@ -268,11 +268,11 @@ export class PostgresEventStore implements EventStore {
     } catch {
       client.release(true);
     }
-    return this.failedAutocommit(ctx, err);
+    return this.failedCall(ctx, err);
   }
 
-  /** An append call failed (its connection already dealt with): a replay if another writer stored its ids, else the error. */
-  private async failedAutocommit(ctx: AppendContext, err: unknown): Promise<AppendResult> {
+  /** An `append_events` call failed (its connection already dealt with): a replay if another writer stored its ids, else the error. */
+  private async failedCall(ctx: AppendContext, err: unknown): Promise<AppendResult> {
     this.heads.forget(ctx.streamName);
     if ((err as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION && (err as { constraint?: string }).constraint === 'events_event_id_key') {
       // Another transaction stored one of these ids (in another stream, or a concurrent retry) while we waited.
