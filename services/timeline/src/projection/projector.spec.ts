@@ -6,6 +6,7 @@ import type { ConsumedEvent, TransactionContext } from '@tio/messaging';
 import { migrateReadModel } from '../read-model/data-source';
 import { ACTORS, caseStory, event, testTopics } from '../testing/fixtures';
 import { buildEntry } from './entry-builders';
+import { CaseLastEntry1760000000005 } from '../read-model/migrations/1760000000005-case-last-entry';
 import { projectBatch } from './projector';
 
 async function inTransactionOf<T>(pool: Pool, work: (tx: TransactionContext) => Promise<T>): Promise<T> {
@@ -56,7 +57,10 @@ function referenceModel(deliveries: readonly ConsumedEvent[]): ReadModel {
         });
       }
     }
-    model.cases.push({ case_id: caseId, entry_count: ordered.length, first_occurred_at: iso(ordered[0].time), last_occurred_at: iso(ordered[ordered.length - 1].time) });
+    const last = ordered[ordered.length - 1];
+    model.cases.push({
+      case_id: caseId, entry_count: ordered.length, first_occurred_at: iso(ordered[0].time), last_occurred_at: iso(last.time), last_recorded_at: iso(recordedOf(last)), last_event_id: last.id,
+    });
     // earliest by (occurred, id): the first event in the order rule that names the organisation, as its actor or as a member
     const members = new Map<string, Member>();
     for (const e of [...ordered].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)))) {
@@ -106,7 +110,7 @@ async function storedModel(pool: Pool, schema: string): Promise<ReadModel> {
   return sorted({
     entries: await rows(`SELECT case_id, seq, arrival, source_event_id, kind, title, summary, agency, actor_user_id, actor_organisation_id, actor_agency, actor_role,
       occurred_at, recorded_at, details, source_event_type, source_topic, source_partition, source_offset::text FROM ${s}.timeline_entries`),
-    cases: await rows(`SELECT case_id, entry_count, first_occurred_at, last_occurred_at FROM ${s}.timeline_cases`),
+    cases: await rows(`SELECT case_id, entry_count, first_occurred_at, last_occurred_at, last_recorded_at, last_event_id FROM ${s}.timeline_cases`),
     members: (await rows(`SELECT case_id, organisation_id, agency, reason, since_event_id, since_occurred_at FROM ${s}.case_members`)) as unknown as Member[],
     clock: await rows(`SELECT source_event_id, case_id, type, data, occurred_at, recorded_at, source_topic, source_partition, source_offset::text FROM ${s}.case_clock_events`),
   });
@@ -197,6 +201,39 @@ describe('projectBatch stores what the reference model says the timeline shows (
       { numRuns: 25 },
     );
     expect(runs).toBe(25);
+  });
+
+  it('topics delivered at once on separate connections, as the consumer’s partitions are, give the reference but for the arrival numbers', async () => {
+    // each case's batches serialise on its row: the later one numbers after what the earlier one committed
+    const withoutArrival = (m: ReadModel) => ({ ...m, entries: m.entries.map(({ arrival: _arrival, ...e }) => e) });
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }), async (sizes) => {
+        runs++;
+        await clear();
+        const byTopic = [...new Set(events.map((e) => e.topic))].map((t) => events.filter((e) => e.topic === t));
+        const applied = await Promise.all(byTopic.map((stream) => deliver(stream, sizes)));
+        expect(applied.reduce((a, b) => a + b, 0)).toBe(events.length);
+        const stored = await storedModel(pool, SCHEMA);
+        expect(withoutArrival(stored)).toEqual(withoutArrival(referenceModel(events)));
+        for (const c of cases) {
+          const arrivals = stored.entries.filter((e) => e.case_id === c).map((e) => Number(e.arrival)).sort((a, b) => a - b);
+          expect(arrivals).toEqual(arrivals.map((_, i) => i + 1));
+        }
+      }),
+      { numRuns: 10 },
+    );
+    expect(runs).toBe(10);
+  });
+
+  it('the migration that keeps each case’s last entry on its row fills it from the entries already stored', async () => {
+    await clear();
+    await deliver(events, [7]);
+    const migration = new CaseLastEntry1760000000005();
+    const queryRunner = { connection: { options: { schema: SCHEMA } }, query: (sql: string) => pool.query(sql) } as unknown as Parameters<typeof migration.up>[0];
+    await migration.down(queryRunner);
+    await migration.up(queryRunner);
+    expect(await storedModel(pool, SCHEMA)).toEqual(referenceModel(events));
   });
 
   it('in-order live delivery numbers by appending, and late events renumber their cases', async () => {

@@ -25,6 +25,6 @@ describe('the timeline DataSource over the service pool (real PostgreSQL)', () =
     await ds.destroy();
     // still open: the pool belongs to whoever created it
     const { rows: applied } = await pool.query(`SELECT name FROM timeline.migrations ORDER BY id`);
-    expect(applied.map((r) => r.name)).toEqual(['ReadModel1760000000000', 'CaseClockEvents1760000000002', 'ProjectionVersion1760000000003', 'FamilyLinks1760000000004']);
+    expect(applied.map((r) => r.name)).toEqual(['ReadModel1760000000000', 'CaseClockEvents1760000000002', 'ProjectionVersion1760000000003', 'FamilyLinks1760000000004', 'CaseLastEntry1760000000005']);
   });
 });

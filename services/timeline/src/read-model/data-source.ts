@@ -6,9 +6,10 @@ import { AccessLog1760000000001 } from './migrations/1760000000001-access-log';
 import { CaseClockEvents1760000000002 } from './migrations/1760000000002-case-clock-events';
 import { ProjectionVersion1760000000003 } from './migrations/1760000000003-projection-version';
 import { FamilyLinks1760000000004 } from './migrations/1760000000004-family-links';
+import { CaseLastEntry1760000000005 } from './migrations/1760000000005-case-last-entry';
 
 /** Migrations of the rebuildable read model; they run inside the schema they are given (live or aside). */
-export const READ_MODEL_MIGRATIONS = [ReadModel1760000000000, CaseClockEvents1760000000002, ProjectionVersion1760000000003, FamilyLinks1760000000004];
+export const READ_MODEL_MIGRATIONS = [ReadModel1760000000000, CaseClockEvents1760000000002, ProjectionVersion1760000000003, FamilyLinks1760000000004, CaseLastEntry1760000000005];
 /** Migrations of what is never rebuilt (the access log), in `public`. */
 export const SERVICE_MIGRATIONS = [AccessLog1760000000001];
 

@@ -51,6 +51,9 @@ export class TimelineCaseEntity {
   @Column({ name: 'entry_count', type: 'integer' }) entryCount!: number;
   @Column({ name: 'first_occurred_at', type: 'timestamptz' }) firstOccurredAt!: Date;
   @Column({ name: 'last_occurred_at', type: 'timestamptz' }) lastOccurredAt!: Date;
+  /** With `last_occurred_at`: the key of the case's last entry by the order rule (null while it has none). */
+  @Column({ name: 'last_recorded_at', type: 'timestamptz', nullable: true }) lastRecordedAt!: Date | null;
+  @Column({ name: 'last_event_id', type: 'text', nullable: true }) lastEventId!: string | null;
 }
 
 /** Which organisations are involved in a case, and why (an actor of one of its events, or named in an advice request). */
