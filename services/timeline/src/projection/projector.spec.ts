@@ -24,6 +24,14 @@ async function inTransactionOf<T>(pool: Pool, work: (tx: TransactionContext) => 
   }
 }
 
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /**
  * What the timeline must show for a set of deliveries, folded in memory: each event once (its first delivery), a
  * case's entries numbered 1..n by the order rule (occurred, recorded, id byte-wise), `arrival` the order of first
@@ -224,6 +232,30 @@ describe('projectBatch stores what the reference model says the timeline shows (
       { numRuns: 10 },
     );
     expect(runs).toBe(10);
+  });
+
+  it('an event a concurrent batch stores while this one waits for the case lock is never stored twice: this batch fails, and applied again it skips the event', async () => {
+    await clear();
+    const [first, ...rest] = events.filter((e) => e.subject === cases[1]).sort((a, b) => a.time.localeCompare(b.time));
+    await deliver([first], [1]);
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      // holds the case row (as a batch of the same case does) while it stores the next event
+      await projectBatch({ query: async (sql, params) => (await holder.query(sql, params)).rows }, SCHEMA, [rest[0]]);
+      const waiting = inTransaction((tx) => projectBatch(tx, SCHEMA, [rest[0], rest[1]]));
+      const settled = waiting.then(() => 'applied', (err: Error) => err.message);
+      // the second batch is blocked on the case row once its lock statement waits
+      await waitUntil(async () => (await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`)).rows[0].n > 0);
+      await holder.query('COMMIT');
+      expect(await settled).toMatch(/duplicate key value violates unique constraint/);
+    } finally {
+      holder.release();
+    }
+    const again = await inTransaction((tx) => projectBatch(tx, SCHEMA, [rest[0], rest[1]]));
+    expect(again.map((r) => r.eventId)).toEqual([rest[1].id]);
+    const stored = await storedModel(pool, SCHEMA);
+    expect(stored.entries.filter((e) => e.case_id === cases[1]).map((e) => [e.source_event_id, e.seq])).toEqual([[first.id, 1], [rest[0].id, 2], [rest[1].id, 3]]);
   });
 
   it('the migration that keeps each case’s last entry on its row fills it from the entries already stored', async () => {
