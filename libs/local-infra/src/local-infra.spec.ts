@@ -30,7 +30,41 @@ describe('local PostgreSQL', () => {
       await dropDatabase(databaseUrl, name);
     }
   });
+
+  it('lets a session that is closing end on its own before dropping its database (a pool ended just before the drop reports no error)', async () => {
+    const name = `infra_spec_${randomUUID().slice(0, 8)}`;
+    const closing = new Client({ connectionString: await ensureDatabase(databaseUrl, name) });
+    await closing.connect();
+    const errors: Error[] = [];
+    closing.on('error', (err) => errors.push(err));
+    // as a pool's end() does: the close is under way when the drop starts (here slowed down to 200 ms)
+    const ended = new Promise((resolve) => setTimeout(resolve, 200)).then(() => closing.end());
+    await dropDatabase(databaseUrl, name);
+    await ended;
+    expect(errors.map((e) => e.message)).toEqual([]);
+    expect(await databaseExists(name)).toBe(false);
+  });
+
+  it('still drops a database a leaked session keeps open, once the grace is over', async () => {
+    const name = `infra_spec_${randomUUID().slice(0, 8)}`;
+    const leaked = new Client({ connectionString: await ensureDatabase(databaseUrl, name) });
+    await leaked.connect();
+    const ended = new Promise<Error>((resolve) => leaked.on('error', resolve));
+    await dropDatabase(databaseUrl, name, 100);
+    expect((await ended).message).toMatch(/terminating connection due to administrator command/);
+    expect(await databaseExists(name)).toBe(false);
+  });
 });
+
+async function databaseExists(name: string): Promise<boolean> {
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  } finally {
+    await admin.end();
+  }
+}
 
 describe('local Kafka broker', () => {
   const kafka = new Kafka({ clientId: 'infra-spec', brokers, logLevel: logLevel.WARN });

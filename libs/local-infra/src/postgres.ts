@@ -282,11 +282,19 @@ export async function ensureDatabase(clusterUrl: string, name: string): Promise<
   return url.toString();
 }
 
-/** Drops a database (tests clean up after themselves). */
-export async function dropDatabase(clusterUrl: string, name: string): Promise<void> {
+/**
+ * Drops a database (tests clean up after themselves). It first waits, up to `graceMs`, for the database's sessions to
+ * end: a pg Pool's end() resolves once it has asked its idle clients to close, before the server has seen them go,
+ * and WITH (FORCE) would terminate them mid-close, which their pool reports as an unhandled error. Sessions still
+ * open after the grace (a leaked client) are terminated as before.
+ */
+export async function dropDatabase(clusterUrl: string, name: string, graceMs = 5_000): Promise<void> {
   const client = new Client({ connectionString: clusterUrl });
   await client.connect();
   try {
+    const deadline = Date.now() + graceMs;
+    const sessions = async () => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])).rows[0]?.n ?? 0;
+    while ((await sessions()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
     await client.end();
