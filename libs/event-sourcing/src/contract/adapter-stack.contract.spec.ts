@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { dropDatabase, ensureDatabase } from '@tio/local-infra';
 import { eventStoreChoice, openEventStore } from '../event-store-selection';
@@ -8,7 +9,8 @@ import { adapterStackContract } from './adapter-stack.contract';
 // skipped and says why, so a green run never hides that this adapter was not exercised.
 
 const cluster = process.env['DATABASE_URL'] as string;
-const DB = 'es_adapter_stack_pg';
+// one database per run: two runs on one cluster never drop each other's
+const DB = `es_adapter_stack_${randomUUID().slice(0, 8)}`;
 let pool: Pool | undefined;
 
 adapterStackContract({

@@ -82,6 +82,20 @@ function recordingClient(real: MessagingClient, published: Published[]): Messagi
   } as MessagingClient;
 }
 
+/**
+ * The category's log once it holds `count` events. A PostgreSQL reader sees only what transactions older than every
+ * open one wrote (`pg_snapshot_xmin`, cluster-wide), so a transaction of another suite, in any database of the same
+ * cluster, can hold events just appended back from `readAll` for a moment; an agency's reader waits the same way.
+ */
+async function visibleLog(store: EventStore, category: string, count: number, timeoutMs = 10_000): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = await store.readAll({ category });
+    if (log.length >= count || Date.now() > deadline) return log;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function all<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
   const out: T[] = [];
   for await (const b of batches) out.push(...b);
@@ -187,7 +201,7 @@ export function adapterStackContract(harness: AdapterStackHarness): void {
         const forwarder = () => new Forwarder({ store, checkpoints: store.checkpoints, client, name, source: '/tio/contract', registry: registryFor(topic), category, batchSize: 4 });
         const cases = [randomUUID(), randomUUID(), randomUUID()];
         for (let i = 0; i < 3; i++) for (const c of cases) await runCommand(store, `${category}-${c}`, tally, { caseId: c, add: i + 1, reason: `secret ${c} ${i}` }, ctx(c));
-        const before = await store.readAll({ category });
+        const before = await visibleLog(store, category, 9);
         expect(before).toHaveLength(9);
 
         const first = forwarder();
@@ -203,7 +217,7 @@ export function adapterStackContract(harness: AdapterStackHarness): void {
         expect(await store.checkpoints.load(name)).toBe((before[before.length - 1] as RecordedEvent).globalPosition);
 
         await runCommand(store, `${category}-${cases[0]}`, tally, { caseId: cases[0] as string, add: 4, reason: 'later' }, ctx(cases[0] as string));
-        const after = await store.readAll({ category });
+        const after = await visibleLog(store, category, 10);
         const second = forwarder();
         await second.start();
         await second.waitFor((after[after.length - 1] as RecordedEvent).globalPosition);
@@ -232,7 +246,7 @@ export function adapterStackContract(harness: AdapterStackHarness): void {
       });
 
       it('Given a case across two streams, When the audit reads it, Then it gets exactly its events in (recordedAt, global position) order, counted, cut at a time, and found by id', async () => {
-        const mine = (await store.readAll({ category })).filter((e) => e.metadata.caseId === caseId);
+        const mine = (await visibleLog(store, category, 8)).filter((e) => e.metadata.caseId === caseId);
         const ordered = [...mine].sort((a, b) => (a.metadata.recordedAt < b.metadata.recordedAt ? -1 : a.metadata.recordedAt > b.metadata.recordedAt ? 1 : Number(a.globalPosition - b.globalPosition)));
         const read = await all(store.audit.caseEvents(caseId, { batchSize: 3 }));
         expect(read.map((e) => e.metadata.eventId)).toEqual(ordered.map((e) => e.metadata.eventId));
@@ -274,7 +288,7 @@ export function adapterStackContract(harness: AdapterStackHarness): void {
       });
 
       it('Given the log, When the audit reads a position range and sweeps cases, Then it gets exactly that slice and each case\'s filtered events in global order', async () => {
-        const log = await store.readAll({ category });
+        const log = await visibleLog(store, category, 8);
         expect(log).toHaveLength(8);
         const slice = await all(store.audit.readRange({ after: log[1]?.globalPosition, through: log[5]?.globalPosition, category, batchSize: 2 }));
         expect(slice.map((e) => e.metadata.eventId)).toEqual(log.slice(2, 6).map((e) => e.metadata.eventId));
