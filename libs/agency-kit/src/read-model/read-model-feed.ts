@@ -13,15 +13,18 @@ export interface FeedSubscription {
 }
 
 /**
- * How a feed fetches: the broker answers once 64 KiB are waiting, or after 500 ms (the wait an idle fetch had
+ * How a feed fetches: the broker answers once 256 KiB are waiting, or after 500 ms (the wait an idle fetch had
  * already). A feed reads the whole case topic for a few of its types; answered at once, a producer that publishes
  * records one by one cost each feed group a fetch and an offset commit per case event (~280 of each per second at
  * 300 events/s, measured), where batched it is ~2 fetches and a commit per partition with records per 500 ms.
- * What it adds: up to 500 ms between a case event and the read model while the topic carries less than 64 KiB per
+ * KafkaJS commits after every batch whatever autoCommitInterval says, so the fetch size is the commit rate: at
+ * 64 KiB the three agency services still spent a quarter of their busy CPU writing fetches and commits at 1,000
+ * events/s; at 256 KiB they spent 20-30% less CPU per event (five interleaved pairs, docs/benchmarks.md).
+ * What it adds: up to 500 ms between a case event and the read model while the topic carries less than 256 KiB per
  * 500 ms (none beyond that). The read model serves people (a request in an agency's worklist, a family's facts),
  * for whom that does not show; an idle feed fetches exactly as before, and stops as fast.
  */
-export const READ_MODEL_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: DEFAULT_FETCH_MAX_WAIT_MS };
+export const READ_MODEL_FETCH = { minBytes: 256 * 1024, maxWaitTimeMs: DEFAULT_FETCH_MAX_WAIT_MS };
 
 /**
  * A consumer group that keeps part of the kit's read model from Kafka: it starts once the read model's tables exist
