@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import { chainKeyFrom, type EventStore } from '@tio/event-store';
+import { chainKeyFrom, PostgresEventStore, type EventStore } from '@tio/event-store';
 import { keyStoreSettings, masterKeyFrom, PersonalDataEventStore, PostgresKeyStore, type KeyStore } from '@tio/personal-data';
 import { PG_POOL, ServiceMetrics } from '@tio/service-kit';
 import { eventStoreChoice, openEventStore } from './event-store-selection';
@@ -50,11 +50,12 @@ export class EventStoreModule {
         {
           provide: EVENT_STORE,
           inject: [PG_POOL, KEY_STORE, ServiceMetrics],
-          useFactory: async (pool: Pool, keys: KeyStore, metrics: ServiceMetrics) =>
-            new PersonalDataEventStore(
-              await openEventStore(eventStoreChoice(), { pool, categories: options.categories, chainKey: chainKeyFrom(), metrics: metrics.eventStore }),
-              keys,
-            ),
+          useFactory: async (pool: Pool, keys: KeyStore, metrics: ServiceMetrics) => {
+            const store = await openEventStore(eventStoreChoice(), { pool, categories: options.categories, chainKey: chainKeyFrom(), metrics: metrics.eventStore });
+            // only PostgreSQL readers wait behind the cluster's oldest transaction (EventStoreDB orders $all itself)
+            if (store instanceof PostgresEventStore) metrics.eventStoreReaders(() => store.unreadableEvents());
+            return new PersonalDataEventStore(store, keys);
+          },
         },
         EventStoreCloser,
       ],

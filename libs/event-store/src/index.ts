@@ -13,6 +13,7 @@ export * from './audit-reads';
 export { CatchUpSubscription, DEFAULT_BATCH_SIZE } from './catch-up-subscription';
 export { PostgresEventStore, type PostgresEventStoreOptions, type HeldAppend, type EventStoreMetrics } from './postgres/postgres-event-store';
 export { PostgresCheckpointStore } from './postgres/checkpoints';
+export { type UnreadableEvents } from './postgres/read';
 export { migrate as migratePostgresEventStore } from './postgres/migrator';
 export { MIGRATIONS as POSTGRES_EVENT_STORE_MIGRATIONS, DEFAULT_SCHEMA as DEFAULT_POSTGRES_EVENT_STORE_SCHEMA } from './postgres/schema';
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './esdb/esdb-event-store';

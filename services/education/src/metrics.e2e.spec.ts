@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import request from 'supertest';
 import { eventually, publishAdviceRequest, TestBus } from '@tio/agency-kit/testing';
 import { metricValue, scrapeMetrics, startTestService, tokenFor, type TestService } from '@tio/testing';
@@ -57,5 +58,35 @@ describe('education service metrics after a POST', () => {
     expect(metricValue(text, 'tio_access_log_record_duration_seconds_count', { outcome: 'committed' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'tio_consumer_messages_total', { outcome: 'applied' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'tio_consumer_ok')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows the events committed but held back from readers by an older transaction elsewhere in the cluster, and how long, until it ends', async () => {
+    const ep = await tokenFor({ agency: 'education', roles: ['practitioner'], userId: 'ep-8', organisationId: 'LA-EPS' });
+    const auth = { Authorization: `Bearer ${ep}` };
+    const requested = await publishAdviceRequest(bus, { agency: 'education', adviceType: 'psychological' });
+    await eventually('the advice request in the read model', async () => {
+      const res = await request(service.server).get(`/cases/${requested.caseId}/advice-requests`).set(auth);
+      return res.status === 200 && res.body.requests.length === 1;
+    });
+    // a report left open in the cluster's default database, not the service's
+    const older = new Client({ connectionString: process.env['DATABASE_URL'] });
+    await older.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      await request(service.server)
+        .post(`/cases/${requested.caseId}/advice`).set(auth).set('Idempotency-Key', 'metrics-advice-02')
+        .send({ adviceRequestId: requested.adviceRequestId, adviceType: 'psychological', sections: [{ heading: 'Communication', text: 'Understands two-step instructions.' }] })
+        .expect(201);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const held = await scrapeMetrics(service.server);
+      expect(metricValue(held, 'tio_event_store_unreadable_events')).toBeGreaterThanOrEqual(1);
+      expect(metricValue(held, 'tio_event_store_oldest_unreadable_age_seconds')).toBeGreaterThanOrEqual(1);
+      await older.query('COMMIT');
+      await eventually('the advice readable again', async () => metricValue(await scrapeMetrics(service.server), 'tio_event_store_unreadable_events') === 0);
+      expect(metricValue(await scrapeMetrics(service.server), 'tio_event_store_oldest_unreadable_age_seconds')).toBeLessThan(1);
+    } finally {
+      await older.end();
+    }
   });
 });

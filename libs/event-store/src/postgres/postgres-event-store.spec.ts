@@ -415,6 +415,31 @@ describe('PostgreSQL adapter specifics', () => {
     }
   });
 
+  it('Given a transaction in flight in another database of the cluster, When events are appended, Then readers cannot see them and unreadableEvents counts them with the oldest one\'s time, until that transaction ends', async () => {
+    const store = await PostgresEventStore.create({ connectionString: dbUrl, schema: 'es_unreadable' });
+    const { newEvent } = await import('../contract/fixtures');
+    const elsewhere = new Client({ connectionString: clusterUrl() }); // the cluster's default database, not the store's
+    await elsewhere.connect();
+    try {
+      await store.appendToStream('case-readable', [newEvent()]);
+      expect(await store.unreadableEvents()).toEqual({ events: 0, oldestRecordedAt: undefined });
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()'); // an id older than the appends below
+      await store.appendToStream('case-hidden-1', [newEvent(), newEvent()]);
+      await store.appendToStream('case-hidden-2', [newEvent()]);
+      expect((await store.readAll()).map((e) => e.streamName)).toEqual(['case-readable']);
+      const [recorded] = await store.readStream('case-hidden-1');
+      const hidden = await store.unreadableEvents();
+      expect(hidden).toEqual({ events: 3, oldestRecordedAt: recorded?.metadata.recordedAt });
+      await elsewhere.query('COMMIT');
+      expect(await store.unreadableEvents()).toEqual({ events: 0, oldestRecordedAt: undefined });
+      expect(await store.readAll()).toHaveLength(4);
+    } finally {
+      await elsewhere.end();
+      await store.close();
+    }
+  });
+
   it('Given a failed append (wrong revision), When the connection is reused, Then no advisory lock is left behind', async () => {
     const store = await PostgresEventStore.create({ connectionString: dbUrl, poolSize: 1 });
     try {

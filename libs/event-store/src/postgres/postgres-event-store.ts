@@ -21,7 +21,7 @@ import { PostgresAuditReads } from './audit-reads';
 import { StreamHeadCache, type StreamHead } from './head-cache';
 import { HeadPoller } from './head-poller';
 import { migrate } from './migrator';
-import { readAllRows, readAuthenticatedStream, readStreamHead, readStreamRows } from './read';
+import { readAllRows, readAuthenticatedStream, readStreamHead, readStreamRows, readUnreadableEvents, type UnreadableEvents } from './read';
 import { assertSchemaName, DEFAULT_SCHEMA } from './schema';
 import { StreamReadBatcher } from './stream-read-batcher';
 import { AppendBatcher } from './append-batcher';
@@ -292,6 +292,15 @@ export class PostgresEventStore implements EventStore {
       : await readStreamRows(this.pool, this.schema, streamName, options);
     this.heads.observe(streamName, events);
     return events.map((e) => this.upcasters.apply(e));
+  }
+
+  /**
+   * Committed events that readers cannot be handed yet because an older transaction, in any database of the cluster,
+   * is still in flight (see readUnreadableEvents); services export it as `tio_event_store_unreadable_events`.
+   */
+  async unreadableEvents(): Promise<UnreadableEvents> {
+    this.assertOpen();
+    return readUnreadableEvents(this.pool, this.schema);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -50,6 +50,31 @@ export async function readAllRows(pool: Pool, schema: string, options: ReadAllOp
   return rows.map(toRecordedEvent);
 }
 
+/** Events committed to the store that no reader can be handed yet, and when the oldest of them was recorded. */
+export interface UnreadableEvents {
+  events: number;
+  oldestRecordedAt: string | undefined;
+}
+
+/**
+ * The committed events above the readers' horizon: written by a transaction that is not older than every one still
+ * in flight in the cluster (any database: `pg_snapshot_xmin` is cluster-wide), so `readAll`, subscriptions and the
+ * forwarder cannot see them until that older transaction ends. Normally none, or the last milliseconds' appends;
+ * a long transaction anywhere in the cluster makes the count and the age grow. Cost: a backward walk of the primary
+ * key over the hidden rows to the newest readable one, then those rows again.
+ */
+export async function readUnreadableEvents(pool: Pool, schema: string): Promise<UnreadableEvents> {
+  const events = table(schema, 'events');
+  const { rows } = await pool.query<{ events: number; oldest: Date | null }>(
+    `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+          readable AS (SELECT coalesce((SELECT e.global_position FROM ${events} e, horizon
+                                         WHERE e.transaction_id < horizon.xmin ORDER BY e.global_position DESC LIMIT 1), 0) AS head)
+     SELECT count(*)::int AS events, min(e.recorded_at) AS oldest FROM ${events} e, readable WHERE e.global_position > readable.head`,
+  );
+  const row = rows[0];
+  return { events: row?.events ?? 0, oldestRecordedAt: row?.oldest ? row.oldest.toISOString() : undefined };
+}
+
 /** Every stored event of a stream with its MAC, in revision order, for verification. */
 export async function readAuthenticatedStream(pool: Pool, schema: string, streamName: string): Promise<AuthenticatedEvent[]> {
   const { rows } = await pool.query<EventRow & { mac: string | null }>(

@@ -5,6 +5,7 @@ import { mintToken, RequireRoles, type TokenRequest } from '@tio/auth';
 import { CoreModule } from '../core.module';
 import { createServiceApp } from '../run-service';
 import { metricLabelValues, metricValue } from './metrics-text';
+import { ServiceMetrics } from './service-metrics';
 
 @Controller('cases/:caseId/things')
 class ThingsController {
@@ -87,5 +88,33 @@ describe('service metrics: one registry, one /metrics, HTTP requests by route pa
     await request(service.server).get('/metrics').set('Authorization', `Bearer ${caseworker}`).expect(403);
     const auditor = await tokenFor({ agency: 'local-authority', roles: ['auditor'] });
     await request(service.server).get('/metrics').set('Authorization', `Bearer ${auditor}`).expect(200);
+  });
+});
+
+describe('the event store readers gauges (ServiceMetrics.eventStoreReaders)', () => {
+  it('asks the probe at each scrape: the unreadable events and the age of the oldest; a failed probe keeps the last values', async () => {
+    const metrics = new ServiceMetrics();
+    const answers: Array<{ events: number; oldestRecordedAt: string | undefined } | Error> = [
+      { events: 0, oldestRecordedAt: undefined },
+      { events: 3, oldestRecordedAt: new Date(Date.now() - 90_000).toISOString() },
+      new Error('the database is away'),
+    ];
+    metrics.eventStoreReaders(async () => {
+      const next = answers.shift();
+      if (!next || next instanceof Error) throw next ?? new Error('no more answers');
+      return next;
+    });
+    const scrape = async () => {
+      const text = await metrics.scrape();
+      return [metricValue(text, 'tio_event_store_unreadable_events'), metricValue(text, 'tio_event_store_oldest_unreadable_age_seconds')];
+    };
+    expect(await scrape()).toEqual([0, 0]);
+    const [events, age] = await scrape();
+    expect(events).toBe(3);
+    expect(age).toBeGreaterThanOrEqual(90);
+    expect(age).toBeLessThan(100);
+    const [stillEvents, stillAge] = await scrape();
+    expect(stillEvents).toBe(3);
+    expect(stillAge).toBe(age);
   });
 });

@@ -8,6 +8,10 @@ export interface ForwarderObserver {
   backlog(events: number, oldestRecordedAt?: string): void;
   published(events: number, seconds: number): void;
 }
+/** What the PostgreSQL event store says of its committed events that readers cannot be handed yet. */
+export interface UnreadableEventsProbe {
+  (): Promise<{ events: number; oldestRecordedAt: string | undefined }>;
+}
 export interface AccessLogObserver {
   recorded(seconds: number, outcome: 'committed' | 'failed'): void;
 }
@@ -109,6 +113,32 @@ export class ServiceMetrics {
         this.publishDuration.observe({ forwarder: name }, seconds);
       },
     };
+  }
+
+  /**
+   * Exports the event store's unreadable events (committed, but above the readers' horizon because an older
+   * transaction anywhere in the PostgreSQL cluster is still in flight), asked at each scrape. They are what the
+   * forwarder, subscriptions and `readAll` wait for: alert when the age grows. A failed probe keeps the last values.
+   */
+  eventStoreReaders(probe: UnreadableEventsProbe): void {
+    const events = new Gauge({
+      name: 'tio_event_store_unreadable_events',
+      help: 'Events committed to the event store that readers cannot see yet: an older transaction in any database of the PostgreSQL cluster is still in flight',
+      registers: [this.registry],
+    });
+    const age = new Gauge({
+      name: 'tio_event_store_oldest_unreadable_age_seconds',
+      help: 'Age of the oldest committed event readers cannot see yet (0 when none): how long publishing has been held back',
+      registers: [this.registry],
+    });
+    events.set(0);
+    age.set(0);
+    this.beforeScrape(async () => {
+      const seen = await probe().catch(() => undefined);
+      if (!seen) return;
+      events.set(seen.events);
+      age.set(seen.oldestRecordedAt ? Math.max(0, (Date.now() - Date.parse(seen.oldestRecordedAt)) / 1000) : 0);
+    });
   }
 
   /** Runs before every scrape (e.g. to ask the broker for high watermarks), so gauges are read fresh. */
