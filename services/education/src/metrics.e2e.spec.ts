@@ -24,14 +24,20 @@ describe('education service metrics after a POST', () => {
     await service?.close();
   });
 
-  it('counts the request, the append, the publish and the access-log entry', async () => {
-    const ep = await tokenFor({ agency: 'education', roles: ['practitioner'], userId: 'ep-7', organisationId: 'LA-EPS' });
+  /** An educational psychologist's credentials and an advice request of theirs that the service has taken in. */
+  async function adviceRequested(userId: string) {
+    const ep = await tokenFor({ agency: 'education', roles: ['practitioner'], userId, organisationId: 'LA-EPS' });
     const auth = { Authorization: `Bearer ${ep}` };
     const requested = await publishAdviceRequest(bus, { agency: 'education', adviceType: 'psychological' });
     await eventually('the advice request in the read model', async () => {
       const res = await request(service.server).get(`/cases/${requested.caseId}/advice-requests`).set(auth);
       return res.status === 200 && res.body.requests.length === 1;
     });
+    return { auth, requested };
+  }
+
+  it('counts the request, the append, the publish and the access-log entry', async () => {
+    const { auth, requested } = await adviceRequested('ep-7');
     await request(service.server)
       .post(`/cases/${requested.caseId}/advice`).set(auth).set('Idempotency-Key', 'metrics-advice-01')
       .send({ adviceRequestId: requested.adviceRequestId, adviceType: 'psychological', sections: [{ heading: 'Cognition and learning', text: 'Working memory below average.' }] })
@@ -61,19 +67,14 @@ describe('education service metrics after a POST', () => {
   });
 
   it('shows the events committed but held back from readers by an older transaction elsewhere in the cluster, and how long, until it ends', async () => {
-    const ep = await tokenFor({ agency: 'education', roles: ['practitioner'], userId: 'ep-8', organisationId: 'LA-EPS' });
-    const auth = { Authorization: `Bearer ${ep}` };
-    const requested = await publishAdviceRequest(bus, { agency: 'education', adviceType: 'psychological' });
-    await eventually('the advice request in the read model', async () => {
-      const res = await request(service.server).get(`/cases/${requested.caseId}/advice-requests`).set(auth);
-      return res.status === 200 && res.body.requests.length === 1;
-    });
+    const { auth, requested } = await adviceRequested('ep-8');
     // a report left open in the cluster's default database, not the service's
     const older = new Client({ connectionString: process.env['DATABASE_URL'] });
     await older.connect();
     try {
       await older.query('BEGIN');
       await older.query('SELECT pg_current_xact_id()');
+      // answered after the 5 s read-your-writes wait: the service's own projection cannot read the advice either
       await request(service.server)
         .post(`/cases/${requested.caseId}/advice`).set(auth).set('Idempotency-Key', 'metrics-advice-02')
         .send({ adviceRequestId: requested.adviceRequestId, adviceType: 'psychological', sections: [{ heading: 'Communication', text: 'Understands two-step instructions.' }] })
