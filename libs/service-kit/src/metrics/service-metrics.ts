@@ -9,9 +9,7 @@ export interface ForwarderObserver {
   published(events: number, seconds: number): void;
 }
 /** What the PostgreSQL event store says of its committed events that readers cannot be handed yet. */
-export interface UnreadableEventsProbe {
-  (): Promise<{ events: number; oldestRecordedAt: string | undefined }>;
-}
+export type UnreadableEventsProbe = () => Promise<{ events: number; oldestRecordedAt: string | undefined }>;
 export interface AccessLogObserver {
   recorded(seconds: number, outcome: 'committed' | 'failed'): void;
 }
