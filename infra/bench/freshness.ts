@@ -48,7 +48,9 @@
  * 0 runs the real system alone), BENCH_TIMELINE_ENV (extra `K=V,K=V` for the timeline process, e.g.
  * TIMELINE_PARTITIONS_CONCURRENTLY=1 to measure the old consumer setting), BENCH_PROFILE (a directory: each real service
  * writes a V8 CPU profile there, `<service>.cpuprofile`, when it stops; profiling slows it, so its figures are not comparable),
- * BENCH_NODE_ARGS (Node options for every real service, space-separated, e.g. `--max-semi-space-size=64`).
+ * BENCH_NODE_ARGS (Node options for every real service, space-separated, e.g. `--max-semi-space-size=64`),
+ * BENCH_PREFER (the commands' `Prefer` header, default `return=minimal`: the answer without the statutory status, as an
+ * agency system recording steps asks for it; empty for none, the full answer; the raw side answers what the real one did).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -75,6 +77,8 @@ const SSE_PER_CASE = Number(env['BENCH_SSE_PER_CASE'] ?? 2);
 const DRAIN_SECONDS = Number(env['BENCH_DRAIN_SECONDS'] ?? 60);
 const SEND_LIMIT_SECONDS = Number(env['BENCH_SEND_LIMIT_SECONDS'] ?? Math.max(60, 6 * SECONDS));
 const ROUNDS = Number(env['BENCH_ROUNDS'] ?? 1);
+/** The commands' `Prefer` header: an agency system recording steps asks for the minimal answer (no statutory status). */
+const PREFER = env['BENCH_PREFER'] ?? 'return=minimal';
 const RAW = env['BENCH_RAW'] !== '0';
 const PROFILE_DIR = env['BENCH_PROFILE'];
 const TIMELINE_ENV = Object.fromEntries((env['BENCH_TIMELINE_ENV'] ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -101,7 +105,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 512 });
 function post(url: string, token: string, body: unknown, key: string = randomUUID()): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
-    const req = request(url, { method: 'POST', agent, timeout: 60_000, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'idempotency-key': key } }, (res) => {
+    const req = request(url, { method: 'POST', agent, timeout: 60_000, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'idempotency-key': key, ...(PREFER ? { prefer: PREFER } : {}) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -216,7 +220,7 @@ async function main(): Promise<void> {
   const run = `fr${randomBytes(3).toString('hex')}`;
   const logDir = join(root, 'bench-results', `freshness-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(logDir, { recursive: true });
-  console.log(`freshness bench: rates ${RATES.join(', ')}/s, ${SECONDS}s each (at most ${MAX_COMMANDS} commands), ${ROUNDS} round(s), ${CASES} cases, ${SSE_PER_CASE} SSE clients per case, raw baseline ${RAW ? 'on' : 'off'}; ${cpus().length} cores; load ${load()}; logs in ${logDir}`);
+  console.log(`freshness bench: rates ${RATES.join(', ')}/s, ${SECONDS}s each (at most ${MAX_COMMANDS} commands), ${ROUNDS} round(s), ${CASES} cases, ${SSE_PER_CASE} SSE clients per case, Prefer ${PREFER ? `'${PREFER}'` : 'none'}, raw baseline ${RAW ? 'on' : 'off'}; ${cpus().length} cores; load ${load()}; logs in ${logDir}`);
   const infra = env['DATABASE_URL'] && env['KAFKA_BROKERS'] ? { databaseUrl: env['DATABASE_URL'], kafkaBrokers: env['KAFKA_BROKERS'], stop: async () => undefined } : await startLocalInfra({ mode: 'test' });
   onShutdown(() => infra.stop());
   const postmaster = listenerPid(portOf(infra.databaseUrl));
@@ -501,7 +505,7 @@ function report(results: FreshnessResult[]): void {
     console.log('\nours against the raw same-work pipeline (rate: ours/raw; latency and CPU: raw/ours; < 1 is worse than raw)');
     console.log(table(['rate offered', 'achieved rate ratio', 'p50 ratio', 'p99 ratio', 'CPU per event ratio'], comparison.map((c) => [`${c.rate}/s`, f(c.rateRatio ?? NaN, 3), f(c.p50Ratio ?? NaN, 3), f(c.p99Ratio ?? NaN, 3), f(c.cpuRatio ?? NaN, 3)])));
   }
-  console.log(`BENCH_JSON ${JSON.stringify({ cases: CASES, ssePerCase: SSE_PER_CASE, rounds: ROUNDS, timelineEnv: TIMELINE_ENV, results: ours, raw, comparison, steps: results })}`);
+  console.log(`BENCH_JSON ${JSON.stringify({ cases: CASES, ssePerCase: SSE_PER_CASE, prefer: PREFER, rounds: ROUNDS, timelineEnv: TIMELINE_ENV, results: ours, raw, comparison, steps: results })}`);
 }
 
 if (require.main === module) {

@@ -19,3 +19,4 @@ export * from './single-active-lease';
 export * from './service-lease';
 export * from './page-server';
 export * from './organisation-directory';
+export * from './prefer';

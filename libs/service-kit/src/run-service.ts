@@ -101,7 +101,7 @@ export async function createServiceApp(definition: ServiceDefinition, options: S
   app.use(replayMarkerMiddleware);
   // Cross-origin browser calls only from the origins named in CORS_ORIGINS (none by default).
   const origins = (process.env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id', 'last-event-id'] });
+  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'prefer', 'x-correlation-id', 'last-event-id'] });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new SafeExceptionFilter());
   app.enableShutdownHooks();

@@ -20,7 +20,8 @@
  * Env: DATABASE_URL, KAFKA_BROKERS (PostgreSQL and Kafka are started for the run when unset), BENCH_CASES (default 100),
  * BENCH_ROUNDS (default 5), BENCH_COMMANDS (per round, default 400), BENCH_CONCURRENCY (default 4),
  * BENCH_PROFILE (a path: writes a .cpuprofile of one extra round and prints its top costs), BENCH_SERVICE_ENV
- * (extra `K=V,K=V` for the service process), BENCH_SIDES (`name=checkout,name=checkout`: a before/after comparison,
+ * (extra `K=V,K=V` for the service process), BENCH_PREFER (the commands' `Prefer` header, e.g. `return=minimal`; none by
+ * default), BENCH_SIDES (`name=checkout,name=checkout`: a before/after comparison,
  * one service process per checkout, rounds interleaved; a checkout is e.g. a `git worktree` with node_modules linked).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +39,8 @@ const ROUNDS = Number(env['BENCH_ROUNDS'] ?? 5);
 const COMMANDS = Number(env['BENCH_COMMANDS'] ?? 400);
 const CONCURRENCY = Number(env['BENCH_CONCURRENCY'] ?? 4);
 const PROFILE = env['BENCH_PROFILE'];
+/** The commands' `Prefer` header (none by default: the full answer, statutory status included). */
+const PREFER = env['BENCH_PREFER'] ?? '';
 const SERVICE_ENV = Object.fromEntries((env['BENCH_SERVICE_ENV'] ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const LA = 'E10000028';
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -48,7 +51,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function post(url: string, token: string, body: unknown): Promise<number> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'idempotency-key': randomUUID() } }, (res) => {
+    const req = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'idempotency-key': randomUUID(), ...(PREFER ? { prefer: PREFER } : {}) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -225,7 +228,7 @@ async function main(): Promise<void> {
   const sides: Side[] = [];
   try {
     for (const [name, sideRoot] of sideSpecs) sides.push(await startSide(name, sideRoot, clusterUrl, keys));
-    console.log(`case command cost: ${CASES} cases per side, ${ROUNDS} rounds x ${COMMANDS} commands, concurrency ${CONCURRENCY}; load ${load()}; service env ${JSON.stringify(SERVICE_ENV)}`);
+    console.log(`case command cost: ${CASES} cases per side, ${ROUNDS} rounds x ${COMMANDS} commands, concurrency ${CONCURRENCY}; load ${load()}; Prefer ${PREFER ? `'${PREFER}'` : 'none'}; service env ${JSON.stringify(SERVICE_ENV)}`);
     const results = new Map<string, number[]>(sides.map((s) => [s.name, []]));
     for (const side of sides) await side.service.queries(); // counts from here on: the measured rounds
     for (let r = 1; r <= ROUNDS; r++) {

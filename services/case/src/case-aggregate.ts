@@ -55,15 +55,18 @@ export class CaseCommandHandler extends AggregateCommandHandler<EhcCaseState, Eh
   }
 }
 
-/** What the case API answers to a command: the case, its revision, what was recorded, and its statutory status then. */
-export function caseCommandResult(caseId: string, result: CommandResult<EhcCaseState, EhcEvent>, asOf: string) {
+/**
+ * What the case API answers to a command: the case, its revision, what was recorded, and its statutory status then
+ * (`asOf`), or no status when the client asked for a minimal answer (`asOf` undefined: see runCaseCommand).
+ */
+export function caseCommandResult(caseId: string, result: CommandResult<EhcCaseState, EhcEvent>, asOf: string | undefined) {
   return {
     caseId,
     revision: result.revision,
     /** Types of the events this command recorded (a replayed retry: those the first attempt recorded). */
     recorded: result.recorded.map((e) => ({ eventId: e.eventId, type: e.type })),
     replayed: result.replayed,
-    status: statutoryStatus(result.state, asOf),
+    ...(asOf === undefined ? {} : { status: statutoryStatus(result.state, asOf) }),
   };
 }
 export type CaseCommandResult = ReturnType<typeof caseCommandResult>;

@@ -91,7 +91,7 @@ export class CaseStepResponse {
   @ApiProperty({ description: 'The case stream’s revision after the step' }) revision!: number;
   @ApiProperty({ type: [RecordedEventResponse], description: 'The events this step recorded', example: [{ eventId: '0b8f7c1e-2a3d-4e5f-8a9b-1c2d3e4f5a6b', type: 'ehc.advice-scope-recorded.v1' }] }) recorded!: Array<{ eventId: string; type: string }>;
   @ApiProperty({ description: 'True for a retry with the same Idempotency-Key (nothing recorded twice)' }) replayed!: boolean;
-  @ApiProperty({ description: 'The statutory status as of today (deadlines, week of the process)', type: 'object', additionalProperties: true }) status!: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'The statutory status as of today (deadlines, week of the process); left out when the request said `Prefer: return=minimal`', type: 'object', additionalProperties: true }) status?: Record<string, unknown>;
 }
 
 /** The advice checklist of a case (reg 6(1)): item by item, and what a draft still lacks. */

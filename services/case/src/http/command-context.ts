@@ -2,6 +2,7 @@ import type { CommandBus } from '@nestjs/cqrs';
 import type { Principal } from '@tio/auth';
 import { idempotencyKeyOf, newIdFor, requestContext } from '@tio/event-sourcing';
 import { londonDateOf, type EhcCommand } from '@tio/ehc-domain';
+import { PREFERENCE_APPLIED, prefersMinimalReturn } from '@tio/service-kit';
 import type { Request } from 'express';
 import { CaseCommand, caseCommandResult, type CaseCommandResult } from '../case-aggregate';
 
@@ -18,8 +19,14 @@ export function newId(req: CorrelatedRequest, p: Principal, what: string): strin
   return newIdFor(what, idempotencyKeyOf(req), p.organisationId);
 }
 
-/** Runs one case command through the command pipeline and answers what every case write answers. */
+/**
+ * Runs one case command through the command pipeline and answers what every case write answers. `Prefer:
+ * return=minimal` (RFC 7240) leaves the statutory status out: an agency system recording a step reads the clock
+ * elsewhere (GET /cases/:caseId, the timeline), and the status is the larger part of the answer and of its cost.
+ */
 export async function runCaseCommand(commands: CommandBus, command: EhcCommand, principal: Principal, req: CorrelatedRequest): Promise<CaseCommandResult> {
   const result = await commands.execute(new CaseCommand(command, principal, requestContext(command.caseId, principal, req)));
-  return caseCommandResult(command.caseId, result, stepDate(undefined));
+  if (!prefersMinimalReturn(req)) return caseCommandResult(command.caseId, result, stepDate(undefined));
+  req.res?.setHeader(PREFERENCE_APPLIED, 'return=minimal');
+  return caseCommandResult(command.caseId, result, undefined);
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPreferMinimalReturn } from '@tio/service-kit';
 
 // The bodies the case routes answer with, as OpenAPI schemas: a generated client types `data` from these.
 
@@ -78,9 +79,12 @@ export class CaseCommandResponse {
   recorded!: RecordedEventResponse[];
   @ApiProperty({ description: 'True when this answers a retry with the same Idempotency-Key: nothing new was recorded', example: false })
   replayed!: boolean;
-  @ApiProperty({ type: StatutoryStatusResponse })
-  status!: StatutoryStatusResponse;
+  @ApiPropertyOptional({ type: StatutoryStatusResponse, description: 'The statutory clock after the step; left out when the request said `Prefer: return=minimal`' })
+  status?: StatutoryStatusResponse;
 }
+
+/** Every case write: `Prefer: return=minimal` answers without the statutory status (runCaseCommand). */
+export const ApiMinimalCommandAnswer = () => ApiPreferMinimalReturn('`status`, the statutory clock after the step (read it with GET /cases/{caseId})');
 
 /** A case as its events describe it. */
 export class CaseResponse {

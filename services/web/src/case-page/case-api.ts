@@ -19,14 +19,18 @@ export class CaseApi {
     return Boolean(this.config.caseUrl);
   }
 
-  /** One POST with the form's Idempotency-Key (made when the form was shown, so a double submit records once). */
+  /**
+   * One POST with the form's Idempotency-Key (made when the form was shown, so a double submit records once). The
+   * form only needs to know the step was recorded (the page is shown afresh after it), so it asks for the minimal
+   * answer, without the statutory status.
+   */
   async command(path: string, body: Record<string, unknown>, accessToken: string, idempotencyKey: string = randomUUID()): Promise<CommandAnswer> {
     if (!this.config.caseUrl) throw new TimelineRefused(503, 'This service is not connected to the case service (CASE_URL is not set), so it cannot record this.');
     let res: Response;
     try {
       res = await fetch(`${this.config.caseUrl}${path}`, {
         method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(15_000),
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'content-type': 'application/json', 'idempotency-key': idempotencyKey, prefer: 'return=minimal' },
       });
     } catch (err) {
       throw new TimelineRefused(503, `The case service could not be reached (${(err as Error).message}). Try again in a minute.`);
