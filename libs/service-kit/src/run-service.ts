@@ -12,7 +12,8 @@ import { JsonLogger } from './json-logger';
 import { buildOpenApiDocument } from './openapi';
 import { httpMetricsMiddleware, ServiceMetrics } from './metrics';
 import { strictValidationPipe } from './validation';
-import { replayMarkerMiddleware } from './idempotency';
+import { IDEMPOTENT_REPLAYED, replayMarkerMiddleware } from './idempotency';
+import { PREFERENCE_APPLIED } from './prefer';
 import { weakETag } from './response-headers';
 
 /** Bodies nested deeper than this are refused before validation (recursive validators would overflow the stack). */
@@ -101,7 +102,12 @@ export async function createServiceApp(definition: ServiceDefinition, options: S
   app.use(replayMarkerMiddleware);
   // Cross-origin browser calls only from the origins named in CORS_ORIGINS (none by default).
   const origins = (process.env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'prefer', 'x-correlation-id', 'last-event-id'] });
+  // and a page on such an origin may read the answers' own headers (a replay, an applied preference, the correlation id)
+  app.enableCors({
+    origin: origins.length ? origins : false,
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'prefer', 'x-correlation-id', 'last-event-id'],
+    exposedHeaders: [IDEMPOTENT_REPLAYED, PREFERENCE_APPLIED, 'x-correlation-id'],
+  });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new SafeExceptionFilter());
   app.enableShutdownHooks();

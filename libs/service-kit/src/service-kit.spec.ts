@@ -140,4 +140,12 @@ describe('service-kit hardening', () => {
     const other = await request(app.getHttpServer()).options('/probe').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it('lets an allowed origin send Prefer and read the answers\' own headers', async () => {
+    const preflight = await request(app.getHttpServer()).options('/probe').set('Origin', 'https://portal.example.gov.uk')
+      .set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'prefer,idempotency-key');
+    expect(String(preflight.headers['access-control-allow-headers']).split(',')).toEqual(expect.arrayContaining(['prefer', 'idempotency-key']));
+    const res = await request(app.getHttpServer()).post('/probe').set('Origin', 'https://portal.example.gov.uk').send({ adviceType: 'medical', pages: 1, sections: [] }).expect(201);
+    expect(String(res.headers['access-control-expose-headers']).split(',')).toEqual(['Idempotent-Replayed', 'Preference-Applied', 'x-correlation-id']);
+  });
 });
