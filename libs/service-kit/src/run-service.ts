@@ -4,7 +4,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { jsonDepthExceeds } from '@tio/event-store';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { correlationMiddleware } from './correlation';
+import { CORRELATION_ID_HEADER, correlationMiddleware } from './correlation';
 import { requestScopeMiddleware } from './request-scope';
 import { problemOf, SafeExceptionFilter } from './exception-filter';
 import { writeProblem } from './problem-details';
@@ -105,8 +105,8 @@ export async function createServiceApp(definition: ServiceDefinition, options: S
   // and a page on such an origin may read the answers' own headers (a replay, an applied preference, the correlation id)
   app.enableCors({
     origin: origins.length ? origins : false,
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'prefer', 'x-correlation-id', 'last-event-id'],
-    exposedHeaders: [IDEMPOTENT_REPLAYED, PREFERENCE_APPLIED, 'x-correlation-id'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'prefer', CORRELATION_ID_HEADER, 'last-event-id'],
+    exposedHeaders: [IDEMPOTENT_REPLAYED, PREFERENCE_APPLIED, CORRELATION_ID_HEADER],
   });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new SafeExceptionFilter());

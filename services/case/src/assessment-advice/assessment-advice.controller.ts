@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { adviceChecklist, type EhcCommand } from '@tio/ehc-domain';
 import { ProblemDetails } from '@tio/service-kit';
@@ -8,7 +8,7 @@ import type { CaseCommandResult } from '../case-aggregate';
 import { GetCaseQuery } from '../case-queries';
 import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
-import { ApiMinimalCommandAnswer } from '../http/responses';
+import { ApiCaseStepAnswer } from '../http/responses';
 import * as dto from './assessment-advice.dtos';
 
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
@@ -60,8 +60,7 @@ export class AssessmentAdviceController {
 
   @Post(':caseId/advice-scope')
   @ApiOperation({ operationId: 'recordAdviceScope', summary: 'Record what the assessment’s advice must cover: preparing for adulthood from year 9 (reg 6(1)(g); derived from the date of birth when omitted) and a qualified teacher of the vision or hearing impaired (reg 6(1)(b), 6(2)); needed before a draft' })
-  @ApiCreatedResponse({ type: dto.CaseStepResponse, description: 'Recorded (ehc.advice-scope-recorded.v1)' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ type: dto.CaseStepResponse, description: 'Recorded (ehc.advice-scope-recorded.v1)' })
   @StepProblems()
   scope(@CaseId() caseId: string, @Body() b: dto.RecordAdviceScopeDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'RecordAdviceScope', caseId, at: stepDate(b.at), visionOrHearingImpaired: b.visionOrHearingImpaired, ...(b.inOrBeyondYear9 === undefined ? {} : { inOrBeyondYear9: b.inOrBeyondYear9 }) }, p, req);
@@ -69,8 +68,7 @@ export class AssessmentAdviceController {
 
   @Post(':caseId/family-advice-requests')
   @ApiOperation({ operationId: 'recordFamilyAdviceRequest', summary: 'Record the family’s request that the LA seek advice from a person they name, and whether the LA finds it reasonable (reg 6(1)(h)): a reasonable one must be sought before the draft' })
-  @ApiCreatedResponse({ type: dto.CaseStepResponse, description: 'Recorded (ehc.family-advice-request-recorded.v1)' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ type: dto.CaseStepResponse, description: 'Recorded (ehc.family-advice-request-recorded.v1)' })
   @StepProblems()
   familyRequest(@CaseId() caseId: string, @Body() b: dto.RecordFamilyAdviceRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({
@@ -81,8 +79,7 @@ export class AssessmentAdviceController {
 
   @Post(':caseId/advice-not-awaited')
   @ApiOperation({ operationId: 'proceedWithoutAdvice', summary: 'Go on towards the draft without advice sought and not received, with the reason: only after the adviser’s 6 weeks (reg 8(1)), a missed appointment (reg 8(2)(c)) or the family declining to give their views (reg 6(1)(a)); 409 advice-still-due before then' })
-  @ApiCreatedResponse({ type: dto.CaseStepResponse, description: 'Recorded (ehc.advice-not-awaited.v1)' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ type: dto.CaseStepResponse, description: 'Recorded (ehc.advice-not-awaited.v1)' })
   @StepProblems()
   notAwaited(@CaseId() caseId: string, @Body() b: dto.ProceedWithoutAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({ type: 'ProceedWithoutAdvice', caseId, at: stepDate(b.at), adviceRequestIds: [...b.adviceRequestIds], reason: b.reason }, p, req);
@@ -90,8 +87,7 @@ export class AssessmentAdviceController {
 
   @Post(':caseId/family-involvement')
   @ApiOperation({ operationId: 'recordFamilyInvolvement', summary: 'Record that the child and parent, or the young person, were consulted (reg 7(a)) or given information, advice and support (reg 9): date, who, by whom and how' })
-  @ApiCreatedResponse({ type: dto.CaseStepResponse, description: 'Recorded (ehc.family-involvement-recorded.v1)' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ type: dto.CaseStepResponse, description: 'Recorded (ehc.family-involvement-recorded.v1)' })
   @StepProblems()
   involvement(@CaseId() caseId: string, @Body() b: dto.RecordFamilyInvolvementDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
     return this.run({

@@ -9,7 +9,7 @@ import { londonDateOf } from '@tio/ehc-domain';
 import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http/command-context';
 import { DomainErrorFilter } from '../http/domain-error.filter';
-import { ApiMinimalCommandAnswer, CaseCommandResponse } from '../http/responses';
+import { ApiCaseStepAnswer } from '../http/responses';
 import { GetCasePeopleQuery, GetFamilyContributionsQuery, GetFamilyEarlyReviewsQuery, GetFamilyPlanQuery } from './family-queries';
 import { AcceptInvitationRequest, FamilyViewsRequest, InviteFamilyMemberRequest, PublicAssessmentRequest } from './family.commands';
 import * as dto from './family.dtos';
@@ -46,8 +46,7 @@ export class FamilyLinksController {
 
   @Post(':caseId/family/unlinks')
   @ApiOperation({ operationId: 'unlinkFamilyMember', summary: 'Unlink a family member from the case, with the reason: from then on they neither see nor act on it' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   unlink(@CaseId() caseId: string, @Body() b: dto.UnlinkFamilyMemberDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -56,8 +55,7 @@ export class FamilyLinksController {
 
   @Post(':caseId/young-person-rights')
   @ApiOperation({ operationId: 'recordYoungPersonRights', summary: 'Record whether the young person (over compulsory school age: from the day after the last Friday in June of the school year they turn 16) holds the rights (CFA 2014 s.80), or why not (lacking capacity), and what their parents may see or do' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   rights(@CaseId() caseId: string, @Body() b: dto.RecordYoungPersonRightsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -91,8 +89,7 @@ export class FamilyActionsController {
 
   @Post(':caseId/family/draft-response')
   @ApiOperation({ operationId: 'familyRespondToDraft', summary: 'Respond to the draft plan within your 15 days: your comments, a meeting with the council, the school you want named (reg 13(1); CFA 2014 s.38)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   respond(@CaseId() caseId: string, @Body() b: dto.FamilyDraftResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -105,8 +102,7 @@ export class FamilyActionsController {
 
   @Post(':caseId/family/advice-requests')
   @ApiOperation({ operationId: 'familyAskForAdvice', summary: 'Ask the council to get advice from someone you name during the assessment (reg 6(1)(h)); the council decides whether the request is reasonable' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   askForAdvice(@CaseId() caseId: string, @Body() b: dto.FamilyAdviceAskDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -115,8 +111,7 @@ export class FamilyActionsController {
 
   @Post(':caseId/family/reassessment-requests')
   @ApiOperation({ operationId: 'familyRequestReassessment', summary: 'Ask for a reassessment of the needs in the plan (CFA 2014 s.44(2); reg 24): the council decides within 15 days' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   reassessment(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -125,8 +120,7 @@ export class FamilyActionsController {
 
   @Post(':caseId/family/early-review-requests')
   @ApiOperation({ operationId: 'familyRequestEarlyReview', summary: 'Ask for the plan to be reviewed before its annual review is due (CFA 2014 s.44(1); reg 20)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   earlyReview(@CaseId() caseId: string, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -135,8 +129,7 @@ export class FamilyActionsController {
 
   @Post(':caseId/family/parent-access')
   @ApiOperation({ operationId: 'youngPersonChooseParentAccess', summary: 'As the young person holding the rights (CFA 2014 s.80), choose what your parents may see and do on your case' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   parentAccess(@CaseId() caseId: string, @Body() b: dto.ParentAccessDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {

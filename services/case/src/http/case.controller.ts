@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -11,7 +11,7 @@ import { DomainErrorFilter } from './domain-error.filter';
 import * as dto from './dtos';
 import { AnswerEarlyReviewDto, RequestEarlyReviewDto, ShareAdviceWithFamilyDto } from './family-decisions.dtos';
 import { planContentsOf } from '../plan/plan-contents.dto';
-import { ApiMinimalCommandAnswer, CaseCommandResponse, CaseResponse } from './responses';
+import { ApiCaseStepAnswer, CaseResponse } from './responses';
 
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
 const Id = (name: string) => Param(name, new ParseUUIDPipe());
@@ -35,8 +35,7 @@ export class CaseController {
 
   @Post()
   @ApiOperation({ operationId: 'createCase', summary: 'Record a request for an EHC needs assessment (day 0 of the statutory clock, reg 3)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse, description: 'The request is recorded: day 0 of the statutory clock' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ description: 'The request is recorded: day 0 of the statutory clock' })
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   receive(@Body() b: dto.ReceiveRequestDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -64,8 +63,7 @@ export class CaseController {
   @Post(':caseId/decision-to-assess')
   @HttpCode(200)
   @ApiOperation({ operationId: 'decideToAssess', summary: 'Decide to carry out an EHC needs assessment (reg 5: within 6 weeks)' })
-  @ApiOkResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ ok: true })
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   decideToAssess(@CaseId() caseId: string, @Body() b: dto.DecideToAssessDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -75,8 +73,7 @@ export class CaseController {
   @Post(':caseId/decision-not-to-assess')
   @HttpCode(200)
   @ApiOperation({ operationId: 'decideNotToAssess', summary: 'Decide not to assess (reg 5: within 6 weeks; the family may appeal)' })
-  @ApiOkResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ ok: true })
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   decideNotToAssess(@CaseId() caseId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -85,8 +82,7 @@ export class CaseController {
 
   @Post(':caseId/advice-requests')
   @ApiOperation({ operationId: 'requestAdvice', summary: 'Ask an adviser for advice (reg 6; due within 6 weeks, reg 8)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   requestAdvice(@CaseId() caseId: string, @Body() b: dto.RequestAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -95,8 +91,7 @@ export class CaseController {
 
   @Post(':caseId/advice-reuses')
   @ApiOperation({ operationId: 'reuseAdvice', summary: 'Re-use advice already given, by reference, with everyone’s agreement (reg 6(4): tell it once)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   reuseAdvice(@CaseId() caseId: string, @Body() b: dto.ReuseAdviceDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -113,8 +108,7 @@ export class CaseController {
   @Post(':caseId/decision-not-to-issue')
   @HttpCode(200)
   @ApiOperation({ operationId: 'decideNotToIssuePlan', summary: 'Decide, after assessment, not to issue a plan (reg 10: within 16 weeks)' })
-  @ApiOkResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ ok: true })
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   decideNotToIssue(@CaseId() caseId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -123,8 +117,7 @@ export class CaseController {
 
   @Post(':caseId/draft-plan')
   @ApiOperation({ operationId: 'issueDraftPlan', summary: 'Issue the draft plan (the family then has at least 15 days to comment, reg 13)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   issueDraft(@CaseId() caseId: string, @Body() b: dto.IssueDraftPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -133,8 +126,7 @@ export class CaseController {
 
   @Post(':caseId/family-response')
   @ApiOperation({ operationId: 'recordFamilyResponse', summary: 'Record the parent’s or young person’s comments and preferred setting' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   familyResponse(@CaseId() caseId: string, @Body() b: dto.RecordFamilyResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -143,8 +135,7 @@ export class CaseController {
 
   @Post(':caseId/consultations')
   @ApiOperation({ operationId: 'consultSetting', summary: 'Consult the school or setting to be named (CFA 2014 s.39(2): needed before it is named; a response is expected within 15 days)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   consult(@CaseId() caseId: string, @Body() b: dto.ConsultSettingDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -153,8 +144,7 @@ export class CaseController {
 
   @Post(':caseId/consultations/responses')
   @ApiOperation({ operationId: 'recordSettingResponse', summary: 'Record the consulted setting’s response' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   settingResponse(@CaseId() caseId: string, @Body() b: dto.RecordSettingResponseDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -163,8 +153,7 @@ export class CaseController {
 
   @Post(':caseId/final-plan')
   @ApiOperation({ operationId: 'issueFinalPlan', summary: 'Issue the final EHC plan (reg 13(2): within 20 weeks of the request; reg 13(1): from day 16 after the draft unless the family said they had nothing more to say; a named setting must have been consulted, s.39(2))' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   issueFinal(@CaseId() caseId: string, @Body() b: dto.IssueFinalPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -173,8 +162,7 @@ export class CaseController {
 
   @Post(':caseId/amendments')
   @ApiOperation({ operationId: 'proposeAmendment', summary: 'Propose amendments to the plan (reg 22: 15 days to comment, amended plan within 8 weeks)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   propose(@CaseId() caseId: string, @Body() b: dto.ProposeAmendmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -187,8 +175,7 @@ export class CaseController {
 
   @Post(':caseId/amended-plan')
   @ApiOperation({ operationId: 'issueAmendedPlan', summary: 'Issue the amended plan (not before the family’s 15 days end, reg 22(2); within 8 weeks of the proposals, reg 22(3))' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   amend(@CaseId() caseId: string, @Body() b: dto.AmendPlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -197,8 +184,7 @@ export class CaseController {
 
   @Post(':caseId/amendments/not-amending')
   @ApiOperation({ operationId: 'decideNotToAmend', summary: 'Decide not to make the proposed amendments after all (reg 22(4) / 28: within 8 weeks of the proposals, with the right of appeal)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   notAmend(@CaseId() caseId: string, @Body() b: dto.DecideNotToAmendDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -207,8 +193,7 @@ export class CaseController {
 
   @Post(':caseId/reviews')
   @ApiOperation({ operationId: 'scheduleReview', summary: 'Arrange an annual review meeting (reg 20-21; papers 2 weeks before)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   scheduleReview(@CaseId() caseId: string, @Body() b: dto.ScheduleReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -217,8 +202,7 @@ export class CaseController {
 
   @Post(':caseId/reviews/:reviewId/papers')
   @ApiOperation({ operationId: 'circulateReviewPapers', summary: 'Record that the review papers were circulated' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   papers(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -227,8 +211,7 @@ export class CaseController {
 
   @Post(':caseId/reviews/:reviewId/meeting')
   @ApiOperation({ operationId: 'holdReviewMeeting', summary: 'Record that the review meeting was held' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   held(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -237,8 +220,7 @@ export class CaseController {
 
   @Post(':caseId/reviews/:reviewId/report')
   @ApiOperation({ operationId: 'submitReviewReport', summary: 'Record the review report (within 2 weeks of the meeting)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   report(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -247,8 +229,7 @@ export class CaseController {
 
   @Post(':caseId/reviews/:reviewId/decision')
   @ApiOperation({ operationId: 'makeReviewDecision', summary: 'Decide to maintain, amend or cease the plan (within 4 weeks of the meeting)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   reviewDecision(@CaseId() caseId: string, @Id('reviewId') reviewId: string, @Body() b: dto.ReviewDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -257,8 +238,7 @@ export class CaseController {
 
   @Post(':caseId/early-review-requests')
   @ApiOperation({ operationId: 'requestEarlyReview', summary: 'Record a request for an early review of the plan from the family, the school or college, or the LA itself (CFA 2014 s.44(1); reg 20; CoP 9.176); a family member may ask themselves through the family routes' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   requestEarlyReview(@CaseId() caseId: string, @Body() b: RequestEarlyReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -267,8 +247,7 @@ export class CaseController {
 
   @Post(':caseId/early-review-requests/:earlyReviewRequestId/answer')
   @ApiOperation({ operationId: 'answerEarlyReviewRequest', summary: 'Answer a request for an early review: agreed with the meeting date (scheduled as a reg 20 review, with its notice, papers, report and decision) or declined with reasons. No statutory time limit applies to the answer.' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   answerEarlyReview(@CaseId() caseId: string, @Id('earlyReviewRequestId') earlyReviewRequestId: string, @Body() b: AnswerEarlyReviewDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -279,8 +258,7 @@ export class CaseController {
 
   @Post(':caseId/advice-shares')
   @ApiOperation({ operationId: 'shareAdviceWithFamily', summary: 'Share advice with the family before the draft plan (reg 13 shares it all with the draft): the advice named, or all received so far. From then on the family sees it, except advice its agency marked not for sharing with the family.' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   shareAdvice(@CaseId() caseId: string, @Body() b: ShareAdviceWithFamilyDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -292,8 +270,7 @@ export class CaseController {
 
   @Post(':caseId/phase-transfers')
   @ApiOperation({ operationId: 'schedulePhaseTransfer', summary: 'Schedule a phase transfer (reg 18: plan amended by 15 Feb / 31 Mar / 5 months before)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   phaseTransfer(@CaseId() caseId: string, @Body() b: dto.SchedulePhaseTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -302,8 +279,7 @@ export class CaseController {
 
   @Post(':caseId/cessation')
   @ApiOperation({ operationId: 'ceasePlan', summary: 'Cease to maintain the plan: only after a decision to cease (regs 29-31), once the time for appealing has passed or the appeal is concluded (reg 31), or under a Tribunal order to cease (reg 44(2))' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   cease(@CaseId() caseId: string, @Body() b: dto.CeasePlanDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -312,8 +288,7 @@ export class CaseController {
 
   @Post(':caseId/cessation-proposals')
   @ApiOperation({ operationId: 'proposeCessation', summary: 'Propose to cease the plan and tell the family (reg 29)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   proposeCessation(@CaseId() caseId: string, @Body() b: dto.ProposeCessationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -322,8 +297,7 @@ export class CaseController {
 
   @Post(':caseId/cessation-proposals/:cessationId/consultations')
   @ApiOperation({ operationId: 'recordCessationConsultation', summary: 'Record the consultation of the parent or young person, or of the institution, on ceasing the plan (reg 29)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   consultOnCessation(@CaseId() caseId: string, @Id('cessationId') cessationId: string, @Body() b: dto.CessationConsultationDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -332,8 +306,7 @@ export class CaseController {
 
   @Post(':caseId/cessation-proposals/:cessationId/decision')
   @ApiOperation({ operationId: 'decideToCease', summary: 'Decide to cease the plan after consulting the family and the institution (reg 29, 31); the plan stays maintained meanwhile' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   decideToCease(@CaseId() caseId: string, @Id('cessationId') cessationId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -342,8 +315,7 @@ export class CaseController {
 
   @Post(':caseId/reassessment-requests')
   @ApiOperation({ operationId: 'requestReassessment', summary: 'Record a request for reassessment from the family, the institution or the NHS commissioning body (CFA 2014 s.44(2); reg 24): the LA decides within 15 days (reg 25)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   requestReassessment(@CaseId() caseId: string, @Body() b: dto.RequestReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -352,8 +324,7 @@ export class CaseController {
 
   @Post(':caseId/reassessment-requests/:reassessmentId/decision')
   @ApiOperation({ operationId: 'decideOnReassessment', summary: 'Decide whether to reassess (reg 25; not to reassess is appealable, s.51(2)(d)); reassessing opens its own assessment for advice (reg 26) with the amended plan due within 14 weeks (reg 27)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   decideOnReassessment(@CaseId() caseId: string, @Id('reassessmentId') reassessmentId: string, @Body() b: dto.DecideOnReassessmentDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -363,8 +334,7 @@ export class CaseController {
 
   @Post(':caseId/appeal-notices')
   @ApiOperation({ operationId: 'notifyAppealRights', summary: 'Record the notice of an appealable decision with the right of appeal, mediation, disagreement resolution and the information, advice and support service (regs 5(3), 10(3), 14, 22(4), 31)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   appealNotice(@CaseId() caseId: string, @Body() b: dto.NotifyAppealRightsDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -381,8 +351,7 @@ export class CaseController {
 
   @Post(':caseId/mediations')
   @ApiOperation({ operationId: 'recordMediationDecision', summary: 'Record the family’s choice whether to mediate after the mediation adviser’s advice (certificate within 3 working days of not mediating, reg 33; mediation within 30 days, reg 37)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   mediation(@CaseId() caseId: string, @Body() b: dto.MediationDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -391,8 +360,7 @@ export class CaseController {
 
   @Post(':caseId/mediations/:mediationId/meeting')
   @ApiOperation({ operationId: 'recordMediationHeld', summary: 'Record that the mediation was held, with its outcome (certificate within 3 working days, reg 39)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   mediationHeld(@CaseId() caseId: string, @Id('mediationId') mediationId: string, @Body() b: dto.MediationHeldDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -401,8 +369,7 @@ export class CaseController {
 
   @Post(':caseId/mediations/:mediationId/certificate')
   @ApiOperation({ operationId: 'issueMediationCertificate', summary: 'Record the mediation certificate (the appeal window: 2 months from the decision or 1 month from the certificate, whichever is later)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   mediationCertificate(@CaseId() caseId: string, @Id('mediationId') mediationId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -411,8 +378,7 @@ export class CaseController {
 
   @Post(':caseId/appeals')
   @ApiOperation({ operationId: 'registerAppeal', summary: 'Record an appeal registered by the First-tier Tribunal (SEND) against a notified decision (in time or not)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   registerAppeal(@CaseId() caseId: string, @Body() b: dto.RegisterAppealDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -421,8 +387,7 @@ export class CaseController {
 
   @Post(':caseId/appeals/:appealId/decision')
   @ApiOperation({ operationId: 'decideAppeal', summary: 'Record the appeal’s outcome (allowed, dismissed, withdrawn, conceded); orders follow as tribunal orders' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   decideAppeal(@CaseId() caseId: string, @Id('appealId') appealId: string, @Body() b: dto.DecideAppealDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -431,8 +396,7 @@ export class CaseController {
 
   @Post(':caseId/exceptions')
   @ApiOperation({ operationId: 'recordException', summary: 'Record an exception to a time limit with its reason and dates (reg 5(4), 8(2), 10(4), 13(3), 44(3))' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   exception(@CaseId() caseId: string, @Body() b: dto.RecordExceptionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -448,8 +412,7 @@ export class CaseController {
 
   @Post(':caseId/tribunal-orders')
   @ApiOperation({ operationId: 'recordTribunalOrder', summary: 'Record a First-tier Tribunal order (reg 44), or under reg 45 the LA’s notice to the Tribunal that it will not oppose the appeal (at = that notice); new clocks start from it' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   tribunal(@CaseId() caseId: string, @Body() b: dto.RecordTribunalOrderDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -458,8 +421,7 @@ export class CaseController {
 
   @Post(':caseId/transfers')
   @ApiOperation({ operationId: 'notifyTransfer', summary: 'Record that the family is moving to another local authority (reg 15)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   notifyTransfer(@CaseId() caseId: string, @Body() b: dto.NotifyTransferDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -468,8 +430,7 @@ export class CaseController {
 
   @Post(':caseId/transfers/:transferId/completion')
   @ApiOperation({ operationId: 'completeTransfer', summary: 'Transfer the plan: the new local authority is responsible from this day' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   completeTransfer(@CaseId() caseId: string, @Id('transferId') transferId: string, @Body() b: dto.StepDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -478,8 +439,7 @@ export class CaseController {
 
   @Post(':caseId/transfers/:transferId/reassessment-decision')
   @ApiOperation({ operationId: 'decideReassessmentAfterTransfer', summary: 'The new local authority tells the family whether it will reassess (within 6 weeks)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer()
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   reassessment(@CaseId() caseId: string, @Id('transferId') transferId: string, @Body() b: dto.ReassessmentDecisionDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiPreferMinimalReturn } from '@tio/service-kit';
 
 // The bodies the case routes answer with, as OpenAPI schemas: a generated client types `data` from these.
@@ -83,8 +84,17 @@ export class CaseCommandResponse {
   status?: StatutoryStatusResponse;
 }
 
-/** Every case write: `Prefer: return=minimal` answers without the statutory status (runCaseCommand). */
-export const ApiMinimalCommandAnswer = () => ApiPreferMinimalReturn('`status`, the statutory clock after the step (read it with GET /cases/{caseId})');
+/**
+ * A case write's answer, documented with the `Prefer: return=minimal` it honours (runCaseCommand leaves the statutory
+ * status out), so no route documents one without the other: 201 unless `ok` (a step answered 200).
+ */
+export function ApiCaseStepAnswer(options: { ok?: boolean; type?: Type<unknown>; description?: string } = {}): MethodDecorator {
+  const response = { type: options.type ?? CaseCommandResponse, ...(options.description ? { description: options.description } : {}) };
+  return applyDecorators(
+    options.ok ? ApiOkResponse(response) : ApiCreatedResponse(response),
+    ApiPreferMinimalReturn('`status`, the statutory clock after the step (read it with GET /cases/{caseId})'),
+  );
+}
 
 /** A case as its events describe it. */
 export class CaseResponse {

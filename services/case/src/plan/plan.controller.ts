@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Req, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRoles, type Principal } from '@tio/auth';
 import type { EhcCommand } from '@tio/ehc-domain';
 import { ApiAuthenticatedProblems, ApiCommandProblems, ApiIdempotencyKey, ApiProblems } from '@tio/service-kit';
@@ -8,7 +8,7 @@ import { newId, runCaseCommand, stepDate, type CorrelatedRequest } from '../http
 import { DomainErrorFilter } from '../http/domain-error.filter';
 import { budgetPartsOf, DecidePersonalBudgetDto, RequestPersonalBudgetDto, ReviewPersonalBudgetDto } from './plan-dtos';
 import { GetPlanChangesQuery, GetPlanQuery } from './plan-queries';
-import { ApiMinimalCommandAnswer, CaseCommandResponse } from '../http/responses';
+import { ApiCaseStepAnswer } from '../http/responses';
 import { PlanChangesResponse, PlanResponse } from './plan-responses';
 
 const CaseId = () => Param('caseId', new ParseUUIDPipe());
@@ -52,8 +52,7 @@ export class PlanController {
 
   @Post(':caseId/personal-budgets')
   @ApiOperation({ operationId: 'requestPersonalBudget', summary: 'Record that the parent or young person asked for a personal budget, and whether for direct payments (CFA 2014 s.49(1); Personal Budgets Regulations reg 4: while the plan is prepared, at a review or a reassessment)' })
-  @ApiCreatedResponse({ type: CaseCommandResponse, description: 'The request is recorded; 409 when it is not a time a request may be made (personal-budget-request-not-allowed), another request is undecided (already-recorded) or the id is used (duplicate-id)' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ description: 'The request is recorded; 409 when it is not a time a request may be made (personal-budget-request-not-allowed), another request is undecided (already-recorded) or the id is used (duplicate-id)' })
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   request(@CaseId() caseId: string, @Body() b: RequestPersonalBudgetDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -72,8 +71,7 @@ export class PlanController {
   @Post(':caseId/personal-budgets/:personalBudgetId/decision')
   @HttpCode(200)
   @ApiOperation({ operationId: 'decidePersonalBudget', summary: 'Agree the personal budget (its parts: direct payment, notional, third party, with yearly amounts and the provision each pays for) or refuse it with reasons; a direct payment asked for and not agreed names its ground and reasons (Personal Budgets Regulations reg 5-6)' })
-  @ApiOkResponse({ type: CaseCommandResponse, description: 'The decision is recorded; 409 for reasons missing (reasons-required), a direct payment not asked for or an empty budget (invalid-command), provision not in the plan (plan-contents-invalid), already decided (already-recorded), dated before the request (chronology); 404 for no such budget' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ ok: true, description: 'The decision is recorded; 409 for reasons missing (reasons-required), a direct payment not asked for or an empty budget (invalid-command), provision not in the plan (plan-contents-invalid), already decided (already-recorded), dated before the request (chronology); 404 for no such budget' })
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   decide(@CaseId() caseId: string, @Param('personalBudgetId', new ParseUUIDPipe()) personalBudgetId: string, @Body() b: DecidePersonalBudgetDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
@@ -91,8 +89,7 @@ export class PlanController {
   @Post(':caseId/personal-budgets/:personalBudgetId/reviews')
   @HttpCode(200)
   @ApiOperation({ operationId: 'reviewPersonalBudget', summary: 'Review the personal budget with the plan at a held annual review: continued, changed or ended (a reduction or an end with reasons; Personal Budgets Regulations reg 11-14)' })
-  @ApiOkResponse({ type: CaseCommandResponse, description: 'The review of the budget is recorded; 409 for no agreed budget in force (personal-budget-not-agreed), the review not held (review-not-held), reasons missing (reasons-required), already reviewed there (already-recorded); 404 for no such budget' })
-  @ApiMinimalCommandAnswer()
+  @ApiCaseStepAnswer({ ok: true, description: 'The review of the budget is recorded; 409 for no agreed budget in force (personal-budget-not-agreed), the review not held (review-not-held), reasons missing (reasons-required), already reviewed there (already-recorded); 404 for no such budget' })
   @ApiIdempotencyKey()
   @ApiCommandProblems()
   review(@CaseId() caseId: string, @Param('personalBudgetId', new ParseUUIDPipe()) personalBudgetId: string, @Body() b: ReviewPersonalBudgetDto, @CurrentPrincipal() p: Principal, @Req() req: CorrelatedRequest) {
