@@ -49,7 +49,9 @@
  * TIMELINE_PARTITIONS_CONCURRENTLY=1 to measure the old consumer setting), BENCH_PROFILE (a directory: each real service
  * writes a V8 CPU profile there, `<service>.cpuprofile`, when it stops; profiling slows it, so its figures are not comparable),
  * BENCH_NODE_ARGS (Node options for every real service, space-separated, e.g. `--max-semi-space-size=64`),
- * BENCH_PREFER (the commands' `Prefer` header, default `return=minimal`: the answer without the statutory status, as an
+ * BENCH_WARM_CONNECTIONS (default BENCH_CASES: keep-alive connections the client opens to the side's command server
+ * before each step, as an agency system's pool holds them once running; 0 for none, each step then opening its own as
+ * its first commands find the open ones busy, which the saturated service accepts late), BENCH_PREFER (the commands' `Prefer` header, default `return=minimal`: the answer without the statutory status, as an
  * agency system recording steps asks for it; empty for none, the full answer; the raw side answers what the real one did).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -80,6 +82,8 @@ const ROUNDS = Number(env['BENCH_ROUNDS'] ?? 1);
 /** The commands' `Prefer` header: an agency system recording steps asks for the minimal answer (no statutory status). */
 const PREFER = env['BENCH_PREFER'] ?? 'return=minimal';
 const RAW = env['BENCH_RAW'] !== '0';
+/** Keep-alive connections the client holds open to a side's command server before each step (0: none, as before). */
+const WARM_CONNECTIONS = Number(env['BENCH_WARM_CONNECTIONS'] ?? CASES);
 const PROFILE_DIR = env['BENCH_PROFILE'];
 const TIMELINE_ENV = Object.fromEntries((env['BENCH_TIMELINE_ENV'] ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const LA = 'E10000028';
@@ -96,7 +100,7 @@ function percentile(sorted: number[], p: number): number {
 }
 const median = (xs: number[]) => percentile([...xs].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b), 50);
 
-const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+const agent = new Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512 });
 
 /**
  * POST with an Idempotency-Key. A keep-alive socket the server closed while idle fails at once with ECONNRESET on
@@ -116,6 +120,21 @@ function post(url: string, token: string, body: unknown, key: string = randomUUI
     req.on('error', (err: NodeJS.ErrnoException) => (req.reusedSocket && err.code === 'ECONNRESET' ? post(url, token, body, key).then(resolve, reject) : reject(err)));
     req.end(data);
   });
+}
+
+/**
+ * Opens `count` keep-alive connections to `url`'s server (concurrent GETs of `url`; any answer will do), so that a step
+ * starts with the client's connections open, as an agency system's connection pool is once it is running. Without it
+ * the client opens a connection for each command that finds every open one busy, and a service already saturated by
+ * the step's first commands accepted those new connections late (~1 s, measured): the cases behind them waited, which
+ * is the client's ramp rather than the pipeline. Returns how many connections the client then holds idle to it.
+ */
+async function warmConnections(url: string, count: number): Promise<number> {
+  await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
+    request(url, { agent }, (res) => res.resume().on('end', resolve).on('error', () => resolve())).on('error', () => resolve()).end();
+  })));
+  const { hostname, port } = new URL(url);
+  return Object.entries(agent.freeSockets).filter(([name]) => name.startsWith(`${hostname}:${port}:`)).reduce((n, [, sockets]) => n + (sockets?.length ?? 0), 0);
 }
 
 /** An SSE client that calls `onEntry` with each entry's exceptionId (if any) and its `data:` JSON as it arrives. */
@@ -168,6 +187,8 @@ interface Pending { sentAt: number; acceptedAt?: number; status?: number; seen: 
 interface Side {
   name: 'ours' | 'raw';
   commandUrl: (caseId: string) => string;
+  /** A cheap GET of the command server, to open the client's connections to it before a step. */
+  warmUrl: string;
   processes: Record<string, number | undefined>;
   databases: string[];
 }
@@ -194,6 +215,8 @@ export interface FreshnessResult {
   /** CPU seconds per accepted event: the side's processes + its databases' backends + PostgreSQL background + broker. */
   cpuSecondsPerEvent: number; cpu: CpuBreakdown; cpuByService: Record<string, number>;
   benchCpuSeconds: number; loadBefore: string; loadAfter: string;
+  /** Keep-alive connections the client held open to the command server as the step began (BENCH_WARM_CONNECTIONS). */
+  warmConnections: number;
 }
 
 /** Starts one raw pipeline process and waits for its RAW_READY. */
@@ -299,7 +322,7 @@ async function main(): Promise<void> {
 
     const exceptionBody = (exceptionId: string) => ({ at: '2025-03-01', exceptionId, limit: 'final-plan', reason: 'exceptional-personal-circumstances', fromOn: '2025-02-01', toOn: '2025-03-01' });
     const sides: Side[] = [{
-      name: 'ours', commandUrl: (id) => `${url('case')}/cases/${id}/exceptions`, databases: [...Object.values(databases), keyStore].map(databaseOf),
+      name: 'ours', commandUrl: (id) => `${url('case')}/cases/${id}/exceptions`, warmUrl: `${url('case')}/health/live`, databases: [...Object.values(databases), keyStore].map(databaseOf),
       processes: Object.fromEntries(services.map((s) => [s.entry.name, s.child.pid])),
     }];
 
@@ -354,7 +377,7 @@ async function main(): Promise<void> {
       raws.push(await startRaw('command', await freePort(), logDir, rawEnv));
       const [read, command] = raws as [Awaited<ReturnType<typeof startRaw>>, Awaited<ReturnType<typeof startRaw>>];
       await openAll(`http://127.0.0.1:${read.port}`);
-      sides.push({ name: 'raw', commandUrl: (id) => `http://127.0.0.1:${command.port}/cases/${id}/exceptions`, databases: [databaseOf(rawDatabase)], processes: { 'raw-command': command.child.pid, 'raw-read': read.child.pid } });
+      sides.push({ name: 'raw', commandUrl: (id) => `http://127.0.0.1:${command.port}/cases/${id}/exceptions`, warmUrl: `http://127.0.0.1:${command.port}/`, databases: [databaseOf(rawDatabase)], processes: { 'raw-command': command.child.pid, 'raw-read': read.child.pid } });
       console.log(`raw pipeline ready (topic ${rawTopic}, ${partitions} partitions as ${caseTopic}); ${closers.length} SSE clients open in all`);
     }
     await sleep(2000);
@@ -368,6 +391,7 @@ async function main(): Promise<void> {
       const deferWaits: number[] = [];
       const errorKinds: Record<string, number> = {};
       const non2xx: Record<string, number> = {};
+      const warm = WARM_CONNECTIONS > 0 ? await warmConnections(side.warmUrl, WARM_CONNECTIONS) : 0;
       const others = Object.fromEntries(sides.filter((o) => o !== side).flatMap((o) => Object.entries(o.processes)).map(([n, pid]) => [`other:${n}`, pid]));
       const meter = new CpuMeter({ processes: { ...side.processes, ...others, kafka: broker }, postmaster });
       const benchBefore = process.cpuUsage();
@@ -435,11 +459,11 @@ async function main(): Promise<void> {
         p50: percentile(first, 50), p99: percentile(first, 99), p99AllClients: percentile(all, 99), max: first[first.length - 1] ?? NaN,
         httpP50: percentile(http, 50), httpP99: percentile(http, 99), deferred, deferP99: percentile(deferWaits, 99),
         unseen: accepted.length - all.length, cpuSecondsPerEvent: accepted.length ? cpuTotal / accepted.length : NaN, cpu, cpuByService: cpu.processes,
-        benchCpuSeconds: (bench.user + bench.system) / 1e6, loadBefore, loadAfter: load(),
+        benchCpuSeconds: (bench.user + bench.system) / 1e6, loadBefore, loadAfter: load(), warmConnections: warm,
       };
     };
     const ms = (s: number) => (s * 1000).toFixed(2);
-    const describe = (r: FreshnessResult) => `[${r.side}] rate ${r.rate}/s: ${r.accepted}/${r.sent} accepted${r.unsent ? ` (${r.unsent} unsent)` : ''} (${r.achieved.toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (all clients ${r.p99AllClients.toFixed(1)}), HTTP p50/p99 ${r.httpP50.toFixed(1)}/${r.httpP99.toFixed(1)} ms, deferred ${r.deferred} (wait p99 ${Number.isNaN(r.deferP99) ? '-' : r.deferP99.toFixed(0)} ms), unseen ${r.unseen}, non-2xx ${JSON.stringify(r.non2xx)}, errors ${r.errors} ${JSON.stringify(r.errorKinds)}, sent in ${r.seconds}s; CPU ${ms(r.cpuSecondsPerEvent)} ms/event = processes ${JSON.stringify(Object.fromEntries(Object.entries(r.cpu.processes).map(([k, v]) => [k, +v.toFixed(2)])))} + postgres ${r.cpu.postgres.toFixed(2)} + pg background ${r.cpu.postgresBackground.toFixed(2)} + kafka ${r.cpu.kafka.toFixed(2)} s (not counted: other databases ${r.cpu.postgresOthers.toFixed(2)} s, the other side's idle processes ${r.cpu.otherSide.toFixed(2)} s, bench client ${r.benchCpuSeconds.toFixed(1)} s); load ${r.loadBefore} -> ${r.loadAfter}`;
+    const describe = (r: FreshnessResult) => `[${r.side}] rate ${r.rate}/s: ${r.accepted}/${r.sent} accepted${r.unsent ? ` (${r.unsent} unsent)` : ''} (${r.achieved.toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (all clients ${r.p99AllClients.toFixed(1)}), HTTP p50/p99 ${r.httpP50.toFixed(1)}/${r.httpP99.toFixed(1)} ms, deferred ${r.deferred} (wait p99 ${Number.isNaN(r.deferP99) ? '-' : r.deferP99.toFixed(0)} ms), unseen ${r.unseen}, non-2xx ${JSON.stringify(r.non2xx)}, errors ${r.errors} ${JSON.stringify(r.errorKinds)}, sent in ${r.seconds}s, ${r.warmConnections} connections open at the start; CPU ${ms(r.cpuSecondsPerEvent)} ms/event = processes ${JSON.stringify(Object.fromEntries(Object.entries(r.cpu.processes).map(([k, v]) => [k, +v.toFixed(2)])))} + postgres ${r.cpu.postgres.toFixed(2)} + pg background ${r.cpu.postgresBackground.toFixed(2)} + kafka ${r.cpu.kafka.toFixed(2)} s (not counted: other databases ${r.cpu.postgresOthers.toFixed(2)} s, the other side's idle processes ${r.cpu.otherSide.toFixed(2)} s, bench client ${r.benchCpuSeconds.toFixed(1)} s); load ${r.loadBefore} -> ${r.loadAfter}`;
 
     for (const side of sides) await step(side, 50, 50, 0); // warm-up, not reported: JIT, pools, sockets
     let k = 0;
