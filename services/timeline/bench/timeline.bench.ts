@@ -5,7 +5,8 @@
  *    The timeline pages are compared with the fair baseline (./raw-page-server.ts: a raw `node:http` server running
  *    the service's own page reads and row mapping, returning the same JSON, with no auth and no access log), against
  *    the same database and case, interleaved over BENCH_ROUNDS rounds (service, raw, raw, service, ...: the order
- *    alternates each round); printed are medians over the rounds, their ratio and the per-round ratios:
+ *    alternates each round), after one untimed run of each (BENCH_WARMUP_SECONDS, default 2); printed are medians over
+ *    the rounds, their ratio and the per-round ratios:
  *    - GET /cases/:id/timeline            (first page, 100 entries; JWT check, access check, access-log write, read)
  *    - GET /cases/:id/timeline?limit=500  (a large page)
  *    Measured once each:
@@ -41,6 +42,8 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const RATE = Number(process.env['BENCH_RATE'] ?? 50);
 const FRESHNESS_SECONDS = Number(process.env['BENCH_FRESHNESS_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+/** Seconds of the untimed run of each contender before a page's rounds. */
+const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 2);
 
 async function infra(): Promise<ChildProcess | undefined> {
   if (process.env['DATABASE_URL'] && process.env['KAFKA_BROKERS']) return undefined;
@@ -165,6 +168,9 @@ async function main() {
       const [ours, theirs] = await Promise.all([fetch(`${base}${path}`, { headers }), fetch(`${raw.url}${path}`)]);
       const [a, b] = [await ours.json(), await theirs.json()];
       if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the raw baseline's body differs from the service's for ${path}`);
+      // one untimed run of each first, as the other areas do: a contender's first run is its code's cold start (the
+      // service's first round came out ~0.5 where the rest were ~0.75)
+      for (const url of [`${base}${path}`, `${raw.url}${path}`]) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS, headers: url.startsWith(base) ? headers : {}, workers: 1 });
       const rounds: Round[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const order = r % 2 === 0 ? ['ours', 'baseline'] as const : ['baseline', 'ours'] as const;
