@@ -31,8 +31,12 @@
  * the raw side is if anything handicapped): their CPU is printed, not charged.
  * Then per rate: ours/raw for the rate, raw/ours for p50 and p99, raw/ours for CPU per event (< 1 is always worse).
  *
- * Order: BENCH_ROUNDS rounds (default 1); in each, every rate runs both sides back to back, the side first alternating
- * with each step (ours-raw, raw-ours, ...); with several rounds the medians are reported.
+ * Order: first an unreported warm-up step of each side at the fastest rate (BENCH_WARMUP_COMMANDS); then BENCH_ROUNDS
+ * rounds (default 1); in each, every rate runs both sides back to back, the side first alternating with each step
+ * (ours-raw, raw-ours, ...); with several rounds the medians are reported. Before every step the client opens its
+ * keep-alive connections to that side's command server (BENCH_WARM_CONNECTIONS): the steady state of an agency system
+ * that keeps its connections, not the first seconds of one that opens them under load (docs/benchmarks.md, 2026-12-01
+ * 10:03, measures both).
  *
  * Bounded: at most BENCH_MAX_COMMANDS commands (default 5,000) per side and rate and BENCH_SECONDS (default 10) of
  * schedule, sending stopped after BENCH_SEND_LIMIT_SECONDS (default max(60, 6 x BENCH_SECONDS): the rest "unsent"),
