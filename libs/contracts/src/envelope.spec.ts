@@ -48,6 +48,10 @@ describe('envelope', () => {
       full,
       { ...full, causationId: undefined, dataschema: undefined, traceparent: undefined, recordedAt: undefined },
       { ...full, time: '2025-01-06T10:30:00+01:00', recordedAt: '2025-01-06T09:30:01.5Z', data: { nested: { list: [1, 'two', null] }, text: 'é "quoted"' } },
+      // times that Date reads leniently or writes differently: each is re-formatted as toISOString writes it
+      { ...full, time: '2025-02-30T00:00:00.000Z', recordedAt: '2025-04-31T23:59:59.999Z' },
+      { ...full, time: '2025-01-01T24:00:00.000Z', recordedAt: '2025-03-01T12:00:00Z' },
+      { ...full, time: '2025-03-01', recordedAt: '2024-02-29T08:00:00.000Z' },
     ];
     for (const event of variants) {
       const direct = toKafkaRecord(event);
@@ -61,6 +65,8 @@ describe('envelope', () => {
     const event = integrationEventFromRecorded(recorded, { source: '/tio/case-service', registry: integrationEvents })!;
     expect(() => toKafkaRecord({ ...event, id: '', subject: '' })).toThrow('id is empty; subject is empty');
     expect(() => toKafkaRecord({ ...event, time: 'not a time' })).toThrow(RangeError);
+    expect(() => toKafkaRecord({ ...event, time: '2025-13-01T00:00:00.000Z' })).toThrow(RangeError);
+    expect(() => toKafkaRecord({ ...event, recordedAt: 'yesterday' })).toThrow(RangeError);
   });
 
   it('round-trips through Kafka (header values as Buffers)', () => {

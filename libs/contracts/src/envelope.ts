@@ -196,13 +196,15 @@ export function cloudEventToKafkaRecord(event: CloudEvent<unknown>): KafkaRecord
  * CloudEvents JSON Schema and serialises `data` twice. The attributes it would reject are checked here.
  */
 export function toKafkaRecord<T>(event: IntegrationEvent<T>): KafkaRecord {
-  const empty = (['id', 'source', 'type', 'subject', 'correlationId'] as const).filter((name) => !event[name]);
-  if (empty.length) throw new EnvelopeError('invalid integration event', empty.map((name) => `${name} is empty`));
-  const time = new Date(event.time);
+  if (!event.id || !event.source || !event.type || !event.subject || !event.correlationId) {
+    const empty = REQUIRED_ATTRIBUTES.filter((name) => !event[name]);
+    throw new EnvelopeError('invalid integration event', empty.map((name) => `${name} is empty`));
+  }
+  const time = Date.parse(event.time);
   const headers: Record<string, string> = {
     [CE_HEADERS.contentType]: JSON_CONTENT_TYPE,
     [CE_HEADERS.id]: event.id,
-    [CE_HEADERS.time]: time.toISOString(),
+    [CE_HEADERS.time]: isoString(event.time, time),
     [CE_HEADERS.type]: event.type,
     [CE_HEADERS.source]: event.source,
     [CE_HEADERS.specversion]: '1.0',
@@ -216,8 +218,21 @@ export function toKafkaRecord<T>(event: IntegrationEvent<T>): KafkaRecord {
   headers[CE_HEADERS.actororganisationid] = event.actor.organisationId;
   headers[CE_HEADERS.actoragency] = event.actor.agency;
   headers[CE_HEADERS.actorrole] = event.actor.role;
-  if (event.recordedAt) headers[CE_HEADERS.recordedat] = new Date(event.recordedAt).toISOString();
-  return { key: event.subject, value: Buffer.from(JSON.stringify(event.data)), headers, timestamp: String(time.getTime()) };
+  if (event.recordedAt) headers[CE_HEADERS.recordedat] = isoString(event.recordedAt, Date.parse(event.recordedAt));
+  return { key: event.subject, value: Buffer.from(JSON.stringify(event.data)), headers, timestamp: String(time) };
+}
+
+const REQUIRED_ATTRIBUTES = ['id', 'source', 'type', 'subject', 'correlationId'] as const;
+
+/** A UTC time as `toISOString()` writes it. The day is checked apart: `Date.parse` rolls 02-30 over to 03-02. */
+const ISO_STRING = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/**
+ * `new Date(ms).toISOString()` for the time `text` whose `Date.parse` is `ms`: `text` itself when it is already
+ * written that way (stored times are), without formatting it again; a RangeError when it names no time, as ever.
+ */
+function isoString(text: string, ms: number): string {
+  return ISO_STRING.test(text) && new Date(ms).getUTCDate() === Number(text.slice(8, 10)) ? text : new Date(ms).toISOString();
 }
 
 /** Kafka header values as strings (the last value wins when a header repeats). */
