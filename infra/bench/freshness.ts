@@ -53,11 +53,11 @@
  * TIMELINE_PARTITIONS_CONCURRENTLY=1 to measure the old consumer setting), BENCH_PROFILE (a directory: each real service
  * writes a V8 CPU profile there, `<service>.cpuprofile`, when it stops; profiling slows it, so its figures are not comparable),
  * BENCH_NODE_ARGS (Node options for every real service, space-separated, e.g. `--max-semi-space-size=64`),
- * BENCH_WARMUP_COMMANDS (default one second of the fastest rate, at least 50: the unreported warm-up step, at that
- * rate, before the measured ones), BENCH_WARM_CONNECTIONS (default BENCH_CASES: keep-alive connections the client opens to the side's command server
- * before each step, as an agency system's pool holds them once running; 0 for none, each step then opening its own as
- * its first commands find the open ones busy, which the saturated service accepts late), BENCH_PREFER (the commands' `Prefer` header, default `return=minimal`: the answer without the statutory status, as an
- * agency system recording steps asks for it; empty for none, the full answer; the raw side answers what the real one did).
+ * BENCH_WARMUP_COMMANDS (the warm-up step's commands, default one second of the fastest rate, at least 50),
+ * BENCH_WARM_CONNECTIONS (the connections opened before each step, default BENCH_CASES; 0 for none: the step opens
+ * them as its first commands find the open ones busy), BENCH_PREFER (the commands' `Prefer` header, default
+ * `return=minimal`: the answer without the statutory status, as an agency system recording steps asks for it; empty
+ * for none, the full answer; the raw side answers what the real one did).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -87,14 +87,10 @@ const ROUNDS = Number(env['BENCH_ROUNDS'] ?? 1);
 /** The commands' `Prefer` header: an agency system recording steps asks for the minimal answer (no statutory status). */
 const PREFER = env['BENCH_PREFER'] ?? 'return=minimal';
 const RAW = env['BENCH_RAW'] !== '0';
-/**
- * The warm-up step before the measured ones (not reported): BENCH_WARMUP_COMMANDS (default: one second's worth of the
- * fastest rate, at least 50) at the fastest of BENCH_RATES, so that the services' database pools, heaps and compiled
- * code are at the measured load's size when it starts, not grown during its first seconds.
- */
+/** The warm-up step runs at the fastest rate: pools, heaps and compiled code grow there, not in a measured step. */
 const WARMUP_RATE = Math.max(...RATES);
 const WARMUP_COMMANDS = Number(env['BENCH_WARMUP_COMMANDS'] ?? Math.max(50, WARMUP_RATE));
-/** Keep-alive connections the client holds open to a side's command server before each step (0: none, as before). */
+/** Keep-alive connections the client opens to a side's command server before each step. */
 const WARM_CONNECTIONS = Number(env['BENCH_WARM_CONNECTIONS'] ?? CASES);
 const PROFILE_DIR = env['BENCH_PROFILE'];
 const TIMELINE_ENV = Object.fromEntries((env['BENCH_TIMELINE_ENV'] ?? '').split(',').filter((kv) => kv.includes('=')).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -135,11 +131,9 @@ function post(url: string, token: string, body: unknown, key: string = randomUUI
 }
 
 /**
- * Opens `count` keep-alive connections to `url`'s server (concurrent GETs of `url`; any answer will do), so that a step
- * starts with the client's connections open, as an agency system's connection pool is once it is running. Without it
- * the client opens a connection for each command that finds every open one busy, and a service already saturated by
- * the step's first commands accepted those new connections late (~1 s, measured): the cases behind them waited, which
- * is the client's ramp rather than the pipeline. Returns how many connections the client then holds idle to it.
+ * Opens `count` keep-alive connections to `url`'s server (concurrent GETs of `url`; any answer will do) and returns how
+ * many the client then holds idle to it. Without them a step's first commands open their own, and a case service they
+ * have already saturated accepts those ~1 s late (measured), which is the client's ramp rather than the pipeline.
  */
 async function warmConnections(url: string, count: number): Promise<number> {
   await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
@@ -477,7 +471,6 @@ async function main(): Promise<void> {
     const ms = (s: number) => (s * 1000).toFixed(2);
     const describe = (r: FreshnessResult) => `[${r.side}] rate ${r.rate}/s: ${r.accepted}/${r.sent} accepted${r.unsent ? ` (${r.unsent} unsent)` : ''} (${r.achieved.toFixed(0)}/s), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (all clients ${r.p99AllClients.toFixed(1)}), HTTP p50/p99 ${r.httpP50.toFixed(1)}/${r.httpP99.toFixed(1)} ms, deferred ${r.deferred} (wait p99 ${Number.isNaN(r.deferP99) ? '-' : r.deferP99.toFixed(0)} ms), unseen ${r.unseen}, non-2xx ${JSON.stringify(r.non2xx)}, errors ${r.errors} ${JSON.stringify(r.errorKinds)}, sent in ${r.seconds}s, ${r.warmConnections} connections open at the start; CPU ${ms(r.cpuSecondsPerEvent)} ms/event = processes ${JSON.stringify(Object.fromEntries(Object.entries(r.cpu.processes).map(([k, v]) => [k, +v.toFixed(2)])))} + postgres ${r.cpu.postgres.toFixed(2)} + pg background ${r.cpu.postgresBackground.toFixed(2)} + kafka ${r.cpu.kafka.toFixed(2)} s (not counted: other databases ${r.cpu.postgresOthers.toFixed(2)} s, the other side's idle processes ${r.cpu.otherSide.toFixed(2)} s, bench client ${r.benchCpuSeconds.toFixed(1)} s); load ${r.loadBefore} -> ${r.loadAfter}`;
 
-    // warm-up, not reported: JIT, heap, the services' database pools and the client's sockets, at the fastest rate
     for (const side of sides) {
       const w = await step(side, WARMUP_RATE, WARMUP_COMMANDS, 0);
       console.log(`warm-up [${side.name}]: ${w.accepted}/${w.sent} accepted at ${WARMUP_RATE}/s offered, p99 ${w.p99.toFixed(1)} ms, HTTP p99 ${w.httpP99.toFixed(1)} ms`);

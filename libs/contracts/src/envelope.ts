@@ -189,6 +189,9 @@ export function cloudEventToKafkaRecord(event: CloudEvent<unknown>): KafkaRecord
   };
 }
 
+/** The attributes an integration event may not leave empty. */
+const REQUIRED_ATTRIBUTES = ['id', 'source', 'type', 'subject', 'correlationId'] as const;
+
 /**
  * IntegrationEvent -> Kafka record: the record `cloudEventToKafkaRecord(toCloudEvent(event))` gives (same headers in
  * the same order, same key, value and timestamp; a test holds them equal), built directly. The forwarder publishes
@@ -196,9 +199,8 @@ export function cloudEventToKafkaRecord(event: CloudEvent<unknown>): KafkaRecord
  * CloudEvents JSON Schema and serialises `data` twice. The attributes it would reject are checked here.
  */
 export function toKafkaRecord<T>(event: IntegrationEvent<T>): KafkaRecord {
-  if (!event.id || !event.source || !event.type || !event.subject || !event.correlationId) {
-    const empty = REQUIRED_ATTRIBUTES.filter((name) => !event[name]);
-    throw new EnvelopeError('invalid integration event', empty.map((name) => `${name} is empty`));
+  for (const name of REQUIRED_ATTRIBUTES) {
+    if (!event[name]) throw new EnvelopeError('invalid integration event', REQUIRED_ATTRIBUTES.filter((n) => !event[n]).map((n) => `${n} is empty`));
   }
   const time = Date.parse(event.time);
   const headers: Record<string, string> = {
@@ -221,8 +223,6 @@ export function toKafkaRecord<T>(event: IntegrationEvent<T>): KafkaRecord {
   if (event.recordedAt) headers[CE_HEADERS.recordedat] = isoString(event.recordedAt, Date.parse(event.recordedAt));
   return { key: event.subject, value: Buffer.from(JSON.stringify(event.data)), headers, timestamp: String(time) };
 }
-
-const REQUIRED_ATTRIBUTES = ['id', 'source', 'type', 'subject', 'correlationId'] as const;
 
 /** A UTC time as `toISOString()` writes it. The day is checked apart: `Date.parse` rolls 02-30 over to 03-02. */
 const ISO_STRING = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;

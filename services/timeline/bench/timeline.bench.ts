@@ -168,8 +168,7 @@ async function main() {
       const [ours, theirs] = await Promise.all([fetch(`${base}${path}`, { headers }), fetch(`${raw.url}${path}`)]);
       const [a, b] = [await ours.json(), await theirs.json()];
       if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the raw baseline's body differs from the service's for ${path}`);
-      // one untimed run of each first, as the other areas do: a contender's first run is its code's cold start (the
-      // service's first round came out ~0.5 where the rest were ~0.75)
+      // one untimed run of each first, as the other areas do: a contender's first run is its code's cold start
       await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: WARMUP_SECONDS, headers, workers: 1 });
       await autocannon({ url: `${raw.url}${path}`, connections: CONNECTIONS, duration: WARMUP_SECONDS, workers: 1 });
       const rounds: Round[] = [];
