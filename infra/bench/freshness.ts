@@ -54,10 +54,10 @@
  * writes a V8 CPU profile there, `<service>.cpuprofile`, when it stops; profiling slows it, so its figures are not comparable),
  * BENCH_NODE_ARGS (Node options for every real service, space-separated, e.g. `--max-semi-space-size=64`),
  * BENCH_WARMUP_COMMANDS (the warm-up step's commands, default one second of the fastest rate, at least 50),
- * BENCH_WARM_CONNECTIONS (the connections opened before each step, default BENCH_CASES; 0 for none: the step opens
- * them as its first commands find the open ones busy), BENCH_PREFER (the commands' `Prefer` header, default
- * `return=minimal`: the answer without the statutory status, as an agency system recording steps asks for it; empty
- * for none, the full answer; the raw side answers what the real one did).
+ * BENCH_WARM_CONNECTIONS (the connections opened before each step, default BENCH_CASES; 0 for none: beyond those
+ * earlier steps left, the step opens them as its first commands find the open ones busy), BENCH_PREFER (the
+ * commands' `Prefer` header, default `return=minimal`: the answer without the statutory status, as an agency system
+ * recording steps asks for it; empty for none, the full answer; the raw side answers what the real one did).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -132,8 +132,9 @@ function post(url: string, token: string, body: unknown, key: string = randomUUI
 
 /**
  * Opens `count` keep-alive connections to `url`'s server (concurrent GETs of `url`; any answer will do) and returns how
- * many the client then holds idle to it. Without them a step's first commands open their own, and a case service they
- * have already saturated accepts those ~1 s late (measured), which is the client's ramp rather than the pipeline.
+ * many the client then holds idle to it, earlier steps' included. Without them a step's first commands open their
+ * own, and a case service they have already saturated accepts those ~1 s late (measured), which is the client's ramp
+ * rather than the pipeline.
  */
 async function warmConnections(url: string, count: number): Promise<number> {
   await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve) => {
@@ -221,7 +222,7 @@ export interface FreshnessResult {
   /** CPU seconds per accepted event: the side's processes + its databases' backends + PostgreSQL background + broker. */
   cpuSecondsPerEvent: number; cpu: CpuBreakdown; cpuByService: Record<string, number>;
   benchCpuSeconds: number; loadBefore: string; loadAfter: string;
-  /** Keep-alive connections the client held open to the command server as the step began (BENCH_WARM_CONNECTIONS). */
+  /** Keep-alive connections the client held open to the command server as the step began (opened for it or before). */
   warmConnections: number;
 }
 
@@ -397,7 +398,7 @@ async function main(): Promise<void> {
       const deferWaits: number[] = [];
       const errorKinds: Record<string, number> = {};
       const non2xx: Record<string, number> = {};
-      const warm = WARM_CONNECTIONS > 0 ? await warmConnections(side.warmUrl, WARM_CONNECTIONS) : 0;
+      const warm = await warmConnections(side.warmUrl, WARM_CONNECTIONS);
       const others = Object.fromEntries(sides.filter((o) => o !== side).flatMap((o) => Object.entries(o.processes)).map(([n, pid]) => [`other:${n}`, pid]));
       const meter = new CpuMeter({ processes: { ...side.processes, ...others, kafka: broker }, postmaster });
       const benchBefore = process.cpuUsage();
