@@ -202,11 +202,11 @@ export function toKafkaRecord<T>(event: IntegrationEvent<T>): KafkaRecord {
   for (const name of REQUIRED_ATTRIBUTES) {
     if (!event[name]) throw new EnvelopeError('invalid integration event', REQUIRED_ATTRIBUTES.filter((n) => !event[n]).map((n) => `${n} is empty`));
   }
-  const time = Date.parse(event.time);
+  const timeMs = Date.parse(event.time);
   const headers: Record<string, string> = {
     [CE_HEADERS.contentType]: JSON_CONTENT_TYPE,
     [CE_HEADERS.id]: event.id,
-    [CE_HEADERS.time]: isoString(event.time, time),
+    [CE_HEADERS.time]: isoString(event.time, timeMs),
     [CE_HEADERS.type]: event.type,
     [CE_HEADERS.source]: event.source,
     [CE_HEADERS.specversion]: '1.0',
@@ -221,7 +221,7 @@ export function toKafkaRecord<T>(event: IntegrationEvent<T>): KafkaRecord {
   headers[CE_HEADERS.actoragency] = event.actor.agency;
   headers[CE_HEADERS.actorrole] = event.actor.role;
   if (event.recordedAt) headers[CE_HEADERS.recordedat] = isoString(event.recordedAt, Date.parse(event.recordedAt));
-  return { key: event.subject, value: Buffer.from(JSON.stringify(event.data)), headers, timestamp: String(time) };
+  return { key: event.subject, value: Buffer.from(JSON.stringify(event.data)), headers, timestamp: String(timeMs) };
 }
 
 /** A UTC time as `toISOString()` writes it. The day is checked apart: `Date.parse` rolls 02-30 over to 03-02. */

@@ -145,12 +145,12 @@ async function main() {
       });
     }
     const drained = () => waitFor('in-flight requests answered', async () => inFlight === 0, 60_000);
-    const cannon = async (url: string, auth: boolean, profileAs?: string): Promise<Figures> => {
+    const cannon = async (url: string, auth: boolean, { profileAs, seconds = SECONDS }: { profileAs?: string; seconds?: number } = {}): Promise<Figures> => {
       await drained();
       // the load generator on a worker thread: the servers have this process's event loop to themselves
       const cpuBefore = mainThreadCpuMs();
       const profiling = profileAs ? await startProfile() : undefined;
-      const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: auth ? headers : {}, workers: 1 });
+      const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: auth ? headers : {}, workers: 1 });
       if (profiling && profileAs) await profiling.stop(`${profileAs}-${result.requests.total}req`);
       const cpuAfter = mainThreadCpuMs();
       const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
@@ -169,14 +169,14 @@ async function main() {
       const [a, b] = [await ours.json(), await theirs.json()];
       if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the raw baseline's body differs from the service's for ${path}`);
       // one untimed run of each first, as the other areas do: a contender's first run is its code's cold start
-      await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: WARMUP_SECONDS, headers, workers: 1 });
-      await autocannon({ url: `${raw.url}${path}`, connections: CONNECTIONS, duration: WARMUP_SECONDS, workers: 1 });
+      await cannon(`${base}${path}`, true, { seconds: WARMUP_SECONDS });
+      await cannon(`${raw.url}${path}`, false, { seconds: WARMUP_SECONDS });
       const rounds: Round[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const order = r % 2 === 0 ? ['ours', 'baseline'] as const : ['baseline', 'ours'] as const;
         const got: Partial<Record<'ours' | 'baseline', Figures>> = {};
         const profileAs = (who: string) => `${who}-${path.includes('limit=500') ? 'page500' : 'page100'}-round${r + 1}`;
-        for (const who of order) got[who] = who === 'ours' ? await cannon(`${base}${path}`, true, profileAs('service')) : await cannon(`${raw.url}${path}`, false, profileAs('raw'));
+        for (const who of order) got[who] = who === 'ours' ? await cannon(`${base}${path}`, true, { profileAs: profileAs('service') }) : await cannon(`${raw.url}${path}`, false, { profileAs: profileAs('raw') });
         const [o, b] = [got.ours as Figures, got.baseline as Figures];
         // what the service would do against the baseline if both were held by CPU alone: baseline CPU per request / ours
         const cpuRatio = o.cpuMsPerRequest && b.cpuMsPerRequest ? b.cpuMsPerRequest / o.cpuMsPerRequest : undefined;
