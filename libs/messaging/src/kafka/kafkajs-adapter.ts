@@ -1,32 +1,24 @@
 import './kafkajs-idle-fix'; // first: before any KafkaJS client exists
 import { untilTopicsServe } from './topic-not-ready';
-import { CompressionTypes, ConfigResourceTypes, Kafka, Partitioners, logLevel, type KafkaConfig, type Consumer, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, type Consumer, type Producer } from 'kafkajs';
+import { kafkaConfig, producerConfig, sendBatchRequest, type KafkaJsClientOptions } from './kafkajs-config';
+import { ProducerThread } from './producer-thread/producer-thread';
 import type {
   ConsumerOptions, MessageAdmin, MessageConsumer, MessageProducer, MessagingClient, PartitionOffsets, ProducerOptions, TopicMessages, TopicSpec,
 } from './port';
 
-export interface KafkaJsClientOptions {
-  brokers: string[] | string;
-  clientId?: string;
-  /** KafkaJS log level; default ERROR. */
-  logLevel?: logLevel;
-  connectionTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  /**
-   * Prepended to every topic name and consumer group id on the wire (topic names are stripped on the way back), so
-   * code always sees the canonical names. Lets several deployments (or test runs) share one cluster without seeing
-   * each other's messages or joining each other's groups.
-   */
-  topicPrefix?: string;
-}
-
 /** An empty fetch's wait at the broker: what an idle consumer's stop waits for (see ConsumerOptions.maxWaitTimeMs). */
 export const DEFAULT_FETCH_MAX_WAIT_MS = 500;
 
-/** The KafkaJS adapter of our messaging port (the only place KafkaJS is imported). */
+export type { KafkaJsClientOptions } from './kafkajs-config';
+
+/** The KafkaJS adapter of our messaging port (its files, here and in ./producer-thread, are the only ones importing KafkaJS). */
 export class KafkaJsClient implements MessagingClient {
   readonly kafka: Kafka;
   private readonly prefix: string;
+  private readonly options: KafkaJsClientOptions;
+  /** The thread of the `ownThread` producers, started by the first. */
+  private producerThread: ProducerThread | undefined;
   private readonly wire = (topic: string) => `${this.prefix}${topic}`;
   /** Consumer groups are prefixed like topics: two deployments (or test runs) on one cluster never share a group and its rebalances. */
   private readonly wireGroup = (groupId: string) => `${this.prefix}${groupId}`;
@@ -34,41 +26,19 @@ export class KafkaJsClient implements MessagingClient {
 
   constructor(options: KafkaJsClientOptions) {
     this.prefix = options.topicPrefix ?? '';
-    const config: KafkaConfig = {
-      clientId: options.clientId ?? 'tio',
-      brokers: typeof options.brokers === 'string' ? options.brokers.split(',') : options.brokers,
-      logLevel: options.logLevel ?? logLevel.NOTHING,
-      connectionTimeout: options.connectionTimeoutMs ?? 3000,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
-    };
-    this.kafka = new Kafka(config);
+    this.options = options;
+    this.kafka = new Kafka(kafkaConfig(options));
   }
 
   producer(options: ProducerOptions = {}): MessageProducer {
-    const idempotent = options.idempotent ?? true;
-    const producer: Producer = this.kafka.producer({
-      idempotent,
-      // KafkaJS needs a single in-flight request for ordering guarantees of the idempotent producer
-      maxInFlightRequests: idempotent ? 1 : undefined,
-      // murmur2, the same partitioner as the Java client: a case id lands on the same partition from any producer
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
-    });
+    if (options.ownThread) return (this.producerThread ??= new ProducerThread(this.options)).producer(options);
+    const producer: Producer = this.kafka.producer(producerConfig(options));
     return {
       connect: () => producer.connect(),
       disconnect: () => producer.disconnect(),
       send: async (batch: TopicMessages[]) => {
         if (batch.length === 0) return;
-        await producer.sendBatch({
-          acks: -1,
-          compression: options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-          topicMessages: batch.map((t) => ({
-            topic: this.wire(t.topic),
-            messages: t.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp })),
-          })),
-        });
+        await producer.sendBatch(sendBatchRequest(batch, options, this.wire));
       },
     };
   }
