@@ -31,6 +31,14 @@ describe('build-service', () => {
     expect(execFileSync(process.execPath, [join(root, 'out/main.js')], { encoding: 'utf8' })).toBe('hello image\n');
   });
 
+  it('compiles a file the code loads by path at run time (require.resolve, as for a worker thread)', () => {
+    write('services/demo/src/main.ts', "import { Worker } from 'node:worker_threads';\nnew Worker(require.resolve('./thread'));\n");
+    write('services/demo/src/thread.ts', "import { greeting } from '@tio/greeting';\nconsole.log(greeting('thread'));\n");
+    const result = buildService('demo', { root, outDir: 'out' });
+    expect(result).toMatchObject({ files: 3, packages: [] });
+    expect(execFileSync(process.execPath, [join(root, 'out/main.js')], { encoding: 'utf8' })).toBe('hello thread\n');
+  });
+
   it('refuses a package a production install leaves out, naming the file that requires it', () => {
     write('services/demo/src/main.ts', "import { greeting } from '@tio/greeting';\nimport ms from 'ms';\nimport pad from 'left-pad';\nconsole.log(pad(greeting(String(ms))));\n");
     expect(() => buildService('demo', { root, outDir: 'out' })).toThrow('services/demo/src/main.ts requires "left-pad", which a production install does not have');

@@ -52,14 +52,23 @@ function swcOptions(root: string): Options {
   };
 }
 
-/** Every string a `require("...")` call asks for in compiled JavaScript (imports left after type-only ones went). */
+/**
+ * Every string a `require("...")` or `require.resolve("...")` call asks for in compiled JavaScript (imports left after
+ * type-only ones went; `require.resolve` names a file loaded by path at run time, such as a worker thread's).
+ */
 function requiredSpecifiers(code: string): string[] {
   const found: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (!node || typeof node !== 'object') return;
-    const n = node as { type?: string; callee?: { type?: string; value?: string }; arguments?: Array<{ expression?: { type?: string; value?: string } }> };
-    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.value === 'require') {
+    const n = node as {
+      type?: string;
+      callee?: { type?: string; value?: string; object?: { type?: string; value?: string }; property?: { type?: string; value?: string } };
+      arguments?: Array<{ expression?: { type?: string; value?: string } }>;
+    };
+    const isRequire = n.callee?.type === 'Identifier' && n.callee.value === 'require';
+    const isRequireResolve = n.callee?.type === 'MemberExpression' && n.callee.object?.type === 'Identifier' && n.callee.object.value === 'require' && n.callee.property?.value === 'resolve';
+    if (n.type === 'CallExpression' && (isRequire || isRequireResolve)) {
       const arg = n.arguments?.[0]?.expression;
       if (arg?.type === 'StringLiteral' && typeof arg.value === 'string') found.push(arg.value);
     }

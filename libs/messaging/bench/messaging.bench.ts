@@ -8,7 +8,11 @@
 // its clock and CPU count only the sends, so the gap is everything the forwarder does besides sending: reading the
 // store, building CloudEvents, checkpointing. A third contender, printed for comparison only, re-sends one set of
 // record objects built once for every round (this bench's baseline until 2026-11-30): KafkaJS sends records it has
-// sent before for less CPU (10-35% less in our runs), which no producer of new messages gets. Every side connects a fresh producer inside the timed section. The contenders are interleaved
+// sent before for less CPU (10-35% less in our runs), which no producer of new messages gets. A fourth, also for
+// comparison only, is the forwarder with its Kafka client on its own event loop (`producerThread: false`, as it ran
+// until 2026-12-01): the difference is what sending from a thread of its own brings. Every side connects a fresh
+// producer inside the timed section (the forwarder's thread is started once, in the warm-up round, and kept for the
+// client's later producers as a service keeps it). The contenders are interleaved
 // over ROUNDS rounds (the order rotates each round), after one untimed warm-up round of each (a fresh process's code
 // is cold); printed are the medians over the rounds, their ratio, the per-round ratios, this process's CPU per event
 // of each side (less sensitive than the rates to other jobs on a shared machine) and the load average as each round
@@ -136,14 +140,16 @@ async function main(): Promise<void> {
     const forwarderRounds: number[] = [];
     const rawRounds: number[] = [];
     const resentRounds: number[] = [];
+    const oneThreadRounds: number[] = [];
     // this process's CPU per 1,000 events sent, ms (forwarder: reading, building, sending, checkpointing; raw: sending)
     const forwarderCpu: number[] = [];
     const rawCpu: number[] = [];
     const resentCpu: number[] = [];
+    const oneThreadCpu: number[] = [];
     const loads: string[] = [];
     const sides = {
-      forwarder: async (round: number) => {
-        const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client, name: `bench-${run}-${round}`, source: SOURCE, registry, category: 'bench', batchSize: BATCH });
+      forwarder: async (round: number, producerThread = true) => {
+        const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client, name: `bench-${run}-${round}-${producerThread}`, source: SOURCE, registry, category: 'bench', batchSize: BATCH, producerThread });
         const { seconds, cpuMs } = await timed(async () => {
           await forwarder.start();
           await forwarder.waitFor(lastPosition);
@@ -154,6 +160,7 @@ async function main(): Promise<void> {
       // the clock and the CPU count only the sends: a batch's records are built between them
       raw: async () => sendRaw((k) => rawBatch(batchStarts[k])),
       resent: async () => sendRaw((k) => rawBatches[k]),
+      oneThread: async (round: number) => sides.forwarder(round, false),
     };
     async function sendRaw(batchOf: (k: number) => { topic: string; messages: Message[] }[]): Promise<{ rate: number; cpu: number }> {
       const producer = rawProducer();
@@ -169,31 +176,34 @@ async function main(): Promise<void> {
       const cpuMs = spent.reduce((n, t) => n + t.cpuMs, 0);
       return { rate: stored.length / seconds, cpu: cpuMs / (stored.length / 1000) };
     }
-    // round -1 warms every side up, untimed; then the order rotates (each side goes first, second and third in turn)
-    const order = ['forwarder', 'raw', 'resent'] as const;
+    // round -1 warms every side up, untimed; then the order rotates (each side goes first, second, third and fourth in turn)
+    const order = ['forwarder', 'raw', 'resent', 'oneThread'] as const;
     for (let round = -1; round < ROUNDS; round++) {
       const measured: Partial<Record<(typeof order)[number], { rate: number; cpu: number }>> = {};
       for (let k = 0; k < order.length; k++) {
         const side = order[(Math.max(round, 0) + k) % order.length];
-        measured[side] = side === 'forwarder' ? await sides.forwarder(round) : await sides[side]();
+        measured[side] = side === 'forwarder' || side === 'oneThread' ? await sides[side](round) : await sides[side]();
       }
       if (round < 0) continue;
-      const { forwarder: f, raw: r, resent: o } = measured as Record<(typeof order)[number], { rate: number; cpu: number }>;
+      const { forwarder: f, raw: r, resent: o, oneThread: t } = measured as Record<(typeof order)[number], { rate: number; cpu: number }>;
       forwarderRounds.push(f.rate);
       rawRounds.push(r.rate);
       resentRounds.push(o.rate);
+      oneThreadRounds.push(t.rate);
       forwarderCpu.push(f.cpu);
       rawCpu.push(r.cpu);
       resentCpu.push(o.cpu);
+      oneThreadCpu.push(t.cpu);
       loads.push(load());
       process.stderr.write(
-        `round ${round + 1}/${ROUNDS}: forwarder ${fmt(f.rate)} ev/s, raw ${fmt(r.rate)} ev/s (${(f.rate / r.rate).toFixed(2)}), raw re-sending ${fmt(o.rate)} ev/s (${(f.rate / o.rate).toFixed(2)}); ` +
-          `CPU ms per 1,000 events: forwarder ${fmt(f.cpu)}, raw ${fmt(r.cpu)}, re-sending ${fmt(o.cpu)}; load ${loads.at(-1)}\n`,
+        `round ${round + 1}/${ROUNDS}: forwarder ${fmt(f.rate)} ev/s, raw ${fmt(r.rate)} ev/s (${(f.rate / r.rate).toFixed(2)}), raw re-sending ${fmt(o.rate)} ev/s (${(f.rate / o.rate).toFixed(2)}), forwarder on one thread ${fmt(t.rate)} ev/s (${(t.rate / r.rate).toFixed(2)} of raw); ` +
+          `CPU ms per 1,000 events: forwarder ${fmt(f.cpu)}, raw ${fmt(r.cpu)}, re-sending ${fmt(o.cpu)}, one thread ${fmt(t.cpu)}; load ${loads.at(-1)}\n`,
       );
     }
     const resentThroughput = median(resentRounds);
     const forwarderThroughput = median(forwarderRounds);
     const rawThroughput = median(rawRounds);
+    const oneThreadThroughput = median(oneThreadRounds);
     const roundRatios = forwarderRounds.map((f, i) => f / rawRounds[i]);
 
     // ---- raw latency: produce -> consume, one record at a time at RATE/s (the forwarder's record shape) ----
@@ -286,7 +296,8 @@ async function main(): Promise<void> {
       '| measure | Tell It Once | raw KafkaJS | ratio | per-round ratios (median; min-max) |',
       '|---|---:|---:|---:|---:|',
       `| throughput, events/s (forwarder: store -> Kafka ack -> checkpoint; raw: idempotent producer, same records and batches, each batch built just before its send) | ${fmt(forwarderThroughput)} | ${fmt(rawThroughput)} | ${ratio.toFixed(2)} | ${median(roundRatios).toFixed(2)}; ${Math.min(...roundRatios).toFixed(2)}-${Math.max(...roundRatios).toFixed(2)} |`,
-      `| this process's CPU, ms per 1,000 events (median) | ${fmt(median(forwarderCpu))} | ${fmt(median(rawCpu))} | ${(median(forwarderCpu) / median(rawCpu)).toFixed(2)} | |`,
+      `| this process's CPU (every thread), ms per 1,000 events (median) | ${fmt(median(forwarderCpu))} | ${fmt(median(rawCpu))} | ${(median(forwarderCpu) / median(rawCpu)).toFixed(2)} | |`,
+      `| for comparison only: the forwarder with its Kafka client on its own event loop (producerThread: false), events/s (CPU ms per 1,000) | ${fmt(oneThreadThroughput)} (${fmt(median(oneThreadCpu))}) | ${fmt(rawThroughput)} | ${(oneThreadThroughput / rawThroughput).toFixed(2)} | ${median(oneThreadRounds.map((o, i) => o / rawRounds[i])).toFixed(2)} |`,
       `| for comparison only: raw re-sending one set of record objects every round, events/s (CPU ms per 1,000) | ${fmt(forwarderThroughput)} | ${fmt(resentThroughput)} (${fmt(median(resentCpu))}) | ${(forwarderThroughput / resentThroughput).toFixed(2)} | ${median(forwarderRounds.map((f, i) => f / resentRounds[i])).toFixed(2)} |`,
       `| latency p50, ms (append -> read-model commit; raw: produce -> consume) | ${fmt(p50)} | ${fmt(rawP50)} | ${(p50 / rawP50).toFixed(1)} | |`,
       `| latency p99, ms | ${fmt(p99)} | ${fmt(rawP99)} | ${(p99 / rawP99).toFixed(1)} | |`,
@@ -301,7 +312,8 @@ async function main(): Promise<void> {
       sizes: { backlog: stored.length, cases: CASES, rate: RATE, seconds: SECONDS, payloadBytes: valueBytes, headerBytes, batch: BATCH, rounds: ROUNDS },
       forwarder: forwarderThroughput, rawProducer: rawThroughput, p50, p99, rawP50, rawP99,
       throughputRatio: ratio, forwarderRounds, rawRounds, roundRatios, medianRoundRatio: median(roundRatios),
-      forwarderCpuMsPer1000: forwarderCpu, rawCpuMsPer1000: rawCpu, rawResent: resentThroughput, resentRounds, resentCpuMsPer1000: resentCpu, loadAverages: loads, loadAtEnd: load(),
+      forwarderCpuMsPer1000: forwarderCpu, rawCpuMsPer1000: rawCpu, rawResent: resentThroughput, resentRounds, resentCpuMsPer1000: resentCpu,
+      forwarderOneThread: oneThreadThroughput, oneThreadRounds, oneThreadCpuMsPer1000: oneThreadCpu, loadAverages: loads, loadAtEnd: load(),
       latencyRun: { consumerBatch: CONSUMER_BATCH, offered: RATE, achievedAppendRate: achievedRate, seconds: e2eSeconds, processCpuShare: e2eCpuShare },
     })}`);
   } finally {
