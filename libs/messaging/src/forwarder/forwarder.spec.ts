@@ -240,7 +240,8 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     const { client: crashing, crash } = crashingClient(kafka, 3);
     const registry = registryFor(topic);
     const batchSize = 10;
-    const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize, backoff: { initialMs: 50, maxMs: 200 } });
+    // every batch from the producer on its own thread (threadMinRecords 1), the one a catch-up uses
+    const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize, threadMinRecords: 1, backoff: { initialMs: 50, maxMs: 200 } });
     await first.start();
     await crash;
     await first.stop();
@@ -265,7 +266,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     expectContiguous(await appliedOrder(pool, table), 10);
   });
 
-  it('survives the broker being stopped and restarted mid-stream: N events appended -> exactly N rows, per-case order kept', async () => {
+  it('survives the broker being stopped and restarted mid-stream: N events appended -> exactly N rows, per-case order kept (batches of 10 or more from the producer on its own thread, smaller ones from the forwarder\'s)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tio-kafka-restart-'));
     let broker: RunningKafka = await startBroker({ dir, persistent: true });
     const port = broker.brokers.split(':')[1];
@@ -284,8 +285,18 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     const cases = Array.from({ length: 6 }, () => randomUUID());
     const perCase = 20;
     const errors: string[] = [];
-    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: kafka, name, source: '/tio/test', registry: registryFor(topic), category: 'case',
-      batchSize: 50, backoff: { initialMs: 100, maxMs: 1000 }, producerRetries: 1, log: (m) => errors.push(m) });
+    // acknowledged sends by where the producer ran
+    const sent = { thread: 0, caller: 0 };
+    const counting: MessagingClient = {
+      admin: () => kafka.admin(),
+      consumer: (o) => kafka.consumer(o),
+      producer: (o) => {
+        const real = kafka.producer(o);
+        return { connect: () => real.connect(), disconnect: () => real.disconnect(), send: async (b) => void (await real.send(b), sent[o?.ownThread ? 'thread' : 'caller']++) };
+      },
+    };
+    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: counting, name, source: '/tio/test', registry: registryFor(topic), category: 'case',
+      batchSize: 50, backoff: { initialMs: 100, maxMs: 1000 }, producerRetries: 1, log: (m) => errors.push(m), threadMinRecords: 10 });
     await forwarder.start();
     stops.push(() => forwarder.stop());
     const consumer = new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table), sessionTimeoutMs: 10_000 });
@@ -309,5 +320,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     expect(await count(pool, table)).toBe(cases.length * perCase);
     expectContiguous(await appliedOrder(pool, table), perCase);
     expect(errors.some((e) => e.includes('publish to Kafka failed'))).toBe(true);
+    expect(sent.caller).toBeGreaterThan(0); // the live trickle
+    expect(sent.thread).toBeGreaterThan(0); // the backlog of the outage
   });
 });

@@ -30,15 +30,19 @@ export interface ForwarderOptions {
   /** Retries inside the Kafka client before a send counts as failed and the forwarder backs off. Default 3. */
   producerRetries?: number;
   /**
-   * Whether the Kafka client encodes and sends on a thread of its own (`ProducerOptions.ownThread`), so that its
-   * CPU per record overlaps with reading and building the next batch and stays off the service's event loop.
-   * Default true; false is for comparison (the messaging bench).
+   * Batches of at least this many records are encoded and sent by a producer on a thread of its own
+   * (`ProducerOptions.ownThread`): KafkaJS's CPU per record then overlaps with reading and building the next batch,
+   * and a catch-up does not hold the service's event loop for seconds. Smaller batches, the live trickle, are sent
+   * from the forwarder's own thread, which saves them two hand-overs between threads. Default 100; `Infinity` sends
+   * every batch from the forwarder's thread (the messaging bench's comparison).
    */
-  producerThread?: boolean;
+  threadMinRecords?: number;
   log?: (message: string, error?: Error) => void;
   /** Told about the backlog and each acknowledged batch (a service passes `ServiceMetrics.forwarder(name)`). */
   metrics?: ForwarderMetrics;
 }
+
+type ProducerKind = 'caller' | 'thread';
 
 export interface ForwarderMetrics {
   /** Events read from the store that Kafka has not acknowledged yet (0 once checkpointed), and the oldest one's time. */
@@ -84,7 +88,8 @@ export interface ForwarderStats {
  */
 export class Forwarder {
   readonly stats: ForwarderStats = { published: 0, skipped: 0, batches: 0, failures: 0 };
-  private producer: Promise<MessageProducer> | undefined;
+  /** The producers, connected once each: on the forwarder's thread, and on a thread of their own (big batches). */
+  private producers: Partial<Record<ProducerKind, Promise<MessageProducer>>> = {};
   private running = false;
   private loop: Promise<void> | undefined;
   /** Backoff sleeps under way (the send loop's and the checkpoint saver's): stop() ends them. */
@@ -140,7 +145,7 @@ export class Forwarder {
     for (const s of this.backoffs) s.cancel();
     this.idle?.cancel();
     await this.loop;
-    await this.closeProducer();
+    await this.closeProducers();
   }
 
   /** The last global position published and checkpointed. */
@@ -159,7 +164,8 @@ export class Forwarder {
     let next: Promise<Batch | undefined> | undefined;
     let position = this.checkpoint;
     // connect while the first batch is read (a failure here is met again, and retried, by the first send)
-    this.connectedProducer().catch(() => undefined);
+    this.connectedProducer('caller').catch(() => undefined);
+    if (Number.isFinite(this.threadMinRecords)) this.connectedProducer('thread').catch(() => undefined);
     try {
       while (this.running) {
         const batch = await (next ?? this.read(position, batchSize));
@@ -276,12 +282,13 @@ export class Forwarder {
     const started = performance.now();
     this.sending = true;
     const sent = await this.withRetry('publish to Kafka', async () => {
-      const producer = await this.connectedProducer();
+      // one send at a time, each acknowledged before the next: the two producers never reorder a partition
+      const producer = await this.connectedProducer(batch.count >= this.threadMinRecords ? 'thread' : 'caller');
       try {
         await producer.send(batch.messages);
       } catch (err) {
-        // the idempotent producer's sequence state is unknown after a failed send: start a fresh session
-        await this.closeProducer();
+        // the idempotent producer's sequence state is unknown after a failed send: start fresh sessions
+        await this.closeProducers();
         throw err;
       }
     }).finally(() => (this.sending = false));
@@ -293,28 +300,35 @@ export class Forwarder {
     return true;
   }
 
-  /** The producer, connecting it once (concurrent callers share the connection under way; a failed one is dropped). */
-  private connectedProducer(): Promise<MessageProducer> {
-    if (!this.producer) {
-      const producer = this.options.client.producer({ idempotent: true, retries: this.options.producerRetries ?? 3, ownThread: this.options.producerThread ?? true });
-      const connecting: Promise<MessageProducer> = producer.connect().then(
+  private get threadMinRecords(): number {
+    return this.options.threadMinRecords ?? 100;
+  }
+
+  /** A producer, connecting it once (concurrent callers share the connection under way; a failed one is dropped). */
+  private connectedProducer(kind: ProducerKind): Promise<MessageProducer> {
+    let connecting = this.producers[kind];
+    if (!connecting) {
+      const producer = this.options.client.producer({ idempotent: true, retries: this.options.producerRetries ?? 3, ownThread: kind === 'thread' });
+      const attempt: Promise<MessageProducer> = producer.connect().then(
         () => producer,
         async (err) => {
-          if (this.producer === connecting) this.producer = undefined;
+          if (this.producers[kind] === attempt) delete this.producers[kind];
           await producer.disconnect().catch(() => undefined);
           throw err;
         },
       );
-      this.producer = connecting;
+      this.producers[kind] = connecting = attempt;
     }
-    return this.producer;
+    return connecting;
   }
 
-  private async closeProducer(): Promise<void> {
-    const connecting = this.producer;
-    this.producer = undefined;
-    const producer = await connecting?.catch(() => undefined);
-    await producer?.disconnect().catch(() => undefined);
+  private async closeProducers(): Promise<void> {
+    const all = Object.values(this.producers);
+    this.producers = {};
+    await Promise.all(all.map(async (connecting) => {
+      const producer = await connecting.catch(() => undefined);
+      await producer?.disconnect().catch(() => undefined);
+    }));
   }
 
   /** Retries with backoff until it succeeds; undefined if the forwarder is stopped meanwhile. */
