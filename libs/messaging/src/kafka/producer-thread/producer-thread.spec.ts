@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
 import { KafkaJsClient } from '../kafkajs-adapter';
 import type { ConsumedMessage, MessagingClient, TopicMessages } from '../port';
+import { ProducerThread } from './producer-thread';
 
 const brokers = process.env['KAFKA_BROKERS'] as string;
 
@@ -93,5 +95,24 @@ describe('a producer on its own thread (ProducerOptions.ownThread, the forwarder
     await producer.send([{ topic, messages: [{ key: 'k', value: 'again' }] }]);
     await producer.disconnect();
     expect((await consume(client, [topic], 1)).map((m) => m.value?.toString())).toEqual(['again']);
+  });
+
+  it('given the thread dies with a send under way, then that send rejects, and the next connect starts a new thread that sends', async () => {
+    const client = new KafkaJsClient({ brokers });
+    const topic = `tio.thread-${randomUUID().slice(0, 8)}.v1`;
+    await createTopics(client, [topic]);
+    const thread = new ProducerThread({ brokers });
+    const producer = thread.producer({});
+    await producer.connect();
+    const first = (thread as unknown as { worker: Worker }).worker;
+    const sending = producer.send([{ topic, messages: Array.from({ length: 2000 }, (_, i) => ({ key: `k${i}`, value: 'x'.repeat(1000) })) }]);
+    await first.terminate();
+    await expect(sending).rejects.toThrow(/the Kafka producer thread exited/);
+    await expect(producer.send([{ topic, messages: [{ key: 'k', value: 'v' }] }])).rejects.toThrow('the Kafka producer is not connected');
+    await producer.connect();
+    expect((thread as unknown as { worker: Worker }).worker).not.toBe(first);
+    await producer.send([{ topic, messages: [{ key: 'k', value: 'after the thread died' }] }]);
+    await producer.disconnect();
+    expect((await consume(client, [topic], 1)).map((m) => m.value?.toString())).toContain('after the thread died');
   });
 });
