@@ -18,7 +18,9 @@ describe('consumer census', () => {
       'libs/local-infra/src/kafka.ts', // waits for the broker it starts (admin only)
       'libs/messaging/src/consumer/event-consumer.ts', // the one consumer
       'libs/messaging/src/dead-letters/dead-letters.ts', // reads a dead-letter topic for the CLI, throw-away group
-      'libs/messaging/src/kafka/kafkajs-adapter.ts', // the port's only KafkaJS user
+      'libs/messaging/src/kafka/kafkajs-adapter.ts', // the port's KafkaJS adapter ...
+      'libs/messaging/src/kafka/kafkajs-config.ts', // ... its settings (producers' only) ...
+      'libs/messaging/src/kafka/producer-thread/worker.ts', // ... and its producer thread (producers only)
       'libs/service-kit/src/dependency-checks.ts', // the Kafka health check (admin only)
       'libs/testing/src/consume.ts', // tests read topics with it
     ]);

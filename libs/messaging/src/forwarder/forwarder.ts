@@ -81,7 +81,9 @@ export interface ForwarderStats {
 /**
  * Publishes the events of an event store to Kafka: a checkpointed catch-up loop over `readAll` that sends each
  * batch with an idempotent producer (acks = all, one request in flight), key = case id, and moves its checkpoint
- * only past batches Kafka acknowledged whole. While a batch is being sent the next one is read and built, and the
+ * only past batches Kafka acknowledged whole. A batch of `threadMinRecords` or more (a catch-up) is sent by a
+ * producer on a thread of its own, a smaller one (the live trickle) from the forwarder's thread; one batch is sent at
+ * a time either way. While a batch is being sent the next one is read and built, and the
  * checkpoint is saved in the background, one save at a time, never more than one acknowledged batch behind when a
  * send starts. At least once: after a crash or a failed send it resends from the checkpoint, so nothing is skipped
  * and consumers absorb the duplicates (after a crash at most two batches: the one in flight and the one before it).

@@ -12,7 +12,7 @@ export const DEFAULT_FETCH_MAX_WAIT_MS = 500;
 
 export type { KafkaJsClientOptions } from './kafkajs-config';
 
-/** The KafkaJS adapter of our messaging port (its files, here and in ./producer-thread, are the only ones importing KafkaJS). */
+/** The KafkaJS adapter of our messaging port (with kafkajs-config.ts and producer-thread/, the only code importing KafkaJS). */
 export class KafkaJsClient implements MessagingClient {
   readonly kafka: Kafka;
   private readonly prefix: string;

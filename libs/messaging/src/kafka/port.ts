@@ -1,6 +1,7 @@
 /**
  * Our own small Kafka port. Everything in this library talks to Kafka through these interfaces; the KafkaJS adapter
- * (kafkajs-adapter.ts) is the only file that imports KafkaJS, so the client can be replaced later.
+ * (kafkajs-adapter.ts, its settings in kafkajs-config.ts, its producer thread in producer-thread/) is the only code
+ * that imports KafkaJS, so the client can be replaced later.
  */
 
 export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
