@@ -9,8 +9,8 @@
 // store, building CloudEvents, checkpointing. A third contender, printed for comparison only, re-sends one set of
 // record objects built once for every round (this bench's baseline until 2026-11-30): KafkaJS sends records it has
 // sent before for less CPU (10-35% less in our runs), which no producer of new messages gets. A fourth, also for
-// comparison only, is the forwarder sending every batch from its own event loop (`threadMinRecords: Infinity`, as it
-// ran until 2026-12-01): the difference is what sending from a thread of its own brings. Every side connects a fresh
+// comparison only, is the forwarder sending every batch from its own event loop (`producerThread: false`, as it ran
+// until 2026-12-01): the difference is what sending from a thread of its own brings. Every side connects a fresh
 // producer inside the timed section (the forwarder's thread is started once, in the warm-up round, and kept for the
 // client's later producers as a service keeps it). The contenders are interleaved
 // over ROUNDS rounds (the order rotates each round), after one untimed warm-up round of each (a fresh process's code
@@ -148,8 +148,8 @@ async function main(): Promise<void> {
     const oneThreadCpu: number[] = [];
     const loads: string[] = [];
     const sides = {
-      forwarder: async (round: number, threadMinRecords?: number) => {
-        const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client, name: `bench-${run}-${round}-${threadMinRecords ?? 'default'}`, source: SOURCE, registry, category: 'bench', batchSize: BATCH, threadMinRecords });
+      forwarder: async (round: number, producerThread = true) => {
+        const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client, name: `bench-${run}-${round}-${producerThread}`, source: SOURCE, registry, category: 'bench', batchSize: BATCH, producerThread });
         const { seconds, cpuMs } = await timed(async () => {
           await forwarder.start();
           await forwarder.waitFor(lastPosition);
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       // the clock and the CPU count only the sends: a batch's records are built between them
       raw: async () => sendRaw((k) => rawBatch(batchStarts[k])),
       resent: async () => sendRaw((k) => rawBatches[k]),
-      oneThread: async (round: number) => sides.forwarder(round, Infinity),
+      oneThread: async (round: number) => sides.forwarder(round, false),
     };
     async function sendRaw(batchOf: (k: number) => { topic: string; messages: Message[] }[]): Promise<{ rate: number; cpu: number }> {
       const producer = rawProducer();
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
       '|---|---:|---:|---:|---:|',
       `| throughput, events/s (forwarder: store -> Kafka ack -> checkpoint; raw: idempotent producer, same records and batches, each batch built just before its send) | ${fmt(forwarderThroughput)} | ${fmt(rawThroughput)} | ${ratio.toFixed(2)} | ${median(roundRatios).toFixed(2)}; ${Math.min(...roundRatios).toFixed(2)}-${Math.max(...roundRatios).toFixed(2)} |`,
       `| this process's CPU (every thread), ms per 1,000 events (median) | ${fmt(median(forwarderCpu))} | ${fmt(median(rawCpu))} | ${(median(forwarderCpu) / median(rawCpu)).toFixed(2)} | |`,
-      `| for comparison only: the forwarder sending every batch from its own event loop (threadMinRecords: Infinity), events/s (CPU ms per 1,000) | ${fmt(oneThreadThroughput)} (${fmt(median(oneThreadCpu))}) | ${fmt(rawThroughput)} | ${(oneThreadThroughput / rawThroughput).toFixed(2)} | ${median(oneThreadRounds.map((o, i) => o / rawRounds[i])).toFixed(2)} |`,
+      `| for comparison only: the forwarder sending every batch from its own event loop (producerThread: false), events/s (CPU ms per 1,000) | ${fmt(oneThreadThroughput)} (${fmt(median(oneThreadCpu))}) | ${fmt(rawThroughput)} | ${(oneThreadThroughput / rawThroughput).toFixed(2)} | ${median(oneThreadRounds.map((o, i) => o / rawRounds[i])).toFixed(2)} |`,
       `| for comparison only: raw re-sending one set of record objects every round, events/s (CPU ms per 1,000) | ${fmt(forwarderThroughput)} | ${fmt(resentThroughput)} (${fmt(median(resentCpu))}) | ${(forwarderThroughput / resentThroughput).toFixed(2)} | ${median(forwarderRounds.map((f, i) => f / resentRounds[i])).toFixed(2)} |`,
       `| latency p50, ms (append -> read-model commit; raw: produce -> consume) | ${fmt(p50)} | ${fmt(rawP50)} | ${(p50 / rawP50).toFixed(1)} | |`,
       `| latency p99, ms | ${fmt(p99)} | ${fmt(rawP99)} | ${(p99 / rawP99).toFixed(1)} | |`,

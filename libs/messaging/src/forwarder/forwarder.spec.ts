@@ -74,6 +74,28 @@ function crashingClient(kafka: MessagingClient, fullSends = 0): { client: Messag
   return { client, crash };
 }
 
+/** A client that counts its producers' acknowledged sends, connects and disconnects, by where the producer runs. */
+function countingClient(kafka: MessagingClient) {
+  const counts = () => ({ caller: 0, thread: 0 });
+  const sent = counts();
+  const connects = counts();
+  const disconnects = counts();
+  const client: MessagingClient = {
+    admin: () => kafka.admin(),
+    consumer: (o) => kafka.consumer(o),
+    producer: (o) => {
+      const real = kafka.producer(o);
+      const kind = o?.ownThread ? 'thread' : 'caller';
+      return {
+        connect: async () => void (await real.connect(), connects[kind]++),
+        disconnect: async () => void (await real.disconnect(), disconnects[kind]++),
+        send: async (b) => void (await real.send(b), sent[kind]++),
+      };
+    },
+  };
+  return { client, sent, connects, disconnects };
+}
+
 /** local-infra formats storage with a random base64url cluster id; one starting with '-' is misread as an option. */
 async function startBroker(options: Parameters<typeof startKafka>[0]): Promise<RunningKafka> {
   for (let attempt = 1; ; attempt++) {
@@ -183,6 +205,42 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     }
   });
 
+  it('sends a backlog\'s full batches from the producer on its own thread and the trickle from its own; closes the thread\'s producer once no full batch came for a while, and connects it again for the next backlog', async () => {
+    const kafka = client();
+    const topic = unique('tio.test.fwd-thread');
+    const name = unique('forwarder');
+    await ensureTopics(kafka, [topic]);
+    const category = 'case';
+    await store.checkpoints.save(name, (await store.readAll()).at(-1)?.globalPosition ?? 0n);
+    const caseId = randomUUID();
+    let seq = 0;
+    /** `n` events in one append: visible at once, a backlog of full batches. */
+    const backlog = (n: number) => store.appendToStream(`case-${caseId}`, Array.from({ length: n }, () => step(caseId, ++seq)));
+    const { client: counting, sent, connects, disconnects } = countingClient(kafka);
+    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: counting, name, source: '/tio/test', registry: registryFor(topic), category, batchSize: 10, producerThreadIdleMs: 500 });
+    stops.push(() => forwarder.stop());
+    await forwarder.start();
+    await waitFor('the thread\'s producer connected', async () => connects.thread === 1);
+    const published = async () => forwarder.waitFor((await store.readAll({ category })).at(-1)!.globalPosition);
+
+    await backlog(50);
+    await published();
+    expect(sent).toEqual({ caller: 0, thread: 5 });
+
+    await new Promise((r) => setTimeout(r, 700));
+    await appendSteps(store, [caseId], ++seq, seq); // a trickle, more than producerThreadIdleMs after the last full batch
+    await published();
+    expect(sent).toEqual({ caller: 1, thread: 5 });
+    await waitFor('the thread\'s producer closed', async () => disconnects.thread === 1);
+
+    await backlog(200); // the first full batch leaves from here while the thread's producer connects again
+    await published();
+    expect(connects.thread).toBe(2);
+    expect(sent.caller + sent.thread).toBe(1 + 5 + 20);
+    expect(sent.thread).toBeGreaterThan(5);
+    expect(await messagesIn(kafka, topic)).toBe(251);
+  });
+
   it('a crash mid-batch skips nothing: after a restart from the checkpoint, N events give exactly N rows', async () => {
     const kafka = client();
     const topic = unique('tio.test.fwd-crash');
@@ -240,8 +298,8 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     const { client: crashing, crash } = crashingClient(kafka, 3);
     const registry = registryFor(topic);
     const batchSize = 10;
-    // every batch from the producer on its own thread (threadMinRecords 1), the one a catch-up uses
-    const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize, threadMinRecords: 1, backoff: { initialMs: 50, maxMs: 200 } });
+    // five full batches: a backlog, sent by the producer on its own thread once it is connected
+    const first = new Forwarder({ store, checkpoints: store.checkpoints, client: crashing, name, source: '/tio/test', registry, category, batchSize, backoff: { initialMs: 50, maxMs: 200 } });
     await first.start();
     await crash;
     await first.stop();
@@ -266,7 +324,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     expectContiguous(await appliedOrder(pool, table), 10);
   });
 
-  it('survives the broker being stopped and restarted mid-stream: N events appended -> exactly N rows, per-case order kept (batches of 10 or more from the producer on its own thread, smaller ones from the forwarder\'s)', async () => {
+  it('survives the broker being stopped and restarted mid-stream: N events appended -> exactly N rows, per-case order kept (the outage\'s backlog in full batches from the producer on its own thread, the live trickle from the forwarder\'s)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tio-kafka-restart-'));
     let broker: RunningKafka = await startBroker({ dir, persistent: true });
     const port = broker.brokers.split(':')[1];
@@ -285,18 +343,9 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     const cases = Array.from({ length: 6 }, () => randomUUID());
     const perCase = 20;
     const errors: string[] = [];
-    // acknowledged sends by where the producer ran
-    const sent = { thread: 0, caller: 0 };
-    const counting: MessagingClient = {
-      admin: () => kafka.admin(),
-      consumer: (o) => kafka.consumer(o),
-      producer: (o) => {
-        const real = kafka.producer(o);
-        return { connect: () => real.connect(), disconnect: () => real.disconnect(), send: async (b) => void (await real.send(b), sent[o?.ownThread ? 'thread' : 'caller']++) };
-      },
-    };
+    const { client: counting, sent } = countingClient(kafka);
     const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: counting, name, source: '/tio/test', registry: registryFor(topic), category: 'case',
-      batchSize: 50, backoff: { initialMs: 100, maxMs: 1000 }, producerRetries: 1, log: (m) => errors.push(m), threadMinRecords: 10 });
+      batchSize: 10, backoff: { initialMs: 100, maxMs: 1000 }, producerRetries: 1, log: (m) => errors.push(m) });
     await forwarder.start();
     stops.push(() => forwarder.stop());
     const consumer = new EventConsumer({ client: kafka, groupId: unique('g'), topics: [topic], unitOfWork: new PgUnitOfWork(pool), handlers: timelineHandlers(table), sessionTimeoutMs: 10_000 });

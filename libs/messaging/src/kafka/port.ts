@@ -28,7 +28,7 @@ export interface ProducerOptions {
   compression?: 'none' | 'gzip';
   /**
    * Encodes and sends on a thread of its own, so that the caller's thread does not spend the client's CPU per record
-   * (the forwarder's choice). Same contract otherwise. Default false.
+   * (the forwarder's, for a backlog's batches). Same contract otherwise. Default false.
    */
   ownThread?: boolean;
 }
