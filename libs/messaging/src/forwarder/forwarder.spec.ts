@@ -217,7 +217,7 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     /** `n` events in one append: visible at once, a backlog of full batches. */
     const backlog = (n: number) => store.appendToStream(`case-${caseId}`, Array.from({ length: n }, () => step(caseId, ++seq)));
     const { client: counting, sent, connects, disconnects } = countingClient(kafka);
-    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: counting, name, source: '/tio/test', registry: registryFor(topic), category, batchSize: 10, producerThreadIdleMs: 500 });
+    const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client: counting, name, source: '/tio/test', registry: registryFor(topic), category, batchSize: 10, producerThreadIdleMs: 3000, pollIntervalMs: 100 });
     stops.push(() => forwarder.stop());
     await forwarder.start();
     await waitFor('the thread\'s producer connected', async () => connects.thread === 1);
@@ -227,11 +227,11 @@ describe('Forwarder: event store -> Kafka -> read model (real PostgreSQL event s
     await published();
     expect(sent).toEqual({ caller: 0, thread: 5 });
 
-    await new Promise((r) => setTimeout(r, 700));
-    await appendSteps(store, [caseId], ++seq, seq); // a trickle, more than producerThreadIdleMs after the last full batch
+    // no full batch for more than producerThreadIdleMs, nothing appended: the forwarder's idle polls close it
+    await waitFor('the thread\'s producer closed', async () => disconnects.thread === 1, 10_000);
+    await appendSteps(store, [caseId], ++seq, seq); // a trickle
     await published();
     expect(sent).toEqual({ caller: 1, thread: 5 });
-    await waitFor('the thread\'s producer closed', async () => disconnects.thread === 1);
 
     await backlog(200); // the first full batch leaves from here while the thread's producer connects again
     await published();

@@ -98,8 +98,8 @@ export class Forwarder {
   private producers: Partial<Record<ProducerKind, Promise<MessageProducer>>> = {};
   /** The producer on its own thread once connected (until then full batches go from the forwarder's thread). */
   private threadProducer: MessageProducer | undefined;
-  /** When a full batch was last sent (or the forwarder started): the thread's producer is closed 30 s after. */
-  private lastFullBatchAt = 0;
+  /** When the thread's producer connected or last had a full batch to send: it is closed `producerThreadIdleMs` after. */
+  private threadProducerUsedAt = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   /** Backoff sleeps under way (the send loop's and the checkpoint saver's): stop() ends them. */
@@ -175,7 +175,6 @@ export class Forwarder {
     let position = this.checkpoint;
     // connect while the first batch is read (a failure here is met again, and retried, by the first send)
     this.connectedProducer('caller').catch(() => undefined);
-    this.lastFullBatchAt = performance.now();
     if (this.options.producerThread !== false) this.connectedProducer('thread').catch(() => undefined);
     try {
       while (this.running) {
@@ -191,6 +190,7 @@ export class Forwarder {
           if (!(await this.publish(batch, batch.size === batchSize))) break; // stopping
           this.acknowledged(batch.last);
         }
+        if (batch.size < batchSize) this.closeIdleThreadProducer();
         if (batch.size < batchSize && this.running && !batch.appendedSinceRead()) {
           const s = sleep(this.options.pollIntervalMs ?? 1000);
           this.idle = s;
@@ -310,20 +310,18 @@ export class Forwarder {
     return true;
   }
 
-  /**
-   * Where a batch goes: a full one to the producer on its own thread if it is connected (else from here, while it
-   * connects); any other here, closing the thread's producer once 30 s passed without a full batch.
-   */
+  /** Where a batch goes: a full one to the producer on its own thread if it is connected (else from here while it connects), any other from here. */
   private producerFor(full: boolean): ProducerKind {
-    if (this.options.producerThread === false) return 'caller';
-    if (full) {
-      this.lastFullBatchAt = performance.now();
-      if (this.threadProducer) return 'thread';
-      this.connectedProducer('thread').catch(() => undefined);
-    } else if (this.producers.thread && performance.now() - this.lastFullBatchAt > (this.options.producerThreadIdleMs ?? 30_000)) {
-      void this.closeProducers('thread');
-    }
+    if (!full || this.options.producerThread === false) return 'caller';
+    this.threadProducerUsedAt = performance.now();
+    if (this.threadProducer) return 'thread';
+    this.connectedProducer('thread').catch(() => undefined);
     return 'caller';
+  }
+
+  /** Closes the thread's producer once no full batch came for `producerThreadIdleMs`. */
+  private closeIdleThreadProducer(): void {
+    if (this.threadProducer && performance.now() - this.threadProducerUsedAt > (this.options.producerThreadIdleMs ?? 30_000)) void this.closeProducers('thread');
   }
 
   /** A producer, connecting it once (concurrent callers share the connection under way; a failed one is dropped). */
@@ -333,7 +331,10 @@ export class Forwarder {
       const producer = this.options.client.producer({ idempotent: true, retries: this.options.producerRetries ?? 3, ownThread: kind === 'thread' });
       const attempt: Promise<MessageProducer> = producer.connect().then(
         () => {
-          if (kind === 'thread' && this.producers.thread === attempt) this.threadProducer = producer;
+          if (kind === 'thread' && this.producers.thread === attempt) {
+            this.threadProducer = producer;
+            this.threadProducerUsedAt = performance.now();
+          }
           return producer;
         },
         async (err) => {
