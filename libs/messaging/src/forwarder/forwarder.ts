@@ -214,7 +214,10 @@ export class Forwarder {
     // records of one topic that continue one trace share a publish span (key: topic and stored traceparent)
     const traced = new Map<string, { span: Span; traceparent: string | undefined; events: IntegrationEvent[] }>();
     let count = 0;
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
+      // a turn of the event loop every 100 events: the acknowledgement of the batch being sent is taken at once, and
+      // the producer thread is handed the next batch, instead of waiting for this whole batch to be built
+      if (i > 0 && i % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const integration = integrationEventFromRecorded(event, { source: this.options.source, registry: this.options.registry });
       if (!integration) {
         this.stats.skipped++;
