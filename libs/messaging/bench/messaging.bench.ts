@@ -19,6 +19,7 @@
 // ends.
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { Pool } from 'pg';
 import { EventTypeRegistry, integrationEventFromRecorded, toKafkaRecord } from '@tio/contracts';
@@ -55,6 +56,14 @@ function event(caseId: string, seq: number): NewEvent {
     type: 'BenchStep', data: payload(caseId, seq),
     metadata: { eventId: randomUUID(), caseId, occurredAt: new Date().toISOString(), correlationId: randomUUID(), actor: { userId: 'u', organisationId: 'o', agency: 'local-authority', role: 'bench' } },
   };
+}
+
+/** A side's round: events/s, this process's CPU per 1,000 events (ms), and for a forwarder its thread's event-loop delay (ms). */
+interface Measured {
+  rate: number;
+  cpu: number;
+  loopP99?: number;
+  loopMax?: number;
 }
 
 /** At most this many sends or appends under way at once in the latency runs (open loop, bounded memory). */
@@ -146,23 +155,29 @@ async function main(): Promise<void> {
     const rawCpu: number[] = [];
     const resentCpu: number[] = [];
     const oneThreadCpu: number[] = [];
+    // the forwarder's thread's event-loop delay while it caught up, ms: p99 and max per round
+    const loopDelays: Record<'forwarder' | 'oneThread', { p99: number[]; max: number[] }> = { forwarder: { p99: [], max: [] }, oneThread: { p99: [], max: [] } };
     const loads: string[] = [];
     const sides = {
       forwarder: async (round: number, producerThread = true) => {
         const forwarder = new Forwarder({ store, checkpoints: store.checkpoints, client, name: `bench-${run}-${round}-${producerThread}`, source: SOURCE, registry, category: 'bench', batchSize: BATCH, producerThread });
+        // how long the forwarder's own thread (a service's event loop) was held at a time while it caught up
+        const delay = monitorEventLoopDelay({ resolution: 1 });
+        delay.enable();
         const { seconds, cpuMs } = await timed(async () => {
           await forwarder.start();
           await forwarder.waitFor(lastPosition);
         });
+        delay.disable();
         await forwarder.stop();
-        return { rate: stored.length / seconds, cpu: cpuMs / (stored.length / 1000) };
+        return { rate: stored.length / seconds, cpu: cpuMs / (stored.length / 1000), loopP99: delay.percentile(99) / 1e6, loopMax: delay.max / 1e6 };
       },
       // the clock and the CPU count only the sends: a batch's records are built between them
       raw: async () => sendRaw((k) => rawBatch(batchStarts[k])),
       resent: async () => sendRaw((k) => rawBatches[k]),
       oneThread: async (round: number) => sides.forwarder(round, false),
     };
-    async function sendRaw(batchOf: (k: number) => { topic: string; messages: Message[] }[]): Promise<{ rate: number; cpu: number }> {
+    async function sendRaw(batchOf: (k: number) => { topic: string; messages: Message[] }[]): Promise<Measured> {
       const producer = rawProducer();
       const spent = [await timed(() => producer.connect())];
       for (let k = 0; k < batchStarts.length; k++) {
@@ -179,13 +194,13 @@ async function main(): Promise<void> {
     // round -1 warms every side up, untimed; then the order rotates (each side goes first, second, third and fourth in turn)
     const order = ['forwarder', 'raw', 'resent', 'oneThread'] as const;
     for (let round = -1; round < ROUNDS; round++) {
-      const measured: Partial<Record<(typeof order)[number], { rate: number; cpu: number }>> = {};
+      const measured: Partial<Record<(typeof order)[number], Measured>> = {};
       for (let k = 0; k < order.length; k++) {
         const side = order[(Math.max(round, 0) + k) % order.length];
         measured[side] = side === 'forwarder' || side === 'oneThread' ? await sides[side](round) : await sides[side]();
       }
       if (round < 0) continue;
-      const { forwarder: f, raw: r, resent: o, oneThread: t } = measured as Record<(typeof order)[number], { rate: number; cpu: number }>;
+      const { forwarder: f, raw: r, resent: o, oneThread: t } = measured as Record<(typeof order)[number], Measured>;
       forwarderRounds.push(f.rate);
       rawRounds.push(r.rate);
       resentRounds.push(o.rate);
@@ -194,6 +209,10 @@ async function main(): Promise<void> {
       rawCpu.push(r.cpu);
       resentCpu.push(o.cpu);
       oneThreadCpu.push(t.cpu);
+      for (const [side, m] of [['forwarder', f], ['oneThread', t]] as const) {
+        loopDelays[side].p99.push(m.loopP99 ?? NaN);
+        loopDelays[side].max.push(m.loopMax ?? NaN);
+      }
       loads.push(load());
       process.stderr.write(
         `round ${round + 1}/${ROUNDS}: forwarder ${fmt(f.rate)} ev/s, raw ${fmt(r.rate)} ev/s (${(f.rate / r.rate).toFixed(2)}), raw re-sending ${fmt(o.rate)} ev/s (${(f.rate / o.rate).toFixed(2)}), forwarder on one thread ${fmt(t.rate)} ev/s (${(t.rate / r.rate).toFixed(2)} of raw); ` +
@@ -298,6 +317,7 @@ async function main(): Promise<void> {
       `| throughput, events/s (forwarder: store -> Kafka ack -> checkpoint; raw: idempotent producer, same records and batches, each batch built just before its send) | ${fmt(forwarderThroughput)} | ${fmt(rawThroughput)} | ${ratio.toFixed(2)} | ${median(roundRatios).toFixed(2)}; ${Math.min(...roundRatios).toFixed(2)}-${Math.max(...roundRatios).toFixed(2)} |`,
       `| this process's CPU (every thread), ms per 1,000 events (median) | ${fmt(median(forwarderCpu))} | ${fmt(median(rawCpu))} | ${(median(forwarderCpu) / median(rawCpu)).toFixed(2)} | |`,
       `| for comparison only: the forwarder sending every batch from its own event loop (producerThread: false), events/s (CPU ms per 1,000) | ${fmt(oneThreadThroughput)} (${fmt(median(oneThreadCpu))}) | ${fmt(rawThroughput)} | ${(oneThreadThroughput / rawThroughput).toFixed(2)} | ${median(oneThreadRounds.map((o, i) => o / rawRounds[i])).toFixed(2)} |`,
+      `| event-loop delay of the forwarder's thread while it catches up, p99 / max ms (median of rounds; one thread: ${fmt(median(loopDelays.oneThread.p99))} / ${fmt(median(loopDelays.oneThread.max))}) | ${fmt(median(loopDelays.forwarder.p99))} / ${fmt(median(loopDelays.forwarder.max))} | | | |`,
       `| for comparison only: raw re-sending one set of record objects every round, events/s (CPU ms per 1,000) | ${fmt(forwarderThroughput)} | ${fmt(resentThroughput)} (${fmt(median(resentCpu))}) | ${(forwarderThroughput / resentThroughput).toFixed(2)} | ${median(forwarderRounds.map((f, i) => f / resentRounds[i])).toFixed(2)} |`,
       `| latency p50, ms (append -> read-model commit; raw: produce -> consume) | ${fmt(p50)} | ${fmt(rawP50)} | ${(p50 / rawP50).toFixed(1)} | |`,
       `| latency p99, ms | ${fmt(p99)} | ${fmt(rawP99)} | ${(p99 / rawP99).toFixed(1)} | |`,
@@ -313,7 +333,7 @@ async function main(): Promise<void> {
       forwarder: forwarderThroughput, rawProducer: rawThroughput, p50, p99, rawP50, rawP99,
       throughputRatio: ratio, forwarderRounds, rawRounds, roundRatios, medianRoundRatio: median(roundRatios),
       forwarderCpuMsPer1000: forwarderCpu, rawCpuMsPer1000: rawCpu, rawResent: resentThroughput, resentRounds, resentCpuMsPer1000: resentCpu,
-      forwarderOneThread: oneThreadThroughput, oneThreadRounds, oneThreadCpuMsPer1000: oneThreadCpu, loadAverages: loads, loadAtEnd: load(),
+      forwarderOneThread: oneThreadThroughput, oneThreadRounds, oneThreadCpuMsPer1000: oneThreadCpu, loopDelayMs: loopDelays, loadAverages: loads, loadAtEnd: load(),
       latencyRun: { consumerBatch: CONSUMER_BATCH, offered: RATE, achievedAppendRate: achievedRate, seconds: e2eSeconds, processCpuShare: e2eCpuShare },
     })}`);
   } finally {
