@@ -84,13 +84,13 @@ export interface ForwarderStats {
  * batch with an idempotent producer (acks = all, one request in flight), key = case id, and moves its checkpoint
  * only past batches Kafka acknowledged whole. A full batch (a backlog) is sent by a producer on a thread of its own
  * once that one is connected, the others (the live trickle) from the forwarder's thread, which saves them two
- * hand-overs between threads (on a busy 2-core host those added 15-35 ms to the freshness p50 at 200 commands/s); the
- * thread's producer is connected at start and at a full batch, and closed after 30 s without one, so a service at
- * rest holds no second thread. One batch is sent at a time either way, each acknowledged before the next, so the two
- * producers never reorder a partition. While a batch is being sent the next one is read and built, and the
- * checkpoint is saved in the background, one save at a time, never more than one acknowledged batch behind when a
- * send starts. At least once: after a crash or a failed send it resends from the checkpoint, so nothing is skipped
- * and consumers absorb the duplicates (after a crash at most two batches: the one in flight and the one before it).
+ * hand-overs between threads (their cost on a busy host: docs/benchmarks.md); the thread's producer is connected at
+ * start and at a full batch, and closed after 30 s without one, so a service at rest holds no second thread. One
+ * batch is sent at a time either way, each acknowledged before the next, so the two producers never reorder a
+ * partition. While a batch is being sent the next one is read and built, and the checkpoint is saved in the
+ * background, one save at a time, never more than one acknowledged batch behind when a send starts. At least once:
+ * after a crash or a failed send it resends from the checkpoint, so nothing is skipped and consumers absorb the
+ * duplicates (after a crash at most two batches: the one in flight and the one before it).
  */
 export class Forwarder {
   readonly stats: ForwarderStats = { published: 0, skipped: 0, batches: 0, failures: 0 };

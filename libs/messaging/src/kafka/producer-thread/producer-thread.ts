@@ -14,8 +14,7 @@ const IDLE_MS = 30_000;
  * A thread of its own for a client's `ownThread` producers (one per `KafkaJsClient`, started by the first one's
  * `connect`). KafkaJS spends ~40-100 µs of CPU encoding each record; on the caller's thread that work delays whatever
  * else the thread serves (a service's HTTP requests) and cannot overlap with the caller building its next batch. Here
- * the caller packs each batch into one transferred buffer (a few µs a record, see packed-batch.ts) and the thread
- * encodes and sends it.
+ * the caller packs each batch (packed-batch.ts: a string, two transferred buffers) and the thread encodes and sends it.
  *
  * The thread keeps the process alive only while a request is under way. If it dies, every request under way rejects
  * and the next `connect` starts a new one.
