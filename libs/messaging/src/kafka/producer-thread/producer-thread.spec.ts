@@ -33,6 +33,14 @@ async function consume(client: MessagingClient, topics: string[], count: number)
   return messages;
 }
 
+/** A client and a topic of this test's own. */
+async function clientWithTopic(): Promise<{ client: KafkaJsClient; topic: string }> {
+  const client = new KafkaJsClient({ brokers });
+  const topic = `tio.thread-${randomUUID().slice(0, 8)}.v1`;
+  await createTopics(client, [topic]);
+  return { client, topic };
+}
+
 const asSent = (m: ConsumedMessage) => ({
   topic: m.topic,
   key: m.key?.toString(),
@@ -70,9 +78,7 @@ describe('a producer on its own thread (ProducerOptions.ownThread, the forwarder
   });
 
   it('given a topic the broker does not have, then send rejects with KafkaJS\'s error, and the producer still sends afterwards', async () => {
-    const client = new KafkaJsClient({ brokers });
-    const topic = `tio.thread-${randomUUID().slice(0, 8)}.v1`;
-    await createTopics(client, [topic]);
+    const { client, topic } = await clientWithTopic();
     const producer = client.producer({ ownThread: true, retries: 1 });
     await producer.connect();
     const failed = await producer.send([{ topic: `tio.missing-${randomUUID()}`, messages: [{ key: 'k', value: 'v' }] }]).catch((e: unknown) => e as Error);
@@ -84,9 +90,7 @@ describe('a producer on its own thread (ProducerOptions.ownThread, the forwarder
   });
 
   it('given a producer that is not connected, then send rejects and says so; after disconnect it connects again', async () => {
-    const client = new KafkaJsClient({ brokers });
-    const topic = `tio.thread-${randomUUID().slice(0, 8)}.v1`;
-    await createTopics(client, [topic]);
+    const { client, topic } = await clientWithTopic();
     const producer = client.producer({ ownThread: true });
     await expect(producer.send([{ topic, messages: [{ key: 'k', value: 'v' }] }])).rejects.toThrow('the Kafka producer is not connected');
     await producer.connect();
@@ -98,9 +102,7 @@ describe('a producer on its own thread (ProducerOptions.ownThread, the forwarder
   });
 
   it('given the thread dies with a send under way, then that send rejects, and the next connect starts a new thread that sends', async () => {
-    const client = new KafkaJsClient({ brokers });
-    const topic = `tio.thread-${randomUUID().slice(0, 8)}.v1`;
-    await createTopics(client, [topic]);
+    const { client, topic } = await clientWithTopic();
     const thread = new ProducerThread({ brokers });
     const producer = thread.producer({});
     await producer.connect();
