@@ -1,7 +1,7 @@
 import './kafkajs-idle-fix'; // first: before any KafkaJS client exists
 import { untilTopicsServe } from './topic-not-ready';
 import { ConfigResourceTypes, Kafka, type Consumer, type Producer } from 'kafkajs';
-import { kafkaConfig, producerConfig, sendBatchRequest, type KafkaJsClientOptions } from './kafkajs-config';
+import { kafkaConfig, producerConfig, sendBatchRequest, wireName, type KafkaJsClientOptions } from './kafkajs-config';
 import { ProducerThread } from './producer-thread/producer-thread';
 import type {
   ConsumerOptions, MessageAdmin, MessageConsumer, MessageProducer, MessagingClient, PartitionOffsets, ProducerOptions, TopicMessages, TopicSpec,
@@ -19,9 +19,9 @@ export class KafkaJsClient implements MessagingClient {
   private readonly options: KafkaJsClientOptions;
   /** The thread of the `ownThread` producers, started by the first. */
   private producerThread: ProducerThread | undefined;
-  private readonly wire = (topic: string) => `${this.prefix}${topic}`;
+  private readonly wire = (topic: string) => wireName(this.options, topic);
   /** Consumer groups are prefixed like topics: two deployments (or test runs) on one cluster never share a group and its rebalances. */
-  private readonly wireGroup = (groupId: string) => `${this.prefix}${groupId}`;
+  private readonly wireGroup = (groupId: string) => wireName(this.options, groupId);
   private readonly canonical = (topic: string) => (this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic);
 
   constructor(options: KafkaJsClientOptions) {

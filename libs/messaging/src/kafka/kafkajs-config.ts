@@ -16,6 +16,11 @@ export interface KafkaJsClientOptions {
   topicPrefix?: string;
 }
 
+/** A topic's or group's name on the wire: the client's `topicPrefix` before it (one rule for both threads). */
+export function wireName(options: KafkaJsClientOptions, name: string): string {
+  return `${options.topicPrefix ?? ''}${name}`;
+}
+
 /** The KafkaJS client's settings (the client's own thread and a producer's thread make theirs from the same options). */
 export function kafkaConfig(options: KafkaJsClientOptions): KafkaConfig {
   return {

@@ -7,7 +7,7 @@ import '../kafkajs-idle-fix'; // first: before any KafkaJS client exists
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kafka, type Producer } from 'kafkajs';
 import type { ProducerOptions } from '../port';
-import { kafkaConfig, producerConfig, sendBatchRequest } from '../kafkajs-config';
+import { kafkaConfig, producerConfig, sendBatchRequest, wireName } from '../kafkajs-config';
 import { unpackBatch } from './packed-batch';
 import { toThreadError, type ProducerThreadData, type ProducerThreadReply, type ProducerThreadRequest } from './protocol';
 
@@ -15,7 +15,7 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a producer thread only');
 const { client } = workerData as ProducerThreadData;
 const kafka = new Kafka(kafkaConfig(client));
-const wire = (topic: string) => `${client.topicPrefix ?? ''}${topic}`;
+const wire = (topic: string) => wireName(client, topic);
 const producers = new Map<number, { producer: Producer; options: ProducerOptions }>();
 
 function producerOf(id: number): { producer: Producer; options: ProducerOptions } {
