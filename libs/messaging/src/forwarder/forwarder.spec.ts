@@ -12,7 +12,7 @@ import { ensureDatabase, startKafka, type RunningKafka } from '@tio/local-infra'
 import { EventConsumer } from '../consumer/event-consumer';
 import { PgUnitOfWork, type PgTransaction } from '../consumer/unit-of-work';
 import { KafkaJsClient } from '../kafka/kafkajs-adapter';
-import type { MessagingClient, TopicMessages } from '../kafka/port';
+import type { MessageProducer, MessagingClient, ProducerOptions, TopicMessages } from '../kafka/port';
 import { ensureTopics } from '../kafka/topics';
 import { EventHandlers, type ConsumedEvent } from '../consumer/handlers';
 import { STEP_TYPE, appliedOrder, client, count, createTimeline, env, expectContiguous, testDatabase, timelineHandlers, unique, waitFor } from '../testing/support';
@@ -49,28 +49,26 @@ async function messagesIn(kafka: MessagingClient, topic: string): Promise<number
   }
 }
 
+/** `kafka` with each producer it makes wrapped by `wrap` (admin and consumers as they are). */
+function wrappingProducers(kafka: MessagingClient, wrap: (real: MessageProducer, options: ProducerOptions | undefined) => MessageProducer): MessagingClient {
+  return { admin: () => kafka.admin(), consumer: (o) => kafka.consumer(o), producer: (o) => wrap(kafka.producer(o), o) };
+}
+
 /** A client whose producer sends `fullSends` batches, then half of the next one and "dies" (resolving `crash`). */
 function crashingClient(kafka: MessagingClient, fullSends = 0): { client: MessagingClient; crash: Promise<void> } {
   let sends = 0;
   let crashed!: () => void;
   const crash = new Promise<void>((r) => (crashed = r));
-  const client: MessagingClient = {
-    admin: () => kafka.admin(),
-    consumer: (o) => kafka.consumer(o),
-    producer: (o) => {
-      const real = kafka.producer(o);
-      return {
-        connect: () => real.connect(),
-        disconnect: () => real.disconnect(),
-        send: async (batch: TopicMessages[]) => {
-          if (++sends <= fullSends) return real.send(batch);
-          await real.send(batch.map((t) => ({ topic: t.topic, messages: t.messages.slice(0, Math.ceil(t.messages.length / 2)) })));
-          crashed();
-          throw new Error('simulated crash after a partial send');
-        },
-      };
+  const client = wrappingProducers(kafka, (real) => ({
+    connect: () => real.connect(),
+    disconnect: () => real.disconnect(),
+    send: async (batch: TopicMessages[]) => {
+      if (++sends <= fullSends) return real.send(batch);
+      await real.send(batch.map((t) => ({ topic: t.topic, messages: t.messages.slice(0, Math.ceil(t.messages.length / 2)) })));
+      crashed();
+      throw new Error('simulated crash after a partial send');
     },
-  };
+  }));
   return { client, crash };
 }
 
@@ -80,19 +78,14 @@ function countingClient(kafka: MessagingClient) {
   const sent = counts();
   const connects = counts();
   const disconnects = counts();
-  const client: MessagingClient = {
-    admin: () => kafka.admin(),
-    consumer: (o) => kafka.consumer(o),
-    producer: (o) => {
-      const real = kafka.producer(o);
-      const kind = o?.ownThread ? 'thread' : 'caller';
-      return {
-        connect: async () => void (await real.connect(), connects[kind]++),
-        disconnect: async () => void (await real.disconnect(), disconnects[kind]++),
-        send: async (b) => void (await real.send(b), sent[kind]++),
-      };
-    },
-  };
+  const client = wrappingProducers(kafka, (real, options) => {
+    const kind = options?.ownThread ? 'thread' : 'caller';
+    return {
+      connect: async () => void (await real.connect(), connects[kind]++),
+      disconnect: async () => void (await real.disconnect(), disconnects[kind]++),
+      send: async (b) => void (await real.send(b), sent[kind]++),
+    };
+  });
   return { client, sent, connects, disconnects };
 }
 

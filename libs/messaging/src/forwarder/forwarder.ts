@@ -175,7 +175,7 @@ export class Forwarder {
     let position = this.checkpoint;
     // connect while the first batch is read (a failure here is met again, and retried, by the first send)
     this.connectedProducer('caller').catch(() => undefined);
-    if (this.options.producerThread !== false) this.connectedProducer('thread').catch(() => undefined);
+    if (this.usesProducerThread) this.connectedProducer('thread').catch(() => undefined);
     try {
       while (this.running) {
         const batch = await (next ?? this.read(position, batchSize));
@@ -313,9 +313,16 @@ export class Forwarder {
     return true;
   }
 
-  /** Where a batch goes: a full one to the producer on its own thread if it is connected (else from here while it connects), any other from here. */
+  private get usesProducerThread(): boolean {
+    return this.options.producerThread !== false;
+  }
+
+  /**
+   * Where a batch goes: a full one to the producer on its own thread if it is connected (else from here while it
+   * connects), any other from here. A full batch also restarts the thread's producer's idle time.
+   */
   private producerFor(full: boolean): ProducerKind {
-    if (!full || this.options.producerThread === false) return 'caller';
+    if (!full || !this.usesProducerThread) return 'caller';
     this.threadProducerUsedAt = performance.now();
     if (this.threadProducer) return 'thread';
     this.connectedProducer('thread').catch(() => undefined);
